@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * The device protocol: MQTT topics and payloads between tonari and the speakers in
+ * residents' homes. The server imports these schemas to validate every uplink, the
+ * simulator imports them to build its messages, and the AsyncAPI document is generated
+ * from them. See docs/device-protocol.md.
+ *
+ * Topics (QoS 1):
+ *   tonari/{associationId}/{deviceId}/up/{kind}     device → server
+ *   tonari/{associationId}/{deviceId}/down/{kind}   server → device
+ * A device may publish only under its own `up/` and subscribe only to its own `down/`;
+ * the broker enforces this from the authenticated username (= device id). Identity comes
+ * from the connection and topic, never from the payload.
+ */
+
+export const TOPIC_ROOT = 'tonari';
+export const MAX_PAYLOAD_BYTES = 4096;
+
+export const uplinkKinds = ['heartbeat', 'status'] as const;
+export type UplinkKind = (typeof uplinkKinds)[number];
+export const downlinkKinds = ['config'] as const;
+export type DownlinkKind = (typeof downlinkKinds)[number];
+
+export const topics = {
+  prefix: (associationId: string, deviceId: string) => `${TOPIC_ROOT}/${associationId}/${deviceId}`,
+  uplink: (associationId: string, deviceId: string, kind: UplinkKind) =>
+    `${TOPIC_ROOT}/${associationId}/${deviceId}/up/${kind}`,
+  downlink: (associationId: string, deviceId: string, kind: DownlinkKind) =>
+    `${TOPIC_ROOT}/${associationId}/${deviceId}/down/${kind}`,
+  /** What the server subscribes to; `$share/{group}/` in front splits load between instances. */
+  allUplinks: `${TOPIC_ROOT}/+/+/up/#`,
+};
+
+export interface ParsedTopic {
+  associationId: string;
+  deviceId: string;
+  direction: 'up' | 'down';
+  kind: string;
+}
+
+export function parseTopic(topic: string): ParsedTopic | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || parts[0] !== TOPIC_ROOT) return null;
+  const [, associationId, deviceId, direction, kind] = parts as [string, string, string, string, string];
+  if (direction !== 'up' && direction !== 'down') return null;
+  return { associationId, deviceId, direction, kind };
+}
+
+/** Every uplink carries these: a boot id (new at each restart), a per-boot sequence number and the device clock. */
+const envelope = {
+  bootId: z.string().min(1).max(64),
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  ts: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' }),
+};
+
+export const heartbeatSchema = z.object({
+  ...envelope,
+  uptimeSeconds: z.number().int().min(0),
+  power: z.enum(['mains', 'battery']),
+  battery: z.number().min(0).max(100).nullable(),
+  signal: z.number().min(-150).max(0).nullable(),
+  firmware: z.string().min(1).max(40),
+});
+
+/** Published by the device on connect (online: true) and set as its last will (online: false). */
+export const statusSchema = z.object({ online: z.boolean() });
+
+export const uplinkSchemas = { heartbeat: heartbeatSchema, status: statusSchema } as const;
+
+export type Heartbeat = z.infer<typeof heartbeatSchema>;
+export type Status = z.infer<typeof statusSchema>;

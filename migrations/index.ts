@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261122T0800_foundation.js';
+
+/**
+ * Every migration, by its sortable name. A static list (not a directory scan) so the same
+ * code runs from TypeScript under the tests and from the compiled build.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122T0800_foundation': foundation,
+};

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { sql } from 'kysely';
+import type { Db } from './infra/database.js';
+import type { Logger } from './infra/logger.js';
+import { createMetrics, type Metrics } from './infra/metrics.js';
+import { ApiRouter, errorHandler } from './http/api-router.js';
+import { HttpError } from './http/errors.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { registerAuthRoutes, requireActor, sessionMiddleware } from './auth/auth.routes.js';
+import { registerRosterRoutes } from './roster/roster.routes.js';
+import { registerDeviceRoutes } from './devices/device.routes.js';
+import { createRealtime, type Realtime, type RealtimeServer } from './realtime/realtime.js';
+import { ingestUplink, type Uplink } from './devices/device-ingest.service.js';
+import type { MqttTransport } from './devices/mqtt-transport.js';
+import type { BrokerCredentialSync } from './devices/device.service.js';
+import { buildAsyncApiDocument } from './devices/asyncapi.js';
+
+export interface AppDeps {
+  db: Db;
+  log: Logger;
+  /** Shared with the embedded broker when there is one. */
+  metrics?: Metrics;
+  mqtt: MqttTransport;
+  brokerSync?: BrokerCredentialSync;
+  publicUrl: string;
+  /** The MQTT URL given to devices with their credentials. */
+  deviceMqttUrl: string;
+  sessionTtlHours?: number;
+  loginRateLimit?: number;
+  /** The built web app; defaults to ./web/dist. */
+  webRoot?: string;
+  version?: string;
+}
+
+export interface App {
+  express: express.Express;
+  httpServer: HttpServer;
+  io: RealtimeServer;
+  realtime: Realtime;
+  metrics: Metrics;
+  /** Feed one device uplink through validation and storage. */
+  ingest: (uplink: Uplink) => Promise<'accepted' | 'duplicate' | 'rejected'>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole server (HTTP API, web app, Socket.IO, device ingest) without listening
+ * or connecting: main.ts starts it for real, tests start it on port 0.
+ */
+export function createApp(deps: AppDeps): App {
+  const { db, log } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const app = express();
+  const httpServer = createServer(app);
+  const { io, realtime } = createRealtime(httpServer, { db, log, metrics });
+  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30 };
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          upgradeInsecureRequests: null,
+        },
+      },
+      strictTransportSecurity: deps.publicUrl.startsWith('https:'),
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api') ? 'unmatched' : 'static'), status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const database = await sql`select 1`.execute(db).then(() => true, () => false);
+    const broker = deps.mqtt.healthy();
+    res.status(database && broker ? 200 : 503).json({ status: database && broker ? 'ok' : 'unavailable', database, broker });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = new ApiRouter(requireActor);
+  app.use('/api', sessionMiddleware(sessionContext));
+  registerAuthRoutes(api, {
+    ...sessionContext,
+    secureCookies: deps.publicUrl.startsWith('https:'),
+    loginRateLimit: deps.loginRateLimit ?? 10,
+    metrics,
+  });
+  registerRosterRoutes(api, { db, realtime, publicUrl: deps.publicUrl });
+  registerDeviceRoutes(api, {
+    db,
+    brokerSync: deps.brokerSync,
+    deviceMqttUrl: deps.deviceMqttUrl,
+    disconnectDevice: (deviceId) => deps.mqtt.disconnectDevice(deviceId),
+  });
+  const openApi = buildOpenApiDocument(api.routes, { version: deps.version ?? '0.1.0' });
+  const asyncApi = buildAsyncApiDocument({ version: deps.version ?? '0.1.0', mqttUrl: deps.deviceMqttUrl });
+  app.get('/api/openapi.json', (_req, res) => res.json(openApi));
+  app.get('/api/asyncapi.json', (_req, res) => res.json(asyncApi));
+  app.use(api.router);
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`)));
+
+  const webRoot = path.resolve(deps.webRoot ?? 'web/dist');
+  app.use(express.static(webRoot, { index: false, maxAge: '1h', setHeaders: noCacheForShell }));
+  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    const index = path.join(webRoot, 'index.html');
+    if (!existsSync(index)) return res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build:web`.');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  app.use(errorHandler(log));
+
+  return {
+    express: app,
+    httpServer,
+    io,
+    realtime,
+    metrics,
+    ingest: (uplink) => ingestUplink({ db, log, metrics, realtime }, uplink),
+    async close() {
+      // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await deps.mqtt.close();
+    },
+  };
+}
+
+function noCacheForShell(res: express.Response, filePath: string) {
+  // The service worker and the manifest must be revalidated, or an old app shell lives on.
+  if (/(sw\.js|manifest\.webmanifest|index\.html)$/.test(filePath)) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,145 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/**
+ * The database as the application sees it. Migrations never import this file: they are
+ * frozen in time and written against Kysely<any>.
+ */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type Channel = 'app' | 'speaker' | 'paper';
+export type Language = 'ja' | 'ja-easy' | 'en';
+export type AssignedRole = 'officer' | 'captain' | 'volunteer' | 'welfare_commissioner' | 'family_watcher';
+
+export interface FederationTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface AssociationTable {
+  id: Generated<string>;
+  federation_id: string | null;
+  name: string;
+  slug: string;
+  created_at: CreatedAt;
+}
+
+export interface BlockTable {
+  id: Generated<string>;
+  association_id: string;
+  name: string;
+  sort_order: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface HouseholdTable {
+  id: Generated<string>;
+  association_id: string;
+  block_id: string;
+  household_number: string;
+  name: string;
+  address: string;
+  channels: ColumnType<Channel[], Channel[] | undefined, Channel[]>;
+  responder_notes: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PersonTable {
+  id: Generated<string>;
+  association_id: string;
+  household_id: string | null;
+  name: string;
+  kana: Generated<string>;
+  phone: string | null;
+  email: string | null;
+  preferred_language: ColumnType<Language, Language | undefined, Language>;
+  password_hash: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RoleAssignmentTable {
+  id: Generated<string>;
+  association_id: string;
+  person_id: string;
+  role: AssignedRole;
+  block_id: string | null;
+  household_id: string | null;
+  starts_on: ColumnType<string, string | undefined, string>;
+  ends_on: string | null;
+  created_at: CreatedAt;
+}
+
+export interface HouseholdPasscodeTable {
+  id: Generated<string>;
+  association_id: string;
+  household_id: string;
+  code_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Date | null;
+  used_by: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  person_id: string;
+  association_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface DeviceTable {
+  id: Generated<string>;
+  association_id: string;
+  household_id: string | null;
+  label: string;
+  secret_hash: string;
+  credentials_issued_at: Timestamp;
+  revoked_at: Date | null;
+  online: Generated<boolean>;
+  last_seen_at: Date | null;
+  last_heartbeat: unknown | null;
+  created_at: CreatedAt;
+}
+
+export interface DeviceMessageTable {
+  device_id: string;
+  boot_id: string;
+  seq: number;
+  association_id: string;
+  kind: string;
+  sent_at: Timestamp;
+  received_at: CreatedAt;
+  payload: unknown;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  association_id: string;
+  actor_person_id: string | null;
+  action: string;
+  subject: string | null;
+  detail: ColumnType<unknown, unknown, unknown>;
+  at: CreatedAt;
+}
+
+export interface Database {
+  federations: FederationTable;
+  associations: AssociationTable;
+  blocks: BlockTable;
+  households: HouseholdTable;
+  people: PersonTable;
+  role_assignments: RoleAssignmentTable;
+  household_passcodes: HouseholdPasscodeTable;
+  sessions: SessionTable;
+  devices: DeviceTable;
+  device_messages: DeviceMessageTable;
+  audit_log: AuditLogTable;
+}
+
+export type Household = Selectable<HouseholdTable>;
+export type Person = Selectable<PersonTable>;
+export type Device = Selectable<DeviceTable>;

@@ -1,0 +1,110 @@
+import { sql } from 'kysely';
+import type { Db } from '../infra/database.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import type { Realtime } from '../realtime/realtime.js';
+import { MAX_PAYLOAD_BYTES, uplinkSchemas, type UplinkKind } from '../../../devices/src/protocol.js';
+
+export interface Uplink {
+  /** From the authenticated connection (embedded broker) or the broker-enforced topic (Mosquitto). */
+  deviceId: string;
+  associationId: string;
+  kind: string;
+  payload: Buffer;
+}
+
+/** How far ahead of the server's clock a device's timestamp may be before it is refused. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface IngestContext {
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+  realtime: Realtime;
+}
+
+/**
+ * Validates and stores one device uplink. A bad message is counted and logged with the
+ * device id and dropped; it never throws into the broker. Each event is stored once per
+ * (device, boot id, seq): a redelivered QoS 1 message changes nothing.
+ */
+export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<'accepted' | 'duplicate' | 'rejected'> {
+  const reject = (reason: string, detail?: string) => {
+    ctx.metrics.mqttRejections.inc({ reason });
+    ctx.metrics.mqttMessages.inc({ kind: uplink.kind in uplinkSchemas ? uplink.kind : 'unknown', outcome: 'rejected' });
+    ctx.log.warn({ deviceId: uplink.deviceId, kind: uplink.kind, reason, detail }, 'device message rejected');
+    return 'rejected' as const;
+  };
+  if (!(uplink.kind in uplinkSchemas)) return reject('unknown_kind');
+  const kind = uplink.kind as UplinkKind;
+  if (uplink.payload.length > MAX_PAYLOAD_BYTES) return reject('oversize', `${uplink.payload.length} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(uplink.payload.toString('utf8'));
+  } catch {
+    return reject('invalid_json');
+  }
+  const parsed = uplinkSchemas[kind].safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return reject('invalid_payload', `${issue.path.join('.') || 'payload'}: ${issue.message}`);
+  }
+
+  try {
+    const device = await ctx.db
+      .selectFrom('devices')
+      .select(['id', 'association_id'])
+      .where('id', '=', uplink.deviceId)
+      .where('association_id', '=', uplink.associationId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!device) return reject('unknown_device');
+
+    if (kind === 'status') {
+      const online = (parsed.data as { online: boolean }).online;
+      const updated = await ctx.db
+        .updateTable('devices')
+        .set({ online, last_seen_at: sql`now()` })
+        .where('id', '=', device.id)
+        .returning(['last_seen_at', 'last_heartbeat'])
+        .executeTakeFirstOrThrow();
+      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+      publishStatus(ctx, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat);
+      return 'accepted';
+    }
+
+    const heartbeat = parsed.data as { bootId: string; seq: number; ts: string; battery: number | null };
+    if (Date.parse(heartbeat.ts) - Date.now() > MAX_CLOCK_SKEW_MS) return reject('future_timestamp', heartbeat.ts);
+    const inserted = await ctx.db
+      .insertInto('device_messages')
+      .values({
+        device_id: device.id, boot_id: heartbeat.bootId, seq: heartbeat.seq, association_id: device.association_id,
+        kind, sent_at: heartbeat.ts, payload: JSON.stringify(heartbeat),
+      })
+      .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
+      .returning('seq')
+      .executeTakeFirst();
+    if (!inserted) {
+      ctx.metrics.mqttMessages.inc({ kind, outcome: 'duplicate' });
+      return 'duplicate';
+    }
+    const updated = await ctx.db
+      .updateTable('devices')
+      .set({ online: true, last_seen_at: sql`now()`, last_heartbeat: JSON.stringify(heartbeat) })
+      .where('id', '=', device.id)
+      .returning(['last_seen_at'])
+      .executeTakeFirstOrThrow();
+    ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+    publishStatus(ctx, device.association_id, device.id, true, updated.last_seen_at, heartbeat);
+    return 'accepted';
+  } catch (error) {
+    ctx.log.error({ err: error, deviceId: uplink.deviceId, kind }, 'device message could not be stored');
+    ctx.metrics.mqttRejections.inc({ reason: 'storage_error' });
+    return 'rejected';
+  }
+}
+
+function publishStatus(ctx: IngestContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: unknown) {
+  const battery = (heartbeat as { battery?: number | null } | null)?.battery ?? null;
+  ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery });
+}

@@ -1,0 +1,43 @@
+import type { Db } from '../infra/database.js';
+
+export function listDevices(db: Db, associationId: string) {
+  return db
+    .selectFrom('devices')
+    .leftJoin('households', 'households.id', 'devices.household_id')
+    .select([
+      'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
+      'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
+    ])
+    .where('devices.association_id', '=', associationId)
+    .orderBy('devices.revoked_at', (ob) => ob.nullsFirst())
+    .orderBy('devices.label')
+    .execute();
+}
+
+export type DeviceRow = Awaited<ReturnType<typeof listDevices>>[number];
+
+export async function findDevice(db: Db, id: string) {
+  return db
+    .selectFrom('devices')
+    .leftJoin('households', 'households.id', 'devices.household_id')
+    .select([
+      'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
+      'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
+    ])
+    .where('devices.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** What the broker needs to authenticate a connection: only live devices. */
+export function findDeviceSecret(db: Db, id: string) {
+  return db
+    .selectFrom('devices')
+    .select(['id', 'association_id', 'secret_hash'])
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function liveDeviceSecrets(db: Db) {
+  return db.selectFrom('devices').select(['id', 'association_id', 'secret_hash']).where('revoked_at', 'is', null).orderBy('id').execute();
+}

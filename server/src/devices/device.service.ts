@@ -1,0 +1,115 @@
+import type { Db } from '../infra/database.js';
+import { HttpError } from '../http/errors.js';
+import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
+import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
+import { topics } from '../../../devices/src/protocol.js';
+import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
+import { findDevice, findDeviceSecret, listDevices, type DeviceRow } from './device.repository.js';
+import { audit } from '../roster/roster.repository.js';
+
+/**
+ * Mirrors device credentials into an external broker's own user store (Mosquitto's
+ * dynamic security). The embedded broker reads the database directly and needs none.
+ */
+export interface BrokerCredentialSync {
+  upsertDevice(device: { id: string; associationId: string; password: string }): Promise<void>;
+  revokeDevice(deviceId: string): Promise<void>;
+}
+
+export interface DeviceContext {
+  db: Db;
+  brokerSync?: BrokerCredentialSync;
+  /** The MQTT URL devices are told to connect to. */
+  deviceMqttUrl: string;
+}
+
+export function toDeviceView(row: DeviceRow): DeviceView {
+  const heartbeat = row.last_heartbeat as { battery?: number | null } | null;
+  return {
+    id: row.id,
+    label: row.label,
+    householdId: row.household_id,
+    householdName: row.household_name,
+    online: row.online && !row.revoked_at,
+    revoked: row.revoked_at !== null,
+    lastSeenAt: row.last_seen_at?.toISOString() ?? null,
+    battery: heartbeat?.battery ?? null,
+    credentialsIssuedAt: row.credentials_issued_at.toISOString(),
+  };
+}
+
+export async function getDevices(ctx: DeviceContext, actor: Actor) {
+  requireRole(policy.canManageDevices(actor, actor.associationId));
+  return { items: (await listDevices(ctx.db, actor.associationId)).map(toDeviceView) };
+}
+
+async function manageableDevice(ctx: DeviceContext, actor: Actor, id: string) {
+  requireRole(policy.canManageDevices(actor, actor.associationId));
+  const device = await findDevice(ctx.db, id);
+  requireVisible(!!device && device.association_id === actor.associationId, 'device');
+  return device!;
+}
+
+async function assertHousehold(ctx: DeviceContext, actor: Actor, householdId: string | null | undefined) {
+  if (!householdId) return;
+  const household = await ctx.db.selectFrom('households').select('id').where('id', '=', householdId).where('association_id', '=', actor.associationId).executeTakeFirst();
+  if (!household) throw HttpError.badRequest('No such household in this association.', 'householdId');
+}
+
+/** Registers a speaker; its password is returned this once and stored only as a hash. */
+export async function registerDevice(ctx: DeviceContext, actor: Actor, input: { label: string; householdId?: string | null }): Promise<DeviceCredentials> {
+  requireRole(policy.canManageDevices(actor, actor.associationId));
+  await assertHousehold(ctx, actor, input.householdId);
+  const secret = generateDeviceSecret();
+  const created = await ctx.db
+    .insertInto('devices')
+    .values({ association_id: actor.associationId, household_id: input.householdId ?? null, label: input.label, secret_hash: hashDeviceSecret(secret), credentials_issued_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (input.householdId) {
+    // A household with a speaker can be reached through it.
+    await ctx.db
+      .updateTable('households')
+      .set((eb) => ({ channels: eb.fn('array_append', ['channels', eb.val('speaker')]) }))
+      .where('id', '=', input.householdId)
+      .where((eb) => eb.not(eb(eb.val('speaker'), '=', eb.fn.any('channels'))))
+      .execute();
+  }
+  await ctx.brokerSync?.upsertDevice({ id: created.id, associationId: actor.associationId, password: secret });
+  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.registered', subject: created.id });
+  return credentialsOf(ctx, (await findDevice(ctx.db, created.id))!, secret);
+}
+
+export async function rotateCredentials(ctx: DeviceContext, actor: Actor, id: string): Promise<DeviceCredentials> {
+  const device = await manageableDevice(ctx, actor, id);
+  if (device.revoked_at) throw HttpError.conflict('This device is revoked; register a new one instead.');
+  const secret = generateDeviceSecret();
+  await ctx.db.updateTable('devices').set({ secret_hash: hashDeviceSecret(secret), credentials_issued_at: new Date() }).where('id', '=', id).execute();
+  await ctx.brokerSync?.upsertDevice({ id, associationId: device.association_id, password: secret });
+  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.credentials_rotated', subject: id });
+  return credentialsOf(ctx, (await findDevice(ctx.db, id))!, secret);
+}
+
+export async function revokeDevice(ctx: DeviceContext, actor: Actor, id: string, disconnect: (deviceId: string) => void): Promise<DeviceView> {
+  await manageableDevice(ctx, actor, id);
+  await ctx.db.updateTable('devices').set({ revoked_at: new Date(), online: false }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await ctx.brokerSync?.revokeDevice(id);
+  disconnect(id);
+  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.revoked', subject: id });
+  return toDeviceView((await findDevice(ctx.db, id))!);
+}
+
+function credentialsOf(ctx: DeviceContext, device: DeviceRow, password: string): DeviceCredentials {
+  return {
+    device: toDeviceView(device),
+    credentials: { username: device.id, password, mqttUrl: ctx.deviceMqttUrl, topicPrefix: topics.prefix(device.association_id, device.id) },
+  };
+}
+
+/** The broker's check of a connecting device: a live device whose secret matches. */
+export async function authenticateDevice(db: Db, username: string, password: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(username)) return null;
+  const device = await findDeviceSecret(db, username);
+  if (!device || !verifyDeviceSecret(device.secret_hash, password)) return null;
+  return { deviceId: device.id, associationId: device.association_id };
+}

@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import type { Db } from '../infra/database.js';
+import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
+import { MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../devices/src/protocol.js';
+import { authenticateDevice } from './device.service.js';
+import type { MqttTransport } from './mqtt-transport.js';
+import type { Uplink } from './device-ingest.service.js';
+
+const identity = Symbol('tonari device identity');
+type DeviceClient = Client & { [identity]?: { deviceId: string; associationId: string } };
+
+/** Aedes's return codes for CONNACK. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+/**
+ * An Aedes broker inside the server, for the embedded default. Its hooks are the one place
+ * device access is decided: a device logs in with its id and secret, publishes only under
+ * its own `up/` and subscribes only to its own `down/`.
+ */
+export class EmbeddedBroker implements MqttTransport {
+  private server?: Server;
+  private aedes?: Aedes;
+  private readonly clients = new Map<string, DeviceClient>();
+  port = 0;
+
+  constructor(private readonly deps: { db: Db; log: Logger; metrics: Metrics; port: number; host?: string }) {}
+
+  async start(onUplink: (uplink: Uplink) => Promise<unknown>): Promise<void> {
+    const { db, log, metrics } = this.deps;
+    const aedes = await Aedes.createBroker({
+      authenticate: (client: DeviceClient, username, password, done) => {
+        authenticateDevice(db, username ?? '', password?.toString('utf8') ?? '')
+          .then((device) => {
+            if (!device) {
+              metrics.brokerAuthFailures.inc({ reason: 'bad_credentials' });
+              log.warn({ username, clientId: client.id }, 'device connection refused');
+              return done(Object.assign(new Error('bad username or password'), { returnCode: BAD_USERNAME_OR_PASSWORD }), false);
+            }
+            client[identity] = device;
+            done(null, true);
+          })
+          .catch((error: unknown) => {
+            log.error({ err: error }, 'device authentication failed');
+            done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false);
+          });
+      },
+      authorizePublish: (client: DeviceClient | null, packet, callback) => {
+        if (!client) return callback(null); // the server's own publishes
+        const device = client[identity];
+        const topic = parseTopic(packet.topic);
+        const own = device && topic && topic.direction === 'up' && topic.deviceId === device.deviceId && topic.associationId === device.associationId;
+        if (!own) {
+          metrics.brokerAuthFailures.inc({ reason: 'foreign_topic' });
+          log.warn({ deviceId: device?.deviceId, topic: packet.topic }, 'device publish to a topic not its own refused');
+          return callback(new Error('not authorized'));
+        }
+        if (packet.payload.length > MAX_PAYLOAD_BYTES) {
+          metrics.mqttRejections.inc({ reason: 'oversize' });
+          return callback(new Error('payload too large'));
+        }
+        callback(null);
+      },
+      authorizeSubscribe: (client: DeviceClient, subscription, callback) => {
+        const device = client[identity];
+        const own = device && subscription.topic === `${topics.prefix(device.associationId, device.deviceId)}/down/#`;
+        const ownKind = device && parseTopic(subscription.topic)?.deviceId === device.deviceId && subscription.topic.startsWith(`${topics.prefix(device.associationId, device.deviceId)}/down/`);
+        if (!own && !ownKind) {
+          metrics.brokerAuthFailures.inc({ reason: 'foreign_subscription' });
+          log.warn({ deviceId: device?.deviceId, topic: subscription.topic }, 'device subscription not its own refused');
+          return callback(new Error('not authorized'));
+        }
+        callback(null, subscription);
+      },
+    });
+    aedes.on('client', (client: DeviceClient) => {
+      const device = client[identity];
+      if (!device) return;
+      // One connection per device: a reconnect replaces the old one.
+      const previous = this.clients.get(device.deviceId);
+      this.clients.set(device.deviceId, client);
+      if (previous && previous !== client) previous.close();
+    });
+    aedes.on('clientDisconnect', (client: DeviceClient) => {
+      const device = client[identity];
+      if (device && this.clients.get(device.deviceId) === client) this.clients.delete(device.deviceId);
+    });
+    aedes.on('publish', (packet, client: DeviceClient | null) => {
+      const device = client?.[identity];
+      const topic = parseTopic(packet.topic);
+      if (!device || !topic || topic.direction !== 'up') return;
+      void onUplink({ deviceId: device.deviceId, associationId: device.associationId, kind: topic.kind, payload: Buffer.from(packet.payload) });
+    });
+    this.aedes = aedes;
+    this.server = createServer(aedes.handle);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.deps.port, this.deps.host ?? '0.0.0.0', () => resolve());
+    });
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : this.deps.port;
+  }
+
+  publish(topic: string, payload: object): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.aedes!.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(payload)), qos: 1, retain: false, dup: false },
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  }
+
+  disconnectDevice(deviceId: string): void {
+    this.clients.get(deviceId)?.close();
+    this.clients.delete(deviceId);
+  }
+
+  healthy(): boolean {
+    return !!this.server?.listening && !this.aedes?.closed;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients.values()) client.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,118 @@
+import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
+import { z, type ZodType } from 'zod';
+import { HttpError } from './errors.js';
+import type { Actor } from '../auth/policy.js';
+import { errorResponseSchema } from '../contracts/http.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Access = 'public' | 'session';
+
+export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | undefined, P extends ZodType | undefined> {
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** The 2xx response body; omitted for non-JSON responses such as CSV. */
+  response?: ZodType;
+  /** For non-JSON responses, what the body is. */
+  produces?: string;
+  /** A raw (non-JSON) request body, e.g. a CSV upload: its media type and size limit. */
+  rawBody?: { type: string; limit: string };
+  status?: number;
+}
+
+type Infer<T> = T extends ZodType ? z.output<T> : undefined;
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** The logged-in person; present on every route whose access is 'session'. */
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+export interface RegisteredRoute {
+  method: Method;
+  path: string;
+  spec: RouteSpec<ZodType | undefined, ZodType | undefined, ZodType | undefined>;
+}
+
+/**
+ * A thin wrapper over an Express router that validates body, query and params with zod
+ * before the handler runs, and records every route so the OpenAPI document is generated
+ * from the very schemas that validate the requests.
+ */
+export class ApiRouter {
+  readonly router = express.Router();
+  readonly routes: RegisteredRoute[] = [];
+
+  constructor(private readonly requireActor: (req: Request) => Actor) {}
+
+  route<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
+    method: Method,
+    path: string,
+    spec: RouteSpec<B, Q, P>,
+    handler: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<unknown>,
+  ): void {
+    this.routes.push({ method, path, spec: spec as RegisteredRoute['spec'] });
+    const middleware: RequestHandler[] = [];
+    if (spec.rawBody) middleware.push(express.raw({ type: () => true, limit: spec.rawBody.limit }));
+    else if (method !== 'get') middleware.push(express.json({ limit: '256kb' }));
+    const run: RequestHandler = async (req, res, next) => {
+      try {
+        const actor = spec.access === 'session' ? this.requireActor(req) : (undefined as unknown as Actor);
+        const body = spec.rawBody ? req.body : parse(spec.body, req.body ?? {}, 'body');
+        const query = parse(spec.query, req.query, 'query');
+        const params = parse(spec.params, req.params, 'params');
+        const result = await handler({ body, query, params, actor, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
+        if (res.headersSent) return;
+        if (result === undefined) res.status(spec.status ?? 204).end();
+        else res.status(spec.status ?? 200).json(result);
+      } catch (error) {
+        next(error);
+      }
+    };
+    this.router[method](path, ...middleware, run);
+  }
+}
+
+function parse(schema: ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params') {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw HttpError.fromZod(result.error, where);
+  return result.data;
+}
+
+/** Turns every error into the JSON error envelope; a stack trace never reaches a client. */
+export function errorHandler(log: { error: (obj: object, msg: string) => void }) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let http: HttpError;
+    if (error instanceof HttpError) http = error;
+    else if (isBodyParserError(error)) {
+      http =
+        error.type === 'entity.too.large'
+          ? new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${formatBytes(error.limit)}.`, 'body')
+          : new HttpError(400, 'invalid_json', 'The request body is not valid JSON.', 'body');
+    } else {
+      log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+      http = new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.');
+    }
+    const body: z.infer<typeof errorResponseSchema> = {
+      error: { code: http.code, message: http.message, field: http.field, issues: http.issues },
+    };
+    res.status(http.status).json(body);
+  };
+}
+
+function isBodyParserError(error: unknown): error is { type: string; limit?: number } {
+  return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string' && 'status' in error;
+}
+
+function formatBytes(bytes: number | undefined): string {
+  if (!bytes) return 'the limit';
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

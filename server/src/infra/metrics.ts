@@ -1,0 +1,44 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so tests that build several apps do not share counters. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Histogram({
+      name: 'tonari_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    mqttMessages: new Counter({
+      name: 'tonari_mqtt_messages_total',
+      help: 'Device uplinks by kind and outcome (accepted, duplicate, rejected)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    mqttRejections: new Counter({
+      name: 'tonari_mqtt_rejections_total',
+      help: 'Device uplinks rejected, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    brokerAuthFailures: new Counter({
+      name: 'tonari_broker_auth_failures_total',
+      help: 'Refused device connections and publishes, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    sockets: new Gauge({ name: 'tonari_socket_connections', help: 'Connected Socket.IO clients', registers: [registry] }),
+    logins: new Counter({
+      name: 'tonari_logins_total',
+      help: 'Login attempts by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

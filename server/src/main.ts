@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './infra/logger.js';
+import { createMetrics } from './infra/metrics.js';
+import { createDatabase, migrateToLatest } from './infra/database.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infra/embedded-postgres.js';
+import { EmbeddedBroker } from './devices/embedded-broker.js';
+import { MqttClientTransport } from './devices/mqtt-client-transport.js';
+import { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
+import type { MqttTransport } from './devices/mqtt-transport.js';
+import { createApp } from './app.js';
+import { demo, isEmpty, seedDemo } from './demo/seed.js';
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = createLogger(config.LOG_LEVEL);
+let embeddedPostgres: EmbeddedPostgresHandle | undefined;
+
+async function main() {
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
+    embeddedPostgres = await startEmbeddedPostgres({
+      dataDir: config.DATA_DIR,
+      port: config.EMBEDDED_PG_PORT,
+      onLog: (line) => log.debug({ postgres: line }),
+    });
+    await ensureDatabase(embeddedPostgres.url('postgres'), 'tonari');
+    databaseUrl = embeddedPostgres.url('tonari');
+  }
+  const db = createDatabase(databaseUrl);
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+
+  const seed = config.SEED_DEMO ?? config.embedded.database;
+  const seeded = seed && (await isEmpty(db));
+  if (seeded) {
+    await seedDemo(db);
+    log.info({ association: demo.associationName }, 'demo association seeded');
+  }
+
+  const metrics = createMetrics();
+  let mqtt: MqttTransport;
+  let brokerSync: MosquittoDynsec | undefined;
+  let deviceMqttUrl: string;
+  if (config.MQTT_URL) {
+    const url = new URL(config.MQTT_URL);
+    const transport = new MqttClientTransport({
+      url: config.MQTT_URL,
+      shareGroup: config.MQTT_SHARE_GROUP,
+      clientId: `tonari-server-${hostname()}-${config.PORT}`,
+      log,
+      beforeSubscribe: config.MQTT_DYNSEC
+        ? async (client) => {
+            brokerSync = new MosquittoDynsec(client);
+            await brokerSync.ensureServerAccess(decodeURIComponent(url.username));
+          }
+        : undefined,
+    });
+    mqtt = transport;
+    url.username = '';
+    url.password = '';
+    deviceMqttUrl = url.toString().replace(/\/$/, '');
+  } else {
+    mqtt = new EmbeddedBroker({ db, log, metrics, port: config.MQTT_PORT });
+    deviceMqttUrl = `mqtt://${new URL(config.publicUrl).hostname}:${config.MQTT_PORT}`;
+  }
+
+  const app = createApp({
+    db,
+    log,
+    metrics,
+    mqtt,
+    brokerSync: { upsertDevice: (d) => brokerSync?.upsertDevice(d) ?? Promise.resolve(), revokeDevice: (id) => brokerSync?.revokeDevice(id) ?? Promise.resolve() },
+    publicUrl: config.publicUrl,
+    deviceMqttUrl,
+    sessionTtlHours: config.SESSION_TTL_HOURS,
+    loginRateLimit: config.LOGIN_RATE_LIMIT,
+  });
+  await mqtt.start(app.ingest);
+  await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
+
+  log.info({ url: config.publicUrl, mqtt: deviceMqttUrl }, 'tonari is running');
+  const lines = [
+    '',
+    `  tonari (隣) is running at ${config.publicUrl}`,
+    `  MQTT for devices: ${deviceMqttUrl}${config.embedded.broker ? ' (embedded broker)' : ''}`,
+  ];
+  if (seed) {
+    lines.push(
+      '',
+      `  Demo association: ${demo.associationName}${seeded ? ' (just created)' : ''}`,
+      `  Demo logins (password: ${demo.password}):`,
+      ...demo.logins.map((l) => `    ${l.role.padEnd(30)} ${l.identifier}`),
+      `  Household join passcode: ${demo.joinPasscode}  (${config.publicUrl}/join?code=${demo.joinPasscode})`,
+      `  Demo speaker MQTT login: username ${demo.device.id}`,
+      `                           password ${demo.device.password}`,
+      `                           topics   tonari/${demo.associationId}/${demo.device.id}/up/# and /down/#`,
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    try {
+      await app.close();
+      await db.destroy();
+      await embeddedPostgres?.stop();
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch(async (error: unknown) => {
+  log.fatal({ err: error }, 'tonari could not start');
+  await embeddedPostgres?.stop().catch(() => undefined);
+  process.exit(1);
+});

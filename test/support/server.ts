@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import mqtt from 'mqtt';
+import { createApp, type App } from '../../server/src/app.js';
+import type { Db } from '../../server/src/infra/database.js';
+import { createLogger } from '../../server/src/infra/logger.js';
+import { createMetrics } from '../../server/src/infra/metrics.js';
+import { EmbeddedBroker } from '../../server/src/devices/embedded-broker.js';
+import { MqttClientTransport } from '../../server/src/devices/mqtt-client-transport.js';
+import { MosquittoDynsec } from '../../server/src/devices/mosquitto-dynsec.js';
+import type { MqttTransport } from '../../server/src/devices/mqtt-transport.js';
+
+export interface TestServer {
+  app: App;
+  baseUrl: string;
+  /** Where devices connect: the embedded broker, or MQTT_URL's broker without the admin login. */
+  deviceMqttUrl: string;
+  close(): Promise<void>;
+}
+
+/** The whole server on port 0, with the embedded broker, or MQTT_URL's broker when set (CI). */
+export async function startTestServer(db: Db, options: { loginRateLimit?: number } = {}): Promise<TestServer> {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const metrics = createMetrics();
+  let transport: MqttTransport;
+  let dynsec: MosquittoDynsec | undefined;
+  let deviceMqttUrl = '';
+  const external = process.env.MQTT_URL;
+  if (external) {
+    const url = new URL(external);
+    transport = new MqttClientTransport({
+      url: external,
+      // A group of this server's own: other test files' servers must not take its messages.
+      shareGroup: `test${randomBytes(4).toString('hex')}`,
+      clientId: `tonari-test-${randomBytes(6).toString('hex')}`,
+      log,
+      beforeSubscribe:
+        process.env.MQTT_DYNSEC === 'true'
+          ? async (client) => {
+              dynsec = new MosquittoDynsec(client);
+              await dynsec.ensureServerAccess(decodeURIComponent(url.username));
+            }
+          : undefined,
+    });
+    url.username = '';
+    url.password = '';
+    deviceMqttUrl = url.toString().replace(/\/$/, '');
+  } else {
+    transport = new EmbeddedBroker({ db, log, metrics, port: 0, host: '127.0.0.1' });
+  }
+  const app = createApp({
+    db,
+    log,
+    metrics,
+    mqtt: transport,
+    brokerSync: {
+      upsertDevice: (device) => dynsec?.upsertDevice(device) ?? Promise.resolve(),
+      revokeDevice: (id) => dynsec?.revokeDevice(id) ?? Promise.resolve(),
+    },
+    publicUrl: 'http://localhost:3000',
+    deviceMqttUrl: 'mqtt://localhost:1883',
+    loginRateLimit: options.loginRateLimit ?? 1000,
+  });
+  await transport.start(app.ingest);
+  if (transport instanceof EmbeddedBroker) deviceMqttUrl = `mqtt://127.0.0.1:${transport.port}`;
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}`, deviceMqttUrl, close: () => app.close() };
+}
+
+/** Connects as a device; resolves with the client, or rejects with the broker's refusal. */
+export function connectDevice(url: string, credentials: { username: string; password: string }, options: mqtt.IClientOptions = {}) {
+  return mqtt.connectAsync(url, {
+    username: credentials.username,
+    password: credentials.password,
+    clientId: `device-${credentials.username}-${randomBytes(3).toString('hex')}`,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options,
+  });
+}
