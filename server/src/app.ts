@@ -14,7 +14,7 @@ import { registerAuthRoutes, requireActor, sessionMiddleware } from './auth/auth
 import { registerRosterRoutes } from './roster/roster.routes.js';
 import { registerDeviceRoutes } from './devices/device.routes.js';
 import { createRealtime, type Realtime, type RealtimeServer } from './realtime/realtime.js';
-import { ingestUplink, type Uplink } from './devices/device-ingest.service.js';
+import { createIngestQueue, type Uplink } from './devices/device-ingest.service.js';
 import type { MqttTransport } from './devices/mqtt-transport.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
@@ -42,6 +42,7 @@ export interface App {
   io: RealtimeServer;
   realtime: Realtime;
   metrics: Metrics;
+  mqtt: MqttTransport;
   /** Feed one device uplink through validation and storage. */
   ingest: (uplink: Uplink) => Promise<'accepted' | 'duplicate' | 'rejected'>;
   close(): Promise<void>;
@@ -128,7 +129,8 @@ export function createApp(deps: AppDeps): App {
     io,
     realtime,
     metrics,
-    ingest: (uplink) => ingestUplink({ db, log, metrics, realtime }, uplink),
+    mqtt: deps.mqtt,
+    ingest: createIngestQueue({ db, log, metrics, realtime }),
     async close() {
       // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.
       await new Promise<void>((resolve) => io.close(() => resolve()));

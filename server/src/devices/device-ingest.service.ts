@@ -24,6 +24,23 @@ export interface IngestContext {
 }
 
 /**
+ * Runs each device's uplinks one after another, in arrival order, while different devices
+ * proceed in parallel: a device's state must not be overwritten by its own older message.
+ */
+export function createIngestQueue(ctx: IngestContext) {
+  const tails = new Map<string, Promise<unknown>>();
+  return (uplink: Uplink): Promise<'accepted' | 'duplicate' | 'rejected'> => {
+    const previous = tails.get(uplink.deviceId) ?? Promise.resolve();
+    const next = previous.then(() => ingestUplink(ctx, uplink));
+    tails.set(uplink.deviceId, next);
+    void next.finally(() => {
+      if (tails.get(uplink.deviceId) === next) tails.delete(uplink.deviceId);
+    });
+    return next;
+  };
+}
+
+/**
  * Validates and stores one device uplink. A bad message is counted and logged with the
  * device id and dropped; it never throws into the broker. Each event is stored once per
  * (device, boot id, seq): a redelivered QoS 1 message changes nothing.
@@ -88,12 +105,18 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
       ctx.metrics.mqttMessages.inc({ kind, outcome: 'duplicate' });
       return 'duplicate';
     }
+    // Another instance may store an older heartbeat after a newer one: the newest by device clock wins.
     const updated = await ctx.db
       .updateTable('devices')
       .set({ online: true, last_seen_at: sql`now()`, last_heartbeat: JSON.stringify(heartbeat) })
       .where('id', '=', device.id)
+      .where((eb) => eb.or([eb('last_heartbeat', 'is', null), eb(sql`(last_heartbeat->>'ts')::timestamptz`, '<=', heartbeat.ts)]))
       .returning(['last_seen_at'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!updated) {
+      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+      return 'accepted';
+    }
     ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
     publishStatus(ctx, device.association_id, device.id, true, updated.last_seen_at, heartbeat);
     return 'accepted';

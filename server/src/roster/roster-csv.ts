@@ -85,8 +85,11 @@ export function decodeCsv(bytes: Buffer): { text: string; encoding: ParsedRoster
   }
 }
 
-const normalise = (value: string) => value.normalize('NFKC').trim();
-const splitWords = (value: string) => normalise(value).split(/[,、;；・/／\s]+/).filter(Boolean);
+/** Names and addresses are kept as written (① stays ①); only NFC-composed and trimmed. */
+const normalise = (value: string) => value.normalize('NFC').trim();
+/** Keywords (headers, channels, roles, languages) match however they were typed: full-width, half-width. */
+const keyword = (value: string) => value.normalize('NFKC').trim().toLowerCase();
+const splitWords = (value: string) => keyword(value).split(/[,、;・/\s]+/).filter(Boolean);
 
 export function parseRosterCsv(bytes: Buffer): ParsedRoster {
   const { text, encoding } = decodeCsv(bytes);
@@ -104,7 +107,7 @@ export function parseRosterCsv(bytes: Buffer): ParsedRoster {
 
   const index = new Map<ColumnKey, number>();
   header.cells.forEach((cell, i) => {
-    const name = normalise(cell).toLowerCase();
+    const name = keyword(cell);
     for (const [key, column] of Object.entries(columns) as [ColumnKey, (typeof columns)[ColumnKey]][]) {
       if (name === column.header || (column.aliases as readonly string[]).includes(name)) index.set(key, i);
     }
@@ -159,12 +162,12 @@ export function parseRosterCsv(bytes: Buffer): ParsedRoster {
     if (phone && !phone.success) fail('phone', phone.error.issues[0]!.message);
     const email = cell('email') ? emailSchema.safeParse(cell('email')) : null;
     if (email && !email.success) fail('email', email.error.issues[0]!.message);
-    const languageWord = cell('language').toLowerCase();
+    const languageWord = keyword(cell('language'));
     const language = languageWord ? languageWords[languageWord] : 'ja';
     if (!language) fail('language', `"${cell('language')}" is not a language: use 日本語, やさしい日本語 or English.`);
     const roles = [] as RosterPerson['roles'];
     for (const word of splitWords(cell('roles'))) {
-      const role = roleWords[word.toLowerCase()];
+      const role = roleWords[word];
       if (!role) fail('roles', `"${word}" is not a role: use 役員, 班長, 見守りボランティア or 民生委員.`);
       else if (!roles.includes(role)) roles.push(role);
     }
@@ -187,7 +190,7 @@ function parseChannels(value: string, fail: (message: string) => void): Channel[
   if (!value) return ['app'];
   const channels: Channel[] = [];
   for (const word of splitWords(value)) {
-    const channel = channelWords[word.toLowerCase()];
+    const channel = channelWords[word];
     if (!channel) fail(`"${word}" is not a channel: use アプリ, スピーカー or 紙.`);
     else if (!channels.includes(channel)) channels.push(channel);
   }

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { connectDevice, startTestServer, type TestServer } from './support/server.js';
+import { ApiClient } from './support/http-client.js';
+import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { topics } from '../devices/src/protocol.js';
+
+/**
+ * Devices against a real broker: the embedded Aedes by default, Mosquitto with dynamic
+ * security when MQTT_URL is set (CI). Either way the broker decides who may connect and
+ * where they may publish.
+ */
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+let officer: ApiClient;
+const open: MqttClient[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.db);
+  x = await seedAssociation(database.db);
+  officer = new ApiClient(server.baseUrl);
+  await officer.login(x.logins.officer, PASSWORD);
+});
+afterAll(async () => {
+  await Promise.all(open.map((c) => c.endAsync(true)));
+  await server?.close();
+  await database?.drop();
+});
+
+async function register(label: string, householdId = x.households.C.id) {
+  const response = await officer.post('/api/devices', { label, householdId });
+  expect(response.status).toBe(201);
+  return response.body as { device: { id: string }; credentials: { username: string; password: string; topicPrefix: string } };
+}
+async function connect(credentials: { username: string; password: string }) {
+  const client = await connectDevice(server.deviceMqttUrl, credentials);
+  open.push(client);
+  return client;
+}
+const heartbeat = (seq: number, bootId = 'boot-1', extra: object = {}) =>
+  JSON.stringify({ bootId, seq, ts: new Date().toISOString(), uptimeSeconds: seq * 60, power: 'battery', battery: 80 - seq, signal: -60, firmware: '1.0.0', ...extra });
+
+async function storedMessages(deviceId: string) {
+  return database.db.selectFrom('device_messages').select(['boot_id', 'seq']).where('device_id', '=', deviceId).orderBy('boot_id').orderBy('seq').execute();
+}
+/** Waits until the server has stored what the broker delivered (ingest is asynchronous). */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('device credentials', () => {
+  it('shows the password once, connects with it, and refuses a wrong one', async () => {
+    const { device, credentials } = await register('玄関スピーカー');
+    expect(credentials.username).toBe(device.id);
+    expect(credentials.password.length).toBeGreaterThanOrEqual(24);
+    expect(credentials.topicPrefix).toBe(topics.prefix(x.association.id, device.id));
+    const list = await officer.get('/api/devices');
+    expect(JSON.stringify(list.body)).not.toContain(credentials.password);
+    const stored = await database.db.selectFrom('devices').select('secret_hash').where('id', '=', device.id).executeTakeFirstOrThrow();
+    expect(stored.secret_hash).not.toContain(credentials.password);
+
+    const client = await connect(credentials);
+    expect(client.connected).toBe(true);
+    await expect(connectDevice(server.deviceMqttUrl, { username: credentials.username, password: 'wrong' })).rejects.toThrow();
+    await expect(connectDevice(server.deviceMqttUrl, { username: 'not-a-device', password: credentials.password })).rejects.toThrow();
+  });
+
+  it('a rotated password replaces the old one; a revoked device cannot connect', async () => {
+    const { device, credentials } = await register('台所スピーカー');
+    const rotated = await officer.post(`/api/devices/${device.id}/credentials`);
+    expect(rotated.status).toBe(200);
+    await expect(connectDevice(server.deviceMqttUrl, credentials)).rejects.toThrow();
+    await connect(rotated.body.credentials);
+    const revoked = await officer.post(`/api/devices/${device.id}/revoke`);
+    expect(revoked.body.revoked).toBe(true);
+    await expect(connectDevice(server.deviceMqttUrl, rotated.body.credentials)).rejects.toThrow();
+  });
+
+  it('registering a speaker adds the speaker channel to its household', async () => {
+    await register('居間スピーカー', x.households.A.id);
+    const household = await officer.get(`/api/households/${x.households.A.id}`);
+    expect(household.body.channels).toEqual(['app', 'speaker']);
+    expect(household.body.devices.map((d: { label: string }) => d.label)).toContain('居間スピーカー');
+  });
+});
+
+describe('uplinks', () => {
+  it('stores a heartbeat once however often it is redelivered, and accepts a reboot from seq 1', async () => {
+    const { device, credentials } = await register('寝室スピーカー');
+    const client = await connect(credentials);
+    const topic = topics.uplink(x.association.id, device.id, 'heartbeat');
+    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(2), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(1, 'boot-2'), { qos: 1 });
+    const stored = await until(() => storedMessages(device.id), (rows) => rows.length >= 3);
+    expect(stored).toEqual([
+      { boot_id: 'boot-1', seq: 1 }, { boot_id: 'boot-1', seq: 2 }, { boot_id: 'boot-2', seq: 1 },
+    ]);
+    const view = await until(() => officer.get('/api/devices'), (r) => r.body.items.find((d: { id: string }) => d.id === device.id)?.online);
+    expect(view.body.items.find((d: { id: string }) => d.id === device.id)).toMatchObject({ online: true, battery: 79 });
+  });
+
+  it('a device cannot publish under another device, nor subscribe to its downlinks', async () => {
+    const a = await register('A');
+    const b = await register('B');
+    const clientA = await connect(a.credentials);
+    // Mosquitto drops a forbidden publish silently (MQTT 3.1.1); Aedes closes the connection. Either way nothing is stored.
+    // QoS 0: a QoS 1 publish on a connection the broker closes would wait for its PUBACK forever.
+    await clientA.publishAsync(topics.uplink(x.association.id, b.device.id, 'heartbeat'), heartbeat(1), { qos: 0 }).catch(() => undefined);
+    const grants = await (await connect(a.credentials))
+      .subscribeAsync(`${topics.prefix(x.association.id, b.device.id)}/down/#`, { qos: 1 })
+      .catch(() => [{ qos: 128 }]);
+    expect(grants.every((g) => g.qos === 128)).toBe(true);
+    // A's own message after the forbidden one still arrives: proof the forbidden one had its chance.
+    const clientA2 = await connect(a.credentials);
+    await clientA2.publishAsync(topics.uplink(x.association.id, a.device.id, 'heartbeat'), heartbeat(7), { qos: 1 });
+    await until(() => storedMessages(a.device.id), (rows) => rows.length > 0);
+    expect(await storedMessages(b.device.id)).toEqual([]);
+  });
+
+  it('a device receives the downlinks for it', async () => {
+    const { device, credentials } = await register('書斎スピーカー');
+    const client = await connect(credentials);
+    await client.subscribeAsync(`${credentials.topicPrefix}/down/#`, { qos: 1 });
+    const received = new Promise<string>((resolve) => client.on('message', (_t, payload) => resolve(payload.toString())));
+    await server.app.mqtt.publish(topics.downlink(x.association.id, device.id, 'config'), { quietHours: null });
+    expect(JSON.parse(await received)).toEqual({ quietHours: null });
+  });
+
+  it('counts and drops malformed messages, keeps going, and loses nothing stored', async () => {
+    const { device, credentials } = await register('客間スピーカー');
+    const client = await connect(credentials);
+    const topic = topics.uplink(x.association.id, device.id, 'heartbeat');
+    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
+    await client.publishAsync(topic, 'this is not json', { qos: 1 });
+    await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 'full' }), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(3, 'boot-1', { ts: new Date(Date.now() + 86_400_000).toISOString() }), { qos: 1 });
+    await client.publishAsync(topics.uplink(x.association.id, device.id, 'heartbeat').replace('heartbeat', 'nonsense'), '{}', { qos: 1 });
+    await client.publishAsync(topic, heartbeat(4), { qos: 1 });
+    const stored = await until(() => storedMessages(device.id), (rows) => rows.length >= 2);
+    expect(stored.map((r) => r.seq)).toEqual([1, 4]);
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    for (const reason of ['invalid_json', 'invalid_payload', 'future_timestamp', 'unknown_kind']) {
+      expect(metrics).toMatch(new RegExp(`tonari_mqtt_rejections_total\\{reason="${reason}"\\} [1-9]`));
+    }
+  });
+});
