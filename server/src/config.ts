@@ -5,7 +5,8 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 
-const port = z.coerce.number().int().min(0).max(65535);
+const portMessage = { message: 'must be a port number from 0 to 65535' };
+const port = z.coerce.number(portMessage).int(portMessage).min(0, portMessage).max(65535, portMessage);
 
 /**
  * Every setting tonari reads, all from the environment. README documents each one;

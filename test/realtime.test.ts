@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { ApiClient } from './support/http-client.js';
+import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../server/src/contracts/socket.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+let y: SeededAssociation;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.db);
+  x = await seedAssociation(database.db, 'rx');
+  y = await seedAssociation(database.db, 'ry');
+});
+afterAll(async () => {
+  sockets.forEach((s) => s.close());
+  await server?.close();
+  await database?.drop();
+});
+
+async function socketAs(identifier: string) {
+  const client = new ApiClient(server.baseUrl);
+  await client.login(identifier, PASSWORD);
+  const socket: ClientSocket = connectSocket(server.baseUrl, { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', () => resolve());
+    socket.on('connect_error', reject);
+  });
+  return { socket, client };
+}
+
+describe('Socket.IO', () => {
+  it('refuses a connection without a session', async () => {
+    const socket = connectSocket(server.baseUrl, { transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(error.message).toBe('unauthorized');
+  });
+
+  it('puts each socket in the rooms of its association, role, 班 and household', async () => {
+    const { socket } = await socketAs(x.logins.captain1);
+    const reply = await socket.emitWithAck('session:rooms', {});
+    expect('data' in reply && reply.data.rooms.sort()).toEqual(
+      [`association:${x.association.id}`, `block:${x.blocks.block1.id}`, `household:${x.households.C.id}`, `person:${x.people.captain1.id}`].sort(),
+    );
+    const bad = await socket.emitWithAck('session:rooms', { sneaky: true } as never);
+    expect('error' in bad && bad.error.code).toBe('invalid_input');
+  });
+
+  it("tells an association's members when its roster changes, and no other association", async () => {
+    const { socket: memberX } = await socketAs(x.logins.memberA);
+    const { socket: officerY } = await socketAs(y.logins.officer);
+    const heardByY: unknown[] = [];
+    officerY.on('roster:changed', (event) => heardByY.push(event));
+    const heard = new Promise<{ householdIds: string[] | 'all' }>((resolve) => memberX.on('roster:changed', resolve));
+
+    const officer = new ApiClient(server.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    await officer.patch(`/api/households/${x.households.A.id}`, { responderNotes: '夜間は不在' });
+    expect((await heard).householdIds).toEqual([x.households.A.id]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heardByY).toEqual([]);
+  });
+});
