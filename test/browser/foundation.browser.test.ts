@@ -1,0 +1,161 @@
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { connectDevice, startTestServer, type TestServer } from '../support/server.js';
+import { topics } from '../../devices/src/protocol.js';
+import { ApiClient } from '../support/http-client.js';
+import { launchChromium } from '../support/browser.js';
+import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.db);
+  x = await seedAssociation(database.db);
+  chromium = await launchChromium();
+  browser = chromium.browser;
+});
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+  await database?.drop();
+});
+
+async function newPage(viewport = { width: 1200, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'ja-JP' });
+  const page = await context.newPage();
+  // Fail with the locator that was not found, well inside the test's own timeout.
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+async function logIn(page: Awaited<ReturnType<typeof newPage>>, identifier: string, password = PASSWORD) {
+  await page.goto(`${server.baseUrl}/login`);
+  await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+describe('in the browser', () => {
+  it('an officer logs in, sees the officer menu, switches to English and logs out', async () => {
+    const page = await newPage();
+    await logIn(page, x.logins.officer, 'wrong password');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('正しくありません');
+    await page.getByLabel('パスワード').fill(PASSWORD);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.getByTestId('current-user').waitFor();
+    expect(await page.getByTestId('current-user').textContent()).toContain('役員 一郎');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: /log out/i }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // The choice is saved with the person: it comes back at the next login, on any device.
+    await page.getByRole('button', { name: /log out/i }).click();
+    await page.getByRole('button', { name: /log in/i }).waitFor();
+    await page.getByLabel('Email address or phone number').fill(x.logins.officer);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: /log in/i }).click();
+    await page.getByRole('button', { name: /log out/i }).waitFor();
+    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByRole('button', { name: 'ログイン' }).waitFor();
+    await page.context().close();
+  });
+
+  it('a household joins with the passcode from its QR sheet on a phone-sized screen', async () => {
+    const officer = new ApiClient(server.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    const sheet = await officer.post('/api/passcodes', { householdIds: [x.households.B.id] });
+    const { joinUrl, code } = sheet.body.items[0];
+    await database.db.insertInto('people').values({ association_id: x.association.id, household_id: x.households.B.id, name: '佐藤 ハナ' }).execute();
+
+    const page = await newPage({ width: 390, height: 844 });
+    // The QR code carries the public URL; the test server stands in for it.
+    await page.goto(joinUrl.replace('http://localhost:3000', server.baseUrl));
+    expect(await page.getByLabel('参加コード').inputValue()).toBe(code);
+    await page.getByRole('button', { name: '次へ' }).click();
+    await page.getByTestId('join-household').waitFor();
+    expect(await page.getByTestId('join-household').textContent()).toContain('佐藤家');
+    expect(await page.getByLabel('佐藤 太郎').isDisabled()).toBe(true); // already has a login
+    await page.getByLabel('佐藤 ハナ').check();
+    await page.getByLabel('電話番号').fill('080-9999-0000');
+    await page.getByLabel('パスワード', { exact: true }).fill('sato-password');
+    await page.getByLabel('パスワード（確認）').fill('sato-password');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.getByTestId('current-user').waitFor();
+    expect(await page.getByTestId('current-user').textContent()).toContain('佐藤 ハナ');
+    await expect.poll(() => page.locator('main').textContent()).toContain('佐藤家');
+    await page.context().close();
+
+    // The code is spent, and the new login works from another device.
+    expect((await new ApiClient(server.baseUrl).post('/api/join/lookup', { code })).status).toBe(400);
+    await new ApiClient(server.baseUrl).login('08099990000', 'sato-password');
+  });
+
+  it('an officer imports a roster: sees the error by line, fixes the file, and imports it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tonari-csv-'));
+    const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';
+    const broken = path.join(dir, 'broken.csv');
+    const fixed = path.join(dir, 'fixed.csv');
+    await writeFile(broken, `\ufeff${header}\r\n7班,701,松本家,京田辺市7-1,アプリ,,松本 清,,090-7777-0000,,,\r\n7班,702,井上家,京田辺市7-2,伝書鳩,,井上 和子,,,,,\r\n`);
+    await writeFile(fixed, `\ufeff${header}\r\n7班,701,松本家,京田辺市7-1,アプリ,,松本 清,,090-7777-0000,,,\r\n7班,702,井上家,京田辺市7-2,紙,,井上 和子,,,,,\r\n`);
+
+    const page = await newPage();
+    await logIn(page, x.logins.officer);
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.baseUrl}/roster/import`);
+    await page.getByLabel('CSVファイル').setInputFiles(broken);
+    await page.getByRole('button', { name: '確認' }).click();
+    await page.getByTestId('import-error').first().waitFor();
+    const errors = await page.getByTestId('import-error').allTextContents();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('3');
+    expect(errors[0]).toContain('連絡手段');
+    expect(await page.getByRole('button', { name: '取り込む' }).isDisabled()).toBe(true);
+
+    await page.getByLabel('CSVファイル').setInputFiles(fixed);
+    await page.getByRole('button', { name: '確認' }).click();
+    await expect.poll(() => page.getByTestId('import-error').count()).toBe(0);
+    await page.getByRole('button', { name: '取り込む' }).click();
+    await page.getByTestId('import-success').waitFor();
+
+    await page.goto(`${server.baseUrl}/roster`);
+    await page.getByLabel('検索').fill('井上');
+    await page.getByRole('button', { name: '検索する' }).click();
+    await expect.poll(() => page.getByTestId('household-row').allTextContents()).toEqual([expect.stringContaining('井上家')]);
+    await page.context().close();
+  });
+
+  it('an officer registers a speaker, sees its password once, and watches it come online live', async () => {
+    const page = await newPage();
+    await logIn(page, x.logins.officer);
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.baseUrl}/devices`);
+    await page.getByLabel('端末の名前').fill('テスト用スピーカー');
+    await page.getByLabel('世帯', { exact: true }).selectOption({ label: '1班 103 鈴木家' });
+    await page.getByRole('button', { name: '端末を登録する' }).click();
+    const box = page.getByTestId('device-credentials');
+    await box.waitFor();
+    const [username, password, , topicPrefix] = await box.locator('code').allTextContents();
+    expect(topicPrefix).toBe(`tonari/${x.association.id}/${username}`);
+    const row = page.getByTestId('device-row').filter({ hasText: 'テスト用スピーカー' });
+    expect(await row.getAttribute('data-online')).toBe('false');
+
+    const speaker = await connectDevice(server.deviceMqttUrl, { username: username!, password: password! });
+    await speaker.publishAsync(
+      topics.uplink(x.association.id, username!, 'heartbeat'),
+      JSON.stringify({ bootId: 'b', seq: 1, ts: new Date().toISOString(), uptimeSeconds: 1, power: 'battery', battery: 55, signal: -40, firmware: '1' }),
+      { qos: 1 },
+    );
+    await expect.poll(() => row.getAttribute('data-online'), { timeout: 10_000 }).toBe('true');
+    await speaker.endAsync();
+    await page.context().close();
+  });
+});

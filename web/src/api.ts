@@ -1,0 +1,187 @@
+import type {
+  BlockView,
+  CreateHouseholdRequest,
+  CreatePersonRequest,
+  DeviceCredentials,
+  DeviceView,
+  ErrorResponse,
+  HouseholdDetail,
+  HouseholdList,
+  JoinLookupResponse,
+  JoinRequest,
+  LoginRequest,
+  PasscodeSheet,
+  PersonView,
+  RosterImportResult,
+  SessionView,
+  UpdateHouseholdRequest,
+  UpdatePersonRequest,
+} from '../../server/src/contracts/http.js';
+
+export type Language = SessionView['person']['preferredLanguage'];
+
+/** An error answer from the API (or a network failure, status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly issues: { field: string; message: string }[];
+
+  constructor(status: number, code: string, message: string, field?: string, issues?: { field: string; message: string }[]) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.issues = issues ?? [];
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Set from SessionView.csrfToken after login / session load; cleared on logout. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Called when an authenticated request answers 401 (the session expired or was ended elsewhere). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
+/** Endpoints whose 401 is an expected answer, not an expired session. */
+const UNAUTHENTICATED_PATHS = ['/api/auth/login', '/api/session', '/api/join', '/api/join/lookup', '/api/auth/logout'];
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface RequestOptions {
+  body?: unknown;
+  /** Raw body (e.g. a CSV file); sent as is with the given content type. */
+  raw?: { body: Blob; contentType: string };
+  query?: Record<string, string | number | boolean | undefined | null>;
+  signal?: AbortSignal;
+}
+
+function withQuery(path: string, query: RequestOptions['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function isErrorResponse(value: unknown): value is ErrorResponse {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (options.raw) {
+    headers['Content-Type'] = options.raw.contentType;
+    body = options.raw.body;
+  } else if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+  }
+
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401 && !UNAUTHENTICATED_PATHS.includes(path) && unauthorizedHandler) unauthorizedHandler();
+    if (isErrorResponse(data)) {
+      const { code, message, field, issues } = data.error;
+      throw new ApiError(response.status, code, message, field, issues);
+    }
+    throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
+  }
+  return data as T;
+}
+
+export type Channel = HouseholdDetail['channels'][number];
+
+export interface HouseholdQuery {
+  blockId?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Typed calls for every endpoint the web app uses. */
+export const api = {
+  login: (body: LoginRequest) => request<SessionView>('POST', '/api/auth/login', { body }),
+  logout: () => request<{ ok: true }>('POST', '/api/auth/logout'),
+  session: () => request<SessionView>('GET', '/api/session'),
+  updateMe: (preferredLanguage: Language) => request<SessionView>('PATCH', '/api/me', { body: { preferredLanguage } }),
+
+  joinLookup: (code: string) => request<JoinLookupResponse>('POST', '/api/join/lookup', { body: { code } }),
+  join: (body: JoinRequest) => request<SessionView>('POST', '/api/join', { body }),
+
+  blocks: () => request<{ items: BlockView[] }>('GET', '/api/blocks'),
+  createBlock: (body: { name: string; sortOrder?: number }) => request<BlockView>('POST', '/api/blocks', { body }),
+  updateBlock: (id: string, body: { name?: string; sortOrder?: number }) =>
+    request<BlockView>('PATCH', `/api/blocks/${encodeURIComponent(id)}`, { body }),
+  setCaptains: (id: string, body: { personIds: string[]; startsOn?: string }) =>
+    request<BlockView>('PUT', `/api/blocks/${encodeURIComponent(id)}/captains`, { body }),
+
+  households: (query: HouseholdQuery = {}, signal?: AbortSignal) =>
+    request<HouseholdList>('GET', '/api/households', { query: { ...query }, signal }),
+  household: (id: string, signal?: AbortSignal) =>
+    request<HouseholdDetail>('GET', `/api/households/${encodeURIComponent(id)}`, { signal }),
+  createHousehold: (body: CreateHouseholdRequest) => request<HouseholdDetail>('POST', '/api/households', { body }),
+  updateHousehold: (id: string, body: UpdateHouseholdRequest) =>
+    request<HouseholdDetail>('PATCH', `/api/households/${encodeURIComponent(id)}`, { body }),
+
+  people: (query: { q?: string; withoutHousehold?: boolean } = {}) =>
+    request<{ items: PersonView[] }>('GET', '/api/people', {
+      query: { q: query.q, withoutHousehold: query.withoutHousehold === undefined ? undefined : String(query.withoutHousehold) },
+    }),
+  createPerson: (body: CreatePersonRequest) => request<PersonView>('POST', '/api/people', { body }),
+  updatePerson: (id: string, body: UpdatePersonRequest) =>
+    request<PersonView>('PATCH', `/api/people/${encodeURIComponent(id)}`, { body }),
+
+  importRoster: (file: Blob, mode: 'preview' | 'commit') =>
+    request<RosterImportResult>('POST', '/api/roster/import', {
+      query: { mode },
+      raw: { body: file, contentType: 'text/csv' },
+    }),
+  exportUrl: (encoding: 'utf-8' | 'shift_jis') => `/api/roster/export?encoding=${encoding}`,
+
+  passcodes: (body: { blockId?: string; householdIds?: string[] }) =>
+    request<PasscodeSheet>('POST', '/api/passcodes', { body }),
+
+  devices: () => request<{ items: DeviceView[] }>('GET', '/api/devices'),
+  createDevice: (body: { label: string; householdId?: string | null }) =>
+    request<DeviceCredentials>('POST', '/api/devices', { body }),
+  rotateDevice: (id: string) => request<DeviceCredentials>('POST', `/api/devices/${encodeURIComponent(id)}/credentials`),
+  revokeDevice: (id: string) => request<DeviceView>('POST', `/api/devices/${encodeURIComponent(id)}/revoke`),
+};

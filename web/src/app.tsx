@@ -1,0 +1,280 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SessionView } from '../../server/src/contracts/http.js';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from './api.js';
+import { ErrorAlert, Loading } from './components.js';
+import { applyLanguage, currentLanguage, onLanguageChanged, t } from './i18n/index.js';
+import { Link, matchPath, navigate, useLocation, type Location } from './router.js';
+import { SessionContext, isCaptain, useSession, type SessionContextValue } from './session.js';
+import { connectSocket, disconnectSocket, useSocketEvent } from './socket.js';
+import { LoginPage } from './pages/login.js';
+import { JoinPage } from './pages/join.js';
+import { HomePage } from './pages/home.js';
+import { RosterPage } from './pages/roster.js';
+import { HouseholdPage } from './pages/household.js';
+import { ImportPage } from './pages/import.js';
+import { PasscodesPage } from './pages/passcodes.js';
+import { DevicesPage } from './pages/devices.js';
+import { NotFoundPage, ForbiddenPage } from './pages/not-found.js';
+
+type Access = 'public' | 'guest' | 'user' | 'officer';
+
+interface Route {
+  pattern: string;
+  access: Access;
+  render: (params: Record<string, string>, location: Location) => ComponentChildren;
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/login', access: 'guest', render: () => <LoginPage /> },
+  { pattern: '/join', access: 'public', render: (_, location) => <JoinPage initialCode={location.search.get('code') ?? ''} /> },
+  { pattern: '/', access: 'user', render: () => <HomePage /> },
+  { pattern: '/roster', access: 'officer', render: () => <RosterPage /> },
+  { pattern: '/roster/import', access: 'officer', render: () => <ImportPage /> },
+  { pattern: '/roster/export', access: 'officer', render: () => <RosterPage focus="export" /> },
+  { pattern: '/households/:id', access: 'user', render: (params) => <HouseholdPage id={params.id ?? ''} /> },
+  { pattern: '/passcodes', access: 'officer', render: (_, location) => <PasscodesPage search={location.search} /> },
+  { pattern: '/devices', access: 'officer', render: () => <DevicesPage /> },
+];
+
+export function App() {
+  const [session, setSessionState] = useState<SessionView | null | undefined>(undefined);
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const [language, setLanguage] = useState<Language>(currentLanguage());
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+
+  useEffect(() => onLanguageChanged(setLanguage), []);
+
+  const setSession = useCallback((next: SessionView | null) => {
+    setCsrfToken(next?.csrfToken ?? null);
+    setSessionState(next);
+    if (next) {
+      applyLanguage(next.person.preferredLanguage);
+      // Reconnect so the socket authenticates with the (possibly new) session cookie.
+      disconnectSocket();
+      connectSocket();
+    } else {
+      disconnectSocket();
+    }
+  }, []);
+
+  const loadSession = useCallback(() => {
+    setLoadError(undefined);
+    api
+      .session()
+      .then((value) => setSession(value))
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setSession(null);
+        else setLoadError(error);
+      });
+  }, [setSession]);
+
+  useEffect(loadSession, [loadSession]);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session may already be gone; log out locally either way.
+    }
+    setSession(null);
+    navigate('/login');
+  }, [setSession]);
+
+  const switchLanguage = useCallback(
+    (next: Language) => {
+      applyLanguage(next);
+      if (sessionRef.current) {
+        api
+          .updateMe(next)
+          .then((updated) => {
+            setCsrfToken(updated.csrfToken);
+            setSessionState(updated);
+          })
+          .catch((error: unknown) => console.warn('could not save the language', error));
+      }
+    },
+    [],
+  );
+
+  useSocketEvent('session:ended', () => {
+    setSession(null);
+    navigate('/login');
+  });
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      if (!sessionRef.current) return;
+      setSession(null);
+      const here = window.location.pathname + window.location.search;
+      navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [setSession]);
+
+  const context = useMemo<SessionContextValue>(
+    () => ({ session: session ?? null, language, setSession, logout, switchLanguage }),
+    [session, language, setSession, logout, switchLanguage],
+  );
+
+  return (
+    <SessionContext.Provider value={context}>
+      <Layout>
+        {loadError ? (
+          <div class="stack">
+            <ErrorAlert error={loadError} />
+            <button type="button" onClick={loadSession}>
+              {t('common.retry')}
+            </button>
+          </div>
+        ) : session === undefined ? (
+          <Loading />
+        ) : (
+          <Routes />
+        )}
+      </Layout>
+    </SessionContext.Provider>
+  );
+}
+
+function Routes() {
+  const location = useLocation();
+  const { session } = useSession();
+  let matched: { route: Route; params: Record<string, string> } | null = null;
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, location.path);
+    if (params) {
+      matched = { route, params };
+      break;
+    }
+  }
+
+  const redirect =
+    matched?.route.access === 'guest' && session
+      ? safeNext(location.search.get('next'))
+      : (matched?.route.access === 'user' || matched?.route.access === 'officer') && !session
+        ? `/login?next=${encodeURIComponent(location.href)}`
+        : null;
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  // Move focus to the new page's heading so screen readers announce the navigation.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('main h1');
+    heading?.focus({ preventScroll: true });
+  }, [location.path]);
+
+  if (redirect) return <Loading />;
+  if (!matched) return <NotFoundPage />;
+  if (matched.route.access === 'officer' && !session?.roles.officer) return <ForbiddenPage />;
+  return <>{matched.route.render(matched.params, location)}</>;
+}
+
+/** Only same-site paths are accepted as ?next= targets. */
+function safeNext(next: string | null): string {
+  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  return '/';
+}
+
+function Layout({ children }: { children: ComponentChildren }) {
+  const { session, logout } = useSession();
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header class="site-header no-print">
+        <div class="header-inner">
+          <Link href="/" class="brand">
+            <img src="/icon.svg" alt="" width={36} height={36} />
+            <span>{t('app.name')}</span>
+          </Link>
+          {session && <span class="association">{session.association.name}</span>}
+          <div class="header-tools">
+            <LanguageSwitch />
+            {session && (
+              <>
+                <span class="current-user" data-testid="current-user">
+                  {session.person.name}
+                </span>
+                <button type="button" class="secondary" onClick={() => void logout()}>
+                  {t('nav.logout')}
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+        {session && <MainNav session={session} />}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer class="site-footer no-print">
+        <p>{t('app.footer')}</p>
+      </footer>
+    </>
+  );
+}
+
+function MainNav({ session }: { session: SessionView }) {
+  const { path } = useLocation();
+  const links: { href: string; label: string }[] = [{ href: '/', label: t('nav.home') }];
+  if (session.roles.officer) {
+    links.push(
+      { href: '/roster', label: t('nav.roster') },
+      { href: '/roster/import', label: t('nav.import') },
+      { href: '/passcodes', label: t('nav.passcodes') },
+      { href: '/devices', label: t('nav.devices') },
+    );
+  } else if (session.roles.household) {
+    links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
+  }
+  if (!session.roles.officer && isCaptain(session.roles)) {
+    // Captains see their 班 on the home page; nothing extra to link.
+  }
+  return (
+    <nav class="main-nav" aria-label={t('nav.label')}>
+      <ul>
+        {links.map((link) => (
+          <li key={link.href}>
+            <Link href={link.href} aria-current={path === link.href ? 'page' : undefined}>
+              {link.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function LanguageSwitch() {
+  const { language, switchLanguage } = useSession();
+  const options: Language[] = ['ja', 'en'];
+  const active: Language = language === 'en' ? 'en' : 'ja';
+  return (
+    <div class="language-switch" role="group" aria-label={t('languages.switch')}>
+      {options.map((option) => (
+        <button
+          key={option}
+          type="button"
+          class={option === active ? 'lang active' : 'lang'}
+          lang={option}
+          aria-pressed={option === active}
+          onClick={() => {
+            if (option !== active) switchLanguage(option);
+          }}
+        >
+          {t(`languages.${option}`)}
+        </button>
+      ))}
+    </div>
+  );
+}

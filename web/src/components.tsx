@@ -1,0 +1,232 @@
+import type { ComponentChildren, InputHTMLAttributes, LooseInputHTMLAttributes } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type Channel } from './api.js';
+import { locale, t } from './i18n/index.js';
+
+/** A user-facing message for an error thrown by the API client. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('errors.network');
+    if (error.status === 401) return t('errors.unauthorized');
+    if (error.status === 403) return t('errors.forbidden');
+    if (error.status === 404) return t('errors.notFound');
+    if (error.status === 413) return t('errors.tooLarge');
+    if (error.status === 429) return t('errors.rateLimited');
+    if (error.status >= 500) return t('errors.server');
+    return error.message || t('errors.unknown');
+  }
+  return t('errors.unknown');
+}
+
+export function ErrorAlert({ error, message }: { error?: unknown; message?: string }) {
+  if (!error && !message) return null;
+  const issues = error instanceof ApiError ? error.issues : [];
+  return (
+    <div class="alert alert-error" role="alert">
+      <p>{message ?? errorMessage(error)}</p>
+      {issues.length > 0 && (
+        <ul>
+          {issues.map((issue, i) => (
+            <li key={i}>
+              {issue.field ? `${issue.field}: ` : ''}
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, testid }: { children: ComponentChildren; testid?: string }) {
+  return (
+    <div class="alert alert-success" role="status" data-testid={testid}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading() {
+  return (
+    <p class="loading" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+type InputProps = Omit<LooseInputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label' | 'role'>;
+
+export function TextField({
+  id,
+  label,
+  value,
+  onValue,
+  hint,
+  ...rest
+}: InputProps & { id: string; label: string; value: string; onValue: (value: string) => void; hint?: string }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input
+        {...(rest as InputHTMLAttributes<HTMLInputElement>)}
+        id={id}
+        value={value}
+        onInput={(event) => onValue(event.currentTarget.value)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+    </div>
+  );
+}
+
+export function SelectField({
+  id,
+  label,
+  value,
+  onValue,
+  options,
+  required,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  options: { value: string; label: string }[];
+  required?: boolean;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} required={required} onChange={(event) => onValue(event.currentTarget.value)}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export const CHANNELS: Channel[] = ['app', 'speaker', 'paper'];
+
+export function ChannelList({ channels }: { channels: Channel[] }) {
+  if (channels.length === 0) return <span class="muted">{t('common.none')}</span>;
+  return (
+    <span class="badges">
+      {channels.map((channel) => (
+        <span key={channel} class={`badge badge-${channel}`}>
+          {t(`channels.${channel}`)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function ChannelCheckboxes({
+  idPrefix,
+  value,
+  onValue,
+}: {
+  idPrefix: string;
+  value: Channel[];
+  onValue: (value: Channel[]) => void;
+}) {
+  return (
+    <fieldset class="field checkbox-group">
+      <legend>{t('household.channels')}</legend>
+      {CHANNELS.map((channel) => (
+        <div class="check" key={channel}>
+          <input
+            type="checkbox"
+            id={`${idPrefix}-${channel}`}
+            checked={value.includes(channel)}
+            onChange={(event) => {
+              const checked = event.currentTarget.checked;
+              onValue(checked ? CHANNELS.filter((c) => c === channel || value.includes(c)) : value.filter((c) => c !== channel));
+            }}
+          />
+          <label for={`${idPrefix}-${channel}`}>{t(`channels.${channel}`)}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return t('common.never');
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long' }).format(date);
+}
+
+export function languageName(language: string): string {
+  return t(`languages.${language}`);
+}
+
+export interface AsyncState<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  setData: (update: (previous: T | undefined) => T | undefined) => void;
+}
+
+/**
+ * Runs an async loader when deps change and on reload(); ignores answers that arrive
+ * after a newer request started. Keeps the previous data while reloading.
+ */
+export function useAsync<T>(loader: (signal: AbortSignal) => Promise<T>, deps: unknown[]): AsyncState<T> {
+  const [data, setDataState] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loaderRef = useRef(loader);
+  loaderRef.current = loader;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    loaderRef
+      .current(controller.signal)
+      .then((value) => {
+        if (controller.signal.aborted) return;
+        setDataState(() => value);
+        setError(undefined);
+        setLoading(false);
+      })
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(err);
+        setLoading(false);
+      });
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const setData = useCallback((update: (previous: T | undefined) => T | undefined) => setDataState(update), []);
+  return { data, error, loading, reload, setData };
+}
+
+/** Sets document.title for the page. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} | tonari 隣` : 'tonari 隣';
+  }, [title]);
+}
+
+export function PageHeading({ children }: { children: ComponentChildren }) {
+  return <h1 tabIndex={-1} class="page-title">{children}</h1>;
+}

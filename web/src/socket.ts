@@ -1,0 +1,50 @@
+import { io, type Socket } from 'socket.io-client';
+import { useEffect, useRef } from 'preact/hooks';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/contracts/socket.js';
+
+type EventName = keyof ServerToClientEvents;
+type Handler<E extends EventName> = ServerToClientEvents[E];
+
+const EVENTS: EventName[] = ['roster:changed', 'device:status', 'session:ended'];
+
+let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+const handlers = new Map<EventName, Set<(...args: unknown[]) => void>>();
+
+function dispatch(event: EventName, args: unknown[]): void {
+  for (const handler of handlers.get(event) ?? []) {
+    try {
+      handler(...args);
+    } catch (error) {
+      console.error(`socket handler for ${event} failed`, error);
+    }
+  }
+}
+
+/** Connects (once) with the session cookie. Call after login / session load. */
+export function connectSocket(): void {
+  if (socket) return;
+  const s: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true });
+  for (const event of EVENTS) {
+    (s as unknown as Socket).on(event, (...args: unknown[]) => dispatch(event, args));
+  }
+  socket = s;
+}
+
+/** Disconnects; call on logout or when the session ends. */
+export function disconnectSocket(): void {
+  socket?.disconnect();
+  socket = null;
+}
+
+/** Subscribes a component to a server event for its lifetime (the latest handler is always used). */
+export function useSocketEvent<E extends EventName>(event: E, handler: Handler<E>): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => {
+    const listener = (...args: unknown[]) => (ref.current as (...a: unknown[]) => void)(...args);
+    let set = handlers.get(event);
+    if (!set) handlers.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }, [event]);
+}
