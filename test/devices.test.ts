@@ -75,8 +75,11 @@ describe('device credentials', () => {
 
   it('a rotated password replaces the old one; a revoked device cannot connect', async () => {
     const { device, credentials } = await register('台所スピーカー');
+    const before = await connect(credentials);
+    const closed = new Promise<void>((resolve) => before.on('close', () => resolve()));
     const rotated = await officer.post(`/api/devices/${device.id}/credentials`);
     expect(rotated.status).toBe(200);
+    await closed; // the connection made with the old password is cut
     await expect(connectDevice(server.deviceMqttUrl, credentials)).rejects.toThrow();
     await connect(rotated.body.credentials);
     const revoked = await officer.post(`/api/devices/${device.id}/revoke`);

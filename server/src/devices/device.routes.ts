@@ -11,7 +11,7 @@ export function registerDeviceRoutes(api: ApiRouter, ctx: DeviceContext & { disc
     registerDevice(ctx, actor, body),
   );
   api.route('post', '/api/devices/:id/credentials', { summary: "Rotate a device's MQTT password (the old one stops working)", tag, access: 'session', params: idParamsSchema, response: deviceCredentialsSchema }, async ({ actor, params }) =>
-    rotateCredentials(ctx, actor, params.id),
+    rotateCredentials(ctx, actor, params.id, ctx.disconnectDevice),
   );
   api.route('post', '/api/devices/:id/revoke', { summary: 'Revoke a device: it can no longer connect', tag, access: 'session', params: idParamsSchema, response: deviceViewSchema }, async ({ actor, params }) =>
     revokeDevice(ctx, actor, params.id, ctx.disconnectDevice),

@@ -80,12 +80,14 @@ export async function registerDevice(ctx: DeviceContext, actor: Actor, input: { 
   return credentialsOf(ctx, (await findDevice(ctx.db, created.id))!, secret);
 }
 
-export async function rotateCredentials(ctx: DeviceContext, actor: Actor, id: string): Promise<DeviceCredentials> {
+export async function rotateCredentials(ctx: DeviceContext, actor: Actor, id: string, disconnect: (deviceId: string) => void): Promise<DeviceCredentials> {
   const device = await manageableDevice(ctx, actor, id);
   if (device.revoked_at) throw HttpError.conflict('This device is revoked; register a new one instead.');
   const secret = generateDeviceSecret();
   await ctx.db.updateTable('devices').set({ secret_hash: hashDeviceSecret(secret), credentials_issued_at: new Date() }).where('id', '=', id).execute();
   await ctx.brokerSync?.upsertDevice({ id, associationId: device.association_id, password: secret });
+  // A connection made with the old password must not outlive it.
+  disconnect(id);
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.credentials_rotated', subject: id });
   return credentialsOf(ctx, (await findDevice(ctx.db, id))!, secret);
 }

@@ -64,9 +64,11 @@ export class EmbeddedBroker implements MqttTransport {
       },
       authorizeSubscribe: (client: DeviceClient, subscription, callback) => {
         const device = client[identity];
-        const own = device && subscription.topic === `${topics.prefix(device.associationId, device.deviceId)}/down/#`;
-        const ownKind = device && parseTopic(subscription.topic)?.deviceId === device.deviceId && subscription.topic.startsWith(`${topics.prefix(device.associationId, device.deviceId)}/down/`);
-        if (!own && !ownKind) {
+        // Its own downlinks only: `…/down/#` or one `…/down/{kind}`, no wildcard reaching wider.
+        const ownDown = device ? `${topics.prefix(device.associationId, device.deviceId)}/down/` : null;
+        const rest = ownDown && subscription.topic.startsWith(ownDown) ? subscription.topic.slice(ownDown.length) : null;
+        const allowed = rest === '#' || (!!rest && /^[a-z-]+$/.test(rest));
+        if (!allowed) {
           metrics.brokerAuthFailures.inc({ reason: 'foreign_subscription' });
           log.warn({ deviceId: device?.deviceId, topic: subscription.topic }, 'device subscription not its own refused');
           return callback(new Error('not authorized'));
