@@ -43,8 +43,8 @@ async function main() {
 
   const seed = config.SEED_DEMO ?? config.embedded.database;
   const seeded = seed && (await isEmpty(db));
+  const demoDevices = seeded ? await seedDemo(db) : [];
   if (seeded) {
-    await seedDemo(db);
     log.info({ association: demo.associationName }, 'demo association seeded');
   }
 
@@ -54,6 +54,7 @@ async function main() {
   let deviceMqttUrl: string;
   if (config.MQTT_URL) {
     const url = new URL(config.MQTT_URL);
+    const adminUsername = decodeURIComponent(url.username);
     const transport = new MqttClientTransport({
       url: config.MQTT_URL,
       shareGroup: config.MQTT_SHARE_GROUP,
@@ -62,7 +63,7 @@ async function main() {
       beforeSubscribe: config.MQTT_DYNSEC
         ? async (client) => {
             brokerSync = new MosquittoDynsec(client);
-            await brokerSync.ensureServerAccess(decodeURIComponent(url.username));
+            await brokerSync.ensureServerAccess(adminUsername);
           }
         : undefined,
     });
@@ -87,6 +88,8 @@ async function main() {
     loginRateLimit: config.LOGIN_RATE_LIMIT,
   });
   await mqtt.start(app.ingest);
+  // Mosquitto's dynamic security keeps its own copy of device logins; the demo's are known.
+  for (const device of demoDevices) await brokerSync?.upsertDevice(device);
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
 
   log.info({ url: config.publicUrl, mqtt: deviceMqttUrl }, 'tonari is running');
@@ -126,6 +129,7 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
 }
 
 main().catch(async (error: unknown) => {

@@ -28,6 +28,7 @@ export async function startTestServer(db: Db, options: { loginRateLimit?: number
   const external = process.env.MQTT_URL;
   if (external) {
     const url = new URL(external);
+    const adminUsername = decodeURIComponent(url.username);
     transport = new MqttClientTransport({
       url: external,
       // A group of this server's own: other test files' servers must not take its messages.
@@ -38,7 +39,7 @@ export async function startTestServer(db: Db, options: { loginRateLimit?: number
         process.env.MQTT_DYNSEC === 'true'
           ? async (client) => {
               dynsec = new MosquittoDynsec(client);
-              await dynsec.ensureServerAccess(decodeURIComponent(url.username));
+              await dynsec.ensureServerAccess(adminUsername);
             }
           : undefined,
     });

