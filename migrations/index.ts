@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './20261122T0800_foundation.js';
+import * as circulars from './20261122T0900_circulars.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -7,4 +8,5 @@ import * as foundation from './20261122T0800_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261122T0800_foundation': foundation,
+  '20261122T0900_circulars': circulars,
 };

@@ -10,7 +10,7 @@ let x: SeededAssociation;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db, { loginRateLimit: 5 });
+  server = await startTestServer(database, { loginRateLimit: 5 });
   x = await seedAssociation(database.db);
 });
 afterAll(async () => {

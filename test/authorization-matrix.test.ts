@@ -16,7 +16,7 @@ const clients: Record<string, ApiClient> = {};
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db);
+  server = await startTestServer(database);
   x = await seedAssociation(database.db, 'x');
   y = await seedAssociation(database.db, 'y');
   for (const [name, identifier] of Object.entries(x.logins)) {

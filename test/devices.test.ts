@@ -19,7 +19,7 @@ const open: MqttClient[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db);
+  server = await startTestServer(database);
   x = await seedAssociation(database.db);
   officer = new ApiClient(server.baseUrl);
   await officer.login(x.logins.officer, PASSWORD);

@@ -9,7 +9,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db);
+  server = await startTestServer(database);
 });
 afterAll(async () => {
   await server?.close();

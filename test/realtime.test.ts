@@ -15,7 +15,7 @@ const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db);
+  server = await startTestServer(database);
   x = await seedAssociation(database.db, 'rx');
   y = await seedAssociation(database.db, 'ry');
 });

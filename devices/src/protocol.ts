@@ -17,9 +17,9 @@ import { z } from 'zod';
 export const TOPIC_ROOT = 'tonari';
 export const MAX_PAYLOAD_BYTES = 4096;
 
-export const uplinkKinds = ['heartbeat', 'status'] as const;
+export const uplinkKinds = ['heartbeat', 'status', 'played', 'ack'] as const;
 export type UplinkKind = (typeof uplinkKinds)[number];
-export const downlinkKinds = ['config'] as const;
+export const downlinkKinds = ['config', 'speak'] as const;
 export type DownlinkKind = (typeof downlinkKinds)[number];
 
 export const topics = {
@@ -66,7 +66,27 @@ export const heartbeatSchema = z.object({
 /** Published by the device on connect (online: true) and set as its last will (online: false). */
 export const statusSchema = z.object({ online: z.boolean() });
 
-export const uplinkSchemas = { heartbeat: heartbeatSchema, status: statusSchema } as const;
+/** The device finished reading a `speak` message aloud. */
+export const playedSchema = z.object({ ...envelope, messageId: z.string().min(1).max(64) });
+
+/** The resident pressed the acknowledge (既読) button while or after a `speak` message played. */
+export const ackSchema = z.object({ ...envelope, messageId: z.string().min(1).max(64) });
+
+export const uplinkSchemas = { heartbeat: heartbeatSchema, status: statusSchema, played: playedSchema, ack: ackSchema } as const;
+
+/** Server → device: read this aloud. `id` comes back in `played` and `ack`. */
+export const speakSchema = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['circular', 'reminder']),
+  title: z.string().max(200),
+  text: z.string().max(2000),
+  priority: z.enum(['normal', 'high']),
+  /** Whether pressing the button acknowledges (既読) the message. */
+  acknowledgeable: z.boolean(),
+});
+
+export const downlinkSchemas = { speak: speakSchema } as const;
 
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
 export type Status = z.infer<typeof statusSchema>;
+export type Speak = z.infer<typeof speakSchema>;

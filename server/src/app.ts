@@ -18,6 +18,13 @@ import { createIngestQueue, type Uplink } from './devices/device-ingest.service.
 import type { MqttTransport } from './devices/mqtt-transport.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
+import type { Jobs } from './infra/jobs.js';
+import { createPushService } from './push/push.service.js';
+import { registerPushRoutes } from './push/push.routes.js';
+import { registerCircularRoutes } from './circulars/circular.routes.js';
+import * as circulars from './circulars/circular.service.js';
+import { registerTaskRoutes } from './tasks/task.routes.js';
+import { uuid } from './contracts/http.js';
 
 export interface AppDeps {
   db: Db;
@@ -25,6 +32,10 @@ export interface AppDeps {
   /** Shared with the embedded broker when there is one. */
   metrics?: Metrics;
   mqtt: MqttTransport;
+  /** Durable jobs (pg-boss), started by the caller before `startWorkers`. */
+  jobs: Jobs;
+  /** The Web Push key pair (see loadVapidKeys). */
+  vapid: { publicKey: string; privateKey: string };
   brokerSync?: BrokerCredentialSync;
   publicUrl: string;
   /** The MQTT URL given to devices with their credentials. */
@@ -43,6 +54,8 @@ export interface App {
   realtime: Realtime;
   metrics: Metrics;
   mqtt: MqttTransport;
+  /** Starts this instance's job workers; any instance may run any job, each exactly once. */
+  startWorkers(): Promise<void>;
   /** Feed one device uplink through validation and storage. */
   ingest: (uplink: Uplink) => Promise<'accepted' | 'duplicate' | 'rejected'>;
   close(): Promise<void>;
@@ -100,6 +113,11 @@ export function createApp(deps: AppDeps): App {
     metrics,
   });
   registerRosterRoutes(api, { db, realtime, publicUrl: deps.publicUrl });
+  const push = createPushService({ db, log, jobs: deps.jobs, vapid: deps.vapid, subject: deps.publicUrl.startsWith('https:') ? deps.publicUrl : 'mailto:admin@tonari.invalid' });
+  const circularContext: circulars.CircularContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
+  registerCircularRoutes(api, circularContext);
+  registerTaskRoutes(api, { db });
+  registerPushRoutes(api, push);
   registerDeviceRoutes(api, {
     db,
     brokerSync: deps.brokerSync,
@@ -130,12 +148,37 @@ export function createApp(deps: AppDeps): App {
     realtime,
     metrics,
     mqtt: deps.mqtt,
-    ingest: createIngestQueue({ db, log, metrics, realtime }),
+    ingest: createIngestQueue({
+      db,
+      log,
+      metrics,
+      realtime,
+      onAcknowledge: async ({ householdId, messageId }) => {
+        if (!uuid.safeParse(messageId).success) throw new Error('not a circular id');
+        await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
+      },
+    }),
+    async startWorkers() {
+      await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
+        await circulars.publishNow(circularContext, circularId);
+      });
+      await deps.jobs.work<{ circularId: string }>('circular-deliver', async ({ circularId }) => {
+        await circulars.deliver(circularContext, circularId);
+      });
+      await deps.jobs.work<{ circularId: string }>('circular-reminder', async ({ circularId }) => {
+        await circulars.remind(circularContext, circularId);
+      });
+      await deps.jobs.work<{ circularId: string }>('circular-overdue', async ({ circularId }) => {
+        await circulars.markOverdue(circularContext, circularId);
+      });
+      await deps.jobs.work<{ subscriptionId: string; payload: { title: string; body: string; url: string } }>('push-send', (data) => push.retry(data));
+    },
     async close() {
       // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await deps.mqtt.close();
+      await deps.jobs.stop();
     },
   };
 }

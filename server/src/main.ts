@@ -9,6 +9,8 @@ import { MqttClientTransport } from './devices/mqtt-client-transport.js';
 import { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
 import type { MqttTransport } from './devices/mqtt-transport.js';
 import { createApp } from './app.js';
+import { createJobs } from './infra/jobs.js';
+import { loadVapidKeys } from './push/push.service.js';
 import { demo, isEmpty, seedDemo } from './demo/seed.js';
 
 let config: Config;
@@ -76,11 +78,17 @@ async function main() {
     deviceMqttUrl = `mqtt://${new URL(config.publicUrl).hostname}:${config.MQTT_PORT}`;
   }
 
+  const jobs = createJobs({ connectionString: databaseUrl, log });
+  await jobs.start();
+  const vapid = await loadVapidKeys(db);
+
   const app = createApp({
     db,
     log,
     metrics,
     mqtt,
+    jobs,
+    vapid,
     brokerSync: { upsertDevice: (d) => brokerSync?.upsertDevice(d) ?? Promise.resolve(), revokeDevice: (id) => brokerSync?.revokeDevice(id) ?? Promise.resolve() },
     publicUrl: config.publicUrl,
     deviceMqttUrl,
@@ -88,6 +96,7 @@ async function main() {
     loginRateLimit: config.LOGIN_RATE_LIMIT,
   });
   await mqtt.start(app.ingest);
+  await app.startWorkers();
   // Mosquitto's dynamic security keeps its own copy of device logins; the demo's are known.
   for (const device of demoDevices) await brokerSync?.upsertDevice(device);
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));

@@ -18,7 +18,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database.db);
+  server = await startTestServer(database);
   x = await seedAssociation(database.db);
   chromium = await launchChromium();
   browser = chromium.browser;

@@ -4,6 +4,8 @@ import mqtt from 'mqtt';
 import { createApp, type App } from '../../server/src/app.js';
 import type { Db } from '../../server/src/infra/database.js';
 import { createLogger } from '../../server/src/infra/logger.js';
+import { createJobs } from '../../server/src/infra/jobs.js';
+import { loadVapidKeys } from '../../server/src/push/push.service.js';
 import { createMetrics } from '../../server/src/infra/metrics.js';
 import { EmbeddedBroker } from '../../server/src/devices/embedded-broker.js';
 import { MqttClientTransport } from '../../server/src/devices/mqtt-client-transport.js';
@@ -19,7 +21,8 @@ export interface TestServer {
 }
 
 /** The whole server on port 0, with the embedded broker, or MQTT_URL's broker when set (CI). */
-export async function startTestServer(db: Db, options: { loginRateLimit?: number } = {}): Promise<TestServer> {
+export async function startTestServer(database: { db: Db; url: string }, options: { loginRateLimit?: number; publicUrl?: string } = {}): Promise<TestServer> {
+  const { db } = database;
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const metrics = createMetrics();
   let transport: MqttTransport;
@@ -49,20 +52,25 @@ export async function startTestServer(db: Db, options: { loginRateLimit?: number
   } else {
     transport = new EmbeddedBroker({ db, log, metrics, port: 0, host: '127.0.0.1' });
   }
+  const jobs = createJobs({ connectionString: database.url, log, pollingIntervalSeconds: 0.5 });
+  await jobs.start();
   const app = createApp({
     db,
     log,
     metrics,
     mqtt: transport,
+    jobs,
+    vapid: await loadVapidKeys(db),
     brokerSync: {
       upsertDevice: (device) => dynsec?.upsertDevice(device) ?? Promise.resolve(),
       revokeDevice: (id) => dynsec?.revokeDevice(id) ?? Promise.resolve(),
     },
-    publicUrl: 'http://localhost:3000',
+    publicUrl: options.publicUrl ?? 'http://localhost:3000',
     deviceMqttUrl: 'mqtt://localhost:1883',
     loginRateLimit: options.loginRateLimit ?? 1000,
   });
   await transport.start(app.ingest);
+  await app.startWorkers();
   if (transport instanceof EmbeddedBroker) deviceMqttUrl = `mqtt://127.0.0.1:${transport.port}`;
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

@@ -10,6 +10,14 @@ export interface ServerToClientEvents {
   'roster:changed': (event: { associationId: string; householdIds: string[] | 'all' }) => void;
   /** A device came online or went offline, or reported a heartbeat. */
   'device:status': (event: { deviceId: string; online: boolean; lastSeenAt: string | null; battery: number | null }) => void;
+  /** A circular reached this household (or was corrected, or withdrawn): lists refetch. */
+  'circular:published': (event: { circularId: string; title: string; category: string; dueAt: string | null }) => void;
+  'circular:updated': (event: { circularId: string; status: 'published' | 'withdrawn'; corrected: boolean }) => void;
+  /** A household acknowledged or answered: progress pages update (officers and that 班's captains). */
+  'circular:acknowledged': (event: { circularId: string; householdId: string; blockId: string; channel: 'app' | 'speaker' | 'paper'; acknowledgedAt: string }) => void;
+  'circular:answered': (event: { circularId: string; householdId: string; blockId: string }) => void;
+  /** A new task on a captain's list (e.g. a household that has not read a circular by its due date). */
+  'task:created': (event: { taskId: string; kind: string; blockId: string }) => void;
   /** This session ended (logout elsewhere or expiry): the client should go to the login page. */
   'session:ended': () => void;
 }

@@ -126,6 +126,107 @@ export interface AuditLogTable {
   at: CreatedAt;
 }
 
+export type CircularStatus = 'draft' | 'scheduled' | 'published' | 'withdrawn';
+
+export interface CircularTable {
+  id: Generated<string>;
+  association_id: string;
+  status: ColumnType<CircularStatus, CircularStatus | undefined, CircularStatus>;
+  category: string;
+  title: string;
+  body_markdown: Generated<string>;
+  body_html: Generated<string>;
+  plain_text: Generated<string>;
+  easy_japanese: unknown | null;
+  english: unknown | null;
+  target_block_ids: string[] | null;
+  publish_at: Date | null;
+  published_at: Date | null;
+  due_at: Date | null;
+  question: unknown | null;
+  reminder_hours: ColumnType<number[], number[] | undefined, number[]>;
+  correction_note: string | null;
+  corrected_at: Date | null;
+  withdrawal_reason: string | null;
+  withdrawn_at: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CircularAttachmentTable {
+  id: Generated<string>;
+  circular_id: string;
+  association_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: CreatedAt;
+}
+
+export interface CircularRecipientTable {
+  circular_id: string;
+  household_id: string;
+  association_id: string;
+  block_id: string;
+  channels: Channel[];
+  delivered_at: CreatedAt;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledged_channel: Channel | null;
+  answer: unknown | null;
+  answered_at: Date | null;
+  reminders_sent: Generated<number>;
+}
+
+export interface CircularReadTable {
+  circular_id: string;
+  person_id: string;
+  read_at: CreatedAt;
+}
+
+export interface CircularAnswerTable {
+  id: Generated<string>;
+  circular_id: string;
+  household_id: string;
+  person_id: string | null;
+  channel: Channel;
+  answer: unknown;
+  answered_at: CreatedAt;
+}
+
+export interface CaptainTaskTable {
+  id: Generated<string>;
+  association_id: string;
+  block_id: string;
+  household_id: string;
+  kind: 'circular_unread';
+  circular_id: string | null;
+  status: ColumnType<'open' | 'done', 'open' | 'done' | undefined, 'open' | 'done'>;
+  note: Generated<string>;
+  created_at: CreatedAt;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+export interface PushSubscriptionTable {
+  id: Generated<string>;
+  association_id: string;
+  person_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: CreatedAt;
+}
+
+export interface AppSettingTable {
+  key: string;
+  value: unknown;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   federations: FederationTable;
   associations: AssociationTable;
@@ -138,6 +239,14 @@ export interface Database {
   devices: DeviceTable;
   device_messages: DeviceMessageTable;
   audit_log: AuditLogTable;
+  circulars: CircularTable;
+  circular_attachments: CircularAttachmentTable;
+  circular_recipients: CircularRecipientTable;
+  circular_reads: CircularReadTable;
+  circular_answers: CircularAnswerTable;
+  captain_tasks: CaptainTaskTable;
+  push_subscriptions: PushSubscriptionTable;
+  app_settings: AppSettingTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

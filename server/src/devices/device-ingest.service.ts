@@ -21,6 +21,8 @@ export interface IngestContext {
   log: Logger;
   metrics: Metrics;
   realtime: Realtime;
+  /** The resident pressed the acknowledge button for a message read aloud (a circular's id). */
+  onAcknowledge?: (event: { deviceId: string; householdId: string; messageId: string }) => Promise<void>;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
   try {
     const device = await ctx.db
       .selectFrom('devices')
-      .select(['id', 'association_id'])
+      .select(['id', 'association_id', 'household_id'])
       .where('id', '=', uplink.deviceId)
       .where('association_id', '=', uplink.associationId)
       .where('revoked_at', 'is', null)
@@ -90,13 +92,13 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
       return 'accepted';
     }
 
-    const heartbeat = parsed.data as { bootId: string; seq: number; ts: string; battery: number | null };
-    if (Date.parse(heartbeat.ts) - Date.now() > MAX_CLOCK_SKEW_MS) return reject('future_timestamp', heartbeat.ts);
+    const event = parsed.data as { bootId: string; seq: number; ts: string };
+    if (Date.parse(event.ts) - Date.now() > MAX_CLOCK_SKEW_MS) return reject('future_timestamp', event.ts);
     const inserted = await ctx.db
       .insertInto('device_messages')
       .values({
-        device_id: device.id, boot_id: heartbeat.bootId, seq: heartbeat.seq, association_id: device.association_id,
-        kind, sent_at: heartbeat.ts, payload: JSON.stringify(heartbeat),
+        device_id: device.id, boot_id: event.bootId, seq: event.seq, association_id: device.association_id,
+        kind, sent_at: event.ts, payload: JSON.stringify(event),
       })
       .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
       .returning('seq')
@@ -105,6 +107,21 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
       ctx.metrics.mqttMessages.inc({ kind, outcome: 'duplicate' });
       return 'duplicate';
     }
+    if (kind === 'ack' && device.household_id) {
+      const messageId = (parsed.data as { messageId: string }).messageId;
+      try {
+        await ctx.onAcknowledge?.({ deviceId: device.id, householdId: device.household_id, messageId });
+      } catch (error) {
+        // A press for something not addressed to this household: stored, counted, no effect.
+        return reject('ack_without_message', `${messageId}: ${(error as Error).message}`);
+      }
+    }
+    if (kind !== 'heartbeat') {
+      await ctx.db.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where('id', '=', device.id).execute();
+      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+      return 'accepted';
+    }
+    const heartbeat = event as { bootId: string; seq: number; ts: string; battery: number | null };
     // Another instance may store an older heartbeat after a newer one: the newest by device clock wins.
     const updated = await ctx.db
       .updateTable('devices')

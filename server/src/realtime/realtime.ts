@@ -15,6 +15,8 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 
 /** What services tell the connected clients. Services call this; they never touch sockets. */
 export interface Realtime {
+  /** Sends one typed event to every socket in any of these rooms (each socket once). */
+  emit<E extends keyof ServerToClientEvents>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   rosterChanged(associationId: string, householdIds: string[] | 'all'): void;
   deviceStatus(associationId: string, event: Parameters<ServerToClientEvents['device:status']>[0]): void;
 }
@@ -63,6 +65,9 @@ export function createRealtime(httpServer: HttpServer, deps: { db: Db; log: Logg
   });
 
   const realtime: Realtime = {
+    emit: (targets, event, ...args) => {
+      if (targets.length) io.to(targets).emit(event, ...args);
+    },
     rosterChanged: (associationId, householdIds) => {
       io.to(rooms.association(associationId)).emit('roster:changed', { associationId, householdIds });
     },

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { channelSchema, uuid } from './http.js';
+
+/**
+ * The circulars (電子回覧板) contract: schemas shared by the server, which validates with
+ * them and documents them in OpenAPI, and the web app, which takes its types from them.
+ */
+
+export const categories = ['notice', 'event', 'disaster', 'garbage', 'safety', 'other'] as const;
+export const categorySchema = z.enum(categories);
+
+const title = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+const body = z.string().max(20_000, 'at most 20,000 characters');
+const option = z.string().trim().min(1, 'an option must not be empty').max(100, 'at most 100 characters');
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date and time (ISO 8601)' });
+
+export const questionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('yes_no'), prompt: title }),
+  z.object({ type: z.literal('single'), prompt: title, options: z.array(option).min(2, 'give at least 2 options').max(10) }),
+  z.object({ type: z.literal('multiple'), prompt: title, options: z.array(option).min(2, 'give at least 2 options').max(10) }),
+  z.object({ type: z.literal('attendance'), prompt: title, maxHeadcount: z.number().int().min(1).max(50).default(10) }),
+]);
+
+export const answerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('yes_no'), yes: z.boolean() }),
+  z.object({ type: z.literal('single'), option: z.number().int().min(0) }),
+  z.object({ type: z.literal('multiple'), options: z.array(z.number().int().min(0)).max(10) }),
+  z.object({ type: z.literal('attendance'), attending: z.boolean(), headcount: z.number().int().min(0).max(50) }),
+]);
+
+const version = z.object({ title, bodyMarkdown: body });
+
+const circularFields = {
+  title,
+  bodyMarkdown: body,
+  category: categorySchema,
+  /** null: the whole association. */
+  targetBlockIds: z.array(uuid).min(1, 'choose at least one 班, or the whole association').max(200).nullable(),
+  /** null: publish when the officer presses publish. */
+  publishAt: isoDateTime.nullable(),
+  dueAt: isoDateTime.nullable(),
+  question: questionSchema.nullable(),
+  /** やさしい日本語 and English versions, shown by each member's language. */
+  easyJapanese: version.nullable(),
+  english: version.nullable(),
+  /** Hours before the due date at which unread households are reminded. */
+  reminderHoursBeforeDue: z.array(z.number().int().min(1).max(24 * 14)).max(5),
+};
+
+export const circularInputSchema = z.object({
+  ...circularFields,
+  bodyMarkdown: circularFields.bodyMarkdown.default(''),
+  category: circularFields.category.default('notice'),
+  targetBlockIds: circularFields.targetBlockIds.default(null),
+  publishAt: circularFields.publishAt.default(null),
+  dueAt: circularFields.dueAt.default(null),
+  question: circularFields.question.default(null),
+  easyJapanese: circularFields.easyJapanese.default(null),
+  english: circularFields.english.default(null),
+  reminderHoursBeforeDue: circularFields.reminderHoursBeforeDue.default([24]),
+});
+/** A PATCH changes only the fields it names: no defaults here. */
+export const circularUpdateSchema = z.object(circularFields).partial();
+
+export const correctionSchema = z.object({
+  title: title.optional(),
+  bodyMarkdown: body.optional(),
+  note: z.string().trim().min(1, 'say what was corrected').max(500),
+});
+export const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'give a reason').max(500) });
+
+export const circularStatusSchema = z.enum(['draft', 'scheduled', 'published', 'withdrawn']);
+
+export const circularListQuerySchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  status: circularStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const attachmentView = z.object({ id: uuid, filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
+
+export const circularSummarySchema = z.object({
+  id: uuid,
+  status: circularStatusSchema,
+  category: categorySchema,
+  title: z.string(),
+  publishedAt: z.string().nullable(),
+  publishAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  corrected: z.boolean(),
+  hasQuestion: z.boolean(),
+  /** For a household: when it acknowledged, or null. */
+  acknowledgedAt: z.string().nullable(),
+  /** For officers: the read rate so far. */
+  progress: z.object({ total: z.number(), acknowledged: z.number() }).nullable(),
+});
+export const circularListSchema = z.object({ items: z.array(circularSummarySchema), total: z.number() });
+
+export const circularDetailSchema = circularSummarySchema.extend({
+  /** The version in the viewer's language; officers also get every version below. */
+  display: z.object({ language: z.enum(['ja', 'ja-easy', 'en']), title: z.string(), bodyHtml: z.string() }),
+  bodyMarkdown: z.string(),
+  easyJapanese: version.nullable(),
+  english: version.nullable(),
+  targetBlockIds: z.array(uuid).nullable(),
+  question: questionSchema.nullable(),
+  reminderHoursBeforeDue: z.array(z.number()),
+  correction: z.object({ note: z.string(), at: z.string() }).nullable(),
+  withdrawal: z.object({ reason: z.string(), at: z.string() }).nullable(),
+  attachments: z.array(attachmentView),
+  /** For a household member: their household's state. */
+  household: z
+    .object({
+      id: uuid,
+      acknowledgedAt: z.string().nullable(),
+      acknowledgedChannel: channelSchema.nullable(),
+      answer: answerSchema.nullable(),
+      canAnswer: z.boolean(),
+    })
+    .nullable(),
+});
+
+export const acknowledgeResultSchema = z.object({ acknowledgedAt: z.string(), channel: channelSchema, first: z.boolean() });
+export const answerRequestSchema = z.object({ answer: answerSchema });
+
+export const progressSchema = z.object({
+  circularId: uuid,
+  total: z.number(),
+  acknowledged: z.number(),
+  answered: z.number(),
+  byChannel: z.object({ app: z.number(), speaker: z.number(), paper: z.number() }),
+  byBlock: z.array(z.object({ blockId: uuid, blockName: z.string(), total: z.number(), acknowledged: z.number(), answered: z.number() })),
+  /** Per option (yes/no: [yes, no]; attendance: [attending, not attending] and headcount). */
+  tallies: z.object({ counts: z.array(z.number()), headcount: z.number().nullable() }).nullable(),
+});
+
+export const unreadQuerySchema = z.object({ blockId: uuid.optional() });
+export const unreadListSchema = z.object({
+  items: z.array(
+    z.object({
+      householdId: uuid,
+      householdNumber: z.string(),
+      householdName: z.string(),
+      address: z.string(),
+      blockId: uuid,
+      blockName: z.string(),
+      channels: z.array(channelSchema),
+      responderNotes: z.string(),
+      members: z.array(z.object({ name: z.string(), phone: z.string().nullable() })),
+    }),
+  ),
+});
+
+export const paperSignoffRequestSchema = z.object({ householdIds: z.array(uuid).min(1, 'choose at least one household').max(2000) });
+export const paperSignoffResultSchema = z.object({ recorded: z.number(), alreadyAcknowledged: z.number() });
+
+export const printQuerySchema = z.object({ blockId: uuid });
+export const printSheetSchema = z.object({
+  circular: z.object({ title: z.string(), bodyHtml: z.string(), category: categorySchema, publishedAt: z.string().nullable(), dueAt: z.string().nullable(), question: questionSchema.nullable() }),
+  associationName: z.string(),
+  blockName: z.string(),
+  households: z.array(z.object({ householdNumber: z.string(), householdName: z.string(), acknowledgedAt: z.string().nullable() })),
+});
+
+export const taskSchema = z.object({
+  id: uuid,
+  kind: z.enum(['circular_unread']),
+  status: z.enum(['open', 'done']),
+  createdAt: z.string(),
+  circular: z.object({ id: uuid, title: z.string(), dueAt: z.string().nullable() }).nullable(),
+  household: z.object({
+    id: uuid, householdNumber: z.string(), name: z.string(), address: z.string(), blockName: z.string(),
+    channels: z.array(channelSchema), responderNotes: z.string(),
+    members: z.array(z.object({ name: z.string(), phone: z.string().nullable() })),
+  }),
+});
+export const taskListSchema = z.object({ items: z.array(taskSchema) });
+export const taskListQuerySchema = z.object({ status: z.enum(['open', 'done']).default('open') });
+export const resolveTaskSchema = z.object({ note: z.string().trim().max(500).default('') });
+
+export const pushKeySchema = z.object({ publicKey: z.string() });
+export const pushSubscriptionSchema = z.object({
+  endpoint: z.url({ protocol: /^https?$/, message: 'must be the push service URL' }).max(2000),
+  keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+});
+export const pushUnsubscribeSchema = z.object({ endpoint: z.string().max(2000) });
+
+export const attachmentQuerySchema = z.object({ filename: z.string().trim().min(1, 'give the file name').max(200) });
+export const attachmentParamsSchema = z.object({ id: uuid, attachmentId: uuid });
+
+export type Question = z.infer<typeof questionSchema>;
+export type Answer = z.infer<typeof answerSchema>;
+export type CircularInput = z.input<typeof circularInputSchema>;
+export type CircularSummary = z.infer<typeof circularSummarySchema>;
+export type CircularDetail = z.infer<typeof circularDetailSchema>;
+export type CircularList = z.infer<typeof circularListSchema>;
+export type Progress = z.infer<typeof progressSchema>;
+export type UnreadList = z.infer<typeof unreadListSchema>;
+export type PrintSheet = z.infer<typeof printSheetSchema>;
+export type Task = z.infer<typeof taskSchema>;
+export type Category = z.infer<typeof categorySchema>;

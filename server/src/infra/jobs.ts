@@ -1,0 +1,70 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Logger } from './logger.js';
+
+/**
+ * Durable jobs in PostgreSQL (pg-boss): anything that must happen later — a scheduled
+ * publish, a reminder, an escalation — is a row that survives a restart and is claimed by
+ * exactly one instance (FOR UPDATE SKIP LOCKED). Handlers are also written to be safe to
+ * run twice, because a job whose instance died mid-way is retried.
+ */
+export const queues = ['circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send'] as const;
+export type QueueName = (typeof queues)[number];
+
+export interface Jobs {
+  /**
+   * Enqueues a job. Pass the transaction that writes the state the job acts on, so the job
+   * exists if and only if that state was committed (an outbox).
+   */
+  send(queue: QueueName, data: object, options?: { startAfter?: Date; singletonKey?: string; trx?: Kysely<any> }): Promise<string | null>;
+  work<T extends object>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createJobs(options: { connectionString: string; log: Logger; pollingIntervalSeconds?: number }): Jobs {
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    max: 4,
+    // Completed jobs are kept a week for inspection, then removed by pg-boss's maintenance.
+    deleteAfterDays: 7,
+    retryLimit: 5,
+    retryDelay: 30,
+    retryBackoff: true,
+  });
+  boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
+  const polling = options.pollingIntervalSeconds ?? 2;
+  let started = false;
+
+  return {
+    async send(queue, data, { startAfter, singletonKey, trx } = {}) {
+      return boss.send(queue, data, {
+        ...(startAfter && { startAfter }),
+        ...(singletonKey && { singletonKey }),
+        ...(trx && {
+          db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) },
+        }),
+      });
+    },
+    async work(queue, handler) {
+      await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1 }, async ([job]) => {
+        if (!job) return;
+        try {
+          await handler(job.data as never);
+        } catch (error) {
+          options.log.error({ err: error, queue, jobId: job.id }, 'job failed; it will be retried');
+          throw error;
+        }
+      });
+    },
+    async start() {
+      await boss.start();
+      for (const queue of queues) await boss.createQueue(queue);
+      started = true;
+    },
+    async stop() {
+      if (started) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      started = false;
+    },
+  };
+}
