@@ -28,6 +28,8 @@ import { uuid } from './contracts/http.js';
 
 export interface AppDeps {
   db: Db;
+  /** The same database as `db`, for Socket.IO's cross-instance adapter (LISTEN/NOTIFY). */
+  databaseUrl: string;
   log: Logger;
   /** Shared with the embedded broker when there is one. */
   metrics?: Metrics;
@@ -70,7 +72,7 @@ export function createApp(deps: AppDeps): App {
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   const httpServer = createServer(app);
-  const { io, realtime } = createRealtime(httpServer, { db, log, metrics });
+  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl });
   const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30 };
 
   app.disable('x-powered-by');
@@ -179,6 +181,7 @@ export function createApp(deps: AppDeps): App {
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await deps.mqtt.close();
       await deps.jobs.stop();
+      await closeRealtime();
     },
   };
 }

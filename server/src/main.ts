@@ -84,6 +84,7 @@ async function main() {
 
   const app = createApp({
     db,
+    databaseUrl,
     log,
     metrics,
     mqtt,

@@ -56,6 +56,7 @@ export async function startTestServer(database: { db: Db; url: string }, options
   await jobs.start();
   const app = createApp({
     db,
+    databaseUrl: database.url,
     log,
     metrics,
     mqtt: transport,

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
@@ -36,8 +38,16 @@ export function roomsFor(actor: Actor): string[] {
  * Socket.IO on the app's HTTP server. A connection is authenticated by the same session
  * cookie as HTTP and joins the rooms of its association, role, 班 and household.
  */
-export function createRealtime(httpServer: HttpServer, deps: { db: Db; log: Logger; metrics: Metrics }): { io: RealtimeServer; realtime: Realtime } {
+export function createRealtime(
+  httpServer: HttpServer,
+  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string },
+): { io: RealtimeServer; realtime: Realtime; close(): Promise<void> } {
   const io: RealtimeServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
+  // browsers connected to another (PostgreSQL LISTEN/NOTIFY, no extra service).
+  const adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
+  adapterPool.on('error', (error) => deps.log.error({ err: error }, 'socket adapter database error'));
+  io.adapter(createAdapter(adapterPool, { errorHandler: (error) => deps.log.error({ err: error }, 'socket adapter error') }));
 
   io.use(async (socket, next) => {
     try {
@@ -75,5 +85,5 @@ export function createRealtime(httpServer: HttpServer, deps: { db: Db; log: Logg
       io.to(rooms.officers(associationId)).emit('device:status', event);
     },
   };
-  return { io, realtime };
+  return { io, realtime, close: () => adapterPool.end() };
 }

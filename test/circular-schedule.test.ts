@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { ApiClient } from './support/http-client.js';
+import { PASSWORD, seedAssociation } from './support/fixtures.js';
+
+/**
+ * A scheduled circular is a durable job: it survives the server that scheduled it being
+ * stopped, and with two instances running when it is due, it is published exactly once and
+ * every connected household hears of it, whichever instance it is connected to.
+ */
+let database: TestDatabase;
+const servers: TestServer[] = [];
+const sockets: Socket[] = [];
+
+afterAll(async () => {
+  sockets.forEach((s) => s.close());
+  for (const server of servers) await server.close().catch(() => undefined);
+  await database?.drop();
+});
+
+describe('a scheduled circular', () => {
+  it('is published once after a restart, by one of two instances, and reaches sockets on both', async () => {
+    database = await createTestDatabase();
+    const x = await seedAssociation(database.db);
+    const first = await startTestServer(database);
+    servers.push(first);
+    const officer = new ApiClient(first.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    const draft = await officer.post('/api/circulars', { title: '年末の夜回り', publishAt: new Date(Date.now() + 4_000).toISOString() });
+    const scheduled = await officer.post(`/api/circulars/${draft.body.id}/publish`);
+    expect(scheduled.body.status).toBe('scheduled');
+    const memberA = new ApiClient(first.baseUrl);
+    await memberA.login(x.logins.memberA, PASSWORD);
+    expect((await memberA.get('/api/circulars')).body.items).toEqual([]);
+
+    await first.close();
+    const [second, third] = [await startTestServer(database), await startTestServer(database)];
+    servers.push(second, third);
+
+    // One household listens on each instance.
+    const heard: string[] = [];
+    for (const [server, login] of [[second, x.logins.memberA], [third, x.logins.memberB]] as const) {
+      const client = new ApiClient(server.baseUrl);
+      await client.login(login, PASSWORD);
+      const socket = connectSocket(server.baseUrl, { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => socket.on('connect', () => resolve()).on('connect_error', reject));
+      socket.on('circular:published', (event: { circularId: string }) => heard.push(`${login}:${event.circularId}`));
+    }
+
+    const reader = new ApiClient(second.baseUrl);
+    await reader.login(x.logins.officer, PASSWORD);
+    const deadline = Date.now() + 20_000;
+    while ((await reader.get(`/api/circulars/${draft.body.id}`)).body.status !== 'published' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await reader.get(`/api/circulars/${draft.body.id}`)).body.status).toBe('published');
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // time for a second publish, were there one
+
+    const jobs = await sql<{ name: string; state: string }>`select name, state from pgboss.job where data->>'circularId' = ${draft.body.id} order by name`.execute(database.db);
+    expect(jobs.rows.map((j) => `${j.name}:${j.state}`)).toEqual(['circular-deliver:completed', 'circular-publish:completed']);
+    const recipients = await database.db.selectFrom('circular_recipients').select('household_id').where('circular_id', '=', draft.body.id).execute();
+    expect(recipients).toHaveLength(4);
+    expect(heard.sort()).toEqual([`${x.logins.memberA}:${draft.body.id}`, `${x.logins.memberB}:${draft.body.id}`].sort());
+    const household = new ApiClient(third.baseUrl);
+    await household.login(x.logins.memberA, PASSWORD);
+    expect((await household.get('/api/circulars')).body.items.map((c: { title: string }) => c.title)).toEqual(['年末の夜回り']);
+  }, 60_000);
+});
