@@ -17,9 +17,9 @@ import { z } from 'zod';
 export const TOPIC_ROOT = 'tonari';
 export const MAX_PAYLOAD_BYTES = 4096;
 
-export const uplinkKinds = ['heartbeat', 'status', 'played', 'ack'] as const;
+export const uplinkKinds = ['heartbeat', 'status', 'activity', 'played', 'ack', 'answer'] as const;
 export type UplinkKind = (typeof uplinkKinds)[number];
-export const downlinkKinds = ['config', 'speak'] as const;
+export const downlinkKinds = ['config', 'speak', 'prompt'] as const;
 export type DownlinkKind = (typeof downlinkKinds)[number];
 
 export const topics = {
@@ -66,13 +66,33 @@ export const heartbeatSchema = z.object({
 /** Published by the device on connect (online: true) and set as its last will (online: false). */
 export const statusSchema = z.object({ online: z.boolean() });
 
+/**
+ * Signs of life in the home: the presence sensor (motion counted over the report interval),
+ * a button pressed (無事 safe, 助けて help, 再生 play), or a spoken interaction.
+ */
+export const activitySchema = z.discriminatedUnion('type', [
+  z.object({ ...envelope, type: z.literal('presence'), count: z.number().int().min(1).max(10_000) }),
+  z.object({ ...envelope, type: z.literal('button'), button: z.enum(['safe', 'help', 'play']) }),
+  z.object({ ...envelope, type: z.literal('voice') }),
+]);
+
+/** The resident answered a `prompt` (a watch check or a drill) with a button. */
+export const answerSchema = z.object({ ...envelope, promptId: z.string().min(1).max(64), button: z.enum(['safe', 'help']) });
+
 /** The device finished reading a `speak` message aloud. */
 export const playedSchema = z.object({ ...envelope, messageId: z.string().min(1).max(64) });
 
 /** The resident pressed the acknowledge (既読) button while or after a `speak` message played. */
 export const ackSchema = z.object({ ...envelope, messageId: z.string().min(1).max(64) });
 
-export const uplinkSchemas = { heartbeat: heartbeatSchema, status: statusSchema, played: playedSchema, ack: ackSchema } as const;
+export const uplinkSchemas = {
+  heartbeat: heartbeatSchema,
+  status: statusSchema,
+  activity: activitySchema,
+  played: playedSchema,
+  ack: ackSchema,
+  answer: answerSchema,
+} as const;
 
 /** Server → device: read this aloud. `id` comes back in `played` and `ack`. */
 export const speakSchema = z.object({
@@ -85,8 +105,31 @@ export const speakSchema = z.object({
   acknowledgeable: z.boolean(),
 });
 
-export const downlinkSchemas = { speak: speakSchema } as const;
+/**
+ * Server → device: ask the resident a question aloud and wait for a button. `buttons` says
+ * which buttons answer it; the answer comes back as an `answer` uplink with this `id`.
+ */
+export const promptSchema = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['watch', 'drill']),
+  text: z.string().max(2000),
+  buttons: z.array(z.enum(['safe', 'help'])).min(1),
+  /** After this the device stops asking (ISO 8601). */
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+/** Server → device: settings. */
+export const configSchema = z.object({
+  heartbeatSeconds: z.number().int().min(10).max(3600),
+  /** Local times "HH:MM" between which the device stays quiet (no chimes, no prompts unless urgent). */
+  quietHours: z.object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) }).nullable(),
+});
+
+export const downlinkSchemas = { speak: speakSchema, prompt: promptSchema, config: configSchema } as const;
 
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
 export type Status = z.infer<typeof statusSchema>;
 export type Speak = z.infer<typeof speakSchema>;
+export type Prompt = z.infer<typeof promptSchema>;
+export type Activity = z.infer<typeof activitySchema>;
+export type DeviceConfig = z.infer<typeof configSchema>;

@@ -24,6 +24,8 @@ import { registerPushRoutes } from './push/push.routes.js';
 import { registerCircularRoutes } from './circulars/circular.routes.js';
 import * as circulars from './circulars/circular.service.js';
 import { registerTaskRoutes } from './tasks/task.routes.js';
+import { registerWatchRoutes } from './watch/watch.routes.js';
+import * as watch from './watch/watch.service.js';
 import { uuid } from './contracts/http.js';
 
 export interface AppDeps {
@@ -44,6 +46,8 @@ export interface AppDeps {
   deviceMqttUrl: string;
   sessionTtlHours?: number;
   loginRateLimit?: number;
+  /** Days raw device events are kept; hourly aggregates stay. */
+  watchRetentionDays?: number;
   /** The built web app; defaults to ./web/dist. */
   webRoot?: string;
   version?: string;
@@ -56,6 +60,7 @@ export interface App {
   realtime: Realtime;
   metrics: Metrics;
   mqtt: MqttTransport;
+  jobs: Jobs;
   /** Starts this instance's job workers; any instance may run any job, each exactly once. */
   startWorkers(): Promise<void>;
   /** Feed one device uplink through validation and storage. */
@@ -119,6 +124,8 @@ export function createApp(deps: AppDeps): App {
   const circularContext: circulars.CircularContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
   registerCircularRoutes(api, circularContext);
   registerTaskRoutes(api, { db });
+  const watchContext: watch.WatchContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
+  registerWatchRoutes(api, watchContext);
   registerPushRoutes(api, push);
   registerDeviceRoutes(api, {
     db,
@@ -150,6 +157,7 @@ export function createApp(deps: AppDeps): App {
     realtime,
     metrics,
     mqtt: deps.mqtt,
+    jobs: deps.jobs,
     ingest: createIngestQueue({
       db,
       log,
@@ -159,6 +167,11 @@ export function createApp(deps: AppDeps): App {
         if (!uuid.safeParse(messageId).success) throw new Error('not a circular id');
         await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
       },
+      onActivity: (event) => watch.recordActivity(watchContext, event),
+      onAnswer: async (event) => {
+        if (!uuid.safeParse(event.promptId).success || !(await watch.recordPromptAnswer(watchContext, event))) throw new Error('no such prompt');
+      },
+      onDeviceSeen: (deviceId) => watch.deviceBack(watchContext, deviceId),
     }),
     async startWorkers() {
       await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
@@ -174,6 +187,17 @@ export function createApp(deps: AppDeps): App {
         await circulars.markOverdue(circularContext, circularId);
       });
       await deps.jobs.work<{ subscriptionId: string; payload: { title: string; body: string; url: string } }>('push-send', (data) => push.retry(data));
+      await deps.jobs.work('watch-scan', async () => {
+        await watch.scan(watchContext);
+      });
+      await deps.jobs.work<{ alertId: string; tier: 'family_captain' | 'volunteers' | 'officers' }>('watch-escalate', async ({ alertId, tier }) => {
+        await watch.escalate(watchContext, alertId, tier);
+      });
+      await deps.jobs.work('watch-retention', async () => {
+        await watch.deleteOldEvents(watchContext, deps.watchRetentionDays ?? 90);
+      });
+      await deps.jobs.schedule('watch-scan', '* * * * *');
+      await deps.jobs.schedule('watch-retention', '17 3 * * *');
     },
     async close() {
       // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.

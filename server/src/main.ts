@@ -95,6 +95,7 @@ async function main() {
     deviceMqttUrl,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     loginRateLimit: config.LOGIN_RATE_LIMIT,
+    watchRetentionDays: config.WATCH_RETENTION_DAYS,
   });
   await mqtt.start(app.ingest);
   await app.startWorkers();

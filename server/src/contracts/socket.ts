@@ -18,6 +18,8 @@ export interface ServerToClientEvents {
   'circular:answered': (event: { circularId: string; householdId: string; blockId: string }) => void;
   /** A new task on a captain's list (e.g. a household that has not read a circular by its due date). */
   'task:created': (event: { taskId: string; kind: string; blockId: string }) => void;
+  /** A watch alert reached the caller's tier, or changed (taken, resolved, cancelled, escalated). */
+  'watch:alert': (event: { alertId: string; householdId: string; kind: 'silent' | 'help' | 'device_offline'; tier: string; status: string }) => void;
   /** This session ended (logout elsewhere or expiry): the client should go to the login page. */
   'session:ended': () => void;
 }

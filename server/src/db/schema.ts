@@ -227,6 +227,83 @@ export interface AppSettingTable {
   created_at: CreatedAt;
 }
 
+export interface WatchSettingsTable {
+  household_id: string;
+  association_id: string;
+  enabled: Generated<boolean>;
+  inactivity_hours: Generated<number>;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  offline_minutes: Generated<number>;
+  prompt_wait_minutes: Generated<number>;
+  tier_wait_minutes: Generated<number>;
+  share_with_family: Generated<boolean>;
+  share_with_captain: Generated<boolean>;
+  share_with_volunteers: Generated<boolean>;
+  last_activity_at: Date | null;
+  next_check_at: Date | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface WatchAwayPeriodTable {
+  id: Generated<string>;
+  household_id: string;
+  association_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: Generated<string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ActivityHourlyTable {
+  household_id: string;
+  hour: Timestamp;
+  presence: Generated<number>;
+  buttons: Generated<number>;
+  voice: Generated<number>;
+}
+
+export type AlertKind = 'silent' | 'help' | 'device_offline';
+export type AlertStatus = 'open' | 'taken' | 'resolved' | 'cancelled';
+export type AlertTier = 'resident' | 'family_captain' | 'volunteers' | 'officers';
+
+export interface WatchAlertTable {
+  id: Generated<string>;
+  association_id: string;
+  household_id: string;
+  device_id: string | null;
+  kind: AlertKind;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  tier: AlertTier;
+  raised_at: CreatedAt;
+  taken_at: Date | null;
+  taken_by: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  outcome: string | null;
+  note: Generated<string>;
+}
+
+export interface WatchAlertEventTable {
+  id: Generated<number>;
+  alert_id: string;
+  at: CreatedAt;
+  what: string;
+  tier: AlertTier | null;
+  person_id: string | null;
+  detail: Generated<string>;
+}
+
+export interface WatchAccessLogTable {
+  id: Generated<number>;
+  association_id: string;
+  person_id: string | null;
+  household_id: string;
+  what: string;
+  at: CreatedAt;
+}
+
 export interface Database {
   federations: FederationTable;
   associations: AssociationTable;
@@ -247,6 +324,12 @@ export interface Database {
   captain_tasks: CaptainTaskTable;
   push_subscriptions: PushSubscriptionTable;
   app_settings: AppSettingTable;
+  watch_settings: WatchSettingsTable;
+  watch_away_periods: WatchAwayPeriodTable;
+  activity_hourly: ActivityHourlyTable;
+  watch_alerts: WatchAlertTable;
+  watch_alert_events: WatchAlertEventTable;
+  watch_access_log: WatchAccessLogTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

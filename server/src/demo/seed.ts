@@ -15,6 +15,7 @@ export const demo = {
     { role: '班長 captain (1班)', identifier: 'captain1@demo.tonari.jp' },
     { role: '世帯 household', identifier: 'household@demo.tonari.jp' },
     { role: '見守りボランティア volunteer', identifier: 'volunteer@demo.tonari.jp' },
+    { role: '家族 family watcher (107)', identifier: 'family@demo.tonari.jp' },
   ],
   joinPasscode: 'DEMO2345',
   device: { id: '7f3c2a10-5b6e-4d2a-9c1b-0000000000d1', password: 'demo-speaker-secret' },
@@ -130,6 +131,20 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
       )
       .returning('id')
       .execute();
+    // Homes with a speaker are watched from the start, on the default rules.
+    await trx
+      .insertInto('watch_settings')
+      .values(speakerHouseholds.map((h) => ({ household_id: h.id, association_id: associationId, last_activity_at: new Date(), next_check_at: new Date(Date.now() + 24 * 3600_000) })))
+      .execute();
+    // The volunteers may watch these homes too (each household can change that).
+    await trx.updateTable('watch_settings').set({ share_with_volunteers: true }).where('association_id', '=', associationId).execute();
+    // A daughter living elsewhere watches her mother, who lives alone in household 107.
+    const family = await trx
+      .insertInto('people')
+      .values({ association_id: associationId, name: '渡辺 美咲 (娘)', kana: 'わたなべ みさき', email: 'family@demo.tonari.jp', password_hash: passwordHash })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, password: secretOf(i) }));
   });

@@ -23,6 +23,12 @@ export interface IngestContext {
   realtime: Realtime;
   /** The resident pressed the acknowledge button for a message read aloud (a circular's id). */
   onAcknowledge?: (event: { deviceId: string; householdId: string; messageId: string }) => Promise<void>;
+  /** A sign of life in the home (presence, a button, the voice assistant). */
+  onActivity?: (event: { householdId: string; associationId: string; at: Date; type: 'presence' | 'button' | 'voice'; count?: number; button?: string }) => Promise<void>;
+  /** The resident answered a prompt (a watch check or a drill) with a button. */
+  onAnswer?: (event: { householdId: string; associationId: string; promptId: string; button: 'safe' | 'help'; at: Date }) => Promise<void>;
+  /** The device was heard from (any accepted message): an offline alert for it can close. */
+  onDeviceSeen?: (deviceId: string) => Promise<void>;
 }
 
 /**
@@ -83,11 +89,13 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
       const online = (parsed.data as { online: boolean }).online;
       const updated = await ctx.db
         .updateTable('devices')
-        .set({ online, last_seen_at: sql`now()` })
+        // A last will says when the device vanished, not that it was heard from.
+        .set(online ? { online, last_seen_at: sql`now()` } : { online })
         .where('id', '=', device.id)
         .returning(['last_seen_at', 'last_heartbeat'])
         .executeTakeFirstOrThrow();
       ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+      if (online) await ctx.onDeviceSeen?.(device.id);
       publishStatus(ctx, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat);
       return 'accepted';
     }
@@ -116,6 +124,20 @@ export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<
         return reject('ack_without_message', `${messageId}: ${(error as Error).message}`);
       }
     }
+    const at = new Date(Math.min(Date.parse(event.ts), Date.now()));
+    try {
+      if (kind === 'activity' && device.household_id) {
+        const activity = parsed.data as { type: 'presence' | 'button' | 'voice'; count?: number; button?: string };
+        await ctx.onActivity?.({ householdId: device.household_id, associationId: device.association_id, at, type: activity.type, count: activity.count, button: activity.button });
+      }
+      if (kind === 'answer' && device.household_id) {
+        const answer = parsed.data as { promptId: string; button: 'safe' | 'help' };
+        await ctx.onAnswer?.({ householdId: device.household_id, associationId: device.association_id, promptId: answer.promptId, button: answer.button, at });
+      }
+    } catch (error) {
+      return reject(`${kind}_not_applicable`, (error as Error).message);
+    }
+    await ctx.onDeviceSeen?.(device.id);
     if (kind !== 'heartbeat') {
       await ctx.db.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where('id', '=', device.id).execute();
       ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });

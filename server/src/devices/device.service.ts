@@ -6,6 +6,7 @@ import { topics } from '../../../devices/src/protocol.js';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
 import { findDevice, findDeviceSecret, listDevices, type DeviceRow } from './device.repository.js';
 import { audit } from '../roster/roster.repository.js';
+import { ensureWatchSettings } from '../watch/watch.service.js';
 
 /**
  * Mirrors device credentials into an external broker's own user store (Mosquitto's
@@ -67,6 +68,7 @@ export async function registerDevice(ctx: DeviceContext, actor: Actor, input: { 
     .returning('id')
     .executeTakeFirstOrThrow();
   if (input.householdId) {
+    await ensureWatchSettings(ctx.db, input.householdId, actor.associationId);
     // A household with a speaker can be reached through it.
     await ctx.db
       .updateTable('households')

@@ -8,7 +8,10 @@ import type { Logger } from './logger.js';
  * exactly one instance (FOR UPDATE SKIP LOCKED). Handlers are also written to be safe to
  * run twice, because a job whose instance died mid-way is retried.
  */
-export const queues = ['circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send'] as const;
+export const queues = [
+  'circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send',
+  'watch-scan', 'watch-escalate', 'watch-retention',
+] as const;
 export type QueueName = (typeof queues)[number];
 
 export interface Jobs {
@@ -18,6 +21,8 @@ export interface Jobs {
    */
   send(queue: QueueName, data: object, options?: { startAfter?: Date; singletonKey?: string; trx?: Kysely<any> }): Promise<string | null>;
   work<T extends object>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
+  /** Runs a queue on a cron schedule (minute resolution); one instance fires each tick. */
+  schedule(queue: QueueName, cron: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -56,6 +61,9 @@ export function createJobs(options: { connectionString: string; log: Logger; pol
           throw error;
         }
       });
+    },
+    async schedule(queue, cron) {
+      await boss.schedule(queue, cron, {}, { tz: 'Asia/Tokyo', singletonKey: queue });
     },
     async start() {
       await boss.start();

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { uuid } from './http.js';
+
+/** The watching (見守り) contract, shared by the server and the web app. */
+
+export const alertKindSchema = z.enum(['silent', 'help', 'device_offline']);
+export const alertStatusSchema = z.enum(['open', 'taken', 'resolved', 'cancelled']);
+export const alertTierSchema = z.enum(['resident', 'family_captain', 'volunteers', 'officers']);
+export const outcomeSchema = z.enum(['fine', 'needs_help', 'hospital', 'away', 'device_fixed', 'false_alarm', 'other']);
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+
+export const watchSettingsSchema = z.object({
+  enabled: z.boolean(),
+  inactivityHours: z.number().int().min(1, 'must be at least 1 hour').max(168, 'at most 168 hours (a week)'),
+  quietHours: z.object({ start: time, end: time }).nullable(),
+  offlineMinutes: z.number().int().min(5, 'at least 5 minutes').max(1440),
+  promptWaitMinutes: z.number().int().min(5).max(240),
+  tierWaitMinutes: z.number().int().min(5).max(240),
+  shareWithFamily: z.boolean(),
+  shareWithCaptain: z.boolean(),
+  shareWithVolunteers: z.boolean(),
+});
+export const watchSettingsUpdateSchema = watchSettingsSchema
+  .partial()
+  .refine((v) => !v.quietHours || v.quietHours.start !== v.quietHours.end, {
+    message: 'quiet hours that start and end at the same time would cover the whole day',
+    path: ['quietHours'],
+  });
+
+export const awayRequestSchema = z
+  .object({
+    startsAt: z.iso.datetime({ offset: true, message: 'must be a date and time' }),
+    endsAt: z.iso.datetime({ offset: true, message: 'must be a date and time' }),
+    reason: z.string().trim().max(200).default(''),
+  })
+  .refine((v) => Date.parse(v.endsAt) > Date.parse(v.startsAt), { message: 'must be after the start', path: ['endsAt'] });
+
+export const alertEventSchema = z.object({ at: z.string(), what: z.string(), tier: alertTierSchema.nullable(), personName: z.string().nullable(), detail: z.string() });
+
+export const alertSchema = z.object({
+  id: uuid,
+  kind: alertKindSchema,
+  status: alertStatusSchema,
+  tier: alertTierSchema,
+  raisedAt: z.string(),
+  household: z.object({
+    id: uuid, householdNumber: z.string(), name: z.string(), address: z.string(), blockName: z.string(), responderNotes: z.string(),
+    members: z.array(z.object({ name: z.string(), phone: z.string().nullable() })),
+  }),
+  device: z.object({ id: uuid, label: z.string() }).nullable(),
+  takenBy: z.string().nullable(),
+  takenAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  outcome: outcomeSchema.nullable(),
+  note: z.string(),
+  lastActivityAt: z.string().nullable(),
+  events: z.array(alertEventSchema),
+});
+export const alertListSchema = z.object({ items: z.array(alertSchema) });
+export const alertListQuerySchema = z.object({ status: z.enum(['live', 'closed']).default('live') });
+export const resolveAlertSchema = z.object({ outcome: outcomeSchema, note: z.string().trim().max(1000).default('') });
+
+export const watchedHouseholdSchema = z.object({
+  householdId: uuid,
+  householdNumber: z.string(),
+  name: z.string(),
+  blockName: z.string(),
+  lastActivityAt: z.string().nullable(),
+  away: z.boolean(),
+  devices: z.array(z.object({ id: uuid, label: z.string(), online: z.boolean(), battery: z.number().nullable() })),
+  liveAlerts: z.array(z.object({ id: uuid, kind: alertKindSchema, tier: alertTierSchema, status: alertStatusSchema })),
+});
+export const watchBoardSchema = z.object({ items: z.array(watchedHouseholdSchema) });
+
+export const householdWatchSchema = z.object({
+  householdId: uuid,
+  name: z.string(),
+  settings: watchSettingsSchema,
+  canEditSettings: z.boolean(),
+  canEditConsent: z.boolean(),
+  lastActivityAt: z.string().nullable(),
+  nextCheckAt: z.string().nullable(),
+  /** 14 days × 24 hours of activity counts, oldest first, in Japan time. */
+  days: z.array(z.object({ date: z.string(), hours: z.array(z.number()) })),
+  away: z.array(z.object({ id: uuid, startsAt: z.string(), endsAt: z.string(), reason: z.string() })),
+  alerts: z.array(alertSchema),
+});
+
+export const accessLogSchema = z.object({
+  items: z.array(z.object({ at: z.string(), personName: z.string().nullable(), householdName: z.string(), what: z.string() })),
+});
+export const awayParamsSchema = z.object({ id: uuid, awayId: uuid });
+
+export type WatchSettings = z.infer<typeof watchSettingsSchema>;
+export type Alert = z.infer<typeof alertSchema>;
+export type HouseholdWatch = z.infer<typeof householdWatchSchema>;
+export type WatchedHousehold = z.infer<typeof watchedHouseholdSchema>;

@@ -1,0 +1,47 @@
+/**
+ * Time in the homes tonari watches: Japan, UTC+9 all year (no daylight saving). Quiet
+ * hours are local clock times, possibly across midnight (22:00–06:00).
+ */
+const JST_OFFSET_MS = 9 * 3600_000;
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};
+
+/** Minutes since local midnight of an instant. */
+export function localMinutes(at: Date): number {
+  const local = new Date(at.getTime() + JST_OFFSET_MS);
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+}
+
+export function inQuietHours(at: Date, quiet: { start: string; end: string } | null): boolean {
+  if (!quiet) return false;
+  const now = localMinutes(at);
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  return start < end ? now >= start && now < end : now >= start || now < end;
+}
+
+/** The end of the quiet period `at` falls in (or `at` itself outside quiet hours). */
+export function afterQuietHours(at: Date, quiet: { start: string; end: string } | null): Date {
+  if (!inQuietHours(at, quiet)) return at;
+  const now = localMinutes(at);
+  const end = minutesOf(quiet!.end);
+  const wait = (end - now + 24 * 60) % (24 * 60);
+  return new Date(at.getTime() + wait * 60_000 - (at.getTime() % 60_000));
+}
+
+/**
+ * When a home that was last active at `lastActivity` is next checked: after the inactivity
+ * threshold, but not during quiet hours (a resident asleep is not a resident missing).
+ */
+export function nextCheckAt(lastActivity: Date, settings: { inactivityHours: number; quietHours: { start: string; end: string } | null }): Date {
+  return afterQuietHours(new Date(lastActivity.getTime() + settings.inactivityHours * 3600_000), settings.quietHours);
+}
+
+/** The local date (YYYY-MM-DD) and hour of an instant. */
+export function localDateHour(at: Date): { date: string; hour: number } {
+  const local = new Date(at.getTime() + JST_OFFSET_MS);
+  return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
+}

@@ -1,0 +1,600 @@
+import { sql } from 'kysely';
+import type { Db } from '../infra/database.js';
+import type { Logger } from '../infra/logger.js';
+import type { Jobs } from '../infra/jobs.js';
+import type { Realtime } from '../realtime/realtime.js';
+import type { PushService } from '../push/push.service.js';
+import type { MqttTransport } from '../devices/mqtt-transport.js';
+import { HttpError } from '../http/errors.js';
+import { requireVisible, type Actor } from '../auth/policy.js';
+import { rooms } from '../contracts/socket.js';
+import type { Alert, HouseholdWatch, WatchSettings } from '../contracts/watch.js';
+import type { AlertKind, AlertTier } from '../db/schema.js';
+import { topics, type Prompt } from '../../../devices/src/protocol.js';
+import { membersOf } from '../circulars/circular.repository.js';
+import { localDateHour, nextCheckAt } from './watch-time.js';
+
+export interface WatchContext {
+  db: Db;
+  log: Logger;
+  jobs: Jobs;
+  realtime: Realtime;
+  push: PushService;
+  mqtt: MqttTransport;
+  publicUrl: string;
+}
+
+const TIER_ORDER: AlertTier[] = ['resident', 'family_captain', 'volunteers', 'officers'];
+const PROMPT_TEXT = 'お元気ですか？ 無事なら「無事」ボタンを押してください。助けが必要なら「助けて」ボタンを押してください。';
+
+type SettingsRow = {
+  household_id: string; association_id: string; enabled: boolean; inactivity_hours: number; quiet_start: string | null; quiet_end: string | null;
+  offline_minutes: number; prompt_wait_minutes: number; tier_wait_minutes: number; share_with_family: boolean; share_with_captain: boolean;
+  share_with_volunteers: boolean; last_activity_at: Date | null; next_check_at: Date | null;
+};
+
+const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null);
+const quietOf = (s: Pick<SettingsRow, 'quiet_start' | 'quiet_end'>) => (s.quiet_start && s.quiet_end ? { start: hhmm(s.quiet_start)!, end: hhmm(s.quiet_end)! } : null);
+
+export function settingsView(s: SettingsRow): WatchSettings {
+  return {
+    enabled: s.enabled, inactivityHours: s.inactivity_hours, quietHours: quietOf(s), offlineMinutes: s.offline_minutes,
+    promptWaitMinutes: s.prompt_wait_minutes, tierWaitMinutes: s.tier_wait_minutes, shareWithFamily: s.share_with_family,
+    shareWithCaptain: s.share_with_captain, shareWithVolunteers: s.share_with_volunteers,
+  };
+}
+
+/** Every household with a speaker is watched; its rules start at the defaults. */
+export async function ensureWatchSettings(db: Db, householdId: string, associationId: string) {
+  await db
+    .insertInto('watch_settings')
+    .values({ household_id: householdId, association_id: associationId, next_check_at: sql`now() + interval '24 hours'` })
+    .onConflict((oc) => oc.column('household_id').doNothing())
+    .execute();
+}
+
+async function loadSettings(db: Db, householdId: string): Promise<SettingsRow | undefined> {
+  return db.selectFrom('watch_settings').selectAll().where('household_id', '=', householdId).executeTakeFirst();
+}
+
+// ── Who sees a household's watch data ─────────────────────────────────────────────────
+
+interface Audience {
+  family: boolean;
+  captain: boolean;
+  volunteer: boolean;
+  officer: boolean;
+  household: boolean;
+}
+
+/**
+ * What an actor is to a household's watch data, after the household's consent: its own
+ * members and the officers always; family, its 班長 and volunteers only as it allows.
+ */
+async function audienceOf(db: Db, actor: Actor, householdId: string): Promise<{ audience: Audience; settings: SettingsRow; blockId: string } | undefined> {
+  const household = await db.selectFrom('households').select(['id', 'association_id', 'block_id']).where('id', '=', householdId).executeTakeFirst();
+  if (!household || household.association_id !== actor.associationId) return undefined;
+  await ensureWatchSettings(db, householdId, household.association_id);
+  const settings = (await loadSettings(db, householdId))!;
+  const audience: Audience = {
+    household: actor.householdId === householdId,
+    officer: actor.officer,
+    family: actor.watcherOf.includes(householdId) && settings.share_with_family,
+    captain: actor.captainOf.includes(household.block_id) && settings.share_with_captain,
+    volunteer: (actor.volunteer || actor.welfareCommissioner) && settings.share_with_volunteers,
+  };
+  return { audience, settings, blockId: household.block_id };
+}
+
+const seesWatch = (a: Audience) => a.household || a.officer || a.family || a.captain || a.volunteer;
+
+/** The tier from which an actor is told about an alert (officers see every one, as it happens). */
+function seesAlertAt(a: Audience): AlertTier {
+  if (a.officer || a.household) return 'resident';
+  if (a.family || a.captain) return 'family_captain';
+  return 'volunteers';
+}
+
+async function logAccess(db: Db, actor: Actor, householdId: string, what: string) {
+  await db.insertInto('watch_access_log').values({ association_id: actor.associationId, person_id: actor.personId, household_id: householdId, what }).execute();
+}
+
+// ── Activity ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * A sign of life from a home: counted in its hourly aggregate, and it moves the home's next
+ * check forward. A silent-home alert still at the resident's own prompt is cancelled by it;
+ * one that has reached people records it for them to see.
+ */
+export async function recordActivity(ctx: WatchContext, input: { householdId: string; associationId: string; at: Date; type: 'presence' | 'button' | 'voice'; count?: number; button?: string }) {
+  await ensureWatchSettings(ctx.db, input.householdId, input.associationId);
+  const hour = new Date(Math.floor(input.at.getTime() / 3600_000) * 3600_000);
+  await ctx.db
+    .insertInto('activity_hourly')
+    .values({
+      household_id: input.householdId, hour,
+      presence: input.type === 'presence' ? (input.count ?? 1) : 0, buttons: input.type === 'button' ? 1 : 0, voice: input.type === 'voice' ? 1 : 0,
+    })
+    .onConflict((oc) =>
+      oc.columns(['household_id', 'hour']).doUpdateSet((eb) => ({
+        presence: eb('activity_hourly.presence', '+', eb.ref('excluded.presence')),
+        buttons: eb('activity_hourly.buttons', '+', eb.ref('excluded.buttons')),
+        voice: eb('activity_hourly.voice', '+', eb.ref('excluded.voice')),
+      })),
+    )
+    .execute();
+  const settings = (await loadSettings(ctx.db, input.householdId))!;
+  if (!settings.last_activity_at || settings.last_activity_at < input.at) {
+    await ctx.db
+      .updateTable('watch_settings')
+      .set({ last_activity_at: input.at, next_check_at: nextCheckAt(input.at, { inactivityHours: settings.inactivity_hours, quietHours: quietOf(settings) }) })
+      .where('household_id', '=', input.householdId)
+      .where((eb) => eb.or([eb('last_activity_at', 'is', null), eb('last_activity_at', '<', input.at)]))
+      .execute();
+  }
+  if (input.type === 'button' && input.button === 'help') {
+    await raiseHelp(ctx, input.householdId, input.associationId);
+    return;
+  }
+  const silent = await ctx.db.selectFrom('watch_alerts').select(['id', 'tier']).where('household_id', '=', input.householdId).where('kind', '=', 'silent').where('status', 'in', ['open', 'taken']).executeTakeFirst();
+  if (!silent) return;
+  if (silent.tier === 'resident') await closeAlert(ctx, silent.id, { status: 'cancelled', outcome: 'fine', note: '', what: 'activity', personId: null });
+  else await addEvent(ctx, silent.id, 'activity', null, null, `${input.type}`);
+}
+
+/** The resident answered a watch prompt from the speaker: safe closes it, help raises everyone. */
+export async function recordPromptAnswer(ctx: WatchContext, input: { householdId: string; associationId: string; promptId: string; button: 'safe' | 'help'; at: Date }) {
+  const alert = await ctx.db.selectFrom('watch_alerts').select(['id', 'status']).where('id', '=', input.promptId).where('household_id', '=', input.householdId).executeTakeFirst();
+  if (!alert) return false;
+  if (input.button === 'help') await raiseHelp(ctx, input.householdId, input.associationId);
+  else if (alert.status === 'open' || alert.status === 'taken') {
+    await closeAlert(ctx, alert.id, { status: 'resolved', outcome: 'fine', note: '本人が「無事」ボタンで応答', what: 'resident_safe', personId: null });
+  }
+  // A press is also a sign of life (counted, and it moves the next check on); help was raised above.
+  await recordActivity(ctx, { householdId: input.householdId, associationId: input.associationId, at: input.at, type: 'button' });
+  return true;
+}
+
+// ── Alerts ────────────────────────────────────────────────────────────────────────────
+
+async function addEvent(ctx: WatchContext, alertId: string, what: string, tier: AlertTier | null, personId: string | null, detail = '') {
+  await ctx.db.insertInto('watch_alert_events').values({ alert_id: alertId, what, tier, person_id: personId, detail }).execute();
+}
+
+/** The rooms and people told about an alert at a tier, after the household's consent. */
+async function audienceAt(ctx: WatchContext, alert: { association_id: string; household_id: string }, tier: AlertTier) {
+  const settings = (await loadSettings(ctx.db, alert.household_id))!;
+  const household = await ctx.db.selectFrom('households').select('block_id').where('id', '=', alert.household_id).executeTakeFirstOrThrow();
+  const targets: string[] = [rooms.officers(alert.association_id), rooms.household(alert.household_id)];
+  const roles: ('family_watcher' | 'captain' | 'volunteer' | 'welfare_commissioner' | 'officer')[] = [];
+  const reached = TIER_ORDER.indexOf(tier);
+  if (reached >= 1) {
+    if (settings.share_with_family) roles.push('family_watcher');
+    if (settings.share_with_captain) {
+      roles.push('captain');
+      targets.push(rooms.block(household.block_id));
+    }
+  }
+  if (reached >= 2 && settings.share_with_volunteers) {
+    roles.push('volunteer', 'welfare_commissioner');
+    targets.push(rooms.volunteers(alert.association_id));
+  }
+  if (reached >= 3) roles.push('officer');
+  const people = roles.length
+    ? await ctx.db
+        .selectFrom('role_assignments')
+        .select('person_id')
+        .distinct()
+        .where('association_id', '=', alert.association_id)
+        .where('role', 'in', roles)
+        .where((eb) =>
+          eb.or([
+            eb('role', 'in', ['volunteer', 'welfare_commissioner', 'officer']),
+            eb.and([eb('role', '=', 'family_watcher'), eb('household_id', '=', alert.household_id)]),
+            eb.and([eb('role', '=', 'captain'), eb('block_id', '=', household.block_id)]),
+          ]),
+        )
+        .where('starts_on', '<=', sql<string>`current_date`)
+        .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', sql<string>`current_date`)]))
+        .execute()
+    : [];
+  for (const p of people) targets.push(rooms.person(p.person_id));
+  return { targets, personIds: people.map((p) => p.person_id) };
+}
+
+async function announce(ctx: WatchContext, alertId: string, notifyPush: boolean) {
+  const alert = await ctx.db.selectFrom('watch_alerts').innerJoin('households', 'households.id', 'watch_alerts.household_id').select(['watch_alerts.id', 'watch_alerts.association_id', 'watch_alerts.household_id', 'watch_alerts.kind', 'watch_alerts.tier', 'watch_alerts.status', 'households.name']).where('watch_alerts.id', '=', alertId).executeTakeFirstOrThrow();
+  const { targets, personIds } = await audienceAt(ctx, alert, alert.tier);
+  ctx.realtime.emit(targets, 'watch:alert', { alertId, householdId: alert.household_id, kind: alert.kind, tier: alert.tier, status: alert.status });
+  if (notifyPush && personIds.length) {
+    const title = alert.kind === 'help' ? `【助けて】${alert.name}` : alert.kind === 'silent' ? `【見守り】${alert.name} から応答がありません` : `【端末】${alert.name} のスピーカーが接続されていません`;
+    await ctx.push.sendToPeople(personIds, { title, body: '見守りの通知を確認してください。', url: `${ctx.publicUrl}/watch/alerts/${alertId}` });
+  }
+}
+
+async function sendPrompt(ctx: WatchContext, alertId: string, householdId: string, minutes: number) {
+  const devices = await ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', '=', householdId).where('revoked_at', 'is', null).execute();
+  const prompt: Prompt = { id: alertId, kind: 'watch', text: PROMPT_TEXT, buttons: ['safe', 'help'], expiresAt: new Date(Date.now() + minutes * 60_000).toISOString() };
+  for (const device of devices) await ctx.mqtt.publish(topics.downlink(device.association_id, device.id, 'prompt'), prompt);
+  return devices.length;
+}
+
+/**
+ * A home gone silent: the resident is asked first, through the speaker; the people in the
+ * next tier are told only if nobody answers within the wait. One live alert per home: a
+ * second scan, or a second instance, finds the first and stops.
+ */
+export async function raiseSilent(ctx: WatchContext, settings: SettingsRow) {
+  const alert = await ctx.db
+    .insertInto('watch_alerts')
+    .values({ association_id: settings.association_id, household_id: settings.household_id, kind: 'silent', tier: 'resident' })
+    .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  await ctx.db.updateTable('watch_settings').set({ next_check_at: null }).where('household_id', '=', settings.household_id).execute();
+  if (!alert) return undefined;
+  const prompted = await sendPrompt(ctx, alert.id, settings.household_id, settings.prompt_wait_minutes);
+  await addEvent(ctx, alert.id, prompted ? 'prompted' : 'no_speaker', 'resident', null, settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '');
+  await ctx.jobs.send('watch-escalate', { alertId: alert.id, tier: 'family_captain' }, { startAfter: new Date(Date.now() + (prompted ? settings.prompt_wait_minutes : 0) * 60_000), singletonKey: `${alert.id}:family_captain` });
+  await announce(ctx, alert.id, false);
+  return alert.id;
+}
+
+/** 助けて: every tier at once, no waiting. */
+export async function raiseHelp(ctx: WatchContext, householdId: string, associationId: string) {
+  await ensureWatchSettings(ctx.db, householdId, associationId);
+  const inserted = await ctx.db
+    .insertInto('watch_alerts')
+    .values({ association_id: associationId, household_id: householdId, kind: 'help', tier: 'officers' })
+    .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return undefined;
+  await addEvent(ctx, inserted.id, 'help_pressed', 'officers', null);
+  await announce(ctx, inserted.id, true);
+  return inserted.id;
+}
+
+/**
+ * One tier step of a silent-home alert, run by a durable job. The (alert, tier) event is
+ * unique, so the step happens once even if two instances run the job; an alert someone has
+ * taken, or that is closed, goes no further.
+ */
+export async function escalate(ctx: WatchContext, alertId: string, tier: AlertTier) {
+  const stepped = await ctx.db.transaction().execute(async (trx) => {
+    const alert = await trx.selectFrom('watch_alerts').select(['id', 'status', 'tier', 'household_id']).where('id', '=', alertId).forUpdate().executeTakeFirst();
+    if (!alert || alert.status !== 'open') return false;
+    if (TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(tier)) return false;
+    const marked = await trx
+      .insertInto('watch_alert_events')
+      .values({ alert_id: alertId, what: 'escalated', tier, person_id: null })
+      .onConflict((oc) => oc.columns(['alert_id', 'tier']).where('what', '=', 'escalated').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!marked) return false;
+    await trx.updateTable('watch_alerts').set({ tier }).where('id', '=', alertId).execute();
+    return alert;
+  });
+  if (!stepped) return false;
+  await announce(ctx, alertId, true);
+  const next = TIER_ORDER[TIER_ORDER.indexOf(tier) + 1];
+  if (next) {
+    const settings = (await loadSettings(ctx.db, stepped.household_id))!;
+    await ctx.jobs.send('watch-escalate', { alertId, tier: next }, { startAfter: new Date(Date.now() + settings.tier_wait_minutes * 60_000), singletonKey: `${alertId}:${next}` });
+  }
+  return true;
+}
+
+async function closeAlert(ctx: WatchContext, alertId: string, close: { status: 'resolved' | 'cancelled'; outcome: string; note: string; what: string; personId: string | null }) {
+  const closed = await ctx.db
+    .updateTable('watch_alerts')
+    .set({ status: close.status, outcome: close.outcome, note: close.note, resolved_at: new Date(), resolved_by: close.personId })
+    .where('id', '=', alertId)
+    .where('status', 'in', ['open', 'taken'])
+    .returning('id')
+    .executeTakeFirst();
+  if (!closed) return false;
+  await addEvent(ctx, alertId, close.what, null, close.personId, close.note);
+  await announce(ctx, alertId, false);
+  return true;
+}
+
+// ── The scan: silent homes and silent devices, found by index ─────────────────────────
+
+export async function scan(ctx: WatchContext, limit = 1000) {
+  const now = new Date();
+  const due = await ctx.db
+    .selectFrom('watch_settings')
+    .selectAll()
+    .where('enabled', '=', true)
+    .where('next_check_at', '<=', now)
+    .orderBy('next_check_at')
+    .limit(limit)
+    .execute();
+  let raised = 0;
+  for (const settings of due) {
+    const away = await ctx.db
+      .selectFrom('watch_away_periods')
+      .select('ends_at')
+      .where('household_id', '=', settings.household_id)
+      .where('starts_at', '<=', now)
+      .where('ends_at', '>', now)
+      .orderBy('ends_at', 'desc')
+      .executeTakeFirst();
+    if (away) {
+      // Away (travel, hospital): look again a threshold after they are back.
+      const resume = nextCheckAt(away.ends_at, { inactivityHours: settings.inactivity_hours, quietHours: quietOf(settings) });
+      await ctx.db.updateTable('watch_settings').set({ next_check_at: resume }).where('household_id', '=', settings.household_id).execute();
+      continue;
+    }
+    if (await raiseSilent(ctx, settings)) raised++;
+  }
+
+  // Devices not heard from: no heartbeat within the household's offline time, or a last
+  // will (online = false) that was not followed by a reconnect within five minutes.
+  const silentDevices = await ctx.db
+    .selectFrom('devices')
+    .innerJoin('watch_settings', 'watch_settings.household_id', 'devices.household_id')
+    .select(['devices.id', 'devices.association_id', 'devices.household_id'])
+    .where('devices.revoked_at', 'is', null)
+    .where('devices.last_seen_at', '<', sql<Date>`now() - interval '5 minutes'`)
+    .where((eb) => eb.or([eb('devices.online', '=', false), eb('devices.last_seen_at', '<', sql<Date>`now() - make_interval(mins => watch_settings.offline_minutes)`)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('watch_alerts').select('watch_alerts.id').whereRef('watch_alerts.device_id', '=', 'devices.id').where('watch_alerts.kind', '=', 'device_offline').where('watch_alerts.status', 'in', ['open', 'taken']))),
+    )
+    .limit(limit)
+    .execute();
+  let offline = 0;
+  for (const device of silentDevices) {
+    await ctx.db.updateTable('devices').set({ online: false }).where('id', '=', device.id).execute();
+    const alert = await ctx.db
+      .insertInto('watch_alerts')
+      .values({ association_id: device.association_id, household_id: device.household_id!, device_id: device.id, kind: 'device_offline', tier: 'officers' })
+      .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!alert) continue;
+    offline++;
+    await addEvent(ctx, alert.id, 'device_offline', 'officers', null);
+    ctx.realtime.emit([rooms.officers(device.association_id)], 'watch:alert', { alertId: alert.id, householdId: device.household_id!, kind: 'device_offline', tier: 'officers', status: 'open' });
+  }
+  return { raised, offline };
+}
+
+/** A device heard from again closes its offline alert. */
+export async function deviceBack(ctx: WatchContext, deviceId: string) {
+  const open = await ctx.db.selectFrom('watch_alerts').select('id').where('device_id', '=', deviceId).where('kind', '=', 'device_offline').where('status', 'in', ['open', 'taken']).execute();
+  for (const alert of open) await closeAlert(ctx, alert.id, { status: 'resolved', outcome: 'device_fixed', note: '端末が再接続しました', what: 'device_back', personId: null });
+}
+
+/** Raw device events past their retention are deleted; hourly aggregates and alerts stay. */
+export async function deleteOldEvents(ctx: WatchContext, retentionDays: number) {
+  const result = await ctx.db.deleteFrom('device_messages').where('received_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+// ── People acting on alerts ───────────────────────────────────────────────────────────
+
+async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids?: string[]; householdIds?: string[]; live?: boolean }) {
+  const rows = await ctx.db
+    .selectFrom('watch_alerts as a')
+    .innerJoin('households as h', 'h.id', 'a.household_id')
+    .innerJoin('blocks as b', 'b.id', 'h.block_id')
+    .leftJoin('devices as d', 'd.id', 'a.device_id')
+    .leftJoin('people as t', 't.id', 'a.taken_by')
+    .leftJoin('watch_settings as s', 's.household_id', 'a.household_id')
+    .select([
+      'a.id', 'a.kind', 'a.status', 'a.tier', 'a.raised_at', 'a.taken_at', 'a.resolved_at', 'a.outcome', 'a.note', 'a.household_id',
+      'h.household_number', 'h.name', 'h.address', 'h.responder_notes', 'b.name as block_name', 'h.block_id',
+      'd.id as device_id', 'd.label as device_label', 't.name as taken_by_name', 's.last_activity_at',
+    ])
+    .where('a.association_id', '=', where.associationId)
+    .$if(!!where.ids, (q) => q.where('a.id', 'in', where.ids!.length ? where.ids! : ['00000000-0000-0000-0000-000000000000']))
+    .$if(!!where.householdIds, (q) => q.where('a.household_id', 'in', where.householdIds!.length ? where.householdIds! : ['00000000-0000-0000-0000-000000000000']))
+    .$if(where.live === true, (q) => q.where('a.status', 'in', ['open', 'taken']))
+    .$if(where.live === false, (q) => q.where('a.status', 'in', ['resolved', 'cancelled']))
+    .orderBy('a.raised_at', 'desc')
+    .limit(200)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  const [members, events] = await Promise.all([
+    membersOf(ctx.db, [...new Set(rows.map((r) => r.household_id))]),
+    ids.length
+      ? ctx.db.selectFrom('watch_alert_events as e').leftJoin('people as p', 'p.id', 'e.person_id').select(['e.alert_id', 'e.at', 'e.what', 'e.tier', 'e.detail', 'p.name']).where('e.alert_id', 'in', ids).orderBy('e.at').orderBy('e.id').execute()
+      : [],
+  ]);
+  return rows.map((r) => ({
+    blockId: r.block_id,
+    alert: {
+      id: r.id, kind: r.kind, status: r.status, tier: r.tier, raisedAt: r.raised_at.toISOString(),
+      household: { id: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockName: r.block_name, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [] },
+      device: r.device_id ? { id: r.device_id, label: r.device_label! } : null,
+      takenBy: r.taken_by_name, takenAt: r.taken_at?.toISOString() ?? null, resolvedAt: r.resolved_at?.toISOString() ?? null,
+      outcome: r.outcome as Alert['outcome'], note: r.note, lastActivityAt: r.last_activity_at?.toISOString() ?? null,
+      events: events.filter((e) => e.alert_id === r.id).map((e) => ({ at: e.at.toISOString(), what: e.what, tier: e.tier, personName: e.name, detail: e.detail })),
+    } satisfies Alert,
+  }));
+}
+
+/** The alerts an actor is to act on: those of homes that share with them, once the alert has reached their tier. */
+export async function listAlerts(ctx: WatchContext, actor: Actor, live: boolean) {
+  const candidates = await loadAlerts(ctx, { associationId: actor.associationId, live });
+  const visible: Alert[] = [];
+  for (const { alert } of candidates) {
+    const found = await audienceOf(ctx.db, actor, alert.household.id);
+    if (!found) continue;
+    const from = seesAlertAt(found.audience);
+    const reached = alert.kind === 'help' || TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(from);
+    if (seesWatch(found.audience) && reached && (alert.kind !== 'device_offline' || actor.officer)) visible.push(alert);
+  }
+  return { items: visible };
+}
+
+async function actionableAlert(ctx: WatchContext, actor: Actor, alertId: string) {
+  const [loaded] = await loadAlerts(ctx, { associationId: actor.associationId, ids: [alertId] });
+  const found = loaded ? await audienceOf(ctx.db, actor, loaded.alert.household.id) : undefined;
+  const reached = !!loaded && !!found && (loaded.alert.kind === 'help' || TIER_ORDER.indexOf(loaded.alert.tier) >= TIER_ORDER.indexOf(seesAlertAt(found.audience)));
+  requireVisible(!!found && seesWatch(found.audience) && !found.audience.household && reached, 'alert');
+  return loaded!.alert;
+}
+
+/** Someone takes the alert ("I'll go"): the chain stops there. */
+export async function takeAlert(ctx: WatchContext, actor: Actor, alertId: string) {
+  const alert = await actionableAlert(ctx, actor, alertId);
+  const taken = await ctx.db
+    .updateTable('watch_alerts')
+    .set({ status: 'taken', taken_at: new Date(), taken_by: actor.personId })
+    .where('id', '=', alertId)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  if (!taken) throw HttpError.conflict(alert.status === 'taken' ? `${alert.takenBy ?? 'Someone'} has already taken this alert.` : 'This alert is closed.');
+  await addEvent(ctx, alertId, 'taken', null, actor.personId);
+  await announce(ctx, alertId, false);
+  return (await loadAlerts(ctx, { associationId: actor.associationId, ids: [alertId] }))[0]!.alert;
+}
+
+export async function resolveAlert(ctx: WatchContext, actor: Actor, alertId: string, outcome: string, note: string) {
+  await actionableAlert(ctx, actor, alertId);
+  if (!(await closeAlert(ctx, alertId, { status: 'resolved', outcome, note, what: 'resolved', personId: actor.personId }))) throw HttpError.conflict('This alert is already closed.');
+  return (await loadAlerts(ctx, { associationId: actor.associationId, ids: [alertId] }))[0]!.alert;
+}
+
+// ── Households' watch views and rules ─────────────────────────────────────────────────
+
+/** Homes the actor watches, with their state: the watch board. */
+export async function watchBoard(ctx: WatchContext, actor: Actor) {
+  const households = await ctx.db
+    .selectFrom('watch_settings as s')
+    .innerJoin('households as h', 'h.id', 's.household_id')
+    .innerJoin('blocks as b', 'b.id', 'h.block_id')
+    .select(['h.id', 'h.household_number', 'h.name', 'b.name as block_name', 'h.block_id', 's.last_activity_at', 's.share_with_family', 's.share_with_captain', 's.share_with_volunteers'])
+    .where('s.association_id', '=', actor.associationId)
+    .orderBy('b.sort_order')
+    .orderBy('h.household_number')
+    .execute();
+  const visible = households.filter(
+    (h) =>
+      actor.officer ||
+      actor.householdId === h.id ||
+      (actor.watcherOf.includes(h.id) && h.share_with_family) ||
+      (actor.captainOf.includes(h.block_id) && h.share_with_captain) ||
+      ((actor.volunteer || actor.welfareCommissioner) && h.share_with_volunteers),
+  );
+  const ids = visible.map((h) => h.id);
+  const [devices, alerts, away] = ids.length
+    ? await Promise.all([
+        ctx.db.selectFrom('devices').select(['id', 'label', 'online', 'household_id', 'last_heartbeat']).where('household_id', 'in', ids).where('revoked_at', 'is', null).execute(),
+        ctx.db.selectFrom('watch_alerts').select(['id', 'kind', 'tier', 'status', 'household_id']).where('household_id', 'in', ids).where('status', 'in', ['open', 'taken']).execute(),
+        ctx.db.selectFrom('watch_away_periods').select('household_id').where('household_id', 'in', ids).where('starts_at', '<=', new Date()).where('ends_at', '>', new Date()).execute(),
+      ])
+    : [[], [], []];
+  if (ids.length) await ctx.db.insertInto('watch_access_log').values(ids.map((id) => ({ association_id: actor.associationId, person_id: actor.personId, household_id: id, what: 'board' }))).execute();
+  return {
+    items: visible.map((h) => ({
+      householdId: h.id, householdNumber: h.household_number, name: h.name, blockName: h.block_name, lastActivityAt: h.last_activity_at?.toISOString() ?? null,
+      away: away.some((a) => a.household_id === h.id),
+      devices: devices.filter((d) => d.household_id === h.id).map((d) => ({ id: d.id, label: d.label, online: d.online, battery: (d.last_heartbeat as { battery?: number | null } | null)?.battery ?? null })),
+      liveAlerts: alerts.filter((a) => a.household_id === h.id).map((a) => ({ id: a.id, kind: a.kind, tier: a.tier, status: a.status })),
+    })),
+  };
+}
+
+export async function householdWatch(ctx: WatchContext, actor: Actor, householdId: string): Promise<HouseholdWatch> {
+  const found = await audienceOf(ctx.db, actor, householdId);
+  requireVisible(!!found && seesWatch(found.audience), 'household');
+  const { settings, audience } = found!;
+  await logAccess(ctx.db, actor, householdId, 'activity');
+  const since = new Date(Date.now() - 14 * 86_400_000);
+  const [household, hours, away, alerts] = await Promise.all([
+    ctx.db.selectFrom('households').select('name').where('id', '=', householdId).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('activity_hourly').select(['hour', 'presence', 'buttons', 'voice']).where('household_id', '=', householdId).where('hour', '>=', since).execute(),
+    ctx.db.selectFrom('watch_away_periods').select(['id', 'starts_at', 'ends_at', 'reason']).where('household_id', '=', householdId).where('ends_at', '>', new Date()).orderBy('starts_at').execute(),
+    loadAlerts(ctx, { associationId: actor.associationId, householdIds: [householdId] }),
+  ]);
+  const days: HouseholdWatch['days'] = [];
+  for (let d = 13; d >= 0; d--) days.push({ date: localDateHour(new Date(Date.now() - d * 86_400_000)).date, hours: Array(24).fill(0) });
+  for (const h of hours) {
+    const { date, hour } = localDateHour(h.hour);
+    const day = days.find((x) => x.date === date);
+    if (day) day.hours[hour]! += h.presence + h.buttons + h.voice;
+  }
+  return {
+    householdId, name: household.name, settings: settingsView(settings),
+    canEditSettings: audience.officer || audience.household || audience.family,
+    canEditConsent: audience.household || audience.officer,
+    lastActivityAt: settings.last_activity_at?.toISOString() ?? null,
+    nextCheckAt: settings.next_check_at?.toISOString() ?? null,
+    days,
+    away: away.map((a) => ({ id: a.id, startsAt: a.starts_at.toISOString(), endsAt: a.ends_at.toISOString(), reason: a.reason })),
+    alerts: alerts.map((a) => a.alert).filter((a) => a.kind !== 'device_offline' || audience.officer).slice(0, 20),
+  };
+}
+
+export async function updateSettings(ctx: WatchContext, actor: Actor, householdId: string, input: Partial<WatchSettings>) {
+  const found = await audienceOf(ctx.db, actor, householdId);
+  requireVisible(!!found && seesWatch(found.audience), 'household');
+  const { audience, settings } = found!;
+  if (!(audience.officer || audience.household || audience.family)) throw HttpError.forbidden('Only the household, its family and officers can change its watch rules.');
+  const consent = input.shareWithFamily !== undefined || input.shareWithCaptain !== undefined || input.shareWithVolunteers !== undefined;
+  if (consent && !(audience.household || audience.officer)) throw HttpError.forbidden('Only the household (or an officer on its behalf) decides who may see its watch data.');
+  const inactivityHours = input.inactivityHours ?? settings.inactivity_hours;
+  const quietHours = input.quietHours !== undefined ? input.quietHours : quietOf(settings);
+  await ctx.db
+    .updateTable('watch_settings')
+    .set({
+      ...(input.enabled !== undefined && { enabled: input.enabled }),
+      inactivity_hours: inactivityHours,
+      quiet_start: quietHours?.start ?? null,
+      quiet_end: quietHours?.end ?? null,
+      ...(input.offlineMinutes !== undefined && { offline_minutes: input.offlineMinutes }),
+      ...(input.promptWaitMinutes !== undefined && { prompt_wait_minutes: input.promptWaitMinutes }),
+      ...(input.tierWaitMinutes !== undefined && { tier_wait_minutes: input.tierWaitMinutes }),
+      ...(input.shareWithFamily !== undefined && { share_with_family: input.shareWithFamily }),
+      ...(input.shareWithCaptain !== undefined && { share_with_captain: input.shareWithCaptain }),
+      ...(input.shareWithVolunteers !== undefined && { share_with_volunteers: input.shareWithVolunteers }),
+      // New rules, new next check (unless an alert is already running for the home).
+      ...(settings.next_check_at && { next_check_at: nextCheckAt(settings.last_activity_at ?? new Date(), { inactivityHours, quietHours }) }),
+      updated_at: new Date(),
+    })
+    .where('household_id', '=', householdId)
+    .execute();
+  await logAccess(ctx.db, actor, householdId, 'settings_changed');
+  return householdWatch(ctx, actor, householdId);
+}
+
+export async function addAway(ctx: WatchContext, actor: Actor, householdId: string, input: { startsAt: string; endsAt: string; reason: string }) {
+  const found = await audienceOf(ctx.db, actor, householdId);
+  requireVisible(!!found && seesWatch(found.audience), 'household');
+  if (!(found!.audience.household || found!.audience.family || found!.audience.officer)) throw HttpError.forbidden('Only the household, its family and officers can set away periods.');
+  if (Date.parse(input.endsAt) <= Date.now()) throw HttpError.badRequest('The away period is already over.', 'endsAt');
+  await ctx.db
+    .insertInto('watch_away_periods')
+    .values({ household_id: householdId, association_id: actor.associationId, starts_at: input.startsAt, ends_at: input.endsAt, reason: input.reason, created_by: actor.personId })
+    .execute();
+  return householdWatch(ctx, actor, householdId);
+}
+
+export async function removeAway(ctx: WatchContext, actor: Actor, householdId: string, awayId: string) {
+  const found = await audienceOf(ctx.db, actor, householdId);
+  requireVisible(!!found && (found.audience.household || found.audience.family || found.audience.officer), 'household');
+  const deleted = await ctx.db.deleteFrom('watch_away_periods').where('id', '=', awayId).where('household_id', '=', householdId).executeTakeFirst();
+  requireVisible(Number(deleted.numDeletedRows) > 0, 'away period');
+  return householdWatch(ctx, actor, householdId);
+}
+
+export async function accessLog(ctx: WatchContext, actor: Actor) {
+  if (!actor.officer) throw HttpError.forbidden('Only officers can read the watch access log.');
+  const rows = await ctx.db
+    .selectFrom('watch_access_log as l')
+    .innerJoin('households as h', 'h.id', 'l.household_id')
+    .leftJoin('people as p', 'p.id', 'l.person_id')
+    .select(['l.at', 'p.name', 'h.name as household_name', 'l.what'])
+    .where('l.association_id', '=', actor.associationId)
+    .orderBy('l.at', 'desc')
+    .limit(500)
+    .execute();
+  return { items: rows.map((r) => ({ at: r.at.toISOString(), personName: r.name, householdName: r.household_name, what: r.what })) };
+}
+
+export type { AlertKind };
