@@ -3,6 +3,7 @@ import * as foundation from './20261122T0800_foundation.js';
 import * as circulars from './20261122T0900_circulars.js';
 import * as socketIoAdapter from './20261122T0930_socket_io_adapter.js';
 import * as watch from './20261122T1000_watch.js';
+import * as drills from './20261122T1100_drills.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T0900_circulars': circulars,
   '20261122T0930_socket_io_adapter': socketIoAdapter,
   '20261122T1000_watch': watch,
+  '20261122T1100_drills': drills,
 };

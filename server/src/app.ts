@@ -26,6 +26,8 @@ import * as circulars from './circulars/circular.service.js';
 import { registerTaskRoutes } from './tasks/task.routes.js';
 import { registerWatchRoutes } from './watch/watch.routes.js';
 import * as watch from './watch/watch.service.js';
+import { registerDrillRoutes } from './drills/drill.routes.js';
+import * as drills from './drills/drill.service.js';
 import { uuid } from './contracts/http.js';
 
 export interface AppDeps {
@@ -126,6 +128,8 @@ export function createApp(deps: AppDeps): App {
   registerTaskRoutes(api, { db });
   const watchContext: watch.WatchContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
   registerWatchRoutes(api, watchContext);
+  const drillContext: drills.DrillContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
+  registerDrillRoutes(api, drillContext);
   registerPushRoutes(api, push);
   registerDeviceRoutes(api, {
     db,
@@ -168,8 +172,11 @@ export function createApp(deps: AppDeps): App {
         await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
       },
       onActivity: (event) => watch.recordActivity(watchContext, event),
+      // A prompt's id names what asked: a watch alert, or a drill.
       onAnswer: async (event) => {
-        if (!uuid.safeParse(event.promptId).success || !(await watch.recordPromptAnswer(watchContext, event))) throw new Error('no such prompt');
+        if (!uuid.safeParse(event.promptId).success) throw new Error('no such prompt');
+        if (await watch.recordPromptAnswer(watchContext, event)) return;
+        await drills.answerFromSpeaker(drillContext, event);
       },
       onDeviceSeen: (deviceId) => watch.deviceBack(watchContext, deviceId),
     }),
@@ -195,6 +202,15 @@ export function createApp(deps: AppDeps): App {
       });
       await deps.jobs.work('watch-retention', async () => {
         await watch.deleteOldEvents(watchContext, deps.watchRetentionDays ?? 90);
+      });
+      await deps.jobs.work<{ drillId: string }>('drill-ask', async ({ drillId }) => {
+        await drills.ask(drillContext, drillId);
+      });
+      await deps.jobs.work<{ drillId: string }>('drill-deadline', async ({ drillId }) => {
+        await drills.deadline(drillContext, drillId);
+      });
+      await deps.jobs.work<{ drillId: string; tier: 'volunteers' | 'officers' }>('drill-escalate', async ({ drillId, tier }) => {
+        await drills.escalate(drillContext, drillId, tier);
       });
       await deps.jobs.schedule('watch-scan', '* * * * *');
       await deps.jobs.schedule('watch-retention', '17 3 * * *');

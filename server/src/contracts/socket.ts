@@ -20,6 +20,11 @@ export interface ServerToClientEvents {
   'task:created': (event: { taskId: string; kind: string; blockId: string }) => void;
   /** A watch alert reached the caller's tier, or changed (taken, resolved, cancelled, escalated). */
   'watch:alert': (event: { alertId: string; householdId: string; kind: 'silent' | 'help' | 'device_offline'; tier: string; status: string }) => void;
+  /** A safety confirmation started (households: show the full-screen question) or ended. */
+  'drill:started': (event: { drillId: string; kind: 'drill' | 'real'; title: string; message: string; deadlineAt: string }) => void;
+  'drill:ended': (event: { drillId: string }) => void;
+  /** A household was accounted for, answered, or escalated: dashboards and task lists refresh. */
+  'drill:updated': (event: { drillId: string; householdId: string; blockId: string }) => void;
   /** This session ended (logout elsewhere or expiry): the client should go to the login page. */
   'session:ended': () => void;
 }

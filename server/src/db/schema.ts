@@ -304,6 +304,66 @@ export interface WatchAccessLogTable {
   at: CreatedAt;
 }
 
+export interface DrillTable {
+  id: Generated<string>;
+  association_id: string;
+  kind: 'drill' | 'real';
+  status: ColumnType<'active' | 'ended', 'active' | 'ended' | undefined, 'active' | 'ended'>;
+  title: string;
+  message: Generated<string>;
+  announced: Generated<boolean>;
+  target_block_ids: string[] | null;
+  started_at: CreatedAt;
+  deadline_at: Timestamp;
+  volunteers_after_minutes: Generated<number>;
+  officers_after_minutes: Generated<number>;
+  started_by: string | null;
+  ended_at: Date | null;
+  ended_by: string | null;
+  report: unknown | null;
+}
+
+export interface DrillTargetTable {
+  drill_id: string;
+  household_id: string;
+  association_id: string;
+  block_id: string;
+  channels: string[];
+  risk: ColumnType<string[], string[] | undefined, string[]>;
+  risk_score: Generated<number>;
+  status: 'safe' | 'needs_help' | 'injured' | null;
+  location: 'home' | 'evacuated' | 'away' | null;
+  note: Generated<string>;
+  first_answered_at: Date | null;
+  answered_at: Date | null;
+  channel: 'app' | 'speaker' | 'proxy' | 'visit' | null;
+  accounted_at: Date | null;
+  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', string | undefined, string>;
+  escalated_at: Date | null;
+  taken_by: string | null;
+  taken_at: Date | null;
+  visit_outcome: 'safe' | 'needs_help' | 'injured' | 'absent' | null;
+}
+
+export interface DrillAnswerTable {
+  id: Generated<number>;
+  drill_id: string;
+  household_id: string;
+  status: string;
+  location: string | null;
+  note: Generated<string>;
+  channel: string;
+  recorded_by: string | null;
+  at: CreatedAt;
+}
+
+export interface DrillEventTable {
+  id: Generated<number>;
+  drill_id: string;
+  at: CreatedAt;
+  what: string;
+}
+
 export interface Database {
   federations: FederationTable;
   associations: AssociationTable;
@@ -330,6 +390,10 @@ export interface Database {
   watch_alerts: WatchAlertTable;
   watch_alert_events: WatchAlertEventTable;
   watch_access_log: WatchAccessLogTable;
+  drills: DrillTable;
+  drill_targets: DrillTargetTable;
+  drill_answers: DrillAnswerTable;
+  drill_events: DrillEventTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

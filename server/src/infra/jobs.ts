@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 export const queues = [
   'circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send',
   'watch-scan', 'watch-escalate', 'watch-retention',
+  'drill-ask', 'drill-deadline', 'drill-escalate',
 ] as const;
 export type QueueName = (typeof queues)[number];
 

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { uuid } from './http.js';
+
+/** Safety confirmation (安否確認) — drills and real events share one contract. */
+
+export const drillKindSchema = z.enum(['drill', 'real']);
+export const safetyStatusSchema = z.enum(['safe', 'needs_help', 'injured']);
+export const whereSchema = z.enum(['home', 'evacuated', 'away']);
+export const answerChannelSchema = z.enum(['app', 'speaker', 'proxy', 'visit']);
+export const visitOutcomeSchema = z.enum(['safe', 'needs_help', 'injured', 'absent']);
+export const escalationTierSchema = z.enum(['none', 'captain', 'volunteers', 'officers']);
+
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date and time (ISO 8601)' });
+
+export const startDrillSchema = z.object({
+  kind: drillKindSchema,
+  title: z.string().trim().min(1, 'must not be empty').max(200),
+  message: z.string().trim().max(2000).default(''),
+  /** null: every household of the association. */
+  targetBlockIds: z.array(uuid).min(1, 'choose at least one 班, or the whole association').max(200).nullable().default(null),
+  announced: z.boolean().default(true),
+  deadlineAt: isoDateTime,
+  /** Minutes after the deadline at which tasks nobody has taken go to volunteers, then officers. */
+  volunteersAfterMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  officersAfterMinutes: z.number().int().min(1).max(24 * 60).default(30),
+}).refine((v) => v.officersAfterMinutes > v.volunteersAfterMinutes, { message: 'officers come after volunteers', path: ['officersAfterMinutes'] });
+
+export const drillAnswerSchema = z.object({
+  status: safetyStatusSchema,
+  where: whereSchema.default('home'),
+  note: z.string().trim().max(500).default(''),
+});
+export const proxyAnswerSchema = drillAnswerSchema.extend({ householdId: uuid });
+export const visitSchema = z.object({ householdId: uuid, outcome: visitOutcomeSchema, note: z.string().trim().max(500).default('') });
+export const takeTaskSchema = z.object({ householdId: uuid });
+
+export const drillSummarySchema = z.object({
+  id: uuid,
+  kind: drillKindSchema,
+  status: z.enum(['active', 'ended']),
+  title: z.string(),
+  message: z.string(),
+  announced: z.boolean(),
+  startedAt: z.string(),
+  deadlineAt: z.string(),
+  endedAt: z.string().nullable(),
+  total: z.number(),
+  accounted: z.number(),
+});
+export const drillListSchema = z.object({ items: z.array(drillSummarySchema) });
+
+/** What a household sees: the question, and its own answer if any. */
+export const myDrillSchema = z.object({
+  drill: drillSummarySchema,
+  householdId: uuid,
+  answer: z.object({ status: safetyStatusSchema, where: whereSchema, note: z.string(), at: z.string(), channel: answerChannelSchema }).nullable(),
+});
+export const activeDrillsSchema = z.object({ items: z.array(myDrillSchema) });
+
+const counts = z.object({ safe: z.number(), needsHelp: z.number(), injured: z.number(), unanswered: z.number(), accounted: z.number(), total: z.number() });
+
+export const targetViewSchema = z.object({
+  householdId: uuid,
+  householdNumber: z.string(),
+  name: z.string(),
+  address: z.string(),
+  blockId: uuid,
+  blockName: z.string(),
+  channels: z.array(z.string()),
+  responderNotes: z.string(),
+  members: z.array(z.object({ name: z.string(), phone: z.string().nullable() })),
+  risk: z.array(z.enum(['lives_alone', 'speaker_only', 'paper_only'])),
+  status: safetyStatusSchema.nullable(),
+  where: whereSchema.nullable(),
+  answeredAt: z.string().nullable(),
+  channel: answerChannelSchema.nullable(),
+  tier: escalationTierSchema,
+  takenBy: z.string().nullable(),
+  visitOutcome: visitOutcomeSchema.nullable(),
+  note: z.string(),
+});
+
+export const dashboardSchema = z.object({
+  drill: drillSummarySchema,
+  counts,
+  byBlock: z.array(counts.extend({ blockId: uuid, blockName: z.string() })),
+  /** Cumulative households accounted for, minute by minute since the start. */
+  curve: z.array(z.object({ minute: z.number(), accounted: z.number() })),
+  medianSecondsToAnswer: z.number().nullable(),
+  /** Not yet accounted for, riskiest first (at most 200). */
+  unanswered: z.array(targetViewSchema),
+  /** Answered "needs help" or "injured": to be followed up. */
+  needsFollowUp: z.array(targetViewSchema),
+});
+
+export const taskListSchema = z.object({ items: z.array(targetViewSchema) });
+
+export const reportSchema = z.object({
+  drill: drillSummarySchema,
+  counts,
+  byBlock: z.array(counts.extend({ blockId: uuid, blockName: z.string() })),
+  byChannel: z.object({ app: z.number(), speaker: z.number(), proxy: z.number(), visit: z.number() }),
+  medianSecondsToAnswer: z.number().nullable(),
+  /** Seconds from the start until the last household was accounted for; null if some never were. */
+  secondsUntilAllAccounted: z.number().nullable(),
+  timeline: z.array(z.object({ at: z.string(), what: z.string() })),
+  followUp: z.array(targetViewSchema),
+  previous: z.array(z.object({ id: uuid, title: z.string(), startedAt: z.string(), responseRate: z.number(), medianSecondsToAnswer: z.number().nullable(), secondsUntilAllAccounted: z.number().nullable() })),
+});
+
+export type StartDrill = z.input<typeof startDrillSchema>;
+export type DrillSummary = z.infer<typeof drillSummarySchema>;
+export type Dashboard = z.infer<typeof dashboardSchema>;
+export type TargetView = z.infer<typeof targetViewSchema>;
+export type DrillReport = z.infer<typeof reportSchema>;
+export type MyDrill = z.infer<typeof myDrillSchema>;
