@@ -17,6 +17,16 @@ import type {
   UpdateHouseholdRequest,
   UpdatePersonRequest,
 } from '../../server/src/contracts/http.js';
+import type {
+  Answer,
+  CircularDetail,
+  CircularInput,
+  CircularList,
+  PrintSheet,
+  Progress,
+  Task,
+  UnreadList,
+} from '../../server/src/contracts/circulars.js';
 
 export type Language = SessionView['person']['preferredLanguage'];
 
@@ -128,6 +138,17 @@ export async function request<T>(method: Method, path: string, options: RequestO
 }
 
 export type Channel = HouseholdDetail['channels'][number];
+export type CircularStatus = CircularDetail['status'];
+export type Attachment = CircularDetail['attachments'][number];
+
+export interface CircularQuery {
+  q?: string;
+  status?: CircularStatus;
+  limit?: number;
+  offset?: number;
+}
+
+const circularPath = (id: string, rest = '') => `/api/circulars/${encodeURIComponent(id)}${rest}`;
 
 export interface HouseholdQuery {
   blockId?: string;
@@ -184,4 +205,43 @@ export const api = {
     request<DeviceCredentials>('POST', '/api/devices', { body }),
   rotateDevice: (id: string) => request<DeviceCredentials>('POST', `/api/devices/${encodeURIComponent(id)}/credentials`),
   revokeDevice: (id: string) => request<DeviceView>('POST', `/api/devices/${encodeURIComponent(id)}/revoke`),
+
+  circulars: (query: CircularQuery = {}, signal?: AbortSignal) =>
+    request<CircularList>('GET', '/api/circulars', { query: { ...query }, signal }),
+  circular: (id: string, signal?: AbortSignal) => request<CircularDetail>('GET', circularPath(id), { signal }),
+  createCircular: (body: CircularInput) => request<CircularDetail>('POST', '/api/circulars', { body }),
+  updateCircular: (id: string, body: Partial<CircularInput>) => request<CircularDetail>('PATCH', circularPath(id), { body }),
+  deleteCircular: (id: string) => request<void>('DELETE', circularPath(id)),
+  publishCircular: (id: string) => request<CircularDetail>('POST', circularPath(id, '/publish'), { body: {} }),
+  correctCircular: (id: string, body: { title?: string; bodyMarkdown?: string; note: string }) =>
+    request<CircularDetail>('POST', circularPath(id, '/correct'), { body }),
+  withdrawCircular: (id: string, reason: string) =>
+    request<CircularDetail>('POST', circularPath(id, '/withdraw'), { body: { reason } }),
+  uploadAttachment: (id: string, file: File) =>
+    request<Attachment>('POST', circularPath(id, '/attachments'), {
+      query: { filename: file.name },
+      raw: { body: file, contentType: file.type || 'application/octet-stream' },
+    }),
+  deleteAttachment: (id: string, attachmentId: string) =>
+    request<void>('DELETE', circularPath(id, `/attachments/${encodeURIComponent(attachmentId)}`)),
+  acknowledge: (id: string) =>
+    request<{ acknowledgedAt: string; channel: Channel; first: boolean }>('POST', circularPath(id, '/acknowledge'), { body: {} }),
+  answer: (id: string, answer: Answer) => request<CircularDetail>('PUT', circularPath(id, '/answer'), { body: { answer } }),
+  progress: (id: string, signal?: AbortSignal) => request<Progress>('GET', circularPath(id, '/progress'), { signal }),
+  unread: (id: string, blockId: string | undefined, signal?: AbortSignal) =>
+    request<UnreadList>('GET', circularPath(id, '/unread'), { query: { blockId }, signal }),
+  paperSignoffs: (id: string, householdIds: string[]) =>
+    request<{ recorded: number; alreadyAcknowledged: number }>('POST', circularPath(id, '/paper-signoffs'), { body: { householdIds } }),
+  printSheet: (id: string, blockId: string, signal?: AbortSignal) =>
+    request<PrintSheet>('GET', circularPath(id, '/print'), { query: { blockId }, signal }),
+
+  tasks: (status: 'open' | 'done' = 'open', signal?: AbortSignal) =>
+    request<{ items: Task[] }>('GET', '/api/tasks', { query: { status }, signal }),
+  resolveTask: (id: string, note: string) =>
+    request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/resolve`, { body: { note } }),
+
+  pushPublicKey: () => request<{ publicKey: string }>('GET', '/api/push/public-key'),
+  pushSubscribe: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) =>
+    request<unknown>('POST', '/api/push/subscriptions', { body }),
+  pushUnsubscribe: (endpoint: string) => request<void>('DELETE', '/api/push/subscriptions', { body: { endpoint } }),
 };

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../server/src/contracts/http.js';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from './api.js';
-import { ErrorAlert, Loading } from './components.js';
+import { ErrorAlert, Loading, ToastHost, showToast } from './components.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from './i18n/index.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './router.js';
 import { SessionContext, isCaptain, useSession, type SessionContextValue } from './session.js';
@@ -16,6 +16,13 @@ import { ImportPage } from './pages/import.js';
 import { PasscodesPage } from './pages/passcodes.js';
 import { DevicesPage } from './pages/devices.js';
 import { NotFoundPage, ForbiddenPage } from './pages/not-found.js';
+import { CircularsPage } from './pages/circulars.js';
+import { CircularPage } from './pages/circular.js';
+import { ComposePage } from './pages/compose.js';
+import { ProgressPage } from './pages/progress.js';
+import { UnreadPage } from './pages/unread.js';
+import { PrintPage } from './pages/print.js';
+import { TasksPage } from './pages/tasks.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -35,6 +42,22 @@ const ROUTES: Route[] = [
   { pattern: '/households/:id', access: 'user', render: (params) => <HouseholdPage id={params.id ?? ''} /> },
   { pattern: '/passcodes', access: 'officer', render: (_, location) => <PasscodesPage search={location.search} /> },
   { pattern: '/devices', access: 'officer', render: () => <DevicesPage /> },
+  { pattern: '/circulars', access: 'officer', render: () => <CircularsPage /> },
+  { pattern: '/circulars/new', access: 'officer', render: () => <ComposePage /> },
+  { pattern: '/circulars/:id', access: 'user', render: (params) => <CircularPage id={params.id ?? ''} /> },
+  { pattern: '/circulars/:id/edit', access: 'officer', render: (params) => <ComposePage id={params.id ?? ''} /> },
+  { pattern: '/circulars/:id/progress', access: 'user', render: (params) => <ProgressPage id={params.id ?? ''} /> },
+  {
+    pattern: '/circulars/:id/unread',
+    access: 'user',
+    render: (params, location) => <UnreadPage id={params.id ?? ''} blockId={location.search.get('blockId') || undefined} />,
+  },
+  {
+    pattern: '/circulars/:id/print',
+    access: 'user',
+    render: (params, location) => <PrintPage id={params.id ?? ''} blockId={location.search.get('blockId') || undefined} />,
+  },
+  { pattern: '/tasks', access: 'user', render: () => <TasksPage /> },
 ];
 
 export function App() {
@@ -220,32 +243,52 @@ function Layout({ children }: { children: ComponentChildren }) {
       <footer class="site-footer no-print">
         <p>{t('app.footer')}</p>
       </footer>
+      {session && <CircularToasts session={session} />}
+      <ToastHost
+        renderLink={(link, onClick) => (
+          <Link href={link.href} class="button primary small" onClick={onClick}>
+            {link.label}
+          </Link>
+        )}
+      />
     </>
   );
+}
+
+/** A toast when a new circular reaches this person's household (the lists refetch by themselves). */
+function CircularToasts({ session }: { session: SessionView }) {
+  useSocketEvent('circular:published', (event) => {
+    if (!session.roles.household && !isCaptain(session.roles)) return;
+    showToast(t('circulars.toast.new', { title: event.title }), { href: `/circulars/${event.circularId}`, label: t('circulars.toast.open') });
+  });
+  return null;
 }
 
 function MainNav({ session }: { session: SessionView }) {
   const { path } = useLocation();
   const links: { href: string; label: string }[] = [{ href: '/', label: t('nav.home') }];
+  if (session.roles.household) {
+    links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
+  }
+  if (isCaptain(session.roles)) {
+    links.push({ href: '/tasks', label: t('nav.tasks') });
+  }
   if (session.roles.officer) {
     links.push(
+      { href: '/circulars', label: t('nav.circulars') },
       { href: '/roster', label: t('nav.roster') },
       { href: '/roster/import', label: t('nav.import') },
       { href: '/passcodes', label: t('nav.passcodes') },
       { href: '/devices', label: t('nav.devices') },
     );
-  } else if (session.roles.household) {
-    links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
   }
-  if (!session.roles.officer && isCaptain(session.roles)) {
-    // Captains see their 班 on the home page; nothing extra to link.
-  }
+  const current = (href: string) => path === href || (href === '/circulars' && path.startsWith('/circulars/'));
   return (
     <nav class="main-nav" aria-label={t('nav.label')}>
       <ul>
         {links.map((link) => (
           <li key={link.href}>
-            <Link href={link.href} aria-current={path === link.href ? 'page' : undefined}>
+            <Link href={link.href} aria-current={current(link.href) ? 'page' : undefined}>
               {link.label}
             </Link>
           </li>

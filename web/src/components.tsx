@@ -230,3 +230,103 @@ export function useTitle(title: string): void {
 export function PageHeading({ children }: { children: ComponentChildren }) {
   return <h1 tabIndex={-1} class="page-title">{children}</h1>;
 }
+
+/** "11月22日 9:30" / "22 November, 09:30". */
+export function formatShortDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const sameYear = date.getFullYear() === new Date().getFullYear();
+  return new Intl.DateTimeFormat(locale(), {
+    year: sameYear ? undefined : 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(date);
+}
+
+/** "11月30日" (with the year when it is not this year). */
+export function formatMonthDay(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const sameYear = date.getFullYear() === new Date().getFullYear();
+  return new Intl.DateTimeFormat(locale(), { year: sameYear ? undefined : 'numeric', month: 'long', day: 'numeric' }).format(date);
+}
+
+/** Returns a function that runs `fn` once, `delay` ms after the last call. */
+export function useDebounced(fn: () => void, delay: number): () => void {
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  return useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      fnRef.current();
+    }, delay);
+  }, [delay]);
+}
+
+// ── Toasts ─────────────────────────────────────────────────────────────────────────────
+
+export interface Toast {
+  id: number;
+  message: string;
+  link?: { href: string; label: string };
+}
+
+let toasts: Toast[] = [];
+let nextToastId = 1;
+const toastListeners = new Set<(list: Toast[]) => void>();
+
+function setToasts(list: Toast[]): void {
+  toasts = list;
+  for (const listener of toastListeners) listener(list);
+}
+
+export function dismissToast(id: number): void {
+  setToasts(toasts.filter((toast) => toast.id !== id));
+}
+
+/** Removes the toasts that link to `href` (e.g. once that page is open). */
+export function dismissToastsFor(href: string): void {
+  if (toasts.some((toast) => toast.link?.href === href)) setToasts(toasts.filter((toast) => toast.link?.href !== href));
+}
+
+/** Shows a short message at the bottom of the screen for a few seconds. */
+export function showToast(message: string, link?: Toast['link'], durationMs = 10_000): void {
+  const toast: Toast = { id: nextToastId++, message, link };
+  setToasts([...toasts.slice(-2), toast]);
+  setTimeout(() => dismissToast(toast.id), durationMs);
+}
+
+export function ToastHost({ renderLink }: { renderLink: (link: NonNullable<Toast['link']>, onClick: () => void) => ComponentChildren }) {
+  const [list, setList] = useState<Toast[]>(toasts);
+  useEffect(() => {
+    toastListeners.add(setList);
+    return () => void toastListeners.delete(setList);
+  }, []);
+  return (
+    <div class="toasts no-print" role="status" aria-live="polite">
+      {list.map((toast) => (
+        <div key={toast.id} class="toast" data-testid="toast">
+          <p>{toast.message}</p>
+          <div class="actions">
+            {toast.link && renderLink(toast.link, () => dismissToast(toast.id))}
+            <button type="button" class="secondary small" onClick={() => dismissToast(toast.id)}>
+              {t('common.close')}
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

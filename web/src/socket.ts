@@ -5,10 +5,20 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../server/sr
 type EventName = keyof ServerToClientEvents;
 type Handler<E extends EventName> = ServerToClientEvents[E];
 
-const EVENTS: EventName[] = ['roster:changed', 'device:status', 'session:ended'];
+const EVENTS: EventName[] = [
+  'roster:changed',
+  'device:status',
+  'circular:published',
+  'circular:updated',
+  'circular:acknowledged',
+  'circular:answered',
+  'task:created',
+  'session:ended',
+];
 
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
 const handlers = new Map<EventName, Set<(...args: unknown[]) => void>>();
+const reconnectHandlers = new Set<() => void>();
 
 function dispatch(event: EventName, args: unknown[]): void {
   for (const handler of handlers.get(event) ?? []) {
@@ -27,6 +37,20 @@ export function connectSocket(): void {
   for (const event of EVENTS) {
     (s as unknown as Socket).on(event, (...args: unknown[]) => dispatch(event, args));
   }
+  // After a dropped connection comes back, events may have been missed: tell pages to refetch.
+  let connectedBefore = false;
+  s.on('connect', () => {
+    if (connectedBefore) {
+      for (const handler of reconnectHandlers) {
+        try {
+          handler();
+        } catch (error) {
+          console.error('socket reconnect handler failed', error);
+        }
+      }
+    }
+    connectedBefore = true;
+  });
   socket = s;
 }
 
@@ -47,4 +71,15 @@ export function useSocketEvent<E extends EventName>(event: E, handler: Handler<E
     set.add(listener);
     return () => void set.delete(listener);
   }, [event]);
+}
+
+/** Calls the handler whenever the socket reconnects after a drop (events may have been missed). */
+export function useSocketReconnect(handler: () => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => {
+    const listener = () => ref.current();
+    reconnectHandlers.add(listener);
+    return () => void reconnectHandlers.delete(listener);
+  }, []);
 }

@@ -6,6 +6,9 @@ import { Link, navigate } from '../router.js';
 import { useRequiredSession } from '../session.js';
 import { useSocketEvent } from '../socket.js';
 import { HouseholdView } from './household.js';
+import { HouseholdCirculars } from './circulars.js';
+import { CaptainTasks } from './tasks.js';
+import { PushButton } from '../push.js';
 
 export function HomePage() {
   const session = useRequiredSession();
@@ -24,6 +27,9 @@ export function HomePage() {
       <PageHeading>{t('home.greeting', { name: session.person.name })}</PageHeading>
       <p class="lead">{session.association.name}</p>
       <RoleSummary roles={roles} />
+      {(roles.household || roles.captainOf.length > 0) && <PushButton />}
+      {roles.household && <HouseholdCirculars />}
+      {roles.captainOf.length > 0 && <CaptainTasks />}
       {roles.officer && <OfficerMenu />}
       {roles.captainOf.map((block) => (
         <CaptainBlock key={block.id} block={block} />
@@ -57,6 +63,7 @@ function RoleSummary({ roles }: { roles: SessionView['roles'] }) {
 
 function OfficerMenu() {
   const items = [
+    { href: '/circulars', title: t('nav.circulars'), text: t('home.officer.circulars') },
     { href: '/roster', title: t('nav.roster'), text: t('home.officer.roster') },
     { href: '/roster/import', title: t('nav.import'), text: t('home.officer.import') },
     { href: '/roster/export', title: t('nav.export'), text: t('home.officer.export') },
