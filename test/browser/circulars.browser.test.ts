@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { launchChromium } from '../support/browser.js';
+import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database);
+  x = await seedAssociation(database.db);
+  chromium = await launchChromium();
+  browser = chromium.browser;
+});
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+  await database?.drop();
+});
+
+async function loggedIn(identifier: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport, locale: 'ja-JP' })).newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${server.baseUrl}/login`);
+  await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+describe('a circular in two browsers', () => {
+  it('an officer posts; the household sees it arrive live and reads it; the progress page follows live; a script in the body never runs', async () => {
+    const household = await loggedIn(x.logins.memberA, { width: 390, height: 844 });
+    await household.getByTestId('household-circulars').waitFor();
+    expect(await household.getByTestId('circular-card').count()).toBe(0);
+
+    const officer = await loggedIn(x.logins.officer);
+    await officer.goto(`${server.baseUrl}/circulars/new`);
+    await officer.getByLabel('タイトル').fill('防災倉庫の点検のお知らせ');
+    await officer.getByLabel('本文').fill('**12月7日** に点検します。\n\n<img src="x" onerror="window.__pwned = 1">\n\n<script>window.__pwned = 2</script>\n\n[詳細](javascript:window.__pwned=3)');
+    await officer.getByRole('button', { name: '公開する' }).click();
+    await officer.waitForURL(/\/circulars\/[0-9a-f-]{36}$/);
+    const circularId = officer.url().split('/').pop()!;
+
+    // It appears on the household's page without a reload, unread.
+    const card = household.getByTestId('circular-card').filter({ hasText: '防災倉庫の点検のお知らせ' });
+    await card.waitFor();
+    expect(await card.getAttribute('data-unread')).toBe('true');
+    await household.getByTestId('toast').waitFor();
+
+    await officer.goto(`${server.baseUrl}/circulars/${circularId}/progress`);
+    await expect.poll(() => officer.getByTestId('progress-total').textContent()).toContain('0 / 4');
+
+    await card.click();
+    await household.getByTestId('acknowledge').click();
+    await expect.poll(() => household.getByTestId('acknowledge').getAttribute('data-acknowledged')).toBe('true');
+    expect(await household.locator('.circular-body strong').textContent()).toBe('12月7日');
+    expect(await household.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await household.locator('.circular-body img, .circular-body script, .circular-body a[href^="javascript"]').count()).toBe(0);
+
+    // The officer's page moved on its own.
+    await expect.poll(() => officer.getByTestId('progress-total').textContent(), { timeout: 10_000 }).toContain('1 / 4');
+    expect(await officer.getByTestId('progress-rate').textContent()).toContain('25');
+    expect(await officer.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('a 班長 sees who has not read it on a phone and records a paper sign-off', async () => {
+    const [circular] = await database.db.selectFrom('circulars').select('id').execute();
+    const captain = await loggedIn(x.logins.captain1, { width: 390, height: 844 });
+    await captain.goto(`${server.baseUrl}/circulars/${circular!.id}/unread?blockId=${x.blocks.block1.id}`);
+    await captain.getByTestId('unread-row').first().waitFor();
+    // Household A read it in the first test; C (paper) has not.
+    expect(await captain.getByTestId('unread-row').allTextContents()).toEqual([expect.stringContaining('鈴木家')]);
+    await captain.getByRole('button', { name: '紙の回覧でサインを記録' }).click();
+    await captain.getByTestId('unread-row').getByRole('checkbox').check();
+    await captain.getByRole('button', { name: /記録する/ }).click();
+    await expect.poll(() => captain.getByTestId('unread-row').count()).toBe(0);
+    const row = await database.db.selectFrom('circular_recipients').select(['acknowledged_channel']).where('circular_id', '=', circular!.id).where('household_id', '=', x.households.C.id).executeTakeFirstOrThrow();
+    expect(row.acknowledged_channel).toBe('paper');
+  });
+});
