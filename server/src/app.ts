@@ -14,7 +14,7 @@ import { registerAuthRoutes, requireActor, sessionMiddleware } from './auth/auth
 import { registerRosterRoutes } from './roster/roster.routes.js';
 import { registerDeviceRoutes } from './devices/device.routes.js';
 import { createRealtime, type Realtime, type RealtimeServer } from './realtime/realtime.js';
-import { createIngestQueue, type Uplink } from './devices/device-ingest.service.js';
+import { createIngest, type Uplink } from './devices/device-ingest.service.js';
 import type { MqttTransport } from './devices/mqtt-transport.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
@@ -154,6 +154,25 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(errorHandler(log));
 
+  const ingest = createIngest({
+    db,
+    log,
+    metrics,
+    realtime,
+    onAcknowledge: async ({ householdId, messageId }) => {
+      if (!uuid.safeParse(messageId).success) throw new Error('not a circular id');
+      await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
+    },
+    onActivities: (events) => watch.recordActivities(watchContext, events),
+    // A prompt's id names what asked: a watch alert, or a drill.
+    onAnswer: async (event) => {
+      if (!uuid.safeParse(event.promptId).success) throw new Error('no such prompt');
+      if (await watch.recordPromptAnswer(watchContext, event)) return;
+      await drills.answerFromSpeaker(drillContext, event);
+    },
+    onDevicesSeen: (deviceIds) => watch.devicesBack(watchContext, deviceIds),
+  });
+
   return {
     express: app,
     httpServer,
@@ -162,24 +181,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     mqtt: deps.mqtt,
     jobs: deps.jobs,
-    ingest: createIngestQueue({
-      db,
-      log,
-      metrics,
-      realtime,
-      onAcknowledge: async ({ householdId, messageId }) => {
-        if (!uuid.safeParse(messageId).success) throw new Error('not a circular id');
-        await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
-      },
-      onActivity: (event) => watch.recordActivity(watchContext, event),
-      // A prompt's id names what asked: a watch alert, or a drill.
-      onAnswer: async (event) => {
-        if (!uuid.safeParse(event.promptId).success) throw new Error('no such prompt');
-        if (await watch.recordPromptAnswer(watchContext, event)) return;
-        await drills.answerFromSpeaker(drillContext, event);
-      },
-      onDeviceSeen: (deviceId) => watch.deviceBack(watchContext, deviceId),
-    }),
+    ingest: ingest.push,
     async startWorkers() {
       await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
         await circulars.publishNow(circularContext, circularId);
@@ -220,6 +222,7 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await deps.mqtt.close();
+      await ingest.flush();
       await deps.jobs.stop();
       await closeRealtime();
     },

@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
@@ -46,6 +48,12 @@ async function main() {
   const seed = config.SEED_DEMO ?? config.embedded.database;
   const seeded = seed && (await isEmpty(db));
   const demoDevices = seeded ? await seedDemo(db) : [];
+  if (seeded && config.embedded.database) {
+    // The device simulator (`npm run devices`) reads the demo speakers' logins from here
+    // instead of rotating them, so the logins in README keep working.
+    const cache = Object.fromEntries(demoDevices.map((d) => [d.id, { password: d.password, associationId: d.associationId, householdId: d.householdId }]));
+    await writeFile(path.join(config.DATA_DIR, 'simulator-devices.json'), `${JSON.stringify(cache, null, 2)}\n`, { mode: 0o600 });
+  }
   if (seeded) {
     log.info({ association: demo.associationName }, 'demo association seeded');
   }
@@ -100,7 +108,7 @@ async function main() {
   await mqtt.start(app.ingest);
   await app.startWorkers();
   // Mosquitto's dynamic security keeps its own copy of device logins; the demo's are known.
-  for (const device of demoDevices) await brokerSync?.upsertDevice(device);
+  for (const device of demoDevices) await brokerSync?.upsertDevice({ id: device.id, associationId: device.associationId, password: device.password });
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
 
   log.info({ url: config.publicUrl, mqtt: deviceMqttUrl }, 'tonari is running');

@@ -35,7 +35,7 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * A demo association: 4 班, 100 households (some speaker-only, some paper-only), an
  * officer, a captain per 班, a household login, a volunteer and 6 speakers.
  */
-export async function seedDemo(db: Db): Promise<{ id: string; associationId: string; password: string }[]> {
+export async function seedDemo(db: Db): Promise<{ id: string; associationId: string; householdId: string; password: string }[]> {
   const passwordHash = await hashPassword(demo.password);
   return db.transaction().execute(async (trx) => {
     const associationId = demo.associationId;
@@ -146,6 +146,6 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
       .executeTakeFirstOrThrow();
     await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
-    return devices.map((d, i) => ({ id: d.id, associationId, password: secretOf(i) }));
+    return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });
 }

@@ -13,6 +13,17 @@ export interface Uplink {
   payload: Buffer;
 }
 
+export type Outcome = 'accepted' | 'duplicate' | 'rejected';
+
+export interface ActivityEvent {
+  householdId: string;
+  associationId: string;
+  at: Date;
+  type: 'presence' | 'button' | 'voice';
+  count?: number;
+  button?: string;
+}
+
 /** How far ahead of the server's clock a device's timestamp may be before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -23,147 +34,218 @@ export interface IngestContext {
   realtime: Realtime;
   /** The resident pressed the acknowledge button for a message read aloud (a circular's id). */
   onAcknowledge?: (event: { deviceId: string; householdId: string; messageId: string }) => Promise<void>;
-  /** A sign of life in the home (presence, a button, the voice assistant). */
-  onActivity?: (event: { householdId: string; associationId: string; at: Date; type: 'presence' | 'button' | 'voice'; count?: number; button?: string }) => Promise<void>;
+  /** Signs of life in homes (presence, buttons, the voice assistant), a batch at a time. */
+  onActivities?: (events: ActivityEvent[]) => Promise<void>;
   /** The resident answered a prompt (a watch check or a drill) with a button. */
   onAnswer?: (event: { householdId: string; associationId: string; promptId: string; button: 'safe' | 'help'; at: Date }) => Promise<void>;
-  /** The device was heard from (any accepted message): an offline alert for it can close. */
-  onDeviceSeen?: (deviceId: string) => Promise<void>;
+  /** Devices heard from (any accepted message): their offline alerts can close. */
+  onDevicesSeen?: (deviceIds: string[]) => Promise<void>;
+}
+
+type Envelope = { bootId: string; seq: number; ts: string };
+interface Pending {
+  uplink: Uplink;
+  resolve: (outcome: Outcome) => void;
+}
+interface Valid extends Pending {
+  kind: UplinkKind;
+  data: Record<string, unknown>;
+  device?: { id: string; association_id: string; household_id: string | null };
 }
 
 /**
- * Runs each device's uplinks one after another, in arrival order, while different devices
- * proceed in parallel: a device's state must not be overwritten by its own older message.
+ * Device ingest, batched: messages are gathered for a few milliseconds (or up to a batch
+ * size) and written with a handful of set-based statements — one INSERT for every event of
+ * the batch (idempotent on device, boot id and seq), one UPDATE for the devices' latest
+ * heartbeats, one upsert of the homes' hourly activity. Batches run one after another, so
+ * each device's messages are applied in the order they arrived.
+ *
+ * A bad message is counted and logged with the device id and dropped; it never throws into
+ * the broker, and it does not hold up the good messages of its batch.
  */
-export function createIngestQueue(ctx: IngestContext) {
-  const tails = new Map<string, Promise<unknown>>();
-  return (uplink: Uplink): Promise<'accepted' | 'duplicate' | 'rejected'> => {
-    const previous = tails.get(uplink.deviceId) ?? Promise.resolve();
-    const next = previous.then(() => ingestUplink(ctx, uplink));
-    tails.set(uplink.deviceId, next);
-    void next.finally(() => {
-      if (tails.get(uplink.deviceId) === next) tails.delete(uplink.deviceId);
-    });
-    return next;
+export function createIngest(ctx: IngestContext, options: { maxBatch?: number; maxWaitMs?: number } = {}) {
+  const maxBatch = options.maxBatch ?? 1000;
+  const maxWaitMs = options.maxWaitMs ?? 10;
+  let queue: Pending[] = [];
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const drain = async () => {
+    while (queue.length) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        await processBatch(ctx, batch);
+      } catch (error) {
+        ctx.log.error({ err: error, size: batch.length }, 'device batch could not be stored');
+        ctx.metrics.mqttRejections.inc({ reason: 'storage_error' }, batch.length);
+        for (const item of batch) item.resolve('rejected');
+      }
+    }
+    running = null;
+  };
+  const start = () => {
+    timer = null;
+    running ??= drain();
+  };
+
+  return {
+    push: (uplink: Uplink): Promise<Outcome> =>
+      new Promise((resolve) => {
+        queue.push({ uplink, resolve });
+        if (queue.length >= maxBatch) start();
+        else timer ??= setTimeout(start, maxWaitMs);
+      }),
+    /** Stores what is still waiting: on shutdown, after the broker has stopped delivering. */
+    async flush() {
+      if (timer) clearTimeout(timer);
+      if (queue.length) start();
+      while (running) await running;
+    },
   };
 }
 
-/**
- * Validates and stores one device uplink. A bad message is counted and logged with the
- * device id and dropped; it never throws into the broker. Each event is stored once per
- * (device, boot id, seq): a redelivered QoS 1 message changes nothing.
- */
-export async function ingestUplink(ctx: IngestContext, uplink: Uplink): Promise<'accepted' | 'duplicate' | 'rejected'> {
-  const reject = (reason: string, detail?: string) => {
+function rejector(ctx: IngestContext) {
+  return (item: Pending, reason: string, detail?: string) => {
+    const { uplink } = item;
     ctx.metrics.mqttRejections.inc({ reason });
     ctx.metrics.mqttMessages.inc({ kind: uplink.kind in uplinkSchemas ? uplink.kind : 'unknown', outcome: 'rejected' });
     ctx.log.warn({ deviceId: uplink.deviceId, kind: uplink.kind, reason, detail }, 'device message rejected');
-    return 'rejected' as const;
+    item.resolve('rejected');
   };
-  if (!(uplink.kind in uplinkSchemas)) return reject('unknown_kind');
+}
+
+function validate(ctx: IngestContext, item: Pending): Valid | undefined {
+  const reject = rejector(ctx);
+  const { uplink } = item;
+  if (!(uplink.kind in uplinkSchemas)) return void reject(item, 'unknown_kind');
   const kind = uplink.kind as UplinkKind;
-  if (uplink.payload.length > MAX_PAYLOAD_BYTES) return reject('oversize', `${uplink.payload.length} bytes`);
+  if (uplink.payload.length > MAX_PAYLOAD_BYTES) return void reject(item, 'oversize', `${uplink.payload.length} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(uplink.payload.toString('utf8'));
   } catch {
-    return reject('invalid_json');
+    return void reject(item, 'invalid_json');
   }
   const parsed = uplinkSchemas[kind].safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return reject('invalid_payload', `${issue.path.join('.') || 'payload'}: ${issue.message}`);
+    return void reject(item, 'invalid_payload', `${issue.path.join('.') || 'payload'}: ${issue.message}`);
+  }
+  const data = parsed.data as Record<string, unknown>;
+  if (kind !== 'status' && Date.parse((data as Envelope).ts) - Date.now() > MAX_CLOCK_SKEW_MS) return void reject(item, 'future_timestamp', (data as Envelope).ts);
+  return { ...item, kind, data };
+}
+
+async function processBatch(ctx: IngestContext, batch: Pending[]) {
+  const reject = rejector(ctx);
+  const accept = (item: Pending, kind: string) => {
+    ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+    item.resolve('accepted');
+  };
+  const valid = batch.map((item) => validate(ctx, item)).filter((v): v is Valid => !!v);
+  if (!valid.length) return;
+
+  // Only live devices, and only under their own association.
+  const ids = [...new Set(valid.map((v) => v.uplink.deviceId))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const devices = ids.length
+    ? await ctx.db.selectFrom('devices').select(['id', 'association_id', 'household_id']).where('id', 'in', ids).where('revoked_at', 'is', null).execute()
+    : [];
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  const known: Valid[] = [];
+  for (const v of valid) {
+    const device = byId.get(v.uplink.deviceId);
+    if (!device || device.association_id !== v.uplink.associationId) reject(v, 'unknown_device');
+    else known.push({ ...v, device });
   }
 
-  try {
-    const device = await ctx.db
-      .selectFrom('devices')
-      .select(['id', 'association_id', 'household_id'])
-      .where('id', '=', uplink.deviceId)
-      .where('association_id', '=', uplink.associationId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (!device) return reject('unknown_device');
-
-    if (kind === 'status') {
-      const online = (parsed.data as { online: boolean }).online;
-      const updated = await ctx.db
-        .updateTable('devices')
-        // A last will says when the device vanished, not that it was heard from.
-        .set(online ? { online, last_seen_at: sql`now()` } : { online })
-        .where('id', '=', device.id)
-        .returning(['last_seen_at', 'last_heartbeat'])
-        .executeTakeFirstOrThrow();
-      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
-      if (online) await ctx.onDeviceSeen?.(device.id);
-      publishStatus(ctx, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat);
-      return 'accepted';
-    }
-
-    const event = parsed.data as { bootId: string; seq: number; ts: string };
-    if (Date.parse(event.ts) - Date.now() > MAX_CLOCK_SKEW_MS) return reject('future_timestamp', event.ts);
-    const inserted = await ctx.db
-      .insertInto('device_messages')
-      .values({
-        device_id: device.id, boot_id: event.bootId, seq: event.seq, association_id: device.association_id,
-        kind, sent_at: event.ts, payload: JSON.stringify(event),
-      })
-      .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
-      .returning('seq')
-      .executeTakeFirst();
-    if (!inserted) {
-      ctx.metrics.mqttMessages.inc({ kind, outcome: 'duplicate' });
-      return 'duplicate';
-    }
-    if (kind === 'ack' && device.household_id) {
-      const messageId = (parsed.data as { messageId: string }).messageId;
-      try {
-        await ctx.onAcknowledge?.({ deviceId: device.id, householdId: device.household_id, messageId });
-      } catch (error) {
-        // A press for something not addressed to this household: stored, counted, no effect.
-        return reject('ack_without_message', `${messageId}: ${(error as Error).message}`);
-      }
-    }
-    const at = new Date(Math.min(Date.parse(event.ts), Date.now()));
-    try {
-      if (kind === 'activity' && device.household_id) {
-        const activity = parsed.data as { type: 'presence' | 'button' | 'voice'; count?: number; button?: string };
-        await ctx.onActivity?.({ householdId: device.household_id, associationId: device.association_id, at, type: activity.type, count: activity.count, button: activity.button });
-      }
-      if (kind === 'answer' && device.household_id) {
-        const answer = parsed.data as { promptId: string; button: 'safe' | 'help' };
-        await ctx.onAnswer?.({ householdId: device.household_id, associationId: device.association_id, promptId: answer.promptId, button: answer.button, at });
-      }
-    } catch (error) {
-      return reject(`${kind}_not_applicable`, (error as Error).message);
-    }
-    await ctx.onDeviceSeen?.(device.id);
-    if (kind !== 'heartbeat') {
-      await ctx.db.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where('id', '=', device.id).execute();
-      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
-      return 'accepted';
-    }
-    const heartbeat = event as { bootId: string; seq: number; ts: string; battery: number | null };
-    // Another instance may store an older heartbeat after a newer one: the newest by device clock wins.
+  // Status (online on connect, offline as the last will): rare, applied one by one, in order.
+  const seen = new Set<string>();
+  for (const item of known.filter((k) => k.kind === 'status')) {
+    const online = (item.data as { online: boolean }).online;
     const updated = await ctx.db
       .updateTable('devices')
-      .set({ online: true, last_seen_at: sql`now()`, last_heartbeat: JSON.stringify(heartbeat) })
-      .where('id', '=', device.id)
-      .where((eb) => eb.or([eb('last_heartbeat', 'is', null), eb(sql`(last_heartbeat->>'ts')::timestamptz`, '<=', heartbeat.ts)]))
-      .returning(['last_seen_at'])
-      .executeTakeFirst();
-    if (!updated) {
-      ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
-      return 'accepted';
-    }
-    ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
-    publishStatus(ctx, device.association_id, device.id, true, updated.last_seen_at, heartbeat);
-    return 'accepted';
-  } catch (error) {
-    ctx.log.error({ err: error, deviceId: uplink.deviceId, kind }, 'device message could not be stored');
-    ctx.metrics.mqttRejections.inc({ reason: 'storage_error' });
-    return 'rejected';
+      // A last will says when the device vanished, not that it was heard from.
+      .set(online ? { online, last_seen_at: sql`now()` } : { online })
+      .where('id', '=', item.device!.id)
+      .returning(['last_seen_at', 'last_heartbeat'])
+      .executeTakeFirstOrThrow();
+    if (online) seen.add(item.device!.id);
+    accept(item, 'status');
+    publishStatus(ctx, item.device!.association_id, item.device!.id, online, updated.last_seen_at, updated.last_heartbeat);
   }
+
+  // Every event once: one INSERT for the batch; what comes back is what was new.
+  const events = known.filter((k) => k.kind !== 'status');
+  if (!events.length) return ctx.onDevicesSeen?.([...seen]);
+  const rows = events.map((e) => {
+    const envelope = e.data as Envelope;
+    return { device_id: e.device!.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device!.association_id, kind: e.kind, sent_at: envelope.ts, payload: JSON.stringify(e.data) };
+  });
+  const inserted = await ctx.db
+    .insertInto('device_messages')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
+    .returning(['device_id', 'boot_id', 'seq'])
+    .execute();
+  const fresh = new Set(inserted.map((r) => `${r.device_id}|${r.boot_id}|${r.seq}`));
+  const accepted: Valid[] = [];
+  for (const e of events) {
+    const envelope = e.data as Envelope;
+    const key = `${e.device!.id}|${envelope.bootId}|${envelope.seq}`;
+    // The first of a key in this batch is the new one; a repeat within the batch, or of a stored one, is a duplicate.
+    if (fresh.delete(key)) accepted.push(e);
+    else {
+      ctx.metrics.mqttMessages.inc({ kind: e.kind, outcome: 'duplicate' });
+      e.resolve('duplicate');
+    }
+  }
+  if (!accepted.length) return ctx.onDevicesSeen?.([...seen]);
+  const at = (e: Valid) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
+
+  // Devices: the newest heartbeat of each (by the device's clock), and "heard from" for all.
+  const latest = new Map<string, Valid>();
+  for (const e of accepted.filter((a) => a.kind === 'heartbeat')) {
+    const current = latest.get(e.device!.id);
+    if (!current || Date.parse((current.data as Envelope).ts) <= Date.parse((e.data as Envelope).ts)) latest.set(e.device!.id, e);
+  }
+  const heartbeats = [...latest.values()].map((e) => ({ id: e.device!.id, hb: e.data, ts: (e.data as Envelope).ts }));
+  const updatedDevices = heartbeats.length
+    ? await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: { battery?: number | null } }>`
+        update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
+        from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb, ts timestamptz)
+        where d.id = v.id and (d.last_heartbeat is null or (d.last_heartbeat->>'ts')::timestamptz <= v.ts)
+        returning d.id, d.association_id, d.last_seen_at, d.last_heartbeat`.execute(ctx.db)
+    : { rows: [] };
+  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device!.id))];
+  if (others.length) await ctx.db.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where('id', 'in', others).execute();
+  for (const d of updatedDevices.rows) publishStatus(ctx, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat);
+  for (const e of accepted) seen.add(e.device!.id);
+
+  // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
+  const activities: ActivityEvent[] = accepted
+    .filter((e) => e.kind === 'activity' && e.device!.household_id)
+    .map((e) => {
+      const a = e.data as { type: 'presence' | 'button' | 'voice'; count?: number; button?: string };
+      return { householdId: e.device!.household_id!, associationId: e.device!.association_id, at: at(e), type: a.type, count: a.count, button: a.button };
+    });
+  if (activities.length) await ctx.onActivities?.(activities);
+  for (const e of accepted) {
+    const householdId = e.device!.household_id;
+    try {
+      if (e.kind === 'answer' && householdId) {
+        const answer = e.data as { promptId: string; button: 'safe' | 'help' };
+        await ctx.onAnswer?.({ householdId, associationId: e.device!.association_id, promptId: answer.promptId, button: answer.button, at: at(e) });
+      }
+      if (e.kind === 'ack' && householdId) await ctx.onAcknowledge?.({ deviceId: e.device!.id, householdId, messageId: (e.data as { messageId: string }).messageId });
+    } catch (error) {
+      // A press for something not addressed to this household: stored, counted, no effect.
+      reject(e, `${e.kind}_not_applicable`, (error as Error).message);
+      continue;
+    }
+    accept(e, e.kind);
+  }
+  await ctx.onDevicesSeen?.([...seen]);
 }
 
 function publishStatus(ctx: IngestContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: unknown) {

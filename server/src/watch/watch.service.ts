@@ -13,6 +13,7 @@ import type { AlertKind, AlertTier } from '../db/schema.js';
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { localDateHour, nextCheckAt } from './watch-time.js';
+import type { ActivityEvent } from '../devices/device-ingest.service.js';
 
 export interface WatchContext {
   db: Db;
@@ -102,19 +103,35 @@ async function logAccess(db: Db, actor: Actor, householdId: string, what: string
 // ── Activity ──────────────────────────────────────────────────────────────────────────
 
 /**
- * A sign of life from a home: counted in its hourly aggregate, and it moves the home's next
- * check forward. A silent-home alert still at the resident's own prompt is cancelled by it;
- * one that has reached people records it for them to see.
+ * Signs of life from homes, a batch at a time: counted in their hourly aggregates (one
+ * upsert), and each home's next check moved forward (one update). A silent-home alert still
+ * at the resident's own prompt is cancelled by it; one that has reached people records it
+ * for them to see. A help press raises its alert at once.
  */
-export async function recordActivity(ctx: WatchContext, input: { householdId: string; associationId: string; at: Date; type: 'presence' | 'button' | 'voice'; count?: number; button?: string }) {
-  await ensureWatchSettings(ctx.db, input.householdId, input.associationId);
-  const hour = new Date(Math.floor(input.at.getTime() / 3600_000) * 3600_000);
+export async function recordActivities(ctx: WatchContext, events: ActivityEvent[]) {
+  if (!events.length) return;
+  const homes = new Map<string, { associationId: string; latest: Date }>();
+  const hourly = new Map<string, { household_id: string; hour: Date; presence: number; buttons: number; voice: number }>();
+  for (const e of events) {
+    const home = homes.get(e.householdId);
+    if (!home || home.latest < e.at) homes.set(e.householdId, { associationId: e.associationId, latest: e.at });
+    const hour = new Date(Math.floor(e.at.getTime() / 3600_000) * 3600_000);
+    const key = `${e.householdId}|${hour.getTime()}`;
+    const row = hourly.get(key) ?? { household_id: e.householdId, hour, presence: 0, buttons: 0, voice: 0 };
+    if (e.type === 'presence') row.presence += e.count ?? 1;
+    else if (e.type === 'button') row.buttons += 1;
+    else row.voice += 1;
+    hourly.set(key, row);
+  }
+  const householdIds = [...homes.keys()];
+  await ctx.db
+    .insertInto('watch_settings')
+    .values(householdIds.map((id) => ({ household_id: id, association_id: homes.get(id)!.associationId })))
+    .onConflict((oc) => oc.column('household_id').doNothing())
+    .execute();
   await ctx.db
     .insertInto('activity_hourly')
-    .values({
-      household_id: input.householdId, hour,
-      presence: input.type === 'presence' ? (input.count ?? 1) : 0, buttons: input.type === 'button' ? 1 : 0, voice: input.type === 'voice' ? 1 : 0,
-    })
+    .values([...hourly.values()])
     .onConflict((oc) =>
       oc.columns(['household_id', 'hour']).doUpdateSet((eb) => ({
         presence: eb('activity_hourly.presence', '+', eb.ref('excluded.presence')),
@@ -123,23 +140,30 @@ export async function recordActivity(ctx: WatchContext, input: { householdId: st
       })),
     )
     .execute();
-  const settings = (await loadSettings(ctx.db, input.householdId))!;
-  if (!settings.last_activity_at || settings.last_activity_at < input.at) {
-    await ctx.db
-      .updateTable('watch_settings')
-      .set({ last_activity_at: input.at, next_check_at: nextCheckAt(input.at, { inactivityHours: settings.inactivity_hours, quietHours: quietOf(settings) }) })
-      .where('household_id', '=', input.householdId)
-      .where((eb) => eb.or([eb('last_activity_at', 'is', null), eb('last_activity_at', '<', input.at)]))
-      .execute();
+  const settings = await ctx.db.selectFrom('watch_settings').selectAll().where('household_id', 'in', householdIds).execute();
+  const moved = settings
+    .filter((st) => !st.last_activity_at || st.last_activity_at < homes.get(st.household_id)!.latest)
+    .map((st) => {
+      const latest = homes.get(st.household_id)!.latest;
+      return { id: st.household_id, at: latest.toISOString(), next: nextCheckAt(latest, { inactivityHours: st.inactivity_hours, quietHours: quietOf(st) }).toISOString() };
+    });
+  if (moved.length) {
+    await sql`
+      update watch_settings s set last_activity_at = v.at, next_check_at = v.next
+      from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz)
+      where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at)`.execute(ctx.db);
   }
-  if (input.type === 'button' && input.button === 'help') {
-    await raiseHelp(ctx, input.householdId, input.associationId);
-    return;
+  for (const e of events.filter((x) => x.type === 'button' && x.button === 'help')) await raiseHelp(ctx, e.householdId, e.associationId);
+  const silent = await ctx.db.selectFrom('watch_alerts').select(['id', 'tier', 'household_id']).where('household_id', 'in', householdIds).where('kind', '=', 'silent').where('status', 'in', ['open', 'taken']).execute();
+  for (const alert of silent) {
+    const what = events.filter((e) => e.householdId === alert.household_id).map((e) => e.type).join(',');
+    if (alert.tier === 'resident') await closeAlert(ctx, alert.id, { status: 'cancelled', outcome: 'fine', note: '', what: 'activity', personId: null });
+    else await addEvent(ctx, alert.id, 'activity', null, null, what);
   }
-  const silent = await ctx.db.selectFrom('watch_alerts').select(['id', 'tier']).where('household_id', '=', input.householdId).where('kind', '=', 'silent').where('status', 'in', ['open', 'taken']).executeTakeFirst();
-  if (!silent) return;
-  if (silent.tier === 'resident') await closeAlert(ctx, silent.id, { status: 'cancelled', outcome: 'fine', note: '', what: 'activity', personId: null });
-  else await addEvent(ctx, silent.id, 'activity', null, null, `${input.type}`);
+}
+
+export function recordActivity(ctx: WatchContext, event: ActivityEvent) {
+  return recordActivities(ctx, [event]);
 }
 
 /** The resident answered a watch prompt from the speaker: safe closes it, help raises everyone. */
@@ -327,6 +351,13 @@ export async function scan(ctx: WatchContext, limit = 1000) {
       await ctx.db.updateTable('watch_settings').set({ next_check_at: resume }).where('household_id', '=', settings.household_id).execute();
       continue;
     }
+    // A home whose speakers were heard from and have all gone offline is not silent: its
+    // device is (the device-offline alert covers it). Look again in an hour.
+    const speakers = await ctx.db.selectFrom('devices').select(['online', 'last_seen_at']).where('household_id', '=', settings.household_id).where('revoked_at', 'is', null).execute();
+    if (speakers.length > 0 && speakers.every((d) => !d.online && d.last_seen_at !== null)) {
+      await ctx.db.updateTable('watch_settings').set({ next_check_at: new Date(now.getTime() + 3600_000) }).where('household_id', '=', settings.household_id).execute();
+      continue;
+    }
     if (await raiseSilent(ctx, settings)) raised++;
   }
 
@@ -334,11 +365,13 @@ export async function scan(ctx: WatchContext, limit = 1000) {
   // will (online = false) that was not followed by a reconnect within five minutes.
   const silentDevices = await ctx.db
     .selectFrom('devices')
-    .innerJoin('watch_settings', 'watch_settings.household_id', 'devices.household_id')
+    // A home without rules yet is checked on the defaults.
+    .leftJoin('watch_settings', 'watch_settings.household_id', 'devices.household_id')
     .select(['devices.id', 'devices.association_id', 'devices.household_id'])
     .where('devices.revoked_at', 'is', null)
+    .where('devices.household_id', 'is not', null)
     .where('devices.last_seen_at', '<', sql<Date>`now() - interval '5 minutes'`)
-    .where((eb) => eb.or([eb('devices.online', '=', false), eb('devices.last_seen_at', '<', sql<Date>`now() - make_interval(mins => watch_settings.offline_minutes)`)]))
+    .where((eb) => eb.or([eb('devices.online', '=', false), eb('devices.last_seen_at', '<', sql<Date>`now() - make_interval(mins => coalesce(watch_settings.offline_minutes, 30))`)]))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('watch_alerts').select('watch_alerts.id').whereRef('watch_alerts.device_id', '=', 'devices.id').where('watch_alerts.kind', '=', 'device_offline').where('watch_alerts.status', 'in', ['open', 'taken']))),
     )
@@ -361,9 +394,10 @@ export async function scan(ctx: WatchContext, limit = 1000) {
   return { raised, offline };
 }
 
-/** A device heard from again closes its offline alert. */
-export async function deviceBack(ctx: WatchContext, deviceId: string) {
-  const open = await ctx.db.selectFrom('watch_alerts').select('id').where('device_id', '=', deviceId).where('kind', '=', 'device_offline').where('status', 'in', ['open', 'taken']).execute();
+/** Devices heard from again close their offline alerts. */
+export async function devicesBack(ctx: WatchContext, deviceIds: string[]) {
+  if (!deviceIds.length) return;
+  const open = await ctx.db.selectFrom('watch_alerts').select('id').where('device_id', 'in', deviceIds).where('kind', '=', 'device_offline').where('status', 'in', ['open', 'taken']).execute();
   for (const alert of open) await closeAlert(ctx, alert.id, { status: 'resolved', outcome: 'device_fixed', note: '端末が再接続しました', what: 'device_back', personId: null });
 }
 
