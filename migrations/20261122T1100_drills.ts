@@ -53,8 +53,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       foreign key (drill_id, association_id) references drills(id, association_id) on delete cascade,
       foreign key (household_id, association_id) references households(id, association_id) on delete cascade
     );
-    create index drill_targets_block_idx on drill_targets (drill_id, block_id) include (status, accounted_at, tier);
-    create index drill_targets_open_idx on drill_targets (drill_id, tier, risk_score desc) where accounted_at is null;
+    -- Each dashboard figure is a walk of one of these, not a scan of the drill's targets.
+    create index drill_targets_block_idx on drill_targets (drill_id, block_id) include (status, accounted_at);
+    create index drill_targets_open_idx on drill_targets (drill_id, risk_score desc, household_id) where accounted_at is null;
+    create index drill_targets_answered_idx on drill_targets (drill_id, first_answered_at) where first_answered_at is not null;
+    create index drill_targets_accounted_idx on drill_targets (drill_id, accounted_at) where accounted_at is not null;
+    create index drill_targets_follow_up_idx on drill_targets (drill_id) where status in ('needs_help', 'injured');
     create index drill_targets_household_idx on drill_targets (household_id);
 
     create table drill_answers (

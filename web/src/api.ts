@@ -27,6 +27,8 @@ import type {
   Task,
   UnreadList,
 } from '../../server/src/contracts/circulars.js';
+import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettings } from '../../server/src/contracts/watch.js';
+import type { Dashboard, DrillReport, DrillSummary, MyDrill, StartDrill, TargetView } from '../../server/src/contracts/drills.js';
 
 export type Language = SessionView['person']['preferredLanguage'];
 
@@ -150,6 +152,20 @@ export interface CircularQuery {
 
 const circularPath = (id: string, rest = '') => `/api/circulars/${encodeURIComponent(id)}${rest}`;
 
+const watchHouseholdPath = (id: string, rest = '') => `/api/watch/households/${encodeURIComponent(id)}${rest}`;
+const drillPath = (id: string, rest = '') => `/api/drills/${encodeURIComponent(id)}${rest}`;
+
+export type AlertOutcome = NonNullable<Alert['outcome']>;
+export type SafetyStatus = NonNullable<TargetView['status']>;
+export type Whereabouts = NonNullable<TargetView['where']>;
+export type VisitOutcome = NonNullable<TargetView['visitOutcome']>;
+export interface AccessLogEntry {
+  at: string;
+  personName: string | null;
+  householdName: string;
+  what: string;
+}
+
 export interface HouseholdQuery {
   blockId?: string;
   q?: string;
@@ -239,6 +255,37 @@ export const api = {
     request<{ items: Task[] }>('GET', '/api/tasks', { query: { status }, signal }),
   resolveTask: (id: string, note: string) =>
     request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/resolve`, { body: { note } }),
+
+  watchAlerts: (status: 'live' | 'closed' = 'live', signal?: AbortSignal) =>
+    request<{ items: Alert[] }>('GET', '/api/watch/alerts', { query: { status }, signal }),
+  takeAlert: (id: string) => request<Alert>('POST', `/api/watch/alerts/${encodeURIComponent(id)}/take`, { body: {} }),
+  resolveAlert: (id: string, outcome: AlertOutcome, note: string) =>
+    request<Alert>('POST', `/api/watch/alerts/${encodeURIComponent(id)}/resolve`, { body: { outcome, note } }),
+  watchBoard: (signal?: AbortSignal) => request<{ items: WatchedHousehold[] }>('GET', '/api/watch/households', { signal }),
+  householdWatch: (id: string, signal?: AbortSignal) => request<HouseholdWatch>('GET', watchHouseholdPath(id), { signal }),
+  updateWatchSettings: (id: string, body: Partial<WatchSettings>) =>
+    request<HouseholdWatch>('PATCH', watchHouseholdPath(id, '/settings'), { body }),
+  addAway: (id: string, body: { startsAt: string; endsAt: string; reason: string }) =>
+    request<HouseholdWatch>('POST', watchHouseholdPath(id, '/away'), { body }),
+  removeAway: (id: string, awayId: string) =>
+    request<HouseholdWatch>('DELETE', watchHouseholdPath(id, `/away/${encodeURIComponent(awayId)}`)),
+  watchAccessLog: (signal?: AbortSignal) => request<{ items: AccessLogEntry[] }>('GET', '/api/watch/access-log', { signal }),
+
+  drills: (signal?: AbortSignal) => request<{ items: DrillSummary[] }>('GET', '/api/drills', { signal }),
+  myDrills: (signal?: AbortSignal) => request<{ items: MyDrill[] }>('GET', '/api/drills/mine', { signal }),
+  startDrill: (body: StartDrill) => request<DrillSummary>('POST', '/api/drills', { body }),
+  answerDrill: (id: string, body: { status: SafetyStatus; where: Whereabouts; note: string }) =>
+    request<MyDrill>('POST', drillPath(id, '/answer'), { body }),
+  proxyAnswer: (id: string, body: { householdId: string; status: SafetyStatus; where: Whereabouts; note: string }) =>
+    request<MyDrill>('POST', drillPath(id, '/proxy'), { body }),
+  takeDrillTask: (id: string, householdId: string) => request<{ ok: true }>('POST', drillPath(id, '/take'), { body: { householdId } }),
+  recordVisit: (id: string, body: { householdId: string; outcome: VisitOutcome; note: string }) =>
+    request<MyDrill>('POST', drillPath(id, '/visit'), { body }),
+  drillDashboard: (id: string, signal?: AbortSignal) => request<Dashboard>('GET', drillPath(id, '/dashboard'), { signal }),
+  drillTasks: (id: string, signal?: AbortSignal) => request<{ items: TargetView[] }>('GET', drillPath(id, '/tasks'), { signal }),
+  endDrill: (id: string) => request<DrillReport>('POST', drillPath(id, '/end'), { body: {} }),
+  drillReport: (id: string, signal?: AbortSignal) => request<DrillReport>('GET', drillPath(id, '/report'), { signal }),
+  drillReportCsvUrl: (id: string) => drillPath(id, '/report.csv'),
 
   pushPublicKey: () => request<{ publicKey: string }>('GET', '/api/push/public-key'),
   pushSubscribe: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) =>

@@ -23,6 +23,13 @@ import { ProgressPage } from './pages/progress.js';
 import { UnreadPage } from './pages/unread.js';
 import { PrintPage } from './pages/print.js';
 import { TasksPage } from './pages/tasks.js';
+import { WatchAccessLogPage, WatchAlertPage, WatchPage } from './pages/watch.js';
+import { HouseholdWatchPage } from './pages/watch-household.js';
+import { DrillAnswerPage, DrillStartPage, DrillsPage } from './pages/drills.js';
+import { DrillDashboardPage } from './pages/drill-dashboard.js';
+import { DrillTasksPage } from './pages/drill-tasks.js';
+import { DrillReportPage } from './pages/drill-report.js';
+import { DrillPromptHost } from './drills.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -58,6 +65,16 @@ const ROUTES: Route[] = [
     render: (params, location) => <PrintPage id={params.id ?? ''} blockId={location.search.get('blockId') || undefined} />,
   },
   { pattern: '/tasks', access: 'user', render: () => <TasksPage /> },
+  { pattern: '/watch', access: 'user', render: () => <WatchPage /> },
+  { pattern: '/watch/access-log', access: 'officer', render: () => <WatchAccessLogPage /> },
+  { pattern: '/watch/alerts/:id', access: 'user', render: (params) => <WatchAlertPage id={params.id ?? ''} /> },
+  { pattern: '/watch/households/:id', access: 'user', render: (params) => <HouseholdWatchPage id={params.id ?? ''} /> },
+  { pattern: '/drills', access: 'user', render: () => <DrillsPage /> },
+  { pattern: '/drills/new', access: 'officer', render: () => <DrillStartPage /> },
+  { pattern: '/drills/:id', access: 'user', render: (params) => <DrillDashboardPage id={params.id ?? ''} /> },
+  { pattern: '/drills/:id/answer', access: 'user', render: (params) => <DrillAnswerPage id={params.id ?? ''} /> },
+  { pattern: '/drills/:id/tasks', access: 'user', render: (params) => <DrillTasksPage id={params.id ?? ''} /> },
+  { pattern: '/drills/:id/report', access: 'user', render: (params) => <DrillReportPage id={params.id ?? ''} /> },
 ];
 
 export function App() {
@@ -237,6 +254,7 @@ function Layout({ children }: { children: ComponentChildren }) {
         </div>
         {session && <MainNav session={session} />}
       </header>
+      {session?.roles.household && <DrillPromptHost key={session.roles.household.id} />}
       <main id="main" tabIndex={-1}>
         {children}
       </main>
@@ -261,17 +279,56 @@ function CircularToasts({ session }: { session: SessionView }) {
     if (!session.roles.household && !isCaptain(session.roles)) return;
     showToast(t('circulars.toast.new', { title: event.title }), { href: `/circulars/${event.circularId}`, label: t('circulars.toast.open') });
   });
+  // A watch alert reached me (new or passed on to my tier): say so wherever I am.
+  useSocketEvent('watch:alert', (event) => {
+    if (event.status !== 'open' || event.householdId === session.roles.household?.id) return;
+    if (window.location.pathname === '/watch') return;
+    showToast(t('watch.toast', { kind: t(`watch.kinds.${event.kind}`) }), { href: `/watch/alerts/${event.alertId}`, label: t('watch.toastOpen') });
+  });
+  // 班長: a safety confirmation started in my 班 (households get the full-screen question instead).
+  useSocketEvent('drill:started', (event) => {
+    if (!isCaptain(session.roles) || session.roles.household) return;
+    showToast(t('drills.toast', { title: event.title }), { href: `/drills/${event.drillId}/tasks`, label: t('drills.home.tasks') });
+  });
   return null;
+}
+
+/** Whether this person has anything to watch: a role, a family member, or a device at home. */
+function useWatchLink(session: SessionView): string | null {
+  const { roles } = session;
+  const byRole = roles.officer || isCaptain(roles) || roles.volunteer || roles.welfareCommissioner || roles.watcherOf.length > 0;
+  const householdId = !byRole ? roles.household?.id : undefined;
+  const [hasDevice, setHasDevice] = useState(false);
+  useEffect(() => {
+    setHasDevice(false);
+    if (!householdId) return;
+    const controller = new AbortController();
+    api
+      .household(householdId, controller.signal)
+      .then((household) => setHasDevice(household.devices.length > 0))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [householdId]);
+  if (byRole) return '/watch';
+  // A household member only watches their own home: straight to its page.
+  return hasDevice && householdId ? `/watch/households/${householdId}` : null;
 }
 
 function MainNav({ session }: { session: SessionView }) {
   const { path } = useLocation();
+  const watchLink = useWatchLink(session);
   const links: { href: string; label: string }[] = [{ href: '/', label: t('nav.home') }];
   if (session.roles.household) {
     links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
   }
   if (isCaptain(session.roles)) {
     links.push({ href: '/tasks', label: t('nav.tasks') });
+  }
+  if (watchLink) {
+    links.push({ href: watchLink, label: t('nav.watch') });
+  }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/drills', label: t('nav.drills') });
   }
   if (session.roles.officer) {
     links.push(
@@ -282,7 +339,8 @@ function MainNav({ session }: { session: SessionView }) {
       { href: '/devices', label: t('nav.devices') },
     );
   }
-  const current = (href: string) => path === href || (href === '/circulars' && path.startsWith('/circulars/'));
+  const current = (href: string) =>
+    path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (
     <nav class="main-nav" aria-label={t('nav.label')}>
       <ul>

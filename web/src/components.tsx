@@ -330,3 +330,65 @@ export function ToastHost({ renderLink }: { renderLink: (link: NonNullable<Toast
     </div>
   );
 }
+
+// ── Times for watching and safety confirmation ─────────────────────────────────────────
+
+/** "15分前" / "3時間前" / "2日前" (or "たった今"), relative to `now`. */
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return t('time.never');
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const minutes = Math.floor((now - at) / 60_000);
+  if (minutes < 1) return t('time.justNow');
+  if (minutes < 60) return t('time.minutesAgo', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t('time.hoursAgo', { count: hours });
+  return t('time.daysAgo', { count: Math.floor(hours / 24) });
+}
+
+/** "9:41" (today) or "11月22日 9:41". */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const today = new Date().toDateString() === date.toDateString();
+  if (!today) return formatShortDateTime(iso);
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(date);
+}
+
+/** 750 → "12分30秒"; 45 → "45秒"; 3720 → "1時間2分". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const total = Math.max(0, Math.round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return t('time.hoursMinutes', { h, m });
+  if (m > 0) return t('time.minutesSeconds', { m, s });
+  return t('time.seconds', { s });
+}
+
+/** The current time, updated every `intervalMs` (for "15分前" that stays true). */
+export function useNow(intervalMs = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** "（text）" in Japanese, " (text)" in English. */
+export function paren(text: string): string {
+  return t('common.paren', { text });
+}
+
+/** Joins short parts with the language's separator ("・" / " · "). */
+export function joinParts(parts: (string | null | undefined | false)[]): string {
+  return parts.filter(Boolean).join(t('common.separator'));
+}
+
+/** "from 〜 to" / "from – to". */
+export function range(from: string, to: string): string {
+  return t('common.range', { from, to });
+}

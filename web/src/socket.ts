@@ -13,6 +13,10 @@ const EVENTS: EventName[] = [
   'circular:acknowledged',
   'circular:answered',
   'task:created',
+  'watch:alert',
+  'drill:started',
+  'drill:ended',
+  'drill:updated',
   'session:ended',
 ];
 

@@ -193,7 +193,8 @@ export async function recordAnswer(
       .where('household_id', '=', input.householdId)
       .execute();
   });
-  ctx.realtime.emit([rooms.officers(drill.association_id), rooms.block(target!.block_id), rooms.household(input.householdId)], 'drill:updated', {
+  const escalatedToVolunteers = target!.tier === 'volunteers' || target!.tier === 'officers';
+  ctx.realtime.emit([rooms.officers(drill.association_id), rooms.block(target!.block_id), rooms.household(input.householdId), ...(escalatedToVolunteers ? [rooms.volunteers(drill.association_id)] : [])], 'drill:updated', {
     drillId: input.drillId, householdId: input.householdId, blockId: target!.block_id,
   });
   if (input.status === 'needs_help' || input.status === 'injured') {
@@ -361,8 +362,20 @@ async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: 'captain' | 
 // ── Views ─────────────────────────────────────────────────────────────────────────────
 
 async function targetViews(ctx: DrillContext, drillId: string, where: { blocks?: string[]; unaccounted?: boolean; followUp?: boolean; escalated?: boolean; limit?: number }): Promise<TargetView[]> {
+  // The page of targets first, in the order of the partial index (riskiest first), then their households.
+  const page = ctx.db
+    .selectFrom('drill_targets')
+    .selectAll()
+    .where('drill_id', '=', drillId)
+    .$if(!!where.blocks, (q) => q.where('block_id', 'in', where.blocks!.length ? where.blocks! : [NIL]))
+    .$if(!!where.unaccounted, (q) => q.where('accounted_at', 'is', null))
+    .$if(!!where.escalated, (q) => q.where('tier', '!=', 'none'))
+    .$if(!!where.followUp, (q) => q.where('status', 'in', ['needs_help', 'injured']))
+    .orderBy('risk_score', 'desc')
+    .orderBy('household_id')
+    .limit(where.limit ?? 200);
   const rows = await ctx.db
-    .selectFrom('drill_targets as t')
+    .selectFrom(page.as('t'))
     .innerJoin('households as h', 'h.id', 't.household_id')
     .innerJoin('blocks as b', 'b.id', 't.block_id')
     .leftJoin('people as p', 'p.id', 't.taken_by')
@@ -370,15 +383,9 @@ async function targetViews(ctx: DrillContext, drillId: string, where: { blocks?:
       't.household_id', 'h.household_number', 'h.name', 'h.address', 't.block_id', 'b.name as block_name', 't.channels', 'h.responder_notes', 't.risk',
       't.status', 't.location', 't.answered_at', 't.channel', 't.tier', 'p.name as taken_by_name', 't.visit_outcome', 't.note',
     ])
-    .where('t.drill_id', '=', drillId)
-    .$if(!!where.blocks, (q) => q.where('t.block_id', 'in', where.blocks!.length ? where.blocks! : [NIL]))
-    .$if(!!where.unaccounted, (q) => q.where('t.accounted_at', 'is', null))
-    .$if(!!where.escalated, (q) => q.where('t.tier', '!=', 'none'))
-    .$if(!!where.followUp, (q) => q.where('t.status', 'in', ['needs_help', 'injured']))
     .orderBy('t.risk_score', 'desc')
     .orderBy('b.sort_order')
     .orderBy('h.household_number')
-    .limit(where.limit ?? 200)
     .execute();
   const members = await membersOf(ctx.db, rows.map((r) => r.household_id));
   return rows.map((r) => ({
@@ -390,21 +397,25 @@ async function targetViews(ctx: DrillContext, drillId: string, where: { blocks?:
 }
 
 async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
-  const rows = await ctx.db
-    .selectFrom('drill_targets as t')
-    .innerJoin('blocks as b', 'b.id', 't.block_id')
+  // Aggregated from the (drill, block) index alone; the 班 names are joined to the few result rows.
+  const totals = ctx.db
+    .selectFrom('drill_targets')
     .select([
-      't.block_id', 'b.name',
-      sql<number>`count(*) filter (where t.status = 'safe')::int`.as('safe'),
-      sql<number>`count(*) filter (where t.status = 'needs_help')::int`.as('needs_help'),
-      sql<number>`count(*) filter (where t.status = 'injured')::int`.as('injured'),
-      sql<number>`count(*) filter (where t.status is null)::int`.as('unanswered'),
-      sql<number>`count(t.accounted_at)::int`.as('accounted'),
+      'block_id',
+      sql<number>`count(*) filter (where status = 'safe')::int`.as('safe'),
+      sql<number>`count(*) filter (where status = 'needs_help')::int`.as('needs_help'),
+      sql<number>`count(*) filter (where status = 'injured')::int`.as('injured'),
+      sql<number>`count(*) filter (where status is null)::int`.as('unanswered'),
+      sql<number>`count(accounted_at)::int`.as('accounted'),
       sql<number>`count(*)::int`.as('total'),
     ])
-    .where('t.drill_id', '=', drillId)
-    .$if(!!blocks, (q) => q.where('t.block_id', 'in', blocks!.length ? blocks! : [NIL]))
-    .groupBy(['t.block_id', 'b.name', 'b.sort_order'])
+    .where('drill_id', '=', drillId)
+    .$if(!!blocks, (q) => q.where('block_id', 'in', blocks!.length ? blocks! : [NIL]))
+    .groupBy('block_id');
+  const rows = await ctx.db
+    .selectFrom(totals.as('t'))
+    .innerJoin('blocks as b', 'b.id', 't.block_id')
+    .select(['t.block_id', 'b.name', 't.safe', 't.needs_help', 't.injured', 't.unanswered', 't.accounted', 't.total'])
     .orderBy('b.sort_order')
     .execute();
   const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
@@ -413,19 +424,31 @@ async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
 }
 
 async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[]) {
-  const row = await ctx.db
+  const inBlocks = blocks ? (blocks.length ? blocks : [NIL]) : undefined;
+  const answered = ctx.db
     .selectFrom('drill_targets')
-    .select([
-      sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from first_answered_at - ${drill.started_at}::timestamptz))`.as('median'),
-      sql<Date | null>`max(accounted_at)`.as('last_accounted'),
-      sql<number>`count(*) filter (where accounted_at is null)::int`.as('open'),
-    ])
     .where('drill_id', '=', drill.id)
-    .$if(!!blocks, (q) => q.where('block_id', 'in', blocks!.length ? blocks! : [NIL]))
-    .executeTakeFirstOrThrow();
+    .where('first_answered_at', 'is not', null)
+    .$if(!!inBlocks, (q) => q.where('block_id', 'in', inBlocks!));
+  const [{ n }, last] = await Promise.all([
+    answered.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom('drill_targets')
+      .select([sql<Date | null>`max(accounted_at)`.as('last'), sql<number>`count(*) filter (where accounted_at is null)::int`.as('open')])
+      .where('drill_id', '=', drill.id)
+      .$if(!!inBlocks, (q) => q.where('block_id', 'in', inBlocks!))
+      .executeTakeFirstOrThrow(),
+  ]);
+  // The median is the middle entry of the answered-time index: a walk to it, not a sort of all.
+  let median: number | null = null;
+  if (n > 0) {
+    const middle = await answered.select('first_answered_at').orderBy('first_answered_at').offset(Math.floor((n - 1) / 2)).limit(n % 2 === 0 ? 2 : 1).execute();
+    const secs = middle.map((m) => (m.first_answered_at!.getTime() - drill.started_at.getTime()) / 1000);
+    median = Math.round(secs.reduce((a, b) => a + b, 0) / secs.length);
+  }
   return {
-    medianSecondsToAnswer: row.median === null ? null : Math.round(Number(row.median)),
-    secondsUntilAllAccounted: row.open === 0 && row.last_accounted ? Math.round((new Date(row.last_accounted).getTime() - drill.started_at.getTime()) / 1000) : null,
+    medianSecondsToAnswer: median,
+    secondsUntilAllAccounted: last.open === 0 && last.last ? Math.round((new Date(last.last).getTime() - drill.started_at.getTime()) / 1000) : null,
   };
 }
 
@@ -466,7 +489,9 @@ export async function listDrills(ctx: DrillContext, actor: Actor) {
     .selectFrom('drills')
     .selectAll()
     .where('association_id', '=', actor.associationId)
-    .$if(!actor.officer, (q) =>
+    // Volunteers help with any running one; members and 班長 see those that reached them.
+    .$if(!actor.officer && (actor.volunteer || actor.welfareCommissioner), (q) => q.where('status', '=', 'active'))
+    .$if(!actor.officer && !actor.volunteer && !actor.welfareCommissioner, (q) =>
       q.where('status', '=', 'active').where((eb) =>
         eb.exists(
           eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')

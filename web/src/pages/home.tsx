@@ -9,6 +9,7 @@ import { HouseholdView } from './household.js';
 import { HouseholdCirculars } from './circulars.js';
 import { CaptainTasks } from './tasks.js';
 import { PushButton } from '../push.js';
+import { ActiveDrillsSection, MyDrillsSection } from '../drills.js';
 
 export function HomePage() {
   const session = useRequiredSession();
@@ -28,6 +29,8 @@ export function HomePage() {
       <p class="lead">{session.association.name}</p>
       <RoleSummary roles={roles} />
       {(roles.household || roles.captainOf.length > 0) && <PushButton />}
+      {roles.household && <MyDrillsSection />}
+      {(roles.officer || roles.captainOf.length > 0) && <ActiveDrillsSection />}
       {roles.household && <HouseholdCirculars />}
       {roles.captainOf.length > 0 && <CaptainTasks />}
       {roles.officer && <OfficerMenu />}
@@ -64,6 +67,8 @@ function RoleSummary({ roles }: { roles: SessionView['roles'] }) {
 function OfficerMenu() {
   const items = [
     { href: '/circulars', title: t('nav.circulars'), text: t('home.officer.circulars') },
+    { href: '/drills', title: t('nav.drills'), text: t('home.officer.drills') },
+    { href: '/watch', title: t('nav.watch'), text: t('home.officer.watch') },
     { href: '/roster', title: t('nav.roster'), text: t('home.officer.roster') },
     { href: '/roster/import', title: t('nav.import'), text: t('home.officer.import') },
     { href: '/roster/export', title: t('nav.export'), text: t('home.officer.export') },
@@ -175,6 +180,11 @@ function WatcherRoles({ roles }: { roles: SessionView['roles'] }) {
         {roles.welfareCommissioner && <li class="role-badge">{t('roles.welfareCommissioner')}</li>}
       </ul>
       <p class="card subtle">{t('home.watch.explanation')}</p>
+      <p>
+        <Link href="/watch" class="button primary">
+          {t('home.watch.open')}
+        </Link>
+      </p>
     </section>
   );
 }
@@ -187,7 +197,12 @@ function FamilyWatcher({ households }: { households: { id: string; name: string 
       <ul class="card-list">
         {households.map((household) => (
           <li key={household.id} class="card" data-testid="household-row">
-            <Link href={`/households/${household.id}`}>{household.name}</Link>
+            <p>
+              <Link href={`/households/${household.id}`}>{household.name}</Link>
+            </p>
+            <Link href={`/watch/households/${household.id}`} class="button secondary small">
+              {t('home.family.watch')}
+            </Link>
           </li>
         ))}
       </ul>

@@ -39,6 +39,11 @@ export function HouseholdPage({ id }: { id: string }) {
       {state.loading && !state.data && <Loading />}
       {state.data && (
         <>
+          <p class="actions">
+            <Link href={`/watch/households/${state.data.id}`} class="button secondary" data-testid="household-watch-link">
+              {t('household.watchLink')}
+            </Link>
+          </p>
           <HouseholdView household={state.data} headingLevel={2} onEditMember={officer ? (p) => setEditing(p) : undefined} />
           {officer && (
             <>
