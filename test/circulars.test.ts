@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { until } from './support/wait.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectDevice, startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
@@ -22,14 +23,6 @@ async function jobStates(queue: string, circularId: string) {
   return rows.rows.map((r) => r.state);
 }
 const inFuture = (ms: number) => new Date(Date.now() + ms).toISOString();
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

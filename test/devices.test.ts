@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
+import { until as waitUntil } from './support/wait.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectDevice, startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
@@ -16,6 +17,8 @@ let server: TestServer;
 let x: SeededAssociation;
 let officer: ApiClient;
 const open: MqttClient[] = [];
+
+const until = <T,>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000) => waitUntil(read, done, timeoutMs);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -45,15 +48,6 @@ const heartbeat = (seq: number, bootId = 'boot-1', extra: object = {}) =>
 
 async function storedMessages(deviceId: string) {
   return database.db.selectFrom('device_messages').select(['boot_id', 'seq']).where('device_id', '=', deviceId).orderBy('boot_id').orderBy('seq').execute();
-}
-/** Waits until the server has stored what the broker delivered (ingest is asynchronous). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('device credentials', () => {

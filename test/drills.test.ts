@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { io as connectSocket, type Socket } from 'socket.io-client';
+import { until } from './support/wait.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectDevice, startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
@@ -22,14 +23,6 @@ const client: Record<string, ApiClient> = {};
 let pushService: Awaited<ReturnType<typeof startPushService>>;
 const sockets: Socket[] = [];
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const server = () => servers.at(-1)!;
 async function loginAll(baseUrl: string) {
   for (const [name, login] of Object.entries(x.logins)) {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { until as waitUntil } from './support/wait.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
@@ -23,14 +24,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+
+const until = <T,>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) => waitUntil(read, done, timeoutMs);
 
 describe('simulated speakers', () => {
   it('a silent resident raises a silent-home alert, a dead device a device-offline alert, and the others nothing', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { MqttClient } from 'mqtt';
+import { until } from './support/wait.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectDevice, startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
@@ -19,14 +20,6 @@ const client: Record<string, ApiClient> = {};
 const devices: MqttClient[] = [];
 let seq = 1;
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const envelope = () => ({ bootId: 'boot', seq: seq++, ts: new Date().toISOString() });
 
 beforeAll(async () => {

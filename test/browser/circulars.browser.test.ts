@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, loggedInPage } from '../support/browser.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
 
 let database: TestDatabase;
@@ -24,17 +24,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function loggedIn(identifier: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport, locale: 'ja-JP' })).newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
-  await page.getByLabel('パスワード').fill(PASSWORD);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const loggedIn = (identifier: string, viewport?: { width: number; height: number }) => loggedInPage(browser, server.baseUrl, identifier, PASSWORD, viewport);
 
 describe('a circular in two browsers', () => {
   it('an officer posts; the household sees it arrive live and reads it; the progress page follows live; a script in the body never runs', async () => {

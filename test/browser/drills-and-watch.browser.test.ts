@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ApiClient } from '../support/http-client.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, loggedInPage } from '../support/browser.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
 import { SimulatedDevice, type Scenario } from '../../devices/src/simulated-device.js';
 import { SimulatedTime, seededRandom } from '../../devices/src/simulator-patterns.js';
@@ -35,17 +35,7 @@ afterAll(async () => {
 });
 
 const phone = { width: 390, height: 844 };
-async function loggedIn(identifier: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport, locale: 'ja-JP' })).newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
-  await page.getByLabel('パスワード').fill(PASSWORD);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const loggedIn = (identifier: string, viewport?: { width: number; height: number }) => loggedInPage(browser, server.baseUrl, identifier, PASSWORD, viewport);
 
 /** A simulated speaker (a real MQTT client) in a home, playing a scenario, time × 600. */
 async function speaker(householdId: string, scenario: Scenario) {

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core; never a downloaded browser. The flags keep a
@@ -18,4 +18,26 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
     // Playwright gives each launch a fresh, empty profile of its own and removes it on close.
     close: () => browser.close(),
   };
+}
+
+/**
+ * A new browser context (its own cookies), logged in through the login page as a person
+ * would. Confirm dialogs are accepted, as the person meant to press the button.
+ */
+export async function loggedInPage(
+  browser: Browser,
+  baseUrl: string,
+  identifier: string,
+  password: string,
+  viewport = { width: 1200, height: 900 },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport, locale: 'ja-JP' })).newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
 }

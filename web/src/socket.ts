@@ -41,19 +41,16 @@ export function connectSocket(): void {
   for (const event of EVENTS) {
     (s as unknown as Socket).on(event, (...args: unknown[]) => dispatch(event, args));
   }
-  // After a dropped connection comes back, events may have been missed: tell pages to refetch.
-  let connectedBefore = false;
+  // Whenever the connection is (re)established, events may have been missed — while it was
+  // down, or, on the first connect, between a page's first fetch and joining its rooms: pages refetch.
   s.on('connect', () => {
-    if (connectedBefore) {
-      for (const handler of reconnectHandlers) {
-        try {
-          handler();
-        } catch (error) {
-          console.error('socket reconnect handler failed', error);
-        }
+    for (const handler of reconnectHandlers) {
+      try {
+        handler();
+      } catch (error) {
+        console.error('socket reconnect handler failed', error);
       }
     }
-    connectedBefore = true;
   });
   socket = s;
 }
@@ -77,7 +74,7 @@ export function useSocketEvent<E extends EventName>(event: E, handler: Handler<E
   }, [event]);
 }
 
-/** Calls the handler whenever the socket reconnects after a drop (events may have been missed). */
+/** Calls the handler whenever the socket connects or reconnects (events may have been missed). */
 export function useSocketReconnect(handler: () => void): void {
   const ref = useRef(handler);
   ref.current = handler;

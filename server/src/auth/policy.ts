@@ -61,6 +61,17 @@ export const policy = {
     return actor.officer && actor.associationId === associationId;
   },
 
+  /**
+   * The 班 whose people an actor follows up (who has not read a circular, who is silent in a
+   * drill, whose tasks are open): undefined for officers (every 班), a 班長's own 班, and
+   * nobody else's.
+   */
+  followUpBlocks(actor: Actor, what: string): string[] | undefined {
+    if (actor.officer) return undefined;
+    if (actor.captainOf.length) return actor.captainOf;
+    throw HttpError.forbidden(`Only officers and 班長 can ${what}.`);
+  },
+
   householdScope(actor: Actor): HouseholdScope {
     const own = [actor.householdId, ...actor.watcherOf].filter((id): id is string => id !== null);
     if (actor.officer) return { kind: 'association', associationId: actor.associationId };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
+import { heldToday } from './roles.repository.js';
 
 export function insertSession(
   db: Db,
@@ -60,8 +61,7 @@ export async function findActorRoles(db: Db, personId: string) {
         'households.name as household_name',
       ])
       .where('role_assignments.person_id', '=', personId)
-      .where('role_assignments.starts_on', '<=', sql<string>`current_date`)
-      .where((eb) => eb.or([eb('role_assignments.ends_on', 'is', null), eb('role_assignments.ends_on', '>=', sql<string>`current_date`)]))
+      .where(heldToday)
       .orderBy('blocks.sort_order')
       .execute(),
   ]);

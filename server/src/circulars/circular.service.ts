@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Jobs } from '../infra/jobs.js';
-import type { Realtime } from '../realtime/realtime.js';
-import type { PushService } from '../push/push.service.js';
-import type { MqttTransport } from '../devices/mqtt-transport.js';
+import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
@@ -25,15 +21,7 @@ import { findCircular, insertRecipients, membersOf, progressCounts, recipientOf,
 import { audit } from '../roster/roster.repository.js';
 import { z } from 'zod';
 
-export interface CircularContext {
-  db: Db;
-  log: Logger;
-  jobs: Jobs;
-  realtime: Realtime;
-  push: PushService;
-  mqtt: MqttTransport;
-  publicUrl: string;
-}
+export type CircularContext = ServiceContext;
 
 type Input = z.output<typeof circularInputSchema>;
 type Version = { title: string; bodyMarkdown: string } | null;
@@ -74,12 +62,7 @@ function requireOfficerCircular(actor: Actor, circular: CircularRow | undefined)
   return circular!;
 }
 
-/** The blocks whose progress an actor may see: all for officers, their own for captains. */
-function progressScope(actor: Actor): string[] | undefined {
-  if (actor.officer) return undefined;
-  if (actor.captainOf.length) return actor.captainOf;
-  throw HttpError.forbidden('Only officers and 班長 can see who has read a circular.');
-}
+const progressScope = (actor: Actor) => policy.followUpBlocks(actor, 'see who has read a circular');
 
 // ── Views ─────────────────────────────────────────────────────────────────────────────
 

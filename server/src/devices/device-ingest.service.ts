@@ -82,11 +82,17 @@ export function createIngest(ctx: IngestContext, options: { maxBatch?: number; m
         for (const item of batch) item.resolve('rejected');
       }
     }
-    running = null;
   };
+  // One drain at a time; `running` is cleared only when a drain has really finished, and a
+  // drain starts only with something to do (a timer may fire after its items were taken).
   const start = () => {
+    if (timer) clearTimeout(timer);
     timer = null;
-    running ??= drain();
+    if (running || !queue.length) return;
+    running = drain().finally(() => {
+      running = null;
+      start();
+    });
   };
 
   return {
@@ -98,8 +104,7 @@ export function createIngest(ctx: IngestContext, options: { maxBatch?: number; m
       }),
     /** Stores what is still waiting: on shutdown, after the broker has stopped delivering. */
     async flush() {
-      if (timer) clearTimeout(timer);
-      if (queue.length) start();
+      start();
       while (running) await running;
     },
   };
@@ -159,9 +164,17 @@ async function processBatch(ctx: IngestContext, batch: Pending[]) {
     else known.push({ ...v, device });
   }
 
-  // Status (online on connect, offline as the last will): rare, applied one by one, in order.
+  // Status messages (online on connect, offline as the last will) are rare. The batch is cut
+  // at each one, so that a device's heartbeat before its last will is applied before it.
   const seen = new Set<string>();
-  for (const item of known.filter((k) => k.kind === 'status')) {
+  let events: Valid[] = [];
+  for (const item of known) {
+    if (item.kind !== 'status') {
+      events.push(item);
+      continue;
+    }
+    await storeEvents(ctx, events, seen);
+    events = [];
     const online = (item.data as { online: boolean }).online;
     const updated = await ctx.db
       .updateTable('devices')
@@ -174,10 +187,19 @@ async function processBatch(ctx: IngestContext, batch: Pending[]) {
     accept(item, 'status');
     publishStatus(ctx, item.device!.association_id, item.device!.id, online, updated.last_seen_at, updated.last_heartbeat);
   }
+  await storeEvents(ctx, events, seen);
+  await ctx.onDevicesSeen?.([...seen]);
+}
 
+/** Events (everything but status), set-based: one INSERT, one UPDATE of heartbeats, one batch of activity. */
+async function storeEvents(ctx: IngestContext, events: Valid[], seen: Set<string>) {
+  const reject = rejector(ctx);
+  const accept = (item: Pending, kind: string) => {
+    ctx.metrics.mqttMessages.inc({ kind, outcome: 'accepted' });
+    item.resolve('accepted');
+  };
+  if (!events.length) return;
   // Every event once: one INSERT for the batch; what comes back is what was new.
-  const events = known.filter((k) => k.kind !== 'status');
-  if (!events.length) return ctx.onDevicesSeen?.([...seen]);
   const rows = events.map((e) => {
     const envelope = e.data as Envelope;
     return { device_id: e.device!.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device!.association_id, kind: e.kind, sent_at: envelope.ts, payload: JSON.stringify(e.data) };
@@ -200,7 +222,7 @@ async function processBatch(ctx: IngestContext, batch: Pending[]) {
       e.resolve('duplicate');
     }
   }
-  if (!accepted.length) return ctx.onDevicesSeen?.([...seen]);
+  if (!accepted.length) return;
   const at = (e: Valid) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
 
   // Devices: the newest heartbeat of each (by the device's clock), and "heard from" for all.
@@ -245,7 +267,6 @@ async function processBatch(ctx: IngestContext, batch: Pending[]) {
     }
     accept(e, e.kind);
   }
-  await ctx.onDevicesSeen?.([...seen]);
 }
 
 function publishStatus(ctx: IngestContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: unknown) {

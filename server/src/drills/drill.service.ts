@@ -1,10 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Jobs } from '../infra/jobs.js';
-import type { Realtime } from '../realtime/realtime.js';
-import type { PushService } from '../push/push.service.js';
-import type { MqttTransport } from '../devices/mqtt-transport.js';
+import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
@@ -12,16 +8,9 @@ import type { Dashboard, DrillReport, DrillSummary, TargetView } from '../contra
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { audit } from '../roster/roster.repository.js';
+import { heldToday } from '../auth/roles.repository.js';
 
-export interface DrillContext {
-  db: Db;
-  log: Logger;
-  jobs: Jobs;
-  realtime: Realtime;
-  push: PushService;
-  mqtt: MqttTransport;
-  publicUrl: string;
-}
+export type DrillContext = ServiceContext;
 
 type Status = 'safe' | 'needs_help' | 'injured';
 type Where = 'home' | 'evacuated' | 'away';
@@ -52,12 +41,7 @@ async function drillOf(ctx: DrillContext, actor: Actor, id: string) {
   return drill!;
 }
 
-/** Officers see every 班; captains their own; nobody else sees the dashboard. */
-function blockScope(actor: Actor): string[] | undefined {
-  if (actor.officer) return undefined;
-  if (actor.captainOf.length) return actor.captainOf;
-  throw HttpError.forbidden('Only officers and 班長 can follow a safety confirmation.');
-}
+const blockScope = (actor: Actor) => policy.followUpBlocks(actor, 'follow a safety confirmation');
 
 async function event(ctx: DrillContext, drillId: string, what: string): Promise<boolean> {
   const inserted = await ctx.db.insertInto('drill_events').values({ drill_id: drillId, what }).onConflict((oc) => oc.columns(['drill_id', 'what']).doNothing()).returning('id').executeTakeFirst();
@@ -204,8 +188,7 @@ export async function recordAnswer(
       .distinct()
       .where('association_id', '=', drill.association_id)
       .where((eb) => eb.or([eb('role', '=', 'officer'), eb.and([eb('role', '=', 'captain'), eb('block_id', '=', target!.block_id)])]))
-      .where('starts_on', '<=', sql<string>`current_date`)
-      .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', sql<string>`current_date`)]))
+      .where(heldToday)
       .execute();
     const household = await ctx.db.selectFrom('households').select('name').where('id', '=', input.householdId).executeTakeFirstOrThrow();
     await ctx.push.sendToPeople(captainsAndOfficers.map((p) => p.person_id), {
@@ -349,8 +332,7 @@ async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: 'captain' | 
     .where('association_id', '=', drill.association_id)
     .where('role', 'in', roles as ('captain' | 'volunteer' | 'welfare_commissioner' | 'officer')[])
     .$if(tier === 'captain', (q) => q.where('block_id', 'in', blockIds))
-    .where('starts_on', '<=', sql<string>`current_date`)
-    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', sql<string>`current_date`)]))
+    .where(heldToday)
     .execute();
   await ctx.push.sendToPeople(people.map((p) => p.person_id), {
     title: `【安否確認】応答のない世帯があります`,

@@ -4,6 +4,7 @@ import type { Database, PersonTable } from '../db/schema.js';
 import type { RosterImportResult } from '../contracts/http.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
 import { audit } from './roster.repository.js';
+import { heldToday } from '../auth/roles.repository.js';
 
 class PreviewRollback extends Error {}
 
@@ -144,8 +145,7 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
     .selectFrom('role_assignments')
     .select(['person_id', 'role', 'block_id'])
     .where('association_id', '=', associationId)
-    .where('starts_on', '<=', sql<string>`current_date`)
-    .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', sql<string>`current_date`)]))
+    .where(heldToday)
     .execute();
   const held = new Set(active.map((r) => `${r.person_id}|${r.role}|${r.block_id ?? ''}`));
   const rolesToAdd = [];
@@ -193,8 +193,7 @@ export async function exportRoster(db: Db, associationId: string): Promise<Expor
     .leftJoin('blocks', 'blocks.id', 'role_assignments.block_id')
     .select(['person_id', 'role', 'blocks.name as block'])
     .where('role_assignments.association_id', '=', associationId)
-    .where('starts_on', '<=', sql<string>`current_date`)
-    .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', sql<string>`current_date`)]))
+    .where(heldToday)
     .execute();
   const rolesOf = (personId: string | null) => roles.filter((r) => r.person_id === personId).map((r) => r.role);
   const captainBlock = (personId: string) => roles.find((r) => r.person_id === personId && r.role === 'captain')?.block ?? null;

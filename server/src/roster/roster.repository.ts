@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../infra/database.js';
 import type { Database } from '../db/schema.js';
 import type { HouseholdScope } from '../auth/policy.js';
+import { heldToday } from '../auth/roles.repository.js';
 
 /** Restricts a households query to what the scope allows. */
 function inScope(scope: HouseholdScope) {
@@ -87,8 +88,7 @@ export async function findPeople(db: Db, where: { associationId: string; househo
       eb
         .selectFrom('role_assignments')
         .whereRef('role_assignments.person_id', '=', 'people.id')
-        .where('role_assignments.starts_on', '<=', sql<string>`current_date`)
-        .where((w) => w.or([w('role_assignments.ends_on', 'is', null), w('role_assignments.ends_on', '>=', sql<string>`current_date`)]))
+        .where(heldToday)
         .select(sql<string[]>`coalesce(array_agg(distinct role), '{}')`.as('roles'))
         .as('roles'),
     )
@@ -136,8 +136,7 @@ export async function listBlocks(db: Db, associationId: string, onlyIds?: string
         .select(['role_assignments.block_id', 'people.id', 'people.name'])
         .where('role_assignments.role', '=', 'captain')
         .where('role_assignments.block_id', 'in', blocks.map((b) => b.id))
-        .where('role_assignments.starts_on', '<=', sql<string>`current_date`)
-        .where((w) => w.or([w('role_assignments.ends_on', 'is', null), w('role_assignments.ends_on', '>=', sql<string>`current_date`)]))
+        .where(heldToday)
         .execute()
     : [];
   return blocks.map((b) => ({

@@ -1,16 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
-import { HttpError } from '../http/errors.js';
-import { requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireVisible, type Actor } from '../auth/policy.js';
 import type { Task } from '../contracts/circulars.js';
 import { membersOf } from '../circulars/circular.repository.js';
 
 /** A 班長's to-do list: households to visit. Officers see every 班's. */
-function taskScope(actor: Actor): string[] | undefined {
-  if (actor.officer) return undefined;
-  if (actor.captainOf.length) return actor.captainOf;
-  throw HttpError.forbidden('Only 班長 and officers have task lists.');
-}
+const taskScope = (actor: Actor) => policy.followUpBlocks(actor, 'have task lists');
 
 async function loadTasks(db: Db, actor: Actor, where: { status?: 'open' | 'done'; id?: string }): Promise<Task[]> {
   const blocks = taskScope(actor);

@@ -1,10 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Jobs } from '../infra/jobs.js';
-import type { Realtime } from '../realtime/realtime.js';
-import type { PushService } from '../push/push.service.js';
-import type { MqttTransport } from '../devices/mqtt-transport.js';
+import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
@@ -14,16 +10,9 @@ import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { localDateHour, nextCheckAt } from './watch-time.js';
 import type { ActivityEvent } from '../devices/device-ingest.service.js';
+import { heldToday } from '../auth/roles.repository.js';
 
-export interface WatchContext {
-  db: Db;
-  log: Logger;
-  jobs: Jobs;
-  realtime: Realtime;
-  push: PushService;
-  mqtt: MqttTransport;
-  publicUrl: string;
-}
+export type WatchContext = ServiceContext;
 
 const TIER_ORDER: AlertTier[] = ['resident', 'family_captain', 'volunteers', 'officers'];
 const PROMPT_TEXT = 'お元気ですか？ 無事なら「無事」ボタンを押してください。助けが必要なら「助けて」ボタンを押してください。';
@@ -218,8 +207,7 @@ async function audienceAt(ctx: WatchContext, alert: { association_id: string; ho
             eb.and([eb('role', '=', 'captain'), eb('block_id', '=', household.block_id)]),
           ]),
         )
-        .where('starts_on', '<=', sql<string>`current_date`)
-        .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', sql<string>`current_date`)]))
+        .where(heldToday)
         .execute()
     : [];
   for (const p of people) targets.push(rooms.person(p.person_id));

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createIngest, type IngestContext } from './device-ingest.service.js';
+import { createMetrics } from '../infra/metrics.js';
+import { createLogger } from '../infra/logger.js';
+
+/**
+ * The batching around ingest, without a database: messages of an unknown kind are refused
+ * before anything is stored, so every one must come back "rejected" — and come back at all,
+ * however the batches and their timers fall.
+ */
+function ingest(maxBatch: number) {
+  const ctx = { log: createLogger('silent'), metrics: createMetrics() } as unknown as IngestContext;
+  return createIngest(ctx, { maxBatch, maxWaitMs: 5 });
+}
+const uplink = (i: number) => ({ deviceId: `d${i}`, associationId: 'a', kind: 'nonsense', payload: Buffer.from('{}') });
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('device ingest batching', () => {
+  it('answers every message, also after a full batch started early and its timer fired on an empty queue', async () => {
+    const { push } = ingest(3);
+    const first = await Promise.all([1, 2, 3, 4].map((i) => push(uplink(i))));
+    expect(first).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    await settle(20); // the timer set by the 4th message fires after its batch was taken
+    const later = await Promise.race([Promise.all([5, 6].map((i) => push(uplink(i)))), settle(1000).then(() => 'stuck')]);
+    expect(later).toEqual(['rejected', 'rejected']);
+  });
+
+  it('flush stores what is waiting and returns', async () => {
+    const { push, flush } = ingest(100);
+    const pending = [1, 2, 3].map((i) => push(uplink(i)));
+    await Promise.race([flush(), settle(1000).then(() => { throw new Error('flush did not return'); })]);
+    expect(await Promise.all(pending)).toEqual(['rejected', 'rejected', 'rejected']);
+    await flush(); // nothing waiting: returns at once
+  });
+});
