@@ -47,6 +47,8 @@ describe('operations endpoints', () => {
     expect(document.asyncapi).toBe('3.0.0');
     expect(document.channels.up_heartbeat.address).toBe('tonari/{associationId}/{deviceId}/up/heartbeat');
     expect(document.components.messages.heartbeat.payload.required).toContain('bootId');
+    expect(document.channels.down_prompt.address).toBe('tonari/{associationId}/{deviceId}/down/prompt');
+    expect(document.components.messages.down_prompt.payload.properties.buttons.items.enum).toEqual(['safe', 'help']);
   });
 
   it('answers an unknown API route with a JSON 404, and never a stack trace', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { downlinkKinds, topics, uplinkSchemas } from '../../../devices/src/protocol.js';
+import { downlinkKinds, downlinkSchemas, topics, uplinkSchemas } from '../../../devices/src/protocol.js';
 
 /** AsyncAPI 3.0 for the device protocol, generated from the zod schemas in devices/src/protocol.ts. */
 export function buildAsyncApiDocument(info: { version: string; mqttUrl: string }) {
@@ -20,7 +20,12 @@ export function buildAsyncApiDocument(info: { version: string; mqttUrl: string }
     };
   }
   for (const kind of downlinkKinds) {
-    channels[`down_${kind}`] = { address: topics.downlink('{associationId}', '{deviceId}', kind), parameters: { associationId: {}, deviceId: {} } };
+    messages[`down_${kind}`] = { name: kind, contentType: 'application/json', payload: z.toJSONSchema(downlinkSchemas[kind], { io: 'input' }) };
+    channels[`down_${kind}`] = {
+      address: topics.downlink('{associationId}', '{deviceId}', kind),
+      parameters: { associationId: {}, deviceId: {} },
+      messages: { [kind]: { $ref: `#/components/messages/down_${kind}` } },
+    };
     operations[`receive_${kind}`] = { action: 'receive', channel: { $ref: `#/channels/down_${kind}` } };
   }
   const url = new URL(info.mqttUrl);
