@@ -107,6 +107,8 @@ describe('watching in the browser', () => {
     const deadline = Date.now() + 20_000;
     while ((silent.sim.state !== 'online' || dead.sim.state !== 'dead') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(dead.sim.state).toBe('dead');
+    // …and the server has had the broker's last will for it.
+    await expect.poll(async () => (await database.db.selectFrom('devices').select('online').where('id', '=', dead.id).executeTakeFirstOrThrow()).online, { timeout: 10_000 }).toBe(false);
 
     // A day without a sign of life; the dead device was last heard ten minutes ago.
     await database.db.updateTable('watch_settings').set({ next_check_at: sql`now() - interval '1 minute'` }).where('household_id', '=', x.households.A.id).execute();
