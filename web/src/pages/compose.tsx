@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Category, CircularDetail, CircularInput, Question } from '../../../server/src/contracts/circulars.js';
 import { api, ApiError, type Attachment } from '../api.js';
 import {
+  BlockTargetField,
   CATEGORIES,
   FieldError,
   errorsFor,
@@ -373,40 +374,18 @@ function ComposeForm({ initial }: { initial: CircularDetail | null }) {
           </div>
         </details>
 
-        <fieldset class="field" aria-describedby={fieldErrors('targetBlockIds').length ? 'c-target-error' : undefined}>
-          <legend>{t('circulars.fields.target')}</legend>
-          <div class="check">
-            <input type="radio" id="c-target-all" name="target" checked={form.wholeAssociation} onChange={() => set('wholeAssociation', true)} />
-            <label for="c-target-all">{t('circulars.compose.wholeAssociation')}</label>
-          </div>
-          <div class="check">
-            <input type="radio" id="c-target-blocks" name="target" checked={!form.wholeAssociation} onChange={() => set('wholeAssociation', false)} />
-            <label for="c-target-blocks">{t('circulars.compose.chooseBlocks')}</label>
-          </div>
-          {!form.wholeAssociation && (
-            <div class="block-checks" role="group" aria-label={t('circulars.compose.chooseBlocks')}>
-              {blocks.error ? <ErrorAlert error={blocks.error} /> : null}
-              {blocks.loading && !blocks.data && <Loading />}
-              {blocks.data?.items.map((block) => (
-                <div class="check" key={block.id}>
-                  <input
-                    type="checkbox"
-                    id={`c-block-${block.id}`}
-                    checked={form.targetBlockIds.includes(block.id)}
-                    onChange={(e) => {
-                      const on = e.currentTarget.checked;
-                      set('targetBlockIds', on ? [...form.targetBlockIds, block.id] : form.targetBlockIds.filter((b) => b !== block.id));
-                    }}
-                  />
-                  <label for={`c-block-${block.id}`}>
-                    {block.name} <span class="muted">{t('blocks.householdCount', { count: block.householdCount })}</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-          )}
-          <FieldError id="c-target-error" messages={fieldErrors('targetBlockIds')} />
-        </fieldset>
+        <BlockTargetField
+          idPrefix="c"
+          legend={t('circulars.fields.target')}
+          wholeLabel={t('circulars.compose.wholeAssociation')}
+          chooseLabel={t('circulars.compose.chooseBlocks')}
+          wholeAssociation={form.wholeAssociation}
+          onWholeAssociation={(whole) => set('wholeAssociation', whole)}
+          selected={form.targetBlockIds}
+          onSelected={(ids) => set('targetBlockIds', ids)}
+          blocks={blocks}
+          errors={fieldErrors('targetBlockIds')}
+        />
 
         <fieldset class="field">
           <legend>{t('circulars.compose.when')}</legend>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MyDrill, StartDrill } from '../../../server/src/contracts/drills.js';
 import { api } from '../api.js';
-import { FieldError, errorsFor, fieldErrorsOf, isoToLocal, localToIso, type FieldErrors } from '../circulars.js';
+import { BlockTargetField, FieldError, errorsFor, fieldErrorsOf, isoToLocal, localToIso, type FieldErrors } from '../circulars.js';
 import { ErrorAlert, Loading, PageHeading, formatShortDateTime, paren, useAsync, useDebounced, useTitle } from '../components.js';
 import { AnswerPanel, DrillStatusChip, KindBadge, percentOf } from '../drills.js';
 import { t } from '../i18n/index.js';
@@ -258,40 +258,18 @@ export function DrillStartPage() {
           <FieldError id="d-message-error" messages={fe('message')} />
         </div>
 
-        <fieldset class="field" aria-describedby={fe('targetBlockIds').length ? 'd-target-error' : undefined}>
-          <legend>{t('drills.start.target')}</legend>
-          <div class="check">
-            <input type="radio" id="d-target-all" name="target" checked={form.wholeAssociation} onChange={() => set('wholeAssociation', true)} />
-            <label for="d-target-all">{t('drills.start.wholeAssociation')}</label>
-          </div>
-          <div class="check">
-            <input type="radio" id="d-target-blocks" name="target" checked={!form.wholeAssociation} onChange={() => set('wholeAssociation', false)} />
-            <label for="d-target-blocks">{t('drills.start.chooseBlocks')}</label>
-          </div>
-          {!form.wholeAssociation && (
-            <div class="block-checks" role="group" aria-label={t('drills.start.chooseBlocks')}>
-              {blocks.error ? <ErrorAlert error={blocks.error} /> : null}
-              {blocks.loading && !blocks.data && <Loading />}
-              {blocks.data?.items.map((block) => (
-                <div class="check" key={block.id}>
-                  <input
-                    type="checkbox"
-                    id={`d-block-${block.id}`}
-                    checked={form.targetBlockIds.includes(block.id)}
-                    onChange={(e) => {
-                      const on = e.currentTarget.checked;
-                      set('targetBlockIds', on ? [...form.targetBlockIds, block.id] : form.targetBlockIds.filter((b) => b !== block.id));
-                    }}
-                  />
-                  <label for={`d-block-${block.id}`}>
-                    {block.name} <span class="muted">{t('blocks.householdCount', { count: block.householdCount })}</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-          )}
-          <FieldError id="d-target-error" messages={fe('targetBlockIds')} />
-        </fieldset>
+        <BlockTargetField
+          idPrefix="d"
+          legend={t('drills.start.target')}
+          wholeLabel={t('drills.start.wholeAssociation')}
+          chooseLabel={t('drills.start.chooseBlocks')}
+          wholeAssociation={form.wholeAssociation}
+          onWholeAssociation={(whole) => set('wholeAssociation', whole)}
+          selected={form.targetBlockIds}
+          onSelected={(ids) => set('targetBlockIds', ids)}
+          blocks={blocks}
+          errors={fe('targetBlockIds')}
+        />
 
         <div class="check big-check">
           <input type="checkbox" id="d-announced" checked={form.announced} onChange={(e) => set('announced', e.currentTarget.checked)} />
