@@ -61,19 +61,34 @@ interface Audience {
  * What an actor is to a household's watch data, after the household's consent: its own
  * members and the officers always; family, its 班長 and volunteers only as it allows.
  */
+type Consent = { share_with_family: boolean; share_with_captain: boolean; share_with_volunteers: boolean };
+/** A home without rules yet shares as the defaults do (family and 班長, not volunteers). */
+const DEFAULT_CONSENT: Consent = { share_with_family: true, share_with_captain: true, share_with_volunteers: false };
+
+/** The rule itself, on what is already loaded: no queries, so lists can apply it per row. */
+function audienceFor(actor: Actor, household: { id: string; blockId: string }, consent: Consent | null): Audience {
+  const c = consent ?? DEFAULT_CONSENT;
+  return {
+    household: actor.householdId === household.id,
+    officer: actor.officer,
+    family: actor.watcherOf.includes(household.id) && c.share_with_family,
+    captain: actor.captainOf.includes(household.blockId) && c.share_with_captain,
+    volunteer: (actor.volunteer || actor.welfareCommissioner) && c.share_with_volunteers,
+  };
+}
+
 async function audienceOf(db: Db, actor: Actor, householdId: string): Promise<{ audience: Audience; settings: SettingsRow; blockId: string } | undefined> {
   const household = await db.selectFrom('households').select(['id', 'association_id', 'block_id']).where('id', '=', householdId).executeTakeFirst();
   if (!household || household.association_id !== actor.associationId) return undefined;
   await ensureWatchSettings(db, householdId, household.association_id);
   const settings = (await loadSettings(db, householdId))!;
-  const audience: Audience = {
-    household: actor.householdId === householdId,
-    officer: actor.officer,
-    family: actor.watcherOf.includes(householdId) && settings.share_with_family,
-    captain: actor.captainOf.includes(household.block_id) && settings.share_with_captain,
-    volunteer: (actor.volunteer || actor.welfareCommissioner) && settings.share_with_volunteers,
-  };
-  return { audience, settings, blockId: household.block_id };
+  return { audience: audienceFor(actor, { id: householdId, blockId: household.block_id }, settings), settings, blockId: household.block_id };
+}
+
+/** Whether an alert has reached an actor: a help alert at once, others from their tier on. */
+function alertReaches(alert: Alert, audience: Audience) {
+  if (!seesWatch(audience) || (alert.kind === 'device_offline' && !audience.officer)) return false;
+  return alert.kind === 'help' || TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(seesAlertAt(audience));
 }
 
 const seesWatch = (a: Audience) => a.household || a.officer || a.family || a.captain || a.volunteer;
@@ -409,6 +424,7 @@ async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids
       'a.id', 'a.kind', 'a.status', 'a.tier', 'a.raised_at', 'a.taken_at', 'a.resolved_at', 'a.outcome', 'a.note', 'a.household_id',
       'h.household_number', 'h.name', 'h.address', 'h.responder_notes', 'b.name as block_name', 'h.block_id',
       'd.id as device_id', 'd.label as device_label', 't.name as taken_by_name', 's.last_activity_at',
+      's.share_with_family', 's.share_with_captain', 's.share_with_volunteers',
     ])
     .where('a.association_id', '=', where.associationId)
     .$if(!!where.ids, (q) => q.where('a.id', 'in', where.ids!.length ? where.ids! : ['00000000-0000-0000-0000-000000000000']))
@@ -427,6 +443,7 @@ async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids
   ]);
   return rows.map((r) => ({
     blockId: r.block_id,
+    consent: r.share_with_family === null ? null : { share_with_family: r.share_with_family, share_with_captain: r.share_with_captain!, share_with_volunteers: r.share_with_volunteers! },
     alert: {
       id: r.id, kind: r.kind, status: r.status, tier: r.tier, raisedAt: r.raised_at.toISOString(),
       household: { id: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockName: r.block_name, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [] },
@@ -441,22 +458,18 @@ async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids
 /** The alerts an actor is to act on: those of homes that share with them, once the alert has reached their tier. */
 export async function listAlerts(ctx: WatchContext, actor: Actor, live: boolean) {
   const candidates = await loadAlerts(ctx, { associationId: actor.associationId, live });
-  const visible: Alert[] = [];
-  for (const { alert } of candidates) {
-    const found = await audienceOf(ctx.db, actor, alert.household.id);
-    if (!found) continue;
-    const from = seesAlertAt(found.audience);
-    const reached = alert.kind === 'help' || TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(from);
-    if (seesWatch(found.audience) && reached && (alert.kind !== 'device_offline' || actor.officer)) visible.push(alert);
-  }
-  return { items: visible };
+  return {
+    items: candidates
+      .filter(({ alert, blockId, consent }) => alertReaches(alert, audienceFor(actor, { id: alert.household.id, blockId }, consent)))
+      .map(({ alert }) => alert),
+  };
 }
 
 async function actionableAlert(ctx: WatchContext, actor: Actor, alertId: string) {
   const [loaded] = await loadAlerts(ctx, { associationId: actor.associationId, ids: [alertId] });
-  const found = loaded ? await audienceOf(ctx.db, actor, loaded.alert.household.id) : undefined;
-  const reached = !!loaded && !!found && (loaded.alert.kind === 'help' || TIER_ORDER.indexOf(loaded.alert.tier) >= TIER_ORDER.indexOf(seesAlertAt(found.audience)));
-  requireVisible(!!found && seesWatch(found.audience) && !found.audience.household && reached, 'alert');
+  const audience = loaded && audienceFor(actor, { id: loaded.alert.household.id, blockId: loaded.blockId }, loaded.consent);
+  // The household itself is told, but acting on its own alert is for the people around it.
+  requireVisible(!!loaded && !!audience && !audience.household && alertReaches(loaded.alert, audience), 'alert');
   return loaded!.alert;
 }
 
@@ -495,14 +508,7 @@ export async function watchBoard(ctx: WatchContext, actor: Actor) {
     .orderBy('b.sort_order')
     .orderBy('h.household_number')
     .execute();
-  const visible = households.filter(
-    (h) =>
-      actor.officer ||
-      actor.householdId === h.id ||
-      (actor.watcherOf.includes(h.id) && h.share_with_family) ||
-      (actor.captainOf.includes(h.block_id) && h.share_with_captain) ||
-      ((actor.volunteer || actor.welfareCommissioner) && h.share_with_volunteers),
-  );
+  const visible = households.filter((h) => seesWatch(audienceFor(actor, { id: h.id, blockId: h.block_id }, h)));
   const ids = visible.map((h) => h.id);
   const [devices, alerts, away] = ids.length
     ? await Promise.all([
