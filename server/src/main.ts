@@ -41,6 +41,9 @@ async function main() {
     await ensureDatabase(embeddedPostgres.url('postgres'), 'tonari');
     databaseUrl = embeddedPostgres.url('tonari');
   }
+  // Every connection of this instance (queries, jobs, realtime) names it, so pg_stat_activity
+  // tells an operator which instance holds a lock or runs a long query.
+  databaseUrl = withApplicationName(databaseUrl, `tonari ${hostname()}:${config.PORT}`);
   const db = createDatabase(databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -149,6 +152,12 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
+}
+
+function withApplicationName(url: string, name: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('application_name')) parsed.searchParams.set('application_name', name);
+  return parsed.toString();
 }
 
 main().catch(async (error: unknown) => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
+import pg from 'pg';
 import { createDatabase, type Db } from '../../server/src/infra/database.js';
 import { demo } from '../../server/src/demo/seed.js';
 import { ApiClient } from './http-client.js';
-import { freePort, startInstance, startMosquitto, startPostgres, type Instance, type MosquittoServer, type PostgresServer } from './processes.js';
+import { freePort, startInstance, startMosquitto, startPostgres, waitFor, type Instance, type MosquittoServer, type PostgresServer } from './processes.js';
 
 /**
  * A production-shaped tonari for a fault test: its own PostgreSQL and Mosquitto (set up
@@ -86,6 +87,50 @@ export class FaultStack {
       reconnectPeriod: 300,
       connectTimeout: 5_000,
     });
+  }
+
+  /**
+   * The worst moment, made to order: holds an EXCLUSIVE lock on `table` (reads go on,
+   * writes wait), so the next step that writes it stops inside its work. `killWaiter`
+   * waits for an instance's statement to queue behind the lock, kills that instance with
+   * SIGKILL (tonari names its database sessions `tonari <host>:<port>`), then releases
+   * the lock, and says which instance it killed.
+   */
+  async lockTable(table: string): Promise<{ killWaiter(timeoutMs: number): Promise<string>; release(): Promise<void> }> {
+    const locker = new pg.Client({ connectionString: this.postgres.url() });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query(`lock table ${pg.escapeIdentifier(table)} in exclusive mode`);
+    const release = async () => {
+      await locker.query('rollback').catch(() => undefined);
+      await locker.end().catch(() => undefined);
+    };
+    return {
+      release,
+      killWaiter: async (timeoutMs) => {
+        try {
+          const port = await waitFor(
+            `a statement waiting on ${table}`,
+            async () => {
+              const { rows } = await locker.query<{ application_name: string }>(
+                `select application_name from pg_stat_activity
+                  where wait_event_type = 'Lock' and pid <> pg_backend_pid() and application_name like 'tonari %' and query ilike $1`,
+                [`%${table}%`],
+              );
+              return rows[0] ? Number(rows[0].application_name.split(':').pop()) : undefined;
+            },
+            timeoutMs,
+            50,
+          );
+          const victim = [...this.instances.values()].find((instance) => instance.port === port);
+          if (!victim) throw new Error(`no instance on port ${port}`);
+          await victim.kill('SIGKILL');
+          return victim.name;
+        } finally {
+          await release();
+        }
+      },
+    };
   }
 
   async destroy(): Promise<void> {
