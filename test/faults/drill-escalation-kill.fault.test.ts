@@ -10,6 +10,8 @@ import { demo } from '../../server/src/demo/seed.js';
  * silent households to their 班長, and another inside the volunteers' tier. Every hand-over
  * and every tier must happen exactly once, each within seconds of when it was due — not
  * lost for good behind a once-only marker, and not after pg-boss's default 15 minutes.
+ * "Inside" means past the step's once-only marker and before its commit: the instance is
+ * killed while its UPDATE of the households waits behind a lock the test holds.
  */
 const EXTRA_HOUSEHOLDS = 2_000;
 const DEADLINE_IN_S = 15;
@@ -65,7 +67,7 @@ describe.runIf(faultTestsEnabled)('drill escalation under SIGKILL', () => {
     // 1. Killed inside the deadline step, in the middle of the hand-over.
     await sleepUntil(due.deadline - 2_000);
     const handOver = await stack.lockTable('drill_targets');
-    const firstVictim = await handOver.killWaiter(20_000);
+    const firstVictim = await handOver.killWaiter(20_000, { holding: 'drill_events' });
     await stack.startInstance(firstVictim);
     const deadline = await untilMarker('deadline', 60_000);
     const handedOver = await db.selectFrom('drill_targets').select(['tier', sql<number>`count(*)::int`.as('n')]).where('drill_id', '=', drillId).groupBy('tier').execute();
@@ -75,7 +77,7 @@ describe.runIf(faultTestsEnabled)('drill escalation under SIGKILL', () => {
     expect(Date.now(), 'the hand-over came back before the volunteers were due').toBeLessThan(due.volunteers - 2_000);
     await sleepUntil(due.volunteers - 2_000);
     const toVolunteers = await stack.lockTable('drill_targets');
-    const secondVictim = await toVolunteers.killWaiter(20_000);
+    const secondVictim = await toVolunteers.killWaiter(20_000, { holding: 'drill_events' });
     await stack.startInstance(secondVictim);
     const volunteers = await untilMarker('escalated:volunteers', 60_000);
 

@@ -7,7 +7,9 @@ import { faultTestsEnabled, waitFor } from '../support/processes.js';
  * A silent home on two instances, with its rules in seconds: the speaker asks first, then
  * family and the 班長, then volunteers, then officers are told. One instance is killed
  * (SIGKILL) inside the family/班長 tier and another inside the volunteers' tier; every tier
- * must still happen exactly once, each within seconds of when it was due.
+ * must still happen exactly once, each within seconds of when it was due. "Inside" means
+ * past the tier's marker and new tier, before its next tier's job and commit: the
+ * instance is killed while it waits to read the home's rules behind a lock the test holds.
  */
 const PROMPT_WAIT_S = 10;
 const TIER_WAIT_S = 20;
@@ -50,14 +52,14 @@ describe.runIf(faultTestsEnabled)('watch escalation under SIGKILL', () => {
       const untilTier = (tier: string, timeoutMs: number) => waitFor(`the ${tier} tier`, async () => (await escalations()).find((e) => e.tier === tier), timeoutMs, 200);
 
       // 1. Killed inside the family/班長 tier.
-      const first = await stack.lockTable('watch_alerts');
-      const firstVictim = await first.killWaiter((PROMPT_WAIT_S + 10) * 1000);
+      const first = await stack.lockTable('watch_settings', 'access exclusive');
+      const firstVictim = await first.killWaiter((PROMPT_WAIT_S + 10) * 1000, { holding: 'watch_alert_events' });
       await stack.startInstance(firstVictim);
       const familyCaptain = await untilTier('family_captain', 60_000);
 
       // 2. Killed inside the volunteers' tier.
-      const second = await stack.lockTable('watch_alerts');
-      const secondVictim = await second.killWaiter((TIER_WAIT_S + 10) * 1000);
+      const second = await stack.lockTable('watch_settings', 'access exclusive');
+      const secondVictim = await second.killWaiter((TIER_WAIT_S + 10) * 1000, { holding: 'watch_alert_events' });
       await stack.startInstance(secondVictim);
       const volunteers = await untilTier('volunteers', 60_000);
 

@@ -90,32 +90,36 @@ export class FaultStack {
   }
 
   /**
-   * The worst moment, made to order: holds an EXCLUSIVE lock on `table` (reads go on,
-   * writes wait), so the next step that writes it stops inside its work. `killWaiter`
-   * waits for an instance's statement to queue behind the lock, kills that instance with
-   * SIGKILL (tonari names its database sessions `tonari <host>:<port>`), then releases
-   * the lock, and says which instance it killed.
+   * The worst moment, made to order: holds a lock on `table` (EXCLUSIVE: reads go on,
+   * writes wait; ACCESS EXCLUSIVE: reads wait too), so a step that touches it stops there.
+   * `killWaiter` waits for a tonari session to queue behind the lock — one that already
+   * wrote `holding` in its open transaction, when given: a step past its once-only marker,
+   * before its commit — kills that instance with SIGKILL (tonari names its database
+   * sessions `tonari <host>:<port>`), releases the lock and says which instance it killed.
    */
-  async lockTable(table: string): Promise<{ killWaiter(timeoutMs: number): Promise<string>; release(): Promise<void> }> {
+  async lockTable(table: string, mode: 'exclusive' | 'access exclusive' = 'exclusive') {
     const locker = new pg.Client({ connectionString: this.postgres.url() });
     await locker.connect();
     await locker.query('begin');
-    await locker.query(`lock table ${pg.escapeIdentifier(table)} in exclusive mode`);
+    await locker.query(`lock table ${pg.escapeIdentifier(table)} in ${mode} mode`);
     const release = async () => {
       await locker.query('rollback').catch(() => undefined);
       await locker.end().catch(() => undefined);
     };
     return {
       release,
-      killWaiter: async (timeoutMs) => {
+      killWaiter: async (timeoutMs: number, options: { holding?: string } = {}): Promise<string> => {
         try {
           const port = await waitFor(
-            `a statement waiting on ${table}`,
+            `a step waiting on ${table}${options.holding ? ` with ${options.holding} written` : ''}`,
             async () => {
               const { rows } = await locker.query<{ application_name: string }>(
-                `select application_name from pg_stat_activity
-                  where wait_event_type = 'Lock' and pid <> pg_backend_pid() and application_name like 'tonari %' and query ilike $1`,
-                [`%${table}%`],
+                `select a.application_name from pg_stat_activity a
+                  where a.pid <> pg_backend_pid() and a.application_name like 'tonari %'
+                    and exists (select 1 from pg_locks l where l.pid = a.pid and not l.granted and l.relation = $1::regclass)
+                    and ($2::text is null or exists (
+                      select 1 from pg_locks l where l.pid = a.pid and l.granted and l.mode = 'RowExclusiveLock' and l.relation = $2::regclass))`,
+                [table, options.holding ?? null],
               );
               return rows[0] ? Number(rows[0].application_name.split(':').pop()) : undefined;
             },
