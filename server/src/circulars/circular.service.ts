@@ -213,15 +213,19 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
     throw HttpError.conflict('A published circular cannot be edited; publish a correction instead.');
   }
   await assertBlocks(ctx, actor, input.targetBlockIds);
-  await ctx.db.updateTable('circulars').set({ ...contentColumns(input), updated_at: new Date() }).where('id', '=', id).execute();
-  if (circular.status === 'scheduled') {
-    // A rescheduled circular: the job already queued checks the time again when it fires.
-    const updated = (await findCircular(ctx.db, id))!;
-    validateForPublish(updated);
-    if (updated.publish_at && updated.publish_at.getTime() !== circular.publish_at?.getTime()) {
-      await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: updated.publish_at });
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('circulars').set({ ...contentColumns(input), updated_at: new Date() }).where('id', '=', id).execute();
+    if (circular.status === 'scheduled') {
+      // A rescheduled circular: the job already queued checks the time again when it fires
+      // (and does nothing if it is early), so the job for the new time is written with the
+      // new time, in the same transaction: a crash cannot leave a circular that never publishes.
+      const updated = (await findCircular(trx, id))!;
+      validateForPublish(updated);
+      if (updated.publish_at && updated.publish_at.getTime() !== circular.publish_at?.getTime()) {
+        await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: updated.publish_at, trx });
+      }
     }
-  }
+  });
   return getCircular(ctx, actor, id);
 }
 

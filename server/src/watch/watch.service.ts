@@ -402,7 +402,13 @@ export async function scan(ctx: WatchContext, limit = 1000) {
       await ctx.db.updateTable('watch_settings').set({ next_check_at: new Date(now.getTime() + 3600_000) }).where('household_id', '=', settings.household_id).execute();
       continue;
     }
-    if (await raiseSilent(ctx, settings)) raised++;
+    // One home's failure (its transaction rolled back, so it is still due) must not stop the
+    // scan for every other home: it is logged and the next scan takes it up again.
+    try {
+      if (await raiseSilent(ctx, settings)) raised++;
+    } catch (error) {
+      ctx.log.error({ err: error, householdId: settings.household_id }, 'raising a silent-home alert failed; the next scan retries it');
+    }
   }
 
   // Devices not heard from: no heartbeat within the household's offline time, or a last
