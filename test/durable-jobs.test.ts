@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { stableJobId } from '../server/src/infra/jobs.js';
 
 /**
  * Multi-step durable jobs (issue 8): a step that fails part-way — the way a crash leaves it,
@@ -135,6 +136,20 @@ describe('the drill deadline step', () => {
     expect(await drillEvents(drillId)).toEqual(['started', 'deadline']);
     expect(await tiers(drillId)).toEqual({ captain: 4 });
   }, 40_000);
+});
+
+describe('fan-out pieces', () => {
+  it('a continuation enqueued twice (a piece and its retry) is one job', async () => {
+    const drillId = await startDrill();
+    const after = x.households.B.id;
+    const id = stableJobId('drill-ask', drillId, after);
+    await database.db.transaction().execute(async (trx) => {
+      await server.app.jobs.send('drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000), trx });
+    });
+    await server.app.jobs.send('drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000) });
+    const rows = (await jobs('drill-ask', { drillId })).filter((j) => (j.data as { after?: string }).after === after);
+    expect(rows).toHaveLength(1);
+  });
 });
 
 describe('a drill set in seconds', () => {

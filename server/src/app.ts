@@ -194,11 +194,11 @@ export function createApp(deps: AppDeps): App {
       await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
         await circulars.publishNow(circularContext, circularId);
       });
-      await deps.jobs.work<{ circularId: string }>('circular-deliver', async ({ circularId }) => {
-        await circulars.deliver(circularContext, circularId);
+      await deps.jobs.work<{ circularId: string; after?: string }>('circular-deliver', async ({ circularId, after }) => {
+        await circulars.deliver(circularContext, circularId, 'circular', { after });
       });
-      await deps.jobs.work<{ circularId: string }>('circular-reminder', async ({ circularId }) => {
-        await circulars.remind(circularContext, circularId);
+      await deps.jobs.work<{ circularId: string; hours?: number; after?: string }>('circular-reminder', async ({ circularId, hours, after }) => {
+        await circulars.remind(circularContext, circularId, { hours, after });
       });
       await deps.jobs.work<{ circularId: string }>('circular-overdue', async ({ circularId }) => {
         await circulars.markOverdue(circularContext, circularId);
@@ -213,8 +213,8 @@ export function createApp(deps: AppDeps): App {
       await deps.jobs.work('watch-retention', async () => {
         await watch.deleteOldEvents(watchContext, deps.watchRetentionDays ?? 90);
       });
-      await deps.jobs.work<{ drillId: string }>('drill-ask', async ({ drillId }) => {
-        await drills.ask(drillContext, drillId);
+      await deps.jobs.work<{ drillId: string; after?: string }>('drill-ask', async ({ drillId, after }) => {
+        await drills.ask(drillContext, drillId, after ?? null);
       });
       await deps.jobs.work<{ drillId: string }>('drill-deadline', async ({ drillId }) => {
         await drills.deadline(drillContext, drillId);

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
 import { inTransaction, type Tx } from '../infra/transaction.js';
+import { fanOutPages } from '../infra/fan-out.js';
+import { stableJobId } from '../infra/jobs.js';
 import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
@@ -119,17 +121,18 @@ export async function startDrill(
   return (await summaries(ctx.db, [drill]))[0]!;
 }
 
-/** Push to every member's browser and a spoken prompt on every speaker in scope. */
-export async function ask(ctx: DrillContext, drillId: string) {
+/**
+ * Push to every member's browser and a spoken prompt on every speaker in scope, for the
+ * households not yet accounted for, in durable pieces (infra/fan-out.ts): this job asks the
+ * households after `after` for a few seconds' worth of pages, then hands the rest on.
+ */
+export async function ask(ctx: DrillContext, drillId: string, after: string | null = null) {
   const drill = await findDrill(ctx.db, drillId);
-  if (!drill || drill.status !== 'active') return { pushed: 0, prompted: 0 };
-  const households = ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('accounted_at', 'is', null);
-  const [people, devices] = await Promise.all([
-    ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
-    ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', 'in', households).where('revoked_at', 'is', null).execute(),
-  ]);
+  if (!drill || drill.status !== 'active') {
+    ctx.log.info({ drillId, step: 'ask' }, 'drill step skipped: the drill has ended or is gone');
+    return { pushed: 0, prompted: 0 };
+  }
   const label = drill.kind === 'drill' ? '【安否確認訓練】' : '【安否確認】';
-  const pushed = await ctx.push.sendToPeople(people.map((p) => p.id), { title: `${label}${drill.title}`, body: 'ご無事ですか？ アプリで答えてください。', url: `${ctx.publicUrl}/drills/${drillId}/answer` });
   const prompt: Prompt = {
     id: drillId,
     kind: 'drill',
@@ -137,10 +140,29 @@ export async function ask(ctx: DrillContext, drillId: string) {
     buttons: ['safe', 'help'],
     expiresAt: drill.deadline_at.toISOString(),
   };
-  for (let i = 0; i < devices.length; i += 200) {
-    await Promise.all(devices.slice(i, i + 200).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'prompt'), prompt)));
-  }
-  return { pushed: pushed.sent, prompted: devices.length };
+  const result = { pushed: 0, prompted: 0 };
+  await fanOutPages({
+    after,
+    page: async (from, limit) =>
+      (
+        await ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('accounted_at', 'is', null)
+          .$if(from !== null, (q) => q.where('household_id', '>', from!)).orderBy('household_id').limit(limit).execute()
+      ).map((t) => t.household_id),
+    send: async (households) => {
+      const [people, devices] = await Promise.all([
+        ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
+        ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', 'in', households).where('revoked_at', 'is', null).execute(),
+      ]);
+      const pushed = await ctx.push.sendToPeople(people.map((p) => p.id), { title: `${label}${drill.title}`, body: 'ご無事ですか？ アプリで答えてください。', url: `${ctx.publicUrl}/drills/${drillId}/answer` });
+      result.pushed += pushed.sent;
+      for (let i = 0; i < devices.length; i += 200) {
+        await Promise.all(devices.slice(i, i + 200).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'prompt'), prompt)));
+      }
+      result.prompted += devices.length;
+    },
+    carryOn: (from) => ctx.jobs.send('drill-ask', { drillId, after: from }, { id: stableJobId('drill-ask', drillId, from) }),
+  });
+  return result;
 }
 
 // ── Answers ───────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
@@ -32,21 +33,24 @@ import type { Logger } from './logger.js';
  * | queue             | expire | retries      | what one job does                                                  |
  * | ----------------- | ------ | ------------ | ------------------------------------------------------------------ |
  * | circular-publish  | 60     | 10, 2 s ×2   | publish: status, recipients and the follow-up jobs in one tx       |
- * | circular-deliver  | 900    | 3, 30 s ×2   | push + speak to every recipient: long, bounded by the push timeout |
- * | circular-reminder | 900    | 3, 30 s ×2   | the same for the unread                                            |
+ * | circular-deliver  | 60     | 10, 2 s ×2   | push + speak to recipients: pages for ≤15 s, then a continuation   |
+ * | circular-reminder | 60     | 10, 2 s ×2   | the same for the unread                                            |
  * | circular-overdue  | 60     | 10, 2 s ×2   | one INSERT … SELECT … ON CONFLICT DO NOTHING of captain tasks      |
  * | push-send         | 30     | 5, 30 s ×2   | one Web Push attempt (10 s timeout)                                |
  * | watch-scan        | 60     | 1, 5 s       | raise silent-home and device alerts; the next tick covers a miss   |
  * | watch-escalate    | 15     | 12, 1 s ×2   | one tier of a silent-home alert (tier, marker, next tier: one tx)  |
  * | watch-retention   | 1800   | 2, 60 s ×2   | delete raw device events past retention (idempotent)               |
- * | drill-ask         | 900    | 3, 30 s ×2   | push + prompt every household: long, bounded by the push timeout   |
+ * | drill-ask         | 60     | 10, 2 s ×2   | push + prompt households: pages for ≤15 s, then a continuation     |
  * | drill-deadline    | 20     | 12, 1 s ×2   | silent households to their 班長 + both tier jobs: one tx (~5 s at 100,000) |
  * | drill-escalate    | 15     | 12, 1 s ×2   | untaken tasks up one tier + marker: one tx                          |
  *
- * The long fan-outs (ask, deliver, remind) expire late on purpose: a healthy run over
- * 100,000 households must not be re-run while it is still sending. If their worker dies
- * they come back after the expiry and send again to everyone still unanswered/unread —
- * a repeated reminder, never a lost one.
+ * The fan-outs to every household (ask, deliver, remind) would take minutes over 100,000
+ * homes, so no single job does it (infra/fan-out.ts): a job walks the households in pages
+ * of 250 (by id, from the cursor in its data) for about 15 s, then enqueues its
+ * continuation (a stableJobId of the cursor, so a re-run cannot fork the chain) and ends.
+ * A healthy job therefore ends well inside its 60 s expiry, and a dead worker's job comes
+ * back within about a minute; what it re-sends is at most that job's 15 s of pushes and
+ * prompts — a repeated reminder, never a lost one.
  */
 export const queues = [
   'circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send',
@@ -66,14 +70,14 @@ export interface QueuePolicy {
 /** The table above, as pg-boss queue settings (applied to existing queues on every start). */
 export const queuePolicies: Record<QueueName, QueuePolicy> = {
   'circular-publish': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'circular-deliver': { expireInSeconds: 900, retryLimit: 3, retryDelay: 30 },
-  'circular-reminder': { expireInSeconds: 900, retryLimit: 3, retryDelay: 30 },
+  'circular-deliver': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'circular-reminder': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
   'circular-overdue': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
   'push-send': { expireInSeconds: 30, retryLimit: 5, retryDelay: 30 },
   'watch-scan': { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 },
   'watch-escalate': { expireInSeconds: 15, retryLimit: 12, retryDelay: 1 },
   'watch-retention': { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 },
-  'drill-ask': { expireInSeconds: 900, retryLimit: 3, retryDelay: 30 },
+  'drill-ask': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
   'drill-deadline': { expireInSeconds: 20, retryLimit: 12, retryDelay: 1 },
   'drill-escalate': { expireInSeconds: 15, retryLimit: 12, retryDelay: 1 },
 };
@@ -81,13 +85,23 @@ export const queuePolicies: Record<QueueName, QueuePolicy> = {
 /** How often overdue active jobs are looked for (one instance does it per interval). */
 export const DEFAULT_SUPERVISE_SECONDS = 3;
 
+/**
+ * A job id derived from what the job is (a UUID shaped SHA-1 of the parts): the same job
+ * enqueued twice — say by a step and by its retry — is one row (pg-boss inserts with ON
+ * CONFLICT DO NOTHING on the id).
+ */
+export function stableJobId(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
 export interface Jobs {
   /**
    * Enqueues a job. Pass the transaction that writes the state the job acts on, so the job
    * exists if and only if that state was committed (an outbox). `singletonSeconds` with a
    * `singletonKey` keeps one job per key per slot of that many seconds across instances.
    */
-  send(queue: QueueName, data: object, options?: { startAfter?: Date; singletonKey?: string; singletonSeconds?: number; trx?: Kysely<any> }): Promise<string | null>;
+  send(queue: QueueName, data: object, options?: { id?: string; startAfter?: Date; singletonKey?: string; singletonSeconds?: number; trx?: Kysely<any> }): Promise<string | null>;
   work<T extends object>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
   /** Runs a queue on a cron schedule (minute resolution); one instance fires each tick. */
   schedule(queue: QueueName, cron: string): Promise<void>;
@@ -122,8 +136,9 @@ export function createJobs(options: {
   const policyOf = (queue: QueueName): QueuePolicy => ({ ...queuePolicies[queue], ...options.policies?.[queue] });
 
   return {
-    async send(queue, data, { startAfter, singletonKey, singletonSeconds, trx } = {}) {
+    async send(queue, data, { id, startAfter, singletonKey, singletonSeconds, trx } = {}) {
       return boss.send(queue, data, {
+        ...(id && { id }),
         ...(startAfter && { startAfter }),
         ...(singletonKey && { singletonKey }),
         ...(singletonSeconds && { singletonSeconds }),
