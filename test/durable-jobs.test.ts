@@ -123,6 +123,25 @@ describe('the drill deadline step', () => {
     expect(await tiers(drillId)).toEqual({ volunteers: 4 });
   }, 40_000);
 
+  it('run twice at once by two instances (a retry overlapping a slow first run), hands over once and schedules each tier once', async () => {
+    const second = await startTestServer(database);
+    try {
+      const drillId = await startDrill();
+      // A second copy of the step, as pg-boss makes when it retries a run that overran its expiry.
+      await sql`insert into pgboss.job (name, data, start_after, expire_in, retry_limit, retry_delay, retry_backoff)
+                select name, data, start_after, expire_in, retry_limit, retry_delay, retry_backoff from pgboss.job
+                where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
+      await sql`update pgboss.job set start_after = now() where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
+      const done = await until(() => jobs('drill-deadline', { drillId }), (rows) => rows.length === 2 && rows.every((r) => r.state === 'completed'), 15_000);
+      expect(done.map((r) => r.state)).toEqual(['completed', 'completed']);
+      expect(await drillEvents(drillId)).toEqual(['started', 'deadline']);
+      expect(await tiers(drillId)).toEqual({ captain: 4 });
+      expect((await jobs('drill-escalate', { drillId })).map((j) => j.data.tier).sort()).toEqual(['officers', 'volunteers']);
+    } finally {
+      await second.close();
+    }
+  }, 40_000);
+
   it('is taken up again within seconds when the worker that claimed it vanished', async () => {
     const drillId = await startDrill();
     // As a worker that claimed the job 30 s ago and was killed leaves it: active, never completed.

@@ -292,7 +292,10 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
     }
     return circular;
   });
-  if (!published) return false;
+  if (!published) {
+    ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
+    return false;
+  }
   // Live to every connected member in scope now; push and speakers follow in the delivery job.
   const recipients = await ctx.db.selectFrom('circular_recipients').select(['household_id', 'block_id']).where('circular_id', '=', id).execute();
   ctx.realtime.emit(
@@ -378,7 +381,10 @@ export async function remind(ctx: CircularContext, circularId: string, piece: { 
 /** At the due date, every household that has not read it becomes a task for its 班長. */
 export async function markOverdue(ctx: CircularContext, circularId: string) {
   const circular = await findCircular(ctx.db, circularId);
-  if (!circular || circular.status !== 'published') return 0;
+  if (!circular || circular.status !== 'published') {
+    ctx.log.info({ circularId }, 'circular overdue step skipped: not published (withdrawn or gone)');
+    return 0;
+  }
   const created = await ctx.db
     .insertInto('captain_tasks')
     .columns(['association_id', 'block_id', 'household_id', 'kind', 'circular_id'])
