@@ -38,11 +38,16 @@ import type { Logger } from './logger.js';
  * | circular-overdue  | 60     | 10, 2 s ×2   | one INSERT … SELECT … ON CONFLICT DO NOTHING of captain tasks      |
  * | push-send         | 30     | 5, 30 s ×2   | one Web Push attempt (10 s timeout)                                |
  * | watch-scan        | 60     | 1, 5 s       | raise silent-home and device alerts; the next tick covers a miss   |
- * | watch-escalate    | 15     | 12, 1 s ×2   | one tier of a silent-home alert (tier, marker, next tier: one tx)  |
+ * | watch-escalate    | 10     | 12, 1 s ×2   | one tier of a silent-home alert (tier, marker, next tier: one tx)  |
  * | watch-retention   | 1800   | 2, 60 s ×2   | delete raw device events past retention (idempotent)               |
  * | drill-ask         | 60     | 10, 2 s ×2   | push + prompt households: pages for ≤15 s, then a continuation     |
- * | drill-deadline    | 20     | 12, 1 s ×2   | silent households to their 班長 + both tier jobs: one tx (~5 s at 100,000) |
- * | drill-escalate    | 15     | 12, 1 s ×2   | untaken tasks up one tier + marker: one tx                          |
+ * | drill-deadline    | 10     | 12, 1 s ×2   | silent homes to their 班長 + both tier jobs: one tx (100,000: ~5 s) |
+ * | drill-escalate    | 10     | 12, 1 s ×2   | untaken tasks up one tier + marker: one tx                         |
+ *
+ * The escalation steps expire after 10 s although the 100,000-household hand-over takes
+ * ~5 s: a step that overruns is re-run, and the re-run waits on the first's locks, finds its
+ * marker and skips, so a short expiry costs nothing but a log line, while a killed
+ * instance's step is redone ~15 s after it was claimed (10 s + supervision + retry delay).
  *
  * The fan-outs to every household (ask, deliver, remind) would take minutes over 100,000
  * homes, so no single job does it (infra/fan-out.ts): a job walks the households in pages
@@ -75,11 +80,11 @@ export const queuePolicies: Record<QueueName, QueuePolicy> = {
   'circular-overdue': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
   'push-send': { expireInSeconds: 30, retryLimit: 5, retryDelay: 30 },
   'watch-scan': { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 },
-  'watch-escalate': { expireInSeconds: 15, retryLimit: 12, retryDelay: 1 },
+  'watch-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
   'watch-retention': { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 },
   'drill-ask': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'drill-deadline': { expireInSeconds: 20, retryLimit: 12, retryDelay: 1 },
-  'drill-escalate': { expireInSeconds: 15, retryLimit: 12, retryDelay: 1 },
+  'drill-deadline': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
+  'drill-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
 };
 
 /** How often overdue active jobs are looked for (one instance does it per interval). */
