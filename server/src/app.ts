@@ -50,6 +50,12 @@ export interface AppDeps {
   loginRateLimit?: number;
   /** Days raw device events are kept; hourly aggregates stay. */
   watchRetentionDays?: number;
+  /**
+   * Seconds between watch scans (1–60, default 60, a cron tick). Below a minute every
+   * instance offers a scan each interval and one job per interval runs (pg-boss throttling),
+   * so homes with thresholds of seconds are found within seconds.
+   */
+  watchScanSeconds?: number;
   /** The built web app; defaults to ./web/dist. */
   webRoot?: string;
   version?: string;
@@ -154,6 +160,8 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(errorHandler(log));
 
+  let scanTicker: NodeJS.Timeout | undefined;
+
   const ingest = createIngest({
     db,
     log,
@@ -186,11 +194,11 @@ export function createApp(deps: AppDeps): App {
       await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
         await circulars.publishNow(circularContext, circularId);
       });
-      await deps.jobs.work<{ circularId: string }>('circular-deliver', async ({ circularId }) => {
-        await circulars.deliver(circularContext, circularId);
+      await deps.jobs.work<{ circularId: string; after?: string }>('circular-deliver', async ({ circularId, after }) => {
+        await circulars.deliver(circularContext, circularId, 'circular', { after });
       });
-      await deps.jobs.work<{ circularId: string }>('circular-reminder', async ({ circularId }) => {
-        await circulars.remind(circularContext, circularId);
+      await deps.jobs.work<{ circularId: string; hours?: number; after?: string }>('circular-reminder', async ({ circularId, hours, after }) => {
+        await circulars.remind(circularContext, circularId, { hours, after });
       });
       await deps.jobs.work<{ circularId: string }>('circular-overdue', async ({ circularId }) => {
         await circulars.markOverdue(circularContext, circularId);
@@ -205,8 +213,8 @@ export function createApp(deps: AppDeps): App {
       await deps.jobs.work('watch-retention', async () => {
         await watch.deleteOldEvents(watchContext, deps.watchRetentionDays ?? 90);
       });
-      await deps.jobs.work<{ drillId: string }>('drill-ask', async ({ drillId }) => {
-        await drills.ask(drillContext, drillId);
+      await deps.jobs.work<{ drillId: string; after?: string }>('drill-ask', async ({ drillId, after }) => {
+        await drills.ask(drillContext, drillId, after ?? null);
       });
       await deps.jobs.work<{ drillId: string }>('drill-deadline', async ({ drillId }) => {
         await drills.deadline(drillContext, drillId);
@@ -215,10 +223,18 @@ export function createApp(deps: AppDeps): App {
         await drills.escalate(drillContext, drillId, tier);
       });
       await deps.jobs.schedule('watch-scan', '* * * * *');
+      const scanSeconds = deps.watchScanSeconds ?? 60;
+      if (scanSeconds < 60) {
+        const offer = () =>
+          deps.jobs.send('watch-scan', {}, { singletonKey: 'tick', singletonSeconds: scanSeconds }).catch((error) => log.warn({ err: error }, 'could not offer a watch scan'));
+        scanTicker = setInterval(offer, scanSeconds * 1000);
+        scanTicker.unref();
+      }
       await deps.jobs.schedule('watch-retention', '17 3 * * *');
     },
     async close() {
       // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.
+      clearInterval(scanTicker);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await deps.mqtt.close();

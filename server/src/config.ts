@@ -33,6 +33,7 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   WATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  WATCH_SCAN_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

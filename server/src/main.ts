@@ -107,6 +107,7 @@ async function main() {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     loginRateLimit: config.LOGIN_RATE_LIMIT,
     watchRetentionDays: config.WATCH_RETENTION_DAYS,
+    watchScanSeconds: config.WATCH_SCAN_SECONDS,
   });
   await mqtt.start(app.ingest);
   await app.startWorkers();

@@ -21,7 +21,7 @@ export interface TestServer {
 }
 
 /** The whole server on port 0, with the embedded broker, or MQTT_URL's broker when set (CI). */
-export async function startTestServer(database: { db: Db; url: string }, options: { loginRateLimit?: number; publicUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(database: { db: Db; url: string }, options: { loginRateLimit?: number; publicUrl?: string; watchScanSeconds?: number } = {}): Promise<TestServer> {
   const { db } = database;
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const metrics = createMetrics();
@@ -69,6 +69,7 @@ export async function startTestServer(database: { db: Db; url: string }, options
     publicUrl: options.publicUrl ?? 'http://localhost:3000',
     deviceMqttUrl: 'mqtt://localhost:1883',
     loginRateLimit: options.loginRateLimit ?? 1000,
+    watchScanSeconds: options.watchScanSeconds,
   });
   await transport.start(app.ingest);
   await app.startWorkers();

@@ -27,7 +27,7 @@ import type {
   Task,
   UnreadList,
 } from '../../server/src/contracts/circulars.js';
-import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettings } from '../../server/src/contracts/watch.js';
+import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettingsUpdate } from '../../server/src/contracts/watch.js';
 import type { Dashboard, DrillReport, DrillSummary, MyDrill, StartDrill, TargetView } from '../../server/src/contracts/drills.js';
 
 export type Language = SessionView['person']['preferredLanguage'];
@@ -263,7 +263,7 @@ export const api = {
     request<Alert>('POST', `/api/watch/alerts/${encodeURIComponent(id)}/resolve`, { body: { outcome, note } }),
   watchBoard: (signal?: AbortSignal) => request<{ items: WatchedHousehold[] }>('GET', '/api/watch/households', { signal }),
   householdWatch: (id: string, signal?: AbortSignal) => request<HouseholdWatch>('GET', watchHouseholdPath(id), { signal }),
-  updateWatchSettings: (id: string, body: Partial<WatchSettings>) =>
+  updateWatchSettings: (id: string, body: WatchSettingsUpdate) =>
     request<HouseholdWatch>('PATCH', watchHouseholdPath(id, '/settings'), { body }),
   addAway: (id: string, body: { startsAt: string; endsAt: string; reason: string }) =>
     request<HouseholdWatch>('POST', watchHouseholdPath(id, '/away'), { body }),

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { fanOutPages } from '../infra/fan-out.js';
+import { stableJobId } from '../infra/jobs.js';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../infra/database.js';
 import type { ServiceContext } from '../service-context.js';
@@ -213,15 +215,19 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
     throw HttpError.conflict('A published circular cannot be edited; publish a correction instead.');
   }
   await assertBlocks(ctx, actor, input.targetBlockIds);
-  await ctx.db.updateTable('circulars').set({ ...contentColumns(input), updated_at: new Date() }).where('id', '=', id).execute();
-  if (circular.status === 'scheduled') {
-    // A rescheduled circular: the job already queued checks the time again when it fires.
-    const updated = (await findCircular(ctx.db, id))!;
-    validateForPublish(updated);
-    if (updated.publish_at && updated.publish_at.getTime() !== circular.publish_at?.getTime()) {
-      await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: updated.publish_at });
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('circulars').set({ ...contentColumns(input), updated_at: new Date() }).where('id', '=', id).execute();
+    if (circular.status === 'scheduled') {
+      // A rescheduled circular: the job already queued checks the time again when it fires
+      // (and does nothing if it is early), so the job for the new time is written with the
+      // new time, in the same transaction: a crash cannot leave a circular that never publishes.
+      const updated = (await findCircular(trx, id))!;
+      validateForPublish(updated);
+      if (updated.publish_at && updated.publish_at.getTime() !== circular.publish_at?.getTime()) {
+        await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: updated.publish_at, trx });
+      }
     }
-  }
+  });
   return getCircular(ctx, actor, id);
 }
 
@@ -286,7 +292,10 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
     }
     return circular;
   });
-  if (!published) return false;
+  if (!published) {
+    ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
+    return false;
+  }
   // Live to every connected member in scope now; push and speakers follow in the delivery job.
   const recipients = await ctx.db.selectFrom('circular_recipients').select(['household_id', 'block_id']).where('circular_id', '=', id).execute();
   ctx.realtime.emit(
@@ -301,32 +310,19 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
   return true;
 }
 
-/** Push to members' browsers and read aloud on speakers: the slow, external part of publishing. */
-export async function deliver(ctx: CircularContext, circularId: string, kind: 'circular' | 'reminder' = 'circular') {
+/**
+ * Push to members' browsers and read aloud on speakers: the slow, external part of
+ * publishing, in durable pieces (infra/fan-out.ts): this job reaches the recipients after
+ * `after` for a few seconds' worth of pages, then hands the rest on to the same queue.
+ */
+export async function deliver(ctx: CircularContext, circularId: string, kind: 'circular' | 'reminder' = 'circular', piece: { after?: string | null; hours?: number } = {}) {
   const circular = await findCircular(ctx.db, circularId);
-  if (!circular || circular.status !== 'published') return { pushed: 0, spoken: 0 };
+  if (!circular || circular.status !== 'published') {
+    ctx.log.info({ circularId, kind }, 'circular delivery skipped: not published (withdrawn or gone)');
+    return { pushed: 0, spoken: 0 };
+  }
   const unreadOnly = kind === 'reminder';
-  const households = ctx.db
-    .selectFrom('circular_recipients')
-    .select('household_id')
-    .where('circular_id', '=', circularId)
-    .$if(unreadOnly, (q) => q.where('acknowledged_at', 'is', null));
-  const [people, devices] = await Promise.all([
-    ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
-    ctx.db
-      .selectFrom('devices')
-      .innerJoin('households', 'households.id', 'devices.household_id')
-      .select(['devices.id', 'devices.association_id'])
-      .where('devices.household_id', 'in', households)
-      .where('devices.revoked_at', 'is', null)
-      .where(sql<boolean>`'speaker' = any(households.channels)`)
-      .execute(),
-  ]);
   const prefix = kind === 'reminder' ? '【まだ読まれていません】' : '';
-  const pushed = await ctx.push.sendToPeople(
-    people.map((p) => p.id),
-    { title: `${prefix}${circular.title}`, body: circular.plain_text.slice(0, 120), url: `${ctx.publicUrl}/circulars/${circularId}` },
-  );
   const speak: Speak = {
     id: circularId,
     kind,
@@ -335,22 +331,60 @@ export async function deliver(ctx: CircularContext, circularId: string, kind: 'c
     priority: circular.category === 'disaster' ? 'high' : 'normal',
     acknowledgeable: true,
   };
-  for (let i = 0; i < devices.length; i += 50) {
-    await Promise.all(devices.slice(i, i + 50).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'speak'), speak)));
-  }
-  return { pushed: pushed.sent, spoken: devices.length };
+  const result = { pushed: 0, spoken: 0 };
+  await fanOutPages({
+    after: piece.after ?? null,
+    page: async (from, limit) =>
+      (
+        await ctx.db.selectFrom('circular_recipients').select('household_id').where('circular_id', '=', circularId)
+          .$if(unreadOnly, (q) => q.where('acknowledged_at', 'is', null))
+          .$if(from !== null, (q) => q.where('household_id', '>', from!)).orderBy('household_id').limit(limit).execute()
+      ).map((r) => r.household_id),
+    send: async (households) => {
+      const [people, devices] = await Promise.all([
+        ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
+        ctx.db
+          .selectFrom('devices')
+          .innerJoin('households', 'households.id', 'devices.household_id')
+          .select(['devices.id', 'devices.association_id'])
+          .where('devices.household_id', 'in', households)
+          .where('devices.revoked_at', 'is', null)
+          .where(sql<boolean>`'speaker' = any(households.channels)`)
+          .execute(),
+      ]);
+      const pushed = await ctx.push.sendToPeople(
+        people.map((p) => p.id),
+        { title: `${prefix}${circular.title}`, body: circular.plain_text.slice(0, 120), url: `${ctx.publicUrl}/circulars/${circularId}` },
+      );
+      result.pushed += pushed.sent;
+      for (let i = 0; i < devices.length; i += 50) {
+        await Promise.all(devices.slice(i, i + 50).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'speak'), speak)));
+      }
+      result.spoken += devices.length;
+      if (unreadOnly) {
+        await ctx.db.updateTable('circular_recipients').set((eb) => ({ reminders_sent: eb('reminders_sent', '+', 1) })).where('circular_id', '=', circularId).where('household_id', 'in', households).where('acknowledged_at', 'is', null).execute();
+      }
+    },
+    carryOn: (from) =>
+      kind === 'reminder'
+        ? ctx.jobs.send('circular-reminder', { circularId, hours: piece.hours, after: from }, { id: stableJobId('circular-reminder', circularId, String(piece.hours ?? ''), from) })
+        : ctx.jobs.send('circular-deliver', { circularId, after: from }, { id: stableJobId('circular-deliver', circularId, from) }),
+  });
+  return result;
 }
 
-export async function remind(ctx: CircularContext, circularId: string) {
-  const result = await deliver(ctx, circularId, 'reminder');
-  await ctx.db.updateTable('circular_recipients').set((eb) => ({ reminders_sent: eb('reminders_sent', '+', 1) })).where('circular_id', '=', circularId).where('acknowledged_at', 'is', null).execute();
-  return result;
+/** The reminder before the due date: the same delivery, to the unread only, each counted. */
+export async function remind(ctx: CircularContext, circularId: string, piece: { after?: string | null; hours?: number } = {}) {
+  return deliver(ctx, circularId, 'reminder', piece);
 }
 
 /** At the due date, every household that has not read it becomes a task for its 班長. */
 export async function markOverdue(ctx: CircularContext, circularId: string) {
   const circular = await findCircular(ctx.db, circularId);
-  if (!circular || circular.status !== 'published') return 0;
+  if (!circular || circular.status !== 'published') {
+    ctx.log.info({ circularId }, 'circular overdue step skipped: not published (withdrawn or gone)');
+    return 0;
+  }
   const created = await ctx.db
     .insertInto('captain_tasks')
     .columns(['association_id', 'block_id', 'household_id', 'kind', 'circular_id'])

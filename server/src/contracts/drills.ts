@@ -20,10 +20,27 @@ export const startDrillSchema = z.object({
   targetBlockIds: z.array(uuid).min(1, 'choose at least one 班, or the whole association').max(200).nullable().default(null),
   announced: z.boolean().default(true),
   deadlineAt: isoDateTime,
-  /** Minutes after the deadline at which tasks nobody has taken go to volunteers, then officers. */
-  volunteersAfterMinutes: z.number().int().min(1).max(24 * 60).default(15),
-  officersAfterMinutes: z.number().int().min(1).max(24 * 60).default(30),
-}).refine((v) => v.officersAfterMinutes > v.volunteersAfterMinutes, { message: 'officers come after volunteers', path: ['officersAfterMinutes'] });
+  /**
+   * When tasks nobody has taken go to volunteers, then officers: minutes after the deadline
+   * (the web app), or the same in seconds (rehearsals and tests that run a drill in seconds).
+   * One unit per tier; the default is 15 and 30 minutes.
+   */
+  volunteersAfterMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  officersAfterMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  volunteersAfterSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+  officersAfterSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+}).transform(({ volunteersAfterMinutes, officersAfterMinutes, volunteersAfterSeconds, officersAfterSeconds, ...rest }, ctx) => {
+  if (volunteersAfterMinutes !== undefined && volunteersAfterSeconds !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'give volunteersAfterMinutes or volunteersAfterSeconds, not both', path: ['volunteersAfterSeconds'] });
+  }
+  if (officersAfterMinutes !== undefined && officersAfterSeconds !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'give officersAfterMinutes or officersAfterSeconds, not both', path: ['officersAfterSeconds'] });
+  }
+  const volunteers = volunteersAfterSeconds ?? (volunteersAfterMinutes ?? 15) * 60;
+  const officers = officersAfterSeconds ?? (officersAfterMinutes ?? 30) * 60;
+  if (officers <= volunteers) ctx.addIssue({ code: 'custom', message: 'officers come after volunteers', path: [officersAfterSeconds !== undefined ? 'officersAfterSeconds' : 'officersAfterMinutes'] });
+  return { ...rest, volunteersAfterSeconds: volunteers, officersAfterSeconds: officers };
+});
 
 export const drillAnswerSchema = z.object({
   status: safetyStatusSchema,

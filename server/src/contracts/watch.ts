@@ -10,23 +10,53 @@ export const outcomeSchema = z.enum(['fine', 'needs_help', 'hospital', 'away', '
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 
+/**
+ * A home's watch rules as stored. The timings are kept in seconds; the hour and minute
+ * fields are the same values in the units people use (fractional when a rule was set in
+ * seconds, as rehearsals and tests do).
+ */
 export const watchSettingsSchema = z.object({
   enabled: z.boolean(),
-  inactivityHours: z.number().int().min(1, 'must be at least 1 hour').max(168, 'at most 168 hours (a week)'),
+  inactivityHours: z.number(),
   quietHours: z.object({ start: time, end: time }).nullable(),
-  offlineMinutes: z.number().int().min(5, 'at least 5 minutes').max(1440),
-  promptWaitMinutes: z.number().int().min(5).max(240),
-  tierWaitMinutes: z.number().int().min(5).max(240),
+  offlineMinutes: z.number().int(),
+  promptWaitMinutes: z.number(),
+  tierWaitMinutes: z.number(),
+  /** Silence before the home is checked and its resident asked. */
+  inactivitySeconds: z.number().int(),
+  /** How long the resident has to answer the speaker's prompt before family and the 班長 are told. */
+  promptWaitSeconds: z.number().int(),
+  /** How long each later tier (volunteers, then officers) waits for someone to take the alert. */
+  tierWaitSeconds: z.number().int(),
   shareWithFamily: z.boolean(),
   shareWithCaptain: z.boolean(),
   shareWithVolunteers: z.boolean(),
 });
-export const watchSettingsUpdateSchema = watchSettingsSchema
+
+/** A change of rules: each timing in the unit people use, or in seconds (one unit per timing). */
+export const watchSettingsUpdateSchema = z
+  .object({
+    enabled: z.boolean(),
+    inactivityHours: z.number().int().min(1, 'must be at least 1 hour').max(168, 'at most 168 hours (a week)'),
+    quietHours: z.object({ start: time, end: time }).nullable(),
+    offlineMinutes: z.number().int().min(5, 'at least 5 minutes').max(1440),
+    promptWaitMinutes: z.number().int().min(5).max(240),
+    tierWaitMinutes: z.number().int().min(5).max(240),
+    inactivitySeconds: z.number().int().min(1, 'must be at least 1 second').max(168 * 3600, 'at most a week'),
+    promptWaitSeconds: z.number().int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
+    tierWaitSeconds: z.number().int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
+    shareWithFamily: z.boolean(),
+    shareWithCaptain: z.boolean(),
+    shareWithVolunteers: z.boolean(),
+  })
   .partial()
   .refine((v) => !v.quietHours || v.quietHours.start !== v.quietHours.end, {
     message: 'quiet hours that start and end at the same time would cover the whole day',
     path: ['quietHours'],
-  });
+  })
+  .refine((v) => v.inactivityHours === undefined || v.inactivitySeconds === undefined, { message: 'give inactivityHours or inactivitySeconds, not both', path: ['inactivitySeconds'] })
+  .refine((v) => v.promptWaitMinutes === undefined || v.promptWaitSeconds === undefined, { message: 'give promptWaitMinutes or promptWaitSeconds, not both', path: ['promptWaitSeconds'] })
+  .refine((v) => v.tierWaitMinutes === undefined || v.tierWaitSeconds === undefined, { message: 'give tierWaitMinutes or tierWaitSeconds, not both', path: ['tierWaitSeconds'] });
 
 export const awayRequestSchema = z
   .object({
@@ -93,6 +123,7 @@ export const accessLogSchema = z.object({
 export const awayParamsSchema = z.object({ id: uuid, awayId: uuid });
 
 export type WatchSettings = z.infer<typeof watchSettingsSchema>;
+export type WatchSettingsUpdate = z.input<typeof watchSettingsUpdateSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type HouseholdWatch = z.infer<typeof householdWatchSchema>;
 export type WatchedHousehold = z.infer<typeof watchedHouseholdSchema>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely';
 
 /**
  * The database as the application sees it. Migrations never import this file: they are
@@ -231,12 +231,15 @@ export interface WatchSettingsTable {
   household_id: string;
   association_id: string;
   enabled: Generated<boolean>;
-  inactivity_hours: Generated<number>;
+  /** Seconds of silence before the home is checked. */
+  inactivity_seconds: Generated<number>;
+  /** The same threshold in hours, computed by the database (fractional below an hour). */
+  inactivity_hours: GeneratedAlways<number>;
   quiet_start: string | null;
   quiet_end: string | null;
   offline_minutes: Generated<number>;
-  prompt_wait_minutes: Generated<number>;
-  tier_wait_minutes: Generated<number>;
+  prompt_wait_seconds: Generated<number>;
+  tier_wait_seconds: Generated<number>;
   share_with_family: Generated<boolean>;
   share_with_captain: Generated<boolean>;
   share_with_volunteers: Generated<boolean>;
@@ -315,8 +318,8 @@ export interface DrillTable {
   target_block_ids: string[] | null;
   started_at: CreatedAt;
   deadline_at: Timestamp;
-  volunteers_after_minutes: Generated<number>;
-  officers_after_minutes: Generated<number>;
+  volunteers_after_seconds: Generated<number>;
+  officers_after_seconds: Generated<number>;
   started_by: string | null;
   ended_at: Date | null;
   ended_by: string | null;

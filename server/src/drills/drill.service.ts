@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
+import { inTransaction, type Tx } from '../infra/transaction.js';
+import { fanOutPages } from '../infra/fan-out.js';
+import { stableJobId } from '../infra/jobs.js';
 import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
@@ -43,8 +46,14 @@ async function drillOf(ctx: DrillContext, actor: Actor, id: string) {
 
 const blockScope = (actor: Actor) => policy.followUpBlocks(actor, 'follow a safety confirmation');
 
-async function event(ctx: DrillContext, drillId: string, what: string): Promise<boolean> {
-  const inserted = await ctx.db.insertInto('drill_events').values({ drill_id: drillId, what }).onConflict((oc) => oc.columns(['drill_id', 'what']).doNothing()).returning('id').executeTakeFirst();
+/**
+ * A step's once-only marker, written in the step's own transaction: the row is unique per
+ * (drill, step), so a second run of the step (a retried job, another instance) waits for the
+ * first's transaction and then finds the marker; if the first died, its marker rolled back
+ * with its work and the second does the whole step.
+ */
+async function marker(tx: Tx, drillId: string, what: string): Promise<boolean> {
+  const inserted = await tx.db.insertInto('drill_events').values({ drill_id: drillId, what }).onConflict((oc) => oc.columns(['drill_id', 'what']).doNothing()).returning('id').executeTakeFirst();
   return !!inserted;
 }
 
@@ -59,7 +68,7 @@ async function event(ctx: DrillContext, drillId: string, what: string): Promise<
 export async function startDrill(
   ctx: DrillContext,
   actor: Actor,
-  input: { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterMinutes: number; officersAfterMinutes: number },
+  input: { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterSeconds: number; officersAfterSeconds: number },
 ) {
   requireRole(policy.canManageRoster(actor, actor.associationId), 'officers');
   if (Date.parse(input.deadlineAt) <= Date.now()) throw HttpError.badRequest('The answer deadline is in the past.', 'deadlineAt');
@@ -72,8 +81,8 @@ export async function startDrill(
       .insertInto('drills')
       .values({
         association_id: actor.associationId, kind: input.kind, title: input.title, message: input.message, announced: input.announced,
-        target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_minutes: input.volunteersAfterMinutes,
-        officers_after_minutes: input.officersAfterMinutes, started_by: actor.personId,
+        target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
+        officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -112,17 +121,18 @@ export async function startDrill(
   return (await summaries(ctx.db, [drill]))[0]!;
 }
 
-/** Push to every member's browser and a spoken prompt on every speaker in scope. */
-export async function ask(ctx: DrillContext, drillId: string) {
+/**
+ * Push to every member's browser and a spoken prompt on every speaker in scope, for the
+ * households not yet accounted for, in durable pieces (infra/fan-out.ts): this job asks the
+ * households after `after` for a few seconds' worth of pages, then hands the rest on.
+ */
+export async function ask(ctx: DrillContext, drillId: string, after: string | null = null) {
   const drill = await findDrill(ctx.db, drillId);
-  if (!drill || drill.status !== 'active') return { pushed: 0, prompted: 0 };
-  const households = ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('accounted_at', 'is', null);
-  const [people, devices] = await Promise.all([
-    ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
-    ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', 'in', households).where('revoked_at', 'is', null).execute(),
-  ]);
+  if (!drill || drill.status !== 'active') {
+    ctx.log.info({ drillId, step: 'ask' }, 'drill step skipped: the drill has ended or is gone');
+    return { pushed: 0, prompted: 0 };
+  }
   const label = drill.kind === 'drill' ? '【安否確認訓練】' : '【安否確認】';
-  const pushed = await ctx.push.sendToPeople(people.map((p) => p.id), { title: `${label}${drill.title}`, body: 'ご無事ですか？ アプリで答えてください。', url: `${ctx.publicUrl}/drills/${drillId}/answer` });
   const prompt: Prompt = {
     id: drillId,
     kind: 'drill',
@@ -130,10 +140,29 @@ export async function ask(ctx: DrillContext, drillId: string) {
     buttons: ['safe', 'help'],
     expiresAt: drill.deadline_at.toISOString(),
   };
-  for (let i = 0; i < devices.length; i += 200) {
-    await Promise.all(devices.slice(i, i + 200).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'prompt'), prompt)));
-  }
-  return { pushed: pushed.sent, prompted: devices.length };
+  const result = { pushed: 0, prompted: 0 };
+  await fanOutPages({
+    after,
+    page: async (from, limit) =>
+      (
+        await ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('accounted_at', 'is', null)
+          .$if(from !== null, (q) => q.where('household_id', '>', from!)).orderBy('household_id').limit(limit).execute()
+      ).map((t) => t.household_id),
+    send: async (households) => {
+      const [people, devices] = await Promise.all([
+        ctx.db.selectFrom('people').select('id').where('household_id', 'in', households).where('password_hash', 'is not', null).execute(),
+        ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', 'in', households).where('revoked_at', 'is', null).execute(),
+      ]);
+      const pushed = await ctx.push.sendToPeople(people.map((p) => p.id), { title: `${label}${drill.title}`, body: 'ご無事ですか？ アプリで答えてください。', url: `${ctx.publicUrl}/drills/${drillId}/answer` });
+      result.pushed += pushed.sent;
+      for (let i = 0; i < devices.length; i += 200) {
+        await Promise.all(devices.slice(i, i + 200).map((d) => ctx.mqtt.publish(topics.downlink(d.association_id, d.id, 'prompt'), prompt)));
+      }
+      result.prompted += devices.length;
+    },
+    carryOn: (from) => ctx.jobs.send('drill-ask', { drillId, after: from }, { id: stableJobId('drill-ask', drillId, from) }),
+  });
+  return result;
 }
 
 // ── Answers ───────────────────────────────────────────────────────────────────────────
@@ -282,41 +311,69 @@ export async function recordVisit(ctx: DrillContext, actor: Actor, drillId: stri
 
 // ── Deadline and escalation (durable jobs) ────────────────────────────────────────────
 
-/** At the deadline every silent household becomes a task for its 班長: one UPDATE for all of them. */
+/**
+ * At the deadline every silent household becomes a task for its 班長: one UPDATE for all of
+ * them. The hand-over, its marker and both later tiers' jobs are one transaction, so a crash
+ * anywhere in the step leaves either all of them or none (and the job's retry does it all);
+ * the 班長 are told after the commit.
+ */
 export async function deadline(ctx: DrillContext, drillId: string) {
-  const drill = await findDrill(ctx.db, drillId);
-  if (!drill || drill.status !== 'active' || !(await event(ctx, drillId, 'deadline'))) return 0;
-  const handed = await ctx.db
-    .updateTable('drill_targets')
-    .set({ tier: 'captain', escalated_at: new Date() })
-    .where('drill_id', '=', drillId)
-    .where('accounted_at', 'is', null)
-    .where('tier', '=', 'none')
-    .returning('block_id')
-    .execute();
-  const blocks = [...new Set(handed.map((h) => h.block_id))];
-  await notifyTier(ctx, drill, 'captain', blocks);
-  const at = (minutes: number) => new Date(drill.deadline_at.getTime() + minutes * 60_000);
-  await ctx.jobs.send('drill-escalate', { drillId, tier: 'volunteers' }, { startAfter: at(drill.volunteers_after_minutes), singletonKey: `${drillId}:volunteers` });
-  await ctx.jobs.send('drill-escalate', { drillId, tier: 'officers' }, { startAfter: at(drill.officers_after_minutes), singletonKey: `${drillId}:officers` });
-  return handed.length;
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    // Locked: an officer ending the drill waits for the hand-over, or the hand-over finds it ended.
+    const drill = await tx.db.selectFrom('drills').selectAll().where('id', '=', drillId).forUpdate().executeTakeFirst();
+    if (!drill || drill.status !== 'active') {
+      ctx.log.info({ drillId, step: 'deadline' }, 'drill step skipped: the drill has ended or is gone');
+      return 0;
+    }
+    if (!(await marker(tx, drillId, 'deadline'))) {
+      ctx.log.info({ drillId, step: 'deadline' }, 'drill step skipped: already done (its marker is present)');
+      return 0;
+    }
+    const handed = await tx.db
+      .updateTable('drill_targets')
+      .set({ tier: 'captain', escalated_at: new Date() })
+      .where('drill_id', '=', drillId)
+      .where('accounted_at', 'is', null)
+      .where('tier', '=', 'none')
+      .returning('block_id')
+      .execute();
+    const at = (seconds: number) => new Date(drill.deadline_at.getTime() + seconds * 1000);
+    await ctx.jobs.send('drill-escalate', { drillId, tier: 'volunteers' }, { trx: tx.db, startAfter: at(drill.volunteers_after_seconds), singletonKey: `${drillId}:volunteers` });
+    await ctx.jobs.send('drill-escalate', { drillId, tier: 'officers' }, { trx: tx.db, startAfter: at(drill.officers_after_seconds), singletonKey: `${drillId}:officers` });
+    const blocks = [...new Set(handed.map((h) => h.block_id))];
+    tx.afterCommit(() => notifyTier(ctx, drill, 'captain', blocks));
+    ctx.log.info({ drillId, step: 'deadline', households: handed.length }, 'drill deadline: silent households handed to their 班長');
+    return handed.length;
+  });
 }
 
-/** Tasks nobody has taken move up a tier; each step happens once (its event is unique). */
+/** Tasks nobody has taken move up a tier: the move and its marker are one transaction; people are told after it. */
 export async function escalate(ctx: DrillContext, drillId: string, tier: 'volunteers' | 'officers') {
-  const drill = await findDrill(ctx.db, drillId);
-  if (!drill || drill.status !== 'active' || !(await event(ctx, drillId, `escalated:${tier}`))) return 0;
-  const moved = await ctx.db
-    .updateTable('drill_targets')
-    .set({ tier, escalated_at: new Date() })
-    .where('drill_id', '=', drillId)
-    .where('accounted_at', 'is', null)
-    .where('taken_by', 'is', null)
-    .where('tier', 'in', tier === 'volunteers' ? ['captain'] : ['captain', 'volunteers'])
-    .returning('block_id')
-    .execute();
-  if (moved.length) await notifyTier(ctx, drill, tier, [...new Set(moved.map((m) => m.block_id))]);
-  return moved.length;
+  const step = `escalated:${tier}`;
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const drill = await tx.db.selectFrom('drills').selectAll().where('id', '=', drillId).forUpdate().executeTakeFirst();
+    if (!drill || drill.status !== 'active') {
+      ctx.log.info({ drillId, step }, 'drill step skipped: the drill has ended or is gone');
+      return 0;
+    }
+    if (!(await marker(tx, drillId, step))) {
+      ctx.log.info({ drillId, step }, 'drill step skipped: already done (its marker is present)');
+      return 0;
+    }
+    const moved = await tx.db
+      .updateTable('drill_targets')
+      .set({ tier, escalated_at: new Date() })
+      .where('drill_id', '=', drillId)
+      .where('accounted_at', 'is', null)
+      .where('taken_by', 'is', null)
+      .where('tier', 'in', tier === 'volunteers' ? ['captain'] : ['captain', 'volunteers'])
+      .returning('block_id')
+      .execute();
+    const blocks = [...new Set(moved.map((m) => m.block_id))];
+    if (blocks.length) tx.afterCommit(() => notifyTier(ctx, drill, tier, blocks));
+    ctx.log.info({ drillId, step, households: moved.length }, 'drill escalation: untaken tasks moved up a tier');
+    return moved.length;
+  });
 }
 
 async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: 'captain' | 'volunteers' | 'officers', blockIds: string[]) {

@@ -1,12 +1,61 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
 
 /**
- * Durable jobs in PostgreSQL (pg-boss): anything that must happen later — a scheduled
+ * Durable jobs in PostgreSQL (pg-boss 10): anything that must happen later — a scheduled
  * publish, a reminder, an escalation — is a row that survives a restart and is claimed by
- * exactly one instance (FOR UPDATE SKIP LOCKED). Handlers are also written to be safe to
- * run twice, because a job whose instance died mid-way is retried.
+ * exactly one instance (FOR UPDATE SKIP LOCKED).
+ *
+ * How a job whose worker died comes back. pg-boss 10 has no heartbeat: a claimed job is
+ * `active` with a `started_on`, and it is failed "by timeout" (then retried, while retries
+ * remain) once `started_on + expire_in` has passed. Two things notice that: the worker that
+ * holds it (it stops waiting for the handler at `expire_in` and fails the job, though the
+ * handler itself runs on), and the supervision (`maintenanceIntervalSeconds`), which fails
+ * every overdue active job — the only thing that notices a job whose process is gone. One
+ * instance supervises per interval (pg-boss coordinates that in its `version` row). So a
+ * killed worker's job is retried about `expire + supervision + retry delay + polling`
+ * after it was claimed: seconds for the short steps below, not pg-boss's default of
+ * 15 minutes plus 2 minutes.
+ *
+ * A retry can therefore overlap a handler that is still running (a live worker that overran
+ * its expiry). That is safe because every handler is idempotent by marker: the multi-step
+ * jobs write their state, a unique once-only marker and their next job in one transaction
+ * (infra/transaction.ts), so the second run waits on the first's marker row and, once the
+ * first commits, finds it and skips (and says so in the log); if the first died, its
+ * transaction rolled back and the second does the whole step. Side effects (push, speaker,
+ * socket) run after the commit and are reminders of stored state, safe to repeat.
+ *
+ * The queues and their settings (expire: seconds a claimed job may stay active before it is
+ * presumed dead; retries: how many times, first delay in seconds, doubling with jitter):
+ *
+ * | queue             | expire | retries      | what one job does                                                  |
+ * | ----------------- | ------ | ------------ | ------------------------------------------------------------------ |
+ * | circular-publish  | 60     | 10, 2 s ×2   | publish: status, recipients and the follow-up jobs in one tx       |
+ * | circular-deliver  | 60     | 10, 2 s ×2   | push + speak to recipients: pages for ≤15 s, then a continuation   |
+ * | circular-reminder | 60     | 10, 2 s ×2   | the same for the unread                                            |
+ * | circular-overdue  | 60     | 10, 2 s ×2   | one INSERT … SELECT … ON CONFLICT DO NOTHING of captain tasks      |
+ * | push-send         | 30     | 5, 30 s ×2   | one Web Push attempt (10 s timeout)                                |
+ * | watch-scan        | 60     | 1, 5 s       | raise silent-home and device alerts; the next tick covers a miss   |
+ * | watch-escalate    | 10     | 12, 1 s ×2   | one tier of a silent-home alert (tier, marker, next tier: one tx)  |
+ * | watch-retention   | 1800   | 2, 60 s ×2   | delete raw device events past retention (idempotent)               |
+ * | drill-ask         | 60     | 10, 2 s ×2   | push + prompt households: pages for ≤15 s, then a continuation     |
+ * | drill-deadline    | 10     | 12, 1 s ×2   | silent homes to their 班長 + both tier jobs: one tx               |
+ * | drill-escalate    | 10     | 12, 1 s ×2   | untaken tasks up one tier + marker: one tx                         |
+ *
+ * The escalation steps expire after 10 s: the deadline hand-over of 37,000 silent homes of
+ * a 100,000-household drill took 1.3 s with job pickup (`npm run bench`, 2 busy cores); a step that overruns is re-run, and the re-run waits on the first's locks, finds its
+ * marker and skips, so a short expiry costs nothing but a log line, while a killed
+ * instance's step is redone ~15 s after it was claimed (10 s + supervision + retry delay).
+ *
+ * The fan-outs to every household (ask, deliver, remind) would take minutes over 100,000
+ * homes, so no single job does it (infra/fan-out.ts): a job walks the households in pages
+ * of 250 (by id, from the cursor in its data) for about 15 s, then enqueues its
+ * continuation (a stableJobId of the cursor, so a re-run cannot fork the chain) and ends.
+ * A healthy job therefore ends well inside its 60 s expiry, and a dead worker's job comes
+ * back within about a minute; what it re-sends is at most that job's 15 s of pushes and
+ * prompts — a repeated reminder, never a lost one.
  */
 export const queues = [
   'circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send',
@@ -15,12 +64,49 @@ export const queues = [
 ] as const;
 export type QueueName = (typeof queues)[number];
 
+export interface QueuePolicy {
+  /** Seconds a claimed job may stay active before it is presumed dead and retried. */
+  expireInSeconds: number;
+  retryLimit: number;
+  /** Seconds before the first retry; doubled (with jitter) for each further one. */
+  retryDelay: number;
+}
+
+/** The table above, as pg-boss queue settings (applied to existing queues on every start). */
+export const queuePolicies: Record<QueueName, QueuePolicy> = {
+  'circular-publish': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'circular-deliver': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'circular-reminder': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'circular-overdue': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'push-send': { expireInSeconds: 30, retryLimit: 5, retryDelay: 30 },
+  'watch-scan': { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 },
+  'watch-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
+  'watch-retention': { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 },
+  'drill-ask': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
+  'drill-deadline': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
+  'drill-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
+};
+
+/** How often overdue active jobs are looked for (one instance does it per interval). */
+export const DEFAULT_SUPERVISE_SECONDS = 3;
+
+/**
+ * A job id derived from what the job is (a UUID shaped SHA-1 of the parts): the same job
+ * enqueued twice — say by a step and by its retry — is one row (pg-boss inserts with ON
+ * CONFLICT DO NOTHING on the id).
+ */
+export function stableJobId(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
 export interface Jobs {
   /**
    * Enqueues a job. Pass the transaction that writes the state the job acts on, so the job
-   * exists if and only if that state was committed (an outbox).
+   * exists if and only if that state was committed (an outbox). `singletonSeconds` with a
+   * `singletonKey` keeps one job per key per slot of that many seconds across instances.
    */
-  send(queue: QueueName, data: object, options?: { startAfter?: Date; singletonKey?: string; trx?: Kysely<any> }): Promise<string | null>;
+  send(queue: QueueName, data: object, options?: { id?: string; startAfter?: Date; singletonKey?: string; singletonSeconds?: number; trx?: Kysely<any> }): Promise<string | null>;
   work<T extends object>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
   /** Runs a queue on a cron schedule (minute resolution); one instance fires each tick. */
   schedule(queue: QueueName, cron: string): Promise<void>;
@@ -28,7 +114,15 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-export function createJobs(options: { connectionString: string; log: Logger; pollingIntervalSeconds?: number }): Jobs {
+export function createJobs(options: {
+  connectionString: string;
+  log: Logger;
+  pollingIntervalSeconds?: number;
+  /** Seconds between looks for jobs whose worker died (default DEFAULT_SUPERVISE_SECONDS). */
+  superviseIntervalSeconds?: number;
+  /** Per-queue overrides of queuePolicies (tests). */
+  policies?: Partial<Record<QueueName, Partial<QueuePolicy>>>;
+}): Jobs {
   const boss = new PgBoss({
     connectionString: options.connectionString,
     max: 4,
@@ -37,24 +131,32 @@ export function createJobs(options: { connectionString: string; log: Logger; pol
     retryLimit: 5,
     retryDelay: 30,
     retryBackoff: true,
+    // Supervision (expiry of dead workers' jobs, archiving) every few seconds, not every two
+    // minutes: it is what brings back a job whose process was killed.
+    maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_SECONDS,
   });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
+  const policyOf = (queue: QueueName): QueuePolicy => ({ ...queuePolicies[queue], ...options.policies?.[queue] });
 
   return {
-    async send(queue, data, { startAfter, singletonKey, trx } = {}) {
+    async send(queue, data, { id, startAfter, singletonKey, singletonSeconds, trx } = {}) {
       return boss.send(queue, data, {
+        ...(id && { id }),
         ...(startAfter && { startAfter }),
         ...(singletonKey && { singletonKey }),
+        ...(singletonSeconds && { singletonSeconds }),
         ...(trx && {
           db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) },
         }),
       });
     },
     async work(queue, handler) {
-      await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1 }, async ([job]) => {
+      await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
         if (!job) return;
+        // A retry is worth a line: it means a worker died, overran its expiry, or failed.
+        if (job.retryCount > 0) options.log.info({ queue, jobId: job.id, retry: job.retryCount }, 'job retried');
         try {
           await handler(job.data as never);
         } catch (error) {
@@ -68,7 +170,12 @@ export function createJobs(options: { connectionString: string; log: Logger; pol
     },
     async start() {
       await boss.start();
-      for (const queue of queues) await boss.createQueue(queue);
+      for (const queue of queues) {
+        const policy = { name: queue, ...policyOf(queue), retryBackoff: true };
+        await boss.createQueue(queue, policy);
+        // createQueue leaves an existing queue as it was: the settings are applied every start.
+        await boss.updateQueue(queue, policy);
+      }
       started = true;
     },
     async stop() {

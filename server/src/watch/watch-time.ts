@@ -37,7 +37,8 @@ export function afterQuietHours(at: Date, quiet: { start: string; end: string } 
  * threshold, but not during quiet hours (a resident asleep is not a resident missing).
  */
 export function nextCheckAt(lastActivity: Date, settings: { inactivityHours: number; quietHours: { start: string; end: string } | null }): Date {
-  return afterQuietHours(new Date(lastActivity.getTime() + settings.inactivityHours * 3600_000), settings.quietHours);
+  // Rounded: a threshold set in seconds is a fraction of an hour.
+  return afterQuietHours(new Date(lastActivity.getTime() + Math.round(settings.inactivityHours * 3600_000)), settings.quietHours);
 }
 
 /** The local date (YYYY-MM-DD) and hour of an instant. */

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
+import { inTransaction, type Tx } from '../infra/transaction.js';
 import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
 import { requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
-import type { Alert, HouseholdWatch, WatchSettings } from '../contracts/watch.js';
+import type { Alert, HouseholdWatch, WatchSettings, WatchSettingsUpdate } from '../contracts/watch.js';
 import type { AlertKind, AlertTier } from '../db/schema.js';
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
@@ -18,8 +19,8 @@ const TIER_ORDER: AlertTier[] = ['resident', 'family_captain', 'volunteers', 'of
 const PROMPT_TEXT = 'お元気ですか？ 無事なら「無事」ボタンを押してください。助けが必要なら「助けて」ボタンを押してください。';
 
 type SettingsRow = {
-  household_id: string; association_id: string; enabled: boolean; inactivity_hours: number; quiet_start: string | null; quiet_end: string | null;
-  offline_minutes: number; prompt_wait_minutes: number; tier_wait_minutes: number; share_with_family: boolean; share_with_captain: boolean;
+  household_id: string; association_id: string; enabled: boolean; inactivity_seconds: number; quiet_start: string | null; quiet_end: string | null;
+  offline_minutes: number; prompt_wait_seconds: number; tier_wait_seconds: number; share_with_family: boolean; share_with_captain: boolean;
   share_with_volunteers: boolean; last_activity_at: Date | null; next_check_at: Date | null;
 };
 
@@ -28,8 +29,9 @@ const quietOf = (s: Pick<SettingsRow, 'quiet_start' | 'quiet_end'>) => (s.quiet_
 
 export function settingsView(s: SettingsRow): WatchSettings {
   return {
-    enabled: s.enabled, inactivityHours: s.inactivity_hours, quietHours: quietOf(s), offlineMinutes: s.offline_minutes,
-    promptWaitMinutes: s.prompt_wait_minutes, tierWaitMinutes: s.tier_wait_minutes, shareWithFamily: s.share_with_family,
+    enabled: s.enabled, inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s), offlineMinutes: s.offline_minutes,
+    promptWaitMinutes: s.prompt_wait_seconds / 60, tierWaitMinutes: s.tier_wait_seconds / 60,
+    inactivitySeconds: s.inactivity_seconds, promptWaitSeconds: s.prompt_wait_seconds, tierWaitSeconds: s.tier_wait_seconds, shareWithFamily: s.share_with_family,
     shareWithCaptain: s.share_with_captain, shareWithVolunteers: s.share_with_volunteers,
   };
 }
@@ -41,6 +43,18 @@ export async function ensureWatchSettings(db: Db, householdId: string, associati
     .values({ household_id: householdId, association_id: associationId, next_check_at: sql`now() + interval '24 hours'` })
     .onConflict((oc) => oc.column('household_id').doNothing())
     .execute();
+}
+
+/** When a home is next checked after `from`, on its rules. */
+const nextCheckOf = (from: Date, s: Pick<SettingsRow, 'inactivity_seconds' | 'quiet_start' | 'quiet_end'>) =>
+  nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) });
+
+/**
+ * Runs a step in the caller's unit of work when it has one (device ingest commits a whole
+ * batch), or in a transaction of its own.
+ */
+function unitOfWork<T>(ctx: WatchContext, tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return tx ? work(tx) : inTransaction(ctx.db, ctx.log, work);
 }
 
 async function loadSettings(db: Db, householdId: string): Promise<SettingsRow | undefined> {
@@ -239,77 +253,104 @@ async function announce(ctx: WatchContext, alertId: string, notifyPush: boolean)
   }
 }
 
-async function sendPrompt(ctx: WatchContext, alertId: string, householdId: string, minutes: number) {
-  const devices = await ctx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', '=', householdId).where('revoked_at', 'is', null).execute();
-  const prompt: Prompt = { id: alertId, kind: 'watch', text: PROMPT_TEXT, buttons: ['safe', 'help'], expiresAt: new Date(Date.now() + minutes * 60_000).toISOString() };
+async function sendPrompt(ctx: WatchContext, alertId: string, devices: { id: string; association_id: string }[], seconds: number) {
+  const prompt: Prompt = { id: alertId, kind: 'watch', text: PROMPT_TEXT, buttons: ['safe', 'help'], expiresAt: new Date(Date.now() + seconds * 1000).toISOString() };
   for (const device of devices) await ctx.mqtt.publish(topics.downlink(device.association_id, device.id, 'prompt'), prompt);
-  return devices.length;
 }
 
 /**
  * A home gone silent: the resident is asked first, through the speaker; the people in the
  * next tier are told only if nobody answers within the wait. One live alert per home: a
- * second scan, or a second instance, finds the first and stops.
+ * second scan, or a second instance, finds the first and stops. The alert, the cleared
+ * next check, its first event and the next tier's job are one transaction; the prompt and
+ * the announcement go out after it commits.
  */
 export async function raiseSilent(ctx: WatchContext, settings: SettingsRow) {
-  const alert = await ctx.db
-    .insertInto('watch_alerts')
-    .values({ association_id: settings.association_id, household_id: settings.household_id, kind: 'silent', tier: 'resident' })
-    .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  await ctx.db.updateTable('watch_settings').set({ next_check_at: null }).where('household_id', '=', settings.household_id).execute();
-  if (!alert) return undefined;
-  const prompted = await sendPrompt(ctx, alert.id, settings.household_id, settings.prompt_wait_minutes);
-  await addEvent(ctx, alert.id, prompted ? 'prompted' : 'no_speaker', 'resident', null, settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '');
-  await ctx.jobs.send('watch-escalate', { alertId: alert.id, tier: 'family_captain' }, { startAfter: new Date(Date.now() + (prompted ? settings.prompt_wait_minutes : 0) * 60_000), singletonKey: `${alert.id}:family_captain` });
-  await announce(ctx, alert.id, false);
-  return alert.id;
-}
-
-/** 助けて: every tier at once, no waiting. */
-export async function raiseHelp(ctx: WatchContext, householdId: string, associationId: string) {
-  await ensureWatchSettings(ctx.db, householdId, associationId);
-  const inserted = await ctx.db
-    .insertInto('watch_alerts')
-    .values({ association_id: associationId, household_id: householdId, kind: 'help', tier: 'officers' })
-    .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return undefined;
-  await addEvent(ctx, inserted.id, 'help_pressed', 'officers', null);
-  await announce(ctx, inserted.id, true);
-  return inserted.id;
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const alert = await tx.db
+      .insertInto('watch_alerts')
+      .values({ association_id: settings.association_id, household_id: settings.household_id, kind: 'silent', tier: 'resident' })
+      .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    await tx.db.updateTable('watch_settings').set({ next_check_at: null }).where('household_id', '=', settings.household_id).execute();
+    if (!alert) {
+      ctx.log.info({ householdId: settings.household_id }, 'silent home skipped: its alert is already live');
+      return undefined;
+    }
+    const devices = await tx.db.selectFrom('devices').select(['id', 'association_id']).where('household_id', '=', settings.household_id).where('revoked_at', 'is', null).execute();
+    const prompted = devices.length > 0;
+    await addEvent({ ...ctx, db: tx.db }, alert.id, prompted ? 'prompted' : 'no_speaker', 'resident', null, settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '');
+    await ctx.jobs.send(
+      'watch-escalate',
+      { alertId: alert.id, tier: 'family_captain' },
+      { trx: tx.db, startAfter: new Date(Date.now() + (prompted ? settings.prompt_wait_seconds : 0) * 1000), singletonKey: `${alert.id}:family_captain` },
+    );
+    tx.afterCommit(() => sendPrompt(ctx, alert.id, devices, settings.prompt_wait_seconds));
+    tx.afterCommit(() => announce(ctx, alert.id, false));
+    return alert.id;
+  });
 }
 
 /**
- * One tier step of a silent-home alert, run by a durable job. The (alert, tier) event is
- * unique, so the step happens once even if two instances run the job; an alert someone has
- * taken, or that is closed, goes no further.
+ * 助けて: every tier at once, no waiting. The alert and its event are one unit of work (the
+ * caller's, when it passes one); everyone is told after the commit.
+ */
+export async function raiseHelp(ctx: WatchContext, householdId: string, associationId: string, tx?: Tx) {
+  return unitOfWork(ctx, tx, async (tx) => {
+    await ensureWatchSettings(tx.db, householdId, associationId);
+    const inserted = await tx.db
+      .insertInto('watch_alerts')
+      .values({ association_id: associationId, household_id: householdId, kind: 'help', tier: 'officers' })
+      .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      ctx.log.info({ householdId }, 'help press skipped: a help alert is already live for the home');
+      return undefined;
+    }
+    await addEvent({ ...ctx, db: tx.db }, inserted.id, 'help_pressed', 'officers', null);
+    tx.afterCommit(() => announce(ctx, inserted.id, true));
+    return inserted.id;
+  });
+}
+
+/**
+ * One tier step of a silent-home alert, run by a durable job. The tier, its unique
+ * (alert, tier) marker and the next tier's job are one transaction, so the step happens
+ * once even if two instances run the job, and a crash leaves all of it or none; an alert
+ * someone has taken, or that is closed, goes no further. People are told after the commit.
  */
 export async function escalate(ctx: WatchContext, alertId: string, tier: AlertTier) {
-  const stepped = await ctx.db.transaction().execute(async (trx) => {
-    const alert = await trx.selectFrom('watch_alerts').select(['id', 'status', 'tier', 'household_id']).where('id', '=', alertId).forUpdate().executeTakeFirst();
-    if (!alert || alert.status !== 'open') return false;
-    if (TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(tier)) return false;
-    const marked = await trx
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const alert = await tx.db.selectFrom('watch_alerts').select(['id', 'status', 'tier', 'household_id']).where('id', '=', alertId).forUpdate().executeTakeFirst();
+    if (!alert || alert.status !== 'open') {
+      ctx.log.info({ alertId, tier, status: alert?.status ?? 'gone' }, 'watch escalation skipped: the alert is taken, closed or gone');
+      return false;
+    }
+    if (TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(tier)) {
+      ctx.log.info({ alertId, tier, at: alert.tier }, 'watch escalation skipped: the alert has already reached this tier');
+      return false;
+    }
+    const marked = await tx.db
       .insertInto('watch_alert_events')
       .values({ alert_id: alertId, what: 'escalated', tier, person_id: null })
       .onConflict((oc) => oc.columns(['alert_id', 'tier']).where('what', '=', 'escalated').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!marked) return false;
-    await trx.updateTable('watch_alerts').set({ tier }).where('id', '=', alertId).execute();
-    return alert;
+    if (!marked) {
+      ctx.log.info({ alertId, tier }, 'watch escalation skipped: already done (its marker is present)');
+      return false;
+    }
+    await tx.db.updateTable('watch_alerts').set({ tier }).where('id', '=', alertId).execute();
+    const next = TIER_ORDER[TIER_ORDER.indexOf(tier) + 1];
+    if (next) {
+      const settings = (await loadSettings(tx.db, alert.household_id))!;
+      await ctx.jobs.send('watch-escalate', { alertId, tier: next }, { trx: tx.db, startAfter: new Date(Date.now() + settings.tier_wait_seconds * 1000), singletonKey: `${alertId}:${next}` });
+    }
+    tx.afterCommit(() => announce(ctx, alertId, true));
+    return true;
   });
-  if (!stepped) return false;
-  await announce(ctx, alertId, true);
-  const next = TIER_ORDER[TIER_ORDER.indexOf(tier) + 1];
-  if (next) {
-    const settings = (await loadSettings(ctx.db, stepped.household_id))!;
-    await ctx.jobs.send('watch-escalate', { alertId, tier: next }, { startAfter: new Date(Date.now() + settings.tier_wait_minutes * 60_000), singletonKey: `${alertId}:${next}` });
-  }
-  return true;
 }
 
 async function closeAlert(ctx: WatchContext, alertId: string, close: { status: 'resolved' | 'cancelled'; outcome: string; note: string; what: string; personId: string | null }) {
@@ -350,7 +391,7 @@ export async function scan(ctx: WatchContext, limit = 1000) {
       .executeTakeFirst();
     if (away) {
       // Away (travel, hospital): look again a threshold after they are back.
-      const resume = nextCheckAt(away.ends_at, { inactivityHours: settings.inactivity_hours, quietHours: quietOf(settings) });
+      const resume = nextCheckOf(away.ends_at, settings);
       await ctx.db.updateTable('watch_settings').set({ next_check_at: resume }).where('household_id', '=', settings.household_id).execute();
       continue;
     }
@@ -361,7 +402,13 @@ export async function scan(ctx: WatchContext, limit = 1000) {
       await ctx.db.updateTable('watch_settings').set({ next_check_at: new Date(now.getTime() + 3600_000) }).where('household_id', '=', settings.household_id).execute();
       continue;
     }
-    if (await raiseSilent(ctx, settings)) raised++;
+    // One home's failure (its transaction rolled back, so it is still due) must not stop the
+    // scan for every other home: it is logged and the next scan takes it up again.
+    try {
+      if (await raiseSilent(ctx, settings)) raised++;
+    } catch (error) {
+      ctx.log.error({ err: error, householdId: settings.household_id }, 'raising a silent-home alert failed; the next scan retries it');
+    }
   }
 
   // Devices not heard from: no heartbeat within the household's offline time, or a last
@@ -382,17 +429,26 @@ export async function scan(ctx: WatchContext, limit = 1000) {
     .execute();
   let offline = 0;
   for (const device of silentDevices) {
-    await ctx.db.updateTable('devices').set({ online: false }).where('id', '=', device.id).execute();
-    const alert = await ctx.db
-      .insertInto('watch_alerts')
-      .values({ association_id: device.association_id, household_id: device.household_id!, device_id: device.id, kind: 'device_offline', tier: 'officers' })
-      .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!alert) continue;
-    offline++;
-    await addEvent(ctx, alert.id, 'device_offline', 'officers', null);
-    ctx.realtime.emit([rooms.officers(device.association_id)], 'watch:alert', { alertId: alert.id, householdId: device.household_id!, kind: 'device_offline', tier: 'officers', status: 'open' });
+    // The device marked offline, its alert and the alert's event: one transaction; officers are told after it.
+    const raised = await inTransaction(ctx.db, ctx.log, async (tx) => {
+      await tx.db.updateTable('devices').set({ online: false }).where('id', '=', device.id).execute();
+      const alert = await tx.db
+        .insertInto('watch_alerts')
+        .values({ association_id: device.association_id, household_id: device.household_id!, device_id: device.id, kind: 'device_offline', tier: 'officers' })
+        .onConflict((oc) => oc.columns(['household_id', 'kind']).where('status', 'in', ['open', 'taken']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!alert) {
+        ctx.log.info({ deviceId: device.id, householdId: device.household_id }, 'offline device skipped: its home already has a live device alert');
+        return false;
+      }
+      await addEvent({ ...ctx, db: tx.db }, alert.id, 'device_offline', 'officers', null);
+      tx.afterCommit(() =>
+        ctx.realtime.emit([rooms.officers(device.association_id)], 'watch:alert', { alertId: alert.id, householdId: device.household_id!, kind: 'device_offline', tier: 'officers', status: 'open' }),
+      );
+      return true;
+    });
+    if (raised) offline++;
   }
   return { raised, offline };
 }
@@ -559,30 +615,32 @@ export async function householdWatch(ctx: WatchContext, actor: Actor, householdI
   };
 }
 
-export async function updateSettings(ctx: WatchContext, actor: Actor, householdId: string, input: Partial<WatchSettings>) {
+export async function updateSettings(ctx: WatchContext, actor: Actor, householdId: string, input: WatchSettingsUpdate) {
   const found = await audienceOf(ctx.db, actor, householdId);
   requireVisible(!!found && seesWatch(found.audience), 'household');
   const { audience, settings } = found!;
   if (!(audience.officer || audience.household || audience.family)) throw HttpError.forbidden('Only the household, its family and officers can change its watch rules.');
   const consent = input.shareWithFamily !== undefined || input.shareWithCaptain !== undefined || input.shareWithVolunteers !== undefined;
   if (consent && !(audience.household || audience.officer)) throw HttpError.forbidden('Only the household (or an officer on its behalf) decides who may see its watch data.');
-  const inactivityHours = input.inactivityHours ?? settings.inactivity_hours;
+  const inactivitySeconds = input.inactivitySeconds ?? (input.inactivityHours !== undefined ? input.inactivityHours * 3600 : settings.inactivity_seconds);
   const quietHours = input.quietHours !== undefined ? input.quietHours : quietOf(settings);
+  const promptWaitSeconds = input.promptWaitSeconds ?? (input.promptWaitMinutes !== undefined ? input.promptWaitMinutes * 60 : undefined);
+  const tierWaitSeconds = input.tierWaitSeconds ?? (input.tierWaitMinutes !== undefined ? input.tierWaitMinutes * 60 : undefined);
   await ctx.db
     .updateTable('watch_settings')
     .set({
       ...(input.enabled !== undefined && { enabled: input.enabled }),
-      inactivity_hours: inactivityHours,
+      inactivity_seconds: inactivitySeconds,
       quiet_start: quietHours?.start ?? null,
       quiet_end: quietHours?.end ?? null,
       ...(input.offlineMinutes !== undefined && { offline_minutes: input.offlineMinutes }),
-      ...(input.promptWaitMinutes !== undefined && { prompt_wait_minutes: input.promptWaitMinutes }),
-      ...(input.tierWaitMinutes !== undefined && { tier_wait_minutes: input.tierWaitMinutes }),
+      ...(promptWaitSeconds !== undefined && { prompt_wait_seconds: promptWaitSeconds }),
+      ...(tierWaitSeconds !== undefined && { tier_wait_seconds: tierWaitSeconds }),
       ...(input.shareWithFamily !== undefined && { share_with_family: input.shareWithFamily }),
       ...(input.shareWithCaptain !== undefined && { share_with_captain: input.shareWithCaptain }),
       ...(input.shareWithVolunteers !== undefined && { share_with_volunteers: input.shareWithVolunteers }),
       // New rules, new next check (unless an alert is already running for the home).
-      ...(settings.next_check_at && { next_check_at: nextCheckAt(settings.last_activity_at ?? new Date(), { inactivityHours, quietHours }) }),
+      ...(settings.next_check_at && { next_check_at: nextCheckAt(settings.last_activity_at ?? new Date(), { inactivityHours: inactivitySeconds / 3600, quietHours }) }),
       updated_at: new Date(),
     })
     .where('household_id', '=', householdId)

@@ -246,16 +246,19 @@ interface SettingsState {
   tierWaitMinutes: string;
 }
 
+/** A timing in the unit people use; fractional when it was set in seconds (a rehearsal). */
+const unitText = (value: number) => String(Number.isInteger(value) ? value : Number(value.toPrecision(3)));
+
 function fromSettings(settings: WatchSettings): SettingsState {
   return {
     enabled: settings.enabled,
-    inactivityHours: String(settings.inactivityHours),
+    inactivityHours: unitText(settings.inactivityHours),
     noQuiet: settings.quietHours === null,
     quietStart: settings.quietHours?.start ?? '22:00',
     quietEnd: settings.quietHours?.end ?? '06:00',
     offlineMinutes: String(settings.offlineMinutes),
-    promptWaitMinutes: String(settings.promptWaitMinutes),
-    tierWaitMinutes: String(settings.tierWaitMinutes),
+    promptWaitMinutes: unitText(settings.promptWaitMinutes),
+    tierWaitMinutes: unitText(settings.tierWaitMinutes),
   };
 }
 
@@ -286,7 +289,10 @@ function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved: (nex
     setError(null);
     const local: FieldErrors = {};
     const numbers: Record<string, number> = {};
+    const initial = fromSettings(watch.settings);
     for (const field of NUMBER_FIELDS) {
+      // A timing left as it was is not sent: one set in seconds through the API stays exact.
+      if (form[field.key] === initial[field.key]) continue;
       const value = intIn(form[field.key], field.min, field.max);
       if (value === null) local[field.key] = [t('watch.settings.errors.range', { min: field.min, max: field.max })];
       else numbers[field.key] = value;
@@ -301,11 +307,8 @@ function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved: (nex
     try {
       const next = await api.updateWatchSettings(watch.householdId, {
         enabled: form.enabled,
-        inactivityHours: numbers.inactivityHours!,
+        ...numbers,
         quietHours: form.noQuiet ? null : { start: form.quietStart, end: form.quietEnd },
-        offlineMinutes: numbers.offlineMinutes!,
-        promptWaitMinutes: numbers.promptWaitMinutes!,
-        tierWaitMinutes: numbers.tierWaitMinutes!,
       });
       setSaved(true);
       onSaved(next);
