@@ -113,6 +113,8 @@ export class FaultStack {
           const port = await waitFor(
             `a step waiting on ${table}${options.holding ? ` with ${options.holding} written` : ''}`,
             async () => {
+              // pg_stat_activity is a snapshot per transaction: read it outside the locker's.
+              await locker.query('select pg_stat_clear_snapshot()');
               const { rows } = await locker.query<{ application_name: string }>(
                 `select a.application_name from pg_stat_activity a
                   where a.pid <> pg_backend_pid() and a.application_name like 'tonari %'
@@ -125,7 +127,12 @@ export class FaultStack {
             },
             timeoutMs,
             50,
-          );
+          ).catch(async (error: Error) => {
+            // Say what the sessions were doing instead, so a failure explains itself.
+            await locker.query('select pg_stat_clear_snapshot()');
+            const { rows } = await locker.query(`select application_name, state, wait_event_type, left(query, 120) as query from pg_stat_activity where application_name like 'tonari %' and state <> 'idle'`);
+            throw new Error(`${error.message}; busy tonari sessions: ${JSON.stringify(rows)}`);
+          });
           const victim = [...this.instances.values()].find((instance) => instance.port === port);
           if (!victim) throw new Error(`no instance on port ${port}`);
           await victim.kill('SIGKILL');
