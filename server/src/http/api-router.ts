@@ -3,6 +3,10 @@ import { z, type ZodType } from 'zod';
 import { HttpError } from './errors.js';
 import type { Actor } from '../auth/policy.js';
 import { errorResponseSchema } from '../contracts/http.js';
+import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
+
+/** Seconds a client is asked to wait before retrying while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Access = 'public' | 'session';
@@ -87,12 +91,18 @@ function parse(schema: ZodType | undefined, value: unknown, where: 'body' | 'que
   return result.data;
 }
 
-/** Turns every error into the JSON error envelope; a stack trace never reaches a client. */
-export function errorHandler(log: { error: (obj: object, msg: string) => void }) {
+/**
+ * Turns every error into the JSON error envelope; a stack trace never reaches a client.
+ * A database outage is a 503 with Retry-After, logged once per outage (not once per request).
+ */
+export function errorHandler(log: { error: (obj: object, msg: string) => void }, outage?: OutageLog) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let http: HttpError;
     if (error instanceof HttpError) http = error;
-    else if (isBodyParserError(error)) {
+    else if (isDatabaseUnavailable(error)) {
+      outage?.down(error);
+      http = HttpError.unavailable();
+    } else if (isBodyParserError(error)) {
       http =
         error.type === 'entity.too.large'
           ? new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${formatBytes(error.limit)}.`, 'body')
@@ -104,6 +114,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     const body: z.infer<typeof errorResponseSchema> = {
       error: { code: http.code, message: http.message, field: http.field, issues: http.issues },
     };
+    if (http.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(http.status).json(body);
   };
 }
