@@ -4,6 +4,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../infra/database.js';
 import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
+import { claimRequestKey, requestKey } from '../http/idempotency.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
 import {
@@ -503,7 +504,7 @@ function checkAnswer(question: Question, answer: Answer) {
 }
 
 /** Answers (or changes the answer) until the due date; every answer stays in the history. */
-export async function answer(ctx: CircularContext, actor: Actor, circularId: string, given: Answer) {
+export async function answer(ctx: CircularContext, actor: Actor, circularId: string, given: Answer, idempotencyKey?: string) {
   if (!actor.householdId) throw HttpError.notFound('circular');
   const circular = await findCircular(ctx.db, circularId);
   const recipient = circular && circular.association_id === actor.associationId ? await recipientOf(ctx.db, circularId, actor.householdId) : undefined;
@@ -512,10 +513,14 @@ export async function answer(ctx: CircularContext, actor: Actor, circularId: str
   if (!circular!.question) throw HttpError.badRequest('This circular has no question.', 'answer');
   if (circular!.due_at && circular!.due_at <= new Date()) throw HttpError.conflict('The due date has passed; the answer can no longer be changed.');
   checkAnswer(circular!.question as Question, given);
-  await ctx.db.transaction().execute(async (trx) => {
+  // A retry of the same action (same Idempotency-Key) adds no second history row.
+  const stored = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await claimRequestKey(trx, requestKey(actor, idempotencyKey, `circular-answer:${circularId}`)))) return false;
     await trx.insertInto('circular_answers').values({ circular_id: circularId, household_id: actor.householdId!, person_id: actor.personId, channel: 'app', answer: JSON.stringify(given) }).execute();
     await trx.updateTable('circular_recipients').set({ answer: JSON.stringify(given), answered_at: new Date() }).where('circular_id', '=', circularId).where('household_id', '=', actor.householdId!).execute();
+    return true;
   });
+  if (!stored) return getCircular(ctx, actor, circularId);
   // Answering means it was read.
   await acknowledge(ctx, { circularId, householdId: actor.householdId, personId: actor.personId, channel: 'app' });
   ctx.realtime.emit([rooms.officers(circular!.association_id), rooms.block(recipient!.block_id)], 'circular:answered', { circularId, householdId: actor.householdId, blockId: recipient!.block_id });

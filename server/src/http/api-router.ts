@@ -4,6 +4,7 @@ import { HttpError } from './errors.js';
 import type { Actor } from '../auth/policy.js';
 import { errorResponseSchema } from '../contracts/http.js';
 import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from './idempotency.js';
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -25,6 +26,8 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
   /** A raw (non-JSON) request body, e.g. a CSV upload: its media type and size limit. */
   rawBody?: { type: string; limit: string };
   status?: number;
+  /** Takes an Idempotency-Key header (a UUID per user action, resent on retries): see idempotency.ts. */
+  idempotent?: boolean;
 }
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -35,6 +38,8 @@ export interface RouteInput<B, Q, P> {
   params: P;
   /** The logged-in person; present on every route whose access is 'session'. */
   actor: Actor;
+  /** The request's Idempotency-Key, on routes marked `idempotent` that were sent one. */
+  idempotencyKey: string | undefined;
   req: Request;
   res: Response;
 }
@@ -72,7 +77,8 @@ export class ApiRouter {
         const body = spec.rawBody ? req.body : parse(spec.body, req.body ?? {}, 'body');
         const query = parse(spec.query, req.query, 'query');
         const params = parse(spec.params, req.params, 'params');
-        const result = await handler({ body, query, params, actor, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
+        const idempotencyKey = spec.idempotent ? parseIdempotencyKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
+        const result = await handler({ body, query, params, actor, idempotencyKey, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
         if (res.headersSent) return;
         if (result === undefined) res.status(spec.status ?? 204).end();
         else res.status(spec.status ?? 200).json(result);
