@@ -98,6 +98,9 @@ describe('a PostgreSQL restart under two running instances', () => {
     const drill = await officerA.post('/api/drills', { kind: 'drill', title: '停電中の訓練', deadlineAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect(drill.status).toBe(201);
     const socketB = await socketOn(b, officerB);
+    // A durable job due in the middle of the outage: it must run once the database is back.
+    const draft = await officerA.post('/api/circulars', { title: '停電中に配る回覧', publishAt: new Date(Date.now() + 2_000).toISOString() });
+    expect((await officerA.post(`/api/circulars/${draft.body.id}/publish`)).body.status).toBe('scheduled');
 
     await stopPostgres();
     // Long enough for every periodic database user to notice: pg-boss polling, the adapter's
@@ -129,6 +132,10 @@ describe('a PostgreSQL restart under two running instances', () => {
     const back = await until(() => memberA.get('/api/session'), (r) => r.status === 200, 30_000);
     expect(back.status).toBe(200);
     expect((await officerB.get('/api/households')).status).toBe(200);
+
+    // The job queue resumed by itself: the circular due during the outage is published.
+    const published = await until(() => officerB.get(`/api/circulars/${draft.body.id}`), (r) => r.body?.status === 'published', 20_000);
+    expect(published.body.status).toBe('published');
 
     // Realtime across instances: a change made on A reaches the socket on B again. The
     // listening connection comes back within seconds; the change is repeated until heard.

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
+import { createOutageLog, isDatabaseUnavailable } from './outage.js';
 
 /**
  * Durable jobs in PostgreSQL (pg-boss): anything that must happen later — a scheduled
@@ -38,7 +39,10 @@ export function createJobs(options: { connectionString: string; log: Logger; pol
     retryDelay: 30,
     retryBackoff: true,
   });
-  boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
+  // pg-boss keeps polling through a database outage and resumes by itself; every poll of
+  // every queue fails meanwhile, so the outage is logged once rather than as a stream of errors.
+  const outage = createOutageLog(options.log, 'job queue');
+  boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
 
@@ -55,6 +59,7 @@ export function createJobs(options: { connectionString: string; log: Logger; pol
     async work(queue, handler) {
       await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1 }, async ([job]) => {
         if (!job) return;
+        outage.up();
         try {
           await handler(job.data as never);
         } catch (error) {

@@ -127,8 +127,8 @@ class PubSub {
   private retry() {
     if (this.closed || this.reconnectTimer) return;
     this.lostOnce = true;
-    // 0.5 s, 1 s, 2 s, then every 4-5 s: back within seconds of the database, without hammering it.
-    const delay = Math.min(500 * 2 ** this.attempts++, 4_000) + Math.random() * 500;
+    // 0.5 s, 1 s, then every 2-2.5 s: back within seconds of the database, without hammering it.
+    const delay = Math.min(500 * 2 ** this.attempts++, 2_000) + Math.random() * 500;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.listen();
@@ -136,7 +136,7 @@ class PubSub {
   }
 
   private failed(error: unknown) {
-    this.outage.down(error);
+    if (!this.closed) this.outage.down(error);
   }
 
   private async received(payload: string | undefined) {
@@ -157,6 +157,7 @@ class PubSub {
 
   /** Called by the library's adapter for broadcasts, heartbeats and responses. Never rejects. */
   async publish(message: ClusterMessage | ClusterResponse & { nsp?: string }) {
+    if (this.closed) return;
     try {
       const channel = this.channel((message as { nsp: string }).nsp);
       let payload = JSON.stringify(message);
@@ -165,7 +166,6 @@ class PubSub {
         payload = JSON.stringify({ uid: (message as { uid: string }).uid, nsp: (message as { nsp: string }).nsp, type: message.type, attachmentId: String(rows[0]!.id) });
       }
       await this.pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-      this.outage.up();
     } catch (error) {
       this.failed(error);
     }
