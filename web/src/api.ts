@@ -30,7 +30,7 @@ import type {
 import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettings } from '../../server/src/contracts/watch.js';
 import type { Dashboard, DrillReport, DrillSummary, MyDrill, StartDrill, TargetView } from '../../server/src/contracts/drills.js';
 
-import { setApiReachable } from './connection.js';
+import { retryPending, setApiReachable } from './connection.js';
 
 export type Language = SessionView['person']['preferredLanguage'];
 
@@ -180,13 +180,19 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  */
 export async function submit<T>(method: Method, path: string, options: Omit<RequestOptions, 'idempotencyKey'> = {}): Promise<T> {
   const idempotencyKey = newIdempotencyKey();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request<T>(method, path, { ...options, idempotencyKey });
-    } catch (error) {
-      if (!isRetryable(error)) throw error;
-      await sleep(Math.min(1000 * 2 ** attempt, 15_000) * (0.75 + Math.random() / 2), options.signal);
+  let settled: (() => void) | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request<T>(method, path, { ...options, idempotencyKey });
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+        settled ??= retryPending();
+        await sleep(Math.min(1000 * 2 ** attempt, 15_000) * (0.75 + Math.random() / 2), options.signal);
+      }
     }
+  } finally {
+    settled?.();
   }
 }
 

@@ -2,11 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 
 /**
  * Whether the app is cut off from the server right now: an API call met a network error or
- * a 503 (the server's database is away), or the live connection (Socket.IO) is down. The
+ * a 503 (the server's database is away), an answer is waiting to be sent again, or the live
+ * connection (Socket.IO) is down. The
  * layout shows "reconnecting" while either lasts; both clear themselves on the next success.
  */
 let apiDown = false;
 let socketDown = false;
+/** Answers waiting to be sent again: "reconnecting" stays until each is stored. */
+let retrying = 0;
 const listeners = new Set<(reconnecting: boolean) => void>();
 
 function notify() {
@@ -15,7 +18,20 @@ function notify() {
 }
 
 export function isReconnecting(): boolean {
-  return apiDown || socketDown;
+  return apiDown || socketDown || retrying > 0;
+}
+
+/** Marks one answer as waiting for a retry; call the returned function once it is settled. */
+export function retryPending(): () => void {
+  retrying++;
+  notify();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    retrying--;
+    notify();
+  };
 }
 
 export function setApiReachable(reachable: boolean): void {
