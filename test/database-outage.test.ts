@@ -102,14 +102,20 @@ describe('a PostgreSQL restart under two running instances', () => {
     const draft = await officerA.post('/api/circulars', { title: '停電中に配る回覧', publishAt: new Date(Date.now() + 2_000).toISOString() });
     expect((await officerA.post(`/api/circulars/${draft.body.id}/publish`)).body.status).toBe('scheduled');
 
+    // Sockets stay connected to their instance through the outage; when the instance's
+    // listener is back it tells them to refetch what they may have missed.
+    const resynced = new Promise<void>((resolve) => socketB.once('realtime:resync', () => resolve()));
+
     await stopPostgres();
     // Long enough for every periodic database user to notice: pg-boss polling, the adapter's
     // heartbeat and its listening connection.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
+    const answerKey = randomUUID();
+    const answer = () => memberA.request('POST', `/api/drills/${drill.body.id}/answer`, { status: 'safe' }, { 'idempotency-key': answerKey });
     for (const [client, call] of [
       [memberA, () => memberA.get('/api/session')],
-      [memberA, () => memberA.request('POST', `/api/drills/${drill.body.id}/answer`, { status: 'safe' }, { 'idempotency-key': randomUUID() })],
+      [memberA, answer],
       [officerB, () => officerB.get('/api/households')],
     ] as const) {
       void client;
@@ -132,6 +138,13 @@ describe('a PostgreSQL restart under two running instances', () => {
     const back = await until(() => memberA.get('/api/session'), (r) => r.status === 200, 30_000);
     expect(back.status).toBe(200);
     expect((await officerB.get('/api/households')).status).toBe(200);
+    await resynced;
+    // The answer tried during the outage, sent again with its key (twice, as a web app
+    // whose response was lost would): stored once.
+    expect((await answer()).status).toBe(200);
+    expect((await answer()).body.answer.status).toBe('safe');
+    const stored = await dbs[1]!.selectFrom('drill_answers').select('status').where('drill_id', '=', drill.body.id).execute();
+    expect(stored).toEqual([{ status: 'safe' }]);
 
     // The job queue resumed by itself: the circular due during the outage is published.
     const published = await until(() => officerB.get(`/api/circulars/${draft.body.id}`), (r) => r.body?.status === 'published', 20_000);

@@ -1,5 +1,3 @@
-import type { Logger } from './logger.js';
-
 /** SQLSTATEs that mean "the server is going away or not taking connections", not "your query is wrong". */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const UNAVAILABLE_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -38,7 +36,7 @@ export interface OutageLog {
  * requests, polls and heartbeats fail in between. A failure after a minute of quiet counts
  * as a new outage (some users, like the job queue, have no "it works again" signal).
  */
-export function createOutageLog(log: Pick<Logger, 'warn' | 'info'>, what: string, quietMs = 60_000): OutageLog {
+export function createOutageLog(log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }, what: string, quietMs = 60_000): OutageLog {
   let downSince: number | null = null;
   let lastFailure = 0;
   let failures = 0;
