@@ -513,14 +513,13 @@ export async function answer(ctx: CircularContext, actor: Actor, circularId: str
   if (!circular!.question) throw HttpError.badRequest('This circular has no question.', 'answer');
   if (circular!.due_at && circular!.due_at <= new Date()) throw HttpError.conflict('The due date has passed; the answer can no longer be changed.');
   checkAnswer(circular!.question as Question, given);
-  // A retry of the same action (same Idempotency-Key) adds no second history row.
-  const stored = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await claimRequestKey(trx, requestKey(actor, idempotencyKey, `circular-answer:${circularId}`)))) return false;
+  // A retry of the same action (same Idempotency-Key) adds no second history row; what follows
+  // the commit runs again, as the first try may have lost the database right after committing.
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await claimRequestKey(trx, requestKey(actor, idempotencyKey, `circular-answer:${circularId}`)))) return;
     await trx.insertInto('circular_answers').values({ circular_id: circularId, household_id: actor.householdId!, person_id: actor.personId, channel: 'app', answer: JSON.stringify(given) }).execute();
     await trx.updateTable('circular_recipients').set({ answer: JSON.stringify(given), answered_at: new Date() }).where('circular_id', '=', circularId).where('household_id', '=', actor.householdId!).execute();
-    return true;
   });
-  if (!stored) return getCircular(ctx, actor, circularId);
   // Answering means it was read.
   await acknowledge(ctx, { circularId, householdId: actor.householdId, personId: actor.personId, channel: 'app' });
   ctx.realtime.emit([rooms.officers(circular!.association_id), rooms.block(recipient!.block_id)], 'circular:answered', { circularId, householdId: actor.householdId, blockId: recipient!.block_id });

@@ -147,7 +147,7 @@ export async function ask(ctx: DrillContext, drillId: string) {
 export async function recordAnswer(
   ctx: DrillContext,
   input: { drillId: string; householdId: string; status: Status | 'absent'; where: Where | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit'; recordedBy: string | null },
-  /** A retried request (same Idempotency-Key) stores nothing and answers the current state. */
+  /** A retried request (same Idempotency-Key) stores nothing and answers with the current state. */
   key?: RequestKey,
 ) {
   const drill = await findDrill(ctx.db, input.drillId);
@@ -155,15 +155,17 @@ export async function recordAnswer(
   if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
   const target = await ctx.db.selectFrom('drill_targets').selectAll().where('drill_id', '=', input.drillId).where('household_id', '=', input.householdId).executeTakeFirst();
   requireVisible(!!target, 'drill');
-  const stored = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await claimRequestKey(trx, key))) return false;
+  await ctx.db.transaction().execute(async (trx) => {
+    // A retry of a stored action writes nothing. It still runs what follows the commit: the
+    // first try may have lost the database right after committing (those steps are safe to repeat).
+    if (!(await claimRequestKey(trx, key))) return;
     await trx
       .insertInto('drill_answers')
       .values({ drill_id: input.drillId, household_id: input.householdId, status: input.status, location: input.where, note: input.note, channel: input.channel, recorded_by: input.recordedBy })
       .execute();
     if (input.status === 'absent') {
       await trx.updateTable('drill_targets').set({ visit_outcome: 'absent', note: input.note }).where('drill_id', '=', input.drillId).where('household_id', '=', input.householdId).execute();
-      return true;
+      return;
     }
     await trx
       .updateTable('drill_targets')
@@ -180,9 +182,7 @@ export async function recordAnswer(
       .where('drill_id', '=', input.drillId)
       .where('household_id', '=', input.householdId)
       .execute();
-    return true;
   });
-  if (!stored) return myState(ctx, drill, input.householdId);
   const escalatedToVolunteers = target!.tier === 'volunteers' || target!.tier === 'officers';
   ctx.realtime.emit([rooms.officers(drill.association_id), rooms.block(target!.block_id), rooms.household(input.householdId), ...(escalatedToVolunteers ? [rooms.volunteers(drill.association_id)] : [])], 'drill:updated', {
     drillId: input.drillId, householdId: input.householdId, blockId: target!.block_id,
