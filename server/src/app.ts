@@ -106,8 +106,10 @@ export function createApp(deps: AppDeps): App {
     res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api') ? 'unmatched' : 'static'), status: String(res.statusCode) }));
     next();
   });
-  app.use('/api', (_req, res, next) => {
-    if (outage.isDown) res.on('finish', () => res.statusCode < 500 && outage.up());
+  app.use('/api', (req, res, next) => {
+    // A request that loaded its session reached the database: the outage, if any, is over.
+    // (Not any answer: a 401 needs no database and would end an outage that goes on.)
+    if (outage.isDown) res.on('finish', () => req.actor && res.statusCode < 500 && outage.up());
     next();
   });
 
