@@ -5,6 +5,7 @@ import * as socketIoAdapter from './20261122T0930_socket_io_adapter.js';
 import * as watch from './20261122T1000_watch.js';
 import * as drills from './20261122T1100_drills.js';
 import * as delaysInSeconds from './20261201T0100_delays_in_seconds.js';
+import * as requestKeys from './20261201T0100_request_keys.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1000_watch': watch,
   '20261122T1100_drills': drills,
   '20261201T0100_delays_in_seconds': delaysInSeconds,
+  '20261201T0100_request_keys': requestKeys,
 };

@@ -29,6 +29,7 @@ import * as watch from './watch/watch.service.js';
 import { registerDrillRoutes } from './drills/drill.routes.js';
 import * as drills from './drills/drill.service.js';
 import { uuid } from './contracts/http.js';
+import { createOutageLog } from './infra/outage.js';
 
 export interface AppDeps {
   db: Db;
@@ -85,7 +86,9 @@ export function createApp(deps: AppDeps): App {
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   const httpServer = createServer(app);
-  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl });
+  // One line when the API loses the database and one when it has it back (not one per request).
+  const outage = createOutageLog(log, 'HTTP API');
+  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl, outage });
   const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30 };
 
   app.disable('x-powered-by');
@@ -107,6 +110,12 @@ export function createApp(deps: AppDeps): App {
   app.use((req, res, next) => {
     const end = metrics.httpRequests.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/api') ? 'unmatched' : 'static'), status: String(res.statusCode) }));
+    next();
+  });
+  app.use('/api', (req, res, next) => {
+    // A request that loaded its session reached the database: the outage, if any, is over.
+    // (Not any answer: a 401 needs no database and would end an outage that goes on.)
+    if (outage.isDown) res.on('finish', () => req.actor && res.statusCode < 500 && outage.up());
     next();
   });
 
@@ -158,7 +167,7 @@ export function createApp(deps: AppDeps): App {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, outage));
 
   let scanTicker: NodeJS.Timeout | undefined;
 

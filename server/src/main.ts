@@ -14,6 +14,7 @@ import { createApp } from './app.js';
 import { createJobs } from './infra/jobs.js';
 import { loadVapidKeys } from './push/push.service.js';
 import { demo, isEmpty, seedDemo } from './demo/seed.js';
+import { isDatabaseUnavailable } from './infra/outage.js';
 
 let config: Config;
 try {
@@ -27,6 +28,19 @@ try {
 }
 
 const log = createLogger(config.LOG_LEVEL);
+
+// pg-boss (10.x) completes or fails a job without awaiting it: if PostgreSQL goes away while
+// a job runs, that promise rejects with nobody to catch it, and Node ends the process. The job
+// itself is safe (it stays active and is retried after its expiry), so a database outage there
+// is logged and survived. Any other unhandled rejection is a bug and still ends the process.
+process.on('unhandledRejection', (reason) => {
+  if (isDatabaseUnavailable(reason)) {
+    log.warn({ reason: reason instanceof Error ? reason.message : String(reason) }, 'a background database call failed during an outage');
+    return;
+  }
+  log.fatal({ err: reason }, 'unhandled promise rejection');
+  process.exit(1);
+});
 let embeddedPostgres: EmbeddedPostgresHandle | undefined;
 
 async function main() {

@@ -30,6 +30,8 @@ import type {
 import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettingsUpdate } from '../../server/src/contracts/watch.js';
 import type { Dashboard, DrillReport, DrillSummary, MyDrill, StartDrill, TargetView } from '../../server/src/contracts/drills.js';
 
+import { retryPending, setApiReachable } from './connection.js';
+
 export type Language = SessionView['person']['preferredLanguage'];
 
 /** An error answer from the API (or a network failure, status 0). */
@@ -74,6 +76,8 @@ interface RequestOptions {
   raw?: { body: Blob; contentType: string };
   query?: Record<string, string | number | boolean | undefined | null>;
   signal?: AbortSignal;
+  /** Sent as Idempotency-Key: the same for every retry of one user action. */
+  idempotencyKey?: string;
 }
 
 function withQuery(path: string, query: RequestOptions['query']): string {
@@ -104,6 +108,7 @@ export async function request<T>(method: Method, path: string, options: RequestO
     body = JSON.stringify(options.body);
   }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
 
   let response: Response;
   try {
@@ -116,8 +121,11 @@ export async function request<T>(method: Method, path: string, options: RequestO
     });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    setApiReachable(false);
     throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
   }
+  // 503: the server is up but its database is away for now (it says when to retry).
+  setApiReachable(response.status !== 503);
 
   const text = await response.text();
   let data: unknown = undefined;
@@ -137,6 +145,55 @@ export async function request<T>(method: Method, path: string, options: RequestO
     throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
   }
   return data as T;
+}
+
+/** A network failure or a 503: worth trying again with the same request. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status === 503);
+}
+
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // crypto.randomUUID needs a secure context; plain http on a LAN address is not one.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+
+/**
+ * Sends one user action (an answer) until the server has it: on a network error or a 503
+ * it waits (1 s, 2 s, 4 s … at most 15 s) and sends the very same request again with the
+ * same Idempotency-Key, so the server stores it once however many tries it took. Meanwhile
+ * the layout shows "reconnecting". Stops on any other answer, or when `signal` aborts.
+ */
+export async function submit<T>(method: Method, path: string, options: Omit<RequestOptions, 'idempotencyKey'> = {}): Promise<T> {
+  const idempotencyKey = newIdempotencyKey();
+  let settled: (() => void) | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request<T>(method, path, { ...options, idempotencyKey });
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+        settled ??= retryPending();
+        await sleep(Math.min(1000 * 2 ** attempt, 15_000) * (0.75 + Math.random() / 2), options.signal);
+      }
+    }
+  } finally {
+    settled?.();
+  }
 }
 
 export type Channel = HouseholdDetail['channels'][number];
@@ -240,9 +297,10 @@ export const api = {
     }),
   deleteAttachment: (id: string, attachmentId: string) =>
     request<void>('DELETE', circularPath(id, `/attachments/${encodeURIComponent(attachmentId)}`)),
+  // Answers are retried until stored (see submit); acknowledging twice keeps the first.
   acknowledge: (id: string) =>
-    request<{ acknowledgedAt: string; channel: Channel; first: boolean }>('POST', circularPath(id, '/acknowledge'), { body: {} }),
-  answer: (id: string, answer: Answer) => request<CircularDetail>('PUT', circularPath(id, '/answer'), { body: { answer } }),
+    submit<{ acknowledgedAt: string; channel: Channel; first: boolean }>('POST', circularPath(id, '/acknowledge'), { body: {} }),
+  answer: (id: string, answer: Answer) => submit<CircularDetail>('PUT', circularPath(id, '/answer'), { body: { answer } }),
   progress: (id: string, signal?: AbortSignal) => request<Progress>('GET', circularPath(id, '/progress'), { signal }),
   unread: (id: string, blockId: string | undefined, signal?: AbortSignal) =>
     request<UnreadList>('GET', circularPath(id, '/unread'), { query: { blockId }, signal }),
@@ -275,12 +333,12 @@ export const api = {
   myDrills: (signal?: AbortSignal) => request<{ items: MyDrill[] }>('GET', '/api/drills/mine', { signal }),
   startDrill: (body: StartDrill) => request<DrillSummary>('POST', '/api/drills', { body }),
   answerDrill: (id: string, body: { status: SafetyStatus; where: Whereabouts; note: string }) =>
-    request<MyDrill>('POST', drillPath(id, '/answer'), { body }),
+    submit<MyDrill>('POST', drillPath(id, '/answer'), { body }),
   proxyAnswer: (id: string, body: { householdId: string; status: SafetyStatus; where: Whereabouts; note: string }) =>
-    request<MyDrill>('POST', drillPath(id, '/proxy'), { body }),
+    submit<MyDrill>('POST', drillPath(id, '/proxy'), { body }),
   takeDrillTask: (id: string, householdId: string) => request<{ ok: true }>('POST', drillPath(id, '/take'), { body: { householdId } }),
   recordVisit: (id: string, body: { householdId: string; outcome: VisitOutcome; note: string }) =>
-    request<MyDrill>('POST', drillPath(id, '/visit'), { body }),
+    submit<MyDrill>('POST', drillPath(id, '/visit'), { body }),
   drillDashboard: (id: string, signal?: AbortSignal) => request<Dashboard>('GET', drillPath(id, '/dashboard'), { signal }),
   drillTasks: (id: string, signal?: AbortSignal) => request<{ items: TargetView[] }>('GET', drillPath(id, '/tasks'), { signal }),
   endDrill: (id: string) => request<DrillReport>('POST', drillPath(id, '/end'), { body: {} }),

@@ -7,6 +7,7 @@ import { applyLanguage, currentLanguage, onLanguageChanged, t } from './i18n/ind
 import { Link, matchPath, navigate, useLocation, type Location } from './router.js';
 import { SessionContext, isCaptain, useSession, type SessionContextValue } from './session.js';
 import { connectSocket, disconnectSocket, useSocketEvent } from './socket.js';
+import { useReconnecting } from './connection.js';
 import { LoginPage } from './pages/login.js';
 import { JoinPage } from './pages/join.js';
 import { HomePage } from './pages/home.js';
@@ -224,6 +225,21 @@ function safeNext(next: string | null): string {
   return '/';
 }
 
+/** While the server cannot be reached (or its database is away): answers sent meanwhile are retried. */
+function ReconnectingBanner() {
+  const reconnecting = useReconnecting();
+  // The live region is always there, so screen readers announce when the text appears.
+  return (
+    <div class="reconnecting-region no-print" role="status" aria-live="polite">
+      {reconnecting && (
+        <p class="reconnecting-banner" data-testid="reconnecting">
+          {t('connection.reconnecting')}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function Layout({ children }: { children: ComponentChildren }) {
   const { session, logout } = useSession();
   return (
@@ -254,6 +270,7 @@ function Layout({ children }: { children: ComponentChildren }) {
         </div>
         {session && <MainNav session={session} />}
       </header>
+      <ReconnectingBanner />
       {session?.roles.household && <DrillPromptHost key={session.roles.household.id} />}
       <main id="main" tabIndex={-1}>
         {children}

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/src/contracts/socket.js';
+import { setSocketConnected } from './connection.js';
 
 type EventName = keyof ServerToClientEvents;
 type Handler<E extends EventName> = ServerToClientEvents[E];
@@ -43,13 +44,30 @@ export function connectSocket(): void {
   }
   // Whenever the connection is (re)established, events may have been missed — while it was
   // down, or, on the first connect, between a page's first fetch and joining its rooms: pages refetch.
-  s.on('connect', () => {
+  const refetch = () => {
     for (const handler of reconnectHandlers) {
       try {
         handler();
       } catch (error) {
         console.error('socket reconnect handler failed', error);
       }
+    }
+  };
+  let refused = 0;
+  s.on('connect', () => {
+    refused = 0;
+    setSocketConnected(true);
+    refetch();
+  });
+  // The server lost its database for a while and may not have relayed everything: refetch.
+  s.on('realtime:resync', refetch);
+  s.on('disconnect', () => setSocketConnected(false));
+  s.on('connect_error', (error) => {
+    setSocketConnected(false);
+    // Socket.IO retries a lost transport itself, but not a handshake the server refused. The
+    // server refuses with 'unavailable' while its database is away: try again, with backoff.
+    if (!s.active && error.message === 'unavailable') {
+      setTimeout(() => socket === s && s.connect(), Math.min(1000 * 2 ** refused++, 15_000));
     }
   });
   socket = s;
@@ -59,6 +77,7 @@ export function connectSocket(): void {
 export function disconnectSocket(): void {
   socket?.disconnect();
   socket = null;
+  setSocketConnected(true);
 }
 
 /** Subscribes a component to a server event for its lifetime (the latest handler is always used). */

@@ -78,8 +78,8 @@ export function registerCircularRoutes(api: ApiRouter, ctx: circulars.CircularCo
   api.route('post', '/api/circulars/:id/acknowledge', { summary: 'My household has read it (既読); the first acknowledgement is kept', tag, access: 'session', params: id, response: acknowledgeResultSchema }, async ({ actor, params }) =>
     circulars.acknowledgeAsMember(ctx, actor, params.id),
   );
-  api.route('put', '/api/circulars/:id/answer', { summary: "Answer the circular's question (changeable until the due date)", tag, access: 'session', params: id, body: answerRequestSchema, response: circularDetailSchema }, async ({ actor, params, body }) =>
-    circulars.answer(ctx, actor, params.id, body.answer),
+  api.route('put', '/api/circulars/:id/answer', { summary: "Answer the circular's question (changeable until the due date)", tag, access: 'session', params: id, body: answerRequestSchema, response: circularDetailSchema, idempotent: true }, async ({ actor, params, body, idempotencyKey }) =>
+    circulars.answer(ctx, actor, params.id, body.answer, idempotencyKey),
   );
   api.route('get', '/api/circulars/:id/progress', { summary: 'Read rate and answers, per 班 (captains: their 班)', tag, access: 'session', params: id, response: progressSchema }, async ({ actor, params }) =>
     circulars.progress(ctx, actor, params.id),

@@ -6,6 +6,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../infra/database.js';
 import type { ServiceContext } from '../service-context.js';
 import { HttpError } from '../http/errors.js';
+import { claimRequestKey, requestKey } from '../http/idempotency.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
 import {
@@ -537,7 +538,7 @@ function checkAnswer(question: Question, answer: Answer) {
 }
 
 /** Answers (or changes the answer) until the due date; every answer stays in the history. */
-export async function answer(ctx: CircularContext, actor: Actor, circularId: string, given: Answer) {
+export async function answer(ctx: CircularContext, actor: Actor, circularId: string, given: Answer, idempotencyKey?: string) {
   if (!actor.householdId) throw HttpError.notFound('circular');
   const circular = await findCircular(ctx.db, circularId);
   const recipient = circular && circular.association_id === actor.associationId ? await recipientOf(ctx.db, circularId, actor.householdId) : undefined;
@@ -546,7 +547,10 @@ export async function answer(ctx: CircularContext, actor: Actor, circularId: str
   if (!circular!.question) throw HttpError.badRequest('This circular has no question.', 'answer');
   if (circular!.due_at && circular!.due_at <= new Date()) throw HttpError.conflict('The due date has passed; the answer can no longer be changed.');
   checkAnswer(circular!.question as Question, given);
+  // A retry of the same action (same Idempotency-Key) adds no second history row; what follows
+  // the commit runs again, as the first try may have lost the database right after committing.
   await ctx.db.transaction().execute(async (trx) => {
+    if (!(await claimRequestKey(trx, requestKey(actor, idempotencyKey, `circular-answer:${circularId}`)))) return;
     await trx.insertInto('circular_answers').values({ circular_id: circularId, household_id: actor.householdId!, person_id: actor.personId, channel: 'app', answer: JSON.stringify(given) }).execute();
     await trx.updateTable('circular_recipients').set({ answer: JSON.stringify(given), answered_at: new Date() }).where('circular_id', '=', circularId).where('household_id', '=', actor.householdId!).execute();
   });

@@ -25,6 +25,8 @@ export interface ServerToClientEvents {
   'drill:ended': (event: { drillId: string }) => void;
   /** A household was accounted for, answered, or escalated: dashboards and task lists refresh. */
   'drill:updated': (event: { drillId: string; householdId: string; blockId: string }) => void;
+  /** The server may have missed events (it lost its database for a while): pages refetch. */
+  'realtime:resync': () => void;
   /** This session ended (logout elsewhere or expiry): the client should go to the login page. */
   'session:ended': () => void;
 }

@@ -367,6 +367,16 @@ export interface DrillEventTable {
   what: string;
 }
 
+/** One row per idempotent user action (migrations/20261201T0100_request_keys.ts). */
+export interface RequestKeyTable {
+  person_id: string;
+  association_id: string;
+  key: string;
+  /** What the key was used for, e.g. `drill-answer:<drill id>`: a key is one action. */
+  action: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   federations: FederationTable;
   associations: AssociationTable;
@@ -397,6 +407,7 @@ export interface Database {
   drill_targets: DrillTargetTable;
   drill_answers: DrillAnswerTable;
   drill_events: DrillEventTable;
+  request_keys: RequestKeyTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

@@ -32,17 +32,17 @@ export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
   api.route('post', '/api/drills', { summary: 'Start a drill or a real event (officers)', tag, access: 'session', body: startDrillSchema, response: drillSummarySchema, status: 201 }, async ({ actor, body }) =>
     drills.startDrill(ctx, actor, body),
   );
-  api.route('post', '/api/drills/:id/answer', { summary: 'My household is safe / needs help / is injured', tag, access: 'session', params: id, body: drillAnswerSchema, response: myDrillSchema }, async ({ actor, params, body }) =>
-    drills.answerAsMember(ctx, actor, params.id, body),
+  api.route('post', '/api/drills/:id/answer', { summary: 'My household is safe / needs help / is injured', tag, access: 'session', params: id, body: drillAnswerSchema, response: myDrillSchema, idempotent: true }, async ({ actor, params, body, idempotencyKey }) =>
+    drills.answerAsMember(ctx, actor, params.id, body, idempotencyKey),
   );
-  api.route('post', '/api/drills/:id/proxy', { summary: 'Record a household as confirmed in person (captain, volunteer, neighbour, officer)', tag, access: 'session', params: id, body: proxyAnswerSchema, response: myDrillSchema }, async ({ actor, params, body }) =>
-    drills.answerByProxy(ctx, actor, params.id, body),
+  api.route('post', '/api/drills/:id/proxy', { summary: 'Record a household as confirmed in person (captain, volunteer, neighbour, officer)', tag, access: 'session', params: id, body: proxyAnswerSchema, response: myDrillSchema, idempotent: true }, async ({ actor, params, body, idempotencyKey }) =>
+    drills.answerByProxy(ctx, actor, params.id, body, idempotencyKey),
   );
   api.route('post', '/api/drills/:id/take', { summary: "Take a silent household's visit (\"I'm going\"): its escalation stops", tag, access: 'session', params: id, body: takeTaskSchema, response: okSchema }, async ({ actor, params, body }) =>
     drills.takeTask(ctx, actor, params.id, body.householdId),
   );
-  api.route('post', '/api/drills/:id/visit', { summary: 'Record the outcome of a visit', tag, access: 'session', params: id, body: visitSchema, response: myDrillSchema }, async ({ actor, params, body }) =>
-    drills.recordVisit(ctx, actor, params.id, body),
+  api.route('post', '/api/drills/:id/visit', { summary: 'Record the outcome of a visit', tag, access: 'session', params: id, body: visitSchema, response: myDrillSchema, idempotent: true }, async ({ actor, params, body, idempotencyKey }) =>
+    drills.recordVisit(ctx, actor, params.id, body, idempotencyKey),
   );
   api.route('get', '/api/drills/:id/dashboard', { summary: 'Live counts per 班, response curve, the unanswered by risk', tag, access: 'session', params: id, response: dashboardSchema }, async ({ actor, params }) =>
     drills.dashboard(ctx, actor, params.id),

@@ -12,6 +12,7 @@ import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { audit } from '../roster/roster.repository.js';
 import { heldToday } from '../auth/roles.repository.js';
+import { claimRequestKey, requestKey, type RequestKey } from '../http/idempotency.js';
 
 export type DrillContext = ServiceContext;
 
@@ -175,6 +176,8 @@ export async function ask(ctx: DrillContext, drillId: string, after: string | nu
 export async function recordAnswer(
   ctx: DrillContext,
   input: { drillId: string; householdId: string; status: Status | 'absent'; where: Where | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit'; recordedBy: string | null },
+  /** A retried request (same Idempotency-Key) stores nothing and answers with the current state. */
+  key?: RequestKey,
 ) {
   const drill = await findDrill(ctx.db, input.drillId);
   if (!drill) throw HttpError.notFound('drill');
@@ -182,6 +185,9 @@ export async function recordAnswer(
   const target = await ctx.db.selectFrom('drill_targets').selectAll().where('drill_id', '=', input.drillId).where('household_id', '=', input.householdId).executeTakeFirst();
   requireVisible(!!target, 'drill');
   await ctx.db.transaction().execute(async (trx) => {
+    // A retry of a stored action writes nothing. It still runs what follows the commit: the
+    // first try may have lost the database right after committing (those steps are safe to repeat).
+    if (!(await claimRequestKey(trx, key))) return;
     await trx
       .insertInto('drill_answers')
       .values({ drill_id: input.drillId, household_id: input.householdId, status: input.status, location: input.where, note: input.note, channel: input.channel, recorded_by: input.recordedBy })
@@ -240,10 +246,10 @@ async function myState(ctx: DrillContext, drill: DrillRow, householdId: string) 
   };
 }
 
-export async function answerAsMember(ctx: DrillContext, actor: Actor, drillId: string, input: { status: Status; where: Where; note: string }) {
+export async function answerAsMember(ctx: DrillContext, actor: Actor, drillId: string, input: { status: Status; where: Where; note: string }, idempotencyKey?: string) {
   if (!actor.householdId) throw HttpError.notFound('drill');
   await drillOf(ctx, actor, drillId);
-  return recordAnswer(ctx, { drillId, householdId: actor.householdId, ...input, channel: 'app', recordedBy: actor.personId });
+  return recordAnswer(ctx, { drillId, householdId: actor.householdId, ...input, channel: 'app', recordedBy: actor.personId }, requestKey(actor, idempotencyKey, `drill-answer:${drillId}`));
 }
 
 /** From the speaker's prompt: 無事 is safe, 助けて needs help. */
@@ -263,7 +269,7 @@ async function targetBlock(ctx: DrillContext, drillId: string, householdId: stri
  * "Confirmed in person" by someone else: officers, the household's 班長, volunteers, or a
  * neighbour (a member of a household in the same 班).
  */
-export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; status: Status; where: Where; note: string }) {
+export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; status: Status; where: Where; note: string }, idempotencyKey?: string) {
   await drillOf(ctx, actor, drillId);
   const target = await targetBlock(ctx, drillId, input.householdId);
   let neighbour = false;
@@ -273,7 +279,7 @@ export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: st
   }
   const allowed = actor.officer || actor.captainOf.includes(target.block_id) || actor.volunteer || actor.welfareCommissioner || neighbour;
   requireVisible(allowed, 'household');
-  return recordAnswer(ctx, { drillId, ...input, channel: 'proxy', recordedBy: actor.personId });
+  return recordAnswer(ctx, { drillId, ...input, channel: 'proxy', recordedBy: actor.personId }, requestKey(actor, idempotencyKey, `drill-proxy:${drillId}:${input.householdId}`));
 }
 
 /** Who may act on a silent household's task: its 班長, and volunteers and officers once it has reached them. */
@@ -302,11 +308,11 @@ export async function takeTask(ctx: DrillContext, actor: Actor, drillId: string,
 }
 
 /** The outcome of a visit to a silent household; "absent" keeps it on the list. */
-export async function recordVisit(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; outcome: Status | 'absent'; note: string }) {
+export async function recordVisit(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; outcome: Status | 'absent'; note: string }, idempotencyKey?: string) {
   await drillOf(ctx, actor, drillId);
   const target = await targetBlock(ctx, drillId, input.householdId);
   requireVisible(mayHandle(actor, target), 'household');
-  return recordAnswer(ctx, { drillId, householdId: input.householdId, status: input.outcome, where: input.outcome === 'absent' ? null : 'home', note: input.note, channel: 'visit', recordedBy: actor.personId });
+  return recordAnswer(ctx, { drillId, householdId: input.householdId, status: input.outcome, where: input.outcome === 'absent' ? null : 'home', note: input.note, channel: 'visit', recordedBy: actor.personId }, requestKey(actor, idempotencyKey, `drill-visit:${drillId}:${input.householdId}`));
 }
 
 // ── Deadline and escalation (durable jobs) ────────────────────────────────────────────

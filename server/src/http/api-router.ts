@@ -3,6 +3,11 @@ import { z, type ZodType } from 'zod';
 import { HttpError } from './errors.js';
 import type { Actor } from '../auth/policy.js';
 import { errorResponseSchema } from '../contracts/http.js';
+import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from './idempotency.js';
+
+/** Seconds a client is asked to wait before retrying while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Access = 'public' | 'session';
@@ -21,6 +26,8 @@ export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | un
   /** A raw (non-JSON) request body, e.g. a CSV upload: its media type and size limit. */
   rawBody?: { type: string; limit: string };
   status?: number;
+  /** Takes an Idempotency-Key header (a UUID per user action, resent on retries): see idempotency.ts. */
+  idempotent?: boolean;
 }
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -31,6 +38,8 @@ export interface RouteInput<B, Q, P> {
   params: P;
   /** The logged-in person; present on every route whose access is 'session'. */
   actor: Actor;
+  /** The request's Idempotency-Key, on routes marked `idempotent` that were sent one. */
+  idempotencyKey: string | undefined;
   req: Request;
   res: Response;
 }
@@ -68,7 +77,8 @@ export class ApiRouter {
         const body = spec.rawBody ? req.body : parse(spec.body, req.body ?? {}, 'body');
         const query = parse(spec.query, req.query, 'query');
         const params = parse(spec.params, req.params, 'params');
-        const result = await handler({ body, query, params, actor, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
+        const idempotencyKey = spec.idempotent ? parseIdempotencyKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
+        const result = await handler({ body, query, params, actor, idempotencyKey, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
         if (res.headersSent) return;
         if (result === undefined) res.status(spec.status ?? 204).end();
         else res.status(spec.status ?? 200).json(result);
@@ -87,12 +97,18 @@ function parse(schema: ZodType | undefined, value: unknown, where: 'body' | 'que
   return result.data;
 }
 
-/** Turns every error into the JSON error envelope; a stack trace never reaches a client. */
-export function errorHandler(log: { error: (obj: object, msg: string) => void }) {
+/**
+ * Turns every error into the JSON error envelope; a stack trace never reaches a client.
+ * A database outage is a 503 with Retry-After, logged once per outage (not once per request).
+ */
+export function errorHandler(log: { error: (obj: object, msg: string) => void }, outage?: OutageLog) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let http: HttpError;
     if (error instanceof HttpError) http = error;
-    else if (isBodyParserError(error)) {
+    else if (isDatabaseUnavailable(error)) {
+      outage?.down(error);
+      http = HttpError.unavailable();
+    } else if (isBodyParserError(error)) {
       http =
         error.type === 'entity.too.large'
           ? new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${formatBytes(error.limit)}.`, 'body')
@@ -104,6 +120,7 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void })
     const body: z.infer<typeof errorResponseSchema> = {
       error: { code: http.code, message: http.message, field: http.field, issues: http.issues },
     };
+    if (http.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(http.status).json(body);
   };
 }

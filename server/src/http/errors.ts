@@ -29,6 +29,11 @@ export class HttpError extends Error {
     return new HttpError(409, 'conflict', message, field);
   }
 
+  /** The database (or another dependency) is away for now: the client retries after Retry-After. */
+  static unavailable() {
+    return new HttpError(503, 'unavailable', 'The service is briefly unavailable. Please try again in a moment.');
+  }
+
   static fromZod(error: ZodError, where: 'body' | 'query' | 'params') {
     const issues = error.issues.map((issue) => ({
       field: issue.path.length ? issue.path.join('.') : where,

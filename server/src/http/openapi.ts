@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RegisteredRoute } from './api-router.js';
 import { errorResponseSchema } from '../contracts/http.js';
+import { IDEMPOTENCY_HEADER, idempotencyKeySchema } from './idempotency.js';
 
 /** OpenAPI 3.1 from the registered routes; JSON Schema 2020-12 is what zod emits and 3.1 speaks. */
 export function buildOpenApiDocument(routes: RegisteredRoute[], info: { version: string }) {
@@ -19,6 +20,15 @@ export function buildOpenApiDocument(routes: RegisteredRoute[], info: { version:
         parameters.push({ name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: property });
       }
     }
+    if (spec.idempotent) {
+      parameters.push({
+        name: IDEMPOTENCY_HEADER,
+        in: 'header',
+        required: false,
+        description: 'A UUID made once per user action and sent again with each retry of it: the action is stored once, and a retry is answered like the first.',
+        schema: jsonSchema(idempotencyKeySchema, 'input'),
+      });
+    }
     const success = String(spec.status ?? (spec.response || spec.produces ? 200 : 204));
     const responses: Record<string, unknown> = {
       [success]: {
@@ -32,6 +42,8 @@ export function buildOpenApiDocument(routes: RegisteredRoute[], info: { version:
       responses['401'] = { description: 'Not logged in', content: errorContent };
       responses['403'] = { description: 'Not allowed for this role', content: errorContent };
     }
+    if (spec.idempotent) responses['422'] = { description: 'The Idempotency-Key was already used for another request', content: errorContent };
+    responses['503'] = { description: 'The database is briefly unavailable: retry after the Retry-After header’s seconds', content: errorContent };
     if (spec.rawBody || spec.body) responses['413'] = { description: 'Request body too large', content: errorContent };
     paths[openApiPath] ??= {};
     paths[openApiPath][method] = {

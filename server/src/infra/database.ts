@@ -10,10 +10,26 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Kysely<Database>;
 
+/** How long a request waits for a connection before it is told the database is unavailable. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    // Without a timeout a request waits forever for a database that is not there; with it,
+    // the caller gets an error the HTTP layer turns into 503 + Retry-After.
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    // Notices a dead peer (a host gone without a FIN) on idle connections.
+    keepAlive: true,
+  });
   // An idle client losing its connection must not take the process down with it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one: pg-pool listens for errors only while a client is idle, and a
+  // client Kysely holds between two queries of a transaction emits 'error' with nobody
+  // listening when PostgreSQL restarts. The failing query reports it; the pool drops the
+  // broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
+import { createOutageLog, isDatabaseUnavailable } from './outage.js';
 
 /**
  * Durable jobs in PostgreSQL (pg-boss 10): anything that must happen later — a scheduled
@@ -135,7 +136,10 @@ export function createJobs(options: {
     // minutes: it is what brings back a job whose process was killed.
     maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_SECONDS,
   });
-  boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
+  // pg-boss keeps polling through a database outage and resumes by itself; every poll of
+  // every queue fails meanwhile, so the outage is logged once rather than as a stream of errors.
+  const outage = createOutageLog(options.log, 'job queue');
+  boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
   const policyOf = (queue: QueueName): QueuePolicy => ({ ...queuePolicies[queue], ...options.policies?.[queue] });
@@ -155,6 +159,7 @@ export function createJobs(options: {
     async work(queue, handler) {
       await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
         if (!job) return;
+        outage.up();
         // A retry is worth a line: it means a worker died, overran its expiry, or failed.
         if (job.retryCount > 0) options.log.info({ queue, jobId: job.id, retry: job.retryCount }, 'job retried');
         try {

@@ -1,11 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/postgres-adapter';
-import pg from 'pg';
+import { createResilientPostgresAdapter } from './postgres-adapter.js';
 import { z } from 'zod';
 import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
+import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
 import { SESSION_COOKIE, loadActorByToken } from '../auth/auth.service.js';
 import { readCookie } from '../auth/auth.routes.js';
 import type { Actor } from '../auth/policy.js';
@@ -40,23 +40,30 @@ export function roomsFor(actor: Actor): string[] {
  */
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string },
+  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; outage?: OutageLog },
 ): { io: RealtimeServer; realtime: Realtime; close(): Promise<void> } {
   const io: RealtimeServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
-  // browsers connected to another (PostgreSQL LISTEN/NOTIFY, no extra service).
-  const adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
-  adapterPool.on('error', (error) => deps.log.error({ err: error }, 'socket adapter database error'));
-  io.adapter(createAdapter(adapterPool, { errorHandler: (error) => deps.log.error({ err: error }, 'socket adapter error') }));
+  // browsers connected to another (PostgreSQL LISTEN/NOTIFY, no extra service). The adapter
+  // outlives PostgreSQL restarts; after one, this instance's clients refetch.
+  const adapter = createResilientPostgresAdapter({
+    connectionString: deps.databaseUrl,
+    log: deps.log,
+    onResync: () => io.local.emit('realtime:resync'),
+  });
+  io.adapter(adapter);
 
   io.use(async (socket, next) => {
     try {
       const actor = await loadActorByToken(deps.db, readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
       if (!actor) return next(new Error('unauthorized'));
       socket.data.actor = actor;
+      deps.outage?.up();
       next();
     } catch (error) {
-      deps.log.error({ err: error }, 'socket authentication failed');
+      // The web app retries an 'unavailable' handshake; an outage is logged once, not per try.
+      if (isDatabaseUnavailable(error)) deps.outage?.down(error);
+      else deps.log.error({ err: error }, 'socket authentication failed');
       next(new Error('unavailable'));
     }
   });
@@ -85,5 +92,5 @@ export function createRealtime(
       io.to(rooms.officers(associationId)).emit('device:status', event);
     },
   };
-  return { io, realtime, close: () => adapterPool.end() };
+  return { io, realtime, close: () => adapter.close() };
 }

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import ja from './ja.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
+import jaEasy from './ja-easy.json' with { type: 'json' };
 import type { Language } from '../api.js';
 
 export const LANGUAGES: readonly Language[] = ['ja', 'ja-easy', 'en'];
@@ -21,9 +22,9 @@ function storedLanguage(): Language {
 }
 
 void i18next.init({
-  resources: { ja: { translation: ja }, en: { translation: en } },
+  resources: { ja: { translation: ja }, 'ja-easy': { translation: jaEasy }, en: { translation: en } },
   lng: storedLanguage(),
-  // やさしい日本語 has no catalogue of its own yet: it falls back to Japanese.
+  // やさしい日本語 has only a few strings of its own so far: the rest falls back to Japanese.
   fallbackLng: { 'ja-easy': ['ja'], default: ['ja'] },
   supportedLngs: ['ja', 'ja-easy', 'en'],
   // Otherwise i18next formats 'ja-easy' as 'ja-Easy' (as if it were a script subtag).

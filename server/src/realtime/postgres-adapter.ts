@@ -1,0 +1,183 @@
+import { PostgresAdapter } from '@socket.io/postgres-adapter';
+import type { ClusterMessage, ClusterResponse } from 'socket.io-adapter';
+import pg from 'pg';
+import type { Logger } from '../infra/logger.js';
+import { CONNECTION_TIMEOUT_MS } from '../infra/database.js';
+import { createOutageLog, type OutageLog } from '../infra/outage.js';
+
+const CHANNEL_PREFIX = 'socket.io';
+/** Created by migrations/20261122T0930_socket_io_adapter.ts. */
+const ATTACHMENTS = 'socket_io_attachments';
+/** NOTIFY payloads must stay under 8000 bytes; larger messages go through the table. */
+const PAYLOAD_THRESHOLD = 7_000;
+const ATTACHMENT_TTL_MS = 30_000;
+
+/**
+ * Socket.IO's PostgreSQL adapter with a listening connection that survives PostgreSQL
+ * restarts.
+ *
+ * @socket.io/postgres-adapter 0.5 takes its LISTEN client from the pool and never listens
+ * for that client's 'error': when PostgreSQL restarts, the client emits one and the process
+ * exits. Its reconnection can also end up with two listening clients (one scheduled by the
+ * failed LISTEN, one by the connection's end), which delivers every message twice. This keeps
+ * the library's adapter (the cluster protocol, heartbeats, broadcasts) and replaces only its
+ * pub/sub client: one dedicated listening connection with an error handler, re-established
+ * with backoff and re-LISTENed after any loss, and publishes through a pool whose failures are
+ * logged once per outage. The NOTIFY wire format is the library's; messages too large for
+ * NOTIFY are stored as JSON (the library uses msgpack: tonari's events carry no binary).
+ *
+ * Messages published while the database is away are lost; when the listener comes back after a
+ * loss, `onResync` runs so that this instance's clients can refetch what they may have missed.
+ */
+export function createResilientPostgresAdapter(options: { connectionString: string; log: Logger; onResync: () => void }) {
+  const pubsub = new PubSub(options.connectionString, options.log, options.onResync);
+  return Object.assign(
+    function adapterFor(nsp: { name: string }) {
+      const adapter = new PostgresAdapter(nsp, {}, pubsub as never);
+      pubsub.addNamespace(nsp.name, adapter as unknown as { uid: string; onMessage(message: ClusterMessage): void });
+      const close = adapter.close.bind(adapter);
+      adapter.close = () => {
+        pubsub.removeNamespace(nsp.name);
+        close();
+      };
+      return adapter;
+    },
+    { close: () => pubsub.close() },
+  );
+}
+
+type Namespace = { uid: string; onMessage(message: ClusterMessage): void };
+
+class PubSub {
+  private readonly pool: pg.Pool;
+  private readonly namespaces = new Map<string, Namespace>();
+  private readonly outage: OutageLog;
+  private listener: pg.Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly cleanupTimer: NodeJS.Timeout;
+  private attempts = 0;
+  private lostOnce = false;
+  private closed = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly log: Logger,
+    private readonly onResync: () => void,
+  ) {
+    this.outage = createOutageLog(log, 'realtime (Socket.IO adapter)');
+    this.pool = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true });
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.cleanupTimer = setInterval(() => {
+      this.pool.query(`DELETE FROM ${ATTACHMENTS} WHERE created_at < now() - interval '${ATTACHMENT_TTL_MS} milliseconds'`).catch((error) => this.failed(error));
+    }, ATTACHMENT_TTL_MS);
+    this.cleanupTimer.unref();
+    void this.listen();
+  }
+
+  private channel(nsp: string) {
+    return `${CHANNEL_PREFIX}#${nsp}`;
+  }
+
+  addNamespace(name: string, adapter: Namespace) {
+    this.namespaces.set(name, adapter);
+    this.listener?.query(`LISTEN ${pg.escapeIdentifier(this.channel(name))}`).catch((error) => this.failed(error));
+  }
+
+  removeNamespace(name: string) {
+    this.namespaces.delete(name);
+    if (this.namespaces.size === 0) this.close();
+  }
+
+  /** One listening connection at a time: it is replaced only after it is gone. */
+  private async listen() {
+    if (this.closed || this.listener) return;
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true });
+    // Without this listener a dropped connection is an uncaught 'error' event: exit 1.
+    client.on('error', (error) => this.failed(error));
+    client.on('notification', (message) => void this.received(message.payload));
+    try {
+      await client.connect();
+      for (const name of this.namespaces.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(this.channel(name))}`);
+    } catch (error) {
+      this.failed(error);
+      client.end().catch(() => undefined);
+      this.retry();
+      return;
+    }
+    if (this.closed) {
+      void client.end().catch(() => undefined);
+      return;
+    }
+    client.once('end', () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.lostOnce = true;
+      this.retry();
+    });
+    this.listener = client;
+    this.attempts = 0;
+    this.outage.up();
+    if (this.lostOnce) {
+      this.log.info('realtime listener re-established; clients are told to refetch what they may have missed');
+      this.onResync();
+    }
+  }
+
+  private retry() {
+    if (this.closed || this.reconnectTimer) return;
+    this.lostOnce = true;
+    // 0.5 s, 1 s, then every 2-2.5 s: back within seconds of the database, without hammering it.
+    const delay = Math.min(500 * 2 ** this.attempts++, 2_000) + Math.random() * 500;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.listen();
+    }, delay);
+  }
+
+  private failed(error: unknown) {
+    if (!this.closed) this.outage.down(error);
+  }
+
+  private async received(payload: string | undefined) {
+    try {
+      const header = JSON.parse(payload ?? '') as ClusterMessage & { attachmentId?: string };
+      if (this.namespaces.get(header.nsp)?.uid === header.uid) return;
+      let message: ClusterMessage = header;
+      if (header.attachmentId) {
+        const { rows } = await this.pool.query<{ payload: Buffer }>(`SELECT payload FROM ${ATTACHMENTS} WHERE id = $1`, [header.attachmentId]);
+        if (!rows[0]) return;
+        message = JSON.parse(rows[0].payload.toString('utf8')) as ClusterMessage;
+      }
+      this.namespaces.get(message.nsp)?.onMessage(message);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  /** Called by the library's adapter for broadcasts, heartbeats and responses. Never rejects. */
+  async publish(message: ClusterMessage | ClusterResponse & { nsp?: string }) {
+    if (this.closed) return;
+    try {
+      const channel = this.channel((message as { nsp: string }).nsp);
+      let payload = JSON.stringify(message);
+      if (Buffer.byteLength(payload) > PAYLOAD_THRESHOLD) {
+        const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${ATTACHMENTS} (payload) VALUES ($1) RETURNING id`, [Buffer.from(payload, 'utf8')]);
+        payload = JSON.stringify({ uid: (message as { uid: string }).uid, nsp: (message as { nsp: string }).nsp, type: message.type, attachmentId: String(rows[0]!.id) });
+      }
+      await this.pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  close() {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.cleanupTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    return Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]).then(() => undefined);
+  }
+}
