@@ -9,6 +9,7 @@ import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { audit } from '../roster/roster.repository.js';
 import { heldToday } from '../auth/roles.repository.js';
+import { transactionOn } from '../service-context-tx.js';
 
 export type DrillContext = ServiceContext;
 
@@ -152,7 +153,8 @@ export async function recordAnswer(
   if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
   const target = await ctx.db.selectFrom('drill_targets').selectAll().where('drill_id', '=', input.drillId).where('household_id', '=', input.householdId).executeTakeFirst();
   requireVisible(!!target, 'drill');
-  await ctx.db.transaction().execute(async (trx) => {
+  // Device ingest calls this inside the transaction that stores the speaker's message.
+  await transactionOn(ctx.db, async (trx) => {
     await trx
       .insertInto('drill_answers')
       .values({ drill_id: input.drillId, household_id: input.householdId, status: input.status, location: input.where, note: input.note, channel: input.channel, recorded_by: input.recordedBy })
