@@ -249,9 +249,9 @@ export function createApp(deps: AppDeps): App {
       // Store (and so acknowledge) what has arrived while the connection is still up; then
       // what closing brings (the embedded broker's last wills). A database that is away
       // leaves the rest unacknowledged, for the broker to deliver again.
-      await ingest.flush();
+      await ingest.flush(6000);
       await deps.mqtt.close();
-      await ingest.flush();
+      await ingest.flush(3000);
       ingest.close();
       await deps.jobs.stop();
       await closeRealtime();

@@ -96,8 +96,8 @@ export interface Ingest {
    * nothing is dropped.
    */
   push(uplink: Uplink): Promise<Outcome>;
-  /** Stores what is still waiting; returns at once after close(). */
-  flush(): Promise<void>;
+  /** Stores what is still waiting; after `timeoutMs`, closes instead of waiting on. Returns at once after close(). */
+  flush(timeoutMs?: number): Promise<void>;
   /** Stops retrying (shutdown): messages not yet stored stay unacknowledged, for the broker to deliver again. */
   close(): void;
   /** For /healthz: how ingest is doing right now. */
@@ -110,8 +110,8 @@ export interface Ingest {
  * one INSERT for every event of the batch (idempotent on device, boot id and seq), one UPDATE
  * for the devices' latest heartbeats, one upsert of the homes' hourly activity, and the
  * effects of answers and acknowledgements. A redelivered message therefore finds its event
- * and all its effects, or neither. Batches run one after another, so each device's messages
- * are applied in the order they arrived, and the acknowledgements go out in that order.
+ * and all its effects, or neither. A device's messages always go to the same lane, whose
+ * batches run one after another, so they are applied in the order they arrived.
  *
  * Memory stays bounded by the transport: it stops taking messages from the broker while
  * too many are unacknowledged (MQTT 5 receive maximum, or TCP backpressure in Aedes).
@@ -254,6 +254,12 @@ export function createIngest(ctx: IngestContext, options: IngestOptions = {}): I
     return lanes[Math.abs(h) % lanes.length]!;
   };
 
+  function close() {
+    closed = true;
+    for (const l of lanes) l.stop();
+    for (const wake of wakers) wake();
+  }
+
   return {
     push: (uplink) =>
       new Promise((resolve) => {
@@ -261,15 +267,18 @@ export function createIngest(ctx: IngestContext, options: IngestOptions = {}): I
         ctx.metrics.ingestInFlight.set(inFlight);
         laneOf(uplink.deviceId).add({ uplink, receivedAt: performance.now(), resolve });
       }),
-    async flush() {
-      await Promise.all(lanes.map((l) => l.flush()));
-      await effectsDone;
+    async flush(timeoutMs?: number) {
+      // On shutdown with the database away, waiting for it would never end: give up in
+      // time and leave the rest unacknowledged, for the broker to deliver again.
+      const limit = timeoutMs === undefined ? undefined : setTimeout(close, timeoutMs);
+      try {
+        await Promise.all(lanes.map((l) => l.flush()));
+        await effectsDone;
+      } finally {
+        if (limit) clearTimeout(limit);
+      }
     },
-    close() {
-      closed = true;
-      for (const l of lanes) l.stop();
-      for (const wake of wakers) wake();
-    },
+    close,
     status: () => ({ inFlight, lastProcessedAt, storageFailing: failingSince !== null }),
   };
 }
