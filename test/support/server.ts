@@ -47,6 +47,9 @@ export async function startTestServer(
       // A group of this server's own: other test files' servers must not take its messages.
       shareGroup: options.mqtt?.shareGroup ?? `test${randomBytes(4).toString('hex')}`,
       clientId: options.mqtt?.clientId ?? `tonari-test-${randomBytes(6).toString('hex')}`,
+      // Every test server has a session (and share group) of its own on a shared broker:
+      // let them go soon, or each would collect a copy of every later test's uplinks for a day.
+      sessionExpirySeconds: 600,
       log,
       metrics,
       beforeSubscribe:
