@@ -20,7 +20,7 @@ describe('operations endpoints', () => {
   it('reports database and broker health', async () => {
     const response = await fetch(`${server.baseUrl}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', database: true, broker: true });
+    expect(await response.json()).toEqual({ status: 'ok', database: true, broker: true, ingest: true });
   });
 
   it('serves Prometheus metrics including request timings', async () => {

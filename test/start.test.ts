@@ -70,7 +70,7 @@ describe('npm start on embedded defaults', () => {
     expect(server.output()).toContain(demo.device.password);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', database: true, broker: true });
+    expect(await health.json()).toEqual({ status: 'ok', database: true, broker: true, ingest: true });
     const officer = new ApiClient(`http://127.0.0.1:${port}`);
     const session = await officer.login('officer@demo.tonari.jp', demo.password);
     expect(session.roles.officer).toBe(true);

@@ -14,7 +14,8 @@ import { registerAuthRoutes, requireActor, sessionMiddleware } from './auth/auth
 import { registerRosterRoutes } from './roster/roster.routes.js';
 import { registerDeviceRoutes } from './devices/device.routes.js';
 import { createRealtime, type Realtime, type RealtimeServer } from './realtime/realtime.js';
-import { createIngest, type Uplink } from './devices/device-ingest.service.js';
+import { createIngest, NotApplicable, type Outcome, type Uplink } from './devices/device-ingest.service.js';
+import { inUnitOfWork } from './service-context-tx.js';
 import type { MqttTransport } from './devices/mqtt-transport.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
    * so homes with thresholds of seconds are found within seconds.
    */
   watchScanSeconds?: number;
+  /** /healthz reports ingest unhealthy when devices are online and nothing was processed for this long. */
+  ingestStaleMs?: number;
   /** The built web app; defaults to ./web/dist. */
   webRoot?: string;
   version?: string;
@@ -72,8 +75,8 @@ export interface App {
   jobs: Jobs;
   /** Starts this instance's job workers; any instance may run any job, each exactly once. */
   startWorkers(): Promise<void>;
-  /** Feed one device uplink through validation and storage. */
-  ingest: (uplink: Uplink) => Promise<'accepted' | 'duplicate' | 'rejected'>;
+  /** Feed one device uplink through validation and storage; settles once it is committed (or refused for good). */
+  ingest: (uplink: Uplink) => Promise<Outcome>;
   close(): Promise<void>;
 }
 
@@ -122,7 +125,9 @@ export function createApp(deps: AppDeps): App {
   app.get('/healthz', async (_req, res) => {
     const database = await sql`select 1`.execute(db).then(() => true, () => false);
     const broker = deps.mqtt.healthy();
-    res.status(database && broker ? 200 : 503).json({ status: database && broker ? 'ok' : 'unavailable', database, broker });
+    const problem = await ingestProblem(database);
+    const ok = database && broker && !problem;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, broker, ingest: !problem, ...(problem && { ingestProblem: problem }) });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -171,24 +176,44 @@ export function createApp(deps: AppDeps): App {
 
   let scanTicker: NodeJS.Timeout | undefined;
 
+  // Each device event and its effects are one transaction (the ingest batch's): the services
+  // run on it through inUnitOfWork, and reach people only after it has committed.
   const ingest = createIngest({
     db,
     log,
     metrics,
     realtime,
-    onAcknowledge: async ({ householdId, messageId }) => {
-      if (!uuid.safeParse(messageId).success) throw new Error('not a circular id');
-      await circulars.acknowledge(circularContext, { circularId: messageId, householdId, personId: null, channel: 'speaker' });
+    onAcknowledge: async (tx, { householdId, messageId }) => {
+      if (!uuid.safeParse(messageId).success) throw new NotApplicable('not a circular id');
+      await circulars.acknowledge(inUnitOfWork(circularContext, tx), { circularId: messageId, householdId, personId: null, channel: 'speaker' });
     },
-    onActivities: (events) => watch.recordActivities(watchContext, events),
+    onActivities: (tx, events) => watch.recordActivities(inUnitOfWork(watchContext, tx), events),
     // A prompt's id names what asked: a watch alert, or a drill.
-    onAnswer: async (event) => {
-      if (!uuid.safeParse(event.promptId).success) throw new Error('no such prompt');
-      if (await watch.recordPromptAnswer(watchContext, event)) return;
-      await drills.answerFromSpeaker(drillContext, event);
+    onAnswer: async (tx, event) => {
+      if (!uuid.safeParse(event.promptId).success) throw new NotApplicable('no such prompt');
+      if (await watch.recordPromptAnswer(inUnitOfWork(watchContext, tx), event)) return;
+      await drills.answerFromSpeaker(inUnitOfWork(drillContext, tx), event);
     },
-    onDevicesSeen: (deviceIds) => watch.devicesBack(watchContext, deviceIds),
+    onDevicesSeen: (tx, deviceIds) => watch.devicesBack(inUnitOfWork(watchContext, tx), deviceIds),
   });
+
+  /**
+   * Why device ingest is not working, or null. Uplinks arrive only through the broker's
+   * subscription; and a device online sends a heartbeat every minute, so with devices online
+   * (online = true in the database) and nothing processed for `ingestStaleMs` (five heartbeat
+   * periods by default: a few lost heartbeats, and the share of several instances, stay well
+   * inside it), messages are not reaching this instance.
+   */
+  const ingestStaleMs = deps.ingestStaleMs ?? 5 * 60_000;
+  async function ingestProblem(database: boolean): Promise<string | null> {
+    if (!deps.mqtt.subscribed()) return 'not subscribed to device uplinks on the broker';
+    const { storageFailing, lastProcessedAt } = ingest.status();
+    if (storageFailing) return 'device messages cannot be stored (held unacknowledged, retrying)';
+    const idle = Date.now() - lastProcessedAt;
+    if (idle < ingestStaleMs || !database) return null;
+    const online = await db.selectFrom('devices').select('id').where('online', '=', true).where('revoked_at', 'is', null).limit(1).executeTakeFirst().catch(() => undefined);
+    return online ? `no device message processed for ${Math.round(idle / 1000)} s while devices are online` : null;
+  }
 
   return {
     express: app,
@@ -246,8 +271,13 @@ export function createApp(deps: AppDeps): App {
       clearInterval(scanTicker);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Store (and so acknowledge) what has arrived while the connection is still up; then
+      // what closing brings (the embedded broker's last wills). A database that is away
+      // leaves the rest unacknowledged, for the broker to deliver again.
+      await ingest.flush(6000);
       await deps.mqtt.close();
-      await ingest.flush();
+      await ingest.flush(3000);
+      ingest.close();
       await deps.jobs.stop();
       await closeRealtime();
     },

@@ -87,6 +87,7 @@ async function main() {
       shareGroup: config.MQTT_SHARE_GROUP,
       clientId: `tonari-server-${hostname()}-${config.PORT}`,
       log,
+      metrics,
       beforeSubscribe: config.MQTT_DYNSEC
         ? async (client) => {
             brokerSync = new MosquittoDynsec(client);

@@ -21,25 +21,40 @@ export interface TestServer {
 }
 
 /** The whole server on port 0, with the embedded broker, or MQTT_URL's broker when set (CI). */
-export async function startTestServer(database: { db: Db; url: string }, options: { loginRateLimit?: number; publicUrl?: string; watchScanSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: { db: Db; url: string },
+  options: {
+    loginRateLimit?: number;
+    publicUrl?: string;
+    /** A broker of the test's own instead of MQTT_URL's (no dynamic security), with this session's client id and share group. */
+    mqtt?: { url: string; clientId?: string; shareGroup?: string };
+    ingestStaleMs?: number;
+    watchScanSeconds?: number;
+  } = {},
+): Promise<TestServer> {
   const { db } = database;
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const metrics = createMetrics();
   let transport: MqttTransport;
   let dynsec: MosquittoDynsec | undefined;
   let deviceMqttUrl = '';
-  const external = process.env.MQTT_URL;
+  const external = options.mqtt?.url ?? process.env.MQTT_URL;
+  const dynsecEnabled = !options.mqtt && process.env.MQTT_DYNSEC === 'true';
   if (external) {
     const url = new URL(external);
     const adminUsername = decodeURIComponent(url.username);
     transport = new MqttClientTransport({
       url: external,
       // A group of this server's own: other test files' servers must not take its messages.
-      shareGroup: `test${randomBytes(4).toString('hex')}`,
-      clientId: `tonari-test-${randomBytes(6).toString('hex')}`,
+      shareGroup: options.mqtt?.shareGroup ?? `test${randomBytes(4).toString('hex')}`,
+      clientId: options.mqtt?.clientId ?? `tonari-test-${randomBytes(6).toString('hex')}`,
+      // Every test server has a session (and share group) of its own on a shared broker:
+      // let them go soon, or each would collect a copy of every later test's uplinks for a day.
+      sessionExpirySeconds: 600,
       log,
+      metrics,
       beforeSubscribe:
-        process.env.MQTT_DYNSEC === 'true'
+        dynsecEnabled
           ? async (client) => {
               dynsec = new MosquittoDynsec(client);
               await dynsec.ensureServerAccess(adminUsername);
@@ -70,6 +85,7 @@ export async function startTestServer(database: { db: Db; url: string }, options
     deviceMqttUrl: 'mqtt://localhost:1883',
     loginRateLimit: options.loginRateLimit ?? 1000,
     watchScanSeconds: options.watchScanSeconds,
+    ingestStaleMs: options.ingestStaleMs,
   });
   await transport.start(app.ingest);
   await app.startWorkers();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIngest, type IngestContext } from './device-ingest.service.js';
+import { createIngest, isTransient, type IngestContext } from './device-ingest.service.js';
 import { createMetrics } from '../infra/metrics.js';
 import { createLogger } from '../infra/logger.js';
 
@@ -31,5 +31,18 @@ describe('device ingest batching', () => {
     await Promise.race([flush(), settle(1000).then(() => { throw new Error('flush did not return'); })]);
     expect(await Promise.all(pending)).toEqual(['rejected', 'rejected', 'rejected']);
     await flush(); // nothing waiting: returns at once
+  });
+});
+
+describe('storage failures', () => {
+  it('holds and retries when the database is away or busy, drops only what the database refuses as data', () => {
+    expect(isTransient(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransient(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('relation "device_messages" does not exist'), { code: '42P01' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }))).toBe(false);
+    expect(isTransient(Object.assign(new Error('violates check constraint'), { code: '23514' }))).toBe(false);
+    expect(isTransient(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
   });
 });

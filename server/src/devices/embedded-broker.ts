@@ -6,7 +6,7 @@ import type { Metrics } from '../infra/metrics.js';
 import { MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../devices/src/protocol.js';
 import { authenticateDevice } from './device.service.js';
 import type { MqttTransport } from './mqtt-transport.js';
-import type { Uplink } from './device-ingest.service.js';
+import type { Outcome, Uplink } from './device-ingest.service.js';
 
 const identity = Symbol('tonari device identity');
 type DeviceClient = Client & { [identity]?: { deviceId: string; associationId: string } };
@@ -27,7 +27,7 @@ export class EmbeddedBroker implements MqttTransport {
 
   constructor(private readonly deps: { db: Db; log: Logger; metrics: Metrics; port: number; host?: string }) {}
 
-  async start(onUplink: (uplink: Uplink) => Promise<unknown>): Promise<void> {
+  async start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void> {
     const { db, log, metrics } = this.deps;
     const aedes = await Aedes.createBroker({
       authenticate: (client: DeviceClient, username, password, done) => {
@@ -60,7 +60,16 @@ export class EmbeddedBroker implements MqttTransport {
           metrics.mqttRejections.inc({ reason: 'oversize' });
           return callback(new Error('payload too large'));
         }
-        callback(null);
+        // Aedes writes a QoS 1 PUBACK right after this callback, so ingest happens here and
+        // the callback waits for the message's batch to commit: a device's message is
+        // acknowledged only once it is stored. Aedes reads no further packets of this
+        // connection meanwhile (TCP backpressure), so a slow or absent database holds the
+        // backlog in the devices, not in this process. A device's last will comes this way too.
+        onUplink({ deviceId: device.deviceId, associationId: device.associationId, kind: topic.kind, payload: Buffer.from(packet.payload) }).then(
+          () => callback(null),
+          // Not stored: no PUBACK; the error closes the connection and the device sends it again.
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
       },
       authorizeSubscribe: (client: DeviceClient, subscription, callback) => {
         const device = client[identity];
@@ -88,12 +97,6 @@ export class EmbeddedBroker implements MqttTransport {
       const device = client[identity];
       if (device && this.clients.get(device.deviceId) === client) this.clients.delete(device.deviceId);
     });
-    aedes.on('publish', (packet, client: DeviceClient | null) => {
-      const device = client?.[identity];
-      const topic = parseTopic(packet.topic);
-      if (!device || !topic || topic.direction !== 'up') return;
-      void onUplink({ deviceId: device.deviceId, associationId: device.associationId, kind: topic.kind, payload: Buffer.from(packet.payload) });
-    });
     this.aedes = aedes;
     this.server = createServer(aedes.handle);
     await new Promise<void>((resolve, reject) => {
@@ -120,6 +123,11 @@ export class EmbeddedBroker implements MqttTransport {
 
   healthy(): boolean {
     return !!this.server?.listening && !this.aedes?.closed;
+  }
+
+  /** Uplinks come straight from the broker's hooks: there is no subscription to lose. */
+  subscribed(): boolean {
+    return this.healthy();
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,13 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
 import { parseTopic, topics } from '../../../devices/src/protocol.js';
 import type { MqttTransport } from './mqtt-transport.js';
-import type { Uplink } from './device-ingest.service.js';
+import type { Outcome, Uplink } from './device-ingest.service.js';
+
+/** mqtt.js internals this transport hooks into (stable across 5.x; checked against 5.16). */
+type PacketSender = (packet: Packet, cb?: (error?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
+type Internals = { _sendPacket: PacketSender };
 
 /**
  * The server as a client of an external broker (Mosquitto at MQTT_URL). It keeps a
@@ -10,9 +15,28 @@ import type { Uplink } from './device-ingest.service.js';
  * published while it restarts are delivered when it is back, and subscribes through a
  * shared subscription so several instances split the devices between them. The broker
  * enforces device topics (dynamic security or ACL file), so the topic names the device.
+ *
+ * At least once: an uplink's PUBACK is sent only when ingest has committed it. mqtt.js
+ * handles incoming packets one at a time and sends the PUBACK from handleMessage's callback,
+ * waiting for it before the next packet; holding that callback would store one message at a
+ * time. So handleMessage hands the message to ingest and calls back at once, and the PUBACK
+ * mqtt.js then sends is held here and written when the batch has committed — only on the
+ * connection the message came in on (message ids start over on a new connection, and the
+ * broker delivers again whatever was not acknowledged). The MQTT 5 receive maximum bounds
+ * how many uplinks are unacknowledged at once: beyond it the broker keeps the backlog.
+ *
+ * Subscribed again on every connect: Mosquitto restores a persistent session after its own
+ * restart but not the session's shared subscription, and mqtt.js subscribes again only when
+ * the session is not present. `subscribed()` is true once the broker has granted it on the
+ * current connection.
  */
 export class MqttClientTransport implements MqttTransport {
   client?: MqttClient;
+  /** Bumped at every CONNACK: acknowledgements are only valid on the connection they belong to. */
+  private generation = 0;
+  private subscribedGeneration = -1;
+  private subscribing = false;
+  private started = false;
 
   constructor(
     private readonly deps: {
@@ -20,29 +44,151 @@ export class MqttClientTransport implements MqttTransport {
       shareGroup: string;
       clientId: string;
       log: Logger;
+      metrics?: Metrics;
       /** Runs once connected, before subscribing: e.g. granting the server its ACLs in dynamic security. */
       beforeSubscribe?: (client: MqttClient) => Promise<void>;
+      /** Uplinks unacknowledged at once (MQTT 5 receive maximum); twice ingest's batch, so one batch fills while the other commits. */
+      receiveMaximum?: number;
+      /** Seconds the broker keeps the session (and queues uplinks for it) while this instance is away. */
+      sessionExpirySeconds?: number;
+      reconnectPeriodMs?: number;
     },
   ) {}
 
-  async start(onUplink: (uplink: Uplink) => Promise<unknown>): Promise<void> {
-    const client = await mqtt.connectAsync(this.deps.url, {
+  private get filter() {
+    return `$share/${this.deps.shareGroup}/${topics.allUplinks}`;
+  }
+
+  async start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void> {
+    const { log } = this.deps;
+    const options: IClientOptions = {
       clientId: this.deps.clientId,
       clean: false,
       protocolVersion: 5,
-      properties: { sessionExpiryInterval: 3600 },
-      reconnectPeriod: 2000,
+      properties: { sessionExpiryInterval: this.deps.sessionExpirySeconds ?? 86_400, receiveMaximum: this.deps.receiveMaximum ?? 2000 },
+      reconnectPeriod: this.deps.reconnectPeriodMs ?? 1000,
       connectTimeout: 10_000,
-    });
+      // We subscribe on every connect ourselves (below); MosquittoDynsec does its own.
+      resubscribe: false,
+    };
+    // mqtt.connect, not connectAsync: every handler must be in place before the CONNACK, as
+    // the queued messages of a persistent session follow it at once.
+    const client = mqtt.connect(this.deps.url, options);
     this.client = client;
-    client.on('error', (error) => this.deps.log.error({ err: error }, 'mqtt client error'));
-    client.on('message', (topic, payload) => {
-      const parsed = parseTopic(topic);
-      if (!parsed || parsed.direction !== 'up') return;
-      void onUplink({ deviceId: parsed.deviceId, associationId: parsed.associationId, kind: parsed.kind, payload });
+    this.holdAcknowledgements(client, onUplink);
+    let lost = false;
+    client.on('error', (error) => log.error({ err: error }, 'mqtt client error'));
+    client.on('close', () => {
+      this.deps.metrics?.ingestSubscribed.set(0);
+      if (this.started && !lost) log.warn('mqtt connection lost; reconnecting');
+      lost = true;
+    });
+    client.on('connect', (connack) => {
+      this.generation++;
+      if (lost) log.info({ sessionPresent: connack.sessionPresent }, 'mqtt connection back');
+      lost = false;
+      if (this.started) void this.subscribe();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onConnect = () => {
+        client.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        client.off('connect', onConnect);
+        client.end(true);
+        reject(error);
+      };
+      client.once('connect', onConnect);
+      client.once('error', onError);
     });
     await this.deps.beforeSubscribe?.(client);
-    await client.subscribeAsync(`$share/${this.deps.shareGroup}/${topics.allUplinks}`, { qos: 1 });
+    this.started = true;
+    if (!(await this.subscribe())) throw new Error(`the broker refused the subscription ${this.filter}`);
+  }
+
+  /** Subscribes on the current connection; true once the broker granted it. */
+  private async subscribe(): Promise<boolean> {
+    const client = this.client!;
+    if (this.subscribing || !client.connected) return this.subscribedGeneration === this.generation;
+    this.subscribing = true;
+    const generation = this.generation;
+    try {
+      const granted = await client.subscribeAsync(this.filter, { qos: 1 });
+      // A refusal is a grant of 128 or more (v5 reason codes); anything else is QoS 0–2.
+      const ok = granted.length > 0 && granted.every((g) => g.qos < 0x80);
+      if (!ok) {
+        this.deps.log.error({ filter: this.filter, granted }, 'the broker refused the uplink subscription: no device messages will arrive');
+        return false;
+      }
+      if (generation === this.generation && client.connected) {
+        this.subscribedGeneration = generation;
+        this.deps.metrics?.ingestSubscribed.set(1);
+      }
+      return true;
+    } catch (error) {
+      // Dropped while subscribing: the next connect subscribes again.
+      this.deps.log.warn({ err: error }, 'uplink subscription not confirmed; will subscribe again on reconnect');
+      return false;
+    } finally {
+      this.subscribing = false;
+      // A reconnect while we waited: subscribe on the new connection too.
+      if (this.started && client.connected && this.subscribedGeneration !== this.generation && generation !== this.generation) void this.subscribe();
+    }
+  }
+
+  /**
+   * See the class comment: PUBACKs of uplinks are written when their batch has committed,
+   * and in the order the uplinks arrived (MQTT 4.6), whichever lane of ingest finishes first.
+   */
+  private holdAcknowledgements(client: MqttClient, onUplink: (uplink: Uplink) => Promise<Outcome>) {
+    const internals = client as unknown as Internals;
+    const send = internals._sendPacket.bind(client);
+    type Held = { generation: number; messageId: number; settled: boolean; stored: boolean };
+    // Uplinks of the current connection whose PUBACK waits, oldest first.
+    let held: Held[] = [];
+    let holding: Held | null = null;
+    const release = () => {
+      while (held.length && held[0]!.settled) {
+        const ack = held.shift()!;
+        // Not stored (shutdown): no PUBACK, the broker delivers it again after a reconnect.
+        if (ack.stored && ack.generation === this.generation && client.connected) send({ cmd: 'puback', messageId: ack.messageId }, undefined, undefined, true);
+      }
+    };
+    client.on('connect', () => {
+      // Message ids start over on a new connection; the broker sends again what we did not acknowledge.
+      held = [];
+    });
+    client.handleMessage = (packet, callback) => {
+      const topic = parseTopic(packet.topic);
+      if (!topic || topic.direction !== 'up') return callback(); // e.g. dynamic security replies: acknowledged as usual
+      const uplink = { deviceId: topic.deviceId, associationId: topic.associationId, kind: topic.kind, payload: packet.payload as Buffer };
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        void onUplink(uplink);
+        return callback();
+      }
+      const ack: Held = { generation: this.generation, messageId: packet.messageId, settled: false, stored: false };
+      held.push(ack);
+      const queue = held;
+      onUplink(uplink).then(
+        () => Object.assign(ack, { settled: true, stored: true }),
+        () => Object.assign(ack, { settled: true }),
+      ).then(() => queue === held && release());
+      // mqtt.js sends the PUBACK from this callback, synchronously: _sendPacket below holds it.
+      holding = ack;
+      try {
+        callback();
+      } finally {
+        holding = null;
+      }
+    };
+    internals._sendPacket = (packet, cb, cbStorePut, noStore) => {
+      if (packet.cmd === 'puback' && holding && packet.messageId === holding.messageId) {
+        cb?.(); // the next packet may be handled; this PUBACK goes out in release()
+        return;
+      }
+      send(packet, cb, cbStorePut, noStore);
+    };
   }
 
   async publish(topic: string, payload: object): Promise<void> {
@@ -56,7 +202,12 @@ export class MqttClientTransport implements MqttTransport {
     return !!this.client?.connected;
   }
 
+  subscribed(): boolean {
+    return !!this.client?.connected && this.subscribedGeneration === this.generation;
+  }
+
   async close(): Promise<void> {
+    this.started = false;
     await this.client?.endAsync();
   }
 }

@@ -1,13 +1,21 @@
-import type { Uplink } from './device-ingest.service.js';
+import type { Outcome, Uplink } from './device-ingest.service.js';
 
 /**
  * The server's side of MQTT, the same whether tonari embeds its broker or connects to
  * Mosquitto: uplinks come in, downlinks go out, a device can be cut off.
  */
 export interface MqttTransport {
-  start(onUplink: (uplink: Uplink) => Promise<unknown>): Promise<void>;
+  /**
+   * Starts delivering uplinks to `onUplink`. A QoS 1 uplink is acknowledged to its sender
+   * only once the promise `onUplink` returned has resolved (its batch is committed, or it
+   * was refused for good); until then the broker keeps it and delivers it again after a
+   * reconnect. The transport bounds how many are unacknowledged at once.
+   */
+  start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void>;
   publish(topic: string, payload: object): Promise<void>;
   disconnectDevice(deviceId: string): void;
   healthy(): boolean;
+  /** Whether uplinks reach this server: the broker has confirmed its subscription on the current connection. */
+  subscribed(): boolean;
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { membersOf } from '../circulars/circular.repository.js';
 import { audit } from '../roster/roster.repository.js';
 import { heldToday } from '../auth/roles.repository.js';
 import { claimRequestKey, requestKey, type RequestKey } from '../http/idempotency.js';
+import { transactionOn } from '../service-context-tx.js';
 
 export type DrillContext = ServiceContext;
 
@@ -184,7 +185,8 @@ export async function recordAnswer(
   if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
   const target = await ctx.db.selectFrom('drill_targets').selectAll().where('drill_id', '=', input.drillId).where('household_id', '=', input.householdId).executeTakeFirst();
   requireVisible(!!target, 'drill');
-  await ctx.db.transaction().execute(async (trx) => {
+  // Device ingest calls this inside the transaction that stores the speaker's message.
+  await transactionOn(ctx.db, async (trx) => {
     // A retry of a stored action writes nothing. It still runs what follows the commit: the
     // first try may have lost the database right after committing (those steps are safe to repeat).
     if (!(await claimRequestKey(trx, key))) return;

@@ -31,6 +31,32 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    ingestLag: new Histogram({
+      name: 'tonari_ingest_lag_seconds',
+      help: 'Device uplinks: time from receipt to the commit of their batch (when they may be acknowledged)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    ingestInFlight: new Gauge({
+      name: 'tonari_ingest_in_flight',
+      help: 'Device uplinks received and not yet stored (unacknowledged to the broker)',
+      registers: [registry],
+    }),
+    ingestLastCommit: new Gauge({
+      name: 'tonari_ingest_last_commit_timestamp_seconds',
+      help: 'Unix time of the last committed batch of device uplinks',
+      registers: [registry],
+    }),
+    ingestStorageRetries: new Counter({
+      name: 'tonari_ingest_storage_retries_total',
+      help: 'Batches of device uplinks that could not be committed and are retried (kept unacknowledged meanwhile)',
+      registers: [registry],
+    }),
+    ingestSubscribed: new Gauge({
+      name: 'tonari_ingest_subscribed',
+      help: '1 while the uplink subscription is confirmed by the broker on the current connection, else 0',
+      registers: [registry],
+    }),
     sockets: new Gauge({ name: 'tonari_socket_connections', help: 'Connected Socket.IO clients', registers: [registry] }),
     logins: new Counter({
       name: 'tonari_logins_total',

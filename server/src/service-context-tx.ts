@@ -1,0 +1,63 @@
+import type { Transaction } from 'kysely';
+import type { Database } from './db/schema.js';
+import type { Db } from './infra/database.js';
+import type { Tx } from './infra/transaction.js';
+import type { Jobs } from './infra/jobs.js';
+import type { Realtime } from './realtime/realtime.js';
+import type { PushService } from './push/push.service.js';
+import type { MqttTransport } from './devices/mqtt-transport.js';
+import type { ServiceContext } from './service-context.js';
+
+/**
+ * A service context bound to a unit of work (`tx`), so that a service function written
+ * against `ctx` runs inside a transaction its caller owns (device ingest commits a whole
+ * batch of events with their effects): queries go to `tx.db`, jobs are enqueued in the same
+ * transaction (they exist if and only if it commits), and what reaches people — socket
+ * events, Web Push, speaker publishes — is held back with `tx.afterCommit` until the commit.
+ *
+ * A deferred push or publish reports nothing back (`sendToPeople` answers zeros): none of
+ * the callers use the result, and after the commit it is only a reminder of stored state.
+ */
+export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
+  const { realtime, push, mqtt, jobs } = ctx;
+  const deferredRealtime: Realtime = {
+    emit: ((rooms: string[], event: string, ...args: unknown[]) =>
+      tx.afterCommit(() => (realtime.emit as (r: string[], e: string, ...a: unknown[]) => void)(rooms, event, ...args))) as Realtime['emit'],
+    rosterChanged: (associationId, householdIds) => tx.afterCommit(() => realtime.rosterChanged(associationId, householdIds)),
+    deviceStatus: (associationId, event) => tx.afterCommit(() => realtime.deviceStatus(associationId, event)),
+  };
+  const deferredPush: PushService = {
+    publicKey: () => push.publicKey(),
+    subscribe: (actor, subscription) => push.subscribe(actor, subscription),
+    unsubscribe: (actor, endpoint) => push.unsubscribe(actor, endpoint),
+    sendToPeople: async (personIds, payload) => {
+      tx.afterCommit(() => push.sendToPeople(personIds, payload));
+      return { sent: 0, removed: 0, retrying: 0 };
+    },
+    retry: (data) => push.retry(data),
+  };
+  const deferredMqtt: MqttTransport = {
+    start: (onUplink) => mqtt.start(onUplink),
+    publish: async (topic, payload) => void tx.afterCommit(() => mqtt.publish(topic, payload)),
+    disconnectDevice: (deviceId) => void tx.afterCommit(() => mqtt.disconnectDevice(deviceId)),
+    healthy: () => mqtt.healthy(),
+    subscribed: () => mqtt.subscribed(),
+    close: () => mqtt.close(),
+  };
+  const transactionalJobs: Jobs = {
+    send: (queue, data, options = {}) => jobs.send(queue, data, { ...options, trx: options.trx ?? tx.db }),
+    work: (queue, handler) => jobs.work(queue, handler),
+    schedule: (queue, cron) => jobs.schedule(queue, cron),
+    start: () => jobs.start(),
+    stop: () => jobs.stop(),
+  };
+  return { ...ctx, db: tx.db, realtime: deferredRealtime, push: deferredPush, mqtt: deferredMqtt, jobs: transactionalJobs };
+}
+
+/**
+ * Runs `work` in a transaction: the one `db` already is (a service called inside a unit of
+ * work), or a new one. Kysely cannot open a transaction inside a transaction.
+ */
+export function transactionOn<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+}
