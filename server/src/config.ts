@@ -27,7 +27,8 @@ export const configSchema = z.object({
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
     .optional(),
   MQTT_PORT: port.default(1883),
-  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('tonari'),
+  // Empty (the default): a plain subscription, which Mosquitto keeps across its own restarts.
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only').default(''),
   MQTT_DYNSEC: booleanFlag.default(false),
   SEED_DEMO: booleanFlag.optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),

@@ -55,8 +55,15 @@ export class MqttClientTransport implements MqttTransport {
     },
   ) {}
 
+  /**
+   * A plain subscription unless a share group is set. Mosquitto 2.0 restores a persistent
+   * session's plain subscriptions after its own restart, but not its shared ones: until the
+   * server has subscribed again, uplinks matching only a shared subscription have no
+   * subscriber and are dropped (the device has its PUBACK). A share group splits the
+   * traffic between instances at the price of that window.
+   */
   private get filter() {
-    return `$share/${this.deps.shareGroup}/${topics.allUplinks}`;
+    return this.deps.shareGroup ? `$share/${this.deps.shareGroup}/${topics.allUplinks}` : topics.allUplinks;
   }
 
   async start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void> {
