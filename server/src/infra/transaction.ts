@@ -20,6 +20,16 @@ export interface Tx {
 
 export async function inTransaction<T>(db: Db, log: Pick<Logger, 'error'>, work: (tx: Tx) => Promise<T>): Promise<T> {
   const effects: (() => unknown)[] = [];
+  if (db.isTransaction) {
+    // Joined: a service called on a transaction its caller owns (device ingest stores a
+    // batch of events with their effects through inUnitOfWork, service-context-tx.ts). That
+    // caller's context already holds back everything that reaches people until its own
+    // commit, so this step's effects run at the end of its work, still inside the
+    // transaction, where the reads they make are valid.
+    const result = await work({ db: db as Transaction<Database>, afterCommit: (effect) => void effects.push(effect) });
+    await runEffects(effects, log);
+    return result;
+  }
   const result = await db.transaction().execute((trx) => work({ db: trx, afterCommit: (effect) => void effects.push(effect) }));
   await runEffects(effects, log);
   return result;
