@@ -90,7 +90,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     'post',
     '/api/roster/import',
     {
-      summary: 'Import a roster CSV (UTF-8 with or without BOM, or Shift_JIS): preview, then commit',
+      summary: 'Import a roster CSV (UTF-8 with or without BOM, Shift_JIS, or UTF-16 tab-separated): preview, then commit',
       tag, access: 'session', query: rosterImportQuerySchema, response: rosterImportResultSchema,
       rawBody: { type: 'text/csv', limit: ROSTER_UPLOAD_LIMIT },
     },
@@ -106,7 +106,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     },
   );
 
-  api.route('get', '/api/roster/export', { summary: 'Export the roster as CSV for Excel', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }, async ({ actor, query, res }) => {
+  api.route('get', '/api/roster/export', { summary: 'Export the roster as CSV for Excel (Shift_JIS: 422 listing cells it cannot hold)', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }, async ({ actor, query, res }) => {
     requireRole(policy.canManageRoster(actor, actor.associationId));
     const written = writeRosterCsv(await exportRoster(db, actor.associationId), query.encoding);
     if (!written.ok) {
