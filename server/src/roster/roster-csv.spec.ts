@@ -108,6 +108,9 @@ describe('roster CSV', () => {
     expect(parsed.households[0]!.responderNotes).toBe('一人暮らし\r\n耳が遠い');
     // Without its BOM (some tools drop it) the NUL bytes still tell UTF-16.
     expect(parseRosterCsv(Buffer.from(text, 'utf16le'))).toMatchObject({ encoding: 'utf-16le', rows: 2, errors: [] });
+    const be = Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+    expect(parseRosterCsv(be)).toMatchObject({ encoding: 'utf-16be', rows: 2, errors: [] });
+    expect(parseRosterCsv(be).people[0]!.name).toBe('\uFA19田 𠮷子');
   });
 
   it('refuses bytes that are neither UTF-8 nor Shift_JIS instead of storing U+FFFD', () => {

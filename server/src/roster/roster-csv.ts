@@ -88,8 +88,11 @@ export function decodeCsv(bytes: Buffer): { text: string; encoding: RosterEncodi
   // Text in UTF-8 or Shift_JIS never has NUL bytes; UTF-16 has one in every ASCII character.
   const sample = bytes.subarray(0, 512);
   const nulAt = (parity: number) => sample.filter((b, i) => b === 0 && i % 2 === parity).length;
-  if (sample.length >= 2 && nulAt(1) > sample.length / 8) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le' };
-  if (sample.length >= 2 && nulAt(0) > sample.length / 8) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
+  const [odd, even] = [nulAt(1), nulAt(0)];
+  if (odd + even > 0) {
+    // ASCII in UTF-16 LE has its NUL second (odd offsets), in BE first.
+    return odd >= even ? { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le' } : { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
+  }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
