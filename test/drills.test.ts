@@ -187,3 +187,20 @@ describe('a drill over the whole association', () => {
     expect(nextReport.body.counts.unanswered).toBe(2);
   });
 });
+
+describe('the report CSV', () => {
+  it("neutralises cells a resident typed, so an answer note of =1+2 is text in Excel, not a formula", async () => {
+    const drill = await client.officer!.post('/api/drills', { kind: 'drill', title: '三回目', targetBlockIds: [x.blocks.block1.id], deadlineAt: new Date(Date.now() + 600_000).toISOString() });
+    expect(drill.status).toBeLessThan(300);
+    const answer = await client.memberA!.post(`/api/drills/${drill.body.id}/answer`, { status: 'safe', note: '=1+2' });
+    expect(answer.status).toBeLessThan(300);
+    expect((await client.officer!.post(`/api/drills/${drill.body.id}/end`)).status).toBe(200);
+
+    const csv = await fetch(`${server().baseUrl}/api/drills/${drill.body.id}/report.csv`, { headers: { cookie: client.officer!.cookie } });
+    const text = (await csv.text()).replace(/^\ufeff/, '');
+    const row = text.split('\r\n').find((line) => line.includes('101,山田家'))!;
+    // OWASP: prefixed with ' and quoted; no cell of the file starts with a formula character.
+    expect(row.endsWith(`,"'=1+2"`)).toBe(true);
+    expect(text).not.toMatch(/(^|,)[=+\-@＝＋－＠]/m);
+  });
+});

@@ -130,3 +130,89 @@ describe('roster import', () => {
     expect(huge.body.error.message).toContain('5 MB');
   });
 });
+
+describe('roster CSV fidelity and formula cells', () => {
+  // Names a resident or a careless officer could type: formulas for Excel, a real leading
+  // apostrophe, a compatibility ideograph (神 U+FA19, which NFC would turn into U+795E), 髙 and ①.
+  const hostile = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', "'先頭", '\uFA19田 太郎', '髙橋 ①', '＝1+2'];
+  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  const hostileRows = hostile.map((name, i) => `9班,${901 + i},${quote(name)},${quote(name)},紙,${quote(name)},${quote(name)},${quote(name)},,,,`);
+  const stored = async () =>
+    (await database.db
+      .selectFrom('people')
+      .innerJoin('households', 'households.id', 'people.household_id')
+      .select(['people.name', 'people.kana', 'households.name as household', 'households.address', 'households.responder_notes'])
+      .where('households.household_number', 'in', hostile.map((_, i) => String(901 + i)))
+      .where('households.association_id', '=', x.association.id)
+      .orderBy('households.household_number')
+      .execute()).map((r) => [r.name, r.kana, r.household, r.address, r.responder_notes]);
+
+  it('stores every character as written, compatibility ideographs included', async () => {
+    const response = await officer.request('POST', '/api/roster/import?mode=commit', bom(csv(hostileRows)));
+    expect(response.body).toMatchObject({ committed: true, errors: [] });
+    expect(await stored()).toEqual(hostile.map((name) => [name, name, name, name, name]));
+  });
+
+  it('exports formula-like cells neutralised, and they import back to the same stored values (UTF-8 and Shift_JIS)', async () => {
+    for (const encoding of ['utf-8', 'shift_jis']) {
+      const response = await fetch(`${server.baseUrl}/api/roster/export?encoding=${encoding}`, { headers: { cookie: officer.cookie } });
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const text = encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'cp932');
+      expect(text).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+      expect(text).toContain(`"'+1"`);
+      expect(text).toContain(`"'＝1+2"`);
+      expect(text).toContain("'先頭"); // not a formula: written as it is
+      expect(text).not.toMatch(/(^|,)[=+\-@＝＋－＠]/m);
+      expect(text).toContain('\uFA19田 太郎');
+
+      const back = await officer.request('POST', '/api/roster/import?mode=commit', bytes);
+      expect(back.body.errors).toEqual([]);
+      expect(back.body.summary.households).toMatchObject({ created: 0, updated: 0 });
+      expect(back.body.summary.people).toMatchObject({ created: 0, updated: 0 });
+      expect(await stored()).toEqual(hostile.map((name) => [name, name, name, name, name]));
+    }
+  });
+
+  it('refuses a Shift_JIS export that would write a silent ?, naming the row, column and character; UTF-8 still has it', async () => {
+    const add = await officer.request('POST', '/api/roster/import?mode=commit', bom(csv(['9班,950,𠮷野家,京田辺市,紙,,𠮷野 花子,,,,,'])));
+    expect(add.body).toMatchObject({ committed: true, errors: [] });
+    const sjis = await officer.request('GET', '/api/roster/export?encoding=shift_jis');
+    expect(sjis.status).toBe(422);
+    expect(sjis.body.error).toMatchObject({ code: 'not_encodable', field: 'encoding' });
+    expect(sjis.body.error.message).toContain('UTF-8');
+    const issues = sjis.body.error.issues as { field: string; message: string }[];
+    expect(issues.map((i) => i.field.replace(/^row \d+, /, ''))).toEqual(['世帯名', '氏名']);
+    expect(issues[0]!.message).toContain('𠮷 (U+20BB7)');
+    expect(issues[1]!.message).toContain('𠮷野 花子');
+    const utf8 = await fetch(`${server.baseUrl}/api/roster/export`, { headers: { cookie: officer.cookie } });
+    expect(Buffer.from(await utf8.arrayBuffer()).toString('utf8')).toContain('𠮷野 花子');
+  });
+
+  it('points an error at the line where its record starts, after a multi-line cell', async () => {
+    const rows = [
+      '8班,801,森家,"京田辺市\r\n1-2-3",紙,"一人暮らし\r\n耳が遠い\r\n犬がいる",森 清,,,,,', // lines 2-5
+      '8班,802,,京田辺市,紙,,森 和子,,,,,', // line 6: no 世帯名
+    ];
+    const response = await officer.request('POST', '/api/roster/import?mode=preview', bom(csv(rows)));
+    expect(response.body.errors.map((e: { line: number; column: string }) => [e.line, e.column])).toEqual([[6, '世帯名']]);
+  });
+
+  it('ignores rows that are empty or only commas, as Excel writes them', async () => {
+    const rows = [validRows[0]!, ',,,,,,,,,,,', '', validRows[2]!, ',,,,,,,,,,,', ',,,,,,,,,,,'];
+    const response = await officer.request('POST', '/api/roster/import?mode=preview', bom(csv(rows)));
+    expect(response.body).toMatchObject({ rows: 2, errors: [] });
+  });
+
+  it("reads Excel's Unicode text (UTF-16 LE with BOM, tab-separated)", async () => {
+    const tsv = [header, '7班,701,西田家,京田辺市,紙,,\uFA19田 次郎,,,,,'].map((line) => line.replaceAll(',', '\t')).join('\r\n') + '\r\n';
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
+    const response = await officer.request('POST', '/api/roster/import?mode=commit', bytes);
+    expect(response.body).toMatchObject({ committed: true, encoding: 'utf-16le', rows: 1, errors: [] });
+    const person = await database.db
+      .selectFrom('people').innerJoin('households', 'households.id', 'people.household_id').select('people.name')
+      .where('households.association_id', '=', x.association.id).where('households.household_number', '=', '701')
+      .executeTakeFirstOrThrow();
+    expect(person.name).toBe('\uFA19田 次郎');
+  });
+});

@@ -133,6 +133,28 @@ describe('in the browser', () => {
     await page.context().close();
   });
 
+  it('an officer asks for a Shift_JIS roster with a name it cannot hold: told which cell, offered UTF-8, no file of "?"', async () => {
+    const officer = new ApiClient(server.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';
+    const added = await officer.request('POST', '/api/roster/import?mode=commit', Buffer.from(`${header}\r\n8班,801,吉野家,京田辺市8-1,紙,,𠮷野 花子,,,,,\r\n`));
+    expect(added.body.committed).toBe(true);
+
+    const page = await newPage();
+    await logIn(page, x.logins.officer);
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${server.baseUrl}/roster`);
+    await page.getByTestId('export-sjis').click();
+    const refused = page.getByTestId('export-sjis-refused');
+    await refused.waitFor();
+    const text = await refused.textContent();
+    expect(text).toContain('Shift_JIS では書けない文字');
+    expect(text).toContain('氏名');
+    expect(text).toContain('𠮷');
+    expect(await refused.getByRole('link', { name: 'かわりに UTF-8 でダウンロード' }).getAttribute('href')).toBe('/api/roster/export?encoding=utf-8');
+    await page.context().close();
+  });
+
   it('an officer registers a speaker, sees its password once, and watches it come online live', async () => {
     const page = await newPage();
     await logIn(page, x.logins.officer);

@@ -147,6 +147,29 @@ export async function request<T>(method: Method, path: string, options: RequestO
   return data as T;
 }
 
+/** GETs a file: its bytes, or the server's error as an ApiError (a plain link would save the error JSON as the file). */
+async function download(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin' });
+  } catch (cause) {
+    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+  }
+  if (response.ok) return response.blob();
+  let data: unknown = undefined;
+  try {
+    data = await response.json();
+  } catch {
+    data = undefined;
+  }
+  if (response.status === 401 && unauthorizedHandler) unauthorizedHandler();
+  if (isErrorResponse(data)) {
+    const { code, message, field, issues } = data.error;
+    throw new ApiError(response.status, code, message, field, issues);
+  }
+  throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
+}
+
 /** A network failure or a 503: worth trying again with the same request. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status === 503);
@@ -269,6 +292,8 @@ export const api = {
       raw: { body: file, contentType: 'text/csv' },
     }),
   exportUrl: (encoding: 'utf-8' | 'shift_jis') => `/api/roster/export?encoding=${encoding}`,
+  /** The export as a file; a refusal (Shift_JIS cannot hold some names: 422) is an ApiError with the cells as issues. */
+  exportRoster: (encoding: 'utf-8' | 'shift_jis') => download(`/api/roster/export?encoding=${encoding}`),
 
   passcodes: (body: { blockId?: string; householdIds?: string[] }) =>
     request<PasscodeSheet>('POST', '/api/passcodes', { body }),

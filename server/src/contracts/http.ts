@@ -165,7 +165,7 @@ export const updatePersonRequestSchema = z.object(personFields).partial();
 export const rosterImportQuerySchema = z.object({ mode: z.enum(['preview', 'commit']).default('preview') });
 export const rosterImportResultSchema = z.object({
   committed: z.boolean(),
-  encoding: z.enum(['utf-8', 'shift_jis']),
+  encoding: z.enum(['utf-8', 'shift_jis', 'utf-16le', 'utf-16be']),
   rows: z.number(),
   errors: z.array(z.object({ line: z.number(), column: z.string().optional(), message: z.string() })),
   summary: z.object({

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { idParamsSchema, okSchema } from '../contracts/http.js';
 import {
   activeDrillsSchema,
@@ -15,6 +14,7 @@ import {
   visitSchema,
 } from '../contracts/drills.js';
 import type { ApiRouter } from '../http/api-router.js';
+import { stringifyCsv, utf8WithBom } from '../http/csv.js';
 import * as drills from './drill.service.js';
 
 const statusLabel: Record<string, string> = { safe: '無事', needs_help: '要支援', injured: '負傷', absent: '不在' };
@@ -58,15 +58,13 @@ export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
   );
   api.route('get', '/api/drills/:id/report.csv', { summary: 'The report as CSV, one row per household (Excel)', tag, access: 'session', params: id, produces: 'text/csv' }, async ({ actor, params, res }) => {
     const { drill, rows } = await drills.reportRows(ctx, actor, params.id);
-    const csv = stringify(
-      [
-        ['班', '世帯番号', '世帯名', '住所', '状態', '場所', '回答時刻', '回答経路', '訪問結果', 'メモ'],
-        ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ?? '', r.answeredAt ?? '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
-      ],
-      { record_delimiter: '\r\n' },
-    );
+    // Names, places and notes are typed by residents: stringifyCsv neutralises formula-like cells.
+    const csv = stringifyCsv([
+      ['班', '世帯番号', '世帯名', '住所', '状態', '場所', '回答時刻', '回答経路', '訪問結果', 'メモ'],
+      ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ?? '', r.answeredAt ?? '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
+    ]);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="drill-${drill.started_at.toISOString().slice(0, 10)}.csv"`);
-    res.send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]));
+    res.send(utf8WithBom(csv));
   });
 }

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { emailSchema, phoneSchema } from '../contracts/http.js';
+import { restoreCell, stringifyCsv, utf8WithBom } from '../http/csv.js';
 import type { AssignedRole, Channel, Language } from '../db/schema.js';
 
 /**
@@ -65,42 +65,102 @@ export interface RosterPerson {
   roles: Exclude<AssignedRole, 'family_watcher'>[];
 }
 
+export type RosterEncoding = 'utf-8' | 'shift_jis' | 'utf-16le' | 'utf-16be';
+
 export interface ParsedRoster {
-  encoding: 'utf-8' | 'shift_jis';
+  encoding: RosterEncoding;
   rows: number;
   households: RosterHousehold[];
   people: RosterPerson[];
   errors: RosterError[];
 }
 
-/** UTF-8 with or without BOM, else Shift_JIS (Windows' CP932, what Excel writes in Japan). */
-export function decodeCsv(bytes: Buffer): { text: string; encoding: ParsedRoster['encoding'] } {
+/**
+ * UTF-8 with or without BOM; UTF-16 with a BOM (Excel's "Unicode text", tab-separated) or
+ * without one (told by its NUL bytes); else Shift_JIS (Windows' CP932, what Excel writes in Japan).
+ */
+export function decodeCsv(bytes: Buffer): { text: string; encoding: RosterEncoding } {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8' };
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  // Text in UTF-8 or Shift_JIS never has NUL bytes; UTF-16 has one in every ASCII character.
+  const sample = bytes.subarray(0, 512);
+  const nulAt = (parity: number) => sample.filter((b, i) => b === 0 && i % 2 === parity).length;
+  const [odd, even] = [nulAt(1), nulAt(0)];
+  if (odd + even > 0) {
+    // ASCII in UTF-16 LE has its NUL second (odd offsets), in BE first.
+    return odd >= even ? { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le' } : { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
   }
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
     return { text: iconv.decode(bytes, 'cp932'), encoding: 'shift_jis' };
   }
 }
 
-/** Names and addresses are kept as written (① stays ①); only NFC-composed and trimmed. */
-const normalise = (value: string) => value.normalize('NFC').trim();
+const encodingNames: Record<RosterEncoding, string> = { 'utf-8': 'UTF-8', shift_jis: 'Shift_JIS', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' };
+
+/**
+ * Names, addresses and notes are stored exactly as written: no Unicode normalisation (NFC would
+ * turn the compatibility ideograph 神 U+FA19 into 神 U+795E, and NFKC ① into 1). Only the
+ * surrounding whitespace Excel leaves is trimmed, as the forms do; then the apostrophe the
+ * export put before a formula-like cell is removed (restoreCell), so export → import is exact.
+ */
+const asWritten = (value: string) => restoreCell(value.trim());
 /** Keywords (headers, channels, roles, languages) match however they were typed: full-width, half-width. */
 const keyword = (value: string) => value.normalize('NFKC').trim().toLowerCase();
 const splitWords = (value: string) => keyword(value).split(/[,、;・/\s]+/).filter(Boolean);
 
+/** Tab-separated when the header line has tabs and no commas (Excel's "Unicode text", a TSV). */
+function delimiterOf(text: string): ',' | '\t' {
+  const firstLine = text.slice(0, text.search(/\r|\n|$/));
+  return firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+}
+
+/**
+ * Turns csv-parse's byte offsets into line numbers. Its own line count is off after a quoted
+ * cell with CRLF line breaks inside; the offset where a record starts is exact, and its line is
+ * the one an officer sees in a text editor (CRLF, LF or CR each end one line).
+ */
+function lineCounter(utf8: Buffer) {
+  let offset = 0;
+  let line = 1;
+  return (target: number) => {
+    for (; offset < target && offset < utf8.length; offset++) {
+      if (utf8[offset] === 0x0a || (utf8[offset] === 0x0d && utf8[offset + 1] !== 0x0a)) line++;
+    }
+    return line;
+  };
+}
+
 export function parseRosterCsv(bytes: Buffer): ParsedRoster {
   const { text, encoding } = decodeCsv(bytes);
   const errors: RosterError[] = [];
-  let records: { line: number; cells: string[] }[];
+  const utf8 = Buffer.from(text, 'utf8');
+  const lineAt = lineCounter(utf8);
+  const records: { line: number; cells: string[] }[] = [];
+  // Where the next record starts: the byte after the previous one ended.
+  let start = 0;
   try {
-    const raw = parse(text, { relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
-    records = raw.map((r) => ({ line: r.info.lines, cells: r.record }));
+    parse(text, {
+      relax_column_count: true, delimiter: delimiterOf(text),
+      on_record: (record: string[], context: { bytes: number }) => {
+        const line = lineAt(start);
+        start = context.bytes;
+        // Empty lines and lines of only commas (Excel writes those below the data) are not rows.
+        if (!record.every((cell) => cell.trim() === '')) records.push({ line, cells: record });
+        return null;
+      },
+    });
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return { encoding, rows: 0, households: [], people: [], errors: [{ line, message: `The file is not valid CSV: ${(error as Error).message}` }] };
+    // The record that broke starts where the last good one ended.
+    const line = lineAt(start);
+    const reason = (error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'a cell that starts with " on this line is never closed by another "'
+      : (error as Error).message;
+    return { encoding, rows: 0, households: [], people: [], errors: [{ line, message: `The file is not valid CSV (read as ${encodingNames[encoding]}): ${reason}.` }] };
   }
   const header = records.shift();
   if (!header) return { encoding, rows: 0, households: [], people: [], errors: [{ line: 1, message: 'The file is empty.' }] };
@@ -122,8 +182,14 @@ export function parseRosterCsv(bytes: Buffer): ParsedRoster {
   const seenPeople = new Map<string, number>();
 
   for (const { line, cells } of records) {
-    const cell = (key: ColumnKey) => normalise(index.has(key) ? (cells[index.get(key)!] ?? '') : '');
+    const cell = (key: ColumnKey) => asWritten(index.has(key) ? (cells[index.get(key)!] ?? '') : '');
     const fail = (key: ColumnKey, message: string) => errors.push({ line, column: columns[key].header, message });
+    if (encoding === 'shift_jis') {
+      // Bytes that are neither UTF-8 nor Shift_JIS decode to U+FFFD: refuse rather than store it.
+      for (const [key, i] of index) {
+        if (cells[i]?.includes('\ufffd')) fail(key, 'has bytes that are neither UTF-8 nor Shift_JIS: save the file as "CSV UTF-8" and try again.');
+      }
+    }
     const householdNumber = cell('householdNumber') || null;
     const block = cell('block') || null;
 
@@ -214,16 +280,50 @@ export interface ExportRow {
 
 const languageLabels: Record<Language, string> = { ja: '日本語', 'ja-easy': 'やさしい日本語', en: 'English' };
 
-/** The same columns the import reads, so an export edited in Excel imports back. */
-export function writeRosterCsv(rows: ExportRow[], encoding: 'utf-8' | 'shift_jis'): Buffer {
-  const header = Object.values(columns).map((c) => c.header);
+/** A cell Shift_JIS cannot hold: its row as Excel numbers it (1 is the header), whose it is, column and characters. */
+export interface UnencodableCell {
+  row: number;
+  householdNumber: string;
+  name: string;
+  column: string;
+  characters: string[];
+}
+
+export type RosterCsv = { ok: true; csv: Buffer } | { ok: false; unencodable: UnencodableCell[] };
+
+/** Whether CP932 writes and reads back this exact character (〜 U+301C and 𠮷 do not; 髙 and ① do). */
+const cp932Cache = new Map<string, boolean>();
+function cp932Holds(char: string): boolean {
+  let holds = cp932Cache.get(char);
+  if (holds === undefined) {
+    holds = iconv.decode(iconv.encode(char, 'cp932'), 'cp932') === char;
+    cp932Cache.set(char, holds);
+  }
+  return holds;
+}
+
+/**
+ * The same columns the import reads, so an export edited in Excel imports back. UTF-8 has a BOM
+ * and CRLF, what Excel on Windows expects. Shift_JIS is written only when every character
+ * survives it: iconv would write a silent ? for the others, and importing that file back would
+ * change the names. Otherwise the caller gets the cells that cannot be written, to say so.
+ */
+export function writeRosterCsv(rows: ExportRow[], encoding: 'utf-8' | 'shift_jis'): RosterCsv {
+  const headers = Object.values(columns).map((c) => c.header);
   const body = rows.map((r) => [
     r.block ?? '', r.householdNumber ?? '', r.householdName ?? '', r.address ?? '',
     (r.channels ?? []).map((c) => channelLabels[c]).join('・'), r.responderNotes ?? '',
     r.name ?? '', r.kana ?? '', r.phone ?? '', r.email ?? '', r.language ? languageLabels[r.language] : '',
     r.roles.filter((role) => roleLabels[role]).map((role) => roleLabels[role]).join('・'),
   ]);
-  // CRLF and a BOM: what Excel on Windows expects to open a UTF-8 CSV without mojibake.
-  const text = stringify([header, ...body], { record_delimiter: '\r\n' });
-  return encoding === 'utf-8' ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : iconv.encode(text, 'cp932');
+  const text = stringifyCsv([headers, ...body]);
+  if (encoding === 'utf-8') return { ok: true, csv: utf8WithBom(text) };
+  const unencodable: UnencodableCell[] = [];
+  body.forEach((cells, row) => {
+    cells.forEach((value, i) => {
+      const characters = [...new Set([...value].filter((char) => !cp932Holds(char)))];
+      if (characters.length) unencodable.push({ row: row + 2, householdNumber: cells[1]!, name: cells[6]!, column: headers[i]!, characters });
+    });
+  });
+  return unencodable.length ? { ok: false, unencodable } : { ok: true, csv: iconv.encode(text, 'cp932') };
 }

@@ -90,7 +90,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     'post',
     '/api/roster/import',
     {
-      summary: 'Import a roster CSV (UTF-8 with or without BOM, or Shift_JIS): preview, then commit',
+      summary: 'Import a roster CSV (UTF-8 with or without BOM, Shift_JIS, or UTF-16 tab-separated): preview, then commit',
       tag, access: 'session', query: rosterImportQuerySchema, response: rosterImportResultSchema,
       rawBody: { type: 'text/csv', limit: ROSTER_UPLOAD_LIMIT },
     },
@@ -106,9 +106,22 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     },
   );
 
-  api.route('get', '/api/roster/export', { summary: 'Export the roster as CSV for Excel', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }, async ({ actor, query, res }) => {
+  api.route('get', '/api/roster/export', { summary: 'Export the roster as CSV for Excel (Shift_JIS: 422 listing cells it cannot hold)', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }, async ({ actor, query, res }) => {
     requireRole(policy.canManageRoster(actor, actor.associationId));
-    const csv = writeRosterCsv(await exportRoster(db, actor.associationId), query.encoding);
+    const written = writeRosterCsv(await exportRoster(db, actor.associationId), query.encoding);
+    if (!written.ok) {
+      // Never a silent "?": say which cells Shift_JIS cannot hold; UTF-8 can hold them all.
+      const issues = written.unencodable.slice(0, 100).map((cell) => ({
+        field: `row ${cell.row}, ${cell.column}`,
+        message: `${cell.characters.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} — ${[cell.householdNumber, cell.name].filter(Boolean).join(' ')}`,
+      }));
+      throw new HttpError(
+        422, 'not_encodable',
+        `${written.unencodable.length} cell(s) have characters that Shift_JIS cannot hold. Download the UTF-8 CSV instead (Excel opens it), or change these cells.`,
+        'encoding', issues,
+      );
+    }
+    const csv = written.csv;
     const charset = query.encoding === 'utf-8' ? 'utf-8' : 'shift_jis';
     const date = new Date().toISOString().slice(0, 10);
     res.setHeader('Content-Type', `text/csv; charset=${charset}`);

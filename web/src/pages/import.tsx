@@ -6,6 +6,9 @@ import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
 
 const MAX_BYTES = 5 * 1024 * 1024;
+const encodingLabels: Record<RosterImportResult['encoding'], string> = {
+  'utf-8': 'UTF-8', shift_jis: 'Shift_JIS', 'utf-16le': 'UTF-16 (Unicode テキスト)', 'utf-16be': 'UTF-16 BE',
+};
 /** The CSV header row is fixed Japanese text (the file format), explained in the UI language. */
 export const CSV_COLUMNS: { header: string; key: string }[] = [
   { header: '班', key: 'block' },
@@ -98,7 +101,7 @@ export function ImportPage() {
           <input
             id="import-file"
             type="file"
-            accept=".csv,text/csv"
+            accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
             aria-describedby="import-file-hint"
             onChange={(event) => {
               setFile(event.currentTarget.files?.[0] ?? null);
@@ -141,7 +144,7 @@ export function ImportPage() {
               </div>
               <div>
                 <dt>{t('import.encoding')}</dt>
-                <dd>{preview.encoding === 'shift_jis' ? 'Shift_JIS' : 'UTF-8'}</dd>
+                <dd>{encodingLabels[preview.encoding]}</dd>
               </div>
               <div>
                 <dt>{t('import.errorCount')}</dt>
