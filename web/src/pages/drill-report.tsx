@@ -59,7 +59,12 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
       <p class="muted">
         {joinParts([t('drills.startedAt', { date: formatShortDateTime(drill.startedAt) }), drill.endedAt && t('drills.endedAt', { date: formatShortDateTime(drill.endedAt) })])}
       </p>
-      {officer && (
+      {report.scope.kind === 'blocks' && (
+        <p class="card" data-testid="report-scope">
+          {t('drills.report.scopeBlocks', { blocks: report.scope.blockNames.join('・') })}
+        </p>
+      )}
+      {(officer || report.scope.kind === 'blocks') && (
         <p class="no-print actions">
           <a href={api.drillReportCsvUrl(drill.id)} class="button secondary" download data-testid="report-csv">
             {t('drills.report.csv')}
