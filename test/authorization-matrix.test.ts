@@ -280,6 +280,18 @@ describe('a refused request changes nothing', () => {
     expect(log).toEqual([]);
   });
 
+  it("acknowledging another 班's circular is refused and records nothing as read", async () => {
+    const draft = await clients.officer!.post('/api/circulars', { title: '2班だけの回覧', targetBlockIds: [x.blocks.block2.id] });
+    expect((await clients.officer!.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
+    expect((await clients.memberA!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(404);
+    const reads = await database.db.selectFrom('circular_reads').select('person_id').where('circular_id', '=', draft.body.id).execute();
+    expect(reads).toEqual([]);
+    // Withdrawn, it is still not memberA's: the same 404, not a 409 that says it exists.
+    expect((await clients.officer!.post(`/api/circulars/${draft.body.id}/withdraw`, { reason: 'テスト' })).status).toBe(200);
+    expect((await clients.memberA!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(404);
+    expect((await clients.memberB!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(409);
+  });
+
   it("a 班長 who may see a home but not change its rules leaves it unenrolled when refused", async () => {
     const home = await database.db
       .insertInto('households')
