@@ -249,6 +249,14 @@ describe('household data, role × route', () => {
       if (who === 'captain2') for (const secret of BLOCK1_SECRETS) expect(text).not.toContain(secret);
     });
 
+    it("an ended drill is listed for the 班長 whose 班 it reached (to open their report), not for members", async () => {
+      const listed = async (who: string) => ((await clients[who]!.get('/api/drills')).body.items as { id: string }[]).map((d) => d.id);
+      expect(await listed('officer')).toContain(ids.drill);
+      expect(await listed('captain1')).toContain(ids.drill);
+      expect(await listed('captain2')).toContain(ids.drill);
+      for (const who of ['memberA', 'memberB', 'watcherA', 'volunteer', 'officerY']) expect(await listed(who)).not.toContain(ids.drill);
+    });
+
     it("a 班長's report counts their 班 only, and says so", async () => {
       const response = await clients.captain1!.get(`/api/drills/${ids.drill}/report`);
       expect(response.status).toBe(200);

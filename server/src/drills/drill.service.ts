@@ -562,15 +562,24 @@ export async function listDrills(ctx: DrillContext, actor: Actor) {
     .selectFrom('drills')
     .selectAll()
     .where('association_id', '=', actor.associationId)
-    // Volunteers help with any running one; members and 班長 see those that reached them.
-    .$if(!actor.officer && (actor.volunteer || actor.welfareCommissioner), (q) => q.where('status', '=', 'active'))
-    .$if(!actor.officer && !actor.volunteer && !actor.welfareCommissioner, (q) =>
-      q.where('status', '=', 'active').where((eb) =>
-        eb.exists(
-          eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')
-            .where((w) => w.or([w('drill_targets.household_id', '=', actor.householdId ?? NIL), ...(actor.captainOf.length ? [w('drill_targets.block_id', 'in', actor.captainOf)] : [])])),
-        ),
-      ),
+    // Volunteers help with any running one; members and 班長 see those that reached them, and
+    // a 班長 also the ended ones that reached their 班 (for their 班's report).
+    .$if(!actor.officer, (q) =>
+      q.where((eb) => {
+        const reached = (blocksOnly: boolean) =>
+          eb.exists(
+            eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')
+              .where((w) => w.or([
+                ...(blocksOnly ? [] : [w('drill_targets.household_id', '=', actor.householdId ?? NIL)]),
+                w('drill_targets.block_id', 'in', actor.captainOf.length ? actor.captainOf : [NIL]),
+              ])),
+          );
+        const helper = actor.volunteer || actor.welfareCommissioner;
+        return eb.or([
+          helper ? eb('status', '=', 'active') : eb.and([eb('status', '=', 'active'), reached(false)]),
+          ...(actor.captainOf.length ? [eb.and([eb('status', '=', 'ended'), reached(true)])] : []),
+        ]);
+      }),
     )
     .orderBy('started_at', 'desc')
     .limit(100)
