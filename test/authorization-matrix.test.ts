@@ -226,6 +226,19 @@ describe('household data, role × route', () => {
     });
   });
 
+  describe('during the drill, once a visit is escalated', () => {
+    it("volunteers see the escalated home and nothing else; a 班長 of another 班 still does not", async () => {
+      // 佐藤家 needs help but stays with its 班長; 高橋家's visit has reached the volunteers.
+      await database.db.updateTable('drill_targets').set({ tier: 'volunteers' }).where('drill_id', '=', ids.drill).where('household_id', '=', x.households.D.id).execute();
+      const { status, text } = await read('volunteer', 'drill tasks');
+      expect(status).toBe(200);
+      expect(text).toContain('高橋家');
+      for (const name of ['山田家', '佐藤家', '鈴木家', ...BLOCK1_SECRETS]) expect(text).not.toContain(name);
+      expect((await read('captain1', 'drill tasks')).text).not.toContain('高橋家');
+      await database.db.updateTable('drill_targets').set({ tier: 'captain' }).where('drill_id', '=', ids.drill).where('household_id', '=', x.households.D.id).execute();
+    });
+  });
+
   describe('after the drill ends, and everything else', () => {
     beforeAll(async () => {
       expect((await clients.officer!.post(`/api/drills/${ids.drill}/end`)).status).toBe(200);
