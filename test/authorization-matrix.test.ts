@@ -275,6 +275,7 @@ describe('household data, role × route', () => {
       expect(response.status).toBe(200);
       expect(response.body.scope).toEqual({ kind: 'blocks', blockNames: ['1班'] });
       expect(response.body.counts).toMatchObject({ total: 2, accounted: 1, safe: 1, needsHelp: 0 });
+      expect(response.body.drill).toMatchObject({ total: 2, accounted: 1 });
       expect(response.body.byBlock.map((b: { blockName: string }) => b.blockName)).toEqual(['1班']);
       expect(response.body.byChannel).toEqual({ app: 1, speaker: 0, proxy: 0, visit: 0 });
       expect(response.body.followUp.map((t: { householdNumber: string }) => t.householdNumber)).toEqual(['103']);

@@ -26,10 +26,12 @@ async function findDrill(db: Db, id: string) {
 }
 type DrillRow = NonNullable<Awaited<ReturnType<typeof findDrill>>>;
 
-async function summaries(db: Db, drills: DrillRow[]): Promise<DrillSummary[]> {
+/** `blocks`: count only these 班 (a 班長's report), else the whole drill. */
+async function summaries(db: Db, drills: DrillRow[], blocks?: string[]): Promise<DrillSummary[]> {
   const ids = drills.map((d) => d.id);
   const counts = ids.length
-    ? await db.selectFrom('drill_targets').select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')]).where('drill_id', 'in', ids).groupBy('drill_id').execute()
+    ? await db.selectFrom('drill_targets').select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')]).where('drill_id', 'in', ids)
+      .$if(!!blocks, (q) => q.where('block_id', 'in', blocks!.length ? blocks! : [NIL])).groupBy('drill_id').execute()
     : [];
   return drills.map((d) => {
     const c = counts.find((x) => x.drill_id === d.id);
@@ -649,7 +651,7 @@ async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: string[]
       .orderBy('started_at', 'desc').limit(5).execute(),
   ]);
   const channel = (c: string) => channels.find((r) => r.channel === c)?.n ?? 0;
-  const summary = (await summaries(ctx.db, [drill]))[0]!;
+  const summary = (await summaries(ctx.db, [drill], blocks))[0]!;
   const earlier = await Promise.all(
     previous.map(async (p) => {
       if (!blocks) {
