@@ -116,3 +116,214 @@ describe('officer-only actions', () => {
     expect(response.body.items.map((b: { name: string }) => b.name)).toEqual(['1班']);
   });
 });
+
+/**
+ * Every route that returns household data, for every role: the status, and in what is
+ * allowed, only households in the caller's scope. Association X: 山田家 (101, 班1, member A,
+ * watched by watcher A), 佐藤家 (102, 班2, member B), 鈴木家 (103, 班1), 高橋家 (104, 班2,
+ * paper only). The markers below are 班2's private facts: a 班1 reader must see none of them.
+ */
+describe('household data, role × route', () => {
+  const ids: { drill: string; circular: string } = { drill: '', circular: '' };
+  const BLOCK2_SECRETS = ['佐藤家', '高橋家', '2班の回答メモ', '2班の支援メモ', '090-0000-0002'];
+  const BLOCK1_SECRETS = ['山田家', '鈴木家', '1班の回答メモ', '1班の支援メモ', '090-0000-0001'];
+
+  beforeAll(async () => {
+    const officer = clients.officer!;
+    // Phone numbers and responder notes are what a 班長 must not read about another 班.
+    await database.db.updateTable('people').set({ phone: '090-0000-0001' }).where('id', '=', x.people.memberA.id).execute();
+    await database.db.updateTable('people').set({ phone: '090-0000-0002' }).where('id', '=', x.people.memberB.id).execute();
+    await database.db.updateTable('households').set({ responder_notes: '1班の支援メモ' }).where('id', '=', x.households.C.id).execute();
+    await database.db.updateTable('households').set({ responder_notes: '2班の支援メモ' }).where('id', '=', x.households.D.id).execute();
+
+    const drill = await officer.post('/api/drills', { kind: 'drill', title: '権限の訓練', deadlineAt: new Date(Date.now() + 3600_000).toISOString() });
+    expect(drill.status).toBe(201);
+    ids.drill = drill.body.id;
+    expect((await clients.memberA!.post(`/api/drills/${ids.drill}/answer`, { status: 'safe', where: 'home', note: '1班の回答メモ' })).status).toBe(200);
+    expect((await clients.memberB!.post(`/api/drills/${ids.drill}/answer`, { status: 'needs_help', where: 'home', note: '2班の回答メモ' })).status).toBe(200);
+
+    const draft = await officer.post('/api/circulars', { title: '権限の回覧' });
+    expect(draft.status).toBe(201);
+    expect((await officer.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
+    ids.circular = draft.body.id;
+
+    // Watched homes: A with the default consent (family and 班長), B also sharing with volunteers; a help alert each.
+    await database.db.insertInto('watch_settings').values([
+      { household_id: x.households.A.id, association_id: x.association.id },
+      { household_id: x.households.B.id, association_id: x.association.id, share_with_volunteers: true },
+    ]).execute();
+    await database.db.insertInto('watch_alerts').values([
+      { association_id: x.association.id, household_id: x.households.A.id, kind: 'help', tier: 'family_captain' },
+      { association_id: x.association.id, household_id: x.households.B.id, kind: 'help', tier: 'family_captain' },
+    ]).execute();
+  });
+
+  type Row = [who: string, route: string, status: number, sees: string[]];
+  const all = ['山田家', '佐藤家', '鈴木家', '高橋家'];
+  // What each role may see through each route; an empty list with 200 means "allowed, but nothing of X's households".
+  const rows: Row[] = [
+    // The live dashboard and the visit list of a drill (104 is paper-only: on its 班長's list from the start).
+    ['officer', 'drill dashboard', 200, ['佐藤家', '鈴木家', '高橋家']], ['captain1', 'drill dashboard', 200, ['鈴木家']], ['captain2', 'drill dashboard', 200, ['佐藤家', '高橋家']],
+    ['memberA', 'drill dashboard', 403, []], ['watcherA', 'drill dashboard', 403, []], ['volunteer', 'drill dashboard', 403, []], ['officerY', 'drill dashboard', 404, []],
+    ['officer', 'drill tasks', 200, ['高橋家']], ['captain1', 'drill tasks', 200, []], ['captain2', 'drill tasks', 200, ['高橋家']],
+    ['memberA', 'drill tasks', 403, []], ['memberB', 'drill tasks', 403, []], ['watcherA', 'drill tasks', 403, []], ['volunteer', 'drill tasks', 200, []], ['officerY', 'drill tasks', 404, []],
+    // The report and its CSV, once ended: a 班長 gets their 班's rows and totals.
+    ['officer', 'drill report', 200, ['佐藤家', '鈴木家', '高橋家']], ['captain1', 'drill report', 200, ['鈴木家']], ['captain2', 'drill report', 200, ['佐藤家', '高橋家']],
+    ['memberA', 'drill report', 403, []], ['memberB', 'drill report', 403, []], ['watcherA', 'drill report', 403, []], ['volunteer', 'drill report', 403, []], ['officerY', 'drill report', 404, []],
+    ['officer', 'drill report.csv', 200, all], ['captain1', 'drill report.csv', 200, ['山田家', '鈴木家']], ['captain2', 'drill report.csv', 200, ['佐藤家', '高橋家']],
+    ['memberA', 'drill report.csv', 403, []], ['memberB', 'drill report.csv', 403, []], ['watcherA', 'drill report.csv', 403, []], ['volunteer', 'drill report.csv', 403, []], ['officerY', 'drill report.csv', 404, []],
+    // Circular progress, the unread and the paper sheet.
+    ['officer', 'circular unread', 200, all], ['captain1', 'circular unread', 200, ['山田家', '鈴木家']], ['captain2', 'circular unread', 200, ['佐藤家', '高橋家']],
+    ['memberA', 'circular unread', 403, []], ['watcherA', 'circular unread', 403, []], ['volunteer', 'circular unread', 403, []], ['officerY', 'circular unread', 404, []],
+    ['officer', 'circular progress', 200, []], ['captain1', 'circular progress', 200, []], ['memberA', 'circular progress', 403, []], ['volunteer', 'circular progress', 403, []], ['officerY', 'circular progress', 404, []],
+    ['officer', 'circular print 班2', 200, ['高橋家']], ['captain1', 'circular print 班2', 404, []], ['captain2', 'circular print 班2', 200, ['高橋家']], ['memberB', 'circular print 班2', 403, []], ['officerY', 'circular print 班2', 404, []],
+    ['captain1', 'circular unread 班2', 404, []],
+    // 班長's task lists.
+    ['officer', 'tasks', 200, []], ['captain1', 'tasks', 200, []], ['memberA', 'tasks', 403, []], ['watcherA', 'tasks', 403, []], ['volunteer', 'tasks', 403, []],
+    // Watch data: the board, a home, the alerts (help alerts of A and B), the access log.
+    ['officer', 'watch board', 200, ['山田家', '佐藤家']], ['captain1', 'watch board', 200, ['山田家']], ['captain2', 'watch board', 200, ['佐藤家']],
+    ['memberA', 'watch board', 200, ['山田家']], ['memberB', 'watch board', 200, ['佐藤家']], ['watcherA', 'watch board', 200, ['山田家']], ['volunteer', 'watch board', 200, ['佐藤家']], ['officerY', 'watch board', 200, []],
+    ['officer', 'watch alerts', 200, ['山田家', '佐藤家']], ['captain1', 'watch alerts', 200, ['山田家']], ['captain2', 'watch alerts', 200, ['佐藤家']],
+    ['memberA', 'watch alerts', 200, ['山田家']], ['watcherA', 'watch alerts', 200, ['山田家']], ['volunteer', 'watch alerts', 200, ['佐藤家']], ['officerY', 'watch alerts', 200, []],
+    ['officer', 'watch home B', 200, ['佐藤家']], ['captain2', 'watch home B', 200, ['佐藤家']], ['memberB', 'watch home B', 200, ['佐藤家']], ['volunteer', 'watch home B', 200, ['佐藤家']],
+    ['captain1', 'watch home B', 404, []], ['memberA', 'watch home B', 404, []], ['watcherA', 'watch home B', 404, []], ['officerY', 'watch home B', 404, []],
+    ['officer', 'watch access log', 200, ['山田家', '佐藤家']], ['captain1', 'watch access log', 403, []], ['memberA', 'watch access log', 403, []], ['volunteer', 'watch access log', 403, []],
+    // Officers' exports and lists.
+    ['officer', 'roster export', 200, all], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'roster export', 403, []]),
+    ['officer', 'devices', 200, []], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'devices', 403, []]),
+    ['officer', 'people', 200, []], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'people', 403, []]),
+  ];
+  const path = (route: string): string =>
+    ({
+      'drill dashboard': `/api/drills/${ids.drill}/dashboard`,
+      'drill tasks': `/api/drills/${ids.drill}/tasks`,
+      'drill report': `/api/drills/${ids.drill}/report`,
+      'drill report.csv': `/api/drills/${ids.drill}/report.csv`,
+      'circular unread': `/api/circulars/${ids.circular}/unread`,
+      'circular unread 班2': `/api/circulars/${ids.circular}/unread?blockId=${x.blocks.block2.id}`,
+      'circular progress': `/api/circulars/${ids.circular}/progress`,
+      'circular print 班2': `/api/circulars/${ids.circular}/print?blockId=${x.blocks.block2.id}`,
+      tasks: '/api/tasks',
+      'watch board': '/api/watch/households',
+      'watch alerts': '/api/watch/alerts',
+      'watch home B': `/api/watch/households/${x.households.B.id}`,
+      'watch access log': '/api/watch/access-log',
+      'roster export': '/api/roster/export',
+      devices: '/api/devices',
+      people: '/api/people',
+    })[route]!;
+
+  async function read(who: string, route: string) {
+    const response = await fetch(`${server.baseUrl}${path(route)}`, { headers: { cookie: clients[who]!.cookie } });
+    return { status: response.status, text: await response.text() };
+  }
+
+  describe.each(['drill dashboard', 'drill tasks'])('during the drill: %s', (route) => {
+    it.each(rows.filter((r) => r[1] === route))('%s → %s: %i, sees %j', async (who, _route, status, sees) => {
+      const { status: got, text } = await read(who, route);
+      expect(got).toBe(status);
+      for (const name of all) (sees.includes(name) ? expect(text).toContain(name) : expect(text).not.toContain(name));
+    });
+  });
+
+  describe('during the drill, once a visit is escalated', () => {
+    it("volunteers see the escalated home and nothing else; a 班長 of another 班 still does not", async () => {
+      // 佐藤家 needs help but stays with its 班長; 高橋家's visit has reached the volunteers.
+      await database.db.updateTable('drill_targets').set({ tier: 'volunteers' }).where('drill_id', '=', ids.drill).where('household_id', '=', x.households.D.id).execute();
+      const { status, text } = await read('volunteer', 'drill tasks');
+      expect(status).toBe(200);
+      expect(text).toContain('高橋家');
+      for (const name of ['山田家', '佐藤家', '鈴木家', ...BLOCK1_SECRETS]) expect(text).not.toContain(name);
+      expect((await read('captain1', 'drill tasks')).text).not.toContain('高橋家');
+      await database.db.updateTable('drill_targets').set({ tier: 'captain' }).where('drill_id', '=', ids.drill).where('household_id', '=', x.households.D.id).execute();
+    });
+  });
+
+  describe('after the drill ends, and everything else', () => {
+    beforeAll(async () => {
+      expect((await clients.officer!.post(`/api/drills/${ids.drill}/end`)).status).toBe(200);
+    });
+    it.each(rows.filter((r) => r[1] !== 'drill dashboard' && r[1] !== 'drill tasks'))('%s → %s: %i, sees %j', async (who, route, status, sees) => {
+      const { status: got, text } = await read(who, route);
+      expect(got).toBe(status);
+      if (status !== 200) {
+        for (const name of [...all, ...BLOCK1_SECRETS, ...BLOCK2_SECRETS]) expect(text).not.toContain(name);
+        return;
+      }
+      // Association Y's people see none of X's households (Y's own carry the same names, so ids are checked).
+      if (who === 'officerY') for (const h of Object.values(x.households)) expect(text).not.toContain(h.id);
+      else if (all.some((n) => sees.includes(n)) || sees.length === 0) {
+        for (const name of all) (sees.includes(name) ? expect(text).toContain(name) : expect(text).not.toContain(name));
+      }
+      if (who === 'captain1') {
+        for (const secret of BLOCK2_SECRETS) expect(text).not.toContain(secret);
+        for (const h of [x.households.B, x.households.D]) expect(text).not.toContain(h.id);
+      }
+      if (who === 'captain2') for (const secret of BLOCK1_SECRETS) expect(text).not.toContain(secret);
+    });
+
+    it("an ended drill is listed for the 班長 whose 班 it reached (to open their report), not for members", async () => {
+      const listed = async (who: string) => ((await clients[who]!.get('/api/drills')).body.items as { id: string }[]).map((d) => d.id);
+      expect(await listed('officer')).toContain(ids.drill);
+      expect(await listed('captain1')).toContain(ids.drill);
+      expect(await listed('captain2')).toContain(ids.drill);
+      for (const who of ['memberA', 'memberB', 'watcherA', 'volunteer', 'officerY']) expect(await listed(who)).not.toContain(ids.drill);
+    });
+
+    it("a 班長's report counts their 班 only, and says so", async () => {
+      const response = await clients.captain1!.get(`/api/drills/${ids.drill}/report`);
+      expect(response.status).toBe(200);
+      expect(response.body.scope).toEqual({ kind: 'blocks', blockNames: ['1班'] });
+      expect(response.body.counts).toMatchObject({ total: 2, accounted: 1, safe: 1, needsHelp: 0 });
+      expect(response.body.drill).toMatchObject({ total: 2, accounted: 1 });
+      expect(response.body.byBlock.map((b: { blockName: string }) => b.blockName)).toEqual(['1班']);
+      expect(response.body.byChannel).toEqual({ app: 1, speaker: 0, proxy: 0, visit: 0 });
+      expect(response.body.followUp.map((t: { householdNumber: string }) => t.householdNumber)).toEqual(['103']);
+      const officers = await clients.officer!.get(`/api/drills/${ids.drill}/report`);
+      expect(officers.body.scope).toEqual({ kind: 'association', blockNames: [] });
+      expect(officers.body.counts).toMatchObject({ total: 4, accounted: 2, needsHelp: 1 });
+      const csv = await read('captain1', 'drill report.csv');
+      // The header and one line per household of 班1.
+      expect(csv.text.trim().split('\r\n')).toHaveLength(3);
+    });
+  });
+});
+
+describe('a refused request changes nothing', () => {
+  it("reading another household's watch page does not enrol it in silent-home checks", async () => {
+    const household = x.households.C; // 班1, no speaker yet, never enrolled
+    const enrolled = () => database.db.selectFrom('watch_settings').select('household_id').where('household_id', '=', household.id).executeTakeFirst();
+    for (const who of ['memberA', 'memberB', 'watcherA', 'volunteer', 'captain2', 'officerY']) {
+      expect((await clients[who]!.get(`/api/watch/households/${household.id}`)).status).toBe(404);
+      expect((await clients[who]!.patch(`/api/watch/households/${household.id}/settings`, { enabled: false })).status).toBe(404);
+    }
+    expect(await enrolled()).toBeUndefined();
+    const log = await database.db.selectFrom('watch_access_log').select('person_id').where('household_id', '=', household.id).execute();
+    expect(log).toEqual([]);
+  });
+
+  it("acknowledging another 班's circular is refused and records nothing as read", async () => {
+    const draft = await clients.officer!.post('/api/circulars', { title: '2班だけの回覧', targetBlockIds: [x.blocks.block2.id] });
+    expect((await clients.officer!.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
+    expect((await clients.memberA!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(404);
+    const reads = await database.db.selectFrom('circular_reads').select('person_id').where('circular_id', '=', draft.body.id).execute();
+    expect(reads).toEqual([]);
+    // Withdrawn, it is still not memberA's: the same 404, not a 409 that says it exists.
+    expect((await clients.officer!.post(`/api/circulars/${draft.body.id}/withdraw`, { reason: 'テスト' })).status).toBe(200);
+    expect((await clients.memberA!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(404);
+    expect((await clients.memberB!.post(`/api/circulars/${draft.body.id}/acknowledge`)).status).toBe(409);
+  });
+
+  it("a 班長 who may see a home but not change its rules leaves it unenrolled when refused", async () => {
+    const home = await database.db
+      .insertInto('households')
+      .values({ association_id: x.association.id, block_id: x.blocks.block1.id, household_number: '105', name: '中村家', address: '京田辺市 105', channels: ['app'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect((await clients.captain1!.patch(`/api/watch/households/${home.id}/settings`, { inactivityHours: 1 })).status).toBe(403);
+    expect((await clients.captain1!.patch(`/api/watch/households/${home.id}/settings`, { shareWithVolunteers: true })).status).toBe(403);
+    expect((await clients.captain1!.post(`/api/watch/households/${home.id}/away`, { startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString(), reason: '旅行' })).status).toBe(403);
+    const row = await database.db.selectFrom('watch_settings').select('household_id').where('household_id', '=', home.id).executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+});

@@ -93,6 +93,15 @@ describe('a safety-confirmation drill in the browser', () => {
     await officer.getByRole('button', { name: '終了してレポートを作成' }).click();
     await officer.getByTestId('drill-report').waitFor();
     expect(await officer.getByTestId('drill-report').textContent()).toContain('全世帯確認まで');
+
+    // The 班長 of 2班 finds the ended drill in their list and reads their 班's report: 2 of 2 homes, 2班 only.
+    await captain.goto(`${server.baseUrl}/drills`);
+    await captain.getByRole('link', { name: '秋の安否確認訓練', exact: true }).click();
+    await captain.getByTestId('drill-report').waitFor();
+    expect(await captain.getByTestId('report-scope').textContent()).toContain('2班');
+    expect(await captain.getByTestId('report-accounted').textContent()).toContain('2 / 2');
+    expect(await captain.getByTestId('drill-report').textContent()).not.toContain('1班');
+    expect(await captain.getByTestId('report-csv').getAttribute('href')).toContain(`/api/drills/${drillId}/report.csv`);
   });
 });
 

@@ -495,6 +495,9 @@ export async function acknowledge(ctx: CircularContext, input: { circularId: str
     .where('acknowledged_at', 'is', null)
     .returning(['acknowledged_at', 'acknowledged_channel', 'block_id', 'association_id'])
     .executeTakeFirst();
+  // Not addressed to this household: refused before anything is recorded as read.
+  const existing = first ? undefined : await recipientOf(ctx.db, input.circularId, input.householdId);
+  requireVisible(!!first || !!existing, 'circular');
   if (input.personId) {
     await ctx.db.insertInto('circular_reads').values({ circular_id: input.circularId, person_id: input.personId }).onConflict((oc) => oc.doNothing()).execute();
   }
@@ -511,15 +514,15 @@ export async function acknowledge(ctx: CircularContext, input: { circularId: str
     });
     return { acknowledgedAt: first.acknowledged_at!.toISOString(), channel: input.channel, first: true };
   }
-  const existing = await recipientOf(ctx.db, input.circularId, input.householdId);
-  requireVisible(!!existing, 'circular');
   return { acknowledgedAt: existing!.acknowledged_at!.toISOString(), channel: existing!.acknowledged_channel!, first: false };
 }
 
 export async function acknowledgeAsMember(ctx: CircularContext, actor: Actor, circularId: string) {
   if (!actor.householdId) throw HttpError.notFound('circular');
   const circular = await findCircular(ctx.db, circularId);
-  requireVisible(!!circular && circular.association_id === actor.associationId, 'circular');
+  // Only a circular addressed to the household: another 班's does not exist for it (not even as "withdrawn").
+  const recipient = circular && circular.association_id === actor.associationId ? await recipientOf(ctx.db, circularId, actor.householdId) : undefined;
+  requireVisible(!!recipient, 'circular');
   if (circular!.status === 'withdrawn') throw HttpError.conflict('This circular was withdrawn.');
   return acknowledge(ctx, { circularId, householdId: actor.householdId, personId: actor.personId, channel: 'app' });
 }

@@ -123,6 +123,11 @@ export const reportSchema = z.object({
   timeline: z.array(z.object({ at: z.string(), what: z.string() })),
   followUp: z.array(targetViewSchema),
   previous: z.array(z.object({ id: uuid, title: z.string(), startedAt: z.string(), responseRate: z.number(), medianSecondsToAnswer: z.number().nullable(), secondsUntilAllAccounted: z.number().nullable() })),
+  /**
+   * Whose households the report covers: the whole association (officers), or only the 班 a
+   * 班長 captains (their rows and their totals; other 班 are left out, not anonymised).
+   */
+  scope: z.object({ kind: z.enum(['association', 'blocks']), blockNames: z.array(z.string()) }),
 });
 
 export type StartDrill = z.input<typeof startDrillSchema>;

@@ -26,10 +26,12 @@ async function findDrill(db: Db, id: string) {
 }
 type DrillRow = NonNullable<Awaited<ReturnType<typeof findDrill>>>;
 
-async function summaries(db: Db, drills: DrillRow[]): Promise<DrillSummary[]> {
+/** `blocks`: count only these 班 (a 班長's report), else the whole drill. */
+async function summaries(db: Db, drills: DrillRow[], blocks?: string[]): Promise<DrillSummary[]> {
   const ids = drills.map((d) => d.id);
   const counts = ids.length
-    ? await db.selectFrom('drill_targets').select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')]).where('drill_id', 'in', ids).groupBy('drill_id').execute()
+    ? await db.selectFrom('drill_targets').select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')]).where('drill_id', 'in', ids)
+      .$if(!!blocks, (q) => q.where('block_id', 'in', blocks!.length ? blocks! : [NIL])).groupBy('drill_id').execute()
     : [];
   return drills.map((d) => {
     const c = counts.find((x) => x.drill_id === d.id);
@@ -408,13 +410,38 @@ async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: 'captain' | 
 
 // ── Views ─────────────────────────────────────────────────────────────────────────────
 
-async function targetViews(ctx: DrillContext, drillId: string, where: { blocks?: string[]; unaccounted?: boolean; followUp?: boolean; escalated?: boolean; limit?: number }): Promise<TargetView[]> {
+/**
+ * Which targets of a drill an actor's visit list holds, as a where clause: every one for
+ * officers; their own 班 for a 班長; for volunteers and 民生委員, any 班 once the task has
+ * been escalated to them. Nobody else has a visit list.
+ */
+function visitScope(actor: Actor): { blocks?: string[]; escalatedToVolunteers?: boolean } | undefined {
+  if (actor.officer) return {};
+  const helper = actor.volunteer || actor.welfareCommissioner;
+  if (!actor.captainOf.length && !helper) return undefined;
+  return { blocks: actor.captainOf, escalatedToVolunteers: helper };
+}
+
+async function targetViews(
+  ctx: DrillContext,
+  drillId: string,
+  where: { blocks?: string[]; visit?: { blocks?: string[]; escalatedToVolunteers?: boolean }; unaccounted?: boolean; followUp?: boolean; escalated?: boolean; limit?: number },
+): Promise<TargetView[]> {
+  const visit = where.visit;
   // The page of targets first, in the order of the partial index (riskiest first), then their households.
   const page = ctx.db
     .selectFrom('drill_targets')
     .selectAll()
     .where('drill_id', '=', drillId)
     .$if(!!where.blocks, (q) => q.where('block_id', 'in', where.blocks!.length ? where.blocks! : [NIL]))
+    .$if(!!visit?.blocks, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('block_id', 'in', visit!.blocks!.length ? visit!.blocks! : [NIL]),
+          ...(visit!.escalatedToVolunteers ? [eb('tier', 'in', ['volunteers', 'officers'])] : []),
+        ]),
+      ),
+    )
     .$if(!!where.unaccounted, (q) => q.where('accounted_at', 'is', null))
     .$if(!!where.escalated, (q) => q.where('tier', '!=', 'none'))
     .$if(!!where.followUp, (q) => q.where('status', 'in', ['needs_help', 'injured']))
@@ -525,10 +552,11 @@ export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string
 /** A 班長's (or, once escalated, a volunteer's or officer's) list of households to visit. */
 export async function tasks(ctx: DrillContext, actor: Actor, drillId: string) {
   await drillOf(ctx, actor, drillId);
-  const items = await targetViews(ctx, drillId, { escalated: true, limit: 2000, ...(actor.officer ? {} : actor.captainOf.length ? { blocks: actor.captainOf } : {}) });
-  const visible = items.filter((t) => actor.officer || actor.captainOf.includes(t.blockId) || ((actor.volunteer || actor.welfareCommissioner) && (t.tier === 'volunteers' || t.tier === 'officers')));
-  if (!actor.officer && !actor.captainOf.length && !actor.volunteer && !actor.welfareCommissioner) throw HttpError.forbidden('Only 班長, volunteers and officers have visit lists.');
-  return { items: visible.filter((t) => t.answeredAt === null || t.status !== 'safe') };
+  const visit = visitScope(actor);
+  if (!visit) throw HttpError.forbidden('Only 班長, volunteers and officers have visit lists.');
+  // Scoped in the query: a volunteer who is also a 班長 sees their 班 and what was escalated, nothing else.
+  const items = await targetViews(ctx, drillId, { escalated: true, limit: 2000, visit });
+  return { items: items.filter((t) => t.answeredAt === null || t.status !== 'safe') };
 }
 
 export async function listDrills(ctx: DrillContext, actor: Actor) {
@@ -536,15 +564,24 @@ export async function listDrills(ctx: DrillContext, actor: Actor) {
     .selectFrom('drills')
     .selectAll()
     .where('association_id', '=', actor.associationId)
-    // Volunteers help with any running one; members and 班長 see those that reached them.
-    .$if(!actor.officer && (actor.volunteer || actor.welfareCommissioner), (q) => q.where('status', '=', 'active'))
-    .$if(!actor.officer && !actor.volunteer && !actor.welfareCommissioner, (q) =>
-      q.where('status', '=', 'active').where((eb) =>
-        eb.exists(
-          eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')
-            .where((w) => w.or([w('drill_targets.household_id', '=', actor.householdId ?? NIL), ...(actor.captainOf.length ? [w('drill_targets.block_id', 'in', actor.captainOf)] : [])])),
-        ),
-      ),
+    // Volunteers help with any running one; members and 班長 see those that reached them, and
+    // a 班長 also the ended ones that reached their 班 (for their 班's report).
+    .$if(!actor.officer, (q) =>
+      q.where((eb) => {
+        const reached = (blocksOnly: boolean) =>
+          eb.exists(
+            eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')
+              .where((w) => w.or([
+                ...(blocksOnly ? [] : [w('drill_targets.household_id', '=', actor.householdId ?? NIL)]),
+                w('drill_targets.block_id', 'in', actor.captainOf.length ? actor.captainOf : [NIL]),
+              ])),
+          );
+        const helper = actor.volunteer || actor.welfareCommissioner;
+        return eb.or([
+          helper ? eb('status', '=', 'active') : eb.and([eb('status', '=', 'active'), reached(false)]),
+          ...(actor.captainOf.length ? [eb.and([eb('status', '=', 'ended'), reached(true)])] : []),
+        ]);
+      }),
     )
     .orderBy('started_at', 'desc')
     .limit(100)
@@ -593,18 +630,38 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
   return report;
 }
 
-async function buildReport(ctx: DrillContext, drill: DrillRow): Promise<DrillReport> {
+/**
+ * The report of an ended drill. `blocks` undefined: the whole association (the officers'
+ * report, frozen when it ends). A 班長's report is built from the same tables with their 班
+ * in every query: their rows, their totals, their 班's figures for earlier drills too.
+ */
+async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: string[]): Promise<DrillReport> {
+  const inBlocks = blocks ? (blocks.length ? blocks : [NIL]) : undefined;
   const [{ counts, byBlock }, channels, times, events, followUp, unaccounted, previous] = await Promise.all([
-    countsOf(ctx, drill.id),
-    ctx.db.selectFrom('drill_targets').select(['channel', sql<number>`count(*)::int`.as('n')]).where('drill_id', '=', drill.id).where('channel', 'is not', null).groupBy('channel').execute(),
-    timing(ctx, drill),
+    countsOf(ctx, drill.id, blocks),
+    ctx.db.selectFrom('drill_targets').select(['channel', sql<number>`count(*)::int`.as('n')]).where('drill_id', '=', drill.id).where('channel', 'is not', null)
+      .$if(!!inBlocks, (q) => q.where('block_id', 'in', inBlocks!)).groupBy('channel').execute(),
+    timing(ctx, drill, blocks),
     ctx.db.selectFrom('drill_events').select(['at', 'what']).where('drill_id', '=', drill.id).orderBy('at').execute(),
-    targetViews(ctx, drill.id, { followUp: true, limit: 5000 }),
-    targetViews(ctx, drill.id, { unaccounted: true, limit: 5000 }),
-    ctx.db.selectFrom('drills').select(['id', 'title', 'started_at', 'report']).where('association_id', '=', drill.association_id).where('status', '=', 'ended').where('id', '!=', drill.id).where('started_at', '<', drill.started_at).orderBy('started_at', 'desc').limit(5).execute(),
+    targetViews(ctx, drill.id, { blocks, followUp: true, limit: 5000 }),
+    targetViews(ctx, drill.id, { blocks, unaccounted: true, limit: 5000 }),
+    ctx.db.selectFrom('drills').selectAll().where('association_id', '=', drill.association_id).where('status', '=', 'ended').where('id', '!=', drill.id).where('started_at', '<', drill.started_at)
+      // A 班長 compares only with earlier drills that reached their 班.
+      .$if(!!inBlocks, (q) => q.where((eb) => eb.exists(eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id').where('drill_targets.block_id', 'in', inBlocks!))))
+      .orderBy('started_at', 'desc').limit(5).execute(),
   ]);
   const channel = (c: string) => channels.find((r) => r.channel === c)?.n ?? 0;
-  const summary = (await summaries(ctx.db, [drill]))[0]!;
+  const summary = (await summaries(ctx.db, [drill], blocks))[0]!;
+  const earlier = await Promise.all(
+    previous.map(async (p) => {
+      if (!blocks) {
+        const r = p.report as DrillReport | null;
+        return { id: p.id, title: p.title, startedAt: p.started_at.toISOString(), responseRate: r && r.counts.total ? r.counts.accounted / r.counts.total : 0, medianSecondsToAnswer: r?.medianSecondsToAnswer ?? null, secondsUntilAllAccounted: r?.secondsUntilAllAccounted ?? null };
+      }
+      const [{ counts: c }, t] = await Promise.all([countsOf(ctx, p.id, blocks), timing(ctx, p, blocks)]);
+      return { id: p.id, title: p.title, startedAt: p.started_at.toISOString(), responseRate: c.total ? c.accounted / c.total : 0, ...t };
+    }),
+  );
   return {
     drill: summary,
     counts,
@@ -613,28 +670,46 @@ async function buildReport(ctx: DrillContext, drill: DrillRow): Promise<DrillRep
     ...times,
     timeline: events.map((e) => ({ at: e.at.toISOString(), what: e.what })),
     followUp: [...unaccounted, ...followUp.filter((f) => !unaccounted.some((u) => u.householdId === f.householdId))],
-    previous: previous.map((p) => {
-      const r = p.report as DrillReport | null;
-      return {
-        id: p.id, title: p.title, startedAt: p.started_at.toISOString(),
-        responseRate: r && r.counts.total ? r.counts.accounted / r.counts.total : 0,
-        medianSecondsToAnswer: r?.medianSecondsToAnswer ?? null, secondsUntilAllAccounted: r?.secondsUntilAllAccounted ?? null,
-      };
-    }),
+    previous: earlier,
+    scope: blocks ? { kind: 'blocks', blockNames: await blockNames(ctx, blocks) } : { kind: 'association', blockNames: [] },
   };
 }
 
-export async function report(ctx: DrillContext, actor: Actor, drillId: string): Promise<DrillReport> {
-  const drill = await drillOf(ctx, actor, drillId);
-  blockScope(actor);
-  if (drill.status !== 'ended' || !drill.report) throw HttpError.conflict('The report is made when the safety confirmation ends.');
-  return drill.report as DrillReport;
+async function blockNames(ctx: DrillContext, blocks: string[]) {
+  if (!blocks.length) return [];
+  return (await ctx.db.selectFrom('blocks').select('name').where('id', 'in', blocks).orderBy('sort_order').execute()).map((b) => b.name);
 }
 
-/** One row per household, for Excel: what was answered, when, through which channel. */
+/**
+ * An ended drill's report. Officers get the association's, frozen when it ended. A 班長 gets
+ * their 班's rows and their 班's totals, built with their 班 in every query (answers cannot
+ * change once a drill has ended, so the figures are those of the end). Association totals
+ * without names were the other choice; but a 班長 acts on their own 班, the dashboard they
+ * used during the drill showed their 班 only, and in a small association totals without
+ * names still point at people (the one "needs help" in a 班 of four).
+ */
+export async function report(ctx: DrillContext, actor: Actor, drillId: string): Promise<DrillReport> {
+  const drill = await drillOf(ctx, actor, drillId);
+  const blocks = blockScope(actor);
+  if (drill.status !== 'ended' || !drill.report) throw HttpError.conflict('The report is made when the safety confirmation ends.');
+  if (blocks) {
+    // A drill that never reached their 班 is not theirs to see.
+    const reached = await ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('block_id', 'in', blocks).limit(1).executeTakeFirst();
+    requireVisible(!!reached, 'drill');
+    return buildReport(ctx, drill, blocks);
+  }
+  const frozen = drill.report as DrillReport;
+  return { ...frozen, scope: frozen.scope ?? { kind: 'association', blockNames: [] } };
+}
+
+/** One row per household, for Excel: what was answered, when, through which channel. A 班長 gets their 班's rows. */
 export async function reportRows(ctx: DrillContext, actor: Actor, drillId: string) {
   const drill = await drillOf(ctx, actor, drillId);
-  requireRole(actor.officer, 'officers');
-  const rows = await targetViews(ctx, drillId, { limit: 100_000 });
+  const blocks = policy.followUpBlocks(actor, 'export a safety confirmation');
+  if (blocks) {
+    const reached = await ctx.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where('block_id', 'in', blocks).limit(1).executeTakeFirst();
+    requireVisible(!!reached, 'drill');
+  }
+  const rows = await targetViews(ctx, drillId, { blocks, limit: 100_000 });
   return { drill, rows };
 }

@@ -91,18 +91,43 @@ function audienceFor(actor: Actor, household: { id: string; blockId: string }, c
   };
 }
 
-async function audienceOf(db: Db, actor: Actor, householdId: string): Promise<{ audience: Audience; settings: SettingsRow; blockId: string } | undefined> {
+/**
+ * What an actor is to a household, read only: a home without rules yet is judged on the
+ * default consent and nothing is written, so a refused request (404/403) leaves no trace.
+ * Callers enrol the home (`enrolled`) only once every check has passed.
+ */
+async function audienceOf(db: Db, actor: Actor, householdId: string): Promise<{ audience: Audience; blockId: string } | undefined> {
   const household = await db.selectFrom('households').select(['id', 'association_id', 'block_id']).where('id', '=', householdId).executeTakeFirst();
   if (!household || household.association_id !== actor.associationId) return undefined;
-  await ensureWatchSettings(db, householdId, household.association_id);
-  const settings = (await loadSettings(db, householdId))!;
-  return { audience: audienceFor(actor, { id: householdId, blockId: household.block_id }, settings), settings, blockId: household.block_id };
+  const settings = await loadSettings(db, householdId);
+  return { audience: audienceFor(actor, { id: householdId, blockId: household.block_id }, settings ?? null), blockId: household.block_id };
+}
+
+/** The home's rules, starting them at the defaults if it has none: only after authorization. */
+async function enrolled(db: Db, actor: Actor, householdId: string): Promise<SettingsRow> {
+  await ensureWatchSettings(db, householdId, actor.associationId);
+  return (await loadSettings(db, householdId))!;
 }
 
 /** Whether an alert has reached an actor: a help alert at once, others from their tier on. */
 function alertReaches(alert: Alert, audience: Audience) {
   if (!seesWatch(audience) || (alert.kind === 'device_offline' && !audience.officer)) return false;
   return alert.kind === 'help' || TIER_ORDER.indexOf(alert.tier) >= TIER_ORDER.indexOf(seesAlertAt(audience));
+}
+
+/**
+ * The same rule as `audienceFor` + `seesWatch`, as a where clause over `households as h` and
+ * (left-joined) `watch_settings as s`, so lists are scoped in the query: a missing settings
+ * row counts as the default consent.
+ */
+function watchScope(actor: Actor) {
+  if (actor.officer) return sql<boolean>`true`;
+  const parts = [];
+  if (actor.householdId) parts.push(sql`h.id = ${actor.householdId}::uuid`);
+  if (actor.watcherOf.length) parts.push(sql`(h.id = any(${actor.watcherOf}::uuid[]) and coalesce(s.share_with_family, ${DEFAULT_CONSENT.share_with_family}))`);
+  if (actor.captainOf.length) parts.push(sql`(h.block_id = any(${actor.captainOf}::uuid[]) and coalesce(s.share_with_captain, ${DEFAULT_CONSENT.share_with_captain}))`);
+  if (actor.volunteer || actor.welfareCommissioner) parts.push(sql`coalesce(s.share_with_volunteers, ${DEFAULT_CONSENT.share_with_volunteers})`);
+  return parts.length ? sql<boolean>`(${sql.join(parts, sql` or `)})` : sql<boolean>`false`;
 }
 
 const seesWatch = (a: Audience) => a.household || a.officer || a.family || a.captain || a.volunteer;
@@ -468,7 +493,7 @@ export async function deleteOldEvents(ctx: WatchContext, retentionDays: number) 
 
 // ── People acting on alerts ───────────────────────────────────────────────────────────
 
-async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids?: string[]; householdIds?: string[]; live?: boolean }) {
+async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids?: string[]; householdIds?: string[]; live?: boolean; visibleTo?: Actor }) {
   const rows = await ctx.db
     .selectFrom('watch_alerts as a')
     .innerJoin('households as h', 'h.id', 'a.household_id')
@@ -485,6 +510,7 @@ async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids
     .where('a.association_id', '=', where.associationId)
     .$if(!!where.ids, (q) => q.where('a.id', 'in', where.ids!.length ? where.ids! : ['00000000-0000-0000-0000-000000000000']))
     .$if(!!where.householdIds, (q) => q.where('a.household_id', 'in', where.householdIds!.length ? where.householdIds! : ['00000000-0000-0000-0000-000000000000']))
+    .$if(!!where.visibleTo, (q) => q.where(watchScope(where.visibleTo!)).$if(!where.visibleTo!.officer, (q2) => q2.where('a.kind', '!=', 'device_offline')))
     .$if(where.live === true, (q) => q.where('a.status', 'in', ['open', 'taken']))
     .$if(where.live === false, (q) => q.where('a.status', 'in', ['resolved', 'cancelled']))
     .orderBy('a.raised_at', 'desc')
@@ -513,7 +539,8 @@ async function loadAlerts(ctx: WatchContext, where: { associationId: string; ids
 
 /** The alerts an actor is to act on: those of homes that share with them, once the alert has reached their tier. */
 export async function listAlerts(ctx: WatchContext, actor: Actor, live: boolean) {
-  const candidates = await loadAlerts(ctx, { associationId: actor.associationId, live });
+  // Homes are scoped in the query; how far each alert has climbed (its tier) is then per row.
+  const candidates = await loadAlerts(ctx, { associationId: actor.associationId, live, visibleTo: actor });
   return {
     items: candidates
       .filter(({ alert, blockId, consent }) => alertReaches(alert, audienceFor(actor, { id: alert.household.id, blockId }, consent)))
@@ -561,10 +588,11 @@ export async function watchBoard(ctx: WatchContext, actor: Actor) {
     .innerJoin('blocks as b', 'b.id', 'h.block_id')
     .select(['h.id', 'h.household_number', 'h.name', 'b.name as block_name', 'h.block_id', 's.last_activity_at', 's.share_with_family', 's.share_with_captain', 's.share_with_volunteers'])
     .where('s.association_id', '=', actor.associationId)
+    .where(watchScope(actor))
     .orderBy('b.sort_order')
     .orderBy('h.household_number')
     .execute();
-  const visible = households.filter((h) => seesWatch(audienceFor(actor, { id: h.id, blockId: h.block_id }, h)));
+  const visible = households;
   const ids = visible.map((h) => h.id);
   const [devices, alerts, away] = ids.length
     ? await Promise.all([
@@ -587,7 +615,8 @@ export async function watchBoard(ctx: WatchContext, actor: Actor) {
 export async function householdWatch(ctx: WatchContext, actor: Actor, householdId: string): Promise<HouseholdWatch> {
   const found = await audienceOf(ctx.db, actor, householdId);
   requireVisible(!!found && seesWatch(found.audience), 'household');
-  const { settings, audience } = found!;
+  const { audience } = found!;
+  const settings = await enrolled(ctx.db, actor, householdId);
   await logAccess(ctx.db, actor, householdId, 'activity');
   const since = new Date(Date.now() - 14 * 86_400_000);
   const [household, hours, away, alerts] = await Promise.all([
@@ -618,10 +647,11 @@ export async function householdWatch(ctx: WatchContext, actor: Actor, householdI
 export async function updateSettings(ctx: WatchContext, actor: Actor, householdId: string, input: WatchSettingsUpdate) {
   const found = await audienceOf(ctx.db, actor, householdId);
   requireVisible(!!found && seesWatch(found.audience), 'household');
-  const { audience, settings } = found!;
+  const { audience } = found!;
   if (!(audience.officer || audience.household || audience.family)) throw HttpError.forbidden('Only the household, its family and officers can change its watch rules.');
   const consent = input.shareWithFamily !== undefined || input.shareWithCaptain !== undefined || input.shareWithVolunteers !== undefined;
   if (consent && !(audience.household || audience.officer)) throw HttpError.forbidden('Only the household (or an officer on its behalf) decides who may see its watch data.');
+  const settings = await enrolled(ctx.db, actor, householdId);
   const inactivitySeconds = input.inactivitySeconds ?? (input.inactivityHours !== undefined ? input.inactivityHours * 3600 : settings.inactivity_seconds);
   const quietHours = input.quietHours !== undefined ? input.quietHours : quietOf(settings);
   const promptWaitSeconds = input.promptWaitSeconds ?? (input.promptWaitMinutes !== undefined ? input.promptWaitMinutes * 60 : undefined);

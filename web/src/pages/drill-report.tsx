@@ -5,7 +5,7 @@ import { ErrorAlert, Loading, PageHeading, formatDuration, formatShortDateTime, 
 import { KindBadge, RiskTags, SafetyChip, percentOf } from '../drills.js';
 import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
-import { useRequiredSession } from '../session.js';
+import { isCaptain, useRequiredSession } from '../session.js';
 import { useSocketEvent } from '../socket.js';
 import { BlockTable } from './drill-dashboard.js';
 import { MemberPhones } from './unread.js';
@@ -13,6 +13,7 @@ import { MemberPhones } from './unread.js';
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
 export function DrillReportPage({ id }: { id: string }) {
   const session = useRequiredSession();
+  const listed = session.roles.officer || isCaptain(session.roles);
   const state = useAsync((signal) => api.drillReport(id, signal), [id]);
   useSocketEvent('drill:ended', (event) => {
     if (event.drillId === id) state.reload();
@@ -24,7 +25,8 @@ export function DrillReportPage({ id }: { id: string }) {
   return (
     <div class="stack">
       <p class="no-print">
-        <Link href={session.roles.officer ? '/drills' : '/'}>{session.roles.officer ? t('drills.backToList') : t('drills.backHome')}</Link>
+        {/* 班長 reach their 班's reports from the list too. */}
+        <Link href={listed ? '/drills' : '/'}>{listed ? t('drills.backToList') : t('drills.backHome')}</Link>
       </p>
       {!report && <PageHeading>{t('drills.report.heading')}</PageHeading>}
       {notYet && (
@@ -59,7 +61,12 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
       <p class="muted">
         {joinParts([t('drills.startedAt', { date: formatShortDateTime(drill.startedAt) }), drill.endedAt && t('drills.endedAt', { date: formatShortDateTime(drill.endedAt) })])}
       </p>
-      {officer && (
+      {report.scope.kind === 'blocks' && (
+        <p class="card" data-testid="report-scope">
+          {t('drills.report.scopeBlocks', { blocks: report.scope.blockNames.join('・') })}
+        </p>
+      )}
+      {(officer || report.scope.kind === 'blocks') && (
         <p class="no-print actions">
           <a href={api.drillReportCsvUrl(drill.id)} class="button secondary" download data-testid="report-csv">
             {t('drills.report.csv')}
