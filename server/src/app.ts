@@ -91,8 +91,8 @@ export function createApp(deps: AppDeps): App {
   const httpServer = createServer(app);
   // One line when the API loses the database and one when it has it back (not one per request).
   const outage = createOutageLog(log, 'HTTP API');
-  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl, outage });
-  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30 };
+  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl, publicUrl: deps.publicUrl, outage });
+  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30, realtime };
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
