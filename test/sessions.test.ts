@@ -18,8 +18,8 @@ const sockets: ClientSocket[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   // One after the other: pg-boss sets its queues up on start.
-  one = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10 });
-  two = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10 });
+  one = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10, socketRefreshSeconds: 1 });
+  two = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10, socketRefreshSeconds: 1 });
   x = await seedAssociation(database.db, 'ss');
 });
 afterAll(async () => {
@@ -105,6 +105,33 @@ describe('sessions end everywhere at once', () => {
     const again = openSocket(one, { cookie: client.cookie });
     const error = await new Promise<Error>((resolve) => again.on('connect_error', resolve));
     expect(error.message).toBe('unauthorized');
+  });
+});
+
+describe('a live socket follows its session and roles', () => {
+  it('a captain whose term ended stops hearing the 班, and a session ended behind its back drops the socket', async () => {
+    const client = new ApiClient(two.baseUrl);
+    await client.login(x.logins.captain2, PASSWORD);
+    const { socket, disconnected } = await connected(two, client.cookie);
+    const roomsNow = async () => {
+      const reply = await socket.emitWithAck('session:rooms', {});
+      return 'data' in reply ? reply.data.rooms : [];
+    };
+    expect(await roomsNow()).toContain(`block:${x.blocks.block2.id}`);
+
+    // The term ended (terms end at a date: no request marks the moment).
+    await database.db
+      .updateTable('role_assignments')
+      .set({ starts_on: '2026-01-01', ends_on: '2026-01-02' })
+      .where('person_id', '=', x.people.captain2.id)
+      .where('role', '=', 'captain')
+      .execute();
+    await expect.poll(roomsNow, { timeout: 5000 }).not.toContain(`block:${x.blocks.block2.id}`);
+    expect(socket.connected).toBe(true);
+
+    // E.g. removed from the roster, or a logout whose message another instance missed.
+    await database.db.deleteFrom('sessions').where('person_id', '=', x.people.captain2.id).execute();
+    expect(await within(disconnected, 5000, 'socket of a deleted session')).toBe('io server disconnect');
   });
 });
 

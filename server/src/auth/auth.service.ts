@@ -103,7 +103,7 @@ export async function loadActorByToken(db: Db, token: string | undefined): Promi
   return loadActorBySessionId(db, sha256(token));
 }
 
-async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
+export async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
   const session = await findLiveSession(db, sessionId);
   if (!session) return undefined;
   const found = await findActorRoles(db, session.person_id);

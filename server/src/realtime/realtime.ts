@@ -6,7 +6,7 @@ import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
-import { SESSION_COOKIE, loadActorByToken } from '../auth/auth.service.js';
+import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../auth/auth.service.js';
 import { readCookie } from '../auth/auth.routes.js';
 import type { Actor } from '../auth/policy.js';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contracts/socket.js';
@@ -63,7 +63,7 @@ export function roomsFor(actor: Actor): string[] {
  */
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; publicUrl: string; outage?: OutageLog },
+  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; publicUrl: string; outage?: OutageLog; roomRefreshSeconds?: number },
 ): { io: RealtimeServer; realtime: Realtime; close(): Promise<void> } {
   const io: RealtimeServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
@@ -100,7 +100,7 @@ export function createRealtime(
 
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
-    const joined = roomsFor(socket.data.actor);
+    let joined = roomsFor(socket.data.actor);
     void socket.join([...joined, rooms.session(socket.data.actor.sessionId)]);
     // The session's end drops the socket: a timer for the expiry, and a check before each
     // event in case the timer is late (a suspended process).
@@ -116,6 +116,26 @@ export function createRealtime(
     };
     armExpiry();
     socket.use((_packet, next) => (expired() ? endExpired() : next()));
+    // Now and then the session and roles are read again: a captain replaced, a person moved to
+    // another household or removed from the roster stops hearing what is no longer theirs, and
+    // a session ended while the adapter was away (its message lost) still drops its sockets.
+    const refresh = async () => {
+      try {
+        const actor = await loadActorBySessionId(deps.db, socket.data.actor.sessionId);
+        if (!actor) return endExpired();
+        const next = roomsFor(actor);
+        for (const room of joined) if (!next.includes(room)) void socket.leave(room);
+        void socket.join(next);
+        socket.data.actor = actor;
+        socket.data.expiresAt = actor.expiresAt;
+        joined = next;
+      } catch (error) {
+        // The database is away: keep the socket as it is and try at the next refresh.
+        if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'socket session refresh failed');
+      }
+    };
+    const refresher = setInterval(() => void refresh(), (deps.roomRefreshSeconds ?? 60) * 1000);
+    refresher.unref();
     socket.on('session:rooms', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = emptyPayload.safeParse(payload ?? {});
@@ -124,6 +144,7 @@ export function createRealtime(
     });
     socket.on('disconnect', () => {
       clearTimeout(expiry);
+      clearInterval(refresher);
       deps.metrics.sockets.dec();
     });
   });
