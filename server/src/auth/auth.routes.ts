@@ -80,7 +80,8 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
     const result = await hitRateLimits(ctx.db, WINDOW_SECONDS, limits);
     if (!result.limited) return false;
     if (outcome) ctx.metrics.logins.inc({ outcome: 'rate_limited' });
-    res.setHeader('Retry-After', String(Math.max(1, result.retryAfterSeconds)));
+    // Whole minutes: the answer must not tell two keys' windows apart to the second.
+    res.setHeader('Retry-After', String(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60)));
     res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait 15 minutes and try again.' } });
     return true;
   };
