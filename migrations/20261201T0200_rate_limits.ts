@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Attempt counters for login and passcode rate limits, shared by every instance: a limit
  * kept in one process's memory is multiplied by the number of instances behind the load
- * balancer. One row per key (a normalised login identity or a client address) and fixed
+ * balancer. One row per key (the SHA-256 of a normalised login identity or a client address: no email
+ * or phone number is stored) and fixed
  * window; the row is updated in place by one upsert, so concurrent attempts count exactly.
  */
 export async function up(db: Kysely<any>): Promise<void> {

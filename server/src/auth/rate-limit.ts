@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../infra/database.js';
+
+/** Keys name people (an email, a phone number) and addresses: only their hashes are stored. */
+const stored = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export interface RateLimitResult {
   limited: boolean;
@@ -18,7 +22,7 @@ export async function hitRateLimits(db: Db, windowSeconds: number, limits: { key
   let retryAfterSeconds = 0;
   for (const { key, limit } of limits) {
     const row = await sql<{ hits: number; remaining: number }>`
-      insert into rate_limits as r (key, window_started_at, hits) values (${key}, now(), 1)
+      insert into rate_limits as r (key, window_started_at, hits) values (${stored(key)}, now(), 1)
       on conflict (key) do update set
         hits = case when r.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then 1 else r.hits + 1 end,
         window_started_at = case when r.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then now() else r.window_started_at end
@@ -39,5 +43,5 @@ export async function hitRateLimits(db: Db, windowSeconds: number, limits: { key
 
 /** Forgets a key's attempts (a person who logged in is not held back by their own typos). */
 export async function clearRateLimit(db: Db, key: string) {
-  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  await db.deleteFrom('rate_limits').where('key', '=', stored(key)).execute();
 }
