@@ -50,6 +50,8 @@ export interface AppDeps {
   deviceMqttUrl: string;
   sessionTtlHours?: number;
   loginRateLimit?: number;
+  /** Seconds between each socket's re-reading of its session and roles (default 60). */
+  socketRefreshSeconds?: number;
   /** Days raw device events are kept; hourly aggregates stay. */
   watchRetentionDays?: number;
   /**
@@ -91,8 +93,16 @@ export function createApp(deps: AppDeps): App {
   const httpServer = createServer(app);
   // One line when the API loses the database and one when it has it back (not one per request).
   const outage = createOutageLog(log, 'HTTP API');
-  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, { db, log, metrics, databaseUrl: deps.databaseUrl, outage });
-  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30 };
+  const { io, realtime, close: closeRealtime } = createRealtime(httpServer, {
+    db,
+    log,
+    metrics,
+    databaseUrl: deps.databaseUrl,
+    publicUrl: deps.publicUrl,
+    outage,
+    roomRefreshSeconds: deps.socketRefreshSeconds,
+  });
+  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30, realtime };
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -25,6 +25,7 @@ export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
       tx.afterCommit(() => (realtime.emit as (r: string[], e: string, ...a: unknown[]) => void)(rooms, event, ...args))) as Realtime['emit'],
     rosterChanged: (associationId, householdIds) => tx.afterCommit(() => realtime.rosterChanged(associationId, householdIds)),
     deviceStatus: (associationId, event) => tx.afterCommit(() => realtime.deviceStatus(associationId, event)),
+    endSessions: (sessionIds) => tx.afterCommit(() => realtime.endSessions(sessionIds)),
   };
   const deferredPush: PushService = {
     publicKey: () => push.publicKey(),

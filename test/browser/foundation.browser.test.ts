@@ -69,6 +69,31 @@ describe('in the browser', () => {
     await page.context().close();
   });
 
+  it('a password change on one device sends the other device, on its own, to the login page', async () => {
+    const laptop = await newPage();
+    await logIn(laptop, x.logins.captain1);
+    await laptop.getByTestId('current-user').waitFor();
+    const phone = await newPage();
+    await logIn(phone, x.logins.captain1);
+    await phone.getByTestId('current-user').waitFor();
+    await phone.waitForTimeout(1000); // its live connection is up
+
+    await laptop.getByRole('link', { name: 'パスワード変更' }).click();
+    await laptop.getByLabel('いまのパスワード').fill(PASSWORD);
+    await laptop.getByLabel('新しいパスワード', { exact: true }).fill('captain-new-password');
+    await laptop.getByLabel('新しいパスワード（確認）').fill('captain-new-password');
+    await laptop.getByRole('button', { name: '変更する' }).click();
+    await laptop.getByTestId('password-done').waitFor();
+    expect(await laptop.getByTestId('current-user').textContent()).toContain('班長');
+
+    // Nobody touches the phone: it leaves the session it no longer has.
+    await phone.getByRole('button', { name: 'ログイン' }).waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/login');
+    await logIn(phone, x.logins.captain1, 'captain-new-password');
+    await phone.getByTestId('current-user').waitFor();
+    await Promise.all([laptop.context().close(), phone.context().close()]);
+  });
+
   it('a household joins with the passcode from its QR sheet on a phone-sized screen', async () => {
     const officer = new ApiClient(server.baseUrl);
     await officer.login(x.logins.officer, PASSWORD);

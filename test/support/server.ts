@@ -30,6 +30,7 @@ export async function startTestServer(
     mqtt?: { url: string; clientId?: string; shareGroup?: string };
     ingestStaleMs?: number;
     watchScanSeconds?: number;
+    socketRefreshSeconds?: number;
   } = {},
 ): Promise<TestServer> {
   const { db } = database;
@@ -86,6 +87,7 @@ export async function startTestServer(
     loginRateLimit: options.loginRateLimit ?? 1000,
     watchScanSeconds: options.watchScanSeconds,
     ingestStaleMs: options.ingestStaleMs,
+    socketRefreshSeconds: options.socketRefreshSeconds,
   });
   await transport.start(app.ingest);
   await app.startWorkers();

@@ -259,6 +259,7 @@ export const api = {
   logout: () => request<{ ok: true }>('POST', '/api/auth/logout'),
   session: () => request<SessionView>('GET', '/api/session'),
   updateMe: (preferredLanguage: Language) => request<SessionView>('PATCH', '/api/me', { body: { preferredLanguage } }),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => request<{ ok: true }>('POST', '/api/me/password', { body }),
 
   joinLookup: (code: string) => request<JoinLookupResponse>('POST', '/api/join/lookup', { body: { code } }),
   join: (body: JoinRequest) => request<SessionView>('POST', '/api/join', { body }),

@@ -10,6 +10,7 @@ import { connectSocket, disconnectSocket, useSocketEvent } from './socket.js';
 import { useReconnecting } from './connection.js';
 import { LoginPage } from './pages/login.js';
 import { JoinPage } from './pages/join.js';
+import { PasswordPage } from './pages/password.js';
 import { HomePage } from './pages/home.js';
 import { RosterPage } from './pages/roster.js';
 import { HouseholdPage } from './pages/household.js';
@@ -43,6 +44,7 @@ interface Route {
 const ROUTES: Route[] = [
   { pattern: '/login', access: 'guest', render: () => <LoginPage /> },
   { pattern: '/join', access: 'public', render: (_, location) => <JoinPage initialCode={location.search.get('code') ?? ''} /> },
+  { pattern: '/password', access: 'user', render: () => <PasswordPage /> },
   { pattern: '/', access: 'user', render: () => <HomePage /> },
   { pattern: '/roster', access: 'officer', render: () => <RosterPage /> },
   { pattern: '/roster/import', access: 'officer', render: () => <ImportPage /> },
@@ -261,6 +263,9 @@ function Layout({ children }: { children: ComponentChildren }) {
                 <span class="current-user" data-testid="current-user">
                   {session.person.name}
                 </span>
+                <Link href="/password" class="button secondary">
+                  {t('nav.password')}
+                </Link>
                 <button type="button" class="secondary" onClick={() => void logout()}>
                   {t('nav.logout')}
                 </button>

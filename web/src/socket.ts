@@ -61,11 +61,19 @@ export function connectSocket(): void {
   });
   // The server lost its database for a while and may not have relayed everything: refetch.
   s.on('realtime:resync', refetch);
-  s.on('disconnect', () => setSocketConnected(false));
+  s.on('disconnect', (reason) => {
+    setSocketConnected(false);
+    // The server drops a socket only when its session ended (logout elsewhere, a password
+    // change, expiry); 'session:ended' normally comes first, but the page must not stay
+    // on a dead session if it did not.
+    if (reason === 'io server disconnect' && socket === s) dispatch('session:ended', []);
+  });
   s.on('connect_error', (error) => {
     setSocketConnected(false);
     // Socket.IO retries a lost transport itself, but not a handshake the server refused. The
     // server refuses with 'unavailable' while its database is away: try again, with backoff.
+    // A refused Origin is a deployment mistake (PUBLIC_URL): say so where an officer can see it.
+    if (error.message === 'forbidden_origin') console.error('tonari: live updates refused:', (error as Error & { data?: { message?: string } }).data?.message);
     if (!s.active && error.message === 'unavailable') {
       setTimeout(() => socket === s && s.connect(), Math.min(1000 * 2 ** refused++, 15_000));
     }

@@ -1,6 +1,8 @@
 import type { Request, Response, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { clearRateLimit, hitRateLimits } from './rate-limit.js';
 import {
+  changePasswordRequestSchema,
   joinLookupRequestSchema,
   joinLookupResponseSchema,
   joinRequestSchema,
@@ -14,10 +16,12 @@ import type { ApiRouter } from '../http/api-router.js';
 import type { Metrics } from '../infra/metrics.js';
 import {
   SESSION_COOKIE,
+  changePassword,
   csrfMatches,
   joinWithPasscode,
   loadActorByToken,
   login,
+  loginIdentity,
   logout,
   lookupPasscode,
   updatePreferredLanguage,
@@ -67,43 +71,47 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, path: '/', expires: expiresAt });
 
-  // Per identifier and address: guessing one account's password is slowed without locking
-  // out a whole apartment block behind one address.
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: ctx.loginRateLimit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.identifier ?? '').trim().toLowerCase()}`,
-    handler: (_req, res) => {
-      ctx.metrics.logins.inc({ outcome: 'rate_limited' });
-      res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait 15 minutes and try again.' } });
-    },
-  });
+  const WINDOW_SECONDS = 15 * 60;
+  /**
+   * Counts an attempt against these limits (in PostgreSQL, shared by every instance) and
+   * answers 429 when one is spent. True when the request may go on.
+   */
+  const limited = async (res: Response, limits: { key: string; limit: number }[], outcome?: 'login') => {
+    const result = await hitRateLimits(ctx.db, WINDOW_SECONDS, limits);
+    if (!result.limited) return false;
+    if (outcome) ctx.metrics.logins.inc({ outcome: 'rate_limited' });
+    // Whole minutes: the answer must not tell two keys' windows apart to the second.
+    res.setHeader('Retry-After', String(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60)));
+    res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait 15 minutes and try again.' } });
+    return true;
+  };
+  const address = (req: Request) => ipKeyGenerator(req.ip ?? '');
+  const identityKey = (identifier: string) => {
+    const identity = loginIdentity(identifier);
+    return `login:${identity.kind}:${identity.value}`;
+  };
+  // Per person (the identifier as the lookup reads it, so every spelling of one phone number
+  // is one allowance): guessing one account's password is slowed. Per address, ten times as
+  // many: one address guessing many accounts is slowed without locking out a whole apartment
+  // block or a mobile carrier's shared address.
+  const loginLimits = (req: Request, identifier: string) => [
+    { key: identityKey(identifier), limit: ctx.loginRateLimit },
+    { key: `login-address:${address(req)}`, limit: ctx.loginRateLimit * 10 },
+  ];
   // Passcodes are 8 characters from 32: guessing is slowed per address.
-  const passcodeLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: ctx.loginRateLimit * 3,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait 15 minutes and try again.' } });
-    },
-  });
-  const limit = (limiter: RequestHandler, req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) => limiter(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  const passcodeLimits = (req: Request) => [{ key: `passcode-address:${address(req)}`, limit: ctx.loginRateLimit * 3 }];
 
   api.route(
     'post',
     '/api/auth/login',
     { summary: 'Log in with email or phone and password', tag: 'session', access: 'public', body: loginRequestSchema, response: sessionViewSchema },
     async ({ body, req, res }) => {
-      // The limiter keys on the identifier, so it runs after the body is parsed.
-      await limit(loginLimiter, req, res);
-      if (res.headersSent) return;
+      // Counted before the password is checked, for known and unknown accounts alike.
+      if (await limited(res, loginLimits(req, body.identifier), 'login')) return;
       try {
         const session = await login(ctx, body.identifier, body.password);
+        // The person's own typos before this do not count against them later.
+        await clearRateLimit(ctx.db, identityKey(body.identifier));
         ctx.metrics.logins.inc({ outcome: 'success' });
         setCookie(res, session.token, session.expiresAt);
         return session.actor.view;
@@ -115,7 +123,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
   );
 
   api.route('post', '/api/auth/logout', { summary: 'Log out', tag: 'session', access: 'session', response: okSchema }, async ({ actor, res }) => {
-    await logout(ctx.db, actor);
+    await logout(ctx, actor);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true as const };
   });
@@ -136,11 +144,22 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
 
   api.route(
     'post',
+    '/api/me/password',
+    { summary: 'Change my password; ends my other sessions', tag: 'session', access: 'session', body: changePasswordRequestSchema, response: okSchema },
+    async ({ actor, body, res }) => {
+      // Guessing the current password from a stolen session is slowed like a login.
+      if (await limited(res, [{ key: `password:${actor.personId}`, limit: ctx.loginRateLimit }])) return;
+      await changePassword(ctx, actor, body.currentPassword, body.newPassword);
+      return { ok: true as const };
+    },
+  );
+
+  api.route(
+    'post',
     '/api/join/lookup',
     { summary: 'Look up the household of a one-time passcode', tag: 'session', access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema },
     async ({ body, req, res }) => {
-      await limit(passcodeLimiter, req, res);
-      if (res.headersSent) return;
+      if (await limited(res, passcodeLimits(req))) return;
       return lookupPasscode(ctx.db, body.code);
     },
   );
@@ -150,8 +169,7 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
     '/api/join',
     { summary: 'Join a household with its one-time passcode and create a login', tag: 'session', access: 'public', body: joinRequestSchema, response: sessionViewSchema },
     async ({ body, req, res }) => {
-      await limit(passcodeLimiter, req, res);
-      if (res.headersSent) return;
+      if (await limited(res, passcodeLimits(req))) return;
       const session = await joinWithPasscode(ctx, body);
       setCookie(res, session.token, session.expiresAt);
       return session.actor.view;

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
 import type { Actor } from './policy.js';
 import type { Language } from '../db/schema.js';
+import type { Realtime } from '../realtime/realtime.js';
 
 export const SESSION_COOKIE = 'tonari_session';
 
@@ -15,25 +16,43 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 export interface SessionContext {
   db: Db;
   sessionTtlHours: number;
+  realtime: Pick<Realtime, 'endSessions'>;
 }
 
 /** The same words for a wrong identifier and a wrong password: no account enumeration. */
 const WRONG_CREDENTIALS = 'The email or phone number, or the password, is not correct.';
 
+/**
+ * What a login identifier names: an email address compared case-blind, or a phone number
+ * however it is written (hyphens, spaces, full-width digits, +81). The login lookup and the
+ * rate limit both use this, so every spelling of one person's identifier is one person.
+ */
+export function loginIdentity(identifier: string): { kind: 'email' | 'phone' | 'other'; value: string } {
+  if (identifier.includes('@')) return { kind: 'email', value: identifier.trim().toLowerCase() };
+  const phone = phoneSchema.safeParse(identifier);
+  if (phone.success) return { kind: 'phone', value: phone.data.replace(/^\+81/, '0') };
+  // Matches no account; still limited, by what was typed.
+  return { kind: 'other', value: identifier.trim().toLowerCase() };
+}
+
 export async function login(ctx: SessionContext, identifier: string, password: string) {
-  const person = await findLoginPerson(ctx.db, identifier);
+  const person = await findLoginPerson(ctx.db, loginIdentity(identifier));
+  // Unknown accounts are checked against a decoy hash: the same answer in the same time.
   const ok = await verifyPassword(person?.password_hash ?? null, password);
   if (!person || !ok) throw new HttpError(401, 'wrong_credentials', WRONG_CREDENTIALS);
   return startSession(ctx, person.id, person.association_id);
 }
 
-async function findLoginPerson(db: Db, identifier: string) {
+async function findLoginPerson(db: Db, identity: ReturnType<typeof loginIdentity>) {
   const query = db.selectFrom('people').select(['id', 'association_id', 'password_hash']).where('password_hash', 'is not', null);
-  if (identifier.includes('@')) return query.where(sql`lower(email)`, '=', identifier.trim().toLowerCase()).executeTakeFirst();
-  const phone = phoneSchema.safeParse(identifier);
-  if (!phone.success) return undefined;
-  return query.where('phone', '=', phone.data).executeTakeFirst();
+  if (identity.kind === 'email') return query.where(sql`lower(email)`, '=', identity.value).executeTakeFirst();
+  if (identity.kind === 'other') return undefined;
+  // Stored numbers are written as typed by officers: 0… or +81….
+  return query.where('phone', 'in', phoneSpellings(identity.value)).executeTakeFirst();
 }
+
+/** A number as stored: officers write 090… or +8190…. */
+const phoneSpellings = (national: string) => [national, national.replace(/^0/, '+81')];
 
 export async function startSession(ctx: SessionContext, personId: string, associationId: string) {
   const token = randomBytes(32).toString('base64url');
@@ -44,12 +63,38 @@ export async function startSession(ctx: SessionContext, personId: string, associ
   return { token, expiresAt, actor: actor! };
 }
 
-export async function logout(db: Db, actor: Actor) {
-  await deleteSession(db, actor.sessionId);
+export async function logout(ctx: SessionContext, actor: Actor) {
+  await deleteSession(ctx.db, actor.sessionId);
+  ctx.realtime.endSessions([actor.sessionId]);
+}
+
+/**
+ * A new password ends every other session of the person (the reason to change it is often
+ * that someone else may know it), and drops their sockets on every instance; this one stays.
+ */
+export async function changePassword(ctx: SessionContext, actor: Actor, currentPassword: string, newPassword: string) {
+  const person = await ctx.db.selectFrom('people').select('password_hash').where('id', '=', actor.personId).executeTakeFirst();
+  if (!(await verifyPassword(person?.password_hash ?? null, currentPassword))) {
+    throw new HttpError(400, 'wrong_password', 'The current password is not correct.', 'currentPassword');
+  }
+  const passwordHash = await hashPassword(newPassword);
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('people').set({ password_hash: passwordHash }).where('id', '=', actor.personId).execute();
+    const rows = await trx.deleteFrom('sessions').where('person_id', '=', actor.personId).where('id', '!=', actor.sessionId).returning('id').execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ association_id: actor.associationId, actor_person_id: actor.personId, action: 'person.password_changed', subject: actor.personId, detail: { endedSessions: rows.length } })
+      .execute();
+    return rows.map((r) => r.id);
+  });
+  ctx.realtime.endSessions(ended);
+  return { endedSessions: ended.length };
 }
 
 export interface LoadedActor extends Actor {
   csrfToken: string;
+  /** When the session ends by itself: its sockets are dropped then. */
+  expiresAt: Date;
   view: SessionView;
 }
 
@@ -58,7 +103,7 @@ export async function loadActorByToken(db: Db, token: string | undefined): Promi
   return loadActorBySessionId(db, sha256(token));
 }
 
-async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
+export async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
   const session = await findLiveSession(db, sessionId);
   if (!session) return undefined;
   const found = await findActorRoles(db, session.person_id);
@@ -90,7 +135,7 @@ async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedAc
     },
     csrfToken: session.csrf_token,
   };
-  return { ...actor, csrfToken: session.csrf_token, view };
+  return { ...actor, csrfToken: session.csrf_token, expiresAt: new Date(session.expires_at), view };
 }
 
 export function csrfMatches(expected: string, given: string | undefined): boolean {
@@ -170,15 +215,19 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
       .executeTakeFirst();
     if (!locked) throw new HttpError(400, 'invalid_passcode', WRONG_PASSCODE, 'code');
 
-    await assertLoginFree(trx, request.email ?? null, request.phone ?? null, request.personId);
+    // An email or phone number that is already another login's is not attached, and the
+    // join goes on the same way: the answer must not tell a code holder whose address has a
+    // login. (The new login then has no such identifier; the audit log says so, for the
+    // officer who helps them.) Each try spends a one-time code, so probing costs paper.
+    const contact = await freeContact(trx, request.email ?? null, request.phone ?? null, request.personId);
     let personId = request.personId;
     if (personId) {
       const member = await trx
         .updateTable('people')
         .set({
           password_hash: passwordHash,
-          email: request.email ?? null,
-          phone: request.phone ?? null,
+          email: contact.email,
+          phone: contact.phone,
           preferred_language: request.preferredLanguage,
         })
         .where('id', '=', personId)
@@ -194,8 +243,8 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
           association_id: passcode.association_id,
           household_id: passcode.household_id,
           name: request.name!,
-          email: request.email ?? null,
-          phone: request.phone ?? null,
+          email: contact.email,
+          phone: contact.phone,
           preferred_language: request.preferredLanguage,
           password_hash: passwordHash,
         })
@@ -206,23 +255,30 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
     await trx.updateTable('household_passcodes').set({ used_at: new Date(), used_by: personId }).where('id', '=', passcode.id).execute();
     await trx
       .insertInto('audit_log')
-      .values({ association_id: passcode.association_id, actor_person_id: personId, action: 'household.joined', subject: passcode.household_id, detail: {} })
+      .values({ association_id: passcode.association_id, actor_person_id: personId, action: 'household.joined', subject: passcode.household_id, detail: { contactInUse: contact.inUse } })
       .execute();
     return { personId, associationId: passcode.association_id };
   });
   return startSession(ctx, joined.personId, joined.associationId);
 }
 
-async function assertLoginFree(db: Db, email: string | null, phone: string | null, exceptPersonId?: string) {
+/** The email and phone number to attach to a new login: those already another login's are left out. */
+async function freeContact(db: Db, email: string | null, phone: string | null, exceptPersonId?: string) {
+  const normalisedEmail = email?.trim().toLowerCase() ?? null;
+  // Both ways of writing one number, as the login lookup reads them.
+  const phones = phone ? phoneSpellings(loginIdentity(phone).value) : [];
   const taken = await db
     .selectFrom('people')
     .select(['id', 'email', 'phone'])
     .where('password_hash', 'is not', null)
-    .where((eb) => eb.or([...(email ? [eb(sql`lower(email)`, '=', email)] : []), ...(phone ? [eb('phone', '=', phone)] : [])]))
+    .where((eb) => eb.or([...(normalisedEmail ? [eb(sql`lower(email)`, '=', normalisedEmail)] : []), ...(phones.length ? [eb('phone', 'in', phones)] : []), eb.lit(false)]))
     .$if(exceptPersonId !== undefined, (q) => q.where('id', '!=', exceptPersonId!))
-    .executeTakeFirst();
-  if (taken) {
-    const field = email && taken.email?.toLowerCase() === email ? 'email' : 'phone';
-    throw HttpError.conflict(`This ${field === 'email' ? 'email address' : 'phone number'} is already used for a login.`, field);
-  }
+    .execute();
+  const emailTaken = !!normalisedEmail && taken.some((t) => t.email?.toLowerCase() === normalisedEmail);
+  const phoneTaken = taken.some((t) => t.phone !== null && phones.includes(t.phone));
+  return {
+    email: emailTaken ? null : email,
+    phone: phoneTaken ? null : phone,
+    inUse: [...(emailTaken ? ['email'] : []), ...(phoneTaken ? ['phone'] : [])],
+  };
 }

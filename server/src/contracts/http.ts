@@ -53,6 +53,7 @@ export const sessionViewSchema = z.object({
 });
 
 export const updateMeRequestSchema = z.object({ preferredLanguage: languageSchema });
+export const changePasswordRequestSchema = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(200), newPassword: passwordSchema });
 
 // ── Household onboarding by passcode ───────────────────────────────────────────────────
 

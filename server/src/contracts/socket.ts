@@ -43,4 +43,6 @@ export const rooms = {
   household: (householdId: string) => `household:${householdId}`,
   volunteers: (associationId: string) => `volunteers:${associationId}`,
   person: (personId: string) => `person:${personId}`,
+  /** Every socket of one login session (the session's id is a hash; never sent to clients). */
+  session: (sessionId: string) => `session:${sessionId}`,
 };

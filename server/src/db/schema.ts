@@ -377,6 +377,13 @@ export interface RequestKeyTable {
   created_at: CreatedAt;
 }
 
+/** Attempt counters of the login and passcode limits (migrations/20261201T0200_rate_limits.ts). */
+export interface RateLimitTable {
+  key: string;
+  window_started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  hits: ColumnType<number, number | undefined, number>;
+}
+
 export interface Database {
   federations: FederationTable;
   associations: AssociationTable;
@@ -408,6 +415,7 @@ export interface Database {
   drill_answers: DrillAnswerTable;
   drill_events: DrillEventTable;
   request_keys: RequestKeyTable;
+  rate_limits: RateLimitTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

@@ -6,14 +6,17 @@ import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
-import { SESSION_COOKIE, loadActorByToken } from '../auth/auth.service.js';
+import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../auth/auth.service.js';
 import { readCookie } from '../auth/auth.routes.js';
 import type { Actor } from '../auth/policy.js';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contracts/socket.js';
 
 const emptyPayload = z.strictObject({});
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor; expiresAt: Date }>;
+
+/** setTimeout's longest delay (about 24.8 days); longer sessions re-arm their timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What services tell the connected clients. Services call this; they never touch sockets. */
 export interface Realtime {
@@ -21,6 +24,26 @@ export interface Realtime {
   emit<E extends keyof ServerToClientEvents>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   rosterChanged(associationId: string, householdIds: string[] | 'all'): void;
   deviceStatus(associationId: string, event: Parameters<ServerToClientEvents['device:status']>[0]): void;
+  /** These sessions ended (logout, password change): their sockets, on every instance, are told and dropped. */
+  endSessions(sessionIds: string[]): void;
+}
+
+/**
+ * Whether a handshake's Origin may use the session cookie: the public URL's origin, or the
+ * same origin as the request (the Host it was sent to). Browsers always send Origin with a
+ * WebSocket and with cross-origin requests, so a page on another site is refused; clients
+ * that are not browsers send none and have no one else's cookie to ride on.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.origin === new URL(publicUrl).origin) return true;
+  return host !== undefined && url.host === host && (url.protocol === 'http:' || url.protocol === 'https:');
 }
 
 export function roomsFor(actor: Actor): string[] {
@@ -40,7 +63,7 @@ export function roomsFor(actor: Actor): string[] {
  */
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; outage?: OutageLog },
+  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; publicUrl: string; outage?: OutageLog; roomRefreshSeconds?: number },
 ): { io: RealtimeServer; realtime: Realtime; close(): Promise<void> } {
   const io: RealtimeServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
@@ -54,10 +77,17 @@ export function createRealtime(
   io.adapter(adapter);
 
   io.use(async (socket, next) => {
+    const { origin, host } = socket.handshake.headers;
+    if (!originAllowed(origin, host, deps.publicUrl)) {
+      deps.log.warn({ origin }, 'socket handshake from a foreign origin refused');
+      return next(Object.assign(new Error('forbidden_origin'), { data: { message: `Connections from ${origin} are not allowed: open tonari at ${new URL(deps.publicUrl).origin}.` } }));
+    }
     try {
+      // Expired sessions are not found: their handshakes are refused like missing ones.
       const actor = await loadActorByToken(deps.db, readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
       if (!actor) return next(new Error('unauthorized'));
       socket.data.actor = actor;
+      socket.data.expiresAt = actor.expiresAt;
       deps.outage?.up();
       next();
     } catch (error) {
@@ -70,15 +100,53 @@ export function createRealtime(
 
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
-    const joined = roomsFor(socket.data.actor);
-    void socket.join(joined);
+    let joined = roomsFor(socket.data.actor);
+    void socket.join([...joined, rooms.session(socket.data.actor.sessionId)]);
+    // The session's end drops the socket: a timer for the expiry, and a check before each
+    // event in case the timer is late (a suspended process).
+    const expired = () => socket.data.expiresAt.getTime() <= Date.now();
+    const endExpired = () => {
+      socket.emit('session:ended');
+      socket.disconnect(true);
+    };
+    let expiry: NodeJS.Timeout | undefined;
+    const armExpiry = () => {
+      if (expired()) return endExpired();
+      expiry = setTimeout(armExpiry, Math.min(socket.data.expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+    };
+    armExpiry();
+    socket.use((_packet, next) => (expired() ? endExpired() : next()));
+    // Now and then the session and roles are read again: a captain replaced, a person moved to
+    // another household or removed from the roster stops hearing what is no longer theirs, and
+    // a session ended while the adapter was away (its message lost) still drops its sockets.
+    const refresh = async () => {
+      try {
+        const actor = await loadActorBySessionId(deps.db, socket.data.actor.sessionId);
+        if (!actor) return endExpired();
+        const next = roomsFor(actor);
+        for (const room of joined) if (!next.includes(room)) void socket.leave(room);
+        void socket.join(next);
+        socket.data.actor = actor;
+        socket.data.expiresAt = actor.expiresAt;
+        joined = next;
+      } catch (error) {
+        // The database is away: keep the socket as it is and try at the next refresh.
+        if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'socket session refresh failed');
+      }
+    };
+    const refresher = setInterval(() => void refresh(), (deps.roomRefreshSeconds ?? 60) * 1000);
+    refresher.unref();
     socket.on('session:rooms', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = emptyPayload.safeParse(payload ?? {});
       if (!parsed.success) return ack({ error: { code: 'invalid_input', message: `session:rooms: ${parsed.error.issues[0]!.message}` } });
       ack({ data: { rooms: joined } });
     });
-    socket.on('disconnect', () => deps.metrics.sockets.dec());
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+      clearInterval(refresher);
+      deps.metrics.sockets.dec();
+    });
   });
 
   const realtime: Realtime = {
@@ -90,6 +158,13 @@ export function createRealtime(
     },
     deviceStatus: (associationId, event) => {
       io.to(rooms.officers(associationId)).emit('device:status', event);
+    },
+    endSessions: (sessionIds) => {
+      if (!sessionIds.length) return;
+      const targets = sessionIds.map(rooms.session);
+      // Through the adapter, so sockets on every instance hear it and are dropped.
+      io.to(targets).emit('session:ended');
+      io.in(targets).disconnectSockets(true);
     },
   };
   return { io, realtime, close: () => adapter.close() };
