@@ -30,6 +30,8 @@ export async function startTestServer(
     mqtt?: { url: string; clientId?: string; shareGroup?: string };
     ingestStaleMs?: number;
     watchScanSeconds?: number;
+    /** Default true: the tests' push service is on 127.0.0.1. False checks endpoints as production does. */
+    pushAllowPrivateHosts?: boolean;
   } = {},
 ): Promise<TestServer> {
   const { db } = database;
@@ -86,6 +88,7 @@ export async function startTestServer(
     loginRateLimit: options.loginRateLimit ?? 1000,
     watchScanSeconds: options.watchScanSeconds,
     ingestStaleMs: options.ingestStaleMs,
+    pushAllowPrivateHosts: options.pushAllowPrivateHosts ?? true,
   });
   await transport.start(app.ingest);
   await app.startWorkers();
