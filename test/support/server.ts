@@ -98,12 +98,12 @@ export async function startTestServer(
   return { app, baseUrl: `http://127.0.0.1:${port}`, deviceMqttUrl, close: () => app.close() };
 }
 
-/** Connects as a device; resolves with the client, or rejects with the broker's refusal. */
+/** Connects as a device (client id = device id, as brokers require); resolves with the client, or rejects with the broker's refusal. */
 export function connectDevice(url: string, credentials: { username: string; password: string }, options: mqtt.IClientOptions = {}) {
   return mqtt.connectAsync(url, {
     username: credentials.username,
     password: credentials.password,
-    clientId: `device-${credentials.username}-${randomBytes(3).toString('hex')}`,
+    clientId: credentials.username,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...options,
