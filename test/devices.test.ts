@@ -218,6 +218,14 @@ describe('one device cannot disturb another', () => {
   });
 });
 
+describe('protocol versions', () => {
+  it.skipIf(!!process.env.MQTT_URL)('the embedded broker speaks MQTT 3.1.1 only and refuses version 5, as docs/device-protocol.md says', async () => {
+    const { credentials } = await register('MQTT5スピーカー');
+    await expect(connectDevice(server.deviceMqttUrl, credentials, { protocolVersion: 5 })).rejects.toThrow();
+    expect((await connect(credentials)).connected).toBe(true);
+  });
+});
+
 describe('device status', () => {
   it('follows the order heartbeats arrive in, not the device clock: one stamped 4 minutes fast does not hide the next', async () => {
     const { device, credentials } = await register('時計の進んだスピーカー');
