@@ -109,7 +109,7 @@ export function createPushService(deps: {
         .returning('id')
         .executeTakeFirst();
       if (!saved) {
-        throw new HttpError(409, 'push_endpoint_taken', 'this browser already receives notifications for another login; turn them off there first', 'endpoint');
+        throw new HttpError(409, 'push_endpoint_taken', 'this browser already receives notifications for another login', 'endpoint');
       }
     },
     async unsubscribe(actor, endpoint) {
