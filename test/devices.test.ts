@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { until as waitUntil } from './support/wait.js';
@@ -149,5 +150,99 @@ describe('uplinks', () => {
     for (const reason of ['invalid_json', 'invalid_payload', 'future_timestamp', 'unknown_kind']) {
       expect(metrics).toMatch(new RegExp(`tonari_mqtt_rejections_total\\{reason="${reason}"\\} [1-9]`));
     }
+  });
+});
+
+describe('one device cannot disturb another', () => {
+  it("a connection using another device's client id is refused, and that device stays connected", async () => {
+    const victim = await register('被害者スピーカー');
+    const attacker = await register('攻撃者スピーカー');
+    const victimClient = await connect(victim.credentials);
+    await victimClient.subscribeAsync(`${victim.credentials.topicPrefix}/down/#`, { qos: 1 });
+    let victimClosed = false;
+    victimClient.on('close', () => (victimClosed = true));
+    // Valid credentials of its own, the victim's client id: the broker must not let it take over the session.
+    await expect(connectDevice(server.deviceMqttUrl, attacker.credentials, { clientId: victim.device.id })).rejects.toThrow();
+    // Nor any client id other than its own.
+    await expect(connectDevice(server.deviceMqttUrl, attacker.credentials, { clientId: 'speaker-1' })).rejects.toThrow();
+    // The victim still gets what is sent to it, on the same connection.
+    const received = new Promise<string>((resolve) => victimClient.on('message', (_t, payload) => resolve(payload.toString())));
+    await server.app.mqtt.publish(topics.downlink(x.association.id, victim.device.id, 'config'), { quietHours: null });
+    expect(JSON.parse(await received)).toEqual({ quietHours: null });
+    expect(victimClosed).toBe(false);
+    expect(victimClient.connected).toBe(true);
+    // The attacker with its own id is fine.
+    expect((await connect(attacker.credentials)).connected).toBe(true);
+  });
+
+  it('a huge declared packet is refused before login, without the broker reading it', async () => {
+    const { hostname, port } = new URL(server.deviceMqttUrl);
+    const attempt = (header: Buffer) =>
+      new Promise<{ closed: boolean; written: number }>((resolve) => {
+        const socket = tcpConnect({ host: hostname, port: Number(port) });
+        let written = 0;
+        let closed = false;
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        const give = setTimeout(() => {
+          socket.destroy();
+          resolve({ closed, written });
+        }, 5000);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          closed = true;
+          clearTimeout(give);
+          resolve({ closed, written });
+        });
+        socket.on('connect', () => {
+          socket.write(header);
+          // Keep sending the declared body, as fast as the connection takes it.
+          const pump = () => {
+            while (!closed && written < 64 * 1024 * 1024) {
+              written += chunk.length;
+              if (!socket.write(chunk)) return void socket.once('drain', pump);
+            }
+          };
+          pump();
+        });
+      });
+    // CONNECT declaring 268 MB, the largest the MQTT fixed header can say.
+    const hugeConnect = await attempt(Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f]));
+    expect(hugeConnect.closed).toBe(true);
+    expect(hugeConnect.written).toBeLessThan(16 * 1024 * 1024);
+    // A PUBLISH declaring 1 MB before any CONNECT.
+    const publish = await attempt(Buffer.from([0x30, 0x80, 0x80, 0x40]));
+    expect(publish.closed).toBe(true);
+    // The broker still serves devices.
+    const { credentials } = await register('後でつなぐスピーカー');
+    expect((await connect(credentials)).connected).toBe(true);
+  });
+});
+
+describe('protocol versions', () => {
+  it.skipIf(!!process.env.MQTT_URL)('the embedded broker speaks MQTT 3.1.1 only and refuses version 5, as docs/device-protocol.md says', async () => {
+    const { credentials } = await register('MQTT5スピーカー');
+    await expect(connectDevice(server.deviceMqttUrl, credentials, { protocolVersion: 5 })).rejects.toThrow();
+    expect((await connect(credentials)).connected).toBe(true);
+  });
+});
+
+describe('device status', () => {
+  it('follows the order heartbeats arrive in, not the device clock: one stamped 4 minutes fast does not hide the next', async () => {
+    const { device, credentials } = await register('時計の進んだスピーカー');
+    const client = await connect(credentials);
+    const topic = topics.uplink(x.association.id, device.id, 'heartbeat');
+    const fast = new Date(Date.now() + 4 * 60_000).toISOString();
+    await client.publishAsync(topic, heartbeat(1, 'boot-1', { ts: fast, battery: 90 }), { qos: 1 });
+    const view = () => officer.get('/api/devices').then((r) => r.body.items.find((d: { id: string }) => d.id === device.id) as { battery: number | null; lastSeenAt: string | null });
+    await until(view, (d) => d?.battery === 90);
+    const firstSeen = Date.parse((await view()).lastSeenAt!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 40 }), { qos: 1 });
+    const latest = await until(view, (d) => d?.battery === 40);
+    expect(Date.parse(latest.lastSeenAt!)).toBeGreaterThan(firstSeen);
+    // Both are stored, each with its own device time.
+    const stored = await database.db.selectFrom('device_messages').select(['seq', 'sent_at']).where('device_id', '=', device.id).orderBy('seq').execute();
+    expect(stored.map((r) => r.seq)).toEqual([1, 2]);
+    expect(new Date(stored[0]!.sent_at as unknown as string | Date).toISOString()).toBe(fast);
   });
 });

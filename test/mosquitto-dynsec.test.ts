@@ -26,8 +26,9 @@ const baseOptions = (): IClientOptions => ({
   clientId: `tonari-test-${randomUUID()}`,
 });
 
-function connectAs(username: string, password: string): Promise<MqttClient> {
-  return mqtt.connectAsync(brokerUrl(), { ...baseOptions(), username, password }, false);
+/** Device clients are bound to their id as client id, so that is the client id used. */
+function connectAs(username: string, password: string, clientId = username): Promise<MqttClient> {
+  return mqtt.connectAsync(brokerUrl(), { ...baseOptions(), clientId, username, password }, false);
 }
 
 /** Resolves with the CONNACK error code of a refused connection; fails the test if it connects. */
@@ -145,6 +146,26 @@ describe.skipIf(!enabled)('MosquittoDynsec against a real Mosquitto', () => {
     await client.publishAsync(upTopic(deviceA), '{"hello":"a"}', { qos: 1 });
     expect(await waitFor(() => uplinks.some((m) => m.topic === upTopic(deviceA)))).toBe(true);
     await client.endAsync();
+  });
+
+  it("binds a device to its own client id: another device's id is refused and does not disconnect it", async () => {
+    // A client provisioned before the binding existed gets it on the next upsert.
+    await rawCommand(admin, { command: 'deleteClient', username: deviceB.id }).catch(() => undefined);
+    await rawCommand(admin, { command: 'createClient', username: deviceB.id, password: deviceB.password });
+    await dynsec.upsertDevice(deviceB);
+    await dynsec.upsertDevice(deviceA);
+    const victim = await connectAs(deviceA.id, deviceA.password);
+    open.push(victim);
+    let dropped = false;
+    victim.on('close', () => (dropped = true));
+    await expect(connectAs(deviceB.id, deviceB.password, deviceA.id)).rejects.toThrow();
+    await expect(connectAs(deviceB.id, deviceB.password, `tonari-test-${randomUUID()}`)).rejects.toThrow();
+    const b = await connectAs(deviceB.id, deviceB.password);
+    open.push(b);
+    await victim.publishAsync(upTopic(deviceA, 'status'), '{"still":"here"}', { qos: 1 });
+    expect(await waitFor(() => uplinks.some((m) => m.payload === '{"still":"here"}'))).toBe(true);
+    expect(dropped).toBe(false);
+    await Promise.all([victim.endAsync(), b.endAsync()]);
   });
 
   it("does not deliver a device's publish to another device's up/ topic", async () => {

@@ -10,12 +10,16 @@ import { z } from 'zod';
  *   tonari/{associationId}/{deviceId}/up/{kind}     device → server
  *   tonari/{associationId}/{deviceId}/down/{kind}   server → device
  * A device may publish only under its own `up/` and subscribe only to its own `down/`;
- * the broker enforces this from the authenticated username (= device id). Identity comes
- * from the connection and topic, never from the payload.
+ * the broker enforces this from the authenticated username (= device id). A device's MQTT
+ * client id must be its device id too: another id is refused, so no device can take over
+ * (and disconnect) another's session. Identity comes from the connection and topic, never
+ * from the payload.
  */
 
 export const TOPIC_ROOT = 'tonari';
 export const MAX_PAYLOAD_BYTES = 4096;
+/** The largest MQTT packet a broker takes, CONNECT included (Mosquitto's max_packet_size in deploy/mosquitto). */
+export const MAX_PACKET_BYTES = 16384;
 
 export const uplinkKinds = ['heartbeat', 'status', 'activity', 'played', 'ack', 'answer'] as const;
 export type UplinkKind = (typeof uplinkKinds)[number];

@@ -181,12 +181,12 @@ const speak = (id: string, overrides: object = {}) => ({
 });
 
 describe('SimulatedDevice connection', () => {
-  it('connects as sim-<id> with its id and password, a last will on up/status, says it is online and subscribes to its own down/#', async () => {
+  it('connects with its id as client id and username, its password, a last will on up/status, says it is online and subscribes to its own down/#', async () => {
     const { device, broker } = setup('normal');
     device.start();
     await flush();
     const client = broker.last;
-    expect(client.options).toMatchObject({ clientId: `sim-${DEVICE}`, username: DEVICE, password: 'secret', clean: true });
+    expect(client.options).toMatchObject({ clientId: DEVICE, username: DEVICE, password: 'secret', clean: true });
     expect(client.options.will).toEqual({ topic: topics.uplink(ASSOCIATION, DEVICE, 'status'), payload: '{"online":false}', qos: 1, retain: false });
     expect(statusSchema.parse(JSON.parse(client.options.will.payload))).toEqual({ online: false });
     expect(broker.published[0]).toMatchObject({ topic: topics.uplink(ASSOCIATION, DEVICE, 'status'), message: { online: true } });

@@ -243,7 +243,8 @@ export class SimulatedDevice {
   private openConnection(): void {
     this.stateValue = 'connecting';
     const client = this.options.connect(this.options.mqttUrl, {
-      clientId: `sim-${this.deviceId}`,
+      // Brokers accept a device only with its own id as client id (docs/device-protocol.md).
+      clientId: this.deviceId,
       username: this.deviceId,
       password: this.password,
       clean: true,

@@ -64,6 +64,11 @@ export interface AppDeps {
   ingestStaleMs?: number;
   /** The built web app; defaults to ./web/dist. */
   webRoot?: string;
+  /**
+   * Tests only: let push endpoints be loopback/private hosts on any port (the tests' own push
+   * service is on 127.0.0.1). main.ts never sets it and nothing reads it from the environment.
+   */
+  pushAllowPrivateHosts?: boolean;
   version?: string;
 }
 
@@ -152,7 +157,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
   });
   registerRosterRoutes(api, { db, realtime, publicUrl: deps.publicUrl });
-  const push = createPushService({ db, log, jobs: deps.jobs, vapid: deps.vapid, subject: deps.publicUrl.startsWith('https:') ? deps.publicUrl : 'mailto:admin@tonari.invalid' });
+  const push = createPushService({ db, log, jobs: deps.jobs, vapid: deps.vapid, subject: deps.publicUrl.startsWith('https:') ? deps.publicUrl : 'mailto:admin@tonari.invalid', allowPrivateHosts: deps.pushAllowPrivateHosts });
   const circularContext: circulars.CircularContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
   registerCircularRoutes(api, circularContext);
   registerTaskRoutes(api, { db });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { createDatabase, type Db } from '../../server/src/infra/database.js';
@@ -83,7 +82,7 @@ export class FaultStack {
     return mqtt.connectAsync(this.mosquitto.deviceUrl, {
       username: speaker.id,
       password: speaker.password,
-      clientId: `speaker-${speaker.id.slice(0, 8)}-${randomBytes(3).toString('hex')}`,
+      clientId: speaker.id, // brokers bind a device's login to its id as client id
       reconnectPeriod: 300,
       connectTimeout: 5_000,
     });

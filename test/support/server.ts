@@ -31,6 +31,8 @@ export async function startTestServer(
     ingestStaleMs?: number;
     watchScanSeconds?: number;
     socketRefreshSeconds?: number;
+    /** Default true: the tests' push service is on 127.0.0.1. False checks endpoints as production does. */
+    pushAllowPrivateHosts?: boolean;
   } = {},
 ): Promise<TestServer> {
   const { db } = database;
@@ -88,6 +90,7 @@ export async function startTestServer(
     watchScanSeconds: options.watchScanSeconds,
     ingestStaleMs: options.ingestStaleMs,
     socketRefreshSeconds: options.socketRefreshSeconds,
+    pushAllowPrivateHosts: options.pushAllowPrivateHosts ?? true,
   });
   await transport.start(app.ingest);
   await app.startWorkers();
@@ -97,12 +100,12 @@ export async function startTestServer(
   return { app, baseUrl: `http://127.0.0.1:${port}`, deviceMqttUrl, close: () => app.close() };
 }
 
-/** Connects as a device; resolves with the client, or rejects with the broker's refusal. */
+/** Connects as a device (client id = device id, as brokers require); resolves with the client, or rejects with the broker's refusal. */
 export function connectDevice(url: string, credentials: { username: string; password: string }, options: mqtt.IClientOptions = {}) {
   return mqtt.connectAsync(url, {
     username: credentials.username,
     password: credentials.password,
-    clientId: `device-${credentials.username}-${randomBytes(3).toString('hex')}`,
+    clientId: credentials.username,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...options,

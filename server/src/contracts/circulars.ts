@@ -181,7 +181,7 @@ export const resolveTaskSchema = z.object({ note: z.string().trim().max(500).def
 
 export const pushKeySchema = z.object({ publicKey: z.string() });
 export const pushSubscriptionSchema = z.object({
-  endpoint: z.url({ protocol: /^https?$/, message: 'must be the push service URL' }).max(2000),
+  endpoint: z.url({ protocol: /^https$/, message: 'must be the https URL of the push service' }).max(2000),
   keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
 });
 export const pushUnsubscribeSchema = z.object({ endpoint: z.string().max(2000) });

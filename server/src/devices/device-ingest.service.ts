@@ -408,18 +408,19 @@ async function storeEvents(ctx: IngestContext, tx: ReturnType<typeof collectingT
   if (!accepted.length) return;
   const at = (e: Valid) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
 
-  // Devices: the newest heartbeat of each (by the device's clock), and "heard from" for all.
+  // Devices: the latest heartbeat of each by arrival, and "heard from" for all. Arrival, not
+  // the device's clock: a heartbeat stamped minutes fast would otherwise hide every later one
+  // until real time caught up. A device's messages arrive in one lane, whose batches commit
+  // one after another in arrival order, so the last accepted here is the latest; `ts` stays
+  // in the stored heartbeat as data.
   const latest = new Map<string, Valid>();
-  for (const e of accepted.filter((a) => a.kind === 'heartbeat')) {
-    const current = latest.get(e.device!.id);
-    if (!current || Date.parse((current.data as Envelope).ts) <= Date.parse((e.data as Envelope).ts)) latest.set(e.device!.id, e);
-  }
-  const heartbeats = [...latest.values()].map((e) => ({ id: e.device!.id, hb: e.data, ts: (e.data as Envelope).ts }));
+  for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device!.id, e);
+  const heartbeats = [...latest.values()].map((e) => ({ id: e.device!.id, hb: e.data }));
   const updatedDevices = heartbeats.length
     ? await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: { battery?: number | null } }>`
         update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
-        from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb, ts timestamptz)
-        where d.id = v.id and (d.last_heartbeat is null or (d.last_heartbeat->>'ts')::timestamptz <= v.ts)
+        from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
+        where d.id = v.id
         returning d.id, d.association_id, d.last_seen_at, d.last_heartbeat`.execute(trx)
     : { rows: [] };
   const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device!.id))];

@@ -3,15 +3,17 @@ import { Aedes, type Client } from 'aedes';
 import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import { MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../devices/src/protocol.js';
+import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../devices/src/protocol.js';
 import { authenticateDevice } from './device.service.js';
 import type { MqttTransport } from './mqtt-transport.js';
+import { createFrameGuard } from './mqtt-frame-guard.js';
 import type { Outcome, Uplink } from './device-ingest.service.js';
 
 const identity = Symbol('tonari device identity');
 type DeviceClient = Client & { [identity]?: { deviceId: string; associationId: string } };
 
 /** Aedes's return codes for CONNACK. */
+const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
 /**
@@ -31,6 +33,15 @@ export class EmbeddedBroker implements MqttTransport {
     const { db, log, metrics } = this.deps;
     const aedes = await Aedes.createBroker({
       authenticate: (client: DeviceClient, username, password, done) => {
+        // Aedes closes an existing session with the same client id once this hook says yes,
+        // so a device that could pick any client id could knock any other device offline.
+        // The client id must be the device's own id (its username), as in Mosquitto, where
+        // each device's dynsec client is bound to that client id.
+        if (!username || client.id !== username) {
+          metrics.brokerAuthFailures.inc({ reason: 'foreign_client_id' });
+          log.warn({ username, clientId: client.id }, 'device connection refused: client id is not the device id');
+          return done(Object.assign(new Error('client id must be the device id'), { returnCode: IDENTIFIER_REJECTED }), false);
+        }
         authenticateDevice(db, username ?? '', password?.toString('utf8') ?? '')
           .then((device) => {
             if (!device) {
@@ -98,7 +109,18 @@ export class EmbeddedBroker implements MqttTransport {
       if (device && this.clients.get(device.deviceId) === client) this.clients.delete(device.deviceId);
     });
     this.aedes = aedes;
-    this.server = createServer(aedes.handle);
+    this.server = createServer((socket) => {
+      aedes.handle(socket);
+      // Watches each packet's declared length as Aedes reads it (a 'data' listener beside
+      // Aedes's 'readable' one only observes what read() returns), so an oversize packet
+      // ends the connection after one chunk, before login as after.
+      const guard = createFrameGuard({ maxPacketBytes: MAX_PACKET_BYTES }, (reason, declared) => {
+        metrics.mqttRejections.inc({ reason: reason === 'oversize' ? 'oversize_packet' : reason });
+        log.warn({ remoteAddress: socket.remoteAddress, reason, declared }, 'MQTT connection closed: packet refused before parsing');
+        socket.destroy();
+      });
+      socket.on('data', guard);
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.deps.port, this.deps.host ?? '0.0.0.0', () => resolve());

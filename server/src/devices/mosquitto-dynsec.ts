@@ -70,6 +70,7 @@ interface DynsecResponse {
 
 interface DynsecClientInfo {
   username: string;
+  clientid?: string;
   disabled?: boolean;
   roles?: Array<{ rolename?: string }>;
 }
@@ -211,6 +212,10 @@ export class MosquittoDynsec {
         await this.command({
           command: 'createClient',
           username: device.id,
+          // Binds the login to this client id: Mosquitto refuses this username with any
+          // other, so no device can connect under another's client id and take over
+          // (disconnect) its session.
+          clientid: device.id,
           password: device.password,
           textname: `tonari device ${device.id}`,
           roles: [{ rolename }],
@@ -223,6 +228,7 @@ export class MosquittoDynsec {
       // the wanted state step by step.
       await this.command({ command: 'setClientPassword', username: device.id, password: device.password });
       const client = await this.getClient(device.id);
+      if (client.clientid !== device.id) await this.command({ command: 'setClientId', username: device.id, clientid: device.id });
       if (!hasRole(client, rolename)) await this.command({ command: 'addClientRole', username: device.id, rolename });
       if (client.disabled) await this.command({ command: 'enableClient', username: device.id });
     });

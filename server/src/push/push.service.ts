@@ -3,6 +3,8 @@ import type { Db } from '../infra/database.js';
 import type { Logger } from '../infra/logger.js';
 import type { Jobs } from '../infra/jobs.js';
 import type { Actor } from '../auth/policy.js';
+import { HttpError } from '../http/errors.js';
+import { assertPushEndpoint, checkEndpointUrl, publicOnlyAgent, PushEndpointError } from './push-endpoint.js';
 
 export interface PushPayload {
   title: string;
@@ -37,11 +39,41 @@ export async function loadVapidKeys(db: Db): Promise<{ publicKey: string; privat
 
 const CONCURRENCY = 20;
 
-export function createPushService(deps: { db: Db; log: Logger; jobs: Jobs; vapid: { publicKey: string; privateKey: string }; subject: string }): PushService {
+export function createPushService(deps: {
+  db: Db;
+  log: Logger;
+  jobs: Jobs;
+  vapid: { publicKey: string; privateKey: string };
+  subject: string;
+  /**
+   * Tests only (their push service listens on 127.0.0.1 with a port): skip the public-address
+   * checks. Never read from the environment, so no production setting can turn it on.
+   */
+  allowPrivateHosts?: boolean;
+}): PushService {
   const { db, log } = deps;
-  const options = { vapidDetails: { subject: deps.subject, publicKey: deps.vapid.publicKey, privateKey: deps.vapid.privateKey }, TTL: 24 * 3600, timeout: 10_000 };
+  const allowPrivate = deps.allowPrivateHosts === true;
+  const options = {
+    vapidDetails: { subject: deps.subject, publicKey: deps.vapid.publicKey, privateKey: deps.vapid.privateKey },
+    TTL: 24 * 3600,
+    timeout: 10_000,
+    // Connects only to addresses checked as public at connect time. web-push uses https.request,
+    // which follows no redirects, so a 3xx from a push service is a failed delivery, not a hop.
+    ...(allowPrivate ? {} : { agent: publicOnlyAgent() }),
+  };
 
   async function attempt(subscription: { id: string; endpoint: string; p256dh: string; auth: string }, payload: PushPayload): Promise<'sent' | 'removed' | 'failed'> {
+    if (!allowPrivate) {
+      try {
+        checkEndpointUrl(subscription.endpoint);
+      } catch (error) {
+        // Stored before endpoints were checked: it can never be a real push service.
+        if (!(error instanceof PushEndpointError)) throw error;
+        log.warn({ subscriptionId: subscription.id, reason: error.message }, 'push subscription to a non-public endpoint removed');
+        await db.deleteFrom('push_subscriptions').where('id', '=', subscription.id).execute();
+        return 'removed';
+      }
+    }
     try {
       await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, JSON.stringify(payload), options);
       return 'sent';
@@ -60,11 +92,25 @@ export function createPushService(deps: { db: Db; log: Logger; jobs: Jobs; vapid
   return {
     publicKey: () => deps.vapid.publicKey,
     async subscribe(actor, subscription) {
-      await db
+      if (!allowPrivate) await assertPushEndpoint(subscription.endpoint);
+      // An endpoint belongs to the person who first saved it: the same endpoint posted by
+      // someone else (another login on this browser, or anyone who learnt the URL) must not
+      // take it over, or their notifications would go to that browser and the owner's stop.
+      const saved = await db
         .insertInto('push_subscriptions')
         .values({ association_id: actor.associationId, person_id: actor.personId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth })
-        .onConflict((oc) => oc.column('endpoint').doUpdateSet({ person_id: actor.personId, association_id: actor.associationId, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth }))
-        .execute();
+        .onConflict((oc) =>
+          oc
+            .column('endpoint')
+            .doUpdateSet({ p256dh: subscription.keys.p256dh, auth: subscription.keys.auth })
+            .where('push_subscriptions.person_id', '=', actor.personId)
+            .where('push_subscriptions.association_id', '=', actor.associationId),
+        )
+        .returning('id')
+        .executeTakeFirst();
+      if (!saved) {
+        throw new HttpError(409, 'push_endpoint_taken', 'this browser already receives notifications for another login', 'endpoint');
+      }
     },
     async unsubscribe(actor, endpoint) {
       await db.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint).where('person_id', '=', actor.personId).execute();
