@@ -35,6 +35,9 @@ async function findLoginPerson(db: Db, identifier: string) {
   return query.where('phone', '=', phone.data).executeTakeFirst();
 }
 
+/** 32 random bytes in base64url, as startSession makes them. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
 export async function startSession(ctx: SessionContext, personId: string, associationId: string) {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ctx.sessionTtlHours * 3600_000);
@@ -54,7 +57,9 @@ export interface LoadedActor extends Actor {
 }
 
 export async function loadActorByToken(db: Db, token: string | undefined): Promise<LoadedActor | undefined> {
-  if (!token || token.length > 100) return undefined;
+  // Only a token of the shape startSession makes can name a session: anything else (NUL,
+  // broken UTF-16, a huge value) never reaches a query.
+  if (!token || !SESSION_TOKEN.test(token)) return undefined;
   return loadActorBySessionId(db, sha256(token));
 }
 
