@@ -200,19 +200,26 @@ const householdFields = {
   address: trimmed(300),
   blockId: uuid,
   channels: z.array(channelSchema).min(1, 'choose at least one channel').max(3),
-  responderNotes: optionalText(1000).default(''),
+  responderNotes: optionalText(1000),
 };
-export const createHouseholdRequestSchema = z.object(householdFields);
+export const createHouseholdRequestSchema = z.object({ ...householdFields, responderNotes: householdFields.responderNotes.default('') });
+/** A PATCH changes only the fields it names: no defaults (zod applies them inside .partial(), which would blank what was not sent). */
 export const updateHouseholdRequestSchema = z.object(householdFields).partial();
 
 const personFields = {
   name: trimmed(100),
-  kana: optionalText(100).default(''),
+  kana: optionalText(100),
   phone: phoneSchema.nullable().optional(),
   email: emailSchema.nullable().optional(),
-  preferredLanguage: languageSchema.default('ja'),
+  preferredLanguage: languageSchema,
 };
-export const createPersonRequestSchema = z.object({ ...personFields, householdId: uuid.nullable().optional() });
+export const createPersonRequestSchema = z.object({
+  ...personFields,
+  kana: personFields.kana.default(''),
+  preferredLanguage: personFields.preferredLanguage.default('ja'),
+  householdId: uuid.nullable().optional(),
+});
+/** A PATCH changes only the fields it names: no defaults, or naming one field would reset the others. */
 export const updatePersonRequestSchema = z.object(personFields).partial();
 
 export const rosterImportQuerySchema = z.object({ mode: z.enum(['preview', 'commit']).default('preview') });
