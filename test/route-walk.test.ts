@@ -140,13 +140,13 @@ describe('route walk with hostile values', () => {
     expect(ids.length).toBe(7);
 
     const roles: { name: string; login?: string; cookies?: string[]; budget: number }[] = [
-      { name: 'anonymous', budget: 3 },
-      { name: 'malformed cookie', cookies: MALFORMED_COOKIES, budget: 3 },
-      { name: 'officer', login: x.logins.officer, budget: 12 },
-      { name: 'captain', login: x.logins.captain1, budget: 5 },
-      { name: 'household member', login: x.logins.memberA, budget: 5 },
-      { name: 'volunteer', login: x.logins.volunteer, budget: 4 },
-      { name: 'family watcher', login: x.logins.watcherA, budget: 4 },
+      { name: 'anonymous', budget: 1 },
+      { name: 'malformed cookie', cookies: MALFORMED_COOKIES, budget: 2 },
+      { name: 'officer', login: x.logins.officer, budget: 6 },
+      { name: 'captain', login: x.logins.captain1, budget: 3 },
+      { name: 'household member', login: x.logins.memberA, budget: 3 },
+      { name: 'volunteer', login: x.logins.volunteer, budget: 2 },
+      { name: 'family watcher', login: x.logins.watcherA, budget: 2 },
     ];
 
     const routes = Object.entries(spec.paths)
@@ -277,6 +277,7 @@ describe('route walk with hostile values', () => {
     };
 
     const failures: string[] = [];
+    const slow: [number, string][] = [];
     const counts = { routes: routes.length, roles: roles.length, cases: 0 };
     // Roles walk side by side (each with a session and a seeded generator of its own), one
     // request at a time each: the same cases in the same order within a role on every run.
@@ -293,7 +294,7 @@ describe('route walk with hostile values', () => {
         const { always, pool } = casesFor(route, random);
         // Officers and the anonymous get past (or stop at) the most checks: they get every
         // route's fixed cases; every role gets its budget of seeded picks from the pool.
-        const chosen = role.name === 'officer' || role.name === 'anonymous' ? [...always] : [];
+        const chosen = role.name === 'officer' ? [...always] : role.name === 'anonymous' ? always.filter((c) => !c.what.includes('1 MB')) : [];
         const rest = role.name === 'officer' || role.name === 'anonymous' ? [...pool] : [...always, ...pool];
         const target = chosen.length + role.budget;
         while (chosen.length < target && rest.length) chosen.push(rest.splice(Math.floor(random() * rest.length), 1)[0]!);
@@ -306,8 +307,10 @@ describe('route walk with hostile values', () => {
           const headers: Record<string, string> = { ...(c.headers ?? {}) };
           if (role.cookies) headers.cookie = role.cookies[index % role.cookies.length]!;
           let response: Awaited<ReturnType<ApiClient['request']>>;
+          const started = performance.now();
           try {
             response = await client.request(route.method, url, c.rawBody ?? c.body, headers);
+            if (process.env.WALK_DEBUG) slow.push([performance.now() - started, `${role.name} ${route.method} ${route.path} [${c.what}] ${response.status}`]);
           } catch (error) {
             failures.push(`${role.name} ${route.method} ${route.path} [${c.what}]: request failed: ${(error as Error).message}`);
             continue;
@@ -325,9 +328,10 @@ describe('route walk with hostile values', () => {
     }));
     console.log(`route walk: ${counts.routes} routes × ${counts.roles} roles, ${counts.cases} requests; ${failures.filter((f) => /^5\d\d /.test(f)).length} × 5xx`);
     if (failures.length) console.log(failures.join('\n'));
+    if (process.env.WALK_DEBUG) console.log(slow.sort((p, q) => q[0] - p[0]).slice(0, 40).map(([ms, what]) => `${Math.round(ms)}ms ${what}`).join('\n'));
     // The server is still serving after all of it.
     expect((await anonymous.get('/healthz')).status).toBe(200);
     expect(failures).toEqual([]);
     expect(counts.cases).toBeGreaterThan(routes.length * roles.length);
-  }, 300_000);
+  }, 180_000);
 });
