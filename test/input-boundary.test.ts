@@ -139,6 +139,15 @@ describe('a scheduled circular', () => {
     expect(Date.parse(after.body.dueAt)).toBeGreaterThan(Date.now() + 8 * 86400_000);
     const row = await database.db.selectFrom('circulars').select(['title', 'due_at']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.title).toBe('夏祭りのお知らせ');
+
+    // Nor by one with a due date in the past, a NUL in its title, or a publish time in year 0000.
+    expectInvalid(await officer.patch(`/api/circulars/${id}`, { title: '書き換え', dueAt: new Date(Date.now() - 60_000).toISOString() }), 'dueAt');
+    expectInvalid(await officer.patch(`/api/circulars/${id}`, { title: '書き\u0000換え' }), 'title');
+    expectInvalid(await officer.patch(`/api/circulars/${id}`, { title: '書き換え', publishAt: '0000-01-01T00:00:00Z' }), 'publishAt');
+    expect((await officer.get(`/api/circulars/${id}`)).body).toMatchObject({ title: '夏祭りのお知らせ', status: 'scheduled' });
+    // … and no second publish job was queued for a refused time.
+    const jobs = await sql<{ n: string }>`select count(*) as n from pgboss.job where name = 'circular-publish' and data->>'circularId' = ${id}`.execute(database.db);
+    expect(Number(jobs.rows[0]!.n)).toBe(1);
   });
 });
 
