@@ -164,3 +164,16 @@ describe('a PATCH', () => {
     expect(person.body).toMatchObject({ kana: 'さとう たろう', preferredLanguage: 'en' });
   });
 });
+
+describe('a roster import', () => {
+  it('refuses a NUL in a cell with the line and column, and imports nothing', async () => {
+    const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';
+    const body = [header, '1班,301,中村\u0000家,京田辺市 301,app,,中村 一,,,,ja,', ''].join('\r\n');
+    const before = await count('households');
+    const response = await officer.request('POST', '/api/roster/import?mode=commit', body);
+    expect(response.status, response.text).toBeLessThan(500);
+    expect(response.body.committed).toBe(false);
+    expect(response.body.errors[0]).toMatchObject({ line: 2, column: '世帯名' });
+    expect(await count('households')).toBe(before);
+  });
+});

@@ -124,6 +124,10 @@ export function parseRosterCsv(bytes: Buffer): ParsedRoster {
   for (const { line, cells } of records) {
     const cell = (key: ColumnKey) => normalise(index.has(key) ? (cells[index.get(key)!] ?? '') : '');
     const fail = (key: ColumnKey, message: string) => errors.push({ line, column: columns[key].header, message });
+    // The input boundary for a file: PostgreSQL text cannot hold NUL, so say where it is.
+    for (const [key, at] of index) {
+      if ((cells[at] ?? '').includes('\u0000')) fail(key, 'must not contain a NUL character');
+    }
     const householdNumber = cell('householdNumber') || null;
     const block = cell('block') || null;
 
