@@ -35,10 +35,16 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** A cookie's value; undefined when absent or not valid percent-encoding (a forged or broken cookie is no session). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

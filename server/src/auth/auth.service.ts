@@ -54,6 +54,9 @@ async function findLoginPerson(db: Db, identity: ReturnType<typeof loginIdentity
 /** A number as stored: officers write 090… or +8190…. */
 const phoneSpellings = (national: string) => [national, national.replace(/^0/, '+81')];
 
+/** 32 random bytes in base64url, as startSession makes them. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
 export async function startSession(ctx: SessionContext, personId: string, associationId: string) {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ctx.sessionTtlHours * 3600_000);
@@ -99,7 +102,9 @@ export interface LoadedActor extends Actor {
 }
 
 export async function loadActorByToken(db: Db, token: string | undefined): Promise<LoadedActor | undefined> {
-  if (!token || token.length > 100) return undefined;
+  // Only a token of the shape startSession makes can name a session: anything else (NUL,
+  // broken UTF-16, a huge value) never reaches a query.
+  if (!token || !SESSION_TOKEN.test(token)) return undefined;
   return loadActorBySessionId(db, sha256(token));
 }
 

@@ -216,6 +216,16 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
     throw HttpError.conflict('A published circular cannot be edited; publish a correction instead.');
   }
   await assertBlocks(ctx, actor, input.targetBlockIds);
+  if (circular.status === 'scheduled') {
+    // Validate the circular as the edit would leave it before writing anything, so a refused
+    // edit changes nothing (the check inside the transaction below stays as the last word).
+    validateForPublish({
+      ...circular,
+      ...(input.publishAt !== undefined && { publish_at: input.publishAt ? new Date(input.publishAt) : null }),
+      ...(input.dueAt !== undefined && { due_at: input.dueAt ? new Date(input.dueAt) : null }),
+      ...(input.english !== undefined && { english: input.english }),
+    } as CircularRow);
+  }
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('circulars').set({ ...contentColumns(input), updated_at: new Date() }).where('id', '=', id).execute();
     if (circular.status === 'scheduled') {

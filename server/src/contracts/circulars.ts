@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, uuid } from './http.js';
+import { channelSchema, int, isoDateTime as isoDateTimeOf, optionalText, queryInt, searchText, text, uuid } from './http.js';
 
 /**
  * The circulars (電子回覧板) contract: schemas shared by the server, which validates with
@@ -9,23 +9,23 @@ import { channelSchema, uuid } from './http.js';
 export const categories = ['notice', 'event', 'disaster', 'garbage', 'safety', 'other'] as const;
 export const categorySchema = z.enum(categories);
 
-const title = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
-const body = z.string().max(20_000, 'at most 20,000 characters');
-const option = z.string().trim().min(1, 'an option must not be empty').max(100, 'at most 100 characters');
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date and time (ISO 8601)' });
+const title = text().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+const body = text().max(20_000, 'at most 20,000 characters');
+const option = text().trim().min(1, 'an option must not be empty').max(100, 'at most 100 characters');
+const isoDateTime = isoDateTimeOf();
 
 export const questionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('yes_no'), prompt: title }),
   z.object({ type: z.literal('single'), prompt: title, options: z.array(option).min(2, 'give at least 2 options').max(10) }),
   z.object({ type: z.literal('multiple'), prompt: title, options: z.array(option).min(2, 'give at least 2 options').max(10) }),
-  z.object({ type: z.literal('attendance'), prompt: title, maxHeadcount: z.number().int().min(1).max(50).default(10) }),
+  z.object({ type: z.literal('attendance'), prompt: title, maxHeadcount: int(1, 50).default(10) }),
 ]);
 
 export const answerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('yes_no'), yes: z.boolean() }),
-  z.object({ type: z.literal('single'), option: z.number().int().min(0) }),
-  z.object({ type: z.literal('multiple'), options: z.array(z.number().int().min(0)).max(10) }),
-  z.object({ type: z.literal('attendance'), attending: z.boolean(), headcount: z.number().int().min(0).max(50) }),
+  z.object({ type: z.literal('single'), option: int(0, 9) }),
+  z.object({ type: z.literal('multiple'), options: z.array(int(0, 9)).max(10) }),
+  z.object({ type: z.literal('attendance'), attending: z.boolean(), headcount: int(0, 50) }),
 ]);
 
 const version = z.object({ title, bodyMarkdown: body });
@@ -44,7 +44,7 @@ const circularFields = {
   easyJapanese: version.nullable(),
   english: version.nullable(),
   /** Hours before the due date at which unread households are reminded. */
-  reminderHoursBeforeDue: z.array(z.number().int().min(1).max(24 * 14)).max(5),
+  reminderHoursBeforeDue: z.array(int(1, 24 * 14)).max(5),
 };
 
 export const circularInputSchema = z.object({
@@ -65,17 +65,17 @@ export const circularUpdateSchema = z.object(circularFields).partial();
 export const correctionSchema = z.object({
   title: title.optional(),
   bodyMarkdown: body.optional(),
-  note: z.string().trim().min(1, 'say what was corrected').max(500),
+  note: text().trim().min(1, 'say what was corrected').max(500),
 });
-export const withdrawSchema = z.object({ reason: z.string().trim().min(1, 'give a reason').max(500) });
+export const withdrawSchema = z.object({ reason: text().trim().min(1, 'give a reason').max(500) });
 
 export const circularStatusSchema = z.enum(['draft', 'scheduled', 'published', 'withdrawn']);
 
 export const circularListQuerySchema = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: searchText(100).optional(),
   status: circularStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0).default(0),
 });
 
 const attachmentView = z.object({ id: uuid, filename: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
@@ -177,16 +177,16 @@ export const taskSchema = z.object({
 });
 export const taskListSchema = z.object({ items: z.array(taskSchema) });
 export const taskListQuerySchema = z.object({ status: z.enum(['open', 'done']).default('open') });
-export const resolveTaskSchema = z.object({ note: z.string().trim().max(500).default('') });
+export const resolveTaskSchema = z.object({ note: optionalText(500).default('') });
 
 export const pushKeySchema = z.object({ publicKey: z.string() });
 export const pushSubscriptionSchema = z.object({
   endpoint: z.url({ protocol: /^https$/, message: 'must be the https URL of the push service' }).max(2000),
-  keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+  keys: z.object({ p256dh: text().min(1).max(200), auth: text().min(1).max(100) }),
 });
-export const pushUnsubscribeSchema = z.object({ endpoint: z.string().max(2000) });
+export const pushUnsubscribeSchema = z.object({ endpoint: text().max(2000) });
 
-export const attachmentQuerySchema = z.object({ filename: z.string().trim().min(1, 'give the file name').max(200) });
+export const attachmentQuerySchema = z.object({ filename: text().trim().min(1, 'give the file name').max(200) });
 export const attachmentParamsSchema = z.object({ id: uuid, attachmentId: uuid });
 
 export type Question = z.infer<typeof questionSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from './http.js';
+import { int, isoDateTime as isoDateTimeOf, optionalText, text, uuid } from './http.js';
 
 /** Safety confirmation (安否確認) — drills and real events share one contract. */
 
@@ -10,12 +10,12 @@ export const answerChannelSchema = z.enum(['app', 'speaker', 'proxy', 'visit']);
 export const visitOutcomeSchema = z.enum(['safe', 'needs_help', 'injured', 'absent']);
 export const escalationTierSchema = z.enum(['none', 'captain', 'volunteers', 'officers']);
 
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date and time (ISO 8601)' });
+const isoDateTime = isoDateTimeOf();
 
 export const startDrillSchema = z.object({
   kind: drillKindSchema,
-  title: z.string().trim().min(1, 'must not be empty').max(200),
-  message: z.string().trim().max(2000).default(''),
+  title: text().trim().min(1, 'must not be empty').max(200),
+  message: optionalText(2000).default(''),
   /** null: every household of the association. */
   targetBlockIds: z.array(uuid).min(1, 'choose at least one 班, or the whole association').max(200).nullable().default(null),
   announced: z.boolean().default(true),
@@ -25,10 +25,10 @@ export const startDrillSchema = z.object({
    * (the web app), or the same in seconds (rehearsals and tests that run a drill in seconds).
    * One unit per tier; the default is 15 and 30 minutes.
    */
-  volunteersAfterMinutes: z.number().int().min(1).max(24 * 60).optional(),
-  officersAfterMinutes: z.number().int().min(1).max(24 * 60).optional(),
-  volunteersAfterSeconds: z.number().int().min(1).max(24 * 3600).optional(),
-  officersAfterSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+  volunteersAfterMinutes: int(1, 24 * 60).optional(),
+  officersAfterMinutes: int(1, 24 * 60).optional(),
+  volunteersAfterSeconds: int(1, 24 * 3600).optional(),
+  officersAfterSeconds: int(1, 24 * 3600).optional(),
 }).transform(({ volunteersAfterMinutes, officersAfterMinutes, volunteersAfterSeconds, officersAfterSeconds, ...rest }, ctx) => {
   if (volunteersAfterMinutes !== undefined && volunteersAfterSeconds !== undefined) {
     ctx.addIssue({ code: 'custom', message: 'give volunteersAfterMinutes or volunteersAfterSeconds, not both', path: ['volunteersAfterSeconds'] });
@@ -45,10 +45,10 @@ export const startDrillSchema = z.object({
 export const drillAnswerSchema = z.object({
   status: safetyStatusSchema,
   where: whereSchema.default('home'),
-  note: z.string().trim().max(500).default(''),
+  note: optionalText(500).default(''),
 });
 export const proxyAnswerSchema = drillAnswerSchema.extend({ householdId: uuid });
-export const visitSchema = z.object({ householdId: uuid, outcome: visitOutcomeSchema, note: z.string().trim().max(500).default('') });
+export const visitSchema = z.object({ householdId: uuid, outcome: visitOutcomeSchema, note: optionalText(500).default('') });
 export const takeTaskSchema = z.object({ householdId: uuid });
 
 export const drillSummarySchema = z.object({

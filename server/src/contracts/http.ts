@@ -10,17 +10,71 @@ export const languageSchema = z.enum(['ja', 'ja-easy', 'en']);
 export const channelSchema = z.enum(['app', 'speaker', 'paper']);
 export const uuid = z.uuid({ message: 'must be an id (UUID)' });
 
-const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const optionalText = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
+// ── The input boundary ─────────────────────────────────────────────────────────────────
+// Every value a client sends goes through these helpers, so what reaches PostgreSQL is
+// something it can store: text without NUL (PostgreSQL text cannot hold U+0000) or broken
+// UTF-16 (a lone surrogate cannot be encoded as UTF-8, and breaks the audit log's jsonb),
+// dates in years people mean, and integers that fit their column. A value outside answers
+// 400 naming the field, before any handler (and so before any write) runs.
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text that PostgreSQL and JSON can store as sent: no NUL, no unpaired surrogate. */
+export const text = () =>
+  z
+    .string({ error: 'must be text' })
+    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
+    .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a broken character (an unpaired surrogate)');
+
+/** Trimmed text of at most `max` characters that must not be empty. */
+export const trimmed = (max: number) => text().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/** Trimmed text of at most `max` characters, possibly empty. */
+export const optionalText = (max: number) => text().trim().max(max, `at most ${max} characters`);
+/** A search term (query strings too): text, trimmed, at most `max` characters. */
+export const searchText = (max = 100) => optionalText(max);
+
+/** The range of a PostgreSQL `integer` (int4) column. */
+export const INT4 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
+/**
+ * An integer that fits an `integer` column, within [min, max] (by default the whole int4
+ * range). zod's .int() alone allows ±2^53, which PostgreSQL refuses with a 500.
+ */
+export const int = (min: number = INT4.min, max: number = INT4.max) =>
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(Math.max(min, INT4.min), `must be at least ${Math.max(min, INT4.min)}`)
+    .max(Math.min(max, INT4.max), `must be at most ${Math.min(max, INT4.max)}`);
+/** The same for a query string value (always text on the wire). */
+export const queryInt = (min: number = INT4.min, max: number = INT4.max) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(Math.max(min, INT4.min), `must be at least ${Math.max(min, INT4.min)}`)
+    .max(Math.min(max, INT4.max), `must be at most ${Math.min(max, INT4.max)}`);
+
+/** Years people mean: PostgreSQL and JavaScript disagree about year 0 and year 275760. */
+export const YEARS = { min: 1900, max: 2200 } as const;
+const yearInRange = (iso: string) => {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= YEARS.min && year <= YEARS.max;
+};
+const yearMessage = `must be between the years ${YEARS.min} and ${YEARS.max}`;
+/** A date and time with its offset (ISO 8601), in a sensible year. */
+export const isoDateTime = (message = 'must be a date and time (ISO 8601)') =>
+  z.iso.datetime({ offset: true, message }).refine(yearInRange, yearMessage);
+/** A calendar date YYYY-MM-DD, in a sensible year. */
+export const isoDate = (message = 'must be a date YYYY-MM-DD') => z.iso.date({ message }).refine(yearInRange, yearMessage);
 
 export const emailSchema = z.email({ message: 'must be an email address' }).max(254).transform((v) => v.toLowerCase());
 /** Japanese phone numbers as people write them: digits with optional hyphens, optional +81. */
-export const phoneSchema = z
-  .string()
+export const phoneSchema = text()
   .trim()
   .transform((v) => v.replace(/[‐－―ー\s-]/g, '').replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)))
   .pipe(z.string().regex(/^(\+81|0)\d{9,10}$/, 'must be a phone number such as 090-1234-5678'));
-export const passwordSchema = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
+export const passwordSchema = text().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
 
 export const errorResponseSchema = z.object({
   error: z.object({
@@ -34,8 +88,8 @@ export const errorResponseSchema = z.object({
 // ── Session ────────────────────────────────────────────────────────────────────────────
 
 export const loginRequestSchema = z.object({
-  identifier: z.string().trim().min(1, 'enter your email or phone number').max(254),
-  password: z.string().min(1, 'enter your password').max(200),
+  identifier: text().trim().min(1, 'enter your email or phone number').max(254),
+  password: text().min(1, 'enter your password').max(200),
 });
 
 export const sessionViewSchema = z.object({
@@ -57,8 +111,7 @@ export const changePasswordRequestSchema = z.object({ currentPassword: z.string(
 
 // ── Household onboarding by passcode ───────────────────────────────────────────────────
 
-export const passcodeSchema = z
-  .string()
+export const passcodeSchema = text()
   .trim()
   .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
   .pipe(z.string().regex(/^[A-Z0-9]{8}$/, 'must be the 8-character code printed on the sheet'));
@@ -92,19 +145,19 @@ export const blockViewSchema = z.object({
   captains: z.array(z.object({ personId: uuid, name: z.string() })),
 });
 export const blockListSchema = z.object({ items: z.array(blockViewSchema) });
-export const createBlockRequestSchema = z.object({ name: trimmed(100), sortOrder: z.number().int().optional() });
+export const createBlockRequestSchema = z.object({ name: trimmed(100), sortOrder: int().optional() });
 export const updateBlockRequestSchema = createBlockRequestSchema.partial();
 export const setCaptainsRequestSchema = z.object({
   personIds: z.array(uuid).max(10),
   /** The first day of the new term; captains usually rotate each April. */
-  startsOn: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).optional(),
+  startsOn: isoDate().optional(),
 });
 
 export const householdListQuerySchema = z.object({
   blockId: uuid.optional(),
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  q: searchText(100).optional(),
+  limit: queryInt(1, 500).default(100),
+  offset: queryInt(0).default(0),
 });
 
 export const householdSummarySchema = z.object({
@@ -133,7 +186,7 @@ export const personViewSchema = z.object({
 });
 export const personListSchema = z.object({ items: z.array(personViewSchema) });
 export const personListQuerySchema = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: searchText(100).optional(),
   withoutHousehold: z.enum(['true', 'false']).optional(),
 });
 
@@ -148,19 +201,26 @@ const householdFields = {
   address: trimmed(300),
   blockId: uuid,
   channels: z.array(channelSchema).min(1, 'choose at least one channel').max(3),
-  responderNotes: optionalText(1000).default(''),
+  responderNotes: optionalText(1000),
 };
-export const createHouseholdRequestSchema = z.object(householdFields);
+export const createHouseholdRequestSchema = z.object({ ...householdFields, responderNotes: householdFields.responderNotes.default('') });
+/** A PATCH changes only the fields it names: no defaults (zod applies them inside .partial(), which would blank what was not sent). */
 export const updateHouseholdRequestSchema = z.object(householdFields).partial();
 
 const personFields = {
   name: trimmed(100),
-  kana: optionalText(100).default(''),
+  kana: optionalText(100),
   phone: phoneSchema.nullable().optional(),
   email: emailSchema.nullable().optional(),
-  preferredLanguage: languageSchema.default('ja'),
+  preferredLanguage: languageSchema,
 };
-export const createPersonRequestSchema = z.object({ ...personFields, householdId: uuid.nullable().optional() });
+export const createPersonRequestSchema = z.object({
+  ...personFields,
+  kana: personFields.kana.default(''),
+  preferredLanguage: personFields.preferredLanguage.default('ja'),
+  householdId: uuid.nullable().optional(),
+});
+/** A PATCH changes only the fields it names: no defaults, or naming one field would reset the others. */
 export const updatePersonRequestSchema = z.object(personFields).partial();
 
 export const rosterImportQuerySchema = z.object({ mode: z.enum(['preview', 'commit']).default('preview') });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from './http.js';
+import { int, isoDateTime, optionalText, text, uuid } from './http.js';
 
 /** The watching (見守り) contract, shared by the server and the web app. */
 
@@ -8,7 +8,7 @@ export const alertStatusSchema = z.enum(['open', 'taken', 'resolved', 'cancelled
 export const alertTierSchema = z.enum(['resident', 'family_captain', 'volunteers', 'officers']);
 export const outcomeSchema = z.enum(['fine', 'needs_help', 'hospital', 'away', 'device_fixed', 'false_alarm', 'other']);
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+const time = text().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 
 /**
  * A home's watch rules as stored. The timings are kept in seconds; the hour and minute
@@ -37,14 +37,14 @@ export const watchSettingsSchema = z.object({
 export const watchSettingsUpdateSchema = z
   .object({
     enabled: z.boolean(),
-    inactivityHours: z.number().int().min(1, 'must be at least 1 hour').max(168, 'at most 168 hours (a week)'),
+    inactivityHours: int().min(1, 'must be at least 1 hour').max(168, 'at most 168 hours (a week)'),
     quietHours: z.object({ start: time, end: time }).nullable(),
-    offlineMinutes: z.number().int().min(5, 'at least 5 minutes').max(1440),
-    promptWaitMinutes: z.number().int().min(5).max(240),
-    tierWaitMinutes: z.number().int().min(5).max(240),
-    inactivitySeconds: z.number().int().min(1, 'must be at least 1 second').max(168 * 3600, 'at most a week'),
-    promptWaitSeconds: z.number().int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
-    tierWaitSeconds: z.number().int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
+    offlineMinutes: int().min(5, 'at least 5 minutes').max(1440),
+    promptWaitMinutes: int(5, 240),
+    tierWaitMinutes: int(5, 240),
+    inactivitySeconds: int().min(1, 'must be at least 1 second').max(168 * 3600, 'at most a week'),
+    promptWaitSeconds: int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
+    tierWaitSeconds: int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
     shareWithFamily: z.boolean(),
     shareWithCaptain: z.boolean(),
     shareWithVolunteers: z.boolean(),
@@ -60,9 +60,9 @@ export const watchSettingsUpdateSchema = z
 
 export const awayRequestSchema = z
   .object({
-    startsAt: z.iso.datetime({ offset: true, message: 'must be a date and time' }),
-    endsAt: z.iso.datetime({ offset: true, message: 'must be a date and time' }),
-    reason: z.string().trim().max(200).default(''),
+    startsAt: isoDateTime('must be a date and time'),
+    endsAt: isoDateTime('must be a date and time'),
+    reason: optionalText(200).default(''),
   })
   .refine((v) => Date.parse(v.endsAt) > Date.parse(v.startsAt), { message: 'must be after the start', path: ['endsAt'] });
 
@@ -89,7 +89,7 @@ export const alertSchema = z.object({
 });
 export const alertListSchema = z.object({ items: z.array(alertSchema) });
 export const alertListQuerySchema = z.object({ status: z.enum(['live', 'closed']).default('live') });
-export const resolveAlertSchema = z.object({ outcome: outcomeSchema, note: z.string().trim().max(1000).default('') });
+export const resolveAlertSchema = z.object({ outcome: outcomeSchema, note: optionalText(1000).default('') });
 
 export const watchedHouseholdSchema = z.object({
   householdId: uuid,

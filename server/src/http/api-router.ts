@@ -75,6 +75,11 @@ export class ApiRouter {
       try {
         const actor = spec.access === 'session' ? this.requireActor(req) : (undefined as unknown as Actor);
         const body = spec.rawBody ? req.body : parse(spec.body, req.body ?? {}, 'body');
+        // A PATCH that names no field would be an UPDATE that sets nothing: say so, rather
+        // than answer 200 to a change that did not happen (or let the database refuse it).
+        if (method === 'patch' && spec.body && isEmptyChange(body)) {
+          throw new HttpError(400, 'nothing_to_change', 'The request names nothing to change.', 'body');
+        }
         const query = parse(spec.query, req.query, 'query');
         const params = parse(spec.params, req.params, 'params');
         const idempotencyKey = spec.idempotent ? parseIdempotencyKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
@@ -88,6 +93,10 @@ export class ApiRouter {
     };
     this.router[method](path, ...middleware, run);
   }
+}
+
+function isEmptyChange(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.values(body).every((v) => v === undefined);
 }
 
 function parse(schema: ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params') {
@@ -112,7 +121,18 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void },
       http =
         error.type === 'entity.too.large'
           ? new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${formatBytes(error.limit)}.`, 'body')
-          : new HttpError(400, 'invalid_json', 'The request body is not valid JSON.', 'body');
+          : error.type === 'encoding.unsupported'
+            ? new HttpError(415, 'unsupported_encoding', 'The request body’s Content-Encoding is not supported: send it as is, or gzip.', 'body')
+            : new HttpError(400, 'invalid_json', 'The request body is not valid JSON.', 'body');
+    } else if (isClientError(error)) {
+      // Express's own 4xx errors that carry no body-parser type: a body that does not inflate
+      // as its Content-Encoding says (a zlib error wrapped as 400), or a path segment that is
+      // not valid percent-encoded UTF-8. Their messages are internal; the answer is not.
+      http = error.status === 413
+        ? new HttpError(413, 'payload_too_large', 'The request body is larger than the limit.', 'body')
+        : error.isPathError
+          ? new HttpError(400, 'invalid_path', 'The address is not valid (a part of it cannot be decoded).', 'params')
+          : new HttpError(400, 'invalid_body', 'The request body could not be decoded: it does not match its Content-Encoding or Content-Type.', 'body');
     } else {
       log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
       http = new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.');
@@ -127,6 +147,15 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void },
 
 function isBodyParserError(error: unknown): error is { type: string; limit?: number } {
   return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string' && 'status' in error;
+}
+
+/** An http-errors style error (status 4xx) raised by Express or its body parsers before any handler. */
+function isClientError(error: unknown): error is { status: number; isPathError: boolean } {
+  if (typeof error !== 'object' || error === null) return false;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return false;
+  Object.assign(error, { status, isPathError: error instanceof URIError || /decode param/i.test(String((error as Error).message)) });
+  return true;
 }
 
 function formatBytes(bytes: number | undefined): string {

@@ -190,6 +190,10 @@ export function parseRosterCsv(bytes: Buffer): ParsedRoster {
         if (cells[i]?.includes('\ufffd')) fail(key, 'has bytes that are neither UTF-8 nor Shift_JIS: save the file as "CSV UTF-8" and try again.');
       }
     }
+    // The input boundary for a file: PostgreSQL text cannot hold NUL, so say where it is.
+    for (const [key, at] of index) {
+      if ((cells[at] ?? '').includes('\u0000')) fail(key, 'must not contain a NUL character');
+    }
     const householdNumber = cell('householdNumber') || null;
     const block = cell('block') || null;
 
