@@ -77,7 +77,7 @@ export interface ParsedRoster {
 
 /**
  * UTF-8 with or without BOM; UTF-16 with a BOM (Excel's "Unicode text", tab-separated) or
- * without one (told by its NUL bytes); else Shift_JIS (Windows' CP932, what Excel writes in Japan).
+ * without one (told by its NUL bytes, several and all at one parity); else Shift_JIS (Windows' CP932, what Excel writes in Japan).
  */
 export function decodeCsv(bytes: Buffer): { text: string; encoding: RosterEncoding } {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -89,7 +89,9 @@ export function decodeCsv(bytes: Buffer): { text: string; encoding: RosterEncodi
   const sample = bytes.subarray(0, 512);
   const nulAt = (parity: number) => sample.filter((b, i) => b === 0 && i % 2 === parity).length;
   const [odd, even] = [nulAt(1), nulAt(0)];
-  if (odd + even > 0) {
+  // A stray NUL in a UTF-8 file is bad input (refused by line and column below), not UTF-16:
+  // UTF-16 puts one in every ASCII character (separators, digits), all at one parity.
+  if (odd + even >= 4 && Math.max(odd, even) >= 0.9 * (odd + even)) {
     // ASCII in UTF-16 LE has its NUL second (odd offsets), in BE first.
     return odd >= even ? { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le' } : { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
   }
