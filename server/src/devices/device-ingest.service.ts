@@ -467,7 +467,22 @@ async function storeEvents(ctx: IngestContext, tx: ReturnType<typeof collectingT
   }
 }
 
+/**
+ * A device's live status reaches officers at once when it goes online or offline, and
+ * otherwise at most every STATUS_EVERY_MS: a fleet's heartbeats would else be one socket
+ * event per device per batch, each a cross-instance NOTIFY and a watch-board refetch in
+ * every officer's browser. The database has every heartbeat; pages load it from there.
+ */
+const STATUS_EVERY_MS = 15_000;
+const lastStatus = new WeakMap<object, Map<string, { at: number; online: boolean }>>();
+
 function publishStatus(ctx: IngestContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: unknown) {
+  let sent = lastStatus.get(ctx.realtime);
+  if (!sent) lastStatus.set(ctx.realtime, (sent = new Map()));
+  const previous = sent.get(deviceId);
+  const now = Date.now();
+  if (previous && previous.online === online && now - previous.at < STATUS_EVERY_MS) return;
+  sent.set(deviceId, { at: now, online });
   const battery = (heartbeat as { battery?: number | null } | null)?.battery ?? null;
   ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery });
 }
