@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
-import { stableJobId } from '../server/src/infra/jobs.js';
+import { stableJobId } from '../server/src/platform/jobs/jobs.js';
 
 /**
  * Multi-step durable jobs (issue 8): a step that fails part-way — the way a crash leaves it,

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDatabase, migrateToLatest } from '../server/src/infra/database.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/src/infra/embedded-postgres.js';
+import { createDatabase, migrateToLatest } from '../server/src/platform/db/database.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/src/platform/db/embedded-postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { startPushService } from './support/push-service.js';
-import { createLogger } from '../server/src/infra/logger.js';
+import { createLogger } from '../server/src/platform/logger.js';
 import { createPushService, loadVapidKeys } from '../server/src/push/push.service.js';
 import { isPublicAddress, publicOnlyAgent } from '../server/src/push/push-endpoint.js';
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './support/http-client.js';
 import { connectDevice } from './support/server.js';
 import { demo } from '../server/src/demo/seed.js';
-import { loadConfig } from '../server/src/config.js';
+import { loadConfig } from '../server/src/platform/config.js';
 import { topics } from '../devices/src/protocol.js';
 
 /**

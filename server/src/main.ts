@@ -1,20 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './infra/logger.js';
-import { createMetrics } from './infra/metrics.js';
-import { createDatabase, migrateToLatest } from './infra/database.js';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infra/embedded-postgres.js';
-import { EmbeddedBroker } from './devices/embedded-broker.js';
-import { MqttClientTransport } from './devices/mqtt-client-transport.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { createLogger } from './platform/logger.js';
+import { createMetrics } from './platform/metrics.js';
+import { createDatabase, migrateToLatest } from './platform/db/database.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
+import { EmbeddedBroker } from './platform/mqtt/embedded-broker.js';
+import { MqttClientTransport } from './platform/mqtt/mqtt-client-transport.js';
 import { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
-import type { MqttTransport } from './devices/mqtt-transport.js';
+import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
 import { createApp } from './app.js';
-import { createJobs } from './infra/jobs.js';
+import { createJobs } from './platform/jobs/jobs.js';
 import { loadVapidKeys } from './push/push.service.js';
 import { demo, isEmpty, seedDemo } from './demo/seed.js';
-import { isDatabaseUnavailable } from './infra/outage.js';
+import { isDatabaseUnavailable } from './platform/outage.js';
 
 let config: Config;
 try {

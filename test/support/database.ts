@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabase, type Db } from '../../server/src/infra/database.js';
+import { createDatabase, type Db } from '../../server/src/platform/db/database.js';
 
 export interface TestDatabase {
   db: Db;

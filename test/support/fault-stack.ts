@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
-import { createDatabase, type Db } from '../../server/src/infra/database.js';
+import { createDatabase, type Db } from '../../server/src/platform/db/database.js';
 import { demo } from '../../server/src/demo/seed.js';
 import { ApiClient } from './http-client.js';
 import { freePort, startInstance, startMosquitto, startPostgres, waitFor, type Instance, type MosquittoServer, type PostgresServer } from './processes.js';

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
 import { createApp, type App } from '../../server/src/app.js';
-import type { Db } from '../../server/src/infra/database.js';
-import { createLogger } from '../../server/src/infra/logger.js';
-import { createJobs } from '../../server/src/infra/jobs.js';
+import type { Db } from '../../server/src/platform/db/database.js';
+import { createLogger } from '../../server/src/platform/logger.js';
+import { createJobs } from '../../server/src/platform/jobs/jobs.js';
 import { loadVapidKeys } from '../../server/src/push/push.service.js';
-import { createMetrics } from '../../server/src/infra/metrics.js';
-import { EmbeddedBroker } from '../../server/src/devices/embedded-broker.js';
-import { MqttClientTransport } from '../../server/src/devices/mqtt-client-transport.js';
+import { createMetrics } from '../../server/src/platform/metrics.js';
+import { EmbeddedBroker } from '../../server/src/platform/mqtt/embedded-broker.js';
+import { MqttClientTransport } from '../../server/src/platform/mqtt/mqtt-client-transport.js';
 import { MosquittoDynsec } from '../../server/src/devices/mosquitto-dynsec.js';
-import type { MqttTransport } from '../../server/src/devices/mqtt-transport.js';
+import type { MqttTransport } from '../../server/src/platform/mqtt/mqtt-transport.js';
 
 export interface TestServer {
   app: App;

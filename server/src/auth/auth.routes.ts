@@ -11,9 +11,9 @@ import {
   sessionViewSchema,
   updateMeRequestSchema,
 } from '../contracts/http.js';
-import { HttpError } from '../http/errors.js';
-import type { ApiRouter } from '../http/api-router.js';
-import type { Metrics } from '../infra/metrics.js';
+import { HttpError } from '../platform/http/errors.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
+import type { Metrics } from '../platform/metrics.js';
 import {
   SESSION_COOKIE,
   changePassword,

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import { HttpError } from '../platform/http/errors.js';
 import { phoneSchema, type JoinRequest, type SessionView } from '../contracts/http.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
 import type { Actor } from './policy.js';
-import type { Language } from '../db/schema.js';
-import type { Realtime } from '../realtime/realtime.js';
+import type { Language } from '../platform/db/schema.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
 
 export const SESSION_COOKIE = 'tonari_session';
 

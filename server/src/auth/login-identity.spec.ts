@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loginIdentity } from './auth.service.js';
-import { originAllowed } from '../realtime/realtime.js';
+import { originAllowed } from '../platform/realtime/realtime.js';
 
 describe('loginIdentity', () => {
   it('reads every spelling of one phone number as one identity', () => {

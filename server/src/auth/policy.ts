@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../platform/http/errors.js';
 
 /**
  * Who may do what: the one place that decides. Routes and socket handlers ask here; queries

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 
 /** Keys name people (an email, a phone number) and addresses: only their hashes are stored. */
 const stored = (key: string) => createHash('sha256').update(key).digest('hex');

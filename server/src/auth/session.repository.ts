@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 import { heldToday } from './roles.repository.js';
 
 export function insertSession(

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 
 export function findCircular(db: Db, id: string) {
   return db.selectFrom('circulars').selectAll().where('id', '=', id).executeTakeFirst();

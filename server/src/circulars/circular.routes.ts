@@ -20,8 +20,8 @@ import {
   withdrawSchema,
 } from '../contracts/circulars.js';
 import { z } from 'zod';
-import type { ApiRouter } from '../http/api-router.js';
-import { HttpError } from '../http/errors.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
+import { HttpError } from '../platform/http/errors.js';
 import * as circulars from './circular.service.js';
 
 export function registerCircularRoutes(api: ApiRouter, ctx: circulars.CircularContext) {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { fanOutPages } from '../infra/fan-out.js';
-import { stableJobId } from '../infra/jobs.js';
+import { fanOutPages } from '../platform/jobs/fan-out.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
 import { fileTypeFromBuffer } from 'file-type';
-import type { Db } from '../infra/database.js';
-import type { ServiceContext } from '../service-context.js';
-import { HttpError } from '../http/errors.js';
-import { claimRequestKey, requestKey } from '../http/idempotency.js';
+import type { Db } from '../platform/db/database.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { HttpError } from '../platform/http/errors.js';
+import { claimRequestKey, requestKey } from '../platform/http/idempotency.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
 import {
@@ -17,7 +17,7 @@ import {
   type Progress,
   type Question,
 } from '../contracts/circulars.js';
-import type { Channel, Language } from '../db/schema.js';
+import type { Channel, Language } from '../platform/db/schema.js';
 import { topics, type Speak } from '../../../devices/src/protocol.js';
 import { plainText, renderMarkdown } from './markdown.js';
 import { findCircular, insertRecipients, membersOf, progressCounts, recipientOf, type CircularRow } from './circular.repository.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createDatabase } from '../infra/database.js';
+import { createDatabase } from '../platform/db/database.js';
 import { liveDeviceSecrets } from '../devices/device.repository.js';
 import { renderMosquittoAuthFiles } from '../devices/mosquitto-files.js';
 

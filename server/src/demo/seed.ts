@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
-import type { Channel } from '../db/schema.js';
+import type { Channel } from '../platform/db/schema.js';
 
 /** Fixed so the README can list them; only ever seeded into a demo database. */
 export const demo = {

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Metrics } from '../infra/metrics.js';
-import type { Realtime } from '../realtime/realtime.js';
-import { collectingTx, runEffects, type Tx } from '../infra/transaction.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
+import { collectingTx, runEffects, type Tx } from '../platform/db/transaction.js';
+import { HttpError } from '../platform/http/errors.js';
 import { MAX_PAYLOAD_BYTES, uplinkSchemas, type UplinkKind } from '../../../devices/src/protocol.js';
 
 export interface Uplink {

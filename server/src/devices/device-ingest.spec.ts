@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIngest, isTransient, type IngestContext } from './device-ingest.service.js';
-import { createMetrics } from '../infra/metrics.js';
-import { createLogger } from '../infra/logger.js';
+import { createMetrics } from '../platform/metrics.js';
+import { createLogger } from '../platform/logger.js';
 
 /**
  * The batching around ingest, without a database: messages of an unknown kind are refused

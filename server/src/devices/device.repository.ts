@@ -1,4 +1,4 @@
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 
 export function listDevices(db: Db, associationId: string) {
   return db

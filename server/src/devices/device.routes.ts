@@ -1,5 +1,5 @@
 import { createDeviceRequestSchema, deviceCredentialsSchema, deviceListSchema, deviceViewSchema, idParamsSchema } from '../contracts/http.js';
-import type { ApiRouter } from '../http/api-router.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
 import { getDevices, registerDevice, revokeDevice, rotateCredentials, type DeviceContext } from './device.service.js';
 
 export function registerDeviceRoutes(api: ApiRouter, ctx: DeviceContext & { disconnectDevice: (deviceId: string) => void }) {

@@ -1,5 +1,5 @@
-import type { Db } from '../infra/database.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import { HttpError } from '../platform/http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
 import { topics } from '../../../devices/src/protocol.js';

@@ -13,8 +13,8 @@ import {
   taskListSchema,
   visitSchema,
 } from '../contracts/drills.js';
-import type { ApiRouter } from '../http/api-router.js';
-import { stringifyCsv, utf8WithBom } from '../http/csv.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
+import { stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
 import * as drills from './drill.service.js';
 
 const statusLabel: Record<string, string> = { safe: '無事', needs_help: '要支援', injured: '負傷', absent: '不在' };

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
-import { inTransaction, type Tx } from '../infra/transaction.js';
-import { fanOutPages } from '../infra/fan-out.js';
-import { stableJobId } from '../infra/jobs.js';
-import type { ServiceContext } from '../service-context.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import { inTransaction, type Tx } from '../platform/db/transaction.js';
+import { fanOutPages } from '../platform/jobs/fan-out.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { HttpError } from '../platform/http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
 import type { Dashboard, DrillReport, DrillSummary, TargetView } from '../contracts/drills.js';
@@ -12,8 +12,8 @@ import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { audit } from '../roster/roster.repository.js';
 import { heldToday } from '../auth/roles.repository.js';
-import { claimRequestKey, requestKey, type RequestKey } from '../http/idempotency.js';
-import { transactionOn } from '../service-context-tx.js';
+import { claimRequestKey, requestKey, type RequestKey } from '../platform/http/idempotency.js';
+import { transactionOn } from '../common/service-context-tx.js';
 
 export type DrillContext = ServiceContext;
 

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { Agent } from 'node:https';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../platform/http/errors.js';
 
 /**
  * A push subscription's endpoint is a URL a browser hands us, so anyone with a login can

@@ -1,5 +1,5 @@
 import { pushKeySchema, pushSubscriptionSchema, pushUnsubscribeSchema } from '../contracts/circulars.js';
-import type { ApiRouter } from '../http/api-router.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
 import type { PushService } from './push.service.js';
 
 export function registerPushRoutes(api: ApiRouter, push: PushService) {

@@ -1,9 +1,9 @@
 import webpush from 'web-push';
-import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Jobs } from '../infra/jobs.js';
+import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import type { Jobs } from '../platform/jobs/jobs.js';
 import type { Actor } from '../auth/policy.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../platform/http/errors.js';
 import { assertPushEndpoint, checkEndpointUrl, publicOnlyAgent, PushEndpointError } from './push-endpoint.js';
 
 export interface PushPayload {

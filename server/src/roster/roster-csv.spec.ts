@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { neutraliseCell, restoreCell, stringifyCsv } from '../http/csv.js';
+import { neutraliseCell, restoreCell, stringifyCsv } from '../platform/http/csv.js';
 import { parseRosterCsv, writeRosterCsv, type ExportRow } from './roster-csv.js';
 
 const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';

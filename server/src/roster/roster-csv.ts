@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { emailSchema, phoneSchema } from '../contracts/http.js';
-import { restoreCell, stringifyCsv, utf8WithBom } from '../http/csv.js';
-import type { AssignedRole, Channel, Language } from '../db/schema.js';
+import { restoreCell, stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
+import type { AssignedRole, Channel, Language } from '../platform/db/schema.js';
 
 /**
  * The roster CSV as officers keep it in Excel: one row per person, the household's columns

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
-import type { Db } from '../infra/database.js';
-import type { Database, PersonTable } from '../db/schema.js';
+import type { Db } from '../platform/db/database.js';
+import type { Database, PersonTable } from '../platform/db/schema.js';
 import type { RosterImportResult } from '../contracts/http.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
 import { audit } from './roster.repository.js';

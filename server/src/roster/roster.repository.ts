@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Db } from '../infra/database.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
 import type { HouseholdScope } from '../auth/policy.js';
 import { heldToday } from '../auth/roles.repository.js';
 

@@ -21,10 +21,10 @@ import {
   updateHouseholdRequestSchema,
   updatePersonRequestSchema,
 } from '../contracts/http.js';
-import type { ApiRouter } from '../http/api-router.js';
-import { HttpError } from '../http/errors.js';
-import type { Db } from '../infra/database.js';
-import type { Realtime } from '../realtime/realtime.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
+import { HttpError } from '../platform/http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
 import { policy, requireRole } from '../auth/policy.js';
 import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';

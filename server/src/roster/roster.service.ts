@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
-import type { Db } from '../infra/database.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import { HttpError } from '../platform/http/errors.js';
 import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
 import { generatePasscode, hashPasscode } from '../auth/auth.service.js';
 import type {
@@ -12,7 +12,7 @@ import type {
   UpdatePersonRequest,
 } from '../contracts/http.js';
 import { audit, findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
-import type { Channel, Language } from '../db/schema.js';
+import type { Channel, Language } from '../platform/db/schema.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;
 const toSummary = (h: Row & { member_count?: number | null }) => ({

@@ -1,7 +1,7 @@
 import { idParamsSchema } from '../contracts/http.js';
 import { resolveTaskSchema, taskListQuerySchema, taskListSchema, taskSchema } from '../contracts/circulars.js';
-import type { ApiRouter } from '../http/api-router.js';
-import type { Db } from '../infra/database.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
+import type { Db } from '../platform/db/database.js';
 import { listTasks, resolveTask } from './task.service.js';
 
 export function registerTaskRoutes(api: ApiRouter, deps: { db: Db }) {

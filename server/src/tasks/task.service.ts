@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
+import type { Db } from '../platform/db/database.js';
 import { policy, requireVisible, type Actor } from '../auth/policy.js';
 import type { Task } from '../contracts/circulars.js';
 import { membersOf } from '../circulars/circular.repository.js';

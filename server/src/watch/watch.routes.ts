@@ -11,7 +11,7 @@ import {
   watchBoardSchema,
   watchSettingsUpdateSchema,
 } from '../contracts/watch.js';
-import type { ApiRouter } from '../http/api-router.js';
+import type { ApiRouter } from '../platform/http/api-router.js';
 import * as watch from './watch.service.js';
 
 export function registerWatchRoutes(api: ApiRouter, ctx: watch.WatchContext) {

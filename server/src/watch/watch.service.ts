@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import type { Db } from '../infra/database.js';
-import { inTransaction, type Tx } from '../infra/transaction.js';
-import type { ServiceContext } from '../service-context.js';
-import { HttpError } from '../http/errors.js';
+import type { Db } from '../platform/db/database.js';
+import { inTransaction, type Tx } from '../platform/db/transaction.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { HttpError } from '../platform/http/errors.js';
 import { requireVisible, type Actor } from '../auth/policy.js';
 import { rooms } from '../contracts/socket.js';
 import type { Alert, HouseholdWatch, WatchSettings, WatchSettingsUpdate } from '../contracts/watch.js';
-import type { AlertKind, AlertTier } from '../db/schema.js';
+import type { AlertKind, AlertTier } from '../platform/db/schema.js';
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
 import { membersOf } from '../circulars/circular.repository.js';
 import { localDateHour, nextCheckAt } from './watch-time.js';

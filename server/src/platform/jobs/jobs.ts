@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
-import type { Logger } from './logger.js';
-import { createOutageLog, isDatabaseUnavailable } from './outage.js';
+import type { Logger } from '../logger.js';
+import { createOutageLog, isDatabaseUnavailable } from '../outage.js';
 
 /**
  * Durable jobs in PostgreSQL (pg-boss 10): anything that must happen later — a scheduled

@@ -1,9 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { HttpError } from './errors.js';
-import type { Actor } from '../auth/policy.js';
-import { errorResponseSchema } from '../contracts/http.js';
-import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
+import type { Actor } from '../../auth/policy.js';
+import { errorResponseSchema } from '../../contracts/http.js';
+import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from './idempotency.js';
 
 /** Seconds a client is asked to wait before retrying while the database is away. */

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
-import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Metrics } from '../infra/metrics.js';
-import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../devices/src/protocol.js';
-import { authenticateDevice } from './device.service.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../../devices/src/protocol.js';
+import { authenticateDevice } from '../../devices/device.service.js';
 import type { MqttTransport } from './mqtt-transport.js';
 import { createFrameGuard } from './mqtt-frame-guard.js';
-import type { Outcome, Uplink } from './device-ingest.service.js';
+import type { Outcome, Uplink } from '../../devices/device-ingest.service.js';
 
 const identity = Symbol('tonari device identity');
 type DeviceClient = Client & { [identity]?: { deviceId: string; associationId: string } };

@@ -1,11 +1,11 @@
 import type { Transaction } from 'kysely';
-import type { Database } from './db/schema.js';
-import type { Db } from './infra/database.js';
-import type { Tx } from './infra/transaction.js';
-import type { Jobs } from './infra/jobs.js';
-import type { Realtime } from './realtime/realtime.js';
-import type { PushService } from './push/push.service.js';
-import type { MqttTransport } from './devices/mqtt-transport.js';
+import type { Database } from '../platform/db/schema.js';
+import type { Db } from '../platform/db/database.js';
+import type { Tx } from '../platform/db/transaction.js';
+import type { Jobs } from '../platform/jobs/jobs.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
+import type { PushService } from '../push/push.service.js';
+import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
 import type { ServiceContext } from './service-context.js';
 
 /**

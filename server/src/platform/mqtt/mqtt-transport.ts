@@ -1,4 +1,4 @@
-import type { Outcome, Uplink } from './device-ingest.service.js';
+import type { Outcome, Uplink } from '../../devices/device-ingest.service.js';
 
 /**
  * The server's side of MQTT, the same whether tonari embeds its broker or connects to

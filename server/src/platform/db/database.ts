@@ -1,7 +1,7 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { migrations } from '../../../migrations/index.js';
-import type { Database } from '../db/schema.js';
+import { migrations } from '../../../../migrations/index.js';
+import type { Database } from './schema.js';
 
 // Bigint columns (device seq) fit in a JS number for any realistic device; dates stay Dates.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

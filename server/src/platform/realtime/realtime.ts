@@ -2,14 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createResilientPostgresAdapter } from './postgres-adapter.js';
 import { z } from 'zod';
-import type { Db } from '../infra/database.js';
-import type { Logger } from '../infra/logger.js';
-import type { Metrics } from '../infra/metrics.js';
-import { isDatabaseUnavailable, type OutageLog } from '../infra/outage.js';
-import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../auth/auth.service.js';
-import { readCookie } from '../auth/auth.routes.js';
-import type { Actor } from '../auth/policy.js';
-import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contracts/socket.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
+import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../../auth/auth.service.js';
+import { readCookie } from '../../auth/auth.routes.js';
+import type { Actor } from '../../auth/policy.js';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/socket.js';
 
 const emptyPayload = z.strictObject({});
 

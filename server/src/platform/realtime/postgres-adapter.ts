@@ -1,9 +1,9 @@
 import { PostgresAdapter } from '@socket.io/postgres-adapter';
 import type { ClusterMessage, ClusterResponse } from 'socket.io-adapter';
 import pg from 'pg';
-import type { Logger } from '../infra/logger.js';
-import { CONNECTION_TIMEOUT_MS } from '../infra/database.js';
-import { createOutageLog, type OutageLog } from '../infra/outage.js';
+import type { Logger } from '../logger.js';
+import { CONNECTION_TIMEOUT_MS } from '../db/database.js';
+import { createOutageLog, type OutageLog } from '../outage.js';
 
 const CHANNEL_PREFIX = 'socket.io';
 /** Created by migrations/20261122T0930_socket_io_adapter.ts. */

@@ -1,0 +1,20 @@
+import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import type { Jobs } from '../platform/jobs/jobs.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
+import type { PushService } from '../push/push.service.js';
+import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
+
+/**
+ * What the services that reach people use: the database, durable jobs, and the three ways
+ * to reach someone (live sockets, Web Push, the speaker). Built once in createApp.
+ */
+export interface ServiceContext {
+  db: Db;
+  log: Logger;
+  jobs: Jobs;
+  realtime: Realtime;
+  push: PushService;
+  mqtt: MqttTransport;
+  publicUrl: string;
+}
