@@ -163,9 +163,9 @@ describe('fan-out pieces', () => {
     const after = x.households.B.id;
     const id = stableJobId('drill-ask', drillId, after);
     await database.db.transaction().execute(async (trx) => {
-      await server.app.jobs.send('drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000), trx });
+      await server.app.jobs.send(trx, 'drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000) });
     });
-    await server.app.jobs.send('drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000) });
+    await server.app.jobs.sendDetached('continuation', 'drill-ask', { drillId, after }, { id, startAfter: new Date(Date.now() + 3_600_000) });
     const rows = (await jobs('drill-ask', { drillId })).filter((j) => (j.data as { after?: string }).after === after);
     expect(rows).toHaveLength(1);
   });

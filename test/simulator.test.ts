@@ -61,7 +61,7 @@ describe('simulated speakers', () => {
     // A day goes by: every home is due for its check; the dead device was last heard ten minutes ago.
     await database.db.updateTable('watch_settings').set({ next_check_at: sql`now() - interval '1 minute'` }).where('household_id', 'in', homes).execute();
     await database.db.updateTable('devices').set({ last_seen_at: sql`now() - interval '10 minutes'` }).where('id', '=', dead.id).execute();
-    await server.app.jobs.send('watch-scan', {});
+    await server.app.jobs.sendDetached('tick', 'watch-scan', {});
 
     const live = async () =>
       (await officer.get('/api/watch/alerts')).body.items.map((a: { kind: string; household: { id: string }; tier: string }) => `${a.kind}:${a.household.id}`).sort();

@@ -23,7 +23,7 @@ describe('a silent-home alert across a restart', () => {
     await officer.login(x.logins.officer, PASSWORD);
     await officer.post('/api/devices', { label: 'スピーカー', householdId: x.households.A.id });
     await database.db.updateTable('watch_settings').set({ next_check_at: sql`now() - interval '1 minute'` }).where('household_id', '=', x.households.A.id).execute();
-    await first.app.jobs.send('watch-scan', {});
+    await first.app.jobs.sendDetached('tick', 'watch-scan', {});
     const deadline = Date.now() + 10_000;
     while (!(await database.db.selectFrom('watch_alerts').select('id').executeTakeFirst()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const alert = await database.db.selectFrom('watch_alerts').select(['id', 'tier']).executeTakeFirstOrThrow();

@@ -54,7 +54,7 @@ async function speakerIn(householdId: string, label: string, options: { will?: b
 /** The home has been silent past its threshold, and the minute's scan runs. */
 async function silentSince(householdId: string) {
   await database.db.updateTable('watch_settings').set({ last_activity_at: sql`now() - interval '25 hours'`, next_check_at: sql`now() - interval '1 minute'` }).where('household_id', '=', householdId).execute();
-  await server.app.jobs.send('watch-scan', {});
+  await server.app.jobs.sendDetached('tick', 'watch-scan', {});
 }
 /** The wait before the next tier is over. */
 async function waitIsOver() {
@@ -155,7 +155,7 @@ describe('a dead device', () => {
     speaker.mqtt.stream.destroy();
     await until(() => database.db.selectFrom('devices').select('online').where('id', '=', speaker.id).executeTakeFirstOrThrow(), (d) => !d.online);
     await database.db.updateTable('devices').set({ last_seen_at: sql`now() - interval '10 minutes'` }).where('id', '=', speaker.id).execute();
-    await server.app.jobs.send('watch-scan', {});
+    await server.app.jobs.sendDetached('tick', 'watch-scan', {});
     const offline = await until(() => alertsOf('officer'), (a) => a.some((x) => x.kind === 'device_offline'));
     expect(offline.filter((a) => a.kind === 'device_offline')).toHaveLength(1);
     expect((await alertsOf('captain1')).filter((a) => a.kind === 'device_offline')).toEqual([]);
@@ -202,7 +202,7 @@ describe('rules, consent and privacy', () => {
     const device = await database.db.selectFrom('devices').select(['id', 'association_id', 'household_id']).where('household_id', '=', x.households.B.id).executeTakeFirstOrThrow();
     await database.db.insertInto('device_messages').values({ device_id: device.id, boot_id: 'old', seq: 1, association_id: device.association_id, kind: 'activity', sent_at: sql`now() - interval '100 days'`, received_at: sql`now() - interval '100 days'`, payload: '{}' } as never).execute();
     const aggregates = await database.db.selectFrom('activity_hourly').select('hour').where('household_id', '=', x.households.B.id).execute();
-    await server.app.jobs.send('watch-retention', {});
+    await server.app.jobs.sendDetached('tick', 'watch-retention', {});
     await until(() => database.db.selectFrom('device_messages').select('boot_id').where('boot_id', '=', 'old').execute(), (rows) => rows.length === 0);
     expect(await database.db.selectFrom('device_messages').select('boot_id').where('boot_id', '=', 'old').execute()).toEqual([]);
     expect(await database.db.selectFrom('activity_hourly').select('hour').where('household_id', '=', x.households.B.id).execute()).toEqual(aggregates);

@@ -10,27 +10,18 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { ApiRouter, errorHandler } from './platform/http/api-router.js';
 import { HttpError } from './platform/http/errors.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
-import { registerAuthRoutes, requireActor, sessionMiddleware } from './auth/auth.routes.js';
-import { registerRosterRoutes } from './roster/roster.routes.js';
-import { registerDeviceRoutes } from './devices/device.routes.js';
 import { createRealtime, type Realtime, type RealtimeServer } from './platform/realtime/realtime.js';
-import { createIngest, NotApplicable, type Outcome, type Uplink } from './devices/device-ingest.service.js';
-import { inUnitOfWork } from './common/service-context-tx.js';
 import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
+import type { Jobs, QueueName } from './platform/jobs/jobs.js';
+import type { Module, QueueDefinition, UplinkHandlers } from './platform/module.js';
+import { createOutageLog } from './platform/outage.js';
+import { requireActor } from './auth/auth.routes.js';
+import { createIngest, NotApplicable, type Outcome, type Uplink } from './devices/device-ingest.service.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
-import type { Jobs } from './platform/jobs/jobs.js';
 import { createPushService } from './push/push.service.js';
-import { registerPushRoutes } from './push/push.routes.js';
-import { registerCircularRoutes } from './circulars/circular.routes.js';
-import * as circulars from './circulars/circular.service.js';
-import { registerTaskRoutes } from './tasks/task.routes.js';
-import { registerWatchRoutes } from './watch/watch.routes.js';
-import * as watch from './watch/watch.service.js';
-import { registerDrillRoutes } from './drills/drill.routes.js';
-import * as drills from './drills/drill.service.js';
-import { uuid } from './contracts/http.js';
-import { createOutageLog } from './platform/outage.js';
+import type { ModuleContext } from './common/service-context.js';
+import { modules as moduleList } from './modules.js';
 
 export interface AppDeps {
   db: Db;
@@ -80,8 +71,12 @@ export interface App {
   metrics: Metrics;
   mqtt: MqttTransport;
   jobs: Jobs;
-  /** Starts this instance's job workers; any instance may run any job, each exactly once. */
-  startWorkers(): Promise<void>;
+  /**
+   * Sets up the modules' queues, starts taking device uplinks, then this instance's job
+   * workers and schedules (any instance may run any job, each exactly once). The jobs must
+   * have been started (`jobs.start()`) and nothing listens yet.
+   */
+  start(): Promise<void>;
   /** Feed one device uplink through validation and storage; settles once it is committed (or refused for good). */
   ingest: (uplink: Uplink) => Promise<Outcome>;
   close(): Promise<void>;
@@ -107,8 +102,6 @@ export function createApp(deps: AppDeps): App {
     outage,
     roomRefreshSeconds: deps.socketRefreshSeconds,
   });
-  const sessionContext = { db, sessionTtlHours: deps.sessionTtlHours ?? 24 * 30, realtime };
-
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(
@@ -148,30 +141,13 @@ export function createApp(deps: AppDeps): App {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const api = new ApiRouter(requireActor);
-  app.use('/api', sessionMiddleware(sessionContext));
-  registerAuthRoutes(api, {
-    ...sessionContext,
-    secureCookies: deps.publicUrl.startsWith('https:'),
-    loginRateLimit: deps.loginRateLimit ?? 10,
-    metrics,
-  });
-  registerRosterRoutes(api, { db, realtime, publicUrl: deps.publicUrl });
   const push = createPushService({ db, log, jobs: deps.jobs, vapid: deps.vapid, subject: deps.publicUrl.startsWith('https:') ? deps.publicUrl : 'mailto:admin@tonari.invalid', allowPrivateHosts: deps.pushAllowPrivateHosts });
-  const circularContext: circulars.CircularContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
-  registerCircularRoutes(api, circularContext);
-  registerTaskRoutes(api, { db });
-  const watchContext: watch.WatchContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
-  registerWatchRoutes(api, watchContext);
-  const drillContext: drills.DrillContext = { db, log, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl };
-  registerDrillRoutes(api, drillContext);
-  registerPushRoutes(api, push);
-  registerDeviceRoutes(api, {
-    db,
-    brokerSync: deps.brokerSync,
-    deviceMqttUrl: deps.deviceMqttUrl,
-    disconnectDevice: (deviceId) => deps.mqtt.disconnectDevice(deviceId),
-  });
+  const context: ModuleContext = { db, log, metrics, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl, deps };
+  const modules: Module[] = moduleList.map((build) => build(context));
+
+  const api = new ApiRouter(requireActor);
+  for (const module of modules) module.middleware?.(app);
+  for (const module of modules) module.routes?.(api);
   const openApi = buildOpenApiDocument(api.routes, { version: deps.version ?? '0.1.0' });
   const asyncApi = buildAsyncApiDocument({ version: deps.version ?? '0.1.0', mqttUrl: deps.deviceMqttUrl });
   app.get('/api/openapi.json', (_req, res) => res.json(openApi));
@@ -189,28 +165,9 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(errorHandler(log, outage));
 
-  let scanTicker: NodeJS.Timeout | undefined;
-
-  // Each device event and its effects are one transaction (the ingest batch's): the services
-  // run on it through inUnitOfWork, and reach people only after it has committed.
-  const ingest = createIngest({
-    db,
-    log,
-    metrics,
-    realtime,
-    onAcknowledge: async (tx, { householdId, messageId }) => {
-      if (!uuid.safeParse(messageId).success) throw new NotApplicable('not a circular id');
-      await circulars.acknowledge(inUnitOfWork(circularContext, tx), { circularId: messageId, householdId, personId: null, channel: 'speaker' });
-    },
-    onActivities: (tx, events) => watch.recordActivities(inUnitOfWork(watchContext, tx), events),
-    // A prompt's id names what asked: a watch alert, or a drill.
-    onAnswer: async (tx, event) => {
-      if (!uuid.safeParse(event.promptId).success) throw new NotApplicable('no such prompt');
-      if (await watch.recordPromptAnswer(inUnitOfWork(watchContext, tx), event)) return;
-      await drills.answerFromSpeaker(inUnitOfWork(drillContext, tx), event);
-    },
-    onDevicesSeen: (tx, deviceIds) => watch.devicesBack(inUnitOfWork(watchContext, tx), deviceIds),
-  });
+  // Each device event and its effects are one transaction (the ingest batch's); each module
+  // handles the uplinks it declares, and reaches people only after that transaction commits.
+  const ingest = createIngest({ db, log, metrics, realtime, ...uplinkCallbacks(modules.map((m) => m.uplinks ?? {})) });
 
   /**
    * Why device ingest is not working, or null. Uplinks arrive only through the broker's
@@ -239,51 +196,17 @@ export function createApp(deps: AppDeps): App {
     mqtt: deps.mqtt,
     jobs: deps.jobs,
     ingest: ingest.push,
-    async startWorkers() {
-      await deps.jobs.work<{ circularId: string }>('circular-publish', async ({ circularId }) => {
-        await circulars.publishNow(circularContext, circularId);
-      });
-      await deps.jobs.work<{ circularId: string; after?: string }>('circular-deliver', async ({ circularId, after }) => {
-        await circulars.deliver(circularContext, circularId, 'circular', { after });
-      });
-      await deps.jobs.work<{ circularId: string; hours?: number; after?: string }>('circular-reminder', async ({ circularId, hours, after }) => {
-        await circulars.remind(circularContext, circularId, { hours, after });
-      });
-      await deps.jobs.work<{ circularId: string }>('circular-overdue', async ({ circularId }) => {
-        await circulars.markOverdue(circularContext, circularId);
-      });
-      await deps.jobs.work<{ subscriptionId: string; payload: { title: string; body: string; url: string } }>('push-send', (data) => push.retry(data));
-      await deps.jobs.work('watch-scan', async () => {
-        await watch.scan(watchContext);
-      });
-      await deps.jobs.work<{ alertId: string; tier: 'family_captain' | 'volunteers' | 'officers' }>('watch-escalate', async ({ alertId, tier }) => {
-        await watch.escalate(watchContext, alertId, tier);
-      });
-      await deps.jobs.work('watch-retention', async () => {
-        await watch.deleteOldEvents(watchContext, deps.watchRetentionDays ?? 90);
-      });
-      await deps.jobs.work<{ drillId: string; after?: string }>('drill-ask', async ({ drillId, after }) => {
-        await drills.ask(drillContext, drillId, after ?? null);
-      });
-      await deps.jobs.work<{ drillId: string }>('drill-deadline', async ({ drillId }) => {
-        await drills.deadline(drillContext, drillId);
-      });
-      await deps.jobs.work<{ drillId: string; tier: 'volunteers' | 'officers' }>('drill-escalate', async ({ drillId, tier }) => {
-        await drills.escalate(drillContext, drillId, tier);
-      });
-      await deps.jobs.schedule('watch-scan', '* * * * *');
-      const scanSeconds = deps.watchScanSeconds ?? 60;
-      if (scanSeconds < 60) {
-        const offer = () =>
-          deps.jobs.send('watch-scan', {}, { singletonKey: 'tick', singletonSeconds: scanSeconds }).catch((error) => log.warn({ err: error }, 'could not offer a watch scan'));
-        scanTicker = setInterval(offer, scanSeconds * 1000);
-        scanTicker.unref();
-      }
-      await deps.jobs.schedule('watch-retention', '17 3 * * *');
+    async start() {
+      const queues = modules.flatMap((m) => Object.entries(m.queues ?? {}) as [QueueName, QueueDefinition<QueueName>][]);
+      for (const [queue, { policy }] of queues) await deps.jobs.define(queue, policy);
+      await deps.mqtt.start(ingest.push);
+      for (const [queue, { handle }] of queues) await deps.jobs.work(queue, handle);
+      for (const { queue, cron } of modules.flatMap((m) => m.schedules ?? [])) await deps.jobs.schedule(queue, cron);
+      for (const module of modules) await module.start?.();
     },
     async close() {
       // Stop taking requests, let the ones in flight finish, then drop sockets and the broker.
-      clearInterval(scanTicker);
+      for (const module of modules) await module.stop?.();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Store (and so acknowledge) what has arrived while the connection is still up; then
@@ -302,4 +225,28 @@ export function createApp(deps: AppDeps): App {
 function noCacheForShell(res: express.Response, filePath: string) {
   // The service worker and the manifest must be revalidated, or an old app shell lives on.
   if (/(sw\.js|manifest\.webmanifest|index\.html)$/.test(filePath)) res.setHeader('Cache-Control', 'no-cache');
+}
+
+/** The modules' uplink handlers as the ingest's callbacks (each kind to the modules that take it). */
+function uplinkCallbacks(handlers: UplinkHandlers[]) {
+  const acknowledges = handlers.flatMap((h) => (h.acknowledge ? [h.acknowledge] : []));
+  const activities = handlers.flatMap((h) => (h.activities ? [h.activities] : []));
+  const answers = handlers.flatMap((h) => (h.answer ? [h.answer] : []));
+  const seen = handlers.flatMap((h) => (h.devicesSeen ? [h.devicesSeen] : []));
+  return {
+    onAcknowledge: async (...args: Parameters<NonNullable<UplinkHandlers['acknowledge']>>) => {
+      for (const handle of acknowledges) await handle(...args);
+    },
+    onActivities: async (...args: Parameters<NonNullable<UplinkHandlers['activities']>>) => {
+      for (const handle of activities) await handle(...args);
+    },
+    // A prompt's id names what asked (a watch alert, a drill): the first module that knows it takes the answer.
+    onAnswer: async (...args: Parameters<NonNullable<UplinkHandlers['answer']>>) => {
+      for (const handle of answers) if (await handle(...args)) return;
+      throw new NotApplicable('no such prompt');
+    },
+    onDevicesSeen: async (...args: Parameters<NonNullable<UplinkHandlers['devicesSeen']>>) => {
+      for (const handle of seen) await handle(...args);
+    },
+  };
 }

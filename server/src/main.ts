@@ -124,8 +124,7 @@ async function main() {
     watchRetentionDays: config.WATCH_RETENTION_DAYS,
     watchScanSeconds: config.WATCH_SCAN_SECONDS,
   });
-  await mqtt.start(app.ingest);
-  await app.startWorkers();
+  await app.start();
   // Mosquitto's dynamic security keeps its own copy of device logins; the demo's are known.
   for (const device of demoDevices) await brokerSync?.upsertDevice({ id: device.id, associationId: device.associationId, password: device.password });
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));

@@ -122,7 +122,7 @@ describe('watching in the browser', () => {
     // A day without a sign of life; the dead device was last heard ten minutes ago.
     await database.db.updateTable('watch_settings').set({ next_check_at: sql`now() - interval '1 minute'` }).where('household_id', '=', x.households.A.id).execute();
     await database.db.updateTable('devices').set({ last_seen_at: sql`now() - interval '10 minutes'` }).where('id', '=', dead.id).execute();
-    await server.app.jobs.send('watch-scan', {});
+    await server.app.jobs.sendDetached('tick', 'watch-scan', {});
     await expect.poll(() => silent.sim.stats.promptsReceived, { timeout: 10_000 }).toBeGreaterThan(0);
 
     // Nobody answers the spoken prompt: the wait is over, and the 班長 is told, live.

@@ -92,8 +92,7 @@ export async function startTestServer(
     socketRefreshSeconds: options.socketRefreshSeconds,
     pushAllowPrivateHosts: options.pushAllowPrivateHosts ?? true,
   });
-  await transport.start(app.ingest);
-  await app.startWorkers();
+  await app.start();
   if (transport instanceof EmbeddedBroker) deviceMqttUrl = `mqtt://127.0.0.1:${transport.port}`;
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

@@ -235,7 +235,7 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
       const updated = (await findCircular(trx, id))!;
       validateForPublish(updated);
       if (updated.publish_at && updated.publish_at.getTime() !== circular.publish_at?.getTime()) {
-        await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: updated.publish_at, trx });
+        await ctx.jobs.send(trx, 'circular-publish', { circularId: id }, { startAfter: updated.publish_at });
       }
     }
   });
@@ -265,7 +265,7 @@ export async function publish(ctx: CircularContext, actor: Actor, id: string): P
   if (circular.publish_at && circular.publish_at.getTime() > Date.now()) {
     await ctx.db.transaction().execute(async (trx) => {
       await trx.updateTable('circulars').set({ status: 'scheduled', updated_at: new Date() }).where('id', '=', id).execute();
-      await ctx.jobs.send('circular-publish', { circularId: id }, { startAfter: circular.publish_at!, trx });
+      await ctx.jobs.send(trx, 'circular-publish', { circularId: id }, { startAfter: circular.publish_at! });
       await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'circular.scheduled', subject: id });
     });
   } else {
@@ -293,13 +293,13 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
       .executeTakeFirst();
     if (!circular) return undefined;
     await insertRecipients(trx, circular);
-    await ctx.jobs.send('circular-deliver', { circularId: id }, { trx, singletonKey: `deliver:${id}` });
+    await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
     if (circular.due_at) {
       for (const hours of circular.reminder_hours) {
         const at = new Date(circular.due_at.getTime() - hours * 3600_000);
-        if (at.getTime() > Date.now()) await ctx.jobs.send('circular-reminder', { circularId: id, hours }, { trx, startAfter: at, singletonKey: `remind:${id}:${hours}` });
+        if (at.getTime() > Date.now()) await ctx.jobs.send(trx, 'circular-reminder', { circularId: id, hours }, { startAfter: at, singletonKey: `remind:${id}:${hours}` });
       }
-      await ctx.jobs.send('circular-overdue', { circularId: id }, { trx, startAfter: circular.due_at, singletonKey: `overdue:${id}` });
+      await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
     }
     return circular;
   });
@@ -378,8 +378,8 @@ export async function deliver(ctx: CircularContext, circularId: string, kind: 'c
     },
     carryOn: (from) =>
       kind === 'reminder'
-        ? ctx.jobs.send('circular-reminder', { circularId, hours: piece.hours, after: from }, { id: stableJobId('circular-reminder', circularId, String(piece.hours ?? ''), from) })
-        : ctx.jobs.send('circular-deliver', { circularId, after: from }, { id: stableJobId('circular-deliver', circularId, from) }),
+        ? ctx.jobs.sendDetached('continuation', 'circular-reminder', { circularId, hours: piece.hours, after: from }, { id: stableJobId('circular-reminder', circularId, String(piece.hours ?? ''), from) })
+        : ctx.jobs.sendDetached('continuation', 'circular-deliver', { circularId, after: from }, { id: stableJobId('circular-deliver', circularId, from) }),
   });
   return result;
 }

@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { Db } from '../platform/db/database.js';
 import type { Tx } from '../platform/db/transaction.js';
-import type { Jobs } from '../platform/jobs/jobs.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import type { PushService } from '../push/push.service.js';
 import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
@@ -19,7 +18,7 @@ import type { ServiceContext } from './service-context.js';
  * the callers use the result, and after the commit it is only a reminder of stored state.
  */
 export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
-  const { realtime, push, mqtt, jobs } = ctx;
+  const { realtime, push, mqtt } = ctx;
   const deferredRealtime: Realtime = {
     emit: ((rooms: string[], event: string, ...args: unknown[]) =>
       tx.afterCommit(() => (realtime.emit as (r: string[], e: string, ...a: unknown[]) => void)(rooms, event, ...args))) as Realtime['emit'],
@@ -45,14 +44,8 @@ export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
     subscribed: () => mqtt.subscribed(),
     close: () => mqtt.close(),
   };
-  const transactionalJobs: Jobs = {
-    send: (queue, data, options = {}) => jobs.send(queue, data, { ...options, trx: options.trx ?? tx.db }),
-    work: (queue, handler) => jobs.work(queue, handler),
-    schedule: (queue, cron) => jobs.schedule(queue, cron),
-    start: () => jobs.start(),
-    stop: () => jobs.stop(),
-  };
-  return { ...ctx, db: tx.db, realtime: deferredRealtime, push: deferredPush, mqtt: deferredMqtt, jobs: transactionalJobs };
+  // Jobs need no wrapping: a job that acts on state is sent with the transaction that wrote it.
+  return { ...ctx, db: tx.db, realtime: deferredRealtime, push: deferredPush, mqtt: deferredMqtt };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { AppDeps } from '../app.js';
+import type { Metrics } from '../platform/metrics.js';
 import type { Db } from '../platform/db/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Jobs } from '../platform/jobs/jobs.js';
@@ -17,4 +19,11 @@ export interface ServiceContext {
   push: PushService;
   mqtt: MqttTransport;
   publicUrl: string;
+}
+
+/** What every module is built from (modules.ts): the services' context and the app's settings. */
+export interface ModuleContext extends ServiceContext {
+  metrics: Metrics;
+  /** The app's settings as main.ts (or a test) gave them. */
+  deps: AppDeps;
 }

@@ -109,8 +109,8 @@ export async function startDrill(
         and (${input.targetBlockIds}::uuid[] is null or h.block_id = any(${input.targetBlockIds}::uuid[]))
     `.execute(trx);
     if (Number(inserted.numAffectedRows ?? 0) === 0) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
-    await ctx.jobs.send('drill-ask', { drillId: drill.id }, { trx, singletonKey: `ask:${drill.id}` });
-    await ctx.jobs.send('drill-deadline', { drillId: drill.id }, { trx, startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
+    await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
+    await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
     await trx.insertInto('drill_events').values({ drill_id: drill.id, what: 'started' }).execute();
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
     return drill;
@@ -164,7 +164,7 @@ export async function ask(ctx: DrillContext, drillId: string, after: string | nu
       }
       result.prompted += devices.length;
     },
-    carryOn: (from) => ctx.jobs.send('drill-ask', { drillId, after: from }, { id: stableJobId('drill-ask', drillId, from) }),
+    carryOn: (from) => ctx.jobs.sendDetached('continuation', 'drill-ask', { drillId, after: from }, { id: stableJobId('drill-ask', drillId, from) }),
   });
   return result;
 }
@@ -348,8 +348,8 @@ export async function deadline(ctx: DrillContext, drillId: string) {
       .returning('block_id')
       .execute();
     const at = (seconds: number) => new Date(drill.deadline_at.getTime() + seconds * 1000);
-    await ctx.jobs.send('drill-escalate', { drillId, tier: 'volunteers' }, { trx: tx.db, startAfter: at(drill.volunteers_after_seconds), singletonKey: `${drillId}:volunteers` });
-    await ctx.jobs.send('drill-escalate', { drillId, tier: 'officers' }, { trx: tx.db, startAfter: at(drill.officers_after_seconds), singletonKey: `${drillId}:officers` });
+    await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'volunteers' }, { startAfter: at(drill.volunteers_after_seconds), singletonKey: `${drillId}:volunteers` });
+    await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'officers' }, { startAfter: at(drill.officers_after_seconds), singletonKey: `${drillId}:officers` });
     const blocks = [...new Set(handed.map((h) => h.block_id))];
     tx.afterCommit(() => notifyTier(ctx, drill, 'captain', blocks));
     ctx.log.info({ drillId, step: 'deadline', households: handed.length }, 'drill deadline: silent households handed to their 班長');

@@ -128,7 +128,7 @@ export function createPushService(deps: {
           else if (outcome === 'removed') result.removed++;
           else {
             result.retrying++;
-            await deps.jobs.send('push-send', { subscriptionId: batch[j]!.id, payload }, { startAfter: new Date(Date.now() + 60_000) });
+            await deps.jobs.sendDetached('retry', 'push-send', { subscriptionId: batch[j]!.id, payload }, { startAfter: new Date(Date.now() + 60_000) });
           }
         }
       }

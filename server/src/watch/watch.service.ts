@@ -307,9 +307,10 @@ export async function raiseSilent(ctx: WatchContext, settings: SettingsRow) {
     const prompted = devices.length > 0;
     await addEvent({ ...ctx, db: tx.db }, alert.id, prompted ? 'prompted' : 'no_speaker', 'resident', null, settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '');
     await ctx.jobs.send(
+      tx.db,
       'watch-escalate',
       { alertId: alert.id, tier: 'family_captain' },
-      { trx: tx.db, startAfter: new Date(Date.now() + (prompted ? settings.prompt_wait_seconds : 0) * 1000), singletonKey: `${alert.id}:family_captain` },
+      { startAfter: new Date(Date.now() + (prompted ? settings.prompt_wait_seconds : 0) * 1000), singletonKey: `${alert.id}:family_captain` },
     );
     tx.afterCommit(() => sendPrompt(ctx, alert.id, devices, settings.prompt_wait_seconds));
     tx.afterCommit(() => announce(ctx, alert.id, false));
@@ -369,9 +370,10 @@ export async function escalate(ctx: WatchContext, alertId: string, tier: AlertTi
     }
     await tx.db.updateTable('watch_alerts').set({ tier }).where('id', '=', alertId).execute();
     const next = TIER_ORDER[TIER_ORDER.indexOf(tier) + 1];
-    if (next) {
+    // The resident is asked first, by the scan; escalation jobs are only for the tiers after it.
+    if (next && next !== 'resident') {
       const settings = (await loadSettings(tx.db, alert.household_id))!;
-      await ctx.jobs.send('watch-escalate', { alertId, tier: next }, { trx: tx.db, startAfter: new Date(Date.now() + settings.tier_wait_seconds * 1000), singletonKey: `${alertId}:${next}` });
+      await ctx.jobs.send(tx.db, 'watch-escalate', { alertId, tier: next }, { startAfter: new Date(Date.now() + settings.tier_wait_seconds * 1000), singletonKey: `${alertId}:${next}` });
     }
     tx.afterCommit(() => announce(ctx, alertId, true));
     return true;

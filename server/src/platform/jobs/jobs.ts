@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger.js';
 import { createOutageLog, isDatabaseUnavailable } from '../outage.js';
@@ -23,27 +23,16 @@ import { createOutageLog, isDatabaseUnavailable } from '../outage.js';
  * A retry can therefore overlap a handler that is still running (a live worker that overran
  * its expiry). That is safe because every handler is idempotent by marker: the multi-step
  * jobs write their state, a unique once-only marker and their next job in one transaction
- * (infra/transaction.ts), so the second run waits on the first's marker row and, once the
+ * (platform/db/transaction.ts), so the second run waits on the first's marker row and, once the
  * first commits, finds it and skips (and says so in the log); if the first died, its
  * transaction rolled back and the second does the whole step. Side effects (push, speaker,
  * socket) run after the commit and are reminders of stored state, safe to repeat.
  *
- * The queues and their settings (expire: seconds a claimed job may stay active before it is
- * presumed dead; retries: how many times, first delay in seconds, doubling with jitter):
- *
- * | queue             | expire | retries      | what one job does                                                  |
- * | ----------------- | ------ | ------------ | ------------------------------------------------------------------ |
- * | circular-publish  | 60     | 10, 2 s ×2   | publish: status, recipients and the follow-up jobs in one tx       |
- * | circular-deliver  | 60     | 10, 2 s ×2   | push + speak to recipients: pages for ≤15 s, then a continuation   |
- * | circular-reminder | 60     | 10, 2 s ×2   | the same for the unread                                            |
- * | circular-overdue  | 60     | 10, 2 s ×2   | one INSERT … SELECT … ON CONFLICT DO NOTHING of captain tasks      |
- * | push-send         | 30     | 5, 30 s ×2   | one Web Push attempt (10 s timeout)                                |
- * | watch-scan        | 60     | 1, 5 s       | raise silent-home and device alerts; the next tick covers a miss   |
- * | watch-escalate    | 10     | 12, 1 s ×2   | one tier of a silent-home alert (tier, marker, next tier: one tx)  |
- * | watch-retention   | 1800   | 2, 60 s ×2   | delete raw device events past retention (idempotent)               |
- * | drill-ask         | 60     | 10, 2 s ×2   | push + prompt households: pages for ≤15 s, then a continuation     |
- * | drill-deadline    | 10     | 12, 1 s ×2   | silent homes to their 班長 + both tier jobs: one tx               |
- * | drill-escalate    | 10     | 12, 1 s ×2   | untaken tasks up one tier + marker: one tx                         |
+ * Each capability declares its queues, their settings and their handlers in its
+ * `*.module.ts` (see platform/module.ts); each queue's payload type is added to `JobPayloads`
+ * by declaration merging in the capability's `*.jobs.ts`, so a job is sent and handled with
+ * one type. The settings: expire (seconds a claimed job may stay active before it is presumed
+ * dead), retries (how many times; the first delay in seconds, doubling with jitter).
  *
  * The escalation steps expire after 10 s: the deadline hand-over of 37,000 silent homes of
  * a 100,000-household drill took 1.3 s with job pickup (`npm run bench`, 2 busy cores); a step that overruns is re-run, and the re-run waits on the first's locks, finds its
@@ -51,19 +40,40 @@ import { createOutageLog, isDatabaseUnavailable } from '../outage.js';
  * instance's step is redone ~15 s after it was claimed (10 s + supervision + retry delay).
  *
  * The fan-outs to every household (ask, deliver, remind) would take minutes over 100,000
- * homes, so no single job does it (infra/fan-out.ts): a job walks the households in pages
+ * homes, so no single job does it (platform/jobs/fan-out.ts): a job walks the households in pages
  * of 250 (by id, from the cursor in its data) for about 15 s, then enqueues its
  * continuation (a stableJobId of the cursor, so a re-run cannot fork the chain) and ends.
  * A healthy job therefore ends well inside its 60 s expiry, and a dead worker's job comes
  * back within about a minute; what it re-sends is at most that job's 15 s of pushes and
  * prompts — a repeated reminder, never a lost one.
  */
-export const queues = [
-  'circular-publish', 'circular-deliver', 'circular-reminder', 'circular-overdue', 'push-send',
-  'watch-scan', 'watch-escalate', 'watch-retention',
-  'drill-ask', 'drill-deadline', 'drill-escalate',
-] as const;
-export type QueueName = (typeof queues)[number];
+
+/**
+ * Queue name → the payload its jobs carry. Empty here: each capability adds its queues in its
+ * `*.jobs.ts` (`declare module '../platform/jobs/jobs.js' { interface JobPayloads { … } }`),
+ * so the platform knows no capability and every send and handler is typed by the same map.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface JobPayloads {}
+export type QueueName = Extract<keyof JobPayloads, string>;
+
+/** Why a job is sent outside any transaction: it acts on no state that a transaction wrote. */
+export type DetachedReason =
+  /** The next piece of a fan-out, named by a stable id from its cursor (a re-run cannot fork it). */
+  | 'continuation'
+  /** A periodic tick (a scan): the next tick covers a lost one. */
+  | 'tick'
+  /** Another attempt of a side effect that happened after a commit (a push). */
+  | 'retry';
+
+export interface SendOptions {
+  /** A stable id (stableJobId): the same job sent twice is one row. */
+  id?: string;
+  startAfter?: Date;
+  /** With singletonSeconds: one job per key per slot of that many seconds, across instances. */
+  singletonKey?: string;
+  singletonSeconds?: number;
+}
 
 export interface QueuePolicy {
   /** Seconds a claimed job may stay active before it is presumed dead and retried. */
@@ -72,21 +82,6 @@ export interface QueuePolicy {
   /** Seconds before the first retry; doubled (with jitter) for each further one. */
   retryDelay: number;
 }
-
-/** The table above, as pg-boss queue settings (applied to existing queues on every start). */
-export const queuePolicies: Record<QueueName, QueuePolicy> = {
-  'circular-publish': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'circular-deliver': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'circular-reminder': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'circular-overdue': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'push-send': { expireInSeconds: 30, retryLimit: 5, retryDelay: 30 },
-  'watch-scan': { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 },
-  'watch-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
-  'watch-retention': { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 },
-  'drill-ask': { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 },
-  'drill-deadline': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
-  'drill-escalate': { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 },
-};
 
 /** How often overdue active jobs are looked for (one instance does it per interval). */
 export const DEFAULT_SUPERVISE_SECONDS = 3;
@@ -103,12 +98,16 @@ export function stableJobId(...parts: string[]): string {
 
 export interface Jobs {
   /**
-   * Enqueues a job. Pass the transaction that writes the state the job acts on, so the job
-   * exists if and only if that state was committed (an outbox). `singletonSeconds` with a
-   * `singletonKey` keeps one job per key per slot of that many seconds across instances.
+   * Enqueues a job that acts on state, in the transaction that writes that state: the job
+   * exists if and only if the state was committed (an outbox). There is no other way to send
+   * such a job; see sendDetached for the few that act on no state.
    */
-  send(queue: QueueName, data: object, options?: { id?: string; startAfter?: Date; singletonKey?: string; singletonSeconds?: number; trx?: Kysely<any> }): Promise<string | null>;
-  work<T extends object>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
+  send<Q extends QueueName>(trx: Transaction<any>, queue: Q, data: JobPayloads[Q], options?: SendOptions): Promise<string | null>;
+  /** Enqueues a job on its own connection, for the reasons DetachedReason names. */
+  sendDetached<Q extends QueueName>(reason: DetachedReason, queue: Q, data: JobPayloads[Q], options?: SendOptions): Promise<string | null>;
+  /** Creates the queue (or applies its settings to the existing one); before any send or work. */
+  define(queue: QueueName, policy: QueuePolicy): Promise<void>;
+  work<Q extends QueueName>(queue: Q, handler: (data: JobPayloads[Q]) => Promise<void>): Promise<void>;
   /** Runs a queue on a cron schedule (minute resolution); one instance fires each tick. */
   schedule(queue: QueueName, cron: string): Promise<void>;
   start(): Promise<void>;
@@ -121,7 +120,7 @@ export function createJobs(options: {
   pollingIntervalSeconds?: number;
   /** Seconds between looks for jobs whose worker died (default DEFAULT_SUPERVISE_SECONDS). */
   superviseIntervalSeconds?: number;
-  /** Per-queue overrides of queuePolicies (tests). */
+  /** Per-queue overrides of the policies the modules define (tests). */
   policies?: Partial<Record<QueueName, Partial<QueuePolicy>>>;
 }): Jobs {
   const boss = new PgBoss({
@@ -142,19 +141,19 @@ export function createJobs(options: {
   boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
-  const policyOf = (queue: QueueName): QueuePolicy => ({ ...queuePolicies[queue], ...options.policies?.[queue] });
 
   return {
-    async send(queue, data, { id, startAfter, singletonKey, singletonSeconds, trx } = {}) {
-      return boss.send(queue, data, {
-        ...(id && { id }),
-        ...(startAfter && { startAfter }),
-        ...(singletonKey && { singletonKey }),
-        ...(singletonSeconds && { singletonSeconds }),
-        ...(trx && {
-          db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) },
-        }),
-      });
+    async send(trx, queue, data, sendOptions = {}) {
+      return enqueue(queue, data, sendOptions, trx);
+    },
+    async sendDetached(_reason, queue, data, sendOptions = {}) {
+      return enqueue(queue, data, sendOptions);
+    },
+    async define(queue, policy) {
+      const settings = { name: queue, ...policy, ...options.policies?.[queue], retryBackoff: true };
+      await boss.createQueue(queue, settings);
+      // createQueue leaves an existing queue as it was: the settings are applied every start.
+      await boss.updateQueue(queue, settings);
     },
     async work(queue, handler) {
       await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
@@ -175,12 +174,6 @@ export function createJobs(options: {
     },
     async start() {
       await boss.start();
-      for (const queue of queues) {
-        const policy = { name: queue, ...policyOf(queue), retryBackoff: true };
-        await boss.createQueue(queue, policy);
-        // createQueue leaves an existing queue as it was: the settings are applied every start.
-        await boss.updateQueue(queue, policy);
-      }
       started = true;
     },
     async stop() {
@@ -188,4 +181,17 @@ export function createJobs(options: {
       started = false;
     },
   };
+
+  function enqueue(queue: QueueName, data: object, { id, startAfter, singletonKey, singletonSeconds }: SendOptions, trx?: Kysely<any>) {
+    return boss.send(queue, data, {
+      ...(id && { id }),
+      ...(startAfter && { startAfter }),
+      ...(singletonKey && { singletonKey }),
+      ...(singletonSeconds && { singletonSeconds }),
+      // pg-boss writes the job through this: the caller's transaction.
+      ...(trx && {
+        db: { executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) },
+      }),
+    });
+  }
 }

@@ -1,0 +1,19 @@
+import type { Module } from '../platform/module.js';
+import type { ModuleContext } from '../common/service-context.js';
+import { registerAuthRoutes, sessionMiddleware } from './auth.routes.js';
+
+/** Logins, sessions, passwords and joining a household. */
+export function authModule(ctx: ModuleContext): Module {
+  const sessions = { db: ctx.db, sessionTtlHours: ctx.deps.sessionTtlHours ?? 24 * 30, realtime: ctx.realtime };
+  return {
+    name: 'auth',
+    middleware: (app) => app.use('/api', sessionMiddleware(sessions)),
+    routes: (api) =>
+      registerAuthRoutes(api, {
+        ...sessions,
+        secureCookies: ctx.publicUrl.startsWith('https:'),
+        loginRateLimit: ctx.deps.loginRateLimit ?? 10,
+        metrics: ctx.metrics,
+      }),
+  };
+}

@@ -1,0 +1,26 @@
+import type { Module } from './platform/module.js';
+import type { ModuleContext } from './common/service-context.js';
+import { authModule } from './auth/auth.module.js';
+import { rosterModule } from './roster/roster.module.js';
+import { deviceModule } from './devices/device.module.js';
+import { pushModule } from './push/push.module.js';
+import { circularModule } from './circulars/circular.module.js';
+import { taskModule } from './tasks/task.module.js';
+import { watchModule } from './watch/watch.module.js';
+import { drillModule } from './drills/drill.module.js';
+
+/**
+ * Every capability, in the order it is installed. A new capability is one line here. Order
+ * matters in two places only: auth first (its session middleware runs before any route), and
+ * prompt answers go to the capabilities in this order until one takes it (watch before drills).
+ */
+export const modules: ((ctx: ModuleContext) => Module)[] = [
+  authModule,
+  rosterModule,
+  deviceModule,
+  pushModule,
+  circularModule,
+  taskModule,
+  watchModule,
+  drillModule,
+];

@@ -1,0 +1,43 @@
+import type { Module } from '../platform/module.js';
+import type { ModuleContext } from '../common/service-context.js';
+import { inUnitOfWork } from '../common/service-context-tx.js';
+import { uuid } from '../contracts/http.js';
+import { registerWatchRoutes } from './watch.routes.js';
+import * as watch from './watch.service.js';
+import './watch.jobs.js';
+
+/** Watching over homes (見守り): silent homes, device alerts, tiers of people told. */
+export function watchModule(ctx: ModuleContext): Module {
+  let scanTicker: NodeJS.Timeout | undefined;
+  return {
+    name: 'watch',
+    routes: (api) => registerWatchRoutes(api, ctx),
+    queues: {
+      'watch-scan': { policy: { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 }, handle: async () => void (await watch.scan(ctx)) },
+      'watch-escalate': { policy: { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 }, handle: async ({ alertId, tier }) => void (await watch.escalate(ctx, alertId, tier)) },
+      'watch-retention': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.deleteOldEvents(ctx, ctx.deps.watchRetentionDays ?? 90)) },
+    },
+    schedules: [
+      { queue: 'watch-scan', cron: '* * * * *' },
+      { queue: 'watch-retention', cron: '17 3 * * *' },
+    ],
+    uplinks: {
+      activities: (tx, events) => watch.recordActivities(inUnitOfWork(ctx, tx), events),
+      answer: async (tx, event) => uuid.safeParse(event.promptId).success && watch.recordPromptAnswer(inUnitOfWork(ctx, tx), event),
+      devicesSeen: (tx, deviceIds) => watch.devicesBack(inUnitOfWork(ctx, tx), deviceIds),
+    },
+    start() {
+      // Below a minute every instance offers a scan each interval and one job per interval
+      // runs (pg-boss throttling), so homes with thresholds of seconds are found within seconds.
+      const scanSeconds = ctx.deps.watchScanSeconds ?? 60;
+      if (scanSeconds >= 60) return;
+      const offer = () =>
+        ctx.jobs
+          .sendDetached('tick', 'watch-scan', {}, { singletonKey: 'tick', singletonSeconds: scanSeconds })
+          .catch((error) => ctx.log.warn({ err: error }, 'could not offer a watch scan'));
+      scanTicker = setInterval(offer, scanSeconds * 1000);
+      scanTicker.unref();
+    },
+    stop: () => clearInterval(scanTicker),
+  };
+}
