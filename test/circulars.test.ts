@@ -7,6 +7,7 @@ import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { startPushService } from './support/push-service.js';
 import { topics } from '../devices/src/protocol.js';
+import { makeDue } from './support/jobs.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -279,7 +280,7 @@ describe('reminders, overdue and Web Push', () => {
     await until(() => jobStates('circular-deliver', circular.id), (states) => states.join() === 'completed');
     const before = pushService.received.filter((r) => r.path === '/push/member-a-phone').length;
     // Fire the reminder job now, as pg-boss will at its time.
-    await sql`update pgboss.job set start_after = now() where name = 'circular-reminder' and data->>'circularId' = ${circular.id}`.execute(database.db);
+    await makeDue(database.db, 'circular-reminder', { circularId: circular.id });
     const reminded = await until(
       () => database.db.selectFrom('circular_recipients').select(['household_id', 'reminders_sent']).where('circular_id', '=', circular.id).execute(),
       (rows) => rows.some((r) => r.reminders_sent === 2),

@@ -8,6 +8,7 @@ import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { startPushService } from './support/push-service.js';
 import { topics } from '../devices/src/protocol.js';
+import { makeDue } from './support/jobs.js';
 
 /**
  * A safety confirmation from start to report: asked on every channel, answered through
@@ -33,8 +34,8 @@ async function loginAll(baseUrl: string) {
   await client.officerY.login(y.logins.officer, PASSWORD);
 }
 /** Makes the drill's waiting jobs due now: the clock moved past the deadline or the next step. */
-async function timePasses(queue: 'drill-deadline' | 'drill-escalate', tier?: string) {
-  await sql`update pgboss.job set start_after = now() where name = ${queue} and state = 'created' and (${tier ?? null}::text is null or data->>'tier' = ${tier ?? null})`.execute(database.db);
+async function timePasses(queue: 'drill-deadline' | 'drill-escalate', tier?: 'volunteers' | 'officers') {
+  await makeDue(database.db, queue, tier ? { tier } : {});
 }
 const households = (list: { householdNumber: string }[]) => list.map((t) => t.householdNumber).sort();
 

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { stableJobId } from '../server/src/platform/jobs/jobs.js';
+import { makeDue } from './support/jobs.js';
 
 /**
  * Multi-step durable jobs (issue 8): a step that fails part-way — the way a crash leaves it,
@@ -85,7 +86,7 @@ describe('the drill deadline step', () => {
     expect((await memberA.post(`/api/drills/${drillId}/answer`, { status: 'safe' })).status).toBe(200);
 
     await arm('drill-officers-job');
-    await sql`update pgboss.job set start_after = now() where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
+    await makeDue(database.db, 'drill-deadline', { drillId });
     const failed = await until(() => jobs('drill-deadline', { drillId }), (rows) => rows[0]?.state === 'retry' || (rows[0]?.retry_count ?? 0) > 0);
     expect(failed[0]?.state === 'retry' || failed[0]!.retry_count > 0).toBe(true);
     // The failed attempt left nothing: no marker, nobody handed over, no tier job.
@@ -106,12 +107,12 @@ describe('the drill deadline step', () => {
 
   it('an escalation that fails part-way moves nobody and keeps no marker; its retry moves every untaken task once', async () => {
     const drillId = await startDrill();
-    await sql`update pgboss.job set start_after = now() where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
+    await makeDue(database.db, 'drill-deadline', { drillId });
     await until(() => jobs('drill-deadline', { drillId }), (rows) => rows[0]?.state === 'completed');
     expect(await tiers(drillId)).toEqual({ captain: 4 });
 
     await arm('drill-volunteers-move');
-    await sql`update pgboss.job set start_after = now() where name = 'drill-escalate' and data->>'drillId' = ${drillId} and data->>'tier' = 'volunteers'`.execute(database.db);
+    await makeDue(database.db, 'drill-escalate', { drillId, tier: 'volunteers' });
     await until(() => jobs('drill-escalate', { drillId, tier: 'volunteers' }), (rows) => rows[0]?.state === 'retry' || (rows[0]?.retry_count ?? 0) > 0);
     expect(await drillEvents(drillId)).toEqual(['started', 'deadline']);
     expect(await tiers(drillId)).toEqual({ captain: 4 });
@@ -131,7 +132,7 @@ describe('the drill deadline step', () => {
       await sql`insert into pgboss.job (name, data, start_after, expire_in, retry_limit, retry_delay, retry_backoff)
                 select name, data, start_after, expire_in, retry_limit, retry_delay, retry_backoff from pgboss.job
                 where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
-      await sql`update pgboss.job set start_after = now() where name = 'drill-deadline' and data->>'drillId' = ${drillId}`.execute(database.db);
+      await makeDue(database.db, 'drill-deadline', { drillId });
       const done = await until(() => jobs('drill-deadline', { drillId }), (rows) => rows.length === 2 && rows.every((r) => r.state === 'completed'), 15_000);
       expect(done.map((r) => r.state)).toEqual(['completed', 'completed']);
       expect(await drillEvents(drillId)).toEqual(['started', 'deadline']);

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation } from './support/fixtures.js';
+import { makeDue } from './support/jobs.js';
 
 /** An escalation waiting when its server stops is neither lost nor repeated by two new instances. */
 let database: TestDatabase;
@@ -31,7 +32,7 @@ describe('a silent-home alert across a restart', () => {
     await first.close();
 
     servers.push(await startTestServer(database), await startTestServer(database));
-    await sql`update pgboss.job set start_after = now() where name = 'watch-escalate'`.execute(database.db);
+    await makeDue(database.db, 'watch-escalate');
     const escalated = async () =>
       (await database.db.selectFrom('watch_alert_events').select(['what', 'tier']).where('alert_id', '=', alert.id).where('what', '=', 'escalated').execute()).map((e) => e.tier);
     const end = Date.now() + 10_000;

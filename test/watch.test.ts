@@ -7,6 +7,7 @@ import { connectDevice, startTestServer, type TestServer } from './support/serve
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { topics } from '../devices/src/protocol.js';
+import { makeDue } from './support/jobs.js';
 
 /**
  * Watching over a home, end to end: a real broker and device, the durable jobs of the
@@ -58,7 +59,7 @@ async function silentSince(householdId: string) {
 }
 /** The wait before the next tier is over. */
 async function waitIsOver() {
-  await sql`update pgboss.job set start_after = now() where name = 'watch-escalate' and state = 'created'`.execute(database.db);
+  await makeDue(database.db, 'watch-escalate');
 }
 const alertsOf = async (who: string, status: 'live' | 'closed' = 'live') => (await client[who]!.get(`/api/watch/alerts?status=${status}`)).body.items as { id: string; kind: string; tier: string; status: string; household: { id: string }; events: { what: string; tier: string | null }[]; outcome: string | null }[];
 const liveFor = async (who: string, householdId: string) => (await alertsOf(who)).filter((a) => a.household.id === householdId);

@@ -31,7 +31,7 @@ export interface AppDeps {
   /** Shared with the embedded broker when there is one. */
   metrics?: Metrics;
   mqtt: MqttTransport;
-  /** Durable jobs (pg-boss), started by the caller before `startWorkers`. */
+  /** Durable jobs (pg-boss), started by the caller before `start`. */
   jobs: Jobs;
   /** The Web Push key pair (see loadVapidKeys). */
   vapid: { publicKey: string; privateKey: string };

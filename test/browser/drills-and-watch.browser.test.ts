@@ -9,6 +9,7 @@ import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fi
 import { SimulatedDevice, type Scenario } from '../../devices/src/simulated-device.js';
 import { SimulatedTime, seededRandom } from '../../devices/src/simulator-patterns.js';
 import { connectMqtt } from '../../devices/src/simulator-mqtt.js';
+import { makeDue } from '../support/jobs.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -76,7 +77,7 @@ describe('a safety-confirmation drill in the browser', () => {
     await captain.goto(`${server.baseUrl}/drills/${drillId}/tasks`);
 
     // The deadline passes: 佐藤家 never answered and goes onto the 班長's list, live.
-    await sql`update pgboss.job set start_after = now() where name = 'drill-deadline'`.execute(database.db);
+    await makeDue(database.db, 'drill-deadline');
     const silentRow = captain.getByTestId('drill-task-row').filter({ hasText: '佐藤家' });
     await silentRow.waitFor({ timeout: 20_000 });
     await silentRow.getByRole('button', { name: '訪問結果' }).click();
@@ -127,7 +128,7 @@ describe('watching in the browser', () => {
 
     // Nobody answers the spoken prompt: the wait is over, and the 班長 is told, live.
     await expect.poll(async () => (await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'watch-escalate'`.execute(database.db)).rows[0]!.n).toBe(1);
-    await sql`update pgboss.job set start_after = now() where name = 'watch-escalate' and state = 'created'`.execute(database.db);
+    await makeDue(database.db, 'watch-escalate');
     const card = captain.getByTestId('alert-card').filter({ hasText: '山田家' });
     await card.waitFor({ timeout: 20_000 });
     expect(await card.getAttribute('data-kind')).toBe('silent');

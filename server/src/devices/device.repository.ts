@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db/database.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
 
 export function listDevices(db: Db, associationId: string) {
   return db
@@ -41,3 +42,12 @@ export function findDeviceSecret(db: Db, id: string) {
 export function liveDeviceSecrets(db: Db) {
   return db.selectFrom('devices').select(['id', 'association_id', 'secret_hash']).where('revoked_at', 'is', null).orderBy('id').execute();
 }
+
+const ID = '11111111-1111-4111-8111-111111111111';
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'listDevices', run: (db) => listDevices(db, ID) },
+  { name: 'findDevice', run: (db) => findDevice(db, ID) },
+  { name: 'findDeviceSecret', run: (db) => findDeviceSecret(db, ID) },
+  { name: 'liveDeviceSecrets', run: (db) => liveDeviceSecrets(db) },
+];
