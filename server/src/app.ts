@@ -21,6 +21,7 @@ import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
 import { createPushService } from './push/push.service.js';
 import type { ModuleContext } from './common/service-context.js';
+import { createReach } from './common/reach.js';
 import { modules as moduleList } from './modules.js';
 
 export interface AppDeps {
@@ -142,7 +143,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const push = createPushService({ db, log, jobs: deps.jobs, vapid: deps.vapid, subject: deps.publicUrl.startsWith('https:') ? deps.publicUrl : 'mailto:admin@tonari.invalid', allowPrivateHosts: deps.pushAllowPrivateHosts });
-  const context: ModuleContext = { db, log, metrics, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, publicUrl: deps.publicUrl, deps };
+  const reach = createReach({ db, push, mqtt: deps.mqtt });
+  const context: ModuleContext = { db, log, metrics, jobs: deps.jobs, realtime, push, mqtt: deps.mqtt, reach, publicUrl: deps.publicUrl, deps };
   const modules: Module[] = moduleList.map((build) => build(context));
 
   const api = new ApiRouter(requireActor);

@@ -6,6 +6,7 @@ import type { Realtime } from '../platform/realtime/realtime.js';
 import type { PushService } from '../push/push.service.js';
 import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
 import type { ServiceContext } from './service-context.js';
+import type { Reach } from './reach.js';
 
 /**
  * A service context bound to a unit of work (`tx`), so that a service function written
@@ -18,7 +19,7 @@ import type { ServiceContext } from './service-context.js';
  * the callers use the result, and after the commit it is only a reminder of stored state.
  */
 export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
-  const { realtime, push, mqtt } = ctx;
+  const { realtime, push, mqtt, reach } = ctx;
   const deferredRealtime: Realtime = {
     emit: ((rooms: string[], event: string, ...args: unknown[]) =>
       tx.afterCommit(() => (realtime.emit as (r: string[], e: string, ...a: unknown[]) => void)(rooms, event, ...args))) as Realtime['emit'],
@@ -44,8 +45,22 @@ export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
     subscribed: () => mqtt.subscribed(),
     close: () => mqtt.close(),
   };
+  const deferredReach: Reach = {
+    households: async (householdIds, message) => {
+      tx.afterCommit(() => reach.households(householdIds, message));
+      return { pushed: 0, spoken: 0 };
+    },
+    people: async (personIds, payload) => {
+      tx.afterCommit(() => reach.people(personIds, payload));
+      return { pushed: 0 };
+    },
+    devices: async (devices, message) => {
+      tx.afterCommit(() => reach.devices(devices, message));
+      return 0;
+    },
+  };
   // Jobs need no wrapping: a job that acts on state is sent with the transaction that wrote it.
-  return { ...ctx, db: tx.db, realtime: deferredRealtime, push: deferredPush, mqtt: deferredMqtt };
+  return { ...ctx, db: tx.db, realtime: deferredRealtime, push: deferredPush, mqtt: deferredMqtt, reach: deferredReach };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Jobs } from '../platform/jobs/jobs.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import type { PushService } from '../push/push.service.js';
 import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
+import type { Reach } from './reach.js';
 
 /**
  * What the services that reach people use: the database, durable jobs, and the three ways
@@ -18,6 +19,8 @@ export interface ServiceContext {
   realtime: Realtime;
   push: PushService;
   mqtt: MqttTransport;
+  /** Push and speaker delivery to households and people, with one batching rule. */
+  reach: Reach;
   publicUrl: string;
 }
 
