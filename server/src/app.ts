@@ -72,6 +72,8 @@ export interface App {
   metrics: Metrics;
   mqtt: MqttTransport;
   jobs: Jobs;
+  /** What the modules were built from: for service-tier tests that call services directly. */
+  context: ModuleContext;
   /**
    * Sets up the modules' queues, starts taking device uplinks, then this instance's job
    * workers and schedules (any instance may run any job, each exactly once). The jobs must
@@ -197,6 +199,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     mqtt: deps.mqtt,
     jobs: deps.jobs,
+    context,
     ingest: ingest.push,
     async start() {
       const queues = modules.flatMap((m) => Object.entries(m.queues ?? {}) as [QueueName, QueueDefinition<QueueName>][]);
