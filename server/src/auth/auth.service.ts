@@ -5,7 +5,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { phoneSchema, type JoinRequest, type SessionView } from '../contracts/http.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
-import type { Actor } from './policy.js';
+import type { Actor } from '../common/access.js';
 import type { Language } from '../platform/db/schema.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import { heldToday } from './roles.repository.js';
+import { heldToday } from '../common/people.repository.js';
 
 export function insertSession(
   db: Db,

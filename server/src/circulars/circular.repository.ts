@@ -44,19 +44,3 @@ export async function progressCounts(db: Db, circularIds: string[], blockIds?: s
   return new Map(rows.map((r) => [r.circular_id, { total: r.total, acknowledged: r.acknowledged }]));
 }
 
-export async function membersOf(db: Db, householdIds: string[]) {
-  if (!householdIds.length) return new Map<string, { name: string; phone: string | null }[]>();
-  const people = await db
-    .selectFrom('people')
-    .select(['household_id', 'name', 'phone'])
-    .where('household_id', 'in', householdIds)
-    .orderBy('created_at')
-    .execute();
-  const byHousehold = new Map<string, { name: string; phone: string | null }[]>();
-  for (const p of people) {
-    const list = byHousehold.get(p.household_id!) ?? [];
-    list.push({ name: p.name, phone: p.phone });
-    byHousehold.set(p.household_id!, list);
-  }
-  return byHousehold;
-}

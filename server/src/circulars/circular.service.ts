@@ -7,7 +7,7 @@ import type { Db } from '../platform/db/database.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { HttpError } from '../platform/http/errors.js';
 import { claimRequestKey, requestKey } from '../platform/http/idempotency.js';
-import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
 import { rooms } from '../contracts/socket.js';
 import {
   circularInputSchema,
@@ -20,8 +20,9 @@ import {
 import type { Channel, Language } from '../platform/db/schema.js';
 import { topics, type Speak } from '../../../devices/src/protocol.js';
 import { plainText, renderMarkdown } from './markdown.js';
-import { findCircular, insertRecipients, membersOf, progressCounts, recipientOf, type CircularRow } from './circular.repository.js';
-import { audit } from '../roster/roster.repository.js';
+import { findCircular, insertRecipients, progressCounts, recipientOf, type CircularRow } from './circular.repository.js';
+import { membersOf } from '../common/people.repository.js';
+import { audit } from '../common/audit.repository.js';
 import { z } from 'zod';
 
 export type CircularContext = ServiceContext;

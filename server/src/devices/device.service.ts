@@ -1,11 +1,11 @@
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
 import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
 import { topics } from '../../../devices/src/protocol.js';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
 import { findDevice, findDeviceSecret, listDevices, type DeviceRow } from './device.repository.js';
-import { audit } from '../roster/roster.repository.js';
+import { audit } from '../common/audit.repository.js';
 import { ensureWatchSettings } from '../watch/watch.service.js';
 
 /**

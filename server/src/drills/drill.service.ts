@@ -5,13 +5,13 @@ import { fanOutPages } from '../platform/jobs/fan-out.js';
 import { stableJobId } from '../platform/jobs/jobs.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
 import { rooms } from '../contracts/socket.js';
 import type { Dashboard, DrillReport, DrillSummary, TargetView } from '../contracts/drills.js';
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
-import { membersOf } from '../circulars/circular.repository.js';
-import { audit } from '../roster/roster.repository.js';
-import { heldToday } from '../auth/roles.repository.js';
+import { membersOf } from '../common/people.repository.js';
+import { audit } from '../common/audit.repository.js';
+import { heldToday } from '../common/people.repository.js';
 import { claimRequestKey, requestKey, type RequestKey } from '../platform/http/idempotency.js';
 import { transactionOn } from '../common/service-context-tx.js';
 

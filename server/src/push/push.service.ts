@@ -2,7 +2,7 @@ import webpush from 'web-push';
 import type { Db } from '../platform/db/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Jobs } from '../platform/jobs/jobs.js';
-import type { Actor } from '../auth/policy.js';
+import type { Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import { assertPushEndpoint, checkEndpointUrl, publicOnlyAgent, PushEndpointError } from './push-endpoint.js';
 

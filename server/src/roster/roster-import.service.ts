@@ -3,8 +3,8 @@ import type { Db } from '../platform/db/database.js';
 import type { Database, PersonTable } from '../platform/db/schema.js';
 import type { RosterImportResult } from '../contracts/http.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
-import { audit } from './roster.repository.js';
-import { heldToday } from '../auth/roles.repository.js';
+import { audit } from '../common/audit.repository.js';
+import { heldToday } from '../common/people.repository.js';
 
 class PreviewRollback extends Error {}
 

@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
-import type { HouseholdScope } from '../auth/policy.js';
-import { heldToday } from '../auth/roles.repository.js';
+import type { HouseholdScope } from '../common/access.js';
+import { heldToday } from '../common/people.repository.js';
 
 /** Restricts a households query to what the scope allows. */
 function inScope(scope: HouseholdScope) {
@@ -152,15 +152,3 @@ export function findBlock(db: Db, id: string) {
   return db.selectFrom('blocks').select(['id', 'association_id', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
-export function audit(db: Db, entry: { associationId: string; actorPersonId: string | null; action: string; subject?: string; detail?: unknown }) {
-  return db
-    .insertInto('audit_log')
-    .values({
-      association_id: entry.associationId,
-      actor_person_id: entry.actorPersonId,
-      action: entry.action,
-      subject: entry.subject ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
-}

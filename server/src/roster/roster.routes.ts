@@ -25,7 +25,7 @@ import type { ApiRouter } from '../platform/http/api-router.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
-import { policy, requireRole } from '../auth/policy.js';
+import { policy, requireRole } from '../common/access.js';
 import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';
 import { writeRosterCsv } from './roster-csv.js';

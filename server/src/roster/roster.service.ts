@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import QRCode from 'qrcode';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
 import { generatePasscode, hashPasscode } from '../auth/auth.service.js';
 import type {
   CreateHouseholdRequest,
@@ -11,7 +11,8 @@ import type {
   UpdateHouseholdRequest,
   UpdatePersonRequest,
 } from '../contracts/http.js';
-import { audit, findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
+import { findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
+import { audit } from '../common/audit.repository.js';
 import type { Channel, Language } from '../platform/db/schema.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import { policy, requireVisible, type Actor } from '../auth/policy.js';
+import { policy, requireVisible, type Actor } from '../common/access.js';
 import type { Task } from '../contracts/circulars.js';
-import { membersOf } from '../circulars/circular.repository.js';
+import { membersOf } from '../common/people.repository.js';
 
 /** A 班長's to-do list: households to visit. Officers see every 班's. */
 const taskScope = (actor: Actor) => policy.followUpBlocks(actor, 'have task lists');

@@ -3,15 +3,15 @@ import type { Db } from '../platform/db/database.js';
 import { inTransaction, type Tx } from '../platform/db/transaction.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { HttpError } from '../platform/http/errors.js';
-import { requireVisible, type Actor } from '../auth/policy.js';
+import { requireVisible, type Actor } from '../common/access.js';
 import { rooms } from '../contracts/socket.js';
 import type { Alert, HouseholdWatch, WatchSettings, WatchSettingsUpdate } from '../contracts/watch.js';
 import type { AlertKind, AlertTier } from '../platform/db/schema.js';
 import { topics, type Prompt } from '../../../devices/src/protocol.js';
-import { membersOf } from '../circulars/circular.repository.js';
+import { membersOf } from '../common/people.repository.js';
 import { localDateHour, nextCheckAt } from './watch-time.js';
 import type { ActivityEvent } from '../devices/device-ingest.service.js';
-import { heldToday } from '../auth/roles.repository.js';
+import { heldToday } from '../common/people.repository.js';
 
 export type WatchContext = ServiceContext;
 

@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
 import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../../auth/auth.service.js';
 import { readCookie } from '../../auth/auth.routes.js';
-import type { Actor } from '../../auth/policy.js';
+import type { Actor } from '../../common/access.js';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/socket.js';
 
 const emptyPayload = z.strictObject({});
