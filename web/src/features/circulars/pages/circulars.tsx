@@ -1,0 +1,231 @@
+import { useState } from 'preact/hooks';
+import type { CircularList, CircularSummary } from '../../../../../server/src/contracts/circulars.js';
+import { api, type CircularStatus } from '../../../api.js';
+import { CategoryChip, CorrectedBadge, ReadRate, STATUSES, StatusBadge, dueText, isUnread } from '../components/circular-badges.js';
+import { ErrorAlert, Loading, PageHeading, SelectField, TextField, formatDate, formatMonthDay, useAsync, useTitle } from '../../../ui/components.js';
+import { t } from '../../../lib/i18n.js';
+import { Link } from '../../../lib/router.js';
+import { useRequiredSession } from '../../../lib/session.js';
+import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+
+const HOUSEHOLD_PAGE = 30;
+
+/** Unread first (newest first), then everything else newest first. */
+function householdOrder(items: CircularSummary[]): CircularSummary[] {
+  const time = (c: CircularSummary) => Date.parse(c.publishedAt ?? c.publishAt ?? '') || 0;
+  return items
+    .filter((c) => c.status === 'published' || c.status === 'withdrawn')
+    .sort((a, b) => Number(isUnread(b)) - Number(isUnread(a)) || time(b) - time(a));
+}
+
+/** The household's circulars: the heart of a member's home page. Refetches live. */
+export function HouseholdCirculars({ headingLevel = 2 }: { headingLevel?: 2 | 3 }) {
+  const session = useRequiredSession();
+  const [limit, setLimit] = useState(HOUSEHOLD_PAGE);
+  const list = useAsync((signal) => api.circulars({ limit }, signal), [limit, session.person.preferredLanguage]);
+  useSocketEvent('circular:published', () => list.reload());
+  useSocketEvent('circular:updated', () => list.reload());
+  useSocketEvent('circular:acknowledged', () => list.reload());
+  useSocketReconnect(() => list.reload());
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const items = list.data ? householdOrder(list.data.items) : [];
+  const unread = items.filter(isUnread).length;
+
+  return (
+    <section class="section" aria-labelledby="circulars-heading" data-testid="household-circulars">
+      <Heading id="circulars-heading">{t('circulars.home.heading')}</Heading>
+      {list.data && (
+        <p class={unread > 0 ? 'unread-summary has-unread' : 'unread-summary'} data-testid="unread-count">
+          {unread > 0 ? t('circulars.home.unreadCount', { count: unread }) : t('circulars.home.allRead')}
+        </p>
+      )}
+      {list.error ? <ErrorAlert error={list.error} /> : null}
+      {list.loading && !list.data && <Loading />}
+      {list.data && items.length === 0 && <p class="card">{t('circulars.home.empty')}</p>}
+      {items.length > 0 && (
+        <ul class="circular-cards">
+          {items.map((circular) => (
+            <li key={circular.id}>
+              <CircularCard circular={circular} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.data && list.data.total > list.data.items.length && (
+        <button type="button" class="secondary" onClick={() => setLimit((n) => Math.min(200, n + HOUSEHOLD_PAGE))}>
+          {t('circulars.home.more')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function CircularCard({ circular }: { circular: CircularSummary }) {
+  const unread = isUnread(circular);
+  const withdrawn = circular.status === 'withdrawn';
+  const classes = ['circular-card', unread ? 'is-unread' : 'is-read', withdrawn ? 'is-withdrawn' : ''].join(' ');
+  return (
+    <Link href={`/circulars/${circular.id}`} class={classes} data-testid="circular-card" data-unread={String(unread)}>
+      <span class="circular-card-top">
+        <CategoryChip category={circular.category} />
+        {withdrawn ? (
+          <StatusBadge status="withdrawn" />
+        ) : (
+          <span class={unread ? 'read-state unread' : 'read-state read'}>{unread ? t('circulars.unread') : t('circulars.read')}</span>
+        )}
+        {circular.corrected && <CorrectedBadge />}
+      </span>
+      <strong class="circular-card-title">{circular.title}</strong>
+      <span class="circular-card-dates">
+        {circular.publishedAt && <span>{t('circulars.publishedOn', { date: formatMonthDay(circular.publishedAt) })}</span>}
+        {circular.dueAt && !withdrawn && <span class={unread ? 'due due-unread' : 'due'}>{dueText(circular.dueAt)}</span>}
+        {circular.hasQuestion && !withdrawn && <span class="has-question">{t('circulars.hasQuestion')}</span>}
+      </span>
+    </Link>
+  );
+}
+
+// ── Officer list ───────────────────────────────────────────────────────────────────────
+
+const OFFICER_PAGE = 50;
+
+export function CircularsPage() {
+  useTitle(t('circulars.title'));
+  const [status, setStatus] = useState<'' | CircularStatus>('');
+  const [qInput, setQInput] = useState('');
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const list = useAsync(
+    (signal) => api.circulars({ q: q || undefined, status: status || undefined, limit: OFFICER_PAGE, offset }, signal),
+    [q, status, offset],
+  );
+  useSocketEvent('circular:published', () => list.reload());
+  useSocketEvent('circular:updated', () => list.reload());
+  useSocketEvent('circular:acknowledged', () => list.reload());
+  useSocketReconnect(() => list.reload());
+
+  return (
+    <div class="stack">
+      <PageHeading>{t('circulars.title')}</PageHeading>
+      <p class="actions">
+        <Link href="/circulars/new" class="button primary" data-testid="new-circular">
+          {t('circulars.new')}
+        </Link>
+      </p>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setOffset(0);
+          setQ(qInput.trim());
+        }}
+      >
+        <SelectField
+          id="circular-status"
+          label={t('circulars.list.status')}
+          value={status}
+          onValue={(value) => {
+            setOffset(0);
+            setStatus(value as '' | CircularStatus);
+          }}
+          options={[{ value: '', label: t('circulars.list.allStatuses') }, ...STATUSES.map((s) => ({ value: s, label: t(`circulars.statuses.${s}`) }))]}
+        />
+        <TextField
+          id="circular-q"
+          type="search"
+          label={t('circulars.list.search')}
+          hint={t('circulars.list.searchHint')}
+          value={qInput}
+          onValue={setQInput}
+        />
+        <button type="submit" class="secondary">
+          {t('circulars.list.searchButton')}
+        </button>
+      </form>
+      {list.error ? <ErrorAlert error={list.error} /> : null}
+      {list.loading && !list.data && <Loading />}
+      {list.data && <OfficerTable list={list.data} />}
+      {list.data && list.data.total > OFFICER_PAGE && (
+        <nav class="pager" aria-label={t('households.paging')}>
+          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - OFFICER_PAGE))}>
+            {t('households.previous')}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={offset + OFFICER_PAGE >= list.data.total}
+            onClick={() => setOffset(offset + OFFICER_PAGE)}
+          >
+            {t('households.next')}
+          </button>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+function OfficerTable({ list }: { list: CircularList }) {
+  if (list.items.length === 0) return <p class="card">{t('circulars.list.empty')}</p>;
+  return (
+    <>
+      <p class="result-count" role="status">
+        {t('circulars.list.count', { count: list.total })}
+      </p>
+      <div class="table-wrap">
+        <table class="stacked">
+          <thead>
+            <tr>
+              <th scope="col">{t('circulars.list.status')}</th>
+              <th scope="col">{t('circulars.fields.title')}</th>
+              <th scope="col">{t('circulars.list.dates')}</th>
+              <th scope="col">{t('circulars.list.readRate')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((circular) => {
+              const editable = circular.status === 'draft' || circular.status === 'scheduled';
+              return (
+                <tr key={circular.id} data-testid="circular-row" class={circular.status === 'withdrawn' ? 'withdrawn-row' : undefined}>
+                  <td data-label={t('circulars.list.status')}>
+                    <span class="badges">
+                      <StatusBadge status={circular.status} />
+                      {circular.corrected && <CorrectedBadge />}
+                    </span>
+                  </td>
+                  <td data-label={t('circulars.fields.title')}>
+                    <span class="badges">
+                      <CategoryChip category={circular.category} />
+                    </span>{' '}
+                    <Link href={editable ? `/circulars/${circular.id}/edit` : `/circulars/${circular.id}`} class="row-title">
+                      {circular.title}
+                    </Link>
+                  </td>
+                  <td data-label={t('circulars.list.dates')}>
+                    {circular.status === 'scheduled' && circular.publishAt && (
+                      <span class="block-line">{t('circulars.scheduledFor', { date: formatDate(circular.publishAt) })}</span>
+                    )}
+                    {circular.publishedAt && <span class="block-line">{t('circulars.publishedOn', { date: formatDate(circular.publishedAt) })}</span>}
+                    {circular.dueAt && <span class="block-line">{dueText(circular.dueAt)}</span>}
+                  </td>
+                  <td data-label={t('circulars.list.readRate')}>
+                    {circular.progress && circular.status !== 'draft' && circular.status !== 'scheduled' ? (
+                      <>
+                        <ReadRate acknowledged={circular.progress.acknowledged} total={circular.progress.total} />
+                        <Link href={`/circulars/${circular.id}/progress`} class="small-link">
+                          {t('circulars.progress.link')}
+                        </Link>
+                      </>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

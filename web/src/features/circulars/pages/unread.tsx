@@ -1,0 +1,226 @@
+import { useState } from 'preact/hooks';
+import type { UnreadList } from '../../../../../server/src/contracts/circulars.js';
+import { api } from '../../../api.js';
+import { ChannelList, ErrorAlert, Loading, Notice, PageHeading, SelectField, useAsync, useDebounced, useTitle } from '../../../ui/components.js';
+import { t } from '../../../lib/i18n.js';
+import { Link, navigate } from '../../../lib/router.js';
+import { useRequiredSession } from '../../../lib/session.js';
+import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { dueText } from '../components/circular-badges.js';
+
+type UnreadItem = UnreadList['items'][number];
+
+/** Members' phone numbers as tappable tel: links. */
+export function MemberPhones({ members }: { members: { name: string; phone: string | null }[] }) {
+  if (members.length === 0) return <span class="muted">{t('household.noMembers')}</span>;
+  return (
+    <ul class="plain member-phones">
+      {members.map((member, index) => (
+        <li key={index}>
+          {member.name}
+          {member.phone && (
+            <>
+              {' '}
+              <a href={`tel:${member.phone.replace(/[^\d+]/g, '')}`} class="tel">
+                {member.phone}
+              </a>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Blocks this person can pick: all of them for officers, their own for captains. */
+export function useBlockChoices(): { id: string; name: string }[] {
+  const session = useRequiredSession();
+  const blocks = useAsync(() => (session.roles.officer ? api.blocks() : Promise.resolve({ items: [] })), [session.roles.officer]);
+  return session.roles.officer ? (blocks.data?.items ?? []).map((b) => ({ id: b.id, name: b.name })) : session.roles.captainOf;
+}
+
+export function UnreadPage({ id, blockId }: { id: string; blockId: string | undefined }) {
+  useTitle(t('circulars.unreadPage.title'));
+  const session = useRequiredSession();
+  const choices = useBlockChoices();
+  const circular = useAsync((signal) => api.circular(id, signal), [id]);
+  const list = useAsync((signal) => api.unread(id, blockId, signal), [id, blockId]);
+  const [paperMode, setPaperMode] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const refetch = useDebounced(() => list.reload(), 300);
+
+  useSocketEvent('circular:acknowledged', (event) => {
+    if (event.circularId !== id) return;
+    // Remove the row at once; the refetch confirms.
+    list.setData((previous) => previous && { items: previous.items.filter((item) => item.householdId !== event.householdId) });
+    setSelected((ids) => ids.filter((h) => h !== event.householdId));
+    refetch();
+  });
+  useSocketEvent('roster:changed', () => refetch());
+  useSocketReconnect(() => list.reload());
+
+  async function record() {
+    if (selected.length === 0) {
+      setError(t('circulars.unreadPage.chooseHouseholds'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const result = await api.paperSignoffs(id, selected);
+      const done = new Set(selected);
+      list.setData((previous) => previous && { items: previous.items.filter((item) => !done.has(item.householdId)) });
+      setSelected([]);
+      setNotice(
+        result.alreadyAcknowledged > 0
+          ? t('circulars.unreadPage.recordedWithAlready', { count: result.recorded, already: result.alreadyAcknowledged })
+          : t('circulars.unreadPage.recorded', { count: result.recorded }),
+      );
+      list.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const items = list.data?.items ?? [];
+  const blockName = choices.find((b) => b.id === blockId)?.name ?? items[0]?.blockName;
+  const showBlockColumn = !blockId && new Set(items.map((i) => i.blockId)).size > 1;
+
+  return (
+    <div class="stack">
+      <p class="no-print">
+        <Link href={session.roles.officer ? `/circulars/${id}/progress` : '/'}>
+          {session.roles.officer ? t('circulars.progress.back') : t('circulars.backHome')}
+        </Link>
+      </p>
+      <PageHeading>{blockId && blockName ? t('circulars.unreadPage.titleFor', { block: blockName }) : t('circulars.unreadPage.title')}</PageHeading>
+      {circular.data && (
+        <p class="lead">
+          <Link href={`/circulars/${id}`}>{circular.data.title}</Link>
+          {circular.data.dueAt && <span class="due-inline"> {dueText(circular.data.dueAt)}</span>}
+        </p>
+      )}
+      {choices.length > 1 && (
+        <SelectField
+          id="unread-block"
+          label={t('circulars.unreadPage.block')}
+          value={blockId ?? ''}
+          onValue={(value) => navigate(`/circulars/${id}/unread${value ? `?blockId=${encodeURIComponent(value)}` : ''}`, { replace: true })}
+          options={[
+            ...(session.roles.officer ? [{ value: '', label: t('households.allBlocks') }] : []),
+            ...choices.map((b) => ({ value: b.id, label: b.name })),
+          ]}
+        />
+      )}
+      {list.error ? <ErrorAlert error={list.error} /> : null}
+      {list.loading && !list.data && <Loading />}
+      {list.data && (
+        <p class="result-count" role="status" data-testid="unread-count">
+          {items.length === 0 ? t('circulars.unreadPage.allRead') : t('circulars.unreadPage.count', { count: items.length })}
+        </p>
+      )}
+      {notice && <Notice testid="signoff-notice">{notice}</Notice>}
+      {items.length > 0 && (
+        <div class="actions">
+          <button
+            type="button"
+            class={paperMode ? 'primary' : 'secondary'}
+            aria-pressed={paperMode}
+            onClick={() => {
+              setPaperMode(!paperMode);
+              setSelected([]);
+              setError(null);
+            }}
+          >
+            {paperMode ? t('circulars.unreadPage.paperModeOff') : t('circulars.unreadPage.paperMode')}
+          </button>
+          {blockId && (
+            <Link href={`/circulars/${id}/print?blockId=${blockId}`} class="button secondary">
+              {t('circulars.print.link')}
+            </Link>
+          )}
+        </div>
+      )}
+      {paperMode && items.length > 0 && <p class="hint">{t('circulars.unreadPage.paperHint')}</p>}
+      {items.length > 0 && (
+        <ul class="card-list unread-list">
+          {items.map((item) => (
+            <UnreadRow
+              key={item.householdId}
+              item={item}
+              showBlock={showBlockColumn}
+              paperMode={paperMode}
+              checked={selected.includes(item.householdId)}
+              onCheck={(on) => setSelected((ids) => (on ? [...ids, item.householdId] : ids.filter((h) => h !== item.householdId)))}
+            />
+          ))}
+        </ul>
+      )}
+      {paperMode && items.length > 0 && (
+        <div class="sticky-actions">
+          {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+          <div class="actions">
+            <button type="button" class="secondary" onClick={() => setSelected(items.map((i) => i.householdId))}>
+              {t('circulars.unreadPage.selectAll')}
+            </button>
+            <button type="button" class="primary" disabled={busy} onClick={() => void record()} data-testid="record-signoffs">
+              {t('circulars.unreadPage.record', { count: selected.length })}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function UnreadRow({
+  item,
+  showBlock,
+  paperMode,
+  checked,
+  onCheck,
+}: {
+  item: UnreadItem;
+  showBlock: boolean;
+  paperMode: boolean;
+  checked: boolean;
+  onCheck: (on: boolean) => void;
+}) {
+  const checkId = `signoff-${item.householdId}`;
+  return (
+    <li class={checked ? 'card unread-row selected' : 'card unread-row'} data-testid="unread-row" data-household-id={item.householdId}>
+      {paperMode ? (
+        <div class="check big-check">
+          <input type="checkbox" id={checkId} checked={checked} onChange={(e) => onCheck(e.currentTarget.checked)} />
+          <label for={checkId}>
+            <strong>
+              {item.householdNumber} {item.householdName}
+            </strong>
+            <span class="visually-hidden"> {t('circulars.unreadPage.signedOnPaper')}</span>
+          </label>
+        </div>
+      ) : (
+        <h3>
+          {item.householdNumber} {item.householdName}
+        </h3>
+      )}
+      {showBlock && <p class="muted">{item.blockName}</p>}
+      <p>{item.address}</p>
+      <p>
+        <ChannelList channels={item.channels} />
+      </p>
+      {item.responderNotes && (
+        <p class="notes">
+          <strong>{t('household.responderNotes')}:</strong> {item.responderNotes}
+        </p>
+      )}
+      <MemberPhones members={item.members} />
+    </li>
+  );
+}

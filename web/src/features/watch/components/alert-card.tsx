@@ -1,0 +1,289 @@
+import { useState } from 'preact/hooks';
+import type { Alert } from '../../../../../server/src/contracts/watch.js';
+import { api, ApiError, type AlertOutcome } from '../../../api.js';
+import { ErrorAlert, formatShortDateTime, formatTime, joinParts, paren, relativeTime, useNow } from '../../../ui/components.js';
+import { t } from '../../../lib/i18n.js';
+import { Link } from '../../../lib/router.js';
+import { MemberPhones } from '../../circulars/pages/unread.js';
+
+/** Shared pieces of the watching (見守り) pages. */
+
+export const OUTCOMES: AlertOutcome[] = ['fine', 'needs_help', 'hospital', 'away', 'device_fixed', 'false_alarm', 'other'];
+
+export function TierBadge({ tier }: { tier: Alert['tier'] }) {
+  return (
+    <span class={`tier-badge tier-${tier}`} data-tier={tier}>
+      {t(`watch.tiers.${tier}`)}
+    </span>
+  );
+}
+
+export function AlertStatusChip({ status }: { status: Alert['status'] }) {
+  return (
+    <span class={`status-chip alert-status-${status}`} data-status={status}>
+      {t(`watch.statuses.${status}`)}
+    </span>
+  );
+}
+
+/** A label for an alert's timeline entry ("escalated" names the tier it reached). */
+export function eventLabel(event: Alert['events'][number]): string {
+  if (event.what === 'escalated' && event.tier) return t('watch.events.escalatedTo', { tier: t(`watch.tiers.${event.tier}`) });
+  const key = `watch.events.${event.what}`;
+  const label = t(key);
+  return label === key ? event.what : label;
+}
+
+export function AlertTimeline({ events }: { events: Alert['events'] }) {
+  if (events.length === 0) return <p class="muted">{t('watch.noEvents')}</p>;
+  return (
+    <ol class="timeline" data-testid="alert-timeline">
+      {events.map((event, index) => (
+        <li key={index} data-what={event.what}>
+          <time dateTime={event.at} class="timeline-time">
+            {formatShortDateTime(event.at)}
+          </time>{' '}
+          <span class="timeline-what">{eventLabel(event)}</span>
+          {event.personName && <span class="timeline-person"> {t('watch.byPerson', { name: event.personName })}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * One watch alert: what happened, at which home, who to call, and "I'll go" / "record what
+ * happened". `canAct` is false for the household's own members (they are the ones watched).
+ */
+export function AlertCard({
+  alert,
+  canAct,
+  onChange,
+  headingLevel = 3,
+  showTimeline = false,
+  linkHousehold = true,
+}: {
+  alert: Alert;
+  canAct: boolean;
+  onChange: (alert: Alert) => void;
+  headingLevel?: 2 | 3;
+  showTimeline?: boolean;
+  linkHousehold?: boolean;
+}) {
+  const now = useNow();
+  const [resolving, setResolving] = useState(false);
+  const [outcome, setOutcome] = useState<AlertOutcome>(alert.kind === 'device_offline' ? 'device_fixed' : 'fine');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const live = alert.status === 'open' || alert.status === 'taken';
+  const household = alert.household;
+  const idPrefix = `alert-${alert.id}`;
+
+  async function take() {
+    setBusy(true);
+    setError(null);
+    setConflict(null);
+    try {
+      onChange(await api.takeAlert(alert.id));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        // Someone else took it (or it closed): show who, from the fresh state.
+        const fresh = await findAlert(alert.id);
+        if (fresh) onChange(fresh);
+        setConflict(fresh?.takenBy ? t('watch.alreadyTaken', { name: fresh.takenBy }) : t('watch.alreadyClosed'));
+      } else {
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function resolve(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setConflict(null);
+    try {
+      onChange(await api.resolveAlert(alert.id, outcome, note.trim()));
+      setResolving(false);
+      setNote('');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        const fresh = await findAlert(alert.id);
+        if (fresh) onChange(fresh);
+        setConflict(t('watch.alreadyClosed'));
+        setResolving(false);
+      } else {
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li
+      class={`card alert-card alert-kind-${alert.kind} ${live ? 'is-live' : 'is-closed'}`}
+      data-testid="alert-card"
+      data-kind={alert.kind}
+      data-status={alert.status}
+      data-alert-id={alert.id}
+    >
+      {alert.kind === 'help' && live && (
+        <p class="help-banner" role="alert">
+          {t('watch.helpBanner')}
+        </p>
+      )}
+      <div class="alert-card-top">
+        <span class="alert-kind">{t(`watch.kinds.${alert.kind}`)}</span>
+        <span class="badges">
+          <AlertStatusChip status={alert.status} />
+          {live && <TierBadge tier={alert.tier} />}
+        </span>
+      </div>
+      <Heading class="alert-household">
+        {linkHousehold ? (
+          <Link href={`/watch/households/${household.id}`}>
+            {household.householdNumber} {household.name}
+          </Link>
+        ) : (
+          <>
+            {household.householdNumber} {household.name}
+          </>
+        )}
+      </Heading>
+      <p class="muted">
+        {joinParts([household.blockName, household.address])}
+      </p>
+      <p class="alert-last-activity" data-testid="alert-last-activity">
+        {t('watch.lastActivityLine', { when: alert.lastActivityAt ? relativeTime(alert.lastActivityAt, now) : t('watch.noActivity') })}
+      </p>
+      <dl class="alert-facts">
+        <div>
+          <dt>{t('watch.raisedAt')}</dt>
+          <dd>
+            {formatTime(alert.raisedAt)} <span class="muted">{paren(relativeTime(alert.raisedAt, now))}</span>
+          </dd>
+        </div>
+        {alert.device && (
+          <div>
+            <dt>{t('watch.device')}</dt>
+            <dd>{alert.device.label}</dd>
+          </div>
+        )}
+        {alert.takenBy && (
+          <div>
+            <dt>{live ? t('watch.takenByLabel') : t('watch.handledBy')}</dt>
+            <dd data-testid="alert-taken-by">
+              {live ? t('watch.takenBy', { name: alert.takenBy }) : alert.takenBy}
+              {alert.takenAt && <span class="muted">{paren(formatTime(alert.takenAt))}</span>}
+            </dd>
+          </div>
+        )}
+        {alert.outcome && (
+          <div>
+            <dt>{t('watch.outcome')}</dt>
+            <dd data-testid="alert-outcome">
+              {t(`watch.outcomes.${alert.outcome}`)}
+              {alert.resolvedAt && <span class="muted">{paren(formatShortDateTime(alert.resolvedAt))}</span>}
+            </dd>
+          </div>
+        )}
+        {alert.note && (
+          <div>
+            <dt>{t('watch.note')}</dt>
+            <dd class="notes">{alert.note}</dd>
+          </div>
+        )}
+      </dl>
+      {household.responderNotes && (
+        <p class="notes responder-notes">
+          <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
+        </p>
+      )}
+      <MemberPhones members={household.members} />
+
+      {conflict && (
+        <p class="alert alert-warning" role="alert" data-testid="alert-conflict">
+          {conflict}
+        </p>
+      )}
+      {error ? <ErrorAlert error={error} /> : null}
+
+      {canAct && live && !resolving && (
+        <div class="actions alert-actions">
+          {alert.status === 'open' && (
+            <button type="button" class="primary big-action" disabled={busy} onClick={() => void take()}>
+              {t('watch.take')}
+            </button>
+          )}
+          <button type="button" class="secondary big-action" disabled={busy} onClick={() => setResolving(true)}>
+            {t('watch.resolve')}
+          </button>
+        </div>
+      )}
+      {canAct && live && resolving && (
+        <form class="resolve-form" onSubmit={(e) => void resolve(e)} data-testid="resolve-form">
+          <div class="field">
+            <label for={`${idPrefix}-outcome`}>{t('watch.outcome')}</label>
+            <select id={`${idPrefix}-outcome`} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value as AlertOutcome)}>
+              {OUTCOMES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`watch.outcomes.${value}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for={`${idPrefix}-note`}>{t('watch.note')}</label>
+            <textarea id={`${idPrefix}-note`} rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </div>
+          <div class="actions">
+            <button type="submit" class="primary big-action" disabled={busy}>
+              {t('watch.record')}
+            </button>
+            <button type="button" class="secondary" disabled={busy} onClick={() => setResolving(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {showTimeline ? (
+        <div class="alert-timeline-wrap">
+          <p class="timeline-heading">{t('watch.timeline')}</p>
+          <AlertTimeline events={alert.events} />
+        </div>
+      ) : (
+        alert.events.length > 0 && (
+          <details class="alert-timeline-wrap">
+            <summary>{t('watch.timelineCount', { count: alert.events.length })}</summary>
+            <AlertTimeline events={alert.events} />
+          </details>
+        )
+      )}
+    </li>
+  );
+}
+
+/** The latest state of one alert (live first, then closed). */
+export async function findAlert(id: string): Promise<Alert | undefined> {
+  try {
+    const live = await api.watchAlerts('live');
+    const found = live.items.find((a) => a.id === id);
+    if (found) return found;
+    const closed = await api.watchAlerts('closed');
+    return closed.items.find((a) => a.id === id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Newest first. */
+export function byNewest(a: Alert, b: Alert): number {
+  return Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
+}
