@@ -1,4 +1,5 @@
-import { PageHeading, useTitle } from '../ui/components.js';
+import { PageHeading } from '../ui/page-heading.js';
+import { useTitle } from '../lib/hooks.js';
 import { t } from '../lib/i18n.js';
 import { Link } from '../lib/router.js';
 

@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { JoinLookupResponse, JoinRequest } from '../../../../../server/src/contracts/http.js';
 import { api, ApiError, type Language } from '../../../api.js';
-import { ErrorAlert, PageHeading, SelectField, TextField, errorMessage, languageName, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { languageName } from '../../../lib/format.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { LANGUAGES, applyLanguage, currentLanguage, t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSession } from '../../../lib/session.js';

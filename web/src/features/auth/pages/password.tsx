@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../api.js';
-import { ErrorAlert, PageHeading, TextField, errorMessage, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { TextField } from '../../../ui/fields.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 
 /** Changing the password also logs out every other device (the server ends those sessions). */

@@ -1,7 +1,9 @@
 import type { Category, CircularSummary, Question } from '../../../../../server/src/contracts/circulars.js';
 import { ApiError, type CircularStatus } from '../../../api.js';
 import type { BlockView } from '../../../../../server/src/contracts/http.js';
-import { ErrorAlert, Loading, formatMonthDay, type AsyncState } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { formatMonthDay } from '../../../lib/format.js';
+import { type AsyncState } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 
 /** Shared pieces of the circular (回覧板) pages. */

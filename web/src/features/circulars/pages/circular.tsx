@@ -2,18 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Answer, CircularDetail, Question } from '../../../../../server/src/contracts/circulars.js';
 import { api, type Attachment } from '../../../api.js';
 import { CategoryChip, CorrectedBadge, StatusBadge } from '../components/circular-badges.js';
-import {
-  ErrorAlert,
-  Loading,
-  Notice,
-  PageHeading,
-  TextField,
-  dismissToastsFor,
-  formatDateTime,
-  formatShortDateTime,
-  useAsync,
-  useTitle,
-} from '../../../ui/components.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { TextField } from '../../../ui/fields.js';
+import { dismissToastsFor } from '../../../ui/toasts.js';
+import { formatDateTime, formatShortDateTime } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

@@ -11,7 +11,9 @@ import {
   localToIso,
   type FieldErrors,
 } from '../components/circular-badges.js';
-import { ErrorAlert, Loading, Notice, PageHeading, useAsync, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { formatSize } from './circular.js';

@@ -1,7 +1,11 @@
 import type { PrintSheet, Question } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../api.js';
 import { optionLabels } from '../components/circular-badges.js';
-import { ErrorAlert, Loading, PageHeading, SelectField, formatDate, formatMonthDay, formatShortDateTime, useAsync, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField } from '../../../ui/fields.js';
+import { formatDate, formatMonthDay, formatShortDateTime } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

@@ -1,7 +1,10 @@
 import type { CircularDetail, Progress } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../api.js';
 import { Bar, CategoryChip, StatusBadge, dueText, optionLabels, percent } from '../components/circular-badges.js';
-import { CHANNELS, ErrorAlert, Loading, PageHeading, useAsync, useDebounced, useTitle } from '../../../ui/components.js';
+import { CHANNELS } from '../../../ui/channels.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';

@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { UnreadList } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../api.js';
-import { ChannelList, ErrorAlert, Loading, Notice, PageHeading, SelectField, useAsync, useDebounced, useTitle } from '../../../ui/components.js';
+import { ChannelList } from '../../../ui/channels.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField } from '../../../ui/fields.js';
+import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

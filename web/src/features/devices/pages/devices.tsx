@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { DeviceCredentials, DeviceView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../api.js';
-import { ErrorAlert, Loading, PageHeading, SelectField, TextField, formatDateTime, useAsync, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { formatDateTime } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useSocketEvent } from '../../../lib/socket.js';
 

@@ -1,7 +1,10 @@
 import type { DrillReport } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError } from '../../../api.js';
 import { Bar } from '../../circulars/components/circular-badges.js';
-import { ErrorAlert, Loading, PageHeading, formatDuration, formatShortDateTime, formatTime, joinParts, useAsync, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/answer-panel.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError, type VisitOutcome } from '../../../api.js';
-import { ErrorAlert, Loading, PageHeading, formatTime, joinParts, paren, useAsync, useDebounced, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { formatTime, joinParts, paren } from '../../../lib/format.js';
+import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
 import { KindBadge, RiskTags, SafetyChip } from '../components/answer-panel.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';

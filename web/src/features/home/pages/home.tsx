@@ -1,6 +1,9 @@
 import type { HouseholdDetail, SessionView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../api.js';
-import { ChannelList, ErrorAlert, Loading, PageHeading, useAsync, useTitle } from '../../../ui/components.js';
+import { ChannelList } from '../../../ui/channels.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

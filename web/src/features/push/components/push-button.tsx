@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../../api.js';
-import { ErrorAlert, Notice } from '../../../ui/components.js';
+import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 
 /** Web Push: the VAPID public key (base64url) → the bytes PushManager.subscribe wants. */

@@ -1,19 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BlockView, HouseholdDetail, PersonView } from '../../../../../server/src/contracts/http.js';
 import { api, type Channel, type Language } from '../../../api.js';
-import {
-  ChannelCheckboxes,
-  ChannelList,
-  ErrorAlert,
-  Loading,
-  Notice,
-  PageHeading,
-  SelectField,
-  TextField,
-  languageName,
-  useAsync,
-  useTitle,
-} from '../../../ui/components.js';
+import { ChannelCheckboxes, ChannelList } from '../../../ui/channels.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { languageName } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { LANGUAGES, t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { RosterImportResult } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../api.js';
-import { ErrorAlert, Notice, PageHeading, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 

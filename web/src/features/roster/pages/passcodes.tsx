@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { PasscodeSheet } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../api.js';
-import { ErrorAlert, Loading, PageHeading, SelectField, formatDate, useAsync, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField } from '../../../ui/fields.js';
+import { formatDate } from '../../../lib/format.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t, tIn } from '../../../lib/i18n.js';
 import { PASSCODE_SELECTION_KEY } from './roster.js';
 

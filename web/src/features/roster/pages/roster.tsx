@@ -1,17 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BlockView, HouseholdList, PersonView } from '../../../../../server/src/contracts/http.js';
 import { api, ApiError } from '../../../api.js';
-import {
-  ChannelList,
-  ErrorAlert,
-  Loading,
-  Notice,
-  PageHeading,
-  SelectField,
-  TextField,
-  useAsync,
-  useTitle,
-} from '../../../ui/components.js';
+import { ChannelList } from '../../../ui/channels.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSocketEvent } from '../../../lib/socket.js';

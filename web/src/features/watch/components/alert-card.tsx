@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
 import { api, ApiError, type AlertOutcome } from '../../../api.js';
-import { ErrorAlert, formatShortDateTime, formatTime, joinParts, paren, relativeTime, useNow } from '../../../ui/components.js';
+import { ErrorAlert } from '../../../ui/alerts.js';
+import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from '../../../lib/format.js';
+import { useNow } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { MemberPhones } from '../../circulars/pages/unread.js';

@@ -2,20 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { HouseholdWatch, WatchSettings } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../api.js';
 import { FieldError, errorsFor, fieldErrorsOf, isoToLocal, localToIso, type FieldErrors } from '../../circulars/components/circular-badges.js';
-import {
-  ErrorAlert,
-  Loading,
-  Notice,
-  PageHeading,
-  formatShortDateTime,
-  paren,
-  range,
-  relativeTime,
-  useAsync,
-  useDebounced,
-  useNow,
-  useTitle,
-} from '../../../ui/components.js';
+import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { formatShortDateTime, paren, range, relativeTime } from '../../../lib/format.js';
+import { useAsync, useDebounced, useNow, useTitle } from '../../../lib/hooks.js';
 import { locale, t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

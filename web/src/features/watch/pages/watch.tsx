@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { Alert, WatchedHousehold } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../api.js';
-import { ErrorAlert, Loading, PageHeading, formatDateTime, joinParts, paren, relativeTime, useAsync, useDebounced, useNow, useTitle } from '../../../ui/components.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { formatDateTime, joinParts, paren, relativeTime } from '../../../lib/format.js';
+import { useAsync, useDebounced, useNow, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
