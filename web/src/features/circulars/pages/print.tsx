@@ -9,7 +9,7 @@ import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useBlockChoices } from './unread.js';
+import { useBlockChoices } from '../components/block-choices.js';
 
 export function PrintPage({ id, blockId }: { id: string; blockId: string | undefined }) {
   useTitle(t('circulars.print.title'));

@@ -1,6 +1,7 @@
 import type { CircularDetail, Progress } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../api.js';
-import { Bar, CategoryChip, StatusBadge, dueText, optionLabels, percent } from '../components/circular-badges.js';
+import { Bar, percent } from '../../../ui/bar.js';
+import { CategoryChip, StatusBadge, dueText, optionLabels } from '../components/circular-badges.js';
 import { CHANNELS } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';

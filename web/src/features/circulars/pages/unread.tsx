@@ -1,7 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { UnreadList } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../api.js';
-import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';
@@ -11,37 +9,8 @@ import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { dueText } from '../components/circular-badges.js';
-
-type UnreadItem = UnreadList['items'][number];
-
-/** Members' phone numbers as tappable tel: links. */
-export function MemberPhones({ members }: { members: { name: string; phone: string | null }[] }) {
-  if (members.length === 0) return <span class="muted">{t('household.noMembers')}</span>;
-  return (
-    <ul class="plain member-phones">
-      {members.map((member, index) => (
-        <li key={index}>
-          {member.name}
-          {member.phone && (
-            <>
-              {' '}
-              <a href={`tel:${member.phone.replace(/[^\d+]/g, '')}`} class="tel">
-                {member.phone}
-              </a>
-            </>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** Blocks this person can pick: all of them for officers, their own for captains. */
-export function useBlockChoices(): { id: string; name: string }[] {
-  const session = useRequiredSession();
-  const blocks = useAsync(() => (session.roles.officer ? api.blocks() : Promise.resolve({ items: [] })), [session.roles.officer]);
-  return session.roles.officer ? (blocks.data?.items ?? []).map((b) => ({ id: b.id, name: b.name })) : session.roles.captainOf;
-}
+import { useBlockChoices } from '../components/block-choices.js';
+import { UnreadRow } from '../components/unread-row.js';
 
 export function UnreadPage({ id, blockId }: { id: string; blockId: string | undefined }) {
   useTitle(t('circulars.unreadPage.title'));
@@ -180,51 +149,5 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
         </div>
       )}
     </div>
-  );
-}
-
-function UnreadRow({
-  item,
-  showBlock,
-  paperMode,
-  checked,
-  onCheck,
-}: {
-  item: UnreadItem;
-  showBlock: boolean;
-  paperMode: boolean;
-  checked: boolean;
-  onCheck: (on: boolean) => void;
-}) {
-  const checkId = `signoff-${item.householdId}`;
-  return (
-    <li class={checked ? 'card unread-row selected' : 'card unread-row'} data-testid="unread-row" data-household-id={item.householdId}>
-      {paperMode ? (
-        <div class="check big-check">
-          <input type="checkbox" id={checkId} checked={checked} onChange={(e) => onCheck(e.currentTarget.checked)} />
-          <label for={checkId}>
-            <strong>
-              {item.householdNumber} {item.householdName}
-            </strong>
-            <span class="visually-hidden"> {t('circulars.unreadPage.signedOnPaper')}</span>
-          </label>
-        </div>
-      ) : (
-        <h3>
-          {item.householdNumber} {item.householdName}
-        </h3>
-      )}
-      {showBlock && <p class="muted">{item.blockName}</p>}
-      <p>{item.address}</p>
-      <p>
-        <ChannelList channels={item.channels} />
-      </p>
-      {item.responderNotes && (
-        <p class="notes">
-          <strong>{t('household.responderNotes')}:</strong> {item.responderNotes}
-        </p>
-      )}
-      <MemberPhones members={item.members} />
-    </li>
   );
 }

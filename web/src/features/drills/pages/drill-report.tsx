@@ -1,17 +1,17 @@
 import type { DrillReport } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError } from '../../../api.js';
-import { Bar } from '../../circulars/components/circular-badges.js';
+import { Bar } from '../../../ui/bar.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
-import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/answer-panel.js';
+import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { useSocketEvent } from '../../../lib/socket.js';
-import { BlockTable } from './drill-dashboard.js';
-import { MemberPhones } from '../../circulars/pages/unread.js';
+import { BlockTable } from '../components/block-table.js';
+import { MemberPhones } from '../../../ui/member-phones.js';
 
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
 export function DrillReportPage({ id }: { id: string }) {

@@ -5,12 +5,12 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatTime, joinParts, paren } from '../../../lib/format.js';
 import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
-import { KindBadge, RiskTags, SafetyChip } from '../components/answer-panel.js';
+import { KindBadge, RiskTags, SafetyChip } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
-import { MemberPhones } from '../../circulars/pages/unread.js';
+import { MemberPhones } from '../../../ui/member-phones.js';
 
 const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
 

@@ -8,11 +8,11 @@ import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useSocketEvent } from '../../../lib/socket.js';
-import { HouseholdView } from '../../roster/pages/household.js';
-import { HouseholdCirculars } from '../../circulars/pages/circulars.js';
-import { CaptainTasks } from '../../tasks/pages/tasks.js';
+import { HouseholdView } from '../../roster/components/household-view.js';
+import { HouseholdCirculars } from '../../circulars/components/household-circulars.js';
+import { CaptainTasks } from '../../tasks/components/captain-tasks.js';
 import { PushButton } from '../../push/components/push-button.js';
-import { ActiveDrillsSection, MyDrillsSection } from '../../drills/components/answer-panel.js';
+import { ActiveDrillsSection, MyDrillsSection } from '../../drills/components/drill-sections.js';
 
 export function HomePage() {
   const session = useRequiredSession();

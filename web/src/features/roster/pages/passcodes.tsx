@@ -7,7 +7,7 @@ import { SelectField } from '../../../ui/fields.js';
 import { formatDate } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t, tIn } from '../../../lib/i18n.js';
-import { PASSCODE_SELECTION_KEY } from './roster.js';
+import { PASSCODE_SELECTION_KEY } from '../components/export-section.js';
 
 function readSelection(search: URLSearchParams): string[] {
   if (!search.get('selection')) return [];

@@ -6,52 +6,13 @@ import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from 
 import { useNow } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { MemberPhones } from '../../circulars/pages/unread.js';
+import { MemberPhones } from '../../../ui/member-phones.js';
+import { TierBadge, AlertStatusChip, AlertTimeline } from './alert-badges.js';
+import { findAlert } from './alerts.js';
 
 /** Shared pieces of the watching (見守り) pages. */
 
 export const OUTCOMES: AlertOutcome[] = ['fine', 'needs_help', 'hospital', 'away', 'device_fixed', 'false_alarm', 'other'];
-
-export function TierBadge({ tier }: { tier: Alert['tier'] }) {
-  return (
-    <span class={`tier-badge tier-${tier}`} data-tier={tier}>
-      {t(`watch.tiers.${tier}`)}
-    </span>
-  );
-}
-
-export function AlertStatusChip({ status }: { status: Alert['status'] }) {
-  return (
-    <span class={`status-chip alert-status-${status}`} data-status={status}>
-      {t(`watch.statuses.${status}`)}
-    </span>
-  );
-}
-
-/** A label for an alert's timeline entry ("escalated" names the tier it reached). */
-export function eventLabel(event: Alert['events'][number]): string {
-  if (event.what === 'escalated' && event.tier) return t('watch.events.escalatedTo', { tier: t(`watch.tiers.${event.tier}`) });
-  const key = `watch.events.${event.what}`;
-  const label = t(key);
-  return label === key ? event.what : label;
-}
-
-export function AlertTimeline({ events }: { events: Alert['events'] }) {
-  if (events.length === 0) return <p class="muted">{t('watch.noEvents')}</p>;
-  return (
-    <ol class="timeline" data-testid="alert-timeline">
-      {events.map((event, index) => (
-        <li key={index} data-what={event.what}>
-          <time dateTime={event.at} class="timeline-time">
-            {formatShortDateTime(event.at)}
-          </time>{' '}
-          <span class="timeline-what">{eventLabel(event)}</span>
-          {event.personName && <span class="timeline-person"> {t('watch.byPerson', { name: event.personName })}</span>}
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 /**
  * One watch alert: what happened, at which home, who to call, and "I'll go" / "record what
@@ -270,22 +231,4 @@ export function AlertCard({
       )}
     </li>
   );
-}
-
-/** The latest state of one alert (live first, then closed). */
-export async function findAlert(id: string): Promise<Alert | undefined> {
-  try {
-    const live = await api.watchAlerts('live');
-    const found = live.items.find((a) => a.id === id);
-    if (found) return found;
-    const closed = await api.watchAlerts('closed');
-    return closed.items.find((a) => a.id === id);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Newest first. */
-export function byNewest(a: Alert, b: Alert): number {
-  return Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
 }

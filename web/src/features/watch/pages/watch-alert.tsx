@@ -1,0 +1,46 @@
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { Link } from '../../../lib/router.js';
+import { useRequiredSession } from '../../../lib/session.js';
+import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { AlertCard } from '../components/alert-card.js';
+import { findAlert } from '../components/alerts.js';
+
+/** /watch/alerts/:id (the link in a push notification): the alert on its own. */
+export function WatchAlertPage({ id }: { id: string }) {
+  useTitle(t('watch.alertTitle'));
+  const session = useRequiredSession();
+  const state = useAsync(async () => {
+    const alert = await findAlert(id);
+    return alert ?? null;
+  }, [id]);
+  const refetch = useDebounced(() => state.reload(), 300);
+  useSocketEvent('watch:alert', (event) => {
+    if (event.alertId === id) refetch();
+  });
+  useSocketReconnect(() => state.reload());
+  return (
+    <div class="stack">
+      <p>
+        <Link href="/watch">{t('watch.backToWatch')}</Link>
+      </p>
+      <PageHeading>{t('watch.alertTitle')}</PageHeading>
+      {state.error ? <ErrorAlert error={state.error} /> : null}
+      {state.loading && state.data === undefined && <Loading />}
+      {state.data === null && <p class="card">{t('watch.alertNotFound')}</p>}
+      {state.data && (
+        <ul class="alert-list">
+          <AlertCard
+            alert={state.data}
+            canAct={state.data.household.id !== session.roles.household?.id}
+            showTimeline
+            headingLevel={2}
+            onChange={(updated) => state.setData(() => updated)}
+          />
+        </ul>
+      )}
+    </div>
+  );
+}
