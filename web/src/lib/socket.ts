@@ -111,3 +111,24 @@ export function useSocketReconnect(handler: () => void): void {
     return () => void reconnectHandlers.delete(listener);
   }, []);
 }
+
+export type SocketEventName = EventName;
+export type SocketEventPayload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Subscribes to several server events with one handler (the latest handler is always used). */
+export function useSocketEvents(events: readonly EventName[], handler: (event: EventName, payload: unknown) => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  const key = events.join(',');
+  useEffect(() => {
+    const removers = events.map((event) => {
+      const listener = (...args: unknown[]) => ref.current(event, args[0]);
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      set.add(listener);
+      return () => void set.delete(listener);
+    });
+    return () => removers.forEach((remove) => remove());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+}

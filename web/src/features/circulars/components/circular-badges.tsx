@@ -1,3 +1,4 @@
+import type { ResourceOptions } from '../../../lib/use-resource.js';
 import type { Category, CircularSummary, Question } from '../../../../../server/src/contracts/circulars.js';
 import { type CircularStatus } from '../../../api.js';
 import { formatMonthDay } from '../../../lib/format.js';
@@ -55,3 +56,6 @@ export function optionLabels(question: Question): string[] {
       return question.options;
   }
 }
+
+/** Lists of circulars refetch when one is published, corrected, withdrawn or read. */
+export const CIRCULAR_LIST_REFRESH: ResourceOptions = { events: ['circular:published', 'circular:updated', 'circular:acknowledged'] };

@@ -4,11 +4,11 @@ import { api } from '../../../api.js';
 import { CategoryChip, CorrectedBadge, StatusBadge, dueText, isUnread } from './circular-badges.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatMonthDay } from '../../../lib/format.js';
-import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { CIRCULAR_LIST_REFRESH } from './circular-badges.js';
 
 const HOUSEHOLD_PAGE = 30;
 
@@ -24,11 +24,7 @@ function householdOrder(items: CircularSummary[]): CircularSummary[] {
 export function HouseholdCirculars({ headingLevel = 2 }: { headingLevel?: 2 | 3 }) {
   const session = useRequiredSession();
   const [limit, setLimit] = useState(HOUSEHOLD_PAGE);
-  const list = useAsync((signal) => api.circulars({ limit }, signal), [limit, session.person.preferredLanguage]);
-  useSocketEvent('circular:published', () => list.reload());
-  useSocketEvent('circular:updated', () => list.reload());
-  useSocketEvent('circular:acknowledged', () => list.reload());
-  useSocketReconnect(() => list.reload());
+  const list = useResource((signal) => api.circulars({ limit }, signal), { deps: [limit, session.person.preferredLanguage], ...CIRCULAR_LIST_REFRESH });
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const items = list.data ? householdOrder(list.data.items) : [];
   const unread = items.filter(isUnread).length;

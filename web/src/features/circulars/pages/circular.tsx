@@ -4,35 +4,32 @@ import { api } from '../../../api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { dismissToastsFor } from '../../../ui/toasts.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { CircularArticle } from '../components/circular-article.js';
 import { HouseholdPanel } from '../components/household-panel.js';
 import { OfficerPanel } from '../components/officer-panel.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 export function CircularPage({ id }: { id: string }) {
   const session = useRequiredSession();
   // Refetch when the saved language changes: the server picks the version to display.
-  const state = useAsync((signal) => api.circular(id, signal), [id, session.person.preferredLanguage]);
+  const state = useResource((signal) => api.circular(id, signal), {
+    deps: [id, session.person.preferredLanguage],
+    events: ['circular:updated', 'circular:acknowledged', 'circular:answered'],
+    filter: {
+      'circular:updated': (event) => event.circularId === id,
+      'circular:acknowledged': (event) => event.circularId === id && event.householdId === householdId,
+      'circular:answered': (event) => event.circularId === id && event.householdId === householdId,
+    },
+  });
   const [notice, setNotice] = useState<string | null>(null);
   const detail = state.data;
   useTitle(detail?.display.title ?? t('circulars.title'));
-  const householdId = detail?.household?.id;
+  const householdId: string | undefined = detail?.household?.id;
   useEffect(() => dismissToastsFor(`/circulars/${id}`), [id]);
-
-  useSocketEvent('circular:updated', (event) => {
-    if (event.circularId === id) state.reload();
-  });
-  useSocketEvent('circular:acknowledged', (event) => {
-    if (event.circularId === id && event.householdId === householdId) state.reload();
-  });
-  useSocketEvent('circular:answered', (event) => {
-    if (event.circularId === id && event.householdId === householdId) state.reload();
-  });
-  useSocketReconnect(() => state.reload());
 
   const officer = session.roles.officer;
   const update = (next: CircularDetail, message?: string) => {

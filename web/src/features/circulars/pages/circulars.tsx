@@ -6,10 +6,11 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { formatDate } from '../../../lib/format.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { CIRCULAR_LIST_REFRESH } from '../components/circular-badges.js';
 
 // ── Officer list ───────────────────────────────────────────────────────────────────────
 
@@ -21,14 +22,10 @@ export function CircularsPage() {
   const [qInput, setQInput] = useState('');
   const [q, setQ] = useState('');
   const [offset, setOffset] = useState(0);
-  const list = useAsync(
-    (signal) => api.circulars({ q: q || undefined, status: status || undefined, limit: OFFICER_PAGE, offset }, signal),
-    [q, status, offset],
-  );
-  useSocketEvent('circular:published', () => list.reload());
-  useSocketEvent('circular:updated', () => list.reload());
-  useSocketEvent('circular:acknowledged', () => list.reload());
-  useSocketReconnect(() => list.reload());
+  const list = useResource((signal) => api.circulars({ q: q || undefined, status: status || undefined, limit: OFFICER_PAGE, offset }, signal), {
+    deps: [q, status, offset],
+    ...CIRCULAR_LIST_REFRESH,
+  });
 
   return (
     <div class="stack">

@@ -5,30 +5,24 @@ import { CategoryChip, StatusBadge, dueText, optionLabels } from '../components/
 import { CHANNELS } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 export function ProgressPage({ id }: { id: string }) {
-  const detail = useAsync((signal) => api.circular(id, signal), [id]);
-  const progress = useAsync((signal) => api.progress(id, signal), [id]);
+  const detail = useResource((signal) => api.circular(id, signal), {
+    deps: [id],
+    events: ['circular:updated'],
+    filter: { 'circular:updated': (event) => event.circularId === id },
+  });
+  const progress = useResource((signal) => api.progress(id, signal), {
+    deps: [id],
+    events: ['circular:acknowledged', 'circular:answered', 'roster:changed'],
+    filter: { 'circular:acknowledged': (event) => event.circularId === id, 'circular:answered': (event) => event.circularId === id },
+    debounceMs: 300,
+  });
   useTitle(t('circulars.progress.title'));
-  const refetch = useDebounced(() => progress.reload(), 300);
-  useSocketEvent('circular:acknowledged', (event) => {
-    if (event.circularId === id) refetch();
-  });
-  useSocketEvent('circular:answered', (event) => {
-    if (event.circularId === id) refetch();
-  });
-  useSocketEvent('circular:updated', (event) => {
-    if (event.circularId === id) detail.reload();
-  });
-  useSocketEvent('roster:changed', () => refetch());
-  useSocketReconnect(() => {
-    progress.reload();
-    detail.reload();
-  });
 
   return (
     <div class="stack">

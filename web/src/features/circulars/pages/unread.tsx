@@ -3,37 +3,39 @@ import { api } from '../../../api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useSocketEvent } from '../../../lib/socket.js';
 import { dueText } from '../components/circular-badges.js';
 import { useBlockChoices } from '../components/block-choices.js';
 import { UnreadRow } from '../components/unread-row.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 export function UnreadPage({ id, blockId }: { id: string; blockId: string | undefined }) {
   useTitle(t('circulars.unreadPage.title'));
   const session = useRequiredSession();
   const choices = useBlockChoices();
   const circular = useAsync((signal) => api.circular(id, signal), [id]);
-  const list = useAsync((signal) => api.unread(id, blockId, signal), [id, blockId]);
+  const list = useResource((signal) => api.unread(id, blockId, signal), {
+    deps: [id, blockId],
+    events: ['circular:acknowledged', 'roster:changed'],
+    filter: { 'circular:acknowledged': (event) => event.circularId === id },
+    debounceMs: 300,
+  });
   const [paperMode, setPaperMode] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const refetch = useDebounced(() => list.reload(), 300);
 
   useSocketEvent('circular:acknowledged', (event) => {
     if (event.circularId !== id) return;
-    // Remove the row at once; the refetch confirms.
+    // Remove the row at once; the (debounced) refetch confirms.
     list.setData((previous) => previous && { items: previous.items.filter((item) => item.householdId !== event.householdId) });
     setSelected((ids) => ids.filter((h) => h !== event.householdId));
-    refetch();
   });
-  useSocketEvent('roster:changed', () => refetch());
-  useSocketReconnect(() => list.reload());
 
   async function record() {
     if (selected.length === 0) {

@@ -5,13 +5,15 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { formatDateTime } from '../../../lib/format.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useSocketEvent } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
 
 export function DevicesPage() {
   useTitle(t('devices.title'));
-  const devices = useAsync(() => api.devices(), []);
+  const devices = useResource(() => api.devices(), ROSTER_REFRESH);
   const [credentials, setCredentials] = useState<DeviceCredentials | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
@@ -28,7 +30,6 @@ export function DevicesPage() {
       return { items };
     });
   });
-  useSocketEvent('roster:changed', () => devices.reload());
 
   function replace(updated: DeviceView) {
     devices.setData((previous) => {
@@ -202,8 +203,7 @@ function CredentialsBox({ credentials, onClose }: { credentials: DeviceCredentia
 }
 
 function RegisterDevice({ onCreated }: { onCreated: (result: DeviceCredentials) => void }) {
-  const households = useAsync(() => api.households({ limit: 500 }), []);
-  useSocketEvent('roster:changed', () => households.reload());
+  const households = useResource(() => api.households({ limit: 500 }), ROSTER_REFRESH);
   const [label, setLabel] = useState('');
   const [householdId, setHouseholdId] = useState('');
   const [error, setError] = useState<unknown>(null);

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
 import { api } from '../../../api.js';
-import { useAsync, useDebounced } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useLocation } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useSocketEvent } from '../../../lib/socket.js';
 import { useAnswered, AnswerPanel } from './answer-panel.js';
 import { KindBadge } from './drill-badges.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { withMyDrill } from './drill-list-refresh.js';
 
 // ── The full-screen prompt ─────────────────────────────────────────────────────────────
 
@@ -22,19 +23,17 @@ export function DrillPromptHost() {
   const session = useRequiredSession();
   const { path } = useLocation();
   const householdId = session.roles.household?.id;
-  const mine = useAsync((signal) => (householdId ? api.myDrills(signal) : Promise.resolve({ items: [] as MyDrill[] })), [householdId]);
+  const mine = useResource((signal) => (householdId ? api.myDrills(signal) : Promise.resolve({ items: [] as MyDrill[] })), {
+    deps: [householdId],
+    events: ['drill:ended', 'drill:updated'],
+    filter: { 'drill:updated': (event) => event.householdId === householdId },
+    debounceMs: 300,
+  });
   const [openId, setOpenId] = useState<string | null>(null);
   const [later, setLater] = useState<string[]>([]);
-  const refetch = useDebounced(() => mine.reload(), 300);
-  useAnswered((next) => mine.setData((previous) => previous && { items: previous.items.map((i) => (i.drill.id === next.drill.id ? next : i)) }));
-  useSocketEvent('drill:started', () => {
-    mine.reload();
-  });
-  useSocketEvent('drill:ended', () => refetch());
-  useSocketEvent('drill:updated', (event) => {
-    if (event.householdId === householdId) refetch();
-  });
-  useSocketReconnect(() => mine.reload());
+  useAnswered((next) => mine.setData(withMyDrill(next)));
+  // A new confirmation is asked at once, not after the debounce.
+  useSocketEvent('drill:started', () => mine.reload());
 
   const items = mine.data?.items ?? [];
   const onAnswerPage = (id: string) => path === `/drills/${id}/answer`;

@@ -1,25 +1,20 @@
 import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatShortDateTime, formatTime, joinParts, paren } from '../../../lib/format.js';
-import { useAsync, useDebounced } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { useAnswered } from './answer-panel.js';
 import { KindBadge, SafetyChip } from './drill-badges.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { DRILL_LIST_REFRESH, withMyDrill } from './drill-list-refresh.js';
 
 // ── Home page sections ─────────────────────────────────────────────────────────────────
 
 /** A household's active confirmations and its answers, on the home page. */
 export function MyDrillsSection() {
-  const mine = useAsync((signal) => api.myDrills(signal), []);
-  const refetch = useDebounced(() => mine.reload(), 300);
-  useAnswered((next) => mine.setData((previous) => previous && { items: previous.items.map((i) => (i.drill.id === next.drill.id ? next : i)) }));
-  useSocketEvent('drill:started', () => refetch());
-  useSocketEvent('drill:ended', () => refetch());
-  useSocketEvent('drill:updated', () => refetch());
-  useSocketReconnect(() => mine.reload());
+  const mine = useResource((signal) => api.myDrills(signal), DRILL_LIST_REFRESH);
+  useAnswered((next) => mine.setData(withMyDrill(next)));
   const items = mine.data?.items ?? [];
   if (items.length === 0) return null;
   return (
@@ -52,12 +47,7 @@ export function MyDrillsSection() {
 /** For 班長 and officers: active confirmations with links to the visit list and the dashboard. */
 export function ActiveDrillsSection() {
   const session = useRequiredSession();
-  const list = useAsync((signal) => api.drills(signal), []);
-  const refetch = useDebounced(() => list.reload(), 300);
-  useSocketEvent('drill:started', () => refetch());
-  useSocketEvent('drill:ended', () => refetch());
-  useSocketEvent('drill:updated', () => refetch());
-  useSocketReconnect(() => list.reload());
+  const list = useResource((signal) => api.drills(signal), DRILL_LIST_REFRESH);
   const active = (list.data?.items ?? []).filter((d) => d.status === 'active');
   if (list.error) return <ErrorAlert error={list.error} />;
   if (!list.data) return session.roles.officer ? <Loading /> : null;

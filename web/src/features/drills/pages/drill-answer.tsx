@@ -2,25 +2,26 @@ import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
 import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { AnswerPanel } from '../components/answer-panel.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { withMyDrill } from '../components/drill-list-refresh.js';
 
 // ── /drills/:id/answer ─────────────────────────────────────────────────────────────────
 
 /** The question on a page of its own (the link in the push notification). */
 export function DrillAnswerPage({ id }: { id: string }) {
   useTitle(t('drills.answerPage.title'));
-  const mine = useAsync((signal) => api.myDrills(signal), [id]);
-  const refetch = useDebounced(() => mine.reload(), 300);
-  useSocketEvent('drill:ended', (event) => {
-    if (event.drillId === id) refetch();
+  const mine = useResource((signal) => api.myDrills(signal), {
+    deps: [id],
+    events: ['drill:ended'],
+    filter: { 'drill:ended': (event) => event.drillId === id },
+    debounceMs: 300,
   });
-  useSocketReconnect(() => mine.reload());
   const item = mine.data?.items.find((i) => i.drill.id === id);
-  const update = (next: MyDrill) => mine.setData((previous) => previous && { items: previous.items.map((i) => (i.drill.id === next.drill.id ? next : i)) });
+  const update = (next: MyDrill) => mine.setData(withMyDrill(next));
 
   return (
     <div class="stack narrow">

@@ -4,22 +4,24 @@ import { Bar } from '../../../ui/bar.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent } from '../../../lib/socket.js';
 import { BlockTable } from '../components/block-table.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
 export function DrillReportPage({ id }: { id: string }) {
   const session = useRequiredSession();
   const listed = session.roles.officer || isCaptain(session.roles);
-  const state = useAsync((signal) => api.drillReport(id, signal), [id]);
-  useSocketEvent('drill:ended', (event) => {
-    if (event.drillId === id) state.reload();
+  const state = useResource((signal) => api.drillReport(id, signal), {
+    deps: [id],
+    events: ['drill:ended'],
+    filter: { 'drill:ended': (event) => event.drillId === id },
+    onReconnect: false,
   });
   const report = state.data;
   useTitle(report ? t('drills.report.title', { title: report.drill.title }) : t('drills.report.heading'));

@@ -4,13 +4,13 @@ import { api, ApiError, type VisitOutcome } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatTime, joinParts, paren } from '../../../lib/format.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { KindBadge, RiskTags, SafetyChip } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
 
@@ -18,22 +18,17 @@ const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
 export function DrillTasksPage({ id }: { id: string }) {
   const session = useRequiredSession();
   useTitle(t('drills.tasks.title'));
-  const tasks = useAsync((signal) => api.drillTasks(id, signal), [id]);
+  const tasks = useResource((signal) => api.drillTasks(id, signal), {
+    deps: [id],
+    events: ['drill:updated', 'drill:ended'],
+    filter: { 'drill:updated': (event) => event.drillId === id, 'drill:ended': (event) => event.drillId === id },
+    debounceMs: 300,
+  });
   // The drill's title and state: from the list the caller can see (officers and 班長).
-  const drills = useAsync((signal) => api.drills(signal), [id]);
-  const refetch = useDebounced(() => tasks.reload(), 300);
-  useSocketEvent('drill:updated', (event) => {
-    if (event.drillId === id) refetch();
-  });
-  useSocketEvent('drill:ended', (event) => {
-    if (event.drillId === id) {
-      refetch();
-      drills.reload();
-    }
-  });
-  useSocketReconnect(() => {
-    tasks.reload();
-    drills.reload();
+  const drills = useResource((signal) => api.drills(signal), {
+    deps: [id],
+    events: ['drill:ended'],
+    filter: { 'drill:ended': (event) => event.drillId === id },
   });
   // Volunteers do not hear every answer of a 班 (the server tells officers, 班 and household):
   // look again every 30 seconds while the page is open and visible.

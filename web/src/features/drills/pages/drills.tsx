@@ -2,23 +2,19 @@ import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatShortDateTime, paren } from '../../../lib/format.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { DrillStatusChip, KindBadge, percentOf } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { DRILL_LIST_REFRESH } from '../components/drill-list-refresh.js';
 
 /** /drills: every safety confirmation (officers), or the active ones for me. */
 export function DrillsPage() {
   useTitle(t('drills.title'));
   const session = useRequiredSession();
-  const list = useAsync((signal) => api.drills(signal), []);
-  const refetch = useDebounced(() => list.reload(), 300);
-  useSocketEvent('drill:started', () => refetch());
-  useSocketEvent('drill:ended', () => refetch());
-  useSocketEvent('drill:updated', () => refetch());
-  useSocketReconnect(() => list.reload());
+  const list = useResource((signal) => api.drills(signal), DRILL_LIST_REFRESH);
   const officer = session.roles.officer;
   const items = list.data?.items ?? [];
 

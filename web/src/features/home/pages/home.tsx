@@ -3,16 +3,17 @@ import { api } from '../../../api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent } from '../../../lib/socket.js';
 import { HouseholdView } from '../../roster/components/household-view.js';
 import { HouseholdCirculars } from '../../circulars/components/household-circulars.js';
 import { CaptainTasks } from '../../tasks/components/captain-tasks.js';
 import { PushButton } from '../../push/components/push-button.js';
 import { ActiveDrillsSection, MyDrillsSection } from '../../drills/components/drill-sections.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
 
 export function HomePage() {
   const session = useRequiredSession();
@@ -110,7 +111,7 @@ async function loadDetails(ids: string[], signal: AbortSignal): Promise<Househol
 }
 
 function CaptainBlock({ block }: { block: { id: string; name: string } }) {
-  const state = useAsync(
+  const state = useResource(
     async (signal) => {
       const list = await api.households({ blockId: block.id, limit: 500 }, signal);
       return loadDetails(
@@ -118,9 +119,8 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
         signal,
       );
     },
-    [block.id],
+    { deps: [block.id], ...ROSTER_REFRESH },
   );
-  useSocketEvent('roster:changed', () => state.reload());
   const headingId = `block-${block.id}`;
 
   return (
@@ -214,10 +214,7 @@ function FamilyWatcher({ households }: { households: { id: string; name: string 
 }
 
 function MyHousehold({ id }: { id: string }) {
-  const state = useAsync((signal) => api.household(id, signal), [id]);
-  useSocketEvent('roster:changed', (event) => {
-    if (event.householdIds === 'all' || event.householdIds.includes(id)) state.reload();
-  });
+  const state = useResource((signal) => api.household(id, signal), { deps: [id], ...ROSTER_REFRESH, filter: { 'roster:changed': touchesHousehold(id) } });
   return (
     <section class="section" aria-labelledby="my-household-heading">
       <h2 id="my-household-heading">{t('home.household.heading')}</h2>

@@ -4,12 +4,12 @@ import { api } from '../../../api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
-import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
-import { useSocketEvent } from '../../../lib/socket.js';
 import { HouseholdFields, type HouseholdFormState } from './household-fields.js';
 import { PASSCODE_SELECTION_KEY } from './export-section.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,11 +20,10 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
   const [offset, setOffset] = useState(0);
   const [preparing, setPreparing] = useState(false);
   const [prepareError, setPrepareError] = useState<unknown>(null);
-  const list = useAsync(
-    (signal) => api.households({ blockId: blockId || undefined, q: q || undefined, limit: PAGE_SIZE, offset }, signal),
-    [blockId, q, offset],
-  );
-  useSocketEvent('roster:changed', () => list.reload());
+  const list = useResource((signal) => api.households({ blockId: blockId || undefined, q: q || undefined, limit: PAGE_SIZE, offset }, signal), {
+    deps: [blockId, q, offset],
+    ...ROSTER_REFRESH,
+  });
 
   const data: HouseholdList | undefined = list.data;
   const total = data?.total ?? 0;

@@ -3,21 +3,19 @@ import type { PersonView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent } from '../../../lib/socket.js';
 import { HouseholdView } from '../components/household-view.js';
 import { HouseholdEditForm } from '../components/household-fields.js';
 import { PersonForm } from '../components/person-form.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
 
 export function HouseholdPage({ id }: { id: string }) {
   const session = useRequiredSession();
-  const state = useAsync((signal) => api.household(id, signal), [id]);
-  useSocketEvent('roster:changed', (event) => {
-    if (event.householdIds === 'all' || event.householdIds.includes(id)) state.reload();
-  });
+  const state = useResource((signal) => api.household(id, signal), { deps: [id], ...ROSTER_REFRESH, filter: { 'roster:changed': touchesHousehold(id) } });
   useTitle(state.data?.name ?? t('household.title'));
   const officer = session.roles.officer;
   const [editing, setEditing] = useState<PersonView | 'new' | null>(null);

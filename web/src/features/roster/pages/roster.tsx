@@ -1,18 +1,18 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../../../api.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { useSocketEvent } from '../../../lib/socket.js';
 import { ExportSection } from '../components/export-section.js';
 import { BlocksSection } from '../components/blocks-section.js';
 import { HouseholdsSection } from '../components/households-section.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
 
 export function RosterPage({ focus }: { focus?: 'export' }) {
   useTitle(t('roster.title'));
-  const blocks = useAsync(() => api.blocks(), []);
-  useSocketEvent('roster:changed', () => blocks.reload());
+  const blocks = useResource(() => api.blocks(), ROSTER_REFRESH);
   const exportRef = useRef<HTMLElement>(null);
   useEffect(() => {
     if (focus === 'export') exportRef.current?.scrollIntoView();

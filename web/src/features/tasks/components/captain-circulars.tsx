@@ -2,11 +2,10 @@ import type { CircularSummary } from '../../../../../server/src/contracts/circul
 import { api } from '../../../api.js';
 import { ReadRate, dueText } from '../../circulars/components/circular-badges.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
-import { useAsync, useDebounced } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** Published circulars that are still current: links to each 班's unread list and paper sheet. */
 function isCurrent(circular: CircularSummary): boolean {
@@ -17,10 +16,7 @@ function isCurrent(circular: CircularSummary): boolean {
 
 export function CaptainCirculars({ nested = false }: { nested?: boolean }) {
   const session = useRequiredSession();
-  const list = useAsync((signal) => api.circulars({ status: 'published', limit: 20 }, signal), []);
-  useSocketEvent('circular:published', () => list.reload());
-  useSocketEvent('circular:updated', () => list.reload());
-  useSocketReconnect(() => list.reload());
+  const list = useResource((signal) => api.circulars({ status: 'published', limit: 20 }, signal), { events: ['circular:published', 'circular:updated'] });
   const blocks = session.roles.captainOf;
   const current = (list.data?.items ?? []).filter(isCurrent).slice(0, 10);
   const Heading = nested ? 'h3' : 'h2';
@@ -62,10 +58,12 @@ export function CaptainCirculars({ nested = false }: { nested?: boolean }) {
 
 /** The captain's 班 read rate for one circular (the server limits progress to their 班). */
 function BlockProgress({ circularId }: { circularId: string }) {
-  const progress = useAsync((signal) => api.progress(circularId, signal), [circularId]);
-  const refetch = useDebounced(() => progress.reload(), 500);
-  useSocketEvent('circular:acknowledged', (event) => {
-    if (event.circularId === circularId) refetch();
+  const progress = useResource((signal) => api.progress(circularId, signal), {
+    deps: [circularId],
+    events: ['circular:acknowledged'],
+    filter: { 'circular:acknowledged': (event) => event.circularId === circularId },
+    debounceMs: 500,
+    onReconnect: false,
   });
   if (!progress.data) return null;
   return (

@@ -5,12 +5,11 @@ import { dueText } from '../../circulars/components/circular-badges.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
-import { useAsync, useDebounced } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { CaptainCirculars } from './captain-circulars.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** The "班長のやること" section on a captain's home page. */
 export function CaptainTasks() {
@@ -24,11 +23,7 @@ export function CaptainTasks() {
 }
 
 export function TaskList({ status, headingLevel }: { status: 'open' | 'done'; headingLevel: 2 | 3 }) {
-  const tasks = useAsync((signal) => api.tasks(status, signal), [status]);
-  const refetch = useDebounced(() => tasks.reload(), 300);
-  useSocketEvent('task:created', () => refetch());
-  useSocketEvent('circular:acknowledged', () => refetch());
-  useSocketReconnect(() => tasks.reload());
+  const tasks = useResource((signal) => api.tasks(status, signal), { deps: [status], events: ['task:created', 'circular:acknowledged'], debounceMs: 300 });
 
   if (tasks.error) return <ErrorAlert error={tasks.error} />;
   if (!tasks.data) return <Loading />;

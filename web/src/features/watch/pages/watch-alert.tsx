@@ -1,26 +1,24 @@
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { AlertCard } from '../components/alert-card.js';
 import { findAlert } from '../components/alerts.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** /watch/alerts/:id (the link in a push notification): the alert on its own. */
 export function WatchAlertPage({ id }: { id: string }) {
   useTitle(t('watch.alertTitle'));
   const session = useRequiredSession();
-  const state = useAsync(async () => {
-    const alert = await findAlert(id);
-    return alert ?? null;
-  }, [id]);
-  const refetch = useDebounced(() => state.reload(), 300);
-  useSocketEvent('watch:alert', (event) => {
-    if (event.alertId === id) refetch();
-  });
-  useSocketReconnect(() => state.reload());
+  const state = useResource(
+    async () => {
+      const alert = await findAlert(id);
+      return alert ?? null;
+    },
+    { deps: [id], events: ['watch:alert'], filter: { 'watch:alert': (event) => event.alertId === id }, debounceMs: 300 },
+  );
   return (
     <div class="stack">
       <p>

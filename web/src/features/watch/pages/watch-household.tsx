@@ -2,27 +2,27 @@ import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.j
 import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { WatchSummary } from '../components/watch-summary.js';
 import { HouseholdAlerts } from '../components/household-alerts.js';
 import { ActivityChart } from '../components/activity-chart.js';
 import { SettingsForm, SettingsView } from '../components/settings-form.js';
 import { ConsentForm } from '../components/consent-form.js';
 import { AwayPeriods } from '../components/away-periods.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** /watch/households/:id: a home's 14 days of activity, its rules, consent, away periods and alerts. */
 export function HouseholdWatchPage({ id }: { id: string }) {
   const session = useRequiredSession();
-  const state = useAsync((signal) => api.householdWatch(id, signal), [id]);
-  const refetch = useDebounced(() => state.reload(), 300);
-  useSocketEvent('watch:alert', (event) => {
-    if (event.householdId === id) refetch();
+  const state = useResource((signal) => api.householdWatch(id, signal), {
+    deps: [id],
+    events: ['watch:alert'],
+    filter: { 'watch:alert': (event) => event.householdId === id },
+    debounceMs: 300,
   });
-  useSocketReconnect(() => state.reload());
   const watch = state.data;
   useTitle(watch ? t('watch.household.title', { name: watch.name }) : t('watch.title'));
   const update = (next: HouseholdWatch) => state.setData(() => next);

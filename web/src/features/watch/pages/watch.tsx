@@ -3,33 +3,34 @@ import type { Alert } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { useAsync, useDebounced, useTitle } from '../../../lib/hooks.js';
+import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { AlertCard } from '../components/alert-card.js';
 import { byNewest } from '../components/alerts.js';
 import { ClosedAlerts } from '../components/closed-alerts.js';
 import { WatchBoard } from '../components/watch-board.js';
+import { useResource } from '../../../lib/use-resource.js';
 
 /** /watch: live alerts first, then the homes I watch, then the closed alerts. */
 export function WatchPage() {
   useTitle(t('watch.title'));
   const session = useRequiredSession();
-  const alerts = useAsync((signal) => api.watchAlerts('live', signal), []);
-  const board = useAsync((signal) => api.watchBoard(signal), []);
+  // Device statuses come in bursts: the board refetches at most once a second for them.
+  const board = useResource((signal) => api.watchBoard(signal), { events: ['device:status'], debounceMs: 1000, onReconnect: false });
   const [showClosed, setShowClosed] = useState(false);
   const [closedTick, setClosedTick] = useState(0);
-  const refetch = useDebounced(() => {
-    alerts.reload();
-    board.reload();
-    if (showClosed) setClosedTick((n) => n + 1);
-  }, 300);
-  const refetchBoard = useDebounced(() => board.reload(), 1000);
-  useSocketEvent('watch:alert', () => refetch());
-  useSocketEvent('device:status', () => refetchBoard());
-  useSocketReconnect(() => refetch());
+  // An alert changes the board and the closed list too: they refetch with the live alerts.
+  const alerts = useResource((signal) => api.watchAlerts('live', signal), {
+    events: ['watch:alert'],
+    debounceMs: 300,
+    onReconnect: 'debounced',
+    onRefresh: () => {
+      board.reload();
+      if (showClosed) setClosedTick((n) => n + 1);
+    },
+  });
 
   const live = (alerts.data?.items ?? []).slice().sort(byNewest);
   const help = live.filter((a) => a.kind === 'help');
