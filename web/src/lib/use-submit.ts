@@ -10,12 +10,19 @@ export interface Submit<A extends unknown[], R> {
   setError: (error: unknown) => void;
 }
 
-/** The busy flag and error of a form or button that sends something to the server. */
-export function useSubmit<A extends unknown[], R>(action: (...args: A) => Promise<R>): Submit<A, R> {
+const runWork = (work: () => Promise<void>) => work();
+
+/**
+ * The busy flag and error of a form or button that sends something to the server. Without an
+ * action, submit takes the work to run: `await submit(async () => onSaved(await api.save(form)))`.
+ */
+export function useSubmit(): Submit<[work: () => Promise<void>], void>;
+export function useSubmit<A extends unknown[], R>(action: (...args: A) => Promise<R>): Submit<A, R>;
+export function useSubmit<A extends unknown[], R>(action?: (...args: A) => Promise<R>): Submit<A, R> {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const actionRef = useRef(action);
-  actionRef.current = action;
+  const actionRef = useRef((action ?? runWork) as (...args: A) => Promise<R>);
+  actionRef.current = (action ?? runWork) as (...args: A) => Promise<R>;
   const submit = useCallback(async (...args: A): Promise<R | undefined> => {
     setBusy(true);
     setError(null);

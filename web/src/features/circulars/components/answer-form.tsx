@@ -4,6 +4,7 @@ import { api } from '../../../api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 function answerText(question: Question, answer: Answer): string {
   switch (answer.type) {
@@ -23,22 +24,15 @@ function answerText(question: Question, answer: Answer): string {
 export function AnswerForm({ detail, question, onChange }: { detail: CircularDetail; question: Question; onChange: (next: CircularDetail) => void }) {
   const current = detail.household?.answer ?? null;
   const canAnswer = detail.household?.canAnswer ?? false;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   const [saved, setSaved] = useState(false);
 
   async function submit(answer: Answer) {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       onChange(await api.answer(detail.id, answer));
       setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const disabled = busy || !canAnswer;

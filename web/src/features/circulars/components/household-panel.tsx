@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { AnswerForm } from './answer-form.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 // ── Household: 読みました and the answer ─────────────────────────────────────────────────
 
@@ -19,22 +20,15 @@ export function HouseholdPanel({
 }) {
   const household = detail.household!;
   const [ackAt, setAckAt] = useState<string | null>(household.acknowledgedAt);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   useEffect(() => setAckAt(household.acknowledgedAt), [household.acknowledgedAt]);
 
   async function acknowledge() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const result = await api.acknowledge(detail.id);
       setAckAt(result.acknowledgedAt);
       onAcknowledged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

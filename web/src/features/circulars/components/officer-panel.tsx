@@ -5,24 +5,18 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 // ── Officer: publish, delete, correct, withdraw ────────────────────────────────────────
 
 export function OfficerPanel({ detail, onChange }: { detail: CircularDetail; onChange: (next: CircularDetail, message?: string) => void }) {
   const [mode, setMode] = useState<'correct' | 'withdraw' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit, busy, error } = useSubmit();
 
   async function run<T>(action: () => Promise<T>, after: (value: T) => void) {
-    setBusy(true);
-    setError(null);
-    try {
+    await submit(async () => {
       after(await action());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const editable = detail.status === 'draft' || detail.status === 'scheduled';
@@ -136,8 +130,7 @@ function CorrectionForm({ detail, onCancel, onDone }: { detail: CircularDetail; 
   const [title, setTitle] = useState(detail.title);
   const [body, setBody] = useState(detail.bodyMarkdown);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   const [noteError, setNoteError] = useState<string | null>(null);
 
   async function submit() {
@@ -146,18 +139,12 @@ function CorrectionForm({ detail, onCancel, onDone }: { detail: CircularDetail; 
       return;
     }
     setNoteError(null);
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const request: { title?: string; bodyMarkdown?: string; note: string } = { note: note.trim() };
       if (title !== detail.title) request.title = title;
       if (body !== detail.bodyMarkdown) request.bodyMarkdown = body;
       onDone(await api.correctCircular(detail.id, request));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -208,8 +195,7 @@ function CorrectionForm({ detail, onCancel, onDone }: { detail: CircularDetail; 
 
 function WithdrawForm({ detail, onCancel, onDone }: { detail: CircularDetail; onCancel: () => void; onDone: (next: CircularDetail) => void }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   const [reasonError, setReasonError] = useState<string | null>(null);
 
   async function submit() {
@@ -219,15 +205,9 @@ function WithdrawForm({ detail, onCancel, onDone }: { detail: CircularDetail; on
     }
     setReasonError(null);
     if (!window.confirm(t('circulars.officer.confirmWithdraw', { title: detail.title }))) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onDone(await api.withdrawCircular(detail.id, reason.trim()));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -12,6 +12,7 @@ import { dueText } from '../components/circular-badges.js';
 import { useBlockChoices } from '../components/block-choices.js';
 import { UnreadRow } from '../components/unread-row.js';
 import { useResource } from '../../../lib/use-resource.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function UnreadPage({ id, blockId }: { id: string; blockId: string | undefined }) {
   useTitle(t('circulars.unreadPage.title'));
@@ -26,8 +27,7 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
   });
   const [paperMode, setPaperMode] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error, setError } = useSubmit();
   const [notice, setNotice] = useState<string | null>(null);
 
   useSocketEvent('circular:acknowledged', (event) => {
@@ -42,10 +42,8 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
       setError(t('circulars.unreadPage.chooseHouseholds'));
       return;
     }
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    await run(async () => {
       const result = await api.paperSignoffs(id, selected);
       const done = new Set(selected);
       list.setData((previous) => previous && { items: previous.items.filter((item) => !done.has(item.householdId)) });
@@ -56,11 +54,7 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
           : t('circulars.unreadPage.recorded', { count: result.recorded }),
       );
       list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const items = list.data?.items ?? [];

@@ -10,6 +10,7 @@ import { t } from '../../../lib/i18n.js';
 import { useSocketEvent } from '../../../lib/socket.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function DevicesPage() {
   useTitle(t('devices.title'));
@@ -206,24 +207,18 @@ function RegisterDevice({ onCreated }: { onCreated: (result: DeviceCredentials) 
   const households = useResource(() => api.households({ limit: 500 }), ROSTER_REFRESH);
   const [label, setLabel] = useState('');
   const [householdId, setHouseholdId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
     if (!label.trim()) return setError(t('devices.errors.label'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const result = await api.createDevice({ label: label.trim(), householdId: householdId || null });
       setLabel('');
       setHouseholdId('');
       onCreated(result);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const options = [

@@ -7,6 +7,7 @@ import { RiskTags, SafetyChip } from './drill-badges.js';
 import { STATUSES } from './answer-panel.js';
 import { t } from '../../../lib/i18n.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 // ── One unaccounted household, with "confirmed in person" ──────────────────────────────
 
@@ -14,23 +15,16 @@ export function UnansweredRow({ drillId, target, active, onRecorded }: { drillId
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState<SafetyStatus>('safe');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   const prefix = `proxy-${target.householdId}`;
 
   async function record(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.proxyAnswer(drillId, { householdId: target.householdId, status, where: 'home', note: note.trim() });
       setOpen(false);
       onRecorded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -5,6 +5,7 @@ import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function BlocksSection({
   blocks,
@@ -78,9 +79,8 @@ export function BlocksSection({
 function AddBlockForm({ onAdded }: { onAdded: () => void }) {
   const [name, setName] = useState('');
   const [sortOrder, setSortOrder] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error, setError } = useSubmit();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -89,18 +89,13 @@ function AddBlockForm({ onAdded }: { onAdded: () => void }) {
     if (!name.trim()) return setError(t('blocks.errors.name'));
     const order = sortOrder.trim() ? Number(sortOrder) : undefined;
     if (order !== undefined && !Number.isInteger(order)) return setError(t('blocks.errors.sortOrder'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const block = await api.createBlock({ name: name.trim(), sortOrder: order });
       setDone(t('blocks.added', { name: block.name }));
       setName('');
       setSortOrder('');
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -125,9 +120,8 @@ function BlockEditor({ block, onClose, onSaved }: { block: BlockView; onClose: (
   const [selected, setSelected] = useState<string[]>(block.captains.map((c) => c.personId));
   const [filter, setFilter] = useState('');
   const [startsOn, setStartsOn] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error, setError } = useSubmit();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const people = useAsync(() => api.people(), []);
 
   const visible = useMemo(() => {
@@ -146,16 +140,11 @@ function BlockEditor({ block, onClose, onSaved }: { block: BlockView; onClose: (
     const order = Number(sortOrder);
     if (!name.trim()) return setError(t('blocks.errors.name'));
     if (!Number.isInteger(order)) return setError(t('blocks.errors.sortOrder'));
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.updateBlock(block.id, { name: name.trim(), sortOrder: order });
       setDone(t('blocks.saved'));
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function saveCaptains(event: Event) {
@@ -163,16 +152,11 @@ function BlockEditor({ block, onClose, onSaved }: { block: BlockView; onClose: (
     setError(null);
     setDone(null);
     if (selected.length > 10) return setError(t('blocks.errors.tooManyCaptains'));
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.setCaptains(block.id, { personIds: selected, startsOn: startsOn || undefined });
       setDone(t('blocks.captainsSaved'));
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -6,13 +6,13 @@ import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function HouseholdEditForm({ household, onSaved }: { household: HouseholdDetail; onSaved: (updated: HouseholdDetail) => void }) {
   const blocks = useAsync(() => api.blocks(), []);
   const [form, setForm] = useState(() => fromHousehold(household));
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error, setError } = useSubmit();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   // Someone else changed it (roster:changed refetch): take the new values.
   useEffect(() => setForm(fromHousehold(household)), [household]);
@@ -22,8 +22,7 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
     setError(null);
     setSaved(false);
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const updated = await api.updateHousehold(household.id, {
         householdNumber: form.householdNumber.trim(),
         name: form.name.trim(),
@@ -34,11 +33,7 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
       });
       setSaved(true);
       onSaved(updated);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

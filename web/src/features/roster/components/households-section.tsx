@@ -10,6 +10,7 @@ import { HouseholdFields, type HouseholdFormState } from './household-fields.js'
 import { PASSCODE_SELECTION_KEY } from './export-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 const PAGE_SIZE = 50;
 
@@ -163,9 +164,8 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
     responderNotes: '',
   });
   const [form, setForm] = useState<HouseholdFormState>(empty);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error, setError } = useSubmit();
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -173,8 +173,7 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
     setCreated(null);
     if (!form.blockId) return setError(t('household.errors.block'));
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const household = await api.createHousehold({
         householdNumber: form.householdNumber.trim(),
         name: form.name.trim(),
@@ -186,11 +185,7 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
       setCreated({ id: household.id, name: household.name });
       setForm(empty());
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

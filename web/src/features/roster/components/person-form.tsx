@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { languageName } from '../../../lib/format.js';
 import { LANGUAGES, t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function PersonForm({
   householdId,
@@ -20,8 +21,7 @@ export function PersonForm({
   const [phone, setPhone] = useState(person?.phone ?? '');
   const [email, setEmail] = useState(person?.email ?? '');
   const [language, setLanguage] = useState<Language>(person?.preferredLanguage ?? 'ja');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -34,16 +34,11 @@ export function PersonForm({
       email: email.trim() ? email.trim() : null,
       preferredLanguage: language,
     };
-    setBusy(true);
-    try {
+    await run(async () => {
       if (person) await api.updatePerson(person.id, fields);
       else await api.createPerson({ ...fields, householdId });
       onDone(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -8,6 +8,7 @@ import { formatDate } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t, tIn } from '../../../lib/i18n.js';
 import { PASSCODE_SELECTION_KEY } from '../components/export-section.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 function readSelection(search: URLSearchParams): string[] {
   if (!search.get('selection')) return [];
@@ -25,19 +26,13 @@ export function PasscodesPage({ search }: { search: URLSearchParams }) {
   const [blockId, setBlockId] = useState(search.get('blockId') ?? '');
   const [selection] = useState(() => readSelection(search));
   const [sheet, setSheet] = useState<PasscodeSheet | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
 
   async function create(body: { blockId?: string; householdIds?: string[] }) {
     setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       setSheet(await api.passcodes(body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const blockOptions = [

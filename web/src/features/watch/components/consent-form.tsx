@@ -3,14 +3,14 @@ import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.j
 import { api } from '../../../api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function ConsentForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved: (next: HouseholdWatch) => void }) {
   const [family, setFamily] = useState(watch.settings.shareWithFamily);
   const [captain, setCaptain] = useState(watch.settings.shareWithCaptain);
   const [volunteers, setVolunteers] = useState(watch.settings.shareWithVolunteers);
-  const [error, setError] = useState<unknown>(null);
+  const { submit: run, busy, error } = useSubmit();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     setFamily(watch.settings.shareWithFamily);
     setCaptain(watch.settings.shareWithCaptain);
@@ -19,17 +19,11 @@ export function ConsentForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       onSaved(await api.updateWatchSettings(watch.householdId, { shareWithFamily: family, shareWithCaptain: captain, shareWithVolunteers: volunteers }));
       setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const boxes = [
