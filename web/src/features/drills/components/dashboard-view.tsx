@@ -1,21 +1,20 @@
 import { useState } from 'preact/hooks';
 import type { Dashboard } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError } from '../../../api.js';
-import { Bar } from '../../../ui/bar.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
-import { DrillStatusChip, KindBadge, SafetyChip, percentOf } from './drill-badges.js';
+import { formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
+import { DrillStatusChip, KindBadge, SafetyChip } from './drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { BlockTable } from './block-table.js';
 import { ResponseCurve } from './response-curve.js';
 import { UnansweredRow } from './unanswered-row.js';
+import { DrillSummary } from './drill-summary.js';
 
 export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; officer: boolean; onRecorded: () => void }) {
   const { drill, counts } = data;
-  const rate = percentOf(counts.accounted, counts.total);
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<unknown>(null);
 
@@ -57,45 +56,14 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
         </p>
       )}
 
-      <section class="progress-summary drill-summary" aria-label={t('drills.dashboard.summary')}>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.accounted')}</span>
-          <span class="big-stat-value">
-            <span data-testid="drill-accounted">
-              {counts.accounted} / {counts.total}
-            </span>{' '}
-            <span class="big-stat-unit">{t('drills.households')}</span>
-          </span>
-          <span class="big-stat-sub" data-testid="drill-rate">
-            {t('drills.dashboard.percent', { percent: rate })}
-          </span>
-          <Bar value={counts.accounted} max={counts.total} />
-        </div>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.byStatus')}</span>
-          <ul class="plain status-counts" data-testid="drill-counts">
-            <li>
-              <SafetyChip status="safe" /> <strong data-testid="drill-count-safe">{counts.safe}</strong>
-            </li>
-            <li>
-              <SafetyChip status="needs_help" /> <strong data-testid="drill-count-needs_help">{counts.needsHelp}</strong>
-            </li>
-            <li>
-              <SafetyChip status="injured" /> <strong data-testid="drill-count-injured">{counts.injured}</strong>
-            </li>
-            <li>
-              <SafetyChip status="unanswered" /> <strong data-testid="drill-count-unanswered">{counts.unanswered}</strong>
-            </li>
-          </ul>
-        </div>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.median')}</span>
-          <span class="big-stat-value small-value" data-testid="drill-median">
-            {formatDuration(data.medianSecondsToAnswer)}
-          </span>
-          <span class="big-stat-sub muted">{t('drills.dashboard.medianHint')}</span>
-        </div>
-      </section>
+      <DrillSummary
+        counts={counts}
+        medianSeconds={data.medianSecondsToAnswer}
+        label={t('drills.dashboard.summary')}
+        testid="drill"
+        live
+        medianNote={<span class="big-stat-sub muted">{t('drills.dashboard.medianHint')}</span>}
+      />
 
       {officer && drill.status === 'active' && (
         <section class="section end-drill" aria-labelledby="end-heading">

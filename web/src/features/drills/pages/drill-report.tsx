@@ -10,6 +10,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { BlockTable } from '../components/block-table.js';
+import { DrillSummary } from '../components/drill-summary.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { useResource } from '../../../lib/use-resource.js';
 
@@ -82,47 +83,19 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
         </p>
       )}
 
-      <section class="progress-summary drill-summary" aria-label={t('drills.report.summary')}>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.accounted')}</span>
-          <span class="big-stat-value">
-            <span data-testid="report-accounted">
-              {counts.accounted} / {counts.total}
-            </span>{' '}
-            <span class="big-stat-unit">{t('drills.households')}</span>
-          </span>
-          <span class="big-stat-sub">{t('drills.dashboard.percent', { percent: rate })}</span>
-          <Bar value={counts.accounted} max={counts.total} />
-        </div>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.byStatus')}</span>
-          <ul class="plain status-counts">
-            <li>
-              <SafetyChip status="safe" /> <strong>{counts.safe}</strong>
-            </li>
-            <li>
-              <SafetyChip status="needs_help" /> <strong>{counts.needsHelp}</strong>
-            </li>
-            <li>
-              <SafetyChip status="injured" /> <strong>{counts.injured}</strong>
-            </li>
-            <li>
-              <SafetyChip status="unanswered" /> <strong>{counts.unanswered}</strong>
-            </li>
-          </ul>
-        </div>
-        <div class="big-stat">
-          <span class="big-stat-label">{t('drills.dashboard.median')}</span>
-          <span class="big-stat-value small-value" data-testid="report-median">
-            {formatDuration(report.medianSecondsToAnswer)}
-          </span>
+      <DrillSummary
+        counts={counts}
+        medianSeconds={report.medianSecondsToAnswer}
+        label={t('drills.report.summary')}
+        testid="report"
+        medianNote={
           <span class="big-stat-sub all-accounted" data-testid="report-all-accounted">
             {report.secondsUntilAllAccounted === null
               ? t('drills.report.allAccountedNotComplete')
               : t('drills.report.allAccounted', { duration: formatDuration(report.secondsUntilAllAccounted) })}
           </span>
-        </div>
-      </section>
+        }
+      />
 
       <section class="section" aria-labelledby="report-blocks-heading">
         <h2 id="report-blocks-heading">{t('drills.dashboard.byBlock')}</h2>
