@@ -11,6 +11,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { CIRCULAR_LIST_REFRESH } from '../components/circular-badges.js';
+import { Pager, SearchForm } from '../../../ui/search-form.js';
 
 // ── Officer list ───────────────────────────────────────────────────────────────────────
 
@@ -35,11 +36,8 @@ export function CircularsPage() {
           {t('circulars.new')}
         </Link>
       </p>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <SearchForm
+        onSearch={() => {
           setOffset(0);
           setQ(qInput.trim());
         }}
@@ -65,24 +63,12 @@ export function CircularsPage() {
         <button type="submit" class="secondary">
           {t('circulars.list.searchButton')}
         </button>
-      </form>
+      </SearchForm>
       {list.error ? <ErrorAlert error={list.error} /> : null}
       {list.loading && !list.data && <Loading />}
       {list.data && <OfficerTable list={list.data} />}
       {list.data && list.data.total > OFFICER_PAGE && (
-        <nav class="pager" aria-label={t('households.paging')}>
-          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - OFFICER_PAGE))}>
-            {t('households.previous')}
-          </button>
-          <button
-            type="button"
-            class="secondary"
-            disabled={offset + OFFICER_PAGE >= list.data.total}
-            onClick={() => setOffset(offset + OFFICER_PAGE)}
-          >
-            {t('households.next')}
-          </button>
-        </nav>
+        <Pager offset={offset} pageSize={OFFICER_PAGE} total={list.data.total} onOffset={setOffset} />
       )}
     </div>
   );

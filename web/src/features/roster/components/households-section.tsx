@@ -11,6 +11,7 @@ import { PASSCODE_SELECTION_KEY } from './export-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { Pager, SearchForm } from '../../../ui/search-form.js';
 
 const PAGE_SIZE = 50;
 
@@ -57,11 +58,8 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
   return (
     <section class="section" aria-labelledby="households-heading">
       <h2 id="households-heading">{t('households.title')}</h2>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <SearchForm
+        onSearch={() => {
           setOffset(0);
           setQ(qInput.trim());
         }}
@@ -80,7 +78,7 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
         <button type="submit" class="primary">
           {t('households.searchButton')}
         </button>
-      </form>
+      </SearchForm>
 
       {list.error ? <ErrorAlert error={list.error} /> : null}
       {list.loading && !data && <Loading />}
@@ -131,14 +129,7 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
               </table>
             </div>
           )}
-          <nav class="pager" aria-label={t('households.paging')}>
-            <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              {t('households.previous')}
-            </button>
-            <button type="button" class="secondary" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-              {t('households.next')}
-            </button>
-          </nav>
+          <Pager offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
           {total > 0 && (
             <p>
               <button type="button" class="secondary" disabled={preparing} onClick={() => void printSelection()}>
