@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionView } from '../../../server/src/contracts/http.js';
-import { api, type Language } from '../api.js';
+import { api, type Language } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Link, useLocation } from '../lib/router.js';
 import { isCaptain, useSession } from '../lib/session.js';

@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import ja from '../i18n/ja.json' with { type: 'json' };
 import en from '../i18n/en.json' with { type: 'json' };
 import jaEasy from '../i18n/ja-easy.json' with { type: 'json' };
-import type { Language } from '../api.js';
+import type { Language } from './api.js';
 
 export const LANGUAGES: readonly Language[] = ['ja', 'ja-easy', 'en'];
 const STORAGE_KEY = 'tonari.language';

@@ -1,7 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { SessionView } from '../../../server/src/contracts/http.js';
-import type { Language } from '../api.js';
+import type { Language } from './api.js';
 
 export interface SessionContextValue {
   session: SessionView | null;

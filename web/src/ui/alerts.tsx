@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { ApiError } from '../api.js';
+import { ApiError } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
 /** A user-facing message for an error thrown by the API client. */

@@ -1,4 +1,4 @@
-import { type Channel } from '../api.js';
+import { type Channel } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
 export const CHANNELS: Channel[] = ['app', 'speaker', 'paper'];

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.js';
+import { ApiError } from '../lib/api.js';
 
 // ── Field errors from a 400 answer ──────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { JoinLookupResponse, JoinRequest } from '../../../../../server/src/contracts/http.js';
-import { api, ApiError, type Language } from '../../../api.js';
+import { api, ApiError, type Language } from '../../../lib/api.js';
 import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../../api.js';
+import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { TextField } from '../../../ui/fields.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Answer, CircularDetail, Question } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CircularDetail } from '../../../../../server/src/contracts/circulars.js';
-import { api, ApiError, type Attachment } from '../../../api.js';
+import { api, ApiError, type Attachment } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 import { formatSize } from './attachments.js';

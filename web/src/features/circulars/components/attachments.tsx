@@ -1,4 +1,4 @@
-import { type Attachment } from '../../../api.js';
+import { type Attachment } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
 
 export function formatSize(bytes: number): string {

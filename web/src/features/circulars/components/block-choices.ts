@@ -1,4 +1,4 @@
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { useRequiredSession } from '../../../lib/session.js';
 

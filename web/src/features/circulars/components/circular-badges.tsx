@@ -1,6 +1,6 @@
 import type { ResourceOptions } from '../../../lib/use-resource.js';
 import type { Category, CircularSummary, Question } from '../../../../../server/src/contracts/circulars.js';
-import { type CircularStatus } from '../../../api.js';
+import { type CircularStatus } from '../../../lib/api.js';
 import { formatMonthDay } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { percent, Bar } from '../../../ui/bar.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CircularSummary } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { CategoryChip, CorrectedBadge, StatusBadge, dueText, isUnread } from './circular-badges.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatMonthDay } from '../../../lib/format.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CircularDetail } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';

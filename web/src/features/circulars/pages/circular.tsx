@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CircularDetail } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { dismissToastsFor } from '../../../ui/toasts.js';

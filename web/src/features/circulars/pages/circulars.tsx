@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CircularList } from '../../../../../server/src/contracts/circulars.js';
-import { api, type CircularStatus } from '../../../api.js';
+import { api, type CircularStatus } from '../../../lib/api.js';
 import { CategoryChip, CorrectedBadge, ReadRate, STATUSES, StatusBadge, dueText } from '../components/circular-badges.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';

@@ -1,5 +1,5 @@
 import type { CircularDetail, Progress } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { Bar, percent } from '../../../ui/bar.js';
 import { CategoryChip, StatusBadge, dueText, optionLabels } from '../components/circular-badges.js';
 import { CHANNELS } from '../../../ui/channels.js';

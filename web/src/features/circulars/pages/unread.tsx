@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
-import { api, ApiError, type SafetyStatus, type Whereabouts } from '../../../api.js';
+import { api, ApiError, type SafetyStatus, type Whereabouts } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { formatTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';

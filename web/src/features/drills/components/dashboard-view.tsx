@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Dashboard } from '../../../../../server/src/contracts/drills.js';
-import { api, ApiError } from '../../../api.js';
+import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';

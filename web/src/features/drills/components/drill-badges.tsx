@@ -1,5 +1,5 @@
 import type { DrillSummary, TargetView } from '../../../../../server/src/contracts/drills.js';
-import { type SafetyStatus } from '../../../api.js';
+import { type SafetyStatus } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
 
 export function KindBadge({ kind, large = false }: { kind: DrillSummary['kind']; large?: boolean }) {

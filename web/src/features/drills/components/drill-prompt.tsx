@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
 import { useLocation } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';

@@ -1,4 +1,4 @@
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatShortDateTime, formatTime, joinParts, paren } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
-import { api, type SafetyStatus } from '../../../api.js';
+import { api, type SafetyStatus } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { joinParts } from '../../../lib/format.js';
 import { RiskTags, SafetyChip } from './drill-badges.js';

@@ -1,4 +1,4 @@
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';

@@ -1,5 +1,5 @@
 import type { DrillReport } from '../../../../../server/src/contracts/drills.js';
-import { api, ApiError } from '../../../api.js';
+import { api, ApiError } from '../../../lib/api.js';
 import { Bar } from '../../../ui/bar.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StartDrill } from '../../../../../server/src/contracts/drills.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { BlockTargetField } from '../../../ui/block-target-field.js';
 import { FieldError, errorsFor, fieldErrorsOf, type FieldErrors } from '../../../ui/field-error.js';
 import { isoToLocal, localToIso } from '../../../lib/datetime-local.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
-import { api, ApiError, type VisitOutcome } from '../../../api.js';
+import { api, ApiError, type VisitOutcome } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatTime, joinParts, paren } from '../../../lib/format.js';

@@ -1,5 +1,5 @@
 import type { HouseholdDetail, SessionView } from '../../../../../server/src/contracts/http.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { BlockView, PersonView } from '../../../../../server/src/contracts/http.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { useAsync } from '../../../lib/hooks.js';

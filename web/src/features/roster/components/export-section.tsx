@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../../api.js';
+import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 

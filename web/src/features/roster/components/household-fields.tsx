@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BlockView, HouseholdDetail } from '../../../../../server/src/contracts/http.js';
-import { api, type Channel } from '../../../api.js';
+import { api, type Channel } from '../../../lib/api.js';
 import { ChannelCheckboxes } from '../../../ui/channels.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';

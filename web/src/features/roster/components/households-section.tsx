@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { BlockView, HouseholdList } from '../../../../../server/src/contracts/http.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { PersonView } from '../../../../../server/src/contracts/http.js';
-import { api, type Language } from '../../../api.js';
+import { api, type Language } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { languageName } from '../../../lib/format.js';

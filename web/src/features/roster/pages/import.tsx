@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { RosterImportResult } from '../../../../../server/src/contracts/http.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';

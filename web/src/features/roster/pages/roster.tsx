@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';

@@ -1,5 +1,5 @@
 import type { CircularSummary } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ReadRate, dueText } from '../../circulars/components/circular-badges.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Task } from '../../../../../server/src/contracts/circulars.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { dueText } from '../../circulars/components/circular-badges.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
-import { api, ApiError, type AlertOutcome } from '../../../api.js';
+import { api, ApiError, type AlertOutcome } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from '../../../lib/format.js';
 import { useNow } from '../../../lib/hooks.js';

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 
 /** The latest state of one alert (live first, then closed). */
 export async function findAlert(id: string): Promise<Alert | undefined> {

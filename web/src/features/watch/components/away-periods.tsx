@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { FieldError, errorsFor, fieldErrorsOf, type FieldErrors } from '../../../ui/field-error.js';
 import { isoToLocal, localToIso } from '../../../lib/datetime-local.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';

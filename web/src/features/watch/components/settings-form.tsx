@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HouseholdWatch, WatchSettings } from '../../../../../server/src/contracts/watch.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { FieldError, errorsFor, fieldErrorsOf, type FieldErrors } from '../../../ui/field-error.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { range } from '../../../lib/format.js';

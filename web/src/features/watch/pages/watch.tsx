@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
-import { api } from '../../../api.js';
+import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';

@@ -1,13 +1,13 @@
-import type { SessionView } from '../../server/src/contracts/auth.js';
-import type { Answer, CircularDetail } from '../../server/src/contracts/circulars.js';
-import type { TargetView } from '../../server/src/contracts/drills.js';
-import type { HouseholdDetail } from '../../server/src/contracts/roster.js';
-import type { RouteContract, SentPart } from '../../server/src/contracts/route.js';
-import { routeContracts } from '../../server/src/contracts/routes.js';
-import type { Alert } from '../../server/src/contracts/watch.js';
-import { request, submit, url, type Answer as ApiAnswer } from './lib/api-client.js';
+import type { SessionView } from '../../../server/src/contracts/auth.js';
+import type { Answer, CircularDetail } from '../../../server/src/contracts/circulars.js';
+import type { TargetView } from '../../../server/src/contracts/drills.js';
+import type { HouseholdDetail } from '../../../server/src/contracts/roster.js';
+import type { RouteContract, SentPart } from '../../../server/src/contracts/route.js';
+import { routeContracts } from '../../../server/src/contracts/routes.js';
+import type { Alert } from '../../../server/src/contracts/watch.js';
+import { request, submit, url, type Answer as ApiAnswer } from './api-client.js';
 
-export { ApiError, isRetryable, setCsrfToken, setUnauthorizedHandler } from './lib/api-client.js';
+export { ApiError, isRetryable, setCsrfToken, setUnauthorizedHandler } from './api-client.js';
 
 /**
  * The web app's calls, by name, each one line over a route contract: the URL, method and
