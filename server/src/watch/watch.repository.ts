@@ -238,7 +238,7 @@ const AT = new Date('2026-11-22T00:00:00.000Z');
 const SCOPE: WatchScope = { officer: false, household: ID, family: [OTHER], captainOf: [OTHER], volunteer: true };
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'visibleHomes — a member, family, 班長 and volunteer at once', run: (db) => db.selectFrom('households as h').leftJoin('watch_settings as s', 's.household_id', 'h.id').select('h.id').where(visibleHomes(SCOPE)).execute() },
+  // visibleHomes for a member, family, 班長 and volunteer at once: see watchedHomes.
   { name: 'visibleHomes — nobody', run: (db) => db.selectFrom('households as h').leftJoin('watch_settings as s', 's.household_id', 'h.id').select('h.id').where(visibleHomes({ officer: false, household: null, family: [], captainOf: [], volunteer: false })).execute() },
   { name: 'insertDefaultSettings', run: (db) => insertDefaultSettings(db, ID, OTHER) },
   { name: 'enrolHomes', run: (db) => enrolHomes(db, [{ household_id: ID, association_id: OTHER }]) },
