@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Actor } from '../../../server/src/common/access.js';
 import type { Db } from '../../../server/src/platform/db/database.js';
 import type { AlertKind, AlertTier } from '../../../server/src/platform/db/schema.js';
@@ -30,7 +29,7 @@ export async function watchedHome(db: Db, home: { id: string }, associationId: s
 
 /** A home silent for a day and due its check now. */
 export async function silentHome(db: Db, home: { id: string }, associationId: string, rules: Parameters<typeof updateSettings>[2] = {}) {
-  await watchedHome(db, home, associationId, { last_activity_at: sql<Date>`now() - interval '25 hours'`, next_check_at: sql<Date>`now() - interval '1 minute'`, ...rules } as Parameters<typeof updateSettings>[2]);
+  await watchedHome(db, home, associationId, { last_activity_at: new Date(Date.now() - 25 * 3600_000), next_check_at: new Date(Date.now() - 60_000), ...rules });
 }
 
 /**
