@@ -270,6 +270,7 @@ export interface ActivityHourlyTable {
 export type AlertKind = 'silent' | 'help' | 'device_offline';
 export type AlertStatus = 'open' | 'taken' | 'resolved' | 'cancelled';
 export type AlertTier = 'resident' | 'family_captain' | 'volunteers' | 'officers';
+export type AlertOutcome = 'fine' | 'needs_help' | 'hospital' | 'away' | 'device_fixed' | 'false_alarm' | 'other';
 
 export interface WatchAlertTable {
   id: Generated<string>;
@@ -284,7 +285,7 @@ export interface WatchAlertTable {
   taken_by: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
-  outcome: string | null;
+  outcome: AlertOutcome | null;
   note: Generated<string>;
 }
 
