@@ -323,7 +323,8 @@ export interface DrillTable {
   started_by: string | null;
   ended_at: Date | null;
   ended_by: string | null;
-  report: unknown | null;
+  /** The officers' report, frozen when it ended: written as JSON text, read back as the object. */
+  report: ColumnType<import('../../contracts/drills.js').DrillReport | null, string | null | undefined, string | null>;
 }
 
 export interface DrillTargetTable {
@@ -332,7 +333,7 @@ export interface DrillTargetTable {
   association_id: string;
   block_id: string;
   channels: string[];
-  risk: ColumnType<string[], string[] | undefined, string[]>;
+  risk: ColumnType<('lives_alone' | 'speaker_only' | 'paper_only')[], string[] | undefined, string[]>;
   risk_score: Generated<number>;
   status: 'safe' | 'needs_help' | 'injured' | null;
   location: 'home' | 'evacuated' | 'away' | null;
@@ -341,7 +342,7 @@ export interface DrillTargetTable {
   answered_at: Date | null;
   channel: 'app' | 'speaker' | 'proxy' | 'visit' | null;
   accounted_at: Date | null;
-  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', string | undefined, string>;
+  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', 'none' | 'captain' | 'volunteers' | 'officers' | undefined, 'none' | 'captain' | 'volunteers' | 'officers'>;
   escalated_at: Date | null;
   taken_by: string | null;
   taken_at: Date | null;
