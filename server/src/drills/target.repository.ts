@@ -277,8 +277,7 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(work);
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'insertTargets — these 班', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] })) },
-  { name: 'insertTargets — the whole association', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: null })) },
+  { name: 'insertTargets', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] })) },
   { name: 'targetsOf', run: (db) => targetsOf(db, ID) },
   { name: 'findTarget', run: (db) => findTarget(db, ID, OTHER) },
   { name: 'markAbsent', run: (db) => markAbsent(db, ID, OTHER, '不在') },
