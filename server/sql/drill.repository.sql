@@ -53,7 +53,7 @@ set
 where
   "id" = $2;
 
--- listDrills — officers: every drill
+-- drillsInScope — officers: every drill
 select
   *
 from
@@ -65,7 +65,7 @@ order by
 limit
   $2;
 
--- listDrills — a 班長 with a household
+-- drillsInScope — a 班長 with a household
 select
   *
 from
@@ -106,7 +106,7 @@ order by
 limit
   $7;
 
--- listDrills — a volunteer without a household
+-- drillsInScope — a volunteer without a household
 select
   *
 from

@@ -47,7 +47,7 @@ export function saveReport(trx: Transaction<Database>, id: string, report: Drill
  * the active ones for helpers, those that reached the household or its 班長's 班, and for a
  * 班長 also the ended ones that reached their 班 (for their 班's report).
  */
-export function listDrills(
+export function drillsInScope(
   db: Db,
   scope: { associationId: string; everything: boolean; anyActive: boolean; householdId: string | null; captainOf: string[] },
 ) {
@@ -184,9 +184,9 @@ export const sqlExamples: SqlExample[] = [
   },
   { name: 'endActiveDrill', run: (db) => inTransaction(db, (trx) => endActiveDrill(trx, ID, OTHER)) },
   { name: 'saveReport', run: (db) => inTransaction(db, (trx) => saveReport(trx, ID, { counts: {} } as DrillReport)) },
-  { name: 'listDrills — officers: every drill', run: (db) => listDrills(db, { associationId: ID, everything: true, anyActive: true, householdId: null, captainOf: [] }) },
-  { name: 'listDrills — a 班長 with a household', run: (db) => listDrills(db, { associationId: ID, everything: false, anyActive: false, householdId: OTHER, captainOf: [OTHER] }) },
-  { name: 'listDrills — a volunteer without a household', run: (db) => listDrills(db, { associationId: ID, everything: false, anyActive: true, householdId: null, captainOf: [] }) },
+  { name: 'drillsInScope — officers: every drill', run: (db) => drillsInScope(db, { associationId: ID, everything: true, anyActive: true, householdId: null, captainOf: [] }) },
+  { name: 'drillsInScope — a 班長 with a household', run: (db) => drillsInScope(db, { associationId: ID, everything: false, anyActive: false, householdId: OTHER, captainOf: [OTHER] }) },
+  { name: 'drillsInScope — a volunteer without a household', run: (db) => drillsInScope(db, { associationId: ID, everything: false, anyActive: true, householdId: null, captainOf: [] }) },
   { name: 'activeDrillsOf', run: (db) => activeDrillsOf(db, ID, OTHER) },
   { name: 'earlierDrills — the association', run: (db) => earlierDrills(db, { id: ID, association_id: OTHER, started_at: new Date('2026-12-01T09:00:00Z') }) },
   { name: 'earlierDrills — a 班長: their 班', run: (db) => earlierDrills(db, { id: ID, association_id: OTHER, started_at: new Date('2026-12-01T09:00:00Z') }, [OTHER]) },

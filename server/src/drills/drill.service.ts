@@ -3,7 +3,7 @@ import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
-import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, listDrills as listVisibleDrills, saveReport } from './drill.repository.js';
+import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
 import { insertTargets, targetsOf } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { buildReport } from './report.service.js';
@@ -63,7 +63,7 @@ export async function startDrill(
 
 /** The drills the actor's list shows (drill.policy.ts, listScope), newest first. */
 export async function listDrills(ctx: DrillContext, actor: Actor) {
-  const drills = await listVisibleDrills(ctx.db, drillPolicy.listScope(actor));
+  const drills = await drillsInScope(ctx.db, drillPolicy.listScope(actor));
   return { items: await summaries(ctx.db, drills) };
 }
 
