@@ -353,10 +353,10 @@ export interface DrillAnswerTable {
   id: Generated<number>;
   drill_id: string;
   household_id: string;
-  status: string;
-  location: string | null;
+  status: 'safe' | 'needs_help' | 'injured' | 'absent';
+  location: 'home' | 'evacuated' | 'away' | null;
   note: Generated<string>;
-  channel: string;
+  channel: 'app' | 'speaker' | 'proxy' | 'visit';
   recorded_by: string | null;
   at: CreatedAt;
 }
