@@ -8,7 +8,7 @@ from
 where
   "id" = $1;
 
--- listCircularsPage — an officer, searching
+-- listCircularsPage
 select
   "circulars".*
 from
@@ -17,33 +17,7 @@ where
   "circulars"."association_id" = $1
   and circulars.title || ' ' || circulars.plain_text ilike $2
   and "circulars"."status" = $3
-order by
-  coalesce(
-    circulars.published_at,
-    circulars.publish_at,
-    circulars.created_at
-  ) desc
-limit
-  $4
-offset
-  $5;
-select
-  count(*)::int as "n"
-from
-  "circulars"
-where
-  "circulars"."association_id" = $1
-  and circulars.title || ' ' || circulars.plain_text ilike $2
-  and "circulars"."status" = $3;
-
--- listCircularsPage — a member: what reached their rows
-select
-  "circulars".*
-from
-  "circulars"
-where
-  "circulars"."association_id" = $1
-  and "circulars"."status" in ($2, $3)
+  and "circulars"."status" in ($4, $5)
   and exists (
     select
       1 as "one"
@@ -52,8 +26,8 @@ where
     where
       "r"."circular_id" = "circulars"."id"
       and (
-        "r"."household_id" = any ($4::uuid[])
-        or "r"."block_id" = any ($5::uuid[])
+        "r"."household_id" = any ($6::uuid[])
+        or "r"."block_id" = any ($7::uuid[])
       )
   )
 order by
@@ -63,16 +37,18 @@ order by
     circulars.created_at
   ) desc
 limit
-  $6
+  $8
 offset
-  $7;
+  $9;
 select
   count(*)::int as "n"
 from
   "circulars"
 where
   "circulars"."association_id" = $1
-  and "circulars"."status" in ($2, $3)
+  and circulars.title || ' ' || circulars.plain_text ilike $2
+  and "circulars"."status" = $3
+  and "circulars"."status" in ($4, $5)
   and exists (
     select
       1 as "one"
@@ -81,8 +57,8 @@ where
     where
       "r"."circular_id" = "circulars"."id"
       and (
-        "r"."household_id" = any ($4::uuid[])
-        or "r"."block_id" = any ($5::uuid[])
+        "r"."household_id" = any ($6::uuid[])
+        or "r"."block_id" = any ($7::uuid[])
       )
   );
 

@@ -69,11 +69,11 @@ export async function getCircular(ctx: CircularContext, actor: Actor, id: string
   };
 }
 
-export async function listCirculars(ctx: CircularContext, actor: Actor, query: { q?: string; status?: string; limit: number; offset: number }) {
+export async function listCirculars(ctx: CircularContext, actor: Actor, query: { q?: string; status?: CircularStatus; limit: number; offset: number }) {
   const { rows, total } = await listCircularsPage(ctx.db, {
     associationId: actor.associationId,
     search: query.q,
-    status: query.status as CircularStatus | undefined,
+    status: query.status,
     readers: circularPolicy.readerScope(actor),
     limit: query.limit,
     offset: query.offset,

@@ -130,8 +130,8 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'findCircular', run: (db) => findCircular(db, ID) },
-  { name: 'listCircularsPage — an officer, searching', run: (db) => listCircularsPage(db, { associationId: ID, search: '夏祭り', status: 'published', limit: 20, offset: 0 }) },
-  { name: 'listCircularsPage — a member: what reached their rows', run: (db) => listCircularsPage(db, { associationId: ID, readers: { householdIds: [ID], blockIds: [OTHER] }, limit: 20, offset: 0 }) },
+  // Every optional clause at once (an officer passes no readers; a search and a status are optional).
+  { name: 'listCircularsPage', run: (db) => listCircularsPage(db, { associationId: ID, search: '夏祭り', status: 'published', readers: { householdIds: [ID], blockIds: [OTHER] }, limit: 20, offset: 0 }) },
   { name: 'insertCircular', run: (db) => insertCircular(db, { association_id: ID, created_by: OTHER, title: 'お知らせ', category: 'notice', question: JSON.stringify({ type: 'yes_no', prompt: '参加しますか' }) }) },
   { name: 'updateCircular', run: (db) => updateCircular(db, ID, { title: 'お知らせ', english: JSON.stringify({ title: 'Notice', bodyMarkdown: '' }) }) },
   { name: 'deleteCircular', run: (db) => deleteCircular(db, ID) },

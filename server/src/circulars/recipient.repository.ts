@@ -220,16 +220,13 @@ const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'insertRecipients — the whole association', run: (db) => insertRecipients(db, { id: ID, association_id: OTHER, target_block_ids: null }) },
-  { name: 'insertRecipients — some 班', run: (db) => insertRecipients(db, { id: ID, association_id: OTHER, target_block_ids: [OTHER] }) },
+  { name: 'insertRecipients — some 班 (the whole association: without the 班 clause)', run: (db) => insertRecipients(db, { id: ID, association_id: OTHER, target_block_ids: [OTHER] }) },
   { name: 'recipientOf', run: (db) => recipientOf(db, ID, OTHER) },
   { name: 'recipientsOf', run: (db) => recipientsOf(db, ID) },
   { name: 'reachesAny', run: (db) => reachesAny(db, ID, { householdIds: [OTHER], blockIds: [] }) },
-  { name: 'progressCounts — every 班', run: (db) => progressCounts(db, [ID]) },
-  { name: 'progressCounts — a captain’s 班', run: (db) => progressCounts(db, [ID], [OTHER]) },
+  { name: 'progressCounts — a captain’s 班 (officers: without the 班 clause)', run: (db) => progressCounts(db, [ID], [OTHER]) },
   { name: 'acknowledgedAtOf', run: (db) => acknowledgedAtOf(db, OTHER, [ID]) },
-  { name: 'recipientPage — delivery', run: (db) => recipientPage(db, ID, { after: null, limit: 250, unreadOnly: false }) },
-  { name: 'recipientPage — a reminder, after a cursor', run: (db) => recipientPage(db, ID, { after: OTHER, limit: 250, unreadOnly: true }) },
+  { name: 'recipientPage — a reminder after a cursor (delivery: every recipient, from the first)', run: (db) => recipientPage(db, ID, { after: OTHER, limit: 250, unreadOnly: true }) },
   { name: 'countReminder', run: (db) => countReminder(db, ID, [OTHER]) },
   { name: 'acknowledgeFirst', run: (db) => acknowledgeFirst(db, { circularId: ID, householdId: OTHER, personId: null, channel: 'speaker' }) },
   { name: 'saveAnswer', run: (db) => db.transaction().execute((trx) => saveAnswer(trx, { circularId: ID, householdId: OTHER, personId: OTHER, answer: { type: 'yes_no', yes: true } })) },

@@ -71,10 +71,9 @@ const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'findTasks — a captain’s open tasks', run: (db) => findTasks(db, { associationId: ID, blockIds: [OTHER], status: 'open' }) },
-  { name: 'findTasks — one task, for an officer', run: (db) => findTasks(db, { associationId: ID, id: OTHER }) },
+  // Every optional clause at once: a captain's 班 (officers: none), a status (a list) or an id (one task).
+  { name: 'findTasks', run: (db) => findTasks(db, { associationId: ID, blockIds: [OTHER], status: 'open', id: OTHER }) },
   { name: 'markTaskDone', run: (db) => markTaskDone(db, ID, '訪問しました', OTHER) },
   { name: 'insertUnreadCircularTasks', run: (db) => insertUnreadCircularTasks(db, ID) },
-  { name: 'closeCircularTasks — a household acknowledged', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', OTHER) },
-  { name: 'closeCircularTasks — the circular was withdrawn', run: (db) => closeCircularTasks(db, ID, '回覧が取り下げられました') },
+  { name: 'closeCircularTasks — a household acknowledged (withdrawn: every household’s)', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', OTHER) },
 ];
