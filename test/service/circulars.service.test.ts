@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../server/src/platform/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
 import { actorOf, insertDraftCircular, insertPublishedCircular } from '../support/factories/circulars.js';
 import type { ModuleContext } from '../../server/src/common/service-context.js';
-import { inUnitOfWork } from '../../server/src/common/service-context-tx.js';
-import { collectingTx } from '../../server/src/platform/db/transaction.js';
 import * as circulars from '../../server/src/circulars/circular.service.js';
 import { findCircular } from '../../server/src/circulars/circular.repository.js';
 import { recipientOf, recipientsOf } from '../../server/src/circulars/recipient.repository.js';
@@ -60,21 +59,24 @@ describe('publishing', () => {
 
   it('no job exists without the state: a publish whose transaction rolls back leaves neither recipients nor jobs', async () => {
     const draft = await insertDraftCircular(database.db, x, { due_at: hoursFromNow(48), target_block_ids: [x.blocks.block1.id] });
-    let heldBack: unknown[] = [];
-    await expect(
-      database.db.transaction().execute(async (trx) => {
-        const tx = collectingTx(trx);
-        // Inside the caller's unit of work: the status, the recipients and the jobs, together.
-        expect(await circulars.publishNow(inUnitOfWork(ctx, tx), draft.id)).toBe(true);
-        expect((await findCircular(trx, draft.id))!.status).toBe('published');
-        expect(await recipientsOf(trx, draft.id)).toHaveLength(2);
-        expect((await jobsOf(trx, draft.id)).map((j) => j.name)).toEqual(['circular-deliver', 'circular-overdue', 'circular-reminder']);
-        heldBack = tx.effects;
-        throw new RolledBack();
-      }),
-    ).rejects.toBeInstanceOf(RolledBack);
-    // The live event waited for a commit that never came.
-    expect(heldBack).toHaveLength(1);
+    // The last job of the step fails to be written: everything the transaction wrote before it goes too.
+    const sent: string[] = [];
+    const failingJobs: typeof ctx.jobs = {
+      ...ctx.jobs,
+      send: async (trx, queue, data, options) => {
+        if (queue === 'circular-overdue') throw new RolledBack();
+        const id = await ctx.jobs.send(trx, queue, data, options);
+        // Inside the transaction, the status, the recipients and the job are there together.
+        const db = trx as Transaction<Database>;
+        expect((await findCircular(db, draft.id))!.status).toBe('published');
+        expect(await recipientsOf(db, draft.id)).toHaveLength(2);
+        expect((await jobsOf(db, draft.id)).map((j) => j.name)).toContain(queue);
+        sent.push(queue);
+        return id;
+      },
+    };
+    await expect(circulars.publishNow({ ...ctx, jobs: failingJobs }, draft.id)).rejects.toBeInstanceOf(RolledBack);
+    expect(sent).toEqual(['circular-deliver', 'circular-reminder']);
     expect((await findCircular(database.db, draft.id))!.status).toBe('draft');
     expect(await recipientsOf(database.db, draft.id)).toEqual([]);
     expect(await jobsOf(database.db, draft.id)).toEqual([]);

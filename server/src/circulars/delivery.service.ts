@@ -1,5 +1,4 @@
 import { fanOutPages } from '../platform/jobs/fan-out.js';
-import { inTransaction } from '../platform/db/transaction.js';
 import { stableJobId } from '../platform/jobs/jobs.js';
 import { rooms, type ServerToClientEvents } from '../contracts/socket.js';
 import type { Speak } from '../../../devices/src/protocol.js';
@@ -15,13 +14,12 @@ import { iso } from './circular-view.service.js';
  * The moment of publishing, from the officer's button or the scheduled job: idempotent (a
  * second run finds it published and does nothing), so a retried or duplicated job cannot
  * publish twice. Recipients, delivery, reminders and the overdue step are written in the
- * same transaction, so none exists without the others (in the caller's transaction, when
- * it runs inside one: platform/db/transaction.ts).
+ * same transaction, so none exists without the others.
  */
 export async function publishNow(ctx: CircularContext, id: string): Promise<boolean> {
-  const published = await inTransaction(ctx.db, ctx.log, async ({ db: trx, afterCommit }) => {
+  const published = await ctx.db.transaction().execute(async (trx) => {
     const circular = await markPublished(trx, id);
-    if (!circular) return false;
+    if (!circular) return undefined;
     await insertRecipients(trx, circular);
     await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
     if (circular.due_at) {
@@ -31,12 +29,15 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
       }
       await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
     }
-    // Live to every connected member in scope once committed; push and speakers follow in the delivery job.
-    afterCommit(() => emitToRecipients(ctx, id, circular.association_id, 'circular:published', { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) }));
-    return true;
+    return circular;
   });
-  if (!published) ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
-  return published;
+  if (!published) {
+    ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
+    return false;
+  }
+  // Live to every connected member in scope now; push and speakers follow in the delivery job.
+  await emitToRecipients(ctx, id, published.association_id, 'circular:published', { circularId: id, title: published.title, category: published.category, dueAt: iso(published.due_at) });
+  return true;
 }
 
 /** A live event to the circular's households, their 班 and the officers. */
