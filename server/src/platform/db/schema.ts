@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely';
+import type { Answer, Category, Question } from '../../contracts/circulars.js';
 
 /**
  * The database as the application sees it. Migrations never import this file: they are
@@ -127,23 +128,27 @@ export interface AuditLogTable {
 }
 
 export type CircularStatus = 'draft' | 'scheduled' | 'published' | 'withdrawn';
+/** A circular in やさしい日本語 or English, beside the Japanese original. */
+export interface CircularVersion { title: string; bodyMarkdown: string }
+/** A circular's jsonb column: read as its value, written as JSON text (JSON.stringify). */
+type CircularJson<T> = ColumnType<T, string | null | undefined, string | null>;
 
 export interface CircularTable {
   id: Generated<string>;
   association_id: string;
   status: ColumnType<CircularStatus, CircularStatus | undefined, CircularStatus>;
-  category: string;
+  category: Category;
   title: string;
   body_markdown: Generated<string>;
   body_html: Generated<string>;
   plain_text: Generated<string>;
-  easy_japanese: unknown | null;
-  english: unknown | null;
+  easy_japanese: CircularJson<CircularVersion | null>;
+  english: CircularJson<CircularVersion | null>;
   target_block_ids: string[] | null;
   publish_at: Date | null;
   published_at: Date | null;
   due_at: Date | null;
-  question: unknown | null;
+  question: CircularJson<Question | null>;
   reminder_hours: ColumnType<number[], number[] | undefined, number[]>;
   correction_note: string | null;
   corrected_at: Date | null;
@@ -176,7 +181,7 @@ export interface CircularRecipientTable {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledged_channel: Channel | null;
-  answer: unknown | null;
+  answer: CircularJson<Answer | null>;
   answered_at: Date | null;
   reminders_sent: Generated<number>;
 }
@@ -193,7 +198,7 @@ export interface CircularAnswerTable {
   household_id: string;
   person_id: string | null;
   channel: Channel;
-  answer: unknown;
+  answer: ColumnType<Answer, string, never>;
   answered_at: CreatedAt;
 }
 

@@ -1,0 +1,90 @@
+import type { Actor } from '../common/access.js';
+import type { CircularDetail, CircularSummary } from '../contracts/circulars.js';
+import type { CircularStatus, Language } from '../platform/db/schema.js';
+import { renderMarkdown } from './markdown.js';
+import { attachmentsOf, listCircularsPage, preferredLanguage, recordRead, type CircularRow } from './circular.repository.js';
+import { acknowledgedAtOf, progressCounts, recipientOf } from './recipient.repository.js';
+import { circularPolicy } from './circular.policy.js';
+import { visibleCircular, type CircularContext } from './circular-access.service.js';
+
+/** What a circular looks like to its reader: the list, and one circular in their language with their household's state. */
+
+export const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; progress?: { total: number; acknowledged: number } | null }): CircularSummary {
+  return {
+    id: circular.id,
+    status: circular.status,
+    category: circular.category,
+    title: circular.title,
+    publishedAt: iso(circular.published_at),
+    publishAt: iso(circular.publish_at),
+    dueAt: iso(circular.due_at),
+    corrected: circular.corrected_at !== null,
+    hasQuestion: circular.question !== null,
+    acknowledgedAt: iso(extra.acknowledgedAt ?? null),
+    progress: extra.progress ?? null,
+  };
+}
+
+function displayVersion(circular: CircularRow, language: Language): CircularDetail['display'] {
+  const version = language === 'en' ? circular.english : language === 'ja-easy' ? circular.easy_japanese : null;
+  if (version) return { language, title: version.title, bodyHtml: renderMarkdown(version.bodyMarkdown) };
+  return { language: 'ja', title: circular.title, bodyHtml: circular.body_html };
+}
+
+export async function getCircular(ctx: CircularContext, actor: Actor, id: string): Promise<CircularDetail> {
+  const circular = await visibleCircular(ctx, actor, id);
+  const [language, attachments, recipient, counts] = await Promise.all([
+    preferredLanguage(ctx.db, actor.personId),
+    attachmentsOf(ctx.db, id),
+    actor.householdId ? recipientOf(ctx.db, id, actor.householdId) : undefined,
+    actor.officer ? progressCounts(ctx.db, [id]) : undefined,
+  ]);
+  if (actor.personId && recipient) {
+    // Opening a circular counts as this member having read it (per-member read state).
+    await recordRead(ctx.db, id, actor.personId);
+  }
+  return {
+    ...summary(circular, { acknowledgedAt: recipient?.acknowledged_at, progress: counts?.get(id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null) }),
+    display: displayVersion(circular, language),
+    bodyMarkdown: circular.body_markdown,
+    easyJapanese: circular.easy_japanese,
+    english: circular.english,
+    targetBlockIds: circular.target_block_ids,
+    question: circular.question,
+    reminderHoursBeforeDue: circular.reminder_hours,
+    correction: circular.corrected_at ? { note: circular.correction_note ?? '', at: circular.corrected_at.toISOString() } : null,
+    withdrawal: circular.withdrawn_at ? { reason: circular.withdrawal_reason ?? '', at: circular.withdrawn_at.toISOString() } : null,
+    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, url: `/api/circulars/${id}/attachments/${a.id}` })),
+    household: recipient
+      ? {
+          id: recipient.household_id,
+          acknowledgedAt: iso(recipient.acknowledged_at),
+          acknowledgedChannel: recipient.acknowledged_channel,
+          answer: recipient.answer,
+          canAnswer: circular.question !== null && circular.status === 'published' && (!circular.due_at || circular.due_at > new Date()),
+        }
+      : null,
+  };
+}
+
+export async function listCirculars(ctx: CircularContext, actor: Actor, query: { q?: string; status?: CircularStatus; limit: number; offset: number }) {
+  const { rows, total } = await listCircularsPage(ctx.db, {
+    associationId: actor.associationId,
+    search: query.q,
+    status: query.status,
+    readers: circularPolicy.readerScope(actor),
+    limit: query.limit,
+    offset: query.offset,
+  });
+  const ids = rows.map((r) => r.id);
+  const [counts, acks] = await Promise.all([
+    progressCounts(ctx.db, ids, circularPolicy.listProgressBlocks(actor)),
+    actor.householdId ? acknowledgedAtOf(ctx.db, actor.householdId, ids) : new Map<string, Date | null>(),
+  ]);
+  const items = rows.map((r) => summary(r, { acknowledgedAt: acks.get(r.id) ?? null, progress: counts.get(r.id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null) }));
+  // A household sees what it has not read yet first.
+  if (!actor.officer) items.sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null));
+  return { items, total };
+}

@@ -1,0 +1,118 @@
+import { fanOutPages } from '../platform/jobs/fan-out.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
+import { rooms, type ServerToClientEvents } from '../contracts/socket.js';
+import type { Speak } from '../../../devices/src/protocol.js';
+import { findCircular, markPublished } from './circular.repository.js';
+import { countReminder, insertRecipients, recipientPage, recipientsOf } from './recipient.repository.js';
+import { insertUnreadCircularTasks } from '../tasks/task.repository.js';
+import type { CircularContext } from './circular-access.service.js';
+import { iso } from './circular-view.service.js';
+
+/** Publishing and what follows it: delivery by push and speaker, the reminders, the overdue tasks. */
+
+/**
+ * The moment of publishing, from the officer's button or the scheduled job: idempotent (a
+ * second run finds it published and does nothing), so a retried or duplicated job cannot
+ * publish twice. Recipients, delivery, reminders and the overdue step are written in the
+ * same transaction, so none exists without the others.
+ */
+export async function publishNow(ctx: CircularContext, id: string): Promise<boolean> {
+  const published = await ctx.db.transaction().execute(async (trx) => {
+    const circular = await markPublished(trx, id);
+    if (!circular) return undefined;
+    await insertRecipients(trx, circular);
+    await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
+    if (circular.due_at) {
+      for (const hours of circular.reminder_hours) {
+        const at = new Date(circular.due_at.getTime() - hours * 3600_000);
+        if (at.getTime() > Date.now()) await ctx.jobs.send(trx, 'circular-reminder', { circularId: id, hours }, { startAfter: at, singletonKey: `remind:${id}:${hours}` });
+      }
+      await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
+    }
+    return circular;
+  });
+  if (!published) {
+    ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
+    return false;
+  }
+  // Live to every connected member in scope now; push and speakers follow in the delivery job.
+  await emitToRecipients(ctx, id, published.association_id, 'circular:published', { circularId: id, title: published.title, category: published.category, dueAt: iso(published.due_at) });
+  return true;
+}
+
+/** A live event to the circular's households, their 班 and the officers. */
+export async function emitToRecipients<E extends 'circular:published' | 'circular:updated'>(
+  ctx: CircularContext,
+  circularId: string,
+  associationId: string,
+  event: E,
+  ...data: Parameters<ServerToClientEvents[E]>
+) {
+  const recipients = await recipientsOf(ctx.db, circularId);
+  ctx.realtime.emit(
+    [...recipients.map((r) => rooms.household(r.household_id)), ...new Set(recipients.map((r) => rooms.block(r.block_id))), rooms.officers(associationId)],
+    event,
+    ...data,
+  );
+}
+
+/**
+ * Push to members' browsers and read aloud on speakers: the slow, external part of
+ * publishing, in durable pieces (platform/jobs/fan-out.ts): this job reaches the recipients after
+ * `after` for a few seconds' worth of pages, then hands the rest on to the same queue.
+ */
+export async function deliver(ctx: CircularContext, circularId: string, kind: 'circular' | 'reminder' = 'circular', piece: { after?: string | null; hours?: number } = {}) {
+  const circular = await findCircular(ctx.db, circularId);
+  if (!circular || circular.status !== 'published') {
+    ctx.log.info({ circularId, kind }, 'circular delivery skipped: not published (withdrawn or gone)');
+    return { pushed: 0, spoken: 0 };
+  }
+  const unreadOnly = kind === 'reminder';
+  const prefix = kind === 'reminder' ? '【まだ読まれていません】' : '';
+  const speak: Speak = {
+    id: circularId,
+    kind,
+    title: circular.title,
+    text: `${kind === 'reminder' ? '回覧板のお知らせです。まだ確認されていない回覧があります。' : '回覧板のお知らせです。'}${circular.title}。${circular.plain_text}`.slice(0, 2000),
+    priority: circular.category === 'disaster' ? 'high' : 'normal',
+    acknowledgeable: true,
+  };
+  const result = { pushed: 0, spoken: 0 };
+  await fanOutPages({
+    after: piece.after ?? null,
+    page: (from, limit) => recipientPage(ctx.db, circularId, { after: from, limit, unreadOnly }),
+    send: async (households) => {
+      // Read aloud only where the household chose the speaker channel.
+      const sent = await ctx.reach.households(households, {
+        push: { title: `${prefix}${circular.title}`, body: circular.plain_text.slice(0, 120), url: `${ctx.publicUrl}/circulars/${circularId}` },
+        speaker: { kind: 'speak', payload: speak },
+        speakerChannelOnly: true,
+      });
+      result.pushed += sent.pushed;
+      result.spoken += sent.spoken;
+      if (unreadOnly) await countReminder(ctx.db, circularId, households);
+    },
+    carryOn: (from) =>
+      kind === 'reminder'
+        ? ctx.jobs.sendDetached('continuation', 'circular-reminder', { circularId, hours: piece.hours, after: from }, { id: stableJobId('circular-reminder', circularId, String(piece.hours ?? ''), from) })
+        : ctx.jobs.sendDetached('continuation', 'circular-deliver', { circularId, after: from }, { id: stableJobId('circular-deliver', circularId, from) }),
+  });
+  return result;
+}
+
+/** The reminder before the due date: the same delivery, to the unread only, each counted. */
+export async function remind(ctx: CircularContext, circularId: string, piece: { after?: string | null; hours?: number } = {}) {
+  return deliver(ctx, circularId, 'reminder', piece);
+}
+
+/** At the due date, every household that has not read it becomes a task for its 班長. */
+export async function markOverdue(ctx: CircularContext, circularId: string) {
+  const circular = await findCircular(ctx.db, circularId);
+  if (!circular || circular.status !== 'published') {
+    ctx.log.info({ circularId }, 'circular overdue step skipped: not published (withdrawn or gone)');
+    return 0;
+  }
+  const created = await insertUnreadCircularTasks(ctx.db, circularId);
+  for (const task of created) ctx.realtime.emit([rooms.block(task.block_id), rooms.officers(circular.association_id)], 'task:created', { taskId: task.id, kind: 'circular_unread', blockId: task.block_id });
+  return created.length;
+}

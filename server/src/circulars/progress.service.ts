@@ -1,0 +1,77 @@
+import type { Actor } from '../common/access.js';
+import { HttpError } from '../platform/http/errors.js';
+import type { Progress } from '../contracts/circulars.js';
+import type { Channel } from '../platform/db/schema.js';
+import { membersOf } from '../common/people.repository.js';
+import { associationName, findBlockOfAssociation } from './circular.repository.js';
+import { acknowledgementsByChannel, answerTally, paperHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
+import { circularPolicy } from './circular.policy.js';
+import { ANY_STATUS, followUpCircular, type CircularContext } from './circular-access.service.js';
+import { acknowledge } from './acknowledgement.service.js';
+import { iso } from './circular-view.service.js';
+
+/** Following up a circular, for officers and 班長 (their 班): the read rate, the unread, the paper 回覧板. */
+
+export async function progress(ctx: CircularContext, actor: Actor, circularId: string): Promise<Progress> {
+  const { circular, blocks } = await followUpCircular(ctx, actor, circularId, ANY_STATUS);
+  const [byBlock, byChannel, tallies] = await Promise.all([
+    progressByBlock(ctx.db, circularId, blocks),
+    acknowledgementsByChannel(ctx.db, circularId, blocks),
+    circular.question ? answerTally(ctx.db, circularId, blocks, circular.question) : Promise.resolve(null),
+  ]);
+  if (!actor.officer && byBlock.length === 0) throw HttpError.notFound('circular');
+  const channel = (c: Channel) => byChannel.find((r) => r.acknowledged_channel === c)?.n ?? 0;
+  return {
+    circularId,
+    total: byBlock.reduce((n, b) => n + b.total, 0),
+    acknowledged: byBlock.reduce((n, b) => n + b.acknowledged, 0),
+    answered: byBlock.reduce((n, b) => n + b.answered, 0),
+    byChannel: { app: channel('app'), speaker: channel('speaker'), paper: channel('paper') },
+    byBlock: byBlock.map((b) => ({ blockId: b.block_id, blockName: b.name, total: b.total, acknowledged: b.acknowledged, answered: b.answered })),
+    tallies,
+  };
+}
+
+export async function unread(ctx: CircularContext, actor: Actor, circularId: string, blockId?: string) {
+  const { blocks } = await followUpCircular(ctx, actor, circularId, ['scheduled', 'published', 'withdrawn']);
+  if (blockId && !circularPolicy.followsUpBlock(actor, blockId)) throw HttpError.notFound('班');
+  const rows = await unreadHouseholds(ctx.db, circularId, { blockId, blockIds: blocks });
+  const members = await membersOf(ctx.db, rows.map((r) => r.id));
+  return {
+    items: rows.map((r) => ({
+      householdId: r.id, householdNumber: r.household_number, householdName: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
+      channels: r.channels, responderNotes: r.responder_notes, members: members.get(r.id) ?? [],
+    })),
+  };
+}
+
+/** A 班長 records who signed the paper 回覧板: all of the listed households are theirs, or nothing is recorded. */
+export async function recordPaperSignoffs(ctx: CircularContext, actor: Actor, circularId: string, householdIds: string[]) {
+  const { blocks } = await followUpCircular(ctx, actor, circularId, ['published']);
+  const ids = [...new Set(householdIds)];
+  const inScope = await recipientsAmong(ctx.db, circularId, ids, blocks);
+  if (inScope.length !== ids.length) throw HttpError.notFound('household');
+  let recorded = 0;
+  for (const row of inScope.filter((r) => !r.acknowledged_at)) {
+    const result = await acknowledge(ctx, { circularId, householdId: row.household_id, personId: actor.personId, channel: 'paper' });
+    if (result.first) recorded++;
+  }
+  return { recorded, alreadyAcknowledged: ids.length - recorded };
+}
+
+export async function printSheet(ctx: CircularContext, actor: Actor, circularId: string, blockId: string) {
+  const { circular } = await followUpCircular(ctx, actor, circularId, ['published']);
+  if (!circularPolicy.followsUpBlock(actor, blockId)) throw HttpError.notFound('班');
+  const [block, association, households] = await Promise.all([
+    findBlockOfAssociation(ctx.db, actor.associationId, blockId),
+    associationName(ctx.db, actor.associationId),
+    paperHouseholds(ctx.db, circularId, blockId),
+  ]);
+  if (!block) throw HttpError.notFound('班');
+  return {
+    circular: { title: circular.title, bodyHtml: circular.body_html, category: circular.category, publishedAt: iso(circular.published_at), dueAt: iso(circular.due_at), question: circular.question },
+    associationName: association.name,
+    blockName: block.name,
+    households: households.map((h) => ({ householdNumber: h.household_number, householdName: h.name, acknowledgedAt: iso(h.acknowledged_at) })),
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../common/access.js';
+import { HttpError } from '../platform/http/errors.js';
+import { taskPolicy } from './task.policy.js';
+
+const actor = (over: Partial<Actor> = {}): Actor => ({
+  sessionId: 's', personId: 'p', associationId: 'x', officer: false, captainOf: [], volunteer: false, welfareCommissioner: false, watcherOf: [], householdId: null, ...over,
+});
+
+describe('task policy', () => {
+  it("officers see every 班's tasks, a 班長 their own 班's", () => {
+    expect(taskPolicy.taskBlocks(actor({ officer: true }))).toBeUndefined();
+    expect(taskPolicy.taskBlocks(actor({ captainOf: ['b1', 'b2'] }))).toEqual(['b1', 'b2']);
+  });
+
+  it('members, watchers and volunteers have no task list (403)', () => {
+    for (const other of [actor({ householdId: 'h' }), actor({ watcherOf: ['h'] }), actor({ volunteer: true })]) {
+      expect(() => taskPolicy.taskBlocks(other)).toThrow(HttpError);
+      expect(() => taskPolicy.taskBlocks(other)).toThrow(/Only officers and 班長 can have task lists/);
+    }
+  });
+});
