@@ -1,8 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
-import { HttpError } from './errors.js';
-import type { Actor } from '../../common/access.js';
-import { errorResponseSchema } from '../../contracts/http.js';
+import { HttpError, errorResponseSchema } from './errors.js';
+import type { SessionActor as Actor } from './route-actor.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from './idempotency.js';
 
