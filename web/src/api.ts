@@ -1,378 +1,124 @@
-import type {
-  BlockView,
-  CreateHouseholdRequest,
-  CreatePersonRequest,
-  DeviceCredentials,
-  DeviceView,
-  ErrorResponse,
-  HouseholdDetail,
-  HouseholdList,
-  JoinLookupResponse,
-  JoinRequest,
-  LoginRequest,
-  PasscodeSheet,
-  PersonView,
-  RosterImportResult,
-  SessionView,
-  UpdateHouseholdRequest,
-  UpdatePersonRequest,
-} from '../../server/src/contracts/http.js';
-import type {
-  Answer,
-  CircularDetail,
-  CircularInput,
-  CircularList,
-  PrintSheet,
-  Progress,
-  Task,
-  UnreadList,
-} from '../../server/src/contracts/circulars.js';
-import type { Alert, HouseholdWatch, WatchedHousehold, WatchSettingsUpdate } from '../../server/src/contracts/watch.js';
-import type { Dashboard, DrillReport, DrillSummary, MyDrill, StartDrill, TargetView } from '../../server/src/contracts/drills.js';
+import type { SessionView } from '../../server/src/contracts/auth.js';
+import type { Answer, CircularDetail } from '../../server/src/contracts/circulars.js';
+import type { TargetView } from '../../server/src/contracts/drills.js';
+import type { HouseholdDetail } from '../../server/src/contracts/roster.js';
+import type { RouteContract, SentPart } from '../../server/src/contracts/route.js';
+import { routeContracts } from '../../server/src/contracts/routes.js';
+import type { Alert } from '../../server/src/contracts/watch.js';
+import { request, submit, url, type Answer as ApiAnswer } from './lib/api-client.js';
 
-import { retryPending, setApiReachable } from './connection.js';
-
-export type Language = SessionView['person']['preferredLanguage'];
-
-/** An error answer from the API (or a network failure, status 0). */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly field: string | undefined;
-  readonly issues: { field: string; message: string }[];
-
-  constructor(status: number, code: string, message: string, field?: string, issues?: { field: string; message: string }[]) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.field = field;
-    this.issues = issues ?? [];
-  }
-}
-
-let csrfToken: string | null = null;
-
-/** Set from SessionView.csrfToken after login / session load; cleared on logout. */
-export function setCsrfToken(token: string | null): void {
-  csrfToken = token;
-}
-
-let unauthorizedHandler: (() => void) | null = null;
-
-/** Called when an authenticated request answers 401 (the session expired or was ended elsewhere). */
-export function setUnauthorizedHandler(handler: (() => void) | null): void {
-  unauthorizedHandler = handler;
-}
-
-/** Endpoints whose 401 is an expected answer, not an expired session. */
-const UNAUTHENTICATED_PATHS = ['/api/auth/login', '/api/session', '/api/join', '/api/join/lookup', '/api/auth/logout'];
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-interface RequestOptions {
-  body?: unknown;
-  /** Raw body (e.g. a CSV file); sent as is with the given content type. */
-  raw?: { body: Blob; contentType: string };
-  query?: Record<string, string | number | boolean | undefined | null>;
-  signal?: AbortSignal;
-  /** Sent as Idempotency-Key: the same for every retry of one user action. */
-  idempotencyKey?: string;
-}
-
-function withQuery(path: string, query: RequestOptions['query']): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-function isErrorResponse(value: unknown): value is ErrorResponse {
-  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const error = (value as { error: unknown }).error;
-  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
-}
-
-export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  let body: BodyInit | undefined;
-  if (options.raw) {
-    headers['Content-Type'] = options.raw.contentType;
-    body = options.raw.body;
-  } else if (options.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, options.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    setApiReachable(false);
-    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
-  }
-  // 503: the server is up but its database is away for now (it says when to retry).
-  setApiReachable(response.status !== 503);
-
-  const text = await response.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-  if (!response.ok) {
-    if (response.status === 401 && !UNAUTHENTICATED_PATHS.includes(path) && unauthorizedHandler) unauthorizedHandler();
-    if (isErrorResponse(data)) {
-      const { code, message, field, issues } = data.error;
-      throw new ApiError(response.status, code, message, field, issues);
-    }
-    throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
-  }
-  return data as T;
-}
-
-/** GETs a file: its bytes, or the server's error as an ApiError (a plain link would save the error JSON as the file). */
-async function download(path: string): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin' });
-  } catch (cause) {
-    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
-  }
-  if (response.ok) return response.blob();
-  let data: unknown = undefined;
-  try {
-    data = await response.json();
-  } catch {
-    data = undefined;
-  }
-  if (response.status === 401 && unauthorizedHandler) unauthorizedHandler();
-  if (isErrorResponse(data)) {
-    const { code, message, field, issues } = data.error;
-    throw new ApiError(response.status, code, message, field, issues);
-  }
-  throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
-}
-
-/** A network failure or a 503: worth trying again with the same request. */
-export function isRetryable(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 0 || error.status === 503);
-}
-
-function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // crypto.randomUUID needs a secure context; plain http on a LAN address is not one.
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
+export { ApiError, isRetryable, setCsrfToken, setUnauthorizedHandler } from './lib/api-client.js';
 
 /**
- * Sends one user action (an answer) until the server has it: on a network error or a 503
- * it waits (1 s, 2 s, 4 s … at most 15 s) and sends the very same request again with the
- * same Idempotency-Key, so the server stores it once however many tries it took. Meanwhile
- * the layout shows "reconnecting". Stops on any other answer, or when `signal` aborts.
+ * The web app's calls, by name, each one line over a route contract: the URL, method and
+ * types come from the contract (server/src/contracts), the plumbing from lib/api-client.ts.
  */
-export async function submit<T>(method: Method, path: string, options: Omit<RequestOptions, 'idempotencyKey'> = {}): Promise<T> {
-  const idempotencyKey = newIdempotencyKey();
-  let settled: (() => void) | undefined;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request<T>(method, path, { ...options, idempotencyKey });
-      } catch (error) {
-        if (!isRetryable(error)) throw error;
-        settled ??= retryPending();
-        await sleep(Math.min(1000 * 2 ** attempt, 15_000) * (0.75 + Math.random() / 2), options.signal);
-      }
-    }
-  } finally {
-    settled?.();
-  }
-}
 
+type Body<C extends RouteContract> = SentPart<C, 'body'>;
+type Query<C extends RouteContract> = NonNullable<SentPart<C, 'query'>>;
+type Reply<C extends RouteContract> = ApiAnswer<C>;
+
+export type Language = SessionView['person']['preferredLanguage'];
 export type Channel = HouseholdDetail['channels'][number];
 export type CircularStatus = CircularDetail['status'];
 export type Attachment = CircularDetail['attachments'][number];
-
-export interface CircularQuery {
-  q?: string;
-  status?: CircularStatus;
-  limit?: number;
-  offset?: number;
-}
-
-const circularPath = (id: string, rest = '') => `/api/circulars/${encodeURIComponent(id)}${rest}`;
-
-const watchHouseholdPath = (id: string, rest = '') => `/api/watch/households/${encodeURIComponent(id)}${rest}`;
-const drillPath = (id: string, rest = '') => `/api/drills/${encodeURIComponent(id)}${rest}`;
 
 export type AlertOutcome = NonNullable<Alert['outcome']>;
 export type SafetyStatus = NonNullable<TargetView['status']>;
 export type Whereabouts = NonNullable<TargetView['where']>;
 export type VisitOutcome = NonNullable<TargetView['visitOutcome']>;
-export interface AccessLogEntry {
-  at: string;
-  personName: string | null;
-  householdName: string;
-  what: string;
-}
+export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
+export type CircularQuery = Query<typeof circulars.list>;
+export type HouseholdQuery = Query<typeof roster.households>;
 
-export interface HouseholdQuery {
-  blockId?: string;
-  q?: string;
-  limit?: number;
-  offset?: number;
-}
+const { auth, roster, devices, circulars, tasks, watch, drills, push } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
-  login: (body: LoginRequest) => request<SessionView>('POST', '/api/auth/login', { body }),
-  logout: () => request<{ ok: true }>('POST', '/api/auth/logout'),
-  session: () => request<SessionView>('GET', '/api/session'),
-  updateMe: (preferredLanguage: Language) => request<SessionView>('PATCH', '/api/me', { body: { preferredLanguage } }),
-  changePassword: (body: { currentPassword: string; newPassword: string }) => request<{ ok: true }>('POST', '/api/me/password', { body }),
+  login: (body: Body<typeof auth.login>) => request(auth.login, { body }),
+  logout: () => request(auth.logout),
+  session: () => request(auth.session),
+  updateMe: (preferredLanguage: Language) => request(auth.updateMe, { body: { preferredLanguage } }),
+  changePassword: (body: Body<typeof auth.changePassword>) => request(auth.changePassword, { body }),
 
-  joinLookup: (code: string) => request<JoinLookupResponse>('POST', '/api/join/lookup', { body: { code } }),
-  join: (body: JoinRequest) => request<SessionView>('POST', '/api/join', { body }),
+  joinLookup: (code: string) => request(auth.joinLookup, { body: { code } }),
+  join: (body: Body<typeof auth.join>) => request(auth.join, { body }),
 
-  blocks: () => request<{ items: BlockView[] }>('GET', '/api/blocks'),
-  createBlock: (body: { name: string; sortOrder?: number }) => request<BlockView>('POST', '/api/blocks', { body }),
-  updateBlock: (id: string, body: { name?: string; sortOrder?: number }) =>
-    request<BlockView>('PATCH', `/api/blocks/${encodeURIComponent(id)}`, { body }),
-  setCaptains: (id: string, body: { personIds: string[]; startsOn?: string }) =>
-    request<BlockView>('PUT', `/api/blocks/${encodeURIComponent(id)}/captains`, { body }),
+  blocks: () => request(roster.blocks),
+  createBlock: (body: Body<typeof roster.createBlock>) => request(roster.createBlock, { body }),
+  updateBlock: (id: string, body: Body<typeof roster.updateBlock>) => request(roster.updateBlock, { params: { id }, body }),
+  setCaptains: (id: string, body: Body<typeof roster.setCaptains>) => request(roster.setCaptains, { params: { id }, body }),
 
-  households: (query: HouseholdQuery = {}, signal?: AbortSignal) =>
-    request<HouseholdList>('GET', '/api/households', { query: { ...query }, signal }),
-  household: (id: string, signal?: AbortSignal) =>
-    request<HouseholdDetail>('GET', `/api/households/${encodeURIComponent(id)}`, { signal }),
-  createHousehold: (body: CreateHouseholdRequest) => request<HouseholdDetail>('POST', '/api/households', { body }),
-  updateHousehold: (id: string, body: UpdateHouseholdRequest) =>
-    request<HouseholdDetail>('PATCH', `/api/households/${encodeURIComponent(id)}`, { body }),
+  households: (query: HouseholdQuery = {}, signal?: AbortSignal) => request(roster.households, { query, signal }),
+  household: (id: string, signal?: AbortSignal) => request(roster.household, { params: { id }, signal }),
+  createHousehold: (body: Body<typeof roster.createHousehold>) => request(roster.createHousehold, { body }),
+  updateHousehold: (id: string, body: Body<typeof roster.updateHousehold>) => request(roster.updateHousehold, { params: { id }, body }),
 
   people: (query: { q?: string; withoutHousehold?: boolean } = {}) =>
-    request<{ items: PersonView[] }>('GET', '/api/people', {
-      query: { q: query.q, withoutHousehold: query.withoutHousehold === undefined ? undefined : String(query.withoutHousehold) },
+    request(roster.people, {
+      query: { q: query.q, withoutHousehold: query.withoutHousehold === undefined ? undefined : query.withoutHousehold ? 'true' : 'false' },
     }),
-  createPerson: (body: CreatePersonRequest) => request<PersonView>('POST', '/api/people', { body }),
-  updatePerson: (id: string, body: UpdatePersonRequest) =>
-    request<PersonView>('PATCH', `/api/people/${encodeURIComponent(id)}`, { body }),
+  createPerson: (body: Body<typeof roster.createPerson>) => request(roster.createPerson, { body }),
+  updatePerson: (id: string, body: Body<typeof roster.updatePerson>) => request(roster.updatePerson, { params: { id }, body }),
 
-  importRoster: (file: Blob, mode: 'preview' | 'commit') =>
-    request<RosterImportResult>('POST', '/api/roster/import', {
-      query: { mode },
-      raw: { body: file, contentType: 'text/csv' },
-    }),
-  exportUrl: (encoding: 'utf-8' | 'shift_jis') => `/api/roster/export?encoding=${encoding}`,
+  importRoster: (file: Blob, mode: 'preview' | 'commit') => request(roster.importRoster, { query: { mode }, raw: { body: file } }),
+  exportUrl: (encoding: 'utf-8' | 'shift_jis') => url(roster.exportRoster, { query: { encoding } }),
   /** The export as a file; a refusal (Shift_JIS cannot hold some names: 422) is an ApiError with the cells as issues. */
-  exportRoster: (encoding: 'utf-8' | 'shift_jis') => download(`/api/roster/export?encoding=${encoding}`),
+  exportRoster: (encoding: 'utf-8' | 'shift_jis') => request(roster.exportRoster, { query: { encoding } }),
 
-  passcodes: (body: { blockId?: string; householdIds?: string[] }) =>
-    request<PasscodeSheet>('POST', '/api/passcodes', { body }),
+  passcodes: (body: Body<typeof roster.passcodes>) => request(roster.passcodes, { body }),
 
-  devices: () => request<{ items: DeviceView[] }>('GET', '/api/devices'),
-  createDevice: (body: { label: string; householdId?: string | null }) =>
-    request<DeviceCredentials>('POST', '/api/devices', { body }),
-  rotateDevice: (id: string) => request<DeviceCredentials>('POST', `/api/devices/${encodeURIComponent(id)}/credentials`),
-  revokeDevice: (id: string) => request<DeviceView>('POST', `/api/devices/${encodeURIComponent(id)}/revoke`),
+  devices: () => request(devices.list),
+  createDevice: (body: Body<typeof devices.register>) => request(devices.register, { body }),
+  rotateDevice: (id: string) => request(devices.rotateCredentials, { params: { id } }),
+  revokeDevice: (id: string) => request(devices.revoke, { params: { id } }),
 
-  circulars: (query: CircularQuery = {}, signal?: AbortSignal) =>
-    request<CircularList>('GET', '/api/circulars', { query: { ...query }, signal }),
-  circular: (id: string, signal?: AbortSignal) => request<CircularDetail>('GET', circularPath(id), { signal }),
-  createCircular: (body: CircularInput) => request<CircularDetail>('POST', '/api/circulars', { body }),
-  updateCircular: (id: string, body: Partial<CircularInput>) => request<CircularDetail>('PATCH', circularPath(id), { body }),
-  deleteCircular: (id: string) => request<void>('DELETE', circularPath(id)),
-  publishCircular: (id: string) => request<CircularDetail>('POST', circularPath(id, '/publish'), { body: {} }),
-  correctCircular: (id: string, body: { title?: string; bodyMarkdown?: string; note: string }) =>
-    request<CircularDetail>('POST', circularPath(id, '/correct'), { body }),
-  withdrawCircular: (id: string, reason: string) =>
-    request<CircularDetail>('POST', circularPath(id, '/withdraw'), { body: { reason } }),
+  circulars: (query: CircularQuery = {}, signal?: AbortSignal) => request(circulars.list, { query, signal }),
+  circular: (id: string, signal?: AbortSignal) => request(circulars.get, { params: { id }, signal }),
+  createCircular: (body: Body<typeof circulars.create>) => request(circulars.create, { body }),
+  updateCircular: (id: string, body: Body<typeof circulars.update>) => request(circulars.update, { params: { id }, body }),
+  deleteCircular: (id: string) => request(circulars.delete, { params: { id } }),
+  publishCircular: (id: string) => request(circulars.publish, { params: { id }, body: {} }),
+  correctCircular: (id: string, body: Body<typeof circulars.correct>) => request(circulars.correct, { params: { id }, body }),
+  withdrawCircular: (id: string, reason: string) => request(circulars.withdraw, { params: { id }, body: { reason } }),
   uploadAttachment: (id: string, file: File) =>
-    request<Attachment>('POST', circularPath(id, '/attachments'), {
-      query: { filename: file.name },
-      raw: { body: file, contentType: file.type || 'application/octet-stream' },
-    }),
-  deleteAttachment: (id: string, attachmentId: string) =>
-    request<void>('DELETE', circularPath(id, `/attachments/${encodeURIComponent(attachmentId)}`)),
+    request(circulars.addAttachment, { params: { id }, query: { filename: file.name }, raw: { body: file, contentType: file.type } }),
+  deleteAttachment: (id: string, attachmentId: string) => request(circulars.removeAttachment, { params: { id, attachmentId } }),
   // Answers are retried until stored (see submit); acknowledging twice keeps the first.
-  acknowledge: (id: string) =>
-    submit<{ acknowledgedAt: string; channel: Channel; first: boolean }>('POST', circularPath(id, '/acknowledge'), { body: {} }),
-  answer: (id: string, answer: Answer) => submit<CircularDetail>('PUT', circularPath(id, '/answer'), { body: { answer } }),
-  progress: (id: string, signal?: AbortSignal) => request<Progress>('GET', circularPath(id, '/progress'), { signal }),
-  unread: (id: string, blockId: string | undefined, signal?: AbortSignal) =>
-    request<UnreadList>('GET', circularPath(id, '/unread'), { query: { blockId }, signal }),
-  paperSignoffs: (id: string, householdIds: string[]) =>
-    request<{ recorded: number; alreadyAcknowledged: number }>('POST', circularPath(id, '/paper-signoffs'), { body: { householdIds } }),
-  printSheet: (id: string, blockId: string, signal?: AbortSignal) =>
-    request<PrintSheet>('GET', circularPath(id, '/print'), { query: { blockId }, signal }),
+  acknowledge: (id: string) => submit(circulars.acknowledge, { params: { id }, body: {} }),
+  answer: (id: string, answer: Answer) => submit(circulars.answer, { params: { id }, body: { answer } }),
+  progress: (id: string, signal?: AbortSignal) => request(circulars.progress, { params: { id }, signal }),
+  unread: (id: string, blockId: string | undefined, signal?: AbortSignal) => request(circulars.unread, { params: { id }, query: { blockId }, signal }),
+  paperSignoffs: (id: string, householdIds: string[]) => request(circulars.paperSignoffs, { params: { id }, body: { householdIds } }),
+  printSheet: (id: string, blockId: string, signal?: AbortSignal) => request(circulars.print, { params: { id }, query: { blockId }, signal }),
 
-  tasks: (status: 'open' | 'done' = 'open', signal?: AbortSignal) =>
-    request<{ items: Task[] }>('GET', '/api/tasks', { query: { status }, signal }),
-  resolveTask: (id: string, note: string) =>
-    request<Task>('POST', `/api/tasks/${encodeURIComponent(id)}/resolve`, { body: { note } }),
+  tasks: (status: 'open' | 'done' = 'open', signal?: AbortSignal) => request(tasks.list, { query: { status }, signal }),
+  resolveTask: (id: string, note: string) => request(tasks.resolve, { params: { id }, body: { note } }),
 
-  watchAlerts: (status: 'live' | 'closed' = 'live', signal?: AbortSignal) =>
-    request<{ items: Alert[] }>('GET', '/api/watch/alerts', { query: { status }, signal }),
-  takeAlert: (id: string) => request<Alert>('POST', `/api/watch/alerts/${encodeURIComponent(id)}/take`, { body: {} }),
-  resolveAlert: (id: string, outcome: AlertOutcome, note: string) =>
-    request<Alert>('POST', `/api/watch/alerts/${encodeURIComponent(id)}/resolve`, { body: { outcome, note } }),
-  watchBoard: (signal?: AbortSignal) => request<{ items: WatchedHousehold[] }>('GET', '/api/watch/households', { signal }),
-  householdWatch: (id: string, signal?: AbortSignal) => request<HouseholdWatch>('GET', watchHouseholdPath(id), { signal }),
-  updateWatchSettings: (id: string, body: WatchSettingsUpdate) =>
-    request<HouseholdWatch>('PATCH', watchHouseholdPath(id, '/settings'), { body }),
-  addAway: (id: string, body: { startsAt: string; endsAt: string; reason: string }) =>
-    request<HouseholdWatch>('POST', watchHouseholdPath(id, '/away'), { body }),
-  removeAway: (id: string, awayId: string) =>
-    request<HouseholdWatch>('DELETE', watchHouseholdPath(id, `/away/${encodeURIComponent(awayId)}`)),
-  watchAccessLog: (signal?: AbortSignal) => request<{ items: AccessLogEntry[] }>('GET', '/api/watch/access-log', { signal }),
+  watchAlerts: (status: 'live' | 'closed' = 'live', signal?: AbortSignal) => request(watch.alerts, { query: { status }, signal }),
+  takeAlert: (id: string) => request(watch.takeAlert, { params: { id }, body: {} }),
+  resolveAlert: (id: string, outcome: AlertOutcome, note: string) => request(watch.resolveAlert, { params: { id }, body: { outcome, note } }),
+  watchBoard: (signal?: AbortSignal) => request(watch.board, { signal }),
+  householdWatch: (id: string, signal?: AbortSignal) => request(watch.household, { params: { id }, signal }),
+  updateWatchSettings: (id: string, body: Body<typeof watch.updateSettings>) => request(watch.updateSettings, { params: { id }, body }),
+  addAway: (id: string, body: Body<typeof watch.addAway>) => request(watch.addAway, { params: { id }, body }),
+  removeAway: (id: string, awayId: string) => request(watch.removeAway, { params: { id, awayId } }),
+  watchAccessLog: (signal?: AbortSignal) => request(watch.accessLog, { signal }),
 
-  drills: (signal?: AbortSignal) => request<{ items: DrillSummary[] }>('GET', '/api/drills', { signal }),
-  myDrills: (signal?: AbortSignal) => request<{ items: MyDrill[] }>('GET', '/api/drills/mine', { signal }),
-  startDrill: (body: StartDrill) => request<DrillSummary>('POST', '/api/drills', { body }),
-  answerDrill: (id: string, body: { status: SafetyStatus; where: Whereabouts; note: string }) =>
-    submit<MyDrill>('POST', drillPath(id, '/answer'), { body }),
-  proxyAnswer: (id: string, body: { householdId: string; status: SafetyStatus; where: Whereabouts; note: string }) =>
-    submit<MyDrill>('POST', drillPath(id, '/proxy'), { body }),
-  takeDrillTask: (id: string, householdId: string) => request<{ ok: true }>('POST', drillPath(id, '/take'), { body: { householdId } }),
-  recordVisit: (id: string, body: { householdId: string; outcome: VisitOutcome; note: string }) =>
-    submit<MyDrill>('POST', drillPath(id, '/visit'), { body }),
-  drillDashboard: (id: string, signal?: AbortSignal) => request<Dashboard>('GET', drillPath(id, '/dashboard'), { signal }),
-  drillTasks: (id: string, signal?: AbortSignal) => request<{ items: TargetView[] }>('GET', drillPath(id, '/tasks'), { signal }),
-  endDrill: (id: string) => request<DrillReport>('POST', drillPath(id, '/end'), { body: {} }),
-  drillReport: (id: string, signal?: AbortSignal) => request<DrillReport>('GET', drillPath(id, '/report'), { signal }),
-  drillReportCsvUrl: (id: string) => drillPath(id, '/report.csv'),
+  drills: (signal?: AbortSignal) => request(drills.list, { signal }),
+  myDrills: (signal?: AbortSignal) => request(drills.mine, { signal }),
+  startDrill: (body: Body<typeof drills.start>) => request(drills.start, { body }),
+  answerDrill: (id: string, body: Body<typeof drills.answer>) => submit(drills.answer, { params: { id }, body }),
+  proxyAnswer: (id: string, body: Body<typeof drills.proxy>) => submit(drills.proxy, { params: { id }, body }),
+  takeDrillTask: (id: string, householdId: string) => request(drills.take, { params: { id }, body: { householdId } }),
+  recordVisit: (id: string, body: Body<typeof drills.visit>) => submit(drills.visit, { params: { id }, body }),
+  drillDashboard: (id: string, signal?: AbortSignal) => request(drills.dashboard, { params: { id }, signal }),
+  drillTasks: (id: string, signal?: AbortSignal) => request(drills.tasks, { params: { id }, signal }),
+  endDrill: (id: string) => request(drills.end, { params: { id }, body: {} }),
+  drillReport: (id: string, signal?: AbortSignal) => request(drills.report, { params: { id }, signal }),
+  drillReportCsvUrl: (id: string) => url(drills.reportCsv, { params: { id } }),
 
-  pushPublicKey: () => request<{ publicKey: string }>('GET', '/api/push/public-key'),
-  pushSubscribe: (body: { endpoint: string; keys: { p256dh: string; auth: string } }) =>
-    request<unknown>('POST', '/api/push/subscriptions', { body }),
-  pushUnsubscribe: (endpoint: string) => request<void>('DELETE', '/api/push/subscriptions', { body: { endpoint } }),
+  pushPublicKey: () => request(push.publicKey),
+  pushSubscribe: (body: Body<typeof push.subscribe>) => request(push.subscribe, { body }),
+  pushUnsubscribe: (endpoint: string) => request(push.unsubscribe, { body: { endpoint } }),
 };

@@ -1,16 +1,7 @@
 import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { clearRateLimit, hitRateLimits } from './rate-limit.js';
-import {
-  changePasswordRequestSchema,
-  joinLookupRequestSchema,
-  joinLookupResponseSchema,
-  joinRequestSchema,
-  loginRequestSchema,
-  okSchema,
-  sessionViewSchema,
-  updateMeRequestSchema,
-} from '../contracts/http.js';
+import { authRoutes } from '../contracts/auth.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { Metrics } from '../platform/metrics.js';
 import {
@@ -59,78 +50,53 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
   // Passcodes are 8 characters from 32: guessing is slowed per address.
   const passcodeLimits = (req: Request) => [{ key: `passcode-address:${address(req)}`, limit: ctx.loginRateLimit * 3 }];
 
-  api.route(
-    'post',
-    '/api/auth/login',
-    { summary: 'Log in with email or phone and password', tag: 'session', access: 'public', body: loginRequestSchema, response: sessionViewSchema },
-    async ({ body, req, res }) => {
-      // Counted before the password is checked, for known and unknown accounts alike.
-      if (await limited(res, loginLimits(req, body.identifier), 'login')) return;
-      try {
-        const session = await login(ctx, body.identifier, body.password);
-        // The person's own typos before this do not count against them later.
-        await clearRateLimit(ctx.db, identityKey(body.identifier));
-        ctx.metrics.logins.inc({ outcome: 'success' });
-        setCookie(res, session.token, session.expiresAt);
-        return session.actor.view;
-      } catch (error) {
-        ctx.metrics.logins.inc({ outcome: 'failure' });
-        throw error;
-      }
-    },
-  );
+  api.handle(authRoutes.login, async ({ body, req, res }) => {
+    // Counted before the password is checked, for known and unknown accounts alike.
+    if (await limited(res, loginLimits(req, body.identifier), 'login')) return;
+    try {
+      const session = await login(ctx, body.identifier, body.password);
+      // The person's own typos before this do not count against them later.
+      await clearRateLimit(ctx.db, identityKey(body.identifier));
+      ctx.metrics.logins.inc({ outcome: 'success' });
+      setCookie(res, session.token, session.expiresAt);
+      return session.actor.view;
+    } catch (error) {
+      ctx.metrics.logins.inc({ outcome: 'failure' });
+      throw error;
+    }
+  });
 
-  api.route('post', '/api/auth/logout', { summary: 'Log out', tag: 'session', access: 'session', response: okSchema }, async ({ actor, res }) => {
+  api.handle(authRoutes.logout, async ({ actor, res }) => {
     await logout(ctx, actor);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true as const };
   });
 
-  api.route('get', '/api/session', { summary: 'The current session', tag: 'session', access: 'session', response: sessionViewSchema }, async ({ req }) => {
+  api.handle(authRoutes.session, async ({ req }) => {
     return req.actor!.view;
   });
 
-  api.route(
-    'patch',
-    '/api/me',
-    { summary: 'Change my preferred language', tag: 'session', access: 'session', body: updateMeRequestSchema, response: sessionViewSchema },
-    async ({ actor, body, req }) => {
-      await updatePreferredLanguage(ctx.db, actor, body.preferredLanguage);
-      return { ...req.actor!.view, person: { ...req.actor!.view.person, preferredLanguage: body.preferredLanguage } };
-    },
-  );
+  api.handle(authRoutes.updateMe, async ({ actor, body, req }) => {
+    await updatePreferredLanguage(ctx.db, actor, body.preferredLanguage);
+    return { ...req.actor!.view, person: { ...req.actor!.view.person, preferredLanguage: body.preferredLanguage } };
+  });
 
-  api.route(
-    'post',
-    '/api/me/password',
-    { summary: 'Change my password; ends my other sessions', tag: 'session', access: 'session', body: changePasswordRequestSchema, response: okSchema },
-    async ({ actor, body, res }) => {
-      // Guessing the current password from a stolen session is slowed like a login.
-      if (await limited(res, [{ key: `password:${actor.personId}`, limit: ctx.loginRateLimit }])) return;
-      await changePassword(ctx, actor, body.currentPassword, body.newPassword);
-      return { ok: true as const };
-    },
-  );
+  api.handle(authRoutes.changePassword, async ({ actor, body, res }) => {
+    // Guessing the current password from a stolen session is slowed like a login.
+    if (await limited(res, [{ key: `password:${actor.personId}`, limit: ctx.loginRateLimit }])) return;
+    await changePassword(ctx, actor, body.currentPassword, body.newPassword);
+    return { ok: true as const };
+  });
 
-  api.route(
-    'post',
-    '/api/join/lookup',
-    { summary: 'Look up the household of a one-time passcode', tag: 'session', access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema },
-    async ({ body, req, res }) => {
-      if (await limited(res, passcodeLimits(req))) return;
-      return lookupPasscode(ctx.db, body.code);
-    },
-  );
+  api.handle(authRoutes.joinLookup, async ({ body, req, res }) => {
+    if (await limited(res, passcodeLimits(req))) return;
+    return lookupPasscode(ctx.db, body.code);
+  });
 
-  api.route(
-    'post',
-    '/api/join',
-    { summary: 'Join a household with its one-time passcode and create a login', tag: 'session', access: 'public', body: joinRequestSchema, response: sessionViewSchema },
-    async ({ body, req, res }) => {
-      if (await limited(res, passcodeLimits(req))) return;
-      const session = await joinWithPasscode(ctx, body);
-      setCookie(res, session.token, session.expiresAt);
-      return session.actor.view;
-    },
-  );
+  api.handle(authRoutes.join, async ({ body, req, res }) => {
+    if (await limited(res, passcodeLimits(req))) return;
+    const session = await joinWithPasscode(ctx, body);
+    setCookie(res, session.token, session.expiresAt);
+    return session.actor.view;
+  });
 }

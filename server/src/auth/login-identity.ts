@@ -1,4 +1,4 @@
-import { phoneSchema } from '../contracts/http.js';
+import { phoneSchema } from '../contracts/common.js';
 
 /**
  * What a login identifier names: an email address compared case-blind, or a phone number

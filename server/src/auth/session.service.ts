@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
-import type { SessionView } from '../contracts/http.js';
+import type { SessionView } from '../contracts/auth.js';
 import type { Actor } from '../common/access.js';
 import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
 

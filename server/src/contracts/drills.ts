@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { int, isoDateTime as isoDateTimeOf, optionalText, text, uuid } from './http.js';
+import { idParamsSchema, int, isoDateTime as isoDateTimeOf, okSchema, optionalText, text, uuid } from './common.js';
+import { defineRoute } from './route.js';
 
 /** Safety confirmation (安否確認) — drills and real events share one contract. */
 
@@ -136,3 +137,20 @@ export type Dashboard = z.infer<typeof dashboardSchema>;
 export type TargetView = z.infer<typeof targetViewSchema>;
 export type DrillReport = z.infer<typeof reportSchema>;
 export type MyDrill = z.infer<typeof myDrillSchema>;
+
+const tag = 'drills';
+const id = idParamsSchema;
+export const drillRoutes = {
+  list: defineRoute({ method: 'get', path: '/api/drills', summary: 'Safety confirmations: all for officers; the active ones for me otherwise', tag, access: 'session', response: drillListSchema }),
+  mine: defineRoute({ method: 'get', path: '/api/drills/mine', summary: "Active safety confirmations addressed to my household, with our answer", tag, access: 'session', response: activeDrillsSchema }),
+  start: defineRoute({ method: 'post', path: '/api/drills', summary: 'Start a drill or a real event (officers)', tag, access: 'session', body: startDrillSchema, response: drillSummarySchema, status: 201 }),
+  answer: defineRoute({ method: 'post', path: '/api/drills/:id/answer', summary: 'My household is safe / needs help / is injured', tag, access: 'session', params: id, body: drillAnswerSchema, response: myDrillSchema, idempotent: true }),
+  proxy: defineRoute({ method: 'post', path: '/api/drills/:id/proxy', summary: 'Record a household as confirmed in person (captain, volunteer, neighbour, officer)', tag, access: 'session', params: id, body: proxyAnswerSchema, response: myDrillSchema, idempotent: true }),
+  take: defineRoute({ method: 'post', path: '/api/drills/:id/take', summary: "Take a silent household's visit (\"I'm going\"): its escalation stops", tag, access: 'session', params: id, body: takeTaskSchema, response: okSchema }),
+  visit: defineRoute({ method: 'post', path: '/api/drills/:id/visit', summary: 'Record the outcome of a visit', tag, access: 'session', params: id, body: visitSchema, response: myDrillSchema, idempotent: true }),
+  dashboard: defineRoute({ method: 'get', path: '/api/drills/:id/dashboard', summary: 'Live counts per 班, response curve, the unanswered by risk', tag, access: 'session', params: id, response: dashboardSchema }),
+  tasks: defineRoute({ method: 'get', path: '/api/drills/:id/tasks', summary: 'Households to visit (班長; volunteers and officers once escalated)', tag, access: 'session', params: id, response: taskListSchema }),
+  end: defineRoute({ method: 'post', path: '/api/drills/:id/end', summary: 'End it and make the report (officers)', tag, access: 'session', params: id, response: reportSchema }),
+  report: defineRoute({ method: 'get', path: '/api/drills/:id/report', summary: 'The report of an ended safety confirmation', tag, access: 'session', params: id, response: reportSchema }),
+  reportCsv: defineRoute({ method: 'get', path: '/api/drills/:id/report.csv', summary: 'The report as CSV, one row per household (Excel)', tag, access: 'session', params: id, produces: 'text/csv' }),
+};

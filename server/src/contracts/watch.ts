@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { int, isoDateTime, optionalText, text, uuid } from './http.js';
+import { idParamsSchema, int, isoDateTime, optionalText, text, uuid } from './common.js';
+import { defineRoute } from './route.js';
 
 /** The watching (見守り) contract, shared by the server and the web app. */
 
@@ -127,3 +128,16 @@ export type WatchSettingsUpdate = z.input<typeof watchSettingsUpdateSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type HouseholdWatch = z.infer<typeof householdWatchSchema>;
 export type WatchedHousehold = z.infer<typeof watchedHouseholdSchema>;
+
+const tag = 'watch';
+export const watchRoutes = {
+  alerts: defineRoute({ method: 'get', path: '/api/watch/alerts', summary: 'Watch alerts that have reached me (live or closed)', tag, access: 'session', query: alertListQuerySchema, response: alertListSchema }),
+  takeAlert: defineRoute({ method: 'post', path: '/api/watch/alerts/:id/take', summary: "Take an alert (\"I'll go\"): escalation stops", tag, access: 'session', params: idParamsSchema, response: alertSchema }),
+  resolveAlert: defineRoute({ method: 'post', path: '/api/watch/alerts/:id/resolve', summary: 'Resolve an alert with its outcome and a note', tag, access: 'session', params: idParamsSchema, body: resolveAlertSchema, response: alertSchema }),
+  board: defineRoute({ method: 'get', path: '/api/watch/households', summary: 'The homes I watch, with their state', tag, access: 'session', response: watchBoardSchema }),
+  household: defineRoute({ method: 'get', path: '/api/watch/households/:id', summary: "A home's activity (14 days), rules and alerts (the view is logged)", tag, access: 'session', params: idParamsSchema, response: householdWatchSchema }),
+  updateSettings: defineRoute({ method: 'patch', path: '/api/watch/households/:id/settings', summary: "Change a home's watch rules or consent", tag, access: 'session', params: idParamsSchema, body: watchSettingsUpdateSchema, response: householdWatchSchema }),
+  addAway: defineRoute({ method: 'post', path: '/api/watch/households/:id/away', summary: 'Add an away period (travel, hospital): no silent-home alerts meanwhile', tag, access: 'session', params: idParamsSchema, body: awayRequestSchema, response: householdWatchSchema, status: 201 }),
+  removeAway: defineRoute({ method: 'delete', path: '/api/watch/households/:id/away/:awayId', summary: 'Remove an away period', tag, access: 'session', params: awayParamsSchema, response: householdWatchSchema }),
+  accessLog: defineRoute({ method: 'get', path: '/api/watch/access-log', summary: 'Who viewed which home’s watch data (officers)', tag, access: 'session', response: accessLogSchema }),
+};

@@ -1,26 +1,4 @@
-import {
-  blockListSchema,
-  blockViewSchema,
-  createBlockRequestSchema,
-  createHouseholdRequestSchema,
-  createPersonRequestSchema,
-  householdDetailSchema,
-  householdListQuerySchema,
-  householdListSchema,
-  idParamsSchema,
-  passcodeSheetRequestSchema,
-  passcodeSheetSchema,
-  personListQuerySchema,
-  personListSchema,
-  personViewSchema,
-  rosterExportQuerySchema,
-  rosterImportQuerySchema,
-  rosterImportResultSchema,
-  setCaptainsRequestSchema,
-  updateBlockRequestSchema,
-  updateHouseholdRequestSchema,
-  updatePersonRequestSchema,
-} from '../contracts/http.js';
+import { rosterRoutes } from '../contracts/roster.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
@@ -30,83 +8,64 @@ import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';
 import { writeRosterCsv } from './roster-csv.js';
 
-export const ROSTER_UPLOAD_LIMIT = '5mb';
-
 export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: Realtime; publicUrl: string }) {
   const { db, realtime } = deps;
-  const tag = 'roster';
-
-  api.route('get', '/api/blocks', { summary: 'List 班 (officers: all; captains: their own)', tag, access: 'session', response: blockListSchema }, async ({ actor }) => ({
+  api.handle(rosterRoutes.blocks, async ({ actor }) => ({
     items: await roster.getBlocks(db, actor),
   }));
-  api.route('post', '/api/blocks', { summary: 'Create a 班', tag, access: 'session', body: createBlockRequestSchema, response: blockViewSchema, status: 201 }, async ({ actor, body }) => {
+  api.handle(rosterRoutes.createBlock, async ({ actor, body }) => {
     const block = await roster.createBlock(db, actor, body);
     realtime.rosterChanged(actor.associationId, 'all');
     return block;
   });
-  api.route('patch', '/api/blocks/:id', { summary: 'Rename or reorder a 班', tag, access: 'session', params: idParamsSchema, body: updateBlockRequestSchema, response: blockViewSchema }, async ({ actor, params, body }) => {
+  api.handle(rosterRoutes.updateBlock, async ({ actor, params, body }) => {
     const block = await roster.updateBlock(db, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, 'all');
     return block;
   });
-  api.route('put', '/api/blocks/:id/captains', { summary: "Set a 班's captains from a date (yearly rotation)", tag, access: 'session', params: idParamsSchema, body: setCaptainsRequestSchema, response: blockViewSchema }, async ({ actor, params, body }) => {
+  api.handle(rosterRoutes.setCaptains, async ({ actor, params, body }) => {
     const block = await roster.setCaptains(db, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, 'all');
     return block;
   });
 
-  api.route('get', '/api/households', { summary: 'List the households the caller may see', tag, access: 'session', query: householdListQuerySchema, response: householdListSchema }, async ({ actor, query }) =>
-    roster.getHouseholds(db, actor, query),
-  );
-  api.route('get', '/api/households/:id', { summary: 'One household with its members and devices', tag, access: 'session', params: idParamsSchema, response: householdDetailSchema }, async ({ actor, params }) =>
-    roster.getHousehold(db, actor, params.id),
-  );
-  api.route('post', '/api/households', { summary: 'Create a household', tag, access: 'session', body: createHouseholdRequestSchema, response: householdDetailSchema, status: 201 }, async ({ actor, body }) => {
+  api.handle(rosterRoutes.households, async ({ actor, query }) => roster.getHouseholds(db, actor, query));
+  api.handle(rosterRoutes.household, async ({ actor, params }) => roster.getHousehold(db, actor, params.id));
+  api.handle(rosterRoutes.createHousehold, async ({ actor, body }) => {
     const household = await roster.createHousehold(db, actor, body);
     realtime.rosterChanged(actor.associationId, [household.id]);
     return household;
   });
-  api.route('patch', '/api/households/:id', { summary: 'Edit a household', tag, access: 'session', params: idParamsSchema, body: updateHouseholdRequestSchema, response: householdDetailSchema }, async ({ actor, params, body }) => {
+  api.handle(rosterRoutes.updateHousehold, async ({ actor, params, body }) => {
     const household = await roster.updateHousehold(db, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, [household.id]);
     return household;
   });
 
-  api.route('get', '/api/people', { summary: 'Search the people of the association (officers)', tag, access: 'session', query: personListQuerySchema, response: personListSchema }, async ({ actor, query }) =>
-    roster.getPeople(db, actor, { q: query.q, withoutHousehold: query.withoutHousehold === 'true' ? true : undefined }),
-  );
-  api.route('post', '/api/people', { summary: 'Add a person (to a household, or outside any)', tag, access: 'session', body: createPersonRequestSchema, response: personViewSchema, status: 201 }, async ({ actor, body }) => {
+  api.handle(rosterRoutes.people, async ({ actor, query }) => roster.getPeople(db, actor, { q: query.q, withoutHousehold: query.withoutHousehold === 'true' ? true : undefined }));
+  api.handle(rosterRoutes.createPerson, async ({ actor, body }) => {
     const person = await roster.createPerson(db, actor, body);
     realtime.rosterChanged(actor.associationId, person.householdId ? [person.householdId] : 'all');
     return person;
   });
-  api.route('patch', '/api/people/:id', { summary: 'Edit a person', tag, access: 'session', params: idParamsSchema, body: updatePersonRequestSchema, response: personViewSchema }, async ({ actor, params, body }) => {
+  api.handle(rosterRoutes.updatePerson, async ({ actor, params, body }) => {
     const person = await roster.updatePerson(db, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, person.householdId ? [person.householdId] : 'all');
     return person;
   });
 
-  api.route(
-    'post',
-    '/api/roster/import',
-    {
-      summary: 'Import a roster CSV (UTF-8 with or without BOM, Shift_JIS, or UTF-16 tab-separated): preview, then commit',
-      tag, access: 'session', query: rosterImportQuerySchema, response: rosterImportResultSchema,
-      rawBody: { type: 'text/csv', limit: ROSTER_UPLOAD_LIMIT },
-    },
-    async ({ actor, query, req }) => {
-      requireRole(policy.canManageRoster(actor, actor.associationId));
-      const body: unknown = req.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
-      const { changedHouseholdIds, ...result } = await importRoster(db, {
-        associationId: actor.associationId, actorPersonId: actor.personId, csv: body, commit: query.mode === 'commit',
-      });
-      if (result.committed) realtime.rosterChanged(actor.associationId, 'all');
-      return result;
-    },
-  );
+  api.handle(rosterRoutes.importRoster, async ({ actor, query, req }) => {
+    requireRole(policy.canManageRoster(actor, actor.associationId));
+    const body: unknown = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
+    const { changedHouseholdIds, ...result } = await importRoster(db, {
+      associationId: actor.associationId, actorPersonId: actor.personId, csv: body, commit: query.mode === 'commit',
+    });
+    if (result.committed) realtime.rosterChanged(actor.associationId, 'all');
+    return result;
+  });
 
-  api.route('get', '/api/roster/export', { summary: 'Export the roster as CSV for Excel (Shift_JIS: 422 listing cells it cannot hold)', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }, async ({ actor, query, res }) => {
+  api.handle(rosterRoutes.exportRoster, async ({ actor, query, res }) => {
     requireRole(policy.canManageRoster(actor, actor.associationId));
     const written = writeRosterCsv(await exportRoster(db, actor.associationId), query.encoding);
     if (!written.ok) {
@@ -129,7 +88,5 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     res.send(csv);
   });
 
-  api.route('post', '/api/passcodes', { summary: 'Issue one-time join passcodes with QR codes for a printed sheet', tag, access: 'session', body: passcodeSheetRequestSchema, response: passcodeSheetSchema }, async ({ actor, body }) =>
-    roster.issuePasscodes(db, actor, body, deps.publicUrl),
-  );
+  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => roster.issuePasscodes(db, actor, body, deps.publicUrl));
 }

@@ -9,7 +9,7 @@ import type {
   HouseholdDetail,
   UpdateHouseholdRequest,
   UpdatePersonRequest,
-} from '../contracts/http.js';
+} from '../contracts/roster.js';
 import * as repo from './roster.repository.js';
 import { findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
 import { canEditHousehold, canManageRoster, canViewBlock, canViewHousehold, householdScope } from './roster.policy.js';

@@ -1,40 +1,21 @@
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
-import { HttpError, errorResponseSchema } from './errors.js';
+import { HttpError } from './errors.js';
 import type { SessionActor as Actor } from './route-actor.js';
+import { errorResponseSchema } from '../../contracts/common.js';
+import type { HandlerResult, Method, ParsedPart, RouteContract } from '../../contracts/route.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from './idempotency.js';
 
 /** Seconds a client is asked to wait before retrying while the database is away. */
 export const RETRY_AFTER_SECONDS = 5;
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Access = 'public' | 'session';
+export type { Access, Method } from '../../contracts/route.js';
 
-export interface RouteSpec<B extends ZodType | undefined, Q extends ZodType | undefined, P extends ZodType | undefined> {
-  summary: string;
-  tag: string;
-  access: Access;
-  body?: B;
-  query?: Q;
-  params?: P;
-  /** The 2xx response body; omitted for non-JSON responses such as CSV. */
-  response?: ZodType;
-  /** For non-JSON responses, what the body is. */
-  produces?: string;
-  /** A raw (non-JSON) request body, e.g. a CSV upload: its media type and size limit. */
-  rawBody?: { type: string; limit: string };
-  status?: number;
-  /** Takes an Idempotency-Key header (a UUID per user action, resent on retries): see idempotency.ts. */
-  idempotent?: boolean;
-}
-
-type Infer<T> = T extends ZodType ? z.output<T> : undefined;
-
-export interface RouteInput<B, Q, P> {
-  body: B;
-  query: Q;
-  params: P;
+export interface RouteInput<C extends RouteContract> {
+  body: ParsedPart<C, 'body'>;
+  query: ParsedPart<C, 'query'>;
+  params: ParsedPart<C, 'params'>;
   /** The logged-in person; present on every route whose access is 'session'. */
   actor: Actor;
   /** The request's Idempotency-Key, on routes marked `idempotent` that were sent one. */
@@ -43,16 +24,24 @@ export interface RouteInput<B, Q, P> {
   res: Response;
 }
 
+/**
+ * What a handler answers: the contract's response (its z.input, so the types check that the
+ * handler returns what the contract documents), or nothing when it has sent the response
+ * itself (a file, a 429) or the route answers 204.
+ */
+export type RouteHandler<C extends RouteContract> = (input: RouteInput<C>) => Promise<HandlerResult<C> | void>;
+
 export interface RegisteredRoute {
   method: Method;
   path: string;
-  spec: RouteSpec<ZodType | undefined, ZodType | undefined, ZodType | undefined>;
+  spec: RouteContract;
 }
 
 /**
- * A thin wrapper over an Express router that validates body, query and params with zod
- * before the handler runs, and records every route so the OpenAPI document is generated
- * from the very schemas that validate the requests.
+ * A thin wrapper over an Express router that implements route contracts: it validates body,
+ * query and params with the contract's zod schemas before the handler runs, and records
+ * every route so the OpenAPI document is generated from the very schemas that validate the
+ * requests.
  */
 export class ApiRouter {
   readonly router = express.Router();
@@ -60,13 +49,11 @@ export class ApiRouter {
 
   constructor(private readonly requireActor: (req: Request) => Actor) {}
 
-  route<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
-    method: Method,
-    path: string,
-    spec: RouteSpec<B, Q, P>,
-    handler: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<unknown>,
-  ): void {
-    this.routes.push({ method, path, spec: spec as RegisteredRoute['spec'] });
+  /** Serves `contract` (its method and path) with `handler`. */
+  handle<C extends RouteContract>(contract: C, handler: RouteHandler<C>): void {
+    const { method, path } = contract;
+    const spec: RouteContract = contract;
+    this.routes.push({ method, path, spec });
     const middleware: RequestHandler[] = [];
     if (spec.rawBody) middleware.push(express.raw({ type: () => true, limit: spec.rawBody.limit }));
     else if (method !== 'get') middleware.push(express.json({ limit: '256kb' }));
@@ -82,7 +69,7 @@ export class ApiRouter {
         const query = parse(spec.query, req.query, 'query');
         const params = parse(spec.params, req.params, 'params');
         const idempotencyKey = spec.idempotent ? parseIdempotencyKey(req.get(IDEMPOTENCY_HEADER)) : undefined;
-        const result = await handler({ body, query, params, actor, idempotencyKey, req, res } as RouteInput<Infer<B>, Infer<Q>, Infer<P>>);
+        const result = await handler({ body, query, params, actor, idempotencyKey, req, res } as RouteInput<C>);
         if (res.headersSent) return;
         if (result === undefined) res.status(spec.status ?? 204).end();
         else res.status(spec.status ?? 200).json(result);

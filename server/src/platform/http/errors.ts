@@ -1,14 +1,4 @@
-import { z, type ZodError } from 'zod';
-
-/** The JSON body of every error answer (errorHandler in api-router.ts writes it; the OpenAPI document names it). */
-export const errorResponseSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  }),
-});
+import type { ZodError } from 'zod';
 
 /** An error with the status and message a client should see. Anything else becomes a plain 500. */
 export class HttpError extends Error {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RegisteredRoute } from './api-router.js';
-import { errorResponseSchema } from '../../contracts/http.js';
+import { errorResponseSchema } from '../../contracts/common.js';
 import { IDEMPOTENCY_HEADER, idempotencyKeySchema } from './idempotency.js';
 
 /** OpenAPI 3.1 from the registered routes; JSON Schema 2020-12 is what zod emits and 3.1 speaks. */

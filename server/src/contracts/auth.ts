@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { emailSchema, languageSchema, okSchema, passwordSchema, phoneSchema, text, trimmed, uuid } from './common.js';
+import { defineRoute } from './route.js';
+
+/** The session contract: logging in and out, my account, and joining a household by passcode. */
+
+// ── Session ────────────────────────────────────────────────────────────────────────────
+
+export const loginRequestSchema = z.object({
+  identifier: text().trim().min(1, 'enter your email or phone number').max(254),
+  password: text().min(1, 'enter your password').max(200),
+});
+
+export const sessionViewSchema = z.object({
+  person: z.object({ id: uuid, name: z.string(), preferredLanguage: languageSchema }),
+  association: z.object({ id: uuid, name: z.string() }),
+  roles: z.object({
+    officer: z.boolean(),
+    captainOf: z.array(z.object({ id: uuid, name: z.string() })),
+    volunteer: z.boolean(),
+    welfareCommissioner: z.boolean(),
+    watcherOf: z.array(z.object({ id: uuid, name: z.string() })),
+    household: z.object({ id: uuid, name: z.string() }).nullable(),
+  }),
+  csrfToken: z.string(),
+});
+
+export const updateMeRequestSchema = z.object({ preferredLanguage: languageSchema });
+export const changePasswordRequestSchema = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(200), newPassword: passwordSchema });
+
+// ── Household onboarding by passcode ───────────────────────────────────────────────────
+
+export const passcodeSchema = text()
+  .trim()
+  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-Z0-9]{8}$/, 'must be the 8-character code printed on the sheet'));
+
+export const joinLookupRequestSchema = z.object({ code: passcodeSchema });
+export const joinLookupResponseSchema = z.object({
+  household: z.object({ name: z.string(), blockName: z.string() }),
+  members: z.array(z.object({ id: uuid, name: z.string(), hasAccount: z.boolean() })),
+});
+
+export const joinRequestSchema = z
+  .object({
+    code: passcodeSchema,
+    personId: uuid.optional(),
+    name: trimmed(100).optional(),
+    email: emailSchema.optional(),
+    phone: phoneSchema.optional(),
+    password: passwordSchema,
+    preferredLanguage: languageSchema.default('ja'),
+  })
+  .refine((v) => v.personId || v.name, { message: 'choose who you are or enter your name', path: ['name'] })
+  .refine((v) => v.email || v.phone, { message: 'enter an email address or a phone number', path: ['email'] });
+
+export type LoginRequest = z.input<typeof loginRequestSchema>;
+export type SessionView = z.infer<typeof sessionViewSchema>;
+export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
+export type JoinRequest = z.input<typeof joinRequestSchema>;
+
+const tag = 'session';
+export const authRoutes = {
+  login: defineRoute({ method: 'post', path: '/api/auth/login', summary: 'Log in with email or phone and password', tag, access: 'public', body: loginRequestSchema, response: sessionViewSchema }),
+  logout: defineRoute({ method: 'post', path: '/api/auth/logout', summary: 'Log out', tag, access: 'session', response: okSchema }),
+  session: defineRoute({ method: 'get', path: '/api/session', summary: 'The current session', tag, access: 'session', response: sessionViewSchema }),
+  updateMe: defineRoute({ method: 'patch', path: '/api/me', summary: 'Change my preferred language', tag, access: 'session', body: updateMeRequestSchema, response: sessionViewSchema }),
+  changePassword: defineRoute({ method: 'post', path: '/api/me/password', summary: 'Change my password; ends my other sessions', tag, access: 'session', body: changePasswordRequestSchema, response: okSchema }),
+  joinLookup: defineRoute({ method: 'post', path: '/api/join/lookup', summary: 'Look up the household of a one-time passcode', tag, access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema }),
+  join: defineRoute({ method: 'post', path: '/api/join', summary: 'Join a household with its one-time passcode and create a login', tag, access: 'public', body: joinRequestSchema, response: sessionViewSchema }),
+};

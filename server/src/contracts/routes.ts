@@ -1,0 +1,24 @@
+import { authRoutes } from './auth.js';
+import { circularRoutes } from './circulars.js';
+import { deviceRoutes } from './devices.js';
+import { drillRoutes } from './drills.js';
+import { pushRoutes } from './push.js';
+import { rosterRoutes } from './roster.js';
+import { taskRoutes } from './tasks.js';
+import { watchRoutes } from './watch.js';
+
+/**
+ * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
+ * The server serves each of them (test/route-contracts.test.ts checks it serves exactly
+ * these), and the web client calls them by name.
+ */
+export const routeContracts = {
+  auth: authRoutes,
+  roster: rosterRoutes,
+  devices: deviceRoutes,
+  circulars: circularRoutes,
+  tasks: taskRoutes,
+  watch: watchRoutes,
+  drills: drillRoutes,
+  push: pushRoutes,
+};
