@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../common/access.js';
-import { canEditHousehold, canManageRoster, canViewBlock, canViewHousehold, householdScope } from './roster.policy.js';
+import {
+  canEditHousehold,
+  canEditPerson,
+  canManageRoster,
+  canMoveOrRenumberHousehold,
+  canViewBlock,
+  canViewHousehold,
+  householdScope,
+} from './roster.policy.js';
 
 const X = 'association-x';
 const Y = 'association-y';
@@ -36,6 +44,27 @@ describe('canEditHousehold', () => {
     expect(canEditHousehold(actor({ captainOf: ['b1'] }), household)).toBe(false);
     expect(canEditHousehold(actor({ watcherOf: ['h1'] }), household)).toBe(false);
     expect(canEditHousehold(actor({ officer: true, associationId: Y }), household)).toBe(false);
+  });
+});
+
+describe('canMoveOrRenumberHousehold', () => {
+  it("is the officers' only, not the household's", () => {
+    expect(canMoveOrRenumberHousehold(actor({ officer: true }))).toBe(true);
+    expect(canMoveOrRenumberHousehold(actor({ householdId: 'h1' }))).toBe(false);
+    expect(canMoveOrRenumberHousehold(actor({ captainOf: ['b1'] }))).toBe(false);
+  });
+});
+
+describe('canEditPerson', () => {
+  it('lets officers edit anyone, a person themself, and a household its members', () => {
+    expect(canEditPerson(actor({ officer: true }), { id: 'q' }, undefined)).toBe(true);
+    expect(canEditPerson(actor({ personId: 'q' }), { id: 'q' }, undefined)).toBe(true);
+    expect(canEditPerson(actor({ householdId: 'h1' }), { id: 'q' }, household)).toBe(true);
+  });
+  it("refuses a member of another household, or of none, to their 班長 and watchers too", () => {
+    expect(canEditPerson(actor({ householdId: 'h2' }), { id: 'q' }, household)).toBe(false);
+    expect(canEditPerson(actor({ householdId: 'h1' }), { id: 'q' }, undefined)).toBe(false);
+    expect(canEditPerson(actor({ captainOf: ['b1'], watcherOf: ['h1'] }), { id: 'q' }, household)).toBe(false);
   });
 });
 

@@ -23,6 +23,16 @@ export function canEditHousehold(actor: Actor, household: HouseholdRef): boolean
   return actor.officer || actor.householdId === household.id;
 }
 
+/** Moving a household to another 班 or renumbering it is the officers'; a household keeps its own notes and channels current. */
+export function canMoveOrRenumberHousehold(actor: Actor): boolean {
+  return actor.officer;
+}
+
+/** Officers edit anyone of the association; a person edits themself; a household edits its own members. */
+export function canEditPerson(actor: Actor, person: { id: string }, household: HouseholdRef | undefined): boolean {
+  return actor.officer || actor.personId === person.id || (!!household && canEditHousehold(actor, household));
+}
+
 export function canViewBlock(actor: Actor, block: { id: string; associationId: string }): boolean {
   return block.associationId === actor.associationId && (actor.officer || actor.captainOf.includes(block.id));
 }

@@ -12,7 +12,15 @@ import type {
 } from '../contracts/roster.js';
 import * as repo from './roster.repository.js';
 import { findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
-import { canEditHousehold, canManageRoster, canViewBlock, canViewHousehold, householdScope } from './roster.policy.js';
+import {
+  canEditHousehold,
+  canEditPerson,
+  canManageRoster,
+  canMoveOrRenumberHousehold,
+  canViewBlock,
+  canViewHousehold,
+  householdScope,
+} from './roster.policy.js';
 import { audit } from '../common/audit.repository.js';
 import type { Channel, Language } from '../platform/db/schema.js';
 
@@ -122,7 +130,7 @@ export async function updateHousehold(db: Db, actor: Actor, id: string, input: U
   const household = await visibleHousehold(db, actor, id);
   requireRole(canEditHousehold(actor, { id, associationId: household.association_id, blockId: household.block_id }), 'officers and the household itself');
   // A household may keep its own notes and channels current; moving 班 or renumbering is the officers'.
-  if (!actor.officer && (input.blockId !== undefined || input.householdNumber !== undefined)) {
+  if (!canMoveOrRenumberHousehold(actor) && (input.blockId !== undefined || input.householdNumber !== undefined)) {
     throw HttpError.forbidden('Only officers can change the 班 or the 世帯番号.');
   }
   if (input.blockId) await assertBlockOfAssociation(db, actor, input.blockId);
@@ -161,12 +169,8 @@ export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequ
 export async function updatePerson(db: Db, actor: Actor, id: string, input: UpdatePersonRequest) {
   const [person] = await findPeople(db, { associationId: actor.associationId, personIds: [id] });
   const household = person?.householdId ? await findHousehold(db, person.householdId) : undefined;
-  const allowed =
-    !!person &&
-    (actor.officer ||
-      actor.personId === id ||
-      (!!household && canEditHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id })));
-  requireVisible(allowed, 'person');
+  const householdRef = household && { id: household.id, associationId: household.association_id, blockId: household.block_id };
+  requireVisible(!!person && canEditPerson(actor, person, householdRef), 'person');
   await repo
     .updatePersonRow(db, id, {
       ...(input.name !== undefined && { name: input.name }),
