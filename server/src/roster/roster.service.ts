@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { requireRole, requireVisible, type Actor } from '../common/access.js';
+import { requireRole, requireVisible, type Actor, type HouseholdRef } from '../common/access.js';
 import { generatePasscode, hashPasscode } from '../auth/join.service.js';
 import type {
   CreateHouseholdRequest,
@@ -25,6 +25,8 @@ import { audit } from '../common/audit.repository.js';
 import type { Channel, Language } from '../platform/db/schema.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;
+/** What the access rules need of a household row. */
+const refOf = (h: Pick<Row, 'id' | 'association_id' | 'block_id'>): HouseholdRef => ({ id: h.id, associationId: h.association_id, blockId: h.block_id });
 const toSummary = (h: Row & { member_count?: number | null }) => ({
   id: h.id,
   householdNumber: h.household_number,
@@ -91,7 +93,7 @@ export async function getHouseholds(db: Db, actor: Actor, filter: { blockId?: st
 
 async function visibleHousehold(db: Db, actor: Actor, id: string) {
   const household = await findHousehold(db, id);
-  requireVisible(!!household && canViewHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id }), 'household');
+  requireVisible(!!household && canViewHousehold(actor, refOf(household)), 'household');
   return household!;
 }
 
@@ -128,7 +130,7 @@ const duplicateNumber = (error: { code?: string }): never => {
 
 export async function updateHousehold(db: Db, actor: Actor, id: string, input: UpdateHouseholdRequest) {
   const household = await visibleHousehold(db, actor, id);
-  requireRole(canEditHousehold(actor, { id, associationId: household.association_id, blockId: household.block_id }), 'officers and the household itself');
+  requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
   // A household may keep its own notes and channels current; moving 班 or renumbering is the officers'.
   if (!canMoveOrRenumberHousehold(actor) && (input.blockId !== undefined || input.householdNumber !== undefined)) {
     throw HttpError.forbidden('Only officers can change the 班 or the 世帯番号.');
@@ -157,7 +159,7 @@ export async function getPeople(db: Db, actor: Actor, filter: { q?: string; with
 export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequest & { kana: string; preferredLanguage: Language }) {
   if (input.householdId) {
     const household = await visibleHousehold(db, actor, input.householdId);
-    requireRole(canEditHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id }), 'officers and the household itself');
+    requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
   } else requireRole(canManageRoster(actor, actor.associationId));
   const created = await repo.insertPerson(db, {
     association_id: actor.associationId, household_id: input.householdId ?? null, name: input.name, kana: input.kana,
@@ -169,8 +171,7 @@ export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequ
 export async function updatePerson(db: Db, actor: Actor, id: string, input: UpdatePersonRequest) {
   const [person] = await findPeople(db, { associationId: actor.associationId, personIds: [id] });
   const household = person?.householdId ? await findHousehold(db, person.householdId) : undefined;
-  const householdRef = household && { id: household.id, associationId: household.association_id, blockId: household.block_id };
-  requireVisible(!!person && canEditPerson(actor, person, householdRef), 'person');
+  requireVisible(!!person && canEditPerson(actor, person, household && refOf(household)), 'person');
   await repo
     .updatePersonRow(db, id, {
       ...(input.name !== undefined && { name: input.name }),
