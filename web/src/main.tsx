@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import './styles.css';
-import './i18n/index.js';
-import { App } from './app.js';
+import './lib/i18n.js';
+import { App } from './app/app.js';
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);

@@ -46,3 +46,22 @@ export function localDateHour(at: Date): { date: string; hour: number } {
   const local = new Date(at.getTime() + JST_OFFSET_MS);
   return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
 }
+
+/** A home's rules as stored: quiet hours as `HH:MM:SS` times, the threshold in seconds. */
+interface StoredRules {
+  inactivity_seconds: number;
+  quiet_start: string | null;
+  quiet_end: string | null;
+}
+
+const hhmm = (t: string) => t.slice(0, 5);
+
+/** A home's quiet hours (HH:MM), or null when it has none. */
+export function quietOf(s: Pick<StoredRules, 'quiet_start' | 'quiet_end'>): { start: string; end: string } | null {
+  return s.quiet_start && s.quiet_end ? { start: hhmm(s.quiet_start), end: hhmm(s.quiet_end) } : null;
+}
+
+/** When a home is next checked after `from`, on its stored rules. */
+export function nextCheckOf(from: Date, s: StoredRules): Date {
+  return nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) });
+}

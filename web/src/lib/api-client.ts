@@ -1,7 +1,7 @@
 import type { ErrorResponse } from '../../../server/src/contracts/common.js';
 import { authRoutes } from '../../../server/src/contracts/auth.js';
 import type { ResponseOf, RouteContract, SentPart } from '../../../server/src/contracts/route.js';
-import { retryPending, setApiReachable } from '../connection.js';
+import { retryPending, setApiReachable } from './connection.js';
 
 /**
  * The typed API client: one `request(contract, …)` for every route, its URL, method and types

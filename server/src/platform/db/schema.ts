@@ -270,6 +270,7 @@ export interface ActivityHourlyTable {
 export type AlertKind = 'silent' | 'help' | 'device_offline';
 export type AlertStatus = 'open' | 'taken' | 'resolved' | 'cancelled';
 export type AlertTier = 'resident' | 'family_captain' | 'volunteers' | 'officers';
+export type AlertOutcome = 'fine' | 'needs_help' | 'hospital' | 'away' | 'device_fixed' | 'false_alarm' | 'other';
 
 export interface WatchAlertTable {
   id: Generated<string>;
@@ -284,7 +285,7 @@ export interface WatchAlertTable {
   taken_by: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
-  outcome: string | null;
+  outcome: AlertOutcome | null;
   note: Generated<string>;
 }
 
@@ -323,7 +324,8 @@ export interface DrillTable {
   started_by: string | null;
   ended_at: Date | null;
   ended_by: string | null;
-  report: unknown | null;
+  /** The officers' report, frozen when it ended: written as JSON text, read back as the object. */
+  report: ColumnType<import('../../contracts/drills.js').DrillReport | null, string | null | undefined, string | null>;
 }
 
 export interface DrillTargetTable {
@@ -332,7 +334,7 @@ export interface DrillTargetTable {
   association_id: string;
   block_id: string;
   channels: string[];
-  risk: ColumnType<string[], string[] | undefined, string[]>;
+  risk: ColumnType<('lives_alone' | 'speaker_only' | 'paper_only')[], string[] | undefined, string[]>;
   risk_score: Generated<number>;
   status: 'safe' | 'needs_help' | 'injured' | null;
   location: 'home' | 'evacuated' | 'away' | null;
@@ -341,7 +343,7 @@ export interface DrillTargetTable {
   answered_at: Date | null;
   channel: 'app' | 'speaker' | 'proxy' | 'visit' | null;
   accounted_at: Date | null;
-  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', string | undefined, string>;
+  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', 'none' | 'captain' | 'volunteers' | 'officers' | undefined, 'none' | 'captain' | 'volunteers' | 'officers'>;
   escalated_at: Date | null;
   taken_by: string | null;
   taken_at: Date | null;
@@ -352,10 +354,10 @@ export interface DrillAnswerTable {
   id: Generated<number>;
   drill_id: string;
   household_id: string;
-  status: string;
-  location: string | null;
+  status: 'safe' | 'needs_help' | 'injured' | 'absent';
+  location: 'home' | 'evacuated' | 'away' | null;
   note: Generated<string>;
-  channel: string;
+  channel: 'app' | 'speaker' | 'proxy' | 'visit';
   recorded_by: string | null;
   at: CreatedAt;
 }

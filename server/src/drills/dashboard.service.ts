@@ -1,0 +1,33 @@
+import { HttpError } from '../platform/http/errors.js';
+import type { Actor } from '../common/access.js';
+import type { Dashboard } from '../contracts/drills.js';
+import { accountedPerMinute } from './target.repository.js';
+import { drillPolicy } from './drill.policy.js';
+import { countsOf, targetViews, timing } from './figures.service.js';
+import { summary, visibleDrill, type DrillContext } from './summary.service.js';
+
+/** Live counts per 班, the response curve, and the unanswered by risk: the whole drill for officers, their 班 for a 班長. */
+export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
+  const drill = await visibleDrill(ctx, actor, drillId);
+  const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
+  const [{ counts, byBlock }, curveRows, { medianSecondsToAnswer }, unanswered, needsFollowUp] = await Promise.all([
+    countsOf(ctx, drillId, blocks),
+    accountedPerMinute(ctx.db, drillId, drill.started_at, blocks),
+    timing(ctx, drill, blocks),
+    targetViews(ctx, drillId, { blocks, unaccounted: true }),
+    targetViews(ctx, drillId, { blocks, followUp: true }),
+  ]);
+  let running = 0;
+  const curve = curveRows.map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.n) }));
+  return { drill: await summary(ctx.db, drill), counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp };
+}
+
+/** A 班長's (or, once escalated, a volunteer's or officer's) list of households to visit. */
+export async function tasks(ctx: DrillContext, actor: Actor, drillId: string) {
+  await visibleDrill(ctx, actor, drillId);
+  const visit = drillPolicy.visitScope(actor);
+  if (!visit) throw HttpError.forbidden('Only 班長, volunteers and officers have visit lists.');
+  // Scoped in the query: a volunteer who is also a 班長 sees their 班 and what was escalated, nothing else.
+  const items = await targetViews(ctx, drillId, { escalated: true, limit: 2000, visit });
+  return { items: items.filter((t) => t.answeredAt === null || t.status !== 'safe') };
+}

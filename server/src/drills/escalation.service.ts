@@ -1,0 +1,94 @@
+import { HttpError } from '../platform/http/errors.js';
+import { inTransaction, type Tx } from '../platform/db/transaction.js';
+import { requireVisible, type Actor } from '../common/access.js';
+import { rooms } from '../contracts/socket.js';
+import { addEvent, lockDrill, peopleInRoles, type DrillRow } from './drill.repository.js';
+import { handSilentToCaptains, moveUntakenUp, takeTarget } from './target.repository.js';
+import { drillPolicy } from './drill.policy.js';
+import { targetOf, visibleDrill, type DrillContext } from './summary.service.js';
+
+type Tier = 'captain' | 'volunteers' | 'officers';
+
+/**
+ * A step of the escalation, done once: in one transaction, with the drill locked (an officer
+ * ending it waits for the step, or the step finds it ended) and the step's once-only marker.
+ * The marker's row is unique per (drill, step), so a second run of the step (a retried job,
+ * another instance) waits for the first's transaction and then finds the marker; if the
+ * first died, its marker rolled back with its work and the second does the whole step.
+ */
+function onceWhileActive(ctx: DrillContext, drillId: string, step: string, work: (tx: Tx, drill: DrillRow) => Promise<number>) {
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const drill = await lockDrill(tx.db, drillId);
+    if (!drill || drill.status !== 'active') {
+      ctx.log.info({ drillId, step }, 'drill step skipped: the drill has ended or is gone');
+      return 0;
+    }
+    if (!(await addEvent(tx.db, drillId, step))) {
+      ctx.log.info({ drillId, step }, 'drill step skipped: already done (its marker is present)');
+      return 0;
+    }
+    return work(tx, drill);
+  });
+}
+
+/**
+ * At the deadline every silent household becomes a task for its 班長: one UPDATE for all of
+ * them. The hand-over, its marker and both later tiers' jobs are one transaction, so a crash
+ * anywhere in the step leaves either all of them or none (and the job's retry does it all);
+ * the 班長 are told after the commit.
+ */
+export async function deadline(ctx: DrillContext, drillId: string) {
+  return onceWhileActive(ctx, drillId, 'deadline', async (tx, drill) => {
+    const handed = await handSilentToCaptains(tx.db, drillId);
+    const at = (seconds: number) => new Date(drill.deadline_at.getTime() + seconds * 1000);
+    await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'volunteers' }, { startAfter: at(drill.volunteers_after_seconds), singletonKey: `${drillId}:volunteers` });
+    await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'officers' }, { startAfter: at(drill.officers_after_seconds), singletonKey: `${drillId}:officers` });
+    const blocks = [...new Set(handed.map((h) => h.block_id))];
+    tx.afterCommit(() => notifyTier(ctx, drill, 'captain', blocks));
+    ctx.log.info({ drillId, step: 'deadline', households: handed.length }, 'drill deadline: silent households handed to their 班長');
+    return handed.length;
+  });
+}
+
+/** Tasks nobody has taken move up a tier: the move and its marker are one transaction; people are told after it. */
+export async function escalate(ctx: DrillContext, drillId: string, tier: 'volunteers' | 'officers') {
+  const step = `escalated:${tier}`;
+  return onceWhileActive(ctx, drillId, step, async (tx, drill) => {
+    const moved = await moveUntakenUp(tx.db, drillId, tier);
+    const blocks = [...new Set(moved.map((m) => m.block_id))];
+    if (blocks.length) tx.afterCommit(() => notifyTier(ctx, drill, tier, blocks));
+    ctx.log.info({ drillId, step, households: moved.length }, 'drill escalation: untaken tasks moved up a tier');
+    return moved.length;
+  });
+}
+
+/** Live to the tier's screens and the officers', and a push to the people of the tier (the 班長 of these 班). */
+async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: Tier, blockIds: string[]) {
+  if (!blockIds.length) return;
+  const targets = tier === 'captain' ? blockIds.map(rooms.block) : tier === 'volunteers' ? [rooms.volunteers(drill.association_id)] : [];
+  targets.push(rooms.officers(drill.association_id));
+  for (const blockId of blockIds) ctx.realtime.emit(targets, 'drill:updated', { drillId: drill.id, householdId: '', blockId });
+  const people =
+    tier === 'captain'
+      ? await peopleInRoles(ctx.db, drill.association_id, ['captain'], blockIds)
+      : await peopleInRoles(ctx.db, drill.association_id, tier === 'volunteers' ? ['volunteer', 'welfare_commissioner'] : ['officer']);
+  await ctx.reach.people(people, {
+    title: `【安否確認】応答のない世帯があります`,
+    body: '訪問が必要な世帯の一覧を確認してください。',
+    url: `${ctx.publicUrl}/drills/${drill.id}/tasks`,
+  });
+}
+
+/** "I'm going": the household's escalation stops while someone is on the way. */
+export async function takeTask(ctx: DrillContext, actor: Actor, drillId: string, householdId: string) {
+  const drill = await visibleDrill(ctx, actor, drillId);
+  if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
+  const target = await targetOf(ctx, drillId, householdId);
+  requireVisible(drillPolicy.canHandleTask(actor, { blockId: target.block_id, tier: target.tier }), 'household');
+  const taken = await takeTarget(ctx.db, drillId, householdId, actor.personId);
+  if (!taken) throw HttpError.conflict('Someone else is already on their way to this household.');
+  ctx.realtime.emit([rooms.officers(drill.association_id), rooms.block(target.block_id), rooms.volunteers(drill.association_id)], 'drill:updated', {
+    drillId, householdId, blockId: target.block_id,
+  });
+  return { ok: true as const };
+}

@@ -1,0 +1,45 @@
+import type { TargetView } from '../contracts/drills.js';
+import { membersOf } from '../common/people.repository.js';
+import type { DrillRow } from './drill.repository.js';
+import { answerTimes, answerTimesAt, countsPerBlock, targetRows, type TargetFilter } from './target.repository.js';
+import type { DrillContext } from './summary.service.js';
+
+/**
+ * What the dashboard and the report both show: the counts per 班, the answer times, and the
+ * households with their members. `blocks` limits each to these 班 (a 班長); undefined is the
+ * whole drill.
+ */
+
+export async function targetViews(ctx: DrillContext, drillId: string, where: TargetFilter): Promise<TargetView[]> {
+  const rows = await targetRows(ctx.db, drillId, where);
+  const members = await membersOf(ctx.db, rows.map((r) => r.household_id));
+  return rows.map((r) => ({
+    householdId: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
+    channels: r.channels, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [], risk: r.risk,
+    status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
+    takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note,
+  }));
+}
+
+export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
+  const rows = await countsPerBlock(ctx.db, drillId, blocks);
+  const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
+  const sum = (k: 'safe' | 'needsHelp' | 'injured' | 'unanswered' | 'accounted' | 'total') => byBlock.reduce((n, b) => n + b[k], 0);
+  return { counts: { safe: sum('safe'), needsHelp: sum('needsHelp'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: sum('total') }, byBlock };
+}
+
+/** The median time to a first answer, and how long until every household was accounted for (null while some are not). */
+export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[]) {
+  const { answered, last, open } = await answerTimes(ctx.db, drill.id, blocks);
+  // The median is the middle entry of the answered-time index: a walk to it, not a sort of all.
+  let median: number | null = null;
+  if (answered > 0) {
+    const middle = await answerTimesAt(ctx.db, drill.id, blocks, Math.floor((answered - 1) / 2), answered % 2 === 0 ? 2 : 1);
+    const secs = middle.map((at) => (at.getTime() - drill.started_at.getTime()) / 1000);
+    median = Math.round(secs.reduce((a, b) => a + b, 0) / secs.length);
+  }
+  return {
+    medianSecondsToAnswer: median,
+    secondsUntilAllAccounted: open === 0 && last ? Math.round((new Date(last).getTime() - drill.started_at.getTime()) / 1000) : null,
+  };
+}

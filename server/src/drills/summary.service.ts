@@ -1,0 +1,52 @@
+import type { Db } from '../platform/db/database.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { requireVisible, type Actor } from '../common/access.js';
+import type { DrillSummary, MyDrill } from '../contracts/drills.js';
+import { findDrill, type DrillRow } from './drill.repository.js';
+import { accountedPerDrill, findTarget } from './target.repository.js';
+import { drillPolicy } from './drill.policy.js';
+
+export type DrillContext = ServiceContext;
+
+/** The drill, if the actor may see it; 404 otherwise (as if it did not exist). */
+export async function visibleDrill(ctx: DrillContext, actor: Actor, id: string): Promise<DrillRow> {
+  const drill = await findDrill(ctx.db, id);
+  requireVisible(!!drill && drillPolicy.canSee(actor, { associationId: drill.association_id }), 'drill');
+  return drill!;
+}
+
+/** `blocks`: count only these 班 (a 班長's report), else the whole drill. */
+export async function summaries(db: Db, drills: DrillRow[], blocks?: string[]): Promise<DrillSummary[]> {
+  const counts = drills.length ? await accountedPerDrill(db, drills.map((d) => d.id), blocks) : [];
+  return drills.map((d) => {
+    const c = counts.find((x) => x.drill_id === d.id);
+    return {
+      id: d.id, kind: d.kind, status: d.status, title: d.title, message: d.message, announced: d.announced, startedAt: d.started_at.toISOString(),
+      deadlineAt: d.deadline_at.toISOString(), endedAt: d.ended_at?.toISOString() ?? null, total: c?.total ?? 0, accounted: c?.accounted ?? 0,
+    };
+  });
+}
+
+export async function summary(db: Db, drill: DrillRow, blocks?: string[]): Promise<DrillSummary> {
+  return (await summaries(db, [drill], blocks))[0]!;
+}
+
+/** A household's view of a drill: the drill and its answer so far. */
+export async function householdState(ctx: DrillContext, drill: DrillRow, householdId: string): Promise<MyDrill> {
+  const target = await findTarget(ctx.db, drill.id, householdId);
+  if (!target) throw new Error(`drill ${drill.id} has no target for household ${householdId}`);
+  return {
+    drill: await summary(ctx.db, drill),
+    householdId,
+    answer: target.status && target.answered_at
+      ? { status: target.status, where: target.location ?? 'home', note: target.note, at: target.answered_at.toISOString(), channel: target.channel ?? 'app' }
+      : null,
+  };
+}
+
+/** A household's target in a drill, or 404 'household' when the drill did not ask it. */
+export async function targetOf(ctx: DrillContext, drillId: string, householdId: string) {
+  const target = await findTarget(ctx.db, drillId, householdId);
+  requireVisible(!!target, 'household');
+  return target!;
+}

@@ -1,0 +1,304 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import { isAnyOf } from '../platform/db/sql.js';
+
+/**
+ * The SQL of a drill's targets: one row per household asked, its answer, its escalation
+ * tier, and the figures made from them. Written set-based: a city's drill has 100,000 rows,
+ * so every step over them is one statement, not a loop. `blocks`, where a function takes it,
+ * limits it to these 班 (a 班長's view); undefined is the whole drill.
+ */
+
+/**
+ * One target row per household in scope, written by one INSERT … SELECT with each home's
+ * risk; paper-only homes go straight onto their 班長's list. Returns how many were written.
+ */
+export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }) {
+  const inserted = await sql`
+    insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, escalated_at)
+    select ${drill.id}::uuid, h.id, h.association_id, h.block_id, h.channels, r.risk,
+           coalesce(array_length(r.risk, 1), 0),
+           case when r.paper_only then 'captain' else 'none' end,
+           case when r.paper_only then now() end
+    from households h
+    cross join lateral (
+      select (not ('app' = any(h.channels)) and not ('speaker' = any(h.channels))) as paper_only,
+             array_remove(array[
+               case when (select count(*) from people p where p.household_id = h.id) <= 1 then 'lives_alone' end,
+               case when h.channels = '{speaker}' then 'speaker_only' end,
+               case when not ('app' = any(h.channels)) and not ('speaker' = any(h.channels)) then 'paper_only' end
+             ], null) as risk
+    ) r
+    where h.association_id = ${drill.association_id}
+      and (${drill.target_block_ids}::uuid[] is null or h.block_id = any(${drill.target_block_ids}::uuid[]))
+  `.execute(trx);
+  return Number(inserted.numAffectedRows ?? 0);
+}
+
+/** Every household of a drill and its 班: the rooms its live events go to. */
+export function targetsOf(db: Db, drillId: string) {
+  return db.selectFrom('drill_targets').select(['household_id', 'block_id']).where('drill_id', '=', drillId).execute();
+}
+
+export function findTarget(db: Db, drillId: string, householdId: string) {
+  return db.selectFrom('drill_targets').selectAll().where('drill_id', '=', drillId).where('household_id', '=', householdId).executeTakeFirst();
+}
+
+/** Nobody was home: the household stays on the visit list, with the note. */
+export function markAbsent(db: Db, drillId: string, householdId: string, note: string) {
+  return db.updateTable('drill_targets').set({ visit_outcome: 'absent', note }).where('drill_id', '=', drillId).where('household_id', '=', householdId).execute();
+}
+
+/** The latest answer; the first answer's time and channel stay as they were. */
+export function saveAnswer(
+  db: Db,
+  drillId: string,
+  householdId: string,
+  answer: { status: 'safe' | 'needs_help' | 'injured'; where: 'home' | 'evacuated' | 'away' | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit' },
+) {
+  return db
+    .updateTable('drill_targets')
+    .set({
+      status: answer.status,
+      location: answer.where,
+      note: answer.note,
+      answered_at: new Date(),
+      first_answered_at: sql`coalesce(first_answered_at, now())`,
+      accounted_at: sql`coalesce(accounted_at, now())`,
+      channel: sql`coalesce(channel, ${answer.channel})`,
+      ...(answer.channel === 'visit' && { visit_outcome: answer.status }),
+    })
+    .where('drill_id', '=', drillId)
+    .where('household_id', '=', householdId)
+    .execute();
+}
+
+/** "I'm going": taken unless someone else already has it. */
+export function takeTarget(db: Db, drillId: string, householdId: string, personId: string) {
+  return db
+    .updateTable('drill_targets')
+    .set({ taken_by: personId, taken_at: new Date() })
+    .where('drill_id', '=', drillId)
+    .where('household_id', '=', householdId)
+    .where((eb) => eb.or([eb('taken_by', 'is', null), eb('taken_by', '=', personId)]))
+    .returning('household_id')
+    .executeTakeFirst();
+}
+
+/** At the deadline every silent household becomes a task for its 班長: one UPDATE for all. */
+export function handSilentToCaptains(trx: Transaction<Database>, drillId: string) {
+  return trx
+    .updateTable('drill_targets')
+    .set({ tier: 'captain', escalated_at: new Date() })
+    .where('drill_id', '=', drillId)
+    .where('accounted_at', 'is', null)
+    .where('tier', '=', 'none')
+    .returning('block_id')
+    .execute();
+}
+
+/** Tasks still silent and untaken move up to this tier: one UPDATE for all. */
+export function moveUntakenUp(trx: Transaction<Database>, drillId: string, tier: 'volunteers' | 'officers') {
+  return trx
+    .updateTable('drill_targets')
+    .set({ tier, escalated_at: new Date() })
+    .where('drill_id', '=', drillId)
+    .where('accounted_at', 'is', null)
+    .where('taken_by', 'is', null)
+    .where('tier', 'in', tier === 'volunteers' ? ['captain'] : ['captain', 'volunteers'])
+    .returning('block_id')
+    .execute();
+}
+
+/** The next page of households not yet accounted for, after a cursor, in id order (the ask's fan-out). */
+export async function silentHouseholds(db: Db, drillId: string, after: string | null, limit: number) {
+  const rows = await db
+    .selectFrom('drill_targets')
+    .select('household_id')
+    .where('drill_id', '=', drillId)
+    .where('accounted_at', 'is', null)
+    .$if(after !== null, (q) => q.where('household_id', '>', after!))
+    .orderBy('household_id')
+    .limit(limit)
+    .execute();
+  return rows.map((t) => t.household_id);
+}
+
+/** Whether the drill reached any of these 班. */
+export async function reachedBlocks(db: Db, drillId: string, blocks: readonly string[]) {
+  const one = await db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where(isAnyOf('block_id', blocks)).limit(1).executeTakeFirst();
+  return !!one;
+}
+
+/** Households and how many are accounted for, per drill. */
+export function accountedPerDrill(db: Db, drillIds: readonly string[], blocks?: readonly string[]) {
+  return db
+    .selectFrom('drill_targets')
+    .select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')])
+    .where(isAnyOf('drill_id', drillIds))
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+    .groupBy('drill_id')
+    .execute();
+}
+
+/** The counts per 班, aggregated from the (drill, block) index alone; the 班 names are joined to the few result rows. */
+export function countsPerBlock(db: Db, drillId: string, blocks?: readonly string[]) {
+  const totals = db
+    .selectFrom('drill_targets')
+    .select([
+      'block_id',
+      sql<number>`count(*) filter (where status = 'safe')::int`.as('safe'),
+      sql<number>`count(*) filter (where status = 'needs_help')::int`.as('needs_help'),
+      sql<number>`count(*) filter (where status = 'injured')::int`.as('injured'),
+      sql<number>`count(*) filter (where status is null)::int`.as('unanswered'),
+      sql<number>`count(accounted_at)::int`.as('accounted'),
+      sql<number>`count(*)::int`.as('total'),
+    ])
+    .where('drill_id', '=', drillId)
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+    .groupBy('block_id');
+  return db
+    .selectFrom(totals.as('t'))
+    .innerJoin('blocks as b', 'b.id', 't.block_id')
+    .select(['t.block_id', 'b.name', 't.safe', 't.needs_help', 't.injured', 't.unanswered', 't.accounted', 't.total'])
+    .orderBy('b.sort_order')
+    .execute();
+}
+
+function answered(db: Db, drillId: string, blocks?: readonly string[]) {
+  return db
+    .selectFrom('drill_targets')
+    .where('drill_id', '=', drillId)
+    .where('first_answered_at', 'is not', null)
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)));
+}
+
+/** How many answered; when the last household was accounted for, and how many are still open. */
+export async function answerTimes(db: Db, drillId: string, blocks?: readonly string[]) {
+  const [{ n }, { last, open }] = await Promise.all([
+    answered(db, drillId, blocks).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('drill_targets')
+      .select([sql<Date | null>`max(accounted_at)`.as('last'), sql<number>`count(*) filter (where accounted_at is null)::int`.as('open')])
+      .where('drill_id', '=', drillId)
+      .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { answered: n, last, open };
+}
+
+/** The first-answer times at this offset of the answered-time index: a walk to the middle, not a sort of all. */
+export async function answerTimesAt(db: Db, drillId: string, blocks: readonly string[] | undefined, offset: number, limit: number) {
+  const rows = await answered(db, drillId, blocks).select('first_answered_at').orderBy('first_answered_at').offset(offset).limit(limit).execute();
+  return rows.map((r) => r.first_answered_at!);
+}
+
+/** Households accounted for per minute since the start. */
+export function accountedPerMinute(db: Db, drillId: string, startedAt: Date, blocks?: readonly string[]) {
+  return db
+    .selectFrom('drill_targets')
+    .select([sql<number>`floor(extract(epoch from accounted_at - ${startedAt}::timestamptz) / 60)::int`.as('minute'), sql<number>`count(*)::int`.as('n')])
+    .where('drill_id', '=', drillId)
+    .where('accounted_at', 'is not', null)
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+}
+
+/** Households by the channel of their first answer. */
+export function answersPerChannel(db: Db, drillId: string, blocks?: readonly string[]) {
+  return db
+    .selectFrom('drill_targets')
+    .select(['channel', sql<number>`count(*)::int`.as('n')])
+    .where('drill_id', '=', drillId)
+    .where('channel', 'is not', null)
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+    .groupBy('channel')
+    .execute();
+}
+
+/**
+ * Which targets a visit list holds (drill.policy.ts, visitScope): `blocks` absent, every one
+ * (officers); else those of these 班, and with `escalatedToVolunteers` also any escalated to
+ * the volunteers or officers.
+ */
+export interface VisitFilter {
+  blocks?: string[];
+  escalatedToVolunteers?: boolean;
+}
+
+export interface TargetFilter {
+  blocks?: readonly string[];
+  visit?: VisitFilter;
+  unaccounted?: boolean;
+  followUp?: boolean;
+  escalated?: boolean;
+  limit?: number;
+}
+
+/** The targets with their household and 班, riskiest first (at most `limit`, default 200). */
+export function targetRows(db: Db, drillId: string, where: TargetFilter) {
+  const visit = where.visit;
+  // The page of targets first, in the order of the partial index (riskiest first), then their households.
+  const page = db
+    .selectFrom('drill_targets')
+    .selectAll()
+    .where('drill_id', '=', drillId)
+    .$if(!!where.blocks, (q) => q.where(isAnyOf('block_id', where.blocks!)))
+    .$if(!!visit?.blocks, (q) =>
+      q.where((eb) => eb.or([isAnyOf('block_id', visit!.blocks!), ...(visit!.escalatedToVolunteers ? [eb('tier', 'in', ['volunteers', 'officers'])] : [])])),
+    )
+    .$if(!!where.unaccounted, (q) => q.where('accounted_at', 'is', null))
+    .$if(!!where.escalated, (q) => q.where('tier', '!=', 'none'))
+    .$if(!!where.followUp, (q) => q.where('status', 'in', ['needs_help', 'injured']))
+    .orderBy('risk_score', 'desc')
+    .orderBy('household_id')
+    .limit(where.limit ?? 200);
+  return db
+    .selectFrom(page.as('t'))
+    .innerJoin('households as h', 'h.id', 't.household_id')
+    .innerJoin('blocks as b', 'b.id', 't.block_id')
+    .leftJoin('people as p', 'p.id', 't.taken_by')
+    .select([
+      't.household_id', 'h.household_number', 'h.name', 'h.address', 't.block_id', 'b.name as block_name', 't.channels', 'h.responder_notes', 't.risk',
+      't.status', 't.location', 't.answered_at', 't.channel', 't.tier', 'p.name as taken_by_name', 't.visit_outcome', 't.note',
+    ])
+    .orderBy('t.risk_score', 'desc')
+    .orderBy('b.sort_order')
+    .orderBy('h.household_number')
+    .execute();
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(work);
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'insertTargets', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] })) },
+  { name: 'targetsOf', run: (db) => targetsOf(db, ID) },
+  { name: 'findTarget', run: (db) => findTarget(db, ID, OTHER) },
+  { name: 'markAbsent', run: (db) => markAbsent(db, ID, OTHER, '不在') },
+  { name: 'saveAnswer — from the app', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'app' }) },
+  { name: 'saveAnswer — a visit also records its outcome', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'visit' }) },
+  { name: 'takeTarget', run: (db) => takeTarget(db, ID, OTHER, ID) },
+  { name: 'handSilentToCaptains', run: (db) => inTransaction(db, (trx) => handSilentToCaptains(trx, ID)) },
+  { name: 'moveUntakenUp — to the volunteers', run: (db) => inTransaction(db, (trx) => moveUntakenUp(trx, ID, 'volunteers')) },
+  { name: 'moveUntakenUp — to the officers', run: (db) => inTransaction(db, (trx) => moveUntakenUp(trx, ID, 'officers')) },
+  { name: 'silentHouseholds — the first page', run: (db) => silentHouseholds(db, ID, null, 250) },
+  { name: 'silentHouseholds — after a cursor', run: (db) => silentHouseholds(db, ID, OTHER, 250) },
+  { name: 'reachedBlocks', run: (db) => reachedBlocks(db, ID, [OTHER]) },
+  { name: 'accountedPerDrill — whole drills', run: (db) => accountedPerDrill(db, [ID, OTHER]) },
+  { name: 'accountedPerDrill — a 班長: their 班', run: (db) => accountedPerDrill(db, [ID], [OTHER]) },
+  { name: 'countsPerBlock — the whole drill', run: (db) => countsPerBlock(db, ID) },
+  { name: 'countsPerBlock — a 班長: their 班', run: (db) => countsPerBlock(db, ID, [OTHER]) },
+  { name: 'answerTimes', run: (db) => answerTimes(db, ID) },
+  { name: 'answerTimesAt — the median of an even count', run: (db) => answerTimesAt(db, ID, [OTHER], 49, 2) },
+  { name: 'accountedPerMinute', run: (db) => accountedPerMinute(db, ID, new Date('2026-12-01T09:00:00Z')) },
+  { name: 'answersPerChannel', run: (db) => answersPerChannel(db, ID, [OTHER]) },
+  { name: 'targetRows — the unaccounted, a 班長: their 班', run: (db) => targetRows(db, ID, { blocks: [OTHER], unaccounted: true }) },
+  { name: 'targetRows — a volunteer 班長: their 班 and what was escalated', run: (db) => targetRows(db, ID, { escalated: true, limit: 2000, visit: { blocks: [OTHER], escalatedToVolunteers: true } }) },
+  { name: 'targetRows — needing follow-up', run: (db) => targetRows(db, ID, { followUp: true, limit: 5000 }) },
+];

@@ -1,0 +1,268 @@
+import { sql, type Updateable } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { AssignedRole, WatchSettingsTable } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import { isAnyOf } from '../platform/db/sql.js';
+import { heldToday } from '../common/people.repository.js';
+import { DEFAULT_CONSENT, type WatchScope } from './watch.policy.js';
+
+/**
+ * The SQL of watching over homes, but for the alerts themselves (alert.repository.ts): each
+ * home's rules and consent, its activity, away periods, the access log, and the speakers and
+ * people the watch reaches.
+ */
+
+/**
+ * The homes a scope may see (watch.policy.ts, `watchScope`), as a where clause over
+ * `households as h` and (left-joined) `watch_settings as s`: the same rule `audienceFor`
+ * applies in memory, so lists are scoped in the query. A missing settings row counts as the
+ * default consent.
+ */
+export function visibleHomes(scope: WatchScope) {
+  if (scope.officer) return sql<boolean>`true`;
+  const parts = [];
+  if (scope.household) parts.push(sql`h.id = ${scope.household}::uuid`);
+  if (scope.family.length) parts.push(sql`(h.id = any(${scope.family}::uuid[]) and coalesce(s.share_with_family, ${DEFAULT_CONSENT.share_with_family}))`);
+  if (scope.captainOf.length) parts.push(sql`(h.block_id = any(${scope.captainOf}::uuid[]) and coalesce(s.share_with_captain, ${DEFAULT_CONSENT.share_with_captain}))`);
+  if (scope.volunteer) parts.push(sql`coalesce(s.share_with_volunteers, ${DEFAULT_CONSENT.share_with_volunteers})`);
+  return parts.length ? sql<boolean>`(${sql.join(parts, sql` or `)})` : sql<boolean>`false`;
+}
+
+// ── Rules and consent ─────────────────────────────────────────────────────────────────
+
+/** A home's rules at the defaults, first checked a day from now; a home that has rules keeps them. */
+export async function insertDefaultSettings(db: Db, householdId: string, associationId: string) {
+  await db
+    .insertInto('watch_settings')
+    .values({ household_id: householdId, association_id: associationId, next_check_at: sql`now() + interval '24 hours'` })
+    .onConflict((oc) => oc.column('household_id').doNothing())
+    .execute();
+}
+
+/** Homes heard from start their rules at the defaults (their next check is set by the activity). */
+export async function enrolHomes(db: Db, homes: { household_id: string; association_id: string }[]) {
+  await db.insertInto('watch_settings').values(homes).onConflict((oc) => oc.column('household_id').doNothing()).execute();
+}
+
+export function findSettings(db: Db, householdId: string) {
+  return db.selectFrom('watch_settings').selectAll().where('household_id', '=', householdId).executeTakeFirst();
+}
+
+export type SettingsRow = NonNullable<Awaited<ReturnType<typeof findSettings>>>;
+
+export function settingsOf(db: Db, householdIds: readonly string[]) {
+  return db.selectFrom('watch_settings').selectAll().where(isAnyOf('household_id', householdIds)).execute();
+}
+
+export async function updateSettings(db: Db, householdId: string, values: Updateable<WatchSettingsTable>) {
+  await db.updateTable('watch_settings').set(values).where('household_id', '=', householdId).execute();
+}
+
+/** Homes due a check, oldest first (by the partial index on next_check_at). */
+export function dueSettings(db: Db, now: Date, limit: number) {
+  return db.selectFrom('watch_settings').selectAll().where('enabled', '=', true).where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit).execute();
+}
+
+export async function setNextCheck(db: Db, householdId: string, at: Date | null) {
+  await db.updateTable('watch_settings').set({ next_check_at: at }).where('household_id', '=', householdId).execute();
+}
+
+/** Each home's last activity and next check moved forward, in one statement; never backwards. */
+export async function moveLastActivity(db: Db, moved: { id: string; at: string; next: string }[]) {
+  await sql`
+    update watch_settings s set last_activity_at = v.at, next_check_at = v.next
+    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz)
+    where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at)`.execute(db);
+}
+
+// ── Activity ──────────────────────────────────────────────────────────────────────────
+
+/** Adds counts to the homes' hourly aggregates (one upsert). */
+export async function addHourlyActivity(db: Db, rows: { household_id: string; hour: Date; presence: number; buttons: number; voice: number }[]) {
+  await db
+    .insertInto('activity_hourly')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['household_id', 'hour']).doUpdateSet((eb) => ({
+        presence: eb('activity_hourly.presence', '+', eb.ref('excluded.presence')),
+        buttons: eb('activity_hourly.buttons', '+', eb.ref('excluded.buttons')),
+        voice: eb('activity_hourly.voice', '+', eb.ref('excluded.voice')),
+      })),
+    )
+    .execute();
+}
+
+export function hourlyActivity(db: Db, householdId: string, since: Date) {
+  return db.selectFrom('activity_hourly').select(['hour', 'presence', 'buttons', 'voice']).where('household_id', '=', householdId).where('hour', '>=', since).execute();
+}
+
+/** Raw device events past their retention; hourly aggregates and alerts stay. */
+export async function deleteDeviceMessagesBefore(db: Db, retentionDays: number) {
+  const result = await db.deleteFrom('device_messages').where('received_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+// ── Away periods ──────────────────────────────────────────────────────────────────────
+
+/** The away period a home is in now, the one ending last. */
+export function currentAway(db: Db, householdId: string, now: Date) {
+  return db
+    .selectFrom('watch_away_periods')
+    .select('ends_at')
+    .where('household_id', '=', householdId)
+    .where('starts_at', '<=', now)
+    .where('ends_at', '>', now)
+    .orderBy('ends_at', 'desc')
+    .executeTakeFirst();
+}
+
+export function homesAwayNow(db: Db, householdIds: readonly string[]) {
+  return db.selectFrom('watch_away_periods').select('household_id').where(isAnyOf('household_id', householdIds)).where('starts_at', '<=', new Date()).where('ends_at', '>', new Date()).execute();
+}
+
+export function awayPeriodsAhead(db: Db, householdId: string) {
+  return db.selectFrom('watch_away_periods').select(['id', 'starts_at', 'ends_at', 'reason']).where('household_id', '=', householdId).where('ends_at', '>', new Date()).orderBy('starts_at').execute();
+}
+
+export async function insertAway(db: Db, away: { household_id: string; association_id: string; starts_at: string; ends_at: string; reason: string; created_by: string }) {
+  await db.insertInto('watch_away_periods').values(away).execute();
+}
+
+export async function deleteAway(db: Db, householdId: string, awayId: string) {
+  const deleted = await db.deleteFrom('watch_away_periods').where('id', '=', awayId).where('household_id', '=', householdId).executeTakeFirst();
+  return Number(deleted.numDeletedRows) > 0;
+}
+
+// ── Homes, speakers and people ────────────────────────────────────────────────────────
+
+export function findHousehold(db: Db, householdId: string) {
+  return db.selectFrom('households').select(['id', 'association_id', 'block_id', 'name']).where('id', '=', householdId).executeTakeFirst();
+}
+
+/** The homes an actor watches, with their state: the watch board's rows. */
+export function watchedHomes(db: Db, associationId: string, scope: WatchScope) {
+  return db
+    .selectFrom('watch_settings as s')
+    .innerJoin('households as h', 'h.id', 's.household_id')
+    .innerJoin('blocks as b', 'b.id', 'h.block_id')
+    .select(['h.id', 'h.household_number', 'h.name', 'b.name as block_name', 'h.block_id', 's.last_activity_at', 's.share_with_family', 's.share_with_captain', 's.share_with_volunteers'])
+    .where('s.association_id', '=', associationId)
+    .where(visibleHomes(scope))
+    .orderBy('b.sort_order')
+    .orderBy('h.household_number')
+    .execute();
+}
+
+/** A home's live speakers: where its prompt is asked. */
+export function liveSpeakers(db: Db, householdId: string) {
+  return db.selectFrom('devices').select(['id', 'association_id', 'online', 'last_seen_at']).where('household_id', '=', householdId).where('revoked_at', 'is', null).execute();
+}
+
+export function speakersOfHomes(db: Db, householdIds: readonly string[]) {
+  return db.selectFrom('devices').select(['id', 'label', 'online', 'household_id', 'last_heartbeat']).where(isAnyOf('household_id', householdIds)).where('revoked_at', 'is', null).execute();
+}
+
+/**
+ * Devices not heard from: no heartbeat within the household's offline time, or a last will
+ * (online = false) that was not followed by a reconnect within five minutes; none that
+ * already has a live device alert.
+ */
+export function silentDevices(db: Db, limit: number) {
+  return (
+    db
+      .selectFrom('devices')
+      // A home without rules yet is checked on the defaults.
+      .leftJoin('watch_settings', 'watch_settings.household_id', 'devices.household_id')
+      .select(['devices.id', 'devices.association_id', 'devices.household_id'])
+      .where('devices.revoked_at', 'is', null)
+      .where('devices.household_id', 'is not', null)
+      .where('devices.last_seen_at', '<', sql<Date>`now() - interval '5 minutes'`)
+      .where((eb) => eb.or([eb('devices.online', '=', false), eb('devices.last_seen_at', '<', sql<Date>`now() - make_interval(mins => coalesce(watch_settings.offline_minutes, 30))`)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('watch_alerts').select('watch_alerts.id').whereRef('watch_alerts.device_id', '=', 'devices.id').where('watch_alerts.kind', '=', 'device_offline').where('watch_alerts.status', 'in', ['open', 'taken']))),
+      )
+      .limit(limit)
+      .execute()
+  );
+}
+
+export async function markDeviceOffline(db: Db, deviceId: string) {
+  await db.updateTable('devices').set({ online: false }).where('id', '=', deviceId).execute();
+}
+
+/**
+ * The people holding these roles today for a home: family of this home, 班長 of its 班,
+ * and the association's volunteers, welfare commissioners and officers.
+ */
+export function roleHolders(db: Db, home: { associationId: string; householdId: string; blockId: string }, roles: AssignedRole[]) {
+  return db
+    .selectFrom('role_assignments')
+    .select('person_id')
+    .distinct()
+    .where('association_id', '=', home.associationId)
+    .where('role', 'in', roles)
+    .where((eb) =>
+      eb.or([
+        eb('role', 'in', ['volunteer', 'welfare_commissioner', 'officer']),
+        eb.and([eb('role', '=', 'family_watcher'), eb('household_id', '=', home.householdId)]),
+        eb.and([eb('role', '=', 'captain'), eb('block_id', '=', home.blockId)]),
+      ]),
+    )
+    .where(heldToday)
+    .execute();
+}
+
+// ── The access log ────────────────────────────────────────────────────────────────────
+
+/** Who looked at which home's watch data, and what. */
+export async function logAccess(db: Db, entries: { association_id: string; person_id: string; household_id: string; what: string }[]) {
+  if (!entries.length) return;
+  await db.insertInto('watch_access_log').values(entries).execute();
+}
+
+export function accessLog(db: Db, associationId: string) {
+  return db
+    .selectFrom('watch_access_log as l')
+    .innerJoin('households as h', 'h.id', 'l.household_id')
+    .leftJoin('people as p', 'p.id', 'l.person_id')
+    .select(['l.at', 'p.name', 'h.name as household_name', 'l.what'])
+    .where('l.association_id', '=', associationId)
+    .orderBy('l.at', 'desc')
+    .limit(500)
+    .execute();
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const AT = new Date('2026-11-22T00:00:00.000Z');
+const SCOPE: WatchScope = { officer: false, household: ID, family: [OTHER], captainOf: [OTHER], volunteer: true };
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  // visibleHomes for a member, family, 班長 and volunteer at once: see watchedHomes.
+  { name: 'visibleHomes — nobody', run: (db) => db.selectFrom('households as h').leftJoin('watch_settings as s', 's.household_id', 'h.id').select('h.id').where(visibleHomes({ officer: false, household: null, family: [], captainOf: [], volunteer: false })).execute() },
+  { name: 'insertDefaultSettings', run: (db) => insertDefaultSettings(db, ID, OTHER) },
+  { name: 'enrolHomes', run: (db) => enrolHomes(db, [{ household_id: ID, association_id: OTHER }]) },
+  { name: 'findSettings', run: (db) => findSettings(db, ID) },
+  { name: 'settingsOf', run: (db) => settingsOf(db, [ID, OTHER]) },
+  { name: 'updateSettings', run: (db) => updateSettings(db, ID, { enabled: true, inactivity_seconds: 86_400, quiet_start: '22:00', quiet_end: '06:00', updated_at: AT }) },
+  { name: 'dueSettings', run: (db) => dueSettings(db, AT, 1000) },
+  { name: 'setNextCheck', run: (db) => setNextCheck(db, ID, AT) },
+  { name: 'moveLastActivity', run: (db) => moveLastActivity(db, [{ id: ID, at: AT.toISOString(), next: AT.toISOString() }]) },
+  { name: 'addHourlyActivity', run: (db) => addHourlyActivity(db, [{ household_id: ID, hour: AT, presence: 2, buttons: 1, voice: 0 }]) },
+  { name: 'hourlyActivity', run: (db) => hourlyActivity(db, ID, AT) },
+  { name: 'deleteDeviceMessagesBefore', run: (db) => deleteDeviceMessagesBefore(db, 90) },
+  { name: 'currentAway', run: (db) => currentAway(db, ID, AT) },
+  { name: 'homesAwayNow', run: (db) => homesAwayNow(db, [ID]) },
+  { name: 'awayPeriodsAhead', run: (db) => awayPeriodsAhead(db, ID) },
+  { name: 'insertAway', run: (db) => insertAway(db, { household_id: ID, association_id: OTHER, starts_at: AT.toISOString(), ends_at: AT.toISOString(), reason: '入院', created_by: OTHER }) },
+  { name: 'deleteAway', run: (db) => deleteAway(db, ID, OTHER) },
+  { name: 'findHousehold', run: (db) => findHousehold(db, ID) },
+  { name: 'watchedHomes', run: (db) => watchedHomes(db, OTHER, SCOPE) },
+  { name: 'liveSpeakers', run: (db) => liveSpeakers(db, ID) },
+  { name: 'speakersOfHomes', run: (db) => speakersOfHomes(db, [ID]) },
+  { name: 'silentDevices', run: (db) => silentDevices(db, 1000) },
+  { name: 'markDeviceOffline', run: (db) => markDeviceOffline(db, ID) },
+  { name: 'roleHolders', run: (db) => roleHolders(db, { associationId: OTHER, householdId: ID, blockId: OTHER }, ['family_watcher', 'captain', 'volunteer']) },
+  { name: 'logAccess', run: (db) => logAccess(db, [{ association_id: OTHER, person_id: OTHER, household_id: ID, what: 'activity' }]) },
+  { name: 'accessLog', run: (db) => accessLog(db, OTHER) },
+];

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { ModuleContext } from '../../server/src/common/service-context.js';
+import * as watch from '../../server/src/watch/watch.service.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+import { liveAlert, silentHome, speakerIn, watchActors, watchedHome } from '../support/factories/watch.js';
+
+/**
+ * The watch services called directly (no HTTP) on this file's database: the scan and the
+ * escalation chain's once-only steps, and consent as the services apply it.
+ */
+let database: TestDatabase;
+let server: TestServer;
+let ctx: ModuleContext;
+let x: SeededAssociation;
+let actors: ReturnType<typeof watchActors>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database);
+  ctx = server.app.context;
+  x = await seedAssociation(database.db);
+  actors = watchActors(x);
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.drop();
+});
+
+const escalationJobs = async (alertId: string) =>
+  (await sql<{ tier: string; state: string; start_after: Date }>`select data->>'tier' as tier, state, start_after from pgboss.job where name = 'watch-escalate' and data->>'alertId' = ${alertId} order by created_on`.execute(database.db)).rows;
+const eventsOf = async (alertId: string) =>
+  (await database.db.selectFrom('watch_alert_events').select(['what', 'tier']).where('alert_id', '=', alertId).orderBy('id').execute()).map((e) => `${e.what}${e.tier ? `:${e.tier}` : ''}`);
+
+describe('the scan', () => {
+  it('raises a silent home once, with its first escalation job in the same transaction', async () => {
+    const home = x.households.A;
+    await speakerIn(database.db, home, x.association.id);
+    await silentHome(database.db, home, x.association.id, { prompt_wait_seconds: 3600, tier_wait_seconds: 3600 });
+
+    // The job cannot be sent: the alert and the cleared next check roll back with it, and the home stays due.
+    const failing: ModuleContext = { ...ctx, jobs: { ...ctx.jobs, send: async () => Promise.reject(new Error('the queue is down')) } };
+    expect(await watch.scan(failing)).toMatchObject({ raised: 0 });
+    expect(await database.db.selectFrom('watch_alerts').select('id').where('household_id', '=', home.id).execute()).toEqual([]);
+    const still = await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow();
+    expect(still.next_check_at!.getTime()).toBeLessThan(Date.now());
+
+    // Two scans at once (two instances): one alert, one prompt event, one job for the next tier.
+    const [first, second] = await Promise.all([watch.scan(ctx), watch.scan(ctx)]);
+    expect(first.raised + second.raised).toBe(1);
+    const alerts = await database.db.selectFrom('watch_alerts').select(['id', 'kind', 'tier', 'status']).where('household_id', '=', home.id).execute();
+    expect(alerts).toMatchObject([{ kind: 'silent', tier: 'resident', status: 'open' }]);
+    const alertId = alerts[0]!.id;
+    expect(await eventsOf(alertId)).toEqual(['prompted:resident']);
+    const jobs = await escalationJobs(alertId);
+    expect(jobs).toMatchObject([{ tier: 'family_captain', state: 'created' }]);
+    expect(jobs[0]!.start_after.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000); // after the resident's wait
+    expect((await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow()).next_check_at).toBeNull();
+    expect(await watch.scan(ctx)).toMatchObject({ raised: 0 });
+  });
+});
+
+describe('escalation', () => {
+  it('takes each tier once: its marker, the tier and the next job together, whoever runs the job', async () => {
+    const home = x.households.B;
+    await watchedHome(database.db, home, x.association.id, { tier_wait_seconds: 3600 });
+    const alertId = await liveAlert(database.db, home, x.association.id);
+
+    const results = await Promise.all([watch.escalate(ctx, alertId, 'family_captain'), watch.escalate(ctx, alertId, 'family_captain')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await watch.escalate(ctx, alertId, 'family_captain')).toBe(false);
+    expect(await eventsOf(alertId)).toEqual(['escalated:family_captain']);
+    expect(await database.db.selectFrom('watch_alerts').select('tier').where('id', '=', alertId).executeTakeFirstOrThrow()).toEqual({ tier: 'family_captain' });
+    expect((await escalationJobs(alertId)).map((j) => j.tier)).toEqual(['volunteers']);
+
+    // Taken ("I'll go"): the chain stops there.
+    await watch.takeAlert(ctx, actors.captain2, alertId);
+    expect(await watch.escalate(ctx, alertId, 'volunteers')).toBe(false);
+    expect(await eventsOf(alertId)).toEqual(['escalated:family_captain', 'taken']);
+  });
+});
+
+describe('consent', () => {
+  it('hides a home’s activity and alerts from its 班長 once the household withdraws it; family and officers still see them', async () => {
+    const y = await seedAssociation(database.db);
+    const them = watchActors(y);
+    const home = y.households.A; // 班1: captain1's block, member A's home, watched by watcher A
+    await watchedHome(database.db, home, y.association.id);
+    await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: new Date(), type: 'presence', count: 3 }]);
+    const alertId = await liveAlert(database.db, home, y.association.id, 'silent', 'family_captain');
+    const activity = async (who: keyof typeof them) => (await watch.householdWatch(ctx, them[who], home.id)).days.at(-1)!.hours.reduce((a, b) => a + b, 0);
+    const listed = async (who: keyof typeof them) => (await watch.listAlerts(ctx, them[who], true)).items.map((a) => a.id);
+    const onBoard = async (who: keyof typeof them) => (await watch.watchBoard(ctx, them[who])).items.map((h) => h.householdId);
+
+    expect(await activity('captain1')).toBe(3);
+    expect(await listed('captain1')).toEqual([alertId]);
+    expect(await onBoard('captain1')).toContain(home.id);
+    // Only the household (or an officer) decides who may see it.
+    await expect(watch.updateSettings(ctx, them.captain1, home.id, { shareWithCaptain: true })).rejects.toMatchObject({ status: 403 });
+
+    await watch.updateSettings(ctx, them.memberA, home.id, { shareWithCaptain: false });
+    await expect(watch.householdWatch(ctx, them.captain1, home.id)).rejects.toMatchObject({ status: 404 });
+    expect(await listed('captain1')).toEqual([]);
+    expect(await onBoard('captain1')).not.toContain(home.id);
+    await expect(watch.takeAlert(ctx, them.captain1, alertId)).rejects.toMatchObject({ status: 404 });
+    expect(await activity('watcherA')).toBe(3);
+    expect(await listed('watcherA')).toEqual([alertId]);
+    expect(await activity('officer')).toBe(3);
+    expect(await listed('officer')).toEqual([alertId]);
+    // Volunteers never saw it: the default consent does not share with them.
+    await expect(watch.householdWatch(ctx, them.volunteer, home.id)).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SessionView } from '../../../server/src/contracts/http.js';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
+import { ErrorAlert, Loading } from '../ui/alerts.js';
+import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';
+import { navigate } from '../lib/router.js';
+import { SessionContext, type SessionContextValue } from '../lib/session.js';
+import { connectSocket, disconnectSocket, useSocketEvent } from '../lib/socket.js';
+import { Routes } from './routes.js';
+import { Layout } from './layout.js';
+
+export function App() {
+  const [session, setSessionState] = useState<SessionView | null | undefined>(undefined);
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const [language, setLanguage] = useState<Language>(currentLanguage());
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+
+  useEffect(() => onLanguageChanged(setLanguage), []);
+
+  const setSession = useCallback((next: SessionView | null) => {
+    setCsrfToken(next?.csrfToken ?? null);
+    setSessionState(next);
+    if (next) {
+      applyLanguage(next.person.preferredLanguage);
+      // Reconnect so the socket authenticates with the (possibly new) session cookie.
+      disconnectSocket();
+      connectSocket();
+    } else {
+      disconnectSocket();
+    }
+  }, []);
+
+  const loadSession = useCallback(() => {
+    setLoadError(undefined);
+    api
+      .session()
+      .then((value) => setSession(value))
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setSession(null);
+        else setLoadError(error);
+      });
+  }, [setSession]);
+
+  useEffect(loadSession, [loadSession]);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session may already be gone; log out locally either way.
+    }
+    setSession(null);
+    navigate('/login');
+  }, [setSession]);
+
+  const switchLanguage = useCallback(
+    (next: Language) => {
+      applyLanguage(next);
+      if (sessionRef.current) {
+        api
+          .updateMe(next)
+          .then((updated) => {
+            setCsrfToken(updated.csrfToken);
+            setSessionState(updated);
+          })
+          .catch((error: unknown) => console.warn('could not save the language', error));
+      }
+    },
+    [],
+  );
+
+  useSocketEvent('session:ended', () => {
+    setSession(null);
+    navigate('/login');
+  });
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      if (!sessionRef.current) return;
+      setSession(null);
+      const here = window.location.pathname + window.location.search;
+      navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [setSession]);
+
+  const context = useMemo<SessionContextValue>(
+    () => ({ session: session ?? null, language, setSession, logout, switchLanguage }),
+    [session, language, setSession, logout, switchLanguage],
+  );
+
+  return (
+    <SessionContext.Provider value={context}>
+      <Layout>
+        {loadError ? (
+          <div class="stack">
+            <ErrorAlert error={loadError} />
+            <button type="button" onClick={loadSession}>
+              {t('common.retry')}
+            </button>
+          </div>
+        ) : session === undefined ? (
+          <Loading />
+        ) : (
+          <Routes />
+        )}
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionView } from '../../../server/src/contracts/http.js';
+import { api, type Language } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Link, useLocation } from '../lib/router.js';
+import { isCaptain, useSession } from '../lib/session.js';
+
+/** Whether this person has anything to watch: a role, a family member, or a device at home. */
+function useWatchLink(session: SessionView): string | null {
+  const { roles } = session;
+  const byRole = roles.officer || isCaptain(roles) || roles.volunteer || roles.welfareCommissioner || roles.watcherOf.length > 0;
+  const householdId = !byRole ? roles.household?.id : undefined;
+  const [hasDevice, setHasDevice] = useState(false);
+  useEffect(() => {
+    setHasDevice(false);
+    if (!householdId) return;
+    const controller = new AbortController();
+    api
+      .household(householdId, controller.signal)
+      .then((household) => setHasDevice(household.devices.length > 0))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [householdId]);
+  if (byRole) return '/watch';
+  // A household member only watches their own home: straight to its page.
+  return hasDevice && householdId ? `/watch/households/${householdId}` : null;
+}
+
+export function MainNav({ session }: { session: SessionView }) {
+  const { path } = useLocation();
+  const watchLink = useWatchLink(session);
+  const links: { href: string; label: string }[] = [{ href: '/', label: t('nav.home') }];
+  if (session.roles.household) {
+    links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
+  }
+  if (isCaptain(session.roles)) {
+    links.push({ href: '/tasks', label: t('nav.tasks') });
+  }
+  if (watchLink) {
+    links.push({ href: watchLink, label: t('nav.watch') });
+  }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/drills', label: t('nav.drills') });
+  }
+  if (session.roles.officer) {
+    links.push(
+      { href: '/circulars', label: t('nav.circulars') },
+      { href: '/roster', label: t('nav.roster') },
+      { href: '/roster/import', label: t('nav.import') },
+      { href: '/passcodes', label: t('nav.passcodes') },
+      { href: '/devices', label: t('nav.devices') },
+    );
+  }
+  const current = (href: string) =>
+    path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
+  return (
+    <nav class="main-nav" aria-label={t('nav.label')}>
+      <ul>
+        {links.map((link) => (
+          <li key={link.href}>
+            <Link href={link.href} aria-current={current(link.href) ? 'page' : undefined}>
+              {link.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function LanguageSwitch() {
+  const { language, switchLanguage } = useSession();
+  const options: Language[] = ['ja', 'en'];
+  const active: Language = language === 'en' ? 'en' : 'ja';
+  return (
+    <div class="language-switch" role="group" aria-label={t('languages.switch')}>
+      {options.map((option) => (
+        <button
+          key={option}
+          type="button"
+          class={option === active ? 'lang active' : 'lang'}
+          lang={option}
+          aria-pressed={option === active}
+          onClick={() => {
+            if (option !== active) switchLanguage(option);
+          }}
+        >
+          {t(`languages.${option}`)}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { FieldError } from '../../../ui/field-error.js';
+import { t } from '../../../lib/i18n.js';
+import type { QuestionType, FormState } from './compose-form-state.js';
+
+export function QuestionBuilder({
+  form,
+  set,
+  setForm,
+  fieldErrors,
+}: {
+  form: FormState;
+  set: <K extends keyof FormState>(key: K, value: FormState[K]) => void;
+  setForm: (update: (f: FormState) => FormState) => void;
+  fieldErrors: (...fields: string[]) => string[];
+}) {
+  const types: { value: QuestionType; label: string }[] = [
+    { value: '', label: t('circulars.questionTypes.none') },
+    { value: 'yes_no', label: t('circulars.questionTypes.yes_no') },
+    { value: 'single', label: t('circulars.questionTypes.single') },
+    { value: 'multiple', label: t('circulars.questionTypes.multiple') },
+    { value: 'attendance', label: t('circulars.questionTypes.attendance') },
+  ];
+  return (
+    <section class="card question-builder" aria-labelledby="question-builder-heading">
+      <h2 id="question-builder-heading">{t('circulars.compose.questionHeading')}</h2>
+      <div class="field">
+        <label for="c-question-type">{t('circulars.fields.questionType')}</label>
+        <select id="c-question-type" value={form.questionType} onChange={(e) => set('questionType', e.currentTarget.value as QuestionType)}>
+          {types.map((type) => (
+            <option key={type.value} value={type.value}>
+              {type.label}
+            </option>
+          ))}
+        </select>
+        <FieldError id="c-question-error" messages={form.questionType ? fieldErrors('question.type') : fieldErrors('question')} />
+      </div>
+      {form.questionType && (
+        <>
+          <div class="field">
+            <label for="c-prompt">{t('circulars.fields.prompt')}</label>
+            <input
+              id="c-prompt"
+              value={form.prompt}
+              maxLength={200}
+              aria-invalid={fieldErrors('question.prompt').length ? true : undefined}
+              aria-describedby={fieldErrors('question.prompt').length ? 'c-prompt-error' : undefined}
+              onInput={(e) => set('prompt', e.currentTarget.value)}
+            />
+            <FieldError id="c-prompt-error" messages={fieldErrors('question.prompt')} />
+          </div>
+          {(form.questionType === 'single' || form.questionType === 'multiple') && (
+            <fieldset class="field options-editor" aria-describedby={fieldErrors('question.options').length ? 'c-options-error' : undefined}>
+              <legend>{t('circulars.compose.options')}</legend>
+              <ol class="plain option-list">
+                {form.options.map((option, index) => (
+                  <li key={index} class="option-row">
+                    <label for={`c-option-${index}`} class="option-label">
+                      {t('circulars.compose.optionN', { n: index + 1 })}
+                    </label>
+                    <input
+                      id={`c-option-${index}`}
+                      value={option}
+                      maxLength={100}
+                      onInput={(e) => {
+                        const value = e.currentTarget.value;
+                        setForm((f) => ({ ...f, options: f.options.map((o, i) => (i === index ? value : o)) }));
+                      }}
+                    />
+                    <button
+                      type="button"
+                      class="secondary small"
+                      aria-label={t('circulars.compose.removeOptionN', { n: index + 1 })}
+                      disabled={form.options.length <= 2}
+                      onClick={() => setForm((f) => ({ ...f, options: f.options.filter((_, i) => i !== index) }))}
+                    >
+                      {t('circulars.compose.removeOption')}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+              <button
+                type="button"
+                class="secondary small"
+                disabled={form.options.length >= 10}
+                onClick={() => setForm((f) => ({ ...f, options: [...f.options, ''] }))}
+              >
+                {t('circulars.compose.addOption')}
+              </button>
+              <FieldError id="c-options-error" messages={fieldErrors('question.options')} />
+            </fieldset>
+          )}
+          {form.questionType === 'attendance' && (
+            <div class="field">
+              <label for="c-max-headcount">{t('circulars.fields.maxHeadcount')}</label>
+              <input
+                id="c-max-headcount"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={50}
+                value={form.maxHeadcount}
+                aria-invalid={fieldErrors('question.maxHeadcount').length ? true : undefined}
+                onInput={(e) => set('maxHeadcount', e.currentTarget.value)}
+              />
+              <FieldError id="c-max-headcount-error" messages={fieldErrors('question.maxHeadcount')} />
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,243 @@
+import { useState } from 'preact/hooks';
+import type { DeviceCredentials, DeviceView } from '../../../../../server/src/contracts/http.js';
+import { api } from '../../../lib/api.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { formatDateTime } from '../../../lib/format.js';
+import { useTitle } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { useSocketEvent } from '../../../lib/socket.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
+import { useSubmit } from '../../../lib/use-submit.js';
+
+export function DevicesPage() {
+  useTitle(t('devices.title'));
+  const devices = useResource(() => api.devices(), ROSTER_REFRESH);
+  const [credentials, setCredentials] = useState<DeviceCredentials | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+
+  useSocketEvent('device:status', (event) => {
+    const known = devices.data?.items.some((device) => device.id === event.deviceId) ?? false;
+    if (!known) return devices.reload();
+    devices.setData((previous) => {
+      if (!previous) return previous;
+      const items = previous.items.map((device) => {
+        if (device.id !== event.deviceId) return device;
+        return { ...device, online: event.online, lastSeenAt: event.lastSeenAt, battery: event.battery };
+      });
+      return { items };
+    });
+  });
+
+  function replace(updated: DeviceView) {
+    devices.setData((previous) => {
+      if (!previous) return { items: [updated] };
+      const exists = previous.items.some((d) => d.id === updated.id);
+      return { items: exists ? previous.items.map((d) => (d.id === updated.id ? updated : d)) : [...previous.items, updated] };
+    });
+  }
+
+  async function rotate(device: DeviceView) {
+    if (!window.confirm(t('devices.confirmRotate', { label: device.label }))) return;
+    setActionError(null);
+    setBusyId(device.id);
+    try {
+      const result = await api.rotateDevice(device.id);
+      replace(result.device);
+      setCredentials(result);
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  async function revoke(device: DeviceView) {
+    if (!window.confirm(t('devices.confirmRevoke', { label: device.label }))) return;
+    setActionError(null);
+    setBusyId(device.id);
+    try {
+      replace(await api.revokeDevice(device.id));
+      if (credentials?.device.id === device.id) setCredentials(null);
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  const items = devices.data?.items ?? [];
+
+  return (
+    <div class="stack">
+      <PageHeading>{t('devices.title')}</PageHeading>
+      <p>{t('devices.intro')}</p>
+
+      {credentials && <CredentialsBox credentials={credentials} onClose={() => setCredentials(null)} />}
+
+      <section class="section" aria-labelledby="device-list-heading">
+        <h2 id="device-list-heading">{t('devices.listTitle')}</h2>
+        {devices.error ? <ErrorAlert error={devices.error} /> : null}
+        {actionError ? <ErrorAlert error={actionError} /> : null}
+        {devices.loading && !devices.data && <Loading />}
+        {devices.data && items.length === 0 && <p>{t('devices.empty')}</p>}
+        {items.length > 0 && (
+          <div class="table-wrap">
+            <table class="stacked">
+              <thead>
+                <tr>
+                  <th scope="col">{t('devices.label')}</th>
+                  <th scope="col">{t('devices.household')}</th>
+                  <th scope="col">{t('devices.status')}</th>
+                  <th scope="col">{t('devices.lastSeen')}</th>
+                  <th scope="col">{t('devices.battery')}</th>
+                  <th scope="col">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((device) => (
+                  <tr
+                    key={device.id}
+                    data-testid="device-row"
+                    data-device-id={device.id}
+                    data-online={device.online ? 'true' : 'false'}
+                    class={device.revoked ? 'revoked' : undefined}
+                  >
+                    <td data-label={t('devices.label')}>{device.label}</td>
+                    <td data-label={t('devices.household')}>{device.householdName ?? <span class="muted">{t('devices.noHousehold')}</span>}</td>
+                    <td data-label={t('devices.status')} data-testid="device-status">
+                      {device.revoked ? (
+                        <span class="status revoked">{t('devices.revoked')}</span>
+                      ) : (
+                        <span class={device.online ? 'status online' : 'status offline'}>
+                          <span aria-hidden="true">{device.online ? '● ' : '○ '}</span>
+                          {device.online ? t('devices.online') : t('devices.offline')}
+                        </span>
+                      )}
+                    </td>
+                    <td data-label={t('devices.lastSeen')}>{device.lastSeenAt ? formatDateTime(device.lastSeenAt) : <span class="muted">{t('devices.neverSeen')}</span>}</td>
+                    <td data-label={t('devices.battery')}>{device.battery === null ? '—' : `${Math.round(device.battery)}%`}</td>
+                    <td data-label={t('common.actions')}>
+                      {!device.revoked && (
+                        <span class="actions">
+                          <button
+                            type="button"
+                            class="secondary small"
+                            disabled={busyId === device.id}
+                            onClick={() => void rotate(device)}
+                          >
+                            {t('devices.rotate')}
+                          </button>
+                          <button
+                            type="button"
+                            class="danger small"
+                            disabled={busyId === device.id}
+                            onClick={() => void revoke(device)}
+                          >
+                            {t('devices.revoke')}
+                          </button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <RegisterDevice
+        onCreated={(result) => {
+          replace(result.device);
+          setCredentials(result);
+          window.scrollTo(0, 0);
+        }}
+      />
+    </div>
+  );
+}
+
+function CredentialsBox({ credentials, onClose }: { credentials: DeviceCredentials; onClose: () => void }) {
+  const rows: [string, string][] = [
+    [t('devices.credentials.username'), credentials.credentials.username],
+    [t('devices.credentials.password'), credentials.credentials.password],
+    [t('devices.credentials.mqttUrl'), credentials.credentials.mqttUrl],
+    [t('devices.credentials.topicPrefix'), credentials.credentials.topicPrefix],
+  ];
+  return (
+    <section class="credentials" data-testid="device-credentials" aria-labelledby="credentials-heading" tabIndex={-1}>
+      <h2 id="credentials-heading">{t('devices.credentials.title', { label: credentials.device.label })}</h2>
+      <p class="warning" role="alert">
+        {t('devices.credentials.warning')}
+      </p>
+      <dl class="facts">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>
+              <code translate={false}>{value}</code>
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <div class="actions">
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            const text = rows.map(([label, value]) => `${label}: ${value}`).join('\n');
+            void navigator.clipboard?.writeText(text).catch(() => undefined);
+          }}
+        >
+          {t('devices.credentials.copy')}
+        </button>
+        <button type="button" class="primary" onClick={onClose}>
+          {t('devices.credentials.done')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function RegisterDevice({ onCreated }: { onCreated: (result: DeviceCredentials) => void }) {
+  const households = useResource(() => api.households({ limit: 500 }), ROSTER_REFRESH);
+  const [label, setLabel] = useState('');
+  const [householdId, setHouseholdId] = useState('');
+  const { submit: run, busy, error, setError } = useSubmit();
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setError(null);
+    if (!label.trim()) return setError(t('devices.errors.label'));
+    await run(async () => {
+      const result = await api.createDevice({ label: label.trim(), householdId: householdId || null });
+      setLabel('');
+      setHouseholdId('');
+      onCreated(result);
+    });
+  }
+
+  const options = [
+    { value: '', label: t('devices.noHousehold') },
+    ...(households.data?.items ?? []).map((h) => ({ value: h.id, label: `${h.blockName} ${h.householdNumber} ${h.name}` })),
+  ];
+
+  return (
+    <section class="section" aria-labelledby="register-heading">
+      <h2 id="register-heading">{t('devices.registerTitle')}</h2>
+      <form class="card form" data-testid="device-form" onSubmit={submit} noValidate>
+        <TextField id="device-label" label={t('devices.labelField')} hint={t('devices.labelHint')} value={label} onValue={setLabel} required />
+        <SelectField id="device-household" label={t('devices.household')} value={householdId} onValue={setHouseholdId} options={options} />
+        {households.error ? <ErrorAlert error={households.error} /> : null}
+        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <button type="submit" class="primary" disabled={busy}>
+          {t('devices.register')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,219 @@
+import type { DrillReport } from '../../../../../server/src/contracts/drills.js';
+import { api, ApiError } from '../../../lib/api.js';
+import { Bar } from '../../../ui/bar.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
+import { useTitle } from '../../../lib/hooks.js';
+import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/drill-badges.js';
+import { t } from '../../../lib/i18n.js';
+import { Link } from '../../../lib/router.js';
+import { isCaptain, useRequiredSession } from '../../../lib/session.js';
+import { BlockTable } from '../components/block-table.js';
+import { DrillSummary } from '../components/drill-summary.js';
+import { MemberPhones } from '../../../ui/member-phones.js';
+import { useResource } from '../../../lib/use-resource.js';
+
+/** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
+export function DrillReportPage({ id }: { id: string }) {
+  const session = useRequiredSession();
+  const listed = session.roles.officer || isCaptain(session.roles);
+  const state = useResource((signal) => api.drillReport(id, signal), {
+    deps: [id],
+    events: ['drill:ended'],
+    filter: { 'drill:ended': (event) => event.drillId === id },
+    onReconnect: false,
+  });
+  const report = state.data;
+  useTitle(report ? t('drills.report.title', { title: report.drill.title }) : t('drills.report.heading'));
+  const notYet = state.error instanceof ApiError && state.error.status === 409;
+
+  return (
+    <div class="stack">
+      <p class="no-print">
+        {/* 班長 reach their 班's reports from the list too. */}
+        <Link href={listed ? '/drills' : '/'}>{listed ? t('drills.backToList') : t('drills.backHome')}</Link>
+      </p>
+      {!report && <PageHeading>{t('drills.report.heading')}</PageHeading>}
+      {notYet && (
+        <p class="card" data-testid="report-not-ready">
+          {t('drills.report.notReady')} <Link href={`/drills/${id}`}>{t('drills.home.dashboard')}</Link>
+        </p>
+      )}
+      {state.error && !notYet ? <ErrorAlert error={state.error} /> : null}
+      {state.loading && !report && !state.error && <Loading />}
+      {report && <ReportView report={report} officer={session.roles.officer} />}
+    </div>
+  );
+}
+
+function timelineLabel(what: string): string {
+  const key = `drills.timeline.${what.replace(':', '_')}`;
+  const label = t(key);
+  return label === key ? what : label;
+}
+
+function ReportView({ report, officer }: { report: DrillReport; officer: boolean }) {
+  const { drill, counts } = report;
+  const rate = percentOf(counts.accounted, counts.total);
+  const channels = ['app', 'speaker', 'proxy', 'visit'] as const;
+  const channelMax = Math.max(1, ...channels.map((c) => report.byChannel[c]));
+  return (
+    <article class="drill-report" data-testid="drill-report">
+      <p class="badges">
+        <KindBadge kind={drill.kind} large />
+      </p>
+      <PageHeading>{t('drills.report.title', { title: drill.title })}</PageHeading>
+      <p class="muted">
+        {joinParts([t('drills.startedAt', { date: formatShortDateTime(drill.startedAt) }), drill.endedAt && t('drills.endedAt', { date: formatShortDateTime(drill.endedAt) })])}
+      </p>
+      {report.scope.kind === 'blocks' && (
+        <p class="card" data-testid="report-scope">
+          {t('drills.report.scopeBlocks', { blocks: report.scope.blockNames.join('・') })}
+        </p>
+      )}
+      {(officer || report.scope.kind === 'blocks') && (
+        <p class="no-print actions">
+          <a href={api.drillReportCsvUrl(drill.id)} class="button secondary" download data-testid="report-csv">
+            {t('drills.report.csv')}
+          </a>
+          <button type="button" class="secondary" onClick={() => window.print()}>
+            {t('drills.report.print')}
+          </button>
+        </p>
+      )}
+
+      <DrillSummary
+        counts={counts}
+        medianSeconds={report.medianSecondsToAnswer}
+        label={t('drills.report.summary')}
+        testid="report"
+        medianNote={
+          <span class="big-stat-sub all-accounted" data-testid="report-all-accounted">
+            {report.secondsUntilAllAccounted === null
+              ? t('drills.report.allAccountedNotComplete')
+              : t('drills.report.allAccounted', { duration: formatDuration(report.secondsUntilAllAccounted) })}
+          </span>
+        }
+      />
+
+      <section class="section" aria-labelledby="report-blocks-heading">
+        <h2 id="report-blocks-heading">{t('drills.dashboard.byBlock')}</h2>
+        <BlockTable rows={report.byBlock} />
+      </section>
+
+      <section class="section" aria-labelledby="report-channels-heading">
+        <h2 id="report-channels-heading">{t('drills.report.byChannel')}</h2>
+        <ul class="plain tally-list" data-testid="report-channels">
+          {channels.map((channel) => (
+            <li key={channel} class="tally">
+              <span class="tally-label">{t(`drills.channels.${channel}`)}</span>
+              <span class="tally-count">{t('drills.householdCount', { count: report.byChannel[channel] })}</span>
+              <Bar value={report.byChannel[channel]} max={channelMax} />
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section class="section" aria-labelledby="report-timeline-heading">
+        <h2 id="report-timeline-heading">{t('drills.report.timeline')}</h2>
+        <ol class="timeline" data-testid="report-timeline">
+          {report.timeline.map((entry, index) => (
+            <li key={index} data-what={entry.what}>
+              <time dateTime={entry.at} class="timeline-time">
+                {formatShortDateTime(entry.at)}
+              </time>{' '}
+              <span class="timeline-what">{timelineLabel(entry.what)}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section class="section" aria-labelledby="report-followup-heading">
+        <h2 id="report-followup-heading">
+          {t('drills.report.followUp')} <span class="count-pill">{report.followUp.length}</span>
+        </h2>
+        {report.followUp.length === 0 ? (
+          <p class="muted">{t('drills.report.noFollowUp')}</p>
+        ) : (
+          <ul class="card-list target-list">
+            {report.followUp.map((target) => (
+              <li key={target.householdId} class={`card target-row${target.status ? ` safety-border-${target.status}` : ''}`} data-testid="report-followup-row">
+                <p>
+                  <SafetyChip status={target.status ?? (target.visitOutcome === 'absent' ? 'absent' : 'unanswered')} />{' '}
+                  {target.where && <span>{t(`drills.where.${target.where}`)}</span>}
+                </p>
+                <h3 class="target-name">
+                  {target.householdNumber} {target.name}
+                </h3>
+                <p class="muted">
+                  {joinParts([target.blockName, target.address])}
+                </p>
+                <RiskTags risk={target.risk} />
+                {target.note && <p class="notes target-note">{target.note}</p>}
+                {target.answeredAt && (
+                  <p class="muted small-text">
+                    {joinParts([t('drills.answeredAt', { time: formatTime(target.answeredAt) }), target.channel && t(`drills.channels.${target.channel}`)])}
+                  </p>
+                )}
+                <MemberPhones members={target.members} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section class="section" aria-labelledby="report-previous-heading">
+        <h2 id="report-previous-heading">{t('drills.report.previous')}</h2>
+        <div class="table-wrap">
+          <table class="stacked" data-testid="report-previous">
+            <thead>
+              <tr>
+                <th scope="col">{t('drills.report.date')}</th>
+                <th scope="col">{t('drills.fields.title')}</th>
+                <th scope="col">{t('drills.report.responseRate')}</th>
+                <th scope="col">{t('drills.dashboard.median')}</th>
+                <th scope="col">{t('drills.report.allAccountedLabel')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr class="current-row">
+                <td data-label={t('drills.report.date')}>{formatShortDateTime(drill.startedAt)}</td>
+                <td data-label={t('drills.fields.title')}>
+                  {drill.title} <span class="chip">{t('drills.report.thisOne')}</span>
+                </td>
+                <td data-label={t('drills.report.responseRate')} class="num">
+                  {rate}%
+                </td>
+                <td data-label={t('drills.dashboard.median')} class="num">
+                  {formatDuration(report.medianSecondsToAnswer)}
+                </td>
+                <td data-label={t('drills.report.allAccountedLabel')} class="num">
+                  {report.secondsUntilAllAccounted === null ? t('drills.report.notComplete') : formatDuration(report.secondsUntilAllAccounted)}
+                </td>
+              </tr>
+              {report.previous.map((previous) => (
+                <tr key={previous.id} data-testid="report-previous-row">
+                  <td data-label={t('drills.report.date')}>{formatShortDateTime(previous.startedAt)}</td>
+                  <td data-label={t('drills.fields.title')}>
+                    <Link href={`/drills/${previous.id}/report`}>{previous.title}</Link>
+                  </td>
+                  <td data-label={t('drills.report.responseRate')} class="num">
+                    {Math.round(previous.responseRate * 100)}%
+                  </td>
+                  <td data-label={t('drills.dashboard.median')} class="num">
+                    {formatDuration(previous.medianSecondsToAnswer)}
+                  </td>
+                  <td data-label={t('drills.report.allAccountedLabel')} class="num">
+                    {previous.secondsUntilAllAccounted === null ? t('drills.report.notComplete') : formatDuration(previous.secondsUntilAllAccounted)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {report.previous.length === 0 && <p class="muted">{t('drills.report.noPrevious')}</p>}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../../lib/api.js';
+import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { t } from '../../../lib/i18n.js';
+
+/** Web Push: the VAPID public key (base64url) → the bytes PushManager.subscribe wants. */
+export function urlBase64ToUint8Array(base64String: string): Uint8Array<ArrayBuffer> {
+  const padding = '='.repeat((4 - (base64String.length % 4)) % 4);
+  const base64 = (base64String + padding).replace(/-/g, '+').replace(/_/g, '/');
+  const raw = window.atob(base64);
+  const output = new Uint8Array(new ArrayBuffer(raw.length));
+  for (let i = 0; i < raw.length; i++) output[i] = raw.charCodeAt(i);
+  return output;
+}
+
+function pushSupported(): boolean {
+  return typeof window !== 'undefined' && 'Notification' in window && 'PushManager' in window && 'serviceWorker' in navigator;
+}
+
+async function registration(): Promise<ServiceWorkerRegistration> {
+  const existing = await navigator.serviceWorker.getRegistration('/');
+  if (existing) return existing;
+  await navigator.serviceWorker.register('/sw.js');
+  return navigator.serviceWorker.ready;
+}
+
+type PushState = 'unsupported' | 'checking' | 'available' | 'subscribed' | 'denied';
+
+/** "通知を受け取る": shown only where push works, permission isn't denied and this browser isn't subscribed. */
+export function PushButton() {
+  const [state, setState] = useState<PushState>(() => (pushSupported() ? 'checking' : 'unsupported'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    if (!pushSupported()) return;
+    if (Notification.permission === 'denied') {
+      setState('denied');
+      return;
+    }
+    let cancelled = false;
+    navigator.serviceWorker
+      .getRegistration('/')
+      .then((reg) => (reg ? reg.pushManager.getSubscription() : null))
+      .then((subscription) => {
+        if (!cancelled) setState(subscription && Notification.permission === 'granted' ? 'subscribed' : 'available');
+      })
+      .catch(() => {
+        if (!cancelled) setState('available');
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  async function subscribe() {
+    setBusy(true);
+    setError(null);
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== 'granted') {
+        setState(permission === 'denied' ? 'denied' : 'available');
+        if (permission !== 'denied') setError(t('push.notGranted'));
+        return;
+      }
+      const reg = await registration();
+      const { publicKey } = await api.pushPublicKey();
+      const subscription =
+        (await reg.pushManager.getSubscription()) ??
+        (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(publicKey) }));
+      const json = subscription.toJSON();
+      if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) throw new Error('incomplete subscription');
+      await api.pushSubscribe({ endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } });
+      setState('subscribed');
+      setDone(true);
+    } catch (err) {
+      console.warn('push subscription failed', err);
+      setError(err instanceof Error && err.name !== 'ApiError' ? t('push.failed') : err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done) return <Notice testid="push-done">{t('push.done')}</Notice>;
+  if (state !== 'available') return null;
+  return (
+    <div class="push-offer card" data-testid="push-offer">
+      <p>{t('push.intro')}</p>
+      <button type="button" class="secondary" disabled={busy} onClick={() => void subscribe()} data-testid="push-subscribe">
+        {t('push.subscribe')}
+      </button>
+      {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { BlockView, HouseholdDetail } from '../../../../../server/src/contracts/http.js';
+import { api, type Channel } from '../../../lib/api.js';
+import { ChannelCheckboxes } from '../../../ui/channels.js';
+import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { SelectField, TextField } from '../../../ui/fields.js';
+import { useAsync } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
+
+export function HouseholdEditForm({ household, onSaved }: { household: HouseholdDetail; onSaved: (updated: HouseholdDetail) => void }) {
+  const blocks = useAsync(() => api.blocks(), []);
+  const [form, setForm] = useState(() => fromHousehold(household));
+  const { submit: run, busy, error, setError } = useSubmit();
+  const [saved, setSaved] = useState(false);
+
+  // Someone else changed it (roster:changed refetch): take the new values.
+  useEffect(() => setForm(fromHousehold(household)), [household]);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    if (form.channels.length === 0) return setError(t('household.errors.channels'));
+    await run(async () => {
+      const updated = await api.updateHousehold(household.id, {
+        householdNumber: form.householdNumber.trim(),
+        name: form.name.trim(),
+        address: form.address.trim(),
+        blockId: form.blockId,
+        channels: form.channels,
+        responderNotes: form.responderNotes,
+      });
+      setSaved(true);
+      onSaved(updated);
+    });
+  }
+
+  return (
+    <section class="section" aria-labelledby="household-edit-heading">
+      <h2 id="household-edit-heading">{t('household.editTitle')}</h2>
+      <form class="card form" data-testid="household-form" onSubmit={submit} noValidate>
+        <HouseholdFields idPrefix="hh-edit" form={form} setForm={setForm} blocks={blocks.data?.items ?? []} />
+        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        {saved && <Notice>{t('household.saved')}</Notice>}
+        <button type="submit" class="primary" disabled={busy}>
+          {t('household.save')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export interface HouseholdFormState {
+  householdNumber: string;
+  name: string;
+  address: string;
+  blockId: string;
+  channels: Channel[];
+  responderNotes: string;
+}
+
+function fromHousehold(household: HouseholdDetail): HouseholdFormState {
+  return {
+    householdNumber: household.householdNumber,
+    name: household.name,
+    address: household.address,
+    blockId: household.blockId,
+    channels: household.channels,
+    responderNotes: household.responderNotes,
+  };
+}
+
+export function HouseholdFields({
+  idPrefix,
+  form,
+  setForm,
+  blocks,
+}: {
+  idPrefix: string;
+  form: HouseholdFormState;
+  setForm: (update: (previous: HouseholdFormState) => HouseholdFormState) => void;
+  blocks: BlockView[];
+}) {
+  const set = <K extends keyof HouseholdFormState>(key: K) => (value: HouseholdFormState[K]) =>
+    setForm((previous) => ({ ...previous, [key]: value }));
+  const blockOptions = blocks.map((block) => ({ value: block.id, label: block.name }));
+  if (!form.blockId) blockOptions.unshift({ value: '', label: t('common.choose') });
+  return (
+    <>
+      <TextField id={`${idPrefix}-number`} label={t('household.number')} value={form.householdNumber} onValue={set('householdNumber')} required />
+      <TextField id={`${idPrefix}-name`} label={t('household.name')} value={form.name} onValue={set('name')} required />
+      <TextField id={`${idPrefix}-address`} label={t('household.address')} value={form.address} onValue={set('address')} required />
+      <SelectField id={`${idPrefix}-block`} label={t('household.block')} value={form.blockId} onValue={set('blockId')} options={blockOptions} required />
+      <ChannelCheckboxes idPrefix={`${idPrefix}-channel`} value={form.channels} onValue={set('channels')} />
+      <div class="field">
+        <label for={`${idPrefix}-notes`}>{t('household.responderNotes')}</label>
+        <p class="hint" id={`${idPrefix}-notes-hint`}>
+          {t('household.responderNotesHint')}
+        </p>
+        <textarea
+          id={`${idPrefix}-notes`}
+          rows={3}
+          maxLength={1000}
+          value={form.responderNotes}
+          aria-describedby={`${idPrefix}-notes-hint`}
+          onInput={(event) => set('responderNotes')(event.currentTarget.value)}
+        />
+      </div>
+    </>
+  );
+}

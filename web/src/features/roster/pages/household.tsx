@@ -1,0 +1,66 @@
+import { useState } from 'preact/hooks';
+import type { PersonView } from '../../../../../server/src/contracts/http.js';
+import { api } from '../../../lib/api.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useTitle } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { Link } from '../../../lib/router.js';
+import { useRequiredSession } from '../../../lib/session.js';
+import { HouseholdView } from '../components/household-view.js';
+import { HouseholdEditForm } from '../components/household-fields.js';
+import { PersonForm } from '../components/person-form.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
+
+export function HouseholdPage({ id }: { id: string }) {
+  const session = useRequiredSession();
+  const state = useResource((signal) => api.household(id, signal), { deps: [id], ...ROSTER_REFRESH, filter: { 'roster:changed': touchesHousehold(id) } });
+  useTitle(state.data?.name ?? t('household.title'));
+  const officer = session.roles.officer;
+  const [editing, setEditing] = useState<PersonView | 'new' | null>(null);
+
+  return (
+    <div class="stack">
+      <p class="no-print">
+        <Link href={officer ? '/roster' : '/'}>{officer ? t('household.backToRoster') : t('household.backHome')}</Link>
+      </p>
+      <PageHeading>{state.data ? state.data.name : t('household.title')}</PageHeading>
+      {state.error ? <ErrorAlert error={state.error} /> : null}
+      {state.loading && !state.data && <Loading />}
+      {state.data && (
+        <>
+          <p class="actions">
+            <Link href={`/watch/households/${state.data.id}`} class="button secondary" data-testid="household-watch-link">
+              {t('household.watchLink')}
+            </Link>
+          </p>
+          <HouseholdView household={state.data} headingLevel={2} onEditMember={officer ? (p) => setEditing(p) : undefined} />
+          {officer && (
+            <>
+              <section class="section" aria-labelledby="member-form-heading">
+                <h2 id="member-form-heading">{t('person.sectionTitle')}</h2>
+                {editing ? (
+                  <PersonForm
+                    key={editing === 'new' ? 'new' : editing.id}
+                    householdId={state.data.id}
+                    person={editing === 'new' ? null : editing}
+                    onDone={(saved) => {
+                      setEditing(null);
+                      if (saved) state.reload();
+                    }}
+                  />
+                ) : (
+                  <button type="button" class="primary" onClick={() => setEditing('new')}>
+                    {t('person.add')}
+                  </button>
+                )}
+              </section>
+              <HouseholdEditForm household={state.data} onSaved={(updated) => state.setData(() => updated)} />
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import { useState } from 'preact/hooks';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { useTitle } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { PushButton } from '../../push/components/push-button.js';
+import { TaskList } from '../components/captain-tasks.js';
+import { CaptainCirculars } from '../components/captain-circulars.js';
+
+/** /tasks: the captain's to-do list (open, or done). */
+export function TasksPage() {
+  useTitle(t('tasks.title'));
+  const [status, setStatus] = useState<'open' | 'done'>('open');
+  return (
+    <div class="stack">
+      <PageHeading>{t('tasks.title')}</PageHeading>
+      <p class="lead">{t('tasks.intro')}</p>
+      <PushButton />
+      <div class="tabs" role="group" aria-label={t('tasks.show')}>
+        {(['open', 'done'] as const).map((value) => (
+          <button key={value} type="button" class={status === value ? 'primary' : 'secondary'} aria-pressed={status === value} onClick={() => setStatus(value)}>
+            {t(`tasks.status.${value}`)}
+          </button>
+        ))}
+      </div>
+      <TaskList status={status} headingLevel={2} />
+      <CaptainCirculars />
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Alert } from '../../../../../server/src/contracts/watch.js';
+import { formatShortDateTime } from '../../../lib/format.js';
+import { t } from '../../../lib/i18n.js';
+
+export function TierBadge({ tier }: { tier: Alert['tier'] }) {
+  return (
+    <span class={`tier-badge tier-${tier}`} data-tier={tier}>
+      {t(`watch.tiers.${tier}`)}
+    </span>
+  );
+}
+
+export function AlertStatusChip({ status }: { status: Alert['status'] }) {
+  return (
+    <span class={`status-chip alert-status-${status}`} data-status={status}>
+      {t(`watch.statuses.${status}`)}
+    </span>
+  );
+}
+
+/** A label for an alert's timeline entry ("escalated" names the tier it reached). */
+export function eventLabel(event: Alert['events'][number]): string {
+  if (event.what === 'escalated' && event.tier) return t('watch.events.escalatedTo', { tier: t(`watch.tiers.${event.tier}`) });
+  const key = `watch.events.${event.what}`;
+  const label = t(key);
+  return label === key ? event.what : label;
+}
+
+export function AlertTimeline({ events }: { events: Alert['events'] }) {
+  if (events.length === 0) return <p class="muted">{t('watch.noEvents')}</p>;
+  return (
+    <ol class="timeline" data-testid="alert-timeline">
+      {events.map((event, index) => (
+        <li key={index} data-what={event.what}>
+          <time dateTime={event.at} class="timeline-time">
+            {formatShortDateTime(event.at)}
+          </time>{' '}
+          <span class="timeline-what">{eventLabel(event)}</span>
+          {event.personName && <span class="timeline-person"> {t('watch.byPerson', { name: event.personName })}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,54 @@
+import type { ComponentChildren } from 'preact';
+import { ApiError } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+
+/** A user-facing message for an error thrown by the API client. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('errors.network');
+    if (error.status === 401) return t('errors.unauthorized');
+    if (error.status === 403) return t('errors.forbidden');
+    if (error.status === 404) return t('errors.notFound');
+    if (error.status === 413) return t('errors.tooLarge');
+    if (error.status === 429) return t('errors.rateLimited');
+    if (error.status >= 500) return t('errors.server');
+    return error.message || t('errors.unknown');
+  }
+  return t('errors.unknown');
+}
+
+export function ErrorAlert({ error, message }: { error?: unknown; message?: string }) {
+  if (!error && !message) return null;
+  const issues = error instanceof ApiError ? error.issues : [];
+  return (
+    <div class="alert alert-error" role="alert">
+      <p>{message ?? errorMessage(error)}</p>
+      {issues.length > 0 && (
+        <ul>
+          {issues.map((issue, i) => (
+            <li key={i}>
+              {issue.field ? `${issue.field}: ` : ''}
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, testid }: { children: ComponentChildren; testid?: string }) {
+  return (
+    <div class="alert alert-success" role="status" data-testid={testid}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading() {
+  return (
+    <p class="loading" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
