@@ -15,7 +15,8 @@ import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
 import type { Jobs, QueueName } from './platform/jobs/jobs.js';
 import type { Module, QueueDefinition, UplinkHandlers } from './platform/module.js';
 import { createOutageLog } from './platform/outage.js';
-import { requireActor } from './auth/auth.routes.js';
+import { requireActor } from './auth/session.middleware.js';
+import { socketSessions } from './auth/socket-sessions.js';
 import { createIngest, NotApplicable, type Outcome, type Uplink } from './devices/device-ingest.service.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
@@ -97,7 +98,7 @@ export function createApp(deps: AppDeps): App {
   // One line when the API loses the database and one when it has it back (not one per request).
   const outage = createOutageLog(log, 'HTTP API');
   const { io, realtime, close: closeRealtime } = createRealtime(httpServer, {
-    db,
+    sessions: socketSessions(db),
     log,
     metrics,
     databaseUrl: deps.databaseUrl,

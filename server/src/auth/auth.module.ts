@@ -1,6 +1,7 @@
 import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
-import { registerAuthRoutes, sessionMiddleware } from './auth.routes.js';
+import { registerAuthRoutes } from './auth.routes.js';
+import { sessionMiddleware } from './session.middleware.js';
 
 /** Logins, sessions, passwords and joining a household. */
 export function authModule(ctx: ModuleContext): Module {

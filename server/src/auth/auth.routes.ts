@@ -1,68 +1,20 @@
-import type { Request, Response, RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { clearRateLimit, hitRateLimits } from './rate-limit.js';
 import { authRoutes } from '../contracts/auth.js';
-import { HttpError } from '../platform/http/errors.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { Metrics } from '../platform/metrics.js';
 import {
   SESSION_COOKIE,
   changePassword,
-  csrfMatches,
   joinWithPasscode,
-  loadActorByToken,
   login,
   loginIdentity,
   logout,
   lookupPasscode,
   updatePreferredLanguage,
-  type LoadedActor,
   type SessionContext,
 } from './auth.service.js';
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    actor?: LoadedActor;
-  }
-}
-
-/** A cookie's value; undefined when absent or not valid percent-encoding (a forged or broken cookie is no session). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(rest.join('='));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** Loads the session named by the cookie, if any, onto req.actor. */
-export function sessionMiddleware(ctx: SessionContext): RequestHandler {
-  return async (req, _res, next) => {
-    try {
-      req.actor = await loadActorByToken(ctx.db, readCookie(req.headers.cookie, SESSION_COOKIE));
-      next();
-    } catch (error) {
-      next(error);
-    }
-  };
-}
-
-/**
- * The actor of a request to a session route: 401 without a live session, and 403 for a
- * state-changing request without the session's CSRF token in X-CSRF-Token.
- */
-export function requireActor(req: Request): LoadedActor {
-  if (!req.actor) throw HttpError.unauthorized();
-  if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(req.actor.csrfToken, req.get('x-csrf-token'))) {
-    throw new HttpError(403, 'csrf', 'The request is missing its security token. Reload the page and try again.');
-  }
-  return req.actor;
-}
 
 export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secureCookies: boolean; loginRateLimit: number; metrics: Metrics }) {
   const setCookie = (res: Response, token: string, expiresAt: Date) =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import { countAttempt, deleteAttempts, deleteOldAttempts } from './rate-limit.repository.js';
 
 /** Keys name people (an email, a phone number) and addresses: only their hashes are stored. */
 const stored = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -21,14 +21,7 @@ export async function hitRateLimits(db: Db, windowSeconds: number, limits: { key
   let limited = false;
   let retryAfterSeconds = 0;
   for (const { key, limit } of limits) {
-    const row = await sql<{ hits: number; remaining: number }>`
-      insert into rate_limits as r (key, window_started_at, hits) values (${stored(key)}, now(), 1)
-      on conflict (key) do update set
-        hits = case when r.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then 1 else r.hits + 1 end,
-        window_started_at = case when r.window_started_at <= now() - make_interval(secs => ${windowSeconds}) then now() else r.window_started_at end
-      returning hits, ceil(extract(epoch from (window_started_at + make_interval(secs => ${windowSeconds}) - now())))::int as remaining
-    `.execute(db);
-    const { hits, remaining } = row.rows[0]!;
+    const { hits, remaining } = await countAttempt(db, stored(key), windowSeconds);
     if (hits > limit) {
       limited = true;
       retryAfterSeconds = Math.max(retryAfterSeconds, remaining);
@@ -36,12 +29,12 @@ export async function hitRateLimits(db: Db, windowSeconds: number, limits: { key
   }
   // Now and then, forget windows that ended long ago (any instance may do it).
   if (Math.random() < 0.01) {
-    await sql`delete from rate_limits where window_started_at < now() - make_interval(secs => ${windowSeconds * 4})`.execute(db);
+    await deleteOldAttempts(db, windowSeconds * 4);
   }
   return { limited, retryAfterSeconds };
 }
 
 /** Forgets a key's attempts (a person who logged in is not held back by their own typos). */
 export async function clearRateLimit(db: Db, key: string) {
-  await db.deleteFrom('rate_limits').where('key', '=', stored(key)).execute();
+  await deleteAttempts(db, stored(key));
 }

@@ -1,6 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { heldToday } from '../common/people.repository.js';
+
+/** The SQL of sessions (stored by the hash of their token) and of the roles a session's person holds. */
 
 export function insertSession(
   db: Db,
@@ -29,6 +33,11 @@ export function findLiveSession(db: Db, id: string) {
 
 export function deleteSession(db: Db, id: string) {
   return db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** Ends every session of the person but one (theirs, after a password change); returns the ended ids. */
+export function deleteOtherSessions(trx: Transaction<Database>, personId: string, keepSessionId: string) {
+  return trx.deleteFrom('sessions').where('person_id', '=', personId).where('id', '!=', keepSessionId).returning('id').execute();
 }
 
 /** The roles a person holds today, with the names the web app shows. */
@@ -67,3 +76,14 @@ export async function findActorRoles(db: Db, personId: string) {
   ]);
   return person ? { person, roles } : undefined;
 }
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const SESSION = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'insertSession', run: (db) => insertSession(db, { id: SESSION, personId: ID, associationId: ID, csrfToken: 'token', expiresAt: new Date(0) }) },
+  { name: 'findLiveSession', run: (db) => findLiveSession(db, SESSION) },
+  { name: 'deleteSession', run: (db) => deleteSession(db, SESSION) },
+  { name: 'deleteOtherSessions', run: (db) => db.transaction().execute((trx) => deleteOtherSessions(trx, ID, SESSION)) },
+  { name: 'findActorRoles', run: (db) => findActorRoles(db, ID) },
+];

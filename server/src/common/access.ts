@@ -1,10 +1,15 @@
 import { HttpError } from '../platform/http/errors.js';
+import { canEditHousehold, canManageRoster, canViewBlock, canViewHousehold, householdScope } from '../roster/roster.policy.js';
 
 /**
- * Who may do what: the one place that decides. Routes and socket handlers ask here; queries
- * take their row filters from `householdScope`. A resource that exists but is not the
- * actor's answers 404, like one that does not exist, so ids cannot be probed.
+ * The base of every access rule: who is asking (`Actor`, loaded from the session by auth),
+ * the shapes the rules take (`HouseholdRef`, `HouseholdScope`), and the two ways a door says
+ * no (`requireRole` → 403, `requireVisible` → 404). The rules themselves sit beside their
+ * capability (`<cap>/<cap>.policy.ts`) as pure functions. A resource that exists but is not
+ * the actor's answers 404, like one that does not exist, so ids cannot be probed.
  */
+
+/** The person behind a session, with the roles they hold today. */
 export interface Actor {
   sessionId: string;
   personId: string;
@@ -32,54 +37,36 @@ export type HouseholdScope =
   | { kind: 'blocks'; associationId: string; blockIds: string[]; householdIds: string[] }
   | { kind: 'households'; associationId: string; householdIds: string[] };
 
+/**
+ * The access rules as one object, for the capabilities that still ask `policy.x(...)`. The
+ * roster's rules live in roster/roster.policy.ts (canViewHousehold, canEditHousehold,
+ * canViewBlock, canManageRoster, householdScope) and are re-exported here; the others are
+ * defined here until their capability takes them.
+ */
 export const policy = {
-  canViewHousehold(actor: Actor, household: HouseholdRef): boolean {
-    if (household.associationId !== actor.associationId) return false;
-    return (
-      actor.officer ||
-      actor.captainOf.includes(household.blockId) ||
-      actor.householdId === household.id ||
-      actor.watcherOf.includes(household.id)
-    );
-  },
-
-  /** Officers edit every household; a household edits its own contact details. */
-  canEditHousehold(actor: Actor, household: HouseholdRef): boolean {
-    if (household.associationId !== actor.associationId) return false;
-    return actor.officer || actor.householdId === household.id;
-  },
-
-  canViewBlock(actor: Actor, block: { id: string; associationId: string }): boolean {
-    return block.associationId === actor.associationId && (actor.officer || actor.captainOf.includes(block.id));
-  },
-
-  canManageRoster(actor: Actor, associationId: string): boolean {
-    return actor.officer && actor.associationId === associationId;
-  },
+  canViewHousehold,
+  canEditHousehold,
+  canViewBlock,
+  canManageRoster,
+  householdScope,
 
   canManageDevices(actor: Actor, associationId: string): boolean {
     return actor.officer && actor.associationId === associationId;
   },
 
-  /**
-   * The 班 whose people an actor follows up (who has not read a circular, who is silent in a
-   * drill, whose tasks are open): undefined for officers (every 班), a 班長's own 班, and
-   * nobody else's.
-   */
-  followUpBlocks(actor: Actor, what: string): string[] | undefined {
-    if (actor.officer) return undefined;
-    if (actor.captainOf.length) return actor.captainOf;
-    throw HttpError.forbidden(`Only officers and 班長 can ${what}.`);
-  },
-
-  householdScope(actor: Actor): HouseholdScope {
-    const own = [actor.householdId, ...actor.watcherOf].filter((id): id is string => id !== null);
-    if (actor.officer) return { kind: 'association', associationId: actor.associationId };
-    if (actor.captainOf.length > 0)
-      return { kind: 'blocks', associationId: actor.associationId, blockIds: actor.captainOf, householdIds: own };
-    return { kind: 'households', associationId: actor.associationId, householdIds: own };
-  },
+  followUpBlocks,
 };
+
+/**
+ * The 班 whose people an actor follows up (who has not read a circular, who is silent in a
+ * drill, whose tasks are open): undefined for officers (every 班), a 班長's own 班, and
+ * nobody else's.
+ */
+export function followUpBlocks(actor: Actor, what: string): string[] | undefined {
+  if (actor.officer) return undefined;
+  if (actor.captainOf.length) return actor.captainOf;
+  throw HttpError.forbidden(`Only officers and 班長 can ${what}.`);
+}
 
 /** Throws 403 unless the actor holds the role an action needs. */
 export function requireRole(allowed: boolean, what = 'officers'): void {

@@ -1,6 +1,11 @@
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 
+/**
+ * The association's audit log, written by every capability that changes who people are or
+ * what they may do (roster edits, imports, passcodes, password changes, joins); officers read it.
+ */
+
 /** One line in the association's audit log: who did what to which subject, in the caller's transaction. */
 export function audit(db: Db, entry: { associationId: string; actorPersonId: string | null; action: string; subject?: string; detail?: unknown }) {
   return db

@@ -5,6 +5,11 @@ import type { Db } from '../platform/db/database.js';
 import { isAnyOf } from '../platform/db/sql.js';
 
 /**
+ * People and roles as several capabilities need them: which roles are held today (terms
+ * begin and end, 班長 rotate yearly) and who the members of a household are.
+ */
+
+/**
  * A role held today: its term has begun and not ended. Roles have terms because 班長 rotate
  * every year; the past terms stay for the record.
  */

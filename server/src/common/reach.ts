@@ -1,9 +1,14 @@
-import { sql } from 'kysely';
 import { topics, type Prompt, type Speak } from '../../../devices/src/protocol.js';
 import type { Db } from '../platform/db/database.js';
-import { isAnyOf } from '../platform/db/sql.js';
+import { liveSpeakersInHouseholds, loginsInHouseholds } from './reach.repository.js';
 import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
 import type { PushPayload, PushService } from '../push/push.service.js';
+
+/**
+ * Delivering a message to households and people through Web Push and their speakers, with one
+ * batching rule, for every capability that must reach someone (circulars, watch alerts, drills).
+ * Socket events are not here: those go to rooms through Realtime.
+ */
 
 /** Speaker downlinks published at once: enough to keep the broker busy, few enough not to flood it. */
 export const SPEAKER_BATCH = 100;
@@ -39,17 +44,8 @@ export function createReach(deps: { db: Db; push: PushService; mqtt: MqttTranspo
     async households(householdIds, message) {
       if (!householdIds.length) return { pushed: 0, spoken: 0 };
       const [people, devices] = await Promise.all([
-        deps.db.selectFrom('people').select('id').where(isAnyOf('household_id', householdIds)).where('password_hash', 'is not', null).execute(),
-        message.speaker
-          ? deps.db
-              .selectFrom('devices')
-              .innerJoin('households', 'households.id', 'devices.household_id')
-              .select(['devices.id', 'devices.association_id'])
-              .where(isAnyOf('devices.household_id', householdIds))
-              .where('devices.revoked_at', 'is', null)
-              .$if(!!message.speakerChannelOnly, (q) => q.where(sql<boolean>`'speaker' = any(households.channels)`))
-              .execute()
-          : Promise.resolve([]),
+        loginsInHouseholds(deps.db, householdIds),
+        message.speaker ? liveSpeakersInHouseholds(deps.db, householdIds, !!message.speakerChannelOnly) : Promise.resolve([]),
       ]);
       const { pushed } = await reach.people(people.map((p) => p.id), message.push);
       const spoken = message.speaker ? await reach.devices(devices, message.speaker) : 0;

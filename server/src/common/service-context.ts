@@ -9,6 +9,13 @@ import type { MqttTransport } from '../platform/mqtt/mqtt-transport.js';
 import type { Reach } from './reach.js';
 
 /**
+ * What every capability is built from. createApp builds one ModuleContext and hands it to each
+ * module (modules.ts); a module passes it, or the part it needs, to its services. Tests reach
+ * it as `app.context` to call services without HTTP. Within device ingest's batch transaction
+ * services get the same shape bound to the transaction (unit-of-work.ts).
+ */
+
+/**
  * What the services that reach people use: the database, durable jobs, and the three ways
  * to reach someone (live sockets, Web Push, the speaker). Built once in createApp.
  */

@@ -1,7 +1,7 @@
 import { HttpError } from '../platform/http/errors.js';
 import { claimRequestKey, requestKey, type RequestKey } from '../platform/http/idempotency.js';
 import { requireVisible, type Actor } from '../common/access.js';
-import { transactionOn } from '../common/service-context-tx.js';
+import { transactionOn } from '../common/unit-of-work.js';
 import { rooms } from '../contracts/socket.js';
 import type { MyDrill } from '../contracts/drills.js';
 import { captainAndOfficers, findDrill, householdOf, insertAnswer } from './drill.repository.js';

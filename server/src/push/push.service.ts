@@ -5,6 +5,7 @@ import type { Jobs } from '../platform/jobs/jobs.js';
 import type { Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import { assertPushEndpoint, checkEndpointUrl, publicOnlyAgent, PushEndpointError } from './push-endpoint.js';
+import * as repo from './push.repository.js';
 
 export interface PushPayload {
   title: string;
@@ -27,14 +28,7 @@ export interface PushService {
  * instance signs with the same key and browsers' subscriptions stay valid across restarts.
  */
 export async function loadVapidKeys(db: Db): Promise<{ publicKey: string; privateKey: string }> {
-  const generated = webpush.generateVAPIDKeys();
-  await db
-    .insertInto('app_settings')
-    .values({ key: 'vapid', value: JSON.stringify(generated) })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('app_settings').select('value').where('key', '=', 'vapid').executeTakeFirstOrThrow();
-  return row.value as { publicKey: string; privateKey: string };
+  return repo.loadOrStoreVapidKeys(db, webpush.generateVAPIDKeys());
 }
 
 const CONCURRENCY = 20;
@@ -62,7 +56,7 @@ export function createPushService(deps: {
     ...(allowPrivate ? {} : { agent: publicOnlyAgent() }),
   };
 
-  async function attempt(subscription: { id: string; endpoint: string; p256dh: string; auth: string }, payload: PushPayload): Promise<'sent' | 'removed' | 'failed'> {
+  async function attempt(subscription: repo.StoredSubscription, payload: PushPayload): Promise<'sent' | 'removed' | 'failed'> {
     if (!allowPrivate) {
       try {
         checkEndpointUrl(subscription.endpoint);
@@ -70,7 +64,7 @@ export function createPushService(deps: {
         // Stored before endpoints were checked: it can never be a real push service.
         if (!(error instanceof PushEndpointError)) throw error;
         log.warn({ subscriptionId: subscription.id, reason: error.message }, 'push subscription to a non-public endpoint removed');
-        await db.deleteFrom('push_subscriptions').where('id', '=', subscription.id).execute();
+        await repo.deleteSubscription(db, subscription.id);
         return 'removed';
       }
     }
@@ -81,7 +75,7 @@ export function createPushService(deps: {
       const status = (error as { statusCode?: number }).statusCode;
       // 404 and 410: the browser unsubscribed or the subscription expired; it will never work again.
       if (status === 404 || status === 410) {
-        await db.deleteFrom('push_subscriptions').where('id', '=', subscription.id).execute();
+        await repo.deleteSubscription(db, subscription.id);
         return 'removed';
       }
       log.warn({ status, endpoint: new URL(subscription.endpoint).origin }, 'push delivery failed');
@@ -96,29 +90,18 @@ export function createPushService(deps: {
       // An endpoint belongs to the person who first saved it: the same endpoint posted by
       // someone else (another login on this browser, or anyone who learnt the URL) must not
       // take it over, or their notifications would go to that browser and the owner's stop.
-      const saved = await db
-        .insertInto('push_subscriptions')
-        .values({ association_id: actor.associationId, person_id: actor.personId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth })
-        .onConflict((oc) =>
-          oc
-            .column('endpoint')
-            .doUpdateSet({ p256dh: subscription.keys.p256dh, auth: subscription.keys.auth })
-            .where('push_subscriptions.person_id', '=', actor.personId)
-            .where('push_subscriptions.association_id', '=', actor.associationId),
-        )
-        .returning('id')
-        .executeTakeFirst();
+      const saved = await repo.saveSubscription(db, actor, subscription);
       if (!saved) {
         throw new HttpError(409, 'push_endpoint_taken', 'this browser already receives notifications for another login', 'endpoint');
       }
     },
     async unsubscribe(actor, endpoint) {
-      await db.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint).where('person_id', '=', actor.personId).execute();
+      await repo.deletePersonSubscription(db, actor.personId, endpoint);
     },
     async sendToPeople(personIds, payload) {
       const result = { sent: 0, removed: 0, retrying: 0 };
       if (!personIds.length) return result;
-      const subscriptions = await db.selectFrom('push_subscriptions').select(['id', 'endpoint', 'p256dh', 'auth']).where('person_id', 'in', personIds).execute();
+      const subscriptions = await repo.subscriptionsOf(db, personIds);
       // A bounded number in flight: 2,000 households must not open 2,000 sockets at once.
       for (let i = 0; i < subscriptions.length; i += CONCURRENCY) {
         const batch = subscriptions.slice(i, i + CONCURRENCY);
@@ -135,7 +118,7 @@ export function createPushService(deps: {
       return result;
     },
     async retry({ subscriptionId, payload }) {
-      const subscription = await db.selectFrom('push_subscriptions').select(['id', 'endpoint', 'p256dh', 'auth']).where('id', '=', subscriptionId).executeTakeFirst();
+      const subscription = await repo.findSubscription(db, subscriptionId);
       if (!subscription) return;
       // Throwing makes pg-boss retry with backoff, up to its retry limit.
       if ((await attempt(subscription, payload)) === 'failed') throw new Error('push delivery failed');

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { emailSchema, phoneSchema } from '../contracts/http.js';
+import { emailSchema, phoneSchema } from '../contracts/common.js';
 import { restoreCell, stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
 import type { AssignedRole, Channel, Language } from '../platform/db/schema.js';
 

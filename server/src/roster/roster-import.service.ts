@@ -1,10 +1,10 @@
-import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database, PersonTable } from '../platform/db/schema.js';
-import type { RosterImportResult } from '../contracts/http.js';
+import type { RosterImportResult } from '../contracts/roster.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
 import { audit } from '../common/audit.repository.js';
-import { heldToday } from '../common/people.repository.js';
+import * as repo from './roster-import.repository.js';
 
 class PreviewRollback extends Error {}
 
@@ -28,7 +28,7 @@ export async function importRoster(
   try {
     await db.transaction().execute(async (trx) => {
       // One import at a time per association, so two officers importing at once cannot interleave.
-      await sql`select pg_advisory_xact_lock(hashtext(${'roster:' + input.associationId}))`.execute(trx);
+      await repo.lockRosterImport(trx, input.associationId);
       outcome = await applyRoster(trx, input.associationId, parsed);
       if (outcome.errors.length) throw new PreviewRollback();
       if (!input.commit) throw new PreviewRollback();
@@ -53,25 +53,19 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
   const summary = { blocks: { created: 0, unchanged: 0 }, households: { created: 0, updated: 0, unchanged: 0 }, people: { created: 0, updated: 0, unchanged: 0 } };
 
   // Blocks by name.
-  const blockIds = new Map((await trx.selectFrom('blocks').select(['id', 'name']).where('association_id', '=', associationId).execute()).map((b) => [b.name, b.id]));
+  const blockIds = new Map((await repo.blocksOf(trx, associationId)).map((b) => [b.name, b.id]));
   const wantedBlocks = [...new Set([...roster.households.map((h) => h.block), ...roster.people.map((p) => p.block).filter((b): b is string => !!b)])];
   const newBlocks = wantedBlocks.filter((name) => !blockIds.has(name));
   summary.blocks.unchanged = wantedBlocks.length - newBlocks.length;
   summary.blocks.created = newBlocks.length;
   if (newBlocks.length) {
     const maxOrder = blockIds.size;
-    const created = await trx
-      .insertInto('blocks')
-      .values(newBlocks.map((name, i) => ({ association_id: associationId, name, sort_order: maxOrder + i + 1 })))
-      .returning(['id', 'name'])
-      .execute();
+    const created = await repo.insertBlocks(trx, associationId, newBlocks.map((name, i) => ({ name, sortOrder: maxOrder + i + 1 })));
     for (const b of created) blockIds.set(b.name, b.id);
   }
 
   // Households by 世帯番号.
-  const existingHouseholds = new Map(
-    (await trx.selectFrom('households').selectAll().where('association_id', '=', associationId).execute()).map((h) => [h.household_number, h]),
-  );
+  const existingHouseholds = new Map((await repo.householdsOf(trx, associationId)).map((h) => [h.household_number, h]));
   const householdIds = new Map<string, string>();
   const changedHouseholdIds: string[] = [];
   const toCreate = [];
@@ -92,11 +86,11 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
     else {
       summary.households.updated++;
       changedHouseholdIds.push(existing.id);
-      await trx.updateTable('households').set({ ...values, updated_at: new Date() }).where('id', '=', existing.id).execute();
+      await repo.updateImportedHousehold(trx, existing.id, { ...values, updated_at: new Date() });
     }
   }
   if (toCreate.length) {
-    const created = await trx.insertInto('households').values(toCreate).returning(['id', 'household_number']).execute();
+    const created = await repo.insertHouseholds(trx, toCreate);
     for (const h of created) {
       householdIds.set(h.household_number, h.id);
       changedHouseholdIds.push(h.id);
@@ -105,11 +99,7 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
   }
 
   // People: within a household by name; outside households by name and phone or email.
-  const existingPeople = await trx
-    .selectFrom('people')
-    .select(['id', 'household_id', 'name', 'kana', 'phone', 'email', 'preferred_language', 'password_hash'])
-    .where('association_id', '=', associationId)
-    .execute();
+  const existingPeople = await repo.peopleOf(trx, associationId);
   const byHouseholdAndName = new Map(existingPeople.filter((p) => p.household_id).map((p) => [`${p.household_id}|${p.name}`, p]));
   const outside = existingPeople.filter((p) => !p.household_id);
   const personIds = new Map<number, string>();
@@ -130,23 +120,18 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
     else {
       // A person who already logs in keeps the email and phone they log in with.
       const loginSafe = existing.password_hash ? { kana: p.kana, preferred_language: p.language } : values;
-      await trx.updateTable('people').set(loginSafe).where('id', '=', existing.id).execute();
+      await repo.updateImportedPerson(trx, existing.id, loginSafe);
       summary.people.updated++;
     }
   }
   if (peopleToCreate.length) {
-    const created = await trx.insertInto('people').values(peopleToCreate.map((p) => p.values)).returning('id').execute();
+    const created = await repo.insertPeople(trx, peopleToCreate.map((p) => p.values));
     created.forEach((row, i) => personIds.set(peopleToCreate[i]!.line, row.id));
     summary.people.created = created.length;
   }
 
   // Roles: added where the file names them and the person does not hold them now.
-  const active = await trx
-    .selectFrom('role_assignments')
-    .select(['person_id', 'role', 'block_id'])
-    .where('association_id', '=', associationId)
-    .where(heldToday)
-    .execute();
+  const active = await repo.rolesHeldIn(trx, associationId);
   const held = new Set(active.map((r) => `${r.person_id}|${r.role}|${r.block_id ?? ''}`));
   const rolesToAdd = [];
   for (const p of roster.people) {
@@ -159,7 +144,7 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
       rolesToAdd.push({ association_id: associationId, person_id: personId, role, block_id: blockId });
     }
   }
-  if (rolesToAdd.length) await trx.insertInto('role_assignments').values(rolesToAdd).execute();
+  if (rolesToAdd.length) await repo.insertRoles(trx, rolesToAdd);
   return { errors, summary, changedHouseholdIds };
 }
 
@@ -169,32 +154,11 @@ function sameSet<T>(a: readonly T[], b: readonly T[]) {
 
 /** Every household and person of the association, in the import's row shape. */
 export async function exportRoster(db: Db, associationId: string): Promise<ExportRow[]> {
-  const rows = await db
-    .selectFrom('households')
-    .innerJoin('blocks', 'blocks.id', 'households.block_id')
-    .leftJoin('people', 'people.household_id', 'households.id')
-    .select([
-      'blocks.name as block', 'blocks.sort_order', 'households.household_number', 'households.name as household_name', 'households.address',
-      'households.channels', 'households.responder_notes', 'people.id as person_id', 'people.name', 'people.kana', 'people.phone',
-      'people.email', 'people.preferred_language',
-    ])
-    .where('households.association_id', '=', associationId)
-    .orderBy('blocks.sort_order').orderBy('households.household_number').orderBy('people.created_at')
-    .execute();
-  const outside = await db
-    .selectFrom('people')
-    .select(['id as person_id', 'name', 'kana', 'phone', 'email', 'preferred_language'])
-    .where('association_id', '=', associationId)
-    .where('household_id', 'is', null)
-    .orderBy('kana').orderBy('name')
-    .execute();
-  const roles = await db
-    .selectFrom('role_assignments')
-    .leftJoin('blocks', 'blocks.id', 'role_assignments.block_id')
-    .select(['person_id', 'role', 'blocks.name as block'])
-    .where('role_assignments.association_id', '=', associationId)
-    .where(heldToday)
-    .execute();
+  const [rows, outside, roles] = await Promise.all([
+    repo.householdRowsForExport(db, associationId),
+    repo.peopleOutsideHouseholds(db, associationId),
+    repo.rolesHeldIn(db, associationId),
+  ]);
   const rolesOf = (personId: string | null) => roles.filter((r) => r.person_id === personId).map((r) => r.role);
   const captainBlock = (personId: string) => roles.find((r) => r.person_id === personId && r.role === 'captain')?.block ?? null;
   return [

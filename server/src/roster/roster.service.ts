@@ -1,21 +1,32 @@
-import { sql } from 'kysely';
 import QRCode from 'qrcode';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
-import { generatePasscode, hashPasscode } from '../auth/auth.service.js';
+import { requireRole, requireVisible, type Actor, type HouseholdRef } from '../common/access.js';
+import { generatePasscode, hashPasscode } from '../auth/join.service.js';
 import type {
   CreateHouseholdRequest,
   CreatePersonRequest,
   HouseholdDetail,
   UpdateHouseholdRequest,
   UpdatePersonRequest,
-} from '../contracts/http.js';
+} from '../contracts/roster.js';
+import * as repo from './roster.repository.js';
 import { findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
+import {
+  canEditHousehold,
+  canEditPerson,
+  canManageRoster,
+  canMoveOrRenumberHousehold,
+  canViewBlock,
+  canViewHousehold,
+  householdScope,
+} from './roster.policy.js';
 import { audit } from '../common/audit.repository.js';
 import type { Channel, Language } from '../platform/db/schema.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;
+/** What the access rules need of a household row. */
+const refOf = (h: Pick<Row, 'id' | 'association_id' | 'block_id'>): HouseholdRef => ({ id: h.id, associationId: h.association_id, blockId: h.block_id });
 const toSummary = (h: Row & { member_count?: number | null }) => ({
   id: h.id,
   householdNumber: h.household_number,
@@ -34,33 +45,23 @@ export async function getBlocks(db: Db, actor: Actor) {
 }
 
 export async function createBlock(db: Db, actor: Actor, input: { name: string; sortOrder?: number }) {
-  requireRole(policy.canManageRoster(actor, actor.associationId));
-  const existing = await db.selectFrom('blocks').select('id').where('association_id', '=', actor.associationId).where('name', '=', input.name).executeTakeFirst();
+  requireRole(canManageRoster(actor, actor.associationId));
+  const existing = await repo.findBlockByName(db, actor.associationId, input.name);
   if (existing) throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
-  const maxOrder = await db.selectFrom('blocks').select((eb) => eb.fn.max('sort_order').as('max')).where('association_id', '=', actor.associationId).executeTakeFirst();
-  const block = await db
-    .insertInto('blocks')
-    .values({ association_id: actor.associationId, name: input.name, sort_order: input.sortOrder ?? Number(maxOrder?.max ?? 0) + 1 })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const block = await repo.insertBlock(db, { associationId: actor.associationId, name: input.name, sortOrder: input.sortOrder });
   return (await listBlocks(db, actor.associationId, [block.id]))[0]!;
 }
 
 async function visibleBlock(db: Db, actor: Actor, id: string) {
   const block = await findBlock(db, id);
-  requireVisible(!!block && policy.canViewBlock(actor, { id: block.id, associationId: block.association_id }), '班');
+  requireVisible(!!block && canViewBlock(actor, { id: block.id, associationId: block.association_id }), '班');
   return block!;
 }
 
 export async function updateBlock(db: Db, actor: Actor, id: string, input: { name?: string; sortOrder?: number }) {
   await visibleBlock(db, actor, id);
-  requireRole(policy.canManageRoster(actor, actor.associationId));
-  await db
-    .updateTable('blocks')
-    .set({ ...(input.name !== undefined && { name: input.name }), ...(input.sortOrder !== undefined && { sort_order: input.sortOrder }) })
-    .where('id', '=', id)
-    .execute()
-    .catch((error: { code?: string }) => {
+  requireRole(canManageRoster(actor, actor.associationId));
+  await repo.updateBlockRow(db, id, input).catch((error: { code?: string }) => {
       if (error.code === '23505') throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
       throw error;
     });
@@ -73,37 +74,26 @@ export async function updateBlock(db: Db, actor: Actor, id: string, input: { nam
  */
 export async function setCaptains(db: Db, actor: Actor, blockId: string, input: { personIds: string[]; startsOn?: string }) {
   await visibleBlock(db, actor, blockId);
-  requireRole(policy.canManageRoster(actor, actor.associationId));
+  requireRole(canManageRoster(actor, actor.associationId));
   const people = await findPeople(db, { associationId: actor.associationId, personIds: input.personIds });
   if (people.length !== new Set(input.personIds).size) throw HttpError.badRequest('Every captain must be a person of this association.', 'personIds');
   const startsOn = input.startsOn ?? new Date().toISOString().slice(0, 10);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('role_assignments')
-      .set({ ends_on: sql`greatest(starts_on, ${startsOn}::date - 1)` })
-      .where('block_id', '=', blockId)
-      .where('role', '=', 'captain')
-      .where((w) => w.or([w('ends_on', 'is', null), w('ends_on', '>=', startsOn)]))
-      .execute();
-    if (input.personIds.length) {
-      await trx
-        .insertInto('role_assignments')
-        .values(input.personIds.map((personId) => ({ association_id: actor.associationId, person_id: personId, role: 'captain' as const, block_id: blockId, starts_on: startsOn })))
-        .execute();
-    }
+    await repo.endCaptainTerms(trx, blockId, startsOn);
+    if (input.personIds.length) await repo.insertCaptainTerms(trx, { associationId: actor.associationId, blockId, personIds: input.personIds, startsOn });
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'block.captains_set', subject: blockId, detail: input });
   });
   return (await listBlocks(db, actor.associationId, [blockId]))[0]!;
 }
 
 export async function getHouseholds(db: Db, actor: Actor, filter: { blockId?: string; q?: string; limit: number; offset: number }) {
-  const { items, total } = await listHouseholds(db, policy.householdScope(actor), filter);
+  const { items, total } = await listHouseholds(db, householdScope(actor), filter);
   return { items: items.map(toSummary), total };
 }
 
 async function visibleHousehold(db: Db, actor: Actor, id: string) {
   const household = await findHousehold(db, id);
-  requireVisible(!!household && policy.canViewHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id }), 'household');
+  requireVisible(!!household && canViewHousehold(actor, refOf(household)), 'household');
   return household!;
 }
 
@@ -111,7 +101,7 @@ export async function getHousehold(db: Db, actor: Actor, id: string): Promise<Ho
   const household = await visibleHousehold(db, actor, id);
   const [members, devices] = await Promise.all([
     findPeople(db, { associationId: actor.associationId, householdId: id }),
-    db.selectFrom('devices').select(['id', 'label', 'online']).where('household_id', '=', id).where('revoked_at', 'is', null).execute(),
+    repo.findHouseholdDevices(db, id),
   ]);
   return { ...toSummary({ ...household, member_count: members.length }), members, devices };
 }
@@ -122,16 +112,13 @@ async function assertBlockOfAssociation(db: Db, actor: Actor, blockId: string) {
 }
 
 export async function createHousehold(db: Db, actor: Actor, input: CreateHouseholdRequest & { channels: Channel[]; responderNotes: string }) {
-  requireRole(policy.canManageRoster(actor, actor.associationId));
+  requireRole(canManageRoster(actor, actor.associationId));
   await assertBlockOfAssociation(db, actor, input.blockId);
-  const created = await db
-    .insertInto('households')
-    .values({
+  const created = await repo
+    .insertHousehold(db, {
       association_id: actor.associationId, block_id: input.blockId, household_number: input.householdNumber, name: input.name,
       address: input.address, channels: input.channels, responder_notes: input.responderNotes,
     })
-    .returning('id')
-    .executeTakeFirstOrThrow()
     .catch(duplicateNumber);
   return getHousehold(db, actor, created.id);
 }
@@ -143,15 +130,14 @@ const duplicateNumber = (error: { code?: string }): never => {
 
 export async function updateHousehold(db: Db, actor: Actor, id: string, input: UpdateHouseholdRequest) {
   const household = await visibleHousehold(db, actor, id);
-  requireRole(policy.canEditHousehold(actor, { id, associationId: household.association_id, blockId: household.block_id }), 'officers and the household itself');
+  requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
   // A household may keep its own notes and channels current; moving 班 or renumbering is the officers'.
-  if (!actor.officer && (input.blockId !== undefined || input.householdNumber !== undefined)) {
+  if (!canMoveOrRenumberHousehold(actor) && (input.blockId !== undefined || input.householdNumber !== undefined)) {
     throw HttpError.forbidden('Only officers can change the 班 or the 世帯番号.');
   }
   if (input.blockId) await assertBlockOfAssociation(db, actor, input.blockId);
-  await db
-    .updateTable('households')
-    .set({
+  await repo
+    .updateHouseholdRow(db, id, {
       ...(input.householdNumber !== undefined && { household_number: input.householdNumber }),
       ...(input.name !== undefined && { name: input.name }),
       ...(input.address !== undefined && { address: input.address }),
@@ -160,54 +146,40 @@ export async function updateHousehold(db: Db, actor: Actor, id: string, input: U
       ...(input.responderNotes !== undefined && { responder_notes: input.responderNotes }),
       updated_at: new Date(),
     })
-    .where('id', '=', id)
-    .execute()
     .catch(duplicateNumber);
   await audit(db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'household.updated', subject: id, detail: input });
   return getHousehold(db, actor, id);
 }
 
 export async function getPeople(db: Db, actor: Actor, filter: { q?: string; withoutHousehold?: boolean }) {
-  requireRole(policy.canManageRoster(actor, actor.associationId));
+  requireRole(canManageRoster(actor, actor.associationId));
   return { items: await findPeople(db, { associationId: actor.associationId, ...filter }) };
 }
 
 export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequest & { kana: string; preferredLanguage: Language }) {
   if (input.householdId) {
     const household = await visibleHousehold(db, actor, input.householdId);
-    requireRole(policy.canEditHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id }), 'officers and the household itself');
-  } else requireRole(policy.canManageRoster(actor, actor.associationId));
-  const created = await db
-    .insertInto('people')
-    .values({
-      association_id: actor.associationId, household_id: input.householdId ?? null, name: input.name, kana: input.kana,
-      phone: input.phone ?? null, email: input.email ?? null, preferred_language: input.preferredLanguage,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
+  } else requireRole(canManageRoster(actor, actor.associationId));
+  const created = await repo.insertPerson(db, {
+    association_id: actor.associationId, household_id: input.householdId ?? null, name: input.name, kana: input.kana,
+    phone: input.phone ?? null, email: input.email ?? null, preferred_language: input.preferredLanguage,
+  });
   return (await findPeople(db, { associationId: actor.associationId, personIds: [created.id] }))[0]!;
 }
 
 export async function updatePerson(db: Db, actor: Actor, id: string, input: UpdatePersonRequest) {
   const [person] = await findPeople(db, { associationId: actor.associationId, personIds: [id] });
   const household = person?.householdId ? await findHousehold(db, person.householdId) : undefined;
-  const allowed =
-    !!person &&
-    (actor.officer ||
-      actor.personId === id ||
-      (!!household && policy.canEditHousehold(actor, { id: household.id, associationId: household.association_id, blockId: household.block_id })));
-  requireVisible(allowed, 'person');
-  await db
-    .updateTable('people')
-    .set({
+  requireVisible(!!person && canEditPerson(actor, person, household && refOf(household)), 'person');
+  await repo
+    .updatePersonRow(db, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.kana !== undefined && { kana: input.kana }),
       ...(input.phone !== undefined && { phone: input.phone }),
       ...(input.email !== undefined && { email: input.email }),
       ...(input.preferredLanguage !== undefined && { preferred_language: input.preferredLanguage }),
     })
-    .where('id', '=', id)
-    .execute()
     .catch((error: { code?: string }) => {
       if (error.code === '23505') throw HttpError.conflict('This email or phone number is already used for another login.', 'email');
       throw error;
@@ -222,31 +194,14 @@ const PASSCODE_DAYS = 30;
  * new codes for a household voids its unused older ones, so a lost sheet can be replaced.
  */
 export async function issuePasscodes(db: Db, actor: Actor, input: { blockId?: string; householdIds?: string[] }, publicUrl: string) {
-  requireRole(policy.canManageRoster(actor, actor.associationId));
-  const households = await db
-    .selectFrom('households')
-    .innerJoin('blocks', 'blocks.id', 'households.block_id')
-    .select(['households.id', 'households.household_number', 'households.name', 'households.address', 'blocks.name as block_name'])
-    .where('households.association_id', '=', actor.associationId)
-    .$if(!!input.blockId, (q) => q.where('households.block_id', '=', input.blockId!))
-    .$if(!!input.householdIds?.length, (q) => q.where('households.id', 'in', input.householdIds!))
-    .orderBy('blocks.sort_order')
-    .orderBy('households.household_number')
-    .execute();
+  requireRole(canManageRoster(actor, actor.associationId));
+  const households = await repo.findPasscodeHouseholds(db, actor.associationId, input);
   if (!households.length) throw HttpError.badRequest('No households match: choose a 班 of this association.', input.blockId ? 'blockId' : 'householdIds');
   const expiresAt = new Date(Date.now() + PASSCODE_DAYS * 86_400_000);
   const issued = households.map((h) => ({ household: h, code: generatePasscode() }));
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('household_passcodes')
-      .set({ expires_at: new Date() })
-      .where('household_id', 'in', households.map((h) => h.id))
-      .where('used_at', 'is', null)
-      .execute();
-    await trx
-      .insertInto('household_passcodes')
-      .values(issued.map((i) => ({ association_id: actor.associationId, household_id: i.household.id, code_hash: hashPasscode(i.code), expires_at: expiresAt })))
-      .execute();
+    await repo.expireUnusedPasscodes(trx, households.map((h) => h.id));
+    await repo.insertPasscodes(trx, issued.map((i) => ({ association_id: actor.associationId, household_id: i.household.id, code_hash: hashPasscode(i.code), expires_at: expiresAt })));
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'passcodes.issued', detail: { households: households.length } });
   });
   const items = await Promise.all(

@@ -22,7 +22,7 @@ export async function inTransaction<T>(db: Db, log: Pick<Logger, 'error'>, work:
   const effects: (() => unknown)[] = [];
   if (db.isTransaction) {
     // Joined: a service called on a transaction its caller owns (device ingest stores a
-    // batch of events with their effects through inUnitOfWork, service-context-tx.ts). That
+    // batch of events with their effects through inUnitOfWork, common/unit-of-work.ts). That
     // caller's context already holds back everything that reaches people until its own
     // commit, so this step's effects run at the end of its work, still inside the
     // transaction, where the reads they make are valid.

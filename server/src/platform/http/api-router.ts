@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
 import { z, type ZodType } from 'zod';
 import { HttpError } from './errors.js';
-import type { Actor } from '../../common/access.js';
+import type { SessionActor as Actor } from './route-actor.js';
 import { errorResponseSchema } from '../../contracts/common.js';
 import type { HandlerResult, Method, ParsedPart, RouteContract } from '../../contracts/route.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';

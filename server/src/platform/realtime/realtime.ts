@@ -1,19 +1,34 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createResilientPostgresAdapter } from './postgres-adapter.js';
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
-import { SESSION_COOKIE, loadActorBySessionId, loadActorByToken } from '../../auth/auth.service.js';
-import { readCookie } from '../../auth/auth.routes.js';
-import type { Actor } from '../../common/access.js';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/socket.js';
 
 const emptyPayload = z.strictObject({});
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor; expiresAt: Date }>;
+/** What realtime needs of a socket's actor: its session (a room of its own) and when that ends. */
+export interface SocketActor {
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/**
+ * How sockets are authenticated and where they listen, given by the capability that owns
+ * sessions (auth/socket-sessions.ts): the platform knows no actor and no role.
+ */
+export interface SocketSessions<A extends SocketActor> {
+  /** The actor of a handshake (its cookies), or undefined (refused as unauthorized); throws when the database is away. */
+  authenticate(handshake: { headers: IncomingHttpHeaders }): Promise<A | undefined>;
+  /** The session read again (its roles may have changed); undefined once it has ended. */
+  reload(sessionId: string): Promise<A | undefined>;
+  /** The rooms a socket of this actor joins (besides its session's). */
+  roomsFor(actor: A): string[];
+}
+
+export type RealtimeServer<A extends SocketActor = SocketActor> = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: A; expiresAt: Date }>;
 
 /** setTimeout's longest delay (about 24.8 days); longer sessions re-arm their timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -46,26 +61,25 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   return host !== undefined && url.host === host && (url.protocol === 'http:' || url.protocol === 'https:');
 }
 
-export function roomsFor(actor: Actor): string[] {
-  return [
-    rooms.association(actor.associationId),
-    rooms.person(actor.personId),
-    ...(actor.officer ? [rooms.officers(actor.associationId)] : []),
-    ...(actor.volunteer || actor.welfareCommissioner ? [rooms.volunteers(actor.associationId)] : []),
-    ...actor.captainOf.map(rooms.block),
-    ...[actor.householdId, ...actor.watcherOf].filter((id): id is string => !!id).map(rooms.household),
-  ];
-}
-
 /**
- * Socket.IO on the app's HTTP server. A connection is authenticated by the same session
- * cookie as HTTP and joins the rooms of its association, role, 班 and household.
+ * Socket.IO on the app's HTTP server. A connection is authenticated by `sessions` (the same
+ * session cookie as HTTP) and joins the rooms `sessions.roomsFor` names (its association,
+ * role, 班 and household).
  */
-export function createRealtime(
+export function createRealtime<A extends SocketActor>(
   httpServer: HttpServer,
-  deps: { db: Db; log: Logger; metrics: Metrics; databaseUrl: string; publicUrl: string; outage?: OutageLog; roomRefreshSeconds?: number },
-): { io: RealtimeServer; realtime: Realtime; close(): Promise<void> } {
-  const io: RealtimeServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  deps: {
+    sessions: SocketSessions<A>;
+    log: Logger;
+    metrics: Metrics;
+    databaseUrl: string;
+    publicUrl: string;
+    outage?: OutageLog;
+    roomRefreshSeconds?: number;
+  },
+): { io: RealtimeServer<A>; realtime: Realtime; close(): Promise<void> } {
+  const { sessions } = deps;
+  const io: RealtimeServer<A> = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
   // browsers connected to another (PostgreSQL LISTEN/NOTIFY, no extra service). The adapter
   // outlives PostgreSQL restarts; after one, this instance's clients refetch.
@@ -84,7 +98,7 @@ export function createRealtime(
     }
     try {
       // Expired sessions are not found: their handshakes are refused like missing ones.
-      const actor = await loadActorByToken(deps.db, readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+      const actor = await sessions.authenticate(socket.handshake);
       if (!actor) return next(new Error('unauthorized'));
       socket.data.actor = actor;
       socket.data.expiresAt = actor.expiresAt;
@@ -100,7 +114,7 @@ export function createRealtime(
 
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
-    let joined = roomsFor(socket.data.actor);
+    let joined = sessions.roomsFor(socket.data.actor);
     void socket.join([...joined, rooms.session(socket.data.actor.sessionId)]);
     // The session's end drops the socket: a timer for the expiry, and a check before each
     // event in case the timer is late (a suspended process).
@@ -121,9 +135,9 @@ export function createRealtime(
     // a session ended while the adapter was away (its message lost) still drops its sockets.
     const refresh = async () => {
       try {
-        const actor = await loadActorBySessionId(deps.db, socket.data.actor.sessionId);
+        const actor = await sessions.reload(socket.data.actor.sessionId);
         if (!actor) return endExpired();
-        const next = roomsFor(actor);
+        const next = sessions.roomsFor(actor);
         for (const room of joined) if (!next.includes(room)) void socket.leave(room);
         void socket.join(next);
         socket.data.actor = actor;

@@ -1,0 +1,95 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../platform/db/database.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
+import type { SessionView } from '../contracts/auth.js';
+import type { Actor } from '../common/access.js';
+import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
+
+/**
+ * Sessions: a random token in an HttpOnly cookie, stored only as its hash, with a CSRF token
+ * for state-changing requests; and the actor a session stands for (the roles its person
+ * holds today), loaded on every request and socket handshake.
+ */
+
+export const SESSION_COOKIE = 'tonari_session';
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+export interface SessionContext {
+  db: Db;
+  sessionTtlHours: number;
+  realtime: Pick<Realtime, 'endSessions'>;
+}
+
+export interface LoadedActor extends Actor {
+  csrfToken: string;
+  /** When the session ends by itself: its sockets are dropped then. */
+  expiresAt: Date;
+  view: SessionView;
+}
+
+/** 32 random bytes in base64url, as startSession makes them. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export async function startSession(ctx: SessionContext, personId: string, associationId: string) {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ctx.sessionTtlHours * 3600_000);
+  // Only the hash is stored: a leaked sessions table does not let anyone in.
+  await insertSession(ctx.db, { id: sha256(token), personId, associationId, csrfToken: randomBytes(24).toString('base64url'), expiresAt });
+  const actor = await loadActorBySessionId(ctx.db, sha256(token));
+  return { token, expiresAt, actor: actor! };
+}
+
+export async function logout(ctx: SessionContext, actor: Actor) {
+  await deleteSession(ctx.db, actor.sessionId);
+  ctx.realtime.endSessions([actor.sessionId]);
+}
+
+export async function loadActorByToken(db: Db, token: string | undefined): Promise<LoadedActor | undefined> {
+  // Only a token of the shape startSession makes can name a session: anything else (NUL,
+  // broken UTF-16, a huge value) never reaches a query.
+  if (!token || !SESSION_TOKEN.test(token)) return undefined;
+  return loadActorBySessionId(db, sha256(token));
+}
+
+export async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
+  const session = await findLiveSession(db, sessionId);
+  if (!session) return undefined;
+  const found = await findActorRoles(db, session.person_id);
+  if (!found) return undefined;
+  const { person, roles } = found;
+  const captainOf = roles.filter((r) => r.role === 'captain' && r.block_id);
+  const watcherOf = roles.filter((r) => r.role === 'family_watcher' && r.household_id);
+  const actor: Actor = {
+    sessionId,
+    personId: person.id,
+    associationId: person.association_id,
+    officer: roles.some((r) => r.role === 'officer'),
+    captainOf: [...new Set(captainOf.map((r) => r.block_id!))],
+    volunteer: roles.some((r) => r.role === 'volunteer'),
+    welfareCommissioner: roles.some((r) => r.role === 'welfare_commissioner'),
+    watcherOf: watcherOf.map((r) => r.household_id!),
+    householdId: person.household_id,
+  };
+  const view: SessionView = {
+    person: { id: person.id, name: person.name, preferredLanguage: person.preferred_language },
+    association: { id: person.association_id, name: person.association_name },
+    roles: {
+      officer: actor.officer,
+      captainOf: captainOf.map((r) => ({ id: r.block_id!, name: r.block_name ?? '' })),
+      volunteer: actor.volunteer,
+      welfareCommissioner: actor.welfareCommissioner,
+      watcherOf: watcherOf.map((r) => ({ id: r.household_id!, name: r.household_name ?? '' })),
+      household: person.household_id ? { id: person.household_id, name: person.household_name ?? '' } : null,
+    },
+    csrfToken: session.csrf_token,
+  };
+  return { ...actor, csrfToken: session.csrf_token, expiresAt: new Date(session.expires_at), view };
+}
+
+export function csrfMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
