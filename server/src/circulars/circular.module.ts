@@ -1,6 +1,6 @@
 import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
-import { inUnitOfWork } from '../common/service-context-tx.js';
+import { inUnitOfWork } from '../common/unit-of-work.js';
 import { uuid } from '../contracts/http.js';
 import { NotApplicable } from '../devices/device-ingest.service.js';
 import { registerCircularRoutes } from './circular.routes.js';
