@@ -1,4 +1,5 @@
 import { HttpError } from '../platform/http/errors.js';
+import { canManageDevices } from '../devices/device.policy.js';
 
 /**
  * Who may do what: the one place that decides. Routes and socket handlers ask here; queries
@@ -57,9 +58,8 @@ export const policy = {
     return actor.officer && actor.associationId === associationId;
   },
 
-  canManageDevices(actor: Actor, associationId: string): boolean {
-    return actor.officer && actor.associationId === associationId;
-  },
+  /** Moved to devices/device.policy.ts; kept here for callers not yet moved. */
+  canManageDevices,
 
   /**
    * The 班 whose people an actor follows up (who has not read a circular, who is silent in a

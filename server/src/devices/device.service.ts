@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
+import { requireRole, requireVisible, type Actor } from '../common/access.js';
+import { canManageDevices } from './device.policy.js';
 import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
 import { topics } from '../../../devices/src/protocol.js';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
@@ -42,12 +43,12 @@ export function toDeviceView(row: DeviceRow): DeviceView {
 }
 
 export async function getDevices(ctx: DeviceContext, actor: Actor) {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   return { items: (await listDevices(ctx.db, actor.associationId)).map(toDeviceView) };
 }
 
 async function manageableDevice(ctx: DeviceContext, actor: Actor, id: string) {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   const device = await findDevice(ctx.db, id);
   requireVisible(!!device && device.association_id === actor.associationId, 'device');
   return device!;
@@ -60,7 +61,7 @@ async function assertHousehold(ctx: DeviceContext, actor: Actor, householdId: st
 
 /** Registers a speaker; its password is returned this once and stored only as a hash. */
 export async function registerDevice(ctx: DeviceContext, actor: Actor, input: { label: string; householdId?: string | null }): Promise<DeviceCredentials> {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   await assertHousehold(ctx, actor, input.householdId);
   const secret = generateDeviceSecret();
   const created = await insertDevice(ctx.db, { associationId: actor.associationId, householdId: input.householdId ?? null, label: input.label, secretHash: hashDeviceSecret(secret) });
