@@ -149,5 +149,9 @@ export type Status = z.infer<typeof statusSchema>;
 export type Speak = z.infer<typeof speakSchema>;
 export type Prompt = z.infer<typeof promptSchema>;
 export type Answer = z.infer<typeof answerSchema>;
+export type Played = z.infer<typeof playedSchema>;
+export type Ack = z.infer<typeof ackSchema>;
+/** An uplink stored as an event (every kind but `status`, which only changes the device's state). */
+export type StoredUplink = Heartbeat | Activity | Answer | Played | Ack;
 export type Activity = z.infer<typeof activitySchema>;
 export type DeviceConfig = z.infer<typeof configSchema>;

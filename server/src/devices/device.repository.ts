@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import type { Heartbeat } from '../../../devices/src/protocol.js';
 
 export function listDevices(db: Db, associationId: string) {
   return db
@@ -109,8 +110,8 @@ export function insertDeviceMessages(
 }
 
 /** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
-export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: unknown }[]) {
-  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: { battery?: number | null } }>`
+export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]) {
+  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: Heartbeat }>`
     update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
     from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
     where d.id = v.id
@@ -143,6 +144,6 @@ export const sqlExamples: SqlExample[] = [
     name: 'insertDeviceMessages',
     run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: '{}' }])),
   },
-  { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { battery: 80 } }])) },
+  { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
   { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },
 ];

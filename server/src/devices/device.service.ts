@@ -28,7 +28,6 @@ export interface DeviceContext {
 }
 
 export function toDeviceView(row: DeviceRow): DeviceView {
-  const heartbeat = row.last_heartbeat as { battery?: number | null } | null;
   return {
     id: row.id,
     label: row.label,
@@ -37,7 +36,7 @@ export function toDeviceView(row: DeviceRow): DeviceView {
     online: row.online && !row.revoked_at,
     revoked: row.revoked_at !== null,
     lastSeenAt: row.last_seen_at?.toISOString() ?? null,
-    battery: heartbeat?.battery ?? null,
+    battery: row.last_heartbeat?.battery ?? null,
     credentialsIssuedAt: row.credentials_issued_at.toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import type { Realtime } from '../platform/realtime/realtime.js';
 import type { ActivityEvent } from '../platform/module.js';
 import type { BatchTx, Received, Refusal, UplinkStore, Verdict } from '../platform/mqtt/ingest.js';
 import { underSavepoint, type UplinkDispatch } from '../platform/mqtt/uplink-dispatch.js';
-import { MAX_PAYLOAD_BYTES, uplinkSchemas, type Answer, type UplinkKind } from '../../../devices/src/protocol.js';
+import { MAX_PAYLOAD_BYTES, uplinkSchemas, type Answer, type Heartbeat, type UplinkKind } from '../../../devices/src/protocol.js';
 import { insertDeviceMessages, liveDevices, markDevicesHeard, recordHeartbeats, setDeviceOnline } from './device.repository.js';
 
 /** How far ahead of the server's clock a device's timestamp may be before it is refused. */
@@ -130,7 +130,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   // in the stored heartbeat as data.
   const latest = new Map<string, Known>();
   for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
-  const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data }));
+  const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
   const updatedDevices = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : [];
   const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
@@ -180,13 +180,12 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
 const STATUS_EVERY_MS = 15_000;
 const lastStatus = new WeakMap<object, Map<string, { at: number; online: boolean }>>();
 
-function publishStatus(ctx: DeviceUplinkContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: unknown) {
+function publishStatus(ctx: DeviceUplinkContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: Heartbeat | null) {
   let sent = lastStatus.get(ctx.realtime);
   if (!sent) lastStatus.set(ctx.realtime, (sent = new Map()));
   const previous = sent.get(deviceId);
   const now = Date.now();
   if (previous && previous.online === online && now - previous.at < STATUS_EVERY_MS) return;
   sent.set(deviceId, { at: now, online });
-  const battery = (heartbeat as { battery?: number | null } | null)?.battery ?? null;
-  ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery });
+  ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery: heartbeat?.battery ?? null });
 }
