@@ -5,14 +5,19 @@ import { isAnyOf } from '../platform/db/sql.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { Heartbeat } from '../../../devices/src/protocol.js';
 
-export function listDevices(db: Db, associationId: string) {
+/** A device as officers see it: with its household's name. */
+function devicesWithHousehold(db: Db) {
   return db
     .selectFrom('devices')
     .leftJoin('households', 'households.id', 'devices.household_id')
     .select([
       'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
       'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
-    ])
+    ]);
+}
+
+export function listDevices(db: Db, associationId: string) {
+  return devicesWithHousehold(db)
     .where('devices.association_id', '=', associationId)
     .orderBy('devices.revoked_at', (ob) => ob.nullsFirst())
     .orderBy('devices.label')
@@ -22,15 +27,7 @@ export function listDevices(db: Db, associationId: string) {
 export type DeviceRow = Awaited<ReturnType<typeof listDevices>>[number];
 
 export async function findDevice(db: Db, id: string) {
-  return db
-    .selectFrom('devices')
-    .leftJoin('households', 'households.id', 'devices.household_id')
-    .select([
-      'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
-      'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
-    ])
-    .where('devices.id', '=', id)
-    .executeTakeFirst();
+  return devicesWithHousehold(db).where('devices.id', '=', id).executeTakeFirst();
 }
 
 /** What the broker needs to authenticate a connection: only live devices. */
