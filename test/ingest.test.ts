@@ -160,6 +160,76 @@ describe('at-least-once ingest', () => {
 });
 
 /**
+ * An answer names the kind of prompt it answers (`promptKind`, echoing the prompt's `kind`),
+ * and the door hands it to that capability only. Watch alerts and drills are both ids of
+ * the same shape (UUIDs): here a watch alert is given a drill's very id, so only the kind
+ * can tell them apart. Older firmware sends no kind: its answers still reach what asked
+ * (watch first, then drills, as before) and are counted, so that fallback can be retired.
+ */
+describe('answers by prompt kind', () => {
+  const withoutKind = () => metric(server.baseUrl, /^tonari_mqtt_answers_without_kind_total (\d+)/m);
+  const startDrill = async (title: string) => {
+    const drill = await officer.post('/api/drills', { kind: 'drill', title, deadlineAt: new Date(Date.now() + 3600_000).toISOString() });
+    expect(drill.status).toBe(201);
+    return drill.body.id as string;
+  };
+  const drillTarget = (drillId: string, householdId: string) =>
+    database.db.selectFrom('drill_targets').select(['status', 'channel']).where('drill_id', '=', drillId).where('household_id', '=', householdId).executeTakeFirstOrThrow();
+  const alertStatus = async (alertId: string) =>
+    (await database.db.selectFrom('watch_alerts').select('status').where('id', '=', alertId).executeTakeFirstOrThrow()).status;
+
+  it('hands an answer naming `drill` to the drill, even when a watch alert has the same id', async () => {
+    const householdId = x.households.D.id;
+    const { device, credentials } = await register('寝室スピーカー', householdId);
+    const speaker = await connect(credentials);
+    const drillId = await startDrill('夜間訓練');
+    await database.db
+      .insertInto('watch_alerts')
+      .values({ id: drillId, association_id: x.association.id, household_id: householdId, device_id: device.id, kind: 'silent', status: 'open', tier: 'resident' })
+      .execute();
+    const before = await withoutKind();
+    const answer = { ...envelope(1, 'boot-kind'), promptId: drillId, promptKind: 'drill', button: 'safe' };
+    await speaker.publishAsync(topics.uplink(x.association.id, device.id, 'answer'), JSON.stringify(answer), { qos: 1 });
+    expect(await until(() => drillTarget(drillId, householdId), (t) => t.status !== null)).toEqual({ status: 'safe', channel: 'speaker' });
+    // Trial and error would have let the watch alert take it (watch is asked first).
+    expect(await alertStatus(drillId)).toBe('open');
+    expect(await withoutKind()).toBe(before);
+
+    // An answer naming `watch` for an id that only drills know does not apply, and is counted so.
+    const otherDrillId = await startDrill('昼間訓練');
+    const notApplicableBefore = await metric(server.baseUrl, /^tonari_mqtt_rejections_total\{reason="answer_not_applicable"\} (\d+)/m);
+    const misnamed = { ...envelope(2, 'boot-kind'), promptId: otherDrillId, promptKind: 'watch', button: 'safe' };
+    await speaker.publishAsync(topics.uplink(x.association.id, device.id, 'answer'), JSON.stringify(misnamed), { qos: 1 });
+    await until(() => metric(server.baseUrl, /^tonari_mqtt_rejections_total\{reason="answer_not_applicable"\} (\d+)/m), (n) => n === notApplicableBefore + 1);
+    expect((await drillTarget(otherDrillId, householdId)).status).toBeNull();
+  });
+
+  it('still hands an answer without a kind (older firmware) to what asked, watch first, and counts it', async () => {
+    const householdId = x.households.D.id;
+    const { device, credentials } = await register('納戸スピーカー', householdId);
+    const speaker = await connect(credentials);
+    const before = await withoutKind();
+    // A drill's id: no watch alert has it, so the drill takes it.
+    const drillId = await startDrill('旧型スピーカーの訓練');
+    await speaker.publishAsync(topics.uplink(x.association.id, device.id, 'answer'), JSON.stringify({ ...envelope(1, 'boot-old'), promptId: drillId, button: 'help' }), { qos: 1 });
+    expect(await until(() => drillTarget(drillId, householdId), (t) => t.status !== null)).toEqual({ status: 'needs_help', channel: 'speaker' });
+    expect(await until(withoutKind, (n) => n === before + 1)).toBe(before + 1);
+
+    // An id that is both a watch alert's and a drill's goes to watch, as before kinds.
+    const sharedId = await startDrill('共有IDの訓練');
+    await database.db
+      .insertInto('watch_alerts')
+      // (kind help: the home's silent alert of the test above is still open, and a home has one live alert of each kind)
+      .values({ id: sharedId, association_id: x.association.id, household_id: householdId, device_id: device.id, kind: 'help', status: 'open', tier: 'resident' })
+      .execute();
+    await speaker.publishAsync(topics.uplink(x.association.id, device.id, 'answer'), JSON.stringify({ ...envelope(2, 'boot-old'), promptId: sharedId, button: 'safe' }), { qos: 1 });
+    expect(await until(() => alertStatus(sharedId), (s) => s === 'resolved')).toBe('resolved');
+    expect((await drillTarget(sharedId, householdId)).status).toBeNull();
+    expect(await until(withoutKind, (n) => n === before + 2)).toBe(before + 2);
+  });
+});
+
+/**
  * A Mosquitto of this test's own (the shared one must not be restarted): after a broker
  * restart Mosquitto gives the server its persistent session back, but not the session's
  * shared subscription. The server must subscribe again by itself.

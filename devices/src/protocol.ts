@@ -25,6 +25,9 @@ export const uplinkKinds = ['heartbeat', 'status', 'activity', 'played', 'ack', 
 export type UplinkKind = (typeof uplinkKinds)[number];
 export const downlinkKinds = ['config', 'speak', 'prompt'] as const;
 export type DownlinkKind = (typeof downlinkKinds)[number];
+/** What asked a `prompt`: a watch check or a safety-confirmation drill. The answer names it back. */
+export const promptKinds = ['watch', 'drill'] as const;
+export type PromptKind = (typeof promptKinds)[number];
 
 export const topics = {
   prefix: (associationId: string, deviceId: string) => `${TOPIC_ROOT}/${associationId}/${deviceId}`,
@@ -80,8 +83,17 @@ export const activitySchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('voice') }),
 ]);
 
-/** The resident answered a `prompt` (a watch check or a drill) with a button. */
-export const answerSchema = z.object({ ...envelope, promptId: z.string().min(1).max(64), button: z.enum(['safe', 'help']) });
+/**
+ * The resident answered a `prompt` (a watch check or a drill) with a button. `promptKind`
+ * echoes the prompt's `kind`, so the server hands the answer to what asked; firmware older
+ * than it sends none, and the server then looks the id up as a watch check, then a drill.
+ */
+export const answerSchema = z.object({
+  ...envelope,
+  promptId: z.string().min(1).max(64),
+  promptKind: z.enum(promptKinds).optional(),
+  button: z.enum(['safe', 'help']),
+});
 
 /** The device finished reading a `speak` message aloud. */
 export const playedSchema = z.object({ ...envelope, messageId: z.string().min(1).max(64) });
@@ -115,7 +127,8 @@ export const speakSchema = z.object({
  */
 export const promptSchema = z.object({
   id: z.string().min(1).max(64),
-  kind: z.enum(['watch', 'drill']),
+  /** Echoed in the answer as `promptKind`. */
+  kind: z.enum(promptKinds),
   text: z.string().max(2000),
   buttons: z.array(z.enum(['safe', 'help'])).min(1),
   /** After this the device stops asking (ISO 8601). */
@@ -135,5 +148,10 @@ export type Heartbeat = z.infer<typeof heartbeatSchema>;
 export type Status = z.infer<typeof statusSchema>;
 export type Speak = z.infer<typeof speakSchema>;
 export type Prompt = z.infer<typeof promptSchema>;
+export type Answer = z.infer<typeof answerSchema>;
+export type Played = z.infer<typeof playedSchema>;
+export type Ack = z.infer<typeof ackSchema>;
+/** An uplink stored as an event (every kind but `status`, which only changes the device's state). */
+export type StoredUplink = Heartbeat | Activity | Answer | Played | Ack;
 export type Activity = z.infer<typeof activitySchema>;
 export type DeviceConfig = z.infer<typeof configSchema>;

@@ -511,7 +511,7 @@ export class SimulatedDevice {
         this.emit('info', `the ${prompt.kind} prompt ${prompt.id} expired before the resident answered; the device stopped asking`);
         return;
       }
-      this.send('answer', { promptId: prompt.id, button: 'safe' });
+      this.send('answer', { promptId: prompt.id, promptKind: prompt.kind, button: 'safe' });
       this.stats.promptsAnswered++;
       if (this.scenario === 'late') this.emit('info', `scenario late: answered the ${prompt.kind} prompt with 無事 (safe) at last`);
     });

@@ -61,3 +61,126 @@ where
   "revoked_at" is null
 order by
   "id";
+
+-- insertDevice
+insert into
+  "devices" (
+    "association_id",
+    "household_id",
+    "label",
+    "secret_hash",
+    "credentials_issued_at"
+  )
+values
+  ($1, $2, $3, $4, $5)
+returning
+  "id";
+
+-- setDeviceSecret
+update "devices"
+set
+  "secret_hash" = $1,
+  "credentials_issued_at" = $2
+where
+  "id" = $3;
+
+-- revokeDeviceRow
+update "devices"
+set
+  "revoked_at" = $1,
+  "online" = $2
+where
+  "id" = $3
+  and "revoked_at" is null;
+
+-- findHouseholdOf
+select
+  "id"
+from
+  "households"
+where
+  "id" = $1
+  and "association_id" = $2;
+
+-- addSpeakerChannel
+update "households"
+set
+  "channels" = array_append("channels", $1)
+where
+  "id" = $2
+  and not $3 = any ("channels");
+
+-- liveDevices
+select
+  "id",
+  "association_id",
+  "household_id"
+from
+  "devices"
+where
+  "id" = any ($1::uuid[])
+  and "revoked_at" is null;
+
+-- setDeviceOnline — online (status on connect)
+update "devices"
+set
+  "online" = $1,
+  "last_seen_at" = now()
+where
+  "id" = $2
+returning
+  "last_seen_at",
+  "last_heartbeat";
+
+-- setDeviceOnline — offline (last will)
+update "devices"
+set
+  "online" = $1
+where
+  "id" = $2
+returning
+  "last_seen_at",
+  "last_heartbeat";
+
+-- insertDeviceMessages
+insert into
+  "device_messages" (
+    "device_id",
+    "boot_id",
+    "seq",
+    "association_id",
+    "kind",
+    "sent_at",
+    "payload"
+  )
+values
+  ($1, $2, $3, $4, $5, $6, $7)
+on conflict ("device_id", "boot_id", "seq") do nothing
+returning
+  "device_id",
+  "boot_id",
+  "seq";
+
+-- recordHeartbeats
+update devices d
+set
+  online = true,
+  last_seen_at = now(),
+  last_heartbeat = v.hb
+from
+  jsonb_to_recordset($1::jsonb) as v (id uuid, hb jsonb)
+where
+  d.id = v.id
+returning
+  d.id,
+  d.association_id,
+  d.last_seen_at,
+  d.last_heartbeat;
+
+-- markDevicesHeard
+update "devices"
+set
+  "online" = $1,
+  "last_seen_at" = now()
+where
+  "id" = any ($2::uuid[]);

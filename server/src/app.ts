@@ -11,13 +11,15 @@ import { ApiRouter, errorHandler } from './platform/http/api-router.js';
 import { HttpError } from './platform/http/errors.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { createRealtime, type Realtime, type RealtimeServer } from './platform/realtime/realtime.js';
-import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
+import type { MqttTransport, Outcome, Uplink } from './platform/mqtt/mqtt-transport.js';
+import { createIngest } from './platform/mqtt/ingest.js';
+import { dispatchUplinks } from './platform/mqtt/uplink-dispatch.js';
 import type { Jobs, QueueName } from './platform/jobs/jobs.js';
-import type { Module, QueueDefinition, UplinkHandlers } from './platform/module.js';
+import type { Module, QueueDefinition } from './platform/module.js';
 import { createOutageLog } from './platform/outage.js';
 import { requireActor } from './auth/session.middleware.js';
 import { socketSessions } from './auth/socket-sessions.js';
-import { createIngest, NotApplicable, type Outcome, type Uplink } from './devices/device-ingest.service.js';
+import { deviceUplinks } from './devices/device.uplinks.js';
 import type { BrokerCredentialSync } from './devices/device.service.js';
 import { buildAsyncApiDocument } from './devices/asyncapi.js';
 import { createPushService } from './push/push.service.js';
@@ -172,7 +174,7 @@ export function createApp(deps: AppDeps): App {
 
   // Each device event and its effects are one transaction (the ingest batch's); each module
   // handles the uplinks it declares, and reaches people only after that transaction commits.
-  const ingest = createIngest({ db, log, metrics, realtime, ...uplinkCallbacks(modules.map((m) => m.uplinks ?? {})) });
+  const ingest = createIngest({ db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers: uplinkCallbacks(modules) }));
 
   /**
    * Why device ingest is not working, or null. Uplinks arrive only through the broker's
@@ -233,26 +235,7 @@ function noCacheForShell(res: express.Response, filePath: string) {
   if (/(sw\.js|manifest\.webmanifest|index\.html)$/.test(filePath)) res.setHeader('Cache-Control', 'no-cache');
 }
 
-/** The modules' uplink handlers as the ingest's callbacks (each kind to the modules that take it). */
-function uplinkCallbacks(handlers: UplinkHandlers[]) {
-  const acknowledges = handlers.flatMap((h) => (h.acknowledge ? [h.acknowledge] : []));
-  const activities = handlers.flatMap((h) => (h.activities ? [h.activities] : []));
-  const answers = handlers.flatMap((h) => (h.answer ? [h.answer] : []));
-  const seen = handlers.flatMap((h) => (h.devicesSeen ? [h.devicesSeen] : []));
-  return {
-    onAcknowledge: async (...args: Parameters<NonNullable<UplinkHandlers['acknowledge']>>) => {
-      for (const handle of acknowledges) await handle(...args);
-    },
-    onActivities: async (...args: Parameters<NonNullable<UplinkHandlers['activities']>>) => {
-      for (const handle of activities) await handle(...args);
-    },
-    // A prompt's id names what asked (a watch alert, a drill): the first module that knows it takes the answer.
-    onAnswer: async (...args: Parameters<NonNullable<UplinkHandlers['answer']>>) => {
-      for (const handle of answers) if (await handle(...args)) return;
-      throw new NotApplicable('no such prompt');
-    },
-    onDevicesSeen: async (...args: Parameters<NonNullable<UplinkHandlers['devicesSeen']>>) => {
-      for (const handle of seen) await handle(...args);
-    },
-  };
+/** The modules' uplink handlers by uplink kind; an answer goes to the module of the prompt kind it names. */
+function uplinkCallbacks(modules: Module[]) {
+  return dispatchUplinks(modules.map((m) => m.uplinks ?? {}));
 }

@@ -7,6 +7,7 @@ import { createMetrics } from './platform/metrics.js';
 import { createDatabase, migrateToLatest } from './platform/db/database.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
 import { EmbeddedBroker } from './platform/mqtt/embedded-broker.js';
+import { authenticateDevice } from './devices/device.service.js';
 import { MqttClientTransport } from './platform/mqtt/mqtt-client-transport.js';
 import { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
 import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
@@ -100,7 +101,7 @@ async function main() {
     url.password = '';
     deviceMqttUrl = url.toString().replace(/\/$/, '');
   } else {
-    mqtt = new EmbeddedBroker({ db, log, metrics, port: config.MQTT_PORT });
+    mqtt = new EmbeddedBroker({ authenticate: (username, password) => authenticateDevice(db, username, password), log, metrics, port: config.MQTT_PORT });
     deviceMqttUrl = `mqtt://${new URL(config.publicUrl).hostname}:${config.MQTT_PORT}`;
   }
 

@@ -8,6 +8,7 @@ import { createJobs } from '../../server/src/platform/jobs/jobs.js';
 import { loadVapidKeys } from '../../server/src/push/push.service.js';
 import { createMetrics } from '../../server/src/platform/metrics.js';
 import { EmbeddedBroker } from '../../server/src/platform/mqtt/embedded-broker.js';
+import { authenticateDevice } from '../../server/src/devices/device.service.js';
 import { MqttClientTransport } from '../../server/src/platform/mqtt/mqtt-client-transport.js';
 import { MosquittoDynsec } from '../../server/src/devices/mosquitto-dynsec.js';
 import type { MqttTransport } from '../../server/src/platform/mqtt/mqtt-transport.js';
@@ -68,7 +69,7 @@ export async function startTestServer(
     url.password = '';
     deviceMqttUrl = url.toString().replace(/\/$/, '');
   } else {
-    transport = new EmbeddedBroker({ db, log, metrics, port: 0, host: '127.0.0.1' });
+    transport = new EmbeddedBroker({ authenticate: (username, password) => authenticateDevice(db, username, password), log, metrics, port: 0, host: '127.0.0.1' });
   }
   const jobs = createJobs({ connectionString: database.url, log, pollingIntervalSeconds: 0.5 });
   await jobs.start();

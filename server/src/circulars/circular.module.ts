@@ -25,7 +25,7 @@ export function circularModule(ctx: ModuleContext): Module {
     },
     uplinks: {
       // The speaker read a circular aloud and the resident pressed "read": the circular's id.
-      acknowledge: async (tx, { householdId, messageId }) => {
+      ack: async (tx, { householdId, messageId }) => {
         if (!uuid.safeParse(messageId).success) throw new NotApplicable('not a circular id');
         await circulars.acknowledge(inUnitOfWork(ctx, tx), { circularId: messageId, householdId, personId: null, channel: 'speaker' });
       },

@@ -1,14 +1,23 @@
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import { isAnyOf } from '../platform/db/sql.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import type { Heartbeat } from '../../../devices/src/protocol.js';
 
-export function listDevices(db: Db, associationId: string) {
+/** A device as officers see it: with its household's name. */
+function devicesWithHousehold(db: Db) {
   return db
     .selectFrom('devices')
     .leftJoin('households', 'households.id', 'devices.household_id')
     .select([
       'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
       'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
-    ])
+    ]);
+}
+
+export function listDevices(db: Db, associationId: string) {
+  return devicesWithHousehold(db)
     .where('devices.association_id', '=', associationId)
     .orderBy('devices.revoked_at', (ob) => ob.nullsFirst())
     .orderBy('devices.label')
@@ -18,15 +27,7 @@ export function listDevices(db: Db, associationId: string) {
 export type DeviceRow = Awaited<ReturnType<typeof listDevices>>[number];
 
 export async function findDevice(db: Db, id: string) {
-  return db
-    .selectFrom('devices')
-    .leftJoin('households', 'households.id', 'devices.household_id')
-    .select([
-      'devices.id', 'devices.label', 'devices.household_id', 'households.name as household_name', 'devices.online',
-      'devices.revoked_at', 'devices.last_seen_at', 'devices.last_heartbeat', 'devices.credentials_issued_at', 'devices.association_id',
-    ])
-    .where('devices.id', '=', id)
-    .executeTakeFirst();
+  return devicesWithHousehold(db).where('devices.id', '=', id).executeTakeFirst();
 }
 
 /** What the broker needs to authenticate a connection: only live devices. */
@@ -43,11 +44,103 @@ export function liveDeviceSecrets(db: Db) {
   return db.selectFrom('devices').select(['id', 'association_id', 'secret_hash']).where('revoked_at', 'is', null).orderBy('id').execute();
 }
 
+/** Registers a speaker (its secret only as a hash). */
+export function insertDevice(db: Db, device: { associationId: string; householdId: string | null; label: string; secretHash: string }) {
+  return db
+    .insertInto('devices')
+    .values({ association_id: device.associationId, household_id: device.householdId, label: device.label, secret_hash: device.secretHash, credentials_issued_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+export function setDeviceSecret(db: Db, id: string, secretHash: string) {
+  return db.updateTable('devices').set({ secret_hash: secretHash, credentials_issued_at: new Date() }).where('id', '=', id).execute();
+}
+
+export function revokeDeviceRow(db: Db, id: string) {
+  return db.updateTable('devices').set({ revoked_at: new Date(), online: false }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** Whether the household is one of the association's (a device may be placed only there). */
+export function findHouseholdOf(db: Db, associationId: string, householdId: string) {
+  return db.selectFrom('households').select('id').where('id', '=', householdId).where('association_id', '=', associationId).executeTakeFirst();
+}
+
+/** A household with a speaker can be reached through it: adds the speaker channel once. */
+export function addSpeakerChannel(db: Db, householdId: string) {
+  return db
+    .updateTable('households')
+    .set((eb) => ({ channels: eb.fn('array_append', ['channels', eb.val('speaker')]) }))
+    .where('id', '=', householdId)
+    .where((eb) => eb.not(eb(eb.val('speaker'), '=', eb.fn.any('channels'))))
+    .execute();
+}
+
+// ── Uplinks (device.uplinks.ts): each runs in the ingest batch's transaction ──────────────
+
+/** The live devices among these ids, with where they belong. */
+export function liveDevices(trx: Transaction<Database>, ids: readonly string[]) {
+  return trx.selectFrom('devices').select(['id', 'association_id', 'household_id']).where(isAnyOf('id', ids)).where('revoked_at', 'is', null).execute();
+}
+
+/** A device's online status from its status message; a last will says when it vanished, not that it was heard from. */
+export function setDeviceOnline(trx: Transaction<Database>, id: string, online: boolean) {
+  return trx
+    .updateTable('devices')
+    .set(online ? { online, last_seen_at: sql`now()` } : { online })
+    .where('id', '=', id)
+    .returning(['last_seen_at', 'last_heartbeat'])
+    .executeTakeFirstOrThrow();
+}
+
+/** Every event once (idempotent on device, boot id and seq): what comes back is what was new. */
+export function insertDeviceMessages(
+  trx: Transaction<Database>,
+  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: string }[],
+) {
+  return trx
+    .insertInto('device_messages')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
+    .returning(['device_id', 'boot_id', 'seq'])
+    .execute();
+}
+
+/** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
+export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]) {
+  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: Heartbeat }>`
+    update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
+    from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
+    where d.id = v.id
+    returning d.id, d.association_id, d.last_seen_at, d.last_heartbeat`.execute(trx);
+  return rows;
+}
+
+/** Devices heard from by anything but a heartbeat: online, seen now. */
+export function markDevicesHeard(trx: Transaction<Database>, ids: readonly string[]) {
+  return trx.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where(isAnyOf('id', ids)).execute();
+}
+
 const ID = '11111111-1111-4111-8111-111111111111';
+const inTransaction = (db: Db, run: (trx: Transaction<Database>) => Promise<unknown>) => db.transaction().execute(run);
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'listDevices', run: (db) => listDevices(db, ID) },
   { name: 'findDevice', run: (db) => findDevice(db, ID) },
   { name: 'findDeviceSecret', run: (db) => findDeviceSecret(db, ID) },
   { name: 'liveDeviceSecrets', run: (db) => liveDeviceSecrets(db) },
+  { name: 'insertDevice', run: (db) => insertDevice(db, { associationId: ID, householdId: ID, label: '玄関スピーカー', secretHash: '$7$…' }) },
+  { name: 'setDeviceSecret', run: (db) => setDeviceSecret(db, ID, '$7$…') },
+  { name: 'revokeDeviceRow', run: (db) => revokeDeviceRow(db, ID) },
+  { name: 'findHouseholdOf', run: (db) => findHouseholdOf(db, ID, ID) },
+  { name: 'addSpeakerChannel', run: (db) => addSpeakerChannel(db, ID) },
+  { name: 'liveDevices', run: (db) => inTransaction(db, (trx) => liveDevices(trx, [ID])) },
+  { name: 'setDeviceOnline — online (status on connect)', run: (db) => inTransaction(db, (trx) => setDeviceOnline(trx, ID, true)) },
+  { name: 'setDeviceOnline — offline (last will)', run: (db) => inTransaction(db, (trx) => setDeviceOnline(trx, ID, false)) },
+  {
+    name: 'insertDeviceMessages',
+    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: '{}' }])),
+  },
+  { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
+  { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },
 ];

@@ -1,10 +1,13 @@
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import { policy, requireRole, requireVisible, type Actor } from '../common/access.js';
+import { requireRole, requireVisible, type Actor } from '../common/access.js';
+import { canManageDevices } from './device.policy.js';
 import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
 import { topics } from '../../../devices/src/protocol.js';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
-import { findDevice, findDeviceSecret, listDevices, type DeviceRow } from './device.repository.js';
+import {
+  addSpeakerChannel, findDevice, findDeviceSecret, findHouseholdOf, insertDevice, listDevices, revokeDeviceRow, setDeviceSecret, type DeviceRow,
+} from './device.repository.js';
 import { audit } from '../common/audit.repository.js';
 import { ensureWatchSettings } from '../watch/watch.service.js';
 
@@ -25,7 +28,6 @@ export interface DeviceContext {
 }
 
 export function toDeviceView(row: DeviceRow): DeviceView {
-  const heartbeat = row.last_heartbeat as { battery?: number | null } | null;
   return {
     id: row.id,
     label: row.label,
@@ -34,18 +36,18 @@ export function toDeviceView(row: DeviceRow): DeviceView {
     online: row.online && !row.revoked_at,
     revoked: row.revoked_at !== null,
     lastSeenAt: row.last_seen_at?.toISOString() ?? null,
-    battery: heartbeat?.battery ?? null,
+    battery: row.last_heartbeat?.battery ?? null,
     credentialsIssuedAt: row.credentials_issued_at.toISOString(),
   };
 }
 
 export async function getDevices(ctx: DeviceContext, actor: Actor) {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   return { items: (await listDevices(ctx.db, actor.associationId)).map(toDeviceView) };
 }
 
 async function manageableDevice(ctx: DeviceContext, actor: Actor, id: string) {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   const device = await findDevice(ctx.db, id);
   requireVisible(!!device && device.association_id === actor.associationId, 'device');
   return device!;
@@ -53,29 +55,19 @@ async function manageableDevice(ctx: DeviceContext, actor: Actor, id: string) {
 
 async function assertHousehold(ctx: DeviceContext, actor: Actor, householdId: string | null | undefined) {
   if (!householdId) return;
-  const household = await ctx.db.selectFrom('households').select('id').where('id', '=', householdId).where('association_id', '=', actor.associationId).executeTakeFirst();
-  if (!household) throw HttpError.badRequest('No such household in this association.', 'householdId');
+  if (!(await findHouseholdOf(ctx.db, actor.associationId, householdId))) throw HttpError.badRequest('No such household in this association.', 'householdId');
 }
 
 /** Registers a speaker; its password is returned this once and stored only as a hash. */
 export async function registerDevice(ctx: DeviceContext, actor: Actor, input: { label: string; householdId?: string | null }): Promise<DeviceCredentials> {
-  requireRole(policy.canManageDevices(actor, actor.associationId));
+  requireRole(canManageDevices(actor, actor.associationId));
   await assertHousehold(ctx, actor, input.householdId);
   const secret = generateDeviceSecret();
-  const created = await ctx.db
-    .insertInto('devices')
-    .values({ association_id: actor.associationId, household_id: input.householdId ?? null, label: input.label, secret_hash: hashDeviceSecret(secret), credentials_issued_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const created = await insertDevice(ctx.db, { associationId: actor.associationId, householdId: input.householdId ?? null, label: input.label, secretHash: hashDeviceSecret(secret) });
   if (input.householdId) {
     await ensureWatchSettings(ctx.db, input.householdId, actor.associationId);
     // A household with a speaker can be reached through it.
-    await ctx.db
-      .updateTable('households')
-      .set((eb) => ({ channels: eb.fn('array_append', ['channels', eb.val('speaker')]) }))
-      .where('id', '=', input.householdId)
-      .where((eb) => eb.not(eb(eb.val('speaker'), '=', eb.fn.any('channels'))))
-      .execute();
+    await addSpeakerChannel(ctx.db, input.householdId);
   }
   await ctx.brokerSync?.upsertDevice({ id: created.id, associationId: actor.associationId, password: secret });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.registered', subject: created.id });
@@ -86,7 +78,7 @@ export async function rotateCredentials(ctx: DeviceContext, actor: Actor, id: st
   const device = await manageableDevice(ctx, actor, id);
   if (device.revoked_at) throw HttpError.conflict('This device is revoked; register a new one instead.');
   const secret = generateDeviceSecret();
-  await ctx.db.updateTable('devices').set({ secret_hash: hashDeviceSecret(secret), credentials_issued_at: new Date() }).where('id', '=', id).execute();
+  await setDeviceSecret(ctx.db, id, hashDeviceSecret(secret));
   await ctx.brokerSync?.upsertDevice({ id, associationId: device.association_id, password: secret });
   // A connection made with the old password must not outlive it.
   disconnect(id);
@@ -96,7 +88,7 @@ export async function rotateCredentials(ctx: DeviceContext, actor: Actor, id: st
 
 export async function revokeDevice(ctx: DeviceContext, actor: Actor, id: string, disconnect: (deviceId: string) => void): Promise<DeviceView> {
   await manageableDevice(ctx, actor, id);
-  await ctx.db.updateTable('devices').set({ revoked_at: new Date(), online: false }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await revokeDeviceRow(ctx.db, id);
   await ctx.brokerSync?.revokeDevice(id);
   disconnect(id);
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'device.revoked', subject: id });

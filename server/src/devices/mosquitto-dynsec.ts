@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { TOPIC_ROOT } from '../../../devices/src/protocol.js';
+import { DynsecConnection, DynsecDisconnectedError, DynsecError, type DynsecCommand, type DynsecResponse } from './mosquitto-dynsec-connection.js';
 
 /**
  * Mirrors device credentials into Mosquitto's dynamic security plugin ("dynsec").
@@ -36,8 +36,7 @@ import { TOPIC_ROOT } from '../../../devices/src/protocol.js';
  * even loops (each execution disconnects us again).
  */
 
-export const DYNSEC_COMMAND_TOPIC = '$CONTROL/dynamic-security/v1';
-export const DYNSEC_RESPONSE_TOPIC = '$CONTROL/dynamic-security/v1/response';
+export { DYNSEC_COMMAND_TOPIC, DYNSEC_RESPONSE_TOPIC, DynsecDisconnectedError, DynsecError } from './mosquitto-dynsec-connection.js';
 
 /** The role that lets the tonari server itself read uplinks and send downlinks. */
 export const SERVER_ROLE = 'tonari-server';
@@ -59,14 +58,6 @@ export interface DynsecAcl {
   allow: boolean;
 }
 
-type DynsecCommand = { command: string } & Record<string, unknown>;
-
-interface DynsecResponse {
-  command?: string;
-  error?: string;
-  data?: unknown;
-  correlationData?: string;
-}
 
 interface DynsecClientInfo {
   username: string;
@@ -75,31 +66,6 @@ interface DynsecClientInfo {
   roles?: Array<{ rolename?: string }>;
 }
 
-interface Pending {
-  command: string;
-  resolve: (response: DynsecResponse) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
-/** A reply from the plugin that reports a failure; `dynsecError` is the plugin's own text. */
-export class DynsecError extends Error {
-  constructor(
-    readonly command: string,
-    readonly dynsecError: string,
-  ) {
-    super(`Mosquitto dynamic-security command ${command} failed: ${dynsecError}`);
-    this.name = 'DynsecError';
-  }
-}
-
-/** The connection dropped while a command waited for its reply; the command may or may not have run. */
-export class DynsecDisconnectedError extends Error {
-  constructor(readonly command: string) {
-    super(`MQTT connection closed while Mosquitto dynamic-security command ${command} was waiting for its reply`);
-    this.name = 'DynsecDisconnectedError';
-  }
-}
 
 /** How often an operation is run again after a connection drop before giving up. */
 const MAX_ATTEMPTS = 4;
@@ -154,17 +120,10 @@ function sameAcls(current: unknown, wanted: DynsecAcl[]): boolean {
 }
 
 export class MosquittoDynsec {
-  private readonly timeoutMs: number;
-  private readonly pending = new Map<string, Pending>();
-  private subscribed: Promise<void> | null = null;
+  private readonly connection: DynsecConnection;
 
-  constructor(
-    private readonly client: MqttClient,
-    options: { timeoutMs?: number } = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 5000;
-    this.client.on('message', this.onMessage);
-    this.client.on('close', this.onClose);
+  constructor(client: MqttClient, options: { timeoutMs?: number } = {}) {
+    this.connection = new DynsecConnection(client, options.timeoutMs ?? 5000);
   }
 
   /**
@@ -256,13 +215,7 @@ export class MosquittoDynsec {
 
   /** Stops listening and fails whatever is still waiting; the MQTT client itself stays open. */
   dispose(): void {
-    this.client.off('message', this.onMessage);
-    this.client.off('close', this.onClose);
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new Error(`Mosquitto dynamic-security command ${pending.command} abandoned: disposed`));
-      this.pending.delete(id);
-    }
+    this.connection.dispose();
   }
 
   private async getClient(username: string): Promise<DynsecClientInfo> {
@@ -314,123 +267,12 @@ export class MosquittoDynsec {
   }
 
   private waitForReconnect(after: string): Promise<void> {
-    if (this.client.connected) return Promise.resolve();
-    const period = this.client.options.reconnectPeriod ?? 1000;
-    if (period <= 0) {
-      return Promise.reject(
-        new Error(
-          `MQTT connection lost during ${after}, and the client does not reconnect by itself ` +
-            '(reconnectPeriod 0); reconnect and call again',
-        ),
-      );
-    }
-    const limit = this.timeoutMs + period * 2;
-    return new Promise<void>((resolve, reject) => {
-      const onConnect = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.client.off('connect', onConnect);
-        reject(new Error(`MQTT admin client did not reconnect within ${limit} ms after ${after}`));
-      }, limit);
-      this.client.once('connect', onConnect);
-    });
+    return this.connection.waitForReconnect(after);
   }
 
-  private async command(command: DynsecCommand): Promise<DynsecResponse> {
-    await this.ensureSubscribed();
-    const correlationData = randomUUID();
-    const reply = new Promise<DynsecResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(correlationData);
-        reject(
-          new Error(
-            `Mosquitto dynamic-security command ${command.command} got no reply within ${this.timeoutMs} ms ` +
-              '(is the dynamic security plugin loaded, and does the MQTT user have the dynsec admin role?)',
-          ),
-        );
-      }, this.timeoutMs);
-      timer.unref();
-      this.pending.set(correlationData, { command: command.command, resolve, reject, timer });
-    });
-    const payload = JSON.stringify({ commands: [{ ...command, correlationData }] });
-    // QoS 0: see the top of this file for why a re-sent command is worse than a lost one.
-    this.client.publish(DYNSEC_COMMAND_TOPIC, payload, { qos: 0 }, (error) => {
-      if (!error) return;
-      const pending = this.pending.get(correlationData);
-      if (!pending) return;
-      clearTimeout(pending.timer);
-      this.pending.delete(correlationData);
-      pending.reject(
-        this.client.connected
-          ? new Error(`Could not send Mosquitto dynamic-security command ${command.command}: ${error.message}`)
-          : new DynsecDisconnectedError(command.command),
-      );
-    });
-    const response = await reply;
-    if (response.error) throw new DynsecError(command.command, response.error);
-    return response;
+  private command(command: DynsecCommand): Promise<DynsecResponse> {
+    return this.connection.command(command);
   }
-
-  /**
-   * Subscribes to the reply topic before the first command, and again after every
-   * reconnect: a clean session loses the subscription, and a command sent before the
-   * broker has it back would have its reply dropped. Re-subscribing is harmless.
-   */
-  private ensureSubscribed(): Promise<void> {
-    this.subscribed ??= new Promise<void>((resolve, reject) => {
-      this.client.subscribe(DYNSEC_RESPONSE_TOPIC, { qos: 1 }, (error, granted) => {
-        // A refused subscription comes back as granted QoS 128 (v3.1.1) or a reason code >= 0x80 (v5).
-        const refused = granted?.some((grant) => grant.qos >= 0x80);
-        if (error && !this.client.connected) {
-          this.subscribed = null;
-          reject(new DynsecDisconnectedError('subscribe'));
-        } else if (error || refused) {
-          this.subscribed = null;
-          reject(
-            new Error(
-              `Could not subscribe to ${DYNSEC_RESPONSE_TOPIC}: ${error?.message ?? 'not authorised'} ` +
-                '(does the MQTT user have the dynsec admin role?)',
-            ),
-          );
-        } else {
-          resolve();
-        }
-      });
-    });
-    return this.subscribed;
-  }
-
-  /** A drop loses the replies still due (and, with a clean session, our subscription). */
-  private readonly onClose = (): void => {
-    this.subscribed = null;
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      this.pending.delete(id);
-      pending.reject(new DynsecDisconnectedError(pending.command));
-    }
-  };
-
-  private readonly onMessage = (topic: string, payload: Buffer): void => {
-    if (topic !== DYNSEC_RESPONSE_TOPIC) return;
-    let responses: DynsecResponse[];
-    try {
-      const parsed = JSON.parse(payload.toString('utf8')) as { responses?: unknown };
-      if (!Array.isArray(parsed.responses)) return;
-      responses = parsed.responses as DynsecResponse[];
-    } catch {
-      return; // a malformed reply leaves its command to time out with a clear message
-    }
-    for (const response of responses) {
-      if (typeof response.correlationData !== 'string') continue;
-      const pending = this.pending.get(response.correlationData);
-      if (!pending) continue; // another MosquittoDynsec on the same connection, or a late reply
-      clearTimeout(pending.timer);
-      this.pending.delete(response.correlationData);
-      pending.resolve(response);
-    }
-  };
 }
 
 function hasRole(client: DynsecClientInfo, rolename: string): boolean {

@@ -22,11 +22,13 @@ export function drillModule(ctx: ModuleContext): Module {
       'drill-escalate': { policy: escalation, handle: ({ drillId, tier }) => drills.escalate(ctx, drillId, tier).then(() => undefined) },
     },
     uplinks: {
-      // A prompt's id names what asked: here, a drill.
-      answer: async (tx, event) => {
-        if (!uuid.safeParse(event.promptId).success) return false;
-        await drills.answerFromSpeaker(inUnitOfWork(ctx, tx), event);
-        return true;
+      // Answers to drill prompts: the prompt's id is the drill's.
+      answer: {
+        drill: async (tx, event) => {
+          if (!uuid.safeParse(event.promptId).success) return false;
+          await drills.answerFromSpeaker(inUnitOfWork(ctx, tx), event);
+          return true;
+        },
       },
     },
   };

@@ -25,6 +25,11 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    mqttAnswersWithoutKind: new Counter({
+      name: 'tonari_mqtt_answers_without_kind_total',
+      help: 'Prompt answers from firmware that does not name the prompt kind (looked up as a watch check, then a drill)',
+      registers: [registry],
+    }),
     brokerAuthFailures: new Counter({
       name: 'tonari_broker_auth_failures_total',
       help: 'Refused device connections and publishes, by reason',

@@ -2,7 +2,7 @@ import type express from 'express';
 import type { ApiRouter } from './http/api-router.js';
 import type { JobPayloads, QueueName, QueuePolicy } from './jobs/jobs.js';
 import type { Tx } from './db/transaction.js';
-import type { ActivityEvent } from '../devices/device-ingest.service.js';
+import type { PromptKind } from '../../../devices/src/protocol.js';
 
 /**
  * A capability as the app sees it: what it serves over HTTP, which durable jobs it runs and
@@ -42,21 +42,41 @@ export interface PromptAnswer {
   at: Date;
 }
 
+/** The resident pressed the acknowledge button for a message read aloud (`messageId` is what was read). */
+export interface Acknowledgement {
+  deviceId: string;
+  householdId: string;
+  messageId: string;
+}
+
+/** A sign of life in a home: the presence sensor, a button, the voice assistant. */
+export interface ActivityEvent {
+  householdId: string;
+  associationId: string;
+  at: Date;
+  type: 'presence' | 'button' | 'voice';
+  count?: number;
+  button?: string;
+}
+
 /**
- * Device uplink handlers. Each runs in the ingest batch's transaction (`tx.db`), so an event
- * and its effects commit together; what reaches people goes through `tx.afterCommit`.
- * Throwing NotApplicable (or an HttpError below 500) stores the event without effect.
+ * Device uplink handlers, by uplink kind (devices/src/protocol.ts): the MQTT door hands each
+ * stored uplink to the handlers of its kind. Each runs in the ingest batch's transaction
+ * (`tx.db`), so an event and its effects commit together; what reaches people goes through
+ * `tx.afterCommit`. Throwing NotApplicable (platform/mqtt/uplink-dispatch.ts), or an
+ * HttpError below 500, stores the event without effect. Heartbeats and status are the
+ * devices' own (devices/device.uplinks.ts); `played` is stored only.
  */
 export interface UplinkHandlers {
-  /** The resident pressed the acknowledge button for a message read aloud. */
-  acknowledge?: (tx: Tx, event: { deviceId: string; householdId: string; messageId: string }) => Promise<void>;
-  /** Signs of life in homes (presence, buttons, the voice assistant), a batch at a time. */
-  activities?: (tx: Tx, events: ActivityEvent[]) => Promise<void>;
+  /** `ack`: the resident pressed the acknowledge button for a message read aloud. */
+  ack?: (tx: Tx, event: Acknowledgement) => Promise<void>;
+  /** `activity`: signs of life in homes (presence, buttons, the voice assistant), a batch at a time. */
+  activity?: (tx: Tx, events: ActivityEvent[]) => Promise<void>;
   /**
-   * Answers to this capability's prompts: returns false when the prompt id is not one of its
-   * own (another capability's prompt), true when it took the answer.
+   * `answer`, by the kind of prompt it answers (one capability per prompt kind): returns false
+   * when the prompt id is not one of its own, true when it took the answer.
    */
-  answer?: (tx: Tx, event: PromptAnswer) => Promise<boolean>;
-  /** Devices heard from (any accepted message). */
+  answer?: { [K in PromptKind]?: (tx: Tx, event: PromptAnswer) => Promise<boolean> };
+  /** Not a kind of its own: devices heard from (any accepted uplink). */
   devicesSeen?: (tx: Tx, deviceIds: string[]) => Promise<void>;
 }

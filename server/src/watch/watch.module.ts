@@ -22,8 +22,8 @@ export function watchModule(ctx: ModuleContext): Module {
       { queue: 'watch-retention', cron: '17 3 * * *' },
     ],
     uplinks: {
-      activities: (tx, events) => watch.recordActivities(inUnitOfWork(ctx, tx), events),
-      answer: async (tx, event) => uuid.safeParse(event.promptId).success && watch.recordPromptAnswer(inUnitOfWork(ctx, tx), event),
+      activity: (tx, events) => watch.recordActivities(inUnitOfWork(ctx, tx), events),
+      answer: { watch: async (tx, event) => uuid.safeParse(event.promptId).success && watch.recordPromptAnswer(inUnitOfWork(ctx, tx), event) },
       devicesSeen: (tx, deviceIds) => watch.devicesBack(inUnitOfWork(ctx, tx), deviceIds),
     },
     start() {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely';
 import type { Answer, Category, Question } from '../../contracts/circulars.js';
+import type { Heartbeat, StoredUplink } from '../../../../devices/src/protocol.js';
 
 /**
  * The database as the application sees it. Migrations never import this file: they are
@@ -102,7 +103,8 @@ export interface DeviceTable {
   revoked_at: Date | null;
   online: Generated<boolean>;
   last_seen_at: Date | null;
-  last_heartbeat: unknown | null;
+  /** The latest heartbeat by arrival, written by device ingest as JSON text. */
+  last_heartbeat: ColumnType<Heartbeat | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -114,7 +116,8 @@ export interface DeviceMessageTable {
   kind: string;
   sent_at: Timestamp;
   received_at: CreatedAt;
-  payload: unknown;
+  /** The uplink as validated (devices/src/protocol.ts), written as JSON text. */
+  payload: ColumnType<StoredUplink, string, never>;
 }
 
 export interface AuditLogTable {

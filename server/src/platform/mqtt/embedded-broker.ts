@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes, type Client } from 'aedes';
-import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, parseTopic, topics } from '../../../../devices/src/protocol.js';
-import { authenticateDevice } from '../../devices/device.service.js';
-import type { MqttTransport } from './mqtt-transport.js';
+import type { MqttTransport, Outcome, Uplink } from './mqtt-transport.js';
 import { createFrameGuard } from './mqtt-frame-guard.js';
-import type { Outcome, Uplink } from '../../devices/device-ingest.service.js';
+
+/** A connecting device's login, checked by whoever keeps the credentials: its identity, or null to refuse it. */
+export type AuthenticateDevice = (username: string, password: string) => Promise<{ deviceId: string; associationId: string } | null>;
 
 const identity = Symbol('tonari device identity');
 type DeviceClient = Client & { [identity]?: { deviceId: string; associationId: string } };
@@ -27,10 +27,10 @@ export class EmbeddedBroker implements MqttTransport {
   private readonly clients = new Map<string, DeviceClient>();
   port = 0;
 
-  constructor(private readonly deps: { db: Db; log: Logger; metrics: Metrics; port: number; host?: string }) {}
+  constructor(private readonly deps: { authenticate: AuthenticateDevice; log: Logger; metrics: Metrics; port: number; host?: string }) {}
 
   async start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void> {
-    const { db, log, metrics } = this.deps;
+    const { authenticate, log, metrics } = this.deps;
     const aedes = await Aedes.createBroker({
       authenticate: (client: DeviceClient, username, password, done) => {
         // Aedes closes an existing session with the same client id once this hook says yes,
@@ -42,7 +42,7 @@ export class EmbeddedBroker implements MqttTransport {
           log.warn({ username, clientId: client.id }, 'device connection refused: client id is not the device id');
           return done(Object.assign(new Error('client id must be the device id'), { returnCode: IDENTIFIER_REJECTED }), false);
         }
-        authenticateDevice(db, username ?? '', password?.toString('utf8') ?? '')
+        authenticate(username, password?.toString('utf8') ?? '')
           .then((device) => {
             if (!device) {
               metrics.brokerAuthFailures.inc({ reason: 'bad_credentials' });

@@ -2,8 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { parseTopic, topics } from '../../../../devices/src/protocol.js';
-import type { MqttTransport } from './mqtt-transport.js';
-import type { Outcome, Uplink } from '../../devices/device-ingest.service.js';
+import type { MqttTransport, Outcome, Uplink } from './mqtt-transport.js';
 
 /** mqtt.js internals this transport hooks into (stable across 5.x; checked against 5.16). */
 type PacketSender = (packet: Packet, cb?: (error?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;

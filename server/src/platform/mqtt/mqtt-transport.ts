@@ -1,4 +1,14 @@
-import type { Outcome, Uplink } from '../../devices/device-ingest.service.js';
+/** One device uplink as a transport hands it over. */
+export interface Uplink {
+  /** From the authenticated connection (embedded broker) or the broker-enforced topic (Mosquitto). */
+  deviceId: string;
+  associationId: string;
+  kind: string;
+  payload: Buffer;
+}
+
+/** What became of an uplink: stored, a repeat of one stored, or refused for good. */
+export type Outcome = 'accepted' | 'duplicate' | 'rejected';
 
 /**
  * The server's side of MQTT, the same whether tonari embeds its broker or connects to

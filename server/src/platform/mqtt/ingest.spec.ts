@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createIngest, isTransient, type IngestContext } from './device-ingest.service.js';
-import { createMetrics } from '../platform/metrics.js';
-import { createLogger } from '../platform/logger.js';
+import { createIngest, isTransient } from './ingest.js';
+import { createMetrics } from '../metrics.js';
+import { createLogger } from '../logger.js';
+import type { Db } from '../db/database.js';
+import { deviceUplinks } from '../../devices/device.uplinks.js';
+import { dispatchUplinks } from './uplink-dispatch.js';
 
 /**
  * The batching around ingest, without a database: messages of an unknown kind are refused
@@ -9,8 +12,10 @@ import { createLogger } from '../platform/logger.js';
  * however the batches and their timers fall.
  */
 function ingest(maxBatch: number) {
-  const ctx = { log: createLogger('silent'), metrics: createMetrics() } as unknown as IngestContext;
-  return createIngest(ctx, { maxBatch, maxWaitMs: 5 });
+  const log = createLogger('silent');
+  const metrics = createMetrics();
+  const uplinks = deviceUplinks({ log, metrics, realtime: undefined as never, handlers: dispatchUplinks([]) });
+  return createIngest({ db: undefined as unknown as Db, log, metrics }, uplinks, { maxBatch, maxWaitMs: 5 });
 }
 const uplink = (i: number) => ({ deviceId: `d${i}`, associationId: 'a', kind: 'nonsense', payload: Buffer.from('{}') });
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,191 @@
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
+import type { ActivityEvent } from '../platform/module.js';
+import type { BatchTx, Received, Refusal, UplinkStore, Verdict } from '../platform/mqtt/ingest.js';
+import { underSavepoint, type UplinkDispatch } from '../platform/mqtt/uplink-dispatch.js';
+import { MAX_PAYLOAD_BYTES, uplinkSchemas, type Answer, type Heartbeat, type UplinkKind } from '../../../devices/src/protocol.js';
+import { insertDeviceMessages, liveDevices, markDevicesHeard, recordHeartbeats, setDeviceOnline } from './device.repository.js';
+
+/** How far ahead of the server's clock a device's timestamp may be before it is refused. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface DeviceUplinkContext {
+  log: Logger;
+  metrics: Metrics;
+  realtime: Realtime;
+  /** The modules' handlers by uplink kind (platform/mqtt/uplink-dispatch.ts). */
+  handlers: UplinkDispatch;
+}
+
+type Envelope = { bootId: string; seq: number; ts: string };
+interface Checked {
+  message: Received;
+  kind: UplinkKind;
+  data: Record<string, unknown>;
+}
+interface Known extends Checked {
+  device: { id: string; association_id: string; household_id: string | null };
+}
+
+/**
+ * The device protocol's side of the MQTT door (platform/mqtt/ingest.ts batches and commits):
+ * each uplink is checked against its schema (devices/src/protocol.ts), must come from a live
+ * device of its association, and is stored once per device, boot id and seq with a handful
+ * of set-based statements per batch — one INSERT for every event, one UPDATE for the devices'
+ * latest heartbeats — then handed to the modules' handlers of its kind (the homes' activity
+ * as a batch, answers and acknowledgements one by one), all in the batch's transaction.
+ */
+export function deviceUplinks(ctx: DeviceUplinkContext): UplinkStore<Checked> {
+  return {
+    kindLabel: (kind) => (kind in uplinkSchemas ? kind : 'unknown'),
+    check,
+    store: (tx, checked, verdicts) => storeBatch(ctx, tx, checked, verdicts),
+  };
+}
+
+function check(message: Received): Checked | Refusal {
+  const { uplink } = message;
+  const refuse = (refused: string, detail?: string): Refusal => ({ refused, detail });
+  if (!(uplink.kind in uplinkSchemas)) return refuse('unknown_kind');
+  const kind = uplink.kind as UplinkKind;
+  if (uplink.payload.length > MAX_PAYLOAD_BYTES) return refuse('oversize', `${uplink.payload.length} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(uplink.payload.toString('utf8'));
+  } catch {
+    return refuse('invalid_json');
+  }
+  const parsed = uplinkSchemas[kind].safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return refuse('invalid_payload', `${issue.path.join('.') || 'payload'}: ${issue.message}`);
+  }
+  const data = parsed.data as Record<string, unknown>;
+  if (kind !== 'status' && Date.parse((data as Envelope).ts) - Date.now() > MAX_CLOCK_SKEW_MS) return refuse('future_timestamp', (data as Envelope).ts);
+  return { message, kind, data };
+}
+
+async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checked[], verdicts: Verdict[]) {
+  // Only live devices, and only under their own association.
+  const ids = [...new Set(checked.map((v) => v.message.uplink.deviceId))].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const devices = ids.length ? await liveDevices(tx.db, ids) : [];
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  const known: Known[] = [];
+  for (const v of checked) {
+    const device = byId.get(v.message.uplink.deviceId);
+    if (!device || device.association_id !== v.message.uplink.associationId) verdicts.push({ message: v.message, outcome: 'rejected', reason: 'unknown_device' });
+    else known.push({ ...v, device });
+  }
+
+  // Status messages (online on connect, offline as the last will) are rare. The batch is cut
+  // at each one, so that a device's heartbeat before its last will is applied before it.
+  const seen = new Set<string>();
+  let events: Known[] = [];
+  for (const item of known) {
+    if (item.kind !== 'status') {
+      events.push(item);
+      continue;
+    }
+    await storeEvents(ctx, tx, events, seen, verdicts);
+    events = [];
+    const online = (item.data as { online: boolean }).online;
+    const { device } = item;
+    const updated = await setDeviceOnline(tx.db, device.id, online);
+    if (online) seen.add(device.id);
+    verdicts.push({ message: item.message, outcome: 'accepted' });
+    tx.afterCommit(() => publishStatus(ctx, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat));
+  }
+  await storeEvents(ctx, tx, events, seen, verdicts);
+  if (seen.size) await ctx.handlers.devicesSeen(tx, [...seen]);
+}
+
+/** Events (everything but status), set-based: one INSERT, one UPDATE of heartbeats, one batch of activity. */
+async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[], seen: Set<string>, verdicts: Verdict[]) {
+  if (!events.length) return;
+  const inserted = await insertDeviceMessages(
+    tx.db,
+    events.map((e) => {
+      const envelope = e.data as Envelope;
+      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: JSON.stringify(e.data) };
+    }),
+  );
+  const fresh = new Set(inserted.map((r) => `${r.device_id}|${r.boot_id}|${r.seq}`));
+  const accepted: Known[] = [];
+  for (const e of events) {
+    const envelope = e.data as Envelope;
+    const key = `${e.device.id}|${envelope.bootId}|${envelope.seq}`;
+    // The first of a key in this batch is the new one; a repeat within the batch, or of a
+    // stored one, is a duplicate: its effects were committed with it, so there is nothing to do.
+    if (fresh.delete(key)) accepted.push(e);
+    else verdicts.push({ message: e.message, outcome: 'duplicate' });
+  }
+  if (!accepted.length) return;
+  const at = (e: Known) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
+
+  // Devices: the latest heartbeat of each by arrival, and "heard from" for all. Arrival, not
+  // the device's clock: a heartbeat stamped minutes fast would otherwise hide every later one
+  // until real time caught up. A device's messages arrive in one lane, whose batches commit
+  // one after another in arrival order, so the last accepted here is the latest; `ts` stays
+  // in the stored heartbeat as data.
+  const latest = new Map<string, Known>();
+  for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
+  const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
+  const updatedDevices = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : [];
+  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device.id))];
+  if (others.length) await markDevicesHeard(tx.db, others);
+  for (const d of updatedDevices) tx.afterCommit(() => publishStatus(ctx, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat));
+  for (const e of accepted) seen.add(e.device.id);
+
+  // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
+  const activities: ActivityEvent[] = accepted
+    .filter((e) => e.kind === 'activity' && e.device.household_id)
+    .map((e) => {
+      const a = e.data as { type: 'presence' | 'button' | 'voice'; count?: number; button?: string };
+      return { householdId: e.device.household_id!, associationId: e.device.association_id, at: at(e), type: a.type, count: a.count, button: a.button };
+    });
+  if (activities.length) await ctx.handlers.activity(tx, activities);
+  for (const e of accepted) {
+    const householdId = e.device.household_id;
+    const press = (e.kind === 'answer' || e.kind === 'ack') && householdId;
+    if (!press) {
+      verdicts.push({ message: e.message, outcome: 'accepted' });
+      continue;
+    }
+    if (e.kind === 'answer' && !(e.data as Answer).promptKind) {
+      // Counted whether or not it applies, once committed: the fallback's use, so it can be retired.
+      tx.afterCommit(() => ctx.metrics.mqttAnswersWithoutKind.inc());
+    }
+    // The press's effect under a savepoint: one that does not apply is undone alone, and
+    // the message stays stored (it was in the INSERT above) without effect.
+    const notApplicable = await underSavepoint(tx, async () => {
+      if (e.kind === 'answer') {
+        const answer = e.data as Answer;
+        await ctx.handlers.answer(tx, { householdId, associationId: e.device.association_id, promptId: answer.promptId, promptKind: answer.promptKind, button: answer.button, at: at(e) });
+      } else {
+        await ctx.handlers.ack(tx, { deviceId: e.device.id, householdId, messageId: (e.data as { messageId: string }).messageId });
+      }
+    });
+    if (notApplicable) verdicts.push({ message: e.message, outcome: 'rejected', reason: `${e.kind}_not_applicable`, detail: notApplicable.message });
+    else verdicts.push({ message: e.message, outcome: 'accepted' });
+  }
+}
+
+/**
+ * A device's live status reaches officers at once when it goes online or offline, and
+ * otherwise at most every STATUS_EVERY_MS: a fleet's heartbeats would else be one socket
+ * event per device per batch, each a cross-instance NOTIFY and a watch-board refetch in
+ * every officer's browser. The database has every heartbeat; pages load it from there.
+ */
+const STATUS_EVERY_MS = 15_000;
+const lastStatus = new WeakMap<object, Map<string, { at: number; online: boolean }>>();
+
+function publishStatus(ctx: DeviceUplinkContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: Heartbeat | null) {
+  let sent = lastStatus.get(ctx.realtime);
+  if (!sent) lastStatus.set(ctx.realtime, (sent = new Map()));
+  const previous = sent.get(deviceId);
+  const now = Date.now();
+  if (previous && previous.online === online && now - previous.at < STATUS_EVERY_MS) return;
+  sent.set(deviceId, { at: now, online });
+  ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery: heartbeat?.battery ?? null });
+}
