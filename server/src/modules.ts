@@ -10,9 +10,10 @@ import { watchModule } from './watch/watch.module.js';
 import { drillModule } from './drills/drill.module.js';
 
 /**
- * Every capability, in the order it is installed. A new capability is one line here. Order
- * matters in two places only: auth first (its session middleware runs before any route), and
- * prompt answers go to the capabilities in this order until one takes it (watch before drills).
+ * Every capability, in the order it is installed. A new capability is one line here (and its
+ * routes one line in contracts/routes.ts). Order matters only for auth: its session
+ * middleware runs before any route. (An answer from older speaker firmware, which names no
+ * prompt kind, goes to watch and then drills: see platform/mqtt/uplink-dispatch.ts.)
  */
 export const modules: ((ctx: ModuleContext) => Module)[] = [
   authModule,

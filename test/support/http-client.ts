@@ -1,4 +1,4 @@
-import type { SessionView } from '../../server/src/contracts/http.js';
+import type { SessionView } from '../../server/src/contracts/auth.js';
 
 /** A browser-like HTTP client for the API: keeps the session cookie and sends the CSRF token. */
 export class ApiClient {

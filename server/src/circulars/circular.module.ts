@@ -1,8 +1,8 @@
 import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
 import { inUnitOfWork } from '../common/unit-of-work.js';
-import { uuid } from '../contracts/http.js';
-import { NotApplicable } from '../devices/device-ingest.service.js';
+import { uuid } from '../contracts/common.js';
+import { NotApplicable } from '../platform/mqtt/uplink-dispatch.js';
 import { registerCircularRoutes } from './circular.routes.js';
 import * as circulars from './circular.service.js';
 import './circular.jobs.js';

@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireRole, requireVisible, type Actor } from '../common/access.js';
 import { canManageDevices } from './device.policy.js';
-import type { DeviceCredentials, DeviceView } from '../contracts/http.js';
+import type { DeviceCredentials, DeviceView } from '../contracts/devices.js';
 import { topics } from '../../../devices/src/protocol.js';
 import { generateDeviceSecret, hashDeviceSecret, verifyDeviceSecret } from './device-credentials.js';
 import {

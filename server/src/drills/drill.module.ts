@@ -1,7 +1,7 @@
 import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
 import { inUnitOfWork } from '../common/unit-of-work.js';
-import { uuid } from '../contracts/http.js';
+import { uuid } from '../contracts/common.js';
 import { registerDrillRoutes } from './drill.routes.js';
 import * as drills from './drill.service.js';
 import './drill.jobs.js';

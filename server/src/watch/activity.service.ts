@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../common/service-context.js';
-import type { ActivityEvent } from '../devices/device-ingest.service.js';
+import type { ActivityEvent } from '../platform/module.js';
 import type { HouseholdWatch } from '../contracts/watch.js';
 import type { Db } from '../platform/db/database.js';
 import * as alerts from './alert.repository.js';
