@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../server/src/platform/db/database.js';
 import { hashPassword } from '../../server/src/auth/password.js';
-import type { AssignedRole, Channel } from '../../server/src/platform/db/schema.js';
+import type { AssignedRole, Channel } from '../../server/src/roster/roster.tables.js';
 
 export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { Database, Language } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import type { Language } from '../roster/roster.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 
 /**

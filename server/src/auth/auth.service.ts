@@ -1,6 +1,6 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
-import type { Language } from '../platform/db/schema.js';
+import type { Language } from '../roster/roster.tables.js';
 import type { Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { hashPassword, verifyPassword } from './password.js';

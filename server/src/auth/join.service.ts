@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
-import type { Language } from '../platform/db/schema.js';
+import type { Language } from '../roster/roster.tables.js';
 import type { JoinRequest } from '../contracts/auth.js';
 import { audit } from '../common/audit.repository.js';
 import { hashPassword } from './password.js';

@@ -3,7 +3,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { claimRequestKey, requestKey } from '../platform/http/idempotency.js';
 import { rooms } from '../contracts/socket.js';
 import type { Answer, Question } from '../contracts/circulars.js';
-import type { Channel } from '../platform/db/schema.js';
+import type { Channel } from '../roster/roster.tables.js';
 import { findCircular, recordRead, type CircularRow } from './circular.repository.js';
 import { acknowledgeFirst, recipientOf, saveAnswer } from './recipient.repository.js';
 import { closeCircularTasks } from '../tasks/task.repository.js';

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../common/service-context.js';
 import { requireRole, requireVisible, type Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
-import type { CircularStatus } from '../platform/db/schema.js';
+import type { CircularStatus } from './circular.tables.js';
 import { findCircular, type CircularRow } from './circular.repository.js';
 import { reachesAny } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';

@@ -1,6 +1,7 @@
 import type { Actor } from '../common/access.js';
 import type { CircularDetail, CircularSummary } from '../contracts/circulars.js';
-import type { CircularStatus, Language } from '../platform/db/schema.js';
+import type { CircularStatus } from './circular.tables.js';
+import type { Language } from '../roster/roster.tables.js';
 import { renderMarkdown } from './markdown.js';
 import { attachmentsOf, listCircularsPage, preferredLanguage, recordRead, type CircularRow } from './circular.repository.js';
 import { acknowledgedAtOf, progressCounts, recipientOf } from './recipient.repository.js';

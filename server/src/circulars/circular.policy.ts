@@ -1,5 +1,5 @@
 import { policy, type Actor } from '../common/access.js';
-import type { CircularStatus } from '../platform/db/schema.js';
+import type { CircularStatus } from './circular.tables.js';
 
 /**
  * Who may do what with circulars: pure rules of the actor and the circular's ids, asked the

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { CircularAttachmentTable, CircularStatus, CircularTable, Database } from '../platform/db/schema.js';
+import type { CircularAttachmentTable, CircularStatus, CircularTable } from './circular.tables.js';
+import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 

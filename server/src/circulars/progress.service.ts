@@ -1,7 +1,7 @@
 import type { Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Progress } from '../contracts/circulars.js';
-import type { Channel } from '../platform/db/schema.js';
+import type { Channel } from '../roster/roster.tables.js';
 import { membersOf } from '../common/people.repository.js';
 import { associationName, findBlockOfAssociation } from './circular.repository.js';
 import { acknowledgementsByChannel, answerTally, paperHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Answer, Question } from '../contracts/circulars.js';
 import type { Db } from '../platform/db/database.js';
-import type { Channel, Database } from '../platform/db/schema.js';
+import type { Channel } from '../roster/roster.tables.js';
+import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { ReaderRows } from './circular.repository.js';

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
-import type { Channel } from '../platform/db/schema.js';
+import type { Channel } from '../roster/roster.tables.js';
 
 /** Fixed so the README can list them; only ever seeded into a demo database. */
 export const demo = {

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { Database, DrillAnswerTable, DrillTable } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import type { DrillAnswerTable, DrillTable } from './drill.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf, NO_ID } from '../platform/db/sql.js';
 import { heldToday } from '../common/people.repository.js';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { emailSchema, phoneSchema } from '../contracts/common.js';
 import { restoreCell, stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
-import type { AssignedRole, Channel, Language } from '../platform/db/schema.js';
+import type { AssignedRole, Channel, Language } from './roster.tables.js';
 
 /**
  * The roster CSV as officers keep it in Excel: one row per person, the household's columns

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { Database, HouseholdTable, PersonTable, RoleAssignmentTable } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import type { HouseholdTable, PersonTable, RoleAssignmentTable } from './roster.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { heldToday } from '../common/people.repository.js';
 

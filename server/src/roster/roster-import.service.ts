@@ -1,6 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { Database, PersonTable } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import type { PersonTable } from './roster.tables.js';
 import type { RosterImportResult } from '../contracts/roster.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
 import { audit } from '../common/audit.repository.js';

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { Database, HouseholdPasscodeTable, HouseholdTable, PersonTable } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import type { HouseholdPasscodeTable, HouseholdTable, PersonTable } from './roster.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { HouseholdScope } from '../common/access.js';

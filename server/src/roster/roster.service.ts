@@ -22,7 +22,7 @@ import {
   householdScope,
 } from './roster.policy.js';
 import { audit } from '../common/audit.repository.js';
-import type { Channel, Language } from '../platform/db/schema.js';
+import type { Channel, Language } from './roster.tables.js';
 
 type Row = NonNullable<Awaited<ReturnType<typeof findHousehold>>>;
 /** What the access rules need of a household row. */

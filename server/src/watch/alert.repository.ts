@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { AlertKind, AlertOutcome, AlertStatus, AlertTier, Database } from '../platform/db/schema.js';
+import type { AlertKind, AlertOutcome, AlertStatus, AlertTier } from './watch.tables.js';
+import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { WatchScope } from './watch.policy.js';

@@ -4,7 +4,7 @@ import { membersOf } from '../common/people.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { Alert } from '../contracts/watch.js';
 import type { Db } from '../platform/db/database.js';
-import type { AlertOutcome } from '../platform/db/schema.js';
+import type { AlertOutcome } from './watch.tables.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import * as alerts from './alert.repository.js';

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../common/service-context.js';
-import type { AlertTier } from '../platform/db/schema.js';
+import type { AlertTier } from './watch.tables.js';
 import { inTransaction, type Tx } from '../platform/db/transaction.js';
 import * as alerts from './alert.repository.js';
 import { announce } from './alert.service.js';

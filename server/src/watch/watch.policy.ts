@@ -1,5 +1,6 @@
 import type { Actor } from '../common/access.js';
-import type { AlertKind, AlertTier, AssignedRole } from '../platform/db/schema.js';
+import type { AlertKind, AlertTier } from './watch.tables.js';
+import type { AssignedRole } from '../roster/roster.tables.js';
 
 /**
  * Who may see and act on a household's watch data (見守り): pure functions of the actor, the

@@ -1,6 +1,7 @@
 import { sql, type Updateable } from 'kysely';
 import type { Db } from '../platform/db/database.js';
-import type { AssignedRole, WatchSettingsTable } from '../platform/db/schema.js';
+import type { AssignedRole } from '../roster/roster.tables.js';
+import type { WatchSettingsTable } from './watch.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import { heldToday } from '../common/people.repository.js';

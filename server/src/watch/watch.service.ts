@@ -19,4 +19,4 @@ export { escalate, raiseHelp } from './escalation.service.js';
 export { listAlerts, takeAlert, resolveAlert } from './alert.service.js';
 export { ensureWatchSettings, settingsView, householdWatch, updateSettings, addAway, removeAway } from './settings.service.js';
 export { watchBoard, accessLog } from './board.service.js';
-export type { AlertKind } from '../platform/db/schema.js';
+export type { AlertKind } from './watch.tables.js';

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Actor } from '../../../server/src/common/access.js';
 import type { Db } from '../../../server/src/platform/db/database.js';
-import type { CircularTable } from '../../../server/src/platform/db/schema.js';
+import type { CircularTable } from '../../../server/src/circulars/circular.tables.js';
 import { findCircular, insertCircular } from '../../../server/src/circulars/circular.repository.js';
 import { insertRecipients } from '../../../server/src/circulars/recipient.repository.js';
 import type { SeededAssociation } from '../fixtures.js';

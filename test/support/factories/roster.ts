@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../../server/src/platform/db/database.js';
-import type { AssignedRole, Channel } from '../../../server/src/platform/db/schema.js';
+import type { AssignedRole, Channel } from '../../../server/src/roster/roster.tables.js';
 import { insertBlock, insertHousehold, insertPerson } from '../../../server/src/roster/roster.repository.js';
 import { insertRoles } from '../../../server/src/roster/roster-import.repository.js';
 

@@ -1,6 +1,6 @@
 import type { Actor } from '../../../server/src/common/access.js';
 import type { Db } from '../../../server/src/platform/db/database.js';
-import type { AlertKind, AlertTier } from '../../../server/src/platform/db/schema.js';
+import type { AlertKind, AlertTier } from '../../../server/src/watch/watch.tables.js';
 import { insertAlert } from '../../../server/src/watch/alert.repository.js';
 import { insertDefaultSettings, updateSettings } from '../../../server/src/watch/watch.repository.js';
 import type { SeededAssociation } from '../fixtures.js';

@@ -1,0 +1,74 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from '../platform/db/schema.js';
+
+/** The tables of drills: their row types, added to the Database map below. */
+
+export interface DrillTable {
+  id: Generated<string>;
+  association_id: string;
+  kind: 'drill' | 'real';
+  status: ColumnType<'active' | 'ended', 'active' | 'ended' | undefined, 'active' | 'ended'>;
+  title: string;
+  message: Generated<string>;
+  announced: Generated<boolean>;
+  target_block_ids: string[] | null;
+  started_at: CreatedAt;
+  deadline_at: Timestamp;
+  volunteers_after_seconds: Generated<number>;
+  officers_after_seconds: Generated<number>;
+  started_by: string | null;
+  ended_at: Date | null;
+  ended_by: string | null;
+  /** The officers' report, frozen when it ended: written as JSON text, read back as the object. */
+  report: ColumnType<import('../contracts/drills.js').DrillReport | null, string | null | undefined, string | null>;
+}
+
+export interface DrillTargetTable {
+  drill_id: string;
+  household_id: string;
+  association_id: string;
+  block_id: string;
+  channels: string[];
+  risk: ColumnType<('lives_alone' | 'speaker_only' | 'paper_only')[], string[] | undefined, string[]>;
+  risk_score: Generated<number>;
+  status: 'safe' | 'needs_help' | 'injured' | null;
+  location: 'home' | 'evacuated' | 'away' | null;
+  note: Generated<string>;
+  first_answered_at: Date | null;
+  answered_at: Date | null;
+  channel: 'app' | 'speaker' | 'proxy' | 'visit' | null;
+  accounted_at: Date | null;
+  tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', 'none' | 'captain' | 'volunteers' | 'officers' | undefined, 'none' | 'captain' | 'volunteers' | 'officers'>;
+  escalated_at: Date | null;
+  taken_by: string | null;
+  taken_at: Date | null;
+  visit_outcome: 'safe' | 'needs_help' | 'injured' | 'absent' | null;
+}
+
+export interface DrillAnswerTable {
+  id: Generated<number>;
+  drill_id: string;
+  household_id: string;
+  status: 'safe' | 'needs_help' | 'injured' | 'absent';
+  location: 'home' | 'evacuated' | 'away' | null;
+  note: Generated<string>;
+  channel: 'app' | 'speaker' | 'proxy' | 'visit';
+  recorded_by: string | null;
+  at: CreatedAt;
+}
+
+export interface DrillEventTable {
+  id: Generated<number>;
+  drill_id: string;
+  at: CreatedAt;
+  what: string;
+}
+
+declare module '../platform/db/schema.js' {
+  interface Database {
+    drills: DrillTable;
+    drill_targets: DrillTargetTable;
+    drill_answers: DrillAnswerTable;
+    drill_events: DrillEventTable;
+  }
+}
