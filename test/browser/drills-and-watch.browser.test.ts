@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { type TestDatabase } from '../support/database.js';
+import { type TestServer } from '../support/server.js';
 import { ApiClient } from '../support/http-client.js';
 import { launchChromium, loggedInPage } from '../support/browser.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
 import { SimulatedDevice, type Scenario } from '../../devices/src/simulated-device.js';
 import { SimulatedTime, seededRandom } from '../../devices/src/simulator-patterns.js';
 import { connectMqtt } from '../../devices/src/simulator-mqtt.js';
 import { makeDue } from '../support/jobs.js';
+import { startBrowserSuite } from '../support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -20,19 +21,13 @@ let officerApi: ApiClient;
 const devices: SimulatedDevice[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db);
-  chromium = await launchChromium();
-  browser = chromium.browser;
+  ({ database, server, x, chromium, browser } = await startBrowserSuite());
   officerApi = new ApiClient(server.baseUrl);
   await officerApi.login(x.logins.officer, PASSWORD);
 });
 afterAll(async () => {
   await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
-  await chromium?.close();
-  await server?.close();
-  await database?.drop();
+  await stopSuite({ chromium, server, database });
 });
 
 const phone = { width: 390, height: 844 };

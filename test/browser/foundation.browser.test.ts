@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectDevice, startTestServer, type TestServer } from '../support/server.js';
+import { type TestDatabase } from '../support/database.js';
+import { connectDevice, type TestServer } from '../support/server.js';
 import { topics } from '../../devices/src/protocol.js';
 import { ApiClient } from '../support/http-client.js';
 import { launchChromium } from '../support/browser.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
+import { startBrowserSuite, stopSuite } from '../support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -16,18 +17,8 @@ let x: SeededAssociation;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let browser: Browser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db);
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(async () => {
-  await chromium?.close();
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server, x, chromium, browser } = await startBrowserSuite()));
+afterAll(() => stopSuite({ chromium, server, database }));
 
 async function newPage(viewport = { width: 1200, height: 900 }) {
   const context = await browser.newContext({ viewport, locale: 'ja-JP' });

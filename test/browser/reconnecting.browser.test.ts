@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { type TestDatabase } from '../support/database.js';
+import { type TestServer } from '../support/server.js';
 import { ApiClient } from '../support/http-client.js';
 import { launchChromium, loggedInPage } from '../support/browser.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
+import { startBrowserSuite, stopSuite } from '../support/suite.js';
 
 /**
  * The web app's side of an outage: an answer whose response is lost, then met by a 503 (the
@@ -18,18 +19,8 @@ let x: SeededAssociation;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let browser: Browser;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db);
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(async () => {
-  await chromium?.close();
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server, x, chromium, browser } = await startBrowserSuite()));
+afterAll(() => stopSuite({ chromium, server, database }));
 
 describe('answering while the connection is unreliable', () => {
   it('shows 再接続しています… and retries the same answer until it is stored, once', async () => {
