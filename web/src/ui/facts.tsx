@@ -1,0 +1,22 @@
+import type { ComponentChildren } from 'preact';
+
+/** A label and its value in a Facts list; ddClass styles the value (e.g. "notes"). */
+export interface Fact {
+  label: string;
+  value: ComponentChildren;
+  ddClass?: string;
+}
+
+/** A definition list of labelled values (class "facts"), as shown on detail cards. */
+export function Facts({ facts, class: className = 'facts', testid }: { facts: Fact[]; class?: string; testid?: string }) {
+  return (
+    <dl class={className} data-testid={testid}>
+      {facts.map((fact) => (
+        <div key={fact.label}>
+          <dt>{fact.label}</dt>
+          <dd class={fact.ddClass}>{fact.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
