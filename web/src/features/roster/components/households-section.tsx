@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { BlockView, HouseholdList } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';
@@ -88,46 +89,27 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
             {t('households.count', { from, to, total })}
           </p>
           {data.items.length > 0 && (
-            <div class="table-wrap">
-              <table class="stacked clickable">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('household.number')}</th>
-                    <th scope="col">{t('household.name')}</th>
-                    <th scope="col">{t('household.address')}</th>
-                    <th scope="col">{t('household.block')}</th>
-                    <th scope="col">{t('household.channels')}</th>
-                    <th scope="col">{t('households.members')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((household) => (
-                    <tr
-                      key={household.id}
-                      data-testid="household-row"
-                      onClick={(event) => {
-                        // Clicks on the name link navigate by themselves.
-                        if (event.target instanceof Element && event.target.closest('a')) return;
-                        navigate(`/households/${household.id}`);
-                      }}
-                    >
-                      <td data-label={t('household.number')}>{household.householdNumber}</td>
-                      <td data-label={t('household.name')}>
-                        <Link href={`/households/${household.id}`}>
-                          {household.name}
-                        </Link>
-                      </td>
-                      <td data-label={t('household.address')}>{household.address}</td>
-                      <td data-label={t('household.block')}>{household.blockName}</td>
-                      <td data-label={t('household.channels')}>
-                        <ChannelList channels={household.channels} />
-                      </td>
-                      <td data-label={t('households.members')}>{household.memberCount}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              class="stacked clickable"
+              rows={data.items}
+              rowKey={(household) => household.id}
+              rowProps={(household) => ({
+                'data-testid': 'household-row',
+                onClick: (event) => {
+                  // Clicks on the name link navigate by themselves.
+                  if (event.target instanceof Element && event.target.closest('a')) return;
+                  navigate(`/households/${household.id}`);
+                },
+              })}
+              columns={[
+                { label: t('household.number'), cell: (household) => household.householdNumber },
+                { label: t('household.name'), cell: (household) => <Link href={`/households/${household.id}`}>{household.name}</Link> },
+                { label: t('household.address'), cell: (household) => household.address },
+                { label: t('household.block'), cell: (household) => household.blockName },
+                { label: t('household.channels'), cell: (household) => <ChannelList channels={household.channels} /> },
+                { label: t('households.members'), cell: (household) => household.memberCount },
+              ]}
+            />
           )}
           <Pager offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
           {total > 0 && (
