@@ -5,6 +5,9 @@ export interface Column<T> {
   label: string;
   cell: (row: T) => ComponentChildren;
   testid?: string;
+  class?: string;
+  /** The cell names its row (a <th scope="row">). */
+  rowHeader?: boolean;
 }
 
 /**
@@ -42,11 +45,14 @@ export function DataTable<T>({
         <tbody>
           {rows.map((row, index) => (
             <tr key={rowKey(row, index)} {...rowProps?.(row)}>
-              {shown.map((column) => (
-                <td key={column.label} data-label={column.label} data-testid={column.testid}>
-                  {column.cell(row)}
-                </td>
-              ))}
+              {shown.map((column) => {
+                const Cell = column.rowHeader ? 'th' : 'td';
+                return (
+                  <Cell key={column.label} scope={column.rowHeader ? 'row' : undefined} class={column.class} data-label={column.label} data-testid={column.testid}>
+                    {column.cell(row)}
+                  </Cell>
+                );
+              })}
             </tr>
           ))}
         </tbody>

@@ -5,18 +5,24 @@ export interface Fact {
   label: string;
   value: ComponentChildren;
   ddClass?: string;
+  testid?: string;
 }
 
 /** A definition list of labelled values (class "facts"), as shown on detail cards. */
-export function Facts({ facts, class: className = 'facts', testid }: { facts: Fact[]; class?: string; testid?: string }) {
+export function Facts({ facts, class: className = 'facts', testid }: { facts: (Fact | false | null | undefined)[]; class?: string; testid?: string }) {
   return (
     <dl class={className} data-testid={testid}>
-      {facts.map((fact) => (
-        <div key={fact.label}>
-          <dt>{fact.label}</dt>
-          <dd class={fact.ddClass}>{fact.value}</dd>
-        </div>
-      ))}
+      {facts.map(
+        (fact) =>
+          fact && (
+            <div key={fact.label}>
+              <dt>{fact.label}</dt>
+              <dd class={fact.ddClass} data-testid={fact.testid}>
+                {fact.value}
+              </dd>
+            </div>
+          ),
+      )}
     </dl>
   );
 }
