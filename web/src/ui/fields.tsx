@@ -2,7 +2,7 @@ import type { InputHTMLAttributes, LooseInputHTMLAttributes } from 'preact';
 import type { Language } from '../lib/api.js';
 import { languageName } from '../lib/format.js';
 import { LANGUAGES } from '../lib/i18n.js';
-import { FieldError } from './field-error.js';
+import { FormField } from './form-field.js';
 
 type InputProps = Omit<LooseInputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label' | 'role'>;
 type TextFieldProps = InputProps & {
@@ -16,26 +16,12 @@ type TextFieldProps = InputProps & {
 };
 
 export function TextField({ id, label, value, onValue, hint, errors, ...rest }: TextFieldProps) {
-  const invalid = errors !== undefined && errors.length > 0;
-  const describedBy = invalid ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <FormField id={id} label={label} hint={hint} messages={errors ?? []}>
+      {(control) => (
+        <input {...(rest as InputHTMLAttributes<HTMLInputElement>)} {...control} value={value} onInput={(event) => onValue(event.currentTarget.value)} />
       )}
-      <input
-        {...(rest as InputHTMLAttributes<HTMLInputElement>)}
-        id={id}
-        value={value}
-        onInput={(event) => onValue(event.currentTarget.value)}
-        aria-invalid={invalid ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {errors && <FieldError id={`${id}-error`} messages={errors} />}
-    </div>
+    </FormField>
   );
 }
 
