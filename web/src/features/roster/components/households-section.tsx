@@ -7,7 +7,8 @@ import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
-import { HouseholdFields, type HouseholdFormState } from './household-fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { HouseholdFields, householdBody, type HouseholdFormState } from './household-fields.js';
 import { PASSCODE_SELECTION_KEY } from './export-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
@@ -147,14 +148,7 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
     if (!form.blockId) return setError(t('household.errors.block'));
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
     await run(async () => {
-      const household = await api.createHousehold({
-        householdNumber: form.householdNumber.trim(),
-        name: form.name.trim(),
-        address: form.address.trim(),
-        blockId: form.blockId,
-        channels: form.channels,
-        responderNotes: form.responderNotes,
-      });
+      const household = await api.createHousehold(householdBody(form));
       setCreated({ id: household.id, name: household.name });
       setForm(empty());
       onAdded();
@@ -166,15 +160,13 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
       <summary>{t('households.addTitle')}</summary>
       <form class="form" data-testid="household-create-form" onSubmit={submit} noValidate>
         <HouseholdFields idPrefix="hh-new" form={form} setForm={setForm} blocks={blocks} />
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {created && (
           <Notice>
             {t('households.added')} <Link href={`/households/${created.id}`}>{created.name}</Link>
           </Notice>
         )}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('households.create')}
-        </button>
+        <FormActions busy={busy} submitLabel={t('households.create')} />
       </form>
     </details>
   );
