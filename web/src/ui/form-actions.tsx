@@ -4,14 +4,19 @@ export function FormActions({
   submitLabel,
   cancelLabel,
   onCancel,
+  submitClass = 'primary',
+  lockCancel = false,
 }: {
   busy: boolean;
   submitLabel: string;
   cancelLabel?: string;
   onCancel?: () => void;
+  submitClass?: string;
+  /** Cancel is disabled while busy too (leaving would hide the answer of what was sent). */
+  lockCancel?: boolean;
 }) {
   const submit = (
-    <button type="submit" class="primary" disabled={busy}>
+    <button type="submit" class={submitClass} disabled={busy}>
       {submitLabel}
     </button>
   );
@@ -19,7 +24,7 @@ export function FormActions({
   return (
     <div class="actions">
       {submit}
-      <button type="button" class="secondary" onClick={onCancel}>
+      <button type="button" class="secondary" disabled={lockCancel && busy} onClick={onCancel}>
         {cancelLabel}
       </button>
     </div>

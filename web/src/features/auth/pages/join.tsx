@@ -103,6 +103,11 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
   const [password2, setPassword2] = useState('');
   const [language, setLanguage] = useState<Language>(currentLanguage());
   const { submit: run, busy, error, setError } = useSubmit();
+  // The form itself switches to the language chosen, so people read the rest in it.
+  const chooseLanguage = (next: Language) => {
+    setLanguage(next);
+    applyLanguage(next);
+  };
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -185,10 +190,7 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
         id="join-language"
         label={t('join.language')}
         value={language}
-        onValue={(next) => {
-          setLanguage(next);
-          applyLanguage(next);
-        }}
+        onValue={chooseLanguage}
       />
       <ErrorAlert error={error} />
       <FormActions busy={busy} submitLabel={t('join.submit')} cancelLabel={t('join.back')} onCancel={onBack} />

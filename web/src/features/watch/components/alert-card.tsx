@@ -4,6 +4,8 @@ import { api, ApiError, type AlertOutcome } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { Facts } from '../../../ui/facts.js';
 import { SelectField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { FormField } from '../../../ui/form-field.js';
 import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from '../../../lib/format.js';
 import { useNow } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -193,18 +195,17 @@ export function AlertCard({
             onValue={(value) => setOutcome(value as AlertOutcome)}
             options={OUTCOMES.map((value) => ({ value, label: t(`watch.outcomes.${value}`) }))}
           />
-          <div class="field">
-            <label for={`${idPrefix}-note`}>{t('watch.note')}</label>
-            <textarea id={`${idPrefix}-note`} rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-          </div>
-          <div class="actions">
-            <button type="submit" class="primary big-action" disabled={busy}>
-              {t('watch.record')}
-            </button>
-            <button type="button" class="secondary" disabled={busy} onClick={() => setResolving(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormField id={`${idPrefix}-note`} label={t('watch.note')} messages={[]}>
+            {(control) => <textarea {...control} rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+          </FormField>
+          <FormActions
+            busy={busy}
+            submitClass="primary big-action"
+            submitLabel={t('watch.record')}
+            cancelLabel={t('common.cancel')}
+            onCancel={() => setResolving(false)}
+            lockCancel
+          />
         </form>
       )}
 
