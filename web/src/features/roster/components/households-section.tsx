@@ -34,6 +34,12 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(offset + PAGE_SIZE, total);
 
+  // A new filter starts from its first page.
+  const chooseBlock = (value: string) => {
+    setBlockId(value);
+    setOffset(0);
+  };
+
   async function printSelection() {
     setPrepareError(null);
     if (blockId && !q) {
@@ -70,10 +76,7 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
           id="households-block"
           label={t('households.filterBlock')}
           value={blockId}
-          onValue={(value) => {
-            setBlockId(value);
-            setOffset(0);
-          }}
+          onValue={chooseBlock}
           options={[{ value: '', label: t('households.allBlocks') }, ...blocks.map((b) => ({ value: b.id, label: b.name }))]}
         />
         <TextField id="households-q" label={t('households.search')} type="search" value={qInput} onValue={setQInput} hint={t('households.searchHint')} />
