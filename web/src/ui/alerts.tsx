@@ -17,8 +17,15 @@ export function errorMessage(error: unknown): string {
   return t('errors.unknown');
 }
 
+/** The message for an error: the form's own wording for the statuses it names, else errorMessage. */
+export function statusMessage(error: unknown, byStatus: Partial<Record<number, string>>): string {
+  return (error instanceof ApiError ? byStatus[error.status] : undefined) ?? errorMessage(error);
+}
+
+/** An error as an alert; a string error (a form's own check) is shown as it is. */
 export function ErrorAlert({ error, message }: { error?: unknown; message?: string }) {
   if (!error && !message) return null;
+  if (typeof error === 'string') message ??= error;
   const issues = error instanceof ApiError ? error.issues : [];
   return (
     <div class="alert alert-error" role="alert">

@@ -1,32 +1,33 @@
 import type { InputHTMLAttributes, LooseInputHTMLAttributes } from 'preact';
+import type { Language } from '../lib/api.js';
+import { languageName } from '../lib/format.js';
+import { LANGUAGES } from '../lib/i18n.js';
+import { FormField } from './form-field.js';
 
 type InputProps = Omit<LooseInputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label' | 'role'>;
+type TextFieldProps = InputProps & {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  hint?: string;
+  /** Messages of a failed check for this field: shown under it and marked on the input. */
+  errors?: string[];
+};
 
-export function TextField({
-  id,
-  label,
-  value,
-  onValue,
-  hint,
-  ...rest
-}: InputProps & { id: string; label: string; value: string; onValue: (value: string) => void; hint?: string }) {
+export function TextField({ id, label, value, onValue, hint, errors, ...rest }: TextFieldProps) {
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <FormField id={id} label={label} hint={hint} messages={errors ?? []}>
+      {(control) => (
+        <input {...(rest as InputHTMLAttributes<HTMLInputElement>)} {...control} value={value} onInput={(event) => onValue(event.currentTarget.value)} />
       )}
-      <input
-        {...(rest as InputHTMLAttributes<HTMLInputElement>)}
-        id={id}
-        value={value}
-        onInput={(event) => onValue(event.currentTarget.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-      />
-    </div>
+    </FormField>
   );
+}
+
+/** An e-mail address: no capitalising or spell-checking of what is typed. */
+export function EmailField(props: Omit<TextFieldProps, 'type'>) {
+  return <TextField type="email" autoCapitalize="off" spellcheck={false} {...props} />;
 }
 
 export function SelectField({
@@ -55,5 +56,18 @@ export function SelectField({
         ))}
       </select>
     </div>
+  );
+}
+
+/** The choice of a person's language, each named in itself. */
+export function LanguageField({ id, label, value, onValue }: { id: string; label: string; value: Language; onValue: (value: Language) => void }) {
+  return (
+    <SelectField
+      id={id}
+      label={label}
+      value={value}
+      onValue={(next) => onValue(LANGUAGES.find((l) => l === next) ?? 'ja')}
+      options={LANGUAGES.map((l) => ({ value: l, label: languageName(l) }))}
+    />
   );
 }

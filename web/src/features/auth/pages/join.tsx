@@ -1,14 +1,16 @@
 import { useState } from 'preact/hooks';
 import type { JoinLookupResponse, JoinRequest } from '../../../../../server/src/contracts/http.js';
 import { api, ApiError, type Language } from '../../../lib/api.js';
-import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
+import { ErrorAlert, statusMessage } from '../../../ui/alerts.js';
+import { Facts } from '../../../ui/facts.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { SelectField, TextField } from '../../../ui/fields.js';
-import { languageName } from '../../../lib/format.js';
+import { EmailField, LanguageField, TextField } from '../../../ui/fields.js';
 import { useTitle } from '../../../lib/hooks.js';
-import { LANGUAGES, applyLanguage, currentLanguage, t } from '../../../lib/i18n.js';
+import { applyLanguage, currentLanguage, t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSession } from '../../../lib/session.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 const NOT_LISTED = '__not_listed__';
 
@@ -52,27 +54,20 @@ function CodeStep({
   setCode: (code: string) => void;
   onFound: (lookup: JoinLookupResponse) => void;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
     const normalised = normaliseCode(code);
-    if (!/^[A-Z0-9]{8}$/.test(normalised)) {
-      setError(t('join.errors.codeFormat'));
-      return;
-    }
-    setBusy(true);
-    try {
-      onFound(await api.joinLookup(normalised));
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setError(t('join.errors.codeNotFound'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('errors.rateLimited'));
-      else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!/^[A-Z0-9]{8}$/.test(normalised)) return setError(t('join.errors.codeFormat'));
+    await run(async () => {
+      const notFound = t('join.errors.codeNotFound');
+      const lookup = await api.joinLookup(normalised).catch((err: unknown) => {
+        throw statusMessage(err, { 404: notFound, 400: notFound, 429: t('errors.rateLimited') });
+      });
+      onFound(lookup);
+    });
   }
 
   return (
@@ -91,10 +86,8 @@ function CodeStep({
         class="code-input"
         required
       />
-      {error && <ErrorAlert message={error} />}
-      <button type="submit" class="primary" disabled={busy}>
-        {t('join.next')}
-      </button>
+      <ErrorAlert error={error} />
+      <FormActions busy={busy} submitLabel={t('join.next')} />
     </form>
   );
 }
@@ -109,8 +102,12 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
   const [password, setPassword] = useState('');
   const [password2, setPassword2] = useState('');
   const [language, setLanguage] = useState<Language>(currentLanguage());
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
+  // The form itself switches to the language chosen, so people read the rest in it.
+  const chooseLanguage = (next: Language) => {
+    setLanguage(next);
+    applyLanguage(next);
+  };
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -127,33 +124,27 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
     if (email.trim()) body.email = email.trim();
     if (phone.trim()) body.phone = phone.trim();
 
-    setBusy(true);
-    try {
-      const session = await api.join(body);
+    await run(async () => {
+      const session = await api.join(body).catch((err: unknown) => {
+        const byStatus: Partial<Record<number, string>> = { 409: t('join.errors.conflict'), 404: t('join.errors.codeNotFound') };
+        // Other failures keep the API error itself, so its issues are listed.
+        throw err instanceof ApiError && byStatus[err.status] ? byStatus[err.status] : err;
+      });
       setSession(session);
       navigate('/', { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setError(t('join.errors.conflict'));
-      else if (err instanceof ApiError && err.status === 404) setError(t('join.errors.codeNotFound'));
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <form class="card form" data-testid="join-details-step" onSubmit={submit} noValidate>
       <h2>{t('join.step2')}</h2>
-      <dl class="facts" data-testid="join-household">
-        <div>
-          <dt>{t('join.household')}</dt>
-          <dd>{lookup.household.name}</dd>
-        </div>
-        <div>
-          <dt>{t('join.block')}</dt>
-          <dd>{lookup.household.blockName}</dd>
-        </div>
-      </dl>
+      <Facts
+        testid="join-household"
+        facts={[
+          { label: t('join.household'), value: lookup.household.name },
+          { label: t('join.block'), value: lookup.household.blockName },
+        ]}
+      />
 
       <fieldset class="field radio-group">
         <legend>{t('join.who')}</legend>
@@ -191,57 +182,18 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
       )}
 
       <p class="hint">{t('join.contactHint')}</p>
-      <TextField
-        id="join-email"
-        label={t('join.email')}
-        type="email"
-        value={email}
-        onValue={setEmail}
-        autoComplete="email"
-        autoCapitalize="off"
-        spellcheck={false}
-      />
+      <EmailField id="join-email" label={t('join.email')} value={email} onValue={setEmail} autoComplete="email" />
       <TextField id="join-phone" label={t('join.phone')} type="tel" value={phone} onValue={setPhone} autoComplete="tel" />
-      <TextField
-        id="join-password"
-        label={t('join.password')}
-        hint={t('join.passwordHint')}
-        type="password"
-        value={password}
-        onValue={setPassword}
-        autoComplete="new-password"
-        minLength={8}
-        required
-      />
-      <TextField
-        id="join-password2"
-        label={t('join.password2')}
-        type="password"
-        value={password2}
-        onValue={setPassword2}
-        autoComplete="new-password"
-        required
-      />
-      <SelectField
+      <TextField id="join-password" label={t('join.password')} hint={t('join.passwordHint')} type="password" value={password} onValue={setPassword} autoComplete="new-password" minLength={8} required />
+      <TextField id="join-password2" label={t('join.password2')} type="password" value={password2} onValue={setPassword2} autoComplete="new-password" required />
+      <LanguageField
         id="join-language"
         label={t('join.language')}
         value={language}
-        onValue={(value) => {
-          const next = LANGUAGES.find((l) => l === value) ?? 'ja';
-          setLanguage(next);
-          applyLanguage(next);
-        }}
-        options={LANGUAGES.map((l) => ({ value: l, label: languageName(l) }))}
+        onValue={chooseLanguage}
       />
-      {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {t('join.submit')}
-        </button>
-        <button type="button" class="secondary" onClick={onBack}>
-          {t('join.back')}
-        </button>
-      </div>
+      <ErrorAlert error={error} />
+      <FormActions busy={busy} submitLabel={t('join.submit')} cancelLabel={t('join.back')} onCancel={onBack} />
     </form>
   );
 }

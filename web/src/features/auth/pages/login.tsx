@@ -1,43 +1,37 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../../lib/api.js';
-import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
+import { api } from '../../../lib/api.js';
+import { ErrorAlert, statusMessage } from '../../../ui/alerts.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { TextField } from '../../../ui/fields.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate, useLocation } from '../../../lib/router.js';
 import { useSession } from '../../../lib/session.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 export function LoginPage() {
   const { setSession } = useSession();
   const location = useLocation();
   const [identifier, setIdentifier] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
   useTitle(t('login.title'));
 
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
-    if (!identifier.trim() || !password) {
-      setError(t('login.errors.missing'));
-      return;
-    }
-    setBusy(true);
-    try {
-      const session = await api.login({ identifier: identifier.trim(), password });
-      setSession(session);
+    if (!identifier.trim() || !password) return setError(t('login.errors.missing'));
+    await run(async () => {
+      try {
+        setSession(await api.login({ identifier: identifier.trim(), password }));
+      } catch (err) {
+        setPassword('');
+        throw statusMessage(err, { 401: t('login.errors.invalid'), 429: t('login.errors.rateLimited') });
+      }
       const next = location.search.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError(t('login.errors.invalid'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('login.errors.rateLimited'));
-      else setError(errorMessage(err));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -56,19 +50,9 @@ export function LoginPage() {
           spellcheck={false}
           required
         />
-        <TextField
-          id="login-password"
-          label={t('login.password')}
-          type="password"
-          value={password}
-          onValue={setPassword}
-          autoComplete="current-password"
-          required
-        />
-        {error && <ErrorAlert message={error} />}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('login.submitting') : t('login.submit')}
-        </button>
+        <TextField id="login-password" label={t('login.password')} type="password" value={password} onValue={setPassword} autoComplete="current-password" required />
+        <ErrorAlert error={error} />
+        <FormActions busy={busy} submitLabel={busy ? t('login.submitting') : t('login.submit')} />
       </form>
       <p class="card subtle">
         {t('login.joinPrompt')} <Link href="/join">{t('login.joinLink')}</Link>

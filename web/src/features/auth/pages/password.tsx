@@ -1,19 +1,20 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
-import { ErrorAlert, errorMessage } from '../../../ui/alerts.js';
+import { ErrorAlert, statusMessage } from '../../../ui/alerts.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { TextField } from '../../../ui/fields.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
+import { useSubmit } from '../../../lib/use-submit.js';
 
 /** Changing the password also logs out every other device (the server ends those sessions). */
 export function PasswordPage() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { submit: run, busy, error, setError } = useSubmit();
   useTitle(t('password.title'));
 
   async function submit(event: Event) {
@@ -23,20 +24,18 @@ export function PasswordPage() {
     if (!current || !next) return setError(t('password.errors.missing'));
     if (next.length < 8) return setError(t('password.errors.short'));
     if (next !== confirm) return setError(t('password.errors.mismatch'));
-    setBusy(true);
-    try {
-      await api.changePassword({ currentPassword: current, newPassword: next });
+    await run(async () => {
+      try {
+        await api.changePassword({ currentPassword: current, newPassword: next });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 400 && err.field === 'currentPassword') throw t('password.errors.wrong');
+        throw statusMessage(err, { 429: t('password.errors.rateLimited') });
+      }
       setDone(true);
       setCurrent('');
       setNext('');
       setConfirm('');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400 && err.field === 'currentPassword') setError(t('password.errors.wrong'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('password.errors.rateLimited'));
-      else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -47,15 +46,13 @@ export function PasswordPage() {
         <TextField id="password-current" label={t('password.current')} type="password" value={current} onValue={setCurrent} autoComplete="current-password" required />
         <TextField id="password-new" label={t('password.new')} hint={t('password.newHint')} type="password" value={next} onValue={setNext} autoComplete="new-password" required />
         <TextField id="password-confirm" label={t('password.confirm')} type="password" value={confirm} onValue={setConfirm} autoComplete="new-password" required />
-        {error && <ErrorAlert message={error} />}
+        <ErrorAlert error={error} />
         {done && (
           <p class="alert alert-success" role="status" data-testid="password-done">
             {t('password.done')}
           </p>
         )}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('password.submitting') : t('password.submit')}
-        </button>
+        <FormActions busy={busy} submitLabel={busy ? t('password.submitting') : t('password.submit')} />
       </form>
     </div>
   );

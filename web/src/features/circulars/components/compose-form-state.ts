@@ -1,5 +1,5 @@
 import type { Category, CircularDetail, CircularInput, Question } from '../../../../../server/src/contracts/circulars.js';
-import { type FieldErrors } from '../../../ui/field-error.js';
+import { isUnder, localiseErrors, type CheckIssue, type FieldErrors } from '../../../lib/forms.js';
 import { isoToLocal, localToIso } from '../../../lib/datetime-local.js';
 import { t } from '../../../lib/i18n.js';
 
@@ -68,27 +68,68 @@ export function fromDetail(detail: CircularDetail): FormState {
   };
 }
 
-/** Client-side checks that would otherwise be a round trip; the server checks everything again. */
-export function validate(form: FormState): FieldErrors {
+/**
+ * The form's own rules, for what the contract cannot see in its input: toInput quietly drops an
+ * unreadable reminder list, a missing publish time and an unreadable headcount. The contract
+ * (circularInputSchema) checks everything else; the server checks everything again.
+ */
+export function formRules(form: FormState): FieldErrors {
   const errors: FieldErrors = {};
-  if (!form.title.trim()) errors.title = [t('circulars.compose.errors.title')];
-  if (!form.wholeAssociation && form.targetBlockIds.length === 0) errors.targetBlockIds = [t('circulars.compose.errors.target')];
   if (form.publishMode === 'schedule' && !form.publishAt) errors.publishAt = [t('circulars.compose.errors.publishAt')];
   if (form.reminderHours.trim() && parseHours(form.reminderHours) === null) errors.reminderHoursBeforeDue = [t('circulars.compose.errors.reminder')];
-  if (form.questionType) {
-    if (!form.prompt.trim()) errors['question.prompt'] = [t('circulars.compose.errors.prompt')];
-    if ((form.questionType === 'single' || form.questionType === 'multiple') && form.options.filter((o) => o.trim()).length < 2) {
-      errors['question.options'] = [t('circulars.compose.errors.options')];
-    }
-    if (form.questionType === 'attendance') {
-      const n = Number(form.maxHeadcount);
-      if (!Number.isInteger(n) || n < 1 || n > 50) errors['question.maxHeadcount'] = [t('circulars.compose.errors.maxHeadcount')];
-    }
+  if (form.questionType === 'attendance') {
+    const n = Number(form.maxHeadcount);
+    if (!Number.isInteger(n) || n < 1 || n > 50) errors['question.maxHeadcount'] = [t('circulars.compose.errors.maxHeadcount')];
   }
-  if (Boolean(form.easyTitle.trim()) !== Boolean(form.easyBody.trim()) && !form.easyTitle.trim()) errors['easyJapanese.title'] = [t('circulars.compose.errors.versionTitle')];
-  if (Boolean(form.englishTitle.trim()) !== Boolean(form.englishBody.trim()) && !form.englishTitle.trim()) errors['english.title'] = [t('circulars.compose.errors.versionTitle')];
   return errors;
 }
+
+/** The officer's words for a failed check of the contract, by field. */
+const CHECK_MESSAGES: Record<string, string> = {
+  title: 'circulars.compose.errors.title',
+  targetBlockIds: 'circulars.compose.errors.target',
+  'question.prompt': 'circulars.compose.errors.prompt',
+  'question.options': 'circulars.compose.errors.options',
+  'easyJapanese.title': 'circulars.compose.errors.versionTitle',
+  'english.title': 'circulars.compose.errors.versionTitle',
+};
+
+const LOCALISED = [
+  'title',
+  'bodyMarkdown',
+  'targetBlockIds',
+  'publishAt',
+  'dueAt',
+  'reminderHoursBeforeDue',
+  'question.prompt',
+  'question.options',
+  'question.maxHeadcount',
+  'easyJapanese.title',
+  'english.title',
+];
+
+/** The server explains in English; put the officer's language first and keep the detail. */
+export const localise = (errors: FieldErrors) => localiseErrors(errors, LOCALISED, (field) => t(`circulars.compose.serverErrors.${field.replace('.', '_')}`));
+
+/** A failed check of the contract: the officer's words for the field, or the server's way of saying it. */
+export function checkMessage(field: string, issue: CheckIssue): string {
+  const known = Object.keys(CHECK_MESSAGES).find((name) => isUnder(field, name));
+  return known ? t(CHECK_MESSAGES[known]!) : localise({ [field]: [issue.message] })[field]![0]!;
+}
+
+/** The fields the form shows errors under; the others go into the summary. */
+export const KNOWN_FIELDS = [
+  'title',
+  'category',
+  'bodyMarkdown',
+  'targetBlockIds',
+  'publishAt',
+  'dueAt',
+  'reminderHoursBeforeDue',
+  'question',
+  'easyJapanese',
+  'english',
+];
 
 function parseHours(text: string): number[] | null {
   const parts = text
@@ -123,3 +164,11 @@ export function toInput(form: FormState): CircularInput {
 
 /** The draft this tab just created: shown at once under its new address, without a reload. */
 export const createdDraft: { justCreated: CircularDetail | null } = { justCreated: null };
+
+/** What every section of the form is given: the state, its setters and the errors of its fields. */
+export interface SectionProps {
+  form: FormState;
+  set: <K extends keyof FormState>(key: K, value: FormState[K]) => void;
+  setForm: (update: (f: FormState) => FormState) => void;
+  fieldErrors: (...fields: string[]) => string[];
+}

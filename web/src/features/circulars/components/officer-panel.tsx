@@ -2,10 +2,10 @@ import { useState } from 'preact/hooks';
 import type { CircularDetail } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
-import { TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { CorrectionForm, WithdrawForm } from './officer-forms.js';
 
 // ── Officer: publish, delete, correct, withdraw ────────────────────────────────────────
 
@@ -123,129 +123,5 @@ export function OfficerPanel({ detail, onChange }: { detail: CircularDetail; onC
         </details>
       )}
     </section>
-  );
-}
-
-function CorrectionForm({ detail, onCancel, onDone }: { detail: CircularDetail; onCancel: () => void; onDone: (next: CircularDetail) => void }) {
-  const [title, setTitle] = useState(detail.title);
-  const [body, setBody] = useState(detail.bodyMarkdown);
-  const [note, setNote] = useState('');
-  const { submit: run, busy, error } = useSubmit();
-  const [noteError, setNoteError] = useState<string | null>(null);
-
-  async function submit() {
-    if (!note.trim()) {
-      setNoteError(t('circulars.officer.errors.note'));
-      return;
-    }
-    setNoteError(null);
-    await run(async () => {
-      const request: { title?: string; bodyMarkdown?: string; note: string } = { note: note.trim() };
-      if (title !== detail.title) request.title = title;
-      if (body !== detail.bodyMarkdown) request.bodyMarkdown = body;
-      onDone(await api.correctCircular(detail.id, request));
-    });
-  }
-
-  return (
-    <form
-      class="card form inline-form"
-      data-testid="correction-form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
-      <h3>{t('circulars.officer.correctTitle')}</h3>
-      <p class="hint">{t('circulars.officer.correctIntro')}</p>
-      <TextField id="correct-title" label={t('circulars.officer.correctedTitle')} value={title} onValue={setTitle} maxLength={200} />
-      <div class="field">
-        <label for="correct-body">{t('circulars.officer.correctedBody')}</label>
-        <textarea id="correct-body" rows={10} value={body} onInput={(event) => setBody(event.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="correct-note">{t('circulars.officer.correctionNote')}</label>
-        <p class="hint" id="correct-note-hint">
-          {t('circulars.officer.correctionNoteHint')}
-        </p>
-        <textarea
-          id="correct-note"
-          rows={3}
-          value={note}
-          maxLength={500}
-          aria-describedby="correct-note-hint"
-          aria-invalid={noteError ? true : undefined}
-          onInput={(event) => setNote(event.currentTarget.value)}
-        />
-        {noteError && <p class="field-error">{noteError}</p>}
-      </div>
-      {error ? <ErrorAlert error={error} /> : null}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {t('circulars.officer.saveCorrection')}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function WithdrawForm({ detail, onCancel, onDone }: { detail: CircularDetail; onCancel: () => void; onDone: (next: CircularDetail) => void }) {
-  const [reason, setReason] = useState('');
-  const { submit: run, busy, error } = useSubmit();
-  const [reasonError, setReasonError] = useState<string | null>(null);
-
-  async function submit() {
-    if (!reason.trim()) {
-      setReasonError(t('circulars.officer.errors.reason'));
-      return;
-    }
-    setReasonError(null);
-    if (!window.confirm(t('circulars.officer.confirmWithdraw', { title: detail.title }))) return;
-    await run(async () => {
-      onDone(await api.withdrawCircular(detail.id, reason.trim()));
-    });
-  }
-
-  return (
-    <form
-      class="card form inline-form"
-      data-testid="withdraw-form"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
-      <h3>{t('circulars.officer.withdrawTitle')}</h3>
-      <div class="field">
-        <label for="withdraw-reason">{t('circulars.withdrawReason')}</label>
-        <p class="hint" id="withdraw-reason-hint">
-          {t('circulars.officer.withdrawHint')}
-        </p>
-        <textarea
-          id="withdraw-reason"
-          rows={3}
-          value={reason}
-          maxLength={500}
-          aria-describedby="withdraw-reason-hint"
-          aria-invalid={reasonError ? true : undefined}
-          onInput={(event) => setReason(event.currentTarget.value)}
-        />
-        {reasonError && <p class="field-error">{reasonError}</p>}
-      </div>
-      {error ? <ErrorAlert error={error} /> : null}
-      <div class="actions">
-        <button type="submit" class="danger" disabled={busy}>
-          {t('circulars.officer.confirmWithdrawButton')}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
   );
 }

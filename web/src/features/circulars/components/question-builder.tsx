@@ -1,18 +1,9 @@
 import { FieldError } from '../../../ui/field-error.js';
 import { t } from '../../../lib/i18n.js';
-import type { QuestionType, FormState } from './compose-form-state.js';
+import { FormField } from '../../../ui/form-field.js';
+import type { QuestionType, SectionProps } from './compose-form-state.js';
 
-export function QuestionBuilder({
-  form,
-  set,
-  setForm,
-  fieldErrors,
-}: {
-  form: FormState;
-  set: <K extends keyof FormState>(key: K, value: FormState[K]) => void;
-  setForm: (update: (f: FormState) => FormState) => void;
-  fieldErrors: (...fields: string[]) => string[];
-}) {
+export function QuestionBuilder({ form, set, setForm, fieldErrors }: SectionProps) {
   const types: { value: QuestionType; label: string }[] = [
     { value: '', label: t('circulars.questionTypes.none') },
     { value: 'yes_no', label: t('circulars.questionTypes.yes_no') },
@@ -36,18 +27,9 @@ export function QuestionBuilder({
       </div>
       {form.questionType && (
         <>
-          <div class="field">
-            <label for="c-prompt">{t('circulars.fields.prompt')}</label>
-            <input
-              id="c-prompt"
-              value={form.prompt}
-              maxLength={200}
-              aria-invalid={fieldErrors('question.prompt').length ? true : undefined}
-              aria-describedby={fieldErrors('question.prompt').length ? 'c-prompt-error' : undefined}
-              onInput={(e) => set('prompt', e.currentTarget.value)}
-            />
-            <FieldError id="c-prompt-error" messages={fieldErrors('question.prompt')} />
-          </div>
+          <FormField id="c-prompt" label={t('circulars.fields.prompt')} messages={fieldErrors('question.prompt')}>
+            {(control) => <input {...control} value={form.prompt} maxLength={200} onInput={(e) => set('prompt', e.currentTarget.value)} />}
+          </FormField>
           {(form.questionType === 'single' || form.questionType === 'multiple') && (
             <fieldset class="field options-editor" aria-describedby={fieldErrors('question.options').length ? 'c-options-error' : undefined}>
               <legend>{t('circulars.compose.options')}</legend>
@@ -90,20 +72,11 @@ export function QuestionBuilder({
             </fieldset>
           )}
           {form.questionType === 'attendance' && (
-            <div class="field">
-              <label for="c-max-headcount">{t('circulars.fields.maxHeadcount')}</label>
-              <input
-                id="c-max-headcount"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={50}
-                value={form.maxHeadcount}
-                aria-invalid={fieldErrors('question.maxHeadcount').length ? true : undefined}
-                onInput={(e) => set('maxHeadcount', e.currentTarget.value)}
-              />
-              <FieldError id="c-max-headcount-error" messages={fieldErrors('question.maxHeadcount')} />
-            </div>
+            <FormField id="c-max-headcount" label={t('circulars.fields.maxHeadcount')} messages={fieldErrors('question.maxHeadcount')}>
+              {(control) => (
+                <input {...control} type="number" inputMode="numeric" min={1} max={50} value={form.maxHeadcount} onInput={(e) => set('maxHeadcount', e.currentTarget.value)} />
+              )}
+            </FormField>
           )}
         </>
       )}

@@ -2,6 +2,9 @@ import { useState } from 'preact/hooks';
 import type { DeviceCredentials, DeviceView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { DataTable } from '../../../ui/data-table.js';
+import { Facts } from '../../../ui/facts.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { formatDateTime } from '../../../lib/format.js';
@@ -85,68 +88,42 @@ export function DevicesPage() {
         {devices.loading && !devices.data && <Loading />}
         {devices.data && items.length === 0 && <p>{t('devices.empty')}</p>}
         {items.length > 0 && (
-          <div class="table-wrap">
-            <table class="stacked">
-              <thead>
-                <tr>
-                  <th scope="col">{t('devices.label')}</th>
-                  <th scope="col">{t('devices.household')}</th>
-                  <th scope="col">{t('devices.status')}</th>
-                  <th scope="col">{t('devices.lastSeen')}</th>
-                  <th scope="col">{t('devices.battery')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((device) => (
-                  <tr
-                    key={device.id}
-                    data-testid="device-row"
-                    data-device-id={device.id}
-                    data-online={device.online ? 'true' : 'false'}
-                    class={device.revoked ? 'revoked' : undefined}
-                  >
-                    <td data-label={t('devices.label')}>{device.label}</td>
-                    <td data-label={t('devices.household')}>{device.householdName ?? <span class="muted">{t('devices.noHousehold')}</span>}</td>
-                    <td data-label={t('devices.status')} data-testid="device-status">
-                      {device.revoked ? (
-                        <span class="status revoked">{t('devices.revoked')}</span>
-                      ) : (
-                        <span class={device.online ? 'status online' : 'status offline'}>
-                          <span aria-hidden="true">{device.online ? '● ' : '○ '}</span>
-                          {device.online ? t('devices.online') : t('devices.offline')}
-                        </span>
-                      )}
-                    </td>
-                    <td data-label={t('devices.lastSeen')}>{device.lastSeenAt ? formatDateTime(device.lastSeenAt) : <span class="muted">{t('devices.neverSeen')}</span>}</td>
-                    <td data-label={t('devices.battery')}>{device.battery === null ? '—' : `${Math.round(device.battery)}%`}</td>
-                    <td data-label={t('common.actions')}>
-                      {!device.revoked && (
-                        <span class="actions">
-                          <button
-                            type="button"
-                            class="secondary small"
-                            disabled={busyId === device.id}
-                            onClick={() => void rotate(device)}
-                          >
-                            {t('devices.rotate')}
-                          </button>
-                          <button
-                            type="button"
-                            class="danger small"
-                            disabled={busyId === device.id}
-                            onClick={() => void revoke(device)}
-                          >
-                            {t('devices.revoke')}
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={items}
+            rowKey={(device) => device.id}
+            rowProps={(device) => ({
+              'data-testid': 'device-row',
+              'data-device-id': device.id,
+              'data-online': device.online ? 'true' : 'false',
+              class: device.revoked ? 'revoked' : undefined,
+            })}
+            columns={[
+              { label: t('devices.label'), cell: (device) => device.label },
+              { label: t('devices.household'), cell: (device) => device.householdName ?? <span class="muted">{t('devices.noHousehold')}</span> },
+              { label: t('devices.status'), testid: 'device-status', cell: (device) => <DeviceStatus device={device} /> },
+              {
+                label: t('devices.lastSeen'),
+                cell: (device) => (device.lastSeenAt ? formatDateTime(device.lastSeenAt) : <span class="muted">{t('devices.neverSeen')}</span>),
+              },
+              { label: t('devices.battery'), cell: (device) => (device.battery === null ? '—' : `${Math.round(device.battery)}%`) },
+              {
+                label: t('common.actions'),
+                cell: (device) =>
+                  !device.revoked && (
+                    <span class="actions">
+                      {[
+                        { action: rotate, label: t('devices.rotate'), class: 'secondary small' },
+                        { action: revoke, label: t('devices.revoke'), class: 'danger small' },
+                      ].map((button) => (
+                        <button key={button.label} type="button" class={button.class} disabled={busyId === device.id} onClick={() => void button.action(device)}>
+                          {button.label}
+                        </button>
+                      ))}
+                    </span>
+                  ),
+              },
+            ]}
+          />
         )}
       </section>
 
@@ -158,6 +135,16 @@ export function DevicesPage() {
         }}
       />
     </div>
+  );
+}
+
+function DeviceStatus({ device }: { device: DeviceView }) {
+  if (device.revoked) return <span class="status revoked">{t('devices.revoked')}</span>;
+  return (
+    <span class={device.online ? 'status online' : 'status offline'}>
+      <span aria-hidden="true">{device.online ? '● ' : '○ '}</span>
+      {device.online ? t('devices.online') : t('devices.offline')}
+    </span>
   );
 }
 
@@ -174,16 +161,7 @@ function CredentialsBox({ credentials, onClose }: { credentials: DeviceCredentia
       <p class="warning" role="alert">
         {t('devices.credentials.warning')}
       </p>
-      <dl class="facts">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>
-              <code translate={false}>{value}</code>
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={rows.map(([label, value]) => ({ label, value: <code translate={false}>{value}</code> }))} />
       <div class="actions">
         <button
           type="button"
@@ -233,10 +211,8 @@ function RegisterDevice({ onCreated }: { onCreated: (result: DeviceCredentials) 
         <TextField id="device-label" label={t('devices.labelField')} hint={t('devices.labelHint')} value={label} onValue={setLabel} required />
         <SelectField id="device-household" label={t('devices.household')} value={householdId} onValue={setHouseholdId} options={options} />
         {households.error ? <ErrorAlert error={households.error} /> : null}
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('devices.register')}
-        </button>
+        <ErrorAlert error={error} />
+        <FormActions busy={busy} submitLabel={t('devices.register')} />
       </form>
     </section>
   );

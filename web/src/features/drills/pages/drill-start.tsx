@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { StartDrill } from '../../../../../server/src/contracts/drills.js';
+import { useState } from 'preact/hooks';
+import { startDrillSchema, type StartDrill } from '../../../../../server/src/contracts/drills.js';
 import { api } from '../../../lib/api.js';
+import { localiseErrors, useZodForm, type CheckIssue, type FieldErrors } from '../../../lib/forms.js';
 import { BlockTargetField } from '../../../ui/block-target-field.js';
-import { FieldError, errorsFor, fieldErrorsOf, type FieldErrors } from '../../../ui/field-error.js';
+import { FormField } from '../../../ui/form-field.js';
 import { isoToLocal, localToIso } from '../../../lib/datetime-local.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { paren } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { KindBadge } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
@@ -32,15 +32,43 @@ function tenMinutesFromNow(): string {
 
 const START_FIELDS = ['kind', 'title', 'message', 'targetBlockIds', 'announced', 'deadlineAt', 'volunteersAfterMinutes', 'officersAfterMinutes'];
 
+/** When tasks nobody has taken go to volunteers, then to officers (minutes after the deadline). */
+const TIERS = [
+  { id: 'd-volunteers', key: 'volunteersAfterMinutes', label: 'drills.start.volunteersAfter' },
+  { id: 'd-officers', key: 'officersAfterMinutes', label: 'drills.start.officersAfter' },
+] as const;
+
 /** The server explains in English; put the officer's language first and keep the detail. */
-function localise(errors: FieldErrors): FieldErrors {
-  const result: FieldErrors = {};
-  for (const [field, messages] of Object.entries(errors)) {
-    const known = START_FIELDS.find((name) => field === name || field.startsWith(`${name}.`));
-    const text = known ? t(`drills.start.serverErrors.${known}`) : '';
-    result[field] = messages.map((message) => (text ? `${text}${paren(message)}` : message));
-  }
-  return result;
+const localise = (errors: FieldErrors) => localiseErrors(errors, START_FIELDS, (field) => t(`drills.start.serverErrors.${field}`));
+
+/** The officer's words for a failed check of the contract. */
+function checkMessage(field: string, issue: CheckIssue): string {
+  if (field === 'title') return t('drills.start.errors.title');
+  if (field === 'targetBlockIds') return t('drills.start.errors.target');
+  if (field === 'deadlineAt') return t('drills.start.errors.deadline');
+  // The contract's own rule: officers are asked after volunteers.
+  if (field === 'officersAfterMinutes' && issue.code === 'custom') return t('drills.start.errors.order');
+  if (field === 'volunteersAfterMinutes' || field === 'officersAfterMinutes') return t('drills.start.errors.minutes');
+  return localise({ [field]: [issue.message] })[field]![0]!;
+}
+
+/** What the contract cannot know: a deadline must be ahead of now when it is sent. */
+function formRules(form: StartForm): FieldErrors {
+  const deadline = localToIso(form.deadlineAt);
+  return deadline && Date.parse(deadline) <= Date.now() ? { deadlineAt: [t('drills.start.errors.deadlinePast')] } : {};
+}
+
+function toInput(form: StartForm): StartDrill {
+  return {
+    kind: form.kind,
+    title: form.title.trim(),
+    message: form.message.trim(),
+    targetBlockIds: form.wholeAssociation ? null : form.targetBlockIds,
+    announced: form.announced,
+    deadlineAt: localToIso(form.deadlineAt) ?? '',
+    volunteersAfterMinutes: Number(form.volunteersAfterMinutes),
+    officersAfterMinutes: Number(form.officersAfterMinutes),
+  };
 }
 
 /** /drills/new (officers): start a drill or a real event. */
@@ -58,37 +86,12 @@ export function DrillStartPage() {
     volunteersAfterMinutes: '15',
     officersAfterMinutes: '30',
   }));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const errorRef = useRef<HTMLDivElement>(null);
+  const checked = useZodForm(startDrillSchema, { messages: checkMessage, localise });
   const set = <K extends keyof StartForm>(key: K, value: StartForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-
-  useEffect(() => {
-    if (Object.keys(errors).length > 0 || error) errorRef.current?.focus();
-  }, [errors, error]);
-
-  function validate(): FieldErrors {
-    const local: FieldErrors = {};
-    if (!form.title.trim()) local.title = [t('drills.start.errors.title')];
-    if (!form.wholeAssociation && form.targetBlockIds.length === 0) local.targetBlockIds = [t('drills.start.errors.target')];
-    const deadline = localToIso(form.deadlineAt);
-    if (!deadline) local.deadlineAt = [t('drills.start.errors.deadline')];
-    else if (Date.parse(deadline) <= Date.now()) local.deadlineAt = [t('drills.start.errors.deadlinePast')];
-    const v = Number(form.volunteersAfterMinutes);
-    const o = Number(form.officersAfterMinutes);
-    if (!Number.isInteger(v) || v < 1 || v > 1440) local.volunteersAfterMinutes = [t('drills.start.errors.minutes')];
-    if (!Number.isInteger(o) || o < 1 || o > 1440) local.officersAfterMinutes = [t('drills.start.errors.minutes')];
-    else if (Number.isInteger(v) && o <= v) local.officersAfterMinutes = [t('drills.start.errors.order')];
-    return local;
-  }
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
-    const local = validate();
-    setErrors(local);
-    if (Object.keys(local).length > 0) return;
+    if (!checked.check(toInput(form), formRules(form))) return;
     const all = blocks.data?.items ?? [];
     const chosen = form.wholeAssociation ? all : all.filter((b) => form.targetBlockIds.includes(b.id));
     const households = chosen.reduce((n, b) => n + b.householdCount, 0);
@@ -99,31 +102,13 @@ export function DrillStartPage() {
         : t('drills.start.targetBlocks', { names: chosen.map((b) => b.name).join('、'), blocks: chosen.length, households }),
     });
     if (!window.confirm(message)) return;
-    setBusy(true);
-    try {
-      const body: StartDrill = {
-        kind: form.kind,
-        title: form.title.trim(),
-        message: form.message.trim(),
-        targetBlockIds: form.wholeAssociation ? null : form.targetBlockIds,
-        announced: form.announced,
-        deadlineAt: localToIso(form.deadlineAt)!,
-        volunteersAfterMinutes: Number(form.volunteersAfterMinutes),
-        officersAfterMinutes: Number(form.officersAfterMinutes),
-      };
-      const drill = await api.startDrill(body);
+    await checked.submit(async () => {
+      const drill = await api.startDrill(toInput(form));
       navigate(`/drills/${drill.id}`);
-    } catch (err) {
-      const fields = localise(fieldErrorsOf(err));
-      setErrors(fields);
-      setError(Object.keys(fields).length === 0 ? err : null);
-      setBusy(false);
-    }
+    });
   }
 
-  const fe = (...fields: string[]) => errorsFor(errors, ...fields);
-  const invalid = (...fields: string[]) => (fe(...fields).length > 0 ? true : undefined);
-  const hasErrors = Object.keys(errors).length > 0;
+  const fe = checked.messagesFor;
 
   return (
     <div class="stack">
@@ -145,36 +130,21 @@ export function DrillStartPage() {
           ))}
         </fieldset>
 
-        <div class="field">
-          <label for="d-title">{t('drills.start.titleField')}</label>
-          <input
-            id="d-title"
-            value={form.title}
-            maxLength={200}
-            required
-            placeholder={form.kind === 'drill' ? t('drills.start.titlePlaceholderDrill') : t('drills.start.titlePlaceholderReal')}
-            aria-invalid={invalid('title')}
-            aria-describedby={fe('title').length ? 'd-title-error' : undefined}
-            onInput={(e) => set('title', e.currentTarget.value)}
-          />
-          <FieldError id="d-title-error" messages={fe('title')} />
-        </div>
-
-        <div class="field">
-          <label for="d-message">{t('drills.start.message')}</label>
-          <p class="hint" id="d-message-hint">
-            {t('drills.start.messageHint')}
-          </p>
-          <textarea
-            id="d-message"
-            rows={4}
-            maxLength={2000}
-            value={form.message}
-            aria-describedby="d-message-hint"
-            onInput={(e) => set('message', e.currentTarget.value)}
-          />
-          <FieldError id="d-message-error" messages={fe('message')} />
-        </div>
+        <FormField id="d-title" label={t('drills.start.titleField')} messages={fe('title')}>
+          {(control) => (
+            <input
+              {...control}
+              value={form.title}
+              maxLength={200}
+              required
+              placeholder={form.kind === 'drill' ? t('drills.start.titlePlaceholderDrill') : t('drills.start.titlePlaceholderReal')}
+              onInput={(e) => set('title', e.currentTarget.value)}
+            />
+          )}
+        </FormField>
+        <FormField id="d-message" label={t('drills.start.message')} hint={t('drills.start.messageHint')} messages={fe('message')}>
+          {(control) => <textarea {...control} rows={4} maxLength={2000} value={form.message} onInput={(e) => set('message', e.currentTarget.value)} />}
+        </FormField>
 
         <BlockTargetField
           idPrefix="d"
@@ -194,61 +164,35 @@ export function DrillStartPage() {
           <label for="d-announced">{t('drills.start.announced')}</label>
         </div>
 
-        <div class="field">
-          <label for="d-deadline">{t('drills.start.deadline')}</label>
-          <p class="hint" id="d-deadline-hint">
-            {t('drills.start.deadlineHint')}
-          </p>
-          <input
-            id="d-deadline"
-            type="datetime-local"
-            value={form.deadlineAt}
-            aria-invalid={invalid('deadlineAt')}
-            aria-describedby={['d-deadline-hint', fe('deadlineAt').length ? 'd-deadline-error' : ''].filter(Boolean).join(' ')}
-            onInput={(e) => set('deadlineAt', e.currentTarget.value)}
-          />
-          <FieldError id="d-deadline-error" messages={fe('deadlineAt')} />
-        </div>
+        <FormField id="d-deadline" label={t('drills.start.deadline')} hint={t('drills.start.deadlineHint')} messages={fe('deadlineAt')}>
+          {(control) => <input {...control} type="datetime-local" value={form.deadlineAt} onInput={(e) => set('deadlineAt', e.currentTarget.value)} />}
+        </FormField>
 
         <div class="row">
-          <div class="field">
-            <label for="d-volunteers">{t('drills.start.volunteersAfter')}</label>
-            <input
-              id="d-volunteers"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={1440}
-              class="short-input"
-              value={form.volunteersAfterMinutes}
-              aria-invalid={invalid('volunteersAfterMinutes')}
-              onInput={(e) => set('volunteersAfterMinutes', e.currentTarget.value)}
-            />
-            <FieldError id="d-volunteers-error" messages={fe('volunteersAfterMinutes')} />
-          </div>
-          <div class="field">
-            <label for="d-officers">{t('drills.start.officersAfter')}</label>
-            <input
-              id="d-officers"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={1440}
-              class="short-input"
-              value={form.officersAfterMinutes}
-              aria-invalid={invalid('officersAfterMinutes')}
-              onInput={(e) => set('officersAfterMinutes', e.currentTarget.value)}
-            />
-            <FieldError id="d-officers-error" messages={fe('officersAfterMinutes')} />
-          </div>
+          {TIERS.map(({ id, key, label }) => (
+            <FormField key={key} id={id} label={t(label)} messages={fe(key)}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={1440}
+                  class="short-input"
+                  value={form[key]}
+                  onInput={(e) => set(key, e.currentTarget.value)}
+                />
+              )}
+            </FormField>
+          ))}
         </div>
 
-        <div ref={errorRef} tabIndex={-1} class="error-summary-anchor">
-          {hasErrors && <ErrorAlert message={t('drills.start.errors.summary')} />}
-          {error ? <ErrorAlert error={error} /> : null}
+        <div ref={checked.summaryRef} tabIndex={-1} class="error-summary-anchor">
+          {checked.hasErrors && <ErrorAlert message={t('drills.start.errors.summary')} />}
+          {checked.error ? <ErrorAlert error={checked.error} /> : null}
         </div>
         <div class="actions compose-actions">
-          <button type="submit" class={form.kind === 'real' ? 'primary start-real' : 'primary'} disabled={busy}>
+          <button type="submit" class={form.kind === 'real' ? 'primary start-real' : 'primary'} disabled={checked.busy}>
             {t('drills.start.submit')}
           </button>
         </div>

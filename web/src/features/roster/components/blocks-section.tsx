@@ -2,7 +2,9 @@ import { useMemo, useState } from 'preact/hooks';
 import type { BlockView, PersonView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { TextField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
@@ -28,39 +30,27 @@ export function BlocksSection({
       {loading && !blocks && <Loading />}
       {blocks && blocks.length === 0 && <p>{t('blocks.empty')}</p>}
       {blocks && blocks.length > 0 && (
-        <div class="table-wrap">
-          <table class="stacked">
-            <thead>
-              <tr>
-                <th scope="col">{t('blocks.name')}</th>
-                <th scope="col">{t('blocks.households')}</th>
-                <th scope="col">{t('blocks.captains')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {blocks.map((block) => (
-                <tr key={block.id} data-testid="block-row">
-                  <td data-label={t('blocks.name')}>{block.name}</td>
-                  <td data-label={t('blocks.households')}>{t('blocks.householdCount', { count: block.householdCount })}</td>
-                  <td data-label={t('blocks.captains')}>
-                    {block.captains.length ? block.captains.map((c) => c.name).join('、') : <span class="muted">{t('blocks.noCaptain')}</span>}
-                  </td>
-                  <td data-label={t('common.actions')}>
-                    <button
-                      type="button"
-                      class="secondary small"
-                      aria-label={t('blocks.editNamed', { name: block.name })}
-                      onClick={() => setEditing(block.id)}
-                    >
-                      {t('blocks.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={blocks}
+          rowKey={(block) => block.id}
+          rowProps={() => ({ 'data-testid': 'block-row' })}
+          columns={[
+            { label: t('blocks.name'), cell: (block) => block.name },
+            { label: t('blocks.households'), cell: (block) => t('blocks.householdCount', { count: block.householdCount }) },
+            {
+              label: t('blocks.captains'),
+              cell: (block) => (block.captains.length ? block.captains.map((c) => c.name).join('、') : <span class="muted">{t('blocks.noCaptain')}</span>),
+            },
+            {
+              label: t('common.actions'),
+              cell: (block) => (
+                <button type="button" class="secondary small" aria-label={t('blocks.editNamed', { name: block.name })} onClick={() => setEditing(block.id)}>
+                  {t('blocks.edit')}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
       {editingBlock ? (
         <BlockEditor
@@ -198,16 +188,9 @@ function BlockEditor({ block, onClose, onSaved }: { block: BlockView; onClose: (
           </div>
         </fieldset>
         <TextField id="captain-starts" label={t('blocks.startsOn')} hint={t('blocks.startsOnHint')} type="date" value={startsOn} onValue={setStartsOn} />
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {done && <Notice>{done}</Notice>}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {t('blocks.saveCaptains')}
-          </button>
-          <button type="button" class="secondary" onClick={onClose}>
-            {t('common.close')}
-          </button>
-        </div>
+        <FormActions busy={busy} submitLabel={t('blocks.saveCaptains')} cancelLabel={t('common.close')} onCancel={onClose} />
       </form>
     </div>
   );

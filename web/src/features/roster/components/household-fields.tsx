@@ -4,6 +4,8 @@ import { api, type Channel } from '../../../lib/api.js';
 import { ChannelCheckboxes } from '../../../ui/channels.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { FormField } from '../../../ui/form-field.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
@@ -23,14 +25,7 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
     setSaved(false);
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
     await run(async () => {
-      const updated = await api.updateHousehold(household.id, {
-        householdNumber: form.householdNumber.trim(),
-        name: form.name.trim(),
-        address: form.address.trim(),
-        blockId: form.blockId,
-        channels: form.channels,
-        responderNotes: form.responderNotes,
-      });
+      const updated = await api.updateHousehold(household.id, householdBody(form));
       setSaved(true);
       onSaved(updated);
     });
@@ -41,11 +36,9 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
       <h2 id="household-edit-heading">{t('household.editTitle')}</h2>
       <form class="card form" data-testid="household-form" onSubmit={submit} noValidate>
         <HouseholdFields idPrefix="hh-edit" form={form} setForm={setForm} blocks={blocks.data?.items ?? []} />
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {saved && <Notice>{t('household.saved')}</Notice>}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('household.save')}
-        </button>
+        <FormActions busy={busy} submitLabel={t('household.save')} />
       </form>
     </section>
   );
@@ -58,6 +51,18 @@ export interface HouseholdFormState {
   blockId: string;
   channels: Channel[];
   responderNotes: string;
+}
+
+/** What the add and edit forms send: the texts trimmed, the notes as typed. */
+export function householdBody(form: HouseholdFormState) {
+  return {
+    householdNumber: form.householdNumber.trim(),
+    name: form.name.trim(),
+    address: form.address.trim(),
+    blockId: form.blockId,
+    channels: form.channels,
+    responderNotes: form.responderNotes,
+  };
 }
 
 function fromHousehold(household: HouseholdDetail): HouseholdFormState {
@@ -93,20 +98,11 @@ export function HouseholdFields({
       <TextField id={`${idPrefix}-address`} label={t('household.address')} value={form.address} onValue={set('address')} required />
       <SelectField id={`${idPrefix}-block`} label={t('household.block')} value={form.blockId} onValue={set('blockId')} options={blockOptions} required />
       <ChannelCheckboxes idPrefix={`${idPrefix}-channel`} value={form.channels} onValue={set('channels')} />
-      <div class="field">
-        <label for={`${idPrefix}-notes`}>{t('household.responderNotes')}</label>
-        <p class="hint" id={`${idPrefix}-notes-hint`}>
-          {t('household.responderNotesHint')}
-        </p>
-        <textarea
-          id={`${idPrefix}-notes`}
-          rows={3}
-          maxLength={1000}
-          value={form.responderNotes}
-          aria-describedby={`${idPrefix}-notes-hint`}
-          onInput={(event) => set('responderNotes')(event.currentTarget.value)}
-        />
-      </div>
+      <FormField id={`${idPrefix}-notes`} label={t('household.responderNotes')} hint={t('household.responderNotesHint')} messages={[]}>
+        {(control) => (
+          <textarea {...control} rows={3} maxLength={1000} value={form.responderNotes} onInput={(event) => set('responderNotes')(event.currentTarget.value)} />
+        )}
+      </FormField>
     </>
   );
 }

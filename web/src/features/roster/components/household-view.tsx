@@ -1,5 +1,7 @@
 import type { HouseholdDetail, PersonView } from '../../../../../server/src/contracts/http.js';
 import { ChannelList } from '../../../ui/channels.js';
+import { DataTable } from '../../../ui/data-table.js';
+import { Facts } from '../../../ui/facts.js';
 import { languageName } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 
@@ -15,82 +17,43 @@ export function HouseholdView({
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div class="stack household-view" data-testid="household-detail">
-      <dl class="facts card">
-        <div>
-          <dt>{t('household.number')}</dt>
-          <dd>{household.householdNumber}</dd>
-        </div>
-        <div>
-          <dt>{t('household.name')}</dt>
-          <dd>{household.name}</dd>
-        </div>
-        <div>
-          <dt>{t('household.address')}</dt>
-          <dd>{household.address}</dd>
-        </div>
-        <div>
-          <dt>{t('household.block')}</dt>
-          <dd>{household.blockName}</dd>
-        </div>
-        <div>
-          <dt>{t('household.channels')}</dt>
-          <dd>
-            <ChannelList channels={household.channels} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t('household.responderNotes')}</dt>
-          <dd class="notes">{household.responderNotes || <span class="muted">{t('common.none')}</span>}</dd>
-        </div>
-      </dl>
+      <Facts
+        class="facts card"
+        facts={[
+          { label: t('household.number'), value: household.householdNumber },
+          { label: t('household.name'), value: household.name },
+          { label: t('household.address'), value: household.address },
+          { label: t('household.block'), value: household.blockName },
+          { label: t('household.channels'), value: <ChannelList channels={household.channels} /> },
+          { label: t('household.responderNotes'), value: household.responderNotes || <span class="muted">{t('common.none')}</span>, ddClass: 'notes' },
+        ]}
+      />
 
       <H>{t('household.members')}</H>
       {household.members.length === 0 ? (
         <p>{t('household.noMembers')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stacked">
-            <thead>
-              <tr>
-                <th scope="col">{t('person.name')}</th>
-                <th scope="col">{t('person.kana')}</th>
-                <th scope="col">{t('person.phone')}</th>
-                <th scope="col">{t('person.email')}</th>
-                <th scope="col">{t('person.language')}</th>
-                <th scope="col">{t('person.account')}</th>
-                {onEditMember && <th scope="col">{t('common.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {household.members.map((person) => (
-                <tr key={person.id} data-testid="member-row">
-                  <td data-label={t('person.name')}>{person.name}</td>
-                  <td data-label={t('person.kana')}>{person.kana}</td>
-                  <td data-label={t('person.phone')}>
-                    {person.phone ? <a href={`tel:${person.phone}`}>{person.phone}</a> : <span class="muted">—</span>}
-                  </td>
-                  <td data-label={t('person.email')}>
-                    {person.email ? <a href={`mailto:${person.email}`}>{person.email}</a> : <span class="muted">—</span>}
-                  </td>
-                  <td data-label={t('person.language')}>{languageName(person.preferredLanguage)}</td>
-                  <td data-label={t('person.account')}>{person.hasAccount ? t('person.hasAccount') : t('person.noAccount')}</td>
-                  {onEditMember && (
-                    <td data-label={t('common.actions')}>
-                      <button
-                        type="button"
-                        class="secondary small"
-                        aria-label={t('person.editNamed', { name: person.name })}
-                        onClick={() => onEditMember(person)}
-                      >
-                        {t('person.edit')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={household.members}
+          rowKey={(person) => person.id}
+          rowProps={() => ({ 'data-testid': 'member-row' })}
+          columns={[
+            { label: t('person.name'), cell: (person) => person.name },
+            { label: t('person.kana'), cell: (person) => person.kana },
+            { label: t('person.phone'), cell: (person) => (person.phone ? <a href={`tel:${person.phone}`}>{person.phone}</a> : <span class="muted">—</span>) },
+            { label: t('person.email'), cell: (person) => (person.email ? <a href={`mailto:${person.email}`}>{person.email}</a> : <span class="muted">—</span>) },
+            { label: t('person.language'), cell: (person) => languageName(person.preferredLanguage) },
+            { label: t('person.account'), cell: (person) => (person.hasAccount ? t('person.hasAccount') : t('person.noAccount')) },
+            onEditMember && {
+              label: t('common.actions'),
+              cell: (person) => (
+                <button type="button" class="secondary small" aria-label={t('person.editNamed', { name: person.name })} onClick={() => onEditMember(person)}>
+                  {t('person.edit')}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
 
       {household.devices.length > 0 && (

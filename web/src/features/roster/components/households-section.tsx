@@ -2,11 +2,13 @@ import { useState } from 'preact/hooks';
 import type { BlockView, HouseholdList } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
-import { HouseholdFields, type HouseholdFormState } from './household-fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { HouseholdFields, householdBody, type HouseholdFormState } from './household-fields.js';
 import { PASSCODE_SELECTION_KEY } from './export-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH } from '../../../lib/use-resource.js';
@@ -31,6 +33,12 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
   const total = data?.total ?? 0;
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(offset + PAGE_SIZE, total);
+
+  // A new filter starts from its first page.
+  const chooseBlock = (value: string) => {
+    setBlockId(value);
+    setOffset(0);
+  };
 
   async function printSelection() {
     setPrepareError(null);
@@ -68,10 +76,7 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
           id="households-block"
           label={t('households.filterBlock')}
           value={blockId}
-          onValue={(value) => {
-            setBlockId(value);
-            setOffset(0);
-          }}
+          onValue={chooseBlock}
           options={[{ value: '', label: t('households.allBlocks') }, ...blocks.map((b) => ({ value: b.id, label: b.name }))]}
         />
         <TextField id="households-q" label={t('households.search')} type="search" value={qInput} onValue={setQInput} hint={t('households.searchHint')} />
@@ -88,46 +93,27 @@ export function HouseholdsSection({ blocks }: { blocks: BlockView[] }) {
             {t('households.count', { from, to, total })}
           </p>
           {data.items.length > 0 && (
-            <div class="table-wrap">
-              <table class="stacked clickable">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('household.number')}</th>
-                    <th scope="col">{t('household.name')}</th>
-                    <th scope="col">{t('household.address')}</th>
-                    <th scope="col">{t('household.block')}</th>
-                    <th scope="col">{t('household.channels')}</th>
-                    <th scope="col">{t('households.members')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((household) => (
-                    <tr
-                      key={household.id}
-                      data-testid="household-row"
-                      onClick={(event) => {
-                        // Clicks on the name link navigate by themselves.
-                        if (event.target instanceof Element && event.target.closest('a')) return;
-                        navigate(`/households/${household.id}`);
-                      }}
-                    >
-                      <td data-label={t('household.number')}>{household.householdNumber}</td>
-                      <td data-label={t('household.name')}>
-                        <Link href={`/households/${household.id}`}>
-                          {household.name}
-                        </Link>
-                      </td>
-                      <td data-label={t('household.address')}>{household.address}</td>
-                      <td data-label={t('household.block')}>{household.blockName}</td>
-                      <td data-label={t('household.channels')}>
-                        <ChannelList channels={household.channels} />
-                      </td>
-                      <td data-label={t('households.members')}>{household.memberCount}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              class="stacked clickable"
+              rows={data.items}
+              rowKey={(household) => household.id}
+              rowProps={(household) => ({
+                'data-testid': 'household-row',
+                onClick: (event) => {
+                  // Clicks on the name link navigate by themselves.
+                  if (event.target instanceof Element && event.target.closest('a')) return;
+                  navigate(`/households/${household.id}`);
+                },
+              })}
+              columns={[
+                { label: t('household.number'), cell: (household) => household.householdNumber },
+                { label: t('household.name'), cell: (household) => <Link href={`/households/${household.id}`}>{household.name}</Link> },
+                { label: t('household.address'), cell: (household) => household.address },
+                { label: t('household.block'), cell: (household) => household.blockName },
+                { label: t('household.channels'), cell: (household) => <ChannelList channels={household.channels} /> },
+                { label: t('households.members'), cell: (household) => household.memberCount },
+              ]}
+            />
           )}
           <Pager offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
           {total > 0 && (
@@ -165,14 +151,7 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
     if (!form.blockId) return setError(t('household.errors.block'));
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
     await run(async () => {
-      const household = await api.createHousehold({
-        householdNumber: form.householdNumber.trim(),
-        name: form.name.trim(),
-        address: form.address.trim(),
-        blockId: form.blockId,
-        channels: form.channels,
-        responderNotes: form.responderNotes,
-      });
+      const household = await api.createHousehold(householdBody(form));
       setCreated({ id: household.id, name: household.name });
       setForm(empty());
       onAdded();
@@ -184,15 +163,13 @@ function AddHouseholdForm({ blocks, defaultBlockId, onAdded }: { blocks: BlockVi
       <summary>{t('households.addTitle')}</summary>
       <form class="form" data-testid="household-create-form" onSubmit={submit} noValidate>
         <HouseholdFields idPrefix="hh-new" form={form} setForm={setForm} blocks={blocks} />
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {created && (
           <Notice>
             {t('households.added')} <Link href={`/households/${created.id}`}>{created.name}</Link>
           </Notice>
         )}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('households.create')}
-        </button>
+        <FormActions busy={busy} submitLabel={t('households.create')} />
       </form>
     </details>
   );

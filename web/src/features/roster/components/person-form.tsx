@@ -2,9 +2,9 @@ import { useState } from 'preact/hooks';
 import type { PersonView } from '../../../../../server/src/contracts/http.js';
 import { api, type Language } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
-import { SelectField, TextField } from '../../../ui/fields.js';
-import { languageName } from '../../../lib/format.js';
-import { LANGUAGES, t } from '../../../lib/i18n.js';
+import { EmailField, LanguageField, TextField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
 
 export function PersonForm({
@@ -47,32 +47,15 @@ export function PersonForm({
       <TextField id="person-name" label={t('person.name')} value={name} onValue={setName} required autoComplete="off" />
       <TextField id="person-kana" label={t('person.kana')} value={kana} onValue={setKana} autoComplete="off" />
       <TextField id="person-phone" label={t('person.phone')} type="tel" value={phone} onValue={setPhone} autoComplete="off" />
-      <TextField
-        id="person-email"
-        label={t('person.email')}
-        type="email"
-        value={email}
-        onValue={setEmail}
-        autoComplete="off"
-        autoCapitalize="off"
-        spellcheck={false}
+      <EmailField id="person-email" label={t('person.email')} value={email} onValue={setEmail} autoComplete="off" />
+      <LanguageField id="person-language" label={t('person.language')} value={language} onValue={setLanguage} />
+      <ErrorAlert error={error} />
+      <FormActions
+        busy={busy}
+        submitLabel={person ? t('person.save') : t('person.create')}
+        cancelLabel={t('common.cancel')}
+        onCancel={() => onDone(false)}
       />
-      <SelectField
-        id="person-language"
-        label={t('person.language')}
-        value={language}
-        onValue={(value) => setLanguage(LANGUAGES.find((l) => l === value) ?? 'ja')}
-        options={LANGUAGES.map((l) => ({ value: l, label: languageName(l) }))}
-      />
-      {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {person ? t('person.save') : t('person.create')}
-        </button>
-        <button type="button" class="secondary" onClick={() => onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
     </form>
   );
 }

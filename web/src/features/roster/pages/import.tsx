@@ -2,6 +2,9 @@ import { useState } from 'preact/hooks';
 import type { RosterImportResult } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { DataTable } from '../../../ui/data-table.js';
+import { Facts } from '../../../ui/facts.js';
+import { FormField } from '../../../ui/form-field.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -12,20 +15,13 @@ const encodingLabels: Record<RosterImportResult['encoding'], string> = {
   'utf-8': 'UTF-8', shift_jis: 'Shift_JIS', 'utf-16le': 'UTF-16 (Unicode テキスト)', 'utf-16be': 'UTF-16 BE',
 };
 /** The CSV header row is fixed Japanese text (the file format), explained in the UI language. */
-export const CSV_COLUMNS: { header: string; key: string }[] = [
-  { header: '班', key: 'block' },
-  { header: '世帯番号', key: 'householdNumber' },
-  { header: '世帯名', key: 'householdName' },
-  { header: '住所', key: 'address' },
-  { header: '連絡手段', key: 'channels' },
-  { header: '対応メモ', key: 'responderNotes' },
-  { header: '氏名', key: 'name' },
-  { header: 'ふりがな', key: 'kana' },
-  { header: '電話', key: 'phone' },
-  { header: 'メール', key: 'email' },
-  { header: '言語', key: 'language' },
-  { header: '役割', key: 'roles' },
-];
+export const CSV_COLUMNS: { header: string; key: string }[] = (
+  [
+    ['班', 'block'], ['世帯番号', 'householdNumber'], ['世帯名', 'householdName'], ['住所', 'address'],
+    ['連絡手段', 'channels'], ['対応メモ', 'responderNotes'], ['氏名', 'name'], ['ふりがな', 'kana'],
+    ['電話', 'phone'], ['メール', 'email'], ['言語', 'language'], ['役割', 'roles'],
+  ] as const
+).map(([header, key]) => ({ header, key }));
 
 export function ImportPage() {
   useTitle(t('import.title'));
@@ -95,25 +91,22 @@ export function ImportPage() {
           void run('preview');
         }}
       >
-        <div class="field">
-          <label for="import-file">{t('import.file')}</label>
-          <p class="hint" id="import-file-hint">
-            {t('import.fileHint')}
-          </p>
-          <input
-            id="import-file"
-            type="file"
-            accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
-            aria-describedby="import-file-hint"
-            onChange={(event) => {
-              setFile(event.currentTarget.files?.[0] ?? null);
-              setPreview(null);
-              setCommitted(null);
-              setError(null);
-            }}
-          />
-        </div>
-        {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
+        <FormField id="import-file" label={t('import.file')} hint={t('import.fileHint')} messages={[]}>
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
+              onChange={(event) => {
+                setFile(event.currentTarget.files?.[0] ?? null);
+                setPreview(null);
+                setCommitted(null);
+                setError(null);
+              }}
+            />
+          )}
+        </FormField>
+        <ErrorAlert error={error} />
         <div class="actions">
           <button type="submit" class="secondary" disabled={!file || busy !== null}>
             {busy === 'preview' ? t('import.checking') : t('import.preview')}
@@ -139,20 +132,13 @@ export function ImportPage() {
         <section class="section" aria-labelledby="preview-heading">
           <h2 id="preview-heading">{t('import.previewTitle')}</h2>
           <div data-testid="import-summary" class="card">
-            <dl class="facts">
-              <div>
-                <dt>{t('import.rows')}</dt>
-                <dd>{preview.rows}</dd>
-              </div>
-              <div>
-                <dt>{t('import.encoding')}</dt>
-                <dd>{encodingLabels[preview.encoding]}</dd>
-              </div>
-              <div>
-                <dt>{t('import.errorCount')}</dt>
-                <dd>{preview.errors.length}</dd>
-              </div>
-            </dl>
+            <Facts
+              facts={[
+                { label: t('import.rows'), value: preview.rows },
+                { label: t('import.encoding'), value: encodingLabels[preview.encoding] },
+                { label: t('import.errorCount'), value: preview.errors.length },
+              ]}
+            />
             <Summary result={preview} />
           </div>
           {preview.errors.length === 0 ? (
@@ -163,26 +149,17 @@ export function ImportPage() {
               <div role="alert" class="alert alert-error">
                 {t('import.hasErrors', { count: preview.errors.length })}
               </div>
-              <div class="table-wrap">
-                <table class="stacked" data-testid="import-errors">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('import.line')}</th>
-                      <th scope="col">{t('import.column')}</th>
-                      <th scope="col">{t('import.message')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.errors.map((issue, i) => (
-                      <tr key={i} data-testid="import-error">
-                        <td data-label={t('import.line')}>{issue.line}</td>
-                        <td data-label={t('import.column')}>{issue.column ?? '—'}</td>
-                        <td data-label={t('import.message')}>{issue.message}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                testid="import-errors"
+                rows={preview.errors}
+                rowKey={(_, i) => i}
+                rowProps={() => ({ 'data-testid': 'import-error' })}
+                columns={[
+                  { label: t('import.line'), cell: (issue) => issue.line },
+                  { label: t('import.column'), cell: (issue) => issue.column ?? '—' },
+                  { label: t('import.message'), cell: (issue) => issue.message },
+                ]}
+              />
             </>
           )}
         </section>
@@ -199,27 +176,17 @@ function Summary({ result }: { result: RosterImportResult }) {
     { key: 'people', ...summary.people },
   ];
   return (
-    <div class="table-wrap">
-      <table class="summary">
-        <thead>
-          <tr>
-            <th scope="col">{t('import.kind')}</th>
-            <th scope="col">{result.committed ? t('import.created') : t('import.toCreate')}</th>
-            <th scope="col">{result.committed ? t('import.updated') : t('import.toUpdate')}</th>
-            <th scope="col">{t('import.unchanged')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.key} data-testid={`import-summary-${row.key}`}>
-              <th scope="row">{t(`import.kinds.${row.key}`)}</th>
-              <td>{row.created}</td>
-              <td>{row.updated ?? '—'}</td>
-              <td>{row.unchanged}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      class="summary"
+      rows={rows}
+      rowKey={(row) => row.key}
+      rowProps={(row) => ({ 'data-testid': `import-summary-${row.key}` })}
+      columns={[
+        { label: t('import.kind'), rowHeader: true, cell: (row) => t(`import.kinds.${row.key}`) },
+        { label: result.committed ? t('import.created') : t('import.toCreate'), cell: (row) => row.created },
+        { label: result.committed ? t('import.updated') : t('import.toUpdate'), cell: (row) => row.updated ?? '—' },
+        { label: t('import.unchanged'), cell: (row) => row.unchanged },
+      ]}
+    />
   );
 }

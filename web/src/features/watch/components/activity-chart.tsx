@@ -2,6 +2,7 @@ import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.j
 import { formatShortDateTime, relativeTime } from '../../../lib/format.js';
 import { useNow } from '../../../lib/hooks.js';
 import { locale, t } from '../../../lib/i18n.js';
+import { DataTable } from '../../../ui/data-table.js';
 
 // ── The activity heat map ──────────────────────────────────────────────────────────────
 
@@ -77,33 +78,23 @@ export function ActivityChart({ watch }: { watch: HouseholdWatch }) {
       </p>
       <details class="chart-table">
         <summary>{t('watch.chart.asTable')}</summary>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('watch.chart.day')}</th>
-                <th scope="col">{t('watch.chart.total')}</th>
-                <th scope="col">{t('watch.chart.activeHours')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {watch.days
-                .slice()
-                .reverse()
-                .map((day) => {
-                  const active = day.hours.map((n, h) => (n > 0 ? h : -1)).filter((h) => h >= 0);
-                  return (
-                    <tr key={day.date}>
-                      <th scope="row">{dayLabel(day.date)}</th>
-                      <td class="num">{t('watch.chart.times', { count: day.hours.reduce((a, b) => a + b, 0) })}</td>
-                      <td>{active.length ? active.map((h) => t('watch.chart.hour', { hour: h })).join(' ') : t('common.none')}</td>
-                    </tr>
-                  );
-                })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class=""
+          rows={watch.days.slice().reverse()}
+          rowKey={(day) => day.date}
+          columns={[
+            { label: t('watch.chart.day'), rowHeader: true, cell: (day) => dayLabel(day.date) },
+            { label: t('watch.chart.total'), class: 'num', cell: (day) => t('watch.chart.times', { count: day.hours.reduce((a, b) => a + b, 0) }) },
+            { label: t('watch.chart.activeHours'), cell: (day) => activeHours(day.hours) },
+          ]}
+        />
       </details>
     </figure>
   );
+}
+
+/** The hours of a day with any activity ("7時 8時 …"), or none. */
+function activeHours(hours: number[]): string {
+  const active = hours.map((n, h) => (n > 0 ? h : -1)).filter((h) => h >= 0);
+  return active.length ? active.map((h) => t('watch.chart.hour', { hour: h })).join(' ') : t('common.none');
 }

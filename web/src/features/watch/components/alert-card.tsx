@@ -2,6 +2,10 @@ import { useState } from 'preact/hooks';
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
 import { api, ApiError, type AlertOutcome } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
+import { Facts } from '../../../ui/facts.js';
+import { SelectField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { FormField } from '../../../ui/form-field.js';
 import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from '../../../lib/format.js';
 import { useNow } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -45,47 +49,41 @@ export function AlertCard({
   const household = alert.household;
   const idPrefix = `alert-${alert.id}`;
 
-  async function take() {
+  /** Runs an action on the alert; a 409 means someone else got there first: show the fresh state. */
+  async function act(work: () => Promise<void>, conflictMessage: (fresh: Alert | undefined) => string) {
     setBusy(true);
     setError(null);
     setConflict(null);
     try {
-      onChange(await api.takeAlert(alert.id));
+      await work();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        // Someone else took it (or it closed): show who, from the fresh state.
-        const fresh = await findAlert(alert.id);
-        if (fresh) onChange(fresh);
-        setConflict(fresh?.takenBy ? t('watch.alreadyTaken', { name: fresh.takenBy }) : t('watch.alreadyClosed'));
-      } else {
-        setError(err);
-      }
+      if (!(err instanceof ApiError && err.status === 409)) return setError(err);
+      const fresh = await findAlert(alert.id);
+      if (fresh) onChange(fresh);
+      setConflict(conflictMessage(fresh));
+      setResolving(false);
     } finally {
       setBusy(false);
     }
   }
 
+  const take = () =>
+    act(
+      async () => onChange(await api.takeAlert(alert.id)),
+      // Someone else took it (or it closed): show who.
+      (fresh) => (fresh?.takenBy ? t('watch.alreadyTaken', { name: fresh.takenBy }) : t('watch.alreadyClosed')),
+    );
+
   async function resolve(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setConflict(null);
-    try {
-      onChange(await api.resolveAlert(alert.id, outcome, note.trim()));
-      setResolving(false);
-      setNote('');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        const fresh = await findAlert(alert.id);
-        if (fresh) onChange(fresh);
-        setConflict(t('watch.alreadyClosed'));
+    await act(
+      async () => {
+        onChange(await api.resolveAlert(alert.id, outcome, note.trim()));
         setResolving(false);
-      } else {
-        setError(err);
-      }
-    } finally {
-      setBusy(false);
-    }
+        setNote('');
+      },
+      () => t('watch.alreadyClosed'),
+    );
   }
 
   return (
@@ -125,44 +123,43 @@ export function AlertCard({
       <p class="alert-last-activity" data-testid="alert-last-activity">
         {t('watch.lastActivityLine', { when: alert.lastActivityAt ? relativeTime(alert.lastActivityAt, now) : t('watch.noActivity') })}
       </p>
-      <dl class="alert-facts">
-        <div>
-          <dt>{t('watch.raisedAt')}</dt>
-          <dd>
-            {formatTime(alert.raisedAt)} <span class="muted">{paren(relativeTime(alert.raisedAt, now))}</span>
-          </dd>
-        </div>
-        {alert.device && (
-          <div>
-            <dt>{t('watch.device')}</dt>
-            <dd>{alert.device.label}</dd>
-          </div>
-        )}
-        {alert.takenBy && (
-          <div>
-            <dt>{live ? t('watch.takenByLabel') : t('watch.handledBy')}</dt>
-            <dd data-testid="alert-taken-by">
-              {live ? t('watch.takenBy', { name: alert.takenBy }) : alert.takenBy}
-              {alert.takenAt && <span class="muted">{paren(formatTime(alert.takenAt))}</span>}
-            </dd>
-          </div>
-        )}
-        {alert.outcome && (
-          <div>
-            <dt>{t('watch.outcome')}</dt>
-            <dd data-testid="alert-outcome">
-              {t(`watch.outcomes.${alert.outcome}`)}
-              {alert.resolvedAt && <span class="muted">{paren(formatShortDateTime(alert.resolvedAt))}</span>}
-            </dd>
-          </div>
-        )}
-        {alert.note && (
-          <div>
-            <dt>{t('watch.note')}</dt>
-            <dd class="notes">{alert.note}</dd>
-          </div>
-        )}
-      </dl>
+      <Facts
+        class="alert-facts"
+        facts={[
+          {
+            label: t('watch.raisedAt'),
+            value: (
+              <>
+                {formatTime(alert.raisedAt)} <span class="muted">{paren(relativeTime(alert.raisedAt, now))}</span>
+              </>
+            ),
+          },
+          alert.device && { label: t('watch.device'), value: alert.device.label },
+          alert.takenBy
+            ? {
+                label: live ? t('watch.takenByLabel') : t('watch.handledBy'),
+                testid: 'alert-taken-by',
+                value: (
+                  <>
+                    {live ? t('watch.takenBy', { name: alert.takenBy }) : alert.takenBy}
+                    {alert.takenAt && <span class="muted">{paren(formatTime(alert.takenAt))}</span>}
+                  </>
+                ),
+              }
+            : null,
+          alert.outcome && {
+            label: t('watch.outcome'),
+            testid: 'alert-outcome',
+            value: (
+              <>
+                {t(`watch.outcomes.${alert.outcome}`)}
+                {alert.resolvedAt && <span class="muted">{paren(formatShortDateTime(alert.resolvedAt))}</span>}
+              </>
+            ),
+          },
+          alert.note ? { label: t('watch.note'), value: alert.note, ddClass: 'notes' } : null,
+        ]}
+      />
       {household.responderNotes && (
         <p class="notes responder-notes">
           <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
@@ -175,7 +172,7 @@ export function AlertCard({
           {conflict}
         </p>
       )}
-      {error ? <ErrorAlert error={error} /> : null}
+      <ErrorAlert error={error} />
 
       {canAct && live && !resolving && (
         <div class="actions alert-actions">
@@ -191,28 +188,24 @@ export function AlertCard({
       )}
       {canAct && live && resolving && (
         <form class="resolve-form" onSubmit={(e) => void resolve(e)} data-testid="resolve-form">
-          <div class="field">
-            <label for={`${idPrefix}-outcome`}>{t('watch.outcome')}</label>
-            <select id={`${idPrefix}-outcome`} value={outcome} onChange={(e) => setOutcome(e.currentTarget.value as AlertOutcome)}>
-              {OUTCOMES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`watch.outcomes.${value}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for={`${idPrefix}-note`}>{t('watch.note')}</label>
-            <textarea id={`${idPrefix}-note`} rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-          </div>
-          <div class="actions">
-            <button type="submit" class="primary big-action" disabled={busy}>
-              {t('watch.record')}
-            </button>
-            <button type="button" class="secondary" disabled={busy} onClick={() => setResolving(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <SelectField
+            id={`${idPrefix}-outcome`}
+            label={t('watch.outcome')}
+            value={outcome}
+            onValue={(value) => setOutcome(value as AlertOutcome)}
+            options={OUTCOMES.map((value) => ({ value, label: t(`watch.outcomes.${value}`) }))}
+          />
+          <FormField id={`${idPrefix}-note`} label={t('watch.note')} messages={[]}>
+            {(control) => <textarea {...control} rows={3} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+          </FormField>
+          <FormActions
+            busy={busy}
+            submitClass="primary big-action"
+            submitLabel={t('watch.record')}
+            cancelLabel={t('common.cancel')}
+            onCancel={() => setResolving(false)}
+            lockCancel
+          />
         </form>
       )}
 

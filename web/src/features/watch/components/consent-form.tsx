@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../lib/api.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
@@ -45,11 +46,9 @@ export function ConsentForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved
             </div>
           ))}
         </fieldset>
-        {error ? <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {saved && <Notice testid="consent-saved">{t('watch.consent.saved')}</Notice>}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('watch.consent.save')}
-        </button>
+        <FormActions busy={busy} submitLabel={t('watch.consent.save')} />
       </form>
     </section>
   );

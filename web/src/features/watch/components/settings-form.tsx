@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HouseholdWatch, WatchSettings } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../lib/api.js';
-import { FieldError, errorsFor, fieldErrorsOf, type FieldErrors } from '../../../ui/field-error.js';
+import { watchSettingsUpdateSchema } from '../../../../../server/src/contracts/watch.js';
+import { useZodForm, type FieldErrors } from '../../../lib/forms.js';
+import { FieldError } from '../../../ui/field-error.js';
+import { Facts } from '../../../ui/facts.js';
+import { TextField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { range } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
@@ -49,17 +54,16 @@ const NUMBER_FIELDS = [
 
 export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved: (next: HouseholdWatch) => void }) {
   const [form, setForm] = useState(() => fromSettings(watch.settings));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<unknown>(null);
+  const checked = useZodForm(watchSettingsUpdateSchema);
+  const { busy, error } = checked;
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => setForm(fromSettings(watch.settings)), [watch.settings]);
   const set = <K extends keyof SettingsState>(key: K, value: SettingsState[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   async function submit(event: Event) {
     event.preventDefault();
     setSaved(false);
-    setError(null);
+    checked.reset();
     const local: FieldErrors = {};
     const numbers: Record<string, number> = {};
     const initial = fromSettings(watch.settings);
@@ -74,10 +78,9 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
       if (!form.quietStart || !form.quietEnd) local.quietHours = [t('watch.settings.errors.quietMissing')];
       else if (form.quietStart === form.quietEnd) local.quietHours = [t('watch.settings.errors.quietSame')];
     }
-    setErrors(local);
+    checked.setErrors(local);
     if (Object.keys(local).length > 0) return;
-    setBusy(true);
-    try {
+    await checked.submit(async () => {
       const next = await api.updateWatchSettings(watch.householdId, {
         enabled: form.enabled,
         ...numbers,
@@ -85,34 +88,24 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
       });
       setSaved(true);
       onSaved(next);
-    } catch (err) {
-      const fields = fieldErrorsOf(err);
-      setErrors(fields);
-      if (Object.keys(fields).length === 0) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  const fe = (field: string) => errorsFor(errors, field);
+  const fe = checked.messagesFor;
   const numberField = (key: (typeof NUMBER_FIELDS)[number]['key'], label: string, min: number, max: number) => (
-    <div class="field">
-      <label for={`ws-${key}`}>{label}</label>
-      <input
-        id={`ws-${key}`}
-        type="number"
-        inputMode="numeric"
-        min={min}
-        max={max}
-        step={1}
-        class="short-input"
-        value={form[key]}
-        aria-invalid={fe(key).length ? true : undefined}
-        aria-describedby={fe(key).length ? `ws-${key}-error` : undefined}
-        onInput={(e) => set(key, e.currentTarget.value)}
-      />
-      <FieldError id={`ws-${key}-error`} messages={fe(key)} />
-    </div>
+    <TextField
+      id={`ws-${key}`}
+      label={label}
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      step={1}
+      class="short-input"
+      value={form[key]}
+      errors={fe(key)}
+      onValue={(value) => set(key, value)}
+    />
   );
 
   return (
@@ -150,11 +143,9 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
         {numberField('offlineMinutes', t('watch.settings.offlineMinutes'), 5, 1440)}
         {numberField('promptWaitMinutes', t('watch.settings.promptWaitMinutes'), 5, 240)}
         {numberField('tierWaitMinutes', t('watch.settings.tierWaitMinutes'), 5, 240)}
-        {error ? <ErrorAlert error={error} /> : null}
+        <ErrorAlert error={error} />
         {saved && <Notice testid="settings-saved">{t('watch.settings.saved')}</Notice>}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('watch.settings.save')}
-        </button>
+        <FormActions busy={busy} submitLabel={t('watch.settings.save')} />
       </form>
     </section>
   );
@@ -165,20 +156,14 @@ export function SettingsView({ settings }: { settings: WatchSettings }) {
   return (
     <section class="section" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t('watch.settings.heading')}</h2>
-      <dl class="facts card">
-        <div>
-          <dt>{t('watch.settings.inactivityHours')}</dt>
-          <dd>{settings.inactivityHours}</dd>
-        </div>
-        <div>
-          <dt>{t('watch.settings.quietHours')}</dt>
-          <dd>{settings.quietHours ? range(settings.quietHours.start, settings.quietHours.end) : t('common.none')}</dd>
-        </div>
-        <div>
-          <dt>{t('watch.settings.tierWaitMinutes')}</dt>
-          <dd>{settings.tierWaitMinutes}</dd>
-        </div>
-      </dl>
+      <Facts
+        class="facts card"
+        facts={[
+          { label: t('watch.settings.inactivityHours'), value: settings.inactivityHours },
+          { label: t('watch.settings.quietHours'), value: settings.quietHours ? range(settings.quietHours.start, settings.quietHours.end) : t('common.none') },
+          { label: t('watch.settings.tierWaitMinutes'), value: settings.tierWaitMinutes },
+        ]}
+      />
     </section>
   );
 }

@@ -4,7 +4,8 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link } from '../../../lib/router.js';
+import { BackLink } from '../../../ui/back-link.js';
+import { DataTable } from '../../../ui/data-table.js';
 
 /** /watch/access-log (officers): who looked at which home's watch data. */
 export function WatchAccessLogPage() {
@@ -12,37 +13,25 @@ export function WatchAccessLogPage() {
   const log = useAsync((signal) => api.watchAccessLog(signal), []);
   return (
     <div class="stack">
-      <p>
-        <Link href="/watch">{t('watch.backToWatch')}</Link>
-      </p>
+      <BackLink href="/watch">{t('watch.backToWatch')}</BackLink>
       <PageHeading>{t('watch.accessLog.title')}</PageHeading>
       <p class="lead">{t('watch.accessLog.intro')}</p>
       {log.error ? <ErrorAlert error={log.error} /> : null}
       {log.loading && !log.data && <Loading />}
       {log.data && log.data.items.length === 0 && <p class="muted">{t('watch.accessLog.empty')}</p>}
       {log.data && log.data.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="stacked" data-testid="access-log">
-            <thead>
-              <tr>
-                <th scope="col">{t('watch.accessLog.at')}</th>
-                <th scope="col">{t('watch.accessLog.person')}</th>
-                <th scope="col">{t('watch.accessLog.household')}</th>
-                <th scope="col">{t('watch.accessLog.what')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.items.map((entry, index) => (
-                <tr key={index} data-testid="access-log-row">
-                  <td data-label={t('watch.accessLog.at')}>{formatDateTime(entry.at)}</td>
-                  <td data-label={t('watch.accessLog.person')}>{entry.personName ?? t('watch.accessLog.unknownPerson')}</td>
-                  <td data-label={t('watch.accessLog.household')}>{entry.householdName}</td>
-                  <td data-label={t('watch.accessLog.what')}>{accessWhat(entry.what)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testid="access-log"
+          rows={log.data.items}
+          rowKey={(_, index) => index}
+          rowProps={() => ({ 'data-testid': 'access-log-row' })}
+          columns={[
+            { label: t('watch.accessLog.at'), cell: (entry) => formatDateTime(entry.at) },
+            { label: t('watch.accessLog.person'), cell: (entry) => entry.personName ?? t('watch.accessLog.unknownPerson') },
+            { label: t('watch.accessLog.household'), cell: (entry) => entry.householdName },
+            { label: t('watch.accessLog.what'), cell: (entry) => accessWhat(entry.what) },
+          ]}
+        />
       )}
     </div>
   );

@@ -2,7 +2,7 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link } from '../../../lib/router.js';
+import { BackLink } from '../../../ui/back-link.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { AlertCard } from '../components/alert-card.js';
 import { findAlert } from '../components/alerts.js';
@@ -21,9 +21,7 @@ export function WatchAlertPage({ id }: { id: string }) {
   );
   return (
     <div class="stack">
-      <p>
-        <Link href="/watch">{t('watch.backToWatch')}</Link>
-      </p>
+      <BackLink href="/watch">{t('watch.backToWatch')}</BackLink>
       <PageHeading>{t('watch.alertTitle')}</PageHeading>
       {state.error ? <ErrorAlert error={state.error} /> : null}
       {state.loading && state.data === undefined && <Loading />}
