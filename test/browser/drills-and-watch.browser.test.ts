@@ -10,7 +10,7 @@ import { SimulatedDevice, type Scenario } from '../../devices/src/simulated-devi
 import { SimulatedTime, seededRandom } from '../../devices/src/simulator-patterns.js';
 import { connectMqtt } from '../../devices/src/simulator-mqtt.js';
 import { makeDue } from '../support/jobs.js';
-import { startBrowserSuite } from '../support/suite.js';
+import { startBrowserSuite, stopSuite } from '../support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
