@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, idParamsSchema, int, isoDateTime as isoDateTimeOf, queryInt, searchText, text, uuid } from './common.js';
+import { channelSchema, householdLineFields, idParamsSchema, int, isoDateTime as isoDateTimeOf, queryInt, searchText, text, uuid } from './common.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -140,10 +140,7 @@ export const unreadQuerySchema = z.object({ blockId: uuid.optional() });
 export const unreadListSchema = z.object({
   items: z.array(
     z.object({
-      householdId: uuid,
-      householdNumber: z.string(),
-      householdName: z.string(),
-      address: z.string(),
+      ...householdLineFields,
       blockId: uuid,
       blockName: z.string(),
       channels: z.array(channelSchema),

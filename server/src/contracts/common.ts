@@ -90,3 +90,11 @@ export const idParamsSchema = z.object({ id: uuid });
 export const okSchema = z.object({ ok: z.literal(true) });
 
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+/** How a household is named in lists (unread, passcode sheets): its id, number, name and address. */
+export const householdLineFields = {
+  householdId: uuid,
+  householdNumber: z.string(),
+  householdName: z.string(),
+  address: z.string(),
+};

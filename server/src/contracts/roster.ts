@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, int, isoDate, languageSchema, optionalText, phoneSchema, emailSchema, queryInt, searchText, trimmed, uuid, idParamsSchema } from './common.js';
+import { channelSchema, householdLineFields, int, isoDate, languageSchema, optionalText, phoneSchema, emailSchema, queryInt, searchText, trimmed, uuid, idParamsSchema } from './common.js';
 import { defineRoute } from './route.js';
 
 /** The roster contract: 班 (blocks), households, people, the CSV import and export, and join passcodes. */
@@ -110,10 +110,7 @@ export const passcodeSheetRequestSchema = z
 export const passcodeSheetSchema = z.object({
   items: z.array(
     z.object({
-      householdId: uuid,
-      householdNumber: z.string(),
-      householdName: z.string(),
-      address: z.string(),
+      ...householdLineFields,
       blockName: z.string(),
       code: z.string(),
       joinUrl: z.string(),

@@ -12,15 +12,7 @@ import type {
 } from '../contracts/roster.js';
 import * as repo from './roster.repository.js';
 import { findBlock, findHousehold, findPeople, listBlocks, listHouseholds } from './roster.repository.js';
-import {
-  canEditHousehold,
-  canEditPerson,
-  canManageRoster,
-  canMoveOrRenumberHousehold,
-  canViewBlock,
-  canViewHousehold,
-  householdScope,
-} from './roster.policy.js';
+import * as rosterPolicy from './roster.policy.js';
 import { audit } from '../common/audit.repository.js';
 import type { Channel, Language } from './roster.tables.js';
 
@@ -45,7 +37,7 @@ export async function getBlocks(db: Db, actor: Actor) {
 }
 
 export async function createBlock(db: Db, actor: Actor, input: { name: string; sortOrder?: number }) {
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const existing = await repo.findBlockByName(db, actor.associationId, input.name);
   if (existing) throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
   const block = await repo.insertBlock(db, { associationId: actor.associationId, name: input.name, sortOrder: input.sortOrder });
@@ -54,13 +46,13 @@ export async function createBlock(db: Db, actor: Actor, input: { name: string; s
 
 async function visibleBlock(db: Db, actor: Actor, id: string) {
   const block = await findBlock(db, id);
-  requireVisible(!!block && canViewBlock(actor, { id: block.id, associationId: block.association_id }), '班');
+  requireVisible(!!block && rosterPolicy.canViewBlock(actor, { id: block.id, associationId: block.association_id }), '班');
   return block!;
 }
 
 export async function updateBlock(db: Db, actor: Actor, id: string, input: { name?: string; sortOrder?: number }) {
   await visibleBlock(db, actor, id);
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   await repo.updateBlockRow(db, id, input).catch((error: { code?: string }) => {
       if (error.code === '23505') throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
       throw error;
@@ -74,7 +66,7 @@ export async function updateBlock(db: Db, actor: Actor, id: string, input: { nam
  */
 export async function setCaptains(db: Db, actor: Actor, blockId: string, input: { personIds: string[]; startsOn?: string }) {
   await visibleBlock(db, actor, blockId);
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const people = await findPeople(db, { associationId: actor.associationId, personIds: input.personIds });
   if (people.length !== new Set(input.personIds).size) throw HttpError.badRequest('Every captain must be a person of this association.', 'personIds');
   const startsOn = input.startsOn ?? new Date().toISOString().slice(0, 10);
@@ -87,13 +79,13 @@ export async function setCaptains(db: Db, actor: Actor, blockId: string, input: 
 }
 
 export async function getHouseholds(db: Db, actor: Actor, filter: { blockId?: string; q?: string; limit: number; offset: number }) {
-  const { items, total } = await listHouseholds(db, householdScope(actor), filter);
+  const { items, total } = await listHouseholds(db, rosterPolicy.householdScope(actor), filter);
   return { items: items.map(toSummary), total };
 }
 
 async function visibleHousehold(db: Db, actor: Actor, id: string) {
   const household = await findHousehold(db, id);
-  requireVisible(!!household && canViewHousehold(actor, refOf(household)), 'household');
+  requireVisible(!!household && rosterPolicy.canViewHousehold(actor, refOf(household)), 'household');
   return household!;
 }
 
@@ -112,7 +104,7 @@ async function assertBlockOfAssociation(db: Db, actor: Actor, blockId: string) {
 }
 
 export async function createHousehold(db: Db, actor: Actor, input: CreateHouseholdRequest & { channels: Channel[]; responderNotes: string }) {
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   await assertBlockOfAssociation(db, actor, input.blockId);
   const created = await repo
     .insertHousehold(db, {
@@ -130,9 +122,9 @@ const duplicateNumber = (error: { code?: string }): never => {
 
 export async function updateHousehold(db: Db, actor: Actor, id: string, input: UpdateHouseholdRequest) {
   const household = await visibleHousehold(db, actor, id);
-  requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
+  requireRole(rosterPolicy.canEditHousehold(actor, refOf(household)), 'officers and the household itself');
   // A household may keep its own notes and channels current; moving 班 or renumbering is the officers'.
-  if (!canMoveOrRenumberHousehold(actor) && (input.blockId !== undefined || input.householdNumber !== undefined)) {
+  if (!rosterPolicy.canMoveOrRenumberHousehold(actor) && (input.blockId !== undefined || input.householdNumber !== undefined)) {
     throw HttpError.forbidden('Only officers can change the 班 or the 世帯番号.');
   }
   if (input.blockId) await assertBlockOfAssociation(db, actor, input.blockId);
@@ -152,15 +144,15 @@ export async function updateHousehold(db: Db, actor: Actor, id: string, input: U
 }
 
 export async function getPeople(db: Db, actor: Actor, filter: { q?: string; withoutHousehold?: boolean }) {
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   return { items: await findPeople(db, { associationId: actor.associationId, ...filter }) };
 }
 
 export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequest & { kana: string; preferredLanguage: Language }) {
   if (input.householdId) {
     const household = await visibleHousehold(db, actor, input.householdId);
-    requireRole(canEditHousehold(actor, refOf(household)), 'officers and the household itself');
-  } else requireRole(canManageRoster(actor, actor.associationId));
+    requireRole(rosterPolicy.canEditHousehold(actor, refOf(household)), 'officers and the household itself');
+  } else requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const created = await repo.insertPerson(db, {
     association_id: actor.associationId, household_id: input.householdId ?? null, name: input.name, kana: input.kana,
     phone: input.phone ?? null, email: input.email ?? null, preferred_language: input.preferredLanguage,
@@ -171,7 +163,7 @@ export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequ
 export async function updatePerson(db: Db, actor: Actor, id: string, input: UpdatePersonRequest) {
   const [person] = await findPeople(db, { associationId: actor.associationId, personIds: [id] });
   const household = person?.householdId ? await findHousehold(db, person.householdId) : undefined;
-  requireVisible(!!person && canEditPerson(actor, person, household && refOf(household)), 'person');
+  requireVisible(!!person && rosterPolicy.canEditPerson(actor, person, household && refOf(household)), 'person');
   await repo
     .updatePersonRow(db, id, {
       ...(input.name !== undefined && { name: input.name }),
@@ -194,7 +186,7 @@ const PASSCODE_DAYS = 30;
  * new codes for a household voids its unused older ones, so a lost sheet can be replaced.
  */
 export async function issuePasscodes(db: Db, actor: Actor, input: { blockId?: string; householdIds?: string[] }, publicUrl: string) {
-  requireRole(canManageRoster(actor, actor.associationId));
+  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const households = await repo.findPasscodeHouseholds(db, actor.associationId, input);
   if (!households.length) throw HttpError.badRequest('No households match: choose a 班 of this association.', input.blockId ? 'blockId' : 'householdIds');
   const expiresAt = new Date(Date.now() + PASSCODE_DAYS * 86_400_000);
