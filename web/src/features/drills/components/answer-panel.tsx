@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { formatTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { SafetyChip } from './drill-badges.js';
+import { FormActions } from '../../../ui/form-actions.js';
 
 /** Shared pieces of the safety confirmation (安否確認) pages. */
 
@@ -171,14 +172,7 @@ export function AnswerPanel({
                     <label for={`${prefix}-note`}>{t('drills.prompt.note')}</label>
                     <textarea id={`${prefix}-note`} rows={2} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
                   </div>
-                  <div class="actions">
-                    <button type="submit" class="primary" disabled={busy !== null}>
-                      {t('drills.prompt.send')}
-                    </button>
-                    <button type="button" class="secondary" onClick={() => setShowDetails(false)}>
-                      {t('common.cancel')}
-                    </button>
-                  </div>
+                  <FormActions busy={busy !== null} submitLabel={t('drills.prompt.send')} cancelLabel={t('common.cancel')} onCancel={() => setShowDetails(false)} />
                 </form>
               )}
               {showDetails && (

@@ -1,6 +1,7 @@
 import type { HouseholdDetail, SessionView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
@@ -143,11 +144,7 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
               <p>
                 <ChannelList channels={household.channels} />
               </p>
-              {household.responderNotes && (
-                <p class="notes">
-                  <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
-                </p>
-              )}
+              <ResponderNotes notes={household.responderNotes} />
               <ul class="plain">
                 {household.members.map((member) => (
                   <li key={member.id}>
