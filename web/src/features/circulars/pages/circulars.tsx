@@ -3,7 +3,7 @@ import type { CircularList } from '../../../../../server/src/contracts/circulars
 import { api, type CircularStatus } from '../../../lib/api.js';
 import { CategoryChip, CorrectedBadge, ReadRate, STATUSES, StatusBadge, dueText } from '../components/circular-badges.js';
 import { DataTable } from '../../../ui/data-table.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { formatDate } from '../../../lib/format.js';
@@ -65,8 +65,7 @@ export function CircularsPage() {
           {t('circulars.list.searchButton')}
         </button>
       </SearchForm>
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && <OfficerTable list={list.data} />}
       {list.data && list.data.total > OFFICER_PAGE && (
         <Pager offset={offset} pageSize={OFFICER_PAGE} total={list.data.total} onOffset={setOffset} />

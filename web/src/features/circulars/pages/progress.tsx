@@ -4,7 +4,7 @@ import { Bar, percent } from '../../../ui/bar.js';
 import { DataTable } from '../../../ui/data-table.js';
 import { CategoryChip, StatusBadge, dueText, optionLabels } from '../components/circular-badges.js';
 import { CHANNELS } from '../../../ui/channels.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -44,8 +44,7 @@ export function ProgressPage({ id }: { id: string }) {
         </div>
       )}
       {detail.error ? <ErrorAlert error={detail.error} /> : null}
-      {progress.error ? <ErrorAlert error={progress.error} /> : null}
-      {progress.loading && !progress.data && <Loading />}
+      <LoadState state={progress} />
       {progress.data && <ProgressView progress={progress.data} detail={detail.data} />}
     </div>
   );

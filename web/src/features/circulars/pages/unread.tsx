@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
@@ -87,8 +87,7 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
           ]}
         />
       )}
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && (
         <p class="result-count" role="status" data-testid="unread-count">
           {items.length === 0 ? t('circulars.unreadPage.allRead') : t('circulars.unreadPage.count', { count: items.length })}

@@ -1,6 +1,6 @@
 import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { AnswerPanel } from '../components/answer-panel.js';
@@ -27,8 +27,7 @@ export function DrillAnswerPage({ id }: { id: string }) {
     <div class="stack narrow">
       <BackLink href="/">{t('drills.answerPage.backHome')}</BackLink>
       <PageHeading>{t('drills.answerPage.title')}</PageHeading>
-      {mine.error ? <ErrorAlert error={mine.error} /> : null}
-      {mine.loading && !mine.data && <Loading />}
+      <LoadState state={mine} />
       {mine.data && !item && (
         <p class="card" data-testid="drill-not-active">
           {t('drills.answerPage.notActive')}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError, type VisitOutcome } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatTime, joinParts, paren } from '../../../lib/format.js';
 import { useTitle } from '../../../lib/hooks.js';
@@ -67,8 +67,7 @@ export function DrillTasksPage({ id }: { id: string }) {
           {t('drills.tasks.ended')}
         </p>
       )}
-      {tasks.error ? <ErrorAlert error={tasks.error} /> : null}
-      {tasks.loading && !tasks.data && <Loading />}
+      <LoadState state={tasks} />
       {tasks.data && (
         <p class="result-count" role="status" data-testid="drill-task-count">
           {items.length === 0 ? t('drills.tasks.none') : t('drills.tasks.count', { count: items.length })}

@@ -1,5 +1,5 @@
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatShortDateTime, paren } from '../../../lib/format.js';
@@ -30,8 +30,7 @@ export function DrillsPage() {
           </Link>
         </p>
       )}
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && items.length === 0 && <p class="card">{officer ? t('drills.empty') : t('drills.emptyActive')}</p>}
       {items.length > 0 && (
         <DataTable
