@@ -168,10 +168,7 @@ export function AnswerPanel({
                       </div>
                     ))}
                   </fieldset>
-                  <div class="field">
-                    <label for={`${prefix}-note`}>{t('drills.prompt.note')}</label>
-                    <textarea id={`${prefix}-note`} rows={2} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-                  </div>
+                  <NoteField id={`${prefix}-note`} label={t('drills.prompt.note')} value={note} onValue={setNote} />
                   <FormActions busy={busy !== null} submitLabel={t('drills.prompt.send')} cancelLabel={t('common.cancel')} onCancel={() => setShowDetails(false)} />
                 </form>
               )}
@@ -186,6 +183,16 @@ export function AnswerPanel({
       )}
       {error ? <ErrorAlert error={error} /> : null}
       {footer}
+    </div>
+  );
+}
+
+/** The free-text note sent with an answer or a visit (the server keeps 500 characters). */
+export function NoteField({ id, label, value, onValue }: { id: string; label: string; value: string; onValue: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea id={id} rows={2} maxLength={500} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
     </div>
   );
 }

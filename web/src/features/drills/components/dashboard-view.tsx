@@ -10,7 +10,7 @@ import { Link, navigate } from '../../../lib/router.js';
 import { BlockTable } from './block-table.js';
 import { ResponseCurve } from './response-curve.js';
 import { UnansweredRow } from './unanswered-row.js';
-import { FollowUpCard } from './target-card.js';
+import { FollowUpCard, FollowUpSection } from './target-card.js';
 import { DrillSummary } from './drill-summary.js';
 
 export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; officer: boolean; onRecorded: () => void }) {
@@ -86,26 +86,17 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
         <ResponseCurve data={data} />
       </section>
 
-      <section class="section" aria-labelledby="followup-heading">
-        <h2 id="followup-heading">
-          {t('drills.dashboard.followUp')} <span class="count-pill">{data.needsFollowUp.length}</span>
-        </h2>
-        {data.needsFollowUp.length === 0 ? (
-          <p class="muted">{t('drills.dashboard.noFollowUp')}</p>
-        ) : (
-          <ul class="card-list target-list">
-            {data.needsFollowUp.map((target) => (
-              <FollowUpCard
-                key={target.householdId}
-                target={target}
-                class={`card target-row follow-up safety-border-${target.status}`}
-                testid="follow-up-row"
-                chip={target.status && <SafetyChip status={target.status} />}
-              />
-            ))}
-          </ul>
+      <FollowUpSection id="followup-heading" title={t('drills.dashboard.followUp')} empty={t('drills.dashboard.noFollowUp')} targets={data.needsFollowUp}>
+        {(target) => (
+          <FollowUpCard
+            key={target.householdId}
+            target={target}
+            class={`card target-row follow-up safety-border-${target.status}`}
+            testid="follow-up-row"
+            chip={target.status && <SafetyChip status={target.status} />}
+          />
         )}
-      </section>
+      </FollowUpSection>
 
       <section class="section" aria-labelledby="unanswered-heading">
         <h2 id="unanswered-heading">

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { formatTime, joinParts } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
@@ -64,5 +64,29 @@ export function FollowUpCard({
       )}
       <MemberPhones members={target.members} />
     </li>
+  );
+}
+
+/** A section listing households to follow up, with their count; `empty` says there are none. */
+export function FollowUpSection({
+  id,
+  title,
+  empty,
+  targets,
+  children,
+}: {
+  id: string;
+  title: string;
+  empty: string;
+  targets: TargetView[];
+  children: (target: TargetView) => VNode;
+}) {
+  return (
+    <section class="section" aria-labelledby={id}>
+      <h2 id={id}>
+        {title} <span class="count-pill">{targets.length}</span>
+      </h2>
+      {targets.length === 0 ? <p class="muted">{empty}</p> : <ul class="card-list target-list">{targets.map(children)}</ul>}
+    </section>
   );
 }

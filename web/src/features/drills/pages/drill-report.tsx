@@ -12,7 +12,7 @@ import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { BlockTable } from '../components/block-table.js';
 import { DrillSummary } from '../components/drill-summary.js';
-import { FollowUpCard } from '../components/target-card.js';
+import { FollowUpCard, FollowUpSection } from '../components/target-card.js';
 import { useResource } from '../../../lib/use-resource.js';
 
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
@@ -130,28 +130,19 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
         </ol>
       </section>
 
-      <section class="section" aria-labelledby="report-followup-heading">
-        <h2 id="report-followup-heading">
-          {t('drills.report.followUp')} <span class="count-pill">{report.followUp.length}</span>
-        </h2>
-        {report.followUp.length === 0 ? (
-          <p class="muted">{t('drills.report.noFollowUp')}</p>
-        ) : (
-          <ul class="card-list target-list">
-            {report.followUp.map((target) => (
-              <FollowUpCard
-                key={target.householdId}
-                target={target}
-                class={`card target-row${target.status ? ` safety-border-${target.status}` : ''}`}
-                testid="report-followup-row"
-                chip={<SafetyChip status={target.status ?? (target.visitOutcome === 'absent' ? 'absent' : 'unanswered')} />}
-                tags={<RiskTags risk={target.risk} />}
-                answeredOnly
-              />
-            ))}
-          </ul>
+      <FollowUpSection id="report-followup-heading" title={t('drills.report.followUp')} empty={t('drills.report.noFollowUp')} targets={report.followUp}>
+        {(target) => (
+          <FollowUpCard
+            key={target.householdId}
+            target={target}
+            class={`card target-row${target.status ? ` safety-border-${target.status}` : ''}`}
+            testid="report-followup-row"
+            chip={<SafetyChip status={target.status ?? (target.visitOutcome === 'absent' ? 'absent' : 'unanswered')} />}
+            tags={<RiskTags risk={target.risk} />}
+            answeredOnly
+          />
         )}
-      </section>
+      </FollowUpSection>
 
       <section class="section" aria-labelledby="report-previous-heading">
         <h2 id="report-previous-heading">{t('drills.report.previous')}</h2>

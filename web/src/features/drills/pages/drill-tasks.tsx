@@ -14,6 +14,7 @@ import { MemberPhones } from '../../../ui/member-phones.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { FormActions } from '../../../ui/form-actions.js';
 import { TargetName } from '../components/target-card.js';
+import { NoteField } from '../components/answer-panel.js';
 import { BackLink } from '../../../ui/back-link.js';
 
 const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
@@ -203,10 +204,7 @@ function TaskRow({ drillId, target, active, me, onDone }: { drillId: string; tar
               ))}
             </div>
           </fieldset>
-          <div class="field">
-            <label for={`${prefix}-note`}>{t('drills.note')}</label>
-            <textarea id={`${prefix}-note`} rows={2} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-          </div>
+          <NoteField id={`${prefix}-note`} label={t('drills.note')} value={note} onValue={setNote} />
           <FormActions
             class="task-buttons"
             submitClass="primary big-action"
