@@ -3,12 +3,13 @@ import { useTitle } from '../lib/hooks.js';
 import { t } from '../lib/i18n.js';
 import { Link } from '../lib/router.js';
 
-export function NotFoundPage() {
-  useTitle(t('notFound.title'));
+/** A page that only says why there is nothing here, with the way home. */
+function DeadEndPage({ testid, title, text }: { testid: string; title: string; text: string }) {
+  useTitle(title);
   return (
-    <div class="narrow" data-testid="not-found">
-      <PageHeading>{t('notFound.title')}</PageHeading>
-      <p>{t('notFound.text')}</p>
+    <div class="narrow" data-testid={testid}>
+      <PageHeading>{title}</PageHeading>
+      <p>{text}</p>
       <p>
         <Link href="/">{t('notFound.home')}</Link>
       </p>
@@ -16,15 +17,10 @@ export function NotFoundPage() {
   );
 }
 
+export function NotFoundPage() {
+  return <DeadEndPage testid="not-found" title={t('notFound.title')} text={t('notFound.text')} />;
+}
+
 export function ForbiddenPage() {
-  useTitle(t('forbidden.title'));
-  return (
-    <div class="narrow" data-testid="forbidden">
-      <PageHeading>{t('forbidden.title')}</PageHeading>
-      <p>{t('forbidden.text')}</p>
-      <p>
-        <Link href="/">{t('notFound.home')}</Link>
-      </p>
-    </div>
-  );
+  return <DeadEndPage testid="forbidden" title={t('forbidden.title')} text={t('forbidden.text')} />;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { errorsFor, fieldErrorsOf, type FieldErrors } from '../ui/field-error.js';
+import { ApiError } from './api-client.js';
 import { paren } from './format.js';
 import { useSubmit } from './use-submit.js';
 
@@ -10,7 +10,30 @@ import { useSubmit } from './use-submit.js';
  * server's `issues` on a 400, so both land under the same field.
  */
 
-export type { FieldErrors };
+// ── Field errors from a 400 answer ──────────────────────────────────────────────────────
+
+export type FieldErrors = Record<string, string[]>;
+
+/** Collects error.field and error.issues[].field of a validation error by field path. */
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  const result: FieldErrors = {};
+  if (!(error instanceof ApiError) || error.status !== 400) return result;
+  const add = (field: string, message: string) => {
+    (result[field] ??= []).push(message);
+  };
+  for (const issue of error.issues) if (issue.field) add(issue.field, issue.message);
+  if (error.field && !result[error.field]) add(error.field, error.message);
+  return result;
+}
+
+/** The messages for a field and anything under it ("question.options" also takes "question.options.1"). */
+export function errorsFor(errors: FieldErrors, ...fields: string[]): string[] {
+  const messages: string[] = [];
+  for (const [key, list] of Object.entries(errors)) {
+    if (fields.some((field) => isUnder(key, field))) messages.push(...list);
+  }
+  return messages;
+}
 
 /** What a failed check says: the zod issue's code ("too_small", "custom"…) and its (English) message. */
 export interface CheckIssue {

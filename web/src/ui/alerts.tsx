@@ -59,3 +59,13 @@ export function Loading() {
     </p>
   );
 }
+
+/** A resource's load state: its error as an alert, and "loading" until its first answer. */
+export function LoadState({ state }: { state: { error: unknown; loading: boolean; data?: unknown } }) {
+  return (
+    <>
+      {state.error ? <ErrorAlert error={state.error} /> : null}
+      {state.loading && !state.data && <Loading />}
+    </>
+  );
+}

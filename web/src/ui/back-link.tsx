@@ -1,9 +1,9 @@
 import { Link } from '../lib/router.js';
 
 /** The "back to …" link above a page's heading. */
-export function BackLink({ href, children }: { href: string; children: string }) {
+export function BackLink({ href, children, class: className }: { href: string; children: string; class?: string }) {
   return (
-    <p>
+    <p class={className}>
       <Link href={href}>{children}</Link>
     </p>
   );

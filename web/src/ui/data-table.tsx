@@ -5,7 +5,8 @@ export interface Column<T> {
   label: string;
   cell: (row: T) => ComponentChildren;
   testid?: string;
-  class?: string;
+  /** The cell's class, or one by row (a warning colour for a non-zero count). */
+  class?: string | ((row: T) => string);
   /** The cell names its row (a <th scope="row">). */
   rowHeader?: boolean;
 }
@@ -48,7 +49,7 @@ export function DataTable<T>({
               {shown.map((column) => {
                 const Cell = column.rowHeader ? 'th' : 'td';
                 return (
-                  <Cell key={column.label} scope={column.rowHeader ? 'row' : undefined} class={column.class} data-label={column.label} data-testid={column.testid}>
+                  <Cell key={column.label} scope={column.rowHeader ? 'row' : undefined} class={typeof column.class === 'function' ? column.class(row) : column.class} data-label={column.label} data-testid={column.testid}>
                     {column.cell(row)}
                   </Cell>
                 );

@@ -6,6 +6,7 @@ export function FormActions({
   onCancel,
   submitClass = 'primary',
   lockCancel = false,
+  class: className = 'actions',
 }: {
   busy: boolean;
   submitLabel: string;
@@ -14,6 +15,8 @@ export function FormActions({
   submitClass?: string;
   /** Cancel is disabled while busy too (leaving would hide the answer of what was sent). */
   lockCancel?: boolean;
+  /** The row's class (the drill task's big-button row is "task-buttons"). */
+  class?: string;
 }) {
   const submit = (
     <button type="submit" class={submitClass} disabled={busy}>
@@ -22,7 +25,7 @@ export function FormActions({
   );
   if (!onCancel) return submit;
   return (
-    <div class="actions">
+    <div class={className}>
       {submit}
       <button type="button" class="secondary" disabled={lockCancel && busy} onClick={onCancel}>
         {cancelLabel}

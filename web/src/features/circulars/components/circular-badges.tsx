@@ -4,6 +4,7 @@ import { type CircularStatus } from '../../../lib/api.js';
 import { formatMonthDay } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { percent, Bar } from '../../../ui/bar.js';
+import { StateChip } from '../../../ui/state-chip.js';
 
 /** Shared pieces of the circular (回覧板) pages. */
 
@@ -15,11 +16,7 @@ export function CategoryChip({ category }: { category: Category }) {
 }
 
 export function StatusBadge({ status }: { status: CircularStatus }) {
-  return (
-    <span class={`status-chip status-${status}`} data-status={status}>
-      {t(`circulars.statuses.${status}`)}
-    </span>
-  );
+  return <StateChip class={`status-chip status-${status}`} value={status} label={t(`circulars.statuses.${status}`)} />;
 }
 
 export function CorrectedBadge() {

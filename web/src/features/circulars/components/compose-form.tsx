@@ -7,12 +7,13 @@ import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link, navigate } from '../../../lib/router.js';
+import { navigate } from '../../../lib/router.js';
 import { EMPTY, KNOWN_FIELDS, checkMessage, createdDraft, formRules, fromDetail, localise, toInput, type FormState, type SectionProps } from './compose-form-state.js';
 import { ContentFields, ScheduleFields } from './compose-fields.js';
 import { QuestionBuilder } from './question-builder.js';
 import { VersionFields } from './version-fields.js';
 import { AttachmentsEditor } from './attachments-editor.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 export function ComposeForm({ initial }: { initial: CircularDetail | null }) {
   const blocks = useAsync(() => api.blocks(), []);
@@ -77,9 +78,7 @@ export function ComposeForm({ initial }: { initial: CircularDetail | null }) {
 
   return (
     <div class="stack">
-      <p>
-        <Link href="/circulars">{t('circulars.backToList')}</Link>
-      </p>
+      <BackLink href="/circulars">{t('circulars.backToList')}</BackLink>
       <PageHeading>{saved ? t('circulars.compose.editTitle') : t('circulars.compose.title')}</PageHeading>
       {saved?.status === 'scheduled' && saved.publishAt && (
         <p class="card">{t('circulars.compose.isScheduled', { date: form.publishAt.replace('T', ' ') })}</p>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CircularSummary } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../lib/api.js';
 import { CategoryChip, CorrectedBadge, StatusBadge, dueText, isUnread } from './circular-badges.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { formatMonthDay } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
@@ -37,8 +37,7 @@ export function HouseholdCirculars({ headingLevel = 2 }: { headingLevel?: 2 | 3 
           {unread > 0 ? t('circulars.home.unreadCount', { count: unread }) : t('circulars.home.allRead')}
         </p>
       )}
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && items.length === 0 && <p class="card">{t('circulars.home.empty')}</p>}
       {items.length > 0 && (
         <ul class="circular-cards">

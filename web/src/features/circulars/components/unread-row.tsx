@@ -1,6 +1,7 @@
 import { ChannelList } from '../../../ui/channels.js';
 import { t } from '../../../lib/i18n.js';
 import type { UnreadList } from '../../../../../server/src/contracts/circulars.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 
 type UnreadItem = UnreadList['items'][number];
@@ -41,11 +42,7 @@ export function UnreadRow({
       <p>
         <ChannelList channels={item.channels} />
       </p>
-      {item.responderNotes && (
-        <p class="notes">
-          <strong>{t('household.responderNotes')}:</strong> {item.responderNotes}
-        </p>
-      )}
+      <ResponderNotes notes={item.responderNotes} />
       <MemberPhones members={item.members} />
     </li>
   );

@@ -12,6 +12,7 @@ import { CircularArticle } from '../components/circular-article.js';
 import { HouseholdPanel } from '../components/household-panel.js';
 import { OfficerPanel } from '../components/officer-panel.js';
 import { useResource } from '../../../lib/use-resource.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 export function CircularPage({ id }: { id: string }) {
   const session = useRequiredSession();
@@ -39,9 +40,7 @@ export function CircularPage({ id }: { id: string }) {
 
   return (
     <div class="stack">
-      <p class="no-print">
-        <Link href={officer ? '/circulars' : '/'}>{officer ? t('circulars.backToList') : t('circulars.backHome')}</Link>
-      </p>
+      <BackLink class="no-print" href={officer ? '/circulars' : '/'}>{officer ? t('circulars.backToList') : t('circulars.backHome')}</BackLink>
       {state.error && !detail ? (
         <>
           <PageHeading>{t('circulars.title')}</PageHeading>

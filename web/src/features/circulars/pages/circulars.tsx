@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import type { CircularList } from '../../../../../server/src/contracts/circulars.js';
 import { api, type CircularStatus } from '../../../lib/api.js';
 import { CategoryChip, CorrectedBadge, ReadRate, STATUSES, StatusBadge, dueText } from '../components/circular-badges.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { DataTable } from '../../../ui/data-table.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField, TextField } from '../../../ui/fields.js';
 import { formatDate } from '../../../lib/format.js';
@@ -64,8 +65,7 @@ export function CircularsPage() {
           {t('circulars.list.searchButton')}
         </button>
       </SearchForm>
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && <OfficerTable list={list.data} />}
       {list.data && list.data.total > OFFICER_PAGE && (
         <Pager offset={offset} pageSize={OFFICER_PAGE} total={list.data.total} onOffset={setOffset} />
@@ -81,60 +81,64 @@ function OfficerTable({ list }: { list: CircularList }) {
       <p class="result-count" role="status">
         {t('circulars.list.count', { count: list.total })}
       </p>
-      <div class="table-wrap">
-        <table class="stacked">
-          <thead>
-            <tr>
-              <th scope="col">{t('circulars.list.status')}</th>
-              <th scope="col">{t('circulars.fields.title')}</th>
-              <th scope="col">{t('circulars.list.dates')}</th>
-              <th scope="col">{t('circulars.list.readRate')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((circular) => {
+      <DataTable
+        rows={list.items}
+        rowKey={(circular) => circular.id}
+        rowProps={(circular) => ({ 'data-testid': 'circular-row', class: circular.status === 'withdrawn' ? 'withdrawn-row' : undefined })}
+        columns={[
+          {
+            label: t('circulars.list.status'),
+            cell: (circular) => (
+              <span class="badges">
+                <StatusBadge status={circular.status} />
+                {circular.corrected && <CorrectedBadge />}
+              </span>
+            ),
+          },
+          {
+            label: t('circulars.fields.title'),
+            cell: (circular) => {
               const editable = circular.status === 'draft' || circular.status === 'scheduled';
               return (
-                <tr key={circular.id} data-testid="circular-row" class={circular.status === 'withdrawn' ? 'withdrawn-row' : undefined}>
-                  <td data-label={t('circulars.list.status')}>
-                    <span class="badges">
-                      <StatusBadge status={circular.status} />
-                      {circular.corrected && <CorrectedBadge />}
-                    </span>
-                  </td>
-                  <td data-label={t('circulars.fields.title')}>
-                    <span class="badges">
-                      <CategoryChip category={circular.category} />
-                    </span>{' '}
-                    <Link href={editable ? `/circulars/${circular.id}/edit` : `/circulars/${circular.id}`} class="row-title">
-                      {circular.title}
-                    </Link>
-                  </td>
-                  <td data-label={t('circulars.list.dates')}>
-                    {circular.status === 'scheduled' && circular.publishAt && (
-                      <span class="block-line">{t('circulars.scheduledFor', { date: formatDate(circular.publishAt) })}</span>
-                    )}
-                    {circular.publishedAt && <span class="block-line">{t('circulars.publishedOn', { date: formatDate(circular.publishedAt) })}</span>}
-                    {circular.dueAt && <span class="block-line">{dueText(circular.dueAt)}</span>}
-                  </td>
-                  <td data-label={t('circulars.list.readRate')}>
-                    {circular.progress && circular.status !== 'draft' && circular.status !== 'scheduled' ? (
-                      <>
-                        <ReadRate acknowledged={circular.progress.acknowledged} total={circular.progress.total} />
-                        <Link href={`/circulars/${circular.id}/progress`} class="small-link">
-                          {t('circulars.progress.link')}
-                        </Link>
-                      </>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                </tr>
+                <>
+                  <span class="badges">
+                    <CategoryChip category={circular.category} />
+                  </span>{' '}
+                  <Link href={editable ? `/circulars/${circular.id}/edit` : `/circulars/${circular.id}`} class="row-title">
+                    {circular.title}
+                  </Link>
+                </>
               );
-            })}
-          </tbody>
-        </table>
-      </div>
+            },
+          },
+          {
+            label: t('circulars.list.dates'),
+            cell: (circular) => (
+              <>
+                {circular.status === 'scheduled' && circular.publishAt && (
+                  <span class="block-line">{t('circulars.scheduledFor', { date: formatDate(circular.publishAt) })}</span>
+                )}
+                {circular.publishedAt && <span class="block-line">{t('circulars.publishedOn', { date: formatDate(circular.publishedAt) })}</span>}
+                {circular.dueAt && <span class="block-line">{dueText(circular.dueAt)}</span>}
+              </>
+            ),
+          },
+          {
+            label: t('circulars.list.readRate'),
+            cell: (circular) =>
+              circular.progress && circular.status !== 'draft' && circular.status !== 'scheduled' ? (
+                <>
+                  <ReadRate acknowledged={circular.progress.acknowledged} total={circular.progress.total} />
+                  <Link href={`/circulars/${circular.id}/progress`} class="small-link">
+                    {t('circulars.progress.link')}
+                  </Link>
+                </>
+              ) : (
+                <span class="muted">—</span>
+              ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -7,9 +7,17 @@ import { SelectField } from '../../../ui/fields.js';
 import { formatDate, formatMonthDay, formatShortDateTime } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link, navigate } from '../../../lib/router.js';
+import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
-import { useBlockChoices } from '../components/block-choices.js';
+import { showBlock, useBlockChoices } from '../components/block-choices.js';
+
+/** The sign-off sheet's columns: its class (the print widths) and its header. */
+const SIGNOFF_COLUMNS = [
+  ['col-number', 'household.number'],
+  ['col-name', 'household.name'],
+  ['col-seal', 'circulars.print.seal'],
+  ['col-date', 'circulars.print.date'],
+] as const;
 
 export function PrintPage({ id, blockId }: { id: string; blockId: string | undefined }) {
   useTitle(t('circulars.print.title'));
@@ -35,7 +43,7 @@ export function PrintPage({ id, blockId }: { id: string; blockId: string | undef
             id="print-block"
             label={t('circulars.unreadPage.block')}
             value={effectiveBlockId ?? ''}
-            onValue={(value) => navigate(`/circulars/${id}/print${value ? `?blockId=${encodeURIComponent(value)}` : ''}`, { replace: true })}
+            onValue={showBlock(id, 'print')}
             options={[{ value: '', label: t('common.choose') }, ...choices.map((b) => ({ value: b.id, label: b.name }))]}
           />
         )}
@@ -83,18 +91,11 @@ function Sheet({ sheet }: { sheet: PrintSheet }) {
         <table class="signoff-table">
           <thead>
             <tr>
-              <th scope="col" class="col-number">
-                {t('household.number')}
-              </th>
-              <th scope="col" class="col-name">
-                {t('household.name')}
-              </th>
-              <th scope="col" class="col-seal">
-                {t('circulars.print.seal')}
-              </th>
-              <th scope="col" class="col-date">
-                {t('circulars.print.date')}
-              </th>
+              {SIGNOFF_COLUMNS.map(([className, key]) => (
+                <th scope="col" class={className} key={className}>
+                  {t(key)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>

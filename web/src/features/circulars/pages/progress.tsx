@@ -1,9 +1,10 @@
 import type { CircularDetail, Progress } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../lib/api.js';
 import { Bar, percent } from '../../../ui/bar.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { CategoryChip, StatusBadge, dueText, optionLabels } from '../components/circular-badges.js';
 import { CHANNELS } from '../../../ui/channels.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -43,8 +44,7 @@ export function ProgressPage({ id }: { id: string }) {
         </div>
       )}
       {detail.error ? <ErrorAlert error={detail.error} /> : null}
-      {progress.error ? <ErrorAlert error={progress.error} /> : null}
-      {progress.loading && !progress.data && <Loading />}
+      <LoadState state={progress} />
       {progress.data && <ProgressView progress={progress.data} detail={detail.data} />}
     </div>
   );
@@ -92,55 +92,47 @@ function ProgressView({ progress, detail }: { progress: Progress; detail: Circul
         {progress.byBlock.length === 0 ? (
           <p class="muted">{t('circulars.progress.noBlocks')}</p>
         ) : (
-          <div class="table-wrap">
-            <table class="stacked by-block">
-              <thead>
-                <tr>
-                  <th scope="col">{t('blocks.title')}</th>
-                  <th scope="col">{t('circulars.progress.readOfHouseholds')}</th>
-                  <th scope="col">{t('circulars.progress.rate')}</th>
-                  {question && <th scope="col">{t('circulars.progress.answered')}</th>}
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {progress.byBlock.map((block) => {
-                  const blockRate = percent(block.acknowledged, block.total);
-                  return (
-                    <tr key={block.blockId} data-testid="progress-block-row">
-                      <td data-label={t('blocks.title')} class="block-name">
-                        {block.blockName}
-                      </td>
-                      <td data-label={t('circulars.progress.readOfHouseholds')} class="num">
-                        {block.acknowledged} / {block.total}
-                      </td>
-                      <td data-label={t('circulars.progress.rate')}>
-                        <span class="rate-cell">
-                          <span class="num">{blockRate}%</span>
-                          <Bar value={block.acknowledged} max={block.total} />
-                        </span>
-                      </td>
-                      {question && (
-                        <td data-label={t('circulars.progress.answered')} class="num">
-                          {block.answered}
-                        </td>
-                      )}
-                      <td data-label={t('common.actions')}>
-                        <span class="actions">
-                          <Link href={`/circulars/${progress.circularId}/unread?blockId=${block.blockId}`} class="button secondary small">
-                            {t('circulars.progress.unreadList', { count: block.total - block.acknowledged })}
-                          </Link>
-                          <Link href={`/circulars/${progress.circularId}/print?blockId=${block.blockId}`} class="button secondary small">
-                            {t('circulars.print.link')}
-                          </Link>
-                        </span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            class="stacked by-block"
+            rows={progress.byBlock}
+            rowKey={(block) => block.blockId}
+            rowProps={() => ({ 'data-testid': 'progress-block-row' })}
+            columns={[
+              { label: t('blocks.title'), class: 'block-name', cell: (block) => block.blockName },
+              {
+                label: t('circulars.progress.readOfHouseholds'),
+                class: 'num',
+                cell: (block) => (
+                  <>
+                    {block.acknowledged} / {block.total}
+                  </>
+                ),
+              },
+              {
+                label: t('circulars.progress.rate'),
+                cell: (block) => (
+                  <span class="rate-cell">
+                    <span class="num">{percent(block.acknowledged, block.total)}%</span>
+                    <Bar value={block.acknowledged} max={block.total} />
+                  </span>
+                ),
+              },
+              question && { label: t('circulars.progress.answered'), class: 'num', cell: (block) => block.answered },
+              {
+                label: t('common.actions'),
+                cell: (block) => (
+                  <span class="actions">
+                    <Link href={`/circulars/${progress.circularId}/unread?blockId=${block.blockId}`} class="button secondary small">
+                      {t('circulars.progress.unreadList', { count: block.total - block.acknowledged })}
+                    </Link>
+                    <Link href={`/circulars/${progress.circularId}/print?blockId=${block.blockId}`} class="button secondary small">
+                      {t('circulars.print.link')}
+                    </Link>
+                  </span>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
 

@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState, Notice } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link, navigate } from '../../../lib/router.js';
+import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useSocketEvent } from '../../../lib/socket.js';
 import { dueText } from '../components/circular-badges.js';
-import { useBlockChoices } from '../components/block-choices.js';
+import { showBlock, useBlockChoices } from '../components/block-choices.js';
 import { UnreadRow } from '../components/unread-row.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { useSubmit } from '../../../lib/use-submit.js';
@@ -80,15 +80,14 @@ export function UnreadPage({ id, blockId }: { id: string; blockId: string | unde
           id="unread-block"
           label={t('circulars.unreadPage.block')}
           value={blockId ?? ''}
-          onValue={(value) => navigate(`/circulars/${id}/unread${value ? `?blockId=${encodeURIComponent(value)}` : ''}`, { replace: true })}
+          onValue={showBlock(id, 'unread')}
           options={[
             ...(session.roles.officer ? [{ value: '', label: t('households.allBlocks') }] : []),
             ...choices.map((b) => ({ value: b.id, label: b.name })),
           ]}
         />
       )}
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && (
         <p class="result-count" role="status" data-testid="unread-count">
           {items.length === 0 ? t('circulars.unreadPage.allRead') : t('circulars.unreadPage.count', { count: items.length })}

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { formatTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { SafetyChip } from './drill-badges.js';
+import { FormActions } from '../../../ui/form-actions.js';
 
 /** Shared pieces of the safety confirmation (安否確認) pages. */
 
@@ -167,18 +168,8 @@ export function AnswerPanel({
                       </div>
                     ))}
                   </fieldset>
-                  <div class="field">
-                    <label for={`${prefix}-note`}>{t('drills.prompt.note')}</label>
-                    <textarea id={`${prefix}-note`} rows={2} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-                  </div>
-                  <div class="actions">
-                    <button type="submit" class="primary" disabled={busy !== null}>
-                      {t('drills.prompt.send')}
-                    </button>
-                    <button type="button" class="secondary" onClick={() => setShowDetails(false)}>
-                      {t('common.cancel')}
-                    </button>
-                  </div>
+                  <NoteField id={`${prefix}-note`} label={t('drills.prompt.note')} value={note} onValue={setNote} />
+                  <FormActions busy={busy !== null} submitLabel={t('drills.prompt.send')} cancelLabel={t('common.cancel')} onCancel={() => setShowDetails(false)} />
                 </form>
               )}
               {showDetails && (
@@ -192,6 +183,16 @@ export function AnswerPanel({
       )}
       {error ? <ErrorAlert error={error} /> : null}
       {footer}
+    </div>
+  );
+}
+
+/** The free-text note sent with an answer or a visit (the server keeps 500 characters). */
+export function NoteField({ id, label, value, onValue }: { id: string; label: string; value: string; onValue: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea id={id} rows={2} maxLength={500} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
     </div>
   );
 }

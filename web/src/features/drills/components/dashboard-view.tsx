@@ -3,14 +3,14 @@ import type { Dashboard } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
+import { formatShortDateTime, joinParts } from '../../../lib/format.js';
 import { DrillStatusChip, KindBadge, SafetyChip } from './drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
-import { MemberPhones } from '../../../ui/member-phones.js';
 import { BlockTable } from './block-table.js';
 import { ResponseCurve } from './response-curve.js';
 import { UnansweredRow } from './unanswered-row.js';
+import { FollowUpCard, FollowUpSection } from './target-card.js';
 import { DrillSummary } from './drill-summary.js';
 
 export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; officer: boolean; onRecorded: () => void }) {
@@ -86,35 +86,17 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
         <ResponseCurve data={data} />
       </section>
 
-      <section class="section" aria-labelledby="followup-heading">
-        <h2 id="followup-heading">
-          {t('drills.dashboard.followUp')} <span class="count-pill">{data.needsFollowUp.length}</span>
-        </h2>
-        {data.needsFollowUp.length === 0 ? (
-          <p class="muted">{t('drills.dashboard.noFollowUp')}</p>
-        ) : (
-          <ul class="card-list target-list">
-            {data.needsFollowUp.map((target) => (
-              <li key={target.householdId} class={`card target-row follow-up safety-border-${target.status}`} data-testid="follow-up-row">
-                <p>
-                  {target.status && <SafetyChip status={target.status} />} {target.where && <span>{t(`drills.where.${target.where}`)}</span>}
-                </p>
-                <h3 class="target-name">
-                  {target.householdNumber} {target.name}
-                </h3>
-                <p class="muted">
-                  {joinParts([target.blockName, target.address])}
-                </p>
-                {target.note && <p class="notes target-note">{target.note}</p>}
-                <p class="muted small-text">
-                  {joinParts([target.answeredAt && t('drills.answeredAt', { time: formatTime(target.answeredAt) }), target.channel && t(`drills.channels.${target.channel}`)])}
-                </p>
-                <MemberPhones members={target.members} />
-              </li>
-            ))}
-          </ul>
+      <FollowUpSection id="followup-heading" title={t('drills.dashboard.followUp')} empty={t('drills.dashboard.noFollowUp')} targets={data.needsFollowUp}>
+        {(target) => (
+          <FollowUpCard
+            key={target.householdId}
+            target={target}
+            class={`card target-row follow-up safety-border-${target.status}`}
+            testid="follow-up-row"
+            chip={target.status && <SafetyChip status={target.status} />}
+          />
         )}
-      </section>
+      </FollowUpSection>
 
       <section class="section" aria-labelledby="unanswered-heading">
         <h2 id="unanswered-heading">

@@ -1,29 +1,18 @@
 import type { DrillSummary, TargetView } from '../../../../../server/src/contracts/drills.js';
 import { type SafetyStatus } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
+import { StateChip } from '../../../ui/state-chip.js';
 
 export function KindBadge({ kind, large = false }: { kind: DrillSummary['kind']; large?: boolean }) {
-  return (
-    <span class={`kind-badge kind-${kind}${large ? ' large' : ''}`} data-kind={kind}>
-      {t(`drills.kinds.${kind}`)}
-    </span>
-  );
+  return <StateChip class={`kind-badge kind-${kind}${large ? ' large' : ''}`} name="kind" value={kind} label={t(`drills.kinds.${kind}`)} />;
 }
 
 export function DrillStatusChip({ status }: { status: DrillSummary['status'] }) {
-  return (
-    <span class={`status-chip drill-status-${status}`} data-status={status}>
-      {t(`drills.statuses.${status}`)}
-    </span>
-  );
+  return <StateChip class={`status-chip drill-status-${status}`} value={status} label={t(`drills.statuses.${status}`)} />;
 }
 
 export function SafetyChip({ status }: { status: SafetyStatus | 'absent' | 'unanswered' }) {
-  return (
-    <span class={`safety-chip safety-${status}`} data-status={status}>
-      {t(`drills.safety.${status}`)}
-    </span>
-  );
+  return <StateChip class={`safety-chip safety-${status}`} value={status} label={t(`drills.safety.${status}`)} />;
 }
 
 export function RiskTags({ risk }: { risk: TargetView['risk'] }) {

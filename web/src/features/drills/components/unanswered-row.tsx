@@ -2,12 +2,14 @@ import { useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, type SafetyStatus } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
-import { joinParts } from '../../../lib/format.js';
+import { TargetName } from './target-card.js';
 import { RiskTags, SafetyChip } from './drill-badges.js';
 import { STATUSES } from './answer-panel.js';
 import { t } from '../../../lib/i18n.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { FormActions } from '../../../ui/form-actions.js';
 
 // ── One unaccounted household, with "confirmed in person" ──────────────────────────────
 
@@ -29,23 +31,14 @@ export function UnansweredRow({ drillId, target, active, onRecorded }: { drillId
 
   return (
     <li class="card target-row" data-testid="unanswered-row" data-household-id={target.householdId}>
-      <h3 class="target-name">
-        {target.householdNumber} {target.name}
-      </h3>
-      <p class="muted">
-        {joinParts([target.blockName, target.address])}
-      </p>
+      <TargetName target={target} />
       <p class="target-tags">
         <RiskTags risk={target.risk} />
         {target.tier !== 'none' && <span class="chip tier-chip">{t(`drills.tiers.${target.tier}`)}</span>}
         {target.visitOutcome === 'absent' && <SafetyChip status="absent" />}
       </p>
       {target.takenBy && <p class="taken-by">{t('drills.takenBy', { name: target.takenBy })}</p>}
-      {target.responderNotes && (
-        <p class="notes">
-          <strong>{t('household.responderNotes')}:</strong> {target.responderNotes}
-        </p>
-      )}
+      <ResponderNotes notes={target.responderNotes} />
       <MemberPhones members={target.members} />
       {active && !open && (
         <button type="button" class="secondary" onClick={() => setOpen(true)}>
@@ -68,14 +61,7 @@ export function UnansweredRow({ drillId, target, active, onRecorded }: { drillId
             <input id={`${prefix}-note`} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </div>
           {error ? <ErrorAlert error={error} /> : null}
-          <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>
-              {t('drills.record')}
-            </button>
-            <button type="button" class="secondary" onClick={() => setOpen(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormActions busy={busy} submitLabel={t('drills.record')} cancelLabel={t('common.cancel')} onCancel={() => setOpen(false)} />
         </form>
       )}
     </li>

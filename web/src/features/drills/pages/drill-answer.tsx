@@ -1,13 +1,13 @@
 import type { MyDrill } from '../../../../../server/src/contracts/drills.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { AnswerPanel } from '../components/answer-panel.js';
 import { t } from '../../../lib/i18n.js';
-import { Link } from '../../../lib/router.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { withMyDrill } from '../components/drill-list-refresh.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 // ── /drills/:id/answer ─────────────────────────────────────────────────────────────────
 
@@ -25,12 +25,9 @@ export function DrillAnswerPage({ id }: { id: string }) {
 
   return (
     <div class="stack narrow">
-      <p>
-        <Link href="/">{t('drills.answerPage.backHome')}</Link>
-      </p>
+      <BackLink href="/">{t('drills.answerPage.backHome')}</BackLink>
       <PageHeading>{t('drills.answerPage.title')}</PageHeading>
-      {mine.error ? <ErrorAlert error={mine.error} /> : null}
-      {mine.loading && !mine.data && <Loading />}
+      <LoadState state={mine} />
       {mine.data && !item && (
         <p class="card" data-testid="drill-not-active">
           {t('drills.answerPage.notActive')}

@@ -3,10 +3,10 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
-import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { DashboardView } from '../components/dashboard-view.js';
 import { useResource } from '../../../lib/use-resource.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 /** /drills/:id: the live dashboard (officers: everything; 班長: their 班). */
 export function DrillDashboardPage({ id }: { id: string }) {
@@ -22,9 +22,7 @@ export function DrillDashboardPage({ id }: { id: string }) {
 
   return (
     <div class="stack">
-      <p>
-        <Link href={session.roles.officer ? '/drills' : '/'}>{session.roles.officer ? t('drills.backToList') : t('drills.backHome')}</Link>
-      </p>
+      <BackLink href={session.roles.officer ? '/drills' : '/'}>{session.roles.officer ? t('drills.backToList') : t('drills.backHome')}</BackLink>
       {state.error && !data ? (
         <>
           <PageHeading>{t('drills.title')}</PageHeading>

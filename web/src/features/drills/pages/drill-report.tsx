@@ -1,9 +1,10 @@
 import type { DrillReport } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError } from '../../../lib/api.js';
 import { Bar } from '../../../ui/bar.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
-import { formatDuration, formatShortDateTime, formatTime, joinParts } from '../../../lib/format.js';
+import { formatDuration, formatShortDateTime, joinParts } from '../../../lib/format.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { KindBadge, RiskTags, SafetyChip, percentOf } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
@@ -11,7 +12,7 @@ import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { BlockTable } from '../components/block-table.js';
 import { DrillSummary } from '../components/drill-summary.js';
-import { MemberPhones } from '../../../ui/member-phones.js';
+import { FollowUpCard, FollowUpSection } from '../components/target-card.js';
 import { useResource } from '../../../lib/use-resource.js';
 
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
@@ -129,89 +130,49 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
         </ol>
       </section>
 
-      <section class="section" aria-labelledby="report-followup-heading">
-        <h2 id="report-followup-heading">
-          {t('drills.report.followUp')} <span class="count-pill">{report.followUp.length}</span>
-        </h2>
-        {report.followUp.length === 0 ? (
-          <p class="muted">{t('drills.report.noFollowUp')}</p>
-        ) : (
-          <ul class="card-list target-list">
-            {report.followUp.map((target) => (
-              <li key={target.householdId} class={`card target-row${target.status ? ` safety-border-${target.status}` : ''}`} data-testid="report-followup-row">
-                <p>
-                  <SafetyChip status={target.status ?? (target.visitOutcome === 'absent' ? 'absent' : 'unanswered')} />{' '}
-                  {target.where && <span>{t(`drills.where.${target.where}`)}</span>}
-                </p>
-                <h3 class="target-name">
-                  {target.householdNumber} {target.name}
-                </h3>
-                <p class="muted">
-                  {joinParts([target.blockName, target.address])}
-                </p>
-                <RiskTags risk={target.risk} />
-                {target.note && <p class="notes target-note">{target.note}</p>}
-                {target.answeredAt && (
-                  <p class="muted small-text">
-                    {joinParts([t('drills.answeredAt', { time: formatTime(target.answeredAt) }), target.channel && t(`drills.channels.${target.channel}`)])}
-                  </p>
-                )}
-                <MemberPhones members={target.members} />
-              </li>
-            ))}
-          </ul>
+      <FollowUpSection id="report-followup-heading" title={t('drills.report.followUp')} empty={t('drills.report.noFollowUp')} targets={report.followUp}>
+        {(target) => (
+          <FollowUpCard
+            key={target.householdId}
+            target={target}
+            class={`card target-row${target.status ? ` safety-border-${target.status}` : ''}`}
+            testid="report-followup-row"
+            chip={<SafetyChip status={target.status ?? (target.visitOutcome === 'absent' ? 'absent' : 'unanswered')} />}
+            tags={<RiskTags risk={target.risk} />}
+            answeredOnly
+          />
         )}
-      </section>
+      </FollowUpSection>
 
       <section class="section" aria-labelledby="report-previous-heading">
         <h2 id="report-previous-heading">{t('drills.report.previous')}</h2>
-        <div class="table-wrap">
-          <table class="stacked" data-testid="report-previous">
-            <thead>
-              <tr>
-                <th scope="col">{t('drills.report.date')}</th>
-                <th scope="col">{t('drills.fields.title')}</th>
-                <th scope="col">{t('drills.report.responseRate')}</th>
-                <th scope="col">{t('drills.dashboard.median')}</th>
-                <th scope="col">{t('drills.report.allAccountedLabel')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr class="current-row">
-                <td data-label={t('drills.report.date')}>{formatShortDateTime(drill.startedAt)}</td>
-                <td data-label={t('drills.fields.title')}>
-                  {drill.title} <span class="chip">{t('drills.report.thisOne')}</span>
-                </td>
-                <td data-label={t('drills.report.responseRate')} class="num">
-                  {rate}%
-                </td>
-                <td data-label={t('drills.dashboard.median')} class="num">
-                  {formatDuration(report.medianSecondsToAnswer)}
-                </td>
-                <td data-label={t('drills.report.allAccountedLabel')} class="num">
-                  {report.secondsUntilAllAccounted === null ? t('drills.report.notComplete') : formatDuration(report.secondsUntilAllAccounted)}
-                </td>
-              </tr>
-              {report.previous.map((previous) => (
-                <tr key={previous.id} data-testid="report-previous-row">
-                  <td data-label={t('drills.report.date')}>{formatShortDateTime(previous.startedAt)}</td>
-                  <td data-label={t('drills.fields.title')}>
-                    <Link href={`/drills/${previous.id}/report`}>{previous.title}</Link>
-                  </td>
-                  <td data-label={t('drills.report.responseRate')} class="num">
-                    {Math.round(previous.responseRate * 100)}%
-                  </td>
-                  <td data-label={t('drills.dashboard.median')} class="num">
-                    {formatDuration(previous.medianSecondsToAnswer)}
-                  </td>
-                  <td data-label={t('drills.report.allAccountedLabel')} class="num">
-                    {previous.secondsUntilAllAccounted === null ? t('drills.report.notComplete') : formatDuration(previous.secondsUntilAllAccounted)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testid="report-previous"
+          rows={[{ ...report, current: true } as const, ...report.previous.map((previous) => ({ ...previous, current: false }) as const)]}
+          rowKey={(row) => (row.current ? 'current' : row.id)}
+          rowProps={(row) => (row.current ? { class: 'current-row' } : { 'data-testid': 'report-previous-row' })}
+          columns={[
+            { label: t('drills.report.date'), cell: (row) => formatShortDateTime(row.current ? drill.startedAt : row.startedAt) },
+            {
+              label: t('drills.fields.title'),
+              cell: (row) =>
+                row.current ? (
+                  <>
+                    {drill.title} <span class="chip">{t('drills.report.thisOne')}</span>
+                  </>
+                ) : (
+                  <Link href={`/drills/${row.id}/report`}>{row.title}</Link>
+                ),
+            },
+            { label: t('drills.report.responseRate'), class: 'num', cell: (row) => `${row.current ? rate : Math.round(row.responseRate * 100)}%` },
+            { label: t('drills.dashboard.median'), class: 'num', cell: (row) => formatDuration(row.medianSecondsToAnswer) },
+            {
+              label: t('drills.report.allAccountedLabel'),
+              class: 'num',
+              cell: (row) => (row.secondsUntilAllAccounted === null ? t('drills.report.notComplete') : formatDuration(row.secondsUntilAllAccounted)),
+            },
+          ]}
+        />
         {report.previous.length === 0 && <p class="muted">{t('drills.report.noPrevious')}</p>}
       </section>
     </article>

@@ -10,7 +10,8 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
 import { KindBadge } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
-import { Link, navigate } from '../../../lib/router.js';
+import { navigate } from '../../../lib/router.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 // ── Start ──────────────────────────────────────────────────────────────────────────────
 
@@ -112,9 +113,7 @@ export function DrillStartPage() {
 
   return (
     <div class="stack">
-      <p>
-        <Link href="/drills">{t('drills.backToList')}</Link>
-      </p>
+      <BackLink href="/drills">{t('drills.backToList')}</BackLink>
       <PageHeading>{t('drills.start.title')}</PageHeading>
       <p class="lead">{t('drills.start.intro')}</p>
       <form class="form drill-start-form" data-testid="drill-start-form" noValidate onSubmit={(e) => void submit(e)}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError, type VisitOutcome } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatTime, joinParts, paren } from '../../../lib/format.js';
 import { useTitle } from '../../../lib/hooks.js';
@@ -9,8 +9,13 @@ import { KindBadge, RiskTags, SafetyChip } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { useResource } from '../../../lib/use-resource.js';
+import { FormActions } from '../../../ui/form-actions.js';
+import { TargetName } from '../components/target-card.js';
+import { NoteField } from '../components/answer-panel.js';
+import { BackLink } from '../../../ui/back-link.js';
 
 const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
 
@@ -45,9 +50,7 @@ export function DrillTasksPage({ id }: { id: string }) {
 
   return (
     <div class="stack drill-tasks-page">
-      <p>
-        <Link href="/">{t('drills.backHome')}</Link>
-      </p>
+      <BackLink href="/">{t('drills.backHome')}</BackLink>
       <PageHeading>{t('drills.tasks.title')}</PageHeading>
       {drill && (
         <p class="drill-tasks-drill">
@@ -65,8 +68,7 @@ export function DrillTasksPage({ id }: { id: string }) {
           {t('drills.tasks.ended')}
         </p>
       )}
-      {tasks.error ? <ErrorAlert error={tasks.error} /> : null}
-      {tasks.loading && !tasks.data && <Loading />}
+      <LoadState state={tasks} />
       {tasks.data && (
         <p class="result-count" role="status" data-testid="drill-task-count">
           {items.length === 0 ? t('drills.tasks.none') : t('drills.tasks.count', { count: items.length })}
@@ -150,12 +152,7 @@ function TaskRow({ drillId, target, active, me, onDone }: { drillId: string; tar
         <RiskTags risk={target.risk} />
         {target.tier !== 'none' && <span class="chip tier-chip">{t(`drills.tiers.${target.tier}`)}</span>}
       </div>
-      <h2 class="task-household">
-        {target.householdNumber} {target.name}
-      </h2>
-      <p class="task-address">
-        {joinParts([target.blockName, target.address])}
-      </p>
+      <TargetName target={target} heading="h2" nameClass="task-household" addressClass="task-address" />
       {target.status && (
         <p class="task-answer">
           <SafetyChip status={target.status} /> {target.where && t(`drills.where.${target.where}`)}
@@ -170,11 +167,7 @@ function TaskRow({ drillId, target, active, me, onDone }: { drillId: string; tar
         </p>
       )}
       {target.note && <p class="notes target-note">{target.note}</p>}
-      {target.responderNotes && (
-        <p class="notes responder-notes">
-          <strong>{t('household.responderNotes')}:</strong> {target.responderNotes}
-        </p>
-      )}
+      <ResponderNotes notes={target.responderNotes} class="notes responder-notes" />
       <MemberPhones members={target.members} />
       {takenBy && (
         <p class={mine ? 'taken-by mine' : 'taken-by'} data-testid="drill-task-taken">
@@ -211,18 +204,15 @@ function TaskRow({ drillId, target, active, me, onDone }: { drillId: string; tar
               ))}
             </div>
           </fieldset>
-          <div class="field">
-            <label for={`${prefix}-note`}>{t('drills.note')}</label>
-            <textarea id={`${prefix}-note`} rows={2} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-          </div>
-          <div class="task-buttons">
-            <button type="submit" class="primary big-action" disabled={busy}>
-              {t('drills.record')}
-            </button>
-            <button type="button" class="secondary" onClick={() => setRecording(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <NoteField id={`${prefix}-note`} label={t('drills.note')} value={note} onValue={setNote} />
+          <FormActions
+            class="task-buttons"
+            submitClass="primary big-action"
+            busy={busy}
+            submitLabel={t('drills.record')}
+            cancelLabel={t('common.cancel')}
+            onCancel={() => setRecording(false)}
+          />
         </form>
       )}
       {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}

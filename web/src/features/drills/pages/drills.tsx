@@ -1,5 +1,6 @@
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
+import { DataTable } from '../../../ui/data-table.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatShortDateTime, paren } from '../../../lib/format.js';
 import { useTitle } from '../../../lib/hooks.js';
@@ -29,62 +30,56 @@ export function DrillsPage() {
           </Link>
         </p>
       )}
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && items.length === 0 && <p class="card">{officer ? t('drills.empty') : t('drills.emptyActive')}</p>}
       {items.length > 0 && (
-        <div class="table-wrap">
-          <table class="stacked drill-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('drills.fields.kind')}</th>
-                <th scope="col">{t('drills.fields.title')}</th>
-                <th scope="col">{t('drills.fields.status')}</th>
-                <th scope="col">{t('drills.fields.started')}</th>
-                <th scope="col">{t('drills.fields.accounted')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((drill) => (
-                <tr key={drill.id} data-testid="drill-row" data-status={drill.status}>
-                  <td data-label={t('drills.fields.kind')}>
-                    <KindBadge kind={drill.kind} />
-                  </td>
-                  <td data-label={t('drills.fields.title')} class="row-title">
-                    <Link href={drill.status === 'ended' ? `/drills/${drill.id}/report` : `/drills/${drill.id}`}>{drill.title}</Link>
-                  </td>
-                  <td data-label={t('drills.fields.status')}>
-                    <DrillStatusChip status={drill.status} />
-                  </td>
-                  <td data-label={t('drills.fields.started')}>{formatShortDateTime(drill.startedAt)}</td>
-                  <td data-label={t('drills.fields.accounted')} class="num">
-                    {drill.accounted} / {drill.total}
-                    {paren(t('drills.dashboard.percent', { percent: percentOf(drill.accounted, drill.total) }))}
-                  </td>
-                  <td data-label={t('common.actions')}>
-                    <span class="actions">
-                      {drill.status === 'active' ? (
-                        <>
-                          <Link href={`/drills/${drill.id}`} class="button secondary small">
-                            {t('drills.home.dashboard')}
-                          </Link>
-                          <Link href={`/drills/${drill.id}/tasks`} class="button secondary small">
-                            {t('drills.home.tasks')}
-                          </Link>
-                        </>
-                      ) : (
-                        <Link href={`/drills/${drill.id}/report`} class="button secondary small">
-                          {t('drills.report.link')}
-                        </Link>
-                      )}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="stacked drill-list"
+          rows={items}
+          rowKey={(drill) => drill.id}
+          rowProps={(drill) => ({ 'data-testid': 'drill-row', 'data-status': drill.status })}
+          columns={[
+            { label: t('drills.fields.kind'), cell: (drill) => <KindBadge kind={drill.kind} /> },
+            {
+              label: t('drills.fields.title'),
+              class: 'row-title',
+              cell: (drill) => <Link href={drill.status === 'ended' ? `/drills/${drill.id}/report` : `/drills/${drill.id}`}>{drill.title}</Link>,
+            },
+            { label: t('drills.fields.status'), cell: (drill) => <DrillStatusChip status={drill.status} /> },
+            { label: t('drills.fields.started'), cell: (drill) => formatShortDateTime(drill.startedAt) },
+            {
+              label: t('drills.fields.accounted'),
+              class: 'num',
+              cell: (drill) => (
+                <>
+                  {drill.accounted} / {drill.total}
+                  {paren(t('drills.dashboard.percent', { percent: percentOf(drill.accounted, drill.total) }))}
+                </>
+              ),
+            },
+            {
+              label: t('common.actions'),
+              cell: (drill) => (
+                <span class="actions">
+                  {drill.status === 'active' ? (
+                    <>
+                      <Link href={`/drills/${drill.id}`} class="button secondary small">
+                        {t('drills.home.dashboard')}
+                      </Link>
+                      <Link href={`/drills/${drill.id}/tasks`} class="button secondary small">
+                        {t('drills.home.tasks')}
+                      </Link>
+                    </>
+                  ) : (
+                    <Link href={`/drills/${drill.id}/report`} class="button secondary small">
+                      {t('drills.report.link')}
+                    </Link>
+                  )}
+                </span>
+              ),
+            },
+          ]}
+        />
       )}
     </div>
   );

@@ -1,7 +1,8 @@
 import type { HouseholdDetail, SessionView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -127,8 +128,7 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
     <section class="section" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('home.captain.heading', { block: block.name })}</h2>
       <p class="hint">{t('home.captain.intro')}</p>
-      {state.error ? <ErrorAlert error={state.error} /> : null}
-      {state.loading && !state.data && <Loading />}
+      <LoadState state={state} />
       {state.data && state.data.length === 0 && <p>{t('home.captain.empty')}</p>}
       {state.data && state.data.length > 0 && (
         <ul class="card-list">
@@ -143,11 +143,7 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
               <p>
                 <ChannelList channels={household.channels} />
               </p>
-              {household.responderNotes && (
-                <p class="notes">
-                  <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
-                </p>
-              )}
+              <ResponderNotes notes={household.responderNotes} />
               <ul class="plain">
                 {household.members.map((member) => (
                   <li key={member.id}>
@@ -218,8 +214,7 @@ function MyHousehold({ id }: { id: string }) {
   return (
     <section class="section" aria-labelledby="my-household-heading">
       <h2 id="my-household-heading">{t('home.household.heading')}</h2>
-      {state.error ? <ErrorAlert error={state.error} /> : null}
-      {state.loading && !state.data && <Loading />}
+      <LoadState state={state} />
       {state.data && <HouseholdView household={state.data} headingLevel={3} />}
     </section>
   );

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { BlockView, PersonView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading, Notice } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState, Loading, Notice } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';
 import { TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
@@ -165,8 +165,7 @@ function BlockEditor({ block, onClose, onSaved }: { block: BlockView; onClose: (
         <fieldset class="field checkbox-group">
           <legend>{t('blocks.chooseCaptains')}</legend>
           <TextField id="captain-filter" label={t('blocks.filterPeople')} value={filter} onValue={setFilter} type="search" />
-          {people.error ? <ErrorAlert error={people.error} /> : null}
-          {people.loading && !people.data && <Loading />}
+          <LoadState state={people} />
           <div class="scroll-list">
             {visible.map((person) => (
               <div class="check" key={person.id}>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PersonView } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -26,8 +26,7 @@ export function HouseholdPage({ id }: { id: string }) {
         <Link href={officer ? '/roster' : '/'}>{officer ? t('household.backToRoster') : t('household.backHome')}</Link>
       </p>
       <PageHeading>{state.data ? state.data.name : t('household.title')}</PageHeading>
-      {state.error ? <ErrorAlert error={state.error} /> : null}
-      {state.loading && !state.data && <Loading />}
+      <LoadState state={state} />
       {state.data && (
         <>
           <p class="actions">

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PasscodeSheet } from '../../../../../server/src/contracts/http.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { ErrorAlert, LoadState, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { SelectField } from '../../../ui/fields.js';
 import { formatDate } from '../../../lib/format.js';
@@ -45,8 +45,7 @@ export function PasscodesPage({ search }: { search: URLSearchParams }) {
       <div class="no-print stack">
         <PageHeading>{t('passcodes.title')}</PageHeading>
         <p>{t('passcodes.intro')}</p>
-        {blocks.error ? <ErrorAlert error={blocks.error} /> : null}
-        {blocks.loading && !blocks.data && <Loading />}
+        <LoadState state={blocks} />
         <form
           class="card form inline-form"
           data-testid="passcode-form"

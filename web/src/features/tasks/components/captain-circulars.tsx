@@ -1,7 +1,7 @@
 import type { CircularSummary } from '../../../../../server/src/contracts/circulars.js';
 import { api } from '../../../lib/api.js';
 import { ReadRate, dueText } from '../../circulars/components/circular-badges.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
@@ -24,8 +24,7 @@ export function CaptainCirculars({ nested = false }: { nested?: boolean }) {
   return (
     <div class="captain-circulars" data-testid="captain-circulars">
       <Heading>{t('tasks.circulars.heading')}</Heading>
-      {list.error ? <ErrorAlert error={list.error} /> : null}
-      {list.loading && !list.data && <Loading />}
+      <LoadState state={list} />
       {list.data && current.length === 0 && <p class="muted">{t('tasks.circulars.empty')}</p>}
       {current.length > 0 && (
         <ul class="plain captain-circular-list">

@@ -7,6 +7,7 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { CaptainCirculars } from './captain-circulars.js';
 import { useResource } from '../../../lib/use-resource.js';
@@ -85,11 +86,7 @@ function TaskRow({ task, headingLevel, onResolved }: { task: Task; headingLevel:
       <p>
         <ChannelList channels={household.channels} />
       </p>
-      {household.responderNotes && (
-        <p class="notes">
-          <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
-        </p>
-      )}
+      <ResponderNotes notes={household.responderNotes} />
       <MemberPhones members={household.members} />
       <p class="muted small-text">{t('tasks.createdAt', { date: formatShortDateTime(task.createdAt) })}</p>
       {task.status === 'open' && (

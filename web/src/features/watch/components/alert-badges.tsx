@@ -1,21 +1,14 @@
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
+import { StateChip } from '../../../ui/state-chip.js';
 
 export function TierBadge({ tier }: { tier: Alert['tier'] }) {
-  return (
-    <span class={`tier-badge tier-${tier}`} data-tier={tier}>
-      {t(`watch.tiers.${tier}`)}
-    </span>
-  );
+  return <StateChip class={`tier-badge tier-${tier}`} name="tier" value={tier} label={t(`watch.tiers.${tier}`)} />;
 }
 
 export function AlertStatusChip({ status }: { status: Alert['status'] }) {
-  return (
-    <span class={`status-chip alert-status-${status}`} data-status={status}>
-      {t(`watch.statuses.${status}`)}
-    </span>
-  );
+  return <StateChip class={`status-chip alert-status-${status}`} value={status} label={t(`watch.statuses.${status}`)} />;
 }
 
 /** A label for an alert's timeline entry ("escalated" names the tier it reached). */

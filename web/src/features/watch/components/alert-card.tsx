@@ -10,6 +10,7 @@ import { formatShortDateTime, formatTime, joinParts, paren, relativeTime } from 
 import { useNow } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
+import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { TierBadge, AlertStatusChip, AlertTimeline } from './alert-badges.js';
 import { findAlert } from './alerts.js';
@@ -160,11 +161,7 @@ export function AlertCard({
           alert.note ? { label: t('watch.note'), value: alert.note, ddClass: 'notes' } : null,
         ]}
       />
-      {household.responderNotes && (
-        <p class="notes responder-notes">
-          <strong>{t('household.responderNotes')}:</strong> {household.responderNotes}
-        </p>
-      )}
+      <ResponderNotes notes={household.responderNotes} class="notes responder-notes" />
       <MemberPhones members={household.members} />
 
       {conflict && (

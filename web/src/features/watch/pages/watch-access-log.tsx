@@ -1,5 +1,5 @@
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { formatDateTime } from '../../../lib/format.js';
 import { useAsync, useTitle } from '../../../lib/hooks.js';
@@ -16,8 +16,7 @@ export function WatchAccessLogPage() {
       <BackLink href="/watch">{t('watch.backToWatch')}</BackLink>
       <PageHeading>{t('watch.accessLog.title')}</PageHeading>
       <p class="lead">{t('watch.accessLog.intro')}</p>
-      {log.error ? <ErrorAlert error={log.error} /> : null}
-      {log.loading && !log.data && <Loading />}
+      <LoadState state={log} />
       {log.data && log.data.items.length === 0 && <p class="muted">{t('watch.accessLog.empty')}</p>}
       {log.data && log.data.items.length > 0 && (
         <DataTable

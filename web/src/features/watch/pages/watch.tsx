@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Alert } from '../../../../../server/src/contracts/watch.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
@@ -64,8 +64,7 @@ export function WatchPage() {
 
       <section class="section" aria-labelledby="live-alerts-heading">
         <h2 id="live-alerts-heading">{t('watch.liveHeading')}</h2>
-        {alerts.error ? <ErrorAlert error={alerts.error} /> : null}
-        {alerts.loading && !alerts.data && <Loading />}
+        <LoadState state={alerts} />
         {alerts.data && live.length === 0 && (
           <p class="card all-done" data-testid="no-alerts">
             {t('watch.noLiveAlerts')}
@@ -82,8 +81,7 @@ export function WatchPage() {
 
       <section class="section" aria-labelledby="board-heading">
         <h2 id="board-heading">{t('watch.boardHeading')}</h2>
-        {board.error ? <ErrorAlert error={board.error} /> : null}
-        {board.loading && !board.data && <Loading />}
+        <LoadState state={board} />
         {board.data && board.data.items.length === 0 && <p class="muted">{t('watch.boardEmpty')}</p>}
         {board.data && board.data.items.length > 0 && <WatchBoard items={board.data.items} />}
       </section>
