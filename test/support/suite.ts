@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startTestServer, type TestServer } from './server.js';
 import { PASSWORD, seedAssociation } from './fixtures.js';
@@ -32,6 +33,22 @@ export async function startBrowserSuite() {
 }
 
 export type BrowserSuite = Awaited<ReturnType<typeof startBrowserSuite>>;
+
+/**
+ * A browser test file's suite: registers the file's beforeAll (start) and afterAll (stop) and
+ * returns the holder its parts are on once beforeAll has run:
+ *   const suite = useBrowserSuite();
+ *   ... suite.server.baseUrl, suite.x.logins.officer, suite.browser ...
+ * A file's own hooks registered after this run after the start, and its afterAll before the stop.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    Object.assign(suite, await startBrowserSuite());
+  });
+  afterAll(() => stopSuite(suite));
+  return suite;
+}
 
 /**
  * Closes what a suite started, in reverse order; a part that never started is skipped.
