@@ -88,12 +88,9 @@ interface ServerProcess {
   destroy(): Promise<void>;
 }
 
-/** The restart every ServerProcess has. */
-function restartOf(server: Pick<ServerProcess, 'start' | 'stop'>) {
-  return async () => {
-    await server.stop();
-    await server.start();
-  };
+async function restartProcess(server: Pick<ServerProcess, 'start' | 'stop'>) {
+  await server.stop();
+  await server.start();
 }
 
 export interface PostgresServer extends ServerProcess {
@@ -119,7 +116,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     async stop() {
       await ctl(['-m', 'fast', '-w', '-t', '60', 'stop']);
     },
-    restart: () => restartOf(server)(),
+    restart: () => restartProcess(server),
     async destroy() {
       await ctl(['-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
@@ -179,7 +176,7 @@ export async function startMosquitto(): Promise<MosquittoServer> {
       await exited;
       child = undefined;
     },
-    restart: () => restartOf(server)(),
+    restart: () => restartProcess(server),
     async destroy() {
       await server.stop().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
