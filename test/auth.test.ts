@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { PASSWORD, type SeededAssociation } from './support/fixtures.js';
+import { startSuite, stopSuite } from './support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
 let x: SeededAssociation;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database, { loginRateLimit: 5 });
-  x = await seedAssociation(database.db);
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server, x } = await startSuite({ server: { loginRateLimit: 5 } })));
+afterAll(() => stopSuite({ server, database }));
 
 describe('login', () => {
   it('logs in with email and sets an HttpOnly SameSite session cookie', async () => {

@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation } from './support/fixtures.js';
+import { seedAssociation } from './support/fixtures.js';
 import { makeDue } from './support/jobs.js';
+import { loggedInClient, stopSuite } from './support/suite.js';
 
 /**
  * A scheduled circular is a durable job: it survives the server that scheduled it being
@@ -18,8 +18,7 @@ const sockets: Socket[] = [];
 
 afterAll(async () => {
   sockets.forEach((s) => s.close());
-  for (const server of servers) await server.close().catch(() => undefined);
-  await database?.drop();
+  await stopSuite({ servers, database });
 });
 
 describe('a scheduled circular', () => {
@@ -28,13 +27,11 @@ describe('a scheduled circular', () => {
     const x = await seedAssociation(database.db);
     const first = await startTestServer(database);
     servers.push(first);
-    const officer = new ApiClient(first.baseUrl);
-    await officer.login(x.logins.officer, PASSWORD);
+    const officer = await loggedInClient(first, x.logins.officer);
     const draft = await officer.post('/api/circulars', { title: '年末の夜回り', publishAt: new Date(Date.now() + 3_600_000).toISOString() });
     const scheduled = await officer.post(`/api/circulars/${draft.body.id}/publish`);
     expect(scheduled.body.status).toBe('scheduled');
-    const memberA = new ApiClient(first.baseUrl);
-    await memberA.login(x.logins.memberA, PASSWORD);
+    const memberA = await loggedInClient(first, x.logins.memberA);
     expect((await memberA.get('/api/circulars')).body.items).toEqual([]);
 
     await first.close();
@@ -44,8 +41,7 @@ describe('a scheduled circular', () => {
     // One household listens on each instance.
     const heard: string[] = [];
     for (const [server, login] of [[second, x.logins.memberA], [third, x.logins.memberB]] as const) {
-      const client = new ApiClient(server.baseUrl);
-      await client.login(login, PASSWORD);
+      const client = await loggedInClient(server, login);
       const socket = connectSocket(server.baseUrl, { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
       sockets.push(socket);
       await new Promise<void>((resolve, reject) => socket.on('connect', () => resolve()).on('connect_error', reject));
@@ -56,8 +52,7 @@ describe('a scheduled circular', () => {
     // starting two instances can take longer than any fixed delay).
     await database.db.updateTable('circulars').set({ publish_at: new Date() }).where('id', '=', draft.body.id).execute();
     expect(await makeDue(database.db, 'circular-publish', { circularId: draft.body.id })).toBe(1);
-    const reader = new ApiClient(second.baseUrl);
-    await reader.login(x.logins.officer, PASSWORD);
+    const reader = await loggedInClient(second, x.logins.officer);
     const deadline = Date.now() + 20_000;
     while ((await reader.get(`/api/circulars/${draft.body.id}`)).body.status !== 'published' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -70,8 +65,7 @@ describe('a scheduled circular', () => {
     const recipients = await database.db.selectFrom('circular_recipients').select('household_id').where('circular_id', '=', draft.body.id).execute();
     expect(recipients).toHaveLength(4);
     expect(heard.sort()).toEqual([`${x.logins.memberA}:${draft.body.id}`, `${x.logins.memberB}:${draft.body.id}`].sort());
-    const household = new ApiClient(third.baseUrl);
-    await household.login(x.logins.memberA, PASSWORD);
+    const household = await loggedInClient(third, x.logins.memberA);
     expect((await household.get('/api/circulars')).body.items.map((c: { title: string }) => c.title)).toEqual(['年末の夜回り']);
   }, 60_000);
 });

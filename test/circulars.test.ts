@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { until } from './support/wait.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { connectDevice, startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import { connectDevice, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { startPushService } from './support/push-service.js';
 import { topics } from '../devices/src/protocol.js';
 import { makeDue } from './support/jobs.js';
+import { loggedInClient, startSuite } from './support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -26,19 +27,13 @@ async function jobStates(queue: string, circularId: string) {
 const inFuture = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db, 'cx');
+  ({ database, server, x } = await startSuite({ label: 'cx' }));
   y = await seedAssociation(database.db, 'cy');
   pushService = await startPushService();
-  officer = new ApiClient(server.baseUrl);
-  memberA = new ApiClient(server.baseUrl);
-  memberB = new ApiClient(server.baseUrl);
-  captain1 = new ApiClient(server.baseUrl);
-  await officer.login(x.logins.officer, PASSWORD);
-  await memberA.login(x.logins.memberA, PASSWORD);
-  await memberB.login(x.logins.memberB, PASSWORD);
-  await captain1.login(x.logins.captain1, PASSWORD);
+  officer = await loggedInClient(server, x.logins.officer);
+  memberA = await loggedInClient(server, x.logins.memberA);
+  memberB = await loggedInClient(server, x.logins.memberB);
+  captain1 = await loggedInClient(server, x.logins.captain1);
 });
 afterAll(async () => {
   await server?.close();

@@ -2,10 +2,11 @@ import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { until as waitUntil } from './support/wait.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { connectDevice, startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import type { TestDatabase } from './support/database.js';
+import { connectDevice, type TestServer } from './support/server.js';
+import type { ApiClient } from './support/http-client.js';
+import type { SeededAssociation } from './support/fixtures.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 import { topics } from '../devices/src/protocol.js';
 
 /**
@@ -22,16 +23,12 @@ const open: MqttClient[] = [];
 const until = <T,>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000) => waitUntil(read, done, timeoutMs);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db);
-  officer = new ApiClient(server.baseUrl);
-  await officer.login(x.logins.officer, PASSWORD);
+  ({ database, server, x } = await startSuite());
+  officer = await loggedInClient(server, x.logins.officer);
 });
 afterAll(async () => {
   await Promise.all(open.map((c) => c.endAsync(true)));
-  await server?.close();
-  await database?.drop();
+  await stopSuite({ server, database });
 });
 
 async function register(label: string, householdId = x.households.C.id) {

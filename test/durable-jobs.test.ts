@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { until } from './support/wait.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import type { ApiClient } from './support/http-client.js';
+import type { SeededAssociation } from './support/fixtures.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 import { stableJobId } from '../server/src/platform/jobs/jobs.js';
 import { makeDue } from './support/jobs.js';
 
@@ -23,11 +24,8 @@ let x: SeededAssociation;
 let officer: ApiClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database, { watchScanSeconds: 1 });
-  x = await seedAssociation(database.db, 'jobs');
-  officer = new ApiClient(server.baseUrl);
-  await officer.login(x.logins.officer, PASSWORD);
+  ({ database, server, x } = await startSuite({ label: 'jobs', server: { watchScanSeconds: 1 } }));
+  officer = await loggedInClient(server, x.logins.officer);
   await sql`
     create table faults (name text primary key);
     create function inject_fault() returns trigger language plpgsql as $$
@@ -51,10 +49,7 @@ beforeAll(async () => {
       when (new.name = 'watch-escalate' and new.data->>'tier' = 'family_captain') execute function inject_fault('watch-first-job');
   `.execute(database.db);
 });
-afterAll(async () => {
-  await server?.close().catch(() => undefined);
-  await database?.drop();
-});
+afterAll(() => stopSuite({ servers: [server], database }));
 
 const arm = (name: string) => sql`insert into faults values (${name})`.execute(database.db);
 const disarm = (name: string) => sql`delete from faults where name = ${name}`.execute(database.db);
@@ -81,8 +76,7 @@ describe('the drill deadline step', () => {
   it('leaves no marker when its last statement fails, and its retry hands every silent household over once with both tier jobs', async () => {
     const drillId = await startDrill();
     // Household A answers; B is silent; C (speaker and paper) is silent; D is paper-only, on the 班長's list from the start.
-    const memberA = new ApiClient(server.baseUrl);
-    await memberA.login(x.logins.memberA, PASSWORD);
+    const memberA = await loggedInClient(server, x.logins.memberA);
     expect((await memberA.post(`/api/drills/${drillId}/answer`, { status: 'safe' })).status).toBe(200);
 
     await arm('drill-officers-job');

@@ -7,10 +7,11 @@ import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { until as waitUntil } from './support/wait.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
 import { connectDevice, startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import type { ApiClient } from './support/http-client.js';
+import type { SeededAssociation } from './support/fixtures.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 import { topics } from '../devices/src/protocol.js';
 
 /**
@@ -30,16 +31,12 @@ const until = <T,>(read: () => Promise<T>, done: (value: T) => boolean, timeoutM
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database, { ingestStaleMs: 2000 });
-  x = await seedAssociation(database.db);
-  officer = new ApiClient(server.baseUrl);
-  await officer.login(x.logins.officer, PASSWORD);
+  ({ database, server, x } = await startSuite({ server: { ingestStaleMs: 2000 } }));
+  officer = await loggedInClient(server, x.logins.officer);
 });
 afterAll(async () => {
   await Promise.all(open.map((c) => c.endAsync(true)));
-  await server?.close();
-  await database?.drop();
+  await stopSuite({ server, database });
 });
 
 async function register(label: string, householdId: string) {

@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation } from './support/fixtures.js';
+import { startServerSuite, stopSuite } from './support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server } = await startServerSuite()));
+afterAll(() => stopSuite({ server, database }));
 
 describe('operations endpoints', () => {
   it('reports database and broker health', async () => {

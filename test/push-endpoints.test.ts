@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
@@ -8,6 +8,7 @@ import { startPushService } from './support/push-service.js';
 import { createLogger } from '../server/src/platform/logger.js';
 import { createPushService, loadVapidKeys } from '../server/src/push/push.service.js';
 import { isPublicAddress, publicOnlyAgent } from '../server/src/push/push-endpoint.js';
+import { loggedInClient, startSuite } from './support/suite.js';
 
 /**
  * Web Push endpoints are URLs a user hands the server, which then connects to them. Here the
@@ -20,22 +21,16 @@ let server: TestServer;
 let x: SeededAssociation;
 let y: SeededAssociation;
 let memberA: ApiClient;
-let memberB: ApiClient;
-let memberY: ApiClient;
 let pushService: Awaited<ReturnType<typeof startPushService>>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database, { pushAllowPrivateHosts: false });
-  x = await seedAssociation(database.db, 'px');
+  ({ database, server, x } = await startSuite({ label: 'px', server: { pushAllowPrivateHosts: false } }));
   y = await seedAssociation(database.db, 'py');
   pushService = await startPushService();
-  memberA = new ApiClient(server.baseUrl);
-  memberB = new ApiClient(server.baseUrl);
-  memberY = new ApiClient(server.baseUrl);
-  await memberA.login(x.logins.memberA, PASSWORD);
-  await memberB.login(x.logins.memberB, PASSWORD);
-  await memberY.login(y.logins.memberA, PASSWORD);
+  memberA = await loggedInClient(server, x.logins.memberA);
+  // Two more people hold sessions, as they always have here (no test reads their clients).
+  await loggedInClient(server, x.logins.memberB);
+  await loggedInClient(server, y.logins.memberA);
 });
 afterAll(async () => {
   await server?.close();

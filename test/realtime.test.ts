@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/src/contracts/socket.js';
+import { startSuite, stopSuite } from './support/suite.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let database: TestDatabase;
@@ -14,15 +15,12 @@ let y: SeededAssociation;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db, 'rx');
+  ({ database, server, x } = await startSuite({ label: 'rx' }));
   y = await seedAssociation(database.db, 'ry');
 });
 afterAll(async () => {
   sockets.forEach((s) => s.close());
-  await server?.close();
-  await database?.drop();
+  await stopSuite({ server, database });
 });
 
 async function socketAs(identifier: string) {

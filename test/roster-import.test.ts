@@ -1,9 +1,10 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
+import type { ApiClient } from './support/http-client.js';
+import type { SeededAssociation } from './support/fixtures.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -11,16 +12,10 @@ let x: SeededAssociation;
 let officer: ApiClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db);
-  officer = new ApiClient(server.baseUrl);
-  await officer.login(x.logins.officer, PASSWORD);
+  ({ database, server, x } = await startSuite());
+  officer = await loggedInClient(server, x.logins.officer);
 });
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+afterAll(() => stopSuite({ server, database }));
 
 const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';
 const validRows = [

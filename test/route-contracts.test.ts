@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { routeContracts } from '../server/src/contracts/routes.js';
 import type { RouteContract } from '../server/src/contracts/route.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
+import { startServerSuite, stopSuite } from './support/suite.js';
 
 /**
  * The route contracts are the one list of the API's routes: the server serves each of
@@ -39,15 +40,8 @@ function servedRoutes(stack: Layer[]): { method: string; path: string }[] {
 let database: TestDatabase;
 let server: TestServer;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-});
-
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server } = await startServerSuite()));
+afterAll(() => stopSuite({ server, database }));
 
 describe('the route contracts', () => {
   it('name each route once', () => {

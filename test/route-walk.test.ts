@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { PASSWORD, type SeededAssociation } from './support/fixtures.js';
+import { startSuite, stopSuite } from './support/suite.js';
 
 /**
  * The route walk: reads /api/openapi.json and sends every route, as every role, hostile
@@ -110,15 +111,8 @@ describe('route walk with hostile values', () => {
   let server: TestServer;
   let x: SeededAssociation;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await startTestServer(database);
-    x = await seedAssociation(database.db, 'walk');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
+  beforeAll(async () => ({ database, server, x } = await startSuite({ label: 'walk' })));
+  afterAll(() => stopSuite({ server, database }));
 
   it('answers every route, role and hostile value without a 5xx or a glimpse of internals', async () => {
     const anonymous = new ApiClient(server.baseUrl);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/src/contracts/socket.js';
+import { startServerSuite } from './support/suite.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const PUBLIC_URL = 'https://tonari.example.jp';
@@ -15,11 +16,12 @@ let two: TestServer;
 let x: SeededAssociation;
 const sockets: ClientSocket[] = [];
 
+const serverOptions = { publicUrl: PUBLIC_URL, loginRateLimit: 10, socketRefreshSeconds: 1 };
+
 beforeAll(async () => {
-  database = await createTestDatabase();
   // One after the other: pg-boss sets its queues up on start.
-  one = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10, socketRefreshSeconds: 1 });
-  two = await startTestServer(database, { publicUrl: PUBLIC_URL, loginRateLimit: 10, socketRefreshSeconds: 1 });
+  ({ database, server: one } = await startServerSuite(serverOptions));
+  two = await startTestServer(database, serverOptions);
   x = await seedAssociation(database.db, 'ss');
 });
 afterAll(async () => {

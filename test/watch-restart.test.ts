@@ -2,17 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { ApiClient } from './support/http-client.js';
-import { PASSWORD, seedAssociation } from './support/fixtures.js';
+import { seedAssociation } from './support/fixtures.js';
 import { makeDue } from './support/jobs.js';
+import { loggedInClient, stopSuite } from './support/suite.js';
 
 /** An escalation waiting when its server stops is neither lost nor repeated by two new instances. */
 let database: TestDatabase;
 const servers: TestServer[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.close().catch(() => undefined);
-  await database?.drop();
-});
+afterAll(() => stopSuite({ servers, database }));
 
 describe('a silent-home alert across a restart', () => {
   it('escalates exactly once per tier when two instances take over', async () => {
@@ -20,8 +17,7 @@ describe('a silent-home alert across a restart', () => {
     const x = await seedAssociation(database.db);
     const first = await startTestServer(database);
     servers.push(first);
-    const officer = new ApiClient(first.baseUrl);
-    await officer.login(x.logins.officer, PASSWORD);
+    const officer = await loggedInClient(first, x.logins.officer);
     await officer.post('/api/devices', { label: 'スピーカー', householdId: x.households.A.id });
     await database.db.updateTable('watch_settings').set({ next_check_at: sql`now() - interval '1 minute'` }).where('household_id', '=', x.households.A.id).execute();
     await first.app.jobs.sendDetached('tick', 'watch-scan', {});

@@ -149,6 +149,14 @@ function setup(scenario: Scenario, options: { speed?: number; startMs?: number; 
   return { time, broker, device, events, simulated, make };
 }
 
+/** setup(), the device started and `afterMs` of real time gone by (by default, long enough to connect). */
+async function started(scenario: Scenario, options: Parameters<typeof setup>[1] = {}, afterMs = 100) {
+  const parts = setup(scenario, options);
+  parts.device.start();
+  await parts.time.advance(afterMs);
+  return parts;
+}
+
 /** Every message must pass the protocol schema of its topic's kind. */
 function expectAllValid(published: Published[]) {
   expect(published.length).toBeGreaterThan(0);
@@ -214,9 +222,7 @@ describe('SimulatedDevice connection', () => {
   });
 
   it('validates every message it sends against the protocol, counting seq from 1 within a boot', async () => {
-    const { device, broker, time, make } = setup('normal', { speed: 60, startMs: MIDNIGHT_JST });
-    device.start();
-    await time.advance(9 * 60_000); // 09:00 simulated
+    const { device, broker, time, make } = await started('normal', { speed: 60, startMs: MIDNIGHT_JST }, 9 * 60_000); // 09:00 simulated
     broker.last.deliver('prompt', prompt('p-1'));
     broker.last.deliver('speak', speak('m-1'));
     await time.advance(15 * 60_000); // to the next midnight
@@ -241,9 +247,7 @@ describe('SimulatedDevice connection', () => {
   });
 
   it('stops with a clean disconnect (no last will) and then sends nothing', async () => {
-    const { device, broker, time } = setup('normal');
-    device.start();
-    await time.advance(1000);
+    const { device, broker, time } = await started('normal', {}, 1000);
     const before = broker.published.length;
     await device.stop();
     expect(broker.published).toHaveLength(before);
@@ -275,9 +279,7 @@ describe('SimulatedDevice connection', () => {
 
   it('gives up after one rotation that does not help', async () => {
     let renewals = 0;
-    const { device, broker, time, events } = setup('normal', { password: 'stale', renewPassword: async () => (renewals++, 'still-wrong') });
-    device.start();
-    await time.advance(100);
+    const { device, broker, events } = await started('normal', { password: 'stale', renewPassword: async () => (renewals++, 'still-wrong') });
     expect(renewals).toBe(1);
     expect(broker.clients).toHaveLength(2);
     expect(device.state).toBe('failed');
@@ -285,9 +287,7 @@ describe('SimulatedDevice connection', () => {
   });
 
   it('ignores downlinks that are not JSON, do not match their schema or are not its own', async () => {
-    const { device, broker, time, events } = setup('normal');
-    device.start();
-    await time.advance(100);
+    const { broker, time, events } = await started('normal');
     const count = broker.published.length;
     broker.last.deliver('prompt', null, '{not json');
     broker.last.deliver('prompt', { id: 'p-x', kind: 'watch' });
@@ -302,9 +302,7 @@ describe('SimulatedDevice connection', () => {
 
 describe('a normal resident', () => {
   it('answers a prompt with safe after 5–60 s, once even if the prompt arrives twice', async () => {
-    const { device, broker, time } = setup('normal');
-    device.start();
-    await time.advance(100);
+    const { device, broker, time } = await started('normal');
     broker.last.deliver('prompt', prompt('p-1'));
     broker.last.deliver('prompt', prompt('p-1'));
     await time.advance(4900);
@@ -318,9 +316,7 @@ describe('a normal resident', () => {
   });
 
   it('scales response times by the speed', async () => {
-    const { device, broker, time } = setup('normal', { speed: 60 });
-    device.start();
-    await time.advance(100);
+    const { broker, time } = await started('normal', { speed: 60 });
     broker.last.deliver('prompt', prompt('p-1'));
     await time.advance(1001); // 60 simulated seconds
     expect(broker.uplinks('answer')).toHaveLength(1);
@@ -328,9 +324,7 @@ describe('a normal resident', () => {
 
   it('reads a speak aloud once and acknowledges it once, even if it arrives twice', async () => {
     // random() = 0.5: the 90% acknowledgement happens
-    const { device, broker, time } = setup('normal', { random: () => 0.5 });
-    device.start();
-    await time.advance(100);
+    const { device, broker, time } = await started('normal', { random: () => 0.5 });
     broker.last.deliver('speak', speak('m-1'));
     await time.advance(4800); // 100 characters take 5 s to read
     expect(broker.uplinks('played')).toHaveLength(0);
@@ -347,9 +341,7 @@ describe('a normal resident', () => {
   });
 
   it('plays a speak that is not acknowledgeable without acknowledging it', async () => {
-    const { device, broker, time } = setup('normal', { random: () => 0.5 });
-    device.start();
-    await time.advance(100);
+    const { broker, time } = await started('normal', { random: () => 0.5 });
     broker.last.deliver('speak', speak('m-2', { acknowledgeable: false, kind: 'reminder' }));
     await time.advance(120_000);
     expect(broker.uplinks('played')).toHaveLength(1);
@@ -357,9 +349,7 @@ describe('a normal resident', () => {
   });
 
   it('is active by day and asleep at night', async () => {
-    const { device, broker, time } = setup('normal', { speed: 60, startMs: MIDNIGHT_JST });
-    device.start();
-    await time.advance(24 * 60_000); // one simulated day
+    const { broker } = await started('normal', { speed: 60, startMs: MIDNIGHT_JST }, 24 * 60_000); // one simulated day
     const activity = broker.uplinks('activity').map((p) => ({ type: p.message.type, count: p.message.count as number, hour: jstHour(new Date(MIDNIGHT_JST + (p.at - MIDNIGHT_JST) * 60)) }));
     const presence = activity.filter((a) => a.type === 'presence');
     const night = presence.filter((a) => a.hour < 5);
@@ -375,9 +365,7 @@ describe('a normal resident', () => {
 
 describe('scenarios', () => {
   it('silent: heartbeats go on, but no activity, no answers and no acknowledgements', async () => {
-    const { device, broker, time, events } = setup('silent', { speed: 60, startMs: MIDNIGHT_JST, random: () => 0.5 });
-    device.start();
-    await time.advance(9 * 60_000);
+    const { device, broker, time, events } = await started('silent', { speed: 60, startMs: MIDNIGHT_JST, random: () => 0.5 }, 9 * 60_000);
     broker.last.deliver('prompt', prompt('p-1'));
     broker.last.deliver('speak', speak('m-1'));
     await time.advance(15 * 60_000);
@@ -392,9 +380,7 @@ describe('scenarios', () => {
   });
 
   it('dead: a few heartbeats, then the socket drops without a DISCONNECT and nothing more', async () => {
-    const { device, broker, time, events } = setup('dead', { speed: 60 });
-    device.start();
-    await time.advance(10_000);
+    const { device, broker, time, events } = await started('dead', { speed: 60 }, 10_000);
     expect(device.state).toBe('dead');
     expect(broker.last.dropped).toBe(true);
     expect(broker.last.ended).toBe(false);
@@ -412,9 +398,7 @@ describe('scenarios', () => {
   });
 
   it('help: presses the help button once, 10 s after connecting, and otherwise behaves normally', async () => {
-    const { device, broker, time, events } = setup('help');
-    device.start();
-    await time.advance(HELP_AFTER_REAL_MS - 200);
+    const { device, broker, time, events } = await started('help', {}, HELP_AFTER_REAL_MS - 200);
     const helps = () => broker.uplinks('activity').filter((p) => p.message.type === 'button' && p.message.button === 'help');
     expect(helps()).toHaveLength(0);
     await time.advance(400);
@@ -429,9 +413,7 @@ describe('scenarios', () => {
   });
 
   it('late: answers and acknowledges only after 10–20 simulated minutes', async () => {
-    const { device, broker, time } = setup('late', { speed: 60 });
-    device.start();
-    await time.advance(100);
+    const { broker, time } = await started('late', { speed: 60 });
     broker.last.deliver('prompt', prompt('p-1'));
     broker.last.deliver('speak', speak('m-1'));
     await time.advance(9_900); // 9.9 simulated minutes
@@ -445,18 +427,14 @@ describe('scenarios', () => {
   });
 
   it('late: a prompt that expires first is never answered (the device stopped asking)', async () => {
-    const { device, broker, time } = setup('late');
-    device.start();
-    await time.advance(100);
+    const { broker, time } = await started('late');
     broker.last.deliver('prompt', prompt('p-1', { expiresAt: new Date(NINE_AM_JST + 5 * 60_000).toISOString() }));
     await time.advance(30 * 60_000);
     expect(broker.uplinks('answer')).toHaveLength(0);
   });
 
   it('never: activity goes on, but prompts and messages are never answered', async () => {
-    const { device, broker, time } = setup('never', { random: () => 0.5 });
-    device.start();
-    await time.advance(100);
+    const { device, broker, time } = await started('never', { random: () => 0.5 });
     broker.last.deliver('prompt', prompt('p-1'));
     broker.last.deliver('speak', speak('m-1'));
     await time.advance(3 * 3_600_000);

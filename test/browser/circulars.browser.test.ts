@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { type TestDatabase } from '../support/database.js';
-import { type TestServer } from '../support/server.js';
-import { launchChromium, loggedInPage } from '../support/browser.js';
-import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
-import { startBrowserSuite, stopSuite } from '../support/suite.js';
+import { describe, expect, it } from 'vitest';
+import { loggedInPage } from '../support/browser.js';
+import { PASSWORD } from '../support/fixtures.js';
+import { useBrowserSuite } from '../support/suite.js';
 
-let database: TestDatabase;
-let server: TestServer;
-let x: SeededAssociation;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
+const suite = useBrowserSuite();
 
-beforeAll(async () => ({ database, server, x, chromium, browser } = await startBrowserSuite()));
-afterAll(() => stopSuite({ chromium, server, database }));
-
-const loggedIn = (identifier: string, viewport?: { width: number; height: number }) => loggedInPage(browser, server.baseUrl, identifier, PASSWORD, viewport);
+const loggedIn = (identifier: string, viewport?: { width: number; height: number }) => loggedInPage(suite.browser, suite.server.baseUrl, identifier, PASSWORD, viewport);
 
 describe('a circular in two browsers', () => {
   it('an officer posts; the household sees it arrive live and reads it; the progress page follows live; a script in the body never runs', async () => {
-    const household = await loggedIn(x.logins.memberA, { width: 390, height: 844 });
+    const household = await loggedIn(suite.x.logins.memberA, { width: 390, height: 844 });
     await household.getByTestId('household-circulars').waitFor();
     expect(await household.getByTestId('circular-card').count()).toBe(0);
 
-    const officer = await loggedIn(x.logins.officer);
-    await officer.goto(`${server.baseUrl}/circulars/new`);
+    const officer = await loggedIn(suite.x.logins.officer);
+    await officer.goto(`${suite.server.baseUrl}/circulars/new`);
     await officer.getByLabel('タイトル').fill('防災倉庫の点検のお知らせ');
     await officer.getByLabel('本文').fill('**12月7日** に点検します。\n\n<img src="x" onerror="window.__pwned = 1">\n\n<script>window.__pwned = 2</script>\n\n[詳細](javascript:window.__pwned=3)');
     await officer.getByRole('button', { name: '公開する' }).click();
@@ -37,7 +27,7 @@ describe('a circular in two browsers', () => {
     expect(await card.getAttribute('data-unread')).toBe('true');
     await household.getByTestId('toast').waitFor();
 
-    await officer.goto(`${server.baseUrl}/circulars/${circularId}/progress`);
+    await officer.goto(`${suite.server.baseUrl}/circulars/${circularId}/progress`);
     await expect.poll(() => officer.getByTestId('progress-total').textContent()).toContain('0 / 4');
 
     await card.click();
@@ -54,9 +44,9 @@ describe('a circular in two browsers', () => {
   });
 
   it('a 班長 sees who has not read it on a phone and records a paper sign-off', async () => {
-    const [circular] = await database.db.selectFrom('circulars').select('id').execute();
-    const captain = await loggedIn(x.logins.captain1, { width: 390, height: 844 });
-    await captain.goto(`${server.baseUrl}/circulars/${circular!.id}/unread?blockId=${x.blocks.block1.id}`);
+    const [circular] = await suite.database.db.selectFrom('circulars').select('id').execute();
+    const captain = await loggedIn(suite.x.logins.captain1, { width: 390, height: 844 });
+    await captain.goto(`${suite.server.baseUrl}/circulars/${circular!.id}/unread?blockId=${suite.x.blocks.block1.id}`);
     await captain.getByTestId('unread-row').first().waitFor();
     // Household A read it in the first test; C (paper) has not.
     expect(await captain.getByTestId('unread-row').allTextContents()).toEqual([expect.stringContaining('鈴木家')]);
@@ -64,7 +54,7 @@ describe('a circular in two browsers', () => {
     await captain.getByTestId('unread-row').getByRole('checkbox').check();
     await captain.getByRole('button', { name: /記録する/ }).click();
     await expect.poll(() => captain.getByTestId('unread-row').count()).toBe(0);
-    const row = await database.db.selectFrom('circular_recipients').select(['acknowledged_channel']).where('circular_id', '=', circular!.id).where('household_id', '=', x.households.C.id).executeTakeFirstOrThrow();
+    const row = await suite.database.db.selectFrom('circular_recipients').select(['acknowledged_channel']).where('circular_id', '=', circular!.id).where('household_id', '=', suite.x.households.C.id).executeTakeFirstOrThrow();
     expect(row.acknowledged_channel).toBe('paper');
   });
 });

@@ -1,27 +1,17 @@
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { type TestDatabase } from '../support/database.js';
-import { connectDevice, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { connectDevice } from '../support/server.js';
 import { topics } from '../../devices/src/protocol.js';
 import { ApiClient } from '../support/http-client.js';
-import { launchChromium } from '../support/browser.js';
-import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
-import { startBrowserSuite, stopSuite } from '../support/suite.js';
+import { PASSWORD } from '../support/fixtures.js';
+import { useBrowserSuite } from '../support/suite.js';
 
-let database: TestDatabase;
-let server: TestServer;
-let x: SeededAssociation;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-
-beforeAll(async () => ({ database, server, x, chromium, browser } = await startBrowserSuite()));
-afterAll(() => stopSuite({ chromium, server, database }));
+const suite = useBrowserSuite();
 
 async function newPage(viewport = { width: 1200, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'ja-JP' });
+  const context = await suite.browser.newContext({ viewport, locale: 'ja-JP' });
   const page = await context.newPage();
   // Fail with the locator that was not found, well inside the test's own timeout.
   page.setDefaultTimeout(10_000);
@@ -29,7 +19,7 @@ async function newPage(viewport = { width: 1200, height: 900 }) {
 }
 
 async function logIn(page: Awaited<ReturnType<typeof newPage>>, identifier: string, password = PASSWORD) {
-  await page.goto(`${server.baseUrl}/login`);
+  await page.goto(`${suite.server.baseUrl}/login`);
   await page.getByLabel('メールアドレスまたは電話番号').fill(identifier);
   await page.getByLabel('パスワード').fill(password);
   await page.getByRole('button', { name: 'ログイン' }).click();
@@ -38,7 +28,7 @@ async function logIn(page: Awaited<ReturnType<typeof newPage>>, identifier: stri
 describe('in the browser', () => {
   it('an officer logs in, sees the officer menu, switches to English and logs out', async () => {
     const page = await newPage();
-    await logIn(page, x.logins.officer, 'wrong password');
+    await logIn(page, suite.x.logins.officer, 'wrong password');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('正しくありません');
     await page.getByLabel('パスワード').fill(PASSWORD);
     await page.getByRole('button', { name: 'ログイン' }).click();
@@ -50,7 +40,7 @@ describe('in the browser', () => {
     // The choice is saved with the person: it comes back at the next login, on any device.
     await page.getByRole('button', { name: /log out/i }).click();
     await page.getByRole('button', { name: /log in/i }).waitFor();
-    await page.getByLabel('Email address or phone number').fill(x.logins.officer);
+    await page.getByLabel('Email address or phone number').fill(suite.x.logins.officer);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: /log in/i }).click();
     await page.getByRole('button', { name: /log out/i }).waitFor();
@@ -62,10 +52,10 @@ describe('in the browser', () => {
 
   it('a password change on one device sends the other device, on its own, to the login page', async () => {
     const laptop = await newPage();
-    await logIn(laptop, x.logins.captain1);
+    await logIn(laptop, suite.x.logins.captain1);
     await laptop.getByTestId('current-user').waitFor();
     const phone = await newPage();
-    await logIn(phone, x.logins.captain1);
+    await logIn(phone, suite.x.logins.captain1);
     await phone.getByTestId('current-user').waitFor();
     await phone.waitForTimeout(1000); // its live connection is up
 
@@ -80,21 +70,21 @@ describe('in the browser', () => {
     // Nobody touches the phone: it leaves the session it no longer has.
     await phone.getByRole('button', { name: 'ログイン' }).waitFor();
     expect(new URL(phone.url()).pathname).toBe('/login');
-    await logIn(phone, x.logins.captain1, 'captain-new-password');
+    await logIn(phone, suite.x.logins.captain1, 'captain-new-password');
     await phone.getByTestId('current-user').waitFor();
     await Promise.all([laptop.context().close(), phone.context().close()]);
   });
 
   it('a household joins with the passcode from its QR sheet on a phone-sized screen', async () => {
-    const officer = new ApiClient(server.baseUrl);
-    await officer.login(x.logins.officer, PASSWORD);
-    const sheet = await officer.post('/api/passcodes', { householdIds: [x.households.B.id] });
+    const officer = new ApiClient(suite.server.baseUrl);
+    await officer.login(suite.x.logins.officer, PASSWORD);
+    const sheet = await officer.post('/api/passcodes', { householdIds: [suite.x.households.B.id] });
     const { joinUrl, code } = sheet.body.items[0];
-    await database.db.insertInto('people').values({ association_id: x.association.id, household_id: x.households.B.id, name: '佐藤 ハナ' }).execute();
+    await suite.database.db.insertInto('people').values({ association_id: suite.x.association.id, household_id: suite.x.households.B.id, name: '佐藤 ハナ' }).execute();
 
     const page = await newPage({ width: 390, height: 844 });
     // The QR code carries the public URL; the test server stands in for it.
-    await page.goto(joinUrl.replace('http://localhost:3000', server.baseUrl));
+    await page.goto(joinUrl.replace('http://localhost:3000', suite.server.baseUrl));
     expect(await page.getByLabel('参加コード').inputValue()).toBe(code);
     await page.getByRole('button', { name: '次へ' }).click();
     await page.getByTestId('join-household').waitFor();
@@ -111,8 +101,8 @@ describe('in the browser', () => {
     await page.context().close();
 
     // The code is spent, and the new login works from another device.
-    expect((await new ApiClient(server.baseUrl).post('/api/join/lookup', { code })).status).toBe(400);
-    await new ApiClient(server.baseUrl).login('08099990000', 'sato-password');
+    expect((await new ApiClient(suite.server.baseUrl).post('/api/join/lookup', { code })).status).toBe(400);
+    await new ApiClient(suite.server.baseUrl).login('08099990000', 'sato-password');
   });
 
   it('an officer imports a roster: sees the error by line, fixes the file, and imports it', async () => {
@@ -124,9 +114,9 @@ describe('in the browser', () => {
     await writeFile(fixed, `\ufeff${header}\r\n7班,701,松本家,京田辺市7-1,アプリ,,松本 清,,090-7777-0000,,,\r\n7班,702,井上家,京田辺市7-2,紙,,井上 和子,,,,,\r\n`);
 
     const page = await newPage();
-    await logIn(page, x.logins.officer);
+    await logIn(page, suite.x.logins.officer);
     await page.getByTestId('current-user').waitFor();
-    await page.goto(`${server.baseUrl}/roster/import`);
+    await page.goto(`${suite.server.baseUrl}/roster/import`);
     await page.getByLabel('CSVファイル').setInputFiles(broken);
     await page.getByRole('button', { name: '確認' }).click();
     await page.getByTestId('import-error').first().waitFor();
@@ -142,7 +132,7 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: '取り込む' }).click();
     await page.getByTestId('import-success').waitFor();
 
-    await page.goto(`${server.baseUrl}/roster`);
+    await page.goto(`${suite.server.baseUrl}/roster`);
     await page.getByLabel('検索').fill('井上');
     await page.getByRole('button', { name: '検索する' }).click();
     await expect.poll(() => page.getByTestId('household-row').allTextContents()).toEqual([expect.stringContaining('井上家')]);
@@ -150,16 +140,16 @@ describe('in the browser', () => {
   });
 
   it('an officer asks for a Shift_JIS roster with a name it cannot hold: told which cell, offered UTF-8, no file of "?"', async () => {
-    const officer = new ApiClient(server.baseUrl);
-    await officer.login(x.logins.officer, PASSWORD);
+    const officer = new ApiClient(suite.server.baseUrl);
+    await officer.login(suite.x.logins.officer, PASSWORD);
     const header = '班,世帯番号,世帯名,住所,連絡手段,対応メモ,氏名,ふりがな,電話,メール,言語,役割';
     const added = await officer.request('POST', '/api/roster/import?mode=commit', Buffer.from(`${header}\r\n8班,801,吉野家,京田辺市8-1,紙,,𠮷野 花子,,,,,\r\n`));
     expect(added.body.committed).toBe(true);
 
     const page = await newPage();
-    await logIn(page, x.logins.officer);
+    await logIn(page, suite.x.logins.officer);
     await page.getByTestId('current-user').waitFor();
-    await page.goto(`${server.baseUrl}/roster`);
+    await page.goto(`${suite.server.baseUrl}/roster`);
     await page.getByTestId('export-sjis').click();
     const refused = page.getByTestId('export-sjis-refused');
     await refused.waitFor();
@@ -173,22 +163,22 @@ describe('in the browser', () => {
 
   it('an officer registers a speaker, sees its password once, and watches it come online live', async () => {
     const page = await newPage();
-    await logIn(page, x.logins.officer);
+    await logIn(page, suite.x.logins.officer);
     await page.getByTestId('current-user').waitFor();
-    await page.goto(`${server.baseUrl}/devices`);
+    await page.goto(`${suite.server.baseUrl}/devices`);
     await page.getByLabel('端末の名前').fill('テスト用スピーカー');
     await page.getByLabel('世帯', { exact: true }).selectOption({ label: '1班 103 鈴木家' });
     await page.getByRole('button', { name: '端末を登録する' }).click();
     const box = page.getByTestId('device-credentials');
     await box.waitFor();
     const [username, password, , topicPrefix] = await box.locator('code').allTextContents();
-    expect(topicPrefix).toBe(`tonari/${x.association.id}/${username}`);
+    expect(topicPrefix).toBe(`tonari/${suite.x.association.id}/${username}`);
     const row = page.getByTestId('device-row').filter({ hasText: 'テスト用スピーカー' });
     expect(await row.getAttribute('data-online')).toBe('false');
 
-    const speaker = await connectDevice(server.deviceMqttUrl, { username: username!, password: password! });
+    const speaker = await connectDevice(suite.server.deviceMqttUrl, { username: username!, password: password! });
     await speaker.publishAsync(
-      topics.uplink(x.association.id, username!, 'heartbeat'),
+      topics.uplink(suite.x.association.id, username!, 'heartbeat'),
       JSON.stringify({ bootId: 'b', seq: 1, ts: new Date().toISOString(), uptimeSeconds: 1, power: 'battery', battery: 55, signal: -40, firmware: '1' }),
       { qos: 1 },
     );

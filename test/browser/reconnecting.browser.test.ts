@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { type TestDatabase } from '../support/database.js';
-import { type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http-client.js';
-import { launchChromium, loggedInPage } from '../support/browser.js';
-import { PASSWORD, type SeededAssociation } from '../support/fixtures.js';
-import { startBrowserSuite, stopSuite } from '../support/suite.js';
+import { loggedInPage } from '../support/browser.js';
+import { PASSWORD } from '../support/fixtures.js';
+import { useBrowserSuite } from '../support/suite.js';
 
 /**
  * The web app's side of an outage: an answer whose response is lost, then met by a 503 (the
@@ -13,23 +10,16 @@ import { startBrowserSuite, stopSuite } from '../support/suite.js';
  * and the person sees "reconnecting" meanwhile. (test/database-outage.test.ts stops a real
  * PostgreSQL for the server's side; here the browser's requests are cut on the way.)
  */
-let database: TestDatabase;
-let server: TestServer;
-let x: SeededAssociation;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-
-beforeAll(async () => ({ database, server, x, chromium, browser } = await startBrowserSuite()));
-afterAll(() => stopSuite({ chromium, server, database }));
+const suite = useBrowserSuite();
 
 describe('answering while the connection is unreliable', () => {
   it('shows 再接続しています… and retries the same answer until it is stored, once', async () => {
-    const officer = new ApiClient(server.baseUrl);
-    await officer.login(x.logins.officer, PASSWORD);
+    const officer = new ApiClient(suite.server.baseUrl);
+    await officer.login(suite.x.logins.officer, PASSWORD);
     const drill = await officer.post('/api/drills', { kind: 'drill', title: '停電を想定した訓練', deadlineAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect(drill.status).toBe(201);
 
-    const page = await loggedInPage(browser, server.baseUrl, x.logins.memberA, PASSWORD, { width: 390, height: 844 });
+    const page = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.memberA, PASSWORD, { width: 390, height: 844 });
     const keys: (string | null)[] = [];
     await page.route('**/api/drills/*/answer', async (route) => {
       keys.push(await route.request().headerValue('idempotency-key'));
@@ -61,7 +51,7 @@ describe('answering while the connection is unreliable', () => {
     expect(keys.length).toBe(3);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(keys).size).toBe(1);
-    const stored = await database.db.selectFrom('drill_answers').select(['status', 'channel']).where('drill_id', '=', drill.body.id).execute();
+    const stored = await suite.database.db.selectFrom('drill_answers').select(['status', 'channel']).where('drill_id', '=', drill.body.id).execute();
     expect(stored).toEqual([{ status: 'safe', channel: 'app' }]);
   }, 60_000);
 });

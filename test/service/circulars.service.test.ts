@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../server/src/platform/db/schema.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestServer } from '../support/server.js';
 import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
 import { actorOf, insertDraftCircular, insertPublishedCircular } from '../support/factories/circulars.js';
 import type { ModuleContext } from '../../server/src/common/service-context.js';
@@ -10,6 +10,7 @@ import * as circulars from '../../server/src/circulars/circular.service.js';
 import { findCircular } from '../../server/src/circulars/circular.repository.js';
 import { recipientOf, recipientsOf } from '../../server/src/circulars/recipient.repository.js';
 import { listTasks, resolveTask } from '../../server/src/tasks/task.service.js';
+import { startSuite, stopSuite } from '../support/suite.js';
 
 /** The circulars' services called directly (no HTTP), on this file's database, with the app's own context. */
 
@@ -19,15 +20,10 @@ let x: SeededAssociation;
 let ctx: ModuleContext;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db, 'sv');
+  ({ database, server, x } = await startSuite({ label: 'sv' }));
   ctx = server.app.context;
 });
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+afterAll(() => stopSuite({ server, database }));
 
 const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3600_000);
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestServer } from '../support/server.js';
+import type { SeededAssociation } from '../support/fixtures.js';
 import { answered, createDrill } from '../support/factories/drills.js';
 import type { Actor } from '../../server/src/common/access.js';
 import type { Jobs } from '../../server/src/platform/jobs/jobs.js';
 import { answerByProxy, deadline, startDrill, type DrillContext } from '../../server/src/drills/drill.service.js';
+import { startSuite, stopSuite } from '../support/suite.js';
 
 /**
  * The drills' services called directly (no HTTP) on this file's database: the outbox rule of
@@ -16,15 +17,8 @@ let database: TestDatabase;
 let server: TestServer;
 let x: SeededAssociation;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
-  x = await seedAssociation(database.db, 'ds');
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+beforeAll(async () => ({ database, server, x } = await startSuite({ label: 'ds' })));
+afterAll(() => stopSuite({ server, database }));
 
 const ctx = (): DrillContext => server.app.context;
 function actorOf(personId: string, roles: Partial<Actor> = {}): Actor {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestServer } from '../support/server.js';
 import { makeAssociation, makeBlock, makeHousehold, makePerson } from '../support/factories/roster.js';
 import { startSession, type LoadedActor } from '../../server/src/auth/session.service.js';
 import { householdScope } from '../../server/src/roster/roster.policy.js';
 import * as roster from '../../server/src/roster/roster.service.js';
 import { HttpError } from '../../server/src/platform/http/errors.js';
+import { startServerSuite, stopSuite } from '../support/suite.js';
 
 /**
  * The roster's services called directly (no HTTP) on the app's own context: who sees which
@@ -45,15 +46,10 @@ async function actorOf(person: { id: string; associationId: string }): Promise<L
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
+  ({ database, server } = await startServerSuite());
   world = await build();
 });
-
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+afterAll(() => stopSuite({ server, database }));
 
 describe('a 班長', () => {
   it("is scoped to their 班 (and their own household)", async () => {

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { ModuleContext } from '../../server/src/common/service-context.js';
 import * as watch from '../../server/src/watch/watch.service.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestDatabase } from '../support/database.js';
+import type { TestServer } from '../support/server.js';
 import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
 import { liveAlert, silentHome, speakerIn, watchActors, watchedHome } from '../support/factories/watch.js';
+import { startSuite, stopSuite } from '../support/suite.js';
 
 /**
  * The watch services called directly (no HTTP) on this file's database: the scan and the
@@ -18,16 +19,11 @@ let x: SeededAssociation;
 let actors: ReturnType<typeof watchActors>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(database);
+  ({ database, server, x } = await startSuite());
   ctx = server.app.context;
-  x = await seedAssociation(database.db);
   actors = watchActors(x);
 });
-afterAll(async () => {
-  await server?.close();
-  await database?.drop();
-});
+afterAll(() => stopSuite({ server, database }));
 
 const escalationJobs = async (alertId: string) =>
   (await sql<{ tier: string; state: string; start_after: Date }>`select data->>'tier' as tier, state, start_after from pgboss.job where name = 'watch-escalate' and data->>'alertId' = ${alertId} order by created_on`.execute(database.db)).rows;

@@ -77,14 +77,26 @@ function asUser(user: string, command: string, args: string[]): [string, string[
   return asRoot ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args];
 }
 
-export interface PostgresServer {
+/** A server process of a test's own, on a free port: started, stopped and restarted by the test. */
+interface ServerProcess {
   port: number;
-  url(database?: string): string;
   start(): Promise<void>;
+  stop(): Promise<void>;
+  /** stop(), then start(). */
+  restart(): Promise<void>;
+  /** Stops it whatever its state and removes its files. */
+  destroy(): Promise<void>;
+}
+
+async function restartProcess(server: Pick<ServerProcess, 'start' | 'stop'>) {
+  await server.stop();
+  await server.start();
+}
+
+export interface PostgresServer extends ServerProcess {
+  url(database?: string): string;
   /** A clean stop (fast mode: sessions are cut, as in a restart by an operator). */
   stop(): Promise<void>;
-  restart(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 /** A PostgreSQL server of this test's own, from Debian's binaries, on a free port. */
@@ -104,10 +116,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     async stop() {
       await ctl(['-m', 'fast', '-w', '-t', '60', 'stop']);
     },
-    async restart() {
-      await server.stop();
-      await server.start();
-    },
+    restart: () => restartProcess(server),
     async destroy() {
       await ctl(['-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
@@ -117,17 +126,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   return server;
 }
 
-export interface MosquittoServer {
-  port: number;
+export interface MosquittoServer extends ServerProcess {
   /** tonari's URL: the dynamic-security admin login, as docs/operations.md sets it up. */
   adminUrl: string;
   /** Where devices connect. */
   deviceUrl: string;
-  start(): Promise<void>;
   /** SIGTERM: Mosquitto saves its persistence file and exits, as on `systemctl restart`. */
   stop(): Promise<void>;
-  restart(): Promise<void>;
-  destroy(): Promise<void>;
   log(): Promise<string>;
 }
 
@@ -171,10 +176,7 @@ export async function startMosquitto(): Promise<MosquittoServer> {
       await exited;
       child = undefined;
     },
-    async restart() {
-      await server.stop();
-      await server.start();
-    },
+    restart: () => restartProcess(server),
     async destroy() {
       await server.stop().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
