@@ -1,5 +1,6 @@
-import { policy, type Actor } from '../common/access.js';
+import { followUpBlocks, type Actor } from '../common/access.js';
 import type { CircularStatus } from './circular.tables.js';
+import { canManageRoster } from '../roster/roster.policy.js';
 
 /**
  * Who may do what with circulars: pure rules of the actor and the circular's ids, asked the
@@ -24,7 +25,7 @@ const isReleased = (status: CircularStatus) => status === 'published' || status 
 export const circularPolicy = {
   /** Officers compose, edit, publish, correct and withdraw circulars and their attachments. */
   canCompose(actor: Actor): boolean {
-    return policy.canManageRoster(actor, actor.associationId);
+    return canManageRoster(actor, actor.associationId);
   },
 
   /** A circular of the actor's association (others' do not exist for them). */
@@ -65,7 +66,7 @@ export const circularPolicy = {
    * sign-offs, the print sheet): every 班 for officers (undefined), a 班長's own; anyone else 403.
    */
   followUpBlocks(actor: Actor): string[] | undefined {
-    return policy.followUpBlocks(actor, 'see who has read a circular');
+    return followUpBlocks(actor, 'see who has read a circular');
   },
 
   /** Whether the actor follows up this 班 (officers: every 班; a 班長: their own). */

@@ -1,6 +1,4 @@
 import { HttpError } from '../platform/http/errors.js';
-import { canEditHousehold, canManageRoster, canViewBlock, canViewHousehold, householdScope } from '../roster/roster.policy.js';
-import { canManageDevices } from '../devices/device.policy.js';
 
 /**
  * The base of every access rule: who is asking (`Actor`, loaded from the session by auth),
@@ -37,25 +35,6 @@ export type HouseholdScope =
   | { kind: 'association'; associationId: string }
   | { kind: 'blocks'; associationId: string; blockIds: string[]; householdIds: string[] }
   | { kind: 'households'; associationId: string; householdIds: string[] };
-
-/**
- * The access rules as one object, for the capabilities that still ask `policy.x(...)`. The
- * roster's rules live in roster/roster.policy.ts (canViewHousehold, canEditHousehold,
- * canViewBlock, canManageRoster, householdScope) and are re-exported here; the others are
- * defined here until their capability takes them.
- */
-export const policy = {
-  canViewHousehold,
-  canEditHousehold,
-  canViewBlock,
-  canManageRoster,
-  householdScope,
-
-  /** Moved to devices/device.policy.ts; kept here for callers not yet moved. */
-  canManageDevices,
-
-  followUpBlocks,
-};
 
 /**
  * The 班 whose people an actor follows up (who has not read a circular, who is silent in a

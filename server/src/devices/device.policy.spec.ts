@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../common/access.js';
-import { policy } from '../common/access.js';
 import { canManageDevices } from './device.policy.js';
 
 const actor = (overrides: Partial<Actor> = {}): Actor => ({
@@ -27,9 +26,5 @@ describe('device access rules', () => {
 
   it('refuses everyone else, whatever else they hold', () => {
     expect(canManageDevices(actor({ captainOf: ['b1'], volunteer: true, welfareCommissioner: true, watcherOf: ['h1'], householdId: 'h1' }), 'a1')).toBe(false);
-  });
-
-  it('is the rule common/access.ts still answers for policy.canManageDevices', () => {
-    expect(policy.canManageDevices).toBe(canManageDevices);
   });
 });

@@ -1,5 +1,6 @@
-import { policy, type Actor } from '../common/access.js';
+import { followUpBlocks, type Actor } from '../common/access.js';
 import type { VisitFilter } from './target.repository.js';
+import { canManageRoster } from '../roster/roster.policy.js';
 
 type Tier = 'none' | 'captain' | 'volunteers' | 'officers';
 
@@ -13,7 +14,7 @@ type Tier = 'none' | 'captain' | 'volunteers' | 'officers';
 export const drillPolicy = {
   /** Officers of the association start and end safety confirmations. */
   canManage(actor: Actor): boolean {
-    return policy.canManageRoster(actor, actor.associationId);
+    return canManageRoster(actor, actor.associationId);
   },
 
   /** A drill of another association does not exist for the actor. */
@@ -47,7 +48,7 @@ export const drillPolicy = {
    * undefined for officers (every 班), a 班長's own 班; anyone else is refused (403).
    */
   followUpBlocks(actor: Actor, what: 'follow a safety confirmation' | 'export a safety confirmation'): string[] | undefined {
-    return policy.followUpBlocks(actor, what);
+    return followUpBlocks(actor, what);
   },
 
   /**

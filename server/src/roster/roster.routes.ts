@@ -3,10 +3,11 @@ import type { ApiRouter } from '../platform/http/api-router.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
-import { policy, requireRole } from '../common/access.js';
+import { requireRole } from '../common/access.js';
 import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';
 import { writeRosterCsv } from './roster-csv.js';
+import { canManageRoster } from './roster.policy.js';
 
 export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: Realtime; publicUrl: string }) {
   const { db, realtime } = deps;
@@ -55,7 +56,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
   });
 
   api.handle(rosterRoutes.importRoster, async ({ actor, query, req }) => {
-    requireRole(policy.canManageRoster(actor, actor.associationId));
+    requireRole(canManageRoster(actor, actor.associationId));
     const body: unknown = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
     const { changedHouseholdIds, ...result } = await importRoster(db, {
@@ -66,7 +67,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
   });
 
   api.handle(rosterRoutes.exportRoster, async ({ actor, query, res }) => {
-    requireRole(policy.canManageRoster(actor, actor.associationId));
+    requireRole(canManageRoster(actor, actor.associationId));
     const written = writeRosterCsv(await exportRoster(db, actor.associationId), query.encoding);
     if (!written.ok) {
       // Never a silent "?": say which cells Shift_JIS cannot hold; UTF-8 can hold them all.

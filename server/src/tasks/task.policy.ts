@@ -1,4 +1,4 @@
-import { policy, type Actor } from '../common/access.js';
+import { followUpBlocks, type Actor } from '../common/access.js';
 
 /** Who sees and resolves a 班長's tasks. */
 export const taskPolicy = {
@@ -7,6 +7,6 @@ export const taskPolicy = {
    * own 班 for a 班長; anyone else has no task list (403).
    */
   taskBlocks(actor: Actor): string[] | undefined {
-    return policy.followUpBlocks(actor, 'have task lists');
+    return followUpBlocks(actor, 'have task lists');
   },
 };

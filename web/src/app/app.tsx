@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { SessionView } from '../../../server/src/contracts/http.js';
+import type { SessionView } from '../../../server/src/contracts/auth.js';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
 import { ErrorAlert, Loading } from '../ui/alerts.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';

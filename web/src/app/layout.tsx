@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { SessionView } from '../../../server/src/contracts/http.js';
+import type { SessionView } from '../../../server/src/contracts/auth.js';
 import { ToastHost, showToast } from '../ui/toasts.js';
 import { t } from '../lib/i18n.js';
 import { Link } from '../lib/router.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SessionView } from '../../../server/src/contracts/http.js';
+import type { SessionView } from '../../../server/src/contracts/auth.js';
 import { api, type Language } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Link, useLocation } from '../lib/router.js';

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { SessionView } from '../../../server/src/contracts/http.js';
+import type { SessionView } from '../../../server/src/contracts/auth.js';
 import type { Language } from './api.js';
 
 export interface SessionContextValue {

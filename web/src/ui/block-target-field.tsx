@@ -1,4 +1,4 @@
-import type { BlockView } from '../../../server/src/contracts/http.js';
+import type { BlockView } from '../../../server/src/contracts/roster.js';
 import { ErrorAlert, Loading } from './alerts.js';
 import { type AsyncState } from '../lib/hooks.js';
 import { t } from '../lib/i18n.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { JoinLookupResponse, JoinRequest } from '../../../../../server/src/contracts/http.js';
+import type { JoinLookupResponse, JoinRequest } from '../../../../../server/src/contracts/auth.js';
 import { api, ApiError, type Language } from '../../../lib/api.js';
 import { ErrorAlert, statusMessage } from '../../../ui/alerts.js';
 import { Facts } from '../../../ui/facts.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DeviceCredentials, DeviceView } from '../../../../../server/src/contracts/http.js';
+import type { DeviceCredentials, DeviceView } from '../../../../../server/src/contracts/devices.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';

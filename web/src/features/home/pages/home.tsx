@@ -1,4 +1,5 @@
-import type { HouseholdDetail, SessionView } from '../../../../../server/src/contracts/http.js';
+import type { HouseholdDetail } from '../../../../../server/src/contracts/roster.js';
+import type { SessionView } from '../../../../../server/src/contracts/auth.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { ResponderNotes } from '../../../ui/responder-notes.js';

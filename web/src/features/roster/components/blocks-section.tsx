@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { BlockView, PersonView } from '../../../../../server/src/contracts/http.js';
+import type { BlockView, PersonView } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, LoadState, Loading, Notice } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';

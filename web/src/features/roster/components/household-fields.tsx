@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { BlockView, HouseholdDetail } from '../../../../../server/src/contracts/http.js';
+import type { BlockView, HouseholdDetail } from '../../../../../server/src/contracts/roster.js';
 import { api, type Channel } from '../../../lib/api.js';
 import { ChannelCheckboxes } from '../../../ui/channels.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';

@@ -1,4 +1,4 @@
-import type { HouseholdDetail, PersonView } from '../../../../../server/src/contracts/http.js';
+import type { HouseholdDetail, PersonView } from '../../../../../server/src/contracts/roster.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { DataTable } from '../../../ui/data-table.js';
 import { Facts } from '../../../ui/facts.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { BlockView, HouseholdList } from '../../../../../server/src/contracts/http.js';
+import type { BlockView, HouseholdList } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
 import { ChannelList } from '../../../ui/channels.js';
 import { DataTable } from '../../../ui/data-table.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PersonView } from '../../../../../server/src/contracts/http.js';
+import type { PersonView } from '../../../../../server/src/contracts/roster.js';
 import { api, type Language } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { EmailField, LanguageField, TextField } from '../../../ui/fields.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PersonView } from '../../../../../server/src/contracts/http.js';
+import type { PersonView } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
 import { LoadState } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { RosterImportResult } from '../../../../../server/src/contracts/http.js';
+import type { RosterImportResult } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';

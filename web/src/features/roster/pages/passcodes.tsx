@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PasscodeSheet } from '../../../../../server/src/contracts/http.js';
+import type { PasscodeSheet } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, LoadState, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
