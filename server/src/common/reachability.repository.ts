@@ -1,0 +1,73 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import { isAnyOf } from '../platform/db/sql.js';
+import { heldToday } from './people.repository.js';
+
+/**
+ * Who can be reached, as one rule for every capability: an escalation step, a readiness
+ * view and a warning before a drill all ask the same question, so they must get the same
+ * answer. A person can be reached through the app when they can log in (a password) or
+ * have a browser subscribed to push; a role with nobody reachable in it is a gap, and a
+ * step must not land there (it goes to the next tier at once).
+ */
+
+export type ResponderRole = 'captain' | 'volunteer' | 'welfare_commissioner' | 'officer';
+
+/** The tiers a silent household climbs, and the roles that make each one up. */
+export const TIER_ROLES = {
+  captain: ['captain'],
+  volunteers: ['volunteer', 'welfare_commissioner'],
+  officers: ['officer'],
+} as const satisfies Record<string, readonly ResponderRole[]>;
+export type ResponderTier = keyof typeof TIER_ROLES;
+
+/** This person (a row of `people`) can be reached: they can log in, or a browser of theirs takes push. */
+export function canBeReached(eb: ExpressionBuilder<Database, 'people'>) {
+  return eb.or([
+    eb('people.password_hash', 'is not', null),
+    eb.exists(eb.selectFrom('push_subscriptions').select(sql`1`.as('one')).whereRef('push_subscriptions.person_id', '=', 'people.id')),
+  ]);
+}
+
+/**
+ * The people holding one of these roles today who can be reached, with the 班 of the role
+ * (for 班長); with `blockIds`, only roles in these 班.
+ */
+export function reachableRoleHolders(db: Db, associationId: string, roles: readonly ResponderRole[], blockIds?: readonly string[]) {
+  return db
+    .selectFrom('role_assignments')
+    .innerJoin('people', 'people.id', 'role_assignments.person_id')
+    .select(['role_assignments.person_id', 'role_assignments.role', 'role_assignments.block_id'])
+    .distinct()
+    .where('role_assignments.association_id', '=', associationId)
+    .where('role_assignments.role', 'in', roles)
+    .$if(!!blockIds, (q) => q.where(isAnyOf('role_assignments.block_id', blockIds!)))
+    .where(heldToday)
+    .where(canBeReached)
+    .execute();
+}
+
+/** Which of these 班 have a 班長 who can be reached today (the others' steps skip the 班長). */
+export async function blocksWithReachableCaptain(db: Db, associationId: string, blockIds: readonly string[]): Promise<Set<string>> {
+  if (!blockIds.length) return new Set();
+  const holders = await reachableRoleHolders(db, associationId, TIER_ROLES.captain, blockIds);
+  return new Set(holders.map((h) => h.block_id!));
+}
+
+/** Whether anyone in this association-wide tier (volunteers or officers) can be reached today. */
+export async function tierIsReachable(db: Db, associationId: string, tier: 'volunteers' | 'officers'): Promise<boolean> {
+  return (await reachableRoleHolders(db, associationId, TIER_ROLES[tier])).length > 0;
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'canBeReached', run: (db) => db.selectFrom('people').select('id').where(canBeReached).execute() },
+  { name: 'reachableRoleHolders — the 班長 of these 班', run: (db) => reachableRoleHolders(db, ID, TIER_ROLES.captain, [OTHER]) },
+  { name: 'reachableRoleHolders — volunteers', run: (db) => reachableRoleHolders(db, ID, TIER_ROLES.volunteers) },
+  { name: 'blocksWithReachableCaptain', run: (db) => blocksWithReachableCaptain(db, ID, [OTHER]) },
+  { name: 'tierIsReachable', run: (db) => tierIsReachable(db, ID, 'officers') },
+];
