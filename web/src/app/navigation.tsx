@@ -51,6 +51,12 @@ export function MainNav({ session }: { session: SessionView }) {
       { href: '/devices', label: t('nav.devices') },
     );
   }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/unregistered', label: t('nav.unregistered') });
+  }
+  if (session.roles.officer) {
+    links.push({ href: '/help-desk', label: t('nav.helpDesk') });
+  }
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

@@ -67,6 +67,10 @@ export const api = {
   exportRoster: (encoding: 'utf-8' | 'shift_jis') => request(roster.exportRoster, { query: { encoding } }),
 
   passcodes: (body: Body<typeof roster.passcodes>) => request(roster.passcodes, { body }),
+  letters: (body: Body<typeof roster.letters>) => request(roster.letters, { body }),
+  unregistered: (blockId: string, signal?: AbortSignal) => request(roster.unregistered, { params: { id: blockId }, signal }),
+  helpDeskPasscode: (householdId: string) => request(roster.helpDeskPasscode, { params: { id: householdId } }),
+  familyInvitation: (householdId: string) => request(roster.familyInvitation, { params: { id: householdId } }),
 
   devices: () => request(devices.list),
   createDevice: (body: Body<typeof devices.register>) => request(devices.register, { body }),
