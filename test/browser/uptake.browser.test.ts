@@ -80,4 +80,30 @@ describe('uptake tools in the browser', () => {
     expect(await desk.getByTestId('help-desk-joined').textContent()).toContain('伊藤 ヨネ');
     await Promise.all([desk.context().close(), phone.context().close()]);
   });
+
+  it('a household member invites family living elsewhere, who join and are listed as such', async () => {
+    const home = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.memberB, PASSWORD);
+    await home.getByRole('link', { name: 'わが家' }).click();
+    await home.getByRole('button', { name: '招待コードを作る' }).click();
+    const joinUrl = (await home.getByTestId('family-invitation-url').textContent())!.trim();
+
+    const son = await (await suite.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' })).newPage();
+    son.setDefaultTimeout(15_000);
+    await son.goto(joinUrl.replace('http://localhost:3000', suite.server.baseUrl));
+    await son.getByRole('button', { name: '次へ' }).click();
+    await son.getByLabel('一覧にいない').check();
+    await son.getByLabel('お名前').fill('佐藤 一郎');
+    await son.getByLabel('離れて暮らす家族です（この世帯に代わって答えます）').check();
+    await son.getByLabel('メールアドレス').fill('ichiro-uptake@example.jp');
+    await son.getByLabel('パスワード', { exact: true }).fill('ichiro-password');
+    await son.getByLabel('パスワード（確認）').fill('ichiro-password');
+    await son.getByRole('button', { name: '登録する' }).click();
+    await son.getByTestId('current-user').waitFor();
+
+    // The household's page shows him among its members, as family living elsewhere (live).
+    const row = home.getByTestId('member-row').filter({ hasText: '佐藤 一郎' });
+    await row.getByTestId('lives-elsewhere').waitFor();
+    expect(await row.textContent()).toContain('離れて暮らす家族');
+    await Promise.all([home.context().close(), son.context().close()]);
+  });
 });
