@@ -19,4 +19,12 @@ describe('task policy', () => {
       expect(() => taskPolicy.taskBlocks(other)).toThrow(/Only officers and 班長 can have task lists/);
     }
   });
+
+  it("a phone list's 班 filter: officers any 班, a 班長 only their own (another is 404)", () => {
+    expect(taskPolicy.listBlocks(actor({ officer: true }), undefined)).toBeUndefined();
+    expect(taskPolicy.listBlocks(actor({ officer: true }), 'b9')).toEqual(['b9']);
+    expect(taskPolicy.listBlocks(actor({ captainOf: ['b1', 'b2'] }), 'b2')).toEqual(['b2']);
+    expect(() => taskPolicy.listBlocks(actor({ captainOf: ['b1'] }), 'b2')).toThrow(/No such 班/);
+    expect(() => taskPolicy.listBlocks(actor({ householdId: 'h' }), 'b1')).toThrow(/Only officers and 班長/);
+  });
 });
