@@ -54,7 +54,7 @@ beforeAll(async () => {
   captain2 = await loggedInClient(server, x.logins.captain2);
   memberA = await loggedInClient(server, x.logins.memberA);
   for (const title of ['赤い羽根募金', '一斉清掃']) {
-    const draft = await officer.post('/api/circulars', { title, dueAt: new Date(Date.now() + 1_500).toISOString() });
+    const draft = await officer.post('/api/circulars', { title, dueAt: new Date(Date.now() + 4_000).toISOString() });
     expect(draft.status).toBe(201);
     expect((await officer.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
     circulars.push(draft.body.id);
