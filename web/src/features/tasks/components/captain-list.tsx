@@ -86,7 +86,7 @@ function Card({ card, showBlock, onDone }: { card: CaptainCard; showBlock: boole
         {showBlock && <span class="muted"> {card.blockName}</span>}
         {phone && (
           <a class="tel captain-card-tel" href={`tel:${phone.replace(/[^\d+]/g, '')}`} aria-label={t('tasks.list.call', { name: card.name })}>
-            📞 {phone}
+            {phone}
           </a>
         )}
       </p>
