@@ -78,29 +78,7 @@ select
   "b"."name" as "block_name",
   "b"."sort_order",
   "h"."channels",
-  "h"."responder_notes",
-  array_remove(
-    array[
-      case
-        when (
-          select
-            count(*)
-          from
-            people p
-          where
-            p.household_id = h.id
-        ) <= 1 then 'lives_alone'
-      end,
-      case
-        when h.channels = '{speaker}' then 'speaker_only'
-      end,
-      case
-        when not ('app' = any (h.channels))
-        and not ('speaker' = any (h.channels)) then 'paper_only'
-      end
-    ],
-    null
-  ) as "risk"
+  "h"."responder_notes"
 from
   "households" as "h"
   inner join "blocks" as "b" on "b"."id" = "h"."block_id"
@@ -108,15 +86,6 @@ where
   "h"."association_id" = $1
   and "h"."id" = any ($2::uuid[])
   and "h"."block_id" = any ($3::uuid[]);
-
--- blockOfAssociation
-select
-  "id"
-from
-  "blocks"
-where
-  "association_id" = $1
-  and "id" = $2;
 
 -- closeCircularTasks — a household acknowledged (withdrawn: every household’s)
 update "captain_tasks"

@@ -44,6 +44,7 @@ describe("the captain's phone list", () => {
     const height = await captain.evaluate(() => document.documentElement.scrollHeight);
     console.log(`captain /tasks page height on a 390×844 phone: ${height} px (${await cards.count()} cards); before: ${OLD_TASKS_PAGE_PX} px (50 cards)`);
     expect(height).toBeLessThan(OLD_TASKS_PAGE_PX / 3);
+    if (process.env.CAPTAIN_SHOT) await captain.screenshot({ path: process.env.CAPTAIN_SHOT, fullPage: true, clip: { x: 0, y: 800, width: 390, height: 1100 } });
 
     // The printed 赤い羽根 circular went round: tick "all on this list" and record it in one go.
     const bulk = captain.getByTestId('bulk-signoff').filter({ hasText: '赤い羽根共同募金のお願い' });

@@ -67,32 +67,16 @@ export function closeCircularTasks(db: Db, circularId: string, note: string, hou
     .execute();
 }
 
-/**
- * The households of a 班長's phone list, each with its risk flags (lives alone: one member or
- * none; speaker only; paper only: neither app nor speaker), only those of these 班
- * (`blockIds`; officers: undefined) and this association: the scope is in the query.
- */
+/** The households of a 班長's phone list, only those of these 班 (`blockIds`; officers: undefined) and this association: the scope is in the query. */
 export function captainHouseholds(db: Db, filter: { associationId: string; householdIds: readonly string[]; blockIds?: readonly string[] }) {
   return db
     .selectFrom('households as h')
     .innerJoin('blocks as b', 'b.id', 'h.block_id')
-    .select([
-      'h.id', 'h.household_number', 'h.name', 'h.address', 'h.block_id', 'b.name as block_name', 'b.sort_order', 'h.channels', 'h.responder_notes',
-      sql<('lives_alone' | 'speaker_only' | 'paper_only')[]>`array_remove(array[
-        case when (select count(*) from people p where p.household_id = h.id) <= 1 then 'lives_alone' end,
-        case when h.channels = '{speaker}' then 'speaker_only' end,
-        case when not ('app' = any(h.channels)) and not ('speaker' = any(h.channels)) then 'paper_only' end
-      ], null)`.as('risk'),
-    ])
+    .select(['h.id', 'h.household_number', 'h.name', 'h.address', 'h.block_id', 'b.name as block_name', 'b.sort_order', 'h.channels', 'h.responder_notes'])
     .where('h.association_id', '=', filter.associationId)
     .where(isAnyOf('h.id', filter.householdIds))
     .$if(!!filter.blockIds, (q) => q.where(isAnyOf('h.block_id', filter.blockIds!)))
     .execute();
-}
-
-/** Whether a 班 is one of this association's (an officer's 班 filter). */
-export async function blockOfAssociation(db: Db, associationId: string, blockId: string) {
-  return !!(await db.selectFrom('blocks').select('id').where('association_id', '=', associationId).where('id', '=', blockId).executeTakeFirst());
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';
@@ -104,6 +88,5 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markTaskDone', run: (db) => markTaskDone(db, ID, '訪問しました', OTHER) },
   { name: 'insertUnreadCircularTasks', run: (db) => insertUnreadCircularTasks(db, ID) },
   { name: 'captainHouseholds — a 班長: their 班', run: (db) => captainHouseholds(db, { associationId: ID, householdIds: [OTHER], blockIds: [ID] }) },
-  { name: 'blockOfAssociation', run: (db) => blockOfAssociation(db, ID, OTHER) },
   { name: 'closeCircularTasks — a household acknowledged (withdrawn: every household’s)', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', OTHER) },
 ];
