@@ -145,6 +145,14 @@ describe('bulk paper sign-off', () => {
     for (const card of mine.items) expect(card.pending.some((p) => p.circularId === circulars[0])).toBe(false);
   });
 
+  it("an officer records one 班 with the 班 filter: only that 班's homes", async () => {
+    const done = await officer.post('/api/tasks/captain-list/paper-signoffs', { circularId: circulars[0], all: true, blockId: x.blocks.block2.id });
+    expect(done.body).toEqual({ recorded: 2, alreadyAcknowledged: 0 });
+    expect((await recipients()).every((r) => r.acknowledged_channel === 'paper')).toBe(true);
+    expect(await openTasks()).toEqual([]);
+    expect((await list(officer)).circulars.map((c) => c.id)).toEqual([circulars[1]]);
+  });
+
   it('the old task routes still work beside it', async () => {
     const tasks = await captain1.get('/api/tasks');
     expect(tasks.status).toBe(200);

@@ -61,5 +61,12 @@ describe("the captain's phone list", () => {
       .where('acknowledged_channel', '=', 'paper')
       .execute();
     expect(paper).toHaveLength(25);
+
+    // A card's own action: the first home was handed the other circular too; its card goes.
+    const first = cards.first();
+    const firstId = await first.getAttribute('data-household-id');
+    await first.getByRole('button', { name: '紙の回覧を渡した' }).click();
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(24);
+    expect(await captain.locator(`[data-household-id="${firstId}"]`).count()).toBe(0);
   });
 });
