@@ -57,7 +57,7 @@ export async function learnRhythms(ctx: Pick<ServiceContext, 'db' | 'log'>, opti
       after = page.at(-1)!.household_id;
     }
   }
-  ctx.log.info({ homes, withRhythm }, 'watch rhythms learned');
+  if (!options.householdIds) ctx.log.info({ homes, withRhythm }, 'watch rhythms learned');
   return { homes, withRhythm };
 }
 
