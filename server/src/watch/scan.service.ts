@@ -5,6 +5,7 @@ import type { Prompt } from '../../../devices/src/protocol.js';
 import * as alerts from './alert.repository.js';
 import { announce } from './alert.service.js';
 import * as watch from './watch.repository.js';
+import { moveNextChecks } from './rhythm.repository.js';
 import { nextCheckOf, rhythmApplies } from './watch-time.js';
 
 /** The scan: silent homes and silent devices, found by index, each raised once. */
@@ -103,12 +104,9 @@ export async function scan(ctx: ServiceContext, limit = 1000, now = new Date()) 
   let raised = 0;
   const due = await watch.dueSettings(ctx.db, now, limit);
   const later = await lookAgainAt(ctx, due, now);
+  await moveNextChecks(ctx.db, [...later].map(([id, at]) => ({ id, next: at.toISOString() })));
   for (const settings of due) {
-    const again = later.get(settings.household_id);
-    if (again) {
-      await watch.setNextCheck(ctx.db, settings.household_id, again);
-      continue;
-    }
+    if (later.has(settings.household_id)) continue;
     // One home's failure (its transaction rolled back, so it is still due) must not stop the
     // scan for every other home: it is logged and the next scan takes it up again.
     try {
