@@ -180,6 +180,11 @@ describe('household data, role × route', () => {
     ['captain1', 'circular unread 班2', 404, []],
     // 班長's task lists.
     ['officer', 'tasks', 200, []], ['captain1', 'tasks', 200, []], ['memberA', 'tasks', 403, []], ['watcherA', 'tasks', 403, []], ['volunteer', 'tasks', 403, []],
+    // The 班長's phone list: one card per home with something pending (here the help alerts of A and B), their own 班 only.
+    ['officer', 'captain list', 200, ['山田家', '佐藤家']], ['captain1', 'captain list', 200, ['山田家']], ['captain2', 'captain list', 200, ['佐藤家']],
+    ['memberA', 'captain list', 403, []], ['watcherA', 'captain list', 403, []], ['volunteer', 'captain list', 403, []], ['officerY', 'captain list', 200, []],
+    ['officer', 'captain list 班2', 200, ['佐藤家']], ['captain1', 'captain list 班2', 404, []], ['captain2', 'captain list 班2', 200, ['佐藤家']],
+    ['memberB', 'captain list 班2', 403, []], ['officerY', 'captain list 班2', 404, []],
     // Watch data: the board, a home, the alerts (help alerts of A and B), the access log.
     ['officer', 'watch board', 200, ['山田家', '佐藤家']], ['captain1', 'watch board', 200, ['山田家']], ['captain2', 'watch board', 200, ['佐藤家']],
     ['memberA', 'watch board', 200, ['山田家']], ['memberB', 'watch board', 200, ['佐藤家']], ['watcherA', 'watch board', 200, ['山田家']], ['volunteer', 'watch board', 200, ['佐藤家']], ['officerY', 'watch board', 200, []],
@@ -204,6 +209,8 @@ describe('household data, role × route', () => {
       'circular progress': `/api/circulars/${ids.circular}/progress`,
       'circular print 班2': `/api/circulars/${ids.circular}/print?blockId=${x.blocks.block2.id}`,
       tasks: '/api/tasks',
+      'captain list': '/api/tasks/captain-list',
+      'captain list 班2': `/api/tasks/captain-list?blockId=${x.blocks.block2.id}`,
       'watch board': '/api/watch/households',
       'watch alerts': '/api/watch/alerts',
       'watch home B': `/api/watch/households/${x.households.B.id}`,

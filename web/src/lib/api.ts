@@ -98,6 +98,8 @@ export const api = {
 
   tasks: (status: 'open' | 'done' = 'open', signal?: AbortSignal) => request(tasks.list, { query: { status }, signal }),
   resolveTask: (id: string, note: string) => request(tasks.resolve, { params: { id }, body: { note } }),
+  captainList: (blockId: string | undefined, signal?: AbortSignal) => request(tasks.captainList, { query: { blockId }, signal }),
+  bulkPaperSignoff: (body: Body<typeof tasks.paperSignoff>) => request(tasks.paperSignoff, { body }),
 
   watchAlerts: (status: 'live' | 'closed' = 'live', signal?: AbortSignal) => request(watch.alerts, { query: { status }, signal }),
   takeAlert: (id: string) => request(watch.takeAlert, { params: { id }, body: {} }),
