@@ -118,7 +118,7 @@ describe('a drill in the demo association, with the default timings', () => {
       select p.name, count(*)::int as n from drill_targets t join people p on p.id = t.taken_by where t.drill_id = ${drillId} group by p.name order by p.name`.execute(database.db);
     expect(byWho.rows.reduce((n, r) => n + r.n, 0)).toBe(100);
     expect(byWho.rows).toHaveLength(3); // captain1, the volunteer and the officer
-  });
+  }, 120_000); // 100 visits taken and recorded through the API
 
   it('goes past the volunteers to the officers when no volunteer can be reached', async () => {
     await database.db.updateTable('people').set({ password_hash: null }).where('email', '=', 'volunteer@demo.tonari.jp').execute();
