@@ -21,7 +21,7 @@ export interface Reach {
   volunteers: boolean;
 }
 
-/** The tier a household handed on at this step lands on, after skipping the unreachable ones (SQL). */
+/** The tier a household handed on at this step lands on, past the unreachable ones, and the tiers it skipped (SQL). */
 function landingTier(reach: Reach) {
   return sql`case when t.block_id = any(${[...reach.captainBlocks]}::uuid[]) then 'captain' when ${reach.volunteers} then 'volunteers' else 'officers' end`;
 }
@@ -29,10 +29,7 @@ function skippedTiers(reach: Reach) {
   return sql`case when t.block_id = any(${[...reach.captainBlocks]}::uuid[]) then '{}'::text[] when ${reach.volunteers} then '{captain}'::text[] else '{captain,volunteers}'::text[] end`;
 }
 
-/**
- * The events of a step's skips, one per (班, skipped tiers, landing tier), written by the
- * statement that moved the households (`moved` is its CTE): "skipped:<block>:captain:volunteers".
- */
+/** A step's skips as events, one per (班, skipped tiers, tier), from its `moved` CTE: "skipped:<block>:captain:volunteers". */
 const skipEvents = (drillId: string, reachedTier: string) => sql`
   insert into drill_events (drill_id, what)
   select distinct ${drillId}::uuid, 'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
@@ -143,9 +140,8 @@ export async function handSilentToCaptains(trx: Transaction<Database>, drillId: 
 }
 
 /**
- * Tasks still silent and untaken move up to this tier: one statement for all. Nobody among
- * the volunteers can be reached: the volunteers' step goes on to the officers at once, and
- * says so (its events). Returns each (班, tier) moved to.
+ * Tasks still silent and untaken move up to this tier: one statement for all; with no
+ * volunteer reachable, the volunteers' step goes on to the officers at once, and says so.
  */
 export async function moveUntakenUp(trx: Transaction<Database>, drillId: string, tier: 'volunteers' | 'officers', volunteersReachable = true) {
   const to = tier === 'volunteers' && !volunteersReachable ? 'officers' : tier;
