@@ -5,6 +5,7 @@ import type { Speak } from '../../../devices/src/protocol.js';
 import { findCircular, markPublished } from './circular.repository.js';
 import { countReminder, insertRecipients, recipientPage, recipientsOf } from './recipient.repository.js';
 import { insertUnreadCircularTasks } from '../tasks/task.repository.js';
+import { blocksWithReachableCaptain, reachableRoleHolders, TIER_ROLES } from '../common/reachability.repository.js';
 import type { CircularContext } from './circular-access.service.js';
 import { iso } from './circular-view.service.js';
 
@@ -105,7 +106,11 @@ export async function remind(ctx: CircularContext, circularId: string, piece: { 
   return deliver(ctx, circularId, 'reminder', piece);
 }
 
-/** At the due date, every household that has not read it becomes a task for its 班長. */
+/**
+ * At the due date, every household that has not read it becomes a task for its 班長. The
+ * tasks of a 班 whose 班長 cannot be reached (no login, no push) are the officers' to follow:
+ * they see every 班's tasks, and are pushed about these.
+ */
 export async function markOverdue(ctx: CircularContext, circularId: string) {
   const circular = await findCircular(ctx.db, circularId);
   if (!circular || circular.status !== 'published') {
@@ -114,5 +119,17 @@ export async function markOverdue(ctx: CircularContext, circularId: string) {
   }
   const created = await insertUnreadCircularTasks(ctx.db, circularId);
   for (const task of created) ctx.realtime.emit([rooms.block(task.block_id), rooms.officers(circular.association_id)], 'task:created', { taskId: task.id, kind: 'circular_unread', blockId: task.block_id });
+  const blocks = [...new Set(created.map((t) => t.block_id))];
+  const reachable = await blocksWithReachableCaptain(ctx.db, circular.association_id, blocks);
+  const orphaned = created.filter((t) => !reachable.has(t.block_id)).length;
+  if (orphaned > 0) {
+    const officers = await reachableRoleHolders(ctx.db, circular.association_id, TIER_ROLES.officers);
+    ctx.log.info({ circularId, households: orphaned }, 'circular overdue: tasks of 班 whose 班長 cannot be reached, told to the officers');
+    await ctx.reach.people(officers.map((o) => o.person_id), {
+      title: `【回覧板】班長に連絡できない班に未読の世帯があります（${orphaned}世帯）`,
+      body: `「${circular.title}」: 班長がアプリを使っていない班の未読世帯です。役員の方で確認してください。`,
+      url: `${ctx.publicUrl}/tasks`,
+    });
+  }
   return created.length;
 }

@@ -39,7 +39,7 @@ export function MainNav({ session }: { session: SessionView }) {
   if (watchLink) {
     links.push({ href: watchLink, label: t('nav.watch') });
   }
-  if (session.roles.officer || isCaptain(session.roles)) {
+  if (session.roles.officer || isCaptain(session.roles) || session.roles.volunteer || session.roles.welfareCommissioner) {
     links.push({ href: '/drills', label: t('nav.drills') });
   }
   if (session.roles.officer) {
