@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
-import { pdfOfPages, pngOf } from '../support/files.js';
+import { pdfOfJapaneseText, pdfOfPages, pngOf } from '../support/files.js';
 
 const suite = useBrowserSuite();
 
@@ -85,5 +85,34 @@ describe('printing a circular with its attachments', () => {
     expect(workers.length).toBeGreaterThan(0);
     expect(workers.every((url) => url.startsWith(`${server.baseUrl}/assets/`))).toBe(true);
     expect(problems).toEqual([]);
+  });
+
+  it('draws a Japanese PDF whose font is not embedded, with the CMap from our own origin', async () => {
+    const { x, server } = suite;
+    const officer = await loggedInClient(server, x.logins.officer);
+    const draft = await officer.post('/api/circulars', { title: '回覧の見本', targetBlockIds: [x.blocks.block2.id] });
+    expect((await officer.request('POST', `/api/circulars/${draft.body.id}/attachments?filename=kairan.pdf`, pdfOfJapaneseText(), { 'content-type': 'application/pdf' })).status).toBe(201);
+    expect((await officer.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
+
+    const page = await loggedInPage(suite.browser, server.baseUrl, x.logins.officer, PASSWORD);
+    const cmaps: { url: string; status: number }[] = [];
+    page.context().on('response', (response) => response.url().includes('UniJIS-UCS2-H') && cmaps.push({ url: response.url(), status: response.status() }));
+    await page.goto(`${server.baseUrl}/circulars/${draft.body.id}/print?blockId=${x.blocks.block2.id}`);
+    await expect.poll(() => page.getByTestId('print-button').getAttribute('data-ready'), { timeout: 20_000 }).toBe('true');
+    expect(cmaps.length).toBeGreaterThan(0);
+    expect(new Set(cmaps.map((c) => `${c.status} ${c.url}`))).toEqual(new Set([`200 ${server.baseUrl}/pdfjs/cmaps/UniJIS-UCS2-H.bcmap`]));
+    // The two characters were drawn: the page is not blank.
+    const dark = await page.getByTestId('print-attachment-page').locator('img').evaluate((image: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! < 128 && data[i + 1]! < 128 && data[i + 2]! < 128) n++;
+      return n;
+    });
+    expect(dark).toBeGreaterThan(500);
   });
 });

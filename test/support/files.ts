@@ -13,6 +13,28 @@ export function pdfOfPages(colours: [number, number, number][]): Buffer {
     const content = `${r} ${g} ${b} rg 20 20 160 240 re f`;
     objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 280] /Contents ${4 + 2 * i} 0 R >>`, `<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
   }
+  return pdfOf(objects);
+}
+
+/**
+ * A one-page PDF of Japanese text (回覧) in a font it does not embed (MS-Mincho), as Word
+ * and many office tools write them: a reader needs the Adobe CMap UniJIS-UCS2-H to read it.
+ */
+export function pdfOfJapaneseText(): Buffer {
+  const content = 'BT /F1 48 Tf 20 120 Td <56DE89A7> Tj ET';
+  return pdfOf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 280] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type0 /BaseFont /MS-Mincho /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>',
+    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MS-Mincho /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >> /FontDescriptor 7 0 R /DW 1000 >>',
+    '<< /Type /FontDescriptor /FontName /MS-Mincho /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>',
+  ]);
+}
+
+/** A PDF file of these objects (object n is objects[n - 1]; 1 is the catalogue), with its cross-reference table. */
+function pdfOf(objects: string[]): Buffer {
   let out = '%PDF-1.4\n';
   const offsets = objects.map((body, i) => {
     const offset = out.length;

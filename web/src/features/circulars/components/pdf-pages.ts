@@ -20,8 +20,9 @@ const SCALE = 2;
 export async function renderPdfPages(url: string, signal: AbortSignal): Promise<RenderedPage[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
-  // Same origin: the session cookie goes with the request.
-  const task = pdfjs.getDocument({ url });
+  // Same origin: the session cookie goes with the request. The CMaps and standard fonts are
+  // ours too (web/vite.config.ts), for PDFs whose fonts are not embedded.
+  const task = pdfjs.getDocument({ url, cMapUrl: '/pdfjs/cmaps/', standardFontDataUrl: '/pdfjs/standard_fonts/' });
   const abort = () => void task.destroy();
   signal.addEventListener('abort', abort);
   try {
