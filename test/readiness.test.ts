@@ -157,7 +157,7 @@ describe('the preflight before a drill or a circular', () => {
     expect(response.body.households).toBe(50);
     expect(response.body.nobody).toHaveLength(25);
     expect(response.body.nobody.every((h: { blockName: string }) => h.blockName === '4班')).toBe(true);
-    expect(response.body.blocksWithoutCaptain).toEqual([{ id: blocks['4班'], name: '4班', visitsGoTo: 'volunteers' }]);
+    expect(response.body.blocksWithoutCaptain).toEqual([{ id: blocks['4班'], name: '4班', assigned: 1, visitsGoTo: 'volunteers' }]);
     expect(response.body.unreachableTiers).toEqual([]);
 
     const whole = await officer.post('/api/readiness/preflight', {});
@@ -171,7 +171,7 @@ describe('the preflight before a drill or a circular', () => {
     try {
       const response = await officer.post('/api/readiness/preflight', { blockIds: [blocks['2班']] });
       expect(response.body.unreachableTiers).toEqual(['volunteers']);
-      expect(response.body.blocksWithoutCaptain).toEqual([{ id: blocks['2班'], name: '2班', visitsGoTo: 'officers' }]);
+      expect(response.body.blocksWithoutCaptain).toEqual([{ id: blocks['2班'], name: '2班', assigned: 1, visitsGoTo: 'officers' }]);
     } finally {
       await database.db.updateTable('role_assignments').set({ ends_on: null, starts_on: '2000-01-01' }).where('person_id', '=', volunteer.id).execute();
     }

@@ -70,7 +70,7 @@ export const preflightBodySchema = z.object({
 export const preflightSchema = z.object({
   households: z.number().int(),
   nobody: z.array(reachHouseholdSchema),
-  blocksWithoutCaptain: z.array(z.object({ id: uuid, name: z.string(), visitsGoTo: visitsGoToSchema })),
+  blocksWithoutCaptain: z.array(z.object({ id: uuid, name: z.string(), assigned: z.number().int(), visitsGoTo: visitsGoToSchema })),
   /** Association-wide tiers with nobody who can be reached in them. */
   unreachableTiers: z.array(z.enum(['volunteers', 'officers'])),
 });

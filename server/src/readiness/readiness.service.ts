@@ -99,8 +99,9 @@ export async function preflight(db: Db, actor: Actor, blockIds: string[] | null)
     households: facts.homes.length,
     nobody: facts.homes.filter(nobodyReaches),
     blocksWithoutCaptain: blocks
-      .filter((b) => !facts.captainsOf(b.id).some((c) => c.reachable))
-      .map((b) => ({ id: b.id, name: b.name, visitsGoTo: facts.visitsGoTo })),
+      .map((b) => ({ ...b, captains: facts.captainsOf(b.id) }))
+      .filter((b) => !b.captains.some((c) => c.reachable))
+      .map((b) => ({ id: b.id, name: b.name, assigned: b.captains.length, visitsGoTo: facts.visitsGoTo })),
     unreachableTiers: (['volunteers', 'officers'] as const).filter((tier) => !facts.tiers[tier].some((h) => h.reachable)),
   };
 }

@@ -51,6 +51,9 @@ export function MainNav({ session }: { session: SessionView }) {
       { href: '/devices', label: t('nav.devices') },
     );
   }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/readiness', label: t('nav.readiness') });
+  }
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

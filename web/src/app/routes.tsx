@@ -30,6 +30,7 @@ import { DrillsPage } from '../features/drills/pages/drills.js';
 import { DrillDashboardPage } from '../features/drills/pages/drill-dashboard.js';
 import { DrillTasksPage } from '../features/drills/pages/drill-tasks.js';
 import { DrillReportPage } from '../features/drills/pages/drill-report.js';
+import { ReadinessPage } from '../features/readiness/pages/readiness.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -76,6 +77,7 @@ const ROUTES: Route[] = [
   { pattern: '/drills/:id/answer', access: 'user', render: (params) => <DrillAnswerPage id={params.id ?? ''} /> },
   { pattern: '/drills/:id/tasks', access: 'user', render: (params) => <DrillTasksPage id={params.id ?? ''} /> },
   { pattern: '/drills/:id/report', access: 'user', render: (params) => <DrillReportPage id={params.id ?? ''} /> },
+  { pattern: '/readiness', access: 'user', render: () => <ReadinessPage /> },
 ];
 
 export function Routes() {
