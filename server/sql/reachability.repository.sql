@@ -147,9 +147,14 @@ select
   "households"."household_number",
   "households"."name",
   "households"."address",
-  exists (
+  app.ok is not null as "app",
+  speaker.ok is not null as "speaker",
+  paper.ok is not null as "paper"
+from
+  "households"
+  left join lateral (
     select
-      1 as "one"
+      true as "ok"
     from
       "people"
     where
@@ -165,28 +170,32 @@ select
             "push_subscriptions"."person_id" = "people"."id"
         )
       )
-  ) as "app",
-  exists (
+    limit
+      $1
+  ) as "app" on true
+  left join lateral (
     select
-      1 as "one"
+      true as "ok"
     from
       "devices"
     where
       "devices"."household_id" = "households"."id"
       and (
-        "devices"."online" = $1
+        "devices"."online" = $2
         and "devices"."revoked_at" is null
       )
-  ) as "speaker",
-  exists (
+    limit
+      $3
+  ) as "speaker" on true
+  left join lateral (
     select
-      1 as "one"
+      true as "ok"
     from
       "role_assignments"
       inner join "people" on "people"."id" = "role_assignments"."person_id"
     where
       "role_assignments"."block_id" = "households"."block_id"
-      and "role_assignments"."role" = $2
+      and "role_assignments"."role" = $4
       and (
         "role_assignments"."starts_on" <= current_date
         and (
@@ -205,12 +214,12 @@ select
             "push_subscriptions"."person_id" = "people"."id"
         )
       )
-  ) as "paper"
-from
-  "households"
+    limit
+      $5
+  ) as "paper" on true
 where
-  "households"."association_id" = $3
-  and "households"."block_id" = any ($4::uuid[])
+  "households"."association_id" = $6
+  and "households"."block_id" = any ($7::uuid[])
 order by
   "households"."household_number";
 

@@ -26,36 +26,62 @@ with
   registered as (
     select
       h.block_id,
-      min(p.login_since) as since
+      first_login.since
     from
       households h
-      join people p on p.household_id = h.id
+      cross join lateral (
+        select
+          min(p.login_since) as since
+        from
+          people p
+        where
+          p.household_id = h.id
+          and p.password_hash is not null
+      ) first_login
     where
       h.association_id = $8
-      and p.password_hash is not null
-      and p.login_since is not null
+      and first_login.since is not null
       and "h"."block_id" = any ($9::uuid[])
+  ),
+  bucketed as (
+    -- Each home in the period it registered in (earlier ones in the first period shown).
+    select
+      block_id,
+      greatest(
+        date_trunc($10, since at time zone $11),
+        (
+          select
+            min(starts)
+          from
+            periods
+        )
+      ) as starts,
+      count(*) as homes
+    from
+      registered
     group by
-      h.id,
-      h.block_id
+      1,
+      2
   )
 select
   b.id as block_id,
   to_char(pe.starts, 'YYYY-MM-DD') as starts,
-  count(r.block_id)::int as registered
+  (
+    sum(coalesce(k.homes, 0)) over (
+      partition by
+        b.id
+      order by
+        pe.starts
+    )
+  )::int as registered
 from
   blocks b
   cross join periods pe
-  left join registered r on r.block_id = b.id
-  and r.since < (pe.starts + $10::interval) at time zone $11
+  left join bucketed k on k.block_id = b.id
+  and k.starts = pe.starts
 where
   b.association_id = $12
   and "b"."id" = any ($13::uuid[])
-group by
-  b.id,
-  b.sort_order,
-  b.name,
-  pe.starts
 order by
   b.sort_order,
   b.name,

@@ -76,24 +76,38 @@ function speakerIsOnline(eb: ExpressionBuilder<Database, 'devices'>) {
  * visit). A household none of them reaches is a home nobody can reach. One statement.
  */
 export function householdReach(db: Db, associationId: string, blockIds?: readonly string[]) {
+  // Each channel is looked up per household (a lateral join, first match only) through the
+  // indexes on people.household_id, devices.household_id and role_assignments.block_id, so the
+  // cost follows the association's households, not the deployment's people.
   return db
     .selectFrom('households')
-    .select((eb) => [
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('people').select(sql<boolean>`true`.as('ok')).whereRef('people.household_id', '=', 'households.id').where(canBeReached).limit(1).as('app'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('devices').select(sql<boolean>`true`.as('ok')).whereRef('devices.household_id', '=', 'households.id').where(speakerIsOnline).limit(1).as('speaker'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('role_assignments')
+          .innerJoin('people', 'people.id', 'role_assignments.person_id')
+          .select(sql<boolean>`true`.as('ok'))
+          .whereRef('role_assignments.block_id', '=', 'households.block_id')
+          .where('role_assignments.role', '=', 'captain')
+          .where(heldToday)
+          .where(canBeReached)
+          .limit(1)
+          .as('paper'),
+      (join) => join.onTrue(),
+    )
+    .select([
       'households.id', 'households.block_id', 'households.household_number', 'households.name', 'households.address',
-      eb.exists(eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where(canBeReached)).as('app'),
-      eb.exists(eb.selectFrom('devices').select(sql`1`.as('one')).whereRef('devices.household_id', '=', 'households.id').where(speakerIsOnline)).as('speaker'),
-      eb
-        .exists(
-          eb
-            .selectFrom('role_assignments')
-            .innerJoin('people', 'people.id', 'role_assignments.person_id')
-            .select(sql`1`.as('one'))
-            .whereRef('role_assignments.block_id', '=', 'households.block_id')
-            .where('role_assignments.role', '=', 'captain')
-            .where(heldToday)
-            .where(canBeReached),
-        )
-        .as('paper'),
+      sql<boolean>`app.ok is not null`.as('app'),
+      sql<boolean>`speaker.ok is not null`.as('speaker'),
+      sql<boolean>`paper.ok is not null`.as('paper'),
     ])
     .where('households.association_id', '=', associationId)
     .$if(!!blockIds, (q) => q.where(isAnyOf('households.block_id', blockIds!)))

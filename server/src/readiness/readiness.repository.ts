@@ -23,7 +23,8 @@ export function blocksIn(db: Db, associationId: string, blockIds?: readonly stri
 /**
  * Registered households per 班 at the end of each of the last `count` weeks or months (in
  * `timeZone`): a household counts from the day its first member who still has a login got it.
- * One statement: the periods, crossed with the 班, left-joined to the households' first login.
+ * One statement: each household's first login (looked up per household of the association
+ * through people.household_id), counted per 班 and period, summed up over the periods.
  */
 export async function registrationSeries(
   db: Db,
@@ -41,17 +42,24 @@ export async function registrationSeries(
         ${step}::interval
       ) as starts
     ), registered as (
-      select h.block_id, min(p.login_since) as since
-      from households h join people p on p.household_id = h.id
-      where h.association_id = ${associationId} and p.password_hash is not null and p.login_since is not null ${inBlocks('h.block_id')}
-      group by h.id, h.block_id
+      select h.block_id, first_login.since
+      from households h
+      cross join lateral (
+        select min(p.login_since) as since from people p where p.household_id = h.id and p.password_hash is not null
+      ) first_login
+      where h.association_id = ${associationId} and first_login.since is not null ${inBlocks('h.block_id')}
+    ), bucketed as (
+      -- Each home in the period it registered in (earlier ones in the first period shown).
+      select block_id, greatest(date_trunc(${period}, since at time zone ${timeZone}), (select min(starts) from periods)) as starts, count(*) as homes
+      from registered
+      group by 1, 2
     )
-    select b.id as block_id, to_char(pe.starts, 'YYYY-MM-DD') as starts, count(r.block_id)::int as registered
+    select b.id as block_id, to_char(pe.starts, 'YYYY-MM-DD') as starts,
+      (sum(coalesce(k.homes, 0)) over (partition by b.id order by pe.starts))::int as registered
     from blocks b
     cross join periods pe
-    left join registered r on r.block_id = b.id and r.since < (pe.starts + ${step}::interval) at time zone ${timeZone}
+    left join bucketed k on k.block_id = b.id and k.starts = pe.starts
     where b.association_id = ${associationId} ${inBlocks('b.id')}
-    group by b.id, b.sort_order, b.name, pe.starts
     order by b.sort_order, b.name, b.id, pe.starts`.execute(db);
   return rows;
 }
