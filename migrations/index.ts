@@ -8,6 +8,8 @@ import * as delaysInSeconds from './20261201T0100_delays_in_seconds.js';
 import * as requestKeys from './20261201T0100_request_keys.js';
 import * as rateLimits from './20261201T0200_rate_limits.js';
 import * as loginSince from './20261202T0100_login_since.js';
+import * as familyMembers from './20261202T0300_family_members.js';
+import * as watchRhythm from './20261202T0600_watch_rhythm.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '20261201T0100_request_keys': requestKeys,
   '20261201T0200_rate_limits': rateLimits,
   '20261202T0100_login_since': loginSince,
+  '20261202T0300_family_members': familyMembers,
+  '20261202T0600_watch_rhythm': watchRhythm,
 };

@@ -8,6 +8,7 @@ import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';
 import { writeRosterCsv } from './roster-csv.js';
 import { canManageRoster } from './roster.policy.js';
+import * as passcodes from './passcodes.service.js';
 
 export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: Realtime; publicUrl: string }) {
   const { db, realtime } = deps;
@@ -89,5 +90,9 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     res.send(csv);
   });
 
-  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => roster.issuePasscodes(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => passcodes.issuePasscodes(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.letters, async ({ actor, body }) => passcodes.issueLetters(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.unregistered, async ({ actor, params }) => passcodes.unregisteredHouseholds(db, actor, params.id));
+  api.handle(rosterRoutes.helpDeskPasscode, async ({ actor, params }) => passcodes.issueHelpDeskPasscode(db, actor, params.id, deps.publicUrl));
+  api.handle(rosterRoutes.familyInvitation, async ({ actor, params }) => passcodes.issueFamilyInvitation(db, actor, params.id, deps.publicUrl));
 }

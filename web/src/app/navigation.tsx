@@ -52,6 +52,12 @@ export function MainNav({ session }: { session: SessionView }) {
     );
   }
   if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/unregistered', label: t('nav.unregistered') });
+  }
+  if (session.roles.officer) {
+    links.push({ href: '/help-desk', label: t('nav.helpDesk') });
+  }
+  if (session.roles.officer || isCaptain(session.roles)) {
     links.push({ href: '/readiness', label: t('nav.readiness') });
   }
   const current = (href: string) =>
