@@ -30,6 +30,10 @@ describe("the captain's phone list", () => {
     expect(tasks.body.items).toHaveLength(50);
 
     const captain = await loggedInPage(suite.browser, suite.server.baseUrl, 'captain1@demo.tonari.jp', demo.password, PHONE);
+    // The 班長's home links to their 班's 未登録の世帯 list.
+    await captain.getByTestId('captain-unregistered').click();
+    await captain.getByRole('heading', { name: '未登録の世帯' }).waitFor();
+    expect(new URL(captain.url()).searchParams.get('blockId')).toBeTruthy();
     await captain.goto(`${suite.server.baseUrl}/tasks`);
     await captain.getByTestId('captain-card').first().waitFor();
     // One card per household of 1班, each carrying both circulars as chips.
@@ -68,5 +72,11 @@ describe("the captain's phone list", () => {
     await first.getByRole('button', { name: '紙の回覧を渡した' }).click();
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(24);
     expect(await captain.locator(`[data-household-id="${firstId}"]`).count()).toBe(0);
+
+    // An officer reaches the same list from the menu and picks a 班.
+    const officerPage = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
+    await officerPage.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '班のフォロー（訪問・未読）' }).click();
+    await officerPage.getByLabel('班', { exact: true }).selectOption({ label: '1班' });
+    await expect.poll(() => officerPage.getByTestId('captain-card').count(), { timeout: 10_000 }).toBe(24);
   });
 });

@@ -35,6 +35,9 @@ export function MainNav({ session }: { session: SessionView }) {
   }
   if (isCaptain(session.roles)) {
     links.push({ href: '/tasks', label: t('nav.tasks') });
+  } else if (session.roles.officer) {
+    // The same phone list, every 班 with a 班 selector: the officers' follow-up of visits and unread circulars.
+    links.push({ href: '/tasks', label: t('nav.follow') });
   }
   if (watchLink) {
     links.push({ href: watchLink, label: t('nav.watch') });

@@ -83,6 +83,7 @@ function OfficerMenu() {
     { href: '/roster/export', title: t('nav.export'), text: t('home.officer.export') },
     { href: '/passcodes', title: t('nav.passcodes'), text: t('home.officer.passcodes') },
     { href: '/devices', title: t('nav.devices'), text: t('home.officer.devices') },
+    { href: '/tasks', title: t('nav.follow'), text: t('home.officer.follow') },
   ];
   return (
     <section class="section" aria-labelledby="officer-heading">
@@ -132,6 +133,11 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
     <section class="section" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('home.captain.heading', { block: block.name })}</h2>
       <p class="hint">{t('home.captain.intro')}</p>
+      <p>
+        <Link href={`/unregistered?blockId=${block.id}`} class="button secondary small" data-testid="captain-unregistered">
+          {t('home.captain.unregistered')}
+        </Link>
+      </p>
       <LoadState state={state} />
       {state.data && state.data.length === 0 && <p>{t('home.captain.empty')}</p>}
       {state.data && state.data.length > 0 && (
