@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
+import { ApiClient } from '../support/http-client.js';
 import { useBrowserSuite } from '../support/suite.js';
 
 /**
@@ -54,6 +55,20 @@ describe('readiness', () => {
     await officer.getByLabel('タイトル').fill('届かない世帯がある訓練');
     await officer.getByRole('button', { name: '開始する' }).click();
     await officer.waitForURL(/\/drills\/[0-9a-f-]{36}$/);
+    await officer.close();
+  });
+
+  it("a draft's page warns about its target 班 before it is published", async () => {
+    const api = new ApiClient(suite.server.baseUrl);
+    await api.login(suite.x.logins.officer, PASSWORD);
+    const draft = await api.post('/api/circulars', { title: '2班だけの回覧', bodyMarkdown: '本文', targetBlockIds: [suite.x.blocks.block2.id] });
+    expect(draft.status).toBe(201);
+    const officer = await loggedIn(suite.x.logins.officer);
+    await officer.goto(`${suite.server.baseUrl}/circulars/${draft.body.id}`);
+    const warnings = officer.getByTestId('reach-warnings');
+    await expect.poll(() => warnings.textContent()).toContain('どの方法でも連絡が届かない世帯: 1 世帯（2 世帯中）');
+    expect(await warnings.textContent()).toContain('2班: 班長にログインがありません');
+    expect(await warnings.textContent()).not.toContain('1班');
     await officer.close();
   });
 });

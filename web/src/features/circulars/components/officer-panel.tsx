@@ -6,6 +6,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSubmit } from '../../../lib/use-submit.js';
 import { CorrectionForm, WithdrawForm } from './officer-forms.js';
+import { ReachWarnings } from '../../readiness/components/reach-warnings.js';
 
 // ── Officer: publish, delete, correct, withdraw ────────────────────────────────────────
 
@@ -23,6 +24,8 @@ export function OfficerPanel({ detail, onChange }: { detail: CircularDetail; onC
   return (
     <section class="section no-print" aria-labelledby="officer-actions-heading">
       <h2 id="officer-actions-heading">{t('circulars.officer.heading')}</h2>
+      {/* Before the draft is published: who in its target 班 nobody can reach, as in the compose form. */}
+      {detail.status === 'draft' && <ReachWarnings blockIds={detail.targetBlockIds} />}
       <div class="actions">
         {editable && (
           <Link href={`/circulars/${detail.id}/edit`} class="button primary">
