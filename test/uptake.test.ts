@@ -78,6 +78,24 @@ describe('invitation letters', () => {
     expect((await member.post('/api/passcodes/letters', { blockId: x.blocks.block1.id })).status).toBe(403);
     expect((await captain2.post('/api/passcodes/letters', {})).body.error.field).toBe('blockId');
   });
+
+  it("a reprint leaves the letters already handed out working (each code once); a new passcode sheet voids them", async () => {
+    const captain2 = await loggedInClient(server, x.logins.captain2);
+    const letterFor = async () => (await captain2.post('/api/passcodes/letters', { householdIds: [unregistered.F] })).body.items[0].code as string;
+    const first = await letterFor();
+    const reprint = await letterFor();
+    expect(reprint).not.toBe(first);
+    const joinF = (code: string, n: number) =>
+      new ApiClient(server.baseUrl).post('/api/join', { code, name: `伊藤 ${n}`, email: `ito${n}-uptake@example.jp`, password: 'ito-password' });
+    // The first letter's code still joins after the reprint, and only once.
+    expect((await joinF(first, 1)).status).toBe(200);
+    expect((await joinF(first, 2)).body.error.field).toBe('code');
+    // The officers' sheet still replaces what was handed out before: the reprinted letter stops working.
+    const officer = await loggedInClient(server, x.logins.officer);
+    expect((await officer.post('/api/passcodes', { householdIds: [unregistered.F] })).status).toBe(200);
+    expect((await joinF(reprint, 3)).body.error.field).toBe('code');
+    await database.db.deleteFrom('people').where('household_id', '=', unregistered.F).execute();
+  });
 });
 
 describe("a 班長's list of unregistered homes", () => {
@@ -126,20 +144,27 @@ describe('help desk', () => {
 });
 
 describe('family living elsewhere', () => {
-  it('join a household with their own logins up to the limit; the next is a 409 naming the code', async () => {
+  it('join a household with their own logins up to the limit; the next is a 409 naming the code, and so is the next invitation', async () => {
     const member = await loggedInClient(server, x.logins.memberA);
-    const joinAsFamily = async (n: number) => {
+    const invite = async () => {
       const invitation = await member.post(`/api/households/${x.households.A.id}/family-invitation`);
       expect(invitation.status).toBe(200);
-      return new ApiClient(server.baseUrl).post('/api/join', {
-        code: invitation.body.code, name: `山田 家族${n}`, email: `family${n}-uptake@example.jp`, password: 'family-password', livesElsewhere: true,
-      });
+      return invitation.body.code as string;
     };
+    const join = (code: string, n: number) =>
+      new ApiClient(server.baseUrl).post('/api/join', { code, name: `山田 家族${n}`, email: `family${n}-uptake@example.jp`, password: 'family-password', livesElsewhere: true });
     // Household A has one login (山田 花子): four more fit.
-    for (let n = 1; n <= 4; n++) expect((await joinAsFamily(n)).status).toBe(200);
-    const full = await joinAsFamily(5);
+    for (let n = 1; n <= 3; n++) expect((await join(await invite(), n)).status).toBe(200);
+    // Two invitations sent while one place is left: a second invitation does not void the first.
+    const [fourth, fifth] = [await invite(), await invite()];
+    expect((await join(fourth, 4)).status).toBe(200);
+    const full = await join(fifth, 5);
     expect(full.status).toBe(409);
     expect(full.body.error).toMatchObject({ code: 'household_full', field: 'code' });
+    // A household at the limit is refused the invitation itself, before any code is sent.
+    const refused = await member.post(`/api/households/${x.households.A.id}/family-invitation`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'household_full', field: 'id' });
 
     const household = (await member.get(`/api/households/${x.households.A.id}`)).body;
     expect(household.members.filter((m: { livesElsewhere: boolean }) => m.livesElsewhere).map((m: { name: string }) => m.name).sort()).toEqual(['山田 家族1', '山田 家族2', '山田 家族3', '山田 家族4']);

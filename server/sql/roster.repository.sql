@@ -533,6 +533,15 @@ where
   "household_id" = any ($2::uuid[])
   and "used_at" is null;
 
+-- countHouseholdLogins
+select
+  count(*) as "logins"
+from
+  "people"
+where
+  "household_id" = $1
+  and "password_hash" is not null;
+
 -- insertPasscodes
 insert into
   "household_passcodes" (

@@ -32,6 +32,11 @@ async function findUsablePasscode(db: Db, code: string) {
   return found;
 }
 
+/** A household at HOUSEHOLD_LOGIN_LIMIT takes no new login: the 409 of the join and of a family invitation. */
+export function householdFull(field: string) {
+  return new HttpError(409, 'household_full', `This household already has ${HOUSEHOLD_LOGIN_LIMIT} logins, the most one household may have. Ask a member to give up theirs, or your association for help.`, field);
+}
+
 export async function lookupPasscode(db: Db, code: string) {
   const passcode = await findUsablePasscode(db, code);
   const members = await repo.householdMembers(db, passcode.household_id);
@@ -57,7 +62,7 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
     await repo.lockHousehold(trx, passcode.household_id);
     const logins = (await repo.householdMembers(trx, passcode.household_id)).filter((m) => m.password_hash !== null).length;
     if (logins >= HOUSEHOLD_LOGIN_LIMIT) {
-      throw new HttpError(409, 'household_full', `This household already has ${HOUSEHOLD_LOGIN_LIMIT} logins, the most one household may have. Ask a member to give up theirs, or your association for help.`, 'code');
+      throw householdFull('code');
     }
 
     // An email or phone number that is already another login's is not attached, and the

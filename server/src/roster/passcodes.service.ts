@@ -4,8 +4,9 @@ import { HttpError } from '../platform/http/errors.js';
 import { followUpBlocks, requireRole, requireVisible, type Actor } from '../common/access.js';
 import { membersOf } from '../common/people.repository.js';
 import { audit } from '../common/audit.repository.js';
-import { generatePasscode, hashPasscode } from '../auth/join.service.js';
+import { generatePasscode, hashPasscode, householdFull } from '../auth/join.service.js';
 import type { PasscodeItem, UnregisteredHouseholds } from '../contracts/roster.js';
+import { HOUSEHOLD_LOGIN_LIMIT } from '../contracts/auth.js';
 import * as repo from './roster.repository.js';
 import * as rosterPolicy from './roster.policy.js';
 
@@ -14,20 +15,24 @@ import * as rosterPolicy from './roster.policy.js';
  * officers' sheet, invitation letters for the homes nobody can reach through the app yet
  * (officers for any 班, a 班長 for their own), a 班長's list of those homes, the help desk
  * (a code for a resident's phone to scan on the spot) and invitations for family living
- * elsewhere. Issuing new codes for a household voids its unused older ones, so a lost sheet
- * can be replaced.
+ * elsewhere. The officers' sheet and the help desk void the household's unused older codes,
+ * so a lost sheet can be replaced; letters and family invitations do not: a 班長 who reprints
+ * must not break the letters already handed out, nor a second invitation the first one sent
+ * to family. Every code stays one-time and expires after PASSCODE_DAYS.
  */
 
 const PASSCODE_DAYS = 30;
 
 type PasscodeHousehold = Awaited<ReturnType<typeof repo.findPasscodeHouseholds>>[number];
 
-async function issueFor(db: Db, actor: Actor, households: PasscodeHousehold[], publicUrl: string, action: string, subject?: string): Promise<PasscodeItem[]> {
+type Issue = { action: string; subject?: string; voidOlder: boolean };
+
+async function issueFor(db: Db, actor: Actor, households: PasscodeHousehold[], publicUrl: string, { action, subject, voidOlder }: Issue): Promise<PasscodeItem[]> {
   if (!households.length) return [];
   const expiresAt = new Date(Date.now() + PASSCODE_DAYS * 86_400_000);
   const issued = households.map((h) => ({ household: h, code: generatePasscode() }));
   await db.transaction().execute(async (trx) => {
-    await repo.expireUnusedPasscodes(trx, households.map((h) => h.id));
+    if (voidOlder) await repo.expireUnusedPasscodes(trx, households.map((h) => h.id));
     await repo.insertPasscodes(trx, issued.map((i) => ({ association_id: actor.associationId, household_id: i.household.id, code_hash: hashPasscode(i.code), expires_at: expiresAt })));
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject, detail: { households: households.length } });
   });
@@ -54,7 +59,7 @@ export async function issuePasscodes(db: Db, actor: Actor, input: { blockId?: st
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const households = await repo.findPasscodeHouseholds(db, actor.associationId, input);
   if (!households.length) throw HttpError.badRequest('No households match: choose a 班 of this association.', input.blockId ? 'blockId' : 'householdIds');
-  return { items: await issueFor(db, actor, households, publicUrl, 'passcodes.issued') };
+  return { items: await issueFor(db, actor, households, publicUrl, { action: 'passcodes.issued', voidOlder: true }) };
 }
 
 async function visibleBlock(db: Db, actor: Actor, blockId: string) {
@@ -72,7 +77,7 @@ export async function issueLetters(db: Db, actor: Actor, input: { blockId?: stri
   const blockIds = followUpBlocks(actor, 'print invitation letters');
   if (input.blockId) await visibleBlock(db, actor, input.blockId);
   const households = await repo.findPasscodeHouseholds(db, actor.associationId, { ...input, blockIds, unregisteredOnly: true });
-  return { items: await issueFor(db, actor, households, publicUrl, 'invitation_letters.issued', input.blockId) };
+  return { items: await issueFor(db, actor, households, publicUrl, { action: 'invitation_letters.issued', subject: input.blockId, voidOlder: false }) };
 }
 
 /** A 班's homes nobody can reach through the app yet, with their members' phones: the 班長's round. */
@@ -110,7 +115,7 @@ async function visibleHousehold(db: Db, actor: Actor, householdId: string) {
 export async function issueHelpDeskPasscode(db: Db, actor: Actor, householdId: string, publicUrl: string) {
   const { household } = await visibleHousehold(db, actor, householdId);
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
-  const [item] = await issueFor(db, actor, [household], publicUrl, 'help_desk.passcode_issued', householdId);
+  const [item] = await issueFor(db, actor, [household], publicUrl, { action: 'help_desk.passcode_issued', subject: householdId, voidOlder: true });
   return item!;
 }
 
@@ -118,6 +123,10 @@ export async function issueHelpDeskPasscode(db: Db, actor: Actor, householdId: s
 export async function issueFamilyInvitation(db: Db, actor: Actor, householdId: string, publicUrl: string) {
   const { household, ref } = await visibleHousehold(db, actor, householdId);
   requireRole(rosterPolicy.canEditHousehold(actor, ref), 'officers and the household itself');
-  const [item] = await issueFor(db, actor, [household], publicUrl, 'family_invitation.issued', householdId);
+  // The join would refuse the code anyway: say so now, before it is sent to family (as the join does).
+  if ((await repo.countHouseholdLogins(db, householdId)) >= HOUSEHOLD_LOGIN_LIMIT) {
+    throw householdFull('id');
+  }
+  const [item] = await issueFor(db, actor, [household], publicUrl, { action: 'family_invitation.issued', subject: householdId, voidOlder: false });
   return item!;
 }

@@ -255,6 +255,17 @@ export function expireUnusedPasscodes(trx: Transaction<Database>, householdIds: 
   return trx.updateTable('household_passcodes').set({ expires_at: new Date() }).where(isAnyOf('household_id', householdIds)).where('used_at', 'is', null).execute();
 }
 
+/** How many of the household's members have a login (the join's limit counts these). */
+export async function countHouseholdLogins(db: Db, householdId: string) {
+  const row = await db
+    .selectFrom('people')
+    .select((eb) => eb.fn.countAll<string>().as('logins'))
+    .where('household_id', '=', householdId)
+    .where('password_hash', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.logins);
+}
+
 export function insertPasscodes(trx: Transaction<Database>, passcodes: Insertable<HouseholdPasscodeTable>[]) {
   return trx.insertInto('household_passcodes').values(passcodes).execute();
 }
@@ -288,5 +299,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'findPasscodeHouseholds — these households', run: (db) => findPasscodeHouseholds(db, ID, { householdIds: [ID2] }) },
   { name: 'findPasscodeHouseholds — invitation letters: unregistered homes of a 班長\'s 班', run: (db) => findPasscodeHouseholds(db, ID, { blockId: ID2, blockIds: [ID2], unregisteredOnly: true }) },
   { name: 'expireUnusedPasscodes', run: inTransaction((trx) => expireUnusedPasscodes(trx, [ID, ID2])) },
+  { name: 'countHouseholdLogins', run: (db) => countHouseholdLogins(db, ID) },
   { name: 'insertPasscodes', run: inTransaction((trx) => insertPasscodes(trx, [{ association_id: ID, household_id: ID2, code_hash: 'hash', expires_at: new Date(0) }])) },
 ];

@@ -79,7 +79,7 @@ export function LettersPage({ search }: { search: URLSearchParams }) {
               { value: 'en', label: t('languages.en') },
             ]}
           />
-          <p class="hint">{t('letters.voids')}</p>
+          <p class="hint">{t('letters.olderKept')}</p>
           <button type="submit" class="primary" disabled={busy}>
             {t('letters.create')}
           </button>
