@@ -159,3 +159,18 @@ describe('bulk paper sign-off', () => {
     expect(tasks.body.items.map((t: { circular: { id: string } }) => t.circular.id)).toEqual([circulars[1], circulars[1], circulars[1]]);
   });
 });
+
+describe('risk flags: one rule for the phone list and the drill', () => {
+  it("a card's flags are its drill target's; family living elsewhere do not make a home not alone", async () => {
+    const cards = (await list(officer)).items;
+    const targets = await database.db.selectFrom('drill_targets').select(['household_id', 'risk']).where('association_id', '=', x.association.id).execute();
+    for (const card of cards) expect(card.risk).toEqual(targets.find((t) => t.household_id === card.householdId)!.risk);
+    const suzuki = cards.find((c) => c.householdNumber === '103')!;
+    expect(suzuki.risk).toEqual(['lives_alone']);
+    // A daughter living elsewhere joins 鈴木家: it still lives alone; a second resident does not.
+    await database.db.insertInto('people').values({ association_id: x.association.id, household_id: suzuki.householdId, name: '鈴木 娘', lives_elsewhere: true }).execute();
+    expect((await list(officer)).items.find((c) => c.householdNumber === '103')!.risk).toEqual(['lives_alone']);
+    await database.db.insertInto('people').values({ association_id: x.association.id, household_id: suzuki.householdId, name: '鈴木 夫' }).execute();
+    expect((await list(officer)).items.find((c) => c.householdNumber === '103')!.risk).toEqual([]);
+  });
+});

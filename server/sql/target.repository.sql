@@ -45,10 +45,6 @@ from
   households t
   cross join lateral (
     select
-      (
-        not ('app' = any (t.channels))
-        and not ('speaker' = any (t.channels))
-      ) as paper_only,
       array_remove(
         array[
           case
@@ -58,19 +54,25 @@ from
               from
                 people p
               where
-                p.household_id = t.id
+                p.household_id = "t"."id"
+                and not p.lives_elsewhere
             ) <= 1 then 'lives_alone'
           end,
           case
-            when t.channels = '{speaker}' then 'speaker_only'
+            when "t"."channels" = '{speaker}' then 'speaker_only'
           end,
           case
-            when not ('app' = any (t.channels))
-            and not ('speaker' = any (t.channels)) then 'paper_only'
+            when not ('app' = any ("t"."channels"))
+            and not ('speaker' = any ("t"."channels")) then 'paper_only'
           end
         ],
         null
-      ) as risk
+      )::text[] as risk
+  ) f
+  cross join lateral (
+    select
+      f.risk,
+      'paper_only' = any (f.risk) as paper_only
   ) r
 where
   t.association_id = $6

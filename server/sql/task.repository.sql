@@ -78,7 +78,30 @@ select
   "b"."name" as "block_name",
   "b"."sort_order",
   "h"."channels",
-  "h"."responder_notes"
+  "h"."responder_notes",
+  array_remove(
+    array[
+      case
+        when (
+          select
+            count(*)
+          from
+            people p
+          where
+            p.household_id = "h"."id"
+            and not p.lives_elsewhere
+        ) <= 1 then 'lives_alone'
+      end,
+      case
+        when "h"."channels" = '{speaker}' then 'speaker_only'
+      end,
+      case
+        when not ('app' = any ("h"."channels"))
+        and not ('speaker' = any ("h"."channels")) then 'paper_only'
+      end
+    ],
+    null
+  )::text[] as "risk"
 from
   "households" as "h"
   inner join "blocks" as "b" on "b"."id" = "h"."block_id"

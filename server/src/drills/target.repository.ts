@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { riskFlagsOf } from '../common/risk.repository.js';
 
 /**
  * The SQL of a drill's targets: one row per household asked, its answer, its escalation
@@ -50,14 +51,8 @@ export async function insertTargets(trx: Transaction<Database>, drill: { id: str
            case when r.paper_only then ${skippedTiers(reach)} else '{}'::text[] end,
            case when r.paper_only then now() end
     from households t
-    cross join lateral (
-      select (not ('app' = any(t.channels)) and not ('speaker' = any(t.channels))) as paper_only,
-             array_remove(array[
-               case when (select count(*) from people p where p.household_id = t.id) <= 1 then 'lives_alone' end,
-               case when t.channels = '{speaker}' then 'speaker_only' end,
-               case when not ('app' = any(t.channels)) and not ('speaker' = any(t.channels)) then 'paper_only' end
-             ], null) as risk
-    ) r
+    cross join lateral (select ${riskFlagsOf('t')} as risk) f
+    cross join lateral (select f.risk, 'paper_only' = any(f.risk) as paper_only) r
     where t.association_id = ${drill.association_id}
       and (${drill.target_block_ids}::uuid[] is null or t.block_id = any(${drill.target_block_ids}::uuid[]))
   `.execute(trx);

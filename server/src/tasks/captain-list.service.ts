@@ -12,7 +12,7 @@ import { drillPolicy } from '../drills/drill.policy.js';
 import { listAlerts } from '../watch/alert.service.js';
 import { findBlockOfAssociation } from '../circulars/circular.repository.js';
 import { captainHouseholds, findTasks } from './task.repository.js';
-import { householdRisk, taskPolicy } from './task.policy.js';
+import { taskPolicy } from './task.policy.js';
 
 /**
  * The 班長's phone list: one card per household with everything pending for it (a drill
@@ -80,7 +80,7 @@ export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: s
   const items = households
     .map((h) => ({
       householdId: h.id, householdNumber: h.household_number, name: h.name, address: h.address, blockId: h.block_id, blockName: h.block_name, sortOrder: h.sort_order,
-      channels: h.channels, risk: householdRisk({ channels: h.channels, members: members.get(h.id)?.length ?? 0 }), responderNotes: h.responder_notes, members: members.get(h.id) ?? [],
+      channels: h.channels, risk: h.risk, responderNotes: h.responder_notes, members: members.get(h.id) ?? [],
       pending: pending.get(h.id)!.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Date.parse(a.since) - Date.parse(b.since)),
     }))
     .sort(riskiestFirst)

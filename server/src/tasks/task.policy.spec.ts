@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
-import { householdRisk, taskPolicy } from './task.policy.js';
+import { taskPolicy } from './task.policy.js';
 
 const actor = (over: Partial<Actor> = {}): Actor => ({
   sessionId: 's', personId: 'p', associationId: 'x', officer: false, captainOf: [], volunteer: false, welfareCommissioner: false, watcherOf: [], householdId: null, ...over,
@@ -28,10 +28,4 @@ describe('task policy', () => {
     expect(() => taskPolicy.listBlocks(actor({ householdId: 'h' }), 'b1')).toThrow(/Only officers and 班長/);
   });
 
-  it('risk flags: lives alone, speaker only, paper only', () => {
-    expect(householdRisk({ channels: ['app'], members: 2 })).toEqual([]);
-    expect(householdRisk({ channels: ['speaker'], members: 1 })).toEqual(['lives_alone', 'speaker_only']);
-    expect(householdRisk({ channels: ['speaker', 'paper'], members: 0 })).toEqual(['lives_alone']);
-    expect(householdRisk({ channels: ['paper'], members: 3 })).toEqual(['paper_only']);
-  });
 });

@@ -22,17 +22,3 @@ export const taskPolicy = {
     return [blockId];
   },
 };
-
-export type RiskFlag = 'lives_alone' | 'speaker_only' | 'paper_only';
-
-/**
- * A household's risk flags, as a drill's targets carry them (drills/target.repository.ts,
- * insertTargets): lives alone (one member or none), speaker only, paper only (neither app nor speaker).
- */
-export function householdRisk(home: { channels: readonly string[]; members: number }): RiskFlag[] {
-  const flags: RiskFlag[] = [];
-  if (home.members <= 1) flags.push('lives_alone');
-  if (home.channels.length === 1 && home.channels[0] === 'speaker') flags.push('speaker_only');
-  if (!home.channels.includes('app') && !home.channels.includes('speaker')) flags.push('paper_only');
-  return flags;
-}

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { riskFlagsOf } from '../common/risk.repository.js';
 
 /** The SQL of a 班長's tasks (captain_tasks): households to visit for a circular they have not read. */
 
@@ -67,12 +68,13 @@ export function closeCircularTasks(db: Db, circularId: string, note: string, hou
     .execute();
 }
 
-/** The households of a 班長's phone list, only those of these 班 (`blockIds`; officers: undefined) and this association: the scope is in the query. */
+/** The households of a 班長's phone list with their risk flags (the one rule, common/risk.repository), only those of these 班 (`blockIds`; officers: undefined) and this association: the scope is in the query. */
 export function captainHouseholds(db: Db, filter: { associationId: string; householdIds: readonly string[]; blockIds?: readonly string[] }) {
   return db
     .selectFrom('households as h')
     .innerJoin('blocks as b', 'b.id', 'h.block_id')
     .select(['h.id', 'h.household_number', 'h.name', 'h.address', 'h.block_id', 'b.name as block_name', 'b.sort_order', 'h.channels', 'h.responder_notes'])
+    .select(riskFlagsOf('h').as('risk'))
     .where('h.association_id', '=', filter.associationId)
     .where(isAnyOf('h.id', filter.householdIds))
     .$if(!!filter.blockIds, (q) => q.where(isAnyOf('h.block_id', filter.blockIds!)))
