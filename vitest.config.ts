@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'server/src/**/*.spec.ts', 'devices/src/**/*.spec.ts'],
+    include: ['test/**/*.test.ts', 'server/src/**/*.spec.ts', 'devices/src/**/*.spec.ts', 'web/src/**/*.spec.ts'],
     globalSetup: ['test/global-setup.ts'],
     // Each file gets its own database, so files run in parallel; two workers for two cores.
     pool: 'forks',

@@ -7,6 +7,7 @@ import * as drills from './20261122T1100_drills.js';
 import * as delaysInSeconds from './20261201T0100_delays_in_seconds.js';
 import * as requestKeys from './20261201T0100_request_keys.js';
 import * as rateLimits from './20261201T0200_rate_limits.js';
+import * as associationTimeZone from './20261202T0700_association_time_zone.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T0100_delays_in_seconds': delaysInSeconds,
   '20261201T0100_request_keys': requestKeys,
   '20261201T0200_rate_limits': rateLimits,
+  '20261202T0700_association_time_zone': associationTimeZone,
 };

@@ -13,6 +13,7 @@ import {
   logout,
   lookupPasscode,
   updatePreferredLanguage,
+  updateAssociationTimeZone,
   type SessionContext,
 } from './auth.service.js';
 
@@ -99,4 +100,6 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
     setCookie(res, session.token, session.expiresAt);
     return session.actor.view;
   });
+
+  api.handle(authRoutes.updateAssociation, async ({ actor, body }) => updateAssociationTimeZone(ctx.db, actor, body.timeZone));
 }

@@ -4,6 +4,7 @@ import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } fr
 import { ErrorAlert, Loading } from '../ui/alerts.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
+import { setTimeZone } from '../lib/time-zone.js';
 import { SessionContext, type SessionContextValue } from '../lib/session.js';
 import { connectSocket, disconnectSocket, useSocketEvent } from '../lib/socket.js';
 import { Routes } from './routes.js';
@@ -20,6 +21,7 @@ export function App() {
 
   const setSession = useCallback((next: SessionView | null) => {
     setCsrfToken(next?.csrfToken ?? null);
+    setTimeZone(next?.association.timeZone);
     setSessionState(next);
     if (next) {
       applyLanguage(next.person.preferredLanguage);
