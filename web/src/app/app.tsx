@@ -56,13 +56,16 @@ export function App() {
     navigate('/login');
   }, [setSession]);
 
+  // Saves go one after another, so quick switches (ja → やさしい日本語 → en) end saved as the last.
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
   const switchLanguage = useCallback(
     (next: Language) => {
       applyLanguage(next);
       if (sessionRef.current) {
-        api
-          .updateMe(next)
+        saving.current = saving.current
+          .then(() => api.updateMe(next))
           .then((updated) => {
+            if (currentLanguage() !== next) return;
             setCsrfToken(updated.csrfToken);
             setSessionState(updated);
           })
