@@ -60,9 +60,12 @@ describe('やさしい日本語, chosen by the resident', () => {
     await page.goto(suite.server.baseUrl + '/');
     await page.getByTestId('household-circulars').waitFor();
     expect(await page.locator('#circulars-heading ruby').count()).toBeGreaterThan(0);
+    // The home page's card names the circular in easy Japanese too.
+    expect(await page.getByTestId('circular-card').first().textContent()).toContain(EASY.title);
     expect(await page.locator('#circulars-heading rt').allTextContents()).toEqual(['かいらんばん']);
     expect(await page.locator('#my-household-heading').textContent()).toBe('わたしの 家(いえ)');
     expect(await page.locator('#my-household-heading rt').textContent()).toBe('いえ');
+    await page.screenshot({ path: 'test-results/home-easy.png', fullPage: true });
 
     // Log out and in again on this device: the login page and the session keep it.
     await page.locator('.site-header button.secondary', { hasText: 'ログアウト' }).click();
@@ -81,5 +84,21 @@ describe('やさしい日本語, chosen by the resident', () => {
     await expectCircular(other, EASY.title, EASY.body);
     expect(await languageButton(other, 'やさしい にほんご').getAttribute('aria-pressed')).toBe('true');
     expect(await other.evaluate(() => document.documentElement.lang)).toBe('ja');
+  });
+
+  it("an officer sets the association's time zone on the roster page, and the times on screen follow it", async () => {
+    const page = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
+    await page.goto(`${suite.server.baseUrl}/roster`);
+    const section = page.getByTestId('time-zone-section');
+    await section.waitFor();
+    const shown = (zone: string) => `この時間帯のいまの時刻：${new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date())}`;
+    await expect.poll(async () => (await section.locator('.hint').textContent()) === shown('Asia/Tokyo')).toBe(true);
+    await page.locator('#time-zone').selectOption('America/New_York');
+    await page.getByTestId('time-zone-save').click();
+    await page.getByTestId('time-zone-saved').waitFor();
+    await expect.poll(async () => (await section.locator('.hint').textContent()) === shown('America/New_York')).toBe(true);
+    const row = await suite.database.db.selectFrom('associations').select('time_zone').where('id', '=', suite.x.association.id).executeTakeFirstOrThrow();
+    expect(row.time_zone).toBe('America/New_York');
+    await page.screenshot({ path: 'test-results/time-zone.png', fullPage: false });
   });
 });
