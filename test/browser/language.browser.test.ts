@@ -65,7 +65,6 @@ describe('やさしい日本語, chosen by the resident', () => {
     expect(await page.locator('#circulars-heading rt').allTextContents()).toEqual(['かいらんばん']);
     expect(await page.locator('#my-household-heading').textContent()).toBe('わたしの 家(いえ)');
     expect(await page.locator('#my-household-heading rt').textContent()).toBe('いえ');
-    await page.screenshot({ path: 'test-results/home-easy.png', fullPage: true });
 
     // Log out and in again on this device: the login page and the session keep it.
     await page.locator('.site-header button.secondary', { hasText: 'ログアウト' }).click();
@@ -99,6 +98,5 @@ describe('やさしい日本語, chosen by the resident', () => {
     await expect.poll(async () => (await section.locator('.hint').textContent()) === shown('America/New_York')).toBe(true);
     const row = await suite.database.db.selectFrom('associations').select('time_zone').where('id', '=', suite.x.association.id).executeTakeFirstOrThrow();
     expect(row.time_zone).toBe('America/New_York');
-    await page.screenshot({ path: 'test-results/time-zone.png', fullPage: false });
   });
 });
