@@ -187,6 +187,11 @@ describe('household data, role × route', () => {
     ['captain1', 'circular unread 班2', 404, []],
     // 班長's task lists.
     ['officer', 'tasks', 200, []], ['captain1', 'tasks', 200, []], ['memberA', 'tasks', 403, []], ['watcherA', 'tasks', 403, []], ['volunteer', 'tasks', 403, []],
+    // The 班長's phone list: one card per home with something pending (here the help alerts of A and B), their own 班 only.
+    ['officer', 'captain list', 200, ['山田家', '佐藤家']], ['captain1', 'captain list', 200, ['山田家']], ['captain2', 'captain list', 200, ['佐藤家']],
+    ['memberA', 'captain list', 403, []], ['watcherA', 'captain list', 403, []], ['volunteer', 'captain list', 403, []], ['officerY', 'captain list', 200, []],
+    ['officer', 'captain list 班2', 200, ['佐藤家']], ['captain1', 'captain list 班2', 404, []], ['captain2', 'captain list 班2', 200, ['佐藤家']],
+    ['memberB', 'captain list 班2', 403, []], ['officerY', 'captain list 班2', 404, []],
     // Watch data: the board, a home, the alerts (help alerts of A and B), the access log.
     ['officer', 'watch board', 200, ['山田家', '佐藤家']], ['captain1', 'watch board', 200, ['山田家']], ['captain2', 'watch board', 200, ['佐藤家']],
     ['memberA', 'watch board', 200, ['山田家']], ['memberB', 'watch board', 200, ['佐藤家']], ['watcherA', 'watch board', 200, ['山田家']], ['volunteer', 'watch board', 200, ['佐藤家']], ['officerY', 'watch board', 200, []],
@@ -211,6 +216,8 @@ describe('household data, role × route', () => {
       'circular progress': `/api/circulars/${ids.circular}/progress`,
       'circular print 班2': `/api/circulars/${ids.circular}/print?blockId=${x.blocks.block2.id}`,
       tasks: '/api/tasks',
+      'captain list': '/api/tasks/captain-list',
+      'captain list 班2': `/api/tasks/captain-list?blockId=${x.blocks.block2.id}`,
       'watch board': '/api/watch/households',
       'watch alerts': '/api/watch/alerts',
       'watch home B': `/api/watch/households/${x.households.B.id}`,
@@ -332,5 +339,50 @@ describe('a refused request changes nothing', () => {
     expect((await clients.captain1!.post(`/api/watch/households/${home.id}/away`, { startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString(), reason: '旅行' })).status).toBe(403);
     const row = await database.db.selectFrom('watch_settings').select('household_id').where('household_id', '=', home.id).executeTakeFirst();
     expect(row).toBeUndefined();
+  });
+});
+
+/**
+ * The uptake routes, role × route: invitation letters and the unregistered list (officers any
+ * 班, a 班長 their own), the help desk (officers), family invitations (the household and
+ * officers). Two homes without a login are added: 未登録一家 (班1) and 未登録二家 (班2).
+ */
+describe('uptake routes, role × route', () => {
+  const homes = { one: '', two: '' };
+  beforeAll(async () => {
+    const home = (number: string, name: string, blockId: string) => ({ association_id: x.association.id, block_id: blockId, household_number: number, name, address: `京田辺市 ${number}`, channels: ['paper' as const] });
+    const [one, two] = await database.db
+      .insertInto('households')
+      .values([home('201', '未登録一家', x.blocks.block1.id), home('202', '未登録二家', x.blocks.block2.id)])
+      .returning('id')
+      .execute();
+    homes.one = one!.id;
+    homes.two = two!.id;
+  });
+
+  type Row = [who: string, route: 'letters 班2' | 'unregistered 班1' | 'help desk 一家' | 'family invitation A', status: number, sees: string[]];
+  const rows: Row[] = [
+    ['officer', 'letters 班2', 200, ['未登録二家']], ['captain2', 'letters 班2', 200, ['未登録二家']], ['captain1', 'letters 班2', 404, []],
+    ['memberB', 'letters 班2', 403, []], ['watcherA', 'letters 班2', 403, []], ['volunteer', 'letters 班2', 403, []], ['officerY', 'letters 班2', 404, []],
+    ['officer', 'unregistered 班1', 200, ['未登録一家']], ['captain1', 'unregistered 班1', 200, ['未登録一家']], ['captain2', 'unregistered 班1', 404, []],
+    ['memberA', 'unregistered 班1', 403, []], ['watcherA', 'unregistered 班1', 403, []], ['volunteer', 'unregistered 班1', 403, []], ['officerY', 'unregistered 班1', 404, []],
+    ['officer', 'help desk 一家', 200, ['未登録一家']], ['captain1', 'help desk 一家', 403, []], ['captain2', 'help desk 一家', 404, []],
+    ['memberA', 'help desk 一家', 404, []], ['watcherA', 'help desk 一家', 404, []], ['volunteer', 'help desk 一家', 404, []], ['officerY', 'help desk 一家', 404, []],
+    ['officer', 'family invitation A', 200, ['山田家']], ['memberA', 'family invitation A', 200, ['山田家']], ['watcherA', 'family invitation A', 403, []],
+    ['captain1', 'family invitation A', 403, []], ['captain2', 'family invitation A', 404, []], ['memberB', 'family invitation A', 404, []],
+    ['volunteer', 'family invitation A', 404, []], ['officerY', 'family invitation A', 404, []],
+  ];
+  const call = (who: string, route: Row[1]) => {
+    const client = clients[who]!;
+    if (route === 'letters 班2') return client.post('/api/passcodes/letters', { blockId: x.blocks.block2.id });
+    if (route === 'unregistered 班1') return client.get(`/api/blocks/${x.blocks.block1.id}/unregistered`);
+    if (route === 'help desk 一家') return client.post(`/api/households/${homes.one}/help-desk-passcode`);
+    return client.post(`/api/households/${x.households.A.id}/family-invitation`);
+  };
+  it.each(rows)('%s → %s: %i, sees %j', async (who, route, status, sees) => {
+    const response = await call(who, route);
+    expect(response.status).toBe(status);
+    const text = JSON.stringify(response.body);
+    for (const name of ['未登録一家', '未登録二家', '山田家', '佐藤家', '鈴木家', '高橋家']) (sees.includes(name) ? expect(text).toContain(name) : expect(text).not.toContain(name));
   });
 });

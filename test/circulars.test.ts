@@ -154,7 +154,7 @@ describe('publishing and acknowledging', () => {
     expect(unread.body.items.map((h: { householdNumber: string }) => h.householdNumber)).toEqual(['101']);
     expect(unread.body.items[0].members[0].name).toBe('山田 花子');
     const sheet = await captain1.get(`/api/circulars/${circular.id}/print?blockId=${x.blocks.block1.id}`);
-    expect(sheet.body.households).toEqual([{ householdNumber: '103', householdName: '鈴木家', acknowledgedAt: expect.any(String) }]);
+    expect(sheet.body.households).toEqual([{ householdNumber: '103', householdName: '鈴木家', acknowledgedAt: expect.any(String), reasons: ['paper_channel'] }]);
     expect((await captain1.get(`/api/circulars/${circular.id}/print?blockId=${x.blocks.block2.id}`)).status).toBe(404);
   });
 });

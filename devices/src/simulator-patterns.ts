@@ -154,3 +154,33 @@ export function shuffle<T>(items: T[], random: Random): T[] {
   }
   return items;
 }
+
+/** One hour of a simulated home's activity, as the server keeps it (activity_hourly). */
+export interface SimulatedHour {
+  /** The start of the hour (UTC instant). */
+  hour: Date;
+  presence: number;
+}
+
+/**
+ * A simulated home's hourly presence counts from `start` to `end` (whole hours), from the
+ * average resident's day above, and the instant of its last activity. From `fallAt` on the
+ * resident is silent (a fall): nothing is sensed. For seeding weeks of history at once, where
+ * the live simulator would take weeks (test/watch-rhythm.test.ts).
+ */
+export function simulatedHistory(start: Date, end: Date, random: Random, fallAt?: Date): { hours: SimulatedHour[]; lastActivity: Date | null } {
+  const hours: SimulatedHour[] = [];
+  let lastActivity: Date | null = null;
+  const stop = fallAt && fallAt < end ? fallAt : end;
+  for (let t = Math.ceil(start.getTime() / 3_600_000) * 3_600_000; t < stop.getTime(); t += 3_600_000) {
+    const minutes = Math.min(60, (stop.getTime() - t) / 60_000);
+    const h = jstHour(new Date(t));
+    const expected = Math.min(30, minutes) * presenceRatePerMinute(h) + Math.max(0, minutes - 30) * presenceRatePerMinute(h + 0.5);
+    const presence = poisson(expected, random);
+    if (presence === 0) continue;
+    hours.push({ hour: new Date(t), presence });
+    // The last event of the hour: somewhere in its active part.
+    lastActivity = new Date(t + Math.floor(random() * minutes * 60_000));
+  }
+  return { hours, lastActivity };
+}

@@ -8,7 +8,7 @@ import {
   type CredentialsResponse,
   type DeviceListing,
 } from './simulator-provision.js';
-import { formatJstTime, jstHour, jstTimestamp, poisson, presenceRatePerMinute, seededRandom, SimulatedTime } from './simulator-patterns.js';
+import { formatJstTime, jstHour, jstTimestamp, poisson, presenceRatePerMinute, seededRandom, simulatedHistory, SimulatedTime } from './simulator-patterns.js';
 import { topics } from './protocol.js';
 
 describe('command line', () => {
@@ -94,6 +94,18 @@ describe('the day', () => {
       expect(sum / 4000).toBeGreaterThan(lambda * 0.9);
       expect(sum / 4000).toBeLessThan(lambda * 1.1);
     }
+  });
+
+  it('makes weeks of hourly history at once, up every morning, and nothing after a fall', () => {
+    const start = new Date('2026-11-01T04:00:00+09:00');
+    const fallAt = new Date('2026-11-15T21:00:00+09:00');
+    const { hours, lastActivity } = simulatedHistory(start, new Date('2026-11-16T12:00:00+09:00'), seededRandom(5), fallAt);
+    expect(hours.every((h) => h.hour < fallAt && h.presence > 0)).toBe(true);
+    expect(lastActivity!.getTime()).toBeLessThan(fallAt.getTime());
+    expect(lastActivity!.getTime()).toBeGreaterThan(fallAt.getTime() - 3600_000);
+    // Every morning of the two weeks, active in the 5時 hour (up at 05:30).
+    const mornings = hours.filter((h) => Math.floor(jstHour(h.hour)) === 5);
+    expect(mornings).toHaveLength(15);
   });
 });
 

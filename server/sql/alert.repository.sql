@@ -57,6 +57,36 @@ where
 returning
   "id";
 
+-- familyCanBeReached
+select
+  "role_assignments"."person_id"
+from
+  "role_assignments"
+  inner join "people" on "people"."id" = "role_assignments"."person_id"
+where
+  "role_assignments"."role" = $1
+  and "role_assignments"."household_id" = $2
+  and (
+    "role_assignments"."starts_on" <= current_date
+    and (
+      "role_assignments"."ends_on" is null
+      or "role_assignments"."ends_on" >= current_date
+    )
+  )
+  and (
+    "people"."password_hash" is not null
+    or exists (
+      select
+        1 as "one"
+      from
+        "push_subscriptions"
+      where
+        "push_subscriptions"."person_id" = "people"."id"
+    )
+  )
+limit
+  $3;
+
 -- setAlertTier
 update "watch_alerts"
 set

@@ -110,15 +110,25 @@ insert into
     "association_id",
     "household_id",
     "name",
+    "lives_elsewhere",
     "email",
     "phone",
     "preferred_language",
     "password_hash"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7)
+  ($1, $2, $3, $4, $5, $6, $7, $8)
 returning
   "id";
+
+-- lockHousehold
+select
+  "id"
+from
+  "households"
+where
+  "id" = $1
+for update;
 
 -- findLoginsWithContact — email and phone, another person
 select

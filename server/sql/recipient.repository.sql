@@ -242,17 +242,126 @@ where
   and "household_id" = any ($2::uuid[])
   and "block_id" = any ($3::uuid[]);
 
--- paperHouseholds
+-- paperCopyHouseholds — a 班 (officers over every 班: without the 班 clause)
 select
-  "h"."household_number",
-  "h"."name",
-  "r"."acknowledged_at"
+  "households"."id",
+  "households"."household_number",
+  "households"."name",
+  "households"."channels",
+  "circular_recipients"."block_id",
+  "circular_recipients"."acknowledged_at",
+  exists (
+    select
+      1 as "one"
+    from
+      "people"
+    where
+      "people"."household_id" = "households"."id"
+      and (
+        "people"."password_hash" is not null
+        or exists (
+          select
+            1 as "one"
+          from
+            "push_subscriptions"
+          where
+            "push_subscriptions"."person_id" = "people"."id"
+        )
+      )
+  ) as "in_app"
 from
-  "circular_recipients" as "r"
-  inner join "households" as "h" on "h"."id" = "r"."household_id"
+  "circular_recipients"
+  inner join "households" on "households"."id" = "circular_recipients"."household_id"
+  inner join "blocks" on "blocks"."id" = "circular_recipients"."block_id"
 where
-  "r"."circular_id" = $1
-  and "r"."block_id" = $2
-  and 'paper' = any (h.channels)
+  "circular_recipients"."circular_id" = $1
+  and "circular_recipients"."block_id" = any ($2::uuid[])
+  and (
+    'paper' = any (households.channels)
+    or not exists (
+      select
+        1 as "one"
+      from
+        "people"
+      where
+        "people"."household_id" = "households"."id"
+        and (
+          "people"."password_hash" is not null
+          or exists (
+            select
+              1 as "one"
+            from
+              "push_subscriptions"
+            where
+              "push_subscriptions"."person_id" = "people"."id"
+          )
+        )
+    )
+  )
 order by
-  "h"."household_number";
+  "blocks"."sort_order",
+  "households"."household_number";
+
+-- paperCopyCounts
+select
+  "circular_recipients"."block_id",
+  count(*)::int as "n"
+from
+  "circular_recipients"
+  inner join "households" on "households"."id" = "circular_recipients"."household_id"
+where
+  "circular_recipients"."circular_id" = $1
+  and (
+    'paper' = any (households.channels)
+    or not exists (
+      select
+        1 as "one"
+      from
+        "people"
+      where
+        "people"."household_id" = "households"."id"
+        and (
+          "people"."password_hash" is not null
+          or exists (
+            select
+              1 as "one"
+            from
+              "push_subscriptions"
+            where
+              "push_subscriptions"."person_id" = "people"."id"
+          )
+        )
+    )
+  )
+group by
+  "circular_recipients"."block_id";
+
+-- needingPaperAmong
+select
+  "id"
+from
+  "households"
+where
+  "households"."id" = any ($1::uuid[])
+  and (
+    'paper' = any (households.channels)
+    or not exists (
+      select
+        1 as "one"
+      from
+        "people"
+      where
+        "people"."household_id" = "households"."id"
+        and (
+          "people"."password_hash" is not null
+          or exists (
+            select
+              1 as "one"
+            from
+              "push_subscriptions"
+            where
+              "push_subscriptions"."person_id" = "people"."id"
+          )
+        )
+    )
+  );

@@ -201,6 +201,7 @@ select
   "preferred_language",
   "household_id",
   "password_hash",
+  "lives_elsewhere",
   (
     select
       coalesce(array_agg(distinct role), '{}') as "roles"
@@ -237,6 +238,7 @@ select
   "preferred_language",
   "household_id",
   "password_hash",
+  "lives_elsewhere",
   (
     select
       coalesce(array_agg(distinct role), '{}') as "roles"
@@ -449,9 +451,11 @@ where
 -- findPasscodeHouseholds — a 班
 select
   "households"."id",
+  "households"."block_id",
   "households"."household_number",
   "households"."name",
   "households"."address",
+  "households"."channels",
   "blocks"."name" as "block_name"
 from
   "households"
@@ -466,9 +470,11 @@ order by
 -- findPasscodeHouseholds — these households
 select
   "households"."id",
+  "households"."block_id",
   "households"."household_number",
   "households"."name",
   "households"."address",
+  "households"."channels",
   "blocks"."name" as "block_name"
 from
   "households"
@@ -476,6 +482,45 @@ from
 where
   "households"."association_id" = $1
   and "households"."id" = any ($2::uuid[])
+order by
+  "blocks"."sort_order",
+  "households"."household_number";
+
+-- findPasscodeHouseholds — invitation letters: unregistered homes of a 班長's 班
+select
+  "households"."id",
+  "households"."block_id",
+  "households"."household_number",
+  "households"."name",
+  "households"."address",
+  "households"."channels",
+  "blocks"."name" as "block_name"
+from
+  "households"
+  inner join "blocks" on "blocks"."id" = "households"."block_id"
+where
+  "households"."association_id" = $1
+  and "households"."block_id" = $2
+  and "households"."block_id" = any ($3::uuid[])
+  and not exists (
+    select
+      1 as "one"
+    from
+      "people"
+    where
+      "people"."household_id" = "households"."id"
+      and (
+        "people"."password_hash" is not null
+        or exists (
+          select
+            1 as "one"
+          from
+            "push_subscriptions"
+          where
+            "push_subscriptions"."person_id" = "people"."id"
+        )
+      )
+  )
 order by
   "blocks"."sort_order",
   "households"."household_number";

@@ -11,30 +11,43 @@ insert into
     risk,
     risk_score,
     tier,
+    skipped,
     escalated_at
   )
 select
   $1::uuid,
-  h.id,
-  h.association_id,
-  h.block_id,
-  h.channels,
+  t.id,
+  t.association_id,
+  t.block_id,
+  t.channels,
   r.risk,
   coalesce(array_length(r.risk, 1), 0),
   case
-    when r.paper_only then 'captain'
+    when r.paper_only then case
+      when t.block_id = any ($2::uuid[]) then 'captain'
+      when $3 then 'volunteers'
+      else 'officers'
+    end
     else 'none'
+  end,
+  case
+    when r.paper_only then case
+      when t.block_id = any ($4::uuid[]) then '{}'::text[]
+      when $5 then '{captain}'::text[]
+      else '{captain,volunteers}'::text[]
+    end
+    else '{}'::text[]
   end,
   case
     when r.paper_only then now()
   end
 from
-  households h
+  households t
   cross join lateral (
     select
       (
-        not ('app' = any (h.channels))
-        and not ('speaker' = any (h.channels))
+        not ('app' = any (t.channels))
+        and not ('speaker' = any (t.channels))
       ) as paper_only,
       array_remove(
         array[
@@ -45,26 +58,52 @@ from
               from
                 people p
               where
-                p.household_id = h.id
+                p.household_id = t.id
             ) <= 1 then 'lives_alone'
           end,
           case
-            when h.channels = '{speaker}' then 'speaker_only'
+            when t.channels = '{speaker}' then 'speaker_only'
           end,
           case
-            when not ('app' = any (h.channels))
-            and not ('speaker' = any (h.channels)) then 'paper_only'
+            when not ('app' = any (t.channels))
+            and not ('speaker' = any (t.channels)) then 'paper_only'
           end
         ],
         null
       ) as risk
   ) r
 where
-  h.association_id = $2
+  t.association_id = $6
   and (
-    $3::uuid[] is null
-    or h.block_id = any ($4::uuid[])
+    $7::uuid[] is null
+    or t.block_id = any ($8::uuid[])
   );
+
+-- recordStartSkips
+with
+  moved as (
+    select
+      block_id,
+      skipped,
+      tier
+    from
+      drill_targets
+    where
+      drill_id = $1
+      and tier <> 'none'
+      and cardinality(skipped) > 0
+  )
+insert into
+  drill_events (drill_id, what)
+select distinct
+  $2::uuid,
+  'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+from
+  moved m
+where
+  m.tier <> $3
+  and cardinality(m.skipped) > 0
+on conflict (drill_id, what) do nothing;
 
 -- targetsOf
 select
@@ -138,42 +177,168 @@ returning
   "household_id";
 
 -- handSilentToCaptains
-update "drill_targets"
-set
-  "tier" = $1,
-  "escalated_at" = $2
-where
-  "drill_id" = $3
-  and "accounted_at" is null
-  and "tier" = $4
-returning
-  "block_id";
+with
+  moved as (
+    update drill_targets t
+    set
+      tier = case
+        when t.block_id = any ($1::uuid[]) then 'captain'
+        when $2 then 'volunteers'
+        else 'officers'
+      end,
+      skipped = case
+        when t.block_id = any ($3::uuid[]) then '{}'::text[]
+        when $4 then '{captain}'::text[]
+        else '{captain,volunteers}'::text[]
+      end,
+      escalated_at = now()
+    where
+      t.drill_id = $5
+      and t.accounted_at is null
+      and t.tier = 'none'
+    returning
+      t.block_id,
+      t.tier,
+      t.skipped
+  ),
+  events as (
+    insert into
+      drill_events (drill_id, what)
+    select distinct
+      $6::uuid,
+      'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+    from
+      moved m
+    where
+      m.tier <> $7
+      and cardinality(m.skipped) > 0
+    on conflict (drill_id, what) do nothing
+  )
+select distinct
+  block_id,
+  tier
+from
+  moved;
 
 -- moveUntakenUp — to the volunteers
-update "drill_targets"
-set
-  "tier" = $1,
-  "escalated_at" = $2
-where
-  "drill_id" = $3
-  and "accounted_at" is null
-  and "taken_by" is null
-  and "tier" in ($4)
-returning
-  "block_id";
+with
+  moved as (
+    update drill_targets t
+    set
+      tier = $1,
+      escalated_at = now(),
+      skipped = case
+        when $2 then array_append(t.skipped, 'volunteers')
+        else t.skipped
+      end
+    where
+      t.drill_id = $3
+      and t.accounted_at is null
+      and t.taken_by is null
+      and t.tier = any ($4::text[])
+    returning
+      t.block_id,
+      t.tier,
+      t.skipped
+  ),
+  events as (
+    insert into
+      drill_events (drill_id, what)
+    select distinct
+      $5::uuid,
+      'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+    from
+      moved m
+    where
+      m.tier <> $6
+      and cardinality(m.skipped) > 0
+    on conflict (drill_id, what) do nothing
+  )
+select distinct
+  block_id,
+  tier
+from
+  moved;
 
 -- moveUntakenUp — to the officers
-update "drill_targets"
-set
-  "tier" = $1,
-  "escalated_at" = $2
-where
-  "drill_id" = $3
-  and "accounted_at" is null
-  and "taken_by" is null
-  and "tier" in ($4, $5)
-returning
-  "block_id";
+with
+  moved as (
+    update drill_targets t
+    set
+      tier = $1,
+      escalated_at = now(),
+      skipped = case
+        when $2 then array_append(t.skipped, 'volunteers')
+        else t.skipped
+      end
+    where
+      t.drill_id = $3
+      and t.accounted_at is null
+      and t.taken_by is null
+      and t.tier = any ($4::text[])
+    returning
+      t.block_id,
+      t.tier,
+      t.skipped
+  ),
+  events as (
+    insert into
+      drill_events (drill_id, what)
+    select distinct
+      $5::uuid,
+      'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+    from
+      moved m
+    where
+      m.tier <> $6
+      and cardinality(m.skipped) > 0
+    on conflict (drill_id, what) do nothing
+  )
+select distinct
+  block_id,
+  tier
+from
+  moved;
+
+-- moveUntakenUp — nobody among the volunteers can be reached
+with
+  moved as (
+    update drill_targets t
+    set
+      tier = $1,
+      escalated_at = now(),
+      skipped = case
+        when $2 then array_append(t.skipped, 'volunteers')
+        else t.skipped
+      end
+    where
+      t.drill_id = $3
+      and t.accounted_at is null
+      and t.taken_by is null
+      and t.tier = any ($4::text[])
+    returning
+      t.block_id,
+      t.tier,
+      t.skipped
+  ),
+  events as (
+    insert into
+      drill_events (drill_id, what)
+    select distinct
+      $5::uuid,
+      'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+    from
+      moved m
+    where
+      m.tier <> $6
+      and cardinality(m.skipped) > 0
+    on conflict (drill_id, what) do nothing
+  )
+select distinct
+  block_id,
+  tier
+from
+  moved;
 
 -- silentHouseholds — the first page
 select
@@ -411,7 +576,8 @@ select
   "t"."tier",
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
-  "t"."note"
+  "t"."note",
+  "t"."skipped"
 from
   (
     select
@@ -454,7 +620,8 @@ select
   "t"."tier",
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
-  "t"."note"
+  "t"."note",
+  "t"."skipped"
 from
   (
     select
@@ -500,7 +667,8 @@ select
   "t"."tier",
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
-  "t"."note"
+  "t"."note",
+  "t"."skipped"
 from
   (
     select

@@ -68,6 +68,25 @@ returning
   "id",
   "block_id";
 
+-- captainHouseholds — a 班長: their 班
+select
+  "h"."id",
+  "h"."household_number",
+  "h"."name",
+  "h"."address",
+  "h"."block_id",
+  "b"."name" as "block_name",
+  "b"."sort_order",
+  "h"."channels",
+  "h"."responder_notes"
+from
+  "households" as "h"
+  inner join "blocks" as "b" on "b"."id" = "h"."block_id"
+where
+  "h"."association_id" = $1
+  and "h"."id" = any ($2::uuid[])
+  and "h"."block_id" = any ($3::uuid[]);
+
 -- closeCircularTasks — a household acknowledged (withdrawn: every household’s)
 update "captain_tasks"
 set

@@ -13,7 +13,7 @@ where
 insert into
   "watch_settings" ("household_id", "association_id", "next_check_at")
 values
-  ($1, $2, now() + interval '24 hours')
+  ($1, $2, now() + interval '12 hours')
 on conflict ("household_id") do nothing;
 
 -- enrolHomes
@@ -118,17 +118,18 @@ delete from "device_messages"
 where
   "received_at" < now() - make_interval(days => $1);
 
--- currentAway
+-- awayEnds
 select
-  "ends_at"
+  "household_id",
+  max("ends_at") as "ends_at"
 from
   "watch_away_periods"
 where
-  "household_id" = $1
+  "household_id" = any ($1::uuid[])
   and "starts_at" <= $2
   and "ends_at" > $3
-order by
-  "ends_at" desc;
+group by
+  "household_id";
 
 -- homesAwayNow
 select
@@ -235,7 +236,8 @@ select
   "label",
   "online",
   "household_id",
-  "last_heartbeat"
+  "last_heartbeat",
+  "last_seen_at"
 from
   "devices"
 where

@@ -118,6 +118,8 @@ export function createApp(deps: AppDeps): App {
           imgSrc: ["'self'", 'data:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
           connectSrc: ["'self'", 'ws:', 'wss:'],
+          // PDF.js on the print view runs its worker from our own origin (web/dist/assets).
+          workerSrc: ["'self'"],
           upgradeInsecureRequests: null,
         },
       },

@@ -47,6 +47,10 @@ describe.runIf(faultTestsEnabled)('watch escalation under SIGKILL', () => {
       });
       expect(settings.status, settings.text).toBe(200);
 
+      // The home's family can be reached (the demo's family watcher, with a login), so each tier is a step of its own.
+      const family = await db.selectFrom('people').select('id').where('email', '=', 'family@demo.tonari.jp').executeTakeFirstOrThrow();
+      await db.insertInto('role_assignments').values({ association_id: home!.associationId, person_id: family.id, role: 'family_watcher', household_id: home!.householdId }).execute();
+
       const alert = await waitFor('a silent-home alert', () => db.selectFrom('watch_alerts').selectAll().where('household_id', '=', home!.householdId).where('kind', '=', 'silent').executeTakeFirst(), 30_000, 200);
       const escalations = () => db.selectFrom('watch_alert_events').select(['tier', 'at']).where('alert_id', '=', alert.id).where('what', '=', 'escalated').orderBy('id').execute();
       const untilTier = (tier: string, timeoutMs: number) => waitFor(`the ${tier} tier`, async () => (await escalations()).find((e) => e.tier === tier), timeoutMs, 200);

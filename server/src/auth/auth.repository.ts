@@ -58,6 +58,11 @@ export function markPasscodeUsed(trx: Transaction<Database>, id: string, personI
   return trx.updateTable('household_passcodes').set({ used_at: new Date(), used_by: personId }).where('id', '=', id).execute();
 }
 
+/** Locks the household's row: joins to one household take their places one at a time. */
+export function lockHousehold(trx: Transaction<Database>, householdId: string) {
+  return trx.selectFrom('households').select('id').where('id', '=', householdId).forUpdate().executeTakeFirst();
+}
+
 /** The members of a household, oldest first, and whether each has a login. */
 export function householdMembers(db: Db, householdId: string) {
   return db.selectFrom('people').select(['id', 'name', 'password_hash']).where('household_id', '=', householdId).orderBy('created_at').execute();
@@ -82,13 +87,18 @@ export function giveMemberLogin(trx: Transaction<Database>, member: { personId: 
     .executeTakeFirst();
 }
 
-export function insertMemberWithLogin(trx: Transaction<Database>, member: { associationId: string; householdId: string; name: string }, login: NewLogin) {
+export function insertMemberWithLogin(
+  trx: Transaction<Database>,
+  member: { associationId: string; householdId: string; name: string; livesElsewhere: boolean },
+  login: NewLogin,
+) {
   return trx
     .insertInto('people')
     .values({
       association_id: member.associationId,
       household_id: member.householdId,
       name: member.name,
+      lives_elsewhere: member.livesElsewhere,
       email: login.email,
       phone: login.phone,
       preferred_language: login.preferredLanguage,
@@ -125,7 +135,8 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markPasscodeUsed', run: inTransaction((trx) => markPasscodeUsed(trx, ID, ID2)) },
   { name: 'householdMembers', run: (db) => householdMembers(db, ID) },
   { name: 'giveMemberLogin', run: inTransaction((trx) => giveMemberLogin(trx, { personId: ID, householdId: ID2 }, login)) },
-  { name: 'insertMemberWithLogin', run: inTransaction((trx) => insertMemberWithLogin(trx, { associationId: ID, householdId: ID2, name: '山田 花子' }, login)) },
+  { name: 'insertMemberWithLogin', run: inTransaction((trx) => insertMemberWithLogin(trx, { associationId: ID, householdId: ID2, name: '山田 花子', livesElsewhere: true }, login)) },
+  { name: 'lockHousehold', run: inTransaction((trx) => lockHousehold(trx, ID)) },
   { name: 'findLoginsWithContact — email and phone, another person', run: (db) => findLoginsWithContact(db, { email: 'hanako@example.jp', phones: ['09012345678', '+819012345678'] }, ID) },
   { name: 'findLoginsWithContact — neither', run: (db) => findLoginsWithContact(db, { email: null, phones: [] }) },
 ];

@@ -4,6 +4,7 @@ import { clearRateLimit, hitRateLimits } from './rate-limit.js';
 import { authRoutes } from '../contracts/auth.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { Realtime } from '../platform/realtime/realtime.js';
 import {
   SESSION_COOKIE,
   changePassword,
@@ -17,7 +18,10 @@ import {
   type SessionContext,
 } from './auth.service.js';
 
-export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secureCookies: boolean; loginRateLimit: number; metrics: Metrics }) {
+export function registerAuthRoutes(
+  api: ApiRouter,
+  ctx: SessionContext & { realtime: Pick<Realtime, 'endSessions' | 'rosterChanged'>; secureCookies: boolean; loginRateLimit: number; metrics: Metrics },
+) {
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, path: '/', expires: expiresAt });
 
@@ -97,6 +101,8 @@ export function registerAuthRoutes(api: ApiRouter, ctx: SessionContext & { secur
   api.handle(authRoutes.join, async ({ body, req, res }) => {
     if (await limited(res, passcodeLimits(req))) return;
     const session = await joinWithPasscode(ctx, body);
+    // The help desk's screen and the household's page show the new member at once.
+    ctx.realtime.rosterChanged(session.actor.associationId, [session.householdId]);
     setCookie(res, session.token, session.expiresAt);
     return session.actor.view;
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Language } from '../roster/roster.tables.js';
-import type { JoinRequest } from '../contracts/auth.js';
+import { HOUSEHOLD_LOGIN_LIMIT, type JoinRequest } from '../contracts/auth.js';
 import { audit } from '../common/audit.repository.js';
 import { hashPassword } from './password.js';
 import { loginIdentity, phoneSpellings } from './login-identity.js';
@@ -38,6 +38,7 @@ export async function lookupPasscode(db: Db, code: string) {
   return {
     household: { name: passcode.household_name, blockName: passcode.block_name },
     members: members.map((m) => ({ id: m.id, name: m.name, hasAccount: m.password_hash !== null })),
+    loginsLeft: Math.max(0, HOUSEHOLD_LOGIN_LIMIT - members.filter((m) => m.password_hash !== null).length),
   };
 }
 
@@ -51,6 +52,13 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
   const joined = await ctx.db.transaction().execute(async (trx) => {
     const passcode = await findUsablePasscode(trx, request.code);
     if (!(await repo.lockUnusedPasscode(trx, passcode.id))) throw new HttpError(400, 'invalid_passcode', WRONG_PASSCODE, 'code');
+    // Several logins per household (residents, and family living elsewhere), up to the limit:
+    // the household row is locked so two codes redeemed at once cannot both take the last place.
+    await repo.lockHousehold(trx, passcode.household_id);
+    const logins = (await repo.householdMembers(trx, passcode.household_id)).filter((m) => m.password_hash !== null).length;
+    if (logins >= HOUSEHOLD_LOGIN_LIMIT) {
+      throw new HttpError(409, 'household_full', `This household already has ${HOUSEHOLD_LOGIN_LIMIT} logins, the most one household may have. Ask a member to give up theirs, or your association for help.`, 'code');
+    }
 
     // An email or phone number that is already another login's is not attached, and the
     // join goes on the same way: the answer must not tell a code holder whose address has a
@@ -63,14 +71,18 @@ export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRe
       const member = await repo.giveMemberLogin(trx, { personId, householdId: passcode.household_id }, login);
       if (!member) throw new HttpError(400, 'invalid_member', 'Choose a member of this household who has no login yet.', 'personId');
     } else {
-      const created = await repo.insertMemberWithLogin(trx, { associationId: passcode.association_id, householdId: passcode.household_id, name: request.name! }, login);
+      const created = await repo.insertMemberWithLogin(
+        trx,
+        { associationId: passcode.association_id, householdId: passcode.household_id, name: request.name!, livesElsewhere: request.livesElsewhere === true },
+        login,
+      );
       personId = created.id;
     }
     await repo.markPasscodeUsed(trx, passcode.id, personId);
-    await audit(trx, { associationId: passcode.association_id, actorPersonId: personId, action: 'household.joined', subject: passcode.household_id, detail: { contactInUse: contact.inUse } });
-    return { personId, associationId: passcode.association_id };
+    await audit(trx, { associationId: passcode.association_id, actorPersonId: personId, action: 'household.joined', subject: passcode.household_id, detail: { contactInUse: contact.inUse, ...(request.livesElsewhere && !request.personId && { livesElsewhere: true }) } });
+    return { personId, associationId: passcode.association_id, householdId: passcode.household_id };
   });
-  return startSession(ctx, joined.personId, joined.associationId);
+  return { ...(await startSession(ctx, joined.personId, joined.associationId)), householdId: joined.householdId };
 }
 
 /** The email and phone number to attach to a new login: those already another login's are left out. */

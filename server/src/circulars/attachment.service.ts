@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { requireVisible, type Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import { deleteAttachment, findAttachment, insertAttachment } from './circular.repository.js';
+import { attachmentView } from './circular-view.service.js';
 import { officerCircular, visibleCircular, type CircularContext } from './circular-access.service.js';
 
 /** Files attached to a circular: added and removed by its officers before publishing, read by those it reached. */
@@ -29,7 +30,7 @@ export async function addAttachment(ctx: CircularContext, actor: Actor, id: stri
     circular_id: id, association_id: actor.associationId, filename: safeName, content_type: detected.mime, size: content.length,
     sha256: createHash('sha256').update(content).digest('hex'), content,
   });
-  return { id: attachment.id, filename: attachment.filename, contentType: attachment.content_type, size: attachment.size, url: `/api/circulars/${id}/attachments/${attachment.id}` };
+  return attachmentView(id)(attachment);
 }
 
 export async function removeAttachment(ctx: CircularContext, actor: Actor, id: string, attachmentId: string) {

@@ -33,6 +33,10 @@ function versionTitle(circular: CircularRow, language: Language): string {
   const version = language === 'en' ? circular.english : language === 'ja-easy' ? circular.easy_japanese : null;
   return version?.title || circular.title;
 }
+/** An attachment as the web app shows it, with the URL it is downloaded from. */
+export const attachmentView = (circularId: string) => (a: { id: string; filename: string; content_type: string; size: number }) => ({
+  id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, url: `/api/circulars/${circularId}/attachments/${a.id}`,
+});
 
 function displayVersion(circular: CircularRow, language: Language): CircularDetail['display'] {
   const version = language === 'en' ? circular.english : language === 'ja-easy' ? circular.easy_japanese : null;
@@ -63,7 +67,7 @@ export async function getCircular(ctx: CircularContext, actor: Actor, id: string
     reminderHoursBeforeDue: circular.reminder_hours,
     correction: circular.corrected_at ? { note: circular.correction_note ?? '', at: circular.corrected_at.toISOString() } : null,
     withdrawal: circular.withdrawn_at ? { reason: circular.withdrawal_reason ?? '', at: circular.withdrawn_at.toISOString() } : null,
-    attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, url: `/api/circulars/${id}/attachments/${a.id}` })),
+    attachments: attachments.map(attachmentView(id)),
     household: recipient
       ? {
           id: recipient.household_id,

@@ -2,9 +2,11 @@ import { fanOutPages } from '../platform/jobs/fan-out.js';
 import { stableJobId } from '../platform/jobs/jobs.js';
 import { rooms, type ServerToClientEvents } from '../contracts/socket.js';
 import type { Speak } from '../../../devices/src/protocol.js';
-import { findCircular, markPublished } from './circular.repository.js';
-import { countReminder, insertRecipients, recipientPage, recipientsOf } from './recipient.repository.js';
+import { attachmentsOf, findCircular, markPublished } from './circular.repository.js';
+import { spokenText } from './spoken-text.js';
+import { countReminder, insertRecipients, needingPaperAmong, recipientPage, recipientsOf } from './recipient.repository.js';
 import { insertUnreadCircularTasks } from '../tasks/task.repository.js';
+import { blocksWithReachableCaptain, reachableRoleHolders, TIER_ROLES } from '../common/reachability.repository.js';
 import type { CircularContext } from './circular-access.service.js';
 import { iso } from './circular-view.service.js';
 
@@ -69,27 +71,29 @@ export async function deliver(ctx: CircularContext, circularId: string, kind: 'c
   }
   const unreadOnly = kind === 'reminder';
   const prefix = kind === 'reminder' ? '【まだ読まれていません】' : '';
-  const speak: Speak = {
+  const attachments = (await attachmentsOf(ctx.db, circularId)).length;
+  const speak = (onPaper: boolean): Speak => ({
     id: circularId,
     kind,
     title: circular.title,
-    text: `${kind === 'reminder' ? '回覧板のお知らせです。まだ確認されていない回覧があります。' : '回覧板のお知らせです。'}${circular.title}。${circular.plain_text}`.slice(0, 2000),
+    text: spokenText({ kind, title: circular.title, plainText: circular.plain_text, attachments, onPaper }),
     priority: circular.category === 'disaster' ? 'high' : 'normal',
     acknowledgeable: true,
-  };
+  });
+  const push = { title: `${prefix}${circular.title}`, body: circular.plain_text.slice(0, 120), url: `${ctx.publicUrl}/circulars/${circularId}` };
   const result = { pushed: 0, spoken: 0 };
   await fanOutPages({
     after: piece.after ?? null,
     page: (from, limit) => recipientPage(ctx.db, circularId, { after: from, limit, unreadOnly }),
     send: async (households) => {
-      // Read aloud only where the household chose the speaker channel.
-      const sent = await ctx.reach.households(households, {
-        push: { title: `${prefix}${circular.title}`, body: circular.plain_text.slice(0, 120), url: `${ctx.publicUrl}/circulars/${circularId}` },
-        speaker: { kind: 'speak', payload: speak },
-        speakerChannelOnly: true,
-      });
-      result.pushed += sent.pushed;
-      result.spoken += sent.spoken;
+      // Read aloud only where the household chose the speaker channel; a home on its 班長's
+      // print list hears that the paper comes, the others where to see the attachments.
+      const onPaper = await needingPaperAmong(ctx.db, households);
+      for (const [group, paper] of [[households.filter((h) => onPaper.has(h)), true], [households.filter((h) => !onPaper.has(h)), false]] as const) {
+        const sent = await ctx.reach.households(group, { push, speaker: { kind: 'speak', payload: speak(paper) }, speakerChannelOnly: true });
+        result.pushed += sent.pushed;
+        result.spoken += sent.spoken;
+      }
       if (unreadOnly) await countReminder(ctx.db, circularId, households);
     },
     carryOn: (from) =>
@@ -105,7 +109,11 @@ export async function remind(ctx: CircularContext, circularId: string, piece: { 
   return deliver(ctx, circularId, 'reminder', piece);
 }
 
-/** At the due date, every household that has not read it becomes a task for its 班長. */
+/**
+ * At the due date, every household that has not read it becomes a task for its 班長. The
+ * tasks of a 班 whose 班長 cannot be reached (no login, no push) are the officers' to follow:
+ * they see every 班's tasks, and are pushed about these.
+ */
 export async function markOverdue(ctx: CircularContext, circularId: string) {
   const circular = await findCircular(ctx.db, circularId);
   if (!circular || circular.status !== 'published') {
@@ -114,5 +122,17 @@ export async function markOverdue(ctx: CircularContext, circularId: string) {
   }
   const created = await insertUnreadCircularTasks(ctx.db, circularId);
   for (const task of created) ctx.realtime.emit([rooms.block(task.block_id), rooms.officers(circular.association_id)], 'task:created', { taskId: task.id, kind: 'circular_unread', blockId: task.block_id });
+  const blocks = [...new Set(created.map((t) => t.block_id))];
+  const reachable = await blocksWithReachableCaptain(ctx.db, circular.association_id, blocks);
+  const orphaned = created.filter((t) => !reachable.has(t.block_id)).length;
+  if (orphaned > 0) {
+    const officers = await reachableRoleHolders(ctx.db, circular.association_id, TIER_ROLES.officers);
+    ctx.log.info({ circularId, households: orphaned }, 'circular overdue: tasks of 班 whose 班長 cannot be reached, told to the officers');
+    await ctx.reach.people(officers.map((o) => o.person_id), {
+      title: `【回覧板】班長に連絡できない班に未読の世帯があります（${orphaned}世帯）`,
+      body: `「${circular.title}」: 班長がアプリを使っていない班の未読世帯です。役員の方で確認してください。`,
+      url: `${ctx.publicUrl}/tasks`,
+    });
+  }
   return created.length;
 }

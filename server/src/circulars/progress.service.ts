@@ -3,21 +3,22 @@ import { HttpError } from '../platform/http/errors.js';
 import type { Progress } from '../contracts/circulars.js';
 import type { Channel } from '../roster/roster.tables.js';
 import { membersOf } from '../common/people.repository.js';
-import { associationName, findBlockOfAssociation } from './circular.repository.js';
-import { acknowledgementsByChannel, answerTally, paperHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
+import { associationName, attachmentsOf, findBlockOfAssociation } from './circular.repository.js';
+import { acknowledgementsByChannel, answerTally, paperCopyCounts, paperCopyHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { ANY_STATUS, followUpCircular, type CircularContext } from './circular-access.service.js';
 import { acknowledge } from './acknowledgement.service.js';
-import { iso } from './circular-view.service.js';
+import { attachmentView, iso } from './circular-view.service.js';
 
 /** Following up a circular, for officers and 班長 (their 班): the read rate, the unread, the paper 回覧板. */
 
 export async function progress(ctx: CircularContext, actor: Actor, circularId: string): Promise<Progress> {
   const { circular, blocks } = await followUpCircular(ctx, actor, circularId, ANY_STATUS);
-  const [byBlock, byChannel, tallies] = await Promise.all([
+  const [byBlock, byChannel, tallies, paperCopies] = await Promise.all([
     progressByBlock(ctx.db, circularId, blocks),
     acknowledgementsByChannel(ctx.db, circularId, blocks),
     circular.question ? answerTally(ctx.db, circularId, blocks, circular.question) : Promise.resolve(null),
+    paperCopyCounts(ctx.db, circularId, blocks),
   ]);
   if (!actor.officer && byBlock.length === 0) throw HttpError.notFound('circular');
   const channel = (c: Channel) => byChannel.find((r) => r.acknowledged_channel === c)?.n ?? 0;
@@ -27,7 +28,7 @@ export async function progress(ctx: CircularContext, actor: Actor, circularId: s
     acknowledged: byBlock.reduce((n, b) => n + b.acknowledged, 0),
     answered: byBlock.reduce((n, b) => n + b.answered, 0),
     byChannel: { app: channel('app'), speaker: channel('speaker'), paper: channel('paper') },
-    byBlock: byBlock.map((b) => ({ blockId: b.block_id, blockName: b.name, total: b.total, acknowledged: b.acknowledged, answered: b.answered })),
+    byBlock: byBlock.map((b) => ({ blockId: b.block_id, blockName: b.name, total: b.total, acknowledged: b.acknowledged, answered: b.answered, paperCopies: paperCopies.find((p) => p.block_id === b.block_id)?.n ?? 0 })),
     tallies,
   };
 }
@@ -62,16 +63,21 @@ export async function recordPaperSignoffs(ctx: CircularContext, actor: Actor, ci
 export async function printSheet(ctx: CircularContext, actor: Actor, circularId: string, blockId: string) {
   const { circular } = await followUpCircular(ctx, actor, circularId, ['published']);
   if (!circularPolicy.followsUpBlock(actor, blockId)) throw HttpError.notFound('班');
-  const [block, association, households] = await Promise.all([
+  const [block, association, households, attachments] = await Promise.all([
     findBlockOfAssociation(ctx.db, actor.associationId, blockId),
     associationName(ctx.db, actor.associationId),
-    paperHouseholds(ctx.db, circularId, blockId),
+    paperCopyHouseholds(ctx.db, circularId, [blockId]),
+    attachmentsOf(ctx.db, circularId),
   ]);
   if (!block) throw HttpError.notFound('班');
   return {
     circular: { title: circular.title, bodyHtml: circular.body_html, category: circular.category, publishedAt: iso(circular.published_at), dueAt: iso(circular.due_at), question: circular.question },
     associationName: association.name,
     blockName: block.name,
-    households: households.map((h) => ({ householdNumber: h.household_number, householdName: h.name, acknowledgedAt: iso(h.acknowledged_at) })),
+    households: households.map((h) => ({
+      householdNumber: h.household_number, householdName: h.name, acknowledgedAt: iso(h.acknowledged_at),
+      reasons: [...(h.channels.includes('paper') ? (['paper_channel'] as const) : []), ...(h.in_app ? [] : (['no_app_reader'] as const))],
+    })),
+    attachments: attachments.map(attachmentView(circularId)),
   };
 }

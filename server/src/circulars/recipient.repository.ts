@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely';
 import type { Answer, Question } from '../contracts/circulars.js';
 import type { Db } from '../platform/db/database.js';
 import type { Channel } from '../roster/roster.tables.js';
@@ -6,6 +6,7 @@ import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { ReaderRows } from './circular.repository.js';
+import { canBeReached } from '../common/reachability.repository.js';
 
 /** The SQL of a circular's recipients: one row per household it was published to, with its read and answer state. */
 
@@ -204,17 +205,49 @@ export function recipientsAmong(db: Db, circularId: string, householdIds: string
     .execute();
 }
 
-/** The 班's households on the paper 回覧板, for its sign-off table. */
-export function paperHouseholds(db: Db, circularId: string, blockId: string) {
-  return db
-    .selectFrom('circular_recipients as r')
-    .innerJoin('households as h', 'h.id', 'r.household_id')
-    .select(['h.household_number', 'h.name', 'r.acknowledged_at'])
-    .where('r.circular_id', '=', circularId)
-    .where('r.block_id', '=', blockId)
-    .where(sql<boolean>`'paper' = any(h.channels)`)
-    .orderBy('h.household_number')
+/**
+ * A household that needs a printed copy: it chose paper, or none of its members can read
+ * the circular in the app (common/reachability.repository.ts: a login or a push subscription).
+ * Its current channels count, so a home that switched to paper after publishing still gets one.
+ */
+function needsPaper(eb: ExpressionBuilder<Database, 'households'>) {
+  return eb.or([sql<boolean>`'paper' = any(households.channels)`, eb.not(hasAppReader(eb))]);
+}
+
+/** A member of the household can read it in the app. */
+function hasAppReader(eb: ExpressionBuilder<Database, 'households'>) {
+  return eb.exists(eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where(canBeReached));
+}
+
+/** The recipients needing a printed copy (`blockIds`: only these 班), in 班 and number order. */
+function paperCopyRecipients(db: Db, circularId: string, blockIds: string[] | undefined) {
+  return recipientsInScope(db, circularId, blockIds).innerJoin('households', 'households.id', 'circular_recipients.household_id').where(needsPaper);
+}
+
+/** The homes a 班長 brings a printed copy to, for the print sheet: who, why, and whether they signed. */
+export function paperCopyHouseholds(db: Db, circularId: string, blockIds: string[] | undefined) {
+  return paperCopyRecipients(db, circularId, blockIds)
+    .innerJoin('blocks', 'blocks.id', 'circular_recipients.block_id')
+    .select(['households.id', 'households.household_number', 'households.name', 'households.channels', 'circular_recipients.block_id', 'circular_recipients.acknowledged_at'])
+    .select((eb) => hasAppReader(eb).as('in_app'))
+    .orderBy('blocks.sort_order')
+    .orderBy('households.household_number')
     .execute();
+}
+
+/** How many printed copies each 班 needs. */
+export function paperCopyCounts(db: Db, circularId: string, blockIds: string[] | undefined) {
+  return paperCopyRecipients(db, circularId, blockIds)
+    .select(['circular_recipients.block_id', sql<number>`count(*)::int`.as('n')])
+    .groupBy('circular_recipients.block_id')
+    .execute();
+}
+
+/** Which of these households need a printed copy (the speaker tells them the 班長 brings one). */
+export async function needingPaperAmong(db: Db, householdIds: readonly string[]): Promise<Set<string>> {
+  if (!householdIds.length) return new Set();
+  const rows = await db.selectFrom('households').select('id').where(isAnyOf('households.id', householdIds)).where(needsPaper).execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';
@@ -237,5 +270,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'answerTally — multiple choice', run: (db) => answerTally(db, ID, [OTHER], { type: 'multiple', prompt: '日程', options: ['土', '日'] }) },
   { name: 'unreadHouseholds', run: (db) => unreadHouseholds(db, ID, { blockId: OTHER, blockIds: [OTHER] }) },
   { name: 'recipientsAmong', run: (db) => recipientsAmong(db, ID, [OTHER], [OTHER]) },
-  { name: 'paperHouseholds', run: (db) => paperHouseholds(db, ID, OTHER) },
+  { name: 'paperCopyHouseholds — a 班 (officers over every 班: without the 班 clause)', run: (db) => paperCopyHouseholds(db, ID, [OTHER]) },
+  { name: 'paperCopyCounts', run: (db) => paperCopyCounts(db, ID, undefined) },
+  { name: 'needingPaperAmong', run: (db) => needingPaperAmong(db, [OTHER]) },
 ];

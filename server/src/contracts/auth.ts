@@ -39,9 +39,14 @@ export const passcodeSchema = text()
   .pipe(z.string().regex(/^[A-Z0-9]{8}$/, 'must be the 8-character code printed on the sheet'));
 
 export const joinLookupRequestSchema = z.object({ code: passcodeSchema });
+/** The most logins one household may have: its residents and family living elsewhere. */
+export const HOUSEHOLD_LOGIN_LIMIT = 5;
+
 export const joinLookupResponseSchema = z.object({
   household: z.object({ name: z.string(), blockName: z.string() }),
   members: z.array(z.object({ id: uuid, name: z.string(), hasAccount: z.boolean() })),
+  /** How many more logins the household may have (HOUSEHOLD_LOGIN_LIMIT in all). */
+  loginsLeft: z.number(),
 });
 
 export const joinRequestSchema = z
@@ -53,6 +58,8 @@ export const joinRequestSchema = z
     phone: phoneSchema.optional(),
     password: passwordSchema,
     preferredLanguage: languageSchema.default('ja'),
+    /** A new member who is family living elsewhere, joining to answer for the household. */
+    livesElsewhere: z.boolean().optional(),
   })
   .refine((v) => v.personId || v.name, { message: 'choose who you are or enter your name', path: ['name'] })
   .refine((v) => v.email || v.phone, { message: 'enter an email address or a phone number', path: ['email'] });

@@ -131,7 +131,8 @@ export const progressSchema = z.object({
   acknowledged: z.number(),
   answered: z.number(),
   byChannel: z.object({ app: z.number(), speaker: z.number(), paper: z.number() }),
-  byBlock: z.array(z.object({ blockId: uuid, blockName: z.string(), total: z.number(), acknowledged: z.number(), answered: z.number() })),
+  /** paperCopies: the 班's homes that need a printed copy (they chose paper, or nobody there can read it in the app). */
+  byBlock: z.array(z.object({ blockId: uuid, blockName: z.string(), total: z.number(), acknowledged: z.number(), answered: z.number(), paperCopies: z.number() })),
   /** Per option (yes/no: [yes, no]; attendance: [attending, not attending] and headcount). */
   tallies: z.object({ counts: z.array(z.number()), headcount: z.number().nullable() }).nullable(),
 });
@@ -158,7 +159,18 @@ export const printSheetSchema = z.object({
   circular: z.object({ title: z.string(), bodyHtml: z.string(), category: categorySchema, publishedAt: z.string().nullable(), dueAt: z.string().nullable(), question: questionSchema.nullable() }),
   associationName: z.string(),
   blockName: z.string(),
-  households: z.array(z.object({ householdNumber: z.string(), householdName: z.string(), acknowledgedAt: z.string().nullable() })),
+  /** The homes the 班長 brings a printed copy to (one copy each), who sign the sheet. */
+  households: z.array(
+    z.object({
+      householdNumber: z.string(),
+      householdName: z.string(),
+      acknowledgedAt: z.string().nullable(),
+      /** Why it needs paper: it chose the paper channel, and/or nobody there can read it in the app. */
+      reasons: z.array(z.enum(['paper_channel', 'no_app_reader'])),
+    }),
+  ),
+  /** The circular's attachments, printed with it (images inline, PDF pages rendered). */
+  attachments: z.array(attachmentView),
 });
 
 export const attachmentQuerySchema = z.object({ filename: text().trim().min(1, 'give the file name').max(200) });

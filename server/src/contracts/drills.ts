@@ -93,6 +93,8 @@ export const targetViewSchema = z.object({
   answeredAt: z.string().nullable(),
   channel: answerChannelSchema.nullable(),
   tier: escalationTierSchema,
+  /** The tiers it went past because nobody in them could be reached. */
+  skipped: z.array(z.enum(['captain', 'volunteers'])),
   takenBy: z.string().nullable(),
   visitOutcome: visitOutcomeSchema.nullable(),
   note: z.string(),
@@ -109,6 +111,8 @@ export const dashboardSchema = z.object({
   unanswered: z.array(targetViewSchema),
   /** Answered "needs help" or "injured": to be followed up. */
   needsFollowUp: z.array(targetViewSchema),
+  /** 班 whose households went past a tier nobody in it could be reached in ("2班: no 班長 with a way in → volunteers"). */
+  skips: z.array(z.object({ blockId: uuid, blockName: z.string(), skipped: z.array(z.enum(['captain', 'volunteers'])), to: escalationTierSchema, at: z.string() })),
 });
 
 export const taskListSchema = z.object({ items: z.array(targetViewSchema) });

@@ -48,6 +48,8 @@ export const personViewSchema = z.object({
   email: z.string().nullable(),
   preferredLanguage: languageSchema,
   hasAccount: z.boolean(),
+  /** Family who joined from elsewhere to answer for the household (not at the address). */
+  livesElsewhere: z.boolean(),
   householdId: uuid.nullable(),
   roles: z.array(z.string()),
 });
@@ -120,6 +122,23 @@ export const passcodeSheetSchema = z.object({
   ),
 });
 
+// ── Uptake: invitation letters, the 班長's unregistered list, help desk, family ───────────
+
+export const passcodeItemSchema = passcodeSheetSchema.shape.items.element;
+export const unregisteredHouseholdsSchema = z.object({
+  block: z.object({ id: uuid, name: z.string() }),
+  /** Households of the 班 in which nobody can be reached through the app yet. */
+  items: z.array(
+    z.object({
+      ...householdLineFields,
+      channels: z.array(channelSchema),
+      members: z.array(z.object({ name: z.string(), phone: z.string().nullable() })),
+    }),
+  ),
+  /** All households of the 班, for the registration rate. */
+  householdCount: z.number(),
+});
+
 export type BlockView = z.infer<typeof blockViewSchema>;
 export type HouseholdSummary = z.infer<typeof householdSummarySchema>;
 export type HouseholdDetail = z.infer<typeof householdDetailSchema>;
@@ -131,6 +150,8 @@ export type CreatePersonRequest = z.input<typeof createPersonRequestSchema>;
 export type UpdatePersonRequest = z.input<typeof updatePersonRequestSchema>;
 export type RosterImportResult = z.infer<typeof rosterImportResultSchema>;
 export type PasscodeSheet = z.infer<typeof passcodeSheetSchema>;
+export type PasscodeItem = z.infer<typeof passcodeItemSchema>;
+export type UnregisteredHouseholds = z.infer<typeof unregisteredHouseholdsSchema>;
 
 /** The largest roster CSV accepted. */
 export const ROSTER_UPLOAD_LIMIT = '5mb';
@@ -161,4 +182,9 @@ export const rosterRoutes = {
   exportRoster: defineRoute({ method: 'get', path: '/api/roster/export', summary: 'Export the roster as CSV for Excel (Shift_JIS: 422 listing cells it cannot hold)', tag, access: 'session', query: rosterExportQuerySchema, produces: 'text/csv' }),
 
   passcodes: defineRoute({ method: 'post', path: '/api/passcodes', summary: 'Issue one-time join passcodes with QR codes for a printed sheet', tag, access: 'session', body: passcodeSheetRequestSchema, response: passcodeSheetSchema }),
+
+  letters: defineRoute({ method: 'post', path: '/api/passcodes/letters', summary: 'Issue invitation letters (QR passcodes) for the unregistered households of a 班 (officers; 班長 their own 班); registered homes never get one', tag, access: 'session', body: passcodeSheetRequestSchema, response: passcodeSheetSchema }),
+  unregistered: defineRoute({ method: 'get', path: '/api/blocks/:id/unregistered', summary: "A 班's households nobody can reach through the app yet (officers; 班長 their own 班)", tag, access: 'session', params: idParamsSchema, response: unregisteredHouseholdsSchema }),
+  helpDeskPasscode: defineRoute({ method: 'post', path: '/api/households/:id/help-desk-passcode', summary: "Help desk: a fresh passcode for a resident's phone to scan now (officers; audited)", tag, access: 'session', params: idParamsSchema, response: passcodeItemSchema }),
+  familyInvitation: defineRoute({ method: 'post', path: '/api/households/:id/family-invitation', summary: 'A passcode for family living elsewhere to join the household (its members and officers)', tag, access: 'session', params: idParamsSchema, response: passcodeItemSchema }),
 };

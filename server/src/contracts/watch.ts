@@ -29,6 +29,10 @@ export const watchSettingsSchema = z.object({
   promptWaitSeconds: z.number().int(),
   /** How long each later tier (volunteers, then officers) waits for someone to take the alert. */
   tierWaitSeconds: z.number().int(),
+  /** Whether the home is checked when it is not active by its usual hour (its learned rhythm) plus the grace. */
+  rhythmEnabled: z.boolean(),
+  rhythmGraceMinutes: z.number(),
+  rhythmGraceSeconds: z.number().int(),
   shareWithFamily: z.boolean(),
   shareWithCaptain: z.boolean(),
   shareWithVolunteers: z.boolean(),
@@ -46,6 +50,9 @@ export const watchSettingsUpdateSchema = z
     inactivitySeconds: int().min(1, 'must be at least 1 second').max(168 * 3600, 'at most a week'),
     promptWaitSeconds: int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
     tierWaitSeconds: int().min(1, 'must be at least 1 second').max(240 * 60, 'at most 4 hours'),
+    rhythmEnabled: z.boolean(),
+    rhythmGraceMinutes: int().min(30, 'at least 30 minutes').max(720, 'at most 12 hours'),
+    rhythmGraceSeconds: int().min(60, 'must be at least 60 seconds').max(720 * 60, 'at most 12 hours'),
     shareWithFamily: z.boolean(),
     shareWithCaptain: z.boolean(),
     shareWithVolunteers: z.boolean(),
@@ -57,7 +64,8 @@ export const watchSettingsUpdateSchema = z
   })
   .refine((v) => v.inactivityHours === undefined || v.inactivitySeconds === undefined, { message: 'give inactivityHours or inactivitySeconds, not both', path: ['inactivitySeconds'] })
   .refine((v) => v.promptWaitMinutes === undefined || v.promptWaitSeconds === undefined, { message: 'give promptWaitMinutes or promptWaitSeconds, not both', path: ['promptWaitSeconds'] })
-  .refine((v) => v.tierWaitMinutes === undefined || v.tierWaitSeconds === undefined, { message: 'give tierWaitMinutes or tierWaitSeconds, not both', path: ['tierWaitSeconds'] });
+  .refine((v) => v.tierWaitMinutes === undefined || v.tierWaitSeconds === undefined, { message: 'give tierWaitMinutes or tierWaitSeconds, not both', path: ['tierWaitSeconds'] })
+  .refine((v) => v.rhythmGraceMinutes === undefined || v.rhythmGraceSeconds === undefined, { message: 'give rhythmGraceMinutes or rhythmGraceSeconds, not both', path: ['rhythmGraceSeconds'] });
 
 export const awayRequestSchema = z
   .object({
@@ -104,6 +112,19 @@ export const watchedHouseholdSchema = z.object({
 });
 export const watchBoardSchema = z.object({ items: z.array(watchedHouseholdSchema) });
 
+/**
+ * A home's learned daily rhythm (watch/rhythm.service.ts): the local hour by which it is usually
+ * active (on `share` of its active days of the last 28), or null while it has fewer than
+ * `minDays` active days or no steady hour.
+ */
+export const watchRhythmSchema = z.object({
+  usualHour: z.number().int().nullable(),
+  days: z.number().int(),
+  minDays: z.number().int(),
+  share: z.number(),
+  learnedAt: z.string().nullable(),
+});
+
 export const householdWatchSchema = z.object({
   householdId: uuid,
   name: z.string(),
@@ -112,6 +133,7 @@ export const householdWatchSchema = z.object({
   canEditConsent: z.boolean(),
   lastActivityAt: z.string().nullable(),
   nextCheckAt: z.string().nullable(),
+  rhythm: watchRhythmSchema,
   /** 14 days × 24 hours of activity counts, oldest first, in Japan time. */
   days: z.array(z.object({ date: z.string(), hours: z.array(z.number()) })),
   away: z.array(z.object({ id: uuid, startsAt: z.string(), endsAt: z.string(), reason: z.string() })),
@@ -127,6 +149,7 @@ export type WatchSettings = z.infer<typeof watchSettingsSchema>;
 export type WatchSettingsUpdate = z.input<typeof watchSettingsUpdateSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type HouseholdWatch = z.infer<typeof householdWatchSchema>;
+export type WatchRhythm = z.infer<typeof watchRhythmSchema>;
 export type WatchedHousehold = z.infer<typeof watchedHouseholdSchema>;
 
 const tag = 'watch';

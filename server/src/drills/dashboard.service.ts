@@ -3,23 +3,25 @@ import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
 import { accountedPerMinute } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
-import { countsOf, targetViews, timing } from './figures.service.js';
+import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
 
 /** Live counts per 班, the response curve, and the unanswered by risk: the whole drill for officers, their 班 for a 班長. */
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
   const drill = await visibleDrill(ctx, actor, drillId);
   const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
-  const [{ counts, byBlock }, curveRows, { medianSecondsToAnswer }, unanswered, needsFollowUp] = await Promise.all([
+  const [{ counts, byBlock }, curveRows, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips] = await Promise.all([
     countsOf(ctx, drillId, blocks),
     accountedPerMinute(ctx.db, drillId, drill.started_at, blocks),
     timing(ctx, drill, blocks),
     targetViews(ctx, drillId, { blocks, unaccounted: true }),
     targetViews(ctx, drillId, { blocks, followUp: true }),
+    skipsOf(ctx, drillId, blocks),
   ]);
   let running = 0;
   const curve = curveRows.map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.n) }));
-  return { drill: await summary(ctx.db, drill), counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp };
+  return { drill: await summary(ctx.db, drill), counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp,
+    skips: skips.map((s) => ({ ...s, blockName: byBlock.find((b) => b.blockId === s.blockId)?.blockName ?? '' })) };
 }
 
 /** A 班長's (or, once escalated, a volunteer's or officer's) list of households to visit. */

@@ -4,7 +4,8 @@ import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
 import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
-import { insertTargets, targetsOf } from './target.repository.js';
+import { insertTargets, recordStartSkips, targetsOf } from './target.repository.js';
+import { reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
 import { buildReport } from './report.service.js';
 import { householdState, summaries, summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -23,7 +24,8 @@ export { report, reportRows } from './report.service.js';
 
 /**
  * Starts a drill or a real event: one target row per household in scope, written by one
- * INSERT … SELECT with each home's risk; paper-only homes go straight onto their 班長's list.
+ * INSERT … SELECT with each home's risk; paper-only homes go straight onto their 班長's list
+ * (past a 班長 who cannot be reached, to the volunteers or the officers, with an event saying so).
  * The asking (push, speakers) and the deadline are durable jobs written in the same
  * transaction.
  */
@@ -44,10 +46,11 @@ export async function startDrill(
       target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
       officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
     });
-    if ((await insertTargets(trx, drill)) === 0) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
+    if ((await insertTargets(trx, drill, await reachNow(trx, actor.associationId))) === 0) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
     await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
     await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
     await addEvent(trx, drill.id, 'started');
+    await recordStartSkips(trx, drill.id);
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
     return drill;
   });

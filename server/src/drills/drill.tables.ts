@@ -40,6 +40,8 @@ export interface DrillTargetTable {
   accounted_at: Date | null;
   tier: ColumnType<'none' | 'captain' | 'volunteers' | 'officers', 'none' | 'captain' | 'volunteers' | 'officers' | undefined, 'none' | 'captain' | 'volunteers' | 'officers'>;
   escalated_at: Date | null;
+  /** The tiers it went past because nobody in them could be reached ('captain', 'volunteers'). */
+  skipped: ColumnType<('captain' | 'volunteers')[], string[] | undefined, string[]>;
   taken_by: string | null;
   taken_at: Date | null;
   visit_outcome: 'safe' | 'needs_help' | 'injured' | 'absent' | null;

@@ -3,7 +3,9 @@ import { inTransaction, type Tx } from '../platform/db/transaction.js';
 import { requireVisible, type Actor } from '../common/access.js';
 import { rooms } from '../contracts/socket.js';
 import { addEvent, lockDrill, peopleInRoles, type DrillRow } from './drill.repository.js';
-import { handSilentToCaptains, moveUntakenUp, takeTarget } from './target.repository.js';
+import { handSilentToCaptains, moveUntakenUp, takeTarget, type Reach } from './target.repository.js';
+import { reachableRoleHolders, TIER_ROLES, tierIsReachable } from '../common/reachability.repository.js';
+import type { Db } from '../platform/db/database.js';
 import { drillPolicy } from './drill.policy.js';
 import { targetOf, visibleDrill, type DrillContext } from './summary.service.js';
 
@@ -32,34 +34,54 @@ function onceWhileActive(ctx: DrillContext, drillId: string, step: string, work:
 }
 
 /**
- * At the deadline every silent household becomes a task for its 班長: one UPDATE for all of
- * them. The hand-over, its marker and both later tiers' jobs are one transaction, so a crash
- * anywhere in the step leaves either all of them or none (and the job's retry does it all);
- * the 班長 are told after the commit.
+ * Who can be reached now (common/reachability.repository.ts): the 班 with a 班長 who can,
+ * and whether any volunteer or 民生委員 can. Asked inside the step's transaction.
+ */
+export async function reachNow(db: Db, associationId: string): Promise<Reach> {
+  const [captains, volunteers] = await Promise.all([reachableRoleHolders(db, associationId, TIER_ROLES.captain), tierIsReachable(db, associationId, 'volunteers')]);
+  return { captainBlocks: [...new Set(captains.map((c) => c.block_id!))], volunteers };
+}
+
+/**
+ * At the deadline every silent household becomes a task for its 班長, or, when its 班長
+ * cannot be reached, at once for the volunteers (the officers, when no volunteer can be
+ * reached either): one statement for all, which also records each 班's skip as an event.
+ * The hand-over, its marker and both later tiers' jobs are one transaction, so a crash
+ * anywhere in the step leaves either all of them or none (and the job's retry does it
+ * all); the people of each tier are told after the commit.
  */
 export async function deadline(ctx: DrillContext, drillId: string) {
   return onceWhileActive(ctx, drillId, 'deadline', async (tx, drill) => {
-    const handed = await handSilentToCaptains(tx.db, drillId);
+    const handed = await handSilentToCaptains(tx.db, drillId, await reachNow(tx.db, drill.association_id));
     const at = (seconds: number) => new Date(drill.deadline_at.getTime() + seconds * 1000);
     await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'volunteers' }, { startAfter: at(drill.volunteers_after_seconds), singletonKey: `${drillId}:volunteers` });
     await ctx.jobs.send(tx.db, 'drill-escalate', { drillId, tier: 'officers' }, { startAfter: at(drill.officers_after_seconds), singletonKey: `${drillId}:officers` });
-    const blocks = [...new Set(handed.map((h) => h.block_id))];
-    tx.afterCommit(() => notifyTier(ctx, drill, 'captain', blocks));
-    ctx.log.info({ drillId, step: 'deadline', households: handed.length }, 'drill deadline: silent households handed to their 班長');
+    tx.afterCommit(() => notifyEach(ctx, drill, handed));
+    ctx.log.info({ drillId, step: 'deadline', handedTo: handed }, 'drill deadline: silent households handed to their 班長 (or past an unreachable one)');
     return handed.length;
   });
 }
 
-/** Tasks nobody has taken move up a tier: the move and its marker are one transaction; people are told after it. */
+/**
+ * Tasks nobody has taken move up a tier (past the volunteers at once when none of them can
+ * be reached): the move, its events and its marker are one transaction; people are told after it.
+ */
 export async function escalate(ctx: DrillContext, drillId: string, tier: 'volunteers' | 'officers') {
   const step = `escalated:${tier}`;
   return onceWhileActive(ctx, drillId, step, async (tx, drill) => {
-    const moved = await moveUntakenUp(tx.db, drillId, tier);
-    const blocks = [...new Set(moved.map((m) => m.block_id))];
-    if (blocks.length) tx.afterCommit(() => notifyTier(ctx, drill, tier, blocks));
-    ctx.log.info({ drillId, step, households: moved.length }, 'drill escalation: untaken tasks moved up a tier');
+    const volunteersReachable = tier === 'officers' || (await tierIsReachable(tx.db, drill.association_id, 'volunteers'));
+    const moved = await moveUntakenUp(tx.db, drillId, tier, volunteersReachable);
+    tx.afterCommit(() => notifyEach(ctx, drill, moved));
+    ctx.log.info({ drillId, step, movedTo: moved }, 'drill escalation: untaken tasks moved up a tier');
     return moved.length;
   });
+}
+
+/** Each tier handed households is told, about its 班. */
+async function notifyEach(ctx: DrillContext, drill: DrillRow, handed: { block_id: string; tier: Tier }[]) {
+  for (const tier of ['captain', 'volunteers', 'officers'] as const) {
+    await notifyTier(ctx, drill, tier, handed.filter((h) => h.tier === tier).map((h) => h.block_id));
+  }
 }
 
 /** Live to the tier's screens and the officers', and a push to the people of the tier (the 班長 of these 班). */
@@ -75,7 +97,8 @@ async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: Tier, blockI
   await ctx.reach.people(people, {
     title: `【安否確認】応答のない世帯があります`,
     body: '訪問が必要な世帯の一覧を確認してください。',
-    url: `${ctx.publicUrl}/drills/${drill.id}/tasks`,
+    // Volunteers and officers find the list on their home page; a 班長 on the drill's visit list.
+    url: tier === 'captain' ? `${ctx.publicUrl}/drills/${drill.id}/tasks` : `${ctx.publicUrl}/`,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { TargetView } from '../contracts/drills.js';
 import { membersOf } from '../common/people.repository.js';
-import type { DrillRow } from './drill.repository.js';
+import { drillEvents, type DrillRow } from './drill.repository.js';
 import { answerTimes, answerTimesAt, countsPerBlock, targetRows, type TargetFilter } from './target.repository.js';
 import type { DrillContext } from './summary.service.js';
 
@@ -17,7 +17,7 @@ export async function targetViews(ctx: DrillContext, drillId: string, where: Tar
     householdId: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
     channels: r.channels, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [], risk: r.risk,
     status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
-    takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note,
+    takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note, skipped: r.skipped,
   }));
 }
 
@@ -42,4 +42,17 @@ export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string
     medianSecondsToAnswer: median,
     secondsUntilAllAccounted: open === 0 && last ? Math.round((new Date(last).getTime() - drill.started_at.getTime()) / 1000) : null,
   };
+}
+
+/**
+ * The skips of a drill, from its events ("skipped:<block>:captain+volunteers:officers"):
+ * which 班 went past which tiers and to whom; `blocks` limits them to these 班.
+ */
+export async function skipsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
+  const events = await drillEvents(ctx.db, drillId);
+  return events.flatMap((e) => {
+    const [kind, blockId, skipped, to] = e.what.split(':');
+    if (kind !== 'skipped' || !blockId || !skipped || !to || (blocks && !blocks.includes(blockId))) return [];
+    return [{ blockId, skipped: skipped.split('+') as ('captain' | 'volunteers')[], to: to as 'volunteers' | 'officers', at: e.at.toISOString() }];
+  });
 }

@@ -12,29 +12,64 @@ import { isAnyOf } from '../platform/db/sql.js';
  */
 
 /**
- * One target row per household in scope, written by one INSERT … SELECT with each home's
- * risk; paper-only homes go straight onto their 班長's list. Returns how many were written.
+ * Who can be reached for a step (common/reachability.repository.ts): the 班 whose 班長 can
+ * be, and whether any volunteer or 民生委員 can. A household whose tier has nobody reachable
+ * goes at once to the next one, and its row says which tiers it skipped.
  */
-export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }) {
+export interface Reach {
+  captainBlocks: readonly string[];
+  volunteers: boolean;
+}
+
+/** The tier a household handed on at this step lands on, past the unreachable ones, and the tiers it skipped (SQL). */
+function landingTier(reach: Reach) {
+  return sql`case when t.block_id = any(${[...reach.captainBlocks]}::uuid[]) then 'captain' when ${reach.volunteers} then 'volunteers' else 'officers' end`;
+}
+function skippedTiers(reach: Reach) {
+  return sql`case when t.block_id = any(${[...reach.captainBlocks]}::uuid[]) then '{}'::text[] when ${reach.volunteers} then '{captain}'::text[] else '{captain,volunteers}'::text[] end`;
+}
+
+/** A step's skips as events, one per (班, skipped tiers, tier), from its `moved` CTE: "skipped:<block>:captain:volunteers". */
+const skipEvents = (drillId: string, reachedTier: string) => sql`
+  insert into drill_events (drill_id, what)
+  select distinct ${drillId}::uuid, 'skipped:' || m.block_id || ':' || array_to_string(m.skipped, '+') || ':' || m.tier
+  from moved m where m.tier <> ${reachedTier} and cardinality(m.skipped) > 0
+  on conflict (drill_id, what) do nothing`;
+
+/**
+ * One target row per household in scope, written by one INSERT … SELECT with each home's
+ * risk; paper-only homes go straight onto their 班長's list, or, when their 班長 cannot be
+ * reached, the volunteers' (or the officers'). Returns how many were written.
+ */
+export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }, reach: Reach) {
   const inserted = await sql`
-    insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, escalated_at)
-    select ${drill.id}::uuid, h.id, h.association_id, h.block_id, h.channels, r.risk,
+    insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, skipped, escalated_at)
+    select ${drill.id}::uuid, t.id, t.association_id, t.block_id, t.channels, r.risk,
            coalesce(array_length(r.risk, 1), 0),
-           case when r.paper_only then 'captain' else 'none' end,
+           case when r.paper_only then ${landingTier(reach)} else 'none' end,
+           case when r.paper_only then ${skippedTiers(reach)} else '{}'::text[] end,
            case when r.paper_only then now() end
-    from households h
+    from households t
     cross join lateral (
-      select (not ('app' = any(h.channels)) and not ('speaker' = any(h.channels))) as paper_only,
+      select (not ('app' = any(t.channels)) and not ('speaker' = any(t.channels))) as paper_only,
              array_remove(array[
-               case when (select count(*) from people p where p.household_id = h.id) <= 1 then 'lives_alone' end,
-               case when h.channels = '{speaker}' then 'speaker_only' end,
-               case when not ('app' = any(h.channels)) and not ('speaker' = any(h.channels)) then 'paper_only' end
+               case when (select count(*) from people p where p.household_id = t.id) <= 1 then 'lives_alone' end,
+               case when t.channels = '{speaker}' then 'speaker_only' end,
+               case when not ('app' = any(t.channels)) and not ('speaker' = any(t.channels)) then 'paper_only' end
              ], null) as risk
     ) r
-    where h.association_id = ${drill.association_id}
-      and (${drill.target_block_ids}::uuid[] is null or h.block_id = any(${drill.target_block_ids}::uuid[]))
+    where t.association_id = ${drill.association_id}
+      and (${drill.target_block_ids}::uuid[] is null or t.block_id = any(${drill.target_block_ids}::uuid[]))
   `.execute(trx);
   return Number(inserted.numAffectedRows ?? 0);
+}
+
+/** The skips of the start (paper-only homes whose 班長 cannot be reached), as events: one statement. */
+export async function recordStartSkips(trx: Transaction<Database>, drillId: string) {
+  await sql`
+    with moved as (select block_id, skipped, tier from drill_targets where drill_id = ${drillId} and tier <> 'none' and cardinality(skipped) > 0)
+    ${skipEvents(drillId, 'none')}
+  `.execute(trx);
 }
 
 /** Every household of a drill and its 班: the rooms its live events go to. */
@@ -87,29 +122,40 @@ export function takeTarget(db: Db, drillId: string, householdId: string, personI
     .executeTakeFirst();
 }
 
-/** At the deadline every silent household becomes a task for its 班長: one UPDATE for all. */
-export function handSilentToCaptains(trx: Transaction<Database>, drillId: string) {
-  return trx
-    .updateTable('drill_targets')
-    .set({ tier: 'captain', escalated_at: new Date() })
-    .where('drill_id', '=', drillId)
-    .where('accounted_at', 'is', null)
-    .where('tier', '=', 'none')
-    .returning('block_id')
-    .execute();
+/**
+ * At the deadline every silent household becomes a task for its 班長, or at once for the
+ * volunteers (the officers) when its 班長 (and every volunteer) cannot be reached: one
+ * statement for all, which also writes the skips' events. Returns each (班, tier) handed to.
+ */
+export async function handSilentToCaptains(trx: Transaction<Database>, drillId: string, reach: Reach) {
+  const { rows } = await sql<{ block_id: string; tier: 'captain' | 'volunteers' | 'officers' }>`
+    with moved as (
+      update drill_targets t set tier = ${landingTier(reach)}, skipped = ${skippedTiers(reach)}, escalated_at = now()
+      where t.drill_id = ${drillId} and t.accounted_at is null and t.tier = 'none'
+      returning t.block_id, t.tier, t.skipped
+    ), events as (${skipEvents(drillId, 'captain')})
+    select distinct block_id, tier from moved
+  `.execute(trx);
+  return rows;
 }
 
-/** Tasks still silent and untaken move up to this tier: one UPDATE for all. */
-export function moveUntakenUp(trx: Transaction<Database>, drillId: string, tier: 'volunteers' | 'officers') {
-  return trx
-    .updateTable('drill_targets')
-    .set({ tier, escalated_at: new Date() })
-    .where('drill_id', '=', drillId)
-    .where('accounted_at', 'is', null)
-    .where('taken_by', 'is', null)
-    .where('tier', 'in', tier === 'volunteers' ? ['captain'] : ['captain', 'volunteers'])
-    .returning('block_id')
-    .execute();
+/**
+ * Tasks still silent and untaken move up to this tier: one statement for all; with no
+ * volunteer reachable, the volunteers' step goes on to the officers at once, and says so.
+ */
+export async function moveUntakenUp(trx: Transaction<Database>, drillId: string, tier: 'volunteers' | 'officers', volunteersReachable = true) {
+  const to = tier === 'volunteers' && !volunteersReachable ? 'officers' : tier;
+  const { rows } = await sql<{ block_id: string; tier: 'volunteers' | 'officers' }>`
+    with moved as (
+      update drill_targets t set tier = ${to}, escalated_at = now(),
+             skipped = case when ${to !== tier} then array_append(t.skipped, 'volunteers') else t.skipped end
+      where t.drill_id = ${drillId} and t.accounted_at is null and t.taken_by is null
+        and t.tier = any(${tier === 'volunteers' ? ['captain'] : ['captain', 'volunteers']}::text[])
+      returning t.block_id, t.tier, t.skipped
+    ), events as (${skipEvents(drillId, tier)})
+    select distinct block_id, tier from moved
+  `.execute(trx);
+  return rows;
 }
 
 /** The next page of households not yet accounted for, after a cursor, in id order (the ask's fan-out). */
@@ -264,7 +310,7 @@ export function targetRows(db: Db, drillId: string, where: TargetFilter) {
     .leftJoin('people as p', 'p.id', 't.taken_by')
     .select([
       't.household_id', 'h.household_number', 'h.name', 'h.address', 't.block_id', 'b.name as block_name', 't.channels', 'h.responder_notes', 't.risk',
-      't.status', 't.location', 't.answered_at', 't.channel', 't.tier', 'p.name as taken_by_name', 't.visit_outcome', 't.note',
+      't.status', 't.location', 't.answered_at', 't.channel', 't.tier', 'p.name as taken_by_name', 't.visit_outcome', 't.note', 't.skipped',
     ])
     .orderBy('t.risk_score', 'desc')
     .orderBy('b.sort_order')
@@ -277,16 +323,18 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(work);
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'insertTargets', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] })) },
+  { name: 'insertTargets', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] }, { captainBlocks: [ID], volunteers: true })) },
+  { name: 'recordStartSkips', run: (db) => inTransaction(db, (trx) => recordStartSkips(trx, ID)) },
   { name: 'targetsOf', run: (db) => targetsOf(db, ID) },
   { name: 'findTarget', run: (db) => findTarget(db, ID, OTHER) },
   { name: 'markAbsent', run: (db) => markAbsent(db, ID, OTHER, '不在') },
   { name: 'saveAnswer — from the app', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'app' }) },
   { name: 'saveAnswer — a visit also records its outcome', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'visit' }) },
   { name: 'takeTarget', run: (db) => takeTarget(db, ID, OTHER, ID) },
-  { name: 'handSilentToCaptains', run: (db) => inTransaction(db, (trx) => handSilentToCaptains(trx, ID)) },
+  { name: 'handSilentToCaptains', run: (db) => inTransaction(db, (trx) => handSilentToCaptains(trx, ID, { captainBlocks: [OTHER], volunteers: false })) },
   { name: 'moveUntakenUp — to the volunteers', run: (db) => inTransaction(db, (trx) => moveUntakenUp(trx, ID, 'volunteers')) },
   { name: 'moveUntakenUp — to the officers', run: (db) => inTransaction(db, (trx) => moveUntakenUp(trx, ID, 'officers')) },
+  { name: 'moveUntakenUp — nobody among the volunteers can be reached', run: (db) => inTransaction(db, (trx) => moveUntakenUp(trx, ID, 'volunteers', false)) },
   { name: 'silentHouseholds — the first page', run: (db) => silentHouseholds(db, ID, null, 250) },
   { name: 'silentHouseholds — after a cursor', run: (db) => silentHouseholds(db, ID, OTHER, 250) },
   { name: 'reachedBlocks', run: (db) => reachedBlocks(db, ID, [OTHER]) },

@@ -6,6 +6,7 @@ import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { HouseholdScope } from '../common/access.js';
 import { heldToday } from '../common/people.repository.js';
+import { canBeReached } from '../common/reachability.repository.js';
 
 /**
  * The SQL of the roster: 班, households, people, captains' terms and the issuing of join
@@ -91,7 +92,7 @@ export function findHousehold(db: Db, id: string) {
 export async function findPeople(db: Db, where: { associationId: string; householdId?: string; personIds?: string[]; q?: string; withoutHousehold?: boolean }) {
   const people = await db
     .selectFrom('people')
-    .select(['id', 'name', 'kana', 'phone', 'email', 'preferred_language', 'household_id', 'password_hash'])
+    .select(['id', 'name', 'kana', 'phone', 'email', 'preferred_language', 'household_id', 'password_hash', 'lives_elsewhere'])
     .select((eb) =>
       eb
         .selectFrom('role_assignments')
@@ -120,6 +121,7 @@ export async function findPeople(db: Db, where: { associationId: string; househo
     email: p.email,
     preferredLanguage: p.preferred_language,
     hasAccount: p.password_hash !== null,
+    livesElsewhere: p.lives_elsewhere,
     householdId: p.household_id,
     roles: [...(p.roles ?? []), ...(p.household_id ? ['member'] : [])],
   }));
@@ -219,18 +221,33 @@ export function updatePersonRow(db: Db, id: string, changes: Updateable<PersonTa
   return db.updateTable('people').set(changes).where('id', '=', id).execute();
 }
 
-/** The households of a passcode sheet: a 班's, or the ones named, in the order of the printed sheet. */
-export function findPasscodeHouseholds(db: Db, associationId: string, which: { blockId?: string; householdIds?: string[] }) {
+/**
+ * The households of a passcode sheet or invitation letters: a 班's, or the ones named, in the
+ * order of the printed sheet; `blockIds` limits them to a 班長's 班, `unregisteredOnly` to
+ * homes where nobody can be reached through the app yet (letters never go to a registered home).
+ */
+export function findPasscodeHouseholds(
+  db: Db,
+  associationId: string,
+  which: { blockId?: string; householdIds?: string[]; blockIds?: string[]; unregisteredOnly?: boolean },
+) {
   return db
     .selectFrom('households')
     .innerJoin('blocks', 'blocks.id', 'households.block_id')
-    .select(['households.id', 'households.household_number', 'households.name', 'households.address', 'blocks.name as block_name'])
+    .select(['households.id', 'households.block_id', 'households.household_number', 'households.name', 'households.address', 'households.channels', 'blocks.name as block_name'])
     .where('households.association_id', '=', associationId)
     .$if(!!which.blockId, (q) => q.where('households.block_id', '=', which.blockId!))
     .$if(!!which.householdIds?.length, (q) => q.where(isAnyOf('households.id', which.householdIds!)))
+    .$if(which.blockIds !== undefined, (q) => q.where(isAnyOf('households.block_id', which.blockIds!)))
+    .$if(which.unregisteredOnly === true, (q) => q.where((eb) => eb.not(eb.exists(reachableMembers(eb)))))
     .orderBy('blocks.sort_order')
     .orderBy('households.household_number')
     .execute();
+}
+
+/** The household's members who can be reached through the app (the one rule, common/reachability). */
+function reachableMembers(eb: ExpressionBuilder<Database, 'households'>) {
+  return eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where(canBeReached);
 }
 
 /** Voids the unused codes of these households (a new sheet replaces a lost one). */
@@ -269,6 +286,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'updatePersonRow', run: (db) => updatePersonRow(db, ID, { name: '山田 花子', phone: '09012345678' }) },
   { name: 'findPasscodeHouseholds — a 班', run: (db) => findPasscodeHouseholds(db, ID, { blockId: ID2 }) },
   { name: 'findPasscodeHouseholds — these households', run: (db) => findPasscodeHouseholds(db, ID, { householdIds: [ID2] }) },
+  { name: 'findPasscodeHouseholds — invitation letters: unregistered homes of a 班長\'s 班', run: (db) => findPasscodeHouseholds(db, ID, { blockId: ID2, blockIds: [ID2], unregisteredOnly: true }) },
   { name: 'expireUnusedPasscodes', run: inTransaction((trx) => expireUnusedPasscodes(trx, [ID, ID2])) },
   { name: 'insertPasscodes', run: inTransaction((trx) => insertPasscodes(trx, [{ association_id: ID, household_id: ID2, code_hash: 'hash', expires_at: new Date(0) }])) },
 ];

@@ -10,6 +10,7 @@ import { writeRosterCsv } from './roster-csv.js';
 import { associationTimeZone } from '../common/association.repository.js';
 import { localDate } from '../common/local-time.js';
 import { canManageRoster } from './roster.policy.js';
+import * as passcodes from './passcodes.service.js';
 
 export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: Realtime; publicUrl: string }) {
   const { db, realtime } = deps;
@@ -91,5 +92,9 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     res.send(csv);
   });
 
-  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => roster.issuePasscodes(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => passcodes.issuePasscodes(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.letters, async ({ actor, body }) => passcodes.issueLetters(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.unregistered, async ({ actor, params }) => passcodes.unregisteredHouseholds(db, actor, params.id));
+  api.handle(rosterRoutes.helpDeskPasscode, async ({ actor, params }) => passcodes.issueHelpDeskPasscode(db, actor, params.id, deps.publicUrl));
+  api.handle(rosterRoutes.familyInvitation, async ({ actor, params }) => passcodes.issueFamilyInvitation(db, actor, params.id, deps.publicUrl));
 }

@@ -1,8 +1,6 @@
-import QRCode from 'qrcode';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireRole, requireVisible, type Actor, type HouseholdRef } from '../common/access.js';
-import { generatePasscode, hashPasscode } from '../auth/join.service.js';
 import type {
   CreateHouseholdRequest,
   CreatePersonRequest,
@@ -177,40 +175,4 @@ export async function updatePerson(db: Db, actor: Actor, id: string, input: Upda
       throw error;
     });
   return (await findPeople(db, { associationId: actor.associationId, personIds: [id] }))[0]!;
-}
-
-const PASSCODE_DAYS = 30;
-
-/**
- * Issues one-time join codes for a sheet of households, with their QR codes. Issuing
- * new codes for a household voids its unused older ones, so a lost sheet can be replaced.
- */
-export async function issuePasscodes(db: Db, actor: Actor, input: { blockId?: string; householdIds?: string[] }, publicUrl: string) {
-  requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
-  const households = await repo.findPasscodeHouseholds(db, actor.associationId, input);
-  if (!households.length) throw HttpError.badRequest('No households match: choose a 班 of this association.', input.blockId ? 'blockId' : 'householdIds');
-  const expiresAt = new Date(Date.now() + PASSCODE_DAYS * 86_400_000);
-  const issued = households.map((h) => ({ household: h, code: generatePasscode() }));
-  await db.transaction().execute(async (trx) => {
-    await repo.expireUnusedPasscodes(trx, households.map((h) => h.id));
-    await repo.insertPasscodes(trx, issued.map((i) => ({ association_id: actor.associationId, household_id: i.household.id, code_hash: hashPasscode(i.code), expires_at: expiresAt })));
-    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'passcodes.issued', detail: { households: households.length } });
-  });
-  const items = await Promise.all(
-    issued.map(async ({ household, code }) => {
-      const joinUrl = `${publicUrl}/join?code=${code}`;
-      return {
-        householdId: household.id,
-        householdNumber: household.household_number,
-        householdName: household.name,
-        address: household.address,
-        blockName: household.block_name,
-        code,
-        joinUrl,
-        qrSvg: await QRCode.toString(joinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
-        expiresAt: expiresAt.toISOString(),
-      };
-    }),
-  );
-  return { items };
 }

@@ -56,6 +56,8 @@ export interface PersonTable {
   email: string | null;
   preferred_language: ColumnType<Language, Language | undefined, Language>;
   password_hash: string | null;
+  /** Family who joined the household from elsewhere (migrations/20261202T0300_family_members.ts). */
+  lives_elsewhere: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -67,6 +67,18 @@ export function closeCircularTasks(db: Db, circularId: string, note: string, hou
     .execute();
 }
 
+/** The households of a 班長's phone list, only those of these 班 (`blockIds`; officers: undefined) and this association: the scope is in the query. */
+export function captainHouseholds(db: Db, filter: { associationId: string; householdIds: readonly string[]; blockIds?: readonly string[] }) {
+  return db
+    .selectFrom('households as h')
+    .innerJoin('blocks as b', 'b.id', 'h.block_id')
+    .select(['h.id', 'h.household_number', 'h.name', 'h.address', 'h.block_id', 'b.name as block_name', 'b.sort_order', 'h.channels', 'h.responder_notes'])
+    .where('h.association_id', '=', filter.associationId)
+    .where(isAnyOf('h.id', filter.householdIds))
+    .$if(!!filter.blockIds, (q) => q.where(isAnyOf('h.block_id', filter.blockIds!)))
+    .execute();
+}
+
 const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
@@ -75,5 +87,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'findTasks', run: (db) => findTasks(db, { associationId: ID, blockIds: [OTHER], status: 'open', id: OTHER }) },
   { name: 'markTaskDone', run: (db) => markTaskDone(db, ID, '訪問しました', OTHER) },
   { name: 'insertUnreadCircularTasks', run: (db) => insertUnreadCircularTasks(db, ID) },
+  { name: 'captainHouseholds — a 班長: their 班', run: (db) => captainHouseholds(db, { associationId: ID, householdIds: [OTHER], blockIds: [ID] }) },
   { name: 'closeCircularTasks — a household acknowledged (withdrawn: every household’s)', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', OTHER) },
 ];

@@ -6,6 +6,8 @@ import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { WatchScope } from './watch.policy.js';
 import { visibleHomes } from './watch.repository.js';
+import { canBeReached } from '../common/reachability.repository.js';
+import { heldToday } from '../common/people.repository.js';
 
 /** The SQL of watch alerts and their events (the rest of the watch is in watch.repository.ts). */
 
@@ -40,6 +42,21 @@ export function markEscalated(db: Db, alertId: string, tier: AlertTier) {
     .onConflict((oc) => oc.columns(['alert_id', 'tier']).where('what', '=', 'escalated').doNothing())
     .returning('id')
     .executeTakeFirst();
+}
+
+/** Whether anyone watching over this home as family can be reached (common/reachability.repository.ts). */
+export async function familyCanBeReached(db: Db, householdId: string) {
+  const one = await db
+    .selectFrom('role_assignments')
+    .innerJoin('people', 'people.id', 'role_assignments.person_id')
+    .select('role_assignments.person_id')
+    .where('role_assignments.role', '=', 'family_watcher')
+    .where('role_assignments.household_id', '=', householdId)
+    .where(heldToday)
+    .where(canBeReached)
+    .limit(1)
+    .executeTakeFirst();
+  return !!one;
 }
 
 export async function setAlertTier(db: Db, alertId: string, tier: AlertTier) {
@@ -146,6 +163,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertAlertEvent', run: (db) => insertAlertEvent(db, { alert_id: ID, what: 'prompted', tier: 'resident', person_id: null, detail: '' }) },
   { name: 'lockAlert', run: (db) => db.transaction().execute((trx) => lockAlert(trx, ID)) },
   { name: 'markEscalated', run: (db) => markEscalated(db, ID, 'family_captain') },
+  { name: 'familyCanBeReached', run: (db) => familyCanBeReached(db, ID) },
   { name: 'setAlertTier', run: (db) => setAlertTier(db, ID, 'family_captain') },
   { name: 'takeOpenAlert', run: (db) => takeOpenAlert(db, ID, OTHER) },
   { name: 'closeLiveAlert', run: (db) => closeLiveAlert(db, ID, { status: 'resolved', outcome: 'fine', note: '', personId: OTHER }) },

@@ -5,7 +5,8 @@ import type { Prompt } from '../../../devices/src/protocol.js';
 import * as alerts from './alert.repository.js';
 import { announce } from './alert.service.js';
 import * as watch from './watch.repository.js';
-import { nextCheckOf } from './watch-time.js';
+import { moveNextChecks } from './rhythm.repository.js';
+import { nextCheckOf, rhythmApplies } from './watch-time.js';
 
 /** The scan: silent homes and silent devices, found by index, each raised once. */
 
@@ -23,7 +24,7 @@ export function watchPrompt(alertId: string, waitSeconds: number): Prompt {
  * next check, its first event and the next tier's job are one transaction; the prompt and
  * the announcement go out after it commits.
  */
-export async function raiseSilent(ctx: ServiceContext, settings: watch.SettingsRow) {
+export async function raiseSilent(ctx: ServiceContext, settings: watch.SettingsRow, why = settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '') {
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const alert = await alerts.insertAlert(tx.db, { association_id: settings.association_id, household_id: settings.household_id, kind: 'silent', tier: 'resident' });
     await watch.setNextCheck(tx.db, settings.household_id, null);
@@ -35,7 +36,7 @@ export async function raiseSilent(ctx: ServiceContext, settings: watch.SettingsR
     const prompted = speakers.length > 0;
     await alerts.insertAlertEvent(tx.db, {
       alert_id: alert.id, what: prompted ? 'prompted' : 'no_speaker', tier: 'resident', person_id: null,
-      detail: settings.last_activity_at ? `last activity ${settings.last_activity_at.toISOString()}` : '',
+      detail: why,
     });
     await ctx.jobs.send(
       tx.db,
@@ -66,31 +67,50 @@ async function raiseDeviceOffline(ctx: ServiceContext, device: { id: string; ass
   });
 }
 
-/** Whether a home due a check is silent, or is away, or has only its speakers gone (and when to look again). */
-async function lookAgainAt(ctx: ServiceContext, settings: watch.SettingsRow, now: Date): Promise<Date | undefined> {
-  const away = await watch.currentAway(ctx.db, settings.household_id, now);
-  // Away (travel, hospital): look again a threshold after they are back.
-  if (away) return nextCheckOf(away.ends_at, settings);
-  // A home whose speakers were heard from and have all gone offline is not silent: its
-  // device is (the device-offline alert covers it). Look again in an hour.
-  const speakers = await watch.liveSpeakers(ctx.db, settings.household_id);
-  if (speakers.length > 0 && speakers.every((d) => !d.online && d.last_seen_at !== null)) return new Date(now.getTime() + 3600_000);
-  return undefined;
+/**
+ * Of the homes due a check, those to look at again later instead, and when: a home away
+ * (travel, hospital) a threshold after it is back; a home whose speakers were all heard from
+ * and have gone offline in an hour (it is its device that is silent, and the device-offline
+ * alert covers it). Two statements for all of them.
+ */
+async function lookAgainAt(ctx: ServiceContext, due: watch.SettingsRow[], now: Date): Promise<Map<string, Date>> {
+  const ids = due.map((s) => s.household_id);
+  const later = new Map<string, Date>();
+  if (!ids.length) return later;
+  const [away, speakers] = await Promise.all([watch.awayEnds(ctx.db, ids, now), watch.speakersOfHomes(ctx.db, ids)]);
+  for (const settings of due) {
+    const home = speakers.filter((d) => d.household_id === settings.household_id);
+    if (home.length > 0 && home.every((d) => !d.online && d.last_seen_at !== null)) later.set(settings.household_id, new Date(now.getTime() + 3600_000));
+  }
+  for (const a of away) later.set(a.household_id, nextCheckOf(new Date(a.ends_at), due.find((s) => s.household_id === a.household_id)!));
+  return later;
 }
 
-export async function scan(ctx: ServiceContext, limit = 1000) {
-  const now = new Date();
+/** Why a home is checked now, for its alert's first event. */
+function whyChecked(settings: watch.SettingsRow, now: Date) {
+  const last = settings.last_activity_at;
+  if (!last) return '';
+  const silentFor = now.getTime() - last.getTime();
+  const byRhythm = rhythmApplies(settings) && silentFor < settings.inactivity_seconds * 1000;
+  return byRhythm ? `rhythm: usually active by ${settings.rhythm_usual_hour}:00; last activity ${last.toISOString()}` : `last activity ${last.toISOString()}`;
+}
+
+/**
+ * Homes due a check (by the index on next_check_at, whether the fixed threshold or the home's
+ * rhythm set it: watch-time.ts `nextCheckOf`) and devices gone silent, each raised once. `now`
+ * is the scan's clock (a test or a rehearsal passes its own).
+ */
+export async function scan(ctx: ServiceContext, limit = 1000, now = new Date()) {
   let raised = 0;
-  for (const settings of await watch.dueSettings(ctx.db, now, limit)) {
-    const later = await lookAgainAt(ctx, settings, now);
-    if (later) {
-      await watch.setNextCheck(ctx.db, settings.household_id, later);
-      continue;
-    }
+  const due = await watch.dueSettings(ctx.db, now, limit);
+  const later = await lookAgainAt(ctx, due, now);
+  await moveNextChecks(ctx.db, [...later].map(([id, at]) => ({ id, next: at.toISOString() })));
+  for (const settings of due) {
+    if (later.has(settings.household_id)) continue;
     // One home's failure (its transaction rolled back, so it is still due) must not stop the
     // scan for every other home: it is logged and the next scan takes it up again.
     try {
-      if (await raiseSilent(ctx, settings)) raised++;
+      if (await raiseSilent(ctx, settings, whyChecked(settings, now))) raised++;
     } catch (error) {
       ctx.log.error({ err: error, householdId: settings.household_id }, 'raising a silent-home alert failed; the next scan retries it');
     }

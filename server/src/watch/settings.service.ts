@@ -7,7 +7,8 @@ import { activityDays } from './activity.service.js';
 import { loadAlerts } from './alert.service.js';
 import * as watch from './watch.repository.js';
 import { audienceFor, mayEditConsent, mayEditSettings, mayManageAway, seesAlertKind, seesWatch, type Audience } from './watch.policy.js';
-import { nextCheckAt, quietOf } from './watch-time.js';
+import { nextCheckOf, quietOf } from './watch-time.js';
+import { rhythmOf } from './rhythm.service.js';
 
 /** A home's watch rules and consent, its away periods, and its watch view. */
 
@@ -15,7 +16,8 @@ export function settingsView(s: watch.SettingsRow): WatchSettings {
   return {
     enabled: s.enabled, inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s), offlineMinutes: s.offline_minutes,
     promptWaitMinutes: s.prompt_wait_seconds / 60, tierWaitMinutes: s.tier_wait_seconds / 60,
-    inactivitySeconds: s.inactivity_seconds, promptWaitSeconds: s.prompt_wait_seconds, tierWaitSeconds: s.tier_wait_seconds, shareWithFamily: s.share_with_family,
+    inactivitySeconds: s.inactivity_seconds, promptWaitSeconds: s.prompt_wait_seconds, tierWaitSeconds: s.tier_wait_seconds,
+    rhythmEnabled: s.rhythm_enabled, rhythmGraceMinutes: s.rhythm_grace_seconds / 60, rhythmGraceSeconds: s.rhythm_grace_seconds, shareWithFamily: s.share_with_family,
     shareWithCaptain: s.share_with_captain, shareWithVolunteers: s.share_with_volunteers,
   };
 }
@@ -50,7 +52,7 @@ export const logAccess = (db: Db, actor: Actor, householdIds: string[], what: st
 
 export async function householdWatch(ctx: ServiceContext, actor: Actor, householdId: string): Promise<HouseholdWatch> {
   const audience = await visibleAudience(ctx.db, actor, householdId);
-  const settings = await enrolled(ctx.db, actor, householdId);
+  const { settings, rhythm } = await rhythmOf(ctx, await enrolled(ctx.db, actor, householdId));
   await logAccess(ctx.db, actor, [householdId], 'activity');
   const [household, days, away, alerts] = await Promise.all([
     watch.findHousehold(ctx.db, householdId),
@@ -64,6 +66,7 @@ export async function householdWatch(ctx: ServiceContext, actor: Actor, househol
     canEditConsent: mayEditConsent(audience),
     lastActivityAt: settings.last_activity_at?.toISOString() ?? null,
     nextCheckAt: settings.next_check_at?.toISOString() ?? null,
+    rhythm,
     days,
     away: away.map((a) => ({ id: a.id, startsAt: a.starts_at.toISOString(), endsAt: a.ends_at.toISOString(), reason: a.reason })),
     alerts: alerts.map((a) => a.alert).filter((a) => seesAlertKind(a.kind, audience)).slice(0, 20),
@@ -80,6 +83,9 @@ export async function updateSettings(ctx: ServiceContext, actor: Actor, househol
   const quietHours = input.quietHours !== undefined ? input.quietHours : quietOf(settings);
   const promptWaitSeconds = input.promptWaitSeconds ?? (input.promptWaitMinutes !== undefined ? input.promptWaitMinutes * 60 : undefined);
   const tierWaitSeconds = input.tierWaitSeconds ?? (input.tierWaitMinutes !== undefined ? input.tierWaitMinutes * 60 : undefined);
+  const rhythmGraceSeconds = input.rhythmGraceSeconds ?? (input.rhythmGraceMinutes !== undefined ? input.rhythmGraceMinutes * 60 : settings.rhythm_grace_seconds);
+  const rhythmEnabled = input.rhythmEnabled ?? settings.rhythm_enabled;
+  const rules = { ...settings, inactivity_seconds: inactivitySeconds, quiet_start: quietHours?.start ?? null, quiet_end: quietHours?.end ?? null, rhythm_enabled: rhythmEnabled, rhythm_grace_seconds: rhythmGraceSeconds };
   await watch.updateSettings(ctx.db, householdId, {
     ...(input.enabled !== undefined && { enabled: input.enabled }),
     inactivity_seconds: inactivitySeconds,
@@ -88,11 +94,13 @@ export async function updateSettings(ctx: ServiceContext, actor: Actor, househol
     ...(input.offlineMinutes !== undefined && { offline_minutes: input.offlineMinutes }),
     ...(promptWaitSeconds !== undefined && { prompt_wait_seconds: promptWaitSeconds }),
     ...(tierWaitSeconds !== undefined && { tier_wait_seconds: tierWaitSeconds }),
+    rhythm_enabled: rhythmEnabled,
+    rhythm_grace_seconds: rhythmGraceSeconds,
     ...(input.shareWithFamily !== undefined && { share_with_family: input.shareWithFamily }),
     ...(input.shareWithCaptain !== undefined && { share_with_captain: input.shareWithCaptain }),
     ...(input.shareWithVolunteers !== undefined && { share_with_volunteers: input.shareWithVolunteers }),
     // New rules, new next check (unless an alert is already running for the home).
-    ...(settings.next_check_at && { next_check_at: nextCheckAt(settings.last_activity_at ?? new Date(), { inactivityHours: inactivitySeconds / 3600, quietHours }) }),
+    ...(settings.next_check_at && { next_check_at: nextCheckOf(settings.last_activity_at ?? new Date(), rules) }),
     updated_at: new Date(),
   });
   await logAccess(ctx.db, actor, [householdId], 'settings_changed');

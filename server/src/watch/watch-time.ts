@@ -47,11 +47,36 @@ export function localDateHour(at: Date): { date: string; hour: number } {
   return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
 }
 
-/** A home's rules as stored: quiet hours as `HH:MM:SS` times, the threshold in seconds. */
+/**
+ * The local hour a watch day starts: activity before it (a trip to the toilet at 02:00)
+ * belongs to the night before, so "active today" means active since 04:00.
+ */
+export const DAY_START_HOUR = 4;
+
+/** The start (local 04:00) of the watch day an instant falls in. */
+export function dayStartOf(at: Date): Date {
+  const shift = JST_OFFSET_MS - DAY_START_HOUR * 3600_000;
+  return new Date(Math.floor((at.getTime() + shift) / 86_400_000) * 86_400_000 - shift);
+}
+
+/**
+ * The rhythm check of a home last active at `lastActivity` (rhythm.service.ts): on the first
+ * watch day with no activity yet, `graceSeconds` after the hour by which the home is usually
+ * active. A home active today is not checked by its rhythm until tomorrow.
+ */
+export function rhythmCheckAt(lastActivity: Date, usualHour: number, graceSeconds: number): Date {
+  const nextDay = dayStartOf(lastActivity).getTime() + 86_400_000;
+  return new Date(nextDay + (usualHour - DAY_START_HOUR) * 3600_000 + graceSeconds * 1000);
+}
+
+/** A home's rules as stored: quiet hours as `HH:MM:SS` times, the threshold in seconds, the learned rhythm. */
 interface StoredRules {
   inactivity_seconds: number;
   quiet_start: string | null;
   quiet_end: string | null;
+  rhythm_enabled?: boolean;
+  rhythm_usual_hour?: number | null;
+  rhythm_grace_seconds?: number;
 }
 
 const hhmm = (t: string) => t.slice(0, 5);
@@ -61,7 +86,16 @@ export function quietOf(s: Pick<StoredRules, 'quiet_start' | 'quiet_end'>): { st
   return s.quiet_start && s.quiet_end ? { start: hhmm(s.quiet_start), end: hhmm(s.quiet_end) } : null;
 }
 
-/** When a home is next checked after `from`, on its stored rules. */
+/** Whether the home's rhythm check applies: on, and a rhythm learned. */
+export const rhythmApplies = (s: StoredRules) => s.rhythm_enabled !== false && s.rhythm_usual_hour != null;
+
+/**
+ * When a home is next checked after `from`, on its stored rules: the fixed threshold, or its
+ * rhythm check when that comes first; neither during quiet hours.
+ */
 export function nextCheckOf(from: Date, s: StoredRules): Date {
-  return nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) });
+  const fallback = nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) });
+  if (!rhythmApplies(s)) return fallback;
+  const rhythm = afterQuietHours(rhythmCheckAt(from, s.rhythm_usual_hour!, s.rhythm_grace_seconds ?? 7200), quietOf(s));
+  return rhythm < fallback ? rhythm : fallback;
 }

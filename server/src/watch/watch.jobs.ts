@@ -7,6 +7,8 @@ declare module '../platform/jobs/jobs.js' {
     'watch-escalate': { alertId: string; tier: 'family_captain' | 'volunteers' | 'officers' };
     /** Delete raw device events past retention (idempotent). */
     'watch-retention': Record<string, never>;
+    /** Learn every home's daily rhythm and move the next checks it changes (idempotent). */
+    'watch-rhythm': Record<string, never>;
   }
 }
 export {};

@@ -16,10 +16,13 @@ export function watchModule(ctx: ModuleContext): Module {
       'watch-scan': { policy: { expireInSeconds: 60, retryLimit: 1, retryDelay: 5 }, handle: async () => void (await watch.scan(ctx)) },
       'watch-escalate': { policy: { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 }, handle: async ({ alertId, tier }) => void (await watch.escalate(ctx, alertId, tier)) },
       'watch-retention': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.deleteOldEvents(ctx, ctx.deps.watchRetentionDays ?? 90)) },
+      'watch-rhythm': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.learnRhythms(ctx)) },
     },
     schedules: [
       { queue: 'watch-scan', cron: '* * * * *' },
       { queue: 'watch-retention', cron: '17 3 * * *' },
+      // Just after a watch day starts (04:00): yesterday counts in the rhythm learned.
+      { queue: 'watch-rhythm', cron: '10 4 * * *' },
     ],
     uplinks: {
       activity: (tx, events) => watch.recordActivities(inUnitOfWork(ctx, tx), events),

@@ -31,11 +31,11 @@ export function visibleHomes(scope: WatchScope) {
 
 // ── Rules and consent ─────────────────────────────────────────────────────────────────
 
-/** A home's rules at the defaults, first checked a day from now; a home that has rules keeps them. */
+/** A home's rules at the defaults, first checked the default threshold (12 h) from now; a home that has rules keeps them. */
 export async function insertDefaultSettings(db: Db, householdId: string, associationId: string) {
   await db
     .insertInto('watch_settings')
-    .values({ household_id: householdId, association_id: associationId, next_check_at: sql`now() + interval '24 hours'` })
+    .values({ household_id: householdId, association_id: associationId, next_check_at: sql`now() + interval '12 hours'` })
     .onConflict((oc) => oc.column('household_id').doNothing())
     .execute();
 }
@@ -105,16 +105,16 @@ export async function deleteDeviceMessagesBefore(db: Db, retentionDays: number) 
 
 // ── Away periods ──────────────────────────────────────────────────────────────────────
 
-/** The away period a home is in now, the one ending last. */
-export function currentAway(db: Db, householdId: string, now: Date) {
+/** For each of these homes away at `now`, the end of the away period ending last (one statement for a scan's homes). */
+export function awayEnds(db: Db, householdIds: readonly string[], now: Date) {
   return db
     .selectFrom('watch_away_periods')
-    .select('ends_at')
-    .where('household_id', '=', householdId)
+    .select(['household_id', (eb) => eb.fn.max('ends_at').as('ends_at')])
+    .where(isAnyOf('household_id', householdIds))
     .where('starts_at', '<=', now)
     .where('ends_at', '>', now)
-    .orderBy('ends_at', 'desc')
-    .executeTakeFirst();
+    .groupBy('household_id')
+    .execute();
 }
 
 export function homesAwayNow(db: Db, householdIds: readonly string[]) {
@@ -160,7 +160,7 @@ export function liveSpeakers(db: Db, householdId: string) {
 }
 
 export function speakersOfHomes(db: Db, householdIds: readonly string[]) {
-  return db.selectFrom('devices').select(['id', 'label', 'online', 'household_id', 'last_heartbeat']).where(isAnyOf('household_id', householdIds)).where('revoked_at', 'is', null).execute();
+  return db.selectFrom('devices').select(['id', 'label', 'online', 'household_id', 'last_heartbeat', 'last_seen_at']).where(isAnyOf('household_id', householdIds)).where('revoked_at', 'is', null).execute();
 }
 
 /**
@@ -252,7 +252,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'addHourlyActivity', run: (db) => addHourlyActivity(db, [{ household_id: ID, hour: AT, presence: 2, buttons: 1, voice: 0 }]) },
   { name: 'hourlyActivity', run: (db) => hourlyActivity(db, ID, AT) },
   { name: 'deleteDeviceMessagesBefore', run: (db) => deleteDeviceMessagesBefore(db, 90) },
-  { name: 'currentAway', run: (db) => currentAway(db, ID, AT) },
+  { name: 'awayEnds', run: (db) => awayEnds(db, [ID], AT) },
   { name: 'homesAwayNow', run: (db) => homesAwayNow(db, [ID]) },
   { name: 'awayPeriodsAhead', run: (db) => awayPeriodsAhead(db, ID) },
   { name: 'insertAway', run: (db) => insertAway(db, { household_id: ID, association_id: OTHER, starts_at: AT.toISOString(), ends_at: AT.toISOString(), reason: '入院', created_by: OTHER }) },

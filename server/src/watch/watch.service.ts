@@ -8,6 +8,7 @@ import type { ServiceContext } from '../common/service-context.js';
  * - escalation.service.ts — the tiers of a silent home, a help press
  * - alert.service.ts — alert lists, taking and closing, telling people
  * - settings.service.ts — rules, consent, away periods, a home's watch view
+ * - rhythm.service.ts — each home's learned daily rhythm (the check in hours, not a day)
  * - board.service.ts — the watch board and the access log
  * Who may see and do what is in watch.policy.ts; the SQL in watch.repository.ts and alert.repository.ts.
  */
@@ -19,4 +20,5 @@ export { escalate, raiseHelp } from './escalation.service.js';
 export { listAlerts, takeAlert, resolveAlert } from './alert.service.js';
 export { ensureWatchSettings, settingsView, householdWatch, updateSettings, addAway, removeAway } from './settings.service.js';
 export { watchBoard, accessLog } from './board.service.js';
+export { learnRhythms } from './rhythm.service.js';
 export type { AlertKind } from './watch.tables.js';

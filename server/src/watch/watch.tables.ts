@@ -19,6 +19,15 @@ export interface WatchSettingsTable {
   share_with_family: Generated<boolean>;
   share_with_captain: Generated<boolean>;
   share_with_volunteers: Generated<boolean>;
+  /** The rhythm check (rhythm.service.ts): on unless turned off for the home. */
+  rhythm_enabled: Generated<boolean>;
+  /** How long after its usual hour a home not yet active today is checked. */
+  rhythm_grace_seconds: Generated<number>;
+  /** The local hour by which the home is usually active (learned; null: not enough history or no steady rhythm). */
+  rhythm_usual_hour: number | null;
+  /** Days of history the rhythm was learned from. */
+  rhythm_days: Generated<number>;
+  rhythm_learned_at: Date | null;
   last_activity_at: Date | null;
   next_check_at: Date | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

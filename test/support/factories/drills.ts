@@ -1,6 +1,7 @@
 import type { Db } from '../../../server/src/platform/db/database.js';
 import { addEvent, insertDrill } from '../../../server/src/drills/drill.repository.js';
-import { insertTargets, saveAnswer } from '../../../server/src/drills/target.repository.js';
+import { insertTargets, recordStartSkips, saveAnswer } from '../../../server/src/drills/target.repository.js';
+import { reachNow } from '../../../server/src/drills/escalation.service.js';
 
 /**
  * A drill as startDrill writes it (the drill, one target per household in scope, its
@@ -23,8 +24,9 @@ export async function createDrill(
       officers_after_seconds: options.officersAfterSeconds ?? 1800,
       started_by: options.startedBy ?? null,
     });
-    await insertTargets(trx, drill);
+    await insertTargets(trx, drill, await reachNow(trx, associationId));
     await addEvent(trx, drill.id, 'started');
+    await recordStartSkips(trx, drill.id);
     return drill;
   });
 }

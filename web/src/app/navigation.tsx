@@ -39,7 +39,7 @@ export function MainNav({ session }: { session: SessionView }) {
   if (watchLink) {
     links.push({ href: watchLink, label: t('nav.watch') });
   }
-  if (session.roles.officer || isCaptain(session.roles)) {
+  if (session.roles.officer || isCaptain(session.roles) || session.roles.volunteer || session.roles.welfareCommissioner) {
     links.push({ href: '/drills', label: t('nav.drills') });
   }
   if (session.roles.officer) {
@@ -50,6 +50,12 @@ export function MainNav({ session }: { session: SessionView }) {
       { href: '/passcodes', label: t('nav.passcodes') },
       { href: '/devices', label: t('nav.devices') },
     );
+  }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/unregistered', label: t('nav.unregistered') });
+  }
+  if (session.roles.officer) {
+    links.push({ href: '/help-desk', label: t('nav.helpDesk') });
   }
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));

@@ -30,6 +30,9 @@ import { DrillsPage } from '../features/drills/pages/drills.js';
 import { DrillDashboardPage } from '../features/drills/pages/drill-dashboard.js';
 import { DrillTasksPage } from '../features/drills/pages/drill-tasks.js';
 import { DrillReportPage } from '../features/drills/pages/drill-report.js';
+import { LettersPage } from '../features/roster/pages/letters.js';
+import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
+import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -76,6 +79,9 @@ const ROUTES: Route[] = [
   { pattern: '/drills/:id/answer', access: 'user', render: (params) => <DrillAnswerPage id={params.id ?? ''} /> },
   { pattern: '/drills/:id/tasks', access: 'user', render: (params) => <DrillTasksPage id={params.id ?? ''} /> },
   { pattern: '/drills/:id/report', access: 'user', render: (params) => <DrillReportPage id={params.id ?? ''} /> },
+  { pattern: '/letters', access: 'user', render: (_, location) => <LettersPage search={location.search} /> },
+  { pattern: '/unregistered', access: 'user', render: (_, location) => <UnregisteredPage search={location.search} /> },
+  { pattern: '/help-desk', access: 'officer', render: () => <HelpDeskPage /> },
 ];
 
 export function Routes() {

@@ -68,6 +68,10 @@ export const api = {
   exportRoster: (encoding: 'utf-8' | 'shift_jis') => request(roster.exportRoster, { query: { encoding } }),
 
   passcodes: (body: Body<typeof roster.passcodes>) => request(roster.passcodes, { body }),
+  letters: (body: Body<typeof roster.letters>) => request(roster.letters, { body }),
+  unregistered: (blockId: string, signal?: AbortSignal) => request(roster.unregistered, { params: { id: blockId }, signal }),
+  helpDeskPasscode: (householdId: string) => request(roster.helpDeskPasscode, { params: { id: householdId } }),
+  familyInvitation: (householdId: string) => request(roster.familyInvitation, { params: { id: householdId } }),
 
   devices: () => request(devices.list),
   createDevice: (body: Body<typeof devices.register>) => request(devices.register, { body }),
@@ -95,6 +99,8 @@ export const api = {
 
   tasks: (status: 'open' | 'done' = 'open', signal?: AbortSignal) => request(tasks.list, { query: { status }, signal }),
   resolveTask: (id: string, note: string) => request(tasks.resolve, { params: { id }, body: { note } }),
+  captainList: (blockId: string | undefined, signal?: AbortSignal) => request(tasks.captainList, { query: { blockId }, signal }),
+  bulkPaperSignoff: (body: Body<typeof tasks.paperSignoff>) => request(tasks.paperSignoff, { body }),
 
   watchAlerts: (status: 'live' | 'closed' = 'live', signal?: AbortSignal) => request(watch.alerts, { query: { status }, signal }),
   takeAlert: (id: string) => request(watch.takeAlert, { params: { id }, body: {} }),

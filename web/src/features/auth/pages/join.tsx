@@ -97,6 +97,7 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
   // Nobody is preselected: people must pick themselves, not a family member by accident.
   const [who, setWho] = useState<string>(lookup.members.some((member) => !member.hasAccount) ? '' : NOT_LISTED);
   const [name, setName] = useState('');
+  const [livesElsewhere, setLivesElsewhere] = useState(false);
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
@@ -119,14 +120,18 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
     if (password !== password2) return setError(t('join.errors.passwordMismatch'));
 
     const body: JoinRequest = { code: normaliseCode(code), password, preferredLanguage: language };
-    if (who === NOT_LISTED) body.name = name.trim();
+    if (who === NOT_LISTED) {
+      body.name = name.trim();
+      if (livesElsewhere) body.livesElsewhere = true;
+    }
     else body.personId = who;
     if (email.trim()) body.email = email.trim();
     if (phone.trim()) body.phone = phone.trim();
 
     await run(async () => {
       const session = await api.join(body).catch((err: unknown) => {
-        const byStatus: Partial<Record<number, string>> = { 409: t('join.errors.conflict'), 404: t('join.errors.codeNotFound') };
+        const full = err instanceof ApiError && err.code === 'household_full';
+        const byStatus: Partial<Record<number, string>> = { 409: full ? t('join.errors.full') : t('join.errors.conflict'), 404: t('join.errors.codeNotFound') };
         // Other failures keep the API error itself, so its issues are listed.
         throw err instanceof ApiError && byStatus[err.status] ? byStatus[err.status] : err;
       });
@@ -178,8 +183,16 @@ function DetailsStep({ code, lookup, onBack }: { code: string; lookup: JoinLooku
         </div>
       </fieldset>
       {who === NOT_LISTED && (
-        <TextField id="join-name" label={t('join.name')} value={name} onValue={setName} autoComplete="name" required />
+        <>
+          <TextField id="join-name" label={t('join.name')} value={name} onValue={setName} autoComplete="name" required />
+          <div class="check">
+            <input type="checkbox" id="join-lives-elsewhere" checked={livesElsewhere} onChange={(event) => setLivesElsewhere(event.currentTarget.checked)} />
+            <label for="join-lives-elsewhere">{t('join.livesElsewhere')}</label>
+          </div>
+          <p class="hint">{t('join.livesElsewhereHint')}</p>
+        </>
       )}
+      {lookup.loginsLeft === 0 && <p class="alert alert-error" data-testid="join-full">{t('join.errors.full')}</p>}
 
       <p class="hint">{t('join.contactHint')}</p>
       <EmailField id="join-email" label={t('join.email')} value={email} onValue={setEmail} autoComplete="email" />

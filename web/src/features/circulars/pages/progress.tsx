@@ -118,6 +118,7 @@ function ProgressView({ progress, detail }: { progress: Progress; detail: Circul
                 ),
               },
               question && { label: t('circulars.progress.answered'), class: 'num', cell: (block) => block.answered },
+              { label: t('circulars.progress.paperCopies'), class: 'num', cell: (block) => <span data-testid="paper-copies">{t('circulars.progress.households', { count: block.paperCopies })}</span> },
               {
                 label: t('common.actions'),
                 cell: (block) => (

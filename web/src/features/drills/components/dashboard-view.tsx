@@ -10,7 +10,7 @@ import { Link, navigate } from '../../../lib/router.js';
 import { BlockTable } from './block-table.js';
 import { ResponseCurve } from './response-curve.js';
 import { UnansweredRow } from './unanswered-row.js';
-import { FollowUpCard, FollowUpSection } from './target-card.js';
+import { FollowUpCard, FollowUpSection, SkipNotice } from './target-card.js';
 import { DrillSummary } from './drill-summary.js';
 
 export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; officer: boolean; onRecorded: () => void }) {
@@ -75,6 +75,8 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
           </button>
         </section>
       )}
+
+      <SkipNotice skips={data.skips} />
 
       <section class="section" aria-labelledby="blocks-heading">
         <h2 id="blocks-heading">{t('drills.dashboard.byBlock')}</h2>

@@ -9,6 +9,7 @@ import { KindBadge, SafetyChip } from './drill-badges.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { DRILL_LIST_REFRESH, withMyDrill } from './drill-list-refresh.js';
 import { Ruby } from '../../../ui/ruby.js';
+import { VisitList } from './visit-list.js';
 
 // ── Home page sections ─────────────────────────────────────────────────────────────────
 
@@ -80,6 +81,32 @@ export function ActiveDrillsSection() {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * For volunteers, 民生委員 and officers: the households of running confirmations that have
+ * been escalated past their 班長 (or went past one nobody can reach), to take ("向かいます")
+ * and record from the home page. Nothing is shown while no confirmation is running.
+ */
+export function EscalatedVisitsSection() {
+  const list = useResource((signal) => api.drills(signal), DRILL_LIST_REFRESH);
+  const active = (list.data?.items ?? []).filter((d) => d.status === 'active');
+  if (list.error) return <ErrorAlert error={list.error} />;
+  if (active.length === 0) return null;
+  return (
+    <section class="section" aria-labelledby="escalated-visits-heading" data-testid="escalated-visits">
+      <h2 id="escalated-visits-heading">{t('drills.home.visitsHeading')}</h2>
+      <p class="hint">{t('drills.home.visitsIntro')}</p>
+      {active.map((drill) => (
+        <div key={drill.id} class="stack" data-testid="escalated-drill">
+          <h3>
+            <KindBadge kind={drill.kind} /> {drill.title}
+          </h3>
+          <VisitList drillId={drill.id} active only={(target) => target.tier === 'volunteers' || target.tier === 'officers'} />
+        </div>
+      ))}
     </section>
   );
 }

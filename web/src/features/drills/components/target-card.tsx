@@ -90,3 +90,25 @@ export function FollowUpSection({
     </section>
   );
 }
+
+/** Why a household went past a tier: "ログインできる班長がいないため". */
+export function skippedText(skipped: readonly ('captain' | 'volunteers')[]): string {
+  return t('drills.skips.because', { who: skipped.map((tier) => t(`drills.skips.who.${tier}`)).join('・') });
+}
+
+/** The 班 whose households went past a tier nobody in it could be reached in, and to whom. */
+export function SkipNotice({ skips }: { skips: { blockId: string; blockName: string; skipped: ('captain' | 'volunteers')[]; to: string }[] }) {
+  if (skips.length === 0) return null;
+  return (
+    <section class="section" aria-labelledby="skips-heading" data-testid="drill-skips">
+      <h2 id="skips-heading">{t('drills.skips.heading')}</h2>
+      <ul class="plain">
+        {skips.map((skip) => (
+          <li key={`${skip.blockId}:${skip.to}:${skip.skipped.join()}`} class="alert alert-warning">
+            {t('drills.skips.line', { block: skip.blockName, because: skippedText(skip.skipped), to: t(`drills.tiers.${skip.to}`) })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -12,7 +12,7 @@ import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { BlockTable } from '../components/block-table.js';
 import { DrillSummary } from '../components/drill-summary.js';
-import { FollowUpCard, FollowUpSection } from '../components/target-card.js';
+import { FollowUpCard, FollowUpSection, skippedText } from '../components/target-card.js';
 import { useResource } from '../../../lib/use-resource.js';
 
 /** /drills/:id/report: what happened, how fast, through which channel, compared with before. */
@@ -48,7 +48,13 @@ export function DrillReportPage({ id }: { id: string }) {
   );
 }
 
-function timelineLabel(what: string): string {
+function timelineLabel(what: string, blocks: DrillReport['byBlock']): string {
+  // "skipped:<block>:captain+volunteers:officers": a 班's households went past tiers nobody could be reached in.
+  const [kind, blockId, skipped, to] = what.split(':');
+  if (kind === 'skipped' && blockId && skipped && to) {
+    const block = blocks.find((b) => b.blockId === blockId)?.blockName ?? '';
+    return t('drills.skips.line', { block, because: skippedText(skipped.split('+') as ('captain' | 'volunteers')[]), to: t(`drills.tiers.${to}`) });
+  }
   const key = `drills.timeline.${what.replace(':', '_')}`;
   const label = t(key);
   return label === key ? what : label;
@@ -124,7 +130,7 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
               <time dateTime={entry.at} class="timeline-time">
                 {formatShortDateTime(entry.at)}
               </time>{' '}
-              <span class="timeline-what">{timelineLabel(entry.what)}</span>
+              <span class="timeline-what">{timelineLabel(entry.what, report.byBlock)}</span>
             </li>
           ))}
         </ol>

@@ -43,7 +43,9 @@ export function DrillsPage() {
             {
               label: t('drills.fields.title'),
               class: 'row-title',
-              cell: (drill) => <Link href={drill.status === 'ended' ? `/drills/${drill.id}/report` : `/drills/${drill.id}`}>{drill.title}</Link>,
+              cell: (drill) => (
+                <Link href={drill.status === 'ended' ? `/drills/${drill.id}/report` : officer || session.roles.captainOf.length > 0 ? `/drills/${drill.id}` : `/drills/${drill.id}/tasks`}>{drill.title}</Link>
+              ),
             },
             { label: t('drills.fields.status'), cell: (drill) => <DrillStatusChip status={drill.status} /> },
             { label: t('drills.fields.started'), cell: (drill) => formatShortDateTime(drill.startedAt) },
@@ -63,9 +65,11 @@ export function DrillsPage() {
                 <span class="actions">
                   {drill.status === 'active' ? (
                     <>
-                      <Link href={`/drills/${drill.id}`} class="button secondary small">
-                        {t('drills.home.dashboard')}
-                      </Link>
+                      {(officer || session.roles.captainOf.length > 0) && (
+                        <Link href={`/drills/${drill.id}`} class="button secondary small">
+                          {t('drills.home.dashboard')}
+                        </Link>
+                      )}
                       <Link href={`/drills/${drill.id}/tasks`} class="button secondary small">
                         {t('drills.home.tasks')}
                       </Link>

@@ -13,7 +13,8 @@ import { HouseholdView } from '../../roster/components/household-view.js';
 import { HouseholdCirculars } from '../../circulars/components/household-circulars.js';
 import { CaptainTasks } from '../../tasks/components/captain-tasks.js';
 import { PushButton } from '../../push/components/push-button.js';
-import { ActiveDrillsSection, MyDrillsSection } from '../../drills/components/drill-sections.js';
+import { ActiveDrillsSection, EscalatedVisitsSection, MyDrillsSection } from '../../drills/components/drill-sections.js';
+import { LiveAlertsSection } from '../../watch/components/live-alerts-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
 import { Ruby } from '../../../ui/ruby.js';
@@ -35,9 +36,11 @@ export function HomePage() {
       <PageHeading><Ruby k="home.greeting" values={{ name: session.person.name }} /></PageHeading>
       <p class="lead">{session.association.name}</p>
       <RoleSummary roles={roles} />
-      {(roles.household || roles.captainOf.length > 0) && <PushButton />}
+      {(roles.household || roles.captainOf.length > 0 || roles.volunteer || roles.welfareCommissioner || roles.officer) && <PushButton />}
       {roles.household && <MyDrillsSection />}
       {(roles.officer || roles.captainOf.length > 0) && <ActiveDrillsSection />}
+      {(roles.officer || roles.volunteer || roles.welfareCommissioner) && <EscalatedVisitsSection />}
+      {(roles.officer || roles.volunteer || roles.welfareCommissioner) && <LiveAlertsSection />}
       {roles.household && <HouseholdCirculars />}
       {roles.captainOf.length > 0 && <CaptainTasks />}
       {roles.officer && <OfficerMenu />}

@@ -38,7 +38,15 @@ export function HouseholdView({
           rowKey={(person) => person.id}
           rowProps={() => ({ 'data-testid': 'member-row' })}
           columns={[
-            { label: t('person.name'), cell: (person) => person.name },
+            {
+              label: t('person.name'),
+              cell: (person) => (
+                <>
+                  {person.name}
+                  {person.livesElsewhere && <span class="badge" data-testid="lives-elsewhere"> {t('family.livesElsewhere')}</span>}
+                </>
+              ),
+            },
             { label: t('person.kana'), cell: (person) => person.kana },
             { label: t('person.phone'), cell: (person) => (person.phone ? <a href={`tel:${person.phone}`}>{person.phone}</a> : <span class="muted">—</span>) },
             { label: t('person.email'), cell: (person) => (person.email ? <a href={`mailto:${person.email}`}>{person.email}</a> : <span class="muted">—</span>) },

@@ -10,6 +10,7 @@ import { useRequiredSession } from '../../../lib/session.js';
 import { HouseholdView } from '../components/household-view.js';
 import { HouseholdEditForm } from '../components/household-fields.js';
 import { PersonForm } from '../components/person-form.js';
+import { FamilyInvitation } from '../components/family-invitation.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
 
@@ -35,6 +36,7 @@ export function HouseholdPage({ id }: { id: string }) {
             </Link>
           </p>
           <HouseholdView household={state.data} headingLevel={2} onEditMember={officer ? (p) => setEditing(p) : undefined} />
+          {(officer || session.roles.household?.id === state.data.id) && <FamilyInvitation householdId={state.data.id} />}
           {officer && (
             <>
               <section class="section" aria-labelledby="member-form-heading">

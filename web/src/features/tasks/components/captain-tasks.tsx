@@ -10,6 +10,7 @@ import { Link } from '../../../lib/router.js';
 import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { CaptainCirculars } from './captain-circulars.js';
+import { CaptainList } from './captain-list.js';
 import { useResource } from '../../../lib/use-resource.js';
 
 /** The "班長のやること" section on a captain's home page. */
@@ -17,7 +18,7 @@ export function CaptainTasks() {
   return (
     <section class="section" aria-labelledby="captain-tasks-heading" data-testid="captain-tasks">
       <h2 id="captain-tasks-heading">{t('tasks.title')}</h2>
-      <TaskList status="open" headingLevel={3} />
+      <CaptainList />
       <CaptainCirculars nested />
     </section>
   );

@@ -4,9 +4,10 @@ import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { PushButton } from '../../push/components/push-button.js';
 import { TaskList } from '../components/captain-tasks.js';
+import { CaptainList } from '../components/captain-list.js';
 import { CaptainCirculars } from '../components/captain-circulars.js';
 
-/** /tasks: the captain's to-do list (open, or done). */
+/** /tasks: the captain's phone list (one card per household, riskiest first), or the tasks done. */
 export function TasksPage() {
   useTitle(t('tasks.title'));
   const [status, setStatus] = useState<'open' | 'done'>('open');
@@ -22,7 +23,7 @@ export function TasksPage() {
           </button>
         ))}
       </div>
-      <TaskList status={status} headingLevel={2} />
+      {status === 'open' ? <CaptainList /> : <TaskList status="done" headingLevel={2} />}
       <CaptainCirculars />
     </div>
   );

@@ -14,6 +14,7 @@ export function AlertStatusChip({ status }: { status: Alert['status'] }) {
 /** A label for an alert's timeline entry ("escalated" names the tier it reached). */
 export function eventLabel(event: Alert['events'][number]): string {
   if (event.what === 'escalated' && event.tier) return t('watch.events.escalatedTo', { tier: t(`watch.tiers.${event.tier}`) });
+  if (event.what === 'skipped' && event.tier) return t(`watch.events.skipped.${event.detail}`, { tier: t(`watch.tiers.${event.tier}`) });
   const key = `watch.events.${event.what}`;
   const label = t(key);
   return label === key ? event.what : label;

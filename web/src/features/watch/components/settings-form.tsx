@@ -22,6 +22,8 @@ interface SettingsState {
   offlineMinutes: string;
   promptWaitMinutes: string;
   tierWaitMinutes: string;
+  rhythmEnabled: boolean;
+  rhythmGraceMinutes: string;
 }
 
 /** A timing in the unit people use; fractional when it was set in seconds (a rehearsal). */
@@ -37,6 +39,8 @@ function fromSettings(settings: WatchSettings): SettingsState {
     offlineMinutes: String(settings.offlineMinutes),
     promptWaitMinutes: unitText(settings.promptWaitMinutes),
     tierWaitMinutes: unitText(settings.tierWaitMinutes),
+    rhythmEnabled: settings.rhythmEnabled,
+    rhythmGraceMinutes: unitText(settings.rhythmGraceMinutes),
   };
 }
 
@@ -50,6 +54,7 @@ const NUMBER_FIELDS = [
   { key: 'offlineMinutes', min: 5, max: 1440 },
   { key: 'promptWaitMinutes', min: 5, max: 240 },
   { key: 'tierWaitMinutes', min: 5, max: 240 },
+  { key: 'rhythmGraceMinutes', min: 30, max: 720 },
 ] as const;
 
 export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSaved: (next: HouseholdWatch) => void }) {
@@ -83,6 +88,7 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
     await checked.submit(async () => {
       const next = await api.updateWatchSettings(watch.householdId, {
         enabled: form.enabled,
+        rhythmEnabled: form.rhythmEnabled,
         ...numbers,
         quietHours: form.noQuiet ? null : { start: form.quietStart, end: form.quietEnd },
       });
@@ -116,6 +122,12 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
           <input type="checkbox" id="ws-enabled" checked={form.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
           <label for="ws-enabled">{t('watch.settings.enabled')}</label>
         </div>
+        <RhythmFacts watch={watch} />
+        <div class="check">
+          <input type="checkbox" id="ws-rhythm" data-testid="ws-rhythm" checked={form.rhythmEnabled} onChange={(e) => set('rhythmEnabled', e.currentTarget.checked)} />
+          <label for="ws-rhythm">{t('watch.settings.rhythmEnabled')}</label>
+        </div>
+        {form.rhythmEnabled && numberField('rhythmGraceMinutes', t('watch.settings.rhythmGraceMinutes'), 30, 720)}
         {numberField('inactivityHours', t('watch.settings.inactivityHours'), 1, 168)}
         <fieldset class="field" aria-describedby={fe('quietHours').length ? 'ws-quiet-error' : 'ws-quiet-hint'}>
           <legend>{t('watch.settings.quietHours')}</legend>
@@ -151,11 +163,38 @@ export function SettingsForm({ watch, onSaved }: { watch: HouseholdWatch; onSave
   );
 }
 
+/**
+ * The home's learned rhythm, in words: "usually active by 7時", still learning, or none found;
+ * and whether the rhythm check is on (watch/rhythm.service.ts).
+ */
+export function RhythmFacts({ watch }: { watch: HouseholdWatch }) {
+  const { rhythm, settings } = watch;
+  const text =
+    rhythm.usualHour !== null
+      ? t('watch.settings.rhythmUsual', { hour: rhythm.usualHour, days: rhythm.days, percent: Math.round(rhythm.share * 100) })
+      : rhythm.days < rhythm.minDays
+        ? t('watch.settings.rhythmLearning', { days: rhythm.days, min: rhythm.minDays })
+        : t('watch.settings.rhythmNone');
+  const check = !settings.rhythmEnabled
+    ? t('watch.settings.rhythmOff')
+    : rhythm.usualHour !== null
+      ? t('watch.settings.rhythmOn', { hour: rhythm.usualHour, grace: unitText(settings.rhythmGraceMinutes) })
+      : t('watch.settings.rhythmFallback', { hours: unitText(settings.inactivityHours) });
+  return (
+    <div class="hint" data-testid="watch-rhythm">
+      <p>{text}</p>
+      <p>{check}</p>
+    </div>
+  );
+}
+
 /** For those who may see but not change the rules. */
-export function SettingsView({ settings }: { settings: WatchSettings }) {
+export function SettingsView({ watch }: { watch: HouseholdWatch }) {
+  const { settings } = watch;
   return (
     <section class="section" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t('watch.settings.heading')}</h2>
+      <RhythmFacts watch={watch} />
       <Facts
         class="facts card"
         facts={[

@@ -50,7 +50,7 @@ export function HouseholdWatchPage({ id }: { id: string }) {
             <ActivityChart watch={watch} />
           </section>
           <AwayPeriods watch={watch} canEdit={watch.canEditSettings} onChange={update} />
-          {watch.canEditSettings ? <SettingsForm watch={watch} onSaved={update} /> : <SettingsView settings={watch.settings} />}
+          {watch.canEditSettings ? <SettingsForm watch={watch} onSaved={update} /> : <SettingsView watch={watch} />}
           {watch.canEditConsent && <ConsentForm watch={watch} onSaved={update} />}
         </>
       )}

@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+
+/** The SQL of a home's daily rhythm (rhythm.service.ts): learned from its hourly activity, in sets of homes. */
+
+export interface RhythmRules {
+  /** The association's time zone, in which days and hours are counted. */
+  timeZone: string;
+  /** The local hour a watch day starts (activity before it belongs to the night before). */
+  dayStartHour: number;
+  /** The first and the last instant of the window (whole watch days, today excluded). */
+  from: Date;
+  to: Date;
+  /** The share of active days by which a home counts as "usually active by" an hour (0.8). */
+  share: number;
+  /** Fewer active days than this and no rhythm is set (the fixed threshold alone applies). */
+  minDays: number;
+  learnedAt: Date;
+}
+
+/** Watched homes, a page at a time in id order: the batches the rhythm is learned in. */
+export function watchedHomeIds(db: Db, after: string | null, limit: number) {
+  let query = db.selectFrom('watch_settings').select('household_id').orderBy('household_id').limit(limit);
+  if (after) query = query.where('household_id', '>', after);
+  return query.execute();
+}
+
+/**
+ * One statement for a batch of homes: each home's first active hour on each watch day of the
+ * window (by the primary key, household and hour), the hour by which it was active on `share`
+ * of its active days (percentile_disc), and that hour stored as its usual hour when it has
+ * `minDays` active days or more; otherwise none. Days with no activity at all (away, device
+ * unplugged) are not counted, as evidence neither way. Returns each home's rules, with the
+ * usual hour it had before, so the caller moves the next check of those whose rhythm changed.
+ */
+export async function learnRhythms(db: Db, householdIds: readonly string[], rules: RhythmRules) {
+  const result = await sql<{
+    household_id: string; before: number | null; rhythm_usual_hour: number | null; rhythm_enabled: boolean; rhythm_grace_seconds: number;
+    inactivity_seconds: number; quiet_start: string | null; quiet_end: string | null; last_activity_at: Date | null; next_check_at: Date | null;
+  }>`
+    with active as (
+      select household_id,
+        ((hour at time zone ${rules.timeZone}) - make_interval(hours => ${rules.dayStartHour}))::date as day,
+        min(extract(hour from (hour at time zone ${rules.timeZone}) - make_interval(hours => ${rules.dayStartHour})))::int as first_offset
+      from activity_hourly
+      where household_id = any(${householdIds}::uuid[]) and hour >= ${rules.from} and hour < ${rules.to} and presence + buttons + voice > 0
+      group by 1, 2
+    ), learned as (
+      select household_id, count(*)::int as days, percentile_disc(${rules.share}::float8) within group (order by first_offset) as last_offset
+      from active
+      group by household_id
+    )
+    update watch_settings s set
+      rhythm_days = coalesce(l.days, 0),
+      rhythm_usual_hour = case when l.days >= ${rules.minDays} and l.last_offset + 1 + ${rules.dayStartHour} <= 23 then l.last_offset + 1 + ${rules.dayStartHour} end,
+      rhythm_learned_at = ${rules.learnedAt}
+    from watch_settings prev left join learned l on l.household_id = prev.household_id
+    where s.household_id = prev.household_id and prev.household_id = any(${householdIds}::uuid[])
+    returning s.household_id, prev.rhythm_usual_hour as before, s.rhythm_usual_hour, s.rhythm_enabled, s.rhythm_grace_seconds,
+      s.inactivity_seconds, s.quiet_start, s.quiet_end, s.last_activity_at, s.next_check_at`.execute(db);
+  return result.rows;
+}
+
+/** New next checks, in one statement; a home with a live alert (no next check) keeps none. */
+export async function moveNextChecks(db: Db, moved: { id: string; next: string }[]) {
+  if (!moved.length) return;
+  await sql`
+    update watch_settings s set next_check_at = v.next
+    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, next timestamptz)
+    where s.household_id = v.id and s.next_check_at is not null`.execute(db);
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const AT = new Date('2026-11-22T00:00:00.000Z');
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'watchedHomeIds', run: (db) => watchedHomeIds(db, ID, 500) },
+  {
+    name: 'learnRhythms',
+    run: (db) => learnRhythms(db, [ID], { timeZone: 'Asia/Tokyo', dayStartHour: 4, from: new Date(AT.getTime() - 28 * 86_400_000), to: AT, share: 0.8, minDays: 7, learnedAt: AT }),
+  },
+  { name: 'moveNextChecks', run: (db) => moveNextChecks(db, [{ id: ID, next: AT.toISOString() }]) },
+];

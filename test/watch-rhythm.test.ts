@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { ModuleContext } from '../server/src/common/service-context.js';
+import * as watch from '../server/src/watch/watch.service.js';
+import { dayStartOf } from '../server/src/watch/watch-time.js';
+import { seededRandom, simulatedHistory } from '../devices/src/simulator-patterns.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
+import type { ApiClient } from './support/http-client.js';
+import { seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { speakerIn, watchedHome } from './support/factories/watch.js';
+import { makeDue } from './support/jobs.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
+import { until } from './support/wait.js';
+
+/**
+ * A silent home noticed in hours, not a day: simulated homes with the simulator's daily
+ * rhythm (devices/src/simulator-patterns.ts) for three weeks, then a fall. Their history is
+ * seeded as the server keeps it (hourly), the rhythm learned as the nightly job does, the last
+ * sign of life sent through the real activity path, and the scan run with its clock set to the
+ * moment to test; the tiers are the real durable jobs, made due as the clock would. All at the
+ * default rules (12 h threshold, 2 h rhythm grace, 15 + 15 min waits).
+ */
+let database: TestDatabase;
+let server: TestServer;
+let ctx: ModuleContext;
+let x: SeededAssociation;
+let officer: ApiClient;
+
+beforeAll(async () => {
+  ({ database, server, x } = await startSuite());
+  ctx = server.app.context;
+  officer = await loggedInClient(server, x.logins.officer);
+});
+afterAll(() => stopSuite({ server, database }));
+
+const HOUR = 3600_000;
+/** The watch day of the fall: the one that started two days ago at 04:00, Japan time (so all of it is past). */
+const fallDay = () => new Date(dayStartOf(new Date()).getTime() - 2 * 86_400_000);
+const jstClock = (at: Date) => new Date(at.getTime() + 9 * HOUR).toISOString().slice(11, 16);
+const span = (ms: number) => `${Math.floor(ms / HOUR)} h ${String(Math.round((ms % HOUR) / 60_000)).padStart(2, '0')} min`;
+
+/**
+ * A home lived in as the simulator's resident lives, for `days` days before the fall day,
+ * then on the fall day until `fallAt`; its rhythm learned at 04:10 of the fall day; its last
+ * sign of life recorded. Returns what the server made of it.
+ */
+async function simulatedHome(home: { id: string }, associationId: string, options: { seed: number; fallAt: Date; days?: number; before?: () => Promise<unknown> }) {
+  const day = fallDay();
+  await watchedHome(database.db, home, associationId);
+  await speakerIn(database.db, home, associationId);
+  const { hours, lastActivity } = simulatedHistory(new Date(day.getTime() - (options.days ?? 21) * 86_400_000), options.fallAt, seededRandom(options.seed), options.fallAt);
+  await database.db.insertInto('activity_hourly').values(hours.map((h) => ({ household_id: home.id, hour: h.hour, presence: h.presence }))).execute();
+  await watch.learnRhythms(ctx, { now: new Date(day.getTime() + 10 * 60_000), householdIds: [home.id] });
+  await options.before?.();
+  await watch.recordActivities(ctx, [{ householdId: home.id, associationId, at: lastActivity!, type: 'presence' }]);
+  const settings = await database.db.selectFrom('watch_settings').selectAll().where('household_id', '=', home.id).executeTakeFirstOrThrow();
+  return { settings, lastActivity: lastActivity!, usualHour: settings.rhythm_usual_hour };
+}
+
+const alertOf = (householdId: string) => database.db.selectFrom('watch_alerts').select(['id', 'tier', 'kind']).where('household_id', '=', householdId).where('kind', '=', 'silent').executeTakeFirst();
+const firstEvent = async (alertId: string) => database.db.selectFrom('watch_alert_events').select(['what', 'detail']).where('alert_id', '=', alertId).orderBy('id').executeTakeFirstOrThrow();
+
+/** The check, scanned for a minute before it and at it: the instant it is raised. */
+async function checkRaisedAt(householdId: string, at: Date) {
+  await watch.scan(ctx, 1000, new Date(at.getTime() - 60_000));
+  expect(await alertOf(householdId), 'no check a minute early').toBeUndefined();
+  await watch.scan(ctx, 1000, at);
+  return (await alertOf(householdId))!;
+}
+
+describe('a home with a daily rhythm that falls silent', () => {
+  it('is checked two hours after its usual hour the next morning, and its 班長 told 15 minutes later', async () => {
+    const home = x.households.A;
+    const fallAt = new Date(fallDay().getTime() + 17 * HOUR); // 21:00, after dinner
+    const { settings, lastActivity, usualHour } = await simulatedHome(home, x.association.id, { seed: 11, fallAt });
+    // The simulator's resident wakes at 05:30: usually active by 6時, on 80% of days or more.
+    expect(usualHour).toBe(6);
+    expect([settings.inactivity_seconds, settings.prompt_wait_seconds, settings.tier_wait_seconds, settings.rhythm_grace_seconds]).toEqual([12 * 3600, 900, 900, 7200]);
+    const rhythmCheck = new Date(fallDay().getTime() + 86_400_000 + (6 - 4 + 2) * HOUR); // 08:00 the next morning
+    expect(settings.next_check_at).toEqual(rhythmCheck);
+
+    // The morning of the fall day, up as usual: no check then (the scan at that hour finds nothing due).
+    await watch.scan(ctx, 1000, new Date(fallDay().getTime() + 4 * HOUR));
+    expect(await alertOf(home.id)).toBeUndefined();
+
+    const alert = await checkRaisedAt(home.id, rhythmCheck);
+    expect(alert).toMatchObject({ tier: 'resident' });
+    expect(await firstEvent(alert.id)).toMatchObject({ what: 'prompted', detail: expect.stringContaining('rhythm: usually active by 6:00') });
+
+    // The resident does not answer: the 班長 is told after the prompt wait (15 min).
+    const job = (await sql<{ wait: number }>`select extract(epoch from start_after - created_on)::float8 as wait from pgboss.job where name = 'watch-escalate' and data->>'alertId' = ${alert.id}`.execute(database.db)).rows[0]!;
+    expect(Math.round(job.wait)).toBe(900);
+    const captain = await loggedInClient(server, x.logins.captain1);
+    expect((await captain.get('/api/watch/alerts')).body.items.filter((a: { id: string }) => a.id === alert.id)).toEqual([]);
+    await makeDue(database.db, 'watch-escalate', { alertId: alert.id });
+    const told = await until(async () => (await captain.get('/api/watch/alerts')).body.items.filter((a: { id: string }) => a.id === alert.id), (a) => a.length > 0);
+    expect(told[0]).toMatchObject({ tier: 'family_captain', kind: 'silent' });
+
+    const captainAt = rhythmCheck.getTime() + job.wait * 1000;
+    console.info(
+      `watch rhythm: fell at ${jstClock(fallAt)} (last sensed ${jstClock(lastActivity)}), checked at ${jstClock(rhythmCheck)} (+${span(rhythmCheck.getTime() - fallAt.getTime())}), ` +
+        `班長 told at ${jstClock(new Date(captainAt))} (+${span(captainAt - fallAt.getTime())}); before: +${span(lastActivity.getTime() + 24 * HOUR + 1800_000 - fallAt.getTime())}`,
+    );
+  }, 60_000);
+
+  it('a fall in the night (on the way to the toilet) is checked that morning, hours before the fixed threshold', async () => {
+    const y = await seedAssociation(database.db);
+    const home = y.households.A;
+    const fallAt = new Date(fallDay().getTime() + 86_400_000 - 1.5 * HOUR); // 02:30 the next night
+    const { settings, lastActivity } = await simulatedHome(home, y.association.id, { seed: 12, fallAt });
+    const rhythmCheck = new Date(fallDay().getTime() + 86_400_000 + (settings.rhythm_usual_hour! - 4 + 2) * HOUR);
+    expect(rhythmCheck.getTime() - fallAt.getTime()).toBeLessThanOrEqual(6 * HOUR);
+    expect(rhythmCheck.getTime()).toBeLessThan(lastActivity.getTime() + 12 * HOUR);
+    await checkRaisedAt(home.id, rhythmCheck);
+    console.info(`watch rhythm: fell at ${jstClock(fallAt)}, checked at ${jstClock(rhythmCheck)} (+${span(rhythmCheck.getTime() - fallAt.getTime())}), 班長 told +${span(rhythmCheck.getTime() + 900_000 - fallAt.getTime())}`);
+  }, 60_000);
+
+  it('quiet hours move the check to their end', async () => {
+    const home = x.households.B;
+    const fallAt = new Date(fallDay().getTime() + 17 * HOUR);
+    const quiet = () => officer.patch(`/api/watch/households/${home.id}/settings`, { quietHours: { start: '22:00', end: '09:30' } }).then((r) => expect(r.status).toBe(200));
+    const { settings } = await simulatedHome(home, x.association.id, { seed: 13, fallAt, before: quiet });
+    const rhythmCheck = new Date(fallDay().getTime() + 86_400_000 + (settings.rhythm_usual_hour! - 4 + 2) * HOUR);
+    const quietEnd = new Date(fallDay().getTime() + 86_400_000 + 5.5 * HOUR); // 09:30
+    expect(settings.next_check_at).toEqual(quietEnd);
+    await watch.scan(ctx, 1000, rhythmCheck);
+    expect(await alertOf(home.id)).toBeUndefined();
+    await checkRaisedAt(home.id, quietEnd);
+  }, 60_000);
+
+  it('an away period suppresses it', async () => {
+    const home = x.households.C;
+    const fallAt = new Date(fallDay().getTime() + 17 * HOUR);
+    const { settings } = await simulatedHome(home, x.association.id, { seed: 14, fallAt });
+    const away = await officer.post(`/api/watch/households/${home.id}/away`, { startsAt: fallAt.toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString(), reason: '入院' });
+    expect(away.status).toBe(201);
+    await watch.scan(ctx, 1000, settings.next_check_at!);
+    expect(await alertOf(home.id)).toBeUndefined();
+    const after = await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow();
+    expect(after.next_check_at!.getTime()).toBeGreaterThan(Date.now() + 86_400_000 - 60_000);
+  }, 60_000);
+
+  it('the officer turns the rhythm check off for a home: the page shows it, and only the fixed threshold applies', async () => {
+    const home = x.households.D;
+    const fallAt = new Date(fallDay().getTime() + 17 * HOUR);
+    const turnOff = async () => {
+      const changed = await officer.patch(`/api/watch/households/${home.id}/settings`, { rhythmEnabled: false });
+      expect(changed.status).toBe(200);
+      expect(changed.body.settings.rhythmEnabled).toBe(false);
+    };
+    const { settings, lastActivity } = await simulatedHome(home, x.association.id, { seed: 15, fallAt, before: turnOff });
+    expect(settings.next_check_at).toEqual(new Date(lastActivity.getTime() + 12 * HOUR));
+    const page = await officer.get(`/api/watch/households/${home.id}`);
+    expect(page.body.rhythm).toMatchObject({ usualHour: 6, minDays: 7 });
+    expect(page.body.settings.rhythmEnabled).toBe(false);
+    await watch.scan(ctx, 1000, new Date(fallDay().getTime() + 86_400_000 + 4 * HOUR));
+    expect(await alertOf(home.id)).toBeUndefined();
+    const alert = await checkRaisedAt(home.id, new Date(lastActivity.getTime() + 12 * HOUR));
+    expect((await firstEvent(alert.id)).detail).not.toContain('rhythm');
+  }, 60_000);
+
+  it('a home with less than a week of history has no rhythm yet: the page says so, and the fixed threshold applies', async () => {
+    const y = await seedAssociation(database.db);
+    const home = y.households.A;
+    const fallAt = new Date(fallDay().getTime() + 17 * HOUR);
+    const { settings, lastActivity } = await simulatedHome(home, y.association.id, { seed: 16, fallAt, days: 4 });
+    expect(settings.rhythm_usual_hour).toBeNull();
+    expect(settings.next_check_at).toEqual(new Date(lastActivity.getTime() + 12 * HOUR));
+    const member = await loggedInClient(server, y.logins.memberA);
+    const page = await member.get(`/api/watch/households/${home.id}`);
+    expect(page.status).toBe(200);
+    expect(page.body.rhythm).toMatchObject({ usualHour: null, minDays: 7 });
+    expect(page.body.rhythm.days).toBeLessThan(7);
+  }, 60_000);
+});
