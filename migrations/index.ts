@@ -7,6 +7,7 @@ import * as drills from './20261122T1100_drills.js';
 import * as delaysInSeconds from './20261201T0100_delays_in_seconds.js';
 import * as requestKeys from './20261201T0100_request_keys.js';
 import * as rateLimits from './20261201T0200_rate_limits.js';
+import * as loginSince from './20261202T0100_login_since.js';
 import * as drillSkippedTiers from './20261202T0200_drill_skipped_tiers.js';
 import * as familyMembers from './20261202T0300_family_members.js';
 import * as watchRhythm from './20261202T0600_watch_rhythm.js';
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '20261201T0100_delays_in_seconds': delaysInSeconds,
   '20261201T0100_request_keys': requestKeys,
   '20261201T0200_rate_limits': rateLimits,
+  '20261202T0100_login_since': loginSince,
   '20261202T0200_drill_skipped_tiers': drillSkippedTiers,
   '20261202T0300_family_members': familyMembers,
   '20261202T0600_watch_rhythm': watchRhythm,

@@ -111,6 +111,15 @@ describe('officer-only actions', () => {
     expect((await memberA.patch(`/api/households/${x.households.A.id}`, { blockId: x.blocks.block2.id })).status).toBe(403);
   });
 
+  it('only officers ask for a readiness preflight, and only over their own 班', async () => {
+    const scope = { blockIds: [x.blocks.block2.id] };
+    expect((await clients.officer!.post('/api/readiness/preflight', scope)).status).toBe(200);
+    for (const who of ['captain1', 'captain2', 'memberA', 'volunteer', 'watcherA']) expect((await clients[who]!.post('/api/readiness/preflight', scope)).status).toBe(403);
+    const foreign = await clients.officerY!.post('/api/readiness/preflight', scope);
+    expect(foreign.status).toBe(400);
+    expect(foreign.text).not.toContain('佐藤家');
+  });
+
   it('a captain sees only their own 班 in the block list', async () => {
     const response = await clients.captain1!.get('/api/blocks');
     expect(response.body.items.map((b: { name: string }) => b.name)).toEqual(['1班']);
@@ -204,6 +213,10 @@ describe('household data, role × route', () => {
     ['officer', 'roster export', 200, all], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'roster export', 403, []]),
     ['officer', 'devices', 200, []], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'devices', 403, []]),
     ['officer', 'people', 200, []], ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'people', 403, []]),
+    // Readiness: officers every 班, a 班長 their own (another 班 is a 404), nobody else.
+    ['officer', 'readiness', 200, []], ['captain1', 'readiness', 200, []], ['captain2', 'readiness', 200, []], ['officerY', 'readiness', 200, []],
+    ...['memberA', 'memberB', 'watcherA', 'volunteer'].map((who): Row => [who, 'readiness', 403, []]),
+    ['officer', 'readiness 班2', 200, []], ['captain2', 'readiness 班2', 200, []], ['captain1', 'readiness 班2', 404, []], ['officerY', 'readiness 班2', 404, []],
   ];
   const path = (route: string): string =>
     ({
@@ -225,6 +238,8 @@ describe('household data, role × route', () => {
       'roster export': '/api/roster/export',
       devices: '/api/devices',
       people: '/api/people',
+      readiness: '/api/readiness',
+      'readiness 班2': `/api/readiness?blockId=${x.blocks.block2.id}`,
     })[route]!;
 
   async function read(who: string, route: string) {

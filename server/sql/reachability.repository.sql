@@ -139,3 +139,119 @@ where
         "push_subscriptions"."person_id" = "people"."id"
     )
   );
+
+-- householdReach — these 班
+select
+  "households"."id",
+  "households"."block_id",
+  "households"."household_number",
+  "households"."name",
+  "households"."address",
+  app.ok is not null as "app",
+  speaker.ok is not null as "speaker",
+  paper.ok is not null as "paper"
+from
+  "households"
+  left join lateral (
+    select
+      true as "ok"
+    from
+      "people"
+    where
+      "people"."household_id" = "households"."id"
+      and (
+        "people"."password_hash" is not null
+        or exists (
+          select
+            1 as "one"
+          from
+            "push_subscriptions"
+          where
+            "push_subscriptions"."person_id" = "people"."id"
+        )
+      )
+    limit
+      $1
+  ) as "app" on true
+  left join lateral (
+    select
+      true as "ok"
+    from
+      "devices"
+    where
+      "devices"."household_id" = "households"."id"
+      and (
+        "devices"."online" = $2
+        and "devices"."revoked_at" is null
+      )
+    limit
+      $3
+  ) as "speaker" on true
+  left join lateral (
+    select
+      true as "ok"
+    from
+      "role_assignments"
+      inner join "people" on "people"."id" = "role_assignments"."person_id"
+    where
+      "role_assignments"."block_id" = "households"."block_id"
+      and "role_assignments"."role" = $4
+      and (
+        "role_assignments"."starts_on" <= current_date
+        and (
+          "role_assignments"."ends_on" is null
+          or "role_assignments"."ends_on" >= current_date
+        )
+      )
+      and (
+        "people"."password_hash" is not null
+        or exists (
+          select
+            1 as "one"
+          from
+            "push_subscriptions"
+          where
+            "push_subscriptions"."person_id" = "people"."id"
+        )
+      )
+    limit
+      $5
+  ) as "paper" on true
+where
+  "households"."association_id" = $6
+  and "households"."block_id" = any ($7::uuid[])
+order by
+  "households"."household_number";
+
+-- roleHolders — every tier
+select distinct
+  "role_assignments"."person_id",
+  "people"."name",
+  "role_assignments"."role",
+  "role_assignments"."block_id",
+  (
+    "people"."password_hash" is not null
+    or exists (
+      select
+        1 as "one"
+      from
+        "push_subscriptions"
+      where
+        "push_subscriptions"."person_id" = "people"."id"
+    )
+  ) as "reachable"
+from
+  "role_assignments"
+  inner join "people" on "people"."id" = "role_assignments"."person_id"
+where
+  "role_assignments"."association_id" = $1
+  and "role_assignments"."role" in ($2, $3, $4, $5)
+  and (
+    "role_assignments"."starts_on" <= current_date
+    and (
+      "role_assignments"."ends_on" is null
+      or "role_assignments"."ends_on" >= current_date
+    )
+  )
+order by
+  "people"."name";

@@ -8,6 +8,7 @@ import { circularModule } from './circulars/circular.module.js';
 import { taskModule } from './tasks/task.module.js';
 import { watchModule } from './watch/watch.module.js';
 import { drillModule } from './drills/drill.module.js';
+import { readinessModule } from './readiness/readiness.module.js';
 
 /**
  * Every capability, in the order it is installed. A new capability is one line here (and its
@@ -24,4 +25,5 @@ export const modules: ((ctx: ModuleContext) => Module)[] = [
   taskModule,
   watchModule,
   drillModule,
+  readinessModule,
 ];

@@ -61,6 +61,78 @@ export async function tierIsReachable(db: Db, associationId: string, tier: 'volu
   return (await reachableRoleHolders(db, associationId, TIER_ROLES[tier])).length > 0;
 }
 
+/**
+ * A speaker can reach its home now: not revoked and online, as the devices capability shows
+ * it (a status on connect or a heartbeat set it online; its last will sets it offline).
+ */
+function speakerIsOnline(eb: ExpressionBuilder<Database, 'devices'>) {
+  return eb.and([eb('devices.online', '=', true), eb('devices.revoked_at', 'is', null)]);
+}
+
+/**
+ * Every household of the association (or of these 班) with the channels that can reach it
+ * now: `app` (a member who can be reached), `speaker` (a speaker online) and `paper` (a
+ * 班長 of its 班 who can be reached walks to the door with the printed circular or for a
+ * visit). A household none of them reaches is a home nobody can reach. One statement.
+ */
+export function householdReach(db: Db, associationId: string, blockIds?: readonly string[]) {
+  // Each channel is looked up per household (a lateral join, first match only) through the
+  // indexes on people.household_id, devices.household_id and role_assignments.block_id, so the
+  // cost follows the association's households, not the deployment's people.
+  return db
+    .selectFrom('households')
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('people').select(sql<boolean>`true`.as('ok')).whereRef('people.household_id', '=', 'households.id').where(canBeReached).limit(1).as('app'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('devices').select(sql<boolean>`true`.as('ok')).whereRef('devices.household_id', '=', 'households.id').where(speakerIsOnline).limit(1).as('speaker'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('role_assignments')
+          .innerJoin('people', 'people.id', 'role_assignments.person_id')
+          .select(sql<boolean>`true`.as('ok'))
+          .whereRef('role_assignments.block_id', '=', 'households.block_id')
+          .where('role_assignments.role', '=', 'captain')
+          .where(heldToday)
+          .where(canBeReached)
+          .limit(1)
+          .as('paper'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'households.id', 'households.block_id', 'households.household_number', 'households.name', 'households.address',
+      sql<boolean>`app.ok is not null`.as('app'),
+      sql<boolean>`speaker.ok is not null`.as('speaker'),
+      sql<boolean>`paper.ok is not null`.as('paper'),
+    ])
+    .where('households.association_id', '=', associationId)
+    .$if(!!blockIds, (q) => q.where(isAnyOf('households.block_id', blockIds!)))
+    .orderBy('households.household_number')
+    .execute();
+}
+
+/**
+ * Everyone holding one of these roles today, reachable or not (with `reachable`): for showing
+ * who in a tier has a way in and who does not. With `blockIds`, only roles in these 班.
+ */
+export function roleHolders(db: Db, associationId: string, roles: readonly ResponderRole[], blockIds?: readonly string[]) {
+  return db
+    .selectFrom('role_assignments')
+    .innerJoin('people', 'people.id', 'role_assignments.person_id')
+    .select((eb) => ['role_assignments.person_id', 'people.name', 'role_assignments.role', 'role_assignments.block_id', canBeReached(eb).as('reachable')])
+    .distinct()
+    .where('role_assignments.association_id', '=', associationId)
+    .where('role_assignments.role', 'in', roles)
+    .$if(!!blockIds, (q) => q.where(isAnyOf('role_assignments.block_id', blockIds!)))
+    .where(heldToday)
+    .orderBy('people.name')
+    .execute();
+}
+
 const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
@@ -70,4 +142,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'reachableRoleHolders — volunteers', run: (db) => reachableRoleHolders(db, ID, TIER_ROLES.volunteers) },
   { name: 'blocksWithReachableCaptain', run: (db) => blocksWithReachableCaptain(db, ID, [OTHER]) },
   { name: 'tierIsReachable', run: (db) => tierIsReachable(db, ID, 'officers') },
+  { name: 'householdReach — these 班', run: (db) => householdReach(db, ID, [OTHER]) },
+  { name: 'roleHolders — every tier', run: (db) => roleHolders(db, ID, ['captain', 'volunteer', 'welfare_commissioner', 'officer']) },
 ];

@@ -6,6 +6,7 @@ import { pushRoutes } from './push.js';
 import { rosterRoutes } from './roster.js';
 import { taskRoutes } from './tasks.js';
 import { watchRoutes } from './watch.js';
+import { readinessRoutes } from './readiness.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -21,4 +22,5 @@ export const routeContracts = {
   watch: watchRoutes,
   drills: drillRoutes,
   push: pushRoutes,
+  readiness: readinessRoutes,
 };

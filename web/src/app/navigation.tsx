@@ -57,6 +57,9 @@ export function MainNav({ session }: { session: SessionView }) {
   if (session.roles.officer) {
     links.push({ href: '/help-desk', label: t('nav.helpDesk') });
   }
+  if (session.roles.officer || isCaptain(session.roles)) {
+    links.push({ href: '/readiness', label: t('nav.readiness') });
+  }
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

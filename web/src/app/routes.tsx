@@ -33,6 +33,7 @@ import { DrillReportPage } from '../features/drills/pages/drill-report.js';
 import { LettersPage } from '../features/roster/pages/letters.js';
 import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
 import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
+import { ReadinessPage } from '../features/readiness/pages/readiness.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -82,6 +83,7 @@ const ROUTES: Route[] = [
   { pattern: '/letters', access: 'user', render: (_, location) => <LettersPage search={location.search} /> },
   { pattern: '/unregistered', access: 'user', render: (_, location) => <UnregisteredPage search={location.search} /> },
   { pattern: '/help-desk', access: 'officer', render: () => <HelpDeskPage /> },
+  { pattern: '/readiness', access: 'user', render: () => <ReadinessPage /> },
 ];
 
 export function Routes() {

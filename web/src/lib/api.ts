@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -128,4 +128,7 @@ export const api = {
   pushPublicKey: () => request(push.publicKey),
   pushSubscribe: (body: Body<typeof push.subscribe>) => request(push.subscribe, { body }),
   pushUnsubscribe: (endpoint: string) => request(push.unsubscribe, { body: { endpoint } }),
+
+  readiness: (query: Query<typeof readiness.view> = {}, signal?: AbortSignal) => request(readiness.view, { query, signal }),
+  readinessPreflight: (blockIds: string[] | null, signal?: AbortSignal) => request(readiness.preflight, { body: { blockIds }, signal }),
 };

@@ -14,6 +14,7 @@ import { QuestionBuilder } from './question-builder.js';
 import { VersionFields } from './version-fields.js';
 import { AttachmentsEditor } from './attachments-editor.js';
 import { BackLink } from '../../../ui/back-link.js';
+import { ReachWarnings } from '../../readiness/components/reach-warnings.js';
 
 export function ComposeForm({ initial }: { initial: CircularDetail | null }) {
   const blocks = useAsync(() => api.blocks(), []);
@@ -105,6 +106,7 @@ export function ComposeForm({ initial }: { initial: CircularDetail | null }) {
           blocks={blocks}
           errors={checked.messagesFor('targetBlockIds')}
         />
+        <ReachWarnings blockIds={form.wholeAssociation ? null : form.targetBlockIds} />
         <ScheduleFields {...section} />
         <QuestionBuilder {...section} />
         <VersionFields {...section} initial={initial} />

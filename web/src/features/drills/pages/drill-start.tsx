@@ -12,6 +12,7 @@ import { KindBadge } from '../components/drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { navigate } from '../../../lib/router.js';
 import { BackLink } from '../../../ui/back-link.js';
+import { ReachWarnings } from '../../readiness/components/reach-warnings.js';
 
 // ── Start ──────────────────────────────────────────────────────────────────────────────
 
@@ -157,6 +158,7 @@ export function DrillStartPage() {
           blocks={blocks}
           errors={fe('targetBlockIds')}
         />
+        <ReachWarnings blockIds={form.wholeAssociation ? null : form.targetBlockIds} />
 
         <div class="check big-check">
           <input type="checkbox" id="d-announced" checked={form.announced} onChange={(e) => set('announced', e.currentTarget.checked)} />
