@@ -59,6 +59,7 @@ from
                 people p
               where
                 p.household_id = t.id
+                and not p.lives_elsewhere
             ) <= 1 then 'lives_alone'
           end,
           case
@@ -108,7 +109,8 @@ on conflict (drill_id, what) do nothing;
 -- targetsOf
 select
   "household_id",
-  "block_id"
+  "block_id",
+  "tier"
 from
   "drill_targets"
 where

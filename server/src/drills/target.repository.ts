@@ -53,7 +53,7 @@ export async function insertTargets(trx: Transaction<Database>, drill: { id: str
     cross join lateral (
       select (not ('app' = any(t.channels)) and not ('speaker' = any(t.channels))) as paper_only,
              array_remove(array[
-               case when (select count(*) from people p where p.household_id = t.id) <= 1 then 'lives_alone' end,
+               case when (select count(*) from people p where p.household_id = t.id and not p.lives_elsewhere) <= 1 then 'lives_alone' end,
                case when t.channels = '{speaker}' then 'speaker_only' end,
                case when not ('app' = any(t.channels)) and not ('speaker' = any(t.channels)) then 'paper_only' end
              ], null) as risk

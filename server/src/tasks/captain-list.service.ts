@@ -80,7 +80,7 @@ export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: s
   const items = households
     .map((h) => ({
       householdId: h.id, householdNumber: h.household_number, name: h.name, address: h.address, blockId: h.block_id, blockName: h.block_name, sortOrder: h.sort_order,
-      channels: h.channels, risk: householdRisk({ channels: h.channels, members: members.get(h.id)?.length ?? 0 }), responderNotes: h.responder_notes, members: members.get(h.id) ?? [],
+      channels: h.channels, risk: householdRisk({ channels: h.channels, members: residentsOf(members.get(h.id)) }), responderNotes: h.responder_notes, members: members.get(h.id) ?? [],
       pending: pending.get(h.id)!.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Date.parse(a.since) - Date.parse(b.since)),
     }))
     .sort(riskiestFirst)
@@ -112,4 +112,9 @@ export async function bulkPaperSignoff(ctx: ServiceContext, actor: Actor, input:
   if (inScope.length !== ids.length) throw HttpError.notFound('household');
   if (ids.length === 0) return { recorded: 0, alreadyAcknowledged: 0 };
   return inTransaction(ctx.db, ctx.log, (tx) => recordPaperSignoffs(inUnitOfWork(ctx, tx), actor, input.circularId, ids));
+}
+
+/** The people who live in the home (family living elsewhere do not make a resident "not alone"). */
+function residentsOf(members: { livesElsewhere: boolean }[] | undefined) {
+  return (members ?? []).filter((m) => !m.livesElsewhere).length;
 }
