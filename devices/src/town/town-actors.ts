@@ -1,6 +1,6 @@
 import type { MyDrill, TargetView } from '../../../server/src/contracts/drills.js';
 import { connectMqtt } from '../simulator-mqtt.js';
-import { seededRandom, type Random, type SimulatedTime } from '../simulator-patterns.js';
+import { seededRandom, SimulatedTime, type Random } from '../simulator-patterns.js';
 import { SimulatedDevice } from '../simulated-device.js';
 import { TownHttpError, type TownSession } from './town-client.js';
 import type { TownHousehold, TownStaff } from './town-seed.js';
@@ -85,6 +85,25 @@ export async function resident(clock: TownClock, session: TownSession, household
   }
 }
 
+/**
+ * The speakers' clock: the residents' delays (pressing 無事, reporting presence) run at the
+ * town's speed, but the heartbeat, a keep-alive of the connection, stays at its real once a
+ * minute. (The device simulator divides it by the speed too; 300 speakers at ×15 would send
+ * as many heartbeats as 4,500 real ones, a load no real town puts on the server.)
+ */
+export class SpeakerTime extends SimulatedTime {
+  constructor(
+    startMs: number,
+    private readonly townSpeed: number,
+  ) {
+    super(startMs, 1);
+  }
+
+  override realMs(simulatedMs: number): number {
+    return Math.max(0, simulatedMs / this.townSpeed);
+  }
+}
+
 /** A speaker home: the device simulator's device on its own MQTT connection, playing the household's scenario. */
 export function speaker(household: TownHousehold, association: { id: string }, mqttUrl: string, time: SimulatedTime, seed: number, events: ActorEvents): SimulatedDevice {
   return new SimulatedDevice({
@@ -122,7 +141,7 @@ function goesTo(role: TownStaff['role'], task: TargetView): boolean {
 /**
  * A 班長, volunteer or officer: reads their visit list, takes the riskiest home nobody has
  * taken ("I'm going"), walks there (2–5 simulated minutes for a 班長 in their own 班, 3–6 for
- * the others), records the visit, and looks again; with nothing to do, looks every minute.
+ * the others), records the visit, and looks again; with nothing to do, looks every minute (helpers every two).
  */
 export async function walker(clock: TownClock, session: TownSession, staff: TownStaff, drillId: string, random: Random, visits: Visit[], events: ActorEvents): Promise<void> {
   while (!clock.stopped) {
@@ -137,7 +156,8 @@ export async function walker(clock: TownClock, session: TownSession, staff: Town
     }
     const open = tasks.filter((t) => t.status === null && t.takenBy === null && goesTo(staff.role, t));
     if (!open.length) {
-      await clock.sleep(60_000);
+      // Nothing for me yet: a 班長 looks again in a minute, a helper in two.
+      await clock.sleep(staff.role === 'captain' ? 60_000 : 120_000);
       continue;
     }
     // The riskiest first; helpers spread over the first few so they do not all race for one.

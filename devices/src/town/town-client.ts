@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** One person's session on tonari's HTTP API: the login cookie and the CSRF token, as the web app sends them. */
 export class TownHttpError extends Error {
   constructor(
@@ -10,6 +12,11 @@ export class TownHttpError extends Error {
 
 export class TownSession {
   private cookie = '';
+  /** Requests tried again after a 503. */
+  retries = 0;
+  /** Requests answered, and the real ms they took in all (retries included). */
+  requests = 0;
+  requestMs = 0;
   private csrfToken = '';
 
   constructor(
@@ -41,14 +48,42 @@ export class TownSession {
     return (await (await this.send('POST', path, body)).json()) as T;
   }
 
+  /**
+   * Sends once, and again on 503 (the database pool was busy: tonari says when to retry) or a
+   * lost connection, as the web app's client does, up to 8 times. POSTs carry one
+   * Idempotency-Key for all their tries, so a retried answer or visit is stored once.
+   */
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.cookie) headers.cookie = this.cookie;
     if (method === 'POST' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    if (method === 'POST') headers['idempotency-key'] = randomUUID();
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!response.ok) {
+    const started = Date.now();
+    const done = () => {
+      this.requests++;
+      this.requestMs += Date.now() - started;
+    };
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        await pause(500 * attempt);
+        continue;
+      }
+      if (response.ok) {
+        done();
+        return response;
+      }
       const text = await response.text();
+      if (response.status === 503 && attempt < MAX_ATTEMPTS) {
+        this.retries++;
+        await pause(Math.min(2000, Number(response.headers.get('retry-after') ?? 1) * 1000) * (0.5 + Math.random() / 2));
+        continue;
+      }
+      done();
       let message = text.slice(0, 200);
       try {
         message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
@@ -57,9 +92,11 @@ export class TownSession {
       }
       throw new TownHttpError(`${method} ${path} (${this.login}): HTTP ${response.status} ${message}`, response.status);
     }
-    return response;
   }
 }
+
+const MAX_ATTEMPTS = 8;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` over `items`, `limit` at a time. */
 export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

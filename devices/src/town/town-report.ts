@@ -187,7 +187,7 @@ export function report(result: TownResult, csvPath: string): string[] {
   out.push(`  ${'households'.padEnd(22)}${String(paperBaseline.households).padEnd(34)}${total}`);
   out.push(`  ${'accounted for'.padEnd(22)}${`${paperBaseline.accountedPercent}% by its end`.padEnd(34)}${summary.percent}% at ${summary.atMinutes} min`);
   out.push(`  ${'totals known'.padEnd(22)}${`${paperBaseline.totalsAfterMinutes} min after the start`.padEnd(34)}live on the dashboard; ${summary.allAccounted ? `all at ${summary.atMinutes} min` : 'not all yet'}`);
-  out.push('', `real time: setup ${result.realSeconds.setup.toFixed(0)} s, drill ${result.realSeconds.drill.toFixed(0)} s at ×${options.speed}`);
+  out.push('', `real time: setup ${result.realSeconds.setup.toFixed(0)} s, drill ${result.realSeconds.drill.toFixed(0)} s at ×${options.speed}; HTTP requests retried after a 503: ${result.retries}`);
   out.push(finalLine(summary));
   return out;
 }

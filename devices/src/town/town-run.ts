@@ -1,10 +1,11 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Dashboard, DrillSummary } from '../../../server/src/contracts/drills.js';
 import type { Db } from '../../../server/src/platform/db/database.js';
-import { seededRandom, SimulatedTime } from '../simulator-patterns.js';
+import { seededRandom } from '../simulator-patterns.js';
 import type { SimulatedDevice } from '../simulated-device.js';
 import { startSession } from '../../../server/src/auth/session.service.js';
 import { inParallel, TownSession } from './town-client.js';
-import { resident, speaker, TownClock, walker, type Visit } from './town-actors.js';
+import { resident, speaker, SpeakerTime, TownClock, walker, type Visit } from './town-actors.js';
 import type { TownOptions } from './town-options.js';
 import { outcomeRows, type TownOutcome } from './town-report.js';
 import { planTown, seedTown, TOWN_PASSWORD, type TownPlan } from './town-seed.js';
@@ -27,6 +28,8 @@ export interface TownResult {
   visits: Visit[];
   samples: TownSample[];
   errors: string[];
+  /** HTTP requests tried again after a 503 (the database pool was busy). */
+  retries: number;
   /** Real seconds: setting up (seed, server, logins, speakers) and the drill. */
   realSeconds: { setup: number; drill: number };
 }
@@ -68,7 +71,7 @@ export async function runTown(database: { db: Db; url: string }, options: TownOp
     say(`${staffLogins.length} 班長, volunteers and officers logged in; ${people.length} residents' phones logged in`);
 
     // Speakers: one MQTT connection each; the drill starts once they are all online.
-    const time = new SimulatedTime(Date.now(), options.speed);
+    const time = new SpeakerTime(Date.now(), options.speed);
     for (const h of plan.households.filter((h) => h.device)) {
       const device = speaker(h, { id: plan.associations[h.association]!.id! }, server.mqttUrl, time, Math.floor(random() * 2 ** 32), events);
       devices.push(device);
@@ -108,14 +111,31 @@ export async function runTown(database: { db: Db; url: string }, options: TownOp
 
     // Every simulated minute, each association's officer looks at the dashboard.
     const samples: TownSample[] = [];
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
     const total = plan.households.length;
     for (let minute = 1; minute <= Math.ceil(options.minutes); minute++) {
       await clock.sleep(minute * MIN - clock.now());
-      const dashboards = await Promise.all(plan.associations.map((a) => officerOf(a.index).get<Dashboard>(`/api/drills/${drills[a.index]!.id}/dashboard`)));
+      let dashboards: Dashboard[];
+      try {
+        dashboards = await Promise.all(plan.associations.map((a) => officerOf(a.index).get<Dashboard>(`/api/drills/${drills[a.index]!.id}/dashboard`)));
+      } catch (error) {
+        events.error(`minute ${minute}: ${String(error)}`);
+        continue;
+      }
       const sample = { minute, accounted: dashboards.map((d) => d.counts.accounted) };
       samples.push(sample);
       const accounted = sample.accounted.reduce((n, x) => n + x, 0);
-      if (minute % 5 === 0 || accounted === total) say(`  ${String(minute).padStart(3)} min  ${percent(accounted, total).padStart(6)}  (${accounted}/${total})`);
+      if (minute % 5 === 0 || accounted === total) {
+        const all = [...sessions.values()];
+        const requests = all.reduce((n, s) => n + s.requests, 0);
+        const ms = all.reduce((n, s) => n + s.requestMs, 0);
+        say(
+          `  ${String(minute).padStart(3)} min  ${percent(accounted, total).padStart(6)}  (${accounted}/${total})  · ` +
+            `${requests} HTTP requests, mean ${requests ? Math.round(ms / requests) : 0} ms · event loop delay p99 ${Math.round(loop.percentile(99) / 1e6)} ms`,
+        );
+        loop.reset();
+      }
       if (accounted === total) break;
     }
     const drillSeconds = clock.now() / options.speed / 1000;
@@ -123,7 +143,8 @@ export async function runTown(database: { db: Db; url: string }, options: TownOp
     await Promise.all(actors);
     const outcome = await outcomeRows(database.db, drills.map((d) => d.id), clock.started, options.speed);
     for (const a of plan.associations) await officerOf(a.index).post(`/api/drills/${drills[a.index]!.id}/end`).catch((e: unknown) => events.error(String(e)));
-    return { options, plan, drills, outcome, visits, samples, errors, realSeconds: { setup: setupSeconds, drill: drillSeconds } };
+    const retries = [...sessions.values()].reduce((n, s) => n + s.retries, 0);
+    return { options, plan, drills, outcome, visits, samples, errors, retries, realSeconds: { setup: setupSeconds, drill: drillSeconds } };
   } finally {
     clock.stop();
     await Promise.all(devices.map((d) => d.stop()));

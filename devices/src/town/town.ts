@@ -45,6 +45,12 @@ async function main(): Promise<void> {
   );
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tonari-town-'));
   const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  // Interrupted: stop PostgreSQL and remove its directory before leaving.
+  const interrupted = () => {
+    void postgres.stop().catch(() => undefined).then(() => rm(dataDir, { recursive: true, force: true })).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await ensureDatabase(postgres.url('postgres'), 'town');
     const url = postgres.url('town');
