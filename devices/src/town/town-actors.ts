@@ -134,14 +134,14 @@ export interface Visit {
 /** Which tasks a person goes to: a 班長 any of their 班's; volunteers once escalated to them; officers once escalated to the officers. */
 function goesTo(role: TownStaff['role'], task: TargetView): boolean {
   if (role === 'captain') return true;
-  if (role === 'volunteer') return task.tier === 'volunteers' || task.tier === 'officers';
+  if (role === 'volunteer' || role === 'welfare_commissioner') return task.tier === 'volunteers' || task.tier === 'officers';
   return task.tier === 'officers';
 }
 
 /**
  * A 班長, volunteer or officer: reads their visit list, takes the riskiest home nobody has
  * taken ("I'm going"), walks there (2–5 simulated minutes for a 班長 in their own 班, 3–6 for
- * the others), records the visit, and looks again; with nothing to do, looks every minute (helpers every two).
+ * the others), records the visit, and looks again; with nothing to do, looks every minute.
  */
 export async function walker(clock: TownClock, session: TownSession, staff: TownStaff, drillId: string, random: Random, visits: Visit[], events: ActorEvents): Promise<void> {
   while (!clock.stopped) {
@@ -156,8 +156,8 @@ export async function walker(clock: TownClock, session: TownSession, staff: Town
     }
     const open = tasks.filter((t) => t.status === null && t.takenBy === null && goesTo(staff.role, t));
     if (!open.length) {
-      // Nothing for me yet: a 班長 looks again in a minute, a helper in two.
-      await clock.sleep(staff.role === 'captain' ? 60_000 : 120_000);
+      // Nothing for me yet: look again in a minute (tonari pushes each tier when tasks reach it).
+      await clock.sleep(60_000);
       continue;
     }
     // The riskiest first; helpers spread over the first few so they do not all race for one.

@@ -63,6 +63,12 @@ export class TownSession {
     const done = () => {
       this.requests++;
       this.requestMs += Date.now() - started;
+      const route = `${method} ${path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')}`;
+      const stat = routeTimes.get(route) ?? { count: 0, ms: 0, maxMs: 0 };
+      stat.count++;
+      stat.ms += Date.now() - started;
+      stat.maxMs = Math.max(stat.maxMs, Date.now() - started);
+      routeTimes.set(route, stat);
     };
     for (let attempt = 1; ; attempt++) {
       let response: Response;
@@ -96,6 +102,8 @@ export class TownSession {
 }
 
 const MAX_ATTEMPTS = 8;
+/** Real ms per route (ids replaced by :id), over every session of the process. */
+export const routeTimes = new Map<string, { count: number; ms: number; maxMs: number }>();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` over `items`, `limit` at a time. */

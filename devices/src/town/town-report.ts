@@ -1,4 +1,5 @@
 import type { Db } from '../../../server/src/platform/db/database.js';
+import { routeTimes } from './town-client.js';
 import type { TownResult } from './town-run.js';
 import { townChannels, type TownChannel, type TownHousehold } from './town-seed.js';
 
@@ -169,7 +170,7 @@ export function report(result: TownResult, csvPath: string): string[] {
   out.push(`  visits: ${visits.length}; on a list until someone took it: mean ${minutes(mean(waits))} min, longest ${minutes(waits.length ? Math.max(...waits) : null)} min`);
   const walks = visits.map((v) => v.visitedAtMs - v.takenAtMs);
   out.push(`  walking to the door: mean ${minutes(mean(walks))} min each, ${minutes(walks.reduce((a, b) => a + b, 0))} min in all`);
-  for (const role of ['captain', 'volunteer', 'officer'] as const) {
+  for (const role of ['captain', 'volunteer', 'welfare_commissioner', 'officer'] as const) {
     const mine = visits.filter((v) => v.by.role === role);
     const people = new Set(mine.map((v) => v.by.login)).size;
     out.push(`    by ${role}s: ${mine.length} visits by ${people} people`);
@@ -177,7 +178,7 @@ export function report(result: TownResult, csvPath: string): string[] {
   const last = rows.filter((r) => r.outcome?.accountedMs !== null && r.outcome?.accountedMs !== undefined).sort((a, b) => b.outcome!.accountedMs! - a.outcome!.accountedMs!)[0];
   if (last) {
     const o = last.outcome!;
-    out.push(`  the last household (${last.household.number}, ${channelName[last.household.channel]}): ${o.answeredBy} at ${minutes(o.accountedMs)} min; on a list from ${minutes(o.escalatedMs)} min, taken at ${minutes(o.takenMs)} min, tier ${o.tier}`);
+    out.push(`  the last household (${last.household.number}, ${channelName[last.household.channel]}): ${o.answeredBy} at ${minutes(o.accountedMs)} min; at its last tier (${o.tier}) from ${minutes(o.escalatedMs)} min, taken at ${minutes(o.takenMs)} min`);
   }
   if (result.errors.length) out.push(`  errors: ${result.errors.length}, e.g. ${result.errors.slice(0, 3).join(' | ')}`);
 
@@ -187,7 +188,9 @@ export function report(result: TownResult, csvPath: string): string[] {
   out.push(`  ${'households'.padEnd(22)}${String(paperBaseline.households).padEnd(34)}${total}`);
   out.push(`  ${'accounted for'.padEnd(22)}${`${paperBaseline.accountedPercent}% by its end`.padEnd(34)}${summary.percent}% at ${summary.atMinutes} min`);
   out.push(`  ${'totals known'.padEnd(22)}${`${paperBaseline.totalsAfterMinutes} min after the start`.padEnd(34)}live on the dashboard; ${summary.allAccounted ? `all at ${summary.atMinutes} min` : 'not all yet'}`);
-  out.push('', `real time: setup ${result.realSeconds.setup.toFixed(0)} s, drill ${result.realSeconds.drill.toFixed(0)} s at ×${options.speed}; HTTP requests retried after a 503: ${result.retries}`);
+  const routes = [...routeTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+  out.push('', `HTTP by route (real ms: mean / max × count): ${routes.map(([r, t]) => `${r} ${Math.round(t.ms / t.count)}/${t.maxMs}×${t.count}`).join(' · ')}`);
+  out.push(`real time: setup ${result.realSeconds.setup.toFixed(0)} s, drill ${result.realSeconds.drill.toFixed(0)} s at ×${options.speed}; HTTP requests retried after a 503: ${result.retries}`);
   out.push(finalLine(summary));
   return out;
 }

@@ -46,7 +46,7 @@ export interface TownHousehold {
 
 export interface TownStaff {
   association: number;
-  role: 'captain' | 'volunteer' | 'officer';
+  role: 'captain' | 'volunteer' | 'welfare_commissioner' | 'officer';
   /** A captain's 班. */
   block?: number;
   login: string;
@@ -147,6 +147,7 @@ export function planTown(options: Pick<TownOptions, 'households' | 'associations
     }
     const volunteers = Math.max(2, Math.round(blockCount / 4));
     for (let v = 0; v < volunteers; v++) plan.staff.push({ association: a, role: 'volunteer', login: `v${a + 1}-${v + 1}@town.tonari.jp`, walkMs: walk(3, 6) });
+    plan.staff.push({ association: a, role: 'welfare_commissioner', login: `w${a + 1}@town.tonari.jp`, walkMs: walk(3, 6) });
     for (let o = 0; o < 3; o++) plan.staff.push({ association: a, role: 'officer', login: `o${a + 1}-${o + 1}@town.tonari.jp`, walkMs: walk(3, 6) });
   }
   return plan;
@@ -208,7 +209,7 @@ export async function seedTown(db: Db, plan: TownPlan, seed: number): Promise<vo
   const inserted = staffPeople.length
     ? await db
         .insertInto('people')
-        .values(staffPeople.map((s, i) => ({ association_id: associationId(s.association), name: `${s.role === 'officer' ? '役員' : '見守り'} ${surnames[i % surnames.length]} ${given[i % given.length]}`, email: s.login, password_hash: passwordHash })))
+        .values(staffPeople.map((s, i) => ({ association_id: associationId(s.association), name: `${s.role === 'officer' ? '役員' : s.role === 'volunteer' ? '見守り' : '民生委員'} ${surnames[i % surnames.length]} ${given[i % given.length]}`, email: s.login, password_hash: passwordHash })))
         .returning(['id', 'email'])
         .execute()
     : [];
