@@ -52,6 +52,7 @@ function median(values: number[]): number | null {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+const csvMinutes = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : (ms / MIN).toFixed(1));
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 export interface TownSummary {
@@ -104,12 +105,12 @@ function curveLine(label: string, rows: Joined[], marks: number[]): string {
 /** One CSV line per household. */
 export function householdsCsv(result: TownResult): string {
   const by = new Map(result.visits.map((v) => [v.householdId, v]));
-  const header = ['association', 'block', 'household_number', 'channel', 'people', 'lives_alone', 'accounted_minute', 'accounted_by', 'status', 'tier', 'handed_over_minute', 'taken_minute', 'visited_by'];
+  const header = ['association', 'block', 'household_number', 'channel', 'people', 'lives_alone', 'accounted_minute', 'accounted_by', 'status', 'tier', 'last_tier_minute', 'taken_minute', 'visited_by'];
   const lines = joined(result).map(({ household: h, outcome: o }) => {
     const association = result.plan.associations[h.association]!;
     return [
       association.name, association.blocks[h.block]!.name, h.number, h.channel, h.people, h.people === 1 ? 'yes' : 'no',
-      minutes(o?.accountedMs), o?.answeredBy ?? '', o?.status ?? '', o?.tier ?? '', minutes(o?.escalatedMs), minutes(o?.takenMs), by.get(h.id!)?.by.role ?? '',
+      csvMinutes(o?.accountedMs), o?.answeredBy ?? '', o?.status ?? '', o?.tier ?? '', csvMinutes(o?.escalatedMs), csvMinutes(o?.takenMs), by.get(h.id!)?.by.role ?? '',
     ].map((cell) => (String(cell).includes(',') ? `"${String(cell)}"` : String(cell))).join(',');
   });
   return `${[header.join(','), ...lines].join('\n')}\n`;
