@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from './server/src/platform/outage.js';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'server/src/**/*.spec.ts', 'devices/src/**/*.spec.ts'],
+    include: ['test/**/*.test.ts', 'server/src/**/*.spec.ts', 'devices/src/**/*.spec.ts', 'web/src/**/*.spec.ts'],
     globalSetup: ['test/global-setup.ts'],
     // Each file gets its own database, so files run in parallel; two workers for two cores.
     pool: 'forks',

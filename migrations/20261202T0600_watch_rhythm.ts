@@ -6,6 +6,9 @@ import { sql, type Kysely } from 'kysely';
  * silence threshold becomes the fallback, 12 h instead of 24 h; the resident's prompt and each
  * later tier wait 15 min instead of 30. Homes still at the old defaults (never chosen by anyone:
  * a changed rule moves at least one of them) take the new ones; homes whose rules were set keep them.
+ * A home's next check is left as it is: its next sign of life reschedules it on the new rules,
+ * which respect quiet hours. Pulling every check earlier here would make every home silent for
+ * 12–24 h due at once, in the middle of the night if that is when the deploy runs.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -18,8 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       alter column inactivity_seconds set default 43200,
       alter column prompt_wait_seconds set default 900,
       alter column tier_wait_seconds set default 900;
-    update watch_settings set inactivity_seconds = 43200, prompt_wait_seconds = 900, tier_wait_seconds = 900,
-      next_check_at = case when next_check_at is not null and last_activity_at is not null then least(next_check_at, last_activity_at + interval '12 hours') else next_check_at end
+    update watch_settings set inactivity_seconds = 43200, prompt_wait_seconds = 900, tier_wait_seconds = 900
       where inactivity_seconds = 86400 and prompt_wait_seconds = 1800 and tier_wait_seconds = 1800;
   `.execute(db);
 }

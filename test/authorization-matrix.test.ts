@@ -124,6 +124,13 @@ describe('officer-only actions', () => {
     const response = await clients.captain1!.get('/api/blocks');
     expect(response.body.items.map((b: { name: string }) => b.name)).toEqual(['1班']);
   });
+
+  it.each([...nonOfficers, 'officerY'])("%s cannot change X's time zone; X's officer can, for X only", async (who) => {
+    expect((await clients[who]!.patch('/api/association', { timeZone: 'UTC' })).status).toBe(who === 'officerY' ? 200 : 403);
+    const zones = await database.db.selectFrom('associations').select(['id', 'time_zone']).execute();
+    expect(zones.find((a) => a.id === x.association.id)!.time_zone).toBe('Asia/Tokyo');
+    await clients.officerY!.patch('/api/association', { timeZone: 'Asia/Tokyo' });
+  });
 });
 
 /**

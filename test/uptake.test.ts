@@ -190,3 +190,28 @@ describe('family living elsewhere', () => {
     expect((await watcher.post(`/api/households/${x.households.A.id}/family-invitation`)).status).toBe(403);
   });
 });
+
+describe('a home whose only login is family living elsewhere', () => {
+  it('still gets its letter, and its resident still counts as living alone in a drill', async () => {
+    const db = database.db;
+    await db.insertInto('people').values({ association_id: x.association.id, household_id: unregistered.F, name: '伊藤 ハル' }).execute();
+    const officer = await loggedInClient(server, x.logins.officer);
+    const invitation = await officer.post(`/api/households/${unregistered.F}/family-invitation`);
+    expect(invitation.status).toBe(200);
+    const joined = await new ApiClient(server.baseUrl).post('/api/join', {
+      code: invitation.body.code, name: '伊藤 健一', email: 'kenichi-uptake@example.jp', password: 'family-password', livesElsewhere: true,
+    });
+    expect(joined.status).toBe(200);
+
+    // The son in another city has a login, but his mother still has none: her home is unregistered.
+    const letters = await officer.post('/api/passcodes/letters', { blockId: x.blocks.block2.id });
+    expect(numbers(letters.body)).toContain('106');
+    // And she lives alone: the drill's visit list ranks her home with that risk.
+    const drill = await officer.post('/api/drills', {
+      kind: 'drill', title: '訓練', message: '', announced: false, targetBlockIds: [x.blocks.block2.id], deadlineAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    expect(drill.status).toBe(201);
+    const target = await db.selectFrom('drill_targets').select('risk').where('drill_id', '=', drill.body.id).where('household_id', '=', unregistered.F).executeTakeFirstOrThrow();
+    expect(target.risk).toContain('lives_alone');
+  });
+});

@@ -18,7 +18,8 @@ where
 select
   "household_id",
   "name",
-  "phone"
+  "phone",
+  "lives_elsewhere"
 from
   "people"
 where

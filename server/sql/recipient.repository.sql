@@ -257,6 +257,7 @@ select
       "people"
     where
       "people"."household_id" = "households"."id"
+      and "people"."lives_elsewhere" = $1
       and (
         "people"."password_hash" is not null
         or exists (
@@ -274,8 +275,8 @@ from
   inner join "households" on "households"."id" = "circular_recipients"."household_id"
   inner join "blocks" on "blocks"."id" = "circular_recipients"."block_id"
 where
-  "circular_recipients"."circular_id" = $1
-  and "circular_recipients"."block_id" = any ($2::uuid[])
+  "circular_recipients"."circular_id" = $2
+  and "circular_recipients"."block_id" = any ($3::uuid[])
   and (
     'paper' = any (households.channels)
     or not exists (
@@ -285,6 +286,7 @@ where
         "people"
       where
         "people"."household_id" = "households"."id"
+        and "people"."lives_elsewhere" = $4
         and (
           "people"."password_hash" is not null
           or exists (
@@ -320,6 +322,7 @@ where
         "people"
       where
         "people"."household_id" = "households"."id"
+        and "people"."lives_elsewhere" = $2
         and (
           "people"."password_hash" is not null
           or exists (
@@ -352,6 +355,7 @@ where
         "people"
       where
         "people"."household_id" = "households"."id"
+        and "people"."lives_elsewhere" = $2
         and (
           "people"."password_hash" is not null
           or exists (

@@ -509,6 +509,7 @@ where
       "people"
     where
       "people"."household_id" = "households"."id"
+      and "people"."lives_elsewhere" = $4
       and (
         "people"."password_hash" is not null
         or exists (

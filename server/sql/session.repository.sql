@@ -46,7 +46,8 @@ select
   "people"."association_id",
   "people"."household_id",
   "households"."name" as "household_name",
-  "associations"."name" as "association_name"
+  "associations"."name" as "association_name",
+  "associations"."time_zone" as "association_time_zone"
 from
   "people"
   left join "households" on "households"."id" = "people"."household_id"

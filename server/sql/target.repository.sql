@@ -110,7 +110,8 @@ on conflict (drill_id, what) do nothing;
 -- targetsOf
 select
   "household_id",
-  "block_id"
+  "block_id",
+  "tier"
 from
   "drill_targets"
 where

@@ -33,6 +33,37 @@ order by
 limit
   $5;
 
+-- findTasks — every open task of a circular in these 班 (a bulk sign-off)
+select
+  "t"."id",
+  "t"."kind",
+  "t"."status",
+  "t"."created_at",
+  "c"."id" as "circular_id",
+  "c"."title" as "circular_title",
+  "c"."due_at",
+  "h"."id" as "household_id",
+  "h"."household_number",
+  "h"."name",
+  "h"."address",
+  "h"."channels",
+  "h"."responder_notes",
+  "b"."name" as "block_name"
+from
+  "captain_tasks" as "t"
+  inner join "households" as "h" on "h"."id" = "t"."household_id"
+  inner join "blocks" as "b" on "b"."id" = "t"."block_id"
+  left join "circulars" as "c" on "c"."id" = "t"."circular_id"
+where
+  "t"."association_id" = $1
+  and "t"."block_id" = any ($2::uuid[])
+  and "t"."status" = $3
+  and "t"."circular_id" = $4
+order by
+  "b"."sort_order",
+  "h"."household_number",
+  "t"."created_at";
+
 -- markTaskDone
 update "captain_tasks"
 set

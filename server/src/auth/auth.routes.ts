@@ -14,6 +14,7 @@ import {
   logout,
   lookupPasscode,
   updatePreferredLanguage,
+  updateAssociationTimeZone,
   type SessionContext,
 } from './auth.service.js';
 
@@ -105,4 +106,6 @@ export function registerAuthRoutes(
     setCookie(res, session.token, session.expiresAt);
     return session.actor.view;
   });
+
+  api.handle(authRoutes.updateAssociation, async ({ actor, body }) => updateAssociationTimeZone(ctx.db, actor, body.timeZone));
 }

@@ -1,11 +1,12 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
 import type { Language } from '../roster/roster.tables.js';
-import type { Actor } from '../common/access.js';
+import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
+import { setAssociationTimeZone } from '../common/association.repository.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { loginIdentity, phoneSpellings, type LoginIdentity } from './login-identity.js';
-import { startSession, type SessionContext } from './session.service.js';
+import { loadActorBySessionId, startSession, type SessionContext } from './session.service.js';
 import { deleteOtherSessions } from './session.repository.js';
 import { findLoginPerson as findLogin, findPasswordHash, setPasswordHash, setPreferredLanguage } from './auth.repository.js';
 
@@ -67,4 +68,14 @@ export async function changePassword(ctx: SessionContext, actor: Actor, currentP
 
 export async function updatePreferredLanguage(db: Db, actor: Actor, language: Language) {
   await setPreferredLanguage(db, actor.personId, language);
+}
+
+/** An officer sets the association's time zone; answers the session as it now reads. */
+export async function updateAssociationTimeZone(db: Db, actor: Actor, timeZone: string) {
+  requireRole(actor.officer);
+  await db.transaction().execute(async (trx) => {
+    await setAssociationTimeZone(trx, actor.associationId, timeZone);
+    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'association.time_zone_changed', subject: actor.associationId, detail: { timeZone } });
+  });
+  return (await loadActorBySessionId(db, actor.sessionId))!.view;
 }

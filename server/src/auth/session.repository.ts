@@ -55,6 +55,7 @@ export async function findActorRoles(db: Db, personId: string) {
         'people.household_id',
         'households.name as household_name',
         'associations.name as association_name',
+        'associations.time_zone as association_time_zone',
       ])
       .where('people.id', '=', personId)
       .executeTakeFirst(),

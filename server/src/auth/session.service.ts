@@ -73,7 +73,7 @@ export async function loadActorBySessionId(db: Db, sessionId: string): Promise<L
   };
   const view: SessionView = {
     person: { id: person.id, name: person.name, preferredLanguage: person.preferred_language },
-    association: { id: person.association_id, name: person.association_name },
+    association: { id: person.association_id, name: person.association_name, timeZone: person.association_time_zone },
     roles: {
       officer: actor.officer,
       captainOf: captainOf.map((r) => ({ id: r.block_id!, name: r.block_name ?? '' })),

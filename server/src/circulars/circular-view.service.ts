@@ -12,12 +12,12 @@ import { visibleCircular, type CircularContext } from './circular-access.service
 
 export const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; progress?: { total: number; acknowledged: number } | null }): CircularSummary {
+function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; progress?: { total: number; acknowledged: number } | null; language?: Language }): CircularSummary {
   return {
     id: circular.id,
     status: circular.status,
     category: circular.category,
-    title: circular.title,
+    title: versionTitle(circular, extra.language ?? 'ja'),
     publishedAt: iso(circular.published_at),
     publishAt: iso(circular.publish_at),
     dueAt: iso(circular.due_at),
@@ -28,6 +28,11 @@ function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; p
   };
 }
 
+/** The title in the reader's language when the circular has that version (やさしい日本語, English). */
+function versionTitle(circular: CircularRow, language: Language): string {
+  const version = language === 'en' ? circular.english : language === 'ja-easy' ? circular.easy_japanese : null;
+  return version?.title || circular.title;
+}
 /** An attachment as the web app shows it, with the URL it is downloaded from. */
 export const attachmentView = (circularId: string) => (a: { id: string; filename: string; content_type: string; size: number }) => ({
   id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, url: `/api/circulars/${circularId}/attachments/${a.id}`,
@@ -85,11 +90,13 @@ export async function listCirculars(ctx: CircularContext, actor: Actor, query: {
     offset: query.offset,
   });
   const ids = rows.map((r) => r.id);
-  const [counts, acks] = await Promise.all([
+  const [counts, acks, language] = await Promise.all([
     progressCounts(ctx.db, ids, circularPolicy.listProgressBlocks(actor)),
     actor.householdId ? acknowledgedAtOf(ctx.db, actor.householdId, ids) : new Map<string, Date | null>(),
+    // Officers manage circulars by their original titles; readers see theirs in their language.
+    actor.officer ? ('ja' as const) : preferredLanguage(ctx.db, actor.personId),
   ]);
-  const items = rows.map((r) => summary(r, { acknowledgedAt: acks.get(r.id) ?? null, progress: counts.get(r.id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null) }));
+  const items = rows.map((r) => summary(r, { acknowledgedAt: acks.get(r.id) ?? null, progress: counts.get(r.id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null), language }));
   // A household sees what it has not read yet first.
   if (!actor.officer) items.sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null));
   return { items, total };

@@ -214,9 +214,11 @@ function needsPaper(eb: ExpressionBuilder<Database, 'households'>) {
   return eb.or([sql<boolean>`'paper' = any(households.channels)`, eb.not(hasAppReader(eb))]);
 }
 
-/** A member of the household can read it in the app. */
+/** A member living in the home can read it in the app (family living elsewhere cannot hand it to them). */
 function hasAppReader(eb: ExpressionBuilder<Database, 'households'>) {
-  return eb.exists(eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where(canBeReached));
+  return eb.exists(
+    eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where('people.lives_elsewhere', '=', false).where(canBeReached),
+  );
 }
 
 /** The recipients needing a printed copy (`blockIds`: only these 班), in 班 and number order. */

@@ -20,19 +20,29 @@ export function heldToday(eb: ExpressionBuilder<Database, 'role_assignments'>) {
   ]);
 }
 
-/** The members of these households (name and phone), oldest first: for captains' lists and alerts. */
+/** A household member as lists show them; family living elsewhere do not make a home "not alone". */
+export interface Member {
+  name: string;
+  phone: string | null;
+  livesElsewhere: boolean;
+}
+
+/**
+ * The members of these households (name and phone, and whether they are family living
+ * elsewhere), oldest first: for captains' lists and alerts.
+ */
 export async function membersOf(db: Db, householdIds: string[]) {
-  if (!householdIds.length) return new Map<string, { name: string; phone: string | null }[]>();
+  if (!householdIds.length) return new Map<string, Member[]>();
   const people = await db
     .selectFrom('people')
-    .select(['household_id', 'name', 'phone'])
+    .select(['household_id', 'name', 'phone', 'lives_elsewhere'])
     .where(isAnyOf('household_id', householdIds))
     .orderBy('created_at')
     .execute();
-  const byHousehold = new Map<string, { name: string; phone: string | null }[]>();
+  const byHousehold = new Map<string, Member[]>();
   for (const p of people) {
     const list = byHousehold.get(p.household_id!) ?? [];
-    list.push({ name: p.name, phone: p.phone });
+    list.push({ name: p.name, phone: p.phone, livesElsewhere: p.lives_elsewhere });
     byHousehold.set(p.household_id!, list);
   }
   return byHousehold;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, languageSchema, okSchema, passwordSchema, phoneSchema, text, trimmed, uuid } from './common.js';
+import { emailSchema, languageSchema, okSchema, passwordSchema, phoneSchema, text, timeZoneSchema, trimmed, uuid } from './common.js';
 import { defineRoute } from './route.js';
 
 /** The session contract: logging in and out, my account, and joining a household by passcode. */
@@ -13,7 +13,8 @@ export const loginRequestSchema = z.object({
 
 export const sessionViewSchema = z.object({
   person: z.object({ id: uuid, name: z.string(), preferredLanguage: languageSchema }),
-  association: z.object({ id: uuid, name: z.string() }),
+  /** timeZone: the IANA zone every time is shown, exported and named in. */
+  association: z.object({ id: uuid, name: z.string(), timeZone: z.string() }),
   roles: z.object({
     officer: z.boolean(),
     captainOf: z.array(z.object({ id: uuid, name: z.string() })),
@@ -26,6 +27,8 @@ export const sessionViewSchema = z.object({
 });
 
 export const updateMeRequestSchema = z.object({ preferredLanguage: languageSchema });
+/** An officer's settings of their association. */
+export const updateAssociationRequestSchema = z.object({ timeZone: timeZoneSchema });
 export const changePasswordRequestSchema = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(200), newPassword: passwordSchema });
 
 // ── Household onboarding by passcode ───────────────────────────────────────────────────
@@ -75,4 +78,5 @@ export const authRoutes = {
   changePassword: defineRoute({ method: 'post', path: '/api/me/password', summary: 'Change my password; ends my other sessions', tag, access: 'session', body: changePasswordRequestSchema, response: okSchema }),
   joinLookup: defineRoute({ method: 'post', path: '/api/join/lookup', summary: 'Look up the household of a one-time passcode', tag, access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema }),
   join: defineRoute({ method: 'post', path: '/api/join', summary: 'Join a household with its one-time passcode and create a login', tag, access: 'public', body: joinRequestSchema, response: sessionViewSchema }),
+  updateAssociation: defineRoute({ method: 'patch', path: '/api/association', summary: "Change my association's time zone (officers)", tag, access: 'session', body: updateAssociationRequestSchema, response: sessionViewSchema }),
 };

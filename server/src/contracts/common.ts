@@ -98,3 +98,22 @@ export const householdLineFields = {
   householdName: z.string(),
   address: z.string(),
 };
+
+// ── Time zones ─────────────────────────────────────────────────────────────────────────
+
+/** The IANA name of a time zone Intl knows ("Asia/Tokyo", "UTC"), in its canonical spelling; undefined otherwise. */
+export function canonicalTimeZone(value: string): string | undefined {
+  // Names only: no offsets ("+09:00") or POSIX strings, which differ between engines.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value) || value.length > 64) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An association's time zone: an IANA name Intl knows, stored in its canonical spelling. */
+export const timeZoneSchema = text()
+  .trim()
+  .refine((v) => canonicalTimeZone(v) !== undefined, 'must be an IANA time zone such as Asia/Tokyo')
+  .transform((v) => canonicalTimeZone(v)!);

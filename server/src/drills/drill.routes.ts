@@ -2,6 +2,8 @@ import { drillRoutes } from '../contracts/drills.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import { stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
 import * as drills from './drill.service.js';
+import { associationTimeZone } from '../common/association.repository.js';
+import { formatLocal, localDate } from '../common/local-time.js';
 
 const statusLabel: Record<string, string> = { safe: '無事', needs_help: '要支援', injured: '負傷', absent: '不在' };
 const channelLabel: Record<string, string> = { app: 'アプリ', speaker: 'スピーカー', proxy: '代理確認', visit: '訪問' };
@@ -20,13 +22,14 @@ export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
   api.handle(drillRoutes.report, async ({ actor, params }) => drills.report(ctx, actor, params.id));
   api.handle(drillRoutes.reportCsv, async ({ actor, params, res }) => {
     const { drill, rows } = await drills.reportRows(ctx, actor, params.id);
+    const zone = await associationTimeZone(ctx.db, drill.association_id);
     // Names, places and notes are typed by residents: stringifyCsv neutralises formula-like cells.
     const csv = stringifyCsv([
       ['班', '世帯番号', '世帯名', '住所', '状態', '場所', '回答時刻', '回答経路', '訪問結果', 'メモ'],
-      ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ?? '', r.answeredAt ?? '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
+      ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ?? '', r.answeredAt ? formatLocal(new Date(r.answeredAt), zone) : '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
     ]);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="drill-${drill.started_at.toISOString().slice(0, 10)}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="drill-${localDate(drill.started_at, zone)}.csv"`);
     res.send(utf8WithBom(csv));
   });
 }

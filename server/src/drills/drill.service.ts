@@ -5,7 +5,7 @@ import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
 import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
 import { insertTargets, recordStartSkips, targetsOf } from './target.repository.js';
-import { reachNow } from './escalation.service.js';
+import { notifyEach, reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
 import { buildReport } from './report.service.js';
 import { householdState, summaries, summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -61,6 +61,11 @@ export async function startDrill(
     'drill:started',
     { drillId: drill.id, kind: drill.kind, title: drill.title, message: drill.message, deadlineAt: drill.deadline_at.toISOString() },
   );
+  // Paper-only homes are on a visit list from the start (their 班長's, or past an unreachable
+  // one to the volunteers or officers): each tier handed some is told now, not at the deadline.
+  const handed = new Map<string, { block_id: string; tier: 'captain' | 'volunteers' | 'officers' }>();
+  for (const t of targets) if (t.tier !== 'none') handed.set(`${t.block_id}:${t.tier}`, { block_id: t.block_id, tier: t.tier });
+  await notifyEach(ctx, drill, [...handed.values()]);
   return summary(ctx.db, drill);
 }
 

@@ -78,7 +78,7 @@ export async function escalate(ctx: DrillContext, drillId: string, tier: 'volunt
 }
 
 /** Each tier handed households is told, about its 班. */
-async function notifyEach(ctx: DrillContext, drill: DrillRow, handed: { block_id: string; tier: Tier }[]) {
+export async function notifyEach(ctx: DrillContext, drill: DrillRow, handed: { block_id: string; tier: Tier }[]) {
   for (const tier of ['captain', 'volunteers', 'officers'] as const) {
     await notifyTier(ctx, drill, tier, handed.filter((h) => h.tier === tier).map((h) => h.block_id));
   }

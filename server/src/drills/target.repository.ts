@@ -67,9 +67,9 @@ export async function recordStartSkips(trx: Transaction<Database>, drillId: stri
   `.execute(trx);
 }
 
-/** Every household of a drill and its 班: the rooms its live events go to. */
+/** Every household of a drill, its 班 and its tier: the rooms its live events go to, and who was handed it. */
 export function targetsOf(db: Db, drillId: string) {
-  return db.selectFrom('drill_targets').select(['household_id', 'block_id']).where('drill_id', '=', drillId).execute();
+  return db.selectFrom('drill_targets').select(['household_id', 'block_id', 'tier']).where('drill_id', '=', drillId).execute();
 }
 
 export function findTarget(db: Db, drillId: string, householdId: string) {

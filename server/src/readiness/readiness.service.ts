@@ -2,6 +2,7 @@ import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireVisible, type Actor } from '../common/access.js';
 import { householdReach, roleHolders, TIER_ROLES } from '../common/reachability.repository.js';
+import { associationTimeZone } from '../common/association.repository.js';
 import type { BlockReadiness, Preflight, ReachHousehold, Readiness } from '../contracts/readiness.js';
 import { blocksIn, registrationSeries } from './readiness.repository.js';
 import { readinessPolicy } from './readiness.policy.js';
@@ -14,7 +15,6 @@ import { readinessPolicy } from './readiness.policy.js';
 
 /** Registration is shown over the last 12 weeks or months, in the association's time zone. */
 const PERIODS = 12;
-const TIME_ZONE = 'Asia/Tokyo';
 
 type Block = { id: string; name: string };
 type Holder = { personId: string; name: string; reachable: boolean };
@@ -34,7 +34,8 @@ async function assess(db: Db, associationId: string, blocks: Block[], blockIds: 
   };
   // The next tier with someone reachable in it takes the visits a 班長 cannot make.
   const visitsGoTo = tiers.volunteers.some((h) => h.reachable) ? 'volunteers' : tiers.officers.some((h) => h.reachable) ? 'officers' : 'nobody';
-  const captainsOf = (blockId: string) => holders.filter((h) => h.role === 'captain' && h.block_id === blockId).map(holder);
+  const captains = groupBy(holders.filter((h) => h.role === 'captain' && h.block_id), (h) => h.block_id!);
+  const captainsOf = (blockId: string) => (captains.get(blockId) ?? []).map(holder);
   const homes = households.map((h) => {
     const channels = (['app', 'speaker', 'paper'] as const).filter((c) => h[c]);
     const home: ReachHousehold = {
@@ -56,12 +57,16 @@ export async function readiness(db: Db, actor: Actor, query: { blockId?: string;
   }
   const blocks = await blocksIn(db, actor.associationId, blockIds);
   if (query.blockId) requireVisible(blocks.length === 1, 'block');
+  const timeZone = await associationTimeZone(db, actor.associationId);
   const [facts, series] = await Promise.all([
     assess(db, actor.associationId, blocks, blockIds),
-    registrationSeries(db, actor.associationId, { period: query.period, count: PERIODS, timeZone: TIME_ZONE, blockIds }),
+    registrationSeries(db, actor.associationId, { period: query.period, count: PERIODS, timeZone, blockIds }),
   ]);
+  // Grouped by 班 once: an association can have thousands of homes in hundreds of 班.
+  const homesByBlock = groupBy(facts.homes, (h) => h.blockId);
+  const seriesByBlock = groupBy(series, (r) => r.block_id);
   const views = blocks.map((block): BlockReadiness => {
-    const homes = facts.homes.filter((h) => h.blockId === block.id);
+    const homes = homesByBlock.get(block.id) ?? [];
     const captains = facts.captainsOf(block.id);
     return {
       id: block.id,
@@ -84,7 +89,7 @@ export async function readiness(db: Db, actor: Actor, query: { blockId?: string;
     registration: {
       period: query.period,
       periods,
-      blocks: blocks.map((b) => ({ blockId: b.id, registered: series.filter((r) => r.block_id === b.id).map((r) => r.registered) })),
+      blocks: blocks.map((b) => ({ blockId: b.id, registered: (seriesByBlock.get(b.id) ?? []).map((r) => r.registered) })),
     },
   };
 }
@@ -104,4 +109,14 @@ export async function preflight(db: Db, actor: Actor, blockIds: string[] | null)
       .map((b) => ({ id: b.id, name: b.name, assigned: b.captains.length, visitsGoTo: facts.visitsGoTo })),
     unreachableTiers: (['volunteers', 'officers'] as const).filter((tier) => !facts.tiers[tier].some((h) => h.reachable)),
   };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }

@@ -245,9 +245,18 @@ export function findPasscodeHouseholds(
     .execute();
 }
 
-/** The household's members who can be reached through the app (the one rule, common/reachability). */
+/**
+ * The household's own members who can be reached through the app (the one rule,
+ * common/reachability): family living elsewhere who joined do not make the home registered,
+ * so its letter is still printed.
+ */
 function reachableMembers(eb: ExpressionBuilder<Database, 'households'>) {
-  return eb.selectFrom('people').select(sql`1`.as('one')).whereRef('people.household_id', '=', 'households.id').where(canBeReached);
+  return eb
+    .selectFrom('people')
+    .select(sql`1`.as('one'))
+    .whereRef('people.household_id', '=', 'households.id')
+    .where('people.lives_elsewhere', '=', false)
+    .where(canBeReached);
 }
 
 /** Voids the unused codes of these households (a new sheet replaces a lost one). */

@@ -7,6 +7,8 @@ import { requireRole } from '../common/access.js';
 import * as roster from './roster.service.js';
 import { exportRoster, importRoster } from './roster-import.service.js';
 import { writeRosterCsv } from './roster-csv.js';
+import { associationTimeZone } from '../common/association.repository.js';
+import { localDate } from '../common/local-time.js';
 import { canManageRoster } from './roster.policy.js';
 import * as passcodes from './passcodes.service.js';
 
@@ -84,7 +86,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     }
     const csv = written.csv;
     const charset = query.encoding === 'utf-8' ? 'utf-8' : 'shift_jis';
-    const date = new Date().toISOString().slice(0, 10);
+    const date = localDate(new Date(), await associationTimeZone(db, actor.associationId));
     res.setHeader('Content-Type', `text/csv; charset=${charset}`);
     res.setHeader('Content-Disposition', `attachment; filename="roster-${date}.csv"; filename*=UTF-8''${encodeURIComponent(`名簿-${date}.csv`)}`);
     res.send(csv);

@@ -21,6 +21,8 @@ export interface AssociationTable {
   name: string;
   slug: string;
   created_at: CreatedAt;
+  /** IANA zone of every time shown, exported or named (migration 20261202T0700). */
+  time_zone: Generated<string>;
 }
 
 export interface BlockTable {

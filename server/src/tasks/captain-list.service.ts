@@ -64,7 +64,8 @@ function riskiestFirst(a: CaptainCard & { sortOrder: number }, b: CaptainCard & 
 export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: string) {
   const blocks = await listBlocks(ctx, actor, blockId);
   const [tasks, visits, alerts] = await Promise.all([
-    findTasks(ctx.db, { associationId: actor.associationId, blockIds: blocks, status: 'open' }),
+    // Every open task: an officer's whole association (2,000 homes × a few circulars) must not be cut short.
+    findTasks(ctx.db, { associationId: actor.associationId, blockIds: blocks, status: 'open', limit: null }),
     drillVisits(ctx, actor, blocks),
     watchAlerts(ctx, actor),
   ]);
@@ -106,7 +107,7 @@ export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: s
 export async function bulkPaperSignoff(ctx: ServiceContext, actor: Actor, input: { circularId: string; householdIds?: string[]; all?: true; blockId?: string }) {
   const blocks = await listBlocks(ctx, actor, input.blockId);
   const ids = input.all
-    ? (await findTasks(ctx.db, { associationId: actor.associationId, blockIds: blocks, status: 'open' })).filter((t) => t.circular_id === input.circularId).map((t) => t.household_id)
+    ? (await findTasks(ctx.db, { associationId: actor.associationId, blockIds: blocks, status: 'open', circularId: input.circularId, limit: null })).map((t) => t.household_id)
     : [...new Set(input.householdIds ?? [])];
   const inScope = await captainHouseholds(ctx.db, { associationId: actor.associationId, householdIds: ids, blockIds: blocks });
   if (inScope.length !== ids.length) throw HttpError.notFound('household');

@@ -6,8 +6,15 @@ import { riskFlagsOf } from '../common/risk.repository.js';
 
 /** The SQL of a 班長's tasks (captain_tasks): households to visit for a circular they have not read. */
 
-/** Tasks of an association with their household and circular, in 班 and household order (`blockIds`: only these 班). */
-export function findTasks(db: Db, filter: { associationId: string; blockIds?: string[]; status?: 'open' | 'done'; id?: string }) {
+/**
+ * Tasks of an association with their household and circular, in 班 and household order
+ * (`blockIds`: only these 班; `circularId`: only this circular's). At most `limit` (1,000 by
+ * default, a page a person reads); `null` is every one, for a step that must cover them all.
+ */
+export function findTasks(
+  db: Db,
+  filter: { associationId: string; blockIds?: string[]; status?: 'open' | 'done'; id?: string; circularId?: string; limit?: number | null },
+) {
   return db
     .selectFrom('captain_tasks as t')
     .innerJoin('households as h', 'h.id', 't.household_id')
@@ -21,10 +28,11 @@ export function findTasks(db: Db, filter: { associationId: string; blockIds?: st
     .$if(!!filter.blockIds, (q) => q.where(isAnyOf('t.block_id', filter.blockIds!)))
     .$if(!!filter.status, (q) => q.where('t.status', '=', filter.status!))
     .$if(!!filter.id, (q) => q.where('t.id', '=', filter.id!))
+    .$if(!!filter.circularId, (q) => q.where('t.circular_id', '=', filter.circularId!))
     .orderBy('b.sort_order')
     .orderBy('h.household_number')
     .orderBy('t.created_at')
-    .limit(1000)
+    .$if(filter.limit !== null, (q) => q.limit(filter.limit ?? 1000))
     .execute();
 }
 
@@ -87,6 +95,7 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 export const sqlExamples: SqlExample[] = [
   // Every optional clause at once: a captain's 班 (officers: none), a status (a list) or an id (one task).
   { name: 'findTasks', run: (db) => findTasks(db, { associationId: ID, blockIds: [OTHER], status: 'open', id: OTHER }) },
+  { name: 'findTasks — every open task of a circular in these 班 (a bulk sign-off)', run: (db) => findTasks(db, { associationId: ID, blockIds: [OTHER], status: 'open', circularId: ID, limit: null }) },
   { name: 'markTaskDone', run: (db) => markTaskDone(db, ID, '訪問しました', OTHER) },
   { name: 'insertUnreadCircularTasks', run: (db) => insertUnreadCircularTasks(db, ID) },
   { name: 'captainHouseholds — a 班長: their 班', run: (db) => captainHouseholds(db, { associationId: ID, householdIds: [OTHER], blockIds: [ID] }) },

@@ -4,6 +4,7 @@ import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } fr
 import { ErrorAlert, Loading } from '../ui/alerts.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
+import { setTimeZone } from '../lib/time-zone.js';
 import { SessionContext, type SessionContextValue } from '../lib/session.js';
 import { connectSocket, disconnectSocket, useSocketEvent } from '../lib/socket.js';
 import { Routes } from './routes.js';
@@ -20,6 +21,7 @@ export function App() {
 
   const setSession = useCallback((next: SessionView | null) => {
     setCsrfToken(next?.csrfToken ?? null);
+    setTimeZone(next?.association.timeZone);
     setSessionState(next);
     if (next) {
       applyLanguage(next.person.preferredLanguage);
@@ -54,13 +56,16 @@ export function App() {
     navigate('/login');
   }, [setSession]);
 
+  // Saves go one after another, so quick switches (ja → やさしい日本語 → en) end saved as the last.
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
   const switchLanguage = useCallback(
     (next: Language) => {
       applyLanguage(next);
       if (sessionRef.current) {
-        api
-          .updateMe(next)
+        saving.current = saving.current
+          .then(() => api.updateMe(next))
           .then((updated) => {
+            if (currentLanguage() !== next) return;
             setCsrfToken(updated.csrfToken);
             setSessionState(updated);
           })

@@ -82,8 +82,9 @@ export function MainNav({ session }: { session: SessionView }) {
 
 export function LanguageSwitch() {
   const { language, switchLanguage } = useSession();
-  const options: Language[] = ['ja', 'en'];
-  const active: Language = language === 'en' ? 'en' : 'ja';
+  // やさしい日本語 is a choice of its own: switching to it and back keeps it (saved on the person).
+  const options: Language[] = ['ja', 'ja-easy', 'en'];
+  const active: Language = language;
   return (
     <div class="language-switch" role="group" aria-label={t('languages.switch')}>
       {options.map((option) => (
@@ -91,7 +92,7 @@ export function LanguageSwitch() {
           key={option}
           type="button"
           class={option === active ? 'lang active' : 'lang'}
-          lang={option}
+          lang={option === 'en' ? 'en' : 'ja'}
           aria-pressed={option === active}
           onClick={() => {
             if (option !== active) switchLanguage(option);

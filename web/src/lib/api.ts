@@ -40,6 +40,7 @@ export const api = {
   session: () => request(auth.session),
   updateMe: (preferredLanguage: Language) => request(auth.updateMe, { body: { preferredLanguage } }),
   changePassword: (body: Body<typeof auth.changePassword>) => request(auth.changePassword, { body }),
+  updateAssociation: (body: Body<typeof auth.updateAssociation>) => request(auth.updateAssociation, { body }),
 
   joinLookup: (code: string) => request(auth.joinLookup, { body: { code } }),
   join: (body: Body<typeof auth.join>) => request(auth.join, { body }),

@@ -1,17 +1,31 @@
 import { locale, t } from './i18n.js';
+import { localDateOf, timeZone } from './time-zone.js';
+
+// Every time the app shows is in the association's zone (lib/time-zone.ts, set from the
+// session), whatever zone the phone or PC is set to.
+export { localDateOf, setTimeZone, timeZone } from './time-zone.js';
+
+/** "Dec 1 (Tue)" of a calendar date "YYYY-MM-DD" (a date has no zone: read and written as UTC). */
+export function formatCalendarDay(date: string, options: Intl.DateTimeFormatOptions): string {
+  const day = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(day.getTime())) return date;
+  return new Intl.DateTimeFormat(locale(), { ...options, timeZone: 'UTC' }).format(day);
+}
+
+const sameYear = (date: Date) => localDateOf(date).slice(0, 4) === localDateOf(new Date()).slice(0, 4);
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return t('common.never');
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone() }).format(date);
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long' }).format(date);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone: timeZone() }).format(date);
 }
 
 export function languageName(language: string): string {
@@ -23,13 +37,13 @@ export function formatShortDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const sameYear = date.getFullYear() === new Date().getFullYear();
   return new Intl.DateTimeFormat(locale(), {
-    year: sameYear ? undefined : 'numeric',
+    year: sameYear(date) ? undefined : 'numeric',
     month: 'long',
     day: 'numeric',
     hour: 'numeric',
     minute: '2-digit',
+    timeZone: timeZone(),
   }).format(date);
 }
 
@@ -38,8 +52,7 @@ export function formatMonthDay(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const sameYear = date.getFullYear() === new Date().getFullYear();
-  return new Intl.DateTimeFormat(locale(), { year: sameYear ? undefined : 'numeric', month: 'long', day: 'numeric' }).format(date);
+  return new Intl.DateTimeFormat(locale(), { year: sameYear(date) ? undefined : 'numeric', month: 'long', day: 'numeric', timeZone: timeZone() }).format(date);
 }
 
 // ── Times for watching and safety confirmation ─────────────────────────────────────────
@@ -62,9 +75,9 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const today = new Date().toDateString() === date.toDateString();
+  const today = localDateOf(new Date()) === localDateOf(date);
   if (!today) return formatShortDateTime(iso);
-  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(locale(), { hour: 'numeric', minute: '2-digit', timeZone: timeZone() }).format(date);
 }
 
 /** 750 → "12分30秒"; 45 → "45秒"; 3720 → "1時間2分". */

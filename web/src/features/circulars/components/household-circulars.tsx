@@ -9,6 +9,7 @@ import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { CIRCULAR_LIST_REFRESH } from './circular-badges.js';
+import { Ruby } from '../../../ui/ruby.js';
 
 const HOUSEHOLD_PAGE = 30;
 
@@ -31,7 +32,7 @@ export function HouseholdCirculars({ headingLevel = 2 }: { headingLevel?: 2 | 3 
 
   return (
     <section class="section" aria-labelledby="circulars-heading" data-testid="household-circulars">
-      <Heading id="circulars-heading">{t('circulars.home.heading')}</Heading>
+      <Heading id="circulars-heading"><Ruby k="circulars.home.heading" /></Heading>
       {list.data && (
         <p class={unread > 0 ? 'unread-summary has-unread' : 'unread-summary'} data-testid="unread-count">
           {unread > 0 ? t('circulars.home.unreadCount', { count: unread }) : t('circulars.home.allRead')}

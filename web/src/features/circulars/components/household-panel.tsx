@@ -6,6 +6,7 @@ import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { AnswerForm } from './answer-form.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { Ruby } from '../../../ui/ruby.js';
 
 // ── Household: 読みました and the answer ─────────────────────────────────────────────────
 
@@ -42,7 +43,7 @@ export function HouseholdPanel({
         </p>
       ) : (
         <button type="button" class="primary acknowledge-button" data-testid="acknowledge" disabled={busy} onClick={() => void acknowledge()}>
-          {t('circulars.household.acknowledge')}
+          <Ruby k="circulars.household.acknowledge" />
         </button>
       )}
       {error ? <ErrorAlert error={error} /> : null}

@@ -7,6 +7,7 @@ import { formatTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { SafetyChip } from './drill-badges.js';
 import { FormActions } from '../../../ui/form-actions.js';
+import { Ruby } from '../../../ui/ruby.js';
 
 /** Shared pieces of the safety confirmation (安否確認) pages. */
 
@@ -86,7 +87,7 @@ export function AnswerPanel({
   return (
     <div class={`answer-panel kind-${drill.kind}`}>
       <p class={`drill-kind-banner kind-${drill.kind}`}>
-        {drill.kind === 'real' ? t('drills.prompt.realBanner') : t('drills.prompt.drillBanner')}
+        <Ruby k={drill.kind === 'real' ? 'drills.prompt.realBanner' : 'drills.prompt.drillBanner'} />
       </p>
       <h2 id={headingId} class="drill-title">
         {drill.title}
@@ -99,7 +100,7 @@ export function AnswerPanel({
       )}
       {!ended && asking && (
         <div class="safety-question">
-          <p class="safety-question-text">{t('drills.prompt.question')}</p>
+          <p class="safety-question-text"><Ruby k="drills.prompt.question" /></p>
           <div class="safety-buttons">
             {STATUSES.map((status, index) => (
               <button
@@ -111,7 +112,7 @@ export function AnswerPanel({
                 disabled={busy !== null}
                 onClick={() => void send(status, { where: changing && answer ? where : 'home', note: changing && answer ? note : '' }, status)}
               >
-                {t(`drills.prompt.answers.${status}`)}
+                <Ruby k={`drills.prompt.answers.${status}`} />
               </button>
             ))}
           </div>

@@ -8,6 +8,7 @@ import { useAnswered } from './answer-panel.js';
 import { KindBadge, SafetyChip } from './drill-badges.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { DRILL_LIST_REFRESH, withMyDrill } from './drill-list-refresh.js';
+import { Ruby } from '../../../ui/ruby.js';
 import { VisitList } from './visit-list.js';
 
 // ── Home page sections ─────────────────────────────────────────────────────────────────
@@ -20,7 +21,7 @@ export function MyDrillsSection() {
   if (items.length === 0) return null;
   return (
     <section class="section" aria-labelledby="my-drills-heading" data-testid="my-drills">
-      <h2 id="my-drills-heading">{t('drills.home.householdHeading')}</h2>
+      <h2 id="my-drills-heading"><Ruby k="drills.home.householdHeading" /></h2>
       <ul class="plain card-stack">
         {items.map((item) => (
           <li key={item.drill.id} class={`card my-drill kind-${item.drill.kind}`}>
@@ -55,7 +56,7 @@ export function ActiveDrillsSection() {
   if (active.length === 0 && !session.roles.officer) return null;
   return (
     <section class="section" aria-labelledby="active-drills-heading" data-testid="active-drills">
-      <h2 id="active-drills-heading">{t('drills.home.activeHeading')}</h2>
+      <h2 id="active-drills-heading"><Ruby k="drills.home.activeHeading" /></h2>
       {active.length === 0 && <p class="muted">{t('drills.home.noneActive')}</p>}
       <ul class="plain card-stack">
         {active.map((drill) => (

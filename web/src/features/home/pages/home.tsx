@@ -17,6 +17,7 @@ import { ActiveDrillsSection, EscalatedVisitsSection, MyDrillsSection } from '..
 import { LiveAlertsSection } from '../../watch/components/live-alerts-section.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
+import { Ruby } from '../../../ui/ruby.js';
 
 export function HomePage() {
   const session = useRequiredSession();
@@ -32,7 +33,7 @@ export function HomePage() {
 
   return (
     <div class="stack">
-      <PageHeading>{t('home.greeting', { name: session.person.name })}</PageHeading>
+      <PageHeading><Ruby k="home.greeting" values={{ name: session.person.name }} /></PageHeading>
       <p class="lead">{session.association.name}</p>
       <RoleSummary roles={roles} />
       {(roles.household || roles.captainOf.length > 0 || roles.volunteer || roles.welfareCommissioner || roles.officer) && <PushButton />}
@@ -87,7 +88,7 @@ function OfficerMenu() {
   ];
   return (
     <section class="section" aria-labelledby="officer-heading">
-      <h2 id="officer-heading">{t('home.officer.heading')}</h2>
+      <h2 id="officer-heading"><Ruby k="home.officer.heading" /></h2>
       <ul class="menu-grid">
         {items.map((item) => (
           <li key={item.href}>
@@ -131,7 +132,7 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
 
   return (
     <section class="section" aria-labelledby={headingId}>
-      <h2 id={headingId}>{t('home.captain.heading', { block: block.name })}</h2>
+      <h2 id={headingId}><Ruby k="home.captain.heading" values={{ block: block.name }} /></h2>
       <p class="hint">{t('home.captain.intro')}</p>
       <p>
         <Link href={`/unregistered?blockId=${block.id}`} class="button secondary small" data-testid="captain-unregistered">
@@ -183,7 +184,7 @@ function CaptainBlock({ block }: { block: { id: string; name: string } }) {
 function WatcherRoles({ roles }: { roles: SessionView['roles'] }) {
   return (
     <section class="section" aria-labelledby="watch-heading">
-      <h2 id="watch-heading">{t('home.watch.heading')}</h2>
+      <h2 id="watch-heading"><Ruby k="home.watch.heading" /></h2>
       <ul class="plain">
         {roles.volunteer && <li class="role-badge">{t('roles.volunteer')}</li>}
         {roles.welfareCommissioner && <li class="role-badge">{t('roles.welfareCommissioner')}</li>}
@@ -201,7 +202,7 @@ function WatcherRoles({ roles }: { roles: SessionView['roles'] }) {
 function FamilyWatcher({ households }: { households: { id: string; name: string }[] }) {
   return (
     <section class="section" aria-labelledby="family-heading">
-      <h2 id="family-heading">{t('home.family.heading')}</h2>
+      <h2 id="family-heading"><Ruby k="home.family.heading" /></h2>
       <p class="hint">{t('home.family.explanation')}</p>
       <ul class="card-list">
         {households.map((household) => (
@@ -223,7 +224,7 @@ function MyHousehold({ id }: { id: string }) {
   const state = useResource((signal) => api.household(id, signal), { deps: [id], ...ROSTER_REFRESH, filter: { 'roster:changed': touchesHousehold(id) } });
   return (
     <section class="section" aria-labelledby="my-household-heading">
-      <h2 id="my-household-heading">{t('home.household.heading')}</h2>
+      <h2 id="my-household-heading"><Ruby k="home.household.heading" /></h2>
       <LoadState state={state} />
       {state.data && <HouseholdView household={state.data} headingLevel={3} />}
     </section>

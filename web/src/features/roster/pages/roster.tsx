@@ -5,6 +5,7 @@ import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { ExportSection } from '../components/export-section.js';
+import { TimeZoneSection } from '../../auth/components/time-zone-section.js';
 import { BlocksSection } from '../components/blocks-section.js';
 import { HouseholdsSection } from '../components/households-section.js';
 import { useResource } from '../../../lib/use-resource.js';
@@ -32,6 +33,7 @@ export function RosterPage({ focus }: { focus?: 'export' }) {
       <BlocksSection blocks={blocks.data?.items} error={blocks.error} loading={blocks.loading} reload={blocks.reload} />
       <HouseholdsSection blocks={blocks.data?.items ?? []} />
       <ExportSection sectionRef={exportRef} />
+      <TimeZoneSection />
     </div>
   );
 }

@@ -1,15 +1,13 @@
 import type { HouseholdWatch } from '../../../../../server/src/contracts/watch.js';
-import { formatShortDateTime, relativeTime } from '../../../lib/format.js';
+import { formatCalendarDay, formatShortDateTime, relativeTime } from '../../../lib/format.js';
 import { useNow } from '../../../lib/hooks.js';
-import { locale, t } from '../../../lib/i18n.js';
+import { t } from '../../../lib/i18n.js';
 import { DataTable } from '../../../ui/data-table.js';
 
 // ── The activity heat map ──────────────────────────────────────────────────────────────
 
 function dayLabel(date: string): string {
-  const day = new Date(`${date}T12:00:00+09:00`);
-  if (Number.isNaN(day.getTime())) return date;
-  return new Intl.DateTimeFormat(locale(), { month: 'numeric', day: 'numeric', weekday: 'short', timeZone: 'Asia/Tokyo' }).format(day);
+  return formatCalendarDay(date, { month: 'numeric', day: 'numeric', weekday: 'short' });
 }
 
 function level(count: number, max: number): number {

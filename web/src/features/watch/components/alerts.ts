@@ -18,3 +18,11 @@ export async function findAlert(id: string): Promise<Alert | undefined> {
 export function byNewest(a: Alert, b: Alert): number {
   return Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
 }
+
+/** The live list after one alert changed: it stays (first) while open or taken, and leaves once closed. */
+export function withChangedAlert<L extends { items: Alert[] }>(previous: L | undefined, updated: Alert): L | undefined {
+  if (!previous) return previous;
+  const stillLive = updated.status === 'open' || updated.status === 'taken';
+  const items = previous.items.filter((a) => a.id !== updated.id);
+  return { ...previous, items: stillLive ? [updated, ...items] : items };
+}

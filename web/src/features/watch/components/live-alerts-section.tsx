@@ -6,7 +6,7 @@ import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { AlertCard } from './alert-card.js';
-import { byNewest } from './alerts.js';
+import { byNewest, withChangedAlert } from './alerts.js';
 
 /**
  * For volunteers, 民生委員 and officers on their home page: the open watch alerts that have
@@ -20,12 +20,7 @@ export function LiveAlertsSection() {
   const ownHousehold = session.roles.household?.id;
 
   function replace(updated: Alert) {
-    alerts.setData((previous) => {
-      if (!previous) return previous;
-      const stillLive = updated.status === 'open' || updated.status === 'taken';
-      const items = previous.items.filter((a) => a.id !== updated.id);
-      return { items: stillLive ? [updated, ...items] : items };
-    });
+    alerts.setData((previous) => withChangedAlert(previous, updated));
   }
 
   return (

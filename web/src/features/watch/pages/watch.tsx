@@ -8,7 +8,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
 import { AlertCard } from '../components/alert-card.js';
-import { byNewest } from '../components/alerts.js';
+import { byNewest, withChangedAlert } from '../components/alerts.js';
 import { ClosedAlerts } from '../components/closed-alerts.js';
 import { WatchBoard } from '../components/watch-board.js';
 import { useResource } from '../../../lib/use-resource.js';
@@ -37,12 +37,7 @@ export function WatchPage() {
   const ownHousehold = session.roles.household?.id;
 
   function replace(updated: Alert) {
-    alerts.setData((previous) => {
-      if (!previous) return previous;
-      const stillLive = updated.status === 'open' || updated.status === 'taken';
-      const items = previous.items.filter((a) => a.id !== updated.id);
-      return { items: stillLive ? [updated, ...items] : items };
-    });
+    alerts.setData((previous) => withChangedAlert(previous, updated));
     board.reload();
     if (showClosed) setClosedTick((n) => n + 1);
   }
