@@ -45,6 +45,8 @@ async function publishWithPdf(title: string, bodyMarkdown: string) {
 beforeAll(async () => {
   ({ database, server } = await startServerSuite());
   speakers = await seedDemo(database.db);
+  // As main.ts does after seeding: the demo's speakers get their broker credentials (Mosquitto's dynsec in the services run).
+  for (const s of speakers) await server.app.context.deps.brokerSync?.upsertDevice({ id: s.id, associationId: s.associationId, password: s.password });
   officer = await login('officer@demo.tonari.jp');
   captain1 = await login('captain1@demo.tonari.jp');
 });
