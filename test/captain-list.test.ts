@@ -84,10 +84,11 @@ describe("the 班長's phone list", () => {
   });
 
   it('orders riskiest first: a visit or an alert before circulars, then risk flags (lives alone), then the rest', async () => {
-    expect(numbers((await list(captain1)).items)).toEqual(['101', '103', '105']);
+    // 105 (中村家: an app home where nobody has a login) is on the drill's visit list from the start.
+    expect(numbers((await list(captain1)).items)).toEqual(['101', '105', '103']);
     expect(numbers((await list(captain2)).items)).toEqual(['104', '102']);
     const all = await list(officer);
-    expect(numbers(all.items)).toEqual(['104', '101', '103', '102', '105']);
+    expect(numbers(all.items)).toEqual(['104', '101', '105', '103', '102']);
   });
 
   it("is scoped to the 班: another 班's households never appear; a 班 filter only for officers", async () => {

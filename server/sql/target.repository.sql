@@ -23,7 +23,7 @@ select
   r.risk,
   coalesce(array_length(r.risk, 1), 0),
   case
-    when r.paper_only then case
+    when r.visit_only then case
       when t.block_id = any ($2::uuid[]) then 'captain'
       when $3 then 'volunteers'
       else 'officers'
@@ -31,7 +31,7 @@ select
     else 'none'
   end,
   case
-    when r.paper_only then case
+    when r.visit_only then case
       when t.block_id = any ($4::uuid[]) then '{}'::text[]
       when $5 then '{captain}'::text[]
       else '{captain,volunteers}'::text[]
@@ -39,7 +39,7 @@ select
     else '{}'::text[]
   end,
   case
-    when r.paper_only then now()
+    when r.visit_only then now()
   end
 from
   households t
@@ -72,7 +72,38 @@ from
   cross join lateral (
     select
       f.risk,
-      'paper_only' = any (f.risk) as paper_only
+      'paper_only' = any (f.risk)
+      or not (
+        exists (
+          select
+            1
+          from
+            people p
+          where
+            p.household_id = "t"."id"
+            and (
+              p.password_hash is not null
+              or exists (
+                select
+                  1
+                from
+                  push_subscriptions s
+                where
+                  s.person_id = p.id
+              )
+            )
+        )
+        or exists (
+          select
+            1
+          from
+            devices d
+          where
+            d.household_id = "t"."id"
+            and d.online
+            and d.revoked_at is null
+        )
+      ) as visit_only
   ) r
 where
   t.association_id = $6

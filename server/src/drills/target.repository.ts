@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import { riskFlagsOf } from '../common/risk.repository.js';
+import { someoneCanAnswerFor } from '../common/reachability.repository.js';
 
 /**
  * The SQL of a drill's targets: one row per household asked, its answer, its escalation
@@ -39,20 +40,22 @@ const skipEvents = (drillId: string, reachedTier: string) => sql`
 
 /**
  * One target row per household in scope, written by one INSERT … SELECT with each home's
- * risk; paper-only homes go straight onto their 班長's list, or, when their 班長 cannot be
- * reached, the volunteers' (or the officers'). Returns how many were written.
+ * risk. Homes nothing will ask — paper-only ones, and homes where nobody can answer now (no
+ * member who can be reached, no speaker online: common/reachability) — go straight onto their
+ * 班長's visit list, or, when their 班長 cannot be reached, the volunteers' (or the officers'):
+ * waiting for the deadline would only make their visit later. Returns how many were written.
  */
 export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }, reach: Reach) {
   const inserted = await sql`
     insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, skipped, escalated_at)
     select ${drill.id}::uuid, t.id, t.association_id, t.block_id, t.channels, r.risk,
            coalesce(array_length(r.risk, 1), 0),
-           case when r.paper_only then ${landingTier(reach)} else 'none' end,
-           case when r.paper_only then ${skippedTiers(reach)} else '{}'::text[] end,
-           case when r.paper_only then now() end
+           case when r.visit_only then ${landingTier(reach)} else 'none' end,
+           case when r.visit_only then ${skippedTiers(reach)} else '{}'::text[] end,
+           case when r.visit_only then now() end
     from households t
     cross join lateral (select ${riskFlagsOf('t')} as risk) f
-    cross join lateral (select f.risk, 'paper_only' = any(f.risk) as paper_only) r
+    cross join lateral (select f.risk, 'paper_only' = any(f.risk) or not ${someoneCanAnswerFor('t')} as visit_only) r
     where t.association_id = ${drill.association_id}
       and (${drill.target_block_ids}::uuid[] is null or t.block_id = any(${drill.target_block_ids}::uuid[]))
   `.execute(trx);
