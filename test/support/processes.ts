@@ -16,7 +16,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const asRoot = process.getuid?.() === 0;
-const root = path.resolve(import.meta.dirname, '../..');
+/** The checkout: two levels up from test/support, or three from its compiled copy in dist/ (the bench). */
+const root = ((dir) => (existsSync(path.join(dir, 'package.json')) ? dir : path.resolve(dir, '..')))(path.resolve(import.meta.dirname, '../..'));
 
 export const pgBinDir = (() => {
   const base = '/usr/lib/postgresql';
