@@ -108,9 +108,10 @@ set
   "acknowledged_channel" = $3
 where
   "circular_id" = $4
-  and "household_id" = $5
+  and "household_id" = any ($5::uuid[])
   and "acknowledged_at" is null
 returning
+  "household_id",
   "acknowledged_at",
   "acknowledged_channel",
   "block_id",

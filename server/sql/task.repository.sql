@@ -149,5 +149,5 @@ set
   "resolved_at" = $3
 where
   "circular_id" = $4
-  and "household_id" = $5
+  and "household_id" = any ($5::uuid[])
   and "status" = $6;

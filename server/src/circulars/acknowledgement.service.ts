@@ -20,19 +20,32 @@ import { getCircular } from './circular-view.service.js';
 export async function acknowledge(ctx: CircularContext, input: { circularId: string; householdId: string; personId: string | null; channel: Channel }) {
   const circular = await findCircular(ctx.db, input.circularId);
   if (!circular || circular.status === 'draft' || circular.status === 'scheduled') throw HttpError.notFound('circular');
-  const first = await acknowledgeFirst(ctx.db, input);
+  const [first] = await acknowledgeFirstOf(ctx, { ...input, householdIds: [input.householdId] });
   // Not addressed to this household: refused before anything is recorded as read.
   const existing = first ? undefined : await recipientOf(ctx.db, input.circularId, input.householdId);
   requireVisible(!!first || !!existing, 'circular');
-  if (input.personId) await recordRead(ctx.db, input.circularId, input.personId);
-  if (first) {
-    await closeCircularTasks(ctx.db, input.circularId, `既読 (${input.channel})`, input.householdId);
-    ctx.realtime.emit([rooms.officers(first.association_id), rooms.block(first.block_id)], 'circular:acknowledged', {
-      circularId: input.circularId, householdId: input.householdId, blockId: first.block_id, channel: input.channel, acknowledgedAt: first.acknowledged_at!.toISOString(),
-    });
-    return { acknowledgedAt: first.acknowledged_at!.toISOString(), channel: input.channel, first: true };
-  }
+  // Read again: the person has seen it (the first time is recorded with the acknowledgement).
+  if (!first && input.personId) await recordRead(ctx.db, input.circularId, input.personId);
+  if (first) return { acknowledgedAt: first.acknowledged_at!.toISOString(), channel: input.channel, first: true };
   return { acknowledgedAt: existing!.acknowledged_at!.toISOString(), channel: existing!.acknowledged_channel!, first: false };
+}
+
+/**
+ * The first acknowledgement of each of these recipient households (a bulk paper sign-off: one
+ * statement for the rows, one for their tasks), each announced to its 班 and the officers.
+ * The caller has checked that the circular is published and the households are its recipients.
+ */
+export async function acknowledgeFirstOf(ctx: CircularContext, input: { circularId: string; householdIds: readonly string[]; personId: string | null; channel: Channel }) {
+  const firsts = await acknowledgeFirst(ctx.db, input);
+  if (!firsts.length) return firsts;
+  if (input.personId) await recordRead(ctx.db, input.circularId, input.personId);
+  await closeCircularTasks(ctx.db, input.circularId, `既読 (${input.channel})`, firsts.map((f) => f.household_id));
+  for (const first of firsts) {
+    ctx.realtime.emit([rooms.officers(first.association_id), rooms.block(first.block_id)], 'circular:acknowledged', {
+      circularId: input.circularId, householdId: first.household_id, blockId: first.block_id, channel: input.channel, acknowledgedAt: first.acknowledged_at!.toISOString(),
+    });
+  }
+  return firsts;
 }
 
 /**

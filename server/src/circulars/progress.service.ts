@@ -7,7 +7,7 @@ import { associationName, attachmentsOf, findBlockOfAssociation } from './circul
 import { acknowledgementsByChannel, answerTally, paperCopyCounts, paperCopyHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { ANY_STATUS, followUpCircular, type CircularContext } from './circular-access.service.js';
-import { acknowledge } from './acknowledgement.service.js';
+import { acknowledgeFirstOf } from './acknowledgement.service.js';
 import { attachmentView, iso } from './circular-view.service.js';
 
 /** Following up a circular, for officers and 班長 (their 班): the read rate, the unread, the paper 回覧板. */
@@ -52,11 +52,8 @@ export async function recordPaperSignoffs(ctx: CircularContext, actor: Actor, ci
   const ids = [...new Set(householdIds)];
   const inScope = await recipientsAmong(ctx.db, circularId, ids, blocks);
   if (inScope.length !== ids.length) throw HttpError.notFound('household');
-  let recorded = 0;
-  for (const row of inScope.filter((r) => !r.acknowledged_at)) {
-    const result = await acknowledge(ctx, { circularId, householdId: row.household_id, personId: actor.personId, channel: 'paper' });
-    if (result.first) recorded++;
-  }
+  const unread = inScope.filter((r) => !r.acknowledged_at).map((r) => r.household_id);
+  const recorded = unread.length ? (await acknowledgeFirstOf(ctx, { circularId, householdIds: unread, personId: actor.personId, channel: 'paper' })).length : 0;
   return { recorded, alreadyAcknowledged: ids.length - recorded };
 }
 

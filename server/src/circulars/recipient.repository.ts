@@ -102,16 +102,20 @@ export function countReminder(db: Db, circularId: string, householdIds: string[]
     .execute();
 }
 
-/** The household's first acknowledgement, or nothing when it had acknowledged already (or is no recipient). */
-export function acknowledgeFirst(db: Db, ack: { circularId: string; householdId: string; personId: string | null; channel: Channel }) {
+/**
+ * The first acknowledgement of each of these households, in one statement (a 班長's bulk paper
+ * sign-off is one UPDATE, not one per home): the rows it changed. A household that had
+ * acknowledged already, or is no recipient, is not among them.
+ */
+export function acknowledgeFirst(db: Db, ack: { circularId: string; householdIds: readonly string[]; personId: string | null; channel: Channel }) {
   return db
     .updateTable('circular_recipients')
     .set({ acknowledged_at: new Date(), acknowledged_by: ack.personId, acknowledged_channel: ack.channel })
     .where('circular_id', '=', ack.circularId)
-    .where('household_id', '=', ack.householdId)
+    .where(isAnyOf('household_id', ack.householdIds))
     .where('acknowledged_at', 'is', null)
-    .returning(['acknowledged_at', 'acknowledged_channel', 'block_id', 'association_id'])
-    .executeTakeFirst();
+    .returning(['household_id', 'acknowledged_at', 'acknowledged_channel', 'block_id', 'association_id'])
+    .execute();
 }
 
 /** A household's answer: a row in the history and the current answer on its recipient row. */
@@ -264,7 +268,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'acknowledgedAtOf', run: (db) => acknowledgedAtOf(db, OTHER, [ID]) },
   { name: 'recipientPage — a reminder after a cursor (delivery: every recipient, from the first)', run: (db) => recipientPage(db, ID, { after: OTHER, limit: 250, unreadOnly: true }) },
   { name: 'countReminder', run: (db) => countReminder(db, ID, [OTHER]) },
-  { name: 'acknowledgeFirst', run: (db) => acknowledgeFirst(db, { circularId: ID, householdId: OTHER, personId: null, channel: 'speaker' }) },
+  { name: 'acknowledgeFirst', run: (db) => acknowledgeFirst(db, { circularId: ID, householdIds: [OTHER], personId: null, channel: 'speaker' }) },
   { name: 'saveAnswer', run: (db) => db.transaction().execute((trx) => saveAnswer(trx, { circularId: ID, householdId: OTHER, personId: OTHER, answer: { type: 'yes_no', yes: true } })) },
   { name: 'progressByBlock', run: (db) => progressByBlock(db, ID, [OTHER]) },
   { name: 'acknowledgementsByChannel', run: (db) => acknowledgementsByChannel(db, ID, undefined) },

@@ -66,12 +66,13 @@ export function insertUnreadCircularTasks(db: Db, circularId: string) {
 }
 
 /** Closes the open tasks of a circular (of one household, when given) with a note. */
-export function closeCircularTasks(db: Db, circularId: string, note: string, householdId?: string) {
+/** Closes a circular's open tasks: of these households, or (withdrawn) of every household. */
+export function closeCircularTasks(db: Db, circularId: string, note: string, householdIds?: readonly string[]) {
   return db
     .updateTable('captain_tasks')
     .set({ status: 'done', note, resolved_at: new Date() })
     .where('circular_id', '=', circularId)
-    .$if(householdId !== undefined, (q) => q.where('household_id', '=', householdId!))
+    .$if(householdIds !== undefined, (q) => q.where(isAnyOf('household_id', householdIds!)))
     .where('status', '=', 'open')
     .execute();
 }
@@ -99,5 +100,5 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markTaskDone', run: (db) => markTaskDone(db, ID, '訪問しました', OTHER) },
   { name: 'insertUnreadCircularTasks', run: (db) => insertUnreadCircularTasks(db, ID) },
   { name: 'captainHouseholds — a 班長: their 班', run: (db) => captainHouseholds(db, { associationId: ID, householdIds: [OTHER], blockIds: [ID] }) },
-  { name: 'closeCircularTasks — a household acknowledged (withdrawn: every household’s)', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', OTHER) },
+  { name: 'closeCircularTasks — a household acknowledged (withdrawn: every household’s)', run: (db) => closeCircularTasks(db, ID, '既読 (speaker)', [OTHER]) },
 ];
