@@ -208,10 +208,11 @@ export function createApp(deps: AppDeps): App {
     ingest: ingest.push,
     async start() {
       const queues = modules.flatMap((m) => Object.entries(m.queues ?? {}) as [QueueName, QueueDefinition<QueueName>][]);
-      for (const [queue, { policy }] of queues) await deps.jobs.define(queue, policy);
+      // The queues are independent of each other (and of the broker): created side by side.
+      await Promise.all(queues.map(([queue, { policy }]) => deps.jobs.define(queue, policy)));
       await deps.mqtt.start(ingest.push);
-      for (const [queue, { handle }] of queues) await deps.jobs.work(queue, handle);
-      for (const { queue, cron } of modules.flatMap((m) => m.schedules ?? [])) await deps.jobs.schedule(queue, cron);
+      await Promise.all(queues.map(([queue, { handle }]) => deps.jobs.work(queue, handle)));
+      await Promise.all(modules.flatMap((m) => m.schedules ?? []).map(({ queue, cron }) => deps.jobs.schedule(queue, cron)));
       for (const module of modules) await module.start?.();
     },
     async close() {
