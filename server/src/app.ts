@@ -208,8 +208,9 @@ export function createApp(deps: AppDeps): App {
     ingest: ingest.push,
     async start() {
       const queues = modules.flatMap((m) => Object.entries(m.queues ?? {}) as [QueueName, QueueDefinition<QueueName>][]);
-      // The queues are independent of each other (and of the broker): created side by side.
-      await Promise.all(queues.map(([queue, { policy }]) => deps.jobs.define(queue, policy)));
+      // One after the other: pg-boss creating two queues at once can deadlock (each adds a
+      // foreign key to the shared queue table). A queue already as defined costs nothing.
+      for (const [queue, { policy }] of queues) await deps.jobs.define(queue, policy);
       await deps.mqtt.start(ingest.push);
       await Promise.all(queues.map(([queue, { handle }]) => deps.jobs.work(queue, handle)));
       await Promise.all(modules.flatMap((m) => m.schedules ?? []).map(({ queue, cron }) => deps.jobs.schedule(queue, cron)));
