@@ -158,7 +158,8 @@ async function main() {
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
   mark('listening');
 
-  log.info({ phases }, `started in ${phases.listening} ms`);
+  const cpu = process.cpuUsage();
+  log.info({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, `started in ${phases.listening} ms`);
   log.info({ url: config.publicUrl, mqtt: deviceMqttUrl }, 'tonari is running');
   const lines = [
     '',
