@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { connectDevice } from './support/server.js';
 import { demo } from '../server/src/demo/seed.js';
 import { loadConfig } from '../server/src/platform/config.js';
 import { topics } from '../devices/src/protocol.js';
+import { promisify } from 'node:util';
 
 /**
  * `npm start` as a person runs it: the built server on embedded defaults (its own
@@ -111,6 +112,54 @@ describe('npm start on embedded defaults', () => {
     expect(await server.exited).toBe(1);
     expect(server.output().trim()).toBe('Invalid environment variable PORT: must be a port number from 0 to 65535');
   });
+});
+
+describe('npm start builds what changed, and only that', () => {
+  const execNode = promisify(execFile);
+  /** A copy of the checkout with its current build (npm test built it), sharing node_modules. */
+  async function checkoutCopy(): Promise<string> {
+    const copy = await mkdtemp(path.join(tmpdir(), 'tonari-build-'));
+    dirs.push(copy);
+    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'server', 'devices', 'migrations', 'web', 'dist']) {
+      await cp(path.resolve(entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
+    }
+    await symlink(path.resolve('node_modules'), path.join(copy, 'node_modules'));
+    return copy;
+  }
+  const start = async (cwd: string) => {
+    // PORT=eighty: main.js stops at once with a line from config.ts, the code under test.
+    const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd, env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, output };
+  };
+
+  it('skips a current build, and rebuilds a changed source even when its modification time is old, then runs the new code', async () => {
+    const copy = await checkoutCopy();
+    const { stderr } = await execNode(process.execPath, ['scripts/build.mjs'], { cwd: copy });
+    expect(stderr).toMatch(/^build: server and web current \(check \d+ ms\)$/m);
+
+    // As a `git checkout` can: new content, an old modification time (older than the build).
+    const config = path.join(copy, 'server/src/platform/config.ts');
+    const { mtime } = await stat(config);
+    const source = await readFile(config, 'utf8');
+    expect(source).toContain("'must be a port number from 0 to 65535'");
+    await writeFile(config, source.replace("'must be a port number from 0 to 65535'", "'must be a port number from 0 to 65535 (changed)'"));
+    await utimes(config, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect((await stat(config)).mtime < mtime).toBe(true);
+
+    const rebuilt = await start(copy);
+    expect(rebuilt.output).toMatch(/^build: built server in [\d.]+ s, web current/m);
+    expect(rebuilt.output).toContain('Invalid environment variable PORT: must be a port number from 0 to 65535 (changed)');
+    expect(rebuilt.code).toBe(1);
+
+    const again = await start(copy);
+    expect(again.output).toMatch(/^build: server and web current/m);
+    expect(again.output).toContain('(changed)');
+  }, 240_000);
 });
 
 describe('configuration', () => {

@@ -208,10 +208,12 @@ export function createApp(deps: AppDeps): App {
     ingest: ingest.push,
     async start() {
       const queues = modules.flatMap((m) => Object.entries(m.queues ?? {}) as [QueueName, QueueDefinition<QueueName>][]);
+      // One after the other: pg-boss creating two queues at once can deadlock (each adds a
+      // foreign key to the shared queue table). A queue already as defined costs nothing.
       for (const [queue, { policy }] of queues) await deps.jobs.define(queue, policy);
       await deps.mqtt.start(ingest.push);
-      for (const [queue, { handle }] of queues) await deps.jobs.work(queue, handle);
-      for (const { queue, cron } of modules.flatMap((m) => m.schedules ?? [])) await deps.jobs.schedule(queue, cron);
+      await Promise.all(queues.map(([queue, { handle }]) => deps.jobs.work(queue, handle)));
+      await Promise.all(modules.flatMap((m) => m.schedules ?? []).map(({ queue, cron }) => deps.jobs.schedule(queue, cron)));
       for (const module of modules) await module.start?.();
     },
     async close() {

@@ -3,19 +3,30 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
-import { createMetrics } from './platform/metrics.js';
-import { createDatabase, migrateToLatest } from './platform/db/database.js';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './platform/db/embedded-postgres.js';
-import { EmbeddedBroker } from './platform/mqtt/embedded-broker.js';
-import { authenticateDevice } from './devices/device.service.js';
-import { MqttClientTransport } from './platform/mqtt/mqtt-client-transport.js';
-import { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
+import type { MosquittoDynsec } from './devices/mosquitto-dynsec.js';
 import type { MqttTransport } from './platform/mqtt/mqtt-transport.js';
-import { createApp } from './app.js';
-import { createJobs } from './platform/jobs/jobs.js';
-import { loadVapidKeys } from './push/push.service.js';
-import { demo, isEmpty, seedDemo } from './demo/seed.js';
 import { isDatabaseUnavailable } from './platform/outage.js';
+
+/**
+ * The rest of the server: about a thousand modules, a second of loading. Imported here, not
+ * above, so that they load while the embedded PostgreSQL (a child process) starts.
+ */
+async function loadServer() {
+  const [database, app, jobs, push, seed, metrics, devices, broker, client, dynsec] = await Promise.all([
+    import('./platform/db/database.js'),
+    import('./app.js'),
+    import('./platform/jobs/jobs.js'),
+    import('./push/push.service.js'),
+    import('./demo/seed.js'),
+    import('./platform/metrics.js'),
+    import('./devices/device.service.js'),
+    import('./platform/mqtt/embedded-broker.js'),
+    import('./platform/mqtt/mqtt-client-transport.js'),
+    import('./devices/mosquitto-dynsec.js'),
+  ]);
+  return { ...database, ...app, ...jobs, ...push, ...seed, ...metrics, ...devices, ...broker, ...client, ...dynsec };
+}
 
 let config: Config;
 try {
@@ -45,6 +56,11 @@ process.on('unhandledRejection', (reason) => {
 let embeddedPostgres: EmbeddedPostgresHandle | undefined;
 
 async function main() {
+  // What the start spends its time on, in ms since the process started: logged once it runs.
+  const phases: Record<string, number> = {};
+  const mark = (phase: string) => (phases[phase] = Math.round(performance.now()));
+  const loading = loadServer().finally(() => mark('imports'));
+  loading.catch(() => undefined); // reported where it is awaited
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     log.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
@@ -55,17 +71,30 @@ async function main() {
     });
     await ensureDatabase(embeddedPostgres.url('postgres'), 'tonari');
     databaseUrl = embeddedPostgres.url('tonari');
+    mark('postgres');
   }
   // Every connection of this instance (queries, jobs, realtime) names it, so pg_stat_activity
   // tells an operator which instance holds a lock or runs a long query.
   databaseUrl = withApplicationName(databaseUrl, `tonari ${hostname()}:${config.PORT}`);
-  const db = createDatabase(databaseUrl);
-  const applied = await migrateToLatest(db);
-  if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-
+  const server = await loading;
+  const db = server.createDatabase(databaseUrl);
+  const jobs = server.createJobs({ connectionString: databaseUrl, log });
   const seed = config.SEED_DEMO ?? config.embedded.database;
-  const seeded = seed && (await isEmpty(db));
-  const demoDevices = seeded ? await seedDemo(db) : [];
+
+  // The job queue's own schema (pg-boss) and tonari's tables are independent: pg-boss starts
+  // while the migrations run; the demo and the push keys need the migrated tables.
+  const [{ seeded, demoDevices, vapid }] = await Promise.all([
+    (async () => {
+      const applied = await server.migrateToLatest(db);
+      mark('migrations');
+      if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+      const [seeded, vapid] = await Promise.all([seed && server.isEmpty(db), server.loadVapidKeys(db)]);
+      const demoDevices = seeded ? await server.seedDemo(db) : [];
+      mark('seed');
+      return { seeded, demoDevices, vapid };
+    })(),
+    jobs.start().then(() => mark('jobs')),
+  ]);
   if (seeded && config.embedded.database) {
     // The device simulator (`npm run devices`) reads the demo speakers' logins from here
     // instead of rotating them, so the logins in README keep working.
@@ -73,17 +102,17 @@ async function main() {
     await writeFile(path.join(config.DATA_DIR, 'simulator-devices.json'), `${JSON.stringify(cache, null, 2)}\n`, { mode: 0o600 });
   }
   if (seeded) {
-    log.info({ association: demo.associationName }, 'demo association seeded');
+    log.info({ association: server.demo.associationName }, 'demo association seeded');
   }
 
-  const metrics = createMetrics();
+  const metrics = server.createMetrics();
   let mqtt: MqttTransport;
   let brokerSync: MosquittoDynsec | undefined;
   let deviceMqttUrl: string;
   if (config.MQTT_URL) {
     const url = new URL(config.MQTT_URL);
     const adminUsername = decodeURIComponent(url.username);
-    const transport = new MqttClientTransport({
+    const transport = new server.MqttClientTransport({
       url: config.MQTT_URL,
       shareGroup: config.MQTT_SHARE_GROUP,
       clientId: `tonari-server-${hostname()}-${config.PORT}`,
@@ -91,7 +120,7 @@ async function main() {
       metrics,
       beforeSubscribe: config.MQTT_DYNSEC
         ? async (client) => {
-            brokerSync = new MosquittoDynsec(client);
+            brokerSync = new server.MosquittoDynsec(client);
             await brokerSync.ensureServerAccess(adminUsername);
           }
         : undefined,
@@ -101,15 +130,11 @@ async function main() {
     url.password = '';
     deviceMqttUrl = url.toString().replace(/\/$/, '');
   } else {
-    mqtt = new EmbeddedBroker({ authenticate: (username, password) => authenticateDevice(db, username, password), log, metrics, port: config.MQTT_PORT });
+    mqtt = new server.EmbeddedBroker({ authenticate: (username, password) => server.authenticateDevice(db, username, password), log, metrics, port: config.MQTT_PORT });
     deviceMqttUrl = `mqtt://${new URL(config.publicUrl).hostname}:${config.MQTT_PORT}`;
   }
 
-  const jobs = createJobs({ connectionString: databaseUrl, log });
-  await jobs.start();
-  const vapid = await loadVapidKeys(db);
-
-  const app = createApp({
+  const app = server.createApp({
     db,
     databaseUrl,
     log,
@@ -125,11 +150,16 @@ async function main() {
     watchRetentionDays: config.WATCH_RETENTION_DAYS,
     watchScanSeconds: config.WATCH_SCAN_SECONDS,
   });
+  mark('app');
   await app.start();
+  mark('queues and broker');
   // Mosquitto's dynamic security keeps its own copy of device logins; the demo's are known.
   for (const device of demoDevices) await brokerSync?.upsertDevice({ id: device.id, associationId: device.associationId, password: device.password });
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
+  mark('listening');
 
+  const cpu = process.cpuUsage();
+  log.info({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, `started in ${phases.listening} ms`);
   log.info({ url: config.publicUrl, mqtt: deviceMqttUrl }, 'tonari is running');
   const lines = [
     '',
@@ -137,6 +167,7 @@ async function main() {
     `  MQTT for devices: ${deviceMqttUrl}${config.embedded.broker ? ' (embedded broker)' : ''}`,
   ];
   if (seed) {
+    const { demo } = server;
     lines.push(
       '',
       `  Demo association: ${demo.associationName}${seeded ? ' (just created)' : ''}`,

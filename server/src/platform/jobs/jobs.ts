@@ -114,6 +114,15 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
+/** The same JSON value, whatever the order of its keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+      : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 export function createJobs(options: {
   connectionString: string;
   log: Logger;
@@ -141,6 +150,9 @@ export function createJobs(options: {
   boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
+  let queues: Promise<Map<string, PgBoss.QueueResult>> | undefined;
+  // The rows as stored (pg-boss's Schedule type leaves out the timezone column).
+  let schedules: Promise<Map<string, PgBoss.Schedule & { timezone?: string }>> | undefined;
 
   return {
     async send(trx, queue, data, sendOptions = {}) {
@@ -151,8 +163,19 @@ export function createJobs(options: {
     },
     async define(queue, policy) {
       const settings = { name: queue, ...policy, ...options.policies?.[queue], retryBackoff: true };
-      await boss.createQueue(queue, settings);
-      // createQueue leaves an existing queue as it was: the settings are applied every start.
+      // One read of every queue per start, so that a queue already as defined (every start
+      // but the first) costs no further round trip.
+      queues ??= boss.getQueues().then((rows) => new Map(rows.map((row) => [row.name, row])));
+      const found = (await queues).get(queue);
+      const same =
+        found?.policy === 'standard' &&
+        found.retryLimit === settings.retryLimit &&
+        found.retryDelay === settings.retryDelay &&
+        found.retryBackoff === true &&
+        found.expireInSeconds === settings.expireInSeconds;
+      if (same) return;
+      if (!found) await boss.createQueue(queue, settings);
+      // createQueue leaves an existing queue (say, another instance's) as it was: the settings are applied.
       await boss.updateQueue(queue, settings);
     },
     async work(queue, handler) {
@@ -170,7 +193,13 @@ export function createJobs(options: {
       });
     },
     async schedule(queue, cron) {
-      await boss.schedule(queue, cron, {}, { tz: 'Asia/Tokyo', singletonKey: queue });
+      const data = {};
+      const scheduleOptions = { tz: 'Asia/Tokyo', singletonKey: queue };
+      // As with the queues: one read per start, and no write for a schedule already as it is.
+      schedules ??= boss.getSchedules().then((rows) => new Map(rows.map((row) => [row.name, row])));
+      const found = (await schedules).get(queue);
+      const same = found?.cron === cron && found.timezone === scheduleOptions.tz && sameJson(found.data, data) && sameJson(found.options, scheduleOptions);
+      if (!same) await boss.schedule(queue, cron, data, scheduleOptions);
     },
     async start() {
       await boss.start();
@@ -179,6 +208,8 @@ export function createJobs(options: {
     async stop() {
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       started = false;
+      queues = undefined;
+      schedules = undefined;
     },
   };
 
