@@ -120,7 +120,7 @@ describe('npm start builds what changed, and only that', () => {
   async function checkoutCopy(): Promise<string> {
     const copy = await mkdtemp(path.join(tmpdir(), 'tonari-build-'));
     dirs.push(copy);
-    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'server', 'devices', 'migrations', 'web', 'dist']) {
+    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'server', 'devices', 'migrations', 'web', 'dist']) {
       await cp(path.resolve(entry), path.join(copy, entry), { recursive: true, preserveTimestamps: true });
     }
     await symlink(path.resolve('node_modules'), path.join(copy, 'node_modules'));
@@ -128,7 +128,7 @@ describe('npm start builds what changed, and only that', () => {
   }
   const start = async (cwd: string) => {
     // PORT=eighty: main.js stops at once with a line from config.ts, the code under test.
-    const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd, env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['server/scripts/start.mjs'], { cwd, env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
@@ -139,7 +139,7 @@ describe('npm start builds what changed, and only that', () => {
 
   it('skips a current build, and rebuilds a changed source even when its modification time is old, then runs the new code', async () => {
     const copy = await checkoutCopy();
-    const { stderr } = await execNode(process.execPath, ['scripts/build.mjs'], { cwd: copy });
+    const { stderr } = await execNode(process.execPath, ['server/scripts/build.mjs'], { cwd: copy });
     expect(stderr).toMatch(/^build: server and web current \(check \d+ ms\)$/m);
 
     // As a `git checkout` can: new content, an old modification time (older than the build).

@@ -15,7 +15,7 @@ import { freePort } from '../support/processes.js';
  *   B  the same embedded PostgreSQL alone (startEmbeddedPostgres in a process of its own,
  *      start-postgres.ts), on the same data directory, until it accepts connections;
  * alternating A B A B; after each A, main.js alone (`node dist/server/src/main.js`, what the
- * Dockerfile runs) to /healthz. The build check is scripts/build.mjs finding the build current.
+ * Dockerfile runs) to /healthz. The build check is server/scripts/build.mjs finding the build current.
  * Everything runs in a temporary DATA_DIR on free ports and is stopped and removed at the end.
  */
 const root = ((dir) => (existsSync(path.join(dir, 'package.json')) ? dir : path.resolve(dir, '..')))(path.resolve(import.meta.dirname, '../..'));
@@ -31,7 +31,7 @@ export const startBench: Bench = {
     const ports = { PORT: await freePort(), MQTT_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
     const env = instanceEnv(dataDir, ports);
 
-    const check = await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    const check = await run(process.execPath, ['server/scripts/build.mjs'], { cwd: root });
     const checkMs = Number(/check (\d+) ms/.exec(check.stderr)?.[1]);
     if (!/server and web current/.test(check.stderr)) throw new Error(`the build is not current: ${check.stderr.trim()}`);
 

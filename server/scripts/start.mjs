@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds what changed since the last build (scripts/build.mjs: nothing, when the
+ * `npm start`: builds what changed since the last build (server/scripts/build.mjs: nothing, when the
  * build is current), then runs the server in this same process, so a start whose build is
  * current costs one hash of the sources and no second Node.
  */
@@ -13,4 +13,4 @@ const build = await ensureBuilt().catch((error) => {
 console.error(describeBuild(build));
 // As `node --enable-source-maps`: stack traces name the TypeScript lines.
 process.setSourceMapsEnabled(true);
-await import('../dist/server/src/main.js');
+await import('../../dist/server/src/main.js');

@@ -18,7 +18,7 @@
  *           nothing imports does not), web/index.html, web/public, web/vite.config.ts,
  *           package-lock.json and this script.
  *
- *   node scripts/build.mjs [server] [web] [--force] [--quiet]
+ *   node server/scripts/build.mjs [server] [web] [--force] [--quiet]
  *     no target: both; --force: build even when current; --quiet: no line when nothing was built.
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const self = path.relative(root, fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
