@@ -144,22 +144,32 @@ returning
 
 -- insertDeviceMessages
 insert into
-  "device_messages" (
-    "device_id",
-    "boot_id",
-    "seq",
-    "association_id",
-    "kind",
-    "sent_at",
-    "payload"
+  device_messages (
+    device_id,
+    boot_id,
+    seq,
+    association_id,
+    kind,
+    sent_at,
+    payload
   )
-values
-  ($1, $2, $3, $4, $5, $6, $7)
-on conflict ("device_id", "boot_id", "seq") do nothing
+select
+  *
+from
+  unnest(
+    $1::uuid[],
+    $2::text[],
+    $3::bigint[],
+    $4::uuid[],
+    $5::text[],
+    $6::timestamptz[],
+    $7::jsonb[]
+  )
+on conflict (device_id, boot_id, seq) do nothing
 returning
-  "device_id",
-  "boot_id",
-  "seq";
+  device_id,
+  boot_id,
+  seq;
 
 -- recordHeartbeats
 update devices d

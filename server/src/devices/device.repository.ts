@@ -93,17 +93,25 @@ export function setDeviceOnline(trx: Transaction<Database>, id: string, online: 
     .executeTakeFirstOrThrow();
 }
 
-/** Every event once (idempotent on device, boot id and seq): what comes back is what was new. */
-export function insertDeviceMessages(
+/**
+ * Every event once (idempotent on device, boot id and seq): what comes back is what was new.
+ * One array per column and `unnest`, so a batch of thousands of events is seven parameters,
+ * not seven per event: nothing for the query builder to walk and PostgreSQL to bind one by one.
+ * A repeat within the batch conflicts with its first copy and is skipped like a stored one.
+ */
+export async function insertDeviceMessages(
   trx: Transaction<Database>,
   rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: string }[],
 ) {
-  return trx
-    .insertInto('device_messages')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
-    .returning(['device_id', 'boot_id', 'seq'])
-    .execute();
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  const { rows: inserted } = await sql<{ device_id: string; boot_id: string; seq: string }>`
+    insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
+    select * from unnest(
+      ${column('device_id')}::uuid[], ${column('boot_id')}::text[], ${column('seq')}::bigint[], ${column('association_id')}::uuid[],
+      ${column('kind')}::text[], ${column('sent_at')}::timestamptz[], ${column('payload')}::jsonb[])
+    on conflict (device_id, boot_id, seq) do nothing
+    returning device_id, boot_id, seq`.execute(trx);
+  return inserted;
 }
 
 /** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */

@@ -132,7 +132,8 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
   const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
   const updatedDevices = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : [];
-  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device.id))];
+  // The others' devices, unless a heartbeat of theirs already marked them just now.
+  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
   for (const d of updatedDevices) tx.afterCommit(() => publishStatus(ctx, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat));
   for (const e of accepted) seen.add(e.device.id);

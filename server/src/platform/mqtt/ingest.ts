@@ -95,7 +95,7 @@ export function createIngest<Checked extends { message: Received }>(
   uplinks: UplinkStore<Checked>,
   options: IngestOptions = {},
 ): Ingest {
-  const maxBatch = options.maxBatch ?? 1000;
+  const maxBatch = options.maxBatch ?? 2500;
   const maxWaitMs = options.maxWaitMs ?? 10;
   const retryMinMs = options.retryMinMs ?? 100;
   const retryMaxMs = options.retryMaxMs ?? 5000;
@@ -246,7 +246,7 @@ export function createIngest<Checked extends { message: Received }>(
       },
     };
   };
-  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 3) }, lane);
+  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 4) }, lane);
   const laneOf = (deviceId: string) => {
     let h = 0;
     for (let i = 0; i < deviceId.length; i++) h = (h * 31 + deviceId.charCodeAt(i)) | 0;
