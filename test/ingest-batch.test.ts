@@ -18,7 +18,7 @@ import { pubackBytes } from '../server/src/platform/mqtt/mqtt-client-transport.j
 let database: TestDatabase;
 let x: SeededAssociation;
 const devices: { id: string; householdId: string }[] = [];
-const statuses: { deviceId: string; online: boolean }[] = [];
+const statusEvents: { associationId: string; devices: { deviceId: string; online: boolean }[] }[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -37,7 +37,7 @@ afterAll(() => database?.drop());
 function ingest(options: { maxBatch: number; lanes: number }) {
   const log = createLogger('silent');
   const metrics = createMetrics();
-  const realtime = { deviceStatus: (_association: string, event: { deviceId: string; online: boolean }) => void statuses.push(event) } as unknown as Realtime;
+  const realtime = { deviceStatus: (associationId: string, list: { deviceId: string; online: boolean }[]) => void statusEvents.push({ associationId, devices: list }) } as unknown as Realtime;
   return createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers: dispatchUplinks([]) }), { ...options, maxWaitMs: 2 });
 }
 const heartbeat = (deviceId: string, seq: number, bootId: string) => ({
@@ -77,6 +77,25 @@ describe('ingest batches', () => {
     // The latest heartbeat by arrival is each device's last one: no older batch committed after a newer one.
     for (const row of rows) expect(row.last_heartbeat?.seq, row.id).toBe(perDevice);
     for (const d of devices) expect(await storedSeqs(d.id, bootId)).toHaveLength(perDevice);
+  });
+});
+
+describe('live status of a batch', () => {
+  it('goes to officers as one event per association listing every device, after the commit', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const fresh = await database.db
+      .insertInto('devices')
+      .values([x.households.A, x.households.B].map((home, i) => ({ association_id: x.association.id, household_id: home.id, label: `status ${i}`, secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })))
+      .returning('id')
+      .execute();
+    statusEvents.length = 0;
+    const outcomes = Promise.all([...fresh, ...fresh].map((d, i) => push(heartbeat(d.id, i + 1, 'status-boot'))));
+    await flush();
+    expect(new Set(await outcomes)).toEqual(new Set(['accepted']));
+    expect(statusEvents).toHaveLength(1);
+    expect(statusEvents[0]!.associationId).toBe(x.association.id);
+    expect(statusEvents[0]!.devices.map((d) => d.deviceId).sort()).toEqual(fresh.map((d) => d.id).sort());
+    expect(statusEvents[0]!.devices.every((d) => d.online)).toBe(true);
   });
 });
 
