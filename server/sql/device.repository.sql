@@ -156,14 +156,16 @@ insert into
 select
   *
 from
-  unnest(
-    $1::uuid[],
-    $2::text[],
-    $3::bigint[],
-    $4::uuid[],
-    $5::text[],
-    $6::timestamptz[],
-    $7::jsonb[]
+  rows
+from
+  (
+    unnest($1::uuid[]),
+    unnest($2::text[]),
+    unnest($3::bigint[]),
+    unnest($4::uuid[]),
+    unnest($5::text[]),
+    unnest($6::timestamptz[]),
+    jsonb_array_elements($7::jsonb)
   )
 on conflict (device_id, boot_id, seq) do nothing
 returning

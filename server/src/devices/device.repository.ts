@@ -95,20 +95,23 @@ export function setDeviceOnline(trx: Transaction<Database>, id: string, online: 
 
 /**
  * Every event once (idempotent on device, boot id and seq): what comes back is what was new.
- * One array per column and `unnest`, so a batch of thousands of events is seven parameters,
- * not seven per event: nothing for the query builder to walk and PostgreSQL to bind one by one.
- * A repeat within the batch conflicts with its first copy and is skipped like a stored one.
+ * One array per column, zipped by ROWS FROM, so a batch of thousands of events is seven
+ * parameters, not seven per event: nothing for the query builder to walk and PostgreSQL to
+ * bind one by one. The payloads go as one JSON array (one JSON.stringify, no escaping of each
+ * as an array element). A repeat within the batch conflicts with its first copy and is
+ * skipped like a stored one.
  */
 export async function insertDeviceMessages(
   trx: Transaction<Database>,
-  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: string }[],
+  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: object }[],
 ) {
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
   const { rows: inserted } = await sql<{ device_id: string; boot_id: string; seq: string }>`
     insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
-    select * from unnest(
-      ${column('device_id')}::uuid[], ${column('boot_id')}::text[], ${column('seq')}::bigint[], ${column('association_id')}::uuid[],
-      ${column('kind')}::text[], ${column('sent_at')}::timestamptz[], ${column('payload')}::jsonb[])
+    select * from rows from (
+      unnest(${column('device_id')}::uuid[]), unnest(${column('boot_id')}::text[]), unnest(${column('seq')}::bigint[]),
+      unnest(${column('association_id')}::uuid[]), unnest(${column('kind')}::text[]), unnest(${column('sent_at')}::timestamptz[]),
+      jsonb_array_elements(${JSON.stringify(column('payload'))}::jsonb))
     on conflict (device_id, boot_id, seq) do nothing
     returning device_id, boot_id, seq`.execute(trx);
   return inserted;
@@ -147,7 +150,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'setDeviceOnline — offline (last will)', run: (db) => inTransaction(db, (trx) => setDeviceOnline(trx, ID, false)) },
   {
     name: 'insertDeviceMessages',
-    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: '{}' }])),
+    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: {} }])),
   },
   { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
   { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },

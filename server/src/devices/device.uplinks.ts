@@ -111,7 +111,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
     tx.db,
     events.map((e) => {
       const envelope = e.data as Envelope;
-      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: JSON.stringify(e.data) };
+      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: e.data };
     }),
   );
   const fresh = new Set(inserted.map((r) => `${r.device_id}|${r.boot_id}|${r.seq}`));
