@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
@@ -42,6 +43,7 @@ export const ingestBench: Bench = {
     if (!mosquitto) ctx.log('no Mosquitto installed: measuring tonari with its embedded Aedes broker, without an anchor');
 
     const publisherRates: number[] = [];
+    const cpuPerMessage: number[] = [];
     const loads: number[] = [];
     const publish = async (url: string, associationId: string, login: { username: string; password: string } | 'device') => {
       const publisher = child(ctx, 'ingest-publisher.js');
@@ -73,6 +75,7 @@ export const ingestBench: Bench = {
       await counter.connect();
       try {
         const run = await publish(mosquitto?.deviceUrl ?? `mqtt://127.0.0.1:${mqttPort}`, associationId, logins?.devices ?? 'device');
+        const cpuBefore = await cpuSeconds(instance.process.pid);
         for (;;) {
           const { rows } = await counter.query<{ n: number }>('select count(*)::int as n from device_messages');
           if (rows[0]!.n >= total) break;
@@ -80,9 +83,11 @@ export const ingestBench: Bench = {
           await new Promise((r) => setTimeout(r, 50));
         }
         const rate = total / ((performance.now() - run.started) / 1000);
+        const cpu = (await cpuSeconds(instance.process.pid)) - cpuBefore;
+        if (Number.isFinite(cpu)) cpuPerMessage.push((cpu / total) * 1e6);
         await run.published;
         run.stop();
-        ctx.log(`tonari ${i + 1}: ${Math.round(rate)} msg/s`);
+        ctx.log(`tonari ${i + 1}: ${Math.round(rate)} msg/s, ${Math.round((cpu / total) * 1e6)} µs CPU per message`);
         return rate;
       } finally {
         await counter.end();
@@ -120,11 +125,12 @@ export const ingestBench: Bench = {
       anchor === null ? 'broker-only n/a (no Mosquitto: embedded Aedes broker)' : `broker-only ${Math.round(anchor)} msg/s`,
       `ratio ${ratio(tonariRate, anchor)}`,
       `publisher ${Math.round(median(publisherRates))} msg/s`,
+      `tonari cpu ${cpuPerMessage.length ? Math.round(median(cpuPerMessage)) : 'n/a'} us/msg`,
       `messages ${total}`,
       `devices ${deviceCount}`,
       `load ${median(loads).toFixed(2)}`,
     ];
-    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
+    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
   },
 };
 
@@ -191,6 +197,17 @@ async function stopTonari(instance: Instance, mosquitto: MosquittoServer | null)
     reconnectPeriod: 0,
   });
   await client.endAsync();
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function child(ctx: BenchContext, script: string): ChildProcess {

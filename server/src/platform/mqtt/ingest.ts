@@ -109,17 +109,23 @@ export function createIngest<Checked extends { message: Received }>(
 
   const settle = (verdicts: Verdict[]) => {
     const now = performance.now();
+    // Counted per batch (a label lookup per kind and outcome, not per message).
+    const counts = new Map<string, { kind: string; outcome: Outcome; n: number }>();
     for (const v of verdicts) {
       const item = v.message as Pending;
       if (v.outcome === 'rejected') {
         ctx.metrics.mqttRejections.inc({ reason: v.reason ?? 'rejected' });
         ctx.log.warn({ deviceId: item.uplink.deviceId, kind: item.uplink.kind, reason: v.reason, detail: v.detail }, 'device message rejected');
       }
-      ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(item.uplink.kind), outcome: v.outcome });
+      const key = `${item.uplink.kind}|${v.outcome}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { kind: item.uplink.kind, outcome: v.outcome, n: 1 });
       ctx.metrics.ingestLag.observe((now - item.receivedAt) / 1000);
       inFlight--;
       item.resolve(v.outcome);
     }
+    for (const { kind, outcome, n } of counts.values()) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
     ctx.metrics.ingestInFlight.set(inFlight);
     lastProcessedAt = Date.now();
   };
