@@ -76,7 +76,7 @@ async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checke
   for (const v of checked) {
     const device = byId.get(v.message.uplink.deviceId);
     if (!device || device.association_id !== v.message.uplink.associationId) verdicts.push({ message: v.message, outcome: 'rejected', reason: 'unknown_device' });
-    else known.push({ ...v, device });
+    else known.push(Object.assign(v, { device }));
   }
 
   // Status messages (online on connect, offline as the last will) are rare. The batch is cut
