@@ -44,6 +44,7 @@ export const ingestBench: Bench = {
 
     const publisherRates: number[] = [];
     const cpuPerMessage: number[] = [];
+    const postgresCpuPerMessage: number[] = [];
     const loads: number[] = [];
     const publish = async (url: string, associationId: string, login: { username: string; password: string } | 'device') => {
       const publisher = child(ctx, 'ingest-publisher.js');
@@ -76,6 +77,7 @@ export const ingestBench: Bench = {
       try {
         const run = await publish(mosquitto?.deviceUrl ?? `mqtt://127.0.0.1:${mqttPort}`, associationId, logins?.devices ?? 'device');
         const cpuBefore = await cpuSeconds(instance.process.pid);
+        const postgresBefore = await postgresCpu(counter);
         for (;;) {
           const { rows } = await counter.query<{ n: number }>('select count(*)::int as n from device_messages');
           if (rows[0]!.n >= total) break;
@@ -85,6 +87,10 @@ export const ingestBench: Bench = {
         const rate = total / ((performance.now() - run.started) / 1000);
         const cpu = (await cpuSeconds(instance.process.pid)) - cpuBefore;
         if (Number.isFinite(cpu)) cpuPerMessage.push((cpu / total) * 1e6);
+        const postgresAfter = await postgresCpu(counter);
+        let postgres = 0;
+        for (const [pid, seconds] of postgresAfter) postgres += seconds - (postgresBefore.get(pid) ?? 0); // a session opened during the run: all of it
+        if (postgresAfter.size && Number.isFinite(postgres)) postgresCpuPerMessage.push((postgres / total) * 1e6);
         await run.published;
         run.stop();
         ctx.log(`tonari ${i + 1}: ${Math.round(rate)} msg/s, ${Math.round((cpu / total) * 1e6)} µs CPU per message`);
@@ -126,11 +132,12 @@ export const ingestBench: Bench = {
       `ratio ${ratio(tonariRate, anchor)}`,
       `publisher ${Math.round(median(publisherRates))} msg/s`,
       `tonari cpu ${cpuPerMessage.length ? Math.round(median(cpuPerMessage)) : 'n/a'} us/msg`,
+      `postgres cpu ${postgresCpuPerMessage.length ? Math.round(median(postgresCpuPerMessage)) : 'n/a'} us/msg`,
       `messages ${total}`,
       `devices ${deviceCount}`,
       `load ${median(loads).toFixed(2)}`,
     ];
-    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
+    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
   },
 };
 
@@ -208,6 +215,13 @@ async function cpuSeconds(pid: number | undefined): Promise<number> {
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU seconds of tonari's PostgreSQL sessions (it names them) by pid, when the server runs on this machine. */
+async function postgresCpu(client: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(`select pid from pg_stat_activity where application_name like 'tonari %'`);
+  const seconds = await Promise.all(rows.map((r) => cpuSeconds(r.pid)));
+  return new Map(rows.map((r, i) => [r.pid, seconds[i]!] as const).filter(([, s]) => Number.isFinite(s)));
 }
 
 function child(ctx: BenchContext, script: string): ChildProcess {
