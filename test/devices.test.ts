@@ -8,6 +8,7 @@ import type { ApiClient } from './support/http-client.js';
 import type { SeededAssociation } from './support/fixtures.js';
 import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 import { topics } from '../devices/src/protocol.js';
+import { io as connectSocket } from 'socket.io-client';
 
 /**
  * Devices against a real broker: the embedded Aedes by default, Mosquitto with dynamic
@@ -241,5 +242,44 @@ describe('device status', () => {
     const stored = await database.db.selectFrom('device_messages').select(['seq', 'sent_at']).where('device_id', '=', device.id).orderBy('seq').execute();
     expect(stored.map((r) => r.seq)).toEqual([1, 2]);
     expect(new Date(stored[0]!.sent_at as unknown as string | Date).toISOString()).toBe(fast);
+  });
+});
+
+describe('live device status', () => {
+  it("reaches the officer's socket as one event per batch listing the devices, not one per device; a resident hears none", async () => {
+    const first = await register('一括A', x.households.A.id);
+    const second = await register('一括B', x.households.B.id);
+    const [a, b] = [await connect(first.credentials), await connect(second.credentials)];
+    const socketOf = async (identifier: string) => {
+      const client = await loggedInClient(server, identifier);
+      const socket = connectSocket(server.baseUrl, { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
+      await new Promise<void>((resolve, reject) => {
+        socket.on('connect', () => resolve());
+        socket.on('connect_error', reject);
+      });
+      return socket;
+    };
+    const [officerSocket, memberSocket] = [await socketOf(x.logins.officer), await socketOf(x.logins.memberA)];
+    const events: { devices: { deviceId: string; online: boolean; battery: number | null }[] }[] = [];
+    const heardByMember: unknown[] = [];
+    officerSocket.on('device:status', (event) => void events.push(event));
+    memberSocket.on('device:status', (event) => void heardByMember.push(event));
+    try {
+      // Published together, so they share a batch.
+      await Promise.all([
+        a.publishAsync(topics.uplink(x.association.id, first.device.id, 'heartbeat'), heartbeat(1, 'boot-1', { battery: 71 }), { qos: 1 }),
+        b.publishAsync(topics.uplink(x.association.id, second.device.id, 'heartbeat'), heartbeat(1, 'boot-1', { battery: 72 }), { qos: 1 }),
+      ]);
+      const listed = () => new Map(events.flatMap((e) => e.devices).map((d) => [d.deviceId, d]));
+      await until(async () => listed(), (m) => m.has(first.device.id) && m.has(second.device.id));
+      expect(listed().get(first.device.id)).toMatchObject({ online: true, battery: 71 });
+      expect(listed().get(second.device.id)).toMatchObject({ online: true, battery: 72 });
+      expect(events.length).toBeLessThanOrEqual(2);
+      if (events.length === 1) expect(events[0]!.devices).toHaveLength(2);
+      expect(heardByMember).toEqual([]);
+    } finally {
+      officerSocket.close();
+      memberSocket.close();
+    }
   });
 });

@@ -144,22 +144,34 @@ returning
 
 -- insertDeviceMessages
 insert into
-  "device_messages" (
-    "device_id",
-    "boot_id",
-    "seq",
-    "association_id",
-    "kind",
-    "sent_at",
-    "payload"
+  device_messages (
+    device_id,
+    boot_id,
+    seq,
+    association_id,
+    kind,
+    sent_at,
+    payload
   )
-values
-  ($1, $2, $3, $4, $5, $6, $7)
-on conflict ("device_id", "boot_id", "seq") do nothing
+select
+  *
+from
+  rows
+from
+  (
+    unnest($1::uuid[]),
+    unnest($2::text[]),
+    unnest($3::bigint[]),
+    unnest($4::uuid[]),
+    unnest($5::text[]),
+    unnest($6::timestamptz[]),
+    jsonb_array_elements($7::jsonb)
+  )
+on conflict (device_id, boot_id, seq) do nothing
 returning
-  "device_id",
-  "boot_id",
-  "seq";
+  device_id,
+  boot_id,
+  seq;
 
 -- recordHeartbeats
 update devices d

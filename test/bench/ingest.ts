@@ -1,10 +1,247 @@
-import type { Bench } from './harness.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { alternate, median, quiet, ratio, type Bench, type BenchContext } from './harness.js';
+import { freePort, mosquittoBin, startInstance, startMosquitto, type Instance, type MosquittoServer } from '../support/processes.js';
+import { seedAssociation } from '../support/fixtures.js';
+import { createDatabase } from '../../server/src/platform/db/database.js';
+import { hashDeviceSecret } from '../../server/src/devices/device-credentials.js';
+import { DynsecConnection } from '../../server/src/devices/mosquitto-dynsec-connection.js';
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * Device ingest against the broker's own rate. A publisher process streams `--messages` QoS 1
+ * uplinks from `--devices` device connections through Mosquitto (the deploy configuration,
+ * started from the Debian package); the clock runs from the first publish until
+ *  - tonari (the built main.js in its own process, on a fresh database): every message is
+ *    committed (rows in device_messages);
+ *  - the anchor, a bare subscriber process with tonari's subscription: it has counted every one.
+ * Mosquitto's dynamic security keeps one login for all the bench's device connections (each
+ * with its device id as client id) rather than one client and role per device: tonari reads
+ * the device from the topic either way. Without Mosquitto, tonari's embedded Aedes broker is
+ * measured (each device with its own login) and there is no anchor.
+ */
+const RECEIVE_MAXIMUM = 10_000; // tonari's (mqtt-client-transport.ts)
 
 export const ingestBench: Bench = {
   name: 'ingest',
-  describe: 'not written yet',
-  flags: {},
+  describe: 'QoS 1 device messages through Mosquitto until committed, against a bare subscriber counting the same stream',
+  flags: { messages: 'messages per run (100000)', devices: 'device connections (500)', 'cpu-prof': 'directory for CPU profiles of tonari (off)' },
   async run(ctx) {
-    ctx.report('bench ingest: not measured yet');
+    const messages = ctx.number('messages', 100_000);
+    const deviceCount = ctx.number('devices', 500);
+    const cpuProf = typeof ctx.flags['cpu-prof'] === 'string' ? path.resolve(ctx.flags['cpu-prof']) : null;
+    const deviceIds = Array.from({ length: deviceCount }, () => randomUUID());
+    const total = Math.ceil(messages / deviceCount) * deviceCount;
+
+    const mosquitto = mosquittoBin ? await startMosquitto() : null;
+    if (mosquitto) ctx.defer(() => mosquitto.destroy());
+    const logins = mosquitto ? await provision(mosquitto) : null;
+    if (!mosquitto) ctx.log('no Mosquitto installed: measuring tonari with its embedded Aedes broker, without an anchor');
+
+    const publisherRates: number[] = [];
+    const cpuPerMessage: number[] = [];
+    const postgresCpuPerMessage: number[] = [];
+    const loads: number[] = [];
+    const publish = async (url: string, associationId: string, login: { username: string; password: string } | 'device') => {
+      const publisher = child(ctx, 'ingest-publisher.js');
+      const connected = reply(publisher, 'connected');
+      publisher.send({ connect: { url, ...(login === 'device' ? { username: '', password: DEVICE_SECRET } : login), perDeviceLogin: login === 'device', associationId, deviceIds } });
+      await connected;
+      loads.push(await quiet(1.5, 15_000));
+      const published = reply<{ ms: number; messages: number }>(publisher, 'published');
+      publisher.send({ run: { messages, bootId: `bench-${randomBytes(4).toString('hex')}` } });
+      return {
+        started: performance.now(),
+        published: published.then((p) => void publisherRates.push(p.messages / (p.ms / 1000))),
+        stop: () => publisher.kill('SIGKILL'),
+      };
+    };
+
+    const tonari = async (i: number): Promise<number | null> => {
+      const database = await ctx.database();
+      const associationId = await seed(database.url, deviceIds);
+      const port = await freePort();
+      const mqttPort = await freePort();
+      const env: Record<string, string> = { DATABASE_URL: database.url, SEED_DEMO: 'false', LOG_LEVEL: 'info' };
+      if (mosquitto) Object.assign(env, { MQTT_URL: mosquitto.adminUrl, MQTT_DYNSEC: 'true' });
+      else env.MQTT_PORT = String(mqttPort);
+      const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
+      const instance = await startInstance({ name: `tonari ${i + 1}`, port, env, nodeArgs });
+      ctx.defer(() => instance.kill());
+      const counter = new pg.Client({ connectionString: database.url });
+      await counter.connect();
+      try {
+        const run = await publish(mosquitto?.deviceUrl ?? `mqtt://127.0.0.1:${mqttPort}`, associationId, logins?.devices ?? 'device');
+        const cpuBefore = await cpuSeconds(instance.process.pid);
+        const postgresBefore = await postgresCpu(counter);
+        for (;;) {
+          const { rows } = await counter.query<{ n: number }>('select count(*)::int as n from device_messages');
+          if (rows[0]!.n >= total) break;
+          if (performance.now() - run.started > 300_000) throw new Error(`tonari stored only ${rows[0]!.n} of ${total} in 5 minutes`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const rate = total / ((performance.now() - run.started) / 1000);
+        const cpu = (await cpuSeconds(instance.process.pid)) - cpuBefore;
+        if (Number.isFinite(cpu)) cpuPerMessage.push((cpu / total) * 1e6);
+        const postgresAfter = await postgresCpu(counter);
+        let postgres = 0;
+        for (const [pid, seconds] of postgresAfter) postgres += seconds - (postgresBefore.get(pid) ?? 0); // a session opened during the run: all of it
+        if (postgresAfter.size && Number.isFinite(postgres)) postgresCpuPerMessage.push((postgres / total) * 1e6);
+        await run.published;
+        run.stop();
+        ctx.log(`tonari ${i + 1}: ${Math.round(rate)} msg/s, ${Math.round((cpu / total) * 1e6)} µs CPU per message`);
+        return rate;
+      } finally {
+        await counter.end();
+        await stopTonari(instance, mosquitto);
+        await database.drop();
+      }
+    };
+
+    const brokerOnly = async (i: number) => {
+      if (!mosquitto || !logins) return null;
+      const subscriber = child(ctx, 'ingest-subscriber.js');
+      try {
+        const subscribed = reply(subscriber, 'subscribed');
+        subscriber.send({ start: { url: mosquitto.deviceUrl, ...logins.subscriber, expect: total, receiveMaximum: RECEIVE_MAXIMUM } });
+        await subscribed;
+        const counted = reply(subscriber, 'counted');
+        const run = await publish(mosquitto.deviceUrl, randomUUID(), logins.devices);
+        await counted;
+        const rate = total / ((performance.now() - run.started) / 1000);
+        await run.published;
+        run.stop();
+        ctx.log(`broker-only ${i + 1}: ${Math.round(rate)} msg/s`);
+        return rate;
+      } finally {
+        subscriber.kill('SIGKILL');
+      }
+    };
+
+    const result = await alternate(ctx.pairs, tonari, brokerOnly);
+    const tonariRate = median(result.a.filter((r): r is number => r !== null));
+    const anchors = result.b.filter((r): r is number => r !== null);
+    const anchor = anchors.length ? median(anchors) : null;
+    const fields = [
+      `bench ingest: tonari ${Math.round(tonariRate)} msg/s`,
+      anchor === null ? 'broker-only n/a (no Mosquitto: embedded Aedes broker)' : `broker-only ${Math.round(anchor)} msg/s`,
+      `ratio ${ratio(tonariRate, anchor)}`,
+      `publisher ${Math.round(median(publisherRates))} msg/s`,
+      `tonari cpu ${cpuPerMessage.length ? Math.round(median(cpuPerMessage)) : 'n/a'} us/msg`,
+      `postgres cpu ${postgresCpuPerMessage.length ? Math.round(median(postgresCpuPerMessage)) : 'n/a'} us/msg`,
+      `messages ${total}`,
+      `devices ${deviceCount}`,
+      `load ${median(loads).toFixed(2)}`,
+    ];
+    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
   },
 };
+
+const DEVICE_SECRET = 'bench-device-secret';
+
+/** Dynamic security: one login for the bench's device connections, one for the anchor subscriber. */
+async function provision(mosquitto: MosquittoServer) {
+  const admin = await mqtt.connectAsync(mosquitto.adminUrl, { clientId: `bench-admin-${process.pid}`, reconnectPeriod: 0 });
+  const dynsec = new DynsecConnection(admin, 10_000);
+  const devices = { username: 'bench-devices', password: randomBytes(12).toString('hex') };
+  const subscriber = { username: 'bench-subscriber', password: randomBytes(12).toString('hex') };
+  try {
+    await dynsec.command({ command: 'createRole', rolename: 'bench-devices', acls: [{ acltype: 'publishClientSend', topic: 'tonari/+/+/up/#', allow: true }] });
+    await dynsec.command({
+      command: 'createRole',
+      rolename: 'bench-subscriber',
+      acls: [
+        { acltype: 'subscribePattern', topic: 'tonari/+/+/up/#', allow: true },
+        { acltype: 'publishClientReceive', topic: 'tonari/+/+/up/#', allow: true },
+      ],
+    });
+    await dynsec.command({ command: 'createClient', ...devices, roles: [{ rolename: 'bench-devices' }] });
+    await dynsec.command({ command: 'createClient', ...subscriber, roles: [{ rolename: 'bench-subscriber' }] });
+  } finally {
+    dynsec.dispose();
+    await admin.endAsync();
+  }
+  return { devices, subscriber };
+}
+
+/** A fresh association with one speaker per household, the devices under the given ids. */
+async function seed(url: string, deviceIds: string[]): Promise<string> {
+  const db = createDatabase(url, { max: 1 });
+  try {
+    const x = await seedAssociation(db, `bench-${randomBytes(3).toString('hex')}`);
+    const households = await db
+      .insertInto('households')
+      .values(deviceIds.map((_, i) => ({ association_id: x.association.id, block_id: x.blocks.block1.id, household_number: `b${i}`, name: `世帯${i}`, address: '京田辺市', channels: ['speaker' as const] })))
+      .returning('id')
+      .execute();
+    const hash = hashDeviceSecret(DEVICE_SECRET);
+    await db
+      .insertInto('devices')
+      .values(households.map((h, i) => ({ id: deviceIds[i]!, association_id: x.association.id, household_id: h.id, label: `bench ${i}`, secret_hash: hash, credentials_issued_at: new Date() })))
+      .execute();
+    return x.association.id;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Stops tonari (SIGTERM, so a CPU profile is written) and ends its persistent session on the
+ * broker: it would otherwise go on queueing the anchor's stream.
+ */
+async function stopTonari(instance: Instance, mosquitto: MosquittoServer | null) {
+  await instance.kill('SIGTERM');
+  if (!mosquitto) return;
+  const client = await mqtt.connectAsync(mosquitto.adminUrl, {
+    clientId: `tonari-server-${hostname()}-${instance.port}`,
+    clean: true,
+    protocolVersion: 5,
+    properties: { sessionExpiryInterval: 0 },
+    reconnectPeriod: 0,
+  });
+  await client.endAsync();
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of tonari's PostgreSQL sessions (it names them) by pid, when the server runs on this machine. */
+async function postgresCpu(client: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(`select pid from pg_stat_activity where application_name like 'tonari %'`);
+  const seconds = await Promise.all(rows.map((r) => cpuSeconds(r.pid)));
+  return new Map(rows.map((r, i) => [r.pid, seconds[i]!] as const).filter(([, s]) => Number.isFinite(s)));
+}
+
+function child(ctx: BenchContext, script: string): ChildProcess {
+  return ctx.spawn(process.execPath, [path.join(import.meta.dirname, script)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** The child's next IPC message carrying `key` (or its error, or its exit). */
+function reply<T = unknown>(process: ChildProcess, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Record<string, unknown>) => {
+      if (message.error) return done(() => reject(new Error(String(message.error))));
+      if (key in message) done(() => resolve(message[key] as T));
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`${key}: the helper process exited (${code})`)));
+    const done = (settle: () => void) => {
+      process.off('message', onMessage);
+      process.off('exit', onExit);
+      settle();
+    };
+    process.on('message', onMessage);
+    process.on('exit', onExit);
+  });
+}

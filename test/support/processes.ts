@@ -205,7 +205,7 @@ export interface Instance {
  * from the host name and the port, so an instance restarted on the same port resumes its
  * persistent session, as a supervisor's restart would.
  */
-export async function startInstance(options: { name: string; port: number; env: Record<string, string> }): Promise<Instance> {
+export async function startInstance(options: { name: string; port: number; env: Record<string, string>; nodeArgs?: string[] }): Promise<Instance> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
@@ -214,7 +214,7 @@ export async function startInstance(options: { name: string; port: number; env: 
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/src/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), 'dist/server/src/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

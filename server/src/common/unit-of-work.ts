@@ -35,7 +35,7 @@ export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
     emit: ((rooms: string[], event: string, ...args: unknown[]) =>
       tx.afterCommit(() => (realtime.emit as (r: string[], e: string, ...a: unknown[]) => void)(rooms, event, ...args))) as Realtime['emit'],
     rosterChanged: (associationId, householdIds) => tx.afterCommit(() => realtime.rosterChanged(associationId, householdIds)),
-    deviceStatus: (associationId, event) => tx.afterCommit(() => realtime.deviceStatus(associationId, event)),
+    deviceStatus: (associationId, devices) => tx.afterCommit(() => realtime.deviceStatus(associationId, devices)),
     endSessions: (sessionIds) => tx.afterCommit(() => realtime.endSessions(sessionIds)),
   };
   const deferredPush: PushService = {

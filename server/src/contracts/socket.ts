@@ -5,11 +5,22 @@
  */
 export type Ack<T> = (reply: { data: T } | { error: { code: string; message: string } }) => void;
 
+/** One device's live status, as officers' pages show it. */
+export interface DeviceStatus {
+  deviceId: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  battery: number | null;
+}
+
 export interface ServerToClientEvents {
   /** The roster changed (import, edit): lists showing it should refetch. */
   'roster:changed': (event: { associationId: string; householdIds: string[] | 'all' }) => void;
-  /** A device came online or went offline, or reported a heartbeat. */
-  'device:status': (event: { deviceId: string; online: boolean; lastSeenAt: string | null; battery: number | null }) => void;
+  /**
+   * Devices came online or went offline, or reported heartbeats: one event per ingest batch
+   * and association, carrying every device whose status it changed.
+   */
+  'device:status': (event: { devices: DeviceStatus[] }) => void;
   /** A circular reached this household (or was corrected, or withdrawn): lists refetch. */
   'circular:published': (event: { circularId: string; title: string; category: string; dueAt: string | null }) => void;
   'circular:updated': (event: { circularId: string; status: 'published' | 'withdrawn'; corrected: boolean }) => void;

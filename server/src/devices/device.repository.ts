@@ -93,17 +93,28 @@ export function setDeviceOnline(trx: Transaction<Database>, id: string, online: 
     .executeTakeFirstOrThrow();
 }
 
-/** Every event once (idempotent on device, boot id and seq): what comes back is what was new. */
-export function insertDeviceMessages(
+/**
+ * Every event once (idempotent on device, boot id and seq): what comes back is what was new.
+ * One array per column, zipped by ROWS FROM, so a batch of thousands of events is seven
+ * parameters, not seven per event: nothing for the query builder to walk and PostgreSQL to
+ * bind one by one. The payloads go as one JSON array (one JSON.stringify, no escaping of each
+ * as an array element). A repeat within the batch conflicts with its first copy and is
+ * skipped like a stored one.
+ */
+export async function insertDeviceMessages(
   trx: Transaction<Database>,
-  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: string }[],
+  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: object }[],
 ) {
-  return trx
-    .insertInto('device_messages')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
-    .returning(['device_id', 'boot_id', 'seq'])
-    .execute();
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  const { rows: inserted } = await sql<{ device_id: string; boot_id: string; seq: string }>`
+    insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
+    select * from rows from (
+      unnest(${column('device_id')}::uuid[]), unnest(${column('boot_id')}::text[]), unnest(${column('seq')}::bigint[]),
+      unnest(${column('association_id')}::uuid[]), unnest(${column('kind')}::text[]), unnest(${column('sent_at')}::timestamptz[]),
+      jsonb_array_elements(${JSON.stringify(column('payload'))}::jsonb))
+    on conflict (device_id, boot_id, seq) do nothing
+    returning device_id, boot_id, seq`.execute(trx);
+  return inserted;
 }
 
 /** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
@@ -139,7 +150,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'setDeviceOnline — offline (last will)', run: (db) => inTransaction(db, (trx) => setDeviceOnline(trx, ID, false)) },
   {
     name: 'insertDeviceMessages',
-    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: '{}' }])),
+    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: {} }])),
   },
   { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
   { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },

@@ -106,6 +106,6 @@ function credentialsOf(ctx: DeviceContext, device: DeviceRow, password: string):
 export async function authenticateDevice(db: Db, username: string, password: string) {
   if (!/^[0-9a-f-]{36}$/i.test(username)) return null;
   const device = await findDeviceSecret(db, username);
-  if (!device || !verifyDeviceSecret(device.secret_hash, password)) return null;
+  if (!device || !(await verifyDeviceSecret(device.secret_hash, password))) return null;
   return { deviceId: device.id, associationId: device.association_id };
 }

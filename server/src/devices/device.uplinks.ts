@@ -2,6 +2,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import type { ActivityEvent } from '../platform/module.js';
+import type { DeviceStatus } from '../contracts/socket.js';
 import type { BatchTx, Received, Refusal, UplinkStore, Verdict } from '../platform/mqtt/ingest.js';
 import { underSavepoint, type UplinkDispatch } from '../platform/mqtt/uplink-dispatch.js';
 import { MAX_PAYLOAD_BYTES, uplinkSchemas, type Answer, type Heartbeat, type UplinkKind } from '../../../devices/src/protocol.js';
@@ -75,39 +76,42 @@ async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checke
   for (const v of checked) {
     const device = byId.get(v.message.uplink.deviceId);
     if (!device || device.association_id !== v.message.uplink.associationId) verdicts.push({ message: v.message, outcome: 'rejected', reason: 'unknown_device' });
-    else known.push({ ...v, device });
+    else known.push(Object.assign(v, { device }));
   }
 
   // Status messages (online on connect, offline as the last will) are rare. The batch is cut
   // at each one, so that a device's heartbeat before its last will is applied before it.
   const seen = new Set<string>();
+  // What officers see live: each device's last status in the batch, sent once it committed.
+  const statuses: Statuses = new Map();
   let events: Known[] = [];
   for (const item of known) {
     if (item.kind !== 'status') {
       events.push(item);
       continue;
     }
-    await storeEvents(ctx, tx, events, seen, verdicts);
+    await storeEvents(ctx, tx, events, seen, statuses, verdicts);
     events = [];
     const online = (item.data as { online: boolean }).online;
     const { device } = item;
     const updated = await setDeviceOnline(tx.db, device.id, online);
     if (online) seen.add(device.id);
     verdicts.push({ message: item.message, outcome: 'accepted' });
-    tx.afterCommit(() => publishStatus(ctx, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat));
+    noteStatus(statuses, device.association_id, device.id, online, updated.last_seen_at, updated.last_heartbeat);
   }
-  await storeEvents(ctx, tx, events, seen, verdicts);
+  await storeEvents(ctx, tx, events, seen, statuses, verdicts);
+  if (statuses.size) tx.afterCommit(() => publishStatuses(ctx, statuses));
   if (seen.size) await ctx.handlers.devicesSeen(tx, [...seen]);
 }
 
 /** Events (everything but status), set-based: one INSERT, one UPDATE of heartbeats, one batch of activity. */
-async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[], seen: Set<string>, verdicts: Verdict[]) {
+async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[], seen: Set<string>, statuses: Statuses, verdicts: Verdict[]) {
   if (!events.length) return;
   const inserted = await insertDeviceMessages(
     tx.db,
     events.map((e) => {
       const envelope = e.data as Envelope;
-      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: JSON.stringify(e.data) };
+      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: e.data };
     }),
   );
   const fresh = new Set(inserted.map((r) => `${r.device_id}|${r.boot_id}|${r.seq}`));
@@ -132,9 +136,10 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
   const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
   const updatedDevices = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : [];
-  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat').map((a) => a.device.id))];
+  // The others' devices, unless a heartbeat of theirs already marked them just now.
+  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
-  for (const d of updatedDevices) tx.afterCommit(() => publishStatus(ctx, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat));
+  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat);
   for (const e of accepted) seen.add(e.device.id);
 
   // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
@@ -171,21 +176,37 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   }
 }
 
+/** Each device's latest status in a batch, by association. */
+type Statuses = Map<string, Map<string, DeviceStatus>>;
+
+function noteStatus(statuses: Statuses, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: Heartbeat | null) {
+  let devices = statuses.get(associationId);
+  if (!devices) statuses.set(associationId, (devices = new Map()));
+  devices.set(deviceId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery: heartbeat?.battery ?? null });
+}
+
 /**
  * A device's live status reaches officers at once when it goes online or offline, and
- * otherwise at most every STATUS_EVERY_MS: a fleet's heartbeats would else be one socket
- * event per device per batch, each a cross-instance NOTIFY and a watch-board refetch in
- * every officer's browser. The database has every heartbeat; pages load it from there.
+ * otherwise at most every STATUS_EVERY_MS; and a batch's statuses go out as one event per
+ * association, carrying the list. A fleet's heartbeats would else be one socket event per
+ * device per batch, each a cross-instance NOTIFY and a watch-board refetch in every
+ * officer's browser. The database has every heartbeat; pages load it from there.
  */
 const STATUS_EVERY_MS = 15_000;
 const lastStatus = new WeakMap<object, Map<string, { at: number; online: boolean }>>();
 
-function publishStatus(ctx: DeviceUplinkContext, associationId: string, deviceId: string, online: boolean, lastSeenAt: Date | null, heartbeat: Heartbeat | null) {
+function publishStatuses(ctx: DeviceUplinkContext, statuses: Statuses) {
   let sent = lastStatus.get(ctx.realtime);
   if (!sent) lastStatus.set(ctx.realtime, (sent = new Map()));
-  const previous = sent.get(deviceId);
   const now = Date.now();
-  if (previous && previous.online === online && now - previous.at < STATUS_EVERY_MS) return;
-  sent.set(deviceId, { at: now, online });
-  ctx.realtime.deviceStatus(associationId, { deviceId, online, lastSeenAt: lastSeenAt?.toISOString() ?? null, battery: heartbeat?.battery ?? null });
+  for (const [associationId, devices] of statuses) {
+    const due: DeviceStatus[] = [];
+    for (const status of devices.values()) {
+      const previous = sent.get(status.deviceId);
+      if (previous && previous.online === status.online && now - previous.at < STATUS_EVERY_MS) continue;
+      sent.set(status.deviceId, { at: now, online: status.online });
+      due.push(status);
+    }
+    if (due.length) ctx.realtime.deviceStatus(associationId, due);
+  }
 }

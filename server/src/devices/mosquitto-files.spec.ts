@@ -12,11 +12,14 @@ describe('Mosquitto password and ACL files', () => {
     expect(acl).toContain('user tonari-server\ntopic read $share/+/tonari/+/+/up/#');
   });
 
-  it("stores secrets in Mosquitto's PBKDF2-SHA512 format and verifies only the right one", () => {
+  it("stores secrets in Mosquitto's PBKDF2-SHA512 format and verifies only the right one", async () => {
     const hash = hashDeviceSecret('s3cret');
     expect(hash).toMatch(/^\$7\$1000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-    expect(verifyDeviceSecret(hash, 's3cret')).toBe(true);
-    expect(verifyDeviceSecret(hash, 's3creT')).toBe(false);
-    expect(verifyDeviceSecret('garbage', 's3cret')).toBe(false);
+    expect(await verifyDeviceSecret(hash, 's3cret')).toBe(true);
+    expect(await verifyDeviceSecret(hash, 's3creT')).toBe(false);
+    expect(await verifyDeviceSecret('garbage', 's3cret')).toBe(false);
+    // Remembered once verified, but only for this stored hash: a rotated secret is checked anew.
+    expect(await verifyDeviceSecret(hash, 's3cret')).toBe(true);
+    expect(await verifyDeviceSecret(hashDeviceSecret('other'), 's3cret')).toBe(false);
   });
 });

@@ -95,7 +95,7 @@ export function createIngest<Checked extends { message: Received }>(
   uplinks: UplinkStore<Checked>,
   options: IngestOptions = {},
 ): Ingest {
-  const maxBatch = options.maxBatch ?? 1000;
+  const maxBatch = options.maxBatch ?? 2500;
   const maxWaitMs = options.maxWaitMs ?? 10;
   const retryMinMs = options.retryMinMs ?? 100;
   const retryMaxMs = options.retryMaxMs ?? 5000;
@@ -109,17 +109,23 @@ export function createIngest<Checked extends { message: Received }>(
 
   const settle = (verdicts: Verdict[]) => {
     const now = performance.now();
+    // Counted per batch (a label lookup per kind and outcome, not per message).
+    const counts = new Map<string, { kind: string; outcome: Outcome; n: number }>();
     for (const v of verdicts) {
       const item = v.message as Pending;
       if (v.outcome === 'rejected') {
         ctx.metrics.mqttRejections.inc({ reason: v.reason ?? 'rejected' });
         ctx.log.warn({ deviceId: item.uplink.deviceId, kind: item.uplink.kind, reason: v.reason, detail: v.detail }, 'device message rejected');
       }
-      ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(item.uplink.kind), outcome: v.outcome });
+      const key = `${item.uplink.kind}|${v.outcome}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { kind: item.uplink.kind, outcome: v.outcome, n: 1 });
       ctx.metrics.ingestLag.observe((now - item.receivedAt) / 1000);
       inFlight--;
       item.resolve(v.outcome);
     }
+    for (const { kind, outcome, n } of counts.values()) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
     ctx.metrics.ingestInFlight.set(inFlight);
     lastProcessedAt = Date.now();
   };
@@ -246,7 +252,7 @@ export function createIngest<Checked extends { message: Received }>(
       },
     };
   };
-  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 3) }, lane);
+  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 4) }, lane);
   const laneOf = (deviceId: string) => {
     let h = 0;
     for (let i = 0; i < deviceId.length; i++) h = (h * 31 + deviceId.charCodeAt(i)) | 0;

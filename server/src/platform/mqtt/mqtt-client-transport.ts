@@ -46,7 +46,7 @@ export class MqttClientTransport implements MqttTransport {
       metrics?: Metrics;
       /** Runs once connected, before subscribing: e.g. granting the server its ACLs in dynamic security. */
       beforeSubscribe?: (client: MqttClient) => Promise<void>;
-      /** Uplinks unacknowledged at once (MQTT 5 receive maximum); twice ingest's batch, so one batch fills while the other commits. */
+      /** Uplinks unacknowledged at once (MQTT 5 receive maximum): enough for every lane of ingest to have a full batch committing and the next one filling. */
       receiveMaximum?: number;
       /** Seconds the broker keeps the session (and queues uplinks for it) while this instance is away. */
       sessionExpirySeconds?: number;
@@ -71,7 +71,7 @@ export class MqttClientTransport implements MqttTransport {
       clientId: this.deps.clientId,
       clean: false,
       protocolVersion: 5,
-      properties: { sessionExpiryInterval: this.deps.sessionExpirySeconds ?? 86_400, receiveMaximum: this.deps.receiveMaximum ?? 2000 },
+      properties: { sessionExpiryInterval: this.deps.sessionExpirySeconds ?? 86_400, receiveMaximum: this.deps.receiveMaximum ?? 10_000 },
       reconnectPeriod: this.deps.reconnectPeriodMs ?? 1000,
       connectTimeout: 10_000,
       // We subscribe on every connect ourselves (below); MosquittoDynsec does its own.
@@ -151,19 +151,28 @@ export class MqttClientTransport implements MqttTransport {
     const internals = client as unknown as Internals;
     const send = internals._sendPacket.bind(client);
     type Held = { generation: number; messageId: number; settled: boolean; stored: boolean };
-    // Uplinks of the current connection whose PUBACK waits, oldest first.
-    let held: Held[] = [];
+    // Uplinks of the current connection whose PUBACK waits, oldest first from `head` (a queue
+    // without shift(), which copies the array once it is large).
+    const held: Held[] = [];
+    let head = 0;
     let holding: Held | null = null;
     const release = () => {
-      while (held.length && held[0]!.settled) {
-        const ack = held.shift()!;
+      let ids: number[] | null = null;
+      while (head < held.length && held[head]!.settled) {
+        const ack = held[head++]!;
         // Not stored (shutdown): no PUBACK, the broker delivers it again after a reconnect.
-        if (ack.stored && ack.generation === this.generation && client.connected) send({ cmd: 'puback', messageId: ack.messageId }, undefined, undefined, true);
+        if (ack.stored && ack.generation === this.generation) (ids ??= []).push(ack.messageId);
       }
+      if (head > 4096 && head * 2 > held.length) {
+        held.splice(0, head);
+        head = 0;
+      }
+      if (ids && client.connected) writePubacks(client, ids);
     };
     client.on('connect', () => {
       // Message ids start over on a new connection; the broker sends again what we did not acknowledge.
-      held = [];
+      held.length = 0;
+      head = 0;
     });
     client.handleMessage = (packet, callback) => {
       const topic = parseTopic(packet.topic);
@@ -175,11 +184,10 @@ export class MqttClientTransport implements MqttTransport {
       }
       const ack: Held = { generation: this.generation, messageId: packet.messageId, settled: false, stored: false };
       held.push(ack);
-      const queue = held;
       onUplink(uplink).then(
         () => Object.assign(ack, { settled: true, stored: true }),
         () => Object.assign(ack, { settled: true }),
-      ).then(() => queue === held && release());
+      ).then(() => ack.generation === this.generation && release());
       // mqtt.js sends the PUBACK from this callback, synchronously: _sendPacket below holds it.
       holding = ack;
       try {
@@ -216,4 +224,22 @@ export class MqttClientTransport implements MqttTransport {
     this.started = false;
     await this.client?.endAsync();
   }
+}
+
+/**
+ * The PUBACKs of a committed batch in one socket write: a success PUBACK is four bytes in
+ * MQTT 3.1.1 and 5 alike (type, remaining length 2, message id; v5 omits reason code 0).
+ */
+export function pubackBytes(messageIds: number[]): Buffer {
+  const bytes = Buffer.allocUnsafe(messageIds.length * 4);
+  messageIds.forEach((id, i) => {
+    bytes[i * 4] = 0x40;
+    bytes[i * 4 + 1] = 0x02;
+    bytes.writeUInt16BE(id, i * 4 + 2);
+  });
+  return bytes;
+}
+
+function writePubacks(client: MqttClient, messageIds: number[]) {
+  client.stream.write(pubackBytes(messageIds));
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { isDatabaseUnavailable, type OutageLog } from '../outage.js';
-import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/socket.js';
+import { rooms, type ClientToServerEvents, type DeviceStatus, type ServerToClientEvents } from '../../contracts/socket.js';
 
 const emptyPayload = z.strictObject({});
 
@@ -38,7 +38,8 @@ export interface Realtime {
   /** Sends one typed event to every socket in any of these rooms (each socket once). */
   emit<E extends keyof ServerToClientEvents>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   rosterChanged(associationId: string, householdIds: string[] | 'all'): void;
-  deviceStatus(associationId: string, event: Parameters<ServerToClientEvents['device:status']>[0]): void;
+  /** Devices' live status to the association's officers: one event (one adapter round trip) for the whole list. */
+  deviceStatus(associationId: string, devices: DeviceStatus[]): void;
   /** These sessions ended (logout, password change): their sockets, on every instance, are told and dropped. */
   endSessions(sessionIds: string[]): void;
 }
@@ -170,8 +171,8 @@ export function createRealtime<A extends SocketActor>(
     rosterChanged: (associationId, householdIds) => {
       io.to(rooms.association(associationId)).emit('roster:changed', { associationId, householdIds });
     },
-    deviceStatus: (associationId, event) => {
-      io.to(rooms.officers(associationId)).emit('device:status', event);
+    deviceStatus: (associationId, devices) => {
+      if (devices.length) io.to(rooms.officers(associationId)).emit('device:status', { devices });
     },
     endSessions: (sessionIds) => {
       if (!sessionIds.length) return;

@@ -23,13 +23,14 @@ export function DevicesPage() {
   const [busyId, setBusyId] = useState<string | null>(null);
 
   useSocketEvent('device:status', (event) => {
-    const known = devices.data?.items.some((device) => device.id === event.deviceId) ?? false;
-    if (!known) return devices.reload();
+    const changed = new Map(event.devices.map((status) => [status.deviceId, status]));
+    const known = new Set(devices.data?.items.map((device) => device.id));
+    if (event.devices.some((status) => !known.has(status.deviceId))) return devices.reload();
     devices.setData((previous) => {
       if (!previous) return previous;
       const items = previous.items.map((device) => {
-        if (device.id !== event.deviceId) return device;
-        return { ...device, online: event.online, lastSeenAt: event.lastSeenAt, battery: event.battery };
+        const status = changed.get(device.id);
+        return status ? { ...device, online: status.online, lastSeenAt: status.lastSeenAt, battery: status.battery } : device;
       });
       return { items };
     });
