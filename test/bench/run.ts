@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { createContext, type Bench } from './harness.js';
 import { ingestBench } from './ingest.js';
@@ -13,11 +12,26 @@ import { startBench } from './start.js';
  */
 const benches: Bench[] = [ingestBench, fanoutBench, drillBench, startBench];
 
-const { values } = parseArgs({
-  allowPositionals: false,
-  strict: false,
-  options: { only: { type: 'string' }, pairs: { type: 'string' }, help: { type: 'boolean' } },
-});
+/**
+ * Every `--name value` or `--name=value` on the command line (each bench reads its own sizes),
+ * `--name` alone as true. node:util's parseArgs cannot take flags it was not told about.
+ */
+function parseFlags(argv: string[]): Record<string, string | boolean> {
+  const flags: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      console.error(`unexpected argument ${arg}: flags are --name value`);
+      process.exit(2);
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (inline !== undefined) flags[name] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[name] = argv[++i]!;
+    else flags[name] = true;
+  }
+  return flags;
+}
+const values = parseFlags(process.argv.slice(2));
 
 if (values.help) {
   console.log('npm run bench -- [--only ingest,fanout,drill,start] [--pairs 3] [size flags]');
@@ -35,9 +49,17 @@ if (unknown.length) {
   process.exit(2);
 }
 
+// A mistyped size would silently measure the default.
+const known = new Set(['only', 'pairs', 'help', ...benches.flatMap((b) => Object.keys(b.flags))]);
+const strange = Object.keys(values).filter((name) => !known.has(name));
+if (strange.length) {
+  console.error(`unknown flag ${strange.map((n) => `--${n}`).join(', ')}: see npm run bench -- --help`);
+  process.exit(2);
+}
+
 const lines: string[] = [];
 const series: string[] = [];
-const { ctx, close } = createContext(values as Record<string, string | boolean | undefined>, (line, samples) => {
+const { ctx, close } = createContext(values, (line, samples) => {
   lines.push(line);
   console.log(line);
   for (const [name, list] of Object.entries(samples)) if (list.length) series.push(`  ${name}: ${[...list].map((v) => Math.round(v * 100) / 100).join(', ')}`);
