@@ -96,7 +96,7 @@ export const drillBench: Bench = {
  * with a speaker online), the rest on the app with a member who can log in; a third of the homes
  * have a second member, so "lives alone" is a real count.
  */
-async function seed(db: Db, households: number): Promise<string> {
+export async function seed(db: Db, households: number): Promise<string> {
   const hash = await hashPassword(PASSWORD);
   const association = await db.insertInto('associations').values({ name: '市内連合自治会', slug: `bench-city-${Date.now()}` }).returning('id').executeTakeFirstOrThrow();
   const a = association.id;

@@ -1,7 +1,7 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
-import { accountedPerMinute } from './target.repository.js';
+import { countsPerMinute } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -10,16 +10,17 @@ import { summary, visibleDrill, type DrillContext } from './summary.service.js';
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
   const drill = await visibleDrill(ctx, actor, drillId);
   const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
-  const [{ counts, byBlock }, curveRows, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips] = await Promise.all([
+  // Every figure from the counts kept as answers arrive; the lists are index walks of a page each.
+  const curveRows = await countsPerMinute(ctx.db, drillId, blocks);
+  const [{ counts, byBlock }, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips] = await Promise.all([
     countsOf(ctx, drillId, blocks),
-    accountedPerMinute(ctx.db, drillId, drill.started_at, blocks),
-    timing(ctx, drill, blocks),
+    timing(ctx, drill, blocks, curveRows),
     targetViews(ctx, drillId, { blocks, unaccounted: true }),
     targetViews(ctx, drillId, { blocks, followUp: true }),
     skipsOf(ctx, drillId, blocks),
   ]);
   let running = 0;
-  const curve = curveRows.map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.n) }));
+  const curve = curveRows.filter((r) => r.accounted !== 0).map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.accounted) }));
   return { drill: await summary(ctx.db, drill), counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp,
     skips: skips.map((s) => ({ ...s, blockName: byBlock.find((b) => b.blockId === s.blockId)?.blockName ?? '' })) };
 }

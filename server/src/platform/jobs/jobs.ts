@@ -81,6 +81,8 @@ export interface QueuePolicy {
   retryLimit: number;
   /** Seconds before the first retry; doubled (with jitter) for each further one. */
   retryDelay: number;
+  /** How often an idle worker looks for due jobs (at least 0.5; default the instance's, 2 s): a step due at a moment people wait for. */
+  pollingIntervalSeconds?: number;
 }
 
 /** How often overdue active jobs are looked for (one instance does it per interval). */
@@ -141,6 +143,7 @@ export function createJobs(options: {
   boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
+  const pollingOf = new Map<string, number>();
 
   return {
     async send(trx, queue, data, sendOptions = {}) {
@@ -150,13 +153,14 @@ export function createJobs(options: {
       return enqueue(queue, data, sendOptions);
     },
     async define(queue, policy) {
+      if (policy.pollingIntervalSeconds) pollingOf.set(queue, Math.min(polling, policy.pollingIntervalSeconds));
       const settings = { name: queue, ...policy, ...options.policies?.[queue], retryBackoff: true };
       await boss.createQueue(queue, settings);
       // createQueue leaves an existing queue as it was: the settings are applied every start.
       await boss.updateQueue(queue, settings);
     },
     async work(queue, handler) {
-      await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+      await boss.work<object>(queue, { pollingIntervalSeconds: pollingOf.get(queue) ?? polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
         if (!job) return;
         outage.up();
         // A retry is worth a line: it means a worker died, overran its expiry, or failed.
