@@ -107,6 +107,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   `,
     )
     .execute(db);
+  // The per-班 counts no longer read the 班 index, so it need not carry status and accounted_at
+  // (less to write for each of a city's 100,000 targets at the start); the follow-up list walks
+  // its own index in its order (riskiest first) instead of sorting every household that needs help.
+  await sql`
+    drop index drill_targets_block_idx;
+    create index drill_targets_block_idx on drill_targets (drill_id, block_id);
+    drop index drill_targets_follow_up_idx;
+    create index drill_targets_follow_up_idx on drill_targets (drill_id, risk_score desc, household_id) where status in ('needs_help', 'injured');
+  `.execute(db);
   // The drills already there: counted once, from their rows.
   await sql
     .raw(apply(`select 1 as sign, ${columns} from drill_targets`, true).replace(/;\s*$/, ''))
@@ -115,6 +124,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
+    drop index drill_targets_block_idx;
+    create index drill_targets_block_idx on drill_targets (drill_id, block_id) include (status, accounted_at);
+    drop index drill_targets_follow_up_idx;
+    create index drill_targets_follow_up_idx on drill_targets (drill_id) where status in ('needs_help', 'injured');
     drop trigger drill_targets_counted_insert on drill_targets;
     drop trigger drill_targets_counted_update on drill_targets;
     drop trigger drill_targets_counted_delete on drill_targets;

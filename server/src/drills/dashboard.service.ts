@@ -1,7 +1,7 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
-import { countsPerMinute } from './target.repository.js';
+import { countsPerBlock, countsPerMinute } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -10,18 +10,22 @@ import { summary, visibleDrill, type DrillContext } from './summary.service.js';
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
   const drill = await visibleDrill(ctx, actor, drillId);
   const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
-  // Every figure from the counts kept as answers arrive; the lists are index walks of a page each.
-  const curveRows = await countsPerMinute(ctx.db, drillId, blocks);
-  const [{ counts, byBlock }, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips] = await Promise.all([
-    countsOf(ctx, drillId, blocks),
-    timing(ctx, drill, blocks, curveRows),
+  // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each.
+  const [curveRows, blockRows, unanswered, needsFollowUp, skips, drillSummary] = await Promise.all([
+    countsPerMinute(ctx.db, drillId, blocks),
+    countsPerBlock(ctx.db, drillId, blocks),
     targetViews(ctx, drillId, { blocks, unaccounted: true }),
     targetViews(ctx, drillId, { blocks, followUp: true }),
     skipsOf(ctx, drillId, blocks),
+    summary(ctx.db, drill),
+  ]);
+  const [{ counts, byBlock }, { medianSecondsToAnswer }] = await Promise.all([
+    countsOf(ctx, drillId, blocks, blockRows),
+    timing(ctx, drill, blocks, { minutes: curveRows, blocks: blockRows }),
   ]);
   let running = 0;
   const curve = curveRows.filter((r) => r.accounted !== 0).map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.accounted) }));
-  return { drill: await summary(ctx.db, drill), counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp,
+  return { drill: drillSummary, counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp,
     skips: skips.map((s) => ({ ...s, blockName: byBlock.find((b) => b.blockId === s.blockId)?.blockName ?? '' })) };
 }
 

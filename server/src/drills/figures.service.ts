@@ -21,8 +21,8 @@ export async function targetViews(ctx: DrillContext, drillId: string, where: Tar
   }));
 }
 
-export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
-  const rows = await countsPerBlock(ctx.db, drillId, blocks);
+export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[], kept?: Awaited<ReturnType<typeof countsPerBlock>>) {
+  const rows = kept ?? (await countsPerBlock(ctx.db, drillId, blocks));
   const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
   const sum = (k: 'safe' | 'needsHelp' | 'injured' | 'unanswered' | 'accounted' | 'total') => byBlock.reduce((n, b) => n + b[k], 0);
   return { counts: { safe: sum('safe'), needsHelp: sum('needsHelp'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: sum('total') }, byBlock };
@@ -31,10 +31,15 @@ export async function countsOf(ctx: DrillContext, drillId: string, blocks?: stri
 /**
  * The median time to a first answer, and how long until every household was accounted for
  * (null while some are not), from the kept counts: the median's minute from the per-minute
- * counts, then a short walk within it. `minutes` when the caller already has them.
+ * counts, then a short walk within it. `kept`: the counts, when the caller already has them.
  */
-export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[], minutes?: Awaited<ReturnType<typeof countsPerMinute>>) {
-  const [perMinute, rows] = await Promise.all([minutes ?? countsPerMinute(ctx.db, drill.id, blocks), countsPerBlock(ctx.db, drill.id, blocks)]);
+export async function timing(
+  ctx: DrillContext,
+  drill: DrillRow,
+  blocks?: string[],
+  kept?: { minutes: Awaited<ReturnType<typeof countsPerMinute>>; blocks: Awaited<ReturnType<typeof countsPerBlock>> },
+) {
+  const [perMinute, rows] = kept ? [kept.minutes, kept.blocks] : await Promise.all([countsPerMinute(ctx.db, drill.id, blocks), countsPerBlock(ctx.db, drill.id, blocks)]);
   const answered = perMinute.reduce((n, m) => n + m.answered, 0);
   const open = rows.reduce((n, r) => n + r.total - r.accounted, 0);
   let median: number | null = null;
