@@ -5,11 +5,22 @@ import { countsPerBlock, countsPerMinute } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
+import type { DrillRow } from './drill.repository.js';
+import { fresh } from './fresh.js';
 
-/** Live counts per 班, the response curve, and the unanswered by risk: the whole drill for officers, their 班 for a 班長. */
+/**
+ * Live counts per 班, the response curve, and the unanswered by risk: the whole drill for
+ * officers, their 班 for a 班長. Who may see it is decided per request; the figures of one
+ * drill and scope are made once for every request waiting on them (fresh.ts).
+ */
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
   const drill = await visibleDrill(ctx, actor, drillId);
   const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
+  return fresh(`${drillId}:${blocks?.join(',') ?? '*'}`, () => figures(ctx, drill, blocks));
+}
+
+async function figures(ctx: DrillContext, drill: DrillRow, blocks: string[] | undefined): Promise<Dashboard> {
+  const drillId = drill.id;
   // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each.
   const [curveRows, blockRows, unanswered, needsFollowUp, skips, drillSummary] = await Promise.all([
     countsPerMinute(ctx.db, drillId, blocks),
