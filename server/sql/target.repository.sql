@@ -522,28 +522,143 @@ from
 where
   "drill_id" = $1;
 
--- answerTimesFrom — the median of an even count, from its minute
-select
-  "first_answered_at"
-from
-  "drill_targets"
-where
-  "drill_id" = $1
-  and "first_answered_at" >= (
+-- medianAnswerTimes — the whole drill
+with
+  m as (
     select
-      started_at
+      minute,
+      sum(answered)::int as n
     from
-      drills
+      drill_minute_counts
     where
-      id = $2
-  ) + make_interval(mins => $3::int)
-  and "block_id" = any ($4::uuid[])
-order by
-  "first_answered_at"
-limit
-  $5
-offset
-  $6;
+      drill_id = $1
+    group by
+      minute
+  ),
+  c as (
+    select
+      minute,
+      n,
+      (
+        sum(n) over (
+          order by
+            minute
+        ) - n
+      )::int as before,
+      (sum(n) over ())::int as total
+    from
+      m
+  ),
+  pick as (
+    select
+      c.minute,
+      (c.total - 1) / 2 - c.before as skip,
+      case
+        when c.total % 2 = 0 then 2
+        else 1
+      end as take
+    from
+      c
+    where
+      c.before <= (c.total - 1) / 2
+      and (c.total - 1) / 2 < c.before + c.n
+  )
+select
+  t.first_answered_at
+from
+  pick
+  cross join lateral (
+    select
+      first_answered_at
+    from
+      drill_targets
+    where
+      drill_id = $2
+      and first_answered_at >= (
+        select
+          started_at
+        from
+          drills
+        where
+          id = $3
+      ) + make_interval(mins => pick.minute)
+    order by
+      first_answered_at
+    offset
+      pick.skip
+    limit
+      pick.take
+  ) t;
+
+-- medianAnswerTimes — a 班長: their 班
+with
+  m as (
+    select
+      minute,
+      sum(answered)::int as n
+    from
+      drill_minute_counts
+    where
+      drill_id = $1
+      and "block_id" = any ($2::uuid[])
+    group by
+      minute
+  ),
+  c as (
+    select
+      minute,
+      n,
+      (
+        sum(n) over (
+          order by
+            minute
+        ) - n
+      )::int as before,
+      (sum(n) over ())::int as total
+    from
+      m
+  ),
+  pick as (
+    select
+      c.minute,
+      (c.total - 1) / 2 - c.before as skip,
+      case
+        when c.total % 2 = 0 then 2
+        else 1
+      end as take
+    from
+      c
+    where
+      c.before <= (c.total - 1) / 2
+      and (c.total - 1) / 2 < c.before + c.n
+  )
+select
+  t.first_answered_at
+from
+  pick
+  cross join lateral (
+    select
+      first_answered_at
+    from
+      drill_targets
+    where
+      drill_id = $3
+      and "block_id" = any ($4::uuid[])
+      and first_answered_at >= (
+        select
+          started_at
+        from
+          drills
+        where
+          id = $5
+      ) + make_interval(mins => pick.minute)
+    order by
+      first_answered_at
+    offset
+      pick.skip
+    limit
+      pick.take
+  ) t;
 
 -- countsPerMinute — the whole drill
 select

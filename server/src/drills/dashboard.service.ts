@@ -1,7 +1,7 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
-import { countsPerBlock, countsPerMinute } from './target.repository.js';
+import { countsPerMinute } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -22,17 +22,14 @@ export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string
 async function figures(ctx: DrillContext, drill: DrillRow, blocks: string[] | undefined): Promise<Dashboard> {
   const drillId = drill.id;
   // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each.
-  const [curveRows, blockRows, unanswered, needsFollowUp, skips, drillSummary] = await Promise.all([
+  const [curveRows, { counts, byBlock }, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips, drillSummary] = await Promise.all([
     countsPerMinute(ctx.db, drillId, blocks),
-    countsPerBlock(ctx.db, drillId, blocks),
+    countsOf(ctx, drillId, blocks),
+    timing(ctx, drill, blocks),
     targetViews(ctx, drillId, { blocks, unaccounted: true }),
     targetViews(ctx, drillId, { blocks, followUp: true }),
     skipsOf(ctx, drillId, blocks),
     summary(ctx.db, drill),
-  ]);
-  const [{ counts, byBlock }, { medianSecondsToAnswer }] = await Promise.all([
-    countsOf(ctx, drillId, blocks, blockRows),
-    timing(ctx, drill, blocks, { minutes: curveRows, blocks: blockRows }),
   ]);
   let running = 0;
   const curve = curveRows.filter((r) => r.accounted !== 0).map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.accounted) }));

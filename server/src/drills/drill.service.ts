@@ -3,7 +3,7 @@ import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
-import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, findDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
+import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
 import { insertTargets, recordStartSkips, targetsOf } from './target.repository.js';
 import { notifyEach, reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
@@ -95,7 +95,7 @@ export async function myDrills(ctx: DrillContext, actor: Actor) {
 /** Ends it and freezes its report. Two officers ending at once: one wins, one report. */
 export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string): Promise<DrillReport> {
   requireRole(drillPolicy.canManage(actor), 'officers');
-  await visibleDrill(ctx, actor, drillId);
+  const drill = await visibleDrill(ctx, actor, drillId);
   const report = await ctx.db.transaction().execute(async (trx) => {
     const ended = await endActiveDrill(trx, drillId, actor.personId);
     if (!ended) throw HttpError.conflict('This safety confirmation has already ended; its report is ready.');
@@ -104,7 +104,7 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
     await saveReport(trx, drillId, report);
     return report;
   });
-  ctx.realtime.emit(await audience(ctx, (await findDrill(ctx.db, drillId))!), 'drill:ended', { drillId });
+  ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
 }

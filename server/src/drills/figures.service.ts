@@ -1,7 +1,7 @@
 import type { TargetView } from '../contracts/drills.js';
 import { membersOf } from '../common/people.repository.js';
 import { drillEvents, type DrillRow } from './drill.repository.js';
-import { answerTimesFrom, countsPerBlock, countsPerMinute, lastAccountedAt, targetRows, type TargetFilter } from './target.repository.js';
+import { countsPerBlock, lastAccountedAt, medianAnswerTimes, targetRows, type TargetFilter } from './target.repository.js';
 import type { DrillContext } from './summary.service.js';
 
 /**
@@ -21,8 +21,8 @@ export async function targetViews(ctx: DrillContext, drillId: string, where: Tar
   }));
 }
 
-export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[], kept?: Awaited<ReturnType<typeof countsPerBlock>>) {
-  const rows = kept ?? (await countsPerBlock(ctx.db, drillId, blocks));
+export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
+  const rows = await countsPerBlock(ctx.db, drillId, blocks);
   const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
   const sum = (k: 'safe' | 'needsHelp' | 'injured' | 'unanswered' | 'accounted' | 'total') => byBlock.reduce((n, b) => n + b[k], 0);
   return { counts: { safe: sum('safe'), needsHelp: sum('needsHelp'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: sum('total') }, byBlock };
@@ -30,32 +30,15 @@ export async function countsOf(ctx: DrillContext, drillId: string, blocks?: stri
 
 /**
  * The median time to a first answer, and how long until every household was accounted for
- * (null while some are not), from the kept counts: the median's minute from the per-minute
- * counts, then a short walk within it. `kept`: the counts, when the caller already has them.
+ * (null while some are not), from the kept counts: three short queries at once.
  */
-export async function timing(
-  ctx: DrillContext,
-  drill: DrillRow,
-  blocks?: string[],
-  kept?: { minutes: Awaited<ReturnType<typeof countsPerMinute>>; blocks: Awaited<ReturnType<typeof countsPerBlock>> },
-) {
-  const [perMinute, rows] = kept ? [kept.minutes, kept.blocks] : await Promise.all([countsPerMinute(ctx.db, drill.id, blocks), countsPerBlock(ctx.db, drill.id, blocks)]);
-  const answered = perMinute.reduce((n, m) => n + m.answered, 0);
+export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[]) {
+  const [rows, middle, last] = await Promise.all([countsPerBlock(ctx.db, drill.id, blocks), medianAnswerTimes(ctx.db, drill.id, blocks), lastAccountedAt(ctx.db, drill.id, blocks)]);
   const open = rows.reduce((n, r) => n + r.total - r.accounted, 0);
-  let median: number | null = null;
-  if (answered > 0) {
-    const middle = Math.floor((answered - 1) / 2);
-    let before = 0;
-    const minute = perMinute.find((m) => (before += m.answered) > middle)!;
-    before -= minute.answered;
-    const times = await answerTimesFrom(ctx.db, drill.id, blocks, minute.minute, middle - before, answered % 2 === 0 ? 2 : 1);
-    const secs = times.map((at) => (at.getTime() - drill.started_at.getTime()) / 1000);
-    median = Math.round(secs.reduce((a, b) => a + b, 0) / secs.length);
-  }
-  const last = open === 0 && rows.length ? await lastAccountedAt(ctx.db, drill.id, blocks) : null;
+  const secs = middle.map((at) => (at.getTime() - drill.started_at.getTime()) / 1000);
   return {
-    medianSecondsToAnswer: median,
-    secondsUntilAllAccounted: last ? Math.round((new Date(last).getTime() - drill.started_at.getTime()) / 1000) : null,
+    medianSecondsToAnswer: secs.length ? Math.round(secs.reduce((a, b) => a + b, 0) / secs.length) : null,
+    secondsUntilAllAccounted: open === 0 && rows.length && last ? Math.round((new Date(last).getTime() - drill.started_at.getTime()) / 1000) : null,
   };
 }
 

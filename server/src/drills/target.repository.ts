@@ -223,21 +223,27 @@ export async function lastAccountedAt(db: Db, drillId: string, blocks?: readonly
 }
 
 /**
- * First-answer times from the start of this minute of the drill on, at an offset: the walk to
- * the median starts at the median's minute (found in the per-minute counts), not at the first answer.
+ * The middle first-answer time(s) — one for an odd count, two for an even one — in one
+ * statement: the median's minute from the per-minute counts, then a walk of the answered-time
+ * index from that minute's start to the median, not from the first answer.
  */
-export async function answerTimesFrom(db: Db, drillId: string, blocks: readonly string[] | undefined, minute: number, offset: number, limit: number) {
-  const rows = await db
-    .selectFrom('drill_targets')
-    .select('first_answered_at')
-    .where('drill_id', '=', drillId)
-    .where('first_answered_at', '>=', sql<Date>`(select started_at from drills where id = ${drillId}) + make_interval(mins => ${minute}::int)`)
-    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
-    .orderBy('first_answered_at')
-    .offset(offset)
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.first_answered_at!);
+export async function medianAnswerTimes(db: Db, drillId: string, blocks?: readonly string[]) {
+  const inBlocks = blocks ? sql`and ${isAnyOf('block_id', blocks)}` : sql``;
+  const { rows } = await sql<{ first_answered_at: Date }>`
+    with m as (select minute, sum(answered)::int as n from drill_minute_counts where drill_id = ${drillId} ${inBlocks} group by minute),
+    c as (select minute, n, (sum(n) over (order by minute) - n)::int as before, (sum(n) over ())::int as total from m),
+    pick as (
+      select c.minute, (c.total - 1) / 2 - c.before as skip, case when c.total % 2 = 0 then 2 else 1 end as take
+      from c where c.before <= (c.total - 1) / 2 and (c.total - 1) / 2 < c.before + c.n
+    )
+    select t.first_answered_at from pick cross join lateral (
+      select first_answered_at from drill_targets
+      where drill_id = ${drillId} ${inBlocks}
+        and first_answered_at >= (select started_at from drills where id = ${drillId}) + make_interval(mins => pick.minute)
+      order by first_answered_at offset pick.skip limit pick.take
+    ) t
+  `.execute(db);
+  return rows.map((r) => r.first_answered_at);
 }
 
 /** Per minute since the start, households accounted for and first answers, as kept (summed over the 班 in scope). */
@@ -341,7 +347,8 @@ export const sqlExamples: SqlExample[] = [
   { name: 'countsPerBlock — the whole drill', run: (db) => countsPerBlock(db, ID) },
   { name: 'countsPerBlock — a 班長: their 班', run: (db) => countsPerBlock(db, ID, [OTHER]) },
   { name: 'lastAccountedAt', run: (db) => lastAccountedAt(db, ID) },
-  { name: 'answerTimesFrom — the median of an even count, from its minute', run: (db) => answerTimesFrom(db, ID, [OTHER], 3, 49, 2) },
+  { name: 'medianAnswerTimes — the whole drill', run: (db) => medianAnswerTimes(db, ID) },
+  { name: 'medianAnswerTimes — a 班長: their 班', run: (db) => medianAnswerTimes(db, ID, [OTHER]) },
   { name: 'countsPerMinute — the whole drill', run: (db) => countsPerMinute(db, ID) },
   { name: 'countsPerMinute — a 班長: their 班', run: (db) => countsPerMinute(db, ID, [OTHER]) },
   { name: 'answersPerChannel', run: (db) => answersPerChannel(db, ID, [OTHER]) },
