@@ -28,3 +28,50 @@ select
   )::text[] as "risk"
 from
   "households" as "h";
+
+-- riskFlags — counted in one pass (livingMembers)
+select
+  "h"."id",
+  array_remove(
+    array[
+      case
+        when coalesce(l.n, 0) <= 1 then 'lives_alone'
+      end,
+      case
+        when "h"."channels" = '{speaker}' then 'speaker_only'
+      end,
+      case
+        when not ('app' = any ("h"."channels"))
+        and not ('speaker' = any ("h"."channels")) then 'paper_only'
+      end
+    ],
+    null
+  )::text[] as "risk"
+from
+  "households" as "h"
+  left join (
+    select
+      "household_id",
+      count(*)::int as "n"
+    from
+      "people"
+    where
+      "association_id" = $1
+      and "household_id" is not null
+      and "lives_elsewhere" = $2
+    group by
+      "household_id"
+  ) as "l" on "l"."household_id" = "h"."id";
+
+-- livingMembers
+select
+  "household_id",
+  count(*)::int as "n"
+from
+  "people"
+where
+  "association_id" = $1
+  and "household_id" is not null
+  and "lives_elsewhere" = $2
+group by
+  "household_id";

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
@@ -70,16 +70,27 @@ function speakerIsOnline(eb: ExpressionBuilder<Database, 'devices'>) {
 }
 
 /**
- * The same rule as a SQL expression over the household row `alias`, for set-based statements
- * written in SQL (a drill's start): someone can answer for this home now — a member (family
- * living elsewhere included: they answer for a parent) who can be reached, or its speaker
- * online. A home where nobody can is reached only at its door.
+ * The same rule as a set, for set-based statements (a drill's start): the households of the
+ * association someone can answer for now — a member (family living elsewhere included: they
+ * answer for a parent) who can be reached, or its speaker online — each once. One pass over the
+ * association's people and speakers, joined to the households by the caller; a home not in it
+ * is reached only at its door.
  */
-export function someoneCanAnswerFor(alias: string): RawBuilder<boolean> {
-  const id = sql.ref(`${alias}.id`);
-  return sql<boolean>`(exists (select 1 from people p where p.household_id = ${id}
-      and (p.password_hash is not null or exists (select 1 from push_subscriptions s where s.person_id = p.id)))
-    or exists (select 1 from devices d where d.household_id = ${id} and d.online and d.revoked_at is null))`;
+export function householdsSomeoneCanAnswerFor(db: Db, associationId: string) {
+  return db
+    .selectFrom('people')
+    .select('people.household_id')
+    .where('people.association_id', '=', associationId)
+    .where('people.household_id', 'is not', null)
+    .where(canBeReached)
+    .union(
+      db
+        .selectFrom('devices')
+        .select('devices.household_id')
+        .where('devices.association_id', '=', associationId)
+        .where('devices.household_id', 'is not', null)
+        .where(speakerIsOnline),
+    );
 }
 
 /**
@@ -150,7 +161,7 @@ const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'someoneCanAnswerFor', run: (db) => db.selectFrom('households as h').select(['h.id', someoneCanAnswerFor('h').as('can_answer')]).execute() },
+  { name: 'householdsSomeoneCanAnswerFor', run: (db) => householdsSomeoneCanAnswerFor(db, ID).execute() },
   { name: 'canBeReached', run: (db) => db.selectFrom('people').select('id').where(canBeReached).execute() },
   { name: 'reachableRoleHolders — the 班長 of these 班', run: (db) => reachableRoleHolders(db, ID, TIER_ROLES.captain, [OTHER]) },
   { name: 'reachableRoleHolders — volunteers', run: (db) => reachableRoleHolders(db, ID, TIER_ROLES.volunteers) },

@@ -34,7 +34,10 @@ export interface ServerToClientEvents {
   /** A safety confirmation started (households: show the full-screen question) or ended. */
   'drill:started': (event: { drillId: string; kind: 'drill' | 'real'; title: string; message: string; deadlineAt: string }) => void;
   'drill:ended': (event: { drillId: string }) => void;
-  /** A household was accounted for, answered, or escalated: dashboards and task lists refresh. */
+  /**
+   * A household was accounted for, answered, or escalated: dashboards and task lists refresh.
+   * `householdId` and `blockId` are '' when a step changed many at once (a hand-off, an escalation).
+   */
   'drill:updated': (event: { drillId: string; householdId: string; blockId: string }) => void;
   /** The server may have missed events (it lost its database for a while): pages refetch. */
   'realtime:resync': () => void;

@@ -46,27 +46,36 @@ export async function startDrill(
       target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
       officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
     });
-    if ((await insertTargets(trx, drill, await reachNow(trx, actor.associationId))) === 0) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
+    const written = await insertTargets(trx, drill, await reachNow(trx, actor.associationId));
+    if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
     await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
     await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
     await addEvent(trx, drill.id, 'started');
     await recordStartSkips(trx, drill.id);
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
-    return drill;
+    return { ...drill, written };
   });
-  // Live, at once, to every household in scope, their 班長 and the officers.
-  const targets = await targetsOf(ctx.db, drill.id);
-  ctx.realtime.emit(
-    [...targets.map((t) => rooms.household(t.household_id)), ...new Set(targets.map((t) => rooms.block(t.block_id))), rooms.officers(actor.associationId)],
-    'drill:started',
-    { drillId: drill.id, kind: drill.kind, title: drill.title, message: drill.message, deadlineAt: drill.deadline_at.toISOString() },
-  );
+  // Live, at once, to every household in scope, their 班長 and the officers: one emit.
+  ctx.realtime.emit(await audience(ctx, drill), 'drill:started', {
+    drillId: drill.id, kind: drill.kind, title: drill.title, message: drill.message, deadlineAt: drill.deadline_at.toISOString(),
+  });
   // Paper-only homes are on a visit list from the start (their 班長's, or past an unreachable
   // one to the volunteers or officers): each tier handed some is told now, not at the deadline.
-  const handed = new Map<string, { block_id: string; tier: 'captain' | 'volunteers' | 'officers' }>();
-  for (const t of targets) if (t.tier !== 'none') handed.set(`${t.block_id}:${t.tier}`, { block_id: t.block_id, tier: t.tier });
-  await notifyEach(ctx, drill, [...handed.values()]);
+  const handed = drill.written.flatMap((w) => (w.tier === 'none' ? [] : [{ block_id: w.block_id, tier: w.tier }]));
+  await notifyEach(ctx, drill, handed);
   return summary(ctx.db, drill);
+}
+
+/**
+ * Who hears that a drill started or ended: every household in scope (their members and
+ * watchers), their 班長 and the officers. A drill of the whole association goes to its room
+ * (one room: everyone of the association, so also its volunteers, whose lists show every active
+ * drill); a drill of some 班 to the rooms of its households, its 班 and the officers.
+ */
+async function audience(ctx: DrillContext, drill: { id: string; association_id: string; target_block_ids: string[] | null }) {
+  if (!drill.target_block_ids) return [rooms.association(drill.association_id)];
+  const targets = await targetsOf(ctx.db, drill.id);
+  return [...targets.map((t) => rooms.household(t.household_id)), ...drill.target_block_ids.map(rooms.block), rooms.officers(drill.association_id)];
 }
 
 /** The drills the actor's list shows (drill.policy.ts, listScope), newest first. */
@@ -86,7 +95,7 @@ export async function myDrills(ctx: DrillContext, actor: Actor) {
 /** Ends it and freezes its report. Two officers ending at once: one wins, one report. */
 export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string): Promise<DrillReport> {
   requireRole(drillPolicy.canManage(actor), 'officers');
-  await visibleDrill(ctx, actor, drillId);
+  const drill = await visibleDrill(ctx, actor, drillId);
   const report = await ctx.db.transaction().execute(async (trx) => {
     const ended = await endActiveDrill(trx, drillId, actor.personId);
     if (!ended) throw HttpError.conflict('This safety confirmation has already ended; its report is ready.');
@@ -95,8 +104,7 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
     await saveReport(trx, drillId, report);
     return report;
   });
-  const targets = await targetsOf(ctx.db, drillId);
-  ctx.realtime.emit([rooms.officers(actor.associationId), ...targets.map((t) => rooms.household(t.household_id))], 'drill:ended', { drillId });
+  ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
 }

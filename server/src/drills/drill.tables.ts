@@ -66,11 +66,35 @@ export interface DrillEventTable {
   what: string;
 }
 
+/** A drill's figures per 班, kept by triggers on drill_targets (migrations/20261203T0300_drill_counts.ts). */
+export interface DrillBlockCountTable {
+  drill_id: string;
+  block_id: string;
+  total: number;
+  safe: number;
+  needs_help: number;
+  injured: number;
+  unanswered: number;
+  accounted: number;
+  answered: number;
+}
+
+/** Per 班 and minute since the start: how many were accounted for, and first answered, in that minute (kept by the same triggers). */
+export interface DrillMinuteCountTable {
+  drill_id: string;
+  block_id: string;
+  minute: number;
+  accounted: number;
+  answered: number;
+}
+
 declare module '../platform/db/schema.js' {
   interface Database {
     drills: DrillTable;
     drill_targets: DrillTargetTable;
     drill_answers: DrillAnswerTable;
     drill_events: DrillEventTable;
+    drill_block_counts: DrillBlockCountTable;
+    drill_minute_counts: DrillMinuteCountTable;
   }
 }

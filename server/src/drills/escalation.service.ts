@@ -77,19 +77,28 @@ export async function escalate(ctx: DrillContext, drillId: string, tier: 'volunt
   });
 }
 
-/** Each tier handed households is told, about its 班. */
+/**
+ * Each tier handed households is told. Live: one drill:updated for every screen whose lists
+ * changed — the 班長 of the 班 handed on, the volunteers when they were, the officers — in one
+ * emit (one adapter round trip, not one per 班); `householdId` and `blockId` are '' (many at
+ * once: refetch). Then a push to the people of each tier (the 班長 of these 班).
+ */
 export async function notifyEach(ctx: DrillContext, drill: DrillRow, handed: { block_id: string; tier: Tier }[]) {
+  if (!handed.length) return;
+  const captainBlocks = [...new Set(handed.filter((h) => h.tier === 'captain').map((h) => h.block_id))];
+  ctx.realtime.emit(
+    [...captainBlocks.map(rooms.block), ...(handed.some((h) => h.tier === 'volunteers') ? [rooms.volunteers(drill.association_id)] : []), rooms.officers(drill.association_id)],
+    'drill:updated',
+    { drillId: drill.id, householdId: '', blockId: '' },
+  );
   for (const tier of ['captain', 'volunteers', 'officers'] as const) {
-    await notifyTier(ctx, drill, tier, handed.filter((h) => h.tier === tier).map((h) => h.block_id));
+    await pushTier(ctx, drill, tier, handed.filter((h) => h.tier === tier).map((h) => h.block_id));
   }
 }
 
-/** Live to the tier's screens and the officers', and a push to the people of the tier (the 班長 of these 班). */
-async function notifyTier(ctx: DrillContext, drill: DrillRow, tier: Tier, blockIds: string[]) {
+/** A push to the people of the tier (the 班長 of these 班). */
+async function pushTier(ctx: DrillContext, drill: DrillRow, tier: Tier, blockIds: string[]) {
   if (!blockIds.length) return;
-  const targets = tier === 'captain' ? blockIds.map(rooms.block) : tier === 'volunteers' ? [rooms.volunteers(drill.association_id)] : [];
-  targets.push(rooms.officers(drill.association_id));
-  for (const blockId of blockIds) ctx.realtime.emit(targets, 'drill:updated', { drillId: drill.id, householdId: '', blockId });
   const people =
     tier === 'captain'
       ? await peopleInRoles(ctx.db, drill.association_id, ['captain'], blockIds)

@@ -3,8 +3,8 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
-import { riskFlagsOf } from '../common/risk.repository.js';
-import { someoneCanAnswerFor } from '../common/reachability.repository.js';
+import { livingMembers, riskFlags } from '../common/risk.repository.js';
+import { householdsSomeoneCanAnswerFor } from '../common/reachability.repository.js';
 
 /**
  * The SQL of a drill's targets: one row per household asked, its answer, its escalation
@@ -43,23 +43,34 @@ const skipEvents = (drillId: string, reachedTier: string) => sql`
  * risk. Homes nothing will ask — paper-only ones, and homes where nobody can answer now (no
  * member who can be reached, no speaker online: common/reachability) — go straight onto their
  * 班長's visit list, or, when their 班長 cannot be reached, the volunteers' (or the officers'):
- * waiting for the deadline would only make their visit later. Returns how many were written.
+ * waiting for the deadline would only make their visit later. Set-based: the members living in
+ * each home and the homes someone can answer for are each one pass over the association's
+ * people (hash-joined), not a lookup per home. Returns, per (班, tier), how many were written.
  */
 export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }, reach: Reach) {
-  const inserted = await sql`
-    insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, skipped, escalated_at)
-    select ${drill.id}::uuid, t.id, t.association_id, t.block_id, t.channels, r.risk,
-           coalesce(array_length(r.risk, 1), 0),
-           case when r.visit_only then ${landingTier(reach)} else 'none' end,
-           case when r.visit_only then ${skippedTiers(reach)} else '{}'::text[] end,
-           case when r.visit_only then now() end
-    from households t
-    cross join lateral (select ${riskFlagsOf('t')} as risk) f
-    cross join lateral (select f.risk, 'paper_only' = any(f.risk) or not ${someoneCanAnswerFor('t')} as visit_only) r
-    where t.association_id = ${drill.association_id}
-      and (${drill.target_block_ids}::uuid[] is null or t.block_id = any(${drill.target_block_ids}::uuid[]))
+  const { rows } = await sql<{ block_id: string; tier: 'none' | 'captain' | 'volunteers' | 'officers'; n: number }>`
+    with living as (${livingMembers(trx, drill.association_id)}),
+    answerable as (${householdsSomeoneCanAnswerFor(trx, drill.association_id)}),
+    home as materialized (
+      select h.id, h.association_id, h.block_id, h.channels, ${riskFlags('h', sql<number>`coalesce(l.n, 0)`)} as risk, a.household_id is null as nobody_answers
+      from households h
+      left join living l on l.household_id = h.id
+      left join answerable a on a.household_id = h.id
+      where h.association_id = ${drill.association_id}
+        and (${drill.target_block_ids}::uuid[] is null or h.block_id = any(${drill.target_block_ids}::uuid[]))
+    ),
+    inserted as (
+      insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, skipped, escalated_at)
+      select ${drill.id}::uuid, t.id, t.association_id, t.block_id, t.channels, t.risk, coalesce(array_length(t.risk, 1), 0),
+             case when t.visit_only then ${landingTier(reach)} else 'none' end,
+             case when t.visit_only then ${skippedTiers(reach)} else '{}'::text[] end,
+             case when t.visit_only then now() end
+      from (select home.*, 'paper_only' = any(home.risk) or home.nobody_answers as visit_only from home) t
+      returning block_id, tier
+    )
+    select block_id, tier, count(*)::int as n from inserted group by block_id, tier
   `.execute(trx);
-  return Number(inserted.numAffectedRows ?? 0);
+  return rows;
 }
 
 /** The skips of the start (paper-only homes whose 班長 cannot be reached), as events: one statement. */
@@ -176,79 +187,74 @@ export async function reachedBlocks(db: Db, drillId: string, blocks: readonly st
   return !!one;
 }
 
-/** Households and how many are accounted for, per drill. */
+/** Households and how many are accounted for, per drill: from the kept counts (drill_block_counts), not the rows. */
 export function accountedPerDrill(db: Db, drillIds: readonly string[], blocks?: readonly string[]) {
   return db
-    .selectFrom('drill_targets')
-    .select(['drill_id', sql<number>`count(*)::int`.as('total'), sql<number>`count(accounted_at)::int`.as('accounted')])
+    .selectFrom('drill_block_counts')
+    .select(['drill_id', sql<number>`sum(total)::int`.as('total'), sql<number>`sum(accounted)::int`.as('accounted')])
     .where(isAnyOf('drill_id', drillIds))
     .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
     .groupBy('drill_id')
     .execute();
 }
 
-/** The counts per 班, aggregated from the (drill, block) index alone; the 班 names are joined to the few result rows. */
+/** The counts per 班, as kept (a few hundred rows at most), with the 班 names. */
 export function countsPerBlock(db: Db, drillId: string, blocks?: readonly string[]) {
-  const totals = db
-    .selectFrom('drill_targets')
-    .select([
-      'block_id',
-      sql<number>`count(*) filter (where status = 'safe')::int`.as('safe'),
-      sql<number>`count(*) filter (where status = 'needs_help')::int`.as('needs_help'),
-      sql<number>`count(*) filter (where status = 'injured')::int`.as('injured'),
-      sql<number>`count(*) filter (where status is null)::int`.as('unanswered'),
-      sql<number>`count(accounted_at)::int`.as('accounted'),
-      sql<number>`count(*)::int`.as('total'),
-    ])
-    .where('drill_id', '=', drillId)
-    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
-    .groupBy('block_id');
   return db
-    .selectFrom(totals.as('t'))
+    .selectFrom('drill_block_counts as t')
     .innerJoin('blocks as b', 'b.id', 't.block_id')
-    .select(['t.block_id', 'b.name', 't.safe', 't.needs_help', 't.injured', 't.unanswered', 't.accounted', 't.total'])
+    .select(['t.block_id', 'b.name', 't.safe', 't.needs_help', 't.injured', 't.unanswered', 't.accounted', 't.answered', 't.total'])
+    .where('t.drill_id', '=', drillId)
+    .where('t.total', '>', 0)
+    .$if(!!blocks, (q) => q.where(isAnyOf('t.block_id', blocks!)))
     .orderBy('b.sort_order')
     .execute();
 }
 
-function answered(db: Db, drillId: string, blocks?: readonly string[]) {
-  return db
+/** When the last household was accounted for: one step down the accounted-time index (asked once every household is). */
+export async function lastAccountedAt(db: Db, drillId: string, blocks?: readonly string[]) {
+  const row = await db
     .selectFrom('drill_targets')
+    .select(sql<Date | null>`max(accounted_at)`.as('last'))
     .where('drill_id', '=', drillId)
-    .where('first_answered_at', 'is not', null)
-    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)));
-}
-
-/** How many answered; when the last household was accounted for, and how many are still open. */
-export async function answerTimes(db: Db, drillId: string, blocks?: readonly string[]) {
-  const [{ n }, { last, open }] = await Promise.all([
-    answered(db, drillId, blocks).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('drill_targets')
-      .select([sql<Date | null>`max(accounted_at)`.as('last'), sql<number>`count(*) filter (where accounted_at is null)::int`.as('open')])
-      .where('drill_id', '=', drillId)
-      .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { answered: n, last, open };
-}
-
-/** The first-answer times at this offset of the answered-time index: a walk to the middle, not a sort of all. */
-export async function answerTimesAt(db: Db, drillId: string, blocks: readonly string[] | undefined, offset: number, limit: number) {
-  const rows = await answered(db, drillId, blocks).select('first_answered_at').orderBy('first_answered_at').offset(offset).limit(limit).execute();
-  return rows.map((r) => r.first_answered_at!);
-}
-
-/** Households accounted for per minute since the start. */
-export function accountedPerMinute(db: Db, drillId: string, startedAt: Date, blocks?: readonly string[]) {
-  return db
-    .selectFrom('drill_targets')
-    .select([sql<number>`floor(extract(epoch from accounted_at - ${startedAt}::timestamptz) / 60)::int`.as('minute'), sql<number>`count(*)::int`.as('n')])
-    .where('drill_id', '=', drillId)
-    .where('accounted_at', 'is not', null)
     .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
-    .groupBy(sql`1`)
-    .orderBy(sql`1`)
+    .executeTakeFirstOrThrow();
+  return row.last;
+}
+
+/**
+ * The middle first-answer time(s) — one for an odd count, two for an even one — in one
+ * statement: the median's minute from the per-minute counts, then a walk of the answered-time
+ * index from that minute's start to the median, not from the first answer.
+ */
+export async function medianAnswerTimes(db: Db, drillId: string, blocks?: readonly string[]) {
+  const inBlocks = blocks ? sql`and ${isAnyOf('block_id', blocks)}` : sql``;
+  const { rows } = await sql<{ first_answered_at: Date }>`
+    with m as (select minute, sum(answered)::int as n from drill_minute_counts where drill_id = ${drillId} ${inBlocks} group by minute),
+    c as (select minute, n, (sum(n) over (order by minute) - n)::int as before, (sum(n) over ())::int as total from m),
+    pick as (
+      select c.minute, (c.total - 1) / 2 - c.before as skip, case when c.total % 2 = 0 then 2 else 1 end as take
+      from c where c.before <= (c.total - 1) / 2 and (c.total - 1) / 2 < c.before + c.n
+    )
+    select t.first_answered_at from pick cross join lateral (
+      select first_answered_at from drill_targets
+      where drill_id = ${drillId} ${inBlocks}
+        and first_answered_at >= (select started_at from drills where id = ${drillId}) + make_interval(mins => pick.minute)
+      order by first_answered_at offset pick.skip limit pick.take
+    ) t
+  `.execute(db);
+  return rows.map((r) => r.first_answered_at);
+}
+
+/** Per minute since the start, households accounted for and first answers, as kept (summed over the 班 in scope). */
+export function countsPerMinute(db: Db, drillId: string, blocks?: readonly string[]) {
+  return db
+    .selectFrom('drill_minute_counts')
+    .select(['minute', sql<number>`sum(accounted)::int`.as('accounted'), sql<number>`sum(answered)::int`.as('answered')])
+    .where('drill_id', '=', drillId)
+    .$if(!!blocks, (q) => q.where(isAnyOf('block_id', blocks!)))
+    .groupBy('minute')
+    .orderBy('minute')
     .execute();
 }
 
@@ -340,9 +346,11 @@ export const sqlExamples: SqlExample[] = [
   { name: 'accountedPerDrill — a 班長: their 班', run: (db) => accountedPerDrill(db, [ID], [OTHER]) },
   { name: 'countsPerBlock — the whole drill', run: (db) => countsPerBlock(db, ID) },
   { name: 'countsPerBlock — a 班長: their 班', run: (db) => countsPerBlock(db, ID, [OTHER]) },
-  { name: 'answerTimes', run: (db) => answerTimes(db, ID) },
-  { name: 'answerTimesAt — the median of an even count', run: (db) => answerTimesAt(db, ID, [OTHER], 49, 2) },
-  { name: 'accountedPerMinute', run: (db) => accountedPerMinute(db, ID, new Date('2026-12-01T09:00:00Z')) },
+  { name: 'lastAccountedAt', run: (db) => lastAccountedAt(db, ID) },
+  { name: 'medianAnswerTimes — the whole drill', run: (db) => medianAnswerTimes(db, ID) },
+  { name: 'medianAnswerTimes — a 班長: their 班', run: (db) => medianAnswerTimes(db, ID, [OTHER]) },
+  { name: 'countsPerMinute — the whole drill', run: (db) => countsPerMinute(db, ID) },
+  { name: 'countsPerMinute — a 班長: their 班', run: (db) => countsPerMinute(db, ID, [OTHER]) },
   { name: 'answersPerChannel', run: (db) => answersPerChannel(db, ID, [OTHER]) },
   { name: 'targetRows — the unaccounted, a 班長: their 班', run: (db) => targetRows(db, ID, { blocks: [OTHER], unaccounted: true }) },
   { name: 'targetRows — a volunteer 班長: their 班 and what was escalated', run: (db) => targetRows(db, ID, { escalated: true, limit: 2000, visit: { blocks: [OTHER], escalatedToVolunteers: true } }) },

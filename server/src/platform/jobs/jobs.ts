@@ -81,6 +81,8 @@ export interface QueuePolicy {
   retryLimit: number;
   /** Seconds before the first retry; doubled (with jitter) for each further one. */
   retryDelay: number;
+  /** How often an idle worker looks for due jobs (at least 0.5; default the instance's, 2 s): a step due at a moment people wait for. */
+  pollingIntervalSeconds?: number;
 }
 
 /** How often overdue active jobs are looked for (one instance does it per interval). */
@@ -153,6 +155,7 @@ export function createJobs(options: {
   let queues: Promise<Map<string, PgBoss.QueueResult>> | undefined;
   // The rows as stored (pg-boss's Schedule type leaves out the timezone column).
   let schedules: Promise<Map<string, PgBoss.Schedule & { timezone?: string }>> | undefined;
+  const pollingOf = new Map<string, number>();
 
   return {
     async send(trx, queue, data, sendOptions = {}) {
@@ -162,7 +165,10 @@ export function createJobs(options: {
       return enqueue(queue, data, sendOptions);
     },
     async define(queue, policy) {
-      const settings = { name: queue, ...policy, ...options.policies?.[queue], retryBackoff: true };
+      // How often this instance looks for its jobs is not the queue's (stored) policy.
+      const { pollingIntervalSeconds, ...stored } = policy;
+      if (pollingIntervalSeconds) pollingOf.set(queue, Math.min(polling, pollingIntervalSeconds));
+      const settings = { name: queue, ...stored, ...options.policies?.[queue], retryBackoff: true };
       // One read of every queue per start, so that a queue already as defined (every start
       // but the first) costs no further round trip.
       queues ??= boss.getQueues().then((rows) => new Map(rows.map((row) => [row.name, row])));
@@ -179,7 +185,7 @@ export function createJobs(options: {
       await boss.updateQueue(queue, settings);
     },
     async work(queue, handler) {
-      await boss.work<object>(queue, { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
+      await boss.work<object>(queue, { pollingIntervalSeconds: pollingOf.get(queue) ?? polling, batchSize: 1, includeMetadata: true }, async ([job]) => {
         if (!job) return;
         outage.up();
         // A retry is worth a line: it means a worker died, overran its expiry, or failed.

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { TestDatabase } from '../support/database.js';
+import type { TestServer } from '../support/server.js';
+import type { SeededAssociation } from '../support/fixtures.js';
+import type { Actor } from '../../server/src/common/access.js';
+import { answerByProxy, dashboard, deadline, escalate, recordAnswer, recordVisit, startDrill, type DrillContext } from '../../server/src/drills/drill.service.js';
+import { startSuite, stopSuite } from '../support/suite.js';
+
+/**
+ * A drill's figures are kept as its targets change (drill_block_counts, drill_minute_counts,
+ * migrations/20261203T0300_drill_counts.ts), not recounted per request: after a mixed sequence
+ * — the start's visit list, answers at once in the same 班, a retried request, a changed
+ * status, the deadline's hand-off, both escalations, a visit that found nobody, a household
+ * removed from the roster — they are exactly what a recount of the rows says.
+ */
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+
+beforeAll(async () => ({ database, server, x } = await startSuite({ label: 'dc' })));
+afterAll(() => stopSuite({ server, database }));
+
+const ctx = (): DrillContext => server.app.context;
+const officer = (): Actor => ({
+  sessionId: 'counts-test', personId: x.people.officer.id, associationId: x.association.id, officer: true, captainOf: [], volunteer: false,
+  welfareCommissioner: false, watcherOf: [], householdId: null,
+});
+
+async function kept(drillId: string) {
+  const blocks = await sql<Record<string, unknown>>`
+    select block_id, total, safe, needs_help, injured, unanswered, accounted, answered from drill_block_counts where drill_id = ${drillId} and total <> 0 order by block_id`.execute(database.db);
+  const minutes = await sql<Record<string, unknown>>`
+    select block_id, minute, accounted, answered from drill_minute_counts where drill_id = ${drillId} and (accounted, answered) <> (0, 0) order by block_id, minute`.execute(database.db);
+  return { blocks: blocks.rows, minutes: minutes.rows };
+}
+
+async function recounted(drillId: string) {
+  const blocks = await sql<Record<string, unknown>>`
+    select block_id, count(*)::int as total, count(*) filter (where status = 'safe')::int as safe, count(*) filter (where status = 'needs_help')::int as needs_help,
+           count(*) filter (where status = 'injured')::int as injured, count(*) filter (where status is null)::int as unanswered,
+           count(accounted_at)::int as accounted, count(first_answered_at)::int as answered
+    from drill_targets where drill_id = ${drillId} group by block_id order by block_id`.execute(database.db);
+  const minutes = await sql<Record<string, unknown>>`
+    select block_id, minute, sum(accounted)::int as accounted, sum(answered)::int as answered from (
+      select t.block_id, floor(extract(epoch from t.accounted_at - d.started_at) / 60)::int as minute, 1 as accounted, 0 as answered
+      from drill_targets t join drills d on d.id = t.drill_id where t.drill_id = ${drillId} and t.accounted_at is not null
+      union all
+      select t.block_id, floor(extract(epoch from t.first_answered_at - d.started_at) / 60)::int, 0, 1
+      from drill_targets t join drills d on d.id = t.drill_id where t.drill_id = ${drillId} and t.first_answered_at is not null
+    ) m group by block_id, minute order by block_id, minute`.execute(database.db);
+  return { blocks: blocks.rows, minutes: minutes.rows };
+}
+
+describe("a drill's kept figures", () => {
+  it('match a recount of its rows after concurrent answers, a retry, the hand-off, escalations, a visit and a removed household', async () => {
+    // Twelve more homes in each 班: half with a member who can log in, half nobody can answer for (on a visit list from the start).
+    const homes = await database.db
+      .insertInto('households')
+      .values(
+        Array.from({ length: 24 }, (_, i) => ({
+          association_id: x.association.id, block_id: i % 2 ? x.blocks.block2.id : x.blocks.block1.id, household_number: `c${i}`,
+          name: `集計${i}家`, address: `京田辺市 ${i}`, channels: ['app'],
+        })),
+      )
+      .returning(['id', 'block_id'])
+      .execute();
+    await database.db
+      .insertInto('people')
+      .values(homes.filter((_, i) => i % 4 < 2).map((h, i) => ({ association_id: x.association.id, household_id: h.id, name: `集計 ${i}`, password_hash: 'x' })))
+      .execute();
+    const started = await startDrill(ctx(), officer(), {
+      kind: 'drill', title: '集計', message: '', targetBlockIds: null, announced: false, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+      volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const drillId = started.id;
+    expect(started.total).toBe(28);
+    expect(await kept(drillId)).toEqual(await recounted(drillId));
+
+    // Answers at once, several in the same 班, one household answering twice at once, one request retried.
+    const answer = (householdId: string, status: 'safe' | 'needs_help' | 'injured') =>
+      recordAnswer(ctx(), { drillId, householdId, status, where: 'home', note: '', channel: 'app', recordedBy: null });
+    const reachable = homes.filter((_, i) => i % 4 < 2);
+    await Promise.all([
+      ...reachable.slice(0, 8).map((h, i) => answer(h.id, i % 3 === 0 ? 'needs_help' : 'safe')),
+      answer(x.households.A.id, 'safe'),
+      answer(x.households.A.id, 'injured'),
+      answerByProxy(ctx(), officer(), drillId, { householdId: x.households.B.id, status: 'safe', where: 'home', note: '' }, '6b0f7c1e-2f1a-4c55-9a3e-0d2b7c9e4f10'),
+      answerByProxy(ctx(), officer(), drillId, { householdId: x.households.B.id, status: 'safe', where: 'home', note: '' }, '6b0f7c1e-2f1a-4c55-9a3e-0d2b7c9e4f10'),
+    ]);
+    await answer(reachable[0]!.id, 'injured');
+    expect(await kept(drillId)).toEqual(await recounted(drillId));
+
+    // The deadline (twice at once, as a retried job would) and both escalations: the figures do not move.
+    await Promise.all([deadline(ctx(), drillId), deadline(ctx(), drillId)]);
+    await escalate(ctx(), drillId, 'volunteers');
+    await escalate(ctx(), drillId, 'officers');
+    expect(await kept(drillId)).toEqual(await recounted(drillId));
+
+    // A visit that found nobody, then one that found them safe; a household removed from the roster mid-drill.
+    const silent = homes.filter((_, i) => i % 4 >= 2);
+    await recordVisit(ctx(), officer(), drillId, { householdId: silent[0]!.id, outcome: 'absent', note: '不在' });
+    await recordVisit(ctx(), officer(), drillId, { householdId: silent[1]!.id, outcome: 'safe', note: '' });
+    await database.db.deleteFrom('people').where('household_id', '=', reachable[1]!.id).execute();
+    await database.db.deleteFrom('households').where('id', '=', reachable[1]!.id).execute();
+    const now = await recounted(drillId);
+    expect(await kept(drillId)).toEqual(now);
+
+    // What the officers' dashboard shows is the recount.
+    const shown = await dashboard(ctx(), officer(), drillId);
+    const sum = (k: string) => now.blocks.reduce((n, b) => n + (b[k] as number), 0);
+    expect(shown.counts).toEqual({ safe: sum('safe'), needsHelp: sum('needs_help'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: 27 });
+    expect(shown.curve.at(-1)!.accounted).toBe(sum('accounted'));
+    expect(shown.drill).toMatchObject({ total: 27, accounted: sum('accounted') });
+  });
+});
