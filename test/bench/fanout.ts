@@ -59,11 +59,12 @@ async function round(processes: Clients[], marker: string, trigger: () => Promis
   const t0 = now();
   const received = Promise.all(processes.map((p) => p.next()));
   await trigger();
+  const answeredAt = now();
   const replies = await received;
   const latencies = replies.flatMap((r) => (r.type === 'received' ? r.times.map((t) => t - t0) : []));
   const missing = replies.reduce((n, r) => n + (r.type === 'received' ? r.missing : 0), 0);
   if (missing) throw new Error(`${missing} sockets did not receive ${marker} within ${ROUND_TIMEOUT_MS} ms`);
-  return { last: Math.max(...latencies), p99: percentile(latencies, 99), load };
+  return { last: Math.max(...latencies), first: Math.min(...latencies), p99: percentile(latencies, 99), load, answered: answeredAt - t0 };
 }
 
 function rssMb(pid: number): number {
@@ -83,7 +84,11 @@ function checkLimits(ctx: BenchContext, sockets: number) {
 export const fanoutBench: Bench = {
   name: 'fanout',
   describe: 'a circular to N connected Socket.IO clients in separate processes (publish → last receipt, p99, RSS) against a bare ws broadcast',
-  flags: { sockets: 'connected clients, one household each (10000)', 'client-processes': 'processes the clients are spread over, for each side (4)' },
+  flags: {
+    sockets: 'connected clients, one household each (10000)',
+    'client-processes': 'processes the clients are spread over, for each side (4)',
+    profile: 'a directory: write a CPU profile of tonari there (off)',
+  },
   async run(ctx) {
     const sockets = ctx.number('sockets', 10_000);
     const processCount = ctx.number('client-processes', 4);
@@ -98,9 +103,13 @@ export const fanoutBench: Bench = {
     const instance = await startInstance({
       name: 'tonari',
       port: await freePort(),
-      env: { DATABASE_URL: database.url, MQTT_PORT: String(await freePort()), DATA_DIR: dataDir, SEED_DEMO: 'false' },
+      env: {
+        DATABASE_URL: database.url, MQTT_PORT: String(await freePort()), DATA_DIR: dataDir, SEED_DEMO: 'false',
+        // --profile <dir>: a CPU profile of tonari (written when it is stopped with SIGTERM at the end).
+        ...(typeof ctx.flags.profile === 'string' && { NODE_OPTIONS: `--import=${here('cpu-profile.js')}`, CPU_PROFILE_DIR: path.resolve(ctx.flags.profile) }),
+      },
     });
-    ctx.defer(() => instance.kill());
+    ctx.defer(() => instance.kill(ctx.flags.profile ? 'SIGTERM' : 'SIGKILL'));
     const officer = new ApiClient(instance.baseUrl);
     await officer.login(OFFICER.identifier, OFFICER.password);
 
@@ -132,7 +141,7 @@ export const fanoutBench: Bench = {
         const published = await officer.post(`/api/circulars/${draft.body.id}/publish`);
         if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.text}`);
       });
-      ctx.log(`tonari${i < 0 ? ' (warm-up)' : ''}: last ${result.last.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms (load ${result.load.toFixed(2)})`);
+      ctx.log(`tonari${i < 0 ? ' (warm-up)' : ''}: last ${result.last.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, first ${result.first.toFixed(0)} ms, answered ${result.answered.toFixed(0)} ms (load ${result.load.toFixed(2)})`);
       return result;
     };
     const bare = async (i: number) => {
@@ -144,7 +153,7 @@ export const fanoutBench: Bench = {
         const response = await fetch(url, { method: 'POST', body: frame });
         if (Number(await response.text()) !== sockets) throw new Error('the bare ws server did not reach every client');
       });
-      ctx.log(`bare ws${i < 0 ? ' (warm-up)' : ''}: last ${result.last.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms (load ${result.load.toFixed(2)})`);
+      ctx.log(`bare ws${i < 0 ? ' (warm-up)' : ''}: last ${result.last.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, first ${result.first.toFixed(0)} ms, answered ${result.answered.toFixed(0)} ms (load ${result.load.toFixed(2)})`);
       return result;
     };
     // One unmeasured broadcast each first: neither side is measured cold (JIT, first connections).

@@ -163,12 +163,17 @@ export function createRealtime<A extends SocketActor>(
   const refreshSocket = (socket: RealtimeSocket<A>, actor: A | undefined) => {
     if (!socket.connected) return;
     if (!actor) return endSession(socket);
+    const before = socket.data.rooms;
     const next = sessions.roomsFor(actor);
-    for (const room of socket.data.rooms) if (!next.includes(room)) void socket.leave(room);
-    void socket.join(next);
+    // Most sessions have not changed: their rooms are left as they are.
+    if (next.length !== before.length || next.some((room, i) => room !== before[i])) {
+      for (const room of before) if (!next.includes(room)) void socket.leave(room);
+      const added = next.filter((room) => !before.includes(room));
+      if (added.length) void socket.join(added);
+      socket.data.rooms = next;
+    }
     socket.data.actor = actor;
     socket.data.expiresAt = actor.expiresAt;
-    socket.data.rooms = next;
   };
   let refreshing = false;
   const refreshAll = async () => {
