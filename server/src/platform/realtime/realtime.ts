@@ -131,6 +131,9 @@ export function createRealtime<A extends SocketActor>(
 
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
+    // The HTTP request the connection was opened with is not needed any more (its headers stay
+    // in socket.handshake): letting it go saves memory on every one of thousands of sockets.
+    (socket.conn as { request: unknown }).request = null;
     socket.data.rooms = sessions.roomsFor(socket.data.actor);
     void socket.join([...socket.data.rooms, rooms.session(socket.data.actor.sessionId)]);
     // The session's end drops the socket: a timer for the expiry, and a check before each
