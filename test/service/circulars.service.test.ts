@@ -93,55 +93,6 @@ describe('publishing', () => {
   });
 });
 
-describe('publishing to a town', () => {
-  it('writes the recipients a page at a time, tells each page once it is written and each room once, the 班長 and officers last', async () => {
-    const town = await seedAssociation(database.db, 'town');
-    await sql`insert into households (association_id, block_id, household_number, name, address)
-      select ${town.association.id}, ${town.blocks.block1.id}, 't' || g, '町の家 ' || g, '京田辺市 ' || g from generate_series(1, 2496) g`.execute(database.db);
-    const all = await database.db.selectFrom('households').select('id').where('association_id', '=', town.association.id).execute();
-    const told: { rooms: string[]; except: string[]; written: number }[] = [];
-    const recording = {
-      ...ctx,
-      realtime: {
-        ...ctx.realtime,
-        emitExcept: async (rooms: string[], except: string[]) => {
-          const entry = { rooms, except: [...except], written: 0 };
-          told.push(entry);
-          // What the event announces is already committed when it leaves.
-          entry.written = (await recipientsOf(database.db, draft.id)).length;
-        },
-      } as unknown as ModuleContext['realtime'],
-    };
-    const draft = await insertDraftCircular(database.db, town);
-    expect(await circulars.publishNow(recording, draft.id)).toBe(true);
-    await expect.poll(() => told.length === 4 && told.every((t) => t.written > 0)).toBe(true);
-
-    expect((await recipientsOf(database.db, draft.id)).length).toBe(2500);
-    const pages = told.slice(0, 3);
-    expect(pages.map((p) => p.rooms.length)).toEqual([1000, 1000, 500]);
-    expect(new Set(pages.flatMap((p) => p.rooms))).toEqual(new Set(all.map((h) => `household:${h.id}`)));
-    // A page is not told again to the households told before it, and not before it is written.
-    expect(pages.map((p) => p.except.length)).toEqual([0, 1000, 2000]);
-    pages.forEach((p, i) => expect(p.written).toBeGreaterThanOrEqual(Math.min(2500, (i + 1) * 1000)));
-    expect(told[3]!.rooms.sort()).toEqual([`block:${town.blocks.block1.id}`, `block:${town.blocks.block2.id}`, `officers:${town.association.id}`].sort());
-    expect(told[3]!.except.length).toBe(2500);
-  });
-
-  it('a publication interrupted between its pages is completed by its delivery job', async () => {
-    const town = await seedAssociation(database.db, 'cut');
-    await sql`insert into households (association_id, block_id, household_number, name, address)
-      select ${town.association.id}, ${town.blocks.block2.id}, 'c' || g, '町の家 ' || g, '京田辺市 ' || g from generate_series(1, 1496) g`.execute(database.db);
-    const draft = await insertDraftCircular(database.db, town);
-    await circulars.publishNow(ctx, draft.id);
-    // As a crash after the first page would leave it: only the first 1,000 households (in id order).
-    const kept = await database.db.selectFrom('circular_recipients').select('household_id').where('circular_id', '=', draft.id).orderBy('household_id').limit(1000).execute();
-    await database.db.deleteFrom('circular_recipients').where('circular_id', '=', draft.id).where('household_id', '>', kept.at(-1)!.household_id).execute();
-    expect((await recipientsOf(database.db, draft.id)).length).toBe(1000);
-    await circulars.deliver(ctx, draft.id);
-    expect((await recipientsOf(database.db, draft.id)).length).toBe(1500);
-  });
-});
-
 describe('delivering', () => {
   it('pushes and speaks through reach: speakers only where the household chose the speaker channel; a reminder reaches the unread only', async () => {
     const circular = await insertPublishedCircular(database.db, x);

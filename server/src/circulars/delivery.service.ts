@@ -4,7 +4,7 @@ import { rooms, type ServerToClientEvents } from '../contracts/socket.js';
 import type { Speak } from '../../../devices/src/protocol.js';
 import { attachmentsOf, findCircular, markPublished } from './circular.repository.js';
 import { spokenText } from './spoken-text.js';
-import { countReminder, insertRecipients, lastRecipient, needingPaperAmong, recipientPage, recipientsOf } from './recipient.repository.js';
+import { countReminder, insertRecipients, needingPaperAmong, recipientPage, recipientsOf } from './recipient.repository.js';
 import { insertUnreadCircularTasks } from '../tasks/task.repository.js';
 import { blocksWithReachableCaptain, reachableRoleHolders, TIER_ROLES } from '../common/reachability.repository.js';
 import type { CircularContext } from './circular-access.service.js';
@@ -12,27 +12,21 @@ import { iso } from './circular-view.service.js';
 
 /** Publishing and what follows it: delivery by push and speaker, the reminders, the overdue tasks. */
 
-/** Households per page of a publication: each page is committed, then told at once. */
-const PUBLISH_PAGE = 1_000;
-
 /**
  * The moment of publishing, from the officer's button or the scheduled job: idempotent (a
  * second run finds it published and does nothing), so a retried or duplicated job cannot
- * publish twice. The circular's status, its delivery, reminders and overdue step are written
- * in one transaction with the first page of recipients.
+ * publish twice. Recipients, delivery, reminders and the overdue step are written in the
+ * same transaction, so none exists without the others.
  *
- * The rest of the town is written a page at a time (set-based, 1,000 households a statement),
- * and each page is told the moment it is committed, while the next is written: the event never
- * announces a circular before the member's page, refetching on it, can find it and its
- * recipient row. The 班長 and officers hear it last, when every recipient is written. A crash
- * between pages leaves the rest to the delivery job queued in the first transaction, which
- * completes the recipients before it delivers.
+ * The live event leaves right after that commit, to the households the INSERT wrote (its
+ * RETURNING: nothing is read back first). Not before the commit: a member's page refetches on
+ * the event, and must find the circular and its recipient row there.
  */
 export async function publishNow(ctx: CircularContext, id: string): Promise<boolean> {
   const published = await ctx.db.transaction().execute(async (trx) => {
     const circular = await markPublished(trx, id);
     if (!circular) return undefined;
-    const first = await insertRecipients(trx, circular, { limit: PUBLISH_PAGE });
+    const recipients = await insertRecipients(trx, circular);
     await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
     if (circular.due_at) {
       for (const hours of circular.reminder_hours) {
@@ -41,27 +35,15 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
       }
       await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
     }
-    return { circular, first };
+    return { circular, recipients };
   });
   if (!published) {
     ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
     return false;
   }
   // Live to every connected member in scope now; push and speakers follow in the delivery job.
-  const { circular } = published;
-  const event = { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) };
-  // Each socket once: a page is not told again to the sockets an earlier page told (a family watcher of two homes).
-  const told: string[] = [];
-  const blocks = new Set<string>();
-  for (let page = published.first; ; ) {
-    const households = page.map((r) => rooms.household(r.household_id));
-    ctx.realtime.emitExcept(households, told, 'circular:published', event);
-    told.push(...households);
-    for (const r of page) blocks.add(r.block_id);
-    if (page.length < PUBLISH_PAGE) break;
-    page = await insertRecipients(ctx.db, circular, { after: page.at(-1)!.household_id, limit: PUBLISH_PAGE });
-  }
-  ctx.realtime.emitExcept([...[...blocks].map(rooms.block), rooms.officers(circular.association_id)], told, 'circular:published', event);
+  const { circular, recipients } = published;
+  ctx.realtime.emit(recipientRooms(recipients, circular.association_id), 'circular:published', { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) });
   return true;
 }
 
@@ -92,8 +74,6 @@ export async function deliver(ctx: CircularContext, circularId: string, kind: 'c
     ctx.log.info({ circularId, kind }, 'circular delivery skipped: not published (withdrawn or gone)');
     return { pushed: 0, spoken: 0 };
   }
-  // A publication interrupted between its pages of recipients (publishNow) is completed first.
-  if (kind === 'circular' && !piece.after) await insertRecipients(ctx.db, circular, { after: await lastRecipient(ctx.db, circularId) });
   const unreadOnly = kind === 'reminder';
   const prefix = kind === 'reminder' ? '【まだ読まれていません】' : '';
   const attachments = (await attachmentsOf(ctx.db, circularId)).length;

@@ -11,46 +11,25 @@ import { canBeReached } from '../common/reachability.repository.js';
 /** The SQL of a circular's recipients: one row per household it was published to, with its read and answer state. */
 
 /**
- * Writes one recipient row per household in scope, set-based: publishing to 2,000 households
- * is one INSERT … SELECT, not 2,000 round trips. Households added later do not receive it; the
- * recipients are who was in scope when it was published. `page`: only the next `limit`
- * households after `after` in id order (publishing writes a town in a few pages, each told as
- * soon as it is committed). Returns the page's households and 班 — written now, or already
- * there (a delivery completing the same publication) — so that publishing tells them without
- * reading them back.
+ * Writes one recipient row per household in scope, in one statement: publishing to 2,000
+ * households is one INSERT … SELECT, not 2,000 round trips. Households added later do not
+ * receive it; the recipients are who was in scope when it was published. Returns the rows it
+ * wrote (household and 班), so that publishing tells them without reading them back.
  */
-export function insertRecipients(
-  db: Db,
-  circular: { id: string; association_id: string; target_block_ids: string[] | null },
-  page: { after?: string | null; limit?: number } = {},
-) {
+export function insertRecipients(db: Db, circular: { id: string; association_id: string; target_block_ids: string[] | null }) {
   return db
-    .with('page', (q) =>
-      q
+    .insertInto('circular_recipients')
+    .columns(['circular_id', 'household_id', 'association_id', 'block_id', 'channels'])
+    .expression((eb) =>
+      eb
         .selectFrom('households')
-        .select(['id', 'association_id', 'block_id', 'channels'])
+        .select([eb.val(circular.id).as('circular_id'), 'id', 'association_id', 'block_id', 'channels'])
         .where('association_id', '=', circular.association_id)
-        .$if(circular.target_block_ids !== null, (w) => w.where(isAnyOf('block_id', circular.target_block_ids!)))
-        .$if(!!page.after, (w) => w.where('id', '>', page.after!))
-        .$if(page.limit !== undefined, (w) => w.orderBy('id').limit(page.limit!)),
+        .$if(circular.target_block_ids !== null, (q) => q.where(isAnyOf('block_id', circular.target_block_ids!))),
     )
-    .with('written', (q) =>
-      q
-        .insertInto('circular_recipients')
-        .columns(['circular_id', 'household_id', 'association_id', 'block_id', 'channels'])
-        .expression((eb) => eb.selectFrom('page').select([eb.val(circular.id).as('circular_id'), 'id', 'association_id', 'block_id', 'channels']))
-        .onConflict((oc) => oc.doNothing()),
-    )
-    .selectFrom('page')
-    .select(['page.id as household_id', 'page.block_id'])
-    .orderBy('page.id')
+    .onConflict((oc) => oc.doNothing())
+    .returning(['household_id', 'block_id'])
     .execute();
-}
-
-/** The last household (in id order) a circular's recipients were written for: where an interrupted publication stopped. */
-export async function lastRecipient(db: Db, circularId: string): Promise<string | null> {
-  const row = await db.selectFrom('circular_recipients').select('household_id').where('circular_id', '=', circularId).orderBy('household_id', 'desc').limit(1).executeTakeFirst();
-  return row?.household_id ?? null;
 }
 
 export function recipientOf(db: Db, circularId: string, householdId: string) {
@@ -279,8 +258,6 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'insertRecipients — some 班 (the whole association: without the 班 clause)', run: (db) => insertRecipients(db, { id: ID, association_id: OTHER, target_block_ids: [OTHER] }) },
-  { name: 'insertRecipients — a page of a publication', run: (db) => insertRecipients(db, { id: ID, association_id: OTHER, target_block_ids: null }, { after: OTHER, limit: 1000 }) },
-  { name: 'lastRecipient', run: (db) => lastRecipient(db, ID) },
   { name: 'recipientOf', run: (db) => recipientOf(db, ID, OTHER) },
   { name: 'recipientsOf', run: (db) => recipientsOf(db, ID) },
   { name: 'reachesAny', run: (db) => reachesAny(db, ID, { householdIds: [OTHER], blockIds: [] }) },

@@ -37,8 +37,6 @@ export function inUnitOfWork<C extends ServiceContext>(ctx: C, tx: Tx): C {
     rosterChanged: (associationId, householdIds) => tx.afterCommit(() => realtime.rosterChanged(associationId, householdIds)),
     deviceStatus: (associationId, event) => tx.afterCommit(() => realtime.deviceStatus(associationId, event)),
     endSessions: (sessionIds) => tx.afterCommit(() => realtime.endSessions(sessionIds)),
-    emitExcept: ((rooms: string[], except: string[], event: string, ...args: unknown[]) =>
-      tx.afterCommit(() => (realtime.emitExcept as (r: string[], x: string[], e: string, ...a: unknown[]) => void)(rooms, except, event, ...args))) as Realtime['emitExcept'],
   };
   const deferredPush: PushService = {
     publicKey: () => push.publicKey(),

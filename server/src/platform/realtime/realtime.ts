@@ -47,8 +47,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface Realtime {
   /** Sends one typed event to every socket in any of these rooms (each socket once). */
   emit<E extends keyof ServerToClientEvents>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
-  /** The same, but not to sockets in any of the `except` rooms (told already). */
-  emitExcept<E extends keyof ServerToClientEvents>(rooms: string[], except: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   rosterChanged(associationId: string, householdIds: string[] | 'all'): void;
   deviceStatus(associationId: string, event: Parameters<ServerToClientEvents['device:status']>[0]): void;
   /** These sessions ended (logout, password change): their sockets, on every instance, are told and dropped. */
@@ -210,9 +208,6 @@ export function createRealtime<A extends SocketActor>(
   const realtime: Realtime = {
     emit: (targets, event, ...args) => {
       if (targets.length) io.to(targets).emit(event, ...args);
-    },
-    emitExcept: (targets, except, event, ...args) => {
-      if (targets.length) io.to(targets).except(except).emit(event, ...args);
     },
     rosterChanged: (associationId, householdIds) => {
       io.to(rooms.association(associationId)).emit('roster:changed', { associationId, householdIds });
