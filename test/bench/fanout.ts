@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alternate, median, percentile, quiet, ratio, type Bench, type BenchContext } from './harness.js';
-import { freePort, startInstance, waitFor } from '../support/processes.js';
+import { errorLines, freePort, startInstance, waitFor } from '../support/processes.js';
 import { ApiClient } from '../support/http-client.js';
 import { OFFICER, seedFanoutTown } from './fanout-seed.js';
 import type { FromClients, ToClients } from './fanout-clients.js';
@@ -58,6 +58,7 @@ async function round(processes: Clients[], marker: string, trigger: () => Promis
   const load = await quiet(1.5, 20_000);
   const t0 = now();
   const received = Promise.all(processes.map((p) => p.next()));
+  received.catch(() => undefined); // a failed trigger ends the bench; its clients are killed then
   await trigger();
   const answeredAt = now();
   const replies = await received;
@@ -139,7 +140,7 @@ export const fanoutBench: Bench = {
       if (draft.status !== 201 && draft.status !== 200) throw new Error(`draft: ${draft.status} ${draft.text}`);
       const result = await round(tonariClients, marker, async () => {
         const published = await officer.post(`/api/circulars/${draft.body.id}/publish`);
-        if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.text}`);
+        if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.text}\n${errorLines(instance).join('\n')}`);
       });
       ctx.log(`tonari${i < 0 ? ' (warm-up)' : ''}: last ${result.last.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, first ${result.first.toFixed(0)} ms, answered ${result.answered.toFixed(0)} ms (load ${result.load.toFixed(2)})`);
       return result;
