@@ -137,6 +137,32 @@ describe('a live socket follows its session and roles', () => {
   });
 });
 
+describe('a broadcast reaches sockets on every instance', () => {
+  it('a circular published through one instance reaches a member on another; large broadcasts too, in order', async () => {
+    const officer = new ApiClient(one.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    const member = new ApiClient(two.baseUrl);
+    await member.login(x.logins.memberA, PASSWORD);
+    const { socket } = await connected(two, member.cookie);
+    const published: string[] = [];
+    socket.on('circular:published', (event) => published.push(event.circularId));
+
+    const draft = await officer.post('/api/circulars', { title: '別のサーバーから', bodyMarkdown: '本文' });
+    expect((await officer.post(`/api/circulars/${draft.body.id}/publish`)).status).toBe(200);
+    await expect.poll(() => published, { timeout: 5000 }).toEqual([draft.body.id]);
+
+    // Hundreds of rooms (a circular to a whole town) do not fit in a NOTIFY: they travel through
+    // the attachments table, and still arrive in the order they were sent, between small ones;
+    // the same event twice (sent in one statement) arrives twice.
+    const updates: string[] = [];
+    socket.on('circular:updated', (event) => updates.push(event.circularId));
+    const many = [...Array.from({ length: 400 }, (_, i) => `household:${String(i).padStart(36, '0')}`), `household:${x.households.A.id}`];
+    const sent = ['large-1', 'small-2', 'small-2', 'large-3', 'small-4'];
+    for (const id of sent) one.app.realtime.emit(id.startsWith('large') ? many : [`household:${x.households.A.id}`], 'circular:updated', { circularId: id, status: 'published', corrected: true });
+    await expect.poll(() => updates, { timeout: 5000 }).toEqual(sent);
+  });
+});
+
 describe('Socket.IO checks the Origin', () => {
   it('refuses a handshake from another site with a clear error, and takes the public origin', async () => {
     const client = new ApiClient(one.baseUrl);

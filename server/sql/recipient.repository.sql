@@ -20,7 +20,10 @@ from
 where
   "association_id" = $2
   and "block_id" = any ($3::uuid[])
-on conflict do nothing;
+on conflict do nothing
+returning
+  "household_id",
+  "block_id";
 
 -- recipientOf
 select

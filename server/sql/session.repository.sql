@@ -12,19 +12,6 @@ insert into
 values
   ($1, $2, $3, $4, $5);
 
--- findLiveSession
-select
-  "id",
-  "person_id",
-  "association_id",
-  "csrf_token",
-  "expires_at"
-from
-  "sessions"
-where
-  "id" = $1
-  and "expires_at" > now();
-
 -- deleteSession
 delete from "sessions"
 where
@@ -38,8 +25,11 @@ where
 returning
   "id";
 
--- findActorRoles
+-- findSessionActors
 select
+  "sessions"."id" as "session_id",
+  "sessions"."csrf_token",
+  "sessions"."expires_at",
   "people"."id",
   "people"."name",
   "people"."preferred_language",
@@ -47,31 +37,40 @@ select
   "people"."household_id",
   "households"."name" as "household_name",
   "associations"."name" as "association_name",
-  "associations"."time_zone" as "association_time_zone"
+  "associations"."time_zone" as "association_time_zone",
+  (
+    select
+      coalesce(json_agg(agg), '[]')
+    from
+      (
+        select
+          "role_assignments"."role",
+          "role_assignments"."block_id",
+          "blocks"."name" as "block_name",
+          "role_assignments"."household_id",
+          "watched"."name" as "household_name"
+        from
+          "role_assignments"
+          left join "blocks" on "blocks"."id" = "role_assignments"."block_id"
+          left join "households" as "watched" on "watched"."id" = "role_assignments"."household_id"
+        where
+          "role_assignments"."person_id" = "people"."id"
+          and (
+            "role_assignments"."starts_on" <= current_date
+            and (
+              "role_assignments"."ends_on" is null
+              or "role_assignments"."ends_on" >= current_date
+            )
+          )
+        order by
+          "blocks"."sort_order"
+      ) as agg
+  ) as "roles"
 from
-  "people"
+  "sessions"
+  inner join "people" on "people"."id" = "sessions"."person_id"
   left join "households" on "households"."id" = "people"."household_id"
   inner join "associations" on "associations"."id" = "people"."association_id"
 where
-  "people"."id" = $1;
-select
-  "role_assignments"."role",
-  "role_assignments"."block_id",
-  "blocks"."name" as "block_name",
-  "role_assignments"."household_id",
-  "households"."name" as "household_name"
-from
-  "role_assignments"
-  left join "blocks" on "blocks"."id" = "role_assignments"."block_id"
-  left join "households" on "households"."id" = "role_assignments"."household_id"
-where
-  "role_assignments"."person_id" = $1
-  and (
-    "role_assignments"."starts_on" <= current_date
-    and (
-      "role_assignments"."ends_on" is null
-      or "role_assignments"."ends_on" >= current_date
-    )
-  )
-order by
-  "blocks"."sort_order";
+  sessions.id = any ($1::text[])
+  and "sessions"."expires_at" > now();

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
@@ -22,15 +23,6 @@ export function insertSession(
     .execute();
 }
 
-export function findLiveSession(db: Db, id: string) {
-  return db
-    .selectFrom('sessions')
-    .select(['id', 'person_id', 'association_id', 'csrf_token', 'expires_at'])
-    .where('id', '=', id)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-}
-
 export function deleteSession(db: Db, id: string) {
   return db.deleteFrom('sessions').where('id', '=', id).execute();
 }
@@ -40,42 +32,51 @@ export function deleteOtherSessions(trx: Transaction<Database>, personId: string
   return trx.deleteFrom('sessions').where('person_id', '=', personId).where('id', '!=', keepSessionId).returning('id').execute();
 }
 
-/** The roles a person holds today, with the names the web app shows. */
-export async function findActorRoles(db: Db, personId: string) {
-  const [person, roles] = await Promise.all([
-    db
-      .selectFrom('people')
-      .leftJoin('households', 'households.id', 'people.household_id')
-      .innerJoin('associations', 'associations.id', 'people.association_id')
-      .select([
-        'people.id',
-        'people.name',
-        'people.preferred_language',
-        'people.association_id',
-        'people.household_id',
-        'households.name as household_name',
-        'associations.name as association_name',
-        'associations.time_zone as association_time_zone',
-      ])
-      .where('people.id', '=', personId)
-      .executeTakeFirst(),
-    db
-      .selectFrom('role_assignments')
-      .leftJoin('blocks', 'blocks.id', 'role_assignments.block_id')
-      .leftJoin('households', 'households.id', 'role_assignments.household_id')
-      .select([
-        'role_assignments.role',
-        'role_assignments.block_id',
-        'blocks.name as block_name',
-        'role_assignments.household_id',
-        'households.name as household_name',
-      ])
-      .where('role_assignments.person_id', '=', personId)
-      .where(heldToday)
-      .orderBy('blocks.sort_order')
-      .execute(),
-  ]);
-  return person ? { person, roles } : undefined;
+/**
+ * Live sessions with their person, household, association and the roles the person holds
+ * today, in ONE statement (a socket handshake, an HTTP request, the sockets' periodic
+ * re-read of many sessions at once). Expired sessions are not found.
+ */
+export function findSessionActors(db: Db, sessionIds: readonly string[]) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('people', 'people.id', 'sessions.person_id')
+    .leftJoin('households', 'households.id', 'people.household_id')
+    .innerJoin('associations', 'associations.id', 'people.association_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'people.id',
+      'people.name',
+      'people.preferred_language',
+      'people.association_id',
+      'people.household_id',
+      'households.name as household_name',
+      'associations.name as association_name',
+      'associations.time_zone as association_time_zone',
+    ])
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('role_assignments')
+          .leftJoin('blocks', 'blocks.id', 'role_assignments.block_id')
+          .leftJoin('households as watched', 'watched.id', 'role_assignments.household_id')
+          .select([
+            'role_assignments.role',
+            'role_assignments.block_id',
+            'blocks.name as block_name',
+            'role_assignments.household_id',
+            'watched.name as household_name',
+          ])
+          .whereRef('role_assignments.person_id', '=', 'people.id')
+          .where(heldToday)
+          .orderBy('blocks.sort_order'),
+      ).as('roles'),
+    )
+    .where(sql<boolean>`sessions.id = any(${sessionIds}::text[])`)
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .execute();
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';
@@ -83,8 +84,7 @@ const SESSION = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'insertSession', run: (db) => insertSession(db, { id: SESSION, personId: ID, associationId: ID, csrfToken: 'token', expiresAt: new Date(0) }) },
-  { name: 'findLiveSession', run: (db) => findLiveSession(db, SESSION) },
   { name: 'deleteSession', run: (db) => deleteSession(db, SESSION) },
   { name: 'deleteOtherSessions', run: (db) => db.transaction().execute((trx) => deleteOtherSessions(trx, ID, SESSION)) },
-  { name: 'findActorRoles', run: (db) => findActorRoles(db, ID) },
+  { name: 'findSessionActors', run: (db) => findSessionActors(db, [SESSION]) },
 ];

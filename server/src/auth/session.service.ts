@@ -3,7 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import type { SessionView } from '../contracts/auth.js';
 import type { Actor } from '../common/access.js';
-import { deleteSession, findActorRoles, findLiveSession, insertSession } from './session.repository.js';
+import { deleteSession, findSessionActors, insertSession } from './session.repository.js';
 
 /**
  * Sessions: a random token in an HttpOnly cookie, stored only as its hash, with a CSRF token
@@ -53,38 +53,46 @@ export async function loadActorByToken(db: Db, token: string | undefined): Promi
 }
 
 export async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
-  const session = await findLiveSession(db, sessionId);
-  if (!session) return undefined;
-  const found = await findActorRoles(db, session.person_id);
-  if (!found) return undefined;
-  const { person, roles } = found;
+  const [row] = await findSessionActors(db, [sessionId]);
+  return row && toLoadedActor(row);
+}
+
+/** Many live sessions' actors in one query, by session id (ended sessions are missing). */
+export async function loadActorsBySessionIds(db: Db, sessionIds: readonly string[]): Promise<Map<string, LoadedActor>> {
+  if (!sessionIds.length) return new Map();
+  const rows = await findSessionActors(db, sessionIds);
+  return new Map(rows.map((row) => [row.session_id, toLoadedActor(row)]));
+}
+
+function toLoadedActor(row: Awaited<ReturnType<typeof findSessionActors>>[number]): LoadedActor {
+  const { roles, session_id: sessionId } = row;
   const captainOf = roles.filter((r) => r.role === 'captain' && r.block_id);
   const watcherOf = roles.filter((r) => r.role === 'family_watcher' && r.household_id);
   const actor: Actor = {
     sessionId,
-    personId: person.id,
-    associationId: person.association_id,
+    personId: row.id,
+    associationId: row.association_id,
     officer: roles.some((r) => r.role === 'officer'),
     captainOf: [...new Set(captainOf.map((r) => r.block_id!))],
     volunteer: roles.some((r) => r.role === 'volunteer'),
     welfareCommissioner: roles.some((r) => r.role === 'welfare_commissioner'),
     watcherOf: watcherOf.map((r) => r.household_id!),
-    householdId: person.household_id,
+    householdId: row.household_id,
   };
   const view: SessionView = {
-    person: { id: person.id, name: person.name, preferredLanguage: person.preferred_language },
-    association: { id: person.association_id, name: person.association_name, timeZone: person.association_time_zone },
+    person: { id: row.id, name: row.name, preferredLanguage: row.preferred_language },
+    association: { id: row.association_id, name: row.association_name, timeZone: row.association_time_zone },
     roles: {
       officer: actor.officer,
       captainOf: captainOf.map((r) => ({ id: r.block_id!, name: r.block_name ?? '' })),
       volunteer: actor.volunteer,
       welfareCommissioner: actor.welfareCommissioner,
       watcherOf: watcherOf.map((r) => ({ id: r.household_id!, name: r.household_name ?? '' })),
-      household: person.household_id ? { id: person.household_id, name: person.household_name ?? '' } : null,
+      household: row.household_id ? { id: row.household_id, name: row.household_name ?? '' } : null,
     },
-    csrfToken: session.csrf_token,
+    csrfToken: row.csrf_token,
   };
-  return { ...actor, csrfToken: session.csrf_token, expiresAt: new Date(session.expires_at), view };
+  return { ...actor, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at), view };
 }
 
 export function csrfMatches(expected: string, given: string | undefined): boolean {

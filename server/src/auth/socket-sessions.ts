@@ -3,7 +3,7 @@ import type { SocketSessions } from '../platform/realtime/realtime.js';
 import type { Actor } from '../common/access.js';
 import { rooms } from '../contracts/socket.js';
 import { actorOfCookies } from './session.middleware.js';
-import { loadActorBySessionId, type LoadedActor } from './session.service.js';
+import { loadActorsBySessionIds, type LoadedActor } from './session.service.js';
 
 /**
  * Sockets are authenticated by the same session cookie as HTTP (expired sessions are not
@@ -13,7 +13,7 @@ import { loadActorBySessionId, type LoadedActor } from './session.service.js';
 export function socketSessions(db: Db): SocketSessions<LoadedActor> {
   return {
     authenticate: (handshake) => actorOfCookies(db, handshake.headers.cookie),
-    reload: (sessionId) => loadActorBySessionId(db, sessionId),
+    reload: (sessionIds) => loadActorsBySessionIds(db, sessionIds),
     roomsFor,
   };
 }

@@ -17,12 +17,16 @@ import { iso } from './circular-view.service.js';
  * second run finds it published and does nothing), so a retried or duplicated job cannot
  * publish twice. Recipients, delivery, reminders and the overdue step are written in the
  * same transaction, so none exists without the others.
+ *
+ * The live event leaves right after that commit, to the households the INSERT wrote (its
+ * RETURNING: nothing is read back first). Not before the commit: a member's page refetches on
+ * the event, and must find the circular and its recipient row there.
  */
 export async function publishNow(ctx: CircularContext, id: string): Promise<boolean> {
   const published = await ctx.db.transaction().execute(async (trx) => {
     const circular = await markPublished(trx, id);
     if (!circular) return undefined;
-    await insertRecipients(trx, circular);
+    const recipients = await insertRecipients(trx, circular);
     await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
     if (circular.due_at) {
       for (const hours of circular.reminder_hours) {
@@ -31,31 +35,32 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
       }
       await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
     }
-    return circular;
+    return { circular, recipients };
   });
   if (!published) {
     ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
     return false;
   }
   // Live to every connected member in scope now; push and speakers follow in the delivery job.
-  await emitToRecipients(ctx, id, published.association_id, 'circular:published', { circularId: id, title: published.title, category: published.category, dueAt: iso(published.due_at) });
+  const { circular, recipients } = published;
+  ctx.realtime.emit(recipientRooms(recipients, circular.association_id), 'circular:published', { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) });
   return true;
 }
 
-/** A live event to the circular's households, their 班 and the officers. */
-export async function emitToRecipients<E extends 'circular:published' | 'circular:updated'>(
+/** The rooms of a circular's recipients: their households, their 班 (its 班長) and the officers. */
+function recipientRooms(recipients: { household_id: string; block_id: string }[], associationId: string) {
+  return [...recipients.map((r) => rooms.household(r.household_id)), ...new Set(recipients.map((r) => rooms.block(r.block_id))), rooms.officers(associationId)];
+}
+
+/** A live event to the circular's households, their 班 and the officers (a correction, a withdrawal). */
+export async function emitToRecipients<E extends 'circular:updated'>(
   ctx: CircularContext,
   circularId: string,
   associationId: string,
   event: E,
   ...data: Parameters<ServerToClientEvents[E]>
 ) {
-  const recipients = await recipientsOf(ctx.db, circularId);
-  ctx.realtime.emit(
-    [...recipients.map((r) => rooms.household(r.household_id)), ...new Set(recipients.map((r) => rooms.block(r.block_id))), rooms.officers(associationId)],
-    event,
-    ...data,
-  );
+  ctx.realtime.emit(recipientRooms(await recipientsOf(ctx.db, circularId), associationId), event, ...data);
 }
 
 /**

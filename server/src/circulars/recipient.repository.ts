@@ -13,10 +13,11 @@ import { canBeReached } from '../common/reachability.repository.js';
 /**
  * Writes one recipient row per household in scope, in one statement: publishing to 2,000
  * households is one INSERT … SELECT, not 2,000 round trips. Households added later do not
- * receive it; the recipients are who was in scope when it was published.
+ * receive it; the recipients are who was in scope when it was published. Returns the rows it
+ * wrote (household and 班), so that publishing tells them without reading them back.
  */
-export async function insertRecipients(db: Db, circular: { id: string; association_id: string; target_block_ids: string[] | null }) {
-  const result = await db
+export function insertRecipients(db: Db, circular: { id: string; association_id: string; target_block_ids: string[] | null }) {
+  return db
     .insertInto('circular_recipients')
     .columns(['circular_id', 'household_id', 'association_id', 'block_id', 'channels'])
     .expression((eb) =>
@@ -27,8 +28,8 @@ export async function insertRecipients(db: Db, circular: { id: string; associati
         .$if(circular.target_block_ids !== null, (q) => q.where(isAnyOf('block_id', circular.target_block_ids!))),
     )
     .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+    .returning(['household_id', 'block_id'])
+    .execute();
 }
 
 export function recipientOf(db: Db, circularId: string, householdId: string) {

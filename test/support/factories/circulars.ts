@@ -37,6 +37,6 @@ export async function insertDraftCircular(db: Db, x: SeededAssociation, values: 
 /** A published circular with its recipient rows, as publishing leaves it (without its jobs). */
 export async function insertPublishedCircular(db: Db, x: SeededAssociation, values: Partial<Insertable<CircularTable>> = {}) {
   const circular = await insertDraftCircular(db, x, { status: 'published', published_at: new Date(), ...values });
-  const recipients = await insertRecipients(db, circular);
+  const recipients = (await insertRecipients(db, circular)).length;
   return { ...circular, recipients };
 }

@@ -11,6 +11,9 @@ const ATTACHMENTS = 'socket_io_attachments';
 /** NOTIFY payloads must stay under 8000 bytes; larger messages go through the table. */
 const PAYLOAD_THRESHOLD = 7_000;
 const ATTACHMENT_TTL_MS = 30_000;
+/** Messages per NOTIFY statement, and the most kept waiting while PostgreSQL is away. */
+const BATCH = 200;
+const MAX_QUEUED = 10_000;
 
 /**
  * Socket.IO's PostgreSQL adapter with a listening connection that survives PostgreSQL
@@ -23,8 +26,10 @@ const ATTACHMENT_TTL_MS = 30_000;
  * the library's adapter (the cluster protocol, heartbeats, broadcasts) and replaces only its
  * pub/sub client: one dedicated listening connection with an error handler, re-established
  * with backoff and re-LISTENed after any loss, and publishes through a pool whose failures are
- * logged once per outage. The NOTIFY wire format is the library's; messages too large for
- * NOTIFY are stored as JSON (the library uses msgpack: tonari's events carry no binary).
+ * logged once per outage. Publishing does not hold up the local broadcast: messages are queued
+ * and sent in order, those queued meanwhile together in one statement. The NOTIFY wire format
+ * is the library's; messages too large for NOTIFY are stored as JSON (the library uses
+ * msgpack: tonari's events carry no binary), and an instance does not read back its own.
  *
  * Messages published while the database is away are lost; when the listener comes back after a
  * loss, `onResync` runs so that this instance's clients can refetch what they may have missed.
@@ -56,6 +61,10 @@ class PubSub {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly cleanupTimer: NodeJS.Timeout;
   private attempts = 0;
+  private readonly queue: (ClusterMessage | ClusterResponse & { nsp?: string })[] = [];
+  private flushing = false;
+  private receiving = Promise.resolve();
+  private seq = 0;
   private lostOnce = false;
   private closed = false;
 
@@ -95,7 +104,8 @@ class PubSub {
     const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true });
     // Without this listener a dropped connection is an uncaught 'error' event: exit 1.
     client.on('error', (error) => this.failed(error));
-    client.on('notification', (message) => void this.received(message.payload));
+    // In order: a message stored as an attachment (read back from the table) holds up the ones after it.
+    client.on('notification', (message) => void (this.receiving = this.receiving.then(() => this.received(message.payload))));
     try {
       await client.connect();
       for (const name of this.namespaces.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(this.channel(name))}`);
@@ -155,20 +165,61 @@ class PubSub {
     }
   }
 
-  /** Called by the library's adapter for broadcasts, heartbeats and responses. Never rejects. */
-  async publish(message: ClusterMessage | ClusterResponse & { nsp?: string }) {
-    if (this.closed) return;
-    try {
-      const channel = this.channel((message as { nsp: string }).nsp);
-      let payload = JSON.stringify(message);
+  /**
+   * Called by the library's adapter for broadcasts, heartbeats and responses. Never rejects,
+   * and never waits for the database: the message is queued and this resolves at once, so the
+   * adapter's broadcast goes to this instance's sockets straight away while the message goes
+   * to the other instances alongside (the library awaits this before its local broadcast).
+   */
+  publish(message: ClusterMessage | ClusterResponse & { nsp?: string }) {
+    if (this.closed) return Promise.resolve();
+    if (this.queue.length >= MAX_QUEUED) {
+      // The database has been away for a while: the oldest messages are lost, as any published during an outage.
+      this.queue.shift();
+      this.failed(new Error(`realtime: more than ${MAX_QUEUED} messages waiting for PostgreSQL; the oldest dropped`));
+    }
+    this.queue.push(message);
+    if (!this.flushing) {
+      this.flushing = true;
+      // After the current task: the local broadcast that published this goes first.
+      setImmediate(() => void this.flush());
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * One statement in flight at a time, with everything queued meanwhile: the messages reach
+   * the other instances in the order they were published, in as few round trips as the
+   * database's speed allows.
+   */
+  private async flush() {
+    while (this.queue.length && !this.closed) {
+      const batch = this.queue.splice(0, BATCH);
+      try {
+        await this.send(batch);
+      } catch (error) {
+        this.failed(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async send(batch: (ClusterMessage | ClusterResponse & { nsp?: string })[]) {
+    const channels: string[] = [];
+    const payloads: string[] = [];
+    for (const message of batch) {
+      const { nsp, uid, type } = message as { nsp: string; uid: string; type: number };
+      // A serial number: PostgreSQL delivers identical notifications of one transaction once.
+      let payload = JSON.stringify({ ...message, seq: this.seq++ });
       if (Buffer.byteLength(payload) > PAYLOAD_THRESHOLD) {
         const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${ATTACHMENTS} (payload) VALUES ($1) RETURNING id`, [Buffer.from(payload, 'utf8')]);
-        payload = JSON.stringify({ uid: (message as { uid: string }).uid, nsp: (message as { nsp: string }).nsp, type: message.type, attachmentId: String(rows[0]!.id) });
+        payload = JSON.stringify({ uid, nsp, type, attachmentId: String(rows[0]!.id) });
       }
-      await this.pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    } catch (error) {
-      this.failed(error);
+      channels.push(this.channel(nsp));
+      payloads.push(payload);
     }
+    // unnest yields the rows in array order, and NOTIFYs are delivered in the order they were sent.
+    await this.pool.query('SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS t(c, p)', [channels, payloads]);
   }
 
   close() {

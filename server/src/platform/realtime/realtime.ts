@@ -22,13 +22,23 @@ export interface SocketActor {
 export interface SocketSessions<A extends SocketActor> {
   /** The actor of a handshake (its cookies), or undefined (refused as unauthorized); throws when the database is away. */
   authenticate(handshake: { headers: IncomingHttpHeaders }): Promise<A | undefined>;
-  /** The session read again (its roles may have changed); undefined once it has ended. */
-  reload(sessionId: string): Promise<A | undefined>;
+  /** Sessions read again, many in one go (their roles may have changed); an ended session is missing from the map. */
+  reload(sessionIds: string[]): Promise<Map<string, A>>;
   /** The rooms a socket of this actor joins (besides its session's). */
   roomsFor(actor: A): string[];
 }
 
-export type RealtimeServer<A extends SocketActor = SocketActor> = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: A; expiresAt: Date }>;
+export type RealtimeServer<A extends SocketActor = SocketActor> = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData<A>>;
+/** What a socket carries: its actor, when its session ends, and the rooms `roomsFor` gave it. */
+interface SocketData<A extends SocketActor> {
+  actor: A;
+  expiresAt: Date;
+  rooms: string[];
+}
+type RealtimeSocket<A extends SocketActor> = ReturnType<RealtimeServer<A>['sockets']['sockets']['get']> & {};
+
+/** Sessions re-read per query by the shared refresh. */
+const REFRESH_BATCH = 500;
 
 /** setTimeout's longest delay (about 24.8 days); longer sessions re-arm their timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -80,7 +90,9 @@ export function createRealtime<A extends SocketActor>(
   },
 ): { io: RealtimeServer<A>; realtime: Realtime; close(): Promise<void> } {
   const { sessions } = deps;
-  const io: RealtimeServer<A> = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  // No per-message compression (the default, said out loud): a broadcast is framed once and
+  // the same bytes go to every socket.
+  const io: RealtimeServer<A> = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, perMessageDeflate: false });
   // Broadcasts reach sockets on every instance: a job that runs on one instance tells the
   // browsers connected to another (PostgreSQL LISTEN/NOTIFY, no extra service). The adapter
   // outlives PostgreSQL restarts; after one, this instance's clients refetch.
@@ -113,56 +125,86 @@ export function createRealtime<A extends SocketActor>(
     }
   });
 
+  const endSession = (socket: RealtimeSocket<A>) => {
+    socket.emit('session:ended');
+    socket.disconnect(true);
+  };
+
   io.on('connection', (socket) => {
     deps.metrics.sockets.inc();
-    let joined = sessions.roomsFor(socket.data.actor);
-    void socket.join([...joined, rooms.session(socket.data.actor.sessionId)]);
+    // The HTTP request the connection was opened with is not needed any more (its headers stay
+    // in socket.handshake): letting it go saves memory on every one of thousands of sockets.
+    (socket.conn as { request: unknown }).request = null;
+    socket.data.rooms = sessions.roomsFor(socket.data.actor);
+    void socket.join([...socket.data.rooms, rooms.session(socket.data.actor.sessionId)]);
     // The session's end drops the socket: a timer for the expiry, and a check before each
     // event in case the timer is late (a suspended process).
     const expired = () => socket.data.expiresAt.getTime() <= Date.now();
-    const endExpired = () => {
-      socket.emit('session:ended');
-      socket.disconnect(true);
-    };
     let expiry: NodeJS.Timeout | undefined;
     const armExpiry = () => {
-      if (expired()) return endExpired();
+      if (expired()) return endSession(socket);
       expiry = setTimeout(armExpiry, Math.min(socket.data.expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
     };
     armExpiry();
-    socket.use((_packet, next) => (expired() ? endExpired() : next()));
-    // Now and then the session and roles are read again: a captain replaced, a person moved to
-    // another household or removed from the roster stops hearing what is no longer theirs, and
-    // a session ended while the adapter was away (its message lost) still drops its sockets.
-    const refresh = async () => {
-      try {
-        const actor = await sessions.reload(socket.data.actor.sessionId);
-        if (!actor) return endExpired();
-        const next = sessions.roomsFor(actor);
-        for (const room of joined) if (!next.includes(room)) void socket.leave(room);
-        void socket.join(next);
-        socket.data.actor = actor;
-        socket.data.expiresAt = actor.expiresAt;
-        joined = next;
-      } catch (error) {
-        // The database is away: keep the socket as it is and try at the next refresh.
-        if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'socket session refresh failed');
-      }
-    };
-    const refresher = setInterval(() => void refresh(), (deps.roomRefreshSeconds ?? 60) * 1000);
-    refresher.unref();
+    socket.use((_packet, next) => (expired() ? endSession(socket) : next()));
     socket.on('session:rooms', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = emptyPayload.safeParse(payload ?? {});
       if (!parsed.success) return ack({ error: { code: 'invalid_input', message: `session:rooms: ${parsed.error.issues[0]!.message}` } });
-      ack({ data: { rooms: joined } });
+      ack({ data: { rooms: socket.data.rooms } });
     });
     socket.on('disconnect', () => {
       clearTimeout(expiry);
-      clearInterval(refresher);
       deps.metrics.sockets.dec();
     });
   });
+
+  // Now and then every socket's session and roles are read again — one timer for the instance,
+  // a query per REFRESH_BATCH sessions, not a timer and a query per socket: a captain replaced,
+  // a person moved to another household or removed from the roster stops hearing what is no
+  // longer theirs, and a session ended while the adapter was away (its message lost) still
+  // drops its sockets.
+  const refreshSocket = (socket: RealtimeSocket<A>, actor: A | undefined) => {
+    if (!socket.connected) return;
+    if (!actor) return endSession(socket);
+    const before = socket.data.rooms;
+    const next = sessions.roomsFor(actor);
+    // Most sessions have not changed: their rooms are left as they are.
+    if (next.length !== before.length || next.some((room, i) => room !== before[i])) {
+      for (const room of before) if (!next.includes(room)) void socket.leave(room);
+      const added = next.filter((room) => !before.includes(room));
+      if (added.length) void socket.join(added);
+      socket.data.rooms = next;
+    }
+    socket.data.actor = actor;
+    socket.data.expiresAt = actor.expiresAt;
+  };
+  let refreshing = false;
+  const refreshAll = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      const bySession = new Map<string, RealtimeSocket<A>[]>();
+      for (const socket of io.of('/').sockets.values()) {
+        const list = bySession.get(socket.data.actor.sessionId);
+        if (list) list.push(socket);
+        else bySession.set(socket.data.actor.sessionId, [socket]);
+      }
+      const ids = [...bySession.keys()];
+      for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
+        const batch = ids.slice(i, i + REFRESH_BATCH);
+        const actors = await sessions.reload(batch);
+        for (const id of batch) for (const socket of bySession.get(id)!) refreshSocket(socket, actors.get(id));
+      }
+    } catch (error) {
+      // The database is away: keep the sockets as they are and try at the next refresh.
+      if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'socket session refresh failed');
+    } finally {
+      refreshing = false;
+    }
+  };
+  const refresher = setInterval(() => void refreshAll(), (deps.roomRefreshSeconds ?? 60) * 1000);
+  refresher.unref();
 
   const realtime: Realtime = {
     emit: (targets, event, ...args) => {
@@ -182,5 +224,12 @@ export function createRealtime<A extends SocketActor>(
       io.in(targets).disconnectSockets(true);
     },
   };
-  return { io, realtime, close: () => adapter.close() };
+  return {
+    io,
+    realtime,
+    close: () => {
+      clearInterval(refresher);
+      return adapter.close();
+    },
+  };
 }
