@@ -36,8 +36,8 @@ const require = createRequire(import.meta.url);
 const SERVER_STAMP = 'dist/.tonari-build.json';
 const WEB_STAMP = 'web/dist/.tonari-build.json';
 const SERVER_DIRS = ['server/src', 'devices/src', 'migrations'];
-const SERVER_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', self];
-const WEB_FILES = ['web/index.html', 'web/vite.config.ts', 'package-lock.json', self];
+const SERVER_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', self];
+const WEB_FILES = ['web/index.html', 'web/vite.config.ts', 'package.json', 'package-lock.json', self];
 const WEB_DIRS = ['web/public'];
 const TS_BUILD_INFO = 'dist/.tsbuildinfo';
 
@@ -104,7 +104,9 @@ const targets = {
     async build({ stamp, hash }) {
       // The build info says what tsc emitted; without a stamp (a first build, or an output of
       // unknown origin) it cannot be trusted to know what is on disk, so tsc starts afresh.
-      if (!stamp) await rm(path.join(root, TS_BUILD_INFO), { force: true });
+      // The same goes when the inputs are unchanged but the output is not there (deleted by
+      // hand): tsc --incremental trusts its build info and would emit nothing.
+      if (!stamp || stamp.hash === hash || !existsSync(path.join(root, 'dist/server/src/main.js'))) await rm(path.join(root, TS_BUILD_INFO), { force: true });
       // `hash` is of the inputs as they were before tsc read them: a file edited during the
       // build makes the next check differ and rebuild, never a stale output counted current.
       await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', TS_BUILD_INFO]);

@@ -84,9 +84,14 @@ export async function quiet(maxLoad = 1.5, maxWaitMs = 30_000): Promise<number> 
   return loadavg()[0]!;
 }
 
-/** Builds a BenchContext; `close()` disposes of everything it made. */
+/**
+ * Builds a BenchContext. `release()` disposes of what a bench made (its processes, databases,
+ * directories), so that the next bench is not measured beside them; `close()` also stops the
+ * PostgreSQL server the run shares.
+ */
 export function createContext(flags: Flags, onReport: (line: string, samples: Record<string, number[]>) => void) {
   const disposers: (() => Promise<unknown> | unknown)[] = [];
+  const runDisposers: (() => Promise<unknown> | unknown)[] = [];
   let postgres: Promise<TestPostgres> | undefined;
   const ctx: BenchContext = {
     pairs: Math.max(1, Number(flags.pairs ?? 3)),
@@ -107,7 +112,7 @@ export function createContext(flags: Flags, onReport: (line: string, samples: Re
     },
     postgres() {
       postgres ??= startTestPostgres().then((pg) => {
-        disposers.push(() => pg.stop());
+        runDisposers.push(() => pg.stop());
         return pg;
       });
       return postgres;
@@ -127,17 +132,22 @@ export function createContext(flags: Flags, onReport: (line: string, samples: Re
     log: (message) => void process.stderr.write(`  ${message}\n`),
     report: (line, samples = {}) => onReport(line, samples),
   };
+  const disposeAll = async (list: (() => Promise<unknown> | unknown)[]) => {
+    while (list.length) {
+      const dispose = list.pop()!;
+      try {
+        await dispose();
+      } catch (error) {
+        process.stderr.write(`  clean-up: ${(error as Error).message}\n`);
+      }
+    }
+  };
   return {
     ctx,
+    release: () => disposeAll(disposers),
     async close() {
-      while (disposers.length) {
-        const dispose = disposers.pop()!;
-        try {
-          await dispose();
-        } catch (error) {
-          process.stderr.write(`  clean-up: ${(error as Error).message}\n`);
-        }
-      }
+      await disposeAll(disposers);
+      await disposeAll(runDisposers);
     },
   };
 }

@@ -59,7 +59,7 @@ if (strange.length) {
 
 const lines: string[] = [];
 const series: string[] = [];
-const { ctx, close } = createContext(values, (line, samples) => {
+const { ctx, release, close } = createContext(values, (line, samples) => {
   lines.push(line);
   console.log(line);
   for (const [name, list] of Object.entries(samples)) if (list.length) series.push(`  ${name}: ${[...list].map((v) => Math.round(v * 100) / 100).join(', ')}`);
@@ -87,6 +87,9 @@ try {
       failed++;
       console.log(`bench ${bench.name}: failed: ${(error as Error).message}`);
       console.error((error as Error).stack);
+    } finally {
+      // Nothing of this bench runs on while the next one is measured.
+      await release();
     }
   }
 } finally {

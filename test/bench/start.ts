@@ -68,10 +68,10 @@ export const startBench: Bench = {
       async (i) => {
         const fresh = await mkdtemp(path.join(tmpdir(), 'tonari-bench-pg-'));
         ctx.defer(() => rm(fresh, { recursive: true, force: true }));
-        const cold = await startToReady(ctx, process.execPath, ['dist/test/bench/start-postgres.js', fresh, String(ports.EMBEDDED_PG_PORT)], {}, null);
+        const cold = await startToReady(ctx, process.execPath, ['dist/test/bench/start-postgres.js', fresh, String(ports.EMBEDDED_PG_PORT)], env, null);
         await cold.stop();
         await rm(fresh, { recursive: true, force: true });
-        const alone = await startToReady(ctx, process.execPath, ['dist/test/bench/start-postgres.js', dataDir, String(ports.EMBEDDED_PG_PORT)], {}, null);
+        const alone = await startToReady(ctx, process.execPath, ['dist/test/bench/start-postgres.js', dataDir, String(ports.EMBEDDED_PG_PORT)], env, null);
         await alone.stop();
         warm.push(alone.ms);
         ctx.log(`pair ${i + 1}: embedded postgres alone: initdb + start ${Math.round(cold.ms)} ms, a second start ${Math.round(alone.ms)} ms`);
@@ -103,7 +103,8 @@ function instanceEnv(dataDir: string, ports: Record<string, number>): NodeJS.Pro
  */
 async function startToReady(ctx: BenchContext, command: string, args: string[], env: NodeJS.ProcessEnv, port: number | null) {
   const started = performance.now();
-  const child: ChildProcess = ctx.spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `env` is whole: instanceEnv took out DATABASE_URL and MQTT_URL so that tonari uses its embedded ones.
+  const child: ChildProcess = ctx.spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
