@@ -171,7 +171,14 @@ export function createJobs(options: {
       const settings = { name: queue, ...stored, ...options.policies?.[queue], retryBackoff: true };
       // One read of every queue per start, so that a queue already as defined (every start
       // but the first) costs no further round trip.
-      queues ??= boss.getQueues().then((rows) => new Map(rows.map((row) => [row.name, row])));
+      // A failed read is not kept: the next define reads again.
+      queues ??= boss.getQueues().then(
+        (rows) => new Map(rows.map((row) => [row.name, row])),
+        (error: unknown) => {
+          queues = undefined;
+          throw error;
+        },
+      );
       const found = (await queues).get(queue);
       const same =
         found?.policy === 'standard' &&
@@ -202,7 +209,13 @@ export function createJobs(options: {
       const data = {};
       const scheduleOptions = { tz: 'Asia/Tokyo', singletonKey: queue };
       // As with the queues: one read per start, and no write for a schedule already as it is.
-      schedules ??= boss.getSchedules().then((rows) => new Map(rows.map((row) => [row.name, row])));
+      schedules ??= boss.getSchedules().then(
+        (rows) => new Map(rows.map((row) => [row.name, row])),
+        (error: unknown) => {
+          schedules = undefined;
+          throw error;
+        },
+      );
       const found = (await schedules).get(queue);
       const same = found?.cron === cron && found.timezone === scheduleOptions.tz && sameJson(found.data, data) && sameJson(found.options, scheduleOptions);
       if (!same) await boss.schedule(queue, cron, data, scheduleOptions);
