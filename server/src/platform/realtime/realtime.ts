@@ -87,6 +87,8 @@ export function createRealtime<A extends SocketActor>(
     publicUrl: string;
     outage?: OutageLog;
     roomRefreshSeconds?: number;
+    /** Sessions per query of the shared refresh (REFRESH_BATCH; smaller in tests). */
+    refreshBatch?: number;
   },
 ): { io: RealtimeServer<A>; realtime: Realtime; close(): Promise<void> } {
   const { sessions } = deps;
@@ -197,8 +199,9 @@ export function createRealtime<A extends SocketActor>(
       }
       const ids = [...bySession.keys()];
       let unavailableInARow = 0;
-      for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
-        const batch = ids.slice(i, i + REFRESH_BATCH);
+      const size = deps.refreshBatch ?? REFRESH_BATCH;
+      for (let i = 0; i < ids.length; i += size) {
+        const batch = ids.slice(i, i + size);
         let actors: Map<string, A>;
         try {
           actors = await sessions.reload(batch);
