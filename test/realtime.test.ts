@@ -68,3 +68,55 @@ describe('Socket.IO', () => {
     expect(heardByY).toEqual([]);
   });
 });
+
+describe('the shared session refresh', () => {
+  it('goes on with the next sessions when reading one batch fails', async () => {
+    const { createServer } = await import('node:http');
+    const { createRealtime } = await import('../server/src/platform/realtime/realtime.js');
+    type Actor = { sessionId: string; expiresAt: Date; rooms: string[] };
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const warnings: string[] = [];
+    const log = { warn: (_: object, msg: string) => warnings.push(msg), info: () => undefined, debug: () => undefined, error: () => undefined };
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { close, io } = createRealtime<Actor>(http, {
+      sessions: {
+        authenticate: async ({ headers }) => ({ sessionId: String(headers['x-session']), expiresAt, rooms: ['before'] }),
+        // The first batch (the 'broken' session) cannot be read; the next one can, and has moved.
+        reload: async (ids) => {
+          if (ids.includes('broken')) throw new Error('a query that failed');
+          return new Map(ids.map((id) => [id, { sessionId: id, expiresAt, rooms: ['after'] }]));
+        },
+        roomsFor: (actor) => actor.rooms,
+      },
+      log: log as never,
+      metrics: { sockets: { inc: () => undefined, dec: () => undefined } } as never,
+      databaseUrl: database.url,
+      publicUrl: 'http://127.0.0.1',
+      roomRefreshSeconds: 0.2,
+      refreshBatch: 1,
+    });
+    const { port } = http.address() as { port: number };
+    const open = async (session: string) => {
+      const socket: ClientSocket = connectSocket(`http://127.0.0.1:${port}`, { extraHeaders: { 'x-session': session }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.on('connect', () => resolve());
+        socket.on('connect_error', reject);
+      });
+      return socket;
+    };
+    try {
+      const broken = await open('broken');
+      const moved = await open('moved');
+      const roomsOf = async (socket: ClientSocket) => ((await socket.emitWithAck('session:rooms', {})) as { data: { rooms: string[] } }).data.rooms;
+      await expect.poll(() => roomsOf(moved), { timeout: 5000 }).toEqual(['after']);
+      expect(await roomsOf(broken)).toEqual(['before']);
+      expect(warnings.some((w) => w.includes('refresh failed for a batch'))).toBe(true);
+    } finally {
+      io.disconnectSockets(true);
+      await close();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+});

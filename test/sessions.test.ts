@@ -6,6 +6,7 @@ import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/src/contracts/socket.js';
 import { startServerSuite } from './support/suite.js';
+import { sql } from 'kysely';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const PUBLIC_URL = 'https://tonari.example.jp';
@@ -160,6 +161,43 @@ describe('a broadcast reaches sockets on every instance', () => {
     const sent = ['large-1', 'small-2', 'small-2', 'large-3', 'small-4'];
     for (const id of sent) one.app.realtime.emit(id.startsWith('large') ? many : [`household:${x.households.A.id}`], 'circular:updated', { circularId: id, status: 'published', corrected: true });
     await expect.poll(() => updates, { timeout: 5000 }).toEqual(sent);
+  });
+
+  it('one attachment that cannot be stored loses only its own message, not the others sent with it', async () => {
+    const member = new ApiClient(two.baseUrl);
+    await member.login(x.logins.memberA, PASSWORD);
+    const { socket } = await connected(two, member.cookie);
+    const updates: string[] = [];
+    socket.on('circular:updated', (event) => updates.push(event.circularId));
+    // The attachments table refuses one message (as a full disk or a lost connection would).
+    await sql`create function refuse_poison() returns trigger language plpgsql as $$ begin
+      if convert_from(new.payload, 'UTF8') like '%poison%' then raise exception 'refused'; end if; return new; end $$`.execute(database.db);
+    await sql`create trigger refuse_poison before insert on socket_io_attachments for each row execute function refuse_poison()`.execute(database.db);
+    try {
+      const many = [...Array.from({ length: 400 }, (_, i) => `household:${String(i).padStart(36, '0')}`), `household:${x.households.A.id}`];
+      const sent = ['small-1', 'poison-2', 'large-3', 'small-4'];
+      // In one go: one NOTIFY statement for all four.
+      for (const id of sent) one.app.realtime.emit(id === 'small-1' || id === 'small-4' ? [`household:${x.households.A.id}`] : many, 'circular:updated', { circularId: id, status: 'published', corrected: true });
+      await expect.poll(() => updates, { timeout: 5000 }).toEqual(['small-1', 'large-3', 'small-4']);
+    } finally {
+      await sql`drop trigger refuse_poison on socket_io_attachments`.execute(database.db);
+      await sql`drop function refuse_poison()`.execute(database.db);
+    }
+  });
+
+  it('an instance that shuts down still sends what it broadcast just before', async () => {
+    const three = await startTestServer(database, serverOptions);
+    const member = new ApiClient(two.baseUrl);
+    await member.login(x.logins.memberA, PASSWORD);
+    const { socket } = await connected(two, member.cookie);
+    const updates: string[] = [];
+    socket.on('circular:updated', (event) => updates.push(event.circularId));
+    const event = { circularId: 'last-words', status: 'published' as const, corrected: true };
+    three.app.realtime.emit([`household:${x.households.A.id}`], 'circular:updated', event);
+    // Changed by the caller after the emit: the other instance gets what was emitted.
+    event.circularId = 'changed';
+    await three.close();
+    await expect.poll(() => updates, { timeout: 5000 }).toEqual(['last-words']);
   });
 });
 

@@ -12,6 +12,9 @@ import { iso } from './circular-view.service.js';
 
 /** Publishing and what follows it: delivery by push and speaker, the reminders, the overdue tasks. */
 
+/** How long after publishing push and speakers start (the socket broadcast goes first). */
+const DELIVER_AFTER_MS = 1_000;
+
 /**
  * The moment of publishing, from the officer's button or the scheduled job: idempotent (a
  * second run finds it published and does nothing), so a retried or duplicated job cannot
@@ -27,7 +30,10 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
     const circular = await markPublished(trx, id);
     if (!circular) return undefined;
     const recipients = await insertRecipients(trx, circular);
-    await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}` });
+    // A second later: the live event to every connected screen (right after the commit, below)
+    // is a broadcast to the whole town, and push + speaker pages started on this instance
+    // during it would slow it down; they follow once it is out.
+    await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}`, startAfter: new Date(Date.now() + DELIVER_AFTER_MS) });
     if (circular.due_at) {
       for (const hours of circular.reminder_hours) {
         const at = new Date(circular.due_at.getTime() - hours * 3600_000);

@@ -11,9 +11,20 @@ const ATTACHMENTS = 'socket_io_attachments';
 /** NOTIFY payloads must stay under 8000 bytes; larger messages go through the table. */
 const PAYLOAD_THRESHOLD = 7_000;
 const ATTACHMENT_TTL_MS = 30_000;
-/** Messages per NOTIFY statement, and the most kept waiting while PostgreSQL is away. */
+/** Messages per NOTIFY statement, and the most kept waiting while PostgreSQL is away (by count and by bytes). */
 const BATCH = 200;
 const MAX_QUEUED = 10_000;
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+/** How long close() keeps sending what is queued before it lets it go. */
+const DRAIN_MS = 2_000;
+
+/** A message as it was when published: its JSON made then, so a later change by the caller is not sent. */
+interface Queued {
+  channel: string;
+  payload: string;
+  bytes: number;
+  header: { uid: string; nsp: string; type: number };
+}
 
 /**
  * Socket.IO's PostgreSQL adapter with a listening connection that survives PostgreSQL
@@ -53,7 +64,8 @@ export function createResilientPostgresAdapter(options: { connectionString: stri
 
 type Namespace = { uid: string; onMessage(message: ClusterMessage): void };
 
-class PubSub {
+/** Exported for its spec; the app uses it through createResilientPostgresAdapter. */
+export class PubSub {
   private readonly pool: pg.Pool;
   private readonly namespaces = new Map<string, Namespace>();
   private readonly outage: OutageLog;
@@ -61,12 +73,17 @@ class PubSub {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly cleanupTimer: NodeJS.Timeout;
   private attempts = 0;
-  private readonly queue: (ClusterMessage | ClusterResponse & { nsp?: string })[] = [];
-  private flushing = false;
+  private readonly queue: Queued[] = [];
+  private queuedBytes = 0;
+  /** Whether this outage's dropping of old messages has been logged (once per outage). */
+  private droppedLogged = false;
+  private flushing: Promise<void> | undefined;
   private receiving = Promise.resolve();
   private seq = 0;
   private lostOnce = false;
   private closed = false;
+  /** Set once close() has drained (or given up): nothing more is sent. */
+  private stopped = false;
 
   constructor(
     private readonly connectionString: string,
@@ -86,6 +103,11 @@ class PubSub {
 
   private channel(nsp: string) {
     return `${CHANNEL_PREFIX}#${nsp}`;
+  }
+
+  /** What waits to be sent to the other instances. */
+  get pending() {
+    return { messages: this.queue.length, bytes: this.queuedBytes };
   }
 
   addNamespace(name: string, adapter: Namespace) {
@@ -173,17 +195,26 @@ class PubSub {
    */
   publish(message: ClusterMessage | ClusterResponse & { nsp?: string }) {
     if (this.closed) return Promise.resolve();
-    if (this.queue.length >= MAX_QUEUED) {
+    const { nsp, uid, type } = message as { nsp: string; uid: string; type: number };
+    // Made now: the caller may change its event object after emit, and the other instances
+    // must get what this one's sockets got. A serial number: PostgreSQL delivers identical
+    // notifications of one transaction once.
+    const payload = JSON.stringify({ ...message, seq: this.seq++ });
+    const bytes = Buffer.byteLength(payload);
+    this.queue.push({ channel: this.channel(nsp), payload, bytes, header: { uid, nsp, type } });
+    this.queuedBytes += bytes;
+    let dropped = 0;
+    while (this.queue.length > MAX_QUEUED || (this.queuedBytes > MAX_QUEUED_BYTES && this.queue.length > 1)) {
       // The database has been away for a while: the oldest messages are lost, as any published during an outage.
-      this.queue.shift();
-      this.failed(new Error(`realtime: more than ${MAX_QUEUED} messages waiting for PostgreSQL; the oldest dropped`));
+      this.queuedBytes -= this.queue.shift()!.bytes;
+      dropped++;
     }
-    this.queue.push(message);
-    if (!this.flushing) {
-      this.flushing = true;
-      // After the current task: the local broadcast that published this goes first.
-      setImmediate(() => void this.flush());
+    if (dropped && !this.droppedLogged) {
+      this.droppedLogged = true;
+      this.log.warn({ queued: this.queue.length, queuedBytes: this.queuedBytes }, `realtime: more than ${MAX_QUEUED} messages or ${MAX_QUEUED_BYTES / 1024 / 1024} MB waiting for PostgreSQL; the oldest are dropped until it is back`);
     }
+    // After the current task: the local broadcast that published this goes first.
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
     return Promise.resolve();
   }
 
@@ -193,42 +224,60 @@ class PubSub {
    * database's speed allows.
    */
   private async flush() {
-    while (this.queue.length && !this.closed) {
+    while (this.queue.length && !this.stopped) {
       const batch = this.queue.splice(0, BATCH);
+      for (const message of batch) this.queuedBytes -= message.bytes;
       try {
         await this.send(batch);
+        this.droppedLogged = false;
       } catch (error) {
         this.failed(error);
       }
     }
-    this.flushing = false;
+    this.flushing = undefined;
   }
 
-  private async send(batch: (ClusterMessage | ClusterResponse & { nsp?: string })[]) {
+  private async send(batch: Queued[]) {
     const channels: string[] = [];
     const payloads: string[] = [];
-    for (const message of batch) {
-      const { nsp, uid, type } = message as { nsp: string; uid: string; type: number };
-      // A serial number: PostgreSQL delivers identical notifications of one transaction once.
-      let payload = JSON.stringify({ ...message, seq: this.seq++ });
-      if (Buffer.byteLength(payload) > PAYLOAD_THRESHOLD) {
-        const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${ATTACHMENTS} (payload) VALUES ($1) RETURNING id`, [Buffer.from(payload, 'utf8')]);
-        payload = JSON.stringify({ uid, nsp, type, attachmentId: String(rows[0]!.id) });
+    for (const { channel, payload, bytes, header } of batch) {
+      let notified = payload;
+      if (bytes > PAYLOAD_THRESHOLD) {
+        // One failed attachment loses its own message, not the batch around it.
+        try {
+          const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${ATTACHMENTS} (payload) VALUES ($1) RETURNING id`, [Buffer.from(payload, 'utf8')]);
+          notified = JSON.stringify({ ...header, attachmentId: String(rows[0]!.id) });
+        } catch (error) {
+          this.failed(error);
+          continue;
+        }
       }
-      channels.push(this.channel(nsp));
-      payloads.push(payload);
+      channels.push(channel);
+      payloads.push(notified);
     }
+    if (!channels.length) return;
     // unnest yields the rows in array order, and NOTIFYs are delivered in the order they were sent.
     await this.pool.query('SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS t(c, p)', [channels, payloads]);
   }
 
-  close() {
-    if (this.closed) return Promise.resolve();
+  /**
+   * Stops taking messages, sends what is queued for at most DRAIN_MS (a shutdown does not
+   * lose the last broadcasts when PostgreSQL is there; it does not hang when it is not), then
+   * ends the connections.
+   */
+  async close() {
+    if (this.closed) return;
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.cleanupTimer);
+    if (this.flushing) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.flushing, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+      clearTimeout(timer);
+    }
+    this.stopped = true;
     const listener = this.listener;
     this.listener = undefined;
-    return Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]).then(() => undefined);
+    await Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]);
   }
 }

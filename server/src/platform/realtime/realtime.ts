@@ -87,6 +87,8 @@ export function createRealtime<A extends SocketActor>(
     publicUrl: string;
     outage?: OutageLog;
     roomRefreshSeconds?: number;
+    /** Sessions per query of the shared refresh (REFRESH_BATCH; smaller in tests). */
+    refreshBatch?: number;
   },
 ): { io: RealtimeServer<A>; realtime: Realtime; close(): Promise<void> } {
   const { sessions } = deps;
@@ -134,6 +136,10 @@ export function createRealtime<A extends SocketActor>(
     deps.metrics.sockets.inc();
     // The HTTP request the connection was opened with is not needed any more (its headers stay
     // in socket.handshake): letting it go saves memory on every one of thousands of sockets.
+    // Safe because tonari uses only the main namespace '/': Socket.IO builds a namespace's
+    // handshake from conn.request when the client joins it, so a socket joining a second
+    // namespace on this connection later would fail there. A new namespace must keep it (or
+    // drop it only once every namespace the client uses has connected).
     (socket.conn as { request: unknown }).request = null;
     socket.data.rooms = sessions.roomsFor(socket.data.actor);
     void socket.join([...socket.data.rooms, rooms.session(socket.data.actor.sessionId)]);
@@ -180,6 +186,7 @@ export function createRealtime<A extends SocketActor>(
     socket.data.expiresAt = actor.expiresAt;
   };
   let refreshing = false;
+  let closed = false;
   const refreshAll = async () => {
     if (refreshing) return;
     refreshing = true;
@@ -191,20 +198,38 @@ export function createRealtime<A extends SocketActor>(
         else bySession.set(socket.data.actor.sessionId, [socket]);
       }
       const ids = [...bySession.keys()];
-      for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
-        const batch = ids.slice(i, i + REFRESH_BATCH);
-        const actors = await sessions.reload(batch);
-        for (const id of batch) for (const socket of bySession.get(id)!) refreshSocket(socket, actors.get(id));
+      let unavailableInARow = 0;
+      const size = deps.refreshBatch ?? REFRESH_BATCH;
+      for (let i = 0; i < ids.length; i += size) {
+        const batch = ids.slice(i, i + size);
+        let actors: Map<string, A>;
+        try {
+          actors = await sessions.reload(batch);
+          unavailableInARow = 0;
+        } catch (error) {
+          // This batch keeps its rooms until the next refresh; the next batches are still
+          // refreshed (one failed query is no reason to skip the rest of the round) — unless
+          // the database is plainly away (twice in a row): then the round ends here.
+          if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error, sessions: batch.length }, 'socket session refresh failed for a batch; the next batches go on');
+          else if (++unavailableInARow >= 2) break;
+          continue;
+        }
+        for (const id of batch) for (const socket of bySession.get(id) ?? []) refreshSocket(socket, actors.get(id));
       }
-    } catch (error) {
-      // The database is away: keep the sockets as they are and try at the next refresh.
-      if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'socket session refresh failed');
     } finally {
       refreshing = false;
     }
   };
-  const refresher = setInterval(() => void refreshAll(), (deps.roomRefreshSeconds ?? 60) * 1000);
-  refresher.unref();
+  // Every minute give or take a tenth, at random: instances started together (a deploy) do not
+  // all read every session in the same second.
+  const refreshMs = (deps.roomRefreshSeconds ?? 60) * 1000;
+  let refresher: NodeJS.Timeout;
+  const scheduleRefresh = () => {
+    if (closed) return;
+    refresher = setTimeout(() => void refreshAll().finally(scheduleRefresh), refreshMs * (0.9 + Math.random() * 0.2));
+    refresher.unref();
+  };
+  scheduleRefresh();
 
   const realtime: Realtime = {
     emit: (targets, event, ...args) => {
@@ -228,7 +253,8 @@ export function createRealtime<A extends SocketActor>(
     io,
     realtime,
     close: () => {
-      clearInterval(refresher);
+      closed = true;
+      clearTimeout(refresher);
       return adapter.close();
     },
   };
