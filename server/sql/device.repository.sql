@@ -112,14 +112,16 @@ where
 
 -- liveDevices
 select
-  "id",
-  "association_id",
-  "household_id"
+  "devices"."id",
+  "devices"."association_id",
+  "devices"."household_id",
+  "households"."block_id"
 from
   "devices"
+  left join "households" on "households"."id" = "devices"."household_id"
 where
-  "id" = any ($1::uuid[])
-  and "revoked_at" is null;
+  "devices"."id" = any ($1::uuid[])
+  and "devices"."revoked_at" is null;
 
 -- setDeviceOnline — online (status on connect)
 update "devices"

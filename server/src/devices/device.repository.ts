@@ -80,7 +80,13 @@ export function addSpeakerChannel(db: Db, householdId: string) {
 
 /** The live devices among these ids, with where they belong. */
 export function liveDevices(trx: Transaction<Database>, ids: readonly string[]) {
-  return trx.selectFrom('devices').select(['id', 'association_id', 'household_id']).where(isAnyOf('id', ids)).where('revoked_at', 'is', null).execute();
+  return trx
+    .selectFrom('devices')
+    .leftJoin('households', 'households.id', 'devices.household_id')
+    .select(['devices.id', 'devices.association_id', 'devices.household_id', 'households.block_id'])
+    .where(isAnyOf('devices.id', ids))
+    .where('devices.revoked_at', 'is', null)
+    .execute();
 }
 
 /** A device's online status from its status message; a last will says when it vanished, not that it was heard from. */
