@@ -188,8 +188,7 @@ where
 returning
   d.id,
   d.association_id,
-  d.last_seen_at,
-  d.last_heartbeat;
+  d.last_seen_at;
 
 -- markDevicesHeard
 update "devices"

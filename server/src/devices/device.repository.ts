@@ -125,11 +125,12 @@ export async function insertDeviceMessages(
 
 /** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
 export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]) {
-  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: Heartbeat }>`
+  // The heartbeats themselves are the caller's: not sent back (a JSON document per device to serialize and parse again).
+  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date }>`
     update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
     from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
     where d.id = v.id
-    returning d.id, d.association_id, d.last_seen_at, d.last_heartbeat`.execute(trx);
+    returning d.id, d.association_id, d.last_seen_at`.execute(trx);
   return rows;
 }
 

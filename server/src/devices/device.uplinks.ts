@@ -139,7 +139,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   // The others' devices, unless a heartbeat of theirs already marked them just now.
   const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
-  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat);
+  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, latest.get(d.id)!.data as Heartbeat);
   for (const e of accepted) seen.add(e.device.id);
 
   // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
