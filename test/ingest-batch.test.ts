@@ -83,6 +83,28 @@ describe('ingest batches', () => {
   });
 });
 
+describe('messages of a deleted device', () => {
+  it('are deleted with it (device_messages keeps no foreign key; a trigger cascades)', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const fresh = await database.db
+      .insertInto('devices')
+      .values({ association_id: x.association.id, household_id: x.households.D.id, label: 'deleted', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const outcomes = Promise.all([1, 2].map((seq) => push(heartbeat(fresh.id, seq, 'gone-boot'))));
+    await flush();
+    expect(await outcomes).toEqual(['accepted', 'accepted']);
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toHaveLength(2);
+    await database.db.deleteFrom('devices').where('id', '=', fresh.id).execute();
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
+    // A message of a device that no longer exists is refused, not stored.
+    const late = push(heartbeat(fresh.id, 3, 'gone-boot'));
+    await flush();
+    expect(await late).toBe('rejected');
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
+  });
+});
+
 describe('speaker answers in concurrent batches', () => {
   it('commit each batch once when two lanes answer homes of two 班 in opposite orders (no deadlock on the per-班 counters)', async () => {
     const drill = await createDrill(database.db, x.association.id);

@@ -86,6 +86,9 @@ export function liveDevices(trx: Transaction<Database>, ids: readonly string[]) 
     .select(['devices.id', 'devices.association_id', 'devices.household_id', 'households.block_id'])
     .where(isAnyOf('devices.id', ids))
     .where('devices.revoked_at', 'is', null)
+    // Held until the batch commits: none of its devices is deleted under its messages
+    // (device_messages keeps no foreign key; migrations/20261203T0500_device_messages_device_check.ts).
+    .forKeyShare('devices')
     .execute();
 }
 
