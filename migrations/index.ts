@@ -13,6 +13,8 @@ import * as familyMembers from './20261202T0300_family_members.js';
 import * as watchRhythm from './20261202T0600_watch_rhythm.js';
 import * as associationTimeZone from './20261202T0700_association_time_zone.js';
 import * as drillCounts from './20261203T0300_drill_counts.js';
+import * as deviceMessagesKindIndex from './20261203T0400_device_messages_kind_index.js';
+import * as deviceMessagesDeviceCheck from './20261203T0500_device_messages_device_check.js';
 import * as dropCircularUnreadIndex from './20261203T0500_drop_circular_unread_index.js';
 
 /**
@@ -34,5 +36,7 @@ export const migrations: Record<string, Migration> = {
   '20261202T0600_watch_rhythm': watchRhythm,
   '20261202T0700_association_time_zone': associationTimeZone,
   '20261203T0300_drill_counts': drillCounts,
+  '20261203T0400_device_messages_kind_index': deviceMessagesKindIndex,
+  '20261203T0500_device_messages_device_check': deviceMessagesDeviceCheck,
   '20261203T0500_drop_circular_unread_index': dropCircularUnreadIndex,
 };

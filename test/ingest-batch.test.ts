@@ -8,6 +8,9 @@ import { createLogger } from '../server/src/platform/logger.js';
 import { createMetrics } from '../server/src/platform/metrics.js';
 import type { Realtime } from '../server/src/platform/realtime/realtime.js';
 import { pubackBytes } from '../server/src/platform/mqtt/mqtt-client-transport.js';
+import type { UplinkDispatch } from '../server/src/platform/mqtt/uplink-dispatch.js';
+import { saveAnswer } from '../server/src/drills/target.repository.js';
+import { createDrill } from './support/factories/drills.js';
 
 /**
  * Ingest's batches against a real PostgreSQL, without a broker: the set-based INSERT (one
@@ -34,11 +37,11 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-function ingest(options: { maxBatch: number; lanes: number }) {
+function ingest(options: { maxBatch: number; lanes: number }, handlers: UplinkDispatch = dispatchUplinks([])) {
   const log = createLogger('silent');
   const metrics = createMetrics();
   const realtime = { deviceStatus: (associationId: string, list: { deviceId: string; online: boolean }[]) => void statusEvents.push({ associationId, devices: list }) } as unknown as Realtime;
-  return createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers: dispatchUplinks([]) }), { ...options, maxWaitMs: 2 });
+  return createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers }), { ...options, maxWaitMs: 2 });
 }
 const heartbeat = (deviceId: string, seq: number, bootId: string) => ({
   deviceId,
@@ -77,6 +80,73 @@ describe('ingest batches', () => {
     // The latest heartbeat by arrival is each device's last one: no older batch committed after a newer one.
     for (const row of rows) expect(row.last_heartbeat?.seq, row.id).toBe(perDevice);
     for (const d of devices) expect(await storedSeqs(d.id, bootId)).toHaveLength(perDevice);
+  });
+});
+
+describe('messages of a deleted device', () => {
+  it('are deleted with it (device_messages keeps no foreign key; a trigger cascades)', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const fresh = await database.db
+      .insertInto('devices')
+      .values({ association_id: x.association.id, household_id: x.households.D.id, label: 'deleted', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const outcomes = Promise.all([1, 2].map((seq) => push(heartbeat(fresh.id, seq, 'gone-boot'))));
+    await flush();
+    expect(await outcomes).toEqual(['accepted', 'accepted']);
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toHaveLength(2);
+    await database.db.deleteFrom('devices').where('id', '=', fresh.id).execute();
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
+    // A message of a device that no longer exists is refused, not stored.
+    const late = push(heartbeat(fresh.id, 3, 'gone-boot'));
+    await flush();
+    expect(await late).toBe('rejected');
+    expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
+  });
+});
+
+describe('speaker answers in concurrent batches', () => {
+  it('commit each batch once when two lanes answer homes of two 班 in opposite orders (no deadlock on the per-班 counters)', async () => {
+    const drill = await createDrill(database.db, x.association.id);
+    const { A, B, C, D } = x.households;
+    // Households A and C are in 班1, B and D in 班2 (test/support/fixtures.ts).
+    const device = async (householdId: string) => {
+      const known = devices.find((d) => d.householdId === householdId);
+      if (known) return known.id;
+      const row = await database.db
+        .insertInto('devices')
+        .values({ association_id: x.association.id, household_id: householdId, label: 'answers', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    };
+    // The drill's answer as answerFromSpeaker writes it (the triggers lock the 班's counter
+    // rows until commit), then a pause, so both batches hold their first 班 before their second.
+    const applied: string[] = [];
+    const handlers: UplinkDispatch = {
+      ...dispatchUplinks([]),
+      answer: async (tx, event) => {
+        applied.push(event.householdId);
+        await saveAnswer(tx.db, event.promptId, event.householdId, { status: 'safe', where: null, note: '', channel: 'speaker' });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+    };
+    const answer = async (householdId: string) => ({
+      deviceId: await device(householdId),
+      associationId: x.association.id,
+      kind: 'answer',
+      payload: Buffer.from(JSON.stringify({ bootId: 'answer-boot', seq: 1, ts: new Date().toISOString(), promptId: drill.id, promptKind: 'drill', button: 'safe' })),
+    });
+    const first = ingest({ maxBatch: 100, lanes: 1 }, handlers);
+    const second = ingest({ maxBatch: 100, lanes: 1 }, handlers);
+    const messages = { first: [await answer(B.id), await answer(A.id)], second: [await answer(C.id), await answer(D.id)] };
+    const outcomes = Promise.all([...messages.first.map((m) => first.push(m)), ...messages.second.map((m) => second.push(m))]);
+    await Promise.all([first.flush(), second.flush()]);
+    expect(await outcomes).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    // Each answer applied once: no batch was rolled back and retried.
+    expect(applied.sort()).toEqual([A.id, B.id, C.id, D.id].sort());
+    const counts = await database.db.selectFrom('drill_block_counts').select(['block_id', 'safe', 'answered']).where('drill_id', '=', drill.id).orderBy('block_id').execute();
+    expect(counts.map((c) => [c.block_id, c.safe, c.answered])).toEqual([x.blocks.block1.id, x.blocks.block2.id].sort().map((id) => [id, 2, 2]));
   });
 });
 

@@ -112,14 +112,18 @@ where
 
 -- liveDevices
 select
-  "id",
-  "association_id",
-  "household_id"
+  "devices"."id",
+  "devices"."association_id",
+  "devices"."household_id",
+  "households"."block_id"
 from
   "devices"
+  left join "households" on "households"."id" = "devices"."household_id"
 where
-  "id" = any ($1::uuid[])
-  and "revoked_at" is null;
+  "devices"."id" = any ($1::uuid[])
+  and "devices"."revoked_at" is null
+for key share of
+  "devices";
 
 -- setDeviceOnline — online (status on connect)
 update "devices"
@@ -186,8 +190,7 @@ where
 returning
   d.id,
   d.association_id,
-  d.last_seen_at,
-  d.last_heartbeat;
+  d.last_seen_at;
 
 -- markDevicesHeard
 update "devices"

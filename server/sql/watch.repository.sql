@@ -86,20 +86,22 @@ where
 
 -- addHourlyActivity
 insert into
-  "activity_hourly" (
-    "household_id",
-    "hour",
-    "presence",
-    "buttons",
-    "voice"
+  activity_hourly as a (household_id, hour, presence, buttons, voice)
+select
+  *
+from
+  unnest(
+    $1::uuid[],
+    $2::timestamptz[],
+    $3::int[],
+    $4::int[],
+    $5::int[]
   )
-values
-  ($1, $2, $3, $4, $5)
-on conflict ("household_id", "hour") do update
+on conflict (household_id, hour) do update
 set
-  "presence" = "activity_hourly"."presence" + "excluded"."presence",
-  "buttons" = "activity_hourly"."buttons" + "excluded"."buttons",
-  "voice" = "activity_hourly"."voice" + "excluded"."voice";
+  presence = a.presence + excluded.presence,
+  buttons = a.buttons + excluded.buttons,
+  voice = a.voice + excluded.voice;
 
 -- hourlyActivity
 select

@@ -80,7 +80,16 @@ export function addSpeakerChannel(db: Db, householdId: string) {
 
 /** The live devices among these ids, with where they belong. */
 export function liveDevices(trx: Transaction<Database>, ids: readonly string[]) {
-  return trx.selectFrom('devices').select(['id', 'association_id', 'household_id']).where(isAnyOf('id', ids)).where('revoked_at', 'is', null).execute();
+  return trx
+    .selectFrom('devices')
+    .leftJoin('households', 'households.id', 'devices.household_id')
+    .select(['devices.id', 'devices.association_id', 'devices.household_id', 'households.block_id'])
+    .where(isAnyOf('devices.id', ids))
+    .where('devices.revoked_at', 'is', null)
+    // Held until the batch commits: none of its devices is deleted under its messages
+    // (device_messages keeps no foreign key; migrations/20261203T0500_device_messages_device_check.ts).
+    .forKeyShare('devices')
+    .execute();
 }
 
 /** A device's online status from its status message; a last will says when it vanished, not that it was heard from. */
@@ -119,11 +128,12 @@ export async function insertDeviceMessages(
 
 /** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
 export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]) {
-  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date; last_heartbeat: Heartbeat }>`
+  // The heartbeats themselves are the caller's: not sent back (a JSON document per device to serialize and parse again).
+  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date }>`
     update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
     from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
     where d.id = v.id
-    returning d.id, d.association_id, d.last_seen_at, d.last_heartbeat`.execute(trx);
+    returning d.id, d.association_id, d.last_seen_at`.execute(trx);
   return rows;
 }
 

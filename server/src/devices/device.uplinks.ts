@@ -26,7 +26,7 @@ interface Checked {
   data: Record<string, unknown>;
 }
 interface Known extends Checked {
-  device: { id: string; association_id: string; household_id: string | null };
+  device: { id: string; association_id: string; household_id: string | null; block_id: string | null };
 }
 
 /**
@@ -139,7 +139,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   // The others' devices, unless a heartbeat of theirs already marked them just now.
   const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
-  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, d.last_heartbeat);
+  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, latest.get(d.id)!.data as Heartbeat);
   for (const e of accepted) seen.add(e.device.id);
 
   // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
@@ -150,13 +150,20 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
       return { householdId: e.device.household_id!, associationId: e.device.association_id, at: at(e), type: a.type, count: a.count, button: a.button };
     });
   if (activities.length) await ctx.handlers.activity(tx, activities);
+  const presses: (Known & { device: { household_id: string } })[] = [];
   for (const e of accepted) {
+    if ((e.kind === 'answer' || e.kind === 'ack') && e.device.household_id) presses.push(e as (typeof presses)[number]);
+    else verdicts.push({ message: e.message, outcome: 'accepted' });
+  }
+  // Presses lock rows shared by a 班 (a drill's per-班 counters, kept by triggers on
+  // drill_targets, until the batch commits). Lanes commit batches at once, so each applies
+  // its presses in one order — by the household's 班, then the household (stable: a
+  // household's own presses keep their arrival order) — and two batches answering homes of
+  // 班 A and B never each hold one counter while waiting for the other's (a deadlock: the
+  // whole batch retried).
+  presses.sort((a, b) => compare(a.device.block_id, b.device.block_id) || compare(a.device.household_id, b.device.household_id));
+  for (const e of presses) {
     const householdId = e.device.household_id;
-    const press = (e.kind === 'answer' || e.kind === 'ack') && householdId;
-    if (!press) {
-      verdicts.push({ message: e.message, outcome: 'accepted' });
-      continue;
-    }
     if (e.kind === 'answer' && !(e.data as Answer).promptKind) {
       // Counted whether or not it applies, once committed: the fallback's use, so it can be retired.
       tx.afterCommit(() => ctx.metrics.mqttAnswersWithoutKind.inc());
@@ -175,6 +182,8 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
     else verdicts.push({ message: e.message, outcome: 'accepted' });
   }
 }
+
+const compare = (a: string | null, b: string | null) => (a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1);
 
 /** Each device's latest status in a batch, by association. */
 type Statuses = Map<string, Map<string, DeviceStatus>>;

@@ -80,17 +80,15 @@ export async function moveLastActivity(db: Db, moved: { id: string; at: string; 
 
 /** Adds counts to the homes' hourly aggregates (one upsert). */
 export async function addHourlyActivity(db: Db, rows: { household_id: string; hour: Date; presence: number; buttons: number; voice: number }[]) {
-  await db
-    .insertInto('activity_hourly')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['household_id', 'hour']).doUpdateSet((eb) => ({
-        presence: eb('activity_hourly.presence', '+', eb.ref('excluded.presence')),
-        buttons: eb('activity_hourly.buttons', '+', eb.ref('excluded.buttons')),
-        voice: eb('activity_hourly.voice', '+', eb.ref('excluded.voice')),
-      })),
-    )
-    .execute();
+  // One array per column (five parameters however many rows, as device_messages' INSERT), in
+  // key order, so two lanes' batches upserting the same homes wait rather than deadlock.
+  const sorted = [...rows].sort((a, b) => (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : a.hour.getTime() - b.hour.getTime()));
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => sorted.map((r) => r[key]);
+  await sql`
+    insert into activity_hourly as a (household_id, hour, presence, buttons, voice)
+    select * from unnest(${column('household_id')}::uuid[], ${column('hour')}::timestamptz[], ${column('presence')}::int[], ${column('buttons')}::int[], ${column('voice')}::int[])
+    on conflict (household_id, hour) do update
+    set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice`.execute(db);
 }
 
 export function hourlyActivity(db: Db, householdId: string, since: Date) {
