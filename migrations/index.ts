@@ -13,6 +13,7 @@ import * as familyMembers from './20261202T0300_family_members.js';
 import * as watchRhythm from './20261202T0600_watch_rhythm.js';
 import * as associationTimeZone from './20261202T0700_association_time_zone.js';
 import * as drillCounts from './20261203T0300_drill_counts.js';
+import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T0600_watch_rhythm': watchRhythm,
   '20261202T0700_association_time_zone': associationTimeZone,
   '20261203T0300_drill_counts': drillCounts,
+  '20261203T0600_drill_counts_key_order': drillCountsKeyOrder,
 };
