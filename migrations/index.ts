@@ -14,6 +14,7 @@ import * as watchRhythm from './20261202T0600_watch_rhythm.js';
 import * as associationTimeZone from './20261202T0700_association_time_zone.js';
 import * as drillCounts from './20261203T0300_drill_counts.js';
 import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js';
+import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_drill_checked_once.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T0700_association_time_zone': associationTimeZone,
   '20261203T0300_drill_counts': drillCounts,
   '20261203T0600_drill_counts_key_order': drillCountsKeyOrder,
+  '20261203T0610_drill_targets_drill_checked_once': drillTargetsDrillCheckedOnce,
 };
