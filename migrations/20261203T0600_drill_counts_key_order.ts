@@ -48,41 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
-  // The function as 20261203T0300_drill_counts wrote it (join order).
-  await sql`
-    create or replace function drill_targets_counted_delete() returns trigger language plpgsql as $$
-    begin
-      with changes as (select -1 as sign, drill_id, block_id, status, accounted_at, first_answered_at from old_rows),
-      block_delta as (
-        select drill_id, block_id, sum(sign)::int as total,
-               sum(case when status = 'safe' then sign else 0 end)::int as safe,
-               sum(case when status = 'needs_help' then sign else 0 end)::int as needs_help,
-               sum(case when status = 'injured' then sign else 0 end)::int as injured,
-               sum(case when status is null then sign else 0 end)::int as unanswered,
-               sum(case when accounted_at is not null then sign else 0 end)::int as accounted,
-               sum(case when first_answered_at is not null then sign else 0 end)::int as answered
-        from changes group by drill_id, block_id
-      ),
-      block_write as (
-        update drill_block_counts c set total = c.total + d.total, safe = c.safe + d.safe, needs_help = c.needs_help + d.needs_help, injured = c.injured + d.injured,
-               unanswered = c.unanswered + d.unanswered, accounted = c.accounted + d.accounted, answered = c.answered + d.answered
-        from block_delta d where c.drill_id = d.drill_id and c.block_id = d.block_id
-      ),
-      moments as (
-        select c.drill_id, c.block_id, c.sign, m.kind, floor(extract(epoch from m.at - d.started_at) / 60)::int as minute
-        from changes c join drills d on d.id = c.drill_id
-        cross join lateral (values ('accounted', c.accounted_at), ('answered', c.first_answered_at)) m(kind, at)
-        where m.at is not null
-      ),
-      minute_delta as (
-        select drill_id, block_id, minute, sum(case when kind = 'accounted' then sign else 0 end)::int as accounted,
-               sum(case when kind = 'answered' then sign else 0 end)::int as answered
-        from moments group by drill_id, block_id, minute
-      )
-      update drill_minute_counts c set accounted = c.accounted + d.accounted, answered = c.answered + d.answered
-      from minute_delta d where c.drill_id = d.drill_id and c.block_id = d.block_id and c.minute = d.minute;
-      return null;
-    end $$;
-  `.execute(db);
+export async function down(_db: Kysely<any>): Promise<void> {
+  // Nothing to undo: the key-ordered function lowers the same rows by the same amounts as the
+  // one it replaced, on the same tables, so it is correct for the schema before this migration too.
 }
