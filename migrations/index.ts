@@ -16,6 +16,8 @@ import * as drillCounts from './20261203T0300_drill_counts.js';
 import * as deviceMessagesKindIndex from './20261203T0400_device_messages_kind_index.js';
 import * as deviceMessagesDeviceCheck from './20261203T0500_device_messages_device_check.js';
 import * as dropCircularUnreadIndex from './20261203T0500_drop_circular_unread_index.js';
+import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js';
+import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_drill_checked_once.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -39,4 +41,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T0400_device_messages_kind_index': deviceMessagesKindIndex,
   '20261203T0500_device_messages_device_check': deviceMessagesDeviceCheck,
   '20261203T0500_drop_circular_unread_index': dropCircularUnreadIndex,
+  '20261203T0600_drill_counts_key_order': drillCountsKeyOrder,
+  '20261203T0610_drill_targets_drill_checked_once': drillTargetsDrillCheckedOnce,
 };

@@ -113,4 +113,39 @@ describe("a drill's kept figures", () => {
     expect(shown.curve.at(-1)!.accounted).toBe(sum('accounted'));
     expect(shown.drill).toMatchObject({ total: 27, accounted: sum('accounted') });
   });
+
+  it("name a drill of their association, are deleted with it, and two removals across several 班 at once do not deadlock", async () => {
+    const drill = await startDrill(ctx(), officer(), {
+      kind: 'drill', title: '整合性', message: '', targetBlockIds: null, announced: false, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+      volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const other = await database.db.insertInto('associations').values({ name: '別の自治会', slug: `other-${Date.now()}` }).returning('id').executeTakeFirstOrThrow();
+    // A target naming a drill that does not exist, or naming it with another association: refused as a foreign key would.
+    const copy = (drillId: string, associationId: string) => sql`
+      insert into drill_targets (drill_id, household_id, association_id, block_id, channels)
+      select ${drillId}::uuid, household_id, ${associationId}::uuid, block_id, channels from drill_targets where drill_id = ${drill.id} limit 1`.execute(database.db);
+    await expect(copy('00000000-0000-4000-8000-000000000000', x.association.id)).rejects.toMatchObject({ code: '23503' });
+    const otherBlock = await database.db.insertInto('blocks').values({ association_id: other.id, name: '1班', sort_order: 1 }).returning('id').executeTakeFirstOrThrow();
+    const otherHome = await database.db
+      .insertInto('households')
+      .values({ association_id: other.id, block_id: otherBlock.id, household_number: 'o1', name: '別家', address: '別の町', channels: ['app'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await expect(sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels)
+      values (${drill.id}, ${otherHome.id}, ${other.id}, ${otherBlock.id}, '{app}')`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    await expect(sql`update drills set association_id = ${other.id} where id = ${drill.id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+
+    // Two statements each removing households of both 班, at once, in opposite orders: both finish, the figures match the rows.
+    const mine = await sql<{ household_id: string; block_id: string }>`select household_id, block_id from drill_targets where drill_id = ${drill.id} order by household_id`.execute(database.db);
+    const b1 = mine.rows.filter((r) => r.block_id === x.blocks.block1.id).map((r) => r.household_id);
+    const b2 = mine.rows.filter((r) => r.block_id === x.blocks.block2.id).map((r) => r.household_id);
+    const removeTargets = (ids: string[]) => sql`delete from drill_targets where drill_id = ${drill.id} and household_id = any(${ids}::uuid[])`.execute(database.db);
+    await Promise.all([removeTargets([b1[0]!, b2[0]!]), removeTargets([b2[1]!, b1[1]!])]);
+    expect(await kept(drill.id)).toEqual(await recounted(drill.id));
+
+    // Deleting the drill takes its targets with it.
+    await database.db.deleteFrom('drills').where('id', '=', drill.id).execute();
+    const left = await sql<{ n: number }>`select count(*)::int as n from drill_targets where drill_id = ${drill.id}`.execute(database.db);
+    expect(left.rows[0]!.n).toBe(0);
+  });
 });

@@ -1,11 +1,11 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
-import { countsPerMinute } from './target.repository.js';
+import { accountedPerDrill, countsPerBlock, countsPerMinute, medianAnswerTimes } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
-import { countsOf, skipsOf, targetViews, timing } from './figures.service.js';
-import { summary, visibleDrill, type DrillContext } from './summary.service.js';
-import type { DrillRow } from './drill.repository.js';
+import { countsOf, medianSeconds, skipsOf, targetLists, targetViews } from './figures.service.js';
+import { summaryOf, visibleDrill, type DrillContext } from './summary.service.js';
+import { findDrill } from './drill.repository.js';
 import { fresh } from './fresh.js';
 
 /**
@@ -14,26 +14,38 @@ import { fresh } from './fresh.js';
  * drill and scope are made once for every request waiting on them (fresh.ts).
  */
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
-  const drill = await visibleDrill(ctx, actor, drillId);
+  await visibleDrill(ctx, actor, drillId);
   const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
-  return fresh(`${drillId}:${blocks?.join(',') ?? '*'}`, () => figures(ctx, drill, blocks));
+  return fresh(`${drillId}:${blocks?.join(',') ?? '*'}`, () => figures(ctx, drillId, blocks));
 }
 
-async function figures(ctx: DrillContext, drill: DrillRow, blocks: string[] | undefined): Promise<Dashboard> {
-  const drillId = drill.id;
-  // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each.
-  const [curveRows, { counts, byBlock }, { medianSecondsToAnswer }, unanswered, needsFollowUp, skips, drillSummary] = await Promise.all([
+/** How many of each list the dashboard shows, riskiest first (the counts say how many there are; the visit lists hold them all). */
+export const DASHBOARD_PAGE = 100;
+
+/**
+ * The figures, all read inside the shared run (the drill row too: a request that joins the run
+ * sees the drill as it is after its arrival, not as an earlier request read it — ended, say).
+ * The queries run in parallel on the pool's connections, each its own snapshot: the counts, the
+ * curve and the median may be a few answers apart while answers arrive (each is consistent in
+ * itself, and the next live event refetches them all).
+ */
+async function figures(ctx: DrillContext, drillId: string, blocks: string[] | undefined): Promise<Dashboard> {
+  // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each, their members one query.
+  const counted = countsPerBlock(ctx.db, drillId, blocks);
+  const [drill, curveRows, { counts, byBlock }, middle, lists, skips, whole] = await Promise.all([
+    findDrill(ctx.db, drillId),
     countsPerMinute(ctx.db, drillId, blocks),
-    countsOf(ctx, drillId, blocks),
-    timing(ctx, drill, blocks),
-    targetViews(ctx, drillId, { blocks, unaccounted: true }),
-    targetViews(ctx, drillId, { blocks, followUp: true }),
+    countsOf(ctx, drillId, blocks, counted),
+    medianAnswerTimes(ctx.db, drillId, blocks),
+    targetLists(ctx, drillId, [{ blocks, unaccounted: true, limit: DASHBOARD_PAGE }, { blocks, followUp: true, limit: DASHBOARD_PAGE }]),
     skipsOf(ctx, drillId, blocks),
-    summary(ctx.db, drill),
+    // The drill's own line counts the whole drill, also on a 班長's dashboard.
+    blocks ? accountedPerDrill(ctx.db, [drillId]).then((rows) => rows[0]) : undefined,
   ]);
+  if (!drill) throw HttpError.notFound('drill');
   let running = 0;
   const curve = curveRows.filter((r) => r.accounted !== 0).map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.accounted) }));
-  return { drill: drillSummary, counts, byBlock, curve, medianSecondsToAnswer, unanswered, needsFollowUp,
+  return { drill: summaryOf(drill, blocks ? whole : counts), counts, byBlock, curve, medianSecondsToAnswer: medianSeconds(drill, middle), unanswered: lists[0]!, needsFollowUp: lists[1]!,
     skips: skips.map((s) => ({ ...s, blockName: byBlock.find((b) => b.blockId === s.blockId)?.blockName ?? '' })) };
 }
 

@@ -11,35 +11,48 @@ import type { DrillContext } from './summary.service.js';
  */
 
 export async function targetViews(ctx: DrillContext, drillId: string, where: TargetFilter): Promise<TargetView[]> {
-  const rows = await targetRows(ctx.db, drillId, where);
-  const members = await membersOf(ctx.db, rows.map((r) => r.household_id));
-  return rows.map((r) => ({
+  return (await targetLists(ctx, drillId, [where]))[0]!;
+}
+
+/** Several lists of targets at once (their pages in parallel), with the members of all of them read in one query. */
+export async function targetLists(ctx: DrillContext, drillId: string, wheres: TargetFilter[]): Promise<TargetView[][]> {
+  const lists = await Promise.all(wheres.map((where) => targetRows(ctx.db, drillId, where)));
+  const members = await membersOf(ctx.db, [...new Set(lists.flatMap((rows) => rows.map((r) => r.household_id)))]);
+  return lists.map((rows) => rows.map((r) => ({
     householdId: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
     channels: r.channels, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [], risk: r.risk,
     status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
     takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note, skipped: r.skipped,
-  }));
+  })));
 }
 
-export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
-  const rows = await countsPerBlock(ctx.db, drillId, blocks);
+export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[], counted?: Promise<BlockCounts>) {
+  const rows = await (counted ?? countsPerBlock(ctx.db, drillId, blocks));
   const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
   const sum = (k: 'safe' | 'needsHelp' | 'injured' | 'unanswered' | 'accounted' | 'total') => byBlock.reduce((n, b) => n + b[k], 0);
   return { counts: { safe: sum('safe'), needsHelp: sum('needsHelp'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: sum('total') }, byBlock };
 }
 
+type BlockCounts = Awaited<ReturnType<typeof countsPerBlock>>;
+
 /**
  * The median time to a first answer, and how long until every household was accounted for
- * (null while some are not), from the kept counts: three short queries at once.
+ * (null while some are not), from the kept counts: short queries at once. `counted`: the
+ * counts per 班 already asked for (countsOf's), not asked for twice.
  */
-export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[]) {
-  const [rows, middle, last] = await Promise.all([countsPerBlock(ctx.db, drill.id, blocks), medianAnswerTimes(ctx.db, drill.id, blocks), lastAccountedAt(ctx.db, drill.id, blocks)]);
+export async function timing(ctx: DrillContext, drill: DrillRow, blocks?: string[], counted?: Promise<BlockCounts>) {
+  const [rows, middle, last] = await Promise.all([counted ?? countsPerBlock(ctx.db, drill.id, blocks), medianAnswerTimes(ctx.db, drill.id, blocks), lastAccountedAt(ctx.db, drill.id, blocks)]);
   const open = rows.reduce((n, r) => n + r.total - r.accounted, 0);
-  const secs = middle.map((at) => (at.getTime() - drill.started_at.getTime()) / 1000);
   return {
-    medianSecondsToAnswer: secs.length ? Math.round(secs.reduce((a, b) => a + b, 0) / secs.length) : null,
+    medianSecondsToAnswer: medianSeconds(drill, middle),
     secondsUntilAllAccounted: open === 0 && rows.length && last ? Math.round((new Date(last).getTime() - drill.started_at.getTime()) / 1000) : null,
   };
+}
+
+/** The median's seconds since the start, from its middle first-answer time(s) (medianAnswerTimes). */
+export function medianSeconds(drill: { started_at: Date }, middle: Date[]) {
+  const secs = middle.map((at) => (at.getTime() - drill.started_at.getTime()) / 1000);
+  return secs.length ? Math.round(secs.reduce((a, b) => a + b, 0) / secs.length) : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { requireVisible, type Actor } from '../common/access.js';
 import type { DrillReport } from '../contracts/drills.js';
 import { blockNames, drillEvents, earlierDrills, type DrillRow } from './drill.repository.js';
-import { answersPerChannel, reachedBlocks } from './target.repository.js';
+import { answersPerChannel, countsPerBlock, reachedBlocks } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
@@ -13,10 +13,11 @@ import { summary, visibleDrill, type DrillContext } from './summary.service.js';
  * in every query: their rows, their totals, their 班's figures for earlier drills too.
  */
 export async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: string[]): Promise<DrillReport> {
+  const counted = countsPerBlock(ctx.db, drill.id, blocks);
   const [{ counts, byBlock }, channels, times, events, followUp, unaccounted, previous] = await Promise.all([
-    countsOf(ctx, drill.id, blocks),
+    countsOf(ctx, drill.id, blocks, counted),
     answersPerChannel(ctx.db, drill.id, blocks),
-    timing(ctx, drill, blocks),
+    timing(ctx, drill, blocks, counted),
     drillEvents(ctx.db, drill.id),
     targetViews(ctx, drill.id, { blocks, followUp: true, limit: 5000 }),
     targetViews(ctx, drill.id, { blocks, unaccounted: true, limit: 5000 }),
@@ -31,7 +32,8 @@ export async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: s
         const r = p.report;
         return { id: p.id, title: p.title, startedAt: p.started_at.toISOString(), responseRate: r && r.counts.total ? r.counts.accounted / r.counts.total : 0, medianSecondsToAnswer: r?.medianSecondsToAnswer ?? null, secondsUntilAllAccounted: r?.secondsUntilAllAccounted ?? null };
       }
-      const [{ counts: c }, t] = await Promise.all([countsOf(ctx, p.id, blocks), timing(ctx, p, blocks)]);
+      const counted = countsPerBlock(ctx.db, p.id, blocks);
+      const [{ counts: c }, t] = await Promise.all([countsOf(ctx, p.id, blocks, counted), timing(ctx, p, blocks, counted)]);
       return { id: p.id, title: p.title, startedAt: p.started_at.toISOString(), responseRate: c.total ? c.accounted / c.total : 0, ...t };
     }),
   );

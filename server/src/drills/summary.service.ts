@@ -18,13 +18,15 @@ export async function visibleDrill(ctx: DrillContext, actor: Actor, id: string):
 /** `blocks`: count only these 班 (a 班長's report), else the whole drill. */
 export async function summaries(db: Db, drills: DrillRow[], blocks?: string[]): Promise<DrillSummary[]> {
   const counts = drills.length ? await accountedPerDrill(db, drills.map((d) => d.id), blocks) : [];
-  return drills.map((d) => {
-    const c = counts.find((x) => x.drill_id === d.id);
-    return {
-      id: d.id, kind: d.kind, status: d.status, title: d.title, message: d.message, announced: d.announced, startedAt: d.started_at.toISOString(),
-      deadlineAt: d.deadline_at.toISOString(), endedAt: d.ended_at?.toISOString() ?? null, total: c?.total ?? 0, accounted: c?.accounted ?? 0,
-    };
-  });
+  return drills.map((d) => summaryOf(d, counts.find((x) => x.drill_id === d.id)));
+}
+
+/** A drill's summary from its row and its households counted so far. */
+export function summaryOf(d: DrillRow, c: { total: number; accounted: number } | undefined): DrillSummary {
+  return {
+    id: d.id, kind: d.kind, status: d.status, title: d.title, message: d.message, announced: d.announced, startedAt: d.started_at.toISOString(),
+    deadlineAt: d.deadline_at.toISOString(), endedAt: d.ended_at?.toISOString() ?? null, total: c?.total ?? 0, accounted: c?.accounted ?? 0,
+  };
 }
 
 export async function summary(db: Db, drill: DrillRow, blocks?: string[]): Promise<DrillSummary> {

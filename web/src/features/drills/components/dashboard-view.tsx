@@ -102,7 +102,7 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
 
       <section class="section" aria-labelledby="unanswered-heading">
         <h2 id="unanswered-heading">
-          {t('drills.dashboard.unanswered')} <span class="count-pill">{data.unanswered.length}</span>
+          {t('drills.dashboard.unanswered')} <span class="count-pill">{data.counts.total - data.counts.accounted}</span>
         </h2>
         <p class="hint">{t('drills.dashboard.unansweredHint')}</p>
         <p class="actions">
