@@ -152,9 +152,11 @@ export function createJobs(options: {
   boss.on('error', (error) => (isDatabaseUnavailable(error) ? outage.down(error) : options.log.error({ err: error }, 'job queue error')));
   const polling = options.pollingIntervalSeconds ?? 2;
   let started = false;
-  let queues: Promise<Map<string, PgBoss.QueueResult>> | undefined;
+  // One read of every queue and of every schedule per start, so that one already as defined
+  // (every start but the first) costs no further round trip.
+  const queues = readOnce(() => boss.getQueues());
   // The rows as stored (pg-boss's Schedule type leaves out the timezone column).
-  let schedules: Promise<Map<string, PgBoss.Schedule & { timezone?: string }>> | undefined;
+  const schedules = readOnce(() => boss.getSchedules() as Promise<(PgBoss.Schedule & { timezone?: string })[]>);
   const pollingOf = new Map<string, number>();
 
   return {
@@ -169,17 +171,7 @@ export function createJobs(options: {
       const { pollingIntervalSeconds, ...stored } = policy;
       if (pollingIntervalSeconds) pollingOf.set(queue, Math.min(polling, pollingIntervalSeconds));
       const settings = { name: queue, ...stored, ...options.policies?.[queue], retryBackoff: true };
-      // One read of every queue per start, so that a queue already as defined (every start
-      // but the first) costs no further round trip.
-      // A failed read is not kept: the next define reads again.
-      queues ??= boss.getQueues().then(
-        (rows) => new Map(rows.map((row) => [row.name, row])),
-        (error: unknown) => {
-          queues = undefined;
-          throw error;
-        },
-      );
-      const found = (await queues).get(queue);
+      const found = (await queues.get()).get(queue);
       const same =
         found?.policy === 'standard' &&
         found.retryLimit === settings.retryLimit &&
@@ -208,15 +200,8 @@ export function createJobs(options: {
     async schedule(queue, cron) {
       const data = {};
       const scheduleOptions = { tz: 'Asia/Tokyo', singletonKey: queue };
-      // As with the queues: one read per start, and no write for a schedule already as it is.
-      schedules ??= boss.getSchedules().then(
-        (rows) => new Map(rows.map((row) => [row.name, row])),
-        (error: unknown) => {
-          schedules = undefined;
-          throw error;
-        },
-      );
-      const found = (await schedules).get(queue);
+      // As with the queues: no write for a schedule already as it is.
+      const found = (await schedules.get()).get(queue);
       const same = found?.cron === cron && found.timezone === scheduleOptions.tz && sameJson(found.data, data) && sameJson(found.options, scheduleOptions);
       if (!same) await boss.schedule(queue, cron, data, scheduleOptions);
     },
@@ -227,8 +212,8 @@ export function createJobs(options: {
     async stop() {
       if (started) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       started = false;
-      queues = undefined;
-      schedules = undefined;
+      queues.forget();
+      schedules.forget();
     },
   };
 
@@ -244,4 +229,27 @@ export function createJobs(options: {
       }),
     });
   }
+}
+
+/**
+ * Rows read once and kept by name until `forget()` (a stop); a failed read is not kept, so
+ * the next caller reads again.
+ */
+function readOnce<Row extends { name: string }>(read: () => Promise<Row[]>) {
+  let rows: Promise<Map<string, Row>> | undefined;
+  return {
+    get() {
+      rows ??= read().then(
+        (list) => new Map(list.map((row) => [row.name, row])),
+        (error: unknown) => {
+          rows = undefined;
+          throw error;
+        },
+      );
+      return rows;
+    },
+    forget() {
+      rows = undefined;
+    },
+  };
 }
