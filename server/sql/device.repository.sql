@@ -147,55 +147,84 @@ returning
   "last_heartbeat";
 
 -- insertDeviceMessages
-insert into
-  device_messages (
-    device_id,
-    boot_id,
-    seq,
-    association_id,
-    kind,
-    sent_at,
-    payload
+with
+  inserted as (
+    insert into
+      device_messages (
+        device_id,
+        boot_id,
+        seq,
+        association_id,
+        kind,
+        sent_at,
+        payload
+      )
+    select
+      *
+    from
+      rows
+    from
+      (
+        unnest($1::uuid[]),
+        unnest($2::text[]),
+        unnest($3::bigint[]),
+        unnest($4::uuid[]),
+        unnest($5::text[]),
+        unnest($6::timestamptz[]),
+        jsonb_array_elements($7::jsonb)
+      )
+    on conflict (device_id, boot_id, seq) do nothing
+    returning
+      device_id,
+      boot_id,
+      seq
   )
 select
-  *
-from
-  rows
+  n,
+  case
+    when n < $8::int then (
+      select
+        array_agg(device_id || '|' || boot_id || '|' || seq)
+      from
+        inserted
+    )
+  end as keys
 from
   (
-    unnest($1::uuid[]),
-    unnest($2::text[]),
-    unnest($3::bigint[]),
-    unnest($4::uuid[]),
-    unnest($5::text[]),
-    unnest($6::timestamptz[]),
-    jsonb_array_elements($7::jsonb)
-  )
-on conflict (device_id, boot_id, seq) do nothing
-returning
-  device_id,
-  boot_id,
-  seq;
+    select
+      count(*)::int as n
+    from
+      inserted
+  ) c;
 
 -- recordHeartbeats
-update devices d
-set
-  online = true,
-  last_seen_at = now(),
-  last_heartbeat = v.hb
-from
-  jsonb_to_recordset($1::jsonb) as v (id uuid, hb jsonb)
-where
-  d.id = v.id
-returning
-  d.id,
-  d.association_id,
-  d.last_seen_at;
+with
+  updated as (
+    update devices d
+    set
+      online = true,
+      last_seen_at = case
+        when last_seen_at > now() - interval '1 second' then last_seen_at
+        else now()
+      end,
+      last_heartbeat = v.hb
+    from
+      jsonb_to_recordset($1::jsonb) as v (id uuid, hb jsonb)
+    where
+      d.id = v.id
+    returning
+      1
+  )
+select
+  now() as now;
 
 -- markDevicesHeard
 update "devices"
 set
   "online" = $1,
-  "last_seen_at" = now()
+  "last_seen_at" = case
+    when last_seen_at > now() - interval '1 second' then last_seen_at
+    else now()
+  end
 where
   "id" = any ($2::uuid[]);

@@ -103,43 +103,67 @@ export function setDeviceOnline(trx: Transaction<Database>, id: string, online: 
 }
 
 /**
- * Every event once (idempotent on device, boot id and seq): what comes back is what was new.
- * One array per column, zipped by ROWS FROM, so a batch of thousands of events is seven
- * parameters, not seven per event: nothing for the query builder to walk and PostgreSQL to
- * bind one by one. The payloads go as one JSON array (one JSON.stringify, no escaping of each
- * as an array element). A repeat within the batch conflicts with its first copy and is
- * skipped like a stored one.
+ * A device is "heard from" at most once a second in `last_seen_at`: within the second the
+ * column keeps its value, so a fleet's heartbeats (several a second per device, batch after
+ * batch) leave devices_last_seen_idx alone and the row is updated in place (a HOT update)
+ * instead of adding an entry to each of devices' five indexes.
+ */
+const HEARD_NOW = sql<Date>`case when last_seen_at > now() - interval '1 second' then last_seen_at else now() end`;
+
+/** A PostgreSQL array literal of values that need no quoting (uuids, integers, ISO 8601 timestamps, kinds). */
+const bareArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
+/** A PostgreSQL array literal of any strings: each one quoted, `\` and `"` escaped. */
+const quotedArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+
+/**
+ * Every event once (idempotent on device, boot id and seq). One array per column, zipped by
+ * ROWS FROM, so a batch of thousands of events is seven parameters, not seven per event, each
+ * array written as its literal here (the values are checked: ids and times need no quoting)
+ * rather than escaped element by element by the driver. The payloads go as one JSON array. A
+ * repeat within the batch conflicts with its first copy and is skipped like a stored one.
+ *
+ * Returns null when every row was new — the usual case, so nothing comes back but a count —
+ * and otherwise the keys (`device|boot|seq`) of the rows that were.
  */
 export async function insertDeviceMessages(
   trx: Transaction<Database>,
   rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: object }[],
-) {
+): Promise<Set<string> | null> {
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
-  const { rows: inserted } = await sql<{ device_id: string; boot_id: string; seq: string }>`
-    insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
-    select * from rows from (
-      unnest(${column('device_id')}::uuid[]), unnest(${column('boot_id')}::text[]), unnest(${column('seq')}::bigint[]),
-      unnest(${column('association_id')}::uuid[]), unnest(${column('kind')}::text[]), unnest(${column('sent_at')}::timestamptz[]),
-      jsonb_array_elements(${JSON.stringify(column('payload'))}::jsonb))
-    on conflict (device_id, boot_id, seq) do nothing
-    returning device_id, boot_id, seq`.execute(trx);
-  return inserted;
+  const { rows: result } = await sql<{ n: number; keys: string[] | null }>`
+    with inserted as (
+      insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
+      select * from rows from (
+        unnest(${bareArray(column('device_id'))}::uuid[]), unnest(${quotedArray(column('boot_id'))}::text[]), unnest(${bareArray(column('seq'))}::bigint[]),
+        unnest(${bareArray(column('association_id'))}::uuid[]), unnest(${bareArray(column('kind'))}::text[]), unnest(${bareArray(column('sent_at'))}::timestamptz[]),
+        jsonb_array_elements(${JSON.stringify(column('payload'))}::jsonb))
+      on conflict (device_id, boot_id, seq) do nothing
+      returning device_id, boot_id, seq)
+    select n, case when n < ${rows.length}::int then (select array_agg(device_id || '|' || boot_id || '|' || seq) from inserted) end as keys
+    from (select count(*)::int as n from inserted) c`.execute(trx);
+  const keys = result[0]?.keys;
+  return keys ? new Set(keys) : result[0]!.n < rows.length ? new Set() : null;
 }
 
-/** The devices' latest heartbeats, one statement for the batch; they are online and heard from now. */
-export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]) {
-  // The heartbeats themselves are the caller's: not sent back (a JSON document per device to serialize and parse again).
-  const { rows } = await sql<{ id: string; association_id: string; last_seen_at: Date }>`
-    update devices d set online = true, last_seen_at = now(), last_heartbeat = v.hb
-    from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
-    where d.id = v.id
-    returning d.id, d.association_id, d.last_seen_at`.execute(trx);
-  return rows;
+/**
+ * The devices' latest heartbeats, one statement for the batch; they are online and heard from
+ * now (to the second: HEARD_NOW). Nothing per device comes back (the heartbeats are the
+ * caller's), only the transaction's time: when they were heard.
+ */
+export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`
+    with updated as (
+      update devices d set online = true, last_seen_at = ${HEARD_NOW}, last_heartbeat = v.hb
+      from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
+      where d.id = v.id
+      returning 1)
+    select now() as now`.execute(trx);
+  return rows[0]!.now;
 }
 
-/** Devices heard from by anything but a heartbeat: online, seen now. */
+/** Devices heard from by anything but a heartbeat: online, seen now (to the second). */
 export function markDevicesHeard(trx: Transaction<Database>, ids: readonly string[]) {
-  return trx.updateTable('devices').set({ online: true, last_seen_at: sql`now()` }).where(isAnyOf('id', ids)).execute();
+  return trx.updateTable('devices').set({ online: true, last_seen_at: HEARD_NOW }).where(isAnyOf('id', ids)).execute();
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';

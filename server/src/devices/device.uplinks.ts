@@ -114,15 +114,17 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
       return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: e.data };
     }),
   );
-  const fresh = new Set(inserted.map((r) => `${r.device_id}|${r.boot_id}|${r.seq}`));
-  const accepted: Known[] = [];
-  for (const e of events) {
-    const envelope = e.data as Envelope;
-    const key = `${e.device.id}|${envelope.bootId}|${envelope.seq}`;
-    // The first of a key in this batch is the new one; a repeat within the batch, or of a
-    // stored one, is a duplicate: its effects were committed with it, so there is nothing to do.
-    if (fresh.delete(key)) accepted.push(e);
-    else verdicts.push({ message: e.message, outcome: 'duplicate' });
+  // Null: every one was new (the usual case). Else the keys stored now: the first of a key in
+  // this batch is the new one; a repeat within the batch, or of a stored one, is a duplicate:
+  // its effects were committed with it, so there is nothing to do.
+  let accepted = events;
+  if (inserted) {
+    accepted = [];
+    for (const e of events) {
+      const envelope = e.data as Envelope;
+      if (inserted.delete(`${e.device.id}|${envelope.bootId}|${envelope.seq}`)) accepted.push(e);
+      else verdicts.push({ message: e.message, outcome: 'duplicate' });
+    }
   }
   if (!accepted.length) return;
   const at = (e: Known) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
@@ -135,11 +137,11 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   const latest = new Map<string, Known>();
   for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
   const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
-  const updatedDevices = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : [];
+  const heardAt = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : null;
   // The others' devices, unless a heartbeat of theirs already marked them just now.
   const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
   if (others.length) await markDevicesHeard(tx.db, others);
-  for (const d of updatedDevices) noteStatus(statuses, d.association_id, d.id, true, d.last_seen_at, latest.get(d.id)!.data as Heartbeat);
+  for (const e of latest.values()) noteStatus(statuses, e.device.association_id, e.device.id, true, heardAt, e.data as Heartbeat);
   for (const e of accepted) seen.add(e.device.id);
 
   // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
