@@ -13,9 +13,10 @@ import { DynsecConnection } from '../../server/src/devices/mosquitto-dynsec-conn
 import type { ChildProcess } from 'node:child_process';
 
 /**
- * Device ingest against the broker's own rate. A publisher process streams `--messages` QoS 1
- * uplinks from `--devices` device connections through Mosquitto (the deploy configuration,
- * started from the Debian package); the clock runs from the first publish until
+ * Device ingest against the broker's own rate. Publisher processes (`--publishers`, the devices
+ * split between them, the same for both sides) stream `--messages` QoS 1 uplinks from
+ * `--devices` device connections through Mosquitto (the deploy configuration, started from
+ * the Debian package); the clock runs from the first publish until
  *  - tonari (the built main.js in its own process, on a fresh database): every message is
  *    committed (rows in device_messages);
  *  - the anchor, a bare subscriber process with tonari's subscription: it has counted every one.
@@ -29,13 +30,15 @@ const RECEIVE_MAXIMUM = 10_000; // tonari's (mqtt-client-transport.ts)
 export const ingestBench: Bench = {
   name: 'ingest',
   describe: 'QoS 1 device messages through Mosquitto until committed, against a bare subscriber counting the same stream',
-  flags: { messages: 'messages per run (100000)', devices: 'device connections (500)', 'cpu-prof': 'directory for CPU profiles of tonari (off)' },
+  flags: { messages: 'messages per run (100000)', devices: 'device connections (500)', publishers: 'publisher processes, the devices split between them (2)', 'cpu-prof': 'directory for CPU profiles of tonari (off)' },
   async run(ctx) {
     const messages = ctx.number('messages', 100_000);
     const deviceCount = ctx.number('devices', 500);
     const cpuProf = typeof ctx.flags['cpu-prof'] === 'string' ? path.resolve(ctx.flags['cpu-prof']) : null;
     const deviceIds = Array.from({ length: deviceCount }, () => randomUUID());
-    const total = Math.ceil(messages / deviceCount) * deviceCount;
+    const publisherCount = ctx.number('publishers', 2);
+    const perDevice = Math.ceil(messages / deviceCount);
+    const total = perDevice * deviceCount;
 
     const mosquitto = mosquittoBin ? await startMosquitto() : null;
     if (mosquitto) ctx.defer(() => mosquitto.destroy());
@@ -46,18 +49,30 @@ export const ingestBench: Bench = {
     const cpuPerMessage: number[] = [];
     const postgresCpuPerMessage: number[] = [];
     const loads: number[] = [];
+    // The stream comes from `--publishers` processes (the devices split between them), started
+    // the same way for both sides: one publisher process alone can be what limits the anchor.
+    const publisherProcesses = Math.max(1, Math.min(publisherCount, deviceCount));
+    const shares = Array.from({ length: publisherProcesses }, (_, p) => deviceIds.filter((_, i) => i % publisherProcesses === p));
     const publish = async (url: string, associationId: string, login: { username: string; password: string } | 'device') => {
-      const publisher = child(ctx, 'ingest-publisher.js');
-      const connected = reply(publisher, 'connected');
-      publisher.send({ connect: { url, ...(login === 'device' ? { username: '', password: DEVICE_SECRET } : login), perDeviceLogin: login === 'device', associationId, deviceIds } });
-      await connected;
+      const publishers = shares.map(() => child(ctx, 'ingest-publisher.js'));
+      await Promise.all(
+        publishers.map((publisher, p) => {
+          const connected = reply(publisher, 'connected');
+          publisher.send({ connect: { url, ...(login === 'device' ? { username: '', password: DEVICE_SECRET } : login), perDeviceLogin: login === 'device', associationId, deviceIds: shares[p] } });
+          return connected;
+        }),
+      );
       loads.push(await quiet(1.5, 15_000));
-      const published = reply<{ ms: number; messages: number }>(publisher, 'published');
-      publisher.send({ run: { messages, bootId: `bench-${randomBytes(4).toString('hex')}` } });
+      const published = publishers.map((publisher) => reply<{ ms: number; messages: number }>(publisher, 'published'));
+      const bootId = `bench-${randomBytes(4).toString('hex')}`;
+      const started = performance.now();
+      shares.forEach((share, p) => publishers[p]!.send({ run: { messages: perDevice * share.length, bootId } }));
       return {
-        started: performance.now(),
-        published: published.then((p) => void publisherRates.push(p.messages / (p.ms / 1000))),
-        stop: () => publisher.kill('SIGKILL'),
+        started,
+        published: Promise.all(published).then((all) => void publisherRates.push(all.reduce((n, p) => n + p.messages, 0) / (Math.max(...all.map((p) => p.ms)) / 1000))),
+        stop: () => {
+          for (const publisher of publishers) publisher.kill('SIGKILL');
+        },
       };
     };
 
@@ -135,6 +150,7 @@ export const ingestBench: Bench = {
       `postgres cpu ${postgresCpuPerMessage.length ? Math.round(median(postgresCpuPerMessage)) : 'n/a'} us/msg`,
       `messages ${total}`,
       `devices ${deviceCount}`,
+      `publishers ${shares.length}`,
       `load ${median(loads).toFixed(2)}`,
     ];
     ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });

@@ -76,6 +76,9 @@ export class MqttClientTransport implements MqttTransport {
       connectTimeout: 10_000,
       // We subscribe on every connect ourselves (below); MosquittoDynsec does its own.
       resubscribe: false,
+      // mqtt.js logs several lines per packet through \`debug\`, a call and a check each even
+      // when off; with DEBUG unset there is nobody to read them.
+      ...(process.env.DEBUG ? {} : { log: () => undefined }),
     };
     // mqtt.connect, not connectAsync: every handler must be in place before the CONNACK, as
     // the queued messages of a persistent session follow it at once.
@@ -169,6 +172,19 @@ export class MqttClientTransport implements MqttTransport {
       }
       if (ids && client.connected) writePubacks(client, ids);
     };
+    // A batch's messages settle together, each in a microtask of its own: the release is
+    // queued behind them, so it writes their PUBACKs at once (one write, not one per message).
+    let releaseQueued = false;
+    const settled = (ack: Held, stored: boolean) => {
+      ack.settled = true;
+      ack.stored = stored;
+      if (releaseQueued || ack.generation !== this.generation) return;
+      releaseQueued = true;
+      queueMicrotask(() => {
+        releaseQueued = false;
+        release();
+      });
+    };
     client.on('connect', () => {
       // Message ids start over on a new connection; the broker sends again what we did not acknowledge.
       held.length = 0;
@@ -185,9 +201,9 @@ export class MqttClientTransport implements MqttTransport {
       const ack: Held = { generation: this.generation, messageId: packet.messageId, settled: false, stored: false };
       held.push(ack);
       onUplink(uplink).then(
-        () => Object.assign(ack, { settled: true, stored: true }),
-        () => Object.assign(ack, { settled: true }),
-      ).then(() => ack.generation === this.generation && release());
+        () => settled(ack, true),
+        () => settled(ack, false),
+      );
       // mqtt.js sends the PUBACK from this callback, synchronously: _sendPacket below holds it.
       holding = ack;
       try {
