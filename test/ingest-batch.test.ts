@@ -67,6 +67,37 @@ describe('ingest batches', () => {
     expect(await storedSeqs(device!.id, bootId)).toHaveLength(3);
   });
 
+  it('stores boot ids that need quoting in an array literal as they were sent, each message once', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const [device] = devices;
+    const bootIds = ['quote"d', 'back\\slash', 'comma,{brace}', 'NULL', ' spaced '];
+    const outcomes = Promise.all(bootIds.flatMap((bootId) => [push(heartbeat(device!.id, 1, bootId)), push(heartbeat(device!.id, 1, bootId))]));
+    await flush();
+    expect(await outcomes).toEqual(bootIds.flatMap(() => ['accepted', 'duplicate']));
+    for (const bootId of bootIds) expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1]);
+  });
+
+  it('keeps every heartbeat as the latest, and when a device was last heard from to the second', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const [, device] = devices;
+    const bootId = 'seen-boot';
+    const seen = () => database.db.selectFrom('devices').select(['last_seen_at', 'last_heartbeat', 'online']).where('id', '=', device!.id).executeTakeFirstOrThrow();
+    await push(heartbeat(device!.id, 1, bootId));
+    await flush();
+    const first = await seen();
+    await push(heartbeat(device!.id, 2, bootId));
+    await flush();
+    const within = await seen();
+    expect(within.last_heartbeat).toMatchObject({ seq: 2 });
+    expect(within.last_seen_at!.getTime() - first.last_seen_at!.getTime()).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 1100));
+    await push(heartbeat(device!.id, 3, bootId));
+    await flush();
+    const later = await seen();
+    expect(later).toMatchObject({ online: true, last_heartbeat: { seq: 3 } });
+    expect(later.last_seen_at!.getTime()).toBeGreaterThan(first.last_seen_at!.getTime() + 1000);
+  });
+
   it("keeps each device's messages in arrival order while several lanes commit small batches at once", async () => {
     const { push, flush } = ingest({ maxBatch: 7, lanes: 3 });
     const bootId = 'order-boot';

@@ -112,8 +112,9 @@ const HEARD_NOW = sql<Date>`case when last_seen_at > now() - interval '1 second'
 
 /** A PostgreSQL array literal of values that need no quoting (uuids, integers, ISO 8601 timestamps, kinds). */
 const bareArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
-/** A PostgreSQL array literal of any strings: each one quoted, `\` and `"` escaped. */
-const quotedArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+/** A PostgreSQL array literal of any strings: each one quoted, `\` and `"` escaped (most have neither). */
+const quotedArray = (values: readonly string[]) =>
+  `{${values.map((v) => (v.includes('"') || v.includes('\\') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`)).join(',')}}`;
 
 /**
  * Every event once (idempotent on device, boot id and seq). One array per column, zipped by
