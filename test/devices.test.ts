@@ -234,7 +234,8 @@ describe('device status', () => {
     const view = () => officer.get('/api/devices').then((r) => r.body.items.find((d: { id: string }) => d.id === device.id) as { battery: number | null; lastSeenAt: string | null });
     await until(view, (d) => d?.battery === 90);
     const firstSeen = Date.parse((await view()).lastSeenAt!);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Past the second: "last seen" is kept to the second (devices/device.repository.ts HEARD_NOW).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 40 }), { qos: 1 });
     const latest = await until(view, (d) => d?.battery === 40);
     expect(Date.parse(latest.lastSeenAt!)).toBeGreaterThan(firstSeen);

@@ -33,7 +33,14 @@ where
 
 -- settingsOf
 select
-  *
+  "household_id",
+  "last_activity_at",
+  "inactivity_seconds",
+  "quiet_start",
+  "quiet_end",
+  "rhythm_enabled",
+  "rhythm_usual_hour",
+  "rhythm_grace_seconds"
 from
   "watch_settings"
 where

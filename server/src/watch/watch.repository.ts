@@ -51,8 +51,17 @@ export function findSettings(db: Db, householdId: string) {
 
 export type SettingsRow = NonNullable<Awaited<ReturnType<typeof findSettings>>>;
 
+/**
+ * What a batch of activity needs of its homes' settings: when each was last active, and the
+ * rules its next check is worked out from (watch-time.ts nextCheckOf) — not the whole row,
+ * read for every home of every ingest batch.
+ */
 export function settingsOf(db: Db, householdIds: readonly string[]) {
-  return db.selectFrom('watch_settings').selectAll().where(isAnyOf('household_id', householdIds)).execute();
+  return db
+    .selectFrom('watch_settings')
+    .select(['household_id', 'last_activity_at', 'inactivity_seconds', 'quiet_start', 'quiet_end', 'rhythm_enabled', 'rhythm_usual_hour', 'rhythm_grace_seconds'])
+    .where(isAnyOf('household_id', householdIds))
+    .execute();
 }
 
 export async function updateSettings(db: Db, householdId: string, values: Updateable<WatchSettingsTable>) {
