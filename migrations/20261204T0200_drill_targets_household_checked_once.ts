@@ -13,10 +13,11 @@ import { sql, type Kysely } from 'kysely';
  * check serializes with deletions per association instead of per household.
  *
  * What keeps the integrity the constraint gave (all of it in the statement's transaction):
- * - every statement that inserts targets (or changes their household or association) takes a
- *   shared transaction-level advisory lock per association it names, in key order, then checks
- *   with a fresh snapshot that every (household, association) it wrote exists, and fails with
- *   foreign_key_violation when one does not (another association's household, or none);
+ * - every statement that inserts targets takes a shared transaction-level advisory lock per
+ *   association it names, in key order, then checks with a fresh snapshot that every
+ *   (household, association) it wrote exists, and fails with foreign_key_violation when one does
+ *   not (another association's household, or none); a target's household and association never
+ *   change afterwards (refused);
  * - every statement that deletes households takes the same locks exclusively, then deletes their
  *   targets (the cascade): a deletion waits for a start writing targets in that association to
  *   commit, and then sees and deletes them; a start that waited for a deletion sees it and fails;
@@ -50,8 +51,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$;
     create trigger drill_targets_household_checked_insert after insert on drill_targets
       referencing new table as new_rows for each statement execute function drill_targets_household_checked();
-    create trigger drill_targets_household_checked_update after update of household_id, association_id on drill_targets
-      referencing new table as new_rows for each statement execute function drill_targets_household_checked();
+    -- A target's household and association are its key: they are written once, by the insert.
+    create function drill_targets_keep_household() returns trigger language plpgsql as $$
+    begin
+      raise exception 'drill_targets: a target''s household and association do not change'
+        using errcode = 'foreign_key_violation', table = 'drill_targets', constraint = 'drill_targets_household_checked';
+    end $$;
+    create trigger drill_targets_keep_household before update of household_id, association_id on drill_targets
+      for each row when (old.household_id is distinct from new.household_id or old.association_id is distinct from new.association_id)
+      execute function drill_targets_keep_household();
 
     -- The drills of the deleted households' associations, then each target by its primary key.
     create function households_delete_targets() returns trigger language plpgsql as $$
@@ -80,9 +88,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop trigger households_keep_key on households;
     drop trigger households_delete_targets on households;
-    drop trigger drill_targets_household_checked_update on drill_targets;
+    drop trigger drill_targets_keep_household on drill_targets;
     drop trigger drill_targets_household_checked_insert on drill_targets;
-    drop function households_keep_key(), households_delete_targets(), drill_targets_household_checked();
+    drop function households_keep_key(), households_delete_targets(), drill_targets_keep_household(), drill_targets_household_checked();
     create index drill_targets_household_idx on drill_targets (household_id);
     alter table drill_targets add constraint drill_targets_household_id_association_id_fkey
       foreign key (household_id, association_id) references households(id, association_id) on delete cascade;
