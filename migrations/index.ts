@@ -19,6 +19,7 @@ import * as dropCircularUnreadIndex from './20261203T0500_drop_circular_unread_i
 import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js';
 import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_drill_checked_once.js';
 import * as drillTargetsHouseholdCheckedOnce from './20261204T0200_drill_targets_household_checked_once.js';
+import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T0600_drill_counts_key_order': drillCountsKeyOrder,
   '20261203T0610_drill_targets_drill_checked_once': drillTargetsDrillCheckedOnce,
   '20261204T0200_drill_targets_household_checked_once': drillTargetsHouseholdCheckedOnce,
+  '20261204T0210_drill_counts_insert_lean': drillCountsInsertLean,
 };

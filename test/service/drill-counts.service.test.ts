@@ -220,6 +220,11 @@ describe("a drill's kept figures", () => {
       volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
     });
     await target(first.id, both).execute(database.db);
+    // A target written with its answer already (an operator's fix): counted in its 班 and minutes as it goes in.
+    const fixed = await home('fixed');
+    await sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels, status, first_answered_at, answered_at, accounted_at)
+      values (${again.id}, ${fixed}, ${a}, ${block}, '{app}', 'needs_help', now() + interval '3 minutes', now() + interval '3 minutes', now() + interval '5 minutes')`.execute(database.db);
+    expect(await kept(again.id)).toEqual(await recounted(again.id));
     await database.db.deleteFrom('households').where('id', '=', both).execute();
     const remaining = await sql<{ n: number }>`select count(*)::int as n from drill_targets where household_id = ${both}`.execute(database.db);
     expect(remaining.rows[0]!.n).toBe(0);
