@@ -40,10 +40,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function drill_targets_household_checked() returns trigger language plpgsql as $$
     begin
       ${lockAssociations('new_rows', 'shared')}
-      if exists (
-        select 1 from new_rows n
-        where not exists (select 1 from households h where h.id = n.household_id and h.association_id = n.association_id)
-      ) then
+      -- A count, not exists(): planned for every row (a hash join at a city's start), not for a first match.
+      if (select count(*) from new_rows n
+          where not exists (select 1 from households h where h.id = n.household_id and h.association_id = n.association_id)) > 0
+      then
         raise exception 'drill_targets: a row names a household that does not exist in its association'
           using errcode = 'foreign_key_violation', table = 'drill_targets', constraint = 'drill_targets_household_checked';
       end if;
