@@ -51,15 +51,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$;
     create trigger drill_targets_household_checked_insert after insert on drill_targets
       referencing new table as new_rows for each statement execute function drill_targets_household_checked();
-    -- A target's household and association are its key: they are written once, by the insert.
-    create function drill_targets_keep_household() returns trigger language plpgsql as $$
+    -- A target's household and association are its key (written once, by the insert), as a household's id and association are.
+    create function household_key_kept() returns trigger language plpgsql as $$
     begin
-      raise exception 'drill_targets: a target''s household and association do not change'
-        using errcode = 'foreign_key_violation', table = 'drill_targets', constraint = 'drill_targets_household_checked';
+      raise exception '%: a household''s key and association do not change', tg_table_name
+        using errcode = 'foreign_key_violation', table = tg_table_name, constraint = 'drill_targets_household_checked';
     end $$;
     create trigger drill_targets_keep_household before update of household_id, association_id on drill_targets
       for each row when (old.household_id is distinct from new.household_id or old.association_id is distinct from new.association_id)
-      execute function drill_targets_keep_household();
+      execute function household_key_kept();
 
     -- The drills of the deleted households' associations, then each target by its primary key.
     create function households_delete_targets() returns trigger language plpgsql as $$
@@ -72,13 +72,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger households_delete_targets after delete on households
       referencing old table as old_rows for each statement execute function households_delete_targets();
 
-    create function households_keep_key() returns trigger language plpgsql as $$
-    begin
-      raise exception 'households: a household''s id and association do not change'
-        using errcode = 'foreign_key_violation', table = 'households', constraint = 'drill_targets_household_checked';
-    end $$;
     create trigger households_keep_key before update of id, association_id on households
-      for each row when (old.id is distinct from new.id or old.association_id is distinct from new.association_id) execute function households_keep_key();
+      for each row when (old.id is distinct from new.id or old.association_id is distinct from new.association_id) execute function household_key_kept();
   `,
     )
     .execute(db);
@@ -90,7 +85,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop trigger households_delete_targets on households;
     drop trigger drill_targets_keep_household on drill_targets;
     drop trigger drill_targets_household_checked_insert on drill_targets;
-    drop function households_keep_key(), households_delete_targets(), drill_targets_keep_household(), drill_targets_household_checked();
+    drop function household_key_kept(), households_delete_targets(), drill_targets_household_checked();
     create index drill_targets_household_idx on drill_targets (household_id);
     alter table drill_targets add constraint drill_targets_household_id_association_id_fkey
       foreign key (household_id, association_id) references households(id, association_id) on delete cascade;
