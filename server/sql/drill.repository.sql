@@ -75,17 +75,25 @@ where
   and (
     (
       "status" = $2
-      and exists (
-        select
-          1 as "one"
-        from
-          "drill_targets"
-        where
-          "drill_targets"."drill_id" = "drills"."id"
-          and (
-            "drill_targets"."household_id" = $3
-            or "drill_targets"."block_id" = any ($4::uuid[])
-          )
+      and (
+        exists (
+          select
+            1 as "one"
+          from
+            "drill_targets"
+          where
+            "drill_targets"."drill_id" = "drills"."id"
+            and "drill_targets"."household_id" = $3
+        )
+        or exists (
+          select
+            1 as "one"
+          from
+            "drill_targets"
+          where
+            "drill_targets"."drill_id" = "drills"."id"
+            and "drill_targets"."block_id" = any ($4::uuid[])
+        )
       )
     )
     or (

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { TestDatabase } from '../support/database.js';
 import type { TestServer } from '../support/server.js';
 import type { SeededAssociation } from '../support/fixtures.js';
@@ -147,5 +148,87 @@ describe("a drill's kept figures", () => {
     await database.db.deleteFrom('drills').where('id', '=', drill.id).execute();
     const left = await sql<{ n: number }>`select count(*)::int as n from drill_targets where drill_id = ${drill.id}`.execute(database.db);
     expect(left.rows[0]!.n).toBe(0);
+  });
+
+  it('name a household of their association, go with it, and a removal waits for a start writing that association (or the start sees it and fails)', async () => {
+    const a = x.association.id;
+    const block = x.blocks.block1.id;
+    const home = async (n: string) =>
+      (await database.db.insertInto('households').values({ association_id: a, block_id: block, household_number: n, name: `${n}家`, address: '京田辺市', channels: ['app'] }).returning('id').executeTakeFirstOrThrow()).id;
+    const first = await startDrill(ctx(), officer(), {
+      kind: 'drill', title: '世帯', message: '', targetBlockIds: null, announced: false, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+      volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const target = (drillId: string, householdId: string, associationId = a) =>
+      sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels) values (${drillId}, ${householdId}, ${associationId}, ${block}, '{app}')`;
+
+    // A household that does not exist, or one of another association named with this one: refused as a foreign key would.
+    await expect(target(first.id, '00000000-0000-4000-8000-000000000000').execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    const other = await database.db.insertInto('associations').values({ name: '隣の自治会', slug: `next-${Date.now()}` }).returning('id').executeTakeFirstOrThrow();
+    const otherBlock = await database.db.insertInto('blocks').values({ association_id: other.id, name: '1班', sort_order: 1 }).returning('id').executeTakeFirstOrThrow();
+    const otherHome = await database.db
+      .insertInto('households').values({ association_id: other.id, block_id: otherBlock.id, household_number: 'n1', name: '隣家', address: '隣町', channels: ['app'] })
+      .returning('id').executeTakeFirstOrThrow();
+    await expect(target(first.id, otherHome.id).execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    // A target's household, and a household's association, do not change.
+    const some = await sql<{ household_id: string }>`select household_id from drill_targets where drill_id = ${first.id} limit 1`.execute(database.db);
+    await expect(sql`update drill_targets set household_id = ${otherHome.id} where drill_id = ${first.id} and household_id = ${some.rows[0]!.household_id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    await expect(sql`update households set association_id = ${other.id} where id = ${some.rows[0]!.household_id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+
+    // A household removed while a transaction is writing targets in its association: the removal waits, then takes them.
+    const writer = new pg.Client({ connectionString: database.url });
+    const remover = new pg.Client({ connectionString: database.url });
+    await Promise.all([writer.connect(), remover.connect()]);
+    try {
+      const late = await home('late');
+      await writer.query('begin');
+      const drill = await writer.query<{ id: string }>(`insert into drills (association_id, kind, title, deadline_at) values ($1, 'drill', '同時', now() + interval '1 hour') returning id`, [a]);
+      const second = drill.rows[0]!.id;
+      await writer.query(`insert into drill_targets (drill_id, household_id, association_id, block_id, channels) values ($1, $2, $3, $4, '{app}')`, [second, late, a, block]);
+      let removed = false;
+      const removal = remover.query('delete from households where id = $1', [late]).then(() => (removed = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(removed).toBe(false);
+      await writer.query('commit');
+      await removal;
+      const left = await sql<{ n: number }>`select count(*)::int as n from drill_targets where household_id = ${late}`.execute(database.db);
+      expect(left.rows[0]!.n).toBe(0);
+      expect(await kept(second)).toEqual(await recounted(second));
+
+      // The other way round: a start writing targets for a household being removed waits, then fails.
+      const gone = await home('gone');
+      await remover.query('begin');
+      await remover.query('delete from households where id = $1', [gone]);
+      await writer.query('begin');
+      const third = (await writer.query<{ id: string }>(`insert into drills (association_id, kind, title, deadline_at) values ($1, 'drill', '同時2', now() + interval '1 hour') returning id`, [a])).rows[0]!.id;
+      let settled = false;
+      const write = writer.query(`insert into drill_targets (drill_id, household_id, association_id, block_id, channels) values ($1, $2, $3, $4, '{app}')`, [third, gone, a, block]);
+      write.then(() => (settled = true), () => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await remover.query('commit');
+      await expect(write).rejects.toMatchObject({ code: '23503' });
+      await writer.query('rollback');
+    } finally {
+      await Promise.all([writer.end(), remover.end()]);
+    }
+
+    // Removing a household takes its targets in every drill with it, and the kept figures follow.
+    const both = await home('both');
+    const again = await startDrill(ctx(), officer(), {
+      kind: 'drill', title: '世帯2', message: '', targetBlockIds: null, announced: false, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+      volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    await target(first.id, both).execute(database.db);
+    // A target written with its answer already (an operator's fix): counted in its 班 and minutes as it goes in.
+    const fixed = await home('fixed');
+    await sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels, status, first_answered_at, answered_at, accounted_at)
+      values (${again.id}, ${fixed}, ${a}, ${block}, '{app}', 'needs_help', now() + interval '3 minutes', now() + interval '3 minutes', now() + interval '5 minutes')`.execute(database.db);
+    expect(await kept(again.id)).toEqual(await recounted(again.id));
+    await database.db.deleteFrom('households').where('id', '=', both).execute();
+    const remaining = await sql<{ n: number }>`select count(*)::int as n from drill_targets where household_id = ${both}`.execute(database.db);
+    expect(remaining.rows[0]!.n).toBe(0);
+    expect(await kept(first.id)).toEqual(await recounted(first.id));
+    expect(await kept(again.id)).toEqual(await recounted(again.id));
   });
 });

@@ -58,14 +58,13 @@ export function drillsInScope(
     .where('association_id', '=', scope.associationId)
     .$if(!scope.everything, (q) =>
       q.where((eb) => {
+        // Two probes, each down its own index: the household by the primary key (drill, household), the 班 by the 班 index.
+        const targets = () => eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id');
         const reached = (blocksOnly: boolean) =>
-          eb.exists(
-            eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id')
-              .where((w) => w.or([
-                ...(blocksOnly ? [] : [w('drill_targets.household_id', '=', scope.householdId ?? NO_ID)]),
-                isAnyOf('drill_targets.block_id', scope.captainOf),
-              ])),
-          );
+          eb.or([
+            ...(blocksOnly ? [] : [eb.exists(targets().where('drill_targets.household_id', '=', scope.householdId ?? NO_ID))]),
+            eb.exists(targets().where(isAnyOf('drill_targets.block_id', scope.captainOf))),
+          ]);
         return eb.or([
           scope.anyActive ? eb('status', '=', 'active') : eb.and([eb('status', '=', 'active'), reached(false)]),
           ...(scope.captainOf.length ? [eb.and([eb('status', '=', 'ended'), reached(true)])] : []),

@@ -4,7 +4,7 @@ import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
 import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
-import { insertTargets, recordStartSkips, targetsOf } from './target.repository.js';
+import { insertTargets, targetsOf } from './target.repository.js';
 import { notifyEach, reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
 import { buildReport } from './report.service.js';
@@ -46,12 +46,11 @@ export async function startDrill(
       target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
       officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
     });
+    await addEvent(trx, drill.id, 'started');
     const written = await insertTargets(trx, drill, await reachNow(trx, actor.associationId));
     if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
     await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
     await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
-    await addEvent(trx, drill.id, 'started');
-    await recordStartSkips(trx, drill.id);
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
     return { ...drill, written };
   });

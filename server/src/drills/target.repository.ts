@@ -45,9 +45,14 @@ const skipEvents = (drillId: string, reachedTier: string) => sql`
  * 班長's visit list, or, when their 班長 cannot be reached, the volunteers' (or the officers'):
  * waiting for the deadline would only make their visit later. Set-based: the members living in
  * each home and the homes someone can answer for are each one pass over the association's
- * people (hash-joined), not a lookup per home. Returns, per (班, tier), how many were written.
+ * people (hash-joined), not a lookup per home. The rows go in household order (the primary
+ * key's), so its index grows at one edge instead of splitting pages all over, and the skips of
+ * homes handed past an unreachable 班長 are written as events by the same statement. Returns,
+ * per (班, tier), how many were written.
  */
 export async function insertTargets(trx: Transaction<Database>, drill: { id: string; association_id: string; target_block_ids: string[] | null }, reach: Reach) {
+  // The members per home and the rows the statement's triggers read back fit in memory, not temporary files.
+  await sql`set local work_mem = '64MB'`.execute(trx);
   const { rows } = await sql<{ block_id: string; tier: 'none' | 'captain' | 'volunteers' | 'officers'; n: number }>`
     with living as (${livingMembers(trx, drill.association_id)}),
     answerable as (${householdsSomeoneCanAnswerFor(trx, drill.association_id)}),
@@ -66,19 +71,14 @@ export async function insertTargets(trx: Transaction<Database>, drill: { id: str
              case when t.visit_only then ${skippedTiers(reach)} else '{}'::text[] end,
              case when t.visit_only then now() end
       from (select home.*, 'paper_only' = any(home.risk) or home.nobody_answers as visit_only from home) t
-      returning block_id, tier
-    )
+      order by t.id
+      returning block_id, tier, skipped
+    ),
+    moved as (select * from inserted),
+    events as (${skipEvents(drill.id, 'none')})
     select block_id, tier, count(*)::int as n from inserted group by block_id, tier
   `.execute(trx);
   return rows;
-}
-
-/** The skips of the start (paper-only homes whose 班長 cannot be reached), as events: one statement. */
-export async function recordStartSkips(trx: Transaction<Database>, drillId: string) {
-  await sql`
-    with moved as (select block_id, skipped, tier from drill_targets where drill_id = ${drillId} and tier <> 'none' and cardinality(skipped) > 0)
-    ${skipEvents(drillId, 'none')}
-  `.execute(trx);
 }
 
 /** Every household of a drill, its 班 and its tier: the rooms its live events go to, and who was handed it. */
@@ -328,7 +328,6 @@ const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'insertTargets', run: (db) => inTransaction(db, (trx) => insertTargets(trx, { id: ID, association_id: OTHER, target_block_ids: [ID, OTHER] }, { captainBlocks: [ID], volunteers: true })) },
-  { name: 'recordStartSkips', run: (db) => inTransaction(db, (trx) => recordStartSkips(trx, ID)) },
   { name: 'targetsOf', run: (db) => targetsOf(db, ID) },
   { name: 'findTarget', run: (db) => findTarget(db, ID, OTHER) },
   { name: 'markAbsent', run: (db) => markAbsent(db, ID, OTHER, '不在') },

@@ -1,6 +1,6 @@
 import type { Db } from '../../../server/src/platform/db/database.js';
 import { addEvent, insertDrill } from '../../../server/src/drills/drill.repository.js';
-import { insertTargets, recordStartSkips, saveAnswer } from '../../../server/src/drills/target.repository.js';
+import { insertTargets, saveAnswer } from '../../../server/src/drills/target.repository.js';
 import { reachNow } from '../../../server/src/drills/escalation.service.js';
 
 /**
@@ -24,9 +24,8 @@ export async function createDrill(
       officers_after_seconds: options.officersAfterSeconds ?? 1800,
       started_by: options.startedBy ?? null,
     });
-    await insertTargets(trx, drill, await reachNow(trx, associationId));
     await addEvent(trx, drill.id, 'started');
-    await recordStartSkips(trx, drill.id);
+    await insertTargets(trx, drill, await reachNow(trx, associationId));
     return drill;
   });
 }
