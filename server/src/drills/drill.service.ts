@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
@@ -32,7 +34,7 @@ export { report, reportRows } from './report.service.js';
 export async function startDrill(
   ctx: DrillContext,
   actor: Actor,
-  input: { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterSeconds: number; officersAfterSeconds: number },
+  input: StartInput,
 ): Promise<DrillSummary> {
   requireRole(drillPolicy.canManage(actor), 'officers');
   if (Date.parse(input.deadlineAt) <= Date.now()) throw HttpError.badRequest('The answer deadline is in the past.', 'deadlineAt');
@@ -40,21 +42,38 @@ export async function startDrill(
     const found = await blocksOf(ctx.db, actor.associationId, input.targetBlockIds);
     if (found.length !== new Set(input.targetBlockIds).size) throw HttpError.badRequest('Every 班 must be a 班 of this association.', 'targetBlockIds');
   }
-  const drill = await ctx.db.transaction().execute(async (trx) => {
-    const drill = await insertDrill(trx, {
-      association_id: actor.associationId, kind: input.kind, title: input.title, message: input.message, announced: input.announced,
-      target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
-      officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
-    });
-    const written = await insertTargets(trx, drill, await reachNow(trx, actor.associationId));
-    if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
-    await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
-    await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
-    await addEvent(trx, drill.id, 'started');
-    await recordStartSkips(trx, drill.id);
-    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
-    return { ...drill, written };
+  const drill = await ctx.db.transaction().execute((trx) => beginDrill(ctx, trx, actor.associationId, actor.personId, input));
+  await announceStart(ctx, drill);
+  return summary(ctx.db, drill);
+}
+
+export type StartInput = { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterSeconds: number; officersAfterSeconds: number };
+export type StartedDrill = Awaited<ReturnType<typeof beginDrill>>;
+
+/**
+ * The start's writes, in the caller's transaction: the drill, its targets, its ask and
+ * deadline jobs, its timeline and audit. `startedBy` null: the system started it (a JMA
+ * telegram, quakes/); `timeline` names why in the report (drill_events).
+ */
+export async function beginDrill(ctx: DrillContext, trx: Transaction<Database>, associationId: string, startedBy: string | null, input: StartInput, timeline: string[] = []) {
+  const drill = await insertDrill(trx, {
+    association_id: associationId, kind: input.kind, title: input.title, message: input.message, announced: input.announced,
+    target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
+    officers_after_seconds: input.officersAfterSeconds, started_by: startedBy,
   });
+  const written = await insertTargets(trx, drill, await reachNow(trx, associationId));
+  if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
+  await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
+  await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
+  await addEvent(trx, drill.id, 'started');
+  for (const what of timeline) await addEvent(trx, drill.id, what);
+  await recordStartSkips(trx, drill.id);
+  await audit(trx, { associationId, actorPersonId: startedBy, action: `drill.started`, subject: drill.id, detail: { kind: input.kind, ...(timeline.length ? { why: timeline } : {}) } });
+  return { ...drill, written };
+}
+
+/** After the start's commit: live to everyone in scope, and the visit lists handed at the start told. */
+export async function announceStart(ctx: DrillContext, drill: StartedDrill) {
   // Live, at once, to every household in scope, their 班長 and the officers: one emit.
   ctx.realtime.emit(await audience(ctx, drill), 'drill:started', {
     drillId: drill.id, kind: drill.kind, title: drill.title, message: drill.message, deadlineAt: drill.deadline_at.toISOString(),
@@ -63,7 +82,6 @@ export async function startDrill(
   // one to the volunteers or officers): each tier handed some is told now, not at the deadline.
   const handed = drill.written.flatMap((w) => (w.tier === 'none' ? [] : [{ block_id: w.block_id, tier: w.tier }]));
   await notifyEach(ctx, drill, handed);
-  return summary(ctx.db, drill);
 }
 
 /**
