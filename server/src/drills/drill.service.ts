@@ -5,7 +5,8 @@ import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
-import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
+import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, lockDrill, saveReport } from './drill.repository.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
 import { insertTargets, recordStartSkips, targetsOf } from './target.repository.js';
 import { notifyEach, reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
@@ -125,4 +126,17 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
   ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
+}
+
+/**
+ * In the caller's transaction: a line on an active drill's timeline (its report names it) and,
+ * with `askAgain`, one more round of asking the households not yet accounted for (a further
+ * quake, quakes/). Returns false when the drill has ended (nothing is written then).
+ */
+export async function addToActiveDrill(ctx: DrillContext, trx: Transaction<Database>, drillId: string, what: string, askAgain: boolean): Promise<boolean> {
+  const drill = await lockDrill(trx, drillId);
+  if (!drill || drill.status !== 'active') return false;
+  const added = await addEvent(trx, drillId, what);
+  if (added && askAgain) await ctx.jobs.send(trx, 'drill-ask', { drillId }, { id: stableJobId('drill-ask-again', drillId, what) });
+  return true;
 }
