@@ -23,6 +23,7 @@ export type FeedOutcome = 'not_modified' | 'feed_failed' | 'fetch_failed' | 'fai
 
 const entrySchema = z.object({
   id: z.string().min(1),
+  title: z.string().default(''),
   updated: z.string().default(''),
   link: z.object({ '@_href': z.url() }),
 });
@@ -30,11 +31,12 @@ const feedSchema = z.object({ feed: z.object({ entry: z.array(z.unknown()).defau
 
 const atom = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_name, jpath) => jpath === 'feed.entry' || jpath === 'feed.entry.link' });
 
-/** The telegrams the trigger reads, by their file name in the feed. */
-const wanted = /_(VXSE51|VXSE53)_/;
+/** The telegrams the trigger reads: by their title in the feed, or their data type in the file name (…_VXSE51_….xml). */
+const titles = new Set(['震度速報', '震源・震度に関する情報']);
+const wanted = (entry: { title: string; url: string }) => titles.has(entry.title) || /VXSE5[13]/.test(entry.url.slice(entry.url.lastIndexOf('/')));
 
 /** The feed's entries for VXSE51 and VXSE53, oldest first; null when the text is not an Atom feed. */
-export function feedEntries(xml: string): { id: string; url: string; updated: string }[] | null {
+export function feedEntries(xml: string): { id: string; title: string; url: string; updated: string }[] | null {
   let doc: unknown;
   try {
     doc = atom.parse(xml);
@@ -48,9 +50,9 @@ export function feedEntries(xml: string): { id: string; url: string; updated: st
       const r = raw as Record<string, unknown>;
       const link = Array.isArray(r.link) ? r.link[0] : r.link;
       const entry = entrySchema.safeParse({ ...r, link });
-      return entry.success ? [{ id: entry.data.id, url: entry.data.link['@_href'], updated: entry.data.updated }] : [];
+      return entry.success ? [{ id: entry.data.id, title: entry.data.title, url: entry.data.link['@_href'], updated: entry.data.updated }] : [];
     })
-    .filter((e) => wanted.test(e.url))
+    .filter(wanted)
     .sort((a, b) => (a.updated < b.updated ? -1 : a.updated > b.updated ? 1 : 0));
 }
 
