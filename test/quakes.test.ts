@@ -264,3 +264,12 @@ describe('bad input: logged and counted, never a crash, never a duplicate event'
     expect(feed.requests.filter((r) => r.path === '/data/missing-VXSE51.xml')).toHaveLength(2);
   });
 });
+
+describe('the demo', () => {
+  it('has Kyotanabe’s area (京都府南部) configured', async () => {
+    const { seedDemo, demo } = await import('../server/src/demo/seed.js');
+    await seedDemo(database.db);
+    const settings = await database.db.selectFrom('quake_settings').selectAll().where('association_id', '=', demo.associationId).executeTakeFirst();
+    expect(settings).toMatchObject({ area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
+  });
+});
