@@ -149,8 +149,15 @@ describe('JMA telegrams through the feed, end to end', () => {
   });
 
   it('震度5弱 in 京都府南部: one real event after the hold-off, asking every household, naming the telegram', async () => {
+    // What reaches people by push (common/reach.ts), recorded on the way through.
+    const reach = server.app.context.reach;
+    const people = reach.people;
+    const pushed: { ids: readonly string[]; title: string }[] = [];
+    reach.people = (ids, push) => (pushed.push({ ids, title: push.title }), people(ids, push));
     feed.publish('kyoto-5lower-VXSE51.xml');
     expect(await poll()).toEqual({ stored: 1, seen: 3 });
+    // The officers are told at once, with the intensity, before anything starts.
+    expect(pushed).toEqual([{ ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱' }]);
     // Pending for the hold-off: nothing asked yet, the officers' log says when it starts.
     expect(await events(kyoto)).toEqual([]);
     const [pending] = await triggers(kyoto);
@@ -160,6 +167,11 @@ describe('JMA telegrams through the feed, end to end', () => {
 
     const [started] = await holdOffPasses(kyoto);
     expect(started).toMatchObject({ status: 'started', drill_id: expect.any(String) });
+    // Told again when it starts (the start's own notices, such as the 班長's paper-only homes, go too).
+    const started_ = { ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱: 安否確認を始めました' };
+    await until(async () => pushed, (p) => p.some((x) => x.title === started_.title));
+    expect(pushed).toContainEqual(started_);
+    reach.people = people;
     const [event] = await events(kyoto);
     expect(event).toMatchObject({ id: started!.drill_id, kind: 'real', status: 'active', started_by: null, title: '地震（京都府南部 震度5弱）の安否確認' });
     const targets = await database.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', event!.id).execute();
