@@ -168,9 +168,9 @@ describe('JMA telegrams through the feed, end to end', () => {
     const [started] = await holdOffPasses(kyoto);
     expect(started).toMatchObject({ status: 'started', drill_id: expect.any(String) });
     // Told again when it starts (the start's own notices, such as the 班長's paper-only homes, go too).
-    const started_ = { ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱: 安否確認を始めました' };
-    await until(async () => pushed, (p) => p.some((x) => x.title === started_.title));
-    expect(pushed).toContainEqual(started_);
+    const startNotice = { ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱: 安否確認を始めました' };
+    await until(async () => pushed, (p) => p.some((x) => x.title === startNotice.title));
+    expect(pushed).toContainEqual(startNotice);
     reach.people = people;
     const [event] = await events(kyoto);
     expect(event).toMatchObject({ id: started!.drill_id, kind: 'real', status: 'active', started_by: null, title: '地震（京都府南部 震度5弱）の安否確認' });
@@ -206,6 +206,18 @@ describe('JMA telegrams through the feed, end to end', () => {
     expect(await events(kyoto)).toHaveLength(1);
     expect(await events(kyoto, 'drill')).toEqual([]);
     expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ status: '訓練', action: 'none', reason: 'training' });
+  });
+
+  it('with drills from 訓練 chosen, a 訓練 telegram starts a drill, still no real event', async () => {
+    const settings = (await officer.get('/api/quakes/settings')).body;
+    expect((await officer.put('/api/quakes/settings', { ...settings, areas: undefined, updatedAt: undefined, drillsFromTraining: true })).status).toBe(200);
+    feed.publish('kyoto-training-6lower-VXSE51.xml', `${feed.base}/data/kyoto-training-6lower-VXSE51.xml?again`);
+    await poll();
+    await holdOffPasses(kyoto);
+    const [drill] = await events(kyoto, 'drill');
+    expect(drill).toMatchObject({ kind: 'drill', title: '【訓練】地震（京都府南部 震度6弱）の安否確認', started_by: null });
+    expect(await events(kyoto)).toHaveLength(1);
+    expect((await officer.put('/api/quakes/settings', { ...settings, areas: undefined, updatedAt: undefined, drillsFromTraining: false })).status).toBe(200);
   });
 
   it('a 取消 before the hold-off ends: nothing starts', async () => {
