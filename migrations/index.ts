@@ -21,6 +21,7 @@ import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_dri
 import * as drillTargetsHouseholdCheckedOnce from './20261204T0200_drill_targets_household_checked_once.js';
 import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean.js';
 import * as deviceIngestIndexes from './20261204T0400_device_ingest_indexes.js';
+import * as quakes from './20261205T0100_quakes.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T0200_drill_targets_household_checked_once': drillTargetsHouseholdCheckedOnce,
   '20261204T0210_drill_counts_insert_lean': drillCountsInsertLean,
   '20261204T0400_device_ingest_indexes': deviceIngestIndexes,
+  '20261205T0100_quakes': quakes,
 };

@@ -217,6 +217,11 @@ describe('household data, role × route', () => {
     ['officer', 'readiness', 200, []], ['captain1', 'readiness', 200, []], ['captain2', 'readiness', 200, []], ['officerY', 'readiness', 200, []],
     ...['memberA', 'memberB', 'watcherA', 'volunteer'].map((who): Row => [who, 'readiness', 403, []]),
     ['officer', 'readiness 班2', 200, []], ['captain2', 'readiness 班2', 200, []], ['captain1', 'readiness 班2', 404, []], ['officerY', 'readiness 班2', 404, []],
+    // The earthquake trigger and its log: officers only, each their own association's.
+    ['officer', 'quake settings', 200, []], ['officerY', 'quake settings', 200, []],
+    ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'quake settings', 403, []]),
+    ['officer', 'quake log', 200, []], ['officerY', 'quake log', 200, []],
+    ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'quake log', 403, []]),
   ];
   const path = (route: string): string =>
     ({
@@ -240,6 +245,8 @@ describe('household data, role × route', () => {
       people: '/api/people',
       readiness: '/api/readiness',
       'readiness 班2': `/api/readiness?blockId=${x.blocks.block2.id}`,
+      'quake settings': '/api/quakes/settings',
+      'quake log': '/api/quakes/log',
     })[route]!;
 
   async function read(who: string, route: string) {

@@ -64,6 +64,8 @@ export interface AppDeps {
    * service is on 127.0.0.1). main.ts never sets it and nothing reads it from the environment.
    */
   pushAllowPrivateHosts?: boolean;
+  /** The JMA Atom feed read every minute for earthquake triggers (quakes/); absent: not read. */
+  quakeFeed?: { url: string; timeoutMs?: number };
   version?: string;
 }
 

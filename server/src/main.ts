@@ -149,6 +149,7 @@ async function main() {
     loginRateLimit: config.LOGIN_RATE_LIMIT,
     watchRetentionDays: config.WATCH_RETENTION_DAYS,
     watchScanSeconds: config.WATCH_SCAN_SECONDS,
+    quakeFeed: config.QUAKE_FEED ? { url: config.QUAKE_FEED_URL } : undefined,
   });
   mark('app');
   await app.start();

@@ -9,6 +9,7 @@ import { taskModule } from './tasks/task.module.js';
 import { watchModule } from './watch/watch.module.js';
 import { drillModule } from './drills/drill.module.js';
 import { readinessModule } from './readiness/readiness.module.js';
+import { quakeModule } from './quakes/quake.module.js';
 
 /**
  * Every capability, in the order it is installed. A new capability is one line here (and its
@@ -26,4 +27,5 @@ export const modules: ((ctx: ModuleContext) => Module)[] = [
   watchModule,
   drillModule,
   readinessModule,
+  quakeModule,
 ];

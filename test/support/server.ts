@@ -34,6 +34,8 @@ export async function startTestServer(
     socketRefreshSeconds?: number;
     /** Default true: the tests' push service is on 127.0.0.1. False checks endpoints as production does. */
     pushAllowPrivateHosts?: boolean;
+    /** The JMA feed the quake-poll job reads (a test's own feed server). */
+    quakeFeed?: { url: string; timeoutMs?: number };
   } = {},
 ): Promise<TestServer> {
   const { db } = database;
@@ -92,6 +94,7 @@ export async function startTestServer(
     ingestStaleMs: options.ingestStaleMs,
     socketRefreshSeconds: options.socketRefreshSeconds,
     pushAllowPrivateHosts: options.pushAllowPrivateHosts ?? true,
+    quakeFeed: options.quakeFeed,
   });
   await app.start();
   if (transport instanceof EmbeddedBroker) deviceMqttUrl = `mqtt://127.0.0.1:${transport.port}`;

@@ -7,6 +7,7 @@ import { rosterRoutes } from './roster.js';
 import { taskRoutes } from './tasks.js';
 import { watchRoutes } from './watch.js';
 import { readinessRoutes } from './readiness.js';
+import { quakeRoutes } from './quakes.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -23,4 +24,5 @@ export const routeContracts = {
   drills: drillRoutes,
   push: pushRoutes,
   readiness: readinessRoutes,
+  quakes: quakeRoutes,
 };

@@ -145,6 +145,8 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
+    // Kyotanabe is in JMA's 京都府南部 (地震情報／細分区域 511): a 震度5弱 there starts a real safety confirmation.
+    await trx.insertInto('quake_settings').values({ association_id: associationId, area_codes: ['511'] }).execute();
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });

@@ -1,9 +1,12 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
 import type { DrillReport, DrillSummary } from '../contracts/drills.js';
-import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, saveReport } from './drill.repository.js';
+import { activeDrillsOf, addEvent, blocksOf, endActiveDrill, insertDrill, drillsInScope, lockDrill, saveReport } from './drill.repository.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
 import { insertTargets, targetsOf } from './target.repository.js';
 import { notifyEach, reachNow } from './escalation.service.js';
 import { drillPolicy } from './drill.policy.js';
@@ -32,7 +35,7 @@ export { report, reportRows } from './report.service.js';
 export async function startDrill(
   ctx: DrillContext,
   actor: Actor,
-  input: { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterSeconds: number; officersAfterSeconds: number },
+  input: StartInput,
 ): Promise<DrillSummary> {
   requireRole(drillPolicy.canManage(actor), 'officers');
   if (Date.parse(input.deadlineAt) <= Date.now()) throw HttpError.badRequest('The answer deadline is in the past.', 'deadlineAt');
@@ -40,20 +43,38 @@ export async function startDrill(
     const found = await blocksOf(ctx.db, actor.associationId, input.targetBlockIds);
     if (found.length !== new Set(input.targetBlockIds).size) throw HttpError.badRequest('Every 班 must be a 班 of this association.', 'targetBlockIds');
   }
-  const drill = await ctx.db.transaction().execute(async (trx) => {
-    const drill = await insertDrill(trx, {
-      association_id: actor.associationId, kind: input.kind, title: input.title, message: input.message, announced: input.announced,
-      target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
-      officers_after_seconds: input.officersAfterSeconds, started_by: actor.personId,
-    });
-    await addEvent(trx, drill.id, 'started');
-    const written = await insertTargets(trx, drill, await reachNow(trx, actor.associationId));
-    if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
-    await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
-    await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
-    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: `drill.started`, subject: drill.id, detail: { kind: input.kind } });
-    return { ...drill, written };
+  const drill = await ctx.db.transaction().execute((trx) => beginDrill(ctx, trx, actor.associationId, actor.personId, input));
+  await announceStart(ctx, drill);
+  return summary(ctx.db, drill);
+}
+
+export type StartInput = { kind: 'drill' | 'real'; title: string; message: string; targetBlockIds: string[] | null; announced: boolean; deadlineAt: string; volunteersAfterSeconds: number; officersAfterSeconds: number };
+export type StartedDrill = Awaited<ReturnType<typeof beginDrill>>;
+
+/**
+ * The start's writes, in the caller's transaction: the drill, its targets, its ask and
+ * deadline jobs, its timeline and audit. `startedBy` null: the system started it (a JMA
+ * telegram, quakes/); `timeline` names why in the report (drill_events).
+ */
+export async function beginDrill(ctx: DrillContext, trx: Transaction<Database>, associationId: string, startedBy: string | null, input: StartInput, timeline: string[] = []) {
+  const drill = await insertDrill(trx, {
+    association_id: associationId, kind: input.kind, title: input.title, message: input.message, announced: input.announced,
+    target_block_ids: input.targetBlockIds, deadline_at: input.deadlineAt, volunteers_after_seconds: input.volunteersAfterSeconds,
+    officers_after_seconds: input.officersAfterSeconds, started_by: startedBy,
   });
+  // The start (and why) first in the timeline: the targets' INSERT writes the skips after it.
+  await addEvent(trx, drill.id, 'started');
+  for (const what of timeline) await addEvent(trx, drill.id, what);
+  const written = await insertTargets(trx, drill, await reachNow(trx, associationId));
+  if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
+  await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
+  await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
+  await audit(trx, { associationId, actorPersonId: startedBy, action: `drill.started`, subject: drill.id, detail: { kind: input.kind, ...(timeline.length ? { why: timeline } : {}) } });
+  return { ...drill, written };
+}
+
+/** After the start's commit: live to everyone in scope, and the visit lists handed at the start told. */
+export async function announceStart(ctx: DrillContext, drill: StartedDrill) {
   // Live, at once, to every household in scope, their 班長 and the officers: one emit.
   ctx.realtime.emit(await audience(ctx, drill), 'drill:started', {
     drillId: drill.id, kind: drill.kind, title: drill.title, message: drill.message, deadlineAt: drill.deadline_at.toISOString(),
@@ -62,7 +83,6 @@ export async function startDrill(
   // one to the volunteers or officers): each tier handed some is told now, not at the deadline.
   const handed = drill.written.flatMap((w) => (w.tier === 'none' ? [] : [{ block_id: w.block_id, tier: w.tier }]));
   await notifyEach(ctx, drill, handed);
-  return summary(ctx.db, drill);
 }
 
 /**
@@ -106,4 +126,17 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
   ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
+}
+
+/**
+ * In the caller's transaction: a line on an active drill's timeline (its report names it) and,
+ * with `askAgain`, one more round of asking the households not yet accounted for (a further
+ * quake, quakes/). Returns false when the drill has ended (nothing is written then).
+ */
+export async function addToActiveDrill(ctx: DrillContext, trx: Transaction<Database>, drillId: string, what: string, askAgain: boolean): Promise<boolean> {
+  const drill = await lockDrill(trx, drillId);
+  if (!drill || drill.status !== 'active') return false;
+  const added = await addEvent(trx, drillId, what);
+  if (added && askAgain) await ctx.jobs.send(trx, 'drill-ask', { drillId }, { id: stableJobId('drill-ask-again', drillId, what) });
+  return true;
 }

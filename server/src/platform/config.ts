@@ -35,6 +35,9 @@ export const configSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   WATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WATCH_SCAN_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
+  // JMA's high-frequency seismic feed, read every minute for earthquake triggers (quakes/).
+  QUAKE_FEED: booleanFlag.default(true),
+  QUAKE_FEED_URL: z.url({ message: 'must be an absolute URL' }).default('https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -63,6 +63,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     sockets: new Gauge({ name: 'tonari_socket_connections', help: 'Connected Socket.IO clients', registers: [registry] }),
+    quakeTelegrams: new Counter({
+      name: 'tonari_quake_telegrams_total',
+      help: 'JMA feed polls and telegrams by outcome (stored, duplicate, seen, rejected, fetch_failed, feed_failed, not_modified, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     logins: new Counter({
       name: 'tonari_logins_total',
       help: 'Login attempts by outcome',

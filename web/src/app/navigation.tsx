@@ -63,6 +63,9 @@ export function MainNav({ session }: { session: SessionView }) {
   if (session.roles.officer || isCaptain(session.roles)) {
     links.push({ href: '/readiness', label: t('nav.readiness') });
   }
+  if (session.roles.officer) {
+    links.push({ href: '/quakes', label: t('nav.quakes') });
+  }
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

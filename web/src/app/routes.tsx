@@ -34,6 +34,7 @@ import { LettersPage } from '../features/roster/pages/letters.js';
 import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
 import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
 import { ReadinessPage } from '../features/readiness/pages/readiness.js';
+import { QuakesPage } from '../features/quakes/pages/quakes.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -84,6 +85,7 @@ const ROUTES: Route[] = [
   { pattern: '/unregistered', access: 'user', render: (_, location) => <UnregisteredPage search={location.search} /> },
   { pattern: '/help-desk', access: 'officer', render: () => <HelpDeskPage /> },
   { pattern: '/readiness', access: 'user', render: () => <ReadinessPage /> },
+  { pattern: '/quakes', access: 'officer', render: () => <QuakesPage /> },
 ];
 
 export function Routes() {

@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -131,4 +131,8 @@ export const api = {
 
   readiness: (query: Query<typeof readiness.view> = {}, signal?: AbortSignal) => request(readiness.view, { query, signal }),
   readinessPreflight: (blockIds: string[] | null, signal?: AbortSignal) => request(readiness.preflight, { body: { blockIds }, signal }),
+
+  quakeSettings: (signal?: AbortSignal) => request(quakes.settings, { signal }),
+  saveQuakeSettings: (body: Body<typeof quakes.saveSettings>) => request(quakes.saveSettings, { body }),
+  quakeLog: (signal?: AbortSignal) => request(quakes.log, { query: {}, signal }),
 };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { int, queryInt, uuid } from './common.js';
+import { defineRoute } from './route.js';
+import { quakeAreas } from './quake-areas.js';
+
+/**
+ * Earthquake-triggered safety confirmation: each association's trigger on JMA's telegrams
+ * (its areas from JMA's 地震情報／細分区域 list, the intensity that starts a real event, the
+ * hold-off, the aftershock window, drills from 訓練 telegrams), and the log of the telegrams
+ * that named its areas with the decision taken for each.
+ */
+
+export const intensityValues = ['1', '2', '3', '4', '5-', '5+', '6-', '6+', '7'] as const;
+export const quakeIntensitySchema = z.enum(intensityValues);
+
+const areaCodes = new Set(quakeAreas.map((a) => a.code));
+export const areaCodeSchema = z.string().refine((code) => areaCodes.has(code), 'must be an area code of JMA’s 地震情報／細分区域 list');
+
+export const quakeSettingsSchema = z.object({
+  /** Empty: no telegram starts anything (the trigger is off). */
+  areaCodes: z.array(areaCodeSchema).max(20, 'at most 20 areas').refine((codes) => new Set(codes).size === codes.length, 'each area once'),
+  minIntensity: quakeIntensitySchema,
+  holdOffSeconds: int(0, 3600),
+  aftershockSeconds: int(0, 7 * 24 * 3600),
+  drillsFromTraining: z.boolean(),
+});
+export type QuakeSettings = z.infer<typeof quakeSettingsSchema>;
+
+export const quakeSettingsViewSchema = quakeSettingsSchema.extend({
+  areas: z.array(z.object({ code: z.string(), name: z.string() })),
+  updatedAt: z.string().nullable(),
+});
+
+export const quakeLogEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  title: z.string().nullable(),
+  eventId: z.string().nullable(),
+  infoType: z.string().nullable(),
+  status: z.string().nullable(),
+  reportAt: z.string().nullable(),
+  url: z.string(),
+  action: z.string(),
+  reason: z.string(),
+  intensity: quakeIntensitySchema.nullable(),
+  trigger: z.object({ status: z.enum(['pending', 'started', 'cancelled']), fireAt: z.string(), drillId: uuid.nullable() }).nullable(),
+});
+export const quakeLogSchema = z.object({ items: z.array(quakeLogEntrySchema) });
+export type QuakeLogEntry = z.infer<typeof quakeLogEntrySchema>;
+
+const tag = 'quakes';
+export const quakeRoutes = {
+  settings: defineRoute({ method: 'get', path: '/api/quakes/settings', summary: "The association's earthquake trigger (officers)", tag, access: 'session', response: quakeSettingsViewSchema }),
+  saveSettings: defineRoute({ method: 'put', path: '/api/quakes/settings', summary: "Set the association's earthquake trigger (officers)", tag, access: 'session', body: quakeSettingsSchema, response: quakeSettingsViewSchema }),
+  log: defineRoute({ method: 'get', path: '/api/quakes/log', summary: 'JMA telegrams that named our areas, and the decision taken for each (officers)', tag, access: 'session', query: z.object({ limit: queryInt(1, 500).default(100) }), response: quakeLogSchema }),
+};

@@ -1,0 +1,175 @@
+import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import type { QuakeDecisionTable, QuakeTelegramTable, QuakeTriggerTable } from './quake.tables.js';
+import type { Intensity } from './telegram.js';
+
+/** The SQL of earthquake triggers: settings, telegrams, triggers, decisions and the feed's state. */
+
+export function settingsOf(db: Db, associationId: string) {
+  return db.selectFrom('quake_settings').selectAll().where('association_id', '=', associationId).executeTakeFirst();
+}
+
+export function saveSettings(
+  db: Db,
+  associationId: string,
+  values: { area_codes: string[]; min_intensity: Intensity; hold_off_seconds: number; aftershock_seconds: number; drills_from_training: boolean },
+  personId: string | null,
+) {
+  const row = { ...values, updated_by: personId, updated_at: new Date() };
+  return db
+    .insertInto('quake_settings')
+    .values({ association_id: associationId, ...row })
+    .onConflict((oc) => oc.column('association_id').doUpdateSet(row))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The associations whose areas a telegram names, or that have a trigger for its quake (a 取消 names no area). */
+export function concernedSettings(trx: Transaction<Database>, areaCodes: string[], eventId: string) {
+  return trx
+    .selectFrom('quake_settings')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('area_codes', '&&', sql<string[]>`${areaCodes}::text[]`),
+        eb.exists(eb.selectFrom('quake_triggers').select(sql`1`.as('one')).whereRef('quake_triggers.association_id', '=', 'quake_settings.association_id').where('quake_triggers.event_id', '=', eventId)),
+      ]),
+    )
+    .orderBy('association_id')
+    .execute();
+}
+
+/** One association's decisions wait for each other (two telegrams at once cannot both start an event). */
+export async function lockAssociation(trx: Transaction<Database>, associationId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`quakes:${associationId}`}))`.execute(trx);
+}
+
+export function feedState(db: Db, url: string) {
+  return db.selectFrom('quake_feed_state').selectAll().where('url', '=', url).executeTakeFirst();
+}
+
+export function saveFeedState(db: Db, url: string, lastModified: string | null) {
+  return db
+    .insertInto('quake_feed_state')
+    .values({ url, last_modified: lastModified })
+    .onConflict((oc) => oc.column('url').doUpdateSet({ last_modified: lastModified, checked_at: new Date() }))
+    .execute();
+}
+
+/** Which of these feed entries were handled already. */
+export async function knownEntries(db: Db, entryIds: string[]): Promise<Set<string>> {
+  if (!entryIds.length) return new Set();
+  const rows = await db.selectFrom('quake_telegrams').select('entry_id').where('entry_id', '=', sql<string>`any(${entryIds}::text[])`).execute();
+  return new Set(rows.map((r) => r.entry_id));
+}
+
+/** The once-only marker of a telegram: undefined when another instance stored it first. */
+export function insertTelegram(trx: Transaction<Database>, row: Insertable<QuakeTelegramTable>) {
+  return trx.insertInto('quake_telegrams').values(row).onConflict((oc) => oc.column('entry_id').doNothing()).returning('id').executeTakeFirst();
+}
+
+/** The association's trigger for this quake and kind, locked. */
+export function triggerFor(trx: Transaction<Database>, associationId: string, eventId: string, kind: 'real' | 'drill') {
+  return trx.selectFrom('quake_triggers').selectAll().where('association_id', '=', associationId).where('event_id', '=', eventId).where('kind', '=', kind).forUpdate().executeTakeFirst();
+}
+
+/** Its latest pending or started trigger of this kind created since `since` (the aftershock window), locked. */
+export function recentTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date) {
+  return trx
+    .selectFrom('quake_triggers')
+    .selectAll()
+    .where('association_id', '=', associationId)
+    .where('kind', '=', kind)
+    .where('status', 'in', ['pending', 'started'])
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export type TriggerRow = NonNullable<Awaited<ReturnType<typeof recentTrigger>>>;
+
+/** Whether an earlier telegram of this quake was decided for the association (then below its threshold). */
+export async function quakeSeen(trx: Transaction<Database>, associationId: string, eventId: string) {
+  const row = await trx
+    .selectFrom('quake_decisions')
+    .innerJoin('quake_telegrams', 'quake_telegrams.id', 'quake_decisions.telegram_id')
+    .select('quake_decisions.id')
+    .where('quake_decisions.association_id', '=', associationId)
+    .where('quake_telegrams.event_id', '=', eventId)
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+export function insertTrigger(trx: Transaction<Database>, row: Insertable<QuakeTriggerTable>) {
+  return trx.insertInto('quake_triggers').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Updates a trigger and adds the telegram to the ones it names. */
+export function updateTrigger(trx: Transaction<Database>, id: string, set: Updateable<QuakeTriggerTable>, telegramId?: string) {
+  return trx
+    .updateTable('quake_triggers')
+    .set({ ...set, ...(telegramId ? { telegram_ids: sql<string[]>`array_append(telegram_ids, ${telegramId}::uuid)` } : {}) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function lockTrigger(trx: Transaction<Database>, id: string) {
+  return trx.selectFrom('quake_triggers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function insertDecision(trx: Transaction<Database>, row: Insertable<QuakeDecisionTable>) {
+  return trx.insertInto('quake_decisions').values(row).onConflict((oc) => oc.columns(['telegram_id', 'association_id']).doNothing()).execute();
+}
+
+/** The telegrams a trigger names, oldest first: what the event's report and audit cite. */
+export function telegramsOf(db: Db, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('quake_telegrams').select(['id', 'entry_id', 'event_id', 'info_type', 'report_at', 'parsed']).where('id', '=', sql<string>`any(${ids}::uuid[])`).orderBy('report_at').execute();
+}
+
+/** The association's log: each telegram that named its areas and what was decided, newest first. */
+export function decisionLog(db: Db, associationId: string, limit: number) {
+  return db
+    .selectFrom('quake_decisions')
+    .innerJoin('quake_telegrams', 'quake_telegrams.id', 'quake_decisions.telegram_id')
+    .leftJoin('quake_triggers', 'quake_triggers.id', 'quake_decisions.trigger_id')
+    .select([
+      'quake_decisions.id', 'quake_decisions.at', 'quake_decisions.action', 'quake_decisions.reason', 'quake_decisions.intensity',
+      'quake_telegrams.url', 'quake_telegrams.event_id', 'quake_telegrams.info_type', 'quake_telegrams.status', 'quake_telegrams.report_at',
+      sql<string | null>`quake_telegrams.parsed->>'title'`.as('title'),
+      'quake_triggers.status as trigger_status', 'quake_triggers.drill_id', 'quake_triggers.fire_at',
+    ])
+    .where('quake_decisions.association_id', '=', associationId)
+    .orderBy('quake_decisions.at', 'desc')
+    .orderBy('quake_decisions.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+const ID = '00000000-0000-0000-0000-000000000001';
+const OTHER = '00000000-0000-0000-0000-000000000002';
+export const sqlExamples: SqlExample[] = [
+  { name: 'settingsOf', run: (db) => settingsOf(db, ID) },
+  { name: 'saveSettings', run: (db) => saveSettings(db, ID, { area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false }, OTHER) },
+  { name: 'concernedSettings', run: (db) => db.transaction().execute((trx) => concernedSettings(trx, ['511', '520'], '20261201100000')) },
+  { name: 'lockAssociation', run: (db) => db.transaction().execute((trx) => lockAssociation(trx, ID)) },
+  { name: 'feedState', run: (db) => feedState(db, 'https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml') },
+  { name: 'saveFeedState', run: (db) => saveFeedState(db, 'https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml', 'Tue, 01 Dec 2026 01:02:00 GMT') },
+  { name: 'knownEntries', run: (db) => knownEntries(db, ['https://example.invalid/a.xml']) },
+  { name: 'insertTelegram', run: (db) => db.transaction().execute((trx) => insertTelegram(trx, { entry_id: 'e', url: 'u', raw: '<Report/>', parsed: null, rejected: 'malformed_xml' })) },
+  { name: 'triggerFor', run: (db) => db.transaction().execute((trx) => triggerFor(trx, ID, '20261201100000', 'real')) },
+  { name: 'recentTrigger', run: (db) => db.transaction().execute((trx) => recentTrigger(trx, ID, 'real', new Date('2026-12-01T00:00:00Z'))) },
+  { name: 'quakeSeen', run: (db) => db.transaction().execute((trx) => quakeSeen(trx, ID, '20261201100000')) },
+  { name: 'insertTrigger', run: (db) => db.transaction().execute((trx) => insertTrigger(trx, { association_id: ID, event_id: '20261201100000', kind: 'real', intensity: '5-', area_name: '京都府南部', fire_at: new Date('2026-12-01T00:00:00Z'), last_report_at: new Date('2026-12-01T00:00:00Z'), telegram_ids: [OTHER] })) },
+  { name: 'updateTrigger', run: (db) => db.transaction().execute((trx) => updateTrigger(trx, ID, { intensity: '6-' }, OTHER)) },
+  { name: 'lockTrigger', run: (db) => db.transaction().execute((trx) => lockTrigger(trx, ID)) },
+  { name: 'insertDecision', run: (db) => db.transaction().execute((trx) => insertDecision(trx, { telegram_id: ID, association_id: OTHER, action: 'none', reason: 'below_threshold', intensity: '3', trigger_id: null })) },
+  { name: 'telegramsOf', run: (db) => telegramsOf(db, [ID]) },
+  { name: 'decisionLog', run: (db) => decisionLog(db, ID, 100) },
+];

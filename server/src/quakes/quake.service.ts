@@ -1,0 +1,46 @@
+import { requireRole, type Actor } from '../common/access.js';
+import { audit } from '../common/audit.repository.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { quakeAreas } from '../contracts/quake-areas.js';
+import type { QuakeLogEntry, QuakeSettings } from '../contracts/quakes.js';
+import { decisionLog, saveSettings as save, settingsOf } from './quake.repository.js';
+import { quakePolicy } from './trigger.policy.js';
+
+/** The officers' side of earthquake triggers: the settings and the log. */
+
+const DEFAULTS: QuakeSettings = { areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false };
+
+function view(row: Awaited<ReturnType<typeof settingsOf>>) {
+  const settings: QuakeSettings = row
+    ? { areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training }
+    : DEFAULTS;
+  const areas = settings.areaCodes.map((code) => ({ code, name: quakeAreas.find((a) => a.code === code)?.name ?? code }));
+  return { ...settings, areas, updatedAt: row ? row.updated_at.toISOString() : null };
+}
+
+export async function getSettings(ctx: ServiceContext, actor: Actor) {
+  requireRole(quakePolicy.canManage(actor), 'officers');
+  return view(await settingsOf(ctx.db, actor.associationId));
+}
+
+export async function saveSettings(ctx: ServiceContext, actor: Actor, input: QuakeSettings) {
+  requireRole(quakePolicy.canManage(actor), 'officers');
+  const row = await save(ctx.db, actor.associationId, {
+    area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
+    aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
+  }, actor.personId);
+  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'quake.settings', detail: input });
+  return view(row);
+}
+
+export async function log(ctx: ServiceContext, actor: Actor, limit: number): Promise<{ items: QuakeLogEntry[] }> {
+  requireRole(quakePolicy.canManage(actor), 'officers');
+  const rows = await decisionLog(ctx.db, actor.associationId, limit);
+  return {
+    items: rows.map((r) => ({
+      id: Number(r.id), at: r.at.toISOString(), title: r.title, eventId: r.event_id, infoType: r.info_type, status: r.status,
+      reportAt: r.report_at?.toISOString() ?? null, url: r.url, action: r.action, reason: r.reason, intensity: r.intensity,
+      trigger: r.trigger_status ? { status: r.trigger_status, fireAt: r.fire_at!.toISOString(), drillId: r.drill_id } : null,
+    })),
+  };
+}

@@ -1,0 +1,74 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, Timestamp } from '../platform/db/schema.js';
+import type { Intensity, Telegram } from './telegram.js';
+
+/** The tables of earthquake triggers (migrations/20261205T0100_quakes.ts). */
+
+export interface QuakeSettingsTable {
+  association_id: string;
+  area_codes: string[];
+  min_intensity: Generated<Intensity>;
+  hold_off_seconds: Generated<number>;
+  aftershock_seconds: Generated<number>;
+  drills_from_training: Generated<boolean>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface QuakeTelegramTable {
+  id: Generated<string>;
+  /** The Atom entry's id (its telegram URL): unique, so each telegram is handled once. */
+  entry_id: string;
+  url: string;
+  received_at: CreatedAt;
+  raw: string;
+  parsed: ColumnType<Telegram | null, string | null, string | null>;
+  /** Why it could not be read (parseTelegram's reason and detail), or null. */
+  rejected: string | null;
+  event_id: string | null;
+  info_type: string | null;
+  status: string | null;
+  report_at: Date | null;
+}
+
+export interface QuakeTriggerTable {
+  id: Generated<string>;
+  association_id: string;
+  event_id: string;
+  kind: 'real' | 'drill';
+  status: ColumnType<'pending' | 'started' | 'cancelled', 'pending' | undefined, 'pending' | 'started' | 'cancelled'>;
+  intensity: Intensity;
+  area_name: string;
+  fire_at: Timestamp;
+  last_report_at: Timestamp;
+  telegram_ids: string[];
+  drill_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface QuakeDecisionTable {
+  id: Generated<number>;
+  telegram_id: string;
+  association_id: string;
+  action: string;
+  reason: string;
+  intensity: Intensity | null;
+  trigger_id: string | null;
+  at: CreatedAt;
+}
+
+export interface QuakeFeedStateTable {
+  url: string;
+  last_modified: string | null;
+  checked_at: Generated<Date>;
+}
+
+declare module '../platform/db/schema.js' {
+  interface Database {
+    quake_settings: QuakeSettingsTable;
+    quake_telegrams: QuakeTelegramTable;
+    quake_triggers: QuakeTriggerTable;
+    quake_decisions: QuakeDecisionTable;
+    quake_feed_state: QuakeFeedStateTable;
+  }
+}

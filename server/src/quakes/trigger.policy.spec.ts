@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type DecideInput, type TriggerState } from './trigger.policy.js';
+import type { Intensity, Telegram } from './telegram.js';
+
+const now = new Date('2026-12-01T01:03:00Z');
+const settings = { areaCodes: ['511'], minIntensity: '5-' as const, holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false };
+
+function telegram(over: Partial<Telegram> & { at?: Intensity | null; area?: string } = {}): Telegram {
+  const { at = '5-', area = '511', ...rest } = over;
+  return {
+    title: '震度速報', sentAt: '2026-12-01T01:02:00Z', status: '通常', editorialOffice: '大阪管区気象台', eventId: '20261201100000', infoType: '発表',
+    reportAt: '2026-12-01T10:02:00+09:00', serial: '', maxInt: at,
+    areas: at ? [{ code: area, name: '京都府南部', maxInt: at, cities: [] }] : [], hypocentre: null, magnitude: null, ...rest,
+  };
+}
+function trigger(over: Partial<TriggerState> = {}): TriggerState {
+  return { id: 't1', eventId: '20261201100000', kind: 'real', status: 'pending', intensity: '5-', lastReportAt: new Date('2026-12-01T01:02:00Z'), createdAt: new Date('2026-12-01T01:02:00Z'), drillId: null, ...over };
+}
+const run = (over: Partial<DecideInput>) => decide({ settings, telegram: telegram(), now, sameQuake: undefined, recent: undefined, ...over });
+
+describe('decide: what a JMA telegram does for one association', () => {
+  it('a quake below the threshold starts nothing', () => {
+    expect(run({ telegram: telegram({ at: '4' }) })).toEqual({ action: 'none', reason: 'below_threshold', intensity: '4' });
+  });
+  it('a quake that does not name the areas starts nothing', () => {
+    expect(run({ telegram: telegram({ area: '222', at: '7' }) })).toMatchObject({ action: 'none', reason: 'not_in_area' });
+  });
+  it('at the threshold: a pending real event, fired after the hold-off', () => {
+    expect(run({})).toEqual({ action: 'pend', kind: 'real', intensity: '5-', reason: 'above_threshold', fireAt: new Date(now.getTime() + 120_000) });
+  });
+  it('the threshold is on the scale, not the text: 5+ and 6- are above 5-, 4 is below', () => {
+    expect(run({ telegram: telegram({ at: '5+' }) })).toMatchObject({ action: 'pend' });
+    expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: telegram({ at: '5+' }) })).toMatchObject({ action: 'none', reason: 'below_threshold' });
+    expect(run({ settings: { ...settings, minIntensity: '4' }, telegram: telegram({ at: '4' }) })).toMatchObject({ action: 'pend' });
+  });
+  it('訓練 and 試験 never start a real event; a drill only where chosen', () => {
+    for (const status of ['訓練', '試験'] as const) {
+      expect(run({ telegram: telegram({ status, at: '7' }) })).toMatchObject({ action: 'none', reason: 'training' });
+      expect(run({ settings: { ...settings, drillsFromTraining: true }, telegram: telegram({ status, at: '7' }) })).toMatchObject({ action: 'pend', kind: 'drill' });
+    }
+  });
+  it('取消 before the hold-off ends: the pending trigger is cancelled', () => {
+    expect(run({ telegram: telegram({ infoType: '取消', at: null, reportAt: '2026-12-01T10:04:00+09:00' }), sameQuake: trigger() })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'cancelled' });
+  });
+  it('取消 after the event started: it goes on and the officers are told', () => {
+    expect(run({ telegram: telegram({ infoType: '取消', at: null }), sameQuake: trigger({ status: 'started', drillId: 'd1' }) })).toEqual({ action: 'cancelled_after_start', triggerId: 't1', drillId: 'd1' });
+  });
+  it('取消 of a quake that made no trigger changes nothing', () => {
+    expect(run({ telegram: telegram({ infoType: '取消', at: null }) })).toMatchObject({ action: 'none', reason: 'nothing_to_cancel' });
+  });
+  it('訂正 updates the pending decision: a new intensity, or below the threshold no event', () => {
+    const later = { reportAt: '2026-12-01T10:05:00+09:00', infoType: '訂正' as const };
+    expect(run({ telegram: telegram({ ...later, at: '6-' }), sameQuake: trigger() })).toEqual({ action: 'update', triggerId: 't1', intensity: '6-', reason: 'corrected' });
+    expect(run({ telegram: telegram({ ...later, at: '4' }), sameQuake: trigger() })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'corrected_below' });
+  });
+  it('a later report of the same quake may raise a pending intensity, never lower it; an older one arriving late is ignored', () => {
+    expect(run({ telegram: telegram({ at: '6+', reportAt: '2026-12-01T10:06:00+09:00' }), sameQuake: trigger() })).toMatchObject({ action: 'update', intensity: '6+', reason: 'upgraded' });
+    expect(run({ telegram: telegram({ at: '5-', reportAt: '2026-12-01T10:06:00+09:00' }), sameQuake: trigger({ intensity: '6-' }) })).toMatchObject({ action: 'none', reason: 'no_change' });
+    expect(run({ telegram: telegram({ reportAt: '2026-12-01T10:01:00+09:00' }), sameQuake: trigger() })).toMatchObject({ action: 'none', reason: 'older_than_seen' });
+  });
+  it('the same quake after its event started: no second event', () => {
+    expect(run({ telegram: telegram({ at: '6-', reportAt: '2026-12-01T10:09:00+09:00' }), sameQuake: trigger({ status: 'started' }) })).toMatchObject({ action: 'none', reason: 'already_started' });
+  });
+  it('an upgrade: a quake first below the threshold crosses it in a later telegram and starts then', () => {
+    expect(run({ telegram: telegram({ at: '6-', title: '震源・震度に関する情報', serial: '1' }), quakeSeenBefore: true })).toMatchObject({ action: 'pend', kind: 'real', reason: 'upgrade' });
+  });
+  it('an aftershock in the window, no stronger: no new event; a stronger one starts a new event', () => {
+    const started = trigger({ eventId: '20261201090000', status: 'started', drillId: 'd1' });
+    expect(run({ recent: started })).toEqual({ action: 'aftershock', triggerId: 't1', drillId: 'd1', intensity: '5-' });
+    expect(run({ recent: started, telegram: telegram({ at: '6-' }) })).toMatchObject({ action: 'pend', reason: 'stronger_aftershock', intensity: '6-' });
+  });
+  it('another quake while one is pending joins it (one event), raising its intensity if stronger', () => {
+    expect(run({ recent: trigger({ eventId: '20261201090000' }), telegram: telegram({ at: '6-' }) })).toEqual({ action: 'update', triggerId: 't1', intensity: '6-', reason: 'joined' });
+  });
+  it('a telegram sent long ago (the feed backlog after a restart) starts nothing', () => {
+    expect(run({ now: new Date('2026-12-01T05:00:00Z') })).toMatchObject({ action: 'none', reason: 'stale' });
+  });
+});

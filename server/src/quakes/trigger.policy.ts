@@ -1,0 +1,125 @@
+import type { Actor } from '../common/access.js';
+import { canManageRoster } from '../roster/roster.policy.js';
+import { intensityIn, rank, type Intensity, type Telegram } from './telegram.js';
+
+/**
+ * What a JMA telegram means for one association: pure, so every case of the issue is a line
+ * of its spec. The service reads the state (the association's trigger for the same quake,
+ * its latest trigger in the aftershock window), asks `decide`, and writes what it says with
+ * its once-only marker and its next job in one transaction.
+ */
+
+export const quakePolicy = {
+  /** Officers of the association set its trigger and read its log. */
+  canManage(actor: Actor): boolean {
+    return canManageRoster(actor, actor.associationId);
+  },
+};
+
+export interface TriggerSettings {
+  areaCodes: readonly string[];
+  minIntensity: Intensity;
+  holdOffSeconds: number;
+  aftershockSeconds: number;
+  drillsFromTraining: boolean;
+}
+
+/** A trigger as the decision sees it: one per association, quake (JMA EventID) and kind. */
+export interface TriggerState {
+  id: string;
+  eventId: string;
+  kind: 'real' | 'drill';
+  status: 'pending' | 'started' | 'cancelled';
+  intensity: Intensity;
+  /** The latest Head/ReportDateTime taken into it: an older telegram arriving late changes nothing. */
+  lastReportAt: Date;
+  createdAt: Date;
+  drillId: string | null;
+}
+
+export type NoAction =
+  | 'stale' // sent long ago (a feed's backlog after a restart): never a new event
+  | 'training' // 訓練/試験 and drills from them not chosen
+  | 'not_in_area'
+  | 'below_threshold'
+  | 'older_than_seen'
+  | 'no_change'
+  | 'already_started'
+  | 'already_cancelled'
+  | 'nothing_to_cancel';
+
+export type Decision =
+  | { action: 'none'; reason: NoAction; intensity: Intensity | null }
+  /** A new trigger: starts `kind` at `fireAt` unless a 取消 or 訂正 comes first. */
+  | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' }
+  /** A pending trigger takes this telegram (a 訂正, a later report, another quake in its window). */
+  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' | 'joined' }
+  /** A pending trigger will not start. */
+  | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' }
+  /** 取消 of a quake whose event has started: the event goes on, officers are told and may end it. */
+  | { action: 'cancelled_after_start'; triggerId: string; drillId: string | null }
+  /** A further quake no stronger than the one that started the event: officers told, the not yet accounted for asked again. */
+  | { action: 'aftershock'; triggerId: string; drillId: string | null; intensity: Intensity };
+
+export interface DecideInput {
+  settings: TriggerSettings;
+  telegram: Telegram;
+  now: Date;
+  /** This association's trigger for the telegram's quake (EventID) and kind, if any. */
+  sameQuake: TriggerState | undefined;
+  /** Its latest pending or started trigger of the same kind created within the aftershock window, if any. */
+  recent: TriggerState | undefined;
+  /** An earlier telegram of the same quake named the association's areas (below the threshold then). */
+  quakeSeenBefore?: boolean;
+  /** A telegram sent longer ago than this starts nothing (default 30 minutes). */
+  maxAgeSeconds?: number;
+}
+
+/** The kind of event a telegram may start: a real one from 通常, a drill from 訓練/試験 where chosen, else none. */
+export function kindOf(telegram: Telegram, settings: TriggerSettings): 'real' | 'drill' | null {
+  if (telegram.status === '通常') return 'real';
+  return settings.drillsFromTraining ? 'drill' : null;
+}
+
+export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBefore = false, maxAgeSeconds = 1800 }: DecideInput): Decision {
+  const intensity = telegram.infoType === '取消' ? null : intensityIn(telegram, settings.areaCodes);
+  const none = (reason: NoAction): Decision => ({ action: 'none', reason, intensity });
+  const kind = kindOf(telegram, settings);
+  if (!kind) return none('training');
+  const reportAt = new Date(telegram.reportAt);
+  if (sameQuake && reportAt < sameQuake.lastReportAt) return none('older_than_seen');
+
+  if (telegram.infoType === '取消') {
+    if (!sameQuake) return none('nothing_to_cancel');
+    if (sameQuake.status === 'pending') return { action: 'cancel', triggerId: sameQuake.id, reason: 'cancelled' };
+    if (sameQuake.status === 'started') return { action: 'cancelled_after_start', triggerId: sameQuake.id, drillId: sameQuake.drillId };
+    return none('already_cancelled');
+  }
+
+  const above = intensity !== null && rank(intensity) >= rank(settings.minIntensity);
+  if (sameQuake) {
+    if (sameQuake.status === 'started') return none('already_started');
+    if (sameQuake.status === 'cancelled') return none('already_cancelled');
+    // Pending: a 訂正 sets the intensity (below the threshold it will not start); a later report may only raise it.
+    if (telegram.infoType === '訂正') {
+      if (!above) return { action: 'cancel', triggerId: sameQuake.id, reason: 'corrected_below' };
+      return { action: 'update', triggerId: sameQuake.id, intensity: intensity!, reason: 'corrected' };
+    }
+    if (intensity && rank(intensity) > rank(sameQuake.intensity)) return { action: 'update', triggerId: sameQuake.id, intensity, reason: 'upgraded' };
+    return none('no_change');
+  }
+
+  if (intensity === null) return none('not_in_area');
+  if (!above) return none('below_threshold');
+  if (now.getTime() - Date.parse(telegram.sentAt) > maxAgeSeconds * 1000) return none('stale');
+  const fireAt = new Date(now.getTime() + settings.holdOffSeconds * 1000);
+  if (recent) {
+    if (recent.status === 'pending') {
+      return { action: 'update', triggerId: recent.id, intensity: rank(intensity) > rank(recent.intensity) ? intensity : recent.intensity, reason: 'joined' };
+    }
+    if (rank(intensity) <= rank(recent.intensity)) return { action: 'aftershock', triggerId: recent.id, drillId: recent.drillId, intensity };
+    return { action: 'pend', kind, intensity, fireAt, reason: 'stronger_aftershock' };
+  }
+  // An earlier telegram of this quake below the threshold made no trigger: this one is its upgrade.
+  return { action: 'pend', kind, intensity, fireAt, reason: quakeSeenBefore ? 'upgrade' : 'above_threshold' };
+}

@@ -1,0 +1,167 @@
+import type { ServiceContext } from '../common/service-context.js';
+import { inTransaction, type Tx } from '../platform/db/transaction.js';
+import { HttpError } from '../platform/http/errors.js';
+import { reachableRoleHolders } from '../common/reachability.repository.js';
+import { audit } from '../common/audit.repository.js';
+import { addToActiveDrill, announceStart, beginDrill } from '../drills/drill.service.js';
+import {
+  concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, quakeSeen, recentTrigger,
+  telegramsOf, triggerFor, updateTrigger, type TriggerRow,
+} from './quake.repository.js';
+import { decide, kindOf, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
+import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } from './telegram.js';
+
+/**
+ * A telegram from the feed, handled once: stored (the once-only marker: unique on its feed
+ * entry) with, for every association whose areas it names, the decision (trigger.policy.ts),
+ * the trigger it creates or changes, and the job that fires a pending trigger after the
+ * hold-off, all in one transaction. Officers are told after the commit.
+ */
+
+/** A started event's answer deadline, and when its untaken visits go up a tier (the start form's defaults). */
+const EVENT_HOURS = 3;
+const VOLUNTEERS_AFTER_SECONDS = 15 * 60;
+const OFFICERS_AFTER_SECONDS = 30 * 60;
+
+export type TelegramOutcome = 'stored' | 'duplicate' | 'rejected';
+
+export async function handleTelegram(ctx: ServiceContext, entry: { id: string; url: string }, xml: string, now = new Date()): Promise<TelegramOutcome> {
+  const parsed = parseTelegram(xml);
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const telegram = parsed.ok ? parsed.telegram : null;
+    const stored = await insertTelegram(tx.db, {
+      entry_id: entry.id, url: entry.url, raw: xml, parsed: telegram ? JSON.stringify(telegram) : null,
+      rejected: parsed.ok ? null : `${parsed.reason}: ${parsed.detail}`.slice(0, 500),
+      event_id: telegram?.eventId ?? null, info_type: telegram?.infoType ?? null, status: telegram?.status ?? null, report_at: telegram ? new Date(telegram.reportAt) : null,
+    });
+    if (!stored) return 'duplicate';
+    if (!telegram) {
+      ctx.log.warn({ entry: entry.id, reason: parsed.ok ? undefined : parsed.reason }, 'JMA telegram rejected (stored, no decision)');
+      return 'rejected';
+    }
+    const concerned = await concernedSettings(tx.db, telegram.areas.map((a) => a.code), telegram.eventId);
+    for (const settings of concerned) await decideFor(ctx, tx, settings, telegram, stored.id, now);
+    return 'stored';
+  });
+}
+
+type SettingsRow = Awaited<ReturnType<typeof concernedSettings>>[number];
+
+function settingsOf(row: SettingsRow): TriggerSettings {
+  return { areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training };
+}
+
+function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
+  return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, intensity: row.intensity, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
+}
+
+/** The name of the association's strongest-shaken area in the telegram. */
+function areaNameIn(telegram: Telegram, codes: readonly string[]): string {
+  const mine = telegram.areas.filter((a) => codes.includes(a.code) && a.maxInt).sort((a, b) => rank(b.maxInt!) - rank(a.maxInt!));
+  return mine[0]?.name ?? '';
+}
+
+async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram: Telegram, telegramId: string, now: Date) {
+  const associationId = row.association_id;
+  await lockAssociation(tx.db, associationId);
+  const settings = settingsOf(row);
+  const kind = kindOf(telegram, settings) ?? 'real';
+  const [same, recent, seen] = await Promise.all([
+    triggerFor(tx.db, associationId, telegram.eventId, kind),
+    recentTrigger(tx.db, associationId, kind, new Date(now.getTime() - settings.aftershockSeconds * 1000)),
+    quakeSeen(tx.db, associationId, telegram.eventId),
+  ]);
+  const decision = decide({ settings, telegram, now, sameQuake: stateOf(same), recent: stateOf(recent), quakeSeenBefore: seen });
+  const reportAt = new Date(telegram.reportAt);
+  const areaName = areaNameIn(telegram, settings.areaCodes);
+  let triggerId: string | null = null;
+  const tell = (title: string, body: string, drillId?: string | null) => tx.afterCommit(() => notifyOfficers(ctx, associationId, { title, body, url: drillId ? `${ctx.publicUrl}/drills/${drillId}` : `${ctx.publicUrl}/quakes` }));
+  const label = (i: Intensity) => `${areaName ? `${areaName} ` : ''}${intensityLabel(i)}`;
+  switch (decision.action) {
+    case 'pend': {
+      const trigger = await insertTrigger(tx.db, {
+        association_id: associationId, event_id: telegram.eventId, kind: decision.kind, intensity: decision.intensity, area_name: areaName,
+        fire_at: decision.fireAt, last_report_at: reportAt, telegram_ids: [telegramId],
+      });
+      triggerId = trigger.id;
+      await ctx.jobs.send(tx.db, 'quake-fire', { triggerId }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}` });
+      const what = decision.kind === 'drill' ? '訓練の安否確認' : '安否確認';
+      tell(`【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`);
+      break;
+    }
+    case 'update':
+      triggerId = decision.triggerId;
+      await updateTrigger(tx.db, decision.triggerId, { intensity: decision.intensity, ...(decision.reason === 'joined' ? {} : { last_report_at: reportAt }) }, telegramId);
+      break;
+    case 'cancel':
+      triggerId = decision.triggerId;
+      await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', last_report_at: reportAt }, telegramId);
+      tell('【地震】自動の安否確認は始めません', decision.reason === 'cancelled' ? '気象庁が地震情報を取り消しました。' : `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`);
+      break;
+    case 'cancelled_after_start':
+      triggerId = decision.triggerId;
+      await updateTrigger(tx.db, decision.triggerId, { last_report_at: reportAt }, telegramId);
+      if (decision.drillId) await addToActiveDrill(ctx, tx.db, decision.drillId, `気象庁が地震情報を取り消しました（${telegram.eventId}）`, false);
+      tell('【地震】気象庁が地震情報を取り消しました', '安否確認は続いています。必要がなければダッシュボードから終了してください。', decision.drillId);
+      break;
+    case 'aftershock': {
+      triggerId = decision.triggerId;
+      await updateTrigger(tx.db, decision.triggerId, {}, telegramId);
+      const asked = decision.drillId ? await addToActiveDrill(ctx, tx.db, decision.drillId, `余震 ${label(decision.intensity)}（${telegram.eventId}）: まだ確認できていない世帯にもう一度たずねます`, true) : false;
+      tell(`【余震】${label(decision.intensity)}`, asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', decision.drillId);
+      break;
+    }
+    case 'none':
+      triggerId = same?.id ?? null;
+      break;
+  }
+  await insertDecision(tx.db, { telegram_id: telegramId, association_id: associationId, action: decision.action, reason: reasonOf(decision), intensity: decision.action === 'cancel' || decision.action === 'cancelled_after_start' ? null : decision.intensity, trigger_id: triggerId });
+}
+
+function reasonOf(decision: Decision): string {
+  return decision.action === 'cancelled_after_start' ? 'cancelled' : decision.action === 'aftershock' ? 'aftershock' : decision.reason;
+}
+
+/**
+ * The `quake-fire` job: a pending trigger whose hold-off has passed starts its event through
+ * the drills' own start (started by the system, its report and audit naming the telegrams),
+ * and is marked started, in one transaction. A trigger cancelled or started meanwhile is skipped.
+ */
+export async function fire(ctx: ServiceContext, triggerId: string): Promise<'started' | 'skipped' | 'no_households'> {
+  try {
+    return await inTransaction(ctx.db, ctx.log, async (tx) => {
+      const trigger = await lockTrigger(tx.db, triggerId);
+      if (!trigger || trigger.status !== 'pending') {
+        ctx.log.info({ triggerId, status: trigger?.status }, 'quake trigger skipped: no longer pending');
+        return 'skipped';
+      }
+      const telegrams = await telegramsOf(tx.db, trigger.telegram_ids);
+      const why = telegrams.map((t) => `気象庁 ${t.parsed?.title ?? ''} ${t.info_type ?? ''} EventID ${t.event_id} ${t.report_at?.toISOString() ?? ''} ${t.entry_id}`);
+      const label = `${trigger.area_name} ${intensityLabel(trigger.intensity)}`.trim();
+      const drill = await beginDrill(ctx, tx.db, trigger.association_id, null, {
+        kind: trigger.kind,
+        title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
+        message: `気象庁の発表で${label}の揺れがありました。ご無事ですか。`,
+        targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + EVENT_HOURS * 3600_000).toISOString(),
+        volunteersAfterSeconds: VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: OFFICERS_AFTER_SECONDS,
+      }, why);
+      await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: drill.id });
+      await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.triggered', subject: drill.id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
+      tx.afterCommit(() => announceStart(ctx, drill));
+      tx.afterCommit(() => notifyOfficers(ctx, trigger.association_id, { title: `【地震】${label}: 安否確認を始めました`, body: '全世帯にたずねています。終了はダッシュボードから。', url: `${ctx.publicUrl}/drills/${drill.id}` }));
+      return 'started';
+    });
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 400) throw error;
+    // No households to ask (an association with its areas set and an empty roster): nothing can start; retrying would not help.
+    await inTransaction(ctx.db, ctx.log, (tx) => updateTrigger(tx.db, triggerId, { status: 'cancelled' }));
+    ctx.log.warn({ triggerId }, 'quake trigger not started: no households');
+    return 'no_households';
+  }
+}
+
+/** The association's officers who can be reached, by push (common/reach.ts). */
+async function notifyOfficers(ctx: ServiceContext, associationId: string, push: { title: string; body: string; url: string }) {
+  const officers = await reachableRoleHolders(ctx.db, associationId, ['officer']);
+  await ctx.reach.people([...new Set(officers.map((o) => o.person_id))], push);
+}

@@ -1,0 +1,299 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSuite, stopSuite, loggedInClient } from './support/suite.js';
+import { seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { makeDue } from './support/jobs.js';
+import { until } from './support/wait.js';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
+import type { ApiClient } from './support/http-client.js';
+import { pollFeed } from '../server/src/quakes/feed.service.js';
+
+/**
+ * The JMA trigger end to end: telegrams (test/fixtures/jma, real ones and ones derived from
+ * them, 出典：気象庁) are served by a local HTTP server in the feed's Atom format, so the reader's
+ * real HTTP path runs (If-Modified-Since, one fetch per new entry); each poll is the
+ * quake-poll job's work, and a trigger's hold-off is passed with makeDue, not by sleeping.
+ *
+ * Three associations: Kyoto's (京都府南部 511), Shiga's (滋賀県南部 501), Osaka's (大阪府北部 520).
+ */
+
+/** A local JMA: the Atom feed of what has been "published" so far, and each telegram. */
+class FeedServer {
+  entries: { file: string; id: string; updated: string }[] = [];
+  lastModified = new Date(0);
+  mode: 'up' | 'down' | 'slow' | 'html' = 'up';
+  requests: { path: string; ifModifiedSince: string | null }[] = [];
+  server: Server;
+  base = '';
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      this.requests.push({ path: req.url ?? '', ifModifiedSince: req.headers['if-modified-since'] ?? null });
+      if (req.url === '/feed.xml') {
+        if (this.mode === 'down') return void res.writeHead(503).end('Service Unavailable');
+        if (this.mode === 'slow') return void setTimeout(() => res.writeHead(200).end(this.atom()), 2000);
+        if (this.mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>maintenance</body></html>');
+        const since = req.headers['if-modified-since'];
+        if (since && Date.parse(since) >= Math.floor(this.lastModified.getTime() / 1000) * 1000) return void res.writeHead(304).end();
+        return void res.writeHead(200, { 'content-type': 'application/atom+xml', 'last-modified': this.lastModified.toUTCString() }).end(this.atom());
+      }
+      const file = req.url?.replace('/data/', '') ?? '';
+      const entry = this.entries.find((e) => e.file === file);
+      if (!entry) return void res.writeHead(404).end();
+      // Sent now: Control/DateTime is the moment of publishing (the trigger ignores telegrams sent long ago).
+      let xml: string;
+      try {
+        xml = readFileSync(new URL(`fixtures/jma/${file.split('?')[0]}`, import.meta.url), 'utf8');
+      } catch {
+        return void res.writeHead(404).end();
+      }
+      xml = xml.replace(/<DateTime>[^<]*<\/DateTime>/, `<DateTime>${entry.updated}</DateTime>`);
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(xml);
+    });
+  }
+
+  async start() {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** JMA publishes a telegram: a new entry, newest first as in JMA's feed. */
+  publish(file: string, id = `${this.base}/data/${file}`) {
+    const now = new Date();
+    this.entries.unshift({ file, id, updated: now.toISOString().replace(/\.\d+Z$/, 'Z') });
+    this.lastModified = new Date(Math.max(now.getTime(), this.lastModified.getTime() + 1000));
+  }
+
+  atom() {
+    const entries = this.entries
+      .map((e) => `<entry><title>${e.file.includes('VXSE53') ? '震源・震度に関する情報' : '震度速報'}</title><id>${e.id}</id><updated>${e.updated}</updated><author><name>気象庁</name></author><link type="application/xml" href="${this.base}/data/${e.file}"/><content type="text">【震度速報】</content></entry>`)
+      .join('\n');
+    return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" lang="ja"><title>高頻度（地震火山）</title><subtitle>JMAXML publishing feed</subtitle><updated>${this.lastModified.toISOString()}</updated><id>urn:test:eqvol</id><link href="${this.base}/feed.xml" rel="self"/><rights>出典：気象庁</rights>\n${entries}\n</feed>`;
+  }
+}
+
+let database: TestDatabase;
+let server: TestServer;
+let kyoto: SeededAssociation;
+let shiga: SeededAssociation;
+let osaka: SeededAssociation;
+let officer: ApiClient;
+const feed = new FeedServer();
+
+const poll = (timeoutMs = 5000) => pollFeed(server.app.context, { url: `${feed.base}/feed.xml`, timeoutMs });
+const events = (x: SeededAssociation, kind: 'real' | 'drill' = 'real') =>
+  database.db.selectFrom('drills').selectAll().where('association_id', '=', x.association.id).where('kind', '=', kind).execute();
+const triggers = (x: SeededAssociation) => database.db.selectFrom('quake_triggers').selectAll().where('association_id', '=', x.association.id).orderBy('created_at').execute();
+/** Passes the hold-off of the association's pending triggers (makeDue) and waits until none is pending. */
+async function holdOffPasses(x: SeededAssociation) {
+  for (const t of await triggers(x)) await makeDue(database.db, 'quake-fire', { triggerId: t.id });
+  return until(() => triggers(x), (ts) => ts.every((t) => t.status !== 'pending'));
+}
+
+beforeAll(async () => {
+  await feed.start();
+  ({ database, server, x: kyoto } = await startSuite({ label: 'kyoto' }));
+  shiga = await seedAssociation(database.db, 'shiga');
+  osaka = await seedAssociation(database.db, 'osaka');
+  officer = await loggedInClient(server, kyoto.logins.officer);
+  for (const [x, code] of [[shiga, '501'], [osaka, '520']] as const) {
+    const client = await loggedInClient(server, x.logins.officer);
+    expect((await client.put('/api/quakes/settings', { areaCodes: [code], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false })).status).toBe(200);
+  }
+});
+afterAll(async () => {
+  await stopSuite({ server, database });
+  await new Promise((resolve) => feed.server.close(resolve));
+});
+
+describe('the officers set the trigger', () => {
+  it('shows the defaults (震度5弱, 120 s, 6 h, no drills from 訓練) and takes areas from the JMA code list only', async () => {
+    const initial = await officer.get('/api/quakes/settings');
+    expect(initial.body).toMatchObject({ areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, updatedAt: null });
+    const unknown = await officer.put('/api/quakes/settings', { ...initial.body, areaCodes: ['999'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('areaCodes');
+    const saved = await officer.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false });
+    expect(saved.status).toBe(200);
+    expect(saved.body.areas).toEqual([{ code: '511', name: '京都府南部' }]);
+  });
+
+  it('a resident and a 班長 may not read or change it', async () => {
+    for (const login of [kyoto.logins.memberA, kyoto.logins.captain1]) {
+      const client = await loggedInClient(server, login);
+      expect((await client.get('/api/quakes/settings')).status).toBe(403);
+      expect((await client.put('/api/quakes/settings', { areaCodes: [], minIntensity: '1', holdOffSeconds: 0, aftershockSeconds: 0, drillsFromTraining: true })).status).toBe(403);
+      expect((await client.get('/api/quakes/log')).status).toBe(403);
+    }
+  });
+});
+
+describe('JMA telegrams through the feed, end to end', () => {
+  it('a real telegram elsewhere (宮城, 奄美) and a quake below the threshold in 京都府南部 start nothing', async () => {
+    feed.publish('20210217140808_0_VXSE51_010000.xml');
+    feed.publish('20210217165040_0_VXSE53_270000.xml');
+    feed.publish('kyoto-3-VXSE51.xml');
+    expect(await poll()).toEqual({ stored: 3 });
+    expect(await triggers(kyoto)).toEqual([]);
+    const log = await officer.get('/api/quakes/log');
+    expect(log.body.items).toEqual([expect.objectContaining({ title: '震度速報', eventId: '20261201090000', action: 'none', reason: 'below_threshold', intensity: '3', trigger: null })]);
+  });
+
+  it('nothing new: the next poll asks If-Modified-Since and gets 304', async () => {
+    expect(await poll()).toEqual({ not_modified: 1 });
+    expect(feed.requests.at(-1)).toMatchObject({ path: '/feed.xml', ifModifiedSince: expect.any(String) });
+  });
+
+  it('震度5弱 in 京都府南部: one real event after the hold-off, asking every household, naming the telegram', async () => {
+    // What reaches people by push (common/reach.ts), recorded on the way through.
+    const reach = server.app.context.reach;
+    const people = reach.people;
+    const pushed: { ids: readonly string[]; title: string }[] = [];
+    reach.people = (ids, push) => (pushed.push({ ids, title: push.title }), people(ids, push));
+    feed.publish('kyoto-5lower-VXSE51.xml');
+    expect(await poll()).toEqual({ stored: 1, seen: 3 });
+    // The officers are told at once, with the intensity, before anything starts.
+    expect(pushed).toEqual([{ ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱' }]);
+    // Pending for the hold-off: nothing asked yet, the officers' log says when it starts.
+    expect(await events(kyoto)).toEqual([]);
+    const [pending] = await triggers(kyoto);
+    expect(pending).toMatchObject({ status: 'pending', intensity: '5-', area_name: '京都府南部', event_id: '20261201100000' });
+    expect(pending!.fire_at.getTime() - Date.now()).toBeGreaterThan(100_000);
+    expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ action: 'pend', reason: 'above_threshold', intensity: '5-', trigger: { status: 'pending', drillId: null } });
+
+    const [started] = await holdOffPasses(kyoto);
+    expect(started).toMatchObject({ status: 'started', drill_id: expect.any(String) });
+    // Told again when it starts (the start's own notices, such as the 班長's paper-only homes, go too).
+    const startNotice = { ids: [kyoto.people.officer.id], title: '【地震】京都府南部 震度5弱: 安否確認を始めました' };
+    await until(async () => pushed, (p) => p.some((x) => x.title === startNotice.title));
+    expect(pushed).toContainEqual(startNotice);
+    reach.people = people;
+    const [event] = await events(kyoto);
+    expect(event).toMatchObject({ id: started!.drill_id, kind: 'real', status: 'active', started_by: null, title: '地震（京都府南部 震度5弱）の安否確認' });
+    const targets = await database.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', event!.id).execute();
+    expect(targets.map((t) => t.household_id).sort()).toEqual(Object.values(kyoto.households).map((h) => h.id).sort());
+    // A resident sees the question; the officers' list shows a real event.
+    const member = await loggedInClient(server, kyoto.logins.memberA);
+    expect((await member.get('/api/drills/mine')).body.items).toEqual([expect.objectContaining({ drill: expect.objectContaining({ id: event!.id, kind: 'real' }), answer: null })]);
+    // The report's timeline and the audit name the telegram.
+    const timeline = await database.db.selectFrom('drill_events').select('what').where('drill_id', '=', event!.id).execute();
+    expect(timeline.map((e) => e.what)).toContainEqual(expect.stringContaining('EventID 20261201100000'));
+    const audit = await database.db.selectFrom('audit_log').select(['action', 'detail']).where('subject', '=', event!.id).where('action', '=', 'quake.triggered').executeTakeFirst();
+    expect(JSON.stringify(audit?.detail)).toContain('kyoto-5lower-VXSE51.xml');
+  });
+
+  it('its aftershock within the window starts no second event; the not yet accounted for are asked again', async () => {
+    const [event] = await events(kyoto);
+    feed.publish('kyoto-aftershock-5lower-VXSE51.xml');
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect(await makeDue(database.db, 'quake-fire')).toBe(0);
+    expect(await events(kyoto)).toHaveLength(1);
+    const timeline = await database.db.selectFrom('drill_events').select('what').where('drill_id', '=', event!.id).execute();
+    expect(timeline.map((e) => e.what)).toContainEqual(expect.stringContaining('余震 京都府南部 震度5弱'));
+    expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ action: 'aftershock', trigger: { status: 'started', drillId: event!.id } });
+    // One more round of asking (the start's and this one): the ask itself skips those accounted for.
+    const asks = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'drill-ask' and data->>'drillId' = ${event!.id} and data->>'after' is null`.execute(database.db);
+    expect(asks.rows[0]!.n).toBe(2);
+  });
+
+  it('a 訓練 telegram of 震度6弱 starts no real event (and no drill: not chosen)', async () => {
+    feed.publish('kyoto-training-6lower-VXSE51.xml');
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect(await events(kyoto)).toHaveLength(1);
+    expect(await events(kyoto, 'drill')).toEqual([]);
+    expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ status: '訓練', action: 'none', reason: 'training' });
+  });
+
+  it('with drills from 訓練 chosen, a 訓練 telegram starts a drill, still no real event', async () => {
+    const settings = (await officer.get('/api/quakes/settings')).body;
+    expect((await officer.put('/api/quakes/settings', { ...settings, areas: undefined, updatedAt: undefined, drillsFromTraining: true })).status).toBe(200);
+    feed.publish('kyoto-training-6lower-VXSE51.xml', `${feed.base}/data/kyoto-training-6lower-VXSE51.xml?again`);
+    await poll();
+    await holdOffPasses(kyoto);
+    const [drill] = await events(kyoto, 'drill');
+    expect(drill).toMatchObject({ kind: 'drill', title: '【訓練】地震（京都府南部 震度6弱）の安否確認', started_by: null });
+    expect(await events(kyoto)).toHaveLength(1);
+    expect((await officer.put('/api/quakes/settings', { ...settings, areas: undefined, updatedAt: undefined, drillsFromTraining: false })).status).toBe(200);
+  });
+
+  it('a 取消 before the hold-off ends: nothing starts', async () => {
+    feed.publish('shiga-5upper-VXSE51.xml');
+    await poll();
+    expect(await triggers(shiga)).toEqual([expect.objectContaining({ status: 'pending', intensity: '5+' })]);
+    feed.publish('shiga-cancel-VXSE51.xml');
+    expect(await poll()).toMatchObject({ stored: 1 });
+    await holdOffPasses(shiga);
+    expect(await triggers(shiga)).toEqual([expect.objectContaining({ status: 'cancelled', drill_id: null })]);
+    expect(await events(shiga)).toEqual([]);
+  });
+
+  it('an upgrade: 震度4 in 大阪府北部 starts nothing, its 震源・震度情報 at 6弱 starts the event then', async () => {
+    feed.publish('osaka-4-VXSE51.xml');
+    await poll();
+    expect(await triggers(osaka)).toEqual([]);
+    feed.publish('osaka-upgrade-6lower-VXSE53.xml');
+    await poll();
+    const log = await (await loggedInClient(server, osaka.logins.officer)).get('/api/quakes/log');
+    expect(log.body.items.map((i: { action: string; reason: string }) => `${i.action}:${i.reason}`)).toEqual(['pend:upgrade', 'none:below_threshold']);
+    const [started] = await holdOffPasses(osaka);
+    expect(started).toMatchObject({ status: 'started', intensity: '6-', area_name: '大阪府北部' });
+    expect(await events(osaka)).toHaveLength(1);
+    // Each association's telegrams are its own: Kyoto and Shiga have no more events than before.
+    expect(await events(kyoto)).toHaveLength(1);
+    expect(await events(shiga)).toHaveLength(0);
+  });
+});
+
+describe('bad input: logged and counted, never a crash, never a duplicate event', () => {
+  it('a truncated telegram is stored as rejected and counted; the same entry again is not handled twice', async () => {
+    feed.publish('truncated-VXSE51.xml');
+    expect(await poll()).toMatchObject({ rejected: 1 });
+    const stored = await database.db.selectFrom('quake_telegrams').select(['rejected']).where('entry_id', 'like', '%truncated%').execute();
+    expect(stored).toEqual([{ rejected: expect.stringContaining('malformed_xml') }]);
+    // Republished under the same entry id (a feed that repeats itself), and the Kyoto quake twice.
+    feed.publish('truncated-VXSE51.xml');
+    feed.publish('kyoto-5lower-VXSE51.xml');
+    const again = await poll();
+    expect(again.stored ?? 0).toBe(0);
+    expect(await events(kyoto)).toHaveLength(1);
+  });
+
+  it('the same telegram handled by two instances at once: stored once, one decision', async () => {
+    feed.publish('kyoto-3-VXSE51.xml', `${feed.base}/data/kyoto-3-VXSE51.xml?copy`);
+    const [a, b] = await Promise.all([poll(), poll()]);
+    expect((a.stored ?? 0) + (b.stored ?? 0)).toBe(1);
+    const copies = await database.db.selectFrom('quake_telegrams').select('id').where('entry_id', 'like', '%?copy').execute();
+    expect(copies).toHaveLength(1);
+  });
+
+  it('a feed that is down, slow or not a feed: counted as feed_failed, no throw', async () => {
+    feed.publish('kyoto-3-VXSE51.xml', `${feed.base}/data/kyoto-3-VXSE51.xml?later`);
+    for (const mode of ['down', 'slow', 'html'] as const) {
+      feed.mode = mode;
+      expect(await poll(500)).toEqual({ feed_failed: 1 });
+    }
+    feed.mode = 'up';
+    // Back up: the entry missed meanwhile is read.
+    expect(await poll()).toMatchObject({ stored: 1 });
+  });
+
+  it('a telegram that cannot be downloaded is tried again on the next poll', async () => {
+    feed.publish('missing-VXSE51.xml');
+    expect(await poll()).toMatchObject({ fetch_failed: 1 });
+    expect(await poll()).toMatchObject({ fetch_failed: 1 });
+    expect(feed.requests.filter((r) => r.path === '/data/missing-VXSE51.xml')).toHaveLength(2);
+  });
+});
+
+describe('the demo', () => {
+  it('has Kyotanabe’s area (京都府南部) configured', async () => {
+    const { seedDemo, demo } = await import('../server/src/demo/seed.js');
+    await seedDemo(database.db);
+    const settings = await database.db.selectFrom('quake_settings').selectAll().where('association_id', '=', demo.associationId).executeTakeFirst();
+    expect(settings).toMatchObject({ area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
+  });
+});
