@@ -8,14 +8,21 @@ import { sql, type Kysely } from 'kysely';
  * the publishing transaction, and the live event waits for its commit. The foreign keys
  * (circular_id, association_id) → circulars and (household_id, association_id) → households
  * were two trigger calls per row: the same circular looked up 10,000 times, and one SPI lookup
- * per household — about 330 ms of a 10,000-household publish's 550 ms in PostgreSQL (EXPLAIN
- * ANALYZE's trigger times); one set-based check per statement does the same in about a third.
+ * and row lock per household — about 330 ms of a 10,000-household publish's 550 ms in
+ * PostgreSQL (EXPLAIN ANALYZE's trigger times); this check takes about 45 ms.
  *
  * What keeps the integrity the constraints gave:
- * - every statement that inserts recipients locks the circulars and the households its rows
- *   name, once each and in key order, FOR KEY SHARE (as the foreign keys did: none of them can
- *   be deleted or re-keyed until it commits), and fails with foreign_key_violation when one is
- *   missing or belongs to another association;
+ * - every statement that inserts recipients locks the circulars its rows name, once each and in
+ *   key order, FOR KEY SHARE (as the foreign key did), and fails with foreign_key_violation when
+ *   a circular or a household is missing or belongs to another association;
+ * - households are not locked one by one (10,000 row locks, each a WAL record, were most of the
+ *   check's time): the insert takes a transaction-level advisory lock of each association its
+ *   rows name, shared, before checking them; deleting households takes it exclusively before
+ *   deleting their recipients. So a deletion waits for a publish in flight and then removes what
+ *   it wrote (each plpgsql statement reads a fresh snapshot under READ COMMITTED, tonari's
+ *   level), and a publish that meets a deletion in flight waits for it and then finds the
+ *   household gone (refused: nothing half-written). The two-key form of the lock does not share
+ *   keys with pg-boss's or the roster import's one-key locks;
  * - a recipient's circular, household and association never change (refused, so an UPDATE needs
  *   no check: acknowledgements and answers pay nothing for this);
  * - deleting circulars or households deletes their recipients (the cascades), in the deleting
@@ -31,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function circular_recipients_checked() returns trigger language plpgsql as $$
     begin
       perform 1 from circulars c where c.id in (select distinct circular_id from new_rows) order by c.id for key share;
-      perform 1 from households h where h.id in (select household_id from new_rows) order by h.id for key share;
+      -- Households: the association's lock, shared (see households_delete_recipients), then the check.
+      perform pg_advisory_xact_lock_shared(hashtext('circular_recipients'), hashtext(a::text))
+        from (select distinct association_id as a from new_rows order by 1) associations;
       if exists (
         select 1 from (select distinct circular_id, association_id from new_rows) n
         where not exists (select 1 from circulars c where c.id = n.circular_id and c.association_id = n.association_id)
@@ -73,6 +82,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       referencing old table as old_rows for each statement execute function circulars_delete_recipients();
     create function households_delete_recipients() returns trigger language plpgsql as $$
     begin
+      -- Waits for the association's uncommitted recipient inserts (they hold its lock shared),
+      -- then deletes with a snapshot that sees them; inserts after this wait until it commits,
+      -- then find the households gone.
+      perform pg_advisory_xact_lock(hashtext('circular_recipients'), hashtext(a::text))
+        from (select distinct association_id as a from old_rows order by 1) associations;
       delete from circular_recipients r using old_rows o where r.household_id = o.id;
       return null;
     end $$;
