@@ -20,6 +20,7 @@ import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js'
 import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_drill_checked_once.js';
 import * as drillTargetsHouseholdCheckedOnce from './20261204T0200_drill_targets_household_checked_once.js';
 import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean.js';
+import * as circularRecipientsCheckedOnce from './20261204T0300_circular_recipients_checked_once.js';
 import * as deviceIngestIndexes from './20261204T0400_device_ingest_indexes.js';
 import * as quakes from './20261205T0100_quakes.js';
 
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '20261203T0610_drill_targets_drill_checked_once': drillTargetsDrillCheckedOnce,
   '20261204T0200_drill_targets_household_checked_once': drillTargetsHouseholdCheckedOnce,
   '20261204T0210_drill_counts_insert_lean': drillCountsInsertLean,
+  '20261204T0300_circular_recipients_checked_once': circularRecipientsCheckedOnce,
   '20261204T0400_device_ingest_indexes': deviceIngestIndexes,
   '20261205T0100_quakes': quakes,
 };

@@ -167,15 +167,18 @@ export const fanoutBench: Bench = {
     const measured = runs.a.flatMap((r) => (r ? [r] : []));
     const lasts = measured.map((r) => r.last);
     const p99s = measured.map((r) => r.p99);
+    // The first receipt: what the publish spends before the broadcast starts (request, transaction, commit).
+    const firsts = measured.map((r) => r.first);
     const bareLasts = runs.b.flatMap((r) => (r ? [r.last] : []));
     const bareMedian = bareLasts.length ? median(bareLasts) : null;
     ctx.report(
       `bench fanout: tonari ${median(lasts).toFixed(0)} ms, bare ws ${bareMedian === null ? 'n/a' : bareMedian.toFixed(0)} ms, ratio ${ratio(median(lasts), bareMedian)}, ` +
-        `p99 ${median(p99s).toFixed(0)} ms, rss ${rss.toFixed(0)} MB, bare ws rss ${anchorRss === null ? 'n/a' : anchorRss.toFixed(0)} MB, sockets ${sockets}`,
+        `p99 ${median(p99s).toFixed(0)} ms, rss ${rss.toFixed(0)} MB, bare ws rss ${anchorRss === null ? 'n/a' : anchorRss.toFixed(0)} MB, sockets ${sockets}, first ${median(firsts).toFixed(0)} ms`,
       {
         'fanout tonari ms': lasts,
         'fanout bare ws ms': bareLasts,
         'fanout tonari p99 ms': p99s,
+        'fanout tonari first receipt ms': firsts,
         'fanout bare ws p99 ms': runs.b.flatMap((r) => (r ? [r.p99] : [])),
         'fanout load average': [...runs.a, ...runs.b].flatMap((r) => (r ? [r.load] : [])),
       },

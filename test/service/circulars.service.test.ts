@@ -8,7 +8,7 @@ import { actorOf, insertDraftCircular, insertPublishedCircular } from '../suppor
 import type { ModuleContext } from '../../server/src/common/service-context.js';
 import * as circulars from '../../server/src/circulars/circular.service.js';
 import { findCircular } from '../../server/src/circulars/circular.repository.js';
-import { recipientOf, recipientsOf } from '../../server/src/circulars/recipient.repository.js';
+import { insertRecipients, recipientOf, recipientsOf } from '../../server/src/circulars/recipient.repository.js';
 import { listTasks, resolveTask } from '../../server/src/tasks/task.service.js';
 import { startSuite, stopSuite } from '../support/suite.js';
 
@@ -90,6 +90,69 @@ describe('publishing', () => {
     const other = await seedAssociation(database.db, 'sv-y');
     expect(await refusal(circulars.publish(ctx, actorOf(other, 'officer'), draft.id))).toBe(404);
     expect((await findCircular(database.db, draft.id))!.status).toBe('draft');
+  });
+});
+
+describe("a circular's recipients", () => {
+  it('name a circular and households of their association, keep their keys, go with them, and a household deleted during a publish leaves no recipient', async () => {
+    // An association of its own: the other tests count x's households.
+    const y = await seedAssociation(database.db, 'rc');
+    const other = await seedAssociation(database.db, 'rc-other');
+    const circular = await insertDraftCircular(database.db, y);
+    await circulars.publish(ctx, actorOf(y, 'officer'), circular.id);
+    expect(await recipientsOf(database.db, circular.id)).toHaveLength(4);
+    const row = (circularId: string, household: { id: string; block_id: string }, associationId: string) => sql`
+      insert into circular_recipients (circular_id, household_id, association_id, block_id, channels)
+      values (${circularId}, ${household.id}, ${associationId}, ${household.block_id}, '{app}')`.execute(database.db);
+    // A circular that does not exist, a household of another association, either named with the wrong association: refused as the foreign keys did.
+    await expect(row('00000000-0000-4000-8000-000000000000', other.households.A, y.association.id)).rejects.toMatchObject({ code: '23503' });
+    await expect(row(circular.id, other.households.A, y.association.id)).rejects.toMatchObject({ code: '23503' });
+    await expect(row(circular.id, other.households.A, other.association.id)).rejects.toMatchObject({ code: '23503' });
+    // Keys do not change: a recipient's, its circular's, its household's.
+    await expect(sql`update circular_recipients set household_id = ${other.households.A.id} where circular_id = ${circular.id} and household_id = ${y.households.A.id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    await expect(sql`update circulars set association_id = ${other.association.id} where id = ${circular.id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+    await expect(sql`update households set association_id = ${other.association.id} where id = ${y.households.A.id}`.execute(database.db)).rejects.toMatchObject({ code: '23503' });
+
+    // A household deleted while a publish that names it is uncommitted waits for it, then takes its recipient row with it.
+    const leaving = await database.db
+      .insertInto('households')
+      .values({ association_id: y.association.id, block_id: y.blocks.block1.id, household_number: '199', name: '転出家', address: '京田辺市 199', channels: ['app'] })
+      .returning(['id', 'block_id'])
+      .executeTakeFirstOrThrow();
+    const second = await insertDraftCircular(database.db, y);
+    let deleted: Promise<unknown> | undefined;
+    let deletedYet = false;
+    await database.db.transaction().execute(async (trx) => {
+      expect(await insertRecipients(trx, second)).toHaveLength(5);
+      deleted = database.db.deleteFrom('households').where('id', '=', leaving.id).execute().then(() => (deletedYet = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(deletedYet).toBe(false);
+    });
+    await deleted;
+    const left = await recipientsOf(database.db, second.id);
+    expect(left.map((r) => r.household_id).sort()).toEqual(Object.values(y.households).map((h) => h.id).sort());
+
+    // A publish naming a household whose deletion is uncommitted waits for it, then is refused (nothing half-written).
+    const leavingToo = await database.db
+      .insertInto('households')
+      .values({ association_id: y.association.id, block_id: y.blocks.block2.id, household_number: '198', name: '転出家二', address: '京田辺市 198', channels: ['app'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const third = await insertDraftCircular(database.db, y);
+    let publishing: Promise<unknown> | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('households').where('id', '=', leavingToo.id).execute();
+      publishing = insertRecipients(database.db, third);
+      publishing.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await expect(publishing).rejects.toMatchObject({ code: '23503' });
+    expect(await recipientsOf(database.db, third.id)).toEqual([]);
+
+    // Deleting a circular takes its recipients with it.
+    await database.db.deleteFrom('circulars').where('id', '=', second.id).execute();
+    expect(await recipientsOf(database.db, second.id)).toEqual([]);
+    expect(await recipientsOf(database.db, circular.id)).toHaveLength(4);
   });
 });
 

@@ -91,7 +91,9 @@ export class PubSub {
     private readonly onResync: () => void,
   ) {
     this.outage = createOutageLog(log, 'realtime (Socket.IO adapter)');
-    this.pool = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true });
+    // Its two connections stay open (no idle timeout): a broadcast after a quiet spell does not
+    // open one again, with a SCRAM exchange on the event loop, while its sockets are written to.
+    this.pool = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true, idleTimeoutMillis: 0 });
     this.pool.on('error', () => undefined);
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.cleanupTimer = setInterval(() => {
