@@ -76,7 +76,7 @@ select
       (
         select
           string_agg(
-            c.block_id::text || ':' || c.xmin::text,
+            c.xmin::text,
             ','
             order by
               c.block_id
@@ -89,7 +89,7 @@ select
       (
         select
           string_agg(
-            e.id::text || ':' || e.xmin::text,
+            e.xmin::text,
             ','
             order by
               e.id
@@ -103,7 +103,7 @@ select
       (
         select
           string_agg(
-            b.id::text || ':' || b.xmin::text,
+            b.xmin::text,
             ','
             order by
               b.id
@@ -277,7 +277,7 @@ select
       (
         select
           string_agg(
-            c.block_id::text || ':' || c.xmin::text,
+            c.xmin::text,
             ','
             order by
               c.block_id
@@ -290,7 +290,7 @@ select
       (
         select
           string_agg(
-            e.id::text || ':' || e.xmin::text,
+            e.xmin::text,
             ','
             order by
               e.id
@@ -304,7 +304,7 @@ select
       (
         select
           string_agg(
-            b.id::text || ':' || b.xmin::text,
+            b.xmin::text,
             ','
             order by
               b.id
@@ -433,7 +433,7 @@ from
           (
             select
               string_agg(
-                c.block_id::text || ':' || c.xmin::text,
+                c.xmin::text,
                 ','
                 order by
                   c.block_id
@@ -446,7 +446,7 @@ from
           (
             select
               string_agg(
-                e.id::text || ':' || e.xmin::text,
+                e.xmin::text,
                 ','
                 order by
                   e.id
@@ -460,7 +460,7 @@ from
           (
             select
               string_agg(
-                b.id::text || ':' || b.xmin::text,
+                b.xmin::text,
                 ','
                 order by
                   b.id
@@ -517,7 +517,7 @@ from
           (
             select
               string_agg(
-                c.block_id::text || ':' || c.xmin::text,
+                c.xmin::text,
                 ','
                 order by
                   c.block_id
@@ -530,7 +530,7 @@ from
           (
             select
               string_agg(
-                e.id::text || ':' || e.xmin::text,
+                e.xmin::text,
                 ','
                 order by
                   e.id
@@ -544,7 +544,7 @@ from
           (
             select
               string_agg(
-                b.id::text || ':' || b.xmin::text,
+                b.xmin::text,
                 ','
                 order by
                   b.id
@@ -688,7 +688,7 @@ from
           (
             select
               string_agg(
-                c.block_id::text || ':' || c.xmin::text,
+                c.xmin::text,
                 ','
                 order by
                   c.block_id
@@ -701,7 +701,7 @@ from
           (
             select
               string_agg(
-                e.id::text || ':' || e.xmin::text,
+                e.xmin::text,
                 ','
                 order by
                   e.id
@@ -715,7 +715,7 @@ from
           (
             select
               string_agg(
-                b.id::text || ':' || b.xmin::text,
+                b.xmin::text,
                 ','
                 order by
                   b.id
@@ -733,7 +733,7 @@ from
           (
             select
               string_agg(
-                h.id::text || ':' || h.xmin::text,
+                h.xmin::text,
                 ','
                 order by
                   h.id
@@ -751,7 +751,7 @@ from
           (
             select
               string_agg(
-                p.id::text || ':' || p.xmin::text,
+                p.xmin,
                 ','
                 order by
                   p.id
@@ -918,7 +918,7 @@ from
           (
             select
               string_agg(
-                c.block_id::text || ':' || c.xmin::text,
+                c.xmin::text,
                 ','
                 order by
                   c.block_id
@@ -931,7 +931,7 @@ from
           (
             select
               string_agg(
-                e.id::text || ':' || e.xmin::text,
+                e.xmin::text,
                 ','
                 order by
                   e.id
@@ -945,7 +945,7 @@ from
           (
             select
               string_agg(
-                b.id::text || ':' || b.xmin::text,
+                b.xmin::text,
                 ','
                 order by
                   b.id
@@ -963,7 +963,7 @@ from
           (
             select
               string_agg(
-                h.id::text || ':' || h.xmin::text,
+                h.xmin::text,
                 ','
                 order by
                   h.id
@@ -981,7 +981,7 @@ from
           (
             select
               string_agg(
-                p.id::text || ':' || p.xmin::text,
+                p.xmin,
                 ','
                 order by
                   p.id
@@ -1047,7 +1047,7 @@ select
       (
         select
           string_agg(
-            c.block_id::text || ':' || c.xmin::text,
+            c.xmin::text,
             ','
             order by
               c.block_id
@@ -1060,7 +1060,7 @@ select
       (
         select
           string_agg(
-            e.id::text || ':' || e.xmin::text,
+            e.xmin::text,
             ','
             order by
               e.id
@@ -1074,7 +1074,7 @@ select
       (
         select
           string_agg(
-            b.id::text || ':' || b.xmin::text,
+            b.xmin::text,
             ','
             order by
               b.id
@@ -1092,7 +1092,7 @@ select
       (
         select
           string_agg(
-            h.id::text || ':' || h.xmin::text,
+            h.xmin::text,
             ','
             order by
               h.id
@@ -1108,7 +1108,7 @@ select
       (
         select
           string_agg(
-            p.id::text || ':' || p.xmin::text,
+            p.xmin,
             ','
             order by
               p.id

@@ -25,17 +25,19 @@ const visibleDrill = (scope: DashboardScope) => sql`select *, xmin::text as row_
  * row's current version): the drill row, its per-班 counts (which get a new version with every
  * change of the 班's targets: migrations/20261204T0100), its skip events and the association's
  * 班 (their names and order). Equal in two snapshots only if none of these changed between
- * them. Hashed: a few hundred rows' versions in 32 characters.
+ * them: a write gives a row a version no earlier snapshot held and a delete takes one away, so
+ * the list of versions (in key order) differs after either. Hashed: a few hundred rows'
+ * versions in 32 characters.
  */
 const drillFingerprint = sql<string>`md5(concat_ws('/', d.row_version,
-  (select string_agg(c.block_id::text || ':' || c.xmin::text, ',' order by c.block_id) from drill_block_counts c where c.drill_id = d.id),
-  (select string_agg(e.id::text || ':' || e.xmin::text, ',' order by e.id) from drill_events e where e.drill_id = d.id and e.what like 'skipped:%'),
-  (select string_agg(b.id::text || ':' || b.xmin::text, ',' order by b.id) from blocks b where b.association_id = d.association_id)))`;
+  (select string_agg(c.xmin::text, ',' order by c.block_id) from drill_block_counts c where c.drill_id = d.id),
+  (select string_agg(e.xmin::text, ',' order by e.id) from drill_events e where e.drill_id = d.id and e.what like 'skipped:%'),
+  (select string_agg(b.xmin::text, ',' order by b.id) from blocks b where b.association_id = d.association_id)))`;
 
 /** The same for the rows the lists join: these households, their members, and these people (who took a task). */
 const referenceFingerprint = (households: RawBuilder<unknown>, people: RawBuilder<unknown>) => sql<string>`md5(concat_ws('/',
-  (select string_agg(h.id::text || ':' || h.xmin::text, ',' order by h.id) from households h where h.id in (${households})),
-  (select string_agg(p.id::text || ':' || p.xmin::text, ',' order by p.id) from (
+  (select string_agg(h.xmin::text, ',' order by h.id) from households h where h.id in (${households})),
+  (select string_agg(p.xmin, ',' order by p.id) from (
     select id, xmin::text as xmin from people where household_id in (${households}) union select id, xmin::text from people where id in (${people})) p)))`;
 const inBlocks = (column: string, scope: DashboardScope) => (scope.blocks ? sql`and ${isAnyOf(column, scope.blocks)}` : sql``);
 /** A timestamptz as Date#toISOString writes it (UTC, milliseconds, Z), whatever the session's time zone. */
