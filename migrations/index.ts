@@ -18,6 +18,7 @@ import * as deviceMessagesDeviceCheck from './20261203T0500_device_messages_devi
 import * as dropCircularUnreadIndex from './20261203T0500_drop_circular_unread_index.js';
 import * as drillCountsKeyOrder from './20261203T0600_drill_counts_key_order.js';
 import * as drillTargetsDrillCheckedOnce from './20261203T0610_drill_targets_drill_checked_once.js';
+import * as drillDashboardRevision from './20261204T0100_drill_dashboard_revision.js';
 import * as drillTargetsHouseholdCheckedOnce from './20261204T0200_drill_targets_household_checked_once.js';
 import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean.js';
 import * as circularRecipientsCheckedOnce from './20261204T0300_circular_recipients_checked_once.js';
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '20261203T0500_drop_circular_unread_index': dropCircularUnreadIndex,
   '20261203T0600_drill_counts_key_order': drillCountsKeyOrder,
   '20261203T0610_drill_targets_drill_checked_once': drillTargetsDrillCheckedOnce,
+  '20261204T0100_drill_dashboard_revision': drillDashboardRevision,
   '20261204T0200_drill_targets_household_checked_once': drillTargetsHouseholdCheckedOnce,
   '20261204T0210_drill_counts_insert_lean': drillCountsInsertLean,
   '20261204T0300_circular_recipients_checked_once': circularRecipientsCheckedOnce,

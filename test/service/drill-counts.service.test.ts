@@ -5,7 +5,7 @@ import type { TestDatabase } from '../support/database.js';
 import type { TestServer } from '../support/server.js';
 import type { SeededAssociation } from '../support/fixtures.js';
 import type { Actor } from '../../server/src/common/access.js';
-import { answerByProxy, dashboard, deadline, escalate, recordAnswer, recordVisit, startDrill, type DrillContext } from '../../server/src/drills/drill.service.js';
+import { answerByProxy, dashboard, deadline, escalate, recordAnswer, recordVisit, startDrill, takeTask, type DrillContext } from '../../server/src/drills/drill.service.js';
 import { startSuite, stopSuite } from '../support/suite.js';
 
 /**
@@ -230,5 +230,51 @@ describe("a drill's kept figures", () => {
     expect(remaining.rows[0]!.n).toBe(0);
     expect(await kept(first.id)).toEqual(await recounted(first.id));
     expect(await kept(again.id)).toEqual(await recounted(again.id));
+  });
+
+  it('a dashboard served again is the current one: every answer, changed answer, task taken, renamed home, new member and renamed 班 shows in the next read', async () => {
+    const drill = await startDrill(ctx(), officer(), {
+      kind: 'drill', title: '再表示', message: '', targetBlockIds: null, announced: false, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+      volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const captain: Actor = { ...officer(), personId: x.people.captain1.id, officer: false, captainOf: [x.blocks.block1.id] };
+    const read = () => dashboard(ctx(), officer(), drill.id);
+    const first = await read();
+    // Nothing changed: the same figures, made once.
+    expect(await read()).toBe(first);
+    const captainsFirst = await dashboard(ctx(), captain, drill.id);
+
+    const answer = (status: 'safe' | 'needs_help' | 'injured') =>
+      recordAnswer(ctx(), { drillId: drill.id, householdId: x.households.A.id, status, where: 'home', note: '', channel: 'app', recordedBy: null });
+    await answer('safe');
+    const answered = await read();
+    expect(answered.counts.safe).toBe(first.counts.safe + 1);
+    expect(answered.unanswered.map((t) => t.householdId)).not.toContain(x.households.A.id);
+    // The captain of A's 班 sees it too (their own scope, made and served apart from the officers').
+    expect((await dashboard(ctx(), captain, drill.id)).counts.safe).toBe(captainsFirst.counts.safe + 1);
+
+    // The same household answers again: no count of households accounted for moves, the status does.
+    await answer('injured');
+    const changed = await read();
+    expect(changed.counts).toMatchObject({ safe: answered.counts.safe - 1, injured: answered.counts.injured + 1, accounted: answered.counts.accounted });
+    expect(changed.needsFollowUp.map((t) => t.householdId)).toContain(x.households.A.id);
+
+    // Changes no count shows: someone on their way, the home's name, a new member, the 班's name.
+    const silent = changed.unanswered[0]!;
+    await takeTask(ctx(), officer(), drill.id, silent.householdId);
+    expect((await read()).unanswered.find((t) => t.householdId === silent.householdId)!.takenBy).toBe(x.people.officer.name);
+    await database.db.updateTable('households').set({ name: '改名家' }).where('id', '=', silent.householdId).execute();
+    expect((await read()).unanswered.find((t) => t.householdId === silent.householdId)!.name).toBe('改名家');
+    await database.db.insertInto('people').values({ association_id: x.association.id, household_id: silent.householdId, name: '新しい家族' }).execute();
+    expect((await read()).unanswered.find((t) => t.householdId === silent.householdId)!.members.map((m) => m.name)).toContain('新しい家族');
+    await database.db.updateTable('blocks').set({ name: '改名班' }).where('id', '=', silent.blockId).execute();
+    const renamed = await read();
+    expect(renamed.byBlock.find((b) => b.blockId === silent.blockId)!.blockName).toBe('改名班');
+    expect(renamed.unanswered.find((t) => t.householdId === silent.householdId)!.blockName).toBe('改名班');
+
+    // Ended: the drill's own line says so.
+    await database.db.updateTable('drills').set({ status: 'ended', ended_at: new Date() }).where('id', '=', drill.id).execute();
+    expect((await read()).drill.status).toBe('ended');
+    await database.db.updateTable('blocks').set({ name: x.blocks.block1.id === silent.blockId ? x.blocks.block1.name : x.blocks.block2.name }).where('id', '=', silent.blockId).execute();
   });
 });

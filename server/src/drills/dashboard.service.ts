@@ -1,52 +1,106 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Actor } from '../common/access.js';
 import type { Dashboard } from '../contracts/drills.js';
-import { accountedPerDrill, countsPerBlock, countsPerMinute, medianAnswerTimes } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
-import { countsOf, medianSeconds, skipsOf, targetLists, targetViews } from './figures.service.js';
+import { countsFrom, medianSeconds, skipsFrom, targetView, targetViews } from './figures.service.js';
 import { summaryOf, visibleDrill, type DrillContext } from './summary.service.js';
-import { findDrill } from './drill.repository.js';
+import { dashboardBlocks, dashboardFingerprint, dashboardHead, dashboardLists, type DashboardScope } from './dashboard.repository.js';
 import { fresh } from './fresh.js';
 
 /**
  * Live counts per 班, the response curve, and the unanswered by risk: the whole drill for
- * officers, their 班 for a 班長. Who may see it is decided per request; the figures of one
- * drill and scope are made once for every request waiting on them (fresh.ts).
+ * officers, their 班 for a 班長. Who may see it is decided per request, before the read, and
+ * the read is scoped by it (the actor's association and 班 in every statement); the figures of
+ * one drill and scope are made once for every request waiting on them (fresh.ts).
  */
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
-  await visibleDrill(ctx, actor, drillId);
-  const blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
-  return fresh(`${drillId}:${blocks?.join(',') ?? '*'}`, () => figures(ctx, drillId, blocks));
+  let blocks: string[] | undefined;
+  try {
+    blocks = drillPolicy.followUpBlocks(actor, 'follow a safety confirmation');
+  } catch (refused) {
+    // A drill the actor cannot see is not there (404), before their role is refused (403).
+    await visibleDrill(ctx, actor, drillId);
+    throw refused;
+  }
+  const scope = { drillId, associationId: actor.associationId, blocks };
+  const key = `${actor.associationId}:${drillId}:${blocks?.join(',') ?? '*'}`;
+  return fresh(key, () => current(ctx, key, scope));
 }
 
 /** How many of each list the dashboard shows, riskiest first (the counts say how many there are; the visit lists hold them all). */
 export const DASHBOARD_PAGE = 100;
 
 /**
- * The figures, all read inside the shared run (the drill row too: a request that joins the run
- * sees the drill as it is after its arrival, not as an earlier request read it — ended, say).
- * The queries run in parallel on the pool's connections, each its own snapshot: the counts, the
- * curve and the median may be a few answers apart while answers arrive (each is consistent in
- * itself, and the next live event refetches them all).
+ * Dashboards already made, by drill and scope (and association), with the fingerprints of the
+ * one snapshot they were made from: served again while the fingerprints read now are the same
+ * (nothing they show has changed since), made anew otherwise. At most MADE_MAX, the least
+ * recently served dropped first.
  */
-async function figures(ctx: DrillContext, drillId: string, blocks: string[] | undefined): Promise<Dashboard> {
-  // Every figure from the counts kept as answers arrive (a few hundred rows); the lists are a page of an index each, their members one query.
-  const counted = countsPerBlock(ctx.db, drillId, blocks);
-  const [drill, curveRows, { counts, byBlock }, middle, lists, skips, whole] = await Promise.all([
-    findDrill(ctx.db, drillId),
-    countsPerMinute(ctx.db, drillId, blocks),
-    countsOf(ctx, drillId, blocks, counted),
-    medianAnswerTimes(ctx.db, drillId, blocks),
-    targetLists(ctx, drillId, [{ blocks, unaccounted: true, limit: DASHBOARD_PAGE }, { blocks, followUp: true, limit: DASHBOARD_PAGE }]),
-    skipsOf(ctx, drillId, blocks),
-    // The drill's own line counts the whole drill, also on a 班長's dashboard.
-    blocks ? accountedPerDrill(ctx.db, [drillId]).then((rows) => rows[0]) : undefined,
-  ]);
-  if (!drill) throw HttpError.notFound('drill');
-  let running = 0;
-  const curve = curveRows.filter((r) => r.accounted !== 0).map((r) => ({ minute: Math.max(0, r.minute), accounted: (running += r.accounted) }));
-  return { drill: summaryOf(drill, blocks ? whole : counts), counts, byBlock, curve, medianSecondsToAnswer: medianSeconds(drill, middle), unanswered: lists[0]!, needsFollowUp: lists[1]!,
-    skips: skips.map((s) => ({ ...s, blockName: byBlock.find((b) => b.blockId === s.blockId)?.blockName ?? '' })) };
+interface Made {
+  fingerprint: string;
+  reference: string;
+  listed: { households: string[]; people: string[] };
+  dashboard: Dashboard;
+}
+const made = new Map<string, Made>();
+const MADE_MAX = 64;
+
+/**
+ * The dashboard as it is now, read inside the shared run (fresh.ts): a request that joins the
+ * run sees the drill as it is after its arrival. When one was made before for this key, one
+ * short statement says whether it still holds (dashboardFingerprint); if not, it is made anew.
+ */
+async function current(ctx: DrillContext, key: string, scope: DashboardScope): Promise<Dashboard> {
+  const before = made.get(key);
+  if (before) {
+    const now = await dashboardFingerprint(ctx.db, scope, before.listed);
+    made.delete(key);
+    if (!now) throw HttpError.notFound('drill');
+    if (now.fingerprint === before.fingerprint && now.reference === before.reference) {
+      made.set(key, before);
+      return before.dashboard;
+    }
+  }
+  const next = await figures(ctx, scope);
+  if (next.fingerprint) {
+    made.set(key, next as Made);
+    if (made.size > MADE_MAX) made.delete(made.keys().next().value!);
+  }
+  return next.dashboard;
+}
+
+/**
+ * The figures in three statements at once (dashboard.repository.ts), each one round trip. Each
+ * is consistent in itself; when all three read the same state of the drill (their
+ * fingerprints agree: no answer arrived between them), the result is that state exactly and
+ * can be served again while it lasts; otherwise it is served once (the counts, the curve and
+ * the lists may then be an answer apart, and the next live event refetches them all).
+ */
+async function figures(ctx: DrillContext, scope: DashboardScope): Promise<Omit<Made, 'fingerprint'> & { fingerprint: string | null }> {
+  const [head, blocks, lists] = await Promise.all([dashboardHead(ctx.db, scope), dashboardBlocks(ctx.db, scope), dashboardLists(ctx.db, scope, DASHBOARD_PAGE)]);
+  if (!head || !blocks || !lists) throw HttpError.notFound('drill');
+  const { counts, byBlock } = countsFrom(blocks.rows);
+  const blockNames = new Map(byBlock.map((b) => [b.blockId, b.blockName]));
+  const dashboard: Dashboard = {
+    drill: summaryOf(head, scope.blocks ? { total: head.whole_total, accounted: head.whole_accounted } : counts),
+    counts,
+    byBlock,
+    curve: head.curve,
+    medianSecondsToAnswer: medianSeconds(head, head.middle ?? []),
+    unanswered: lists.rows.filter((r) => r.list === 'unanswered').map(targetView),
+    needsFollowUp: lists.rows.filter((r) => r.list === 'follow_up').map(targetView),
+    skips: skipsFrom(head.skips, scope.blocks).map((s) => ({ ...s, blockName: blockNames.get(s.blockId) ?? '' })),
+  };
+  const consistent = head.fingerprint === blocks.fingerprint && blocks.fingerprint === lists.fingerprint;
+  return {
+    fingerprint: consistent ? head.fingerprint : null,
+    reference: lists.reference,
+    listed: {
+      households: [...new Set(lists.rows.map((r) => r.household_id))],
+      people: [...new Set(lists.rows.flatMap((r) => (r.taken_by === null ? [] : [r.taken_by])))],
+    },
+    dashboard,
+  };
 }
 
 /** A 班長's (or, once escalated, a volunteer's or officer's) list of households to visit. */

@@ -2,7 +2,7 @@ import { drillRoutes } from '../contracts/drills.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import { stringifyCsv, utf8WithBom } from '../platform/http/csv.js';
 import * as drills from './drill.service.js';
-import { jsonOnce } from './fresh.js';
+import { jsonBodyOnce, sendJsonBody } from '../platform/http/json-body.js';
 import { associationTimeZone } from '../common/association.repository.js';
 import { formatLocal, localDate } from '../common/local-time.js';
 
@@ -17,9 +17,9 @@ export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
   api.handle(drillRoutes.proxy, async ({ actor, params, body, idempotencyKey }) => drills.answerByProxy(ctx, actor, params.id, body, idempotencyKey));
   api.handle(drillRoutes.take, async ({ actor, params, body }) => drills.takeTask(ctx, actor, params.id, body.householdId));
   api.handle(drillRoutes.visit, async ({ actor, params, body, idempotencyKey }) => drills.recordVisit(ctx, actor, params.id, body, idempotencyKey));
-  // The figures of a shared run serialised once for every request that shared it (fresh.ts).
-  api.handle(drillRoutes.dashboard, async ({ actor, params, res }) => {
-    res.type('json').send(jsonOnce(await drills.dashboard(ctx, actor, params.id)));
+  // The figures of a shared run (or of one served again) serialised, hashed and compressed once for every request given them.
+  api.handle(drillRoutes.dashboard, async ({ actor, params, req, res }) => {
+    sendJsonBody(req, res, jsonBodyOnce(await drills.dashboard(ctx, actor, params.id)));
   });
   api.handle(drillRoutes.tasks, async ({ actor, params }) => drills.tasks(ctx, actor, params.id));
   api.handle(drillRoutes.end, async ({ actor, params }) => drills.endDrill(ctx, actor, params.id));

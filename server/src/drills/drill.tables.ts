@@ -77,6 +77,8 @@ export interface DrillBlockCountTable {
   unanswered: number;
   accounted: number;
   answered: number;
+  /** Bumped by every UPDATE of the 班's targets (migrations/20261204T0100): a new row version whenever anything the dashboard shows of them changes. */
+  revision: Generated<number>;
 }
 
 /** Per 班 and minute since the start: how many were accounted for, and first answered, in that minute (kept by the same triggers). */

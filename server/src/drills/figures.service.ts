@@ -1,6 +1,6 @@
 import type { TargetView } from '../contracts/drills.js';
 import { membersOf } from '../common/people.repository.js';
-import { drillEvents, type DrillRow } from './drill.repository.js';
+import type { DrillRow } from './drill.repository.js';
 import { countsPerBlock, lastAccountedAt, medianAnswerTimes, targetRows, type TargetFilter } from './target.repository.js';
 import type { DrillContext } from './summary.service.js';
 
@@ -18,19 +18,38 @@ export async function targetViews(ctx: DrillContext, drillId: string, where: Tar
 export async function targetLists(ctx: DrillContext, drillId: string, wheres: TargetFilter[]): Promise<TargetView[][]> {
   const lists = await Promise.all(wheres.map((where) => targetRows(ctx.db, drillId, where)));
   const members = await membersOf(ctx.db, [...new Set(lists.flatMap((rows) => rows.map((r) => r.household_id)))]);
-  return lists.map((rows) => rows.map((r) => ({
-    householdId: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
-    channels: r.channels, responderNotes: r.responder_notes, members: members.get(r.household_id) ?? [], risk: r.risk,
-    status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
-    takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note, skipped: r.skipped,
-  })));
+  return lists.map((rows) => rows.map((r) => targetView({ ...r, members: members.get(r.household_id) ?? [] })));
 }
 
+/** A target's row (its household, 班, who took it and its members joined) as the lists show it. */
+export function targetView(r: Omit<TargetRow, 'risk_score'> & { members: TargetView['members'] }): TargetView {
+  return {
+    householdId: r.household_id, householdNumber: r.household_number, name: r.name, address: r.address, blockId: r.block_id, blockName: r.block_name,
+    channels: r.channels, responderNotes: r.responder_notes, members: r.members, risk: r.risk,
+    status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
+    takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note, skipped: r.skipped,
+  };
+}
+
+type TargetRow = Awaited<ReturnType<typeof targetRows>>[number];
+
 export async function countsOf(ctx: DrillContext, drillId: string, blocks?: string[], counted?: Promise<BlockCounts>) {
-  const rows = await (counted ?? countsPerBlock(ctx.db, drillId, blocks));
+  return countsFrom(await (counted ?? countsPerBlock(ctx.db, drillId, blocks)));
+}
+
+/** The counts per 班 as the API names them, and their sum. */
+export function countsFrom(rows: { block_id: string; name: string; safe: number; needs_help: number; injured: number; unanswered: number; accounted: number; total: number }[]) {
   const byBlock = rows.map((r) => ({ blockId: r.block_id, blockName: r.name, safe: r.safe, needsHelp: r.needs_help, injured: r.injured, unanswered: r.unanswered, accounted: r.accounted, total: r.total }));
-  const sum = (k: 'safe' | 'needsHelp' | 'injured' | 'unanswered' | 'accounted' | 'total') => byBlock.reduce((n, b) => n + b[k], 0);
-  return { counts: { safe: sum('safe'), needsHelp: sum('needsHelp'), injured: sum('injured'), unanswered: sum('unanswered'), accounted: sum('accounted'), total: sum('total') }, byBlock };
+  const counts = { safe: 0, needsHelp: 0, injured: 0, unanswered: 0, accounted: 0, total: 0 };
+  for (const b of byBlock) {
+    counts.safe += b.safe;
+    counts.needsHelp += b.needsHelp;
+    counts.injured += b.injured;
+    counts.unanswered += b.unanswered;
+    counts.accounted += b.accounted;
+    counts.total += b.total;
+  }
+  return { counts, byBlock };
 }
 
 type BlockCounts = Awaited<ReturnType<typeof countsPerBlock>>;
@@ -59,11 +78,10 @@ export function medianSeconds(drill: { started_at: Date }, middle: Date[]) {
  * The skips of a drill, from its events ("skipped:<block>:captain+volunteers:officers"):
  * which 班 went past which tiers and to whom; `blocks` limits them to these 班.
  */
-export async function skipsOf(ctx: DrillContext, drillId: string, blocks?: string[]) {
-  const events = await drillEvents(ctx.db, drillId);
+export function skipsFrom(events: { at: string; what: string }[], blocks?: readonly string[]) {
   return events.flatMap((e) => {
     const [kind, blockId, skipped, to] = e.what.split(':');
     if (kind !== 'skipped' || !blockId || !skipped || !to || (blocks && !blocks.includes(blockId))) return [];
-    return [{ blockId, skipped: skipped.split('+') as ('captain' | 'volunteers')[], to: to as 'volunteers' | 'officers', at: e.at.toISOString() }];
+    return [{ blockId, skipped: skipped.split('+') as ('captain' | 'volunteers')[], to: to as 'volunteers' | 'officers', at: e.at }];
   });
 }

@@ -27,15 +27,3 @@ export function fresh<T>(key: string, compute: () => Promise<T>): Promise<T> {
   slot.waiting = self.run;
   return self.run;
 }
-
-const serialized = new WeakMap<object, string>();
-
-/**
- * `value` as JSON, made once per object: every request that shared a run (fresh) gets the same
- * object, so twenty of them cost one JSON.stringify, not twenty.
- */
-export function jsonOnce(value: object): string {
-  let json = serialized.get(value);
-  if (json === undefined) serialized.set(value, (json = JSON.stringify(value)));
-  return json;
-}
