@@ -177,22 +177,6 @@ where
   and "report_at" > $3
   and "id" <> $4;
 
--- startedTrigger
-select
-  *
-from
-  "quake_triggers"
-where
-  "association_id" = $1
-  and "kind" = $2
-  and "status" = $3
-  and "created_at" >= $4
-  and "id" <> $5
-order by
-  "created_at" desc
-limit
-  $6;
-
 -- overdueTriggers
 select
   "id",

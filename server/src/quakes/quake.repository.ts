@@ -117,21 +117,6 @@ export async function newerTelegram(trx: Transaction<Database>, eventId: string,
   return row.n === 0 ? null : row.cancelled ? 'cancelled' : 'newer';
 }
 
-/** A started trigger of this kind created since `since` other than `exceptId`, the latest: the event a further quake joins when it fires. */
-export function startedTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date, exceptId: string) {
-  return trx
-    .selectFrom('quake_triggers')
-    .selectAll()
-    .where('association_id', '=', associationId)
-    .where('kind', '=', kind)
-    .where('status', '=', 'started')
-    .where('created_at', '>=', since)
-    .where('id', '<>', exceptId)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
 /** Pending triggers whose time passed before `before` (their quake-fire job lost or given up): fired again. */
 export function overdueTriggers(db: Db, before: Date) {
   return db.selectFrom('quake_triggers').select(['id', 'round']).where('status', '=', 'pending').where('fire_at', '<', before).orderBy('fire_at').limit(100).execute();
@@ -142,14 +127,18 @@ export function triggerFor(trx: Transaction<Database>, associationId: string, ev
   return trx.selectFrom('quake_triggers').selectAll().where('association_id', '=', associationId).where('event_id', '=', eventId).where('kind', '=', kind).forUpdate().executeTakeFirst();
 }
 
-/** Its latest pending or started trigger of this kind created since `since` (the aftershock window), locked. */
-export function recentTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date) {
+/**
+ * Its latest pending or started trigger of this kind created since `since` (the aftershock window), locked;
+ * with `startedOtherThan`, its latest started one other than that trigger (the event a further quake joins when it fires).
+ */
+export function recentTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date, startedOtherThan?: string) {
   return trx
     .selectFrom('quake_triggers')
     .selectAll()
     .where('association_id', '=', associationId)
     .where('kind', '=', kind)
-    .where('status', 'in', ['pending', 'started'])
+    .where('status', 'in', startedOtherThan ? ['started'] : ['pending', 'started'])
+    .$if(!!startedOtherThan, (qb) => qb.where('id', '<>', startedOtherThan!))
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .limit(1)
@@ -232,7 +221,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertTelegram', run: (db) => db.transaction().execute((trx) => insertTelegram(trx, { entry_id: 'e', url: 'u', raw: '<Report/>', parsed: null, rejected: 'malformed_xml' })) },
   { name: 'recordFetchFailure', run: (db) => recordFetchFailure(db, { id: 'e', url: 'u' }, 'HTTP 404') },
   { name: 'newerTelegram', run: (db) => db.transaction().execute((trx) => newerTelegram(trx, '20261201100000', '通常', new Date('2026-12-01T00:00:00Z'), ID)) },
-  { name: 'startedTrigger', run: (db) => db.transaction().execute((trx) => startedTrigger(trx, ID, 'real', new Date('2026-12-01T00:00:00Z'), OTHER)) },
   { name: 'overdueTriggers', run: (db) => overdueTriggers(db, new Date('2026-12-01T00:00:00Z')) },
   { name: 'triggerFor', run: (db) => db.transaction().execute((trx) => triggerFor(trx, ID, '20261201100000', 'real')) },
   { name: 'recentTrigger', run: (db) => db.transaction().execute((trx) => recentTrigger(trx, ID, 'real', new Date('2026-12-01T00:00:00Z'))) },

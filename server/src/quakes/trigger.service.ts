@@ -7,7 +7,7 @@ import { audit } from '../common/audit.repository.js';
 import { addToActiveDrill, announceStart, beginDrill } from '../drills/drill.service.js';
 import {
   concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, MALFORMED_ATTEMPTS, newerTelegram, overdueTriggers,
-  quakeSeen, recentTrigger, settingsOf as storedSettings, startedTrigger, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
+  quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
 import { decide, kindOf, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
 import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } from './telegram.js';
@@ -156,7 +156,7 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
       const label = `${trigger.area_name} ${intensityLabel(trigger.intensity)}`.trim();
       const settings = await storedSettings(tx.db, trigger.association_id);
       const windowStart = new Date(trigger.created_at.getTime() - (settings?.aftershock_seconds ?? 0) * 1000);
-      const first = await startedTrigger(tx.db, trigger.association_id, trigger.kind, windowStart, trigger.id);
+      const first = await recentTrigger(tx.db, trigger.association_id, trigger.kind, windowStart, trigger.id);
       if (first?.drill_id && rank(trigger.intensity) <= rank(first.intensity)) {
         const asked = await addToActiveDrill(ctx, tx.db, first.drill_id, `余震 ${label}（${trigger.event_id}）: まだ確認できていない世帯にもう一度たずねます`, true);
         await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: first.drill_id });
