@@ -16,7 +16,7 @@ export function quakeModule(ctx: ModuleContext): Module {
       'quake-poll': {
         policy: { expireInSeconds: 50, retryLimit: 0, retryDelay: 1 },
         handle: async () => {
-          await refireOverdue(ctx);
+          await refireOverdue(ctx).catch((err) => ctx.log.error({ err }, 'overdue quake triggers could not be fired again; tried on the next poll'));
           if (feed) await pollFeed(ctx, feed, (outcome) => ctx.metrics.quakeTelegrams.inc({ outcome }));
         },
       },
