@@ -24,6 +24,7 @@ import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean
 import * as circularRecipientsCheckedOnce from './20261204T0300_circular_recipients_checked_once.js';
 import * as deviceIngestIndexes from './20261204T0400_device_ingest_indexes.js';
 import * as quakes from './20261205T0100_quakes.js';
+import * as quakeFixes from './20261205T0200_quake_fixes.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T0300_circular_recipients_checked_once': circularRecipientsCheckedOnce,
   '20261204T0400_device_ingest_indexes': deviceIngestIndexes,
   '20261205T0100_quakes': quakes,
+  '20261205T0200_quake_fixes': quakeFixes,
 };

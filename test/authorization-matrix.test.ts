@@ -408,3 +408,24 @@ describe('uptake routes, role × route', () => {
     for (const name of ['未登録一家', '未登録二家', '山田家', '佐藤家', '鈴木家', '高橋家']) (sees.includes(name) ? expect(text).toContain(name) : expect(text).not.toContain(name));
   });
 });
+
+describe('changing the earthquake trigger (PUT /api/quakes/settings)', () => {
+  // The trigger is the caller's own association's (no id in the path): only its officers change it,
+  // and another association's officer changes only their own.
+  const body = (areaCodes: string[]) => ({ areaCodes, minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false });
+  const rows: [who: string, status: number][] = [
+    ['officer', 200], ['officerY', 200], ['captain1', 403], ['captain2', 403], ['memberA', 403], ['watcherA', 403], ['volunteer', 403],
+  ];
+  it.each(rows)('%s → PUT quake settings: %i', async (who, status) => {
+    const before = await database.db.selectFrom('quake_settings').select('area_codes').where('association_id', '=', x.association.id).executeTakeFirst();
+    const response = await clients[who]!.put('/api/quakes/settings', body(who === 'officer' ? ['511'] : ['520']));
+    expect(response.status).toBe(status);
+    const after = await database.db.selectFrom('quake_settings').select('area_codes').where('association_id', '=', x.association.id).executeTakeFirst();
+    if (who === 'officer') expect(after?.area_codes).toEqual(['511']);
+    else expect(after).toEqual(before);
+    if (who === 'officerY') {
+      const own = await database.db.selectFrom('quake_settings').select('area_codes').where('association_id', '=', y.association.id).executeTakeFirst();
+      expect(own?.area_codes).toEqual(['520']);
+    }
+  });
+});

@@ -11,6 +11,7 @@ import type { TestDatabase } from './support/database.js';
 import type { TestServer } from './support/server.js';
 import type { ApiClient } from './support/http-client.js';
 import { pollFeed } from '../server/src/quakes/feed.service.js';
+import { refireOverdue } from '../server/src/quakes/trigger.service.js';
 
 /**
  * The JMA trigger end to end: telegrams (test/fixtures/jma, real ones and ones derived from
@@ -23,7 +24,10 @@ import { pollFeed } from '../server/src/quakes/feed.service.js';
 
 /** A local JMA: the Atom feed of what has been "published" so far, and each telegram. */
 class FeedServer {
-  entries: { file: string; id: string; updated: string }[] = [];
+  entries: { file: string; id: string; updated: string; as?: string; href?: string; edit?: (xml: string) => string }[] = [];
+  /** Paths answered once with 503, or once cut in half (a broken download), before they are served whole. */
+  failNext = new Set<string>();
+  truncateNext = new Set<string>();
   lastModified = new Date(0);
   mode: 'up' | 'down' | 'slow' | 'html' = 'up';
   requests: { path: string; ifModifiedSince: string | null }[] = [];
@@ -42,16 +46,19 @@ class FeedServer {
         return void res.writeHead(200, { 'content-type': 'application/atom+xml', 'last-modified': this.lastModified.toUTCString() }).end(this.atom());
       }
       const file = req.url?.replace('/data/', '') ?? '';
-      const entry = this.entries.find((e) => e.file === file);
+      const entry = this.entries.find((e) => (e.as ?? e.file) === file);
       if (!entry) return void res.writeHead(404).end();
+      if (this.failNext.delete(req.url ?? '')) return void res.writeHead(503).end();
       // Sent now: Control/DateTime is the moment of publishing (the trigger ignores telegrams sent long ago).
       let xml: string;
       try {
-        xml = readFileSync(new URL(`fixtures/jma/${file.split('?')[0]}`, import.meta.url), 'utf8');
+        xml = readFileSync(new URL(`fixtures/jma/${entry.file}`, import.meta.url), 'utf8');
       } catch {
         return void res.writeHead(404).end();
       }
       xml = xml.replace(/<DateTime>[^<]*<\/DateTime>/, `<DateTime>${entry.updated}</DateTime>`);
+      if (entry.edit) xml = entry.edit(xml);
+      if (this.truncateNext.delete(req.url ?? '')) xml = xml.slice(0, xml.length / 2);
       res.writeHead(200, { 'content-type': 'application/xml' }).end(xml);
     });
   }
@@ -62,15 +69,15 @@ class FeedServer {
   }
 
   /** JMA publishes a telegram: a new entry, newest first as in JMA's feed. */
-  publish(file: string, id = `${this.base}/data/${file}`) {
+  publish(file: string, id = `${this.base}/data/${file}`, more: { as?: string; href?: string; edit?: (xml: string) => string } = {}) {
     const now = new Date();
-    this.entries.unshift({ file, id, updated: now.toISOString().replace(/\.\d+Z$/, 'Z') });
+    this.entries.unshift({ file, id, updated: now.toISOString().replace(/\.\d+Z$/, 'Z'), ...more });
     this.lastModified = new Date(Math.max(now.getTime(), this.lastModified.getTime() + 1000));
   }
 
   atom() {
     const entries = this.entries
-      .map((e) => `<entry><title>${e.file.includes('VXSE53') ? '震源・震度に関する情報' : '震度速報'}</title><id>${e.id}</id><updated>${e.updated}</updated><author><name>気象庁</name></author><link type="application/xml" href="${this.base}/data/${e.file}"/><content type="text">【震度速報】</content></entry>`)
+      .map((e) => `<entry><title>${e.file.includes('VXSE53') ? '震源・震度に関する情報' : '震度速報'}</title><id>${e.id}</id><updated>${e.updated}</updated><author><name>気象庁</name></author><link type="application/xml" href="${e.href ?? `${this.base}/data/${e.as ?? e.file}`}"/><content type="text">【震度速報】</content></entry>`)
       .join('\n');
     return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" lang="ja"><title>高頻度（地震火山）</title><subtitle>JMAXML publishing feed</subtitle><updated>${this.lastModified.toISOString()}</updated><id>urn:test:eqvol</id><link href="${this.base}/feed.xml" rel="self"/><rights>出典：気象庁</rights>\n${entries}\n</feed>`;
   }
@@ -251,6 +258,9 @@ describe('JMA telegrams through the feed, end to end', () => {
 describe('bad input: logged and counted, never a crash, never a duplicate event', () => {
   it('a truncated telegram is stored as rejected and counted; the same entry again is not handled twice', async () => {
     feed.publish('truncated-VXSE51.xml');
+    // Fetched again on the next polls (a broken download may come whole), kept as rejected after the third.
+    expect(await poll()).toMatchObject({ malformed: 1 });
+    expect(await poll()).toMatchObject({ malformed: 1 });
     expect(await poll()).toMatchObject({ rejected: 1 });
     const stored = await database.db.selectFrom('quake_telegrams').select(['rejected']).where('entry_id', 'like', '%truncated%').execute();
     expect(stored).toEqual([{ rejected: expect.stringContaining('malformed_xml') }]);
@@ -286,6 +296,133 @@ describe('bad input: logged and counted, never a crash, never a duplicate event'
     expect(await poll()).toMatchObject({ fetch_failed: 1 });
     expect(await poll()).toMatchObject({ fetch_failed: 1 });
     expect(feed.requests.filter((r) => r.path === '/data/missing-VXSE51.xml')).toHaveLength(2);
+    // The poll stops there (later entries wait, in order) until the attempts run out; here JMA drops it from the feed.
+    feed.entries = feed.entries.filter((e) => e.file !== 'missing-VXSE51.xml');
+  });
+});
+
+/** A telegram derived from a fixture: another quake (EventID), intensity in every area, report time or info type. */
+const derive = (o: { eventId?: string; at?: string; reportAt?: string; infoType?: string }) => (xml: string) => {
+  if (o.eventId) xml = xml.replace(/<EventID>[^<]*<\/EventID>/, `<EventID>${o.eventId}</EventID>`);
+  if (o.reportAt) xml = xml.replace(/<ReportDateTime>[^<]*<\/ReportDateTime>/, `<ReportDateTime>${o.reportAt}</ReportDateTime>`);
+  if (o.infoType) xml = xml.replace(/<InfoType>[^<]*<\/InfoType>/, `<InfoType>${o.infoType}</InfoType>`);
+  if (o.at) xml = xml.replace(/<MaxInt>[^<]*<\/MaxInt>/g, `<MaxInt>${o.at}</MaxInt>`);
+  return xml;
+};
+/** Publishes a telegram derived from `file` under its own path `as`. */
+const publishAs = (file: string, as: string, o: Parameters<typeof derive>[0], more: { href?: string } = {}) => feed.publish(file, `${feed.base}/data/${as}`, { as, edit: derive(o), ...more });
+/** A fresh association watching 滋賀県南部 (501), so each case starts with no trigger in its aftershock window. */
+async function watching(label: string) {
+  const x = await seedAssociation(database.db, label);
+  const client = await loggedInClient(server, x.logins.officer);
+  expect((await client.put('/api/quakes/settings', { areaCodes: ['501'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false })).status).toBe(200);
+  return x;
+}
+const SHIGA = 'shiga-5upper-VXSE51.xml'; // 滋賀県南部 5強, reported 12:02
+const CANCEL = 'shiga-cancel-VXSE51.xml'; // its 取消, reported 12:04
+
+describe('reviewed defects: order, corrections, several quakes, retries', () => {
+  it('a 取消 published after its 発表 is never decided first: the poll stops at a failed download', async () => {
+    const x = await watching('order1');
+    publishAs(SHIGA, 'o1-VXSE51.xml', { eventId: '20261201130001' });
+    publishAs(CANCEL, 'o1-cancel-VXSE51.xml', { eventId: '20261201130001' });
+    feed.failNext.add('/data/o1-VXSE51.xml');
+    expect(await poll()).toEqual({ fetch_failed: 1, seen: expect.any(Number) });
+    expect(feed.requests.some((r) => r.path === '/data/o1-cancel-VXSE51.xml')).toBe(false);
+    expect(await poll()).toMatchObject({ stored: 2 });
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'cancelled', drill_id: null })]);
+    expect(await events(x)).toEqual([]);
+  });
+
+  it('a 発表 arriving after its own 取消 (entries out of order) starts nothing', async () => {
+    const x = await watching('order2');
+    publishAs(CANCEL, 'o2-cancel-VXSE51.xml', { eventId: '20261201130002' });
+    expect(await poll()).toMatchObject({ stored: 1 });
+    publishAs(SHIGA, 'o2-VXSE51.xml', { eventId: '20261201130002' });
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect(await triggers(x)).toEqual([]);
+    const log = await (await loggedInClient(server, x.logins.officer)).get('/api/quakes/log');
+    expect(log.body.items[0]).toMatchObject({ eventId: '20261201130002', action: 'none', reason: 'already_cancelled' });
+    expect(await events(x)).toEqual([]);
+  });
+
+  it('訂正 below the threshold, then a newer report across it: the event starts then', async () => {
+    const x = await watching('reopen');
+    publishAs(SHIGA, 'r-VXSE51.xml', { eventId: '20261201130003', at: '5-' });
+    await poll();
+    publishAs(SHIGA, 'r-corr-VXSE51.xml', { eventId: '20261201130003', at: '4', infoType: '訂正', reportAt: '2026-12-01T12:03:00+09:00' });
+    await poll();
+    expect(await triggers(x)).toEqual([expect.objectContaining({ status: 'cancelled', cancel_reason: 'corrected_below' })]);
+    publishAs(SHIGA, 'r-up-VXSE51.xml', { eventId: '20261201130003', at: '5+', reportAt: '2026-12-01T12:05:00+09:00' });
+    await poll();
+    const [pending] = await triggers(x);
+    expect(pending).toMatchObject({ status: 'pending', intensity: '5+', round: 2 });
+    expect(pending!.fire_at.getTime() - Date.now()).toBeGreaterThan(100_000);
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'started', drill_id: expect.any(String) })]);
+    expect(await events(x)).toHaveLength(1);
+  });
+
+  it('two quakes in one hold-off: the first one’s 取消 does not cancel the second', async () => {
+    const x = await watching('twoquakes');
+    publishAs(SHIGA, 'a-VXSE51.xml', { eventId: '20261201130004', at: '5-' });
+    publishAs(SHIGA, 'b-VXSE51.xml', { eventId: '20261201130005', at: '5+', reportAt: '2026-12-01T12:03:00+09:00' });
+    await poll();
+    expect((await triggers(x)).map((t) => [t.event_id, t.status])).toEqual([['20261201130004', 'pending'], ['20261201130005', 'pending']]);
+    publishAs(CANCEL, 'a-cancel-VXSE51.xml', { eventId: '20261201130004' });
+    await poll();
+    const after = await holdOffPasses(x);
+    expect(after.map((t) => [t.event_id, t.status])).toEqual([['20261201130004', 'cancelled'], ['20261201130005', 'started']]);
+    expect(await events(x)).toHaveLength(1);
+  });
+
+  it('two quakes in one hold-off, none cancelled: the weaker one fired second joins the first event (one event)', async () => {
+    const x = await watching('joined');
+    publishAs(SHIGA, 'j1-VXSE51.xml', { eventId: '20261201130006', at: '5+' });
+    publishAs(SHIGA, 'j2-VXSE51.xml', { eventId: '20261201130007', at: '5-', reportAt: '2026-12-01T12:03:00+09:00' });
+    await poll();
+    const [first, second] = await triggers(x);
+    await makeDue(database.db, 'quake-fire', { triggerId: first!.id });
+    await until(() => triggers(x), (ts) => ts[0]!.status === 'started');
+    const after = await holdOffPasses(x);
+    expect(after[1]).toMatchObject({ id: second!.id, status: 'started', drill_id: after[0]!.drill_id });
+    expect(await events(x)).toHaveLength(1);
+    const timeline = await database.db.selectFrom('drill_events').select('what').where('drill_id', '=', after[0]!.drill_id!).execute();
+    expect(timeline.map((e) => e.what)).toContainEqual(expect.stringContaining('余震 滋賀県南部 震度5弱'));
+  });
+
+  it('a truncated download of a real 5強 is fetched again on the next poll and starts the event', async () => {
+    const x = await watching('truncated');
+    publishAs(SHIGA, 't-VXSE51.xml', { eventId: '20261201130008' });
+    feed.truncateNext.add('/data/t-VXSE51.xml');
+    expect(await poll()).toEqual({ malformed: 1, seen: expect.any(Number) });
+    expect(await triggers(x)).toEqual([]);
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'started' })]);
+  });
+
+  it('a pending trigger past its time whose quake-fire job is gone is fired by the next poll', async () => {
+    const x = await watching('overdue');
+    publishAs(SHIGA, 'f-VXSE51.xml', { eventId: '20261201130009' });
+    await poll();
+    const [pending] = await triggers(x);
+    await sql`delete from pgboss.job where name = 'quake-fire' and data->>'triggerId' = ${pending!.id}`.execute(database.db);
+    await database.db.updateTable('quake_triggers').set({ fire_at: new Date(Date.now() - 5 * 60_000) }).where('id', '=', pending!.id).execute();
+    expect(await refireOverdue(server.app.context)).toBeGreaterThanOrEqual(1);
+    expect(await until(() => triggers(x), (ts) => ts[0]!.status !== 'pending')).toEqual([expect.objectContaining({ status: 'started' })]);
+    expect(await events(x)).toHaveLength(1);
+  });
+
+  it('an oversize telegram and a link off the feed’s origin: counted as refused, nothing fetched or stored', async () => {
+    const x = await watching('refused');
+    const port = new URL(feed.base).port;
+    publishAs(SHIGA, 'big-VXSE51.xml', { eventId: '20261201130010' });
+    feed.entries[0]!.edit = (xml) => xml.replace('</Report>', `<!--${'x'.repeat(600 * 1024)}--></Report>`);
+    publishAs(SHIGA, 'foreign-VXSE51.xml', { eventId: '20261201130011' }, { href: `http://localhost:${port}/data/foreign-VXSE51.xml` });
+    expect(await poll()).toMatchObject({ refused: 2 });
+    expect(feed.requests.some((r) => r.path === '/data/foreign-VXSE51.xml')).toBe(false);
+    const stored = await database.db.selectFrom('quake_telegrams').select('id').where('event_id', 'in', ['20261201130010', '20261201130011']).execute();
+    expect(stored).toEqual([]);
+    expect(await triggers(x)).toEqual([]);
   });
 });
 

@@ -83,16 +83,113 @@ select
 from
   "quake_telegrams"
 where
-  "entry_id" = any ($1::text[]);
+  "entry_id" = any ($1::text[])
+  and not (
+    (
+      (
+        coalesce(
+          quake_telegrams.rejected like 'malformed_xml%',
+          false
+        )
+        and quake_telegrams.attempts < $2
+      )
+      or (
+        coalesce(
+          quake_telegrams.rejected like 'fetch_failed%',
+          false
+        )
+        and quake_telegrams.attempts < $3
+      )
+    )
+  );
 
 -- insertTelegram
 insert into
   "quake_telegrams" ("entry_id", "url", "raw", "parsed", "rejected")
 values
   ($1, $2, $3, $4, $5)
-on conflict ("entry_id") do nothing
+on conflict ("entry_id") do update
+set
+  "url" = $6,
+  "raw" = $7,
+  "parsed" = $8,
+  "rejected" = $9,
+  "attempts" = quake_telegrams.attempts + 1
+where
+  (
+    (
+      coalesce(
+        quake_telegrams.rejected like 'malformed_xml%',
+        false
+      )
+      and quake_telegrams.attempts < $10
+    )
+    or (
+      coalesce(
+        quake_telegrams.rejected like 'fetch_failed%',
+        false
+      )
+      and quake_telegrams.attempts < $11
+    )
+  )
 returning
-  "id";
+  "id",
+  "attempts";
+
+-- recordFetchFailure
+insert into
+  "quake_telegrams" ("entry_id", "url", "raw", "parsed", "rejected")
+values
+  ($1, $2, $3, $4, $5)
+on conflict ("entry_id") do update
+set
+  "rejected" = $6,
+  "attempts" = quake_telegrams.attempts + 1
+where
+  (
+    (
+      coalesce(
+        quake_telegrams.rejected like 'malformed_xml%',
+        false
+      )
+      and quake_telegrams.attempts < $7
+    )
+    or (
+      coalesce(
+        quake_telegrams.rejected like 'fetch_failed%',
+        false
+      )
+      and quake_telegrams.attempts < $8
+    )
+  )
+returning
+  "attempts";
+
+-- newerTelegram
+select
+  bool_or(info_type = '取消') as "cancelled",
+  count(*)::int as "n"
+from
+  "quake_telegrams"
+where
+  "event_id" = $1
+  and "status" = $2
+  and "report_at" > $3
+  and "id" <> $4;
+
+-- overdueTriggers
+select
+  "id",
+  "round"
+from
+  "quake_triggers"
+where
+  "status" = $1
+  and "fire_at" < $2
+order by
+  "fire_at"
+limit
+  $3;
 
 -- triggerFor
 select

@@ -21,7 +21,7 @@ function speakerPrompt(drill: DrillRow): Prompt {
  * for, in durable pieces (platform/jobs/fan-out.ts): this job asks the households after
  * `after` for a few seconds' worth of pages, then hands the rest on.
  */
-export async function ask(ctx: DrillContext, drillId: string, after: string | null = null) {
+export async function ask(ctx: DrillContext, drillId: string, after: string | null = null, round?: string) {
   const drill = await findDrill(ctx.db, drillId);
   if (!drill || drill.status !== 'active') {
     ctx.log.info({ drillId, step: 'ask' }, 'drill step skipped: the drill has ended or is gone');
@@ -39,7 +39,8 @@ export async function ask(ctx: DrillContext, drillId: string, after: string | nu
       result.pushed += reached.pushed;
       result.prompted += reached.spoken;
     },
-    carryOn: (from) => ctx.jobs.sendDetached('continuation', 'drill-ask', { drillId, after: from }, { id: stableJobId('drill-ask', drillId, from) }),
+    // A later round (asked again) names itself in its continuations' ids: its cursor may equal the first round's.
+    carryOn: (from) => ctx.jobs.sendDetached('continuation', 'drill-ask', { drillId, after: from, ...(round && { round }) }, { id: stableJobId('drill-ask', drillId, ...(round ? [round] : []), from) }),
   });
   return result;
 }

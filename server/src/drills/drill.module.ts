@@ -15,7 +15,7 @@ export function drillModule(ctx: ModuleContext): Module {
     routes: (api) => registerDrillRoutes(api, ctx),
     queues: {
       // Push and prompt households: pages for ≤15 s, then a continuation.
-      'drill-ask': { policy: { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 }, handle: ({ drillId, after }) => drills.ask(ctx, drillId, after ?? null).then(() => undefined) },
+      'drill-ask': { policy: { expireInSeconds: 60, retryLimit: 10, retryDelay: 2 }, handle: ({ drillId, after, round }) => drills.ask(ctx, drillId, after ?? null, round).then(() => undefined) },
       // Silent homes to their 班長 and both tier jobs: one transaction.
       // Looked for every half second: silent homes reach their 班長 within ~1 s of the deadline, not up to 2 s later.
       'drill-deadline': { policy: { ...escalation, pollingIntervalSeconds: 0.5 }, handle: ({ drillId }) => drills.deadline(ctx, drillId).then(() => undefined) },

@@ -137,6 +137,9 @@ export async function addToActiveDrill(ctx: DrillContext, trx: Transaction<Datab
   const drill = await lockDrill(trx, drillId);
   if (!drill || drill.status !== 'active') return false;
   const added = await addEvent(trx, drillId, what);
-  if (added && askAgain) await ctx.jobs.send(trx, 'drill-ask', { drillId }, { id: stableJobId('drill-ask-again', drillId, what) });
+  if (added && askAgain) {
+    const id = stableJobId('drill-ask-again', drillId, what);
+    await ctx.jobs.send(trx, 'drill-ask', { drillId, round: id }, { id });
+  }
   return true;
 }

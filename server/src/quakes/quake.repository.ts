@@ -58,16 +58,68 @@ export function saveFeedState(db: Db, url: string, lastModified: string | null) 
     .execute();
 }
 
-/** Which of these feed entries were handled already. */
+/**
+ * How many times a telegram that is not well-formed XML (a truncated download), or that does
+ * not download at all, is fetched before it is kept as rejected and the poll goes past it.
+ */
+export const MALFORMED_ATTEMPTS = 3;
+export const FETCH_ATTEMPTS = 10;
+const retryable = sql<boolean>`(
+  (coalesce(quake_telegrams.rejected like 'malformed_xml%', false) and quake_telegrams.attempts < ${MALFORMED_ATTEMPTS})
+  or (coalesce(quake_telegrams.rejected like 'fetch_failed%', false) and quake_telegrams.attempts < ${FETCH_ATTEMPTS}))`;
+
+/** A telegram that did not download, counted (its attempts returned); undefined when it was handled meanwhile. */
+export async function recordFetchFailure(db: Db, entry: { id: string; url: string }, reason: string) {
+  const row = await db
+    .insertInto('quake_telegrams')
+    .values({ entry_id: entry.id, url: entry.url, raw: '', parsed: null, rejected: `fetch_failed: ${reason}`.slice(0, 500) })
+    .onConflict((oc) => oc.column('entry_id').doUpdateSet({ rejected: `fetch_failed: ${reason}`.slice(0, 500), attempts: sql<number>`quake_telegrams.attempts + 1` }).where(retryable))
+    .returning('attempts')
+    .executeTakeFirst();
+  return row?.attempts;
+}
+
+/** Which of these feed entries were handled for good (a malformed one under its attempt limit is not). */
 export async function knownEntries(db: Db, entryIds: string[]): Promise<Set<string>> {
   if (!entryIds.length) return new Set();
-  const rows = await db.selectFrom('quake_telegrams').select('entry_id').where('entry_id', '=', sql<string>`any(${entryIds}::text[])`).execute();
+  const rows = await db.selectFrom('quake_telegrams').select('entry_id').where('entry_id', '=', sql<string>`any(${entryIds}::text[])`).where(sql<boolean>`not (${retryable})`).execute();
   return new Set(rows.map((r) => r.entry_id));
 }
 
-/** The once-only marker of a telegram: undefined when another instance stored it first. */
+/**
+ * The once-only marker of a telegram: undefined when another instance stored it first. A
+ * malformed one under its attempt limit is overwritten by the next fetch (attempts + 1).
+ */
 export function insertTelegram(trx: Transaction<Database>, row: Insertable<QuakeTelegramTable>) {
-  return trx.insertInto('quake_telegrams').values(row).onConflict((oc) => oc.column('entry_id').doNothing()).returning('id').executeTakeFirst();
+  const { entry_id: _entry, ...again } = row;
+  return trx
+    .insertInto('quake_telegrams')
+    .values(row)
+    .onConflict((oc) => oc.column('entry_id').doUpdateSet({ ...again, attempts: sql<number>`quake_telegrams.attempts + 1` }).where(retryable))
+    .returning(['id', 'attempts'])
+    .executeTakeFirst();
+}
+
+/**
+ * Whether a telegram of this quake and status newer than `reportAt` was stored already
+ * (`cancelled` when one of them is a 取消): a late older telegram then changes nothing.
+ */
+export async function newerTelegram(trx: Transaction<Database>, eventId: string, status: string, reportAt: Date, exceptId: string): Promise<'cancelled' | 'newer' | null> {
+  const row = await trx
+    .selectFrom('quake_telegrams')
+    .select(sql<boolean>`bool_or(info_type = '取消')`.as('cancelled'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('event_id', '=', eventId)
+    .where('status', '=', status)
+    .where('report_at', '>', reportAt)
+    .where('id', '<>', exceptId)
+    .executeTakeFirstOrThrow();
+  return row.n === 0 ? null : row.cancelled ? 'cancelled' : 'newer';
+}
+
+/** Pending triggers whose time passed before `before` (their quake-fire job lost or given up): fired again. */
+export function overdueTriggers(db: Db, before: Date) {
+  return db.selectFrom('quake_triggers').select(['id', 'round']).where('status', '=', 'pending').where('fire_at', '<', before).orderBy('fire_at').limit(100).execute();
 }
 
 /** The association's trigger for this quake and kind, locked. */
@@ -75,14 +127,18 @@ export function triggerFor(trx: Transaction<Database>, associationId: string, ev
   return trx.selectFrom('quake_triggers').selectAll().where('association_id', '=', associationId).where('event_id', '=', eventId).where('kind', '=', kind).forUpdate().executeTakeFirst();
 }
 
-/** Its latest pending or started trigger of this kind created since `since` (the aftershock window), locked. */
-export function recentTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date) {
+/**
+ * Its latest pending or started trigger of this kind created since `since` (the aftershock window), locked;
+ * with `startedOtherThan`, its latest started one other than that trigger (the event a further quake joins when it fires).
+ */
+export function recentTrigger(trx: Transaction<Database>, associationId: string, kind: 'real' | 'drill', since: Date, startedOtherThan?: string) {
   return trx
     .selectFrom('quake_triggers')
     .selectAll()
     .where('association_id', '=', associationId)
     .where('kind', '=', kind)
-    .where('status', 'in', ['pending', 'started'])
+    .where('status', 'in', startedOtherThan ? ['started'] : ['pending', 'started'])
+    .$if(!!startedOtherThan, (qb) => qb.where('id', '<>', startedOtherThan!))
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .limit(1)
@@ -163,6 +219,9 @@ export const sqlExamples: SqlExample[] = [
   { name: 'saveFeedState', run: (db) => saveFeedState(db, 'https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml', 'Tue, 01 Dec 2026 01:02:00 GMT') },
   { name: 'knownEntries', run: (db) => knownEntries(db, ['https://example.invalid/a.xml']) },
   { name: 'insertTelegram', run: (db) => db.transaction().execute((trx) => insertTelegram(trx, { entry_id: 'e', url: 'u', raw: '<Report/>', parsed: null, rejected: 'malformed_xml' })) },
+  { name: 'recordFetchFailure', run: (db) => recordFetchFailure(db, { id: 'e', url: 'u' }, 'HTTP 404') },
+  { name: 'newerTelegram', run: (db) => db.transaction().execute((trx) => newerTelegram(trx, '20261201100000', '通常', new Date('2026-12-01T00:00:00Z'), ID)) },
+  { name: 'overdueTriggers', run: (db) => overdueTriggers(db, new Date('2026-12-01T00:00:00Z')) },
   { name: 'triggerFor', run: (db) => db.transaction().execute((trx) => triggerFor(trx, ID, '20261201100000', 'real')) },
   { name: 'recentTrigger', run: (db) => db.transaction().execute((trx) => recentTrigger(trx, ID, 'real', new Date('2026-12-01T00:00:00Z'))) },
   { name: 'quakeSeen', run: (db) => db.transaction().execute((trx) => quakeSeen(trx, ID, '20261201100000')) },

@@ -29,6 +29,8 @@ export interface QuakeTelegramTable {
   info_type: string | null;
   status: string | null;
   report_at: Date | null;
+  /** How many times it was fetched: a telegram that did not parse as XML is fetched again until the limit. */
+  attempts: Generated<number>;
 }
 
 export interface QuakeTriggerTable {
@@ -43,6 +45,10 @@ export interface QuakeTriggerTable {
   last_report_at: Timestamp;
   telegram_ids: string[];
   drill_id: string | null;
+  /** Why it was cancelled: after a 訂正 below the threshold a later upgrade reopens it; after a 取消 nothing does. */
+  cancel_reason: 'cancelled' | 'corrected_below' | null;
+  /** 1, then +1 each time it pends again (its quake-fire job's key names the round). */
+  round: Generated<number>;
   created_at: CreatedAt;
 }
 

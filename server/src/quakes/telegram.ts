@@ -64,6 +64,8 @@ const maybeInt = (v: unknown) => (v === undefined || v === '' ? null : text(v));
 
 /** Parses one telegram. Malformed or truncated XML, another kind of telegram, a missing field: a rejection naming why. */
 export function parseTelegram(xml: string): ParseResult {
+  // JMA's telegrams have no DOCTYPE: one is refused unread (no entity declarations reach the parser).
+  if (/<!DOCTYPE/i.test(xml)) return { ok: false, reason: 'invalid', detail: 'a DOCTYPE is not accepted' };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { ok: false, reason: 'malformed_xml', detail: `${valid.err.code} at line ${valid.err.line}: ${valid.err.msg}` };
   let doc: Node;

@@ -69,8 +69,18 @@ describe('decide: what a JMA telegram does for one association', () => {
     expect(run({ recent: started })).toEqual({ action: 'aftershock', triggerId: 't1', drillId: 'd1', intensity: '5-' });
     expect(run({ recent: started, telegram: telegram({ at: '6-' }) })).toMatchObject({ action: 'pend', reason: 'stronger_aftershock', intensity: '6-' });
   });
-  it('another quake while one is pending joins it (one event), raising its intensity if stronger', () => {
-    expect(run({ recent: trigger({ eventId: '20261201090000' }), telegram: telegram({ at: '6-' }) })).toEqual({ action: 'update', triggerId: 't1', intensity: '6-', reason: 'joined' });
+  it('another quake while one is pending gets its own trigger (its own 取消 reaches it alone); one event per window is kept when it fires', () => {
+    expect(run({ recent: trigger({ eventId: '20261201090000' }), telegram: telegram({ at: '6-' }) })).toMatchObject({ action: 'pend', intensity: '6-', reason: 'above_threshold' });
+  });
+  it('a telegram older than one stored for its quake (a late download, entries out of order) changes nothing; after a 取消 nothing starts', () => {
+    expect(run({ newerSeen: 'cancelled' })).toMatchObject({ action: 'none', reason: 'already_cancelled' });
+    expect(run({ newerSeen: 'newer', telegram: telegram({ at: '6-' }) })).toMatchObject({ action: 'none', reason: 'older_than_seen' });
+  });
+  it('corrected below the threshold, then a newer report across it: pending again; after a 取消 never', () => {
+    const later = telegram({ at: '5+', reportAt: '2026-12-01T10:06:00+09:00' });
+    expect(run({ telegram: later, sameQuake: trigger({ status: 'cancelled', cancelReason: 'corrected_below' }) })).toEqual({ action: 'reopen', triggerId: 't1', intensity: '5+', reason: 'upgrade', fireAt: new Date(now.getTime() + 120_000) });
+    expect(run({ telegram: telegram({ at: '4', reportAt: '2026-12-01T10:06:00+09:00' }), sameQuake: trigger({ status: 'cancelled', cancelReason: 'corrected_below' }) })).toMatchObject({ action: 'none', reason: 'already_cancelled' });
+    expect(run({ telegram: later, sameQuake: trigger({ status: 'cancelled', cancelReason: 'cancelled' }) })).toMatchObject({ action: 'none', reason: 'already_cancelled' });
   });
   it('a telegram sent long ago (the feed backlog after a restart) starts nothing', () => {
     expect(run({ now: new Date('2026-12-01T05:00:00Z') })).toMatchObject({ action: 'none', reason: 'stale' });

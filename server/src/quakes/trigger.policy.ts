@@ -30,6 +30,8 @@ export interface TriggerState {
   eventId: string;
   kind: 'real' | 'drill';
   status: 'pending' | 'started' | 'cancelled';
+  /** Why a cancelled trigger was cancelled: a 訂正 below the threshold may be undone by a later upgrade, a 取消 not. */
+  cancelReason?: 'cancelled' | 'corrected_below' | null;
   intensity: Intensity;
   /** The latest Head/ReportDateTime taken into it: an older telegram arriving late changes nothing. */
   lastReportAt: Date;
@@ -52,8 +54,10 @@ export type Decision =
   | { action: 'none'; reason: NoAction; intensity: Intensity | null }
   /** A new trigger: starts `kind` at `fireAt` unless a 取消 or 訂正 comes first. */
   | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' }
-  /** A pending trigger takes this telegram (a 訂正, a later report, another quake in its window). */
-  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' | 'joined' }
+  /** A pending trigger takes this telegram (a 訂正, a later report of its quake). */
+  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' }
+  /** A trigger cancelled by a 訂正 below the threshold, raised again across it by a newer report: pending again. */
+  | { action: 'reopen'; triggerId: string; intensity: Intensity; fireAt: Date; reason: 'upgrade' }
   /** A pending trigger will not start. */
   | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' }
   /** 取消 of a quake whose event has started: the event goes on, officers are told and may end it. */
@@ -71,6 +75,12 @@ export interface DecideInput {
   recent: TriggerState | undefined;
   /** An earlier telegram of the same quake named the association's areas (below the threshold then). */
   quakeSeenBefore?: boolean;
+  /**
+   * A newer telegram (by Head/ReportDateTime) of the same quake and status was stored already, whether
+   * or not it reached this association (a 取消 names no area): `cancelled` when one of them is a 取消.
+   * The older one arriving late (a failed download, entries out of order) then changes nothing.
+   */
+  newerSeen?: 'cancelled' | 'newer' | null;
   /** A telegram sent longer ago than this starts nothing (default 30 minutes). */
   maxAgeSeconds?: number;
 }
@@ -81,13 +91,15 @@ export function kindOf(telegram: Telegram, settings: TriggerSettings): 'real' | 
   return settings.drillsFromTraining ? 'drill' : null;
 }
 
-export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBefore = false, maxAgeSeconds = 1800 }: DecideInput): Decision {
+export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBefore = false, newerSeen = null, maxAgeSeconds = 1800 }: DecideInput): Decision {
   const intensity = telegram.infoType === '取消' ? null : intensityIn(telegram, settings.areaCodes);
   const none = (reason: NoAction): Decision => ({ action: 'none', reason, intensity });
   const kind = kindOf(telegram, settings);
   if (!kind) return none('training');
   const reportAt = new Date(telegram.reportAt);
   if (sameQuake && reportAt < sameQuake.lastReportAt) return none('older_than_seen');
+  if (newerSeen === 'cancelled') return none('already_cancelled');
+  if (newerSeen === 'newer') return none('older_than_seen');
 
   if (telegram.infoType === '取消') {
     if (!sameQuake) return none('nothing_to_cancel');
@@ -99,7 +111,13 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
   const above = intensity !== null && rank(intensity) >= rank(settings.minIntensity);
   if (sameQuake) {
     if (sameQuake.status === 'started') return none('already_started');
-    if (sameQuake.status === 'cancelled') return none('already_cancelled');
+    if (sameQuake.status === 'cancelled') {
+      // 訂正 updates the decision: a quake corrected below the threshold and then reported across it starts then.
+      if (sameQuake.cancelReason === 'corrected_below' && above && now.getTime() - Date.parse(telegram.sentAt) <= maxAgeSeconds * 1000) {
+        return { action: 'reopen', triggerId: sameQuake.id, intensity: intensity!, fireAt: new Date(now.getTime() + settings.holdOffSeconds * 1000), reason: 'upgrade' };
+      }
+      return none('already_cancelled');
+    }
     // Pending: a 訂正 sets the intensity (below the threshold it will not start); a later report may only raise it.
     if (telegram.infoType === '訂正') {
       if (!above) return { action: 'cancel', triggerId: sameQuake.id, reason: 'corrected_below' };
@@ -113,10 +131,9 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
   if (!above) return none('below_threshold');
   if (now.getTime() - Date.parse(telegram.sentAt) > maxAgeSeconds * 1000) return none('stale');
   const fireAt = new Date(now.getTime() + settings.holdOffSeconds * 1000);
-  if (recent) {
-    if (recent.status === 'pending') {
-      return { action: 'update', triggerId: recent.id, intensity: rank(intensity) > rank(recent.intensity) ? intensity : recent.intensity, reason: 'joined' };
-    }
+  // Another quake while one is pending gets its own trigger (its own 取消 and 訂正 reach it alone);
+  // "one event per window" is kept when it fires (trigger.service.ts fire: it joins an event started meanwhile).
+  if (recent?.status === 'started') {
     if (rank(intensity) <= rank(recent.intensity)) return { action: 'aftershock', triggerId: recent.id, drillId: recent.drillId, intensity };
     return { action: 'pend', kind, intensity, fireAt, reason: 'stronger_aftershock' };
   }

@@ -1,12 +1,13 @@
 import type { ServiceContext } from '../common/service-context.js';
 import { inTransaction, type Tx } from '../platform/db/transaction.js';
+import { stableJobId } from '../platform/jobs/jobs.js';
 import { HttpError } from '../platform/http/errors.js';
 import { reachableRoleHolders } from '../common/reachability.repository.js';
 import { audit } from '../common/audit.repository.js';
 import { addToActiveDrill, announceStart, beginDrill } from '../drills/drill.service.js';
 import {
-  concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, quakeSeen, recentTrigger,
-  telegramsOf, triggerFor, updateTrigger, type TriggerRow,
+  concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, MALFORMED_ATTEMPTS, newerTelegram, overdueTriggers,
+  quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
 import { decide, kindOf, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
 import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } from './telegram.js';
@@ -23,7 +24,8 @@ const EVENT_HOURS = 3;
 const VOLUNTEERS_AFTER_SECONDS = 15 * 60;
 const OFFICERS_AFTER_SECONDS = 30 * 60;
 
-export type TelegramOutcome = 'stored' | 'duplicate' | 'rejected';
+/** `malformed`: not well-formed XML (a truncated download?), fetched again on the next poll until MALFORMED_ATTEMPTS. */
+export type TelegramOutcome = 'stored' | 'duplicate' | 'rejected' | 'malformed';
 
 export async function handleTelegram(ctx: ServiceContext, entry: { id: string; url: string }, xml: string, now = new Date()): Promise<TelegramOutcome> {
   const parsed = parseTelegram(xml);
@@ -36,8 +38,9 @@ export async function handleTelegram(ctx: ServiceContext, entry: { id: string; u
     });
     if (!stored) return 'duplicate';
     if (!telegram) {
-      ctx.log.warn({ entry: entry.id, reason: parsed.ok ? undefined : parsed.reason }, 'JMA telegram rejected (stored, no decision)');
-      return 'rejected';
+      const retry = !parsed.ok && parsed.reason === 'malformed_xml' && stored.attempts < MALFORMED_ATTEMPTS;
+      ctx.log.warn({ entry: entry.id, reason: parsed.ok ? undefined : parsed.reason, attempts: stored.attempts }, retry ? 'JMA telegram malformed; fetched again on the next poll' : 'JMA telegram rejected (stored, no decision)');
+      return retry ? 'malformed' : 'rejected';
     }
     const concerned = await concernedSettings(tx.db, telegram.areas.map((a) => a.code), telegram.eventId);
     for (const settings of concerned) await decideFor(ctx, tx, settings, telegram, stored.id, now);
@@ -52,7 +55,7 @@ function settingsOf(row: SettingsRow): TriggerSettings {
 }
 
 function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
-  return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, intensity: row.intensity, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
+  return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, cancelReason: row.cancel_reason, intensity: row.intensity, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
 }
 
 /** The name of the association's strongest-shaken area in the telegram. */
@@ -66,13 +69,14 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
   await lockAssociation(tx.db, associationId);
   const settings = settingsOf(row);
   const kind = kindOf(telegram, settings) ?? 'real';
-  const [same, recent, seen] = await Promise.all([
+  const reportAt = new Date(telegram.reportAt);
+  const [same, recent, seen, newer] = await Promise.all([
     triggerFor(tx.db, associationId, telegram.eventId, kind),
     recentTrigger(tx.db, associationId, kind, new Date(now.getTime() - settings.aftershockSeconds * 1000)),
     quakeSeen(tx.db, associationId, telegram.eventId),
+    newerTelegram(tx.db, telegram.eventId, telegram.status, reportAt, telegramId),
   ]);
-  const decision = decide({ settings, telegram, now, sameQuake: stateOf(same), recent: stateOf(recent), quakeSeenBefore: seen });
-  const reportAt = new Date(telegram.reportAt);
+  const decision = decide({ settings, telegram, now, sameQuake: stateOf(same), recent: stateOf(recent), quakeSeenBefore: seen, newerSeen: newer });
   const areaName = areaNameIn(telegram, settings.areaCodes);
   let triggerId: string | null = null;
   const tell = (title: string, body: string, drillId?: string | null) => tx.afterCommit(() => notifyOfficers(ctx, associationId, { title, body, url: drillId ? `${ctx.publicUrl}/drills/${drillId}` : `${ctx.publicUrl}/quakes` }));
@@ -84,18 +88,25 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
         fire_at: decision.fireAt, last_report_at: reportAt, telegram_ids: [telegramId],
       });
       triggerId = trigger.id;
-      await ctx.jobs.send(tx.db, 'quake-fire', { triggerId }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}` });
+      await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: 1 }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:1` });
       const what = decision.kind === 'drill' ? '訓練の安否確認' : '安否確認';
       tell(`【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`);
       break;
     }
     case 'update':
       triggerId = decision.triggerId;
-      await updateTrigger(tx.db, decision.triggerId, { intensity: decision.intensity, ...(decision.reason === 'joined' ? {} : { last_report_at: reportAt }) }, telegramId);
+      await updateTrigger(tx.db, decision.triggerId, { intensity: decision.intensity, last_report_at: reportAt }, telegramId);
       break;
+    case 'reopen': {
+      triggerId = decision.triggerId;
+      const reopened = await updateTrigger(tx.db, decision.triggerId, { status: 'pending', cancel_reason: null, intensity: decision.intensity, fire_at: decision.fireAt, last_report_at: reportAt, round: (same?.round ?? 1) + 1 }, telegramId);
+      await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: reopened.round }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:${reopened.round}` });
+      tell(`【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に安否確認を自動で始めます。`);
+      break;
+    }
     case 'cancel':
       triggerId = decision.triggerId;
-      await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', last_report_at: reportAt }, telegramId);
+      await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', cancel_reason: decision.reason, last_report_at: reportAt }, telegramId);
       tell('【地震】自動の安否確認は始めません', decision.reason === 'cancelled' ? '気象庁が地震情報を取り消しました。' : `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`);
       break;
     case 'cancelled_after_start':
@@ -126,18 +137,33 @@ function reasonOf(decision: Decision): string {
  * The `quake-fire` job: a pending trigger whose hold-off has passed starts its event through
  * the drills' own start (started by the system, its report and audit naming the telegrams),
  * and is marked started, in one transaction. A trigger cancelled or started meanwhile is skipped.
+ * One event per aftershock window: when another quake's trigger of the same kind started an
+ * event in the window and this one is no stronger, it joins that event (officers told, the not
+ * yet accounted for asked again) instead of starting a second one.
  */
-export async function fire(ctx: ServiceContext, triggerId: string): Promise<'started' | 'skipped' | 'no_households'> {
+export async function fire(ctx: ServiceContext, triggerId: string, round?: number): Promise<'started' | 'joined' | 'skipped' | 'no_households'> {
   try {
     return await inTransaction(ctx.db, ctx.log, async (tx) => {
+      const found = await tx.db.selectFrom('quake_triggers').select('association_id').where('id', '=', triggerId).executeTakeFirst();
+      if (found) await lockAssociation(tx.db, found.association_id);
       const trigger = await lockTrigger(tx.db, triggerId);
-      if (!trigger || trigger.status !== 'pending') {
-        ctx.log.info({ triggerId, status: trigger?.status }, 'quake trigger skipped: no longer pending');
+      if (!trigger || trigger.status !== 'pending' || (round !== undefined && round !== trigger.round)) {
+        ctx.log.info({ triggerId, status: trigger?.status, round }, 'quake trigger skipped: no longer pending (or pending again in a later round)');
         return 'skipped';
       }
       const telegrams = await telegramsOf(tx.db, trigger.telegram_ids);
       const why = telegrams.map((t) => `気象庁 ${t.parsed?.title ?? ''} ${t.info_type ?? ''} EventID ${t.event_id} ${t.report_at?.toISOString() ?? ''} ${t.entry_id}`);
       const label = `${trigger.area_name} ${intensityLabel(trigger.intensity)}`.trim();
+      const settings = await storedSettings(tx.db, trigger.association_id);
+      const windowStart = new Date(trigger.created_at.getTime() - (settings?.aftershock_seconds ?? 0) * 1000);
+      const first = await recentTrigger(tx.db, trigger.association_id, trigger.kind, windowStart, trigger.id);
+      if (first?.drill_id && rank(trigger.intensity) <= rank(first.intensity)) {
+        const asked = await addToActiveDrill(ctx, tx.db, first.drill_id, `余震 ${label}（${trigger.event_id}）: まだ確認できていない世帯にもう一度たずねます`, true);
+        await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: first.drill_id });
+        await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.joined', subject: first.drill_id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
+        tx.afterCommit(() => notifyOfficers(ctx, trigger.association_id, { title: `【余震】${label}`, body: asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', url: `${ctx.publicUrl}/drills/${first.drill_id}` }));
+        return 'joined';
+      }
       const drill = await beginDrill(ctx, tx.db, trigger.association_id, null, {
         kind: trigger.kind,
         title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
@@ -158,6 +184,25 @@ export async function fire(ctx: ServiceContext, triggerId: string): Promise<'sta
     ctx.log.warn({ triggerId }, 'quake trigger not started: no households');
     return 'no_households';
   }
+}
+
+/** A pending trigger this long past its time has lost its quake-fire job (given up, or never sent): the poll sends it again. */
+export const OVERDUE_SECONDS = 60;
+
+/**
+ * Part of every `quake-poll`: fire again the pending triggers more than OVERDUE_SECONDS past
+ * their time. `fire` locks the trigger and checks it is still pending, so a repeat is harmless;
+ * the job id names the trigger, its round and the minute, so each poll adds at most one.
+ */
+export async function refireOverdue(ctx: ServiceContext, now = new Date()): Promise<number> {
+  const overdue = await overdueTriggers(ctx.db, new Date(now.getTime() - OVERDUE_SECONDS * 1000));
+  if (!overdue.length) return 0;
+  const minute = String(Math.floor(now.getTime() / 60_000));
+  await inTransaction(ctx.db, ctx.log, async (tx) => {
+    for (const t of overdue) await ctx.jobs.send(tx.db, 'quake-fire', { triggerId: t.id, round: t.round }, { id: stableJobId('quake-fire-overdue', t.id, String(t.round), minute) });
+  });
+  ctx.log.warn({ triggers: overdue.map((t) => t.id) }, 'overdue quake triggers fired again');
+  return overdue.length;
 }
 
 /** The association's officers who can be reached, by push (common/reach.ts). */
