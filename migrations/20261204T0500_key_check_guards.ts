@@ -17,8 +17,8 @@ import { sql, type Kysely } from 'kysely';
  * Isolation: the checks and cascades of 0200 and 0300 rely on each plpgsql statement reading a
  * fresh snapshot after it waited for the association's advisory lock — READ COMMITTED. Under
  * REPEATABLE READ a household's deletion would miss targets committed while it waited, and an
- * insert would miss the deletion. So they now refuse to run at any other level (tonari uses no
- * other), instead of assuming it.
+ * insert would miss the deletion. So those statements are now refused at any other level
+ * (tonari uses no other) by a BEFORE statement trigger, instead of assuming it.
  *
  * Lock order: a statement deleting households takes the association's circular_recipients lock
  * (households_delete_recipients) and then its drill_targets lock (households_delete_targets) —
@@ -35,73 +35,12 @@ const guards: [table: string, referencing: string[]][] = [
   ['devices', ['device_messages']],
 ];
 
-const readCommitted = `
-      if current_setting('transaction_isolation') <> 'read committed' then
-        raise exception '%: the statement-level key check needs READ COMMITTED, not %', tg_name, current_setting('transaction_isolation')
-          using errcode = 'feature_not_supported';
-      end if;`;
-
-const lockAssociations = (rows: string, mode: 'shared' | 'exclusive') => `
-      perform ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(20261204, hashtext(a.association_id::text))
-      from (select distinct association_id from ${rows}) a order by a.association_id;`;
-
-/** The four functions of 0200 and 0300, as they were, with the isolation guard first when `guard`. */
-const functions = (guard: boolean) => `
-    create or replace function drill_targets_household_checked() returns trigger language plpgsql as $$
-    begin${guard ? readCommitted : ''}
-      ${lockAssociations('new_rows', 'shared')}
-      -- A count, not exists(): planned for every row (a hash join at a city's start), not for a first match.
-      if (select count(*) from new_rows n
-          where not exists (select 1 from households h where h.id = n.household_id and h.association_id = n.association_id)) > 0
-      then
-        raise exception 'drill_targets: a row names a household that does not exist in its association'
-          using errcode = 'foreign_key_violation', table = 'drill_targets', constraint = 'drill_targets_household_checked';
-      end if;
-      return null;
-    end $$;
-
-    create or replace function households_delete_targets() returns trigger language plpgsql as $$
-    begin${guard ? readCommitted : ''}
-      ${lockAssociations('old_rows', 'exclusive')}
-      delete from drill_targets t using old_rows o, drills d
-      where d.association_id = o.association_id and t.drill_id = d.id and t.household_id = o.id;
-      return null;
-    end $$;
-
-    create or replace function circular_recipients_checked() returns trigger language plpgsql as $$
-    begin${guard ? readCommitted : ''}
-      perform 1 from circulars c where c.id in (select distinct circular_id from new_rows) order by c.id for key share;
-      -- Households: the association's lock, shared (see households_delete_recipients), then the check.
-      perform pg_advisory_xact_lock_shared(hashtext('circular_recipients'), hashtext(a::text))
-        from (select distinct association_id as a from new_rows order by 1) associations;
-      if exists (
-        select 1 from (select distinct circular_id, association_id from new_rows) n
-        where not exists (select 1 from circulars c where c.id = n.circular_id and c.association_id = n.association_id)
-      ) then
-        raise exception 'circular_recipients: a row names a circular that does not exist in its association'
-          using errcode = 'foreign_key_violation', table = 'circular_recipients', constraint = 'circular_recipients_circular_checked';
-      end if;
-      if exists (
-        select 1 from new_rows n
-        where not exists (select 1 from households h where h.id = n.household_id and h.association_id = n.association_id)
-      ) then
-        raise exception 'circular_recipients: a row names a household that does not exist in its association'
-          using errcode = 'foreign_key_violation', table = 'circular_recipients', constraint = 'circular_recipients_household_checked';
-      end if;
-      return null;
-    end $$;
-
-    create or replace function households_delete_recipients() returns trigger language plpgsql as $$
-    begin${guard ? readCommitted : ''}
-      -- Waits for the association's uncommitted recipient inserts (they hold its lock shared),
-      -- then deletes with a snapshot that sees them; inserts after this wait until it commits,
-      -- then find the households gone.
-      perform pg_advisory_xact_lock(hashtext('circular_recipients'), hashtext(a::text))
-        from (select distinct association_id as a from old_rows order by 1) associations;
-      delete from circular_recipients r using old_rows o where r.household_id = o.id;
-      return null;
-    end $$;
-`;
+/** The statements whose checks and cascades (0200, 0300) need READ COMMITTED: each is refused first at any other level. */
+const needReadCommitted: [trigger: string, event: string, table: string][] = [
+  ['drill_targets_insert_read_committed', 'insert', 'drill_targets'],
+  ['circular_recipients_insert_read_committed', 'insert', 'circular_recipients'],
+  ['households_delete_read_committed', 'delete', 'households'],
+];
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql
@@ -125,7 +64,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     ${guards.map(([table, referencing]) => `
     create trigger ${table}_truncate_keeps_no_orphans after truncate on ${table}
       for each statement execute function truncate_keeps_no_orphans(${referencing.map((r) => `'${r}'`).join(', ')});`).join('')}
-    ${functions(true)}
+
+    create function key_checks_read_committed() returns trigger language plpgsql as $$
+    begin
+      if current_setting('transaction_isolation') <> 'read committed' then
+        raise exception '% on %: the statement-level key check needs READ COMMITTED, not %', tg_op, tg_table_name, current_setting('transaction_isolation')
+          using errcode = 'feature_not_supported';
+      end if;
+      return null;
+    end $$;
+    ${needReadCommitted.map(([trigger, event, table]) => `
+    create trigger ${trigger} before ${event} on ${table} for each statement execute function key_checks_read_committed();`).join('')}
   `,
     )
     .execute(db);
@@ -137,7 +86,8 @@ export async function down(db: Kysely<any>): Promise<void> {
       `
     ${guards.map(([table]) => `drop trigger ${table}_truncate_keeps_no_orphans on ${table};`).join('\n    ')}
     drop function truncate_keeps_no_orphans();
-    ${functions(false)}
+    ${needReadCommitted.map(([trigger, , table]) => `drop trigger ${trigger} on ${table};`).join('\n    ')}
+    drop function key_checks_read_committed();
   `,
     )
     .execute(db);

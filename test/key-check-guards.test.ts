@@ -79,7 +79,7 @@ describe('the household checks and cascades', () => {
         return statement(trx);
       });
     await expect(underRepeatableRead((trx) => trx.deleteFrom('households').where('id', '=', x.households.D.id).execute())).rejects.toThrow(
-      /households_delete_(recipients|targets): the statement-level key check needs READ COMMITTED, not repeatable read/,
+      /DELETE on households: the statement-level key check needs READ COMMITTED, not repeatable read/,
     );
     const drill = await createDrill(database.db, x.association.id, { blockIds: [] });
     await expect(
@@ -87,7 +87,7 @@ describe('the household checks and cascades', () => {
         sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels)
           values (${drill.id}, ${x.households.D.id}, ${x.association.id}, ${x.households.D.block_id}, '{}')`.execute(trx),
       ),
-    ).rejects.toThrow(/drill_targets_household_checked_insert: .*needs READ COMMITTED/);
+    ).rejects.toThrow(/INSERT on drill_targets: .*needs READ COMMITTED/);
     // Under READ COMMITTED the same deletion goes through, its targets and recipients with it.
     const gone = await rolledBack(async (trx) => {
       await trx.deleteFrom('households').where('id', '=', x.households.A.id).execute();
