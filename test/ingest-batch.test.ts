@@ -148,6 +148,37 @@ describe('hostile messages in a batch', () => {
   });
 });
 
+describe('a batch the database refuses', () => {
+  it('is stored again in halves down to the message at fault: that one alone is dropped, in a few transactions, not one per message', async () => {
+    const log = createLogger('silent');
+    const metrics = createMetrics();
+    type Item = { message: { uplink: { payload: Buffer } } };
+    let transactions = 0;
+    const stored: string[] = [];
+    const refusing = {
+      kindLabel: (kind: string) => kind,
+      check: (message: Item['message']) => ({ message }),
+      async store(_tx: unknown, checked: Item[], verdicts: { message: unknown; outcome: 'accepted' }[]) {
+        transactions++;
+        const texts = checked.map((c) => c.message.uplink.payload.toString());
+        // As PostgreSQL refuses a value: a data error (class 22), not a transient one.
+        if (texts.includes('bad')) throw Object.assign(new Error('invalid input'), { code: '22P02' });
+        stored.push(...texts);
+        for (const c of checked) verdicts.push({ message: c.message, outcome: 'accepted' });
+      },
+    };
+    const { push, flush } = createIngest({ db: database.db, log, metrics }, refusing as never, { maxBatch: 64, lanes: 1, maxWaitMs: 2 });
+    const texts = Array.from({ length: 64 }, (_, i) => (i === 37 ? 'bad' : `m${i}`));
+    const outcomes = Promise.all(texts.map((text) => push({ deviceId: 'd', associationId: 'a', kind: 'heartbeat', payload: Buffer.from(text) })));
+    await flush();
+    expect(await outcomes).toEqual(texts.map((t) => (t === 'bad' ? 'rejected' : 'accepted')));
+    // In arrival order, every good one once.
+    expect(stored).toEqual(texts.filter((t) => t !== 'bad'));
+    // The whole batch, then two halves per level down to the one: 1 + 2·log2(64) = 13 (one by one: 65).
+    expect(transactions).toBeLessThanOrEqual(13);
+  });
+});
+
 describe('messages of a deleted device', () => {
   it('are deleted with it (device_messages keeps no foreign key; a trigger cascades)', async () => {
     const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
