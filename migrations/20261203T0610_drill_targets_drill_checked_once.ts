@@ -63,6 +63,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop trigger drill_targets_drill_checked_update on drill_targets;
     drop trigger drill_targets_drill_checked_insert on drill_targets;
     drop function drills_keep_key(), drills_delete_targets(), drill_targets_drill_checked();
+    delete from drill_targets t where not exists (select from drills d where d.id = t.drill_id and d.association_id = t.association_id);
     alter table drill_targets add constraint drill_targets_drill_id_association_id_fkey
       foreign key (drill_id, association_id) references drills(id, association_id) on delete cascade;
   `.execute(db);

@@ -87,6 +87,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop trigger drill_targets_household_checked_insert on drill_targets;
     drop function household_key_kept(), households_delete_targets(), drill_targets_household_checked();
     create index drill_targets_household_idx on drill_targets (household_id);
+    delete from drill_targets t where not exists (select from households h where h.id = t.household_id and h.association_id = t.association_id);
     alter table drill_targets add constraint drill_targets_household_id_association_id_fkey
       foreign key (household_id, association_id) references households(id, association_id) on delete cascade;
   `.execute(db);

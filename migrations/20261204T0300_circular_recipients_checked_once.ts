@@ -105,6 +105,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop trigger circular_recipients_keep_key on circular_recipients;
     drop trigger circular_recipients_checked_insert on circular_recipients;
     drop function circular_recipients_keep_key(), circular_recipients_checked();
+    delete from circular_recipients r where not exists (select from circulars c where c.id = r.circular_id and c.association_id = r.association_id)
+      or not exists (select from households h where h.id = r.household_id and h.association_id = r.association_id);
     alter table circular_recipients add constraint circular_recipients_circular_id_association_id_fkey
       foreign key (circular_id, association_id) references circulars(id, association_id) on delete cascade;
     alter table circular_recipients add constraint circular_recipients_household_id_association_id_fkey

@@ -41,7 +41,7 @@ function ingest(options: { maxBatch: number; lanes: number }, handlers: UplinkDi
   const log = createLogger('silent');
   const metrics = createMetrics();
   const realtime = { deviceStatus: (associationId: string, list: { deviceId: string; online: boolean }[]) => void statusEvents.push({ associationId, devices: list }) } as unknown as Realtime;
-  return createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers }), { ...options, maxWaitMs: 2 });
+  return Object.assign(createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers }), { ...options, maxWaitMs: 2 }), { metrics });
 }
 const heartbeat = (deviceId: string, seq: number, bootId: string) => ({
   deviceId,
@@ -111,6 +111,71 @@ describe('ingest batches', () => {
     // The latest heartbeat by arrival is each device's last one: no older batch committed after a newer one.
     for (const row of rows) expect(row.last_heartbeat?.seq, row.id).toBe(perDevice);
     for (const d of devices) expect(await storedSeqs(d.id, bootId)).toHaveLength(perDevice);
+  });
+});
+
+describe('hostile messages in a batch', () => {
+  it('are refused before storage for what they are, never as a storage error that splits their batch message by message', async () => {
+    const { push, flush, metrics } = ingest({ maxBatch: 100, lanes: 1 });
+    const [device] = devices;
+    const bootId = 'hostile-boot';
+    const good = (seq: number) => heartbeat(device!.id, seq, bootId);
+    const raw = (kind: string, text: string) => ({ deviceId: device!.id, associationId: x.association.id, kind, payload: Buffer.from(text) });
+    const withField = (seq: number, field: Record<string, unknown>) => {
+      const message = good(seq);
+      return { ...message, payload: Buffer.from(JSON.stringify({ ...JSON.parse(message.payload.toString()), ...field })) };
+    };
+    const hostile = [
+      // Keys every object has: `in` says they are kinds.
+      raw('toString', '{}'), raw('constructor', '{}'), raw('__proto__', '{}'), raw('hasOwnProperty', '{}'),
+      // Valid to zod, refused by PostgreSQL: year 0000, NUL in text and jsonb, half a surrogate pair in jsonb.
+      withField(101, { ts: '0000-01-01T00:00:00Z' }),
+      withField(102, { bootId: 'a\u0000b' }),
+      withField(103, { firmware: '1.0\u0000' }),
+      withField(104, { firmware: 'x\ud800' }),
+      withField(105, { firmware: '\udc00y' }),
+    ];
+    // A surrogate pair (an emoji) is a fine string, escaped or not.
+    const escaped = withField(106, { firmware: '😀' });
+    const fine = [{ ...escaped, payload: Buffer.from(escaped.payload.toString().replace('😀', '\\ud83d\\ude00')) }, withField(107, { firmware: '🎉' })];
+    const outcomes = Promise.all([good(1), ...hostile, good(2), ...fine, good(3)].map((m) => push(m)));
+    await flush();
+    expect(await outcomes).toEqual(['accepted', ...hostile.map(() => 'rejected'), 'accepted', 'accepted', 'accepted', 'accepted']);
+    expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 106, 107]);
+    // Each refused for what it is, none as a storage error (which means its batch was stored message by message).
+    const reasons = Object.fromEntries((await metrics.mqttRejections.get()).values.map((v) => [v.labels.reason, v.value]));
+    expect(reasons).toEqual({ unknown_kind: 4, stale_timestamp: 1, invalid_payload: 4 });
+  });
+});
+
+describe('a batch the database refuses', () => {
+  it('is stored again in halves down to the message at fault: that one alone is dropped, in a few transactions, not one per message', async () => {
+    const log = createLogger('silent');
+    const metrics = createMetrics();
+    type Item = { message: { uplink: { payload: Buffer } } };
+    let transactions = 0;
+    const stored: string[] = [];
+    const refusing = {
+      kindLabel: (kind: string) => kind,
+      check: (message: Item['message']) => ({ message }),
+      async store(_tx: unknown, checked: Item[], verdicts: { message: unknown; outcome: 'accepted' }[]) {
+        transactions++;
+        const texts = checked.map((c) => c.message.uplink.payload.toString());
+        // As PostgreSQL refuses a value: a data error (class 22), not a transient one.
+        if (texts.includes('bad')) throw Object.assign(new Error('invalid input'), { code: '22P02' });
+        stored.push(...texts);
+        for (const c of checked) verdicts.push({ message: c.message, outcome: 'accepted' });
+      },
+    };
+    const { push, flush } = createIngest({ db: database.db, log, metrics }, refusing as never, { maxBatch: 64, lanes: 1, maxWaitMs: 2 });
+    const texts = Array.from({ length: 64 }, (_, i) => (i === 37 ? 'bad' : `m${i}`));
+    const outcomes = Promise.all(texts.map((text) => push({ deviceId: 'd', associationId: 'a', kind: 'heartbeat', payload: Buffer.from(text) })));
+    await flush();
+    expect(await outcomes).toEqual(texts.map((t) => (t === 'bad' ? 'rejected' : 'accepted')));
+    // In arrival order, every good one once.
+    expect(stored).toEqual(texts.filter((t) => t !== 'bad'));
+    // The whole batch, then two halves per level down to the one: 1 + 2·log2(64) = 13 (one by one: 65).
+    expect(transactions).toBeLessThanOrEqual(13);
   });
 });
 

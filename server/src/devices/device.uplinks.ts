@@ -10,6 +10,12 @@ import { insertDeviceMessages, liveDevices, markDevicesHeard, recordHeartbeats, 
 
 /** How far ahead of the server's clock a device's timestamp may be before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How far behind it: a sane window, and one PostgreSQL's timestamptz takes (it refuses year
+ * 0000, which the ISO format allows) — a message the database refuses would otherwise fail
+ * its whole batch.
+ */
+const MAX_AGE_MS = 366 * 86_400_000;
 
 export interface DeviceUplinkContext {
   log: Logger;
@@ -39,31 +45,58 @@ interface Known extends Checked {
  */
 export function deviceUplinks(ctx: DeviceUplinkContext): UplinkStore<Checked> {
   return {
-    kindLabel: (kind) => (kind in uplinkSchemas ? kind : 'unknown'),
+    kindLabel: (kind) => (isKind(kind) ? kind : 'unknown'),
     check,
     store: (tx, checked, verdicts) => storeBatch(ctx, tx, checked, verdicts),
   };
 }
 
+/** Own keys only: `toString`, `constructor` or `__proto__` are no kinds (`in` would say they are). */
+const isKind = (kind: string): kind is UplinkKind => Object.hasOwn(uplinkSchemas, kind);
+
+/**
+ * Whether a parsed payload holds a string PostgreSQL's text and jsonb refuse: NUL, or half of
+ * a surrogate pair. Either can only come from a `\u` escape (JSON.parse refuses a raw control
+ * character, and decoding UTF-8 never yields a lone surrogate), so the payload's text is
+ * searched for one first, and the strings walked only when it has one (rare).
+ */
+function hasUnstorableString(text: string, json: unknown): boolean {
+  return text.includes('\\u') && unstorable(json);
+}
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function unstorable(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const [key, item] of Object.entries(value)) if (unstorable(key) || unstorable(item)) return true;
+  return false;
+}
+
 function check(message: Received): Checked | Refusal {
   const { uplink } = message;
   const refuse = (refused: string, detail?: string): Refusal => ({ refused, detail });
-  if (!(uplink.kind in uplinkSchemas)) return refuse('unknown_kind');
-  const kind = uplink.kind as UplinkKind;
+  if (!isKind(uplink.kind)) return refuse('unknown_kind');
+  const kind = uplink.kind;
   if (uplink.payload.length > MAX_PAYLOAD_BYTES) return refuse('oversize', `${uplink.payload.length} bytes`);
   let json: unknown;
+  const text = uplink.payload.toString('utf8');
   try {
-    json = JSON.parse(uplink.payload.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return refuse('invalid_json');
   }
+  if (hasUnstorableString(text, json)) return refuse('invalid_payload', 'a string holds NUL or a lone surrogate');
   const parsed = uplinkSchemas[kind].safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return refuse('invalid_payload', `${issue.path.join('.') || 'payload'}: ${issue.message}`);
   }
   const data = parsed.data as Record<string, unknown>;
-  if (kind !== 'status' && Date.parse((data as Envelope).ts) - Date.now() > MAX_CLOCK_SKEW_MS) return refuse('future_timestamp', (data as Envelope).ts);
+  if (kind !== 'status') {
+    const { ts } = data as Envelope;
+    const skew = Date.parse(ts) - Date.now();
+    if (skew > MAX_CLOCK_SKEW_MS) return refuse('future_timestamp', ts);
+    if (!(skew >= -MAX_AGE_MS)) return refuse('stale_timestamp', ts);
+  }
   return { message, kind, data };
 }
 

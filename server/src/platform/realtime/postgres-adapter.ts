@@ -18,6 +18,10 @@ const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 /** How long close() keeps sending what is queued before it lets it go. */
 const DRAIN_MS = 2_000;
 
+/** Both connections': a dead peer is found by TCP keepalive after 30 s idle, or by a query unanswered for QUERY_TIMEOUT_MS. */
+export const QUERY_TIMEOUT_MS = 5_000;
+const CONNECTION = { connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 30_000, query_timeout: QUERY_TIMEOUT_MS };
+
 /** A message as it was when published: its JSON made then, so a later change by the caller is not sent. */
 interface Queued {
   channel: string;
@@ -93,7 +97,10 @@ export class PubSub {
     this.outage = createOutageLog(log, 'realtime (Socket.IO adapter)');
     // Its two connections stay open (no idle timeout): a broadcast after a quiet spell does not
     // open one again, with a SCRAM exchange on the event loop, while its sockets are written to.
-    this.pool = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true, idleTimeoutMillis: 0 });
+    // A connection that went half-open meanwhile (a NAT or firewall forgot it) would then hold
+    // every later publish forever: TCP keepalive finds it while idle, and a query that gets no
+    // answer fails, which discards its connection (the pool opens another for the next one).
+    this.pool = new pg.Pool({ connectionString, max: 2, idleTimeoutMillis: 0, ...CONNECTION });
     this.pool.on('error', () => undefined);
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.cleanupTimer = setInterval(() => {
@@ -125,7 +132,7 @@ export class PubSub {
   /** One listening connection at a time: it is replaced only after it is gone. */
   private async listen() {
     if (this.closed || this.listener) return;
-    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.connectionString, ...CONNECTION });
     // Without this listener a dropped connection is an uncaught 'error' event: exit 1.
     client.on('error', (error) => this.failed(error));
     // In order: a message stored as an attachment (read back from the table) holds up the ones after it.
@@ -280,6 +287,10 @@ export class PubSub {
     this.stopped = true;
     const listener = this.listener;
     this.listener = undefined;
-    await Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]);
+    // Ending a half-open connection waits for an answer that never comes: not for longer than DRAIN_MS.
+    let timer: NodeJS.Timeout | undefined;
+    const ended = Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]);
+    await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+    clearTimeout(timer);
   }
 }
