@@ -23,9 +23,9 @@ import * as drillTargetsHouseholdCheckedOnce from './20261204T0200_drill_targets
 import * as drillCountsInsertLean from './20261204T0210_drill_counts_insert_lean.js';
 import * as circularRecipientsCheckedOnce from './20261204T0300_circular_recipients_checked_once.js';
 import * as deviceIngestIndexes from './20261204T0400_device_ingest_indexes.js';
-import * as keyCheckGuards from './20261204T0500_key_check_guards.js';
 import * as quakes from './20261205T0100_quakes.js';
 import * as quakeFixes from './20261205T0200_quake_fixes.js';
+import * as keyCheckGuards from './20261205T0300_key_check_guards.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -56,7 +56,7 @@ export const migrations: Record<string, Migration> = {
   '20261204T0210_drill_counts_insert_lean': drillCountsInsertLean,
   '20261204T0300_circular_recipients_checked_once': circularRecipientsCheckedOnce,
   '20261204T0400_device_ingest_indexes': deviceIngestIndexes,
-  '20261204T0500_key_check_guards': keyCheckGuards,
   '20261205T0100_quakes': quakes,
   '20261205T0200_quake_fixes': quakeFixes,
+  '20261205T0300_key_check_guards': keyCheckGuards,
 };
