@@ -108,15 +108,18 @@ describe('migrating down past the statement-level checks', () => {
       const drill = await createDrill(own.db, y.association.id);
       const circular = await insertPublishedCircular(own.db, y);
       const nobody = '00000000-0000-4000-8000-000000000000';
-      // Orphans as a TRUNCATE or a bug could have left them (triggers off, as a restore would run).
-      await own.db.connection().execute(async (conn) => {
-        await sql`set session_replication_role = replica`.execute(conn);
+      // Orphans as a TRUNCATE or a bug could have left them: the checks' triggers off, which the
+      // tables' owner may do (session_replication_role would need a superuser, which CI's is not).
+      await own.db.transaction().execute(async (conn) => {
+        await sql`alter table drill_targets disable trigger user`.execute(conn);
+        await sql`alter table circular_recipients disable trigger user`.execute(conn);
         await sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels)
           select ${nobody}, household_id, association_id, block_id, channels from drill_targets where drill_id = ${drill.id} limit 1`.execute(conn);
         await sql`insert into drill_targets (drill_id, household_id, association_id, block_id, channels)
           select drill_id, ${nobody}, association_id, block_id, channels from drill_targets where drill_id = ${drill.id} limit 1`.execute(conn);
         await sql`update circular_recipients set household_id = ${nobody} where circular_id = ${circular.id} and household_id = ${y.households.D.id}`.execute(conn);
-        await sql`set session_replication_role = origin`.execute(conn);
+        await sql`alter table drill_targets enable trigger user`.execute(conn);
+        await sql`alter table circular_recipients enable trigger user`.execute(conn);
       });
       const migrator = new Migrator({ db: own.db, provider: { getMigrations: async () => migrations } });
       const { error, results } = await migrator.migrateTo('20261203T0600_drill_counts_key_order');
