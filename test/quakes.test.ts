@@ -129,6 +129,24 @@ describe('the officers set the trigger', () => {
     expect(saved.body.areas).toEqual([{ code: '511', name: '京都府南部' }]);
   });
 
+  it('the settings and their audit row are one write: when the audit row fails, the settings stay as they were', async () => {
+    const before = (await officer.get('/api/quakes/settings')).body;
+    // The database refuses this one audit row (a fault injected where the write happens, not a stub).
+    await sql`create function test_refuse_quake_audit() returns trigger language plpgsql as $$
+      begin if new.action = 'quake.settings' then raise exception 'audit refused (test)'; end if; return new; end $$`.execute(database.db);
+    await sql`create trigger test_refuse_quake_audit before insert on audit_log for each row execute function test_refuse_quake_audit()`.execute(database.db);
+    try {
+      const refused = await officer.put('/api/quakes/settings', { areaCodes: ['511', '501'], minIntensity: '7', holdOffSeconds: 5, aftershockSeconds: 60, drillsFromTraining: true });
+      expect(refused.status).toBe(500);
+    } finally {
+      await sql`drop trigger test_refuse_quake_audit on audit_log`.execute(database.db);
+      await sql`drop function test_refuse_quake_audit()`.execute(database.db);
+    }
+    expect((await officer.get('/api/quakes/settings')).body).toEqual(before);
+    const audits = await database.db.selectFrom('audit_log').select('id').where('association_id', '=', kyoto.association.id).where('action', '=', 'quake.settings').execute();
+    expect(audits).toHaveLength(1);
+  });
+
   it('a resident and a 班長 may not read or change it', async () => {
     for (const login of [kyoto.logins.memberA, kyoto.logins.captain1]) {
       const client = await loggedInClient(server, login);

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import type { ServiceContext } from '../common/service-context.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { quakeAreas } from '../contracts/quake-areas.js';
 import type { QuakeLogEntry, QuakeSettings } from '../contracts/quakes.js';
 import { decisionLog, saveSettings as save, settingsOf } from './quake.repository.js';
@@ -25,11 +26,15 @@ export async function getSettings(ctx: ServiceContext, actor: Actor) {
 
 export async function saveSettings(ctx: ServiceContext, actor: Actor, input: QuakeSettings) {
   requireRole(quakePolicy.canManage(actor), 'officers');
-  const row = await save(ctx.db, actor.associationId, {
-    area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
-    aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
-  }, actor.personId);
-  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'quake.settings', detail: input });
+  // The settings and their audit row together: a trigger no one can account for is never kept.
+  const row = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    const saved = await save(tx.db, actor.associationId, {
+      area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
+      aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
+    }, actor.personId);
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'quake.settings', detail: input });
+    return saved;
+  });
   return view(row);
 }
 
