@@ -179,6 +179,8 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
         tx.afterCommit(() => tellOfficers(ctx, trigger.association_id, { title: `【余震】${label}`, body: asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', drillId: first.drill_id }, notice({ kind: 'aftershock', drillId: first.drill_id, asked })));
         return 'joined';
       }
+      // The once-only marker first (pending → started), then the event: a fire stopped anywhere after it rolls back both.
+      await updateTrigger(tx.db, trigger.id, { status: 'started' });
       const drill = await beginDrill(ctx, tx.db, trigger.association_id, null, {
         kind: trigger.kind,
         title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
@@ -186,7 +188,7 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
         targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + EVENT_HOURS * 3600_000).toISOString(),
         volunteersAfterSeconds: VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: OFFICERS_AFTER_SECONDS,
       }, why);
-      await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: drill.id });
+      await updateTrigger(tx.db, trigger.id, { drill_id: drill.id });
       await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.triggered', subject: drill.id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
       tx.afterCommit(() => announceStart(ctx, drill));
       tx.afterCommit(() => tellOfficers(ctx, trigger.association_id, { title: `【地震】${label}: 安否確認を始めました`, body: '全世帯にたずねています。終了はダッシュボードから。', drillId: drill.id }, notice({ kind: 'started', drillId: drill.id, asked: true })));
