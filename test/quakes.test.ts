@@ -139,7 +139,13 @@ afterAll(async () => {
 describe('the officers set the trigger', () => {
   it('shows the defaults (震度5弱, 120 s, 6 h, no drills from 訓練) and takes areas from the JMA code list only', async () => {
     const initial = await officer.get('/api/quakes/settings');
-    expect(initial.body).toMatchObject({ areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, updatedAt: null });
+    expect(initial.body).toMatchObject({
+      areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, updatedAt: null,
+      deadlineSeconds: 10800, volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const backwards = await officer.put('/api/quakes/settings', { ...initial.body, areas: undefined, updatedAt: undefined, volunteersAfterSeconds: 1800, officersAfterSeconds: 900 });
+    expect(backwards.status).toBe(400);
+    expect(backwards.text).toContain('officersAfterSeconds');
     const unknown = await officer.put('/api/quakes/settings', { ...initial.body, areaCodes: ['999'] });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('areaCodes');
@@ -491,21 +497,24 @@ describe('reviewed defects: order, corrections, several quakes, retries', () => 
 
 describe('震度５弱以上未入電 and the officers’ notices', () => {
   /** A fresh association watching 京都府南部 at this threshold. */
-  async function watchingKyoto(label: string, minIntensity: string) {
+  async function watchingKyoto(label: string, minIntensity: string, timing = {}) {
     const x = await seedAssociation(database.db, label);
     const client = await loggedInClient(server, x.logins.officer);
-    expect((await client.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity, holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false })).status).toBe(200);
+    expect((await client.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity, holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, ...timing })).status).toBe(200);
     return { x, client, hears: await listen(x.logins.officer) };
   }
 
   it('a city of the area 未入電: with 震度5弱 set it counts as reached (the log says why); with 5強 set nothing starts and the officers are told', async () => {
-    const five = await watchingKyoto('unrecv5', '5-');
+    // This one also sets its events' deadline (1 hour) and tiers (10 and 20 minutes after it).
+    const five = await watchingKyoto('unrecv5', '5-', { deadlineSeconds: 3600, volunteersAfterSeconds: 600, officersAfterSeconds: 1200 });
     const strong = await watchingKyoto('unrecv5p', '5+');
     feed.publish('kyoto-unreceived-VXSE53.xml');
     expect(await poll()).toMatchObject({ stored: 1 });
     expect((await five.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'pend', reason: 'unreceived', intensity: '5-' });
     expect(await holdOffPasses(five.x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5-', area_name: '京都府南部' })]);
-    expect(await events(five.x)).toHaveLength(1);
+    const [event] = await events(five.x);
+    expect(event).toMatchObject({ volunteers_after_seconds: 600, officers_after_seconds: 1200 });
+    expect((event!.deadline_at.getTime() - event!.started_at.getTime()) / 1000).toBeCloseTo(3600, -1);
 
     expect((await strong.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'none', reason: 'unreceived_unsure', intensity: '3' });
     expect(await triggers(strong.x)).toEqual([]);

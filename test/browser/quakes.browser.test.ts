@@ -28,8 +28,18 @@ describe('the earthquake trigger', () => {
     await officer.getByTestId('quake-area-add').click();
     expect(await officer.getByTestId('quake-areas').textContent()).toContain('京都府南部');
     expect(await officer.getByLabel('始める震度（この震度以上）').inputValue()).toBe('5-');
+    // The event's deadline and hand-overs, in minutes (defaults 180, 15, 30); officers before volunteers is refused, naming the field.
+    expect(await officer.getByLabel('回答の期限（開始から・分）').inputValue()).toBe('180');
+    expect(await officer.getByLabel('ボランティアへ回す（期限から・分）').inputValue()).toBe('15');
+    await officer.getByLabel('役員へ回す（期限から・分）').fill('10');
+    await officer.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => officer.getByLabel('役員へ回す（期限から・分）').getAttribute('aria-invalid')).toBe('true');
+    expect(await officer.getByTestId('quake-settings-saved').count()).toBe(0);
+    await officer.getByLabel('役員へ回す（期限から・分）').fill('45');
     await officer.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => officer.getByTestId('quake-settings-saved').isVisible()).toBe(true);
+    const saved = await suite.server.app.context.db.selectFrom('quake_settings').select(['deadline_seconds', 'officers_after_seconds']).where('association_id', '=', suite.x.association.id).executeTakeFirstOrThrow();
+    expect(saved).toEqual({ deadline_seconds: 10800, officers_after_seconds: 2700 });
     expect(await officer.getByTestId('quake-log-empty').isVisible()).toBe(true);
 
     const ctx = suite.server.app.context;

@@ -20,8 +20,8 @@ import type { QuakeNotice } from '../contracts/socket.js';
  * hold-off, all in one transaction. Officers are told after the commit.
  */
 
-/** A started event's answer deadline, and when its untaken visits go up a tier (the start form's defaults). */
-const EVENT_HOURS = 3;
+/** A started event's answer deadline, and when its untaken visits go up a tier: the association's settings, else these (the start form's defaults). */
+const EVENT_SECONDS = 3 * 3600;
 const VOLUNTEERS_AFTER_SECONDS = 15 * 60;
 const OFFICERS_AFTER_SECONDS = 30 * 60;
 
@@ -185,8 +185,8 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
         kind: trigger.kind,
         title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
         message: `気象庁の発表で${label}の揺れがありました。ご無事ですか。`,
-        targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + EVENT_HOURS * 3600_000).toISOString(),
-        volunteersAfterSeconds: VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: OFFICERS_AFTER_SECONDS,
+        targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + (settings?.deadline_seconds ?? EVENT_SECONDS) * 1000).toISOString(),
+        volunteersAfterSeconds: settings?.volunteers_after_seconds ?? VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: settings?.officers_after_seconds ?? OFFICERS_AFTER_SECONDS,
       }, why);
       await updateTrigger(tx.db, trigger.id, { drill_id: drill.id });
       await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.triggered', subject: drill.id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
