@@ -75,7 +75,7 @@ export function QuakeBanners() {
   return (
     <div class="quake-banners no-print" data-testid="quake-banners">
       {notices.map((n) => (
-        <div key={n.key} class={`quake-banner quake-banner-${n.kind}`} role="alert" data-testid="quake-banner" data-kind={n.kind}>
+        <div key={n.key} class={`row quake-banner quake-banner-${n.kind}`} role="alert" data-testid="quake-banner" data-kind={n.kind}>
           <p class="quake-banner-text">{textOf(n)}</p>
           <p class="quake-banner-actions">
             {n.drillId && (
