@@ -177,7 +177,7 @@ describe('a drill over the whole association', () => {
 
     const csv = await fetch(`${server().baseUrl}/api/drills/${drillId}/report.csv`, { headers: { cookie: client.officer!.cookie } });
     const text = (await csv.text()).replace(/^\ufeff/, '');
-    expect(text.split('\r\n')[0]).toBe('班,世帯番号,世帯名,住所,状態,場所,回答時刻,回答経路,訪問結果,メモ');
+    expect(text.split('\r\n')[0]).toBe('班,世帯番号,世帯名,住所,状態,場所,避難先,回答時刻,回答経路,訪問結果,メモ');
     expect(text).toContain('103,鈴木家');
     expect(text).toContain('要支援');
 
