@@ -6,6 +6,7 @@ import type { TestServer } from './support/server.js';
 import type { ApiClient } from './support/http-client.js';
 import { seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
+import { answerFromSpeaker } from '../server/src/drills/answer.service.js';
 
 /**
  * Shelters end to end over HTTP: the GSI and municipal CSVs (UTF-8, BOM, Shift_JIS) with a
@@ -161,6 +162,10 @@ describe('an "evacuated" answer names a shelter', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.answer).toMatchObject({ where: 'evacuated', shelterId: banchō.id, shelterName: '番町小学校' });
 
+    // The speaker's 無事 later says nothing of where: the shelter named in the app stays.
+    await answerFromSpeaker(server.app.context, { householdId: x.households.A.id, promptId: drillId, button: 'safe' });
+    expect((await memberA.get('/api/drills/mine')).body.items[0].answer).toMatchObject({ where: 'evacuated', shelterId: banchō.id, channel: 'app' });
+
     // Household B (2班), confirmed in person by its 班長: evacuated, shelter not known.
     const proxy = await captain2.post(`/api/drills/${drillId}/proxy`, { householdId: x.households.B.id, status: 'safe', where: 'evacuated' });
     expect(proxy.status).toBe(200);
@@ -185,6 +190,7 @@ describe('an "evacuated" answer names a shelter', () => {
     const history = await database.db.selectFrom('drill_answers').select(['household_id', 'location', 'shelter_id']).where('drill_id', '=', drillId).orderBy('id').execute();
     expect(history).toEqual([
       { household_id: x.households.A.id, location: 'evacuated', shelter_id: banchō.id },
+      { household_id: x.households.A.id, location: null, shelter_id: null },
       { household_id: x.households.B.id, location: 'evacuated', shelter_id: null },
     ]);
 

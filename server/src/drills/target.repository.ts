@@ -106,8 +106,8 @@ export function saveAnswer(
     .updateTable('drill_targets')
     .set({
       status: answer.status,
-      location: answer.where,
-      shelter_id: answer.where === 'evacuated' ? (answer.shelterId ?? null) : null,
+      // An answer that does not say where (the speaker's buttons) keeps where the household was last known to be.
+      ...(answer.where !== null && { location: answer.where, shelter_id: answer.where === 'evacuated' ? (answer.shelterId ?? null) : null }),
       note: answer.note,
       answered_at: new Date(),
       first_answered_at: sql`coalesce(first_answered_at, now())`,
