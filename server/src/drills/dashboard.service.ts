@@ -5,13 +5,13 @@ import { drillPolicy } from './drill.policy.js';
 import { countsFrom, medianSeconds, skipsFrom, targetView, targetViews } from './figures.service.js';
 import { summaryOf, visibleDrill, type DrillContext } from './summary.service.js';
 import { dashboardBlocks, dashboardFingerprint, dashboardHead, dashboardLists, type DashboardScope } from './dashboard.repository.js';
-import { fresh } from './fresh.js';
+import { SharedRuns } from '../platform/concurrency/shared-runs.js';
 
 /**
  * Live counts per 班, the response curve, and the unanswered by risk: the whole drill for
  * officers, their 班 for a 班長. Who may see it is decided per request, before the read, and
  * the read is scoped by it (the actor's association and 班 in every statement); the figures of
- * one drill and scope are made once for every request waiting on them (fresh.ts).
+ * one drill and scope are made once for every request waiting on them (SharedRuns).
  */
 export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string): Promise<Dashboard> {
   let blocks: string[] | undefined;
@@ -24,7 +24,7 @@ export async function dashboard(ctx: DrillContext, actor: Actor, drillId: string
   }
   const scope = { drillId, associationId: actor.associationId, blocks };
   const key = `${actor.associationId}:${drillId}:${blocks?.join(',') ?? '*'}`;
-  return fresh(key, () => current(ctx, key, scope));
+  return kept(ctx).runs.run(key, () => current(ctx, key, scope));
 }
 
 /** How many of each list the dashboard shows, riskiest first (the counts say how many there are; the visit lists hold them all). */
@@ -42,15 +42,23 @@ interface Made {
   listed: { households: string[]; people: string[] };
   dashboard: Dashboard;
 }
-const made = new Map<string, Made>();
 const MADE_MAX = 64;
 
+/** Kept per running app (by its database handle), so two servers in one process share nothing. */
+const keptByApp = new WeakMap<object, { runs: SharedRuns; made: Map<string, Made> }>();
+function kept(ctx: DrillContext) {
+  let state = keptByApp.get(ctx.db);
+  if (!state) keptByApp.set(ctx.db, (state = { runs: new SharedRuns(), made: new Map() }));
+  return state;
+}
+
 /**
- * The dashboard as it is now, read inside the shared run (fresh.ts): a request that joins the
+ * The dashboard as it is now, read inside the shared run (SharedRuns): a request that joins the
  * run sees the drill as it is after its arrival. When one was made before for this key, one
  * short statement says whether it still holds (dashboardFingerprint); if not, it is made anew.
  */
 async function current(ctx: DrillContext, key: string, scope: DashboardScope): Promise<Dashboard> {
+  const { made } = kept(ctx);
   const before = made.get(key);
   if (before) {
     const now = await dashboardFingerprint(ctx.db, scope, before.listed);

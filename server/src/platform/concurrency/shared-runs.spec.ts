@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fresh } from './fresh.js';
+import { SharedRuns } from './shared-runs.js';
 
-describe('fresh: one shared run per key, never one that started before the call', () => {
+describe('SharedRuns: one shared run per key, never one that started before the call', () => {
   it('shares a run among the calls made before it starts, and queues one more behind a run under way', async () => {
+    const runs = new SharedRuns();
+    const fresh = <T>(key: string, compute: () => Promise<T>) => runs.run(key, compute);
     const started: number[] = [];
     let release!: () => void;
     let n = 0;
@@ -32,6 +34,8 @@ describe('fresh: one shared run per key, never one that started before the call'
   });
 
   it('gives every waiting call the error of its run, and runs again for the next call', async () => {
+    const runs = new SharedRuns();
+    const fresh = <T>(key: string, compute: () => Promise<T>) => runs.run(key, compute);
     const failing = fresh('e', async () => {
       throw new Error('database away');
     });
