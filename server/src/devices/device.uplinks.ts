@@ -149,8 +149,9 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   const inserted = await insertDeviceMessages(
     tx.db,
     events.map((e) => {
-      const envelope = e.data as Envelope;
-      return { device_id: e.device.id, boot_id: envelope.bootId, seq: envelope.seq, association_id: e.device.association_id, kind: e.kind, sent_at: envelope.ts, payload: e.data };
+      // The envelope goes in its columns, not a second time in the payload.
+      const { bootId, seq, ts, ...payload } = e.data as Envelope;
+      return { device_id: e.device.id, boot_id: bootId, seq, association_id: e.device.association_id, kind: e.kind, sent_at: ts, payload };
     }),
   );
   // Null: every one was new (the usual case). Else the keys stored now: the first of a key in
