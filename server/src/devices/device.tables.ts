@@ -23,7 +23,6 @@ export interface DeviceMessageTable {
   device_id: string;
   boot_id: string;
   seq: number;
-  association_id: string;
   kind: string;
   sent_at: Timestamp;
   received_at: CreatedAt;

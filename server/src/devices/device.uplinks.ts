@@ -151,7 +151,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
     events.map((e) => {
       // The envelope goes in its columns, not a second time in the payload.
       const { bootId, seq, ts, ...payload } = e.data as Envelope;
-      return { device_id: e.device.id, boot_id: bootId, seq, association_id: e.device.association_id, kind: e.kind, sent_at: ts, payload };
+      return { device_id: e.device.id, boot_id: bootId, seq, kind: e.kind, sent_at: ts, payload };
     }),
   );
   // Null: every one was new (the usual case). Else the keys stored now: the first of a key in
