@@ -26,6 +26,8 @@ import * as deviceIngestIndexes from './20261204T0400_device_ingest_indexes.js';
 import * as quakes from './20261205T0100_quakes.js';
 import * as quakeFixes from './20261205T0200_quake_fixes.js';
 import * as keyCheckGuards from './20261205T0300_key_check_guards.js';
+import * as shelters from './20261206T0100_shelters.js';
+import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
 import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrower.js';
 
 /**
@@ -60,5 +62,7 @@ export const migrations: Record<string, Migration> = {
   '20261205T0100_quakes': quakes,
   '20261205T0200_quake_fixes': quakeFixes,
   '20261205T0300_key_check_guards': keyCheckGuards,
+  '20261206T0100_shelters': shelters,
+  '20261206T0200_quake_event_timing': quakeEventTiming,
   '20261206T0300_device_messages_narrower': deviceMessagesNarrower,
 };

@@ -429,3 +429,48 @@ describe('changing the earthquake trigger (PUT /api/quakes/settings)', () => {
     }
   });
 });
+
+describe('shelters (every route): role × route', () => {
+  // X has a listed and an unlisted shelter, Y one of its own. Everyone in X reads the listed
+  // ones; only X's officers read the unlisted, import, list/unlist and delete; Y's officer
+  // reaches none of X's (404), and nobody sees another association's.
+  const ids: Record<string, string> = {};
+  const who = ['officer', 'captain1', 'captain2', 'memberA', 'watcherA', 'volunteer', 'officerY'] as const;
+  beforeAll(async () => {
+    const shelter = (associationId: string, name: string, listed: boolean) => ({
+      association_id: associationId, source_id: `matrix-${name}`, name, latitude: 34.8, longitude: 135.76, capacity: null, hazards: ['earthquake' as const], also_evacuation_centre: null, listed,
+    });
+    const rows = await database.db
+      .insertInto('shelters')
+      .values([shelter(x.association.id, '公開広場X', true), shelter(x.association.id, '非公開広場X', false), shelter(x.association.id, '削除広場X', true), shelter(y.association.id, '広場Y', true)])
+      .returning(['id', 'name'])
+      .execute();
+    for (const r of rows) ids[r.name] = r.id;
+  });
+  const names = ['公開広場X', '非公開広場X', '広場Y'];
+  const listSees: Record<(typeof who)[number], string[]> = {
+    officer: ['公開広場X', '非公開広場X'], captain1: ['公開広場X'], captain2: ['公開広場X'], memberA: ['公開広場X'], watcherA: ['公開広場X'], volunteer: ['公開広場X'], officerY: ['広場Y'],
+  };
+  it.each(who)('%s → GET /api/shelters sees only their association’s (listed ones unless an officer)', async (w) => {
+    const response = await clients[w]!.get('/api/shelters');
+    expect(response.status).toBe(200);
+    for (const name of names) (listSees[w].includes(name) ? expect(response.text).toContain(name) : expect(response.text).not.toContain(name));
+  });
+  const csv = Buffer.from('NO,共通ID,施設・場所名,住所,洪水,崖崩れ、土石流及び地滑り,高潮,地震,津波,大規模な火事,内水氾濫,火山現象,指定避難所との住所同一,緯度,経度,備考\n1,E1,試験広場,京田辺市,,,,1,,,,,,34.8,135.76,\n');
+  const officerOnly = (w: string) => (w === 'officer' || w === 'officerY' ? 200 : 403);
+  it.each(who)('%s → POST /api/shelters/import (preview)', async (w) => {
+    const response = await clients[w]!.request('POST', '/api/shelters/import?mode=preview', csv);
+    expect(response.status).toBe(officerOnly(w));
+  });
+  it.each(who)('%s → PATCH /api/shelters/:id (X’s unlisted one)', async (w) => {
+    const response = await clients[w]!.patch(`/api/shelters/${ids['非公開広場X']}`, { listed: false });
+    expect(response.status).toBe(w === 'officer' ? 200 : w === 'officerY' ? 404 : 403);
+    if (w !== 'officer') expect(response.text).not.toContain('非公開広場X');
+  });
+  it.each([...who.filter((w) => w !== 'officer'), 'officer'])('%s → DELETE /api/shelters/:id (X’s)', async (w) => {
+    const response = await clients[w]!.request('DELETE', `/api/shelters/${ids['削除広場X']}`);
+    expect(response.status).toBe(w === 'officer' ? 200 : w === 'officerY' ? 404 : 403);
+    const left = await database.db.selectFrom('shelters').select('id').where('id', '=', ids['削除広場X']!).executeTakeFirst();
+    expect(!!left).toBe(w !== 'officer');
+  });
+});

@@ -177,9 +177,13 @@ describe('a drill over the whole association', () => {
 
     const csv = await fetch(`${server().baseUrl}/api/drills/${drillId}/report.csv`, { headers: { cookie: client.officer!.cookie } });
     const text = (await csv.text()).replace(/^\ufeff/, '');
-    expect(text.split('\r\n')[0]).toBe('班,世帯番号,世帯名,住所,状態,場所,回答時刻,回答経路,訪問結果,メモ');
+    expect(text.split('\r\n')[0]).toBe('班,世帯番号,世帯名,住所,状態,場所,避難先,回答時刻,回答経路,訪問結果,メモ');
     expect(text).toContain('103,鈴木家');
     expect(text).toContain('要支援');
+    // Where a household was is written in words an officer reads, not the API's codes.
+    const rowA = text.split('\r\n').find((line) => line.includes(`,${x.households.A.household_number},`))!;
+    expect(rowA.split(',')[5]).toBe('避難所');
+    expect(text).not.toMatch(/,(home|evacuated|away),/);
 
     // The next drill's report compares itself with this one.
     const next = await client.officer!.post('/api/drills', { kind: 'drill', title: '二回目', targetBlockIds: [x.blocks.block1.id], deadlineAt: new Date(Date.now() + 600_000).toISOString() });

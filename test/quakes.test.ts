@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSuite, stopSuite, loggedInClient } from './support/suite.js';
 import { seedAssociation, type SeededAssociation } from './support/fixtures.js';
@@ -10,6 +11,7 @@ import { until } from './support/wait.js';
 import type { TestDatabase } from './support/database.js';
 import type { TestServer } from './support/server.js';
 import type { ApiClient } from './support/http-client.js';
+import type { ClientToServerEvents, QuakeNotice, ServerToClientEvents } from '../server/src/contracts/socket.js';
 import { pollFeed } from '../server/src/quakes/feed.service.js';
 import { refireOverdue } from '../server/src/quakes/trigger.service.js';
 
@@ -90,6 +92,20 @@ let shiga: SeededAssociation;
 let osaka: SeededAssociation;
 let officer: ApiClient;
 const feed = new FeedServer();
+const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+/** What a person's open web app hears: the JMA trigger's notices and log updates. */
+async function listen(login: string) {
+  const client = await loggedInClient(server, login);
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connectSocket(server.baseUrl, { extraHeaders: { cookie: client.cookie }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  const heard = { notices: [] as QuakeNotice[], logged: [] as string[] };
+  socket.on('quake:notice', (n) => void heard.notices.push(n));
+  socket.on('quake:logged', (e) => void heard.logged.push(e.telegramId));
+  await new Promise<void>((resolve, reject) => (socket.on('connect', () => resolve()), socket.on('connect_error', reject)));
+  return heard;
+}
+let kyotoOfficerHears: Awaited<ReturnType<typeof listen>>;
+let kyotoResidentHears: Awaited<ReturnType<typeof listen>>;
 
 const poll = (timeoutMs = 5000) => pollFeed(server.app.context, { url: `${feed.base}/feed.xml`, timeoutMs });
 const events = (x: SeededAssociation, kind: 'real' | 'drill' = 'real') =>
@@ -107,12 +123,15 @@ beforeAll(async () => {
   shiga = await seedAssociation(database.db, 'shiga');
   osaka = await seedAssociation(database.db, 'osaka');
   officer = await loggedInClient(server, kyoto.logins.officer);
+  kyotoOfficerHears = await listen(kyoto.logins.officer);
+  kyotoResidentHears = await listen(kyoto.logins.memberA);
   for (const [x, code] of [[shiga, '501'], [osaka, '520']] as const) {
     const client = await loggedInClient(server, x.logins.officer);
     expect((await client.put('/api/quakes/settings', { areaCodes: [code], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false })).status).toBe(200);
   }
 });
 afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
   await stopSuite({ server, database });
   await new Promise((resolve) => feed.server.close(resolve));
 });
@@ -120,13 +139,37 @@ afterAll(async () => {
 describe('the officers set the trigger', () => {
   it('shows the defaults (震度5弱, 120 s, 6 h, no drills from 訓練) and takes areas from the JMA code list only', async () => {
     const initial = await officer.get('/api/quakes/settings');
-    expect(initial.body).toMatchObject({ areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, updatedAt: null });
+    expect(initial.body).toMatchObject({
+      areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, updatedAt: null,
+      deadlineSeconds: 10800, volunteersAfterSeconds: 900, officersAfterSeconds: 1800,
+    });
+    const backwards = await officer.put('/api/quakes/settings', { ...initial.body, areas: undefined, updatedAt: undefined, volunteersAfterSeconds: 1800, officersAfterSeconds: 900 });
+    expect(backwards.status).toBe(400);
+    expect(backwards.text).toContain('officersAfterSeconds');
     const unknown = await officer.put('/api/quakes/settings', { ...initial.body, areaCodes: ['999'] });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('areaCodes');
     const saved = await officer.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false });
     expect(saved.status).toBe(200);
     expect(saved.body.areas).toEqual([{ code: '511', name: '京都府南部' }]);
+  });
+
+  it('the settings and their audit row are one write: when the audit row fails, the settings stay as they were', async () => {
+    const before = (await officer.get('/api/quakes/settings')).body;
+    // The database refuses this one audit row (a fault injected where the write happens, not a stub).
+    await sql`create function test_refuse_quake_audit() returns trigger language plpgsql as $$
+      begin if new.action = 'quake.settings' then raise exception 'audit refused (test)'; end if; return new; end $$`.execute(database.db);
+    await sql`create trigger test_refuse_quake_audit before insert on audit_log for each row execute function test_refuse_quake_audit()`.execute(database.db);
+    try {
+      const refused = await officer.put('/api/quakes/settings', { areaCodes: ['511', '501'], minIntensity: '7', holdOffSeconds: 5, aftershockSeconds: 60, drillsFromTraining: true });
+      expect(refused.status).toBe(500);
+    } finally {
+      await sql`drop trigger test_refuse_quake_audit on audit_log`.execute(database.db);
+      await sql`drop function test_refuse_quake_audit()`.execute(database.db);
+    }
+    expect((await officer.get('/api/quakes/settings')).body).toEqual(before);
+    const audits = await database.db.selectFrom('audit_log').select('id').where('association_id', '=', kyoto.association.id).where('action', '=', 'quake.settings').execute();
+    expect(audits).toHaveLength(1);
   });
 
   it('a resident and a 班長 may not read or change it', async () => {
@@ -171,6 +214,13 @@ describe('JMA telegrams through the feed, end to end', () => {
     expect(pending).toMatchObject({ status: 'pending', intensity: '5-', area_name: '京都府南部', event_id: '20261201100000' });
     expect(pending!.fire_at.getTime() - Date.now()).toBeGreaterThan(100_000);
     expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ action: 'pend', reason: 'above_threshold', intensity: '5-', trigger: { status: 'pending', drillId: null } });
+    // …and at once on any page of the web app: the notice (the banner) and the log's refresh.
+    await until(async () => kyotoOfficerHears.notices, (n) => n.length === 1);
+    expect(kyotoOfficerHears.notices[0]).toEqual({
+      key: `trigger:${pending!.id}`, kind: 'pending', eventKind: 'real', intensity: '5-', areaNames: ['京都府南部'], quakeEventId: '20261201100000',
+      drillId: null, asked: false, fireAt: pending!.fire_at.toISOString(),
+    });
+    expect(kyotoOfficerHears.logged.length).toBeGreaterThanOrEqual(1);
 
     const [started] = await holdOffPasses(kyoto);
     expect(started).toMatchObject({ status: 'started', drill_id: expect.any(String) });
@@ -180,6 +230,11 @@ describe('JMA telegrams through the feed, end to end', () => {
     expect(pushed).toContainEqual(startNotice);
     reach.people = people;
     const [event] = await events(kyoto);
+    // The banner's notice: same key as the pending one (it replaces it), the event to open or end; residents hear none of it.
+    await until(async () => kyotoOfficerHears.notices, (n) => n.length === 2);
+    expect(kyotoOfficerHears.notices[1]).toMatchObject({ key: `trigger:${pending!.id}`, kind: 'started', intensity: '5-', areaNames: ['京都府南部'], drillId: event!.id, asked: true });
+    expect(kyotoResidentHears.notices).toEqual([]);
+    expect(kyotoResidentHears.logged).toEqual([]);
     expect(event).toMatchObject({ id: started!.drill_id, kind: 'real', status: 'active', started_by: null, title: '地震（京都府南部 震度5弱）の安否確認' });
     const targets = await database.db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', event!.id).execute();
     expect(targets.map((t) => t.household_id).sort()).toEqual(Object.values(kyoto.households).map((h) => h.id).sort());
@@ -202,6 +257,8 @@ describe('JMA telegrams through the feed, end to end', () => {
     const timeline = await database.db.selectFrom('drill_events').select('what').where('drill_id', '=', event!.id).execute();
     expect(timeline.map((e) => e.what)).toContainEqual(expect.stringContaining('余震 京都府南部 震度5弱'));
     expect((await officer.get('/api/quakes/log')).body.items[0]).toMatchObject({ action: 'aftershock', trigger: { status: 'started', drillId: event!.id } });
+    const notice = await until(async () => kyotoOfficerHears.notices.at(-1), (n) => n?.kind === 'aftershock');
+    expect(notice).toMatchObject({ key: expect.stringMatching(/^telegram:/), quakeEventId: '20261201103000', intensity: '5-', drillId: event!.id, asked: true });
     // One more round of asking (the start's and this one): the ask itself skips those accounted for.
     const asks = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'drill-ask' and data->>'drillId' = ${event!.id} and data->>'after' is null`.execute(database.db);
     expect(asks.rows[0]!.n).toBe(2);
@@ -252,6 +309,18 @@ describe('JMA telegrams through the feed, end to end', () => {
     // Each association's telegrams are its own: Kyoto and Shiga have no more events than before.
     expect(await events(kyoto)).toHaveLength(1);
     expect(await events(shiga)).toHaveLength(0);
+  });
+
+  it('an officer ends a system-started event through the drills’ end route; the audit names that officer', async () => {
+    const [event] = await events(osaka);
+    expect(event).toMatchObject({ started_by: null, status: 'active' });
+    const osakaOfficer = await loggedInClient(server, osaka.logins.officer);
+    expect((await (await loggedInClient(server, kyoto.logins.officer)).post(`/api/drills/${event!.id}/end`, {})).status).toBe(404);
+    const ended = await osakaOfficer.post(`/api/drills/${event!.id}/end`, {});
+    expect(ended.status).toBe(200);
+    expect((await events(osaka))[0]).toMatchObject({ status: 'ended' });
+    const audit = await database.db.selectFrom('audit_log').select(['actor_person_id']).where('subject', '=', event!.id).where('action', '=', 'drill.ended').execute();
+    expect(audit).toEqual([{ actor_person_id: osaka.people.officer.id }]);
   });
 });
 
@@ -423,6 +492,48 @@ describe('reviewed defects: order, corrections, several quakes, retries', () => 
     const stored = await database.db.selectFrom('quake_telegrams').select('id').where('event_id', 'in', ['20261201130010', '20261201130011']).execute();
     expect(stored).toEqual([]);
     expect(await triggers(x)).toEqual([]);
+  });
+});
+
+describe('震度５弱以上未入電 and the officers’ notices', () => {
+  /** A fresh association watching 京都府南部 at this threshold. */
+  async function watchingKyoto(label: string, minIntensity: string, timing = {}) {
+    const x = await seedAssociation(database.db, label);
+    const client = await loggedInClient(server, x.logins.officer);
+    expect((await client.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity, holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false, ...timing })).status).toBe(200);
+    return { x, client, hears: await listen(x.logins.officer) };
+  }
+
+  it('a city of the area 未入電: with 震度5弱 set it counts as reached (the log says why); with 5強 set nothing starts and the officers are told', async () => {
+    // This one also sets its events' deadline (1 hour) and tiers (10 and 20 minutes after it).
+    const five = await watchingKyoto('unrecv5', '5-', { deadlineSeconds: 3600, volunteersAfterSeconds: 600, officersAfterSeconds: 1200 });
+    const strong = await watchingKyoto('unrecv5p', '5+');
+    feed.publish('kyoto-unreceived-VXSE53.xml');
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect((await five.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'pend', reason: 'unreceived', intensity: '5-' });
+    expect(await holdOffPasses(five.x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5-', area_name: '京都府南部' })]);
+    const [event] = await events(five.x);
+    expect(event).toMatchObject({ volunteers_after_seconds: 600, officers_after_seconds: 1200 });
+    expect((event!.deadline_at.getTime() - event!.started_at.getTime()) / 1000).toBeCloseTo(3600, -1);
+
+    expect((await strong.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'none', reason: 'unreceived_unsure', intensity: '3' });
+    expect(await triggers(strong.x)).toEqual([]);
+    expect(await events(strong.x)).toEqual([]);
+    const told = await until(async () => strong.hears.notices, (n) => n.length === 1);
+    expect(told[0]).toMatchObject({ kind: 'unreceived', intensity: '3', areaNames: ['京都府南部'], quakeEventId: '20261201140000', drillId: null, asked: false });
+  });
+
+  it('a 取消 after the event asked everyone: the event goes on, the officers get a notice naming it', async () => {
+    const x = await watching('cancelafter');
+    const hears = await listen(x.logins.officer);
+    publishAs(SHIGA, 'ca-VXSE51.xml', { eventId: '20261201150000' });
+    await poll();
+    const [started] = await holdOffPasses(x);
+    publishAs(CANCEL, 'ca-cancel-VXSE51.xml', { eventId: '20261201150000' });
+    await poll();
+    const notice = await until(async () => hears.notices.at(-1), (n) => n?.kind === 'cancelled_after_start');
+    expect(notice).toMatchObject({ key: expect.stringMatching(/^telegram:/), quakeEventId: '20261201150000', drillId: started!.drill_id, asked: true });
+    expect((await events(x))[0]).toMatchObject({ status: 'active' });
   });
 });
 

@@ -128,10 +128,15 @@ describe('route walk with hostile values', () => {
     const published = await officer.post('/api/circulars', { title: 'walk published', dueAt: inDays(7), question: { type: 'yes_no', prompt: 'ok?' } });
     await officer.post(`/api/circulars/${published.body.id}/publish`);
     const drill = await officer.post('/api/drills', { kind: 'drill', title: 'walk drill', deadlineAt: inDays(1) });
+    const shelter = await database.db
+      .insertInto('shelters')
+      .values({ association_id: x.association.id, source_id: 'walk', name: 'walk shelter', latitude: 34.8, longitude: 135.76, capacity: null, hazards: [], also_evacuation_centre: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const ids = [
-      x.households.A.id, x.blocks.block1.id, x.people.memberA.id, draft.body?.id, scheduled.body?.id, published.body?.id, drill.body?.id,
+      x.households.A.id, x.blocks.block1.id, x.people.memberA.id, draft.body?.id, scheduled.body?.id, published.body?.id, drill.body?.id, shelter.id,
     ].filter((id): id is string => typeof id === 'string');
-    expect(ids.length).toBe(7);
+    expect(ids.length).toBe(8);
 
     const roles: { name: string; login?: string; cookies?: string[]; budget: number }[] = [
       { name: 'anonymous', budget: 1 },

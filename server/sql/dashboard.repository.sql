@@ -112,6 +112,19 @@ select
           blocks b
         where
           b.association_id = d.association_id
+      ),
+      (
+        select
+          string_agg(
+            s.xmin::text,
+            ','
+            order by
+              s.id
+          )
+        from
+          shelters s
+        where
+          s.association_id = d.association_id
       )
     )
   ) as fingerprint,
@@ -195,7 +208,64 @@ select
         and e.what like 'skipped:%'
     ),
     '[]'
-  ) as skips
+  ) as skips,
+  coalesce(
+    (
+      select
+        json_agg(
+          json_build_object(
+            'shelterId',
+            c.shelter_id,
+            'name',
+            c.name,
+            'households',
+            c.households,
+            'people',
+            c.people
+          )
+          order by
+            c.name nulls last,
+            c.shelter_id
+        )
+      from
+        (
+          select
+            s.id as shelter_id,
+            s.name,
+            sum(x.households)::int as households,
+            sum(x.people)::int as people
+          from
+            (
+              select
+                t.shelter_id,
+                count(*)::int as households,
+                coalesce(sum(m.n), 0)::int as people
+              from
+                drill_targets t
+                cross join lateral (
+                  select
+                    count(*)::int as n
+                  from
+                    people p
+                  where
+                    p.household_id = t.household_id
+                    and not p.lives_elsewhere
+                ) m
+              where
+                t.drill_id = d.id
+                and t.location = 'evacuated'
+              group by
+                t.shelter_id
+            ) x
+            left join shelters s on s.id = x.shelter_id
+            and s.association_id = $3
+          group by
+            s.id,
+            s.name
+        ) c
+    ),
+    '[]'
+  ) as shelters
 from
   d;
 
@@ -313,6 +383,19 @@ select
           blocks b
         where
           b.association_id = d.association_id
+      ),
+      (
+        select
+          string_agg(
+            s.xmin::text,
+            ','
+            order by
+              s.id
+          )
+        from
+          shelters s
+        where
+          s.association_id = d.association_id
       )
     )
   ) as fingerprint,
@@ -396,7 +479,65 @@ select
         and e.what like 'skipped:%'
     ),
     '[]'
-  ) as skips
+  ) as skips,
+  coalesce(
+    (
+      select
+        json_agg(
+          json_build_object(
+            'shelterId',
+            c.shelter_id,
+            'name',
+            c.name,
+            'households',
+            c.households,
+            'people',
+            c.people
+          )
+          order by
+            c.name nulls last,
+            c.shelter_id
+        )
+      from
+        (
+          select
+            s.id as shelter_id,
+            s.name,
+            sum(x.households)::int as households,
+            sum(x.people)::int as people
+          from
+            (
+              select
+                t.shelter_id,
+                count(*)::int as households,
+                coalesce(sum(m.n), 0)::int as people
+              from
+                drill_targets t
+                cross join lateral (
+                  select
+                    count(*)::int as n
+                  from
+                    people p
+                  where
+                    p.household_id = t.household_id
+                    and not p.lives_elsewhere
+                ) m
+              where
+                t.drill_id = d.id
+                and t.location = 'evacuated'
+                and "t"."block_id" = any ($5::uuid[])
+              group by
+                t.shelter_id
+            ) x
+            left join shelters s on s.id = x.shelter_id
+            and s.association_id = $6
+          group by
+            s.id,
+            s.name
+        ) c
+    ),
+    '[]'
+  ) as shelters
 from
   d;
 
@@ -469,6 +610,19 @@ from
               blocks b
             where
               b.association_id = d.association_id
+          ),
+          (
+            select
+              string_agg(
+                s.xmin::text,
+                ','
+                order by
+                  s.id
+              )
+            from
+              shelters s
+            where
+              s.association_id = d.association_id
           )
         )
       ) as fingerprint
@@ -553,6 +707,19 @@ from
               blocks b
             where
               b.association_id = d.association_id
+          ),
+          (
+            select
+              string_agg(
+                s.xmin::text,
+                ','
+                order by
+                  s.id
+              )
+            from
+              shelters s
+            where
+              s.association_id = d.association_id
           )
         )
       ) as fingerprint
@@ -646,6 +813,8 @@ with
       t.visit_outcome,
       t.note,
       t.skipped,
+      t.shelter_id,
+      sh.name as shelter_name,
       coalesce(
         (
           select
@@ -673,6 +842,7 @@ with
       join households h on h.id = t.household_id
       join blocks b on b.id = t.block_id
       left join people p on p.id = t.taken_by
+      left join shelters sh on sh.id = t.shelter_id
   )
 select
   f.fingerprint,
@@ -724,6 +894,19 @@ from
               blocks b
             where
               b.association_id = d.association_id
+          ),
+          (
+            select
+              string_agg(
+                s.xmin::text,
+                ','
+                order by
+                  s.id
+              )
+            from
+              shelters s
+            where
+              s.association_id = d.association_id
           )
         )
       ) as fingerprint,
@@ -876,6 +1059,8 @@ with
       t.visit_outcome,
       t.note,
       t.skipped,
+      t.shelter_id,
+      sh.name as shelter_name,
       coalesce(
         (
           select
@@ -903,6 +1088,7 @@ with
       join households h on h.id = t.household_id
       join blocks b on b.id = t.block_id
       left join people p on p.id = t.taken_by
+      left join shelters sh on sh.id = t.shelter_id
   )
 select
   f.fingerprint,
@@ -954,6 +1140,19 @@ from
               blocks b
             where
               b.association_id = d.association_id
+          ),
+          (
+            select
+              string_agg(
+                s.xmin::text,
+                ','
+                order by
+                  s.id
+              )
+            from
+              shelters s
+            where
+              s.association_id = d.association_id
           )
         )
       ) as fingerprint,
@@ -1083,6 +1282,19 @@ select
           blocks b
         where
           b.association_id = d.association_id
+      ),
+      (
+        select
+          string_agg(
+            s.xmin::text,
+            ','
+            order by
+              s.id
+          )
+        from
+          shelters s
+        where
+          s.association_id = d.association_id
       )
     )
   ) as fingerprint,

@@ -17,20 +17,26 @@ insert into
     "hold_off_seconds",
     "aftershock_seconds",
     "drills_from_training",
+    "deadline_seconds",
+    "volunteers_after_seconds",
+    "officers_after_seconds",
     "updated_by",
     "updated_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8)
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 on conflict ("association_id") do update
 set
-  "area_codes" = $9,
-  "min_intensity" = $10,
-  "hold_off_seconds" = $11,
-  "aftershock_seconds" = $12,
-  "drills_from_training" = $13,
-  "updated_by" = $14,
-  "updated_at" = $15
+  "area_codes" = $12,
+  "min_intensity" = $13,
+  "hold_off_seconds" = $14,
+  "aftershock_seconds" = $15,
+  "drills_from_training" = $16,
+  "deadline_seconds" = $17,
+  "volunteers_after_seconds" = $18,
+  "officers_after_seconds" = $19,
+  "updated_by" = $20,
+  "updated_at" = $21
 returning
   *;
 

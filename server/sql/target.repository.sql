@@ -205,29 +205,46 @@ update "drill_targets"
 set
   "status" = $1,
   "location" = $2,
-  "note" = $3,
-  "answered_at" = $4,
+  "shelter_id" = $3,
+  "note" = $4,
+  "answered_at" = $5,
   "first_answered_at" = coalesce(first_answered_at, now()),
   "accounted_at" = coalesce(accounted_at, now()),
-  "channel" = coalesce(channel, $5)
+  "channel" = coalesce(channel, $6)
 where
-  "drill_id" = $6
-  and "household_id" = $7;
+  "drill_id" = $7
+  and "household_id" = $8;
+
+-- saveAnswer — evacuated, naming a shelter
+update "drill_targets"
+set
+  "status" = $1,
+  "location" = $2,
+  "shelter_id" = $3,
+  "note" = $4,
+  "answered_at" = $5,
+  "first_answered_at" = coalesce(first_answered_at, now()),
+  "accounted_at" = coalesce(accounted_at, now()),
+  "channel" = coalesce(channel, $6)
+where
+  "drill_id" = $7
+  and "household_id" = $8;
 
 -- saveAnswer — a visit also records its outcome
 update "drill_targets"
 set
   "status" = $1,
   "location" = $2,
-  "note" = $3,
-  "answered_at" = $4,
+  "shelter_id" = $3,
+  "note" = $4,
+  "answered_at" = $5,
   "first_answered_at" = coalesce(first_answered_at, now()),
   "accounted_at" = coalesce(accounted_at, now()),
-  "channel" = coalesce(channel, $5),
-  "visit_outcome" = $6
+  "channel" = coalesce(channel, $6),
+  "visit_outcome" = $7
 where
-  "drill_id" = $7
-  and "household_id" = $8;
+  "drill_id" = $8
+  and "household_id" = $9;
 
 -- takeTarget
 update "drill_targets"
@@ -719,7 +736,9 @@ select
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
   "t"."note",
-  "t"."skipped"
+  "t"."skipped",
+  "t"."shelter_id",
+  "sh"."name" as "shelter_name"
 from
   (
     select
@@ -739,6 +758,7 @@ from
   inner join "households" as "h" on "h"."id" = "t"."household_id"
   inner join "blocks" as "b" on "b"."id" = "t"."block_id"
   left join "people" as "p" on "p"."id" = "t"."taken_by"
+  left join "shelters" as "sh" on "sh"."id" = "t"."shelter_id"
 order by
   "t"."risk_score" desc,
   "b"."sort_order",
@@ -763,7 +783,9 @@ select
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
   "t"."note",
-  "t"."skipped"
+  "t"."skipped",
+  "t"."shelter_id",
+  "sh"."name" as "shelter_name"
 from
   (
     select
@@ -786,6 +808,7 @@ from
   inner join "households" as "h" on "h"."id" = "t"."household_id"
   inner join "blocks" as "b" on "b"."id" = "t"."block_id"
   left join "people" as "p" on "p"."id" = "t"."taken_by"
+  left join "shelters" as "sh" on "sh"."id" = "t"."shelter_id"
 order by
   "t"."risk_score" desc,
   "b"."sort_order",
@@ -810,7 +833,9 @@ select
   "p"."name" as "taken_by_name",
   "t"."visit_outcome",
   "t"."note",
-  "t"."skipped"
+  "t"."skipped",
+  "t"."shelter_id",
+  "sh"."name" as "shelter_name"
 from
   (
     select
@@ -829,6 +854,7 @@ from
   inner join "households" as "h" on "h"."id" = "t"."household_id"
   inner join "blocks" as "b" on "b"."id" = "t"."block_id"
   left join "people" as "p" on "p"."id" = "t"."taken_by"
+  left join "shelters" as "sh" on "sh"."id" = "t"."shelter_id"
 order by
   "t"."risk_score" desc,
   "b"."sort_order",

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
-import { handleTelegram } from '../../server/src/quakes/trigger.service.js';
+import { fire, handleTelegram } from '../../server/src/quakes/trigger.service.js';
+import { rooms } from '../../server/src/contracts/socket.js';
 
 /**
  * The earthquake trigger in the browser: the officer picks 京都府南部 from JMA's list (not
@@ -27,20 +28,70 @@ describe('the earthquake trigger', () => {
     await officer.getByTestId('quake-area-add').click();
     expect(await officer.getByTestId('quake-areas').textContent()).toContain('京都府南部');
     expect(await officer.getByLabel('始める震度（この震度以上）').inputValue()).toBe('5-');
+    // The event's deadline and hand-overs, in minutes (defaults 180, 15, 30); officers before volunteers is refused, naming the field.
+    expect(await officer.getByLabel('回答の期限（開始から・分）').inputValue()).toBe('180');
+    expect(await officer.getByLabel('ボランティアへ回す（期限から・分）').inputValue()).toBe('15');
+    await officer.getByLabel('役員へ回す（期限から・分）').fill('10');
+    await officer.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => officer.getByLabel('役員へ回す（期限から・分）').getAttribute('aria-invalid')).toBe('true');
+    expect(await officer.getByTestId('quake-settings-saved').count()).toBe(0);
+    await officer.getByLabel('役員へ回す（期限から・分）').fill('45');
     await officer.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => officer.getByTestId('quake-settings-saved').isVisible()).toBe(true);
+    const saved = await suite.server.app.context.db.selectFrom('quake_settings').select(['deadline_seconds', 'officers_after_seconds']).where('association_id', '=', suite.x.association.id).executeTakeFirstOrThrow();
+    expect(saved).toEqual({ deadline_seconds: 10800, officers_after_seconds: 2700 });
     expect(await officer.getByTestId('quake-log-empty').isVisible()).toBe(true);
 
     const ctx = suite.server.app.context;
     await handleTelegram(ctx, { id: 'browser:kyoto-3', url: 'https://example.invalid/kyoto-3-VXSE51.xml' }, telegram('kyoto-3-VXSE51.xml'));
     await handleTelegram(ctx, { id: 'browser:kyoto-5', url: 'https://example.invalid/kyoto-5lower-VXSE51.xml' }, telegram('kyoto-5lower-VXSE51.xml'));
-    await officer.reload();
+    // No reload: the log refetches when a decision is logged (quake:logged).
     const log = officer.getByTestId('quake-log');
     await expect.poll(() => log.locator('tbody tr').count()).toBe(2);
     const decisions = await log.getByTestId('quake-decision').allTextContents();
     expect(decisions).toEqual(['待ち時間のあと安否確認を自動で始めます', '設定した震度に届きません']);
     expect(await log.textContent()).toContain('震度5弱');
     expect(await log.textContent()).toContain('開始予定');
+    await officer.close();
+  });
+
+  it('wherever the officer is, a banner says the event started by itself; a repeat shows one banner; the officer ends it from there', async () => {
+    const ctx = suite.server.app.context;
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
+    await officer.goto(`${suite.server.baseUrl}/circulars`);
+    await expect.poll(() => officer.locator('main h1').count()).toBeGreaterThan(0);
+    const xml = telegram('kyoto-5lower-VXSE51.xml').replace(/<EventID>[^<]*<\/EventID>/, '<EventID>20261201101500</EventID>').replace(/<MaxInt>5-<\/MaxInt>/g, '<MaxInt>6-</MaxInt>');
+    await handleTelegram(ctx, { id: 'browser:kyoto-6', url: 'https://example.invalid/kyoto-6lower-VXSE51.xml' }, xml);
+    const banners = officer.getByTestId('quake-banner');
+    await expect.poll(() => banners.first().getAttribute('data-kind')).toBe('pending');
+    const trigger = await ctx.db.selectFrom('quake_triggers').selectAll().where('event_id', '=', '20261201101500').executeTakeFirstOrThrow();
+    // The hold-off passes (the quake-fire job's work, called directly).
+    expect(await fire(ctx, trigger.id, trigger.round)).toBe('started');
+    const started = await ctx.db.selectFrom('quake_triggers').select('drill_id').where('id', '=', trigger.id).executeTakeFirstOrThrow();
+    await expect.poll(() => banners.first().getAttribute('data-kind')).toBe('started');
+    expect(await banners.count()).toBe(1);
+    expect(await banners.first().textContent()).toContain('震度6弱（京都府南部）— 安否確認を自動で開始しました');
+    // The server sends the same notice again (a restart re-running its effects): still one banner.
+    const notice = { key: `trigger:${trigger.id}`, kind: 'started' as const, eventKind: 'real' as const, intensity: '6-', areaNames: ['京都府南部'], quakeEventId: '20261201101500', drillId: started.drill_id, asked: true, fireAt: null };
+    ctx.realtime.emit([rooms.officers(suite.x.association.id)], 'quake:notice', notice);
+    ctx.realtime.emit([rooms.officers(suite.x.association.id)], 'quake:notice', notice);
+    await officer.waitForTimeout(300);
+    expect(await banners.count()).toBe(1);
+    // A resident sees no banner.
+    const member = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.memberA, PASSWORD);
+    ctx.realtime.emit([rooms.officers(suite.x.association.id)], 'quake:notice', { ...notice, key: 'trigger:again' });
+    await member.waitForTimeout(300);
+    expect(await member.getByTestId('quake-banner').count()).toBe(0);
+    await member.close();
+    // End it from the banner: the drills' end route, the report opens, the audit names this officer.
+    await expect.poll(() => banners.count()).toBe(2);
+    // (The confirm is accepted by loggedInPage, as the officer meant to press the button.)
+    await officer.getByTestId('quake-banner').filter({ hasText: '震度6弱' }).last().getByRole('button', { name: 'この安否確認を終了' }).click();
+    await officer.waitForURL(new RegExp(`/drills/${started.drill_id}/report$`));
+    const drill = await ctx.db.selectFrom('drills').select(['status', 'started_by']).where('id', '=', started.drill_id!).executeTakeFirstOrThrow();
+    expect(drill).toEqual({ status: 'ended', started_by: null });
+    const audit = await ctx.db.selectFrom('audit_log').select('actor_person_id').where('subject', '=', started.drill_id!).where('action', '=', 'drill.ended').execute();
+    expect(audit).toEqual([{ actor_person_id: suite.x.people.officer.id }]);
     await officer.close();
   });
 

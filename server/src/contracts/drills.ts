@@ -43,13 +43,28 @@ export const startDrillSchema = z.object({
   return { ...rest, volunteersAfterSeconds: volunteers, officersAfterSeconds: officers };
 });
 
-export const drillAnswerSchema = z.object({
+/**
+ * The shelter an "evacuated" answer names (one of the association's listed shelters: checked
+ * by the answer service, 400 naming shelterId); optional, a resident may not know; only with
+ * where = 'evacuated'.
+ */
+const shelterOnlyWhenEvacuated = <T extends { where?: string; shelterId: string | null }>(value: T, ctx: z.RefinementCtx) => {
+  if (value.shelterId !== null && (value.where ?? 'home') !== 'evacuated') {
+    ctx.addIssue({ code: 'custom', message: 'a shelter is named only with where = evacuated', path: ['shelterId'] });
+  }
+};
+const answerFields = {
   status: safetyStatusSchema,
   where: whereSchema.default('home'),
   note: optionalText(500).default(''),
-});
-export const proxyAnswerSchema = drillAnswerSchema.extend({ householdId: uuid });
-export const visitSchema = z.object({ householdId: uuid, outcome: visitOutcomeSchema, note: optionalText(500).default('') });
+  shelterId: uuid.nullable().default(null),
+};
+export const drillAnswerSchema = z.object(answerFields).superRefine(shelterOnlyWhenEvacuated);
+export const proxyAnswerSchema = z.object({ ...answerFields, householdId: uuid }).superRefine(shelterOnlyWhenEvacuated);
+/** A visit's outcome; "safe" (or help, or injured) at home unless it says they evacuated (and where). */
+export const visitSchema = z
+  .object({ householdId: uuid, outcome: visitOutcomeSchema, note: optionalText(500).default(''), where: whereSchema.default('home'), shelterId: uuid.nullable().default(null) })
+  .superRefine(shelterOnlyWhenEvacuated);
 export const takeTaskSchema = z.object({ householdId: uuid });
 
 export const drillSummarySchema = z.object({
@@ -71,7 +86,7 @@ export const drillListSchema = z.object({ items: z.array(drillSummarySchema) });
 export const myDrillSchema = z.object({
   drill: drillSummarySchema,
   householdId: uuid,
-  answer: z.object({ status: safetyStatusSchema, where: whereSchema, note: z.string(), at: z.string(), channel: answerChannelSchema }).nullable(),
+  answer: z.object({ status: safetyStatusSchema, where: whereSchema, note: z.string(), at: z.string(), channel: answerChannelSchema, shelterId: uuid.nullable(), shelterName: z.string().nullable() }).nullable(),
 });
 export const activeDrillsSchema = z.object({ items: z.array(myDrillSchema) });
 
@@ -98,7 +113,13 @@ export const targetViewSchema = z.object({
   takenBy: z.string().nullable(),
   visitOutcome: visitOutcomeSchema.nullable(),
   note: z.string(),
+  /** The shelter an "evacuated" answer named (null: not evacuated, or not named; or deleted since). */
+  shelterId: uuid.nullable(),
+  shelterName: z.string().nullable(),
 });
+
+/** Households answered "evacuated", per shelter named (null: evacuated, shelter not named), and the people living in them. */
+export const shelterHeadcountSchema = z.array(z.object({ shelterId: uuid.nullable(), name: z.string().nullable(), households: z.number(), people: z.number() }));
 
 export const dashboardSchema = z.object({
   drill: drillSummarySchema,
@@ -113,6 +134,7 @@ export const dashboardSchema = z.object({
   needsFollowUp: z.array(targetViewSchema),
   /** 班 whose households went past a tier nobody in it could be reached in ("2班: no 班長 with a way in → volunteers"). */
   skips: z.array(z.object({ blockId: uuid, blockName: z.string(), skipped: z.array(z.enum(['captain', 'volunteers'])), to: escalationTierSchema, at: z.string() })),
+  byShelter: shelterHeadcountSchema,
 });
 
 export const taskListSchema = z.object({ items: z.array(targetViewSchema) });
@@ -133,6 +155,7 @@ export const reportSchema = z.object({
    * 班長 captains (their rows and their totals; other 班 are left out, not anonymised).
    */
   scope: z.object({ kind: z.enum(['association', 'blocks']), blockNames: z.array(z.string()) }),
+  byShelter: shelterHeadcountSchema,
 });
 
 export type StartDrill = z.input<typeof startDrillSchema>;

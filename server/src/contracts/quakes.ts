@@ -16,17 +16,22 @@ export const quakeIntensitySchema = z.enum(intensityValues);
 const areaCodes = new Set(quakeAreas.map((a) => a.code));
 export const areaCodeSchema = z.string().refine((code) => areaCodes.has(code), 'must be an area code of JMA’s 地震情報／細分区域 list');
 
-export const quakeSettingsSchema = z.object({
+const quakeSettingsFields = z.object({
   /** Empty: no telegram starts anything (the trigger is off). */
   areaCodes: z.array(areaCodeSchema).max(20, 'at most 20 areas').refine((codes) => new Set(codes).size === codes.length, 'each area once'),
   minIntensity: quakeIntensitySchema,
   holdOffSeconds: int(0, 3600),
   aftershockSeconds: int(0, 7 * 24 * 3600),
   drillsFromTraining: z.boolean(),
+  /** A started event's answer deadline after its start, and when its untaken visits go to volunteers, then officers, after that deadline. */
+  deadlineSeconds: int(600, 72 * 3600).default(3 * 3600),
+  volunteersAfterSeconds: int(60, 24 * 3600).default(15 * 60),
+  officersAfterSeconds: int(60, 24 * 3600).default(30 * 60),
 });
+export const quakeSettingsSchema = quakeSettingsFields.refine((s) => s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] });
 export type QuakeSettings = z.infer<typeof quakeSettingsSchema>;
 
-export const quakeSettingsViewSchema = quakeSettingsSchema.extend({
+export const quakeSettingsViewSchema = quakeSettingsFields.extend({
   areas: z.array(z.object({ code: z.string(), name: z.string() })),
   updatedAt: z.string().nullable(),
 });

@@ -39,10 +39,34 @@ export interface ServerToClientEvents {
    * `householdId` and `blockId` are '' when a step changed many at once (a hand-off, an escalation).
    */
   'drill:updated': (event: { drillId: string; householdId: string; blockId: string }) => void;
+  /**
+   * Officers: what the JMA trigger did for the association (quakes/notice.service.ts), shown at once
+   * as a banner. `key` names the trigger or telegram: a repeat of the same key and kind shows one
+   * banner, a later kind (started after pending) replaces it. `drillId`: the event, once there is one.
+   */
+  'quake:notice': (event: QuakeNotice) => void;
+  /** Officers: a telegram named the association's areas and its decision is logged: the quake log refetches. */
+  'quake:logged': (event: { telegramId: string }) => void;
   /** The server may have missed events (it lost its database for a while): pages refetch. */
   'realtime:resync': () => void;
   /** This session ended (logout elsewhere or expiry): the client should go to the login page. */
   'session:ended': () => void;
+}
+
+export interface QuakeNotice {
+  key: string;
+  kind: 'pending' | 'started' | 'cancelled' | 'cancelled_after_start' | 'aftershock' | 'unreceived';
+  eventKind: 'real' | 'drill';
+  /** JMA's scale value (5- …), null when none was received for the areas (震度５弱以上未入電). */
+  intensity: string | null;
+  areaNames: string[];
+  /** JMA's EventID of the quake. */
+  quakeEventId: string;
+  drillId: string | null;
+  /** Whether residents were asked (the event started, or the not yet accounted for asked again). */
+  asked: boolean;
+  /** When a pending trigger starts its event. */
+  fireAt: string | null;
 }
 
 export interface ClientToServerEvents {

@@ -147,6 +147,18 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
     await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
     // Kyotanabe is in JMA's 京都府南部 (地震情報／細分区域 511): a 震度5弱 there starts a real safety confirmation.
     await trx.insertInto('quake_settings').values({ association_id: associationId, area_codes: ['511'] }).execute();
+    // A few public facilities of Kyotanabe as the demo's shelters. NOT copied from the GSI or
+    // municipal list (no row of 京田辺市's list, 26211, could be found to copy): names and
+    // addresses of real facilities, coordinates read off a map (approximate), and no hazard
+    // flags claimed. An officer replaces them by importing the real list (/shelters/import).
+    await trx
+      .insertInto('shelters')
+      .values([
+        { source_id: 'demo-1', name: '京田辺市役所', address: '京都府京田辺市田辺80', latitude: 34.8146, longitude: 135.7677 },
+        { source_id: 'demo-2', name: '田辺中央体育館', address: '京都府京田辺市田辺丸山19', latitude: 34.8167, longitude: 135.7645 },
+        { source_id: 'demo-3', name: '同志社大学 京田辺キャンパス', address: '京都府京田辺市多々羅都谷1-3', latitude: 34.8063, longitude: 135.7668 },
+      ].map((s) => ({ ...s, association_id: associationId, capacity: null, hazards: [], also_evacuation_centre: null })))
+      .execute();
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });

@@ -7,6 +7,7 @@ import type { MyDrill } from '../contracts/drills.js';
 import { captainAndOfficers, findDrill, householdOf, insertAnswer } from './drill.repository.js';
 import { findTarget, markAbsent, saveAnswer } from './target.repository.js';
 import { drillPolicy } from './drill.policy.js';
+import { isListedShelter } from '../shelters/shelter.repository.js';
 import { householdState, targetOf, visibleDrill, type DrillContext } from './summary.service.js';
 
 type Status = 'safe' | 'needs_help' | 'injured';
@@ -19,7 +20,7 @@ type Where = 'home' | 'evacuated' | 'away';
  */
 export async function recordAnswer(
   ctx: DrillContext,
-  input: { drillId: string; householdId: string; status: Status | 'absent'; where: Where | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit'; recordedBy: string | null },
+  input: { drillId: string; householdId: string; status: Status | 'absent'; where: Where | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit'; recordedBy: string | null; shelterId?: string | null },
   /** A retried request (same Idempotency-Key) stores nothing and answers with the current state. */
   key?: RequestKey,
 ): Promise<MyDrill> {
@@ -29,14 +30,19 @@ export async function recordAnswer(
   if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
   const target = await findTarget(ctx.db, drillId, householdId);
   requireVisible(!!target, 'drill');
+  const shelterId = input.where === 'evacuated' ? (input.shelterId ?? null) : null;
+  if (input.shelterId && input.where !== 'evacuated') throw HttpError.badRequest('a shelter is named only with where = evacuated', 'shelterId');
+  if (shelterId && !(await isListedShelter(ctx.db, drill.association_id, shelterId))) {
+    throw HttpError.badRequest('must be one of the association’s listed shelters', 'shelterId');
+  }
   // Device ingest calls this inside the transaction that stores the speaker's message.
   await transactionOn(ctx.db, async (trx) => {
     // A retry of a stored action writes nothing. It still runs what follows the commit: the
     // first try may have lost the database right after committing (those steps are safe to repeat).
     if (!(await claimRequestKey(trx, key))) return;
-    await insertAnswer(trx, { drill_id: drillId, household_id: householdId, status: input.status, location: input.where, note: input.note, channel: input.channel, recorded_by: input.recordedBy });
+    await insertAnswer(trx, { drill_id: drillId, household_id: householdId, status: input.status, location: input.where, note: input.note, channel: input.channel, recorded_by: input.recordedBy, shelter_id: shelterId });
     if (input.status === 'absent') await markAbsent(trx, drillId, householdId, input.note);
-    else await saveAnswer(trx, drillId, householdId, { status: input.status, where: input.where, note: input.note, channel: input.channel });
+    else await saveAnswer(trx, drillId, householdId, { status: input.status, where: input.where, note: input.note, channel: input.channel, shelterId });
   });
   const { block_id: blockId, tier } = target!;
   const escalatedToVolunteers = tier === 'volunteers' || tier === 'officers';
@@ -58,7 +64,7 @@ export async function recordAnswer(
 }
 
 /** The member's own household answers through the app. */
-export async function answerAsMember(ctx: DrillContext, actor: Actor, drillId: string, input: { status: Status; where: Where; note: string }, idempotencyKey?: string) {
+export async function answerAsMember(ctx: DrillContext, actor: Actor, drillId: string, input: { status: Status; where: Where; note: string; shelterId?: string | null }, idempotencyKey?: string) {
   const householdId = drillPolicy.ownHousehold(actor);
   if (!householdId) throw HttpError.notFound('drill');
   await visibleDrill(ctx, actor, drillId);
@@ -79,7 +85,7 @@ export async function answerFromSpeaker(ctx: DrillContext, input: { householdId:
  * "Confirmed in person" by someone else: officers, the household's 班長, volunteers, or a
  * neighbour (a member of a household in the same 班).
  */
-export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; status: Status; where: Where; note: string }, idempotencyKey?: string) {
+export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; status: Status; where: Where; note: string; shelterId?: string | null }, idempotencyKey?: string) {
   await visibleDrill(ctx, actor, drillId);
   const target = await targetOf(ctx, drillId, input.householdId);
   const own = actor.householdId ? await householdOf(ctx.db, actor.householdId) : undefined;
@@ -88,13 +94,16 @@ export async function answerByProxy(ctx: DrillContext, actor: Actor, drillId: st
 }
 
 /** The outcome of a visit to a silent household; "absent" keeps it on the list. */
-export async function recordVisit(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; outcome: Status | 'absent'; note: string }, idempotencyKey?: string) {
+export async function recordVisit(ctx: DrillContext, actor: Actor, drillId: string, input: { householdId: string; outcome: Status | 'absent'; note: string; where?: Where; shelterId?: string | null }, idempotencyKey?: string) {
   await visibleDrill(ctx, actor, drillId);
   const target = await targetOf(ctx, drillId, input.householdId);
   requireVisible(drillPolicy.canHandleTask(actor, { blockId: target.block_id, tier: target.tier }), 'household');
   return recordAnswer(
     ctx,
-    { drillId, householdId: input.householdId, status: input.outcome, where: input.outcome === 'absent' ? null : 'home', note: input.note, channel: 'visit', recordedBy: actor.personId },
+    {
+      drillId, householdId: input.householdId, status: input.outcome, where: input.outcome === 'absent' ? null : (input.where ?? 'home'), note: input.note, channel: 'visit', recordedBy: actor.personId,
+      shelterId: input.outcome === 'absent' ? null : (input.shelterId ?? null),
+    },
     requestKey(actor, idempotencyKey, `drill-visit:${drillId}:${input.householdId}`),
   );
 }

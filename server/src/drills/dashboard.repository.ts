@@ -4,6 +4,7 @@ import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 import type { DrillRow } from './drill.repository.js';
 import type { DrillTargetTable } from './drill.tables.js';
+import { shelterHeadcount, type ShelterCount } from '../shelters/shelter.repository.js';
 
 /**
  * The SQL of the officers' (and a 班長's) live dashboard: three statements, run at once, each
@@ -23,8 +24,8 @@ const visibleDrill = (scope: DashboardScope) => sql`select *, xmin::text as row_
 /**
  * What the dashboard shows of a drill, as row versions (xmin: the transaction that wrote each
  * row's current version): the drill row, its per-班 counts (which get a new version with every
- * change of the 班's targets: migrations/20261204T0100), its skip events and the association's
- * 班 (their names and order). Equal in two snapshots only if none of these changed between
+ * change of the 班's targets: migrations/20261204T0100), its skip events, the association's
+ * 班 (their names and order) and its shelters (their names, in the headcount and the lists). Equal in two snapshots only if none of these changed between
  * them: a write gives a row a version no earlier snapshot held and a delete takes one away, so
  * the list of versions (in key order) differs after either. Hashed: a few hundred rows'
  * versions in 32 characters.
@@ -32,7 +33,8 @@ const visibleDrill = (scope: DashboardScope) => sql`select *, xmin::text as row_
 const drillFingerprint = sql<string>`md5(concat_ws('/', d.row_version,
   (select string_agg(c.xmin::text, ',' order by c.block_id) from drill_block_counts c where c.drill_id = d.id),
   (select string_agg(e.xmin::text, ',' order by e.id) from drill_events e where e.drill_id = d.id and e.what like 'skipped:%'),
-  (select string_agg(b.xmin::text, ',' order by b.id) from blocks b where b.association_id = d.association_id)))`;
+  (select string_agg(b.xmin::text, ',' order by b.id) from blocks b where b.association_id = d.association_id),
+  (select string_agg(s.xmin::text, ',' order by s.id) from shelters s where s.association_id = d.association_id)))`;
 
 /** The same for the rows the lists join: these households, their members, and these people (who took a task). */
 const referenceFingerprint = (households: RawBuilder<unknown>, people: RawBuilder<unknown>) => sql<string>`md5(concat_ws('/',
@@ -46,12 +48,13 @@ const iso = (column: RawBuilder<unknown>) => sql`to_char(${column} at time zone 
 /**
  * The drill row, its whole-drill totals (a 班長's dashboard shows the whole drill's line too),
  * the response curve (cumulative households accounted for per minute), the middle first-answer
- * time(s) for the median, and its skip events — one statement, one snapshot. The per-minute
+ * time(s) for the median, its skip events, and the evacuated households per shelter (read from
+ * the evacuated targets' partial index, not the drill's every row) — one statement, one snapshot. The per-minute
  * counts in scope are summed once for both the curve and the median's minute; the median is
  * then a short walk of the answered-time index from that minute's start.
  */
 export async function dashboardHead(db: Db, scope: DashboardScope) {
-  const { rows } = await sql<DrillRow & { fingerprint: string; whole_total: number; whole_accounted: number; curve: { minute: number; accounted: number }[]; middle: Date[] | null; skips: { at: string; what: string }[] }>`
+  const { rows } = await sql<DrillRow & { fingerprint: string; whole_total: number; whole_accounted: number; curve: { minute: number; accounted: number }[]; middle: Date[] | null; skips: { at: string; what: string }[]; shelters: ShelterCount[] }>`
     with d as (${visibleDrill(scope)}),
     minutes as (
       select m.minute, sum(m.accounted)::int as accounted, sum(m.answered)::int as answered
@@ -79,7 +82,8 @@ export async function dashboardHead(db: Db, scope: DashboardScope) {
       coalesce((
         select json_agg(json_build_object('at', ${iso(sql.ref('e.at'))}, 'what', e.what) order by e.at)
         from drill_events e where e.drill_id = d.id and e.what like 'skipped:%'
-      ), '[]') as skips
+      ), '[]') as skips,
+      ${shelterHeadcount(sql`d.id`, scope.associationId, scope.blocks)} as shelters
     from d
   `.execute(db);
   return rows[0];
@@ -113,7 +117,8 @@ export interface BlockCounts {
 }
 
 type Target = Selectable<DrillTargetTable>;
-export type ListedTarget = Pick<Target, 'household_id' | 'block_id' | 'channels' | 'risk' | 'status' | 'location' | 'answered_at' | 'channel' | 'tier' | 'taken_by' | 'visit_outcome' | 'note' | 'skipped'> & {
+export type ListedTarget = Pick<Target, 'household_id' | 'block_id' | 'channels' | 'risk' | 'status' | 'location' | 'answered_at' | 'channel' | 'tier' | 'taken_by' | 'visit_outcome' | 'note' | 'skipped' | 'shelter_id'> & {
+  shelter_name: string | null;
   list: 'unanswered' | 'follow_up';
   household_number: string;
   name: string;
@@ -146,7 +151,7 @@ export async function dashboardLists(db: Db, scope: DashboardScope, limit: numbe
     ),
     listed as (
       select t.list, t.risk_score, b.sort_order, t.household_id, h.household_number, h.name, h.address, t.block_id, b.name as block_name, t.channels, h.responder_notes, t.risk,
-             t.status, t.location, t.answered_at, t.channel, t.tier, t.taken_by, p.name as taken_by_name, t.visit_outcome, t.note, t.skipped,
+             t.status, t.location, t.answered_at, t.channel, t.tier, t.taken_by, p.name as taken_by_name, t.visit_outcome, t.note, t.skipped, t.shelter_id, sh.name as shelter_name,
              coalesce((
                select json_agg(json_build_object('name', m.name, 'phone', m.phone, 'livesElsewhere', m.lives_elsewhere) order by m.created_at)
                from people m where m.household_id = t.household_id
@@ -155,6 +160,7 @@ export async function dashboardLists(db: Db, scope: DashboardScope, limit: numbe
       join households h on h.id = t.household_id
       join blocks b on b.id = t.block_id
       left join people p on p.id = t.taken_by
+      left join shelters sh on sh.id = t.shelter_id
     )
     select f.fingerprint, f.reference, l.*
     from (select ${drillFingerprint} as fingerprint, ${referenceFingerprint(sql`select household_id from page`, sql`select taken_by from page`)} as reference from d) f

@@ -90,6 +90,7 @@ async function figures(ctx: DrillContext, scope: DashboardScope): Promise<Omit<M
     unanswered: lists.rows.filter((r) => r.list === 'unanswered').map(targetView),
     needsFollowUp: lists.rows.filter((r) => r.list === 'follow_up').map(targetView),
     skips: skipsFrom(head.skips, scope.blocks).map((s) => ({ ...s, blockName: blockNames.get(s.blockId) ?? '' })),
+    byShelter: head.shelters,
   };
   const consistent = head.fingerprint === blocks.fingerprint && blocks.fingerprint === lists.fingerprint;
   return {

@@ -8,6 +8,7 @@ import { formatLocal, localDate } from '../common/local-time.js';
 
 const statusLabel: Record<string, string> = { safe: '無事', needs_help: '要支援', injured: '負傷', absent: '不在' };
 const channelLabel: Record<string, string> = { app: 'アプリ', speaker: 'スピーカー', proxy: '代理確認', visit: '訪問' };
+const whereLabel: Record<string, string> = { home: '自宅', evacuated: '避難所', away: '外出先' };
 
 export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
   api.handle(drillRoutes.list, async ({ actor }) => drills.listDrills(ctx, actor));
@@ -29,8 +30,8 @@ export function registerDrillRoutes(api: ApiRouter, ctx: drills.DrillContext) {
     const zone = await associationTimeZone(ctx.db, drill.association_id);
     // Names, places and notes are typed by residents: stringifyCsv neutralises formula-like cells.
     const csv = stringifyCsv([
-      ['班', '世帯番号', '世帯名', '住所', '状態', '場所', '回答時刻', '回答経路', '訪問結果', 'メモ'],
-      ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ?? '', r.answeredAt ? formatLocal(new Date(r.answeredAt), zone) : '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
+      ['班', '世帯番号', '世帯名', '住所', '状態', '場所', '避難先', '回答時刻', '回答経路', '訪問結果', 'メモ'],
+      ...rows.map((r) => [r.blockName, r.householdNumber, r.name, r.address, r.status ? statusLabel[r.status] : '未確認', r.where ? whereLabel[r.where] : '', r.shelterName ?? '', r.answeredAt ? formatLocal(new Date(r.answeredAt), zone) : '', r.channel ? channelLabel[r.channel] : '', r.visitOutcome ? statusLabel[r.visitOutcome] : '', r.note]),
     ]);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="drill-${localDate(drill.started_at, zone)}.csv"`);

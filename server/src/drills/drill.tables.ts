@@ -45,6 +45,8 @@ export interface DrillTargetTable {
   taken_by: string | null;
   taken_at: Date | null;
   visit_outcome: 'safe' | 'needs_help' | 'injured' | 'absent' | null;
+  /** The shelter an "evacuated" answer named (shelters; null unless location is 'evacuated'). */
+  shelter_id: Generated<string | null>;
 }
 
 export interface DrillAnswerTable {
@@ -56,6 +58,7 @@ export interface DrillAnswerTable {
   note: Generated<string>;
   channel: 'app' | 'speaker' | 'proxy' | 'visit';
   recorded_by: string | null;
+  shelter_id: Generated<string | null>;
   at: CreatedAt;
 }
 

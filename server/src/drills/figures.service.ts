@@ -28,6 +28,7 @@ export function targetView(r: Omit<TargetRow, 'risk_score'> & { members: TargetV
     channels: r.channels, responderNotes: r.responder_notes, members: r.members, risk: r.risk,
     status: r.status, where: r.location, answeredAt: r.answered_at?.toISOString() ?? null, channel: r.channel, tier: r.tier,
     takenBy: r.taken_by_name, visitOutcome: r.visit_outcome, note: r.note, skipped: r.skipped,
+    shelterId: r.shelter_name === null ? null : r.shelter_id, shelterName: r.shelter_name,
   };
 }
 

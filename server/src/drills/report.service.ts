@@ -6,6 +6,7 @@ import { answersPerChannel, countsPerBlock, reachedBlocks } from './target.repos
 import { drillPolicy } from './drill.policy.js';
 import { countsOf, targetViews, timing } from './figures.service.js';
 import { summary, visibleDrill, type DrillContext } from './summary.service.js';
+import { headcountByShelter } from '../shelters/shelter.repository.js';
 
 /**
  * The report of an ended drill. `blocks` undefined: the whole association (the officers'
@@ -14,7 +15,7 @@ import { summary, visibleDrill, type DrillContext } from './summary.service.js';
  */
 export async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: string[]): Promise<DrillReport> {
   const counted = countsPerBlock(ctx.db, drill.id, blocks);
-  const [{ counts, byBlock }, channels, times, events, followUp, unaccounted, previous] = await Promise.all([
+  const [{ counts, byBlock }, channels, times, events, followUp, unaccounted, previous, byShelter] = await Promise.all([
     countsOf(ctx, drill.id, blocks, counted),
     answersPerChannel(ctx.db, drill.id, blocks),
     timing(ctx, drill, blocks, counted),
@@ -23,6 +24,7 @@ export async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: s
     targetViews(ctx, drill.id, { blocks, unaccounted: true, limit: 5000 }),
     // A 班長 compares only with earlier drills that reached their 班.
     earlierDrills(ctx.db, drill, blocks),
+    headcountByShelter(ctx.db, drill.id, drill.association_id, blocks),
   ]);
   const channel = (c: string) => channels.find((r) => r.channel === c)?.n ?? 0;
   const drillSummary = await summary(ctx.db, drill, blocks);
@@ -47,6 +49,7 @@ export async function buildReport(ctx: DrillContext, drill: DrillRow, blocks?: s
     followUp: [...unaccounted, ...followUp.filter((f) => !unaccounted.some((u) => u.householdId === f.householdId))],
     previous: earlier,
     scope: blocks ? { kind: 'blocks', blockNames: await blockNames(ctx.db, blocks) } : { kind: 'association', blockNames: [] },
+    byShelter,
   };
 }
 
@@ -72,7 +75,8 @@ export async function report(ctx: DrillContext, actor: Actor, drillId: string): 
     return buildReport(ctx, drill, blocks);
   }
   const frozen = drill.report;
-  return { ...frozen, scope: frozen.scope ?? { kind: 'association', blockNames: [] } };
+  // Reports frozen before shelters have no headcount per shelter.
+  return { ...frozen, scope: frozen.scope ?? { kind: 'association', blockNames: [] }, byShelter: frozen.byShelter ?? [] };
 }
 
 /** One row per household, for Excel: what was answered, when, through which channel. A 班長 gets their 班's rows. */

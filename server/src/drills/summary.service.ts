@@ -4,6 +4,7 @@ import { requireVisible, type Actor } from '../common/access.js';
 import type { DrillSummary, MyDrill } from '../contracts/drills.js';
 import { findDrill, type DrillRow } from './drill.repository.js';
 import { accountedPerDrill, findTarget } from './target.repository.js';
+import { shelterNames } from '../shelters/shelter.repository.js';
 import { drillPolicy } from './drill.policy.js';
 
 export type DrillContext = ServiceContext;
@@ -37,11 +38,13 @@ export async function summary(db: Db, drill: DrillRow, blocks?: string[]): Promi
 export async function householdState(ctx: DrillContext, drill: DrillRow, householdId: string): Promise<MyDrill> {
   const target = await findTarget(ctx.db, drill.id, householdId);
   if (!target) throw new Error(`drill ${drill.id} has no target for household ${householdId}`);
+  const shelterId = target.shelter_id;
+  const shelterName = shelterId ? ((await shelterNames(ctx.db, drill.association_id, [shelterId])).get(shelterId) ?? null) : null;
   return {
     drill: await summary(ctx.db, drill),
     householdId,
     answer: target.status && target.answered_at
-      ? { status: target.status, where: target.location ?? 'home', note: target.note, at: target.answered_at.toISOString(), channel: target.channel ?? 'app' }
+      ? { status: target.status, where: target.location ?? 'home', note: target.note, at: target.answered_at.toISOString(), channel: target.channel ?? 'app', shelterId: shelterName ? shelterId : null, shelterName }
       : null,
   };
 }

@@ -100,13 +100,14 @@ export function saveAnswer(
   db: Db,
   drillId: string,
   householdId: string,
-  answer: { status: 'safe' | 'needs_help' | 'injured'; where: 'home' | 'evacuated' | 'away' | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit' },
+  answer: { status: 'safe' | 'needs_help' | 'injured'; where: 'home' | 'evacuated' | 'away' | null; note: string; channel: 'app' | 'speaker' | 'proxy' | 'visit'; shelterId?: string | null },
 ) {
   return db
     .updateTable('drill_targets')
     .set({
       status: answer.status,
       location: answer.where,
+      shelter_id: answer.where === 'evacuated' ? (answer.shelterId ?? null) : null,
       note: answer.note,
       answered_at: new Date(),
       first_answered_at: sql`coalesce(first_answered_at, now())`,
@@ -312,9 +313,11 @@ export function targetRows(db: Db, drillId: string, where: TargetFilter) {
     .innerJoin('households as h', 'h.id', 't.household_id')
     .innerJoin('blocks as b', 'b.id', 't.block_id')
     .leftJoin('people as p', 'p.id', 't.taken_by')
+    .leftJoin('shelters as sh', 'sh.id', 't.shelter_id')
     .select([
       't.household_id', 'h.household_number', 'h.name', 'h.address', 't.block_id', 'b.name as block_name', 't.channels', 'h.responder_notes', 't.risk',
       't.status', 't.location', 't.answered_at', 't.channel', 't.tier', 'p.name as taken_by_name', 't.visit_outcome', 't.note', 't.skipped',
+      't.shelter_id', 'sh.name as shelter_name',
     ])
     .orderBy('t.risk_score', 'desc')
     .orderBy('b.sort_order')
@@ -332,6 +335,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'findTarget', run: (db) => findTarget(db, ID, OTHER) },
   { name: 'markAbsent', run: (db) => markAbsent(db, ID, OTHER, '不在') },
   { name: 'saveAnswer — from the app', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'app' }) },
+  { name: 'saveAnswer — evacuated, naming a shelter', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'evacuated', note: '', channel: 'app', shelterId: ID }) },
   { name: 'saveAnswer — a visit also records its outcome', run: (db) => saveAnswer(db, ID, OTHER, { status: 'safe', where: 'home', note: '', channel: 'visit' }) },
   { name: 'takeTarget', run: (db) => takeTarget(db, ID, OTHER, ID) },
   { name: 'handSilentToCaptains', run: (db) => inTransaction(db, (trx) => handSilentToCaptains(trx, ID, { captainBlocks: [OTHER], volunteers: false })) },

@@ -14,7 +14,10 @@ export function settingsOf(db: Db, associationId: string) {
 export function saveSettings(
   db: Db,
   associationId: string,
-  values: { area_codes: string[]; min_intensity: Intensity; hold_off_seconds: number; aftershock_seconds: number; drills_from_training: boolean },
+  values: {
+    area_codes: string[]; min_intensity: Intensity; hold_off_seconds: number; aftershock_seconds: number; drills_from_training: boolean;
+    deadline_seconds: number; volunteers_after_seconds: number; officers_after_seconds: number;
+  },
   personId: string | null,
 ) {
   const row = { ...values, updated_by: personId, updated_at: new Date() };
@@ -212,7 +215,7 @@ const ID = '00000000-0000-0000-0000-000000000001';
 const OTHER = '00000000-0000-0000-0000-000000000002';
 export const sqlExamples: SqlExample[] = [
   { name: 'settingsOf', run: (db) => settingsOf(db, ID) },
-  { name: 'saveSettings', run: (db) => saveSettings(db, ID, { area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false }, OTHER) },
+  { name: 'saveSettings', run: (db) => saveSettings(db, ID, { area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false, deadline_seconds: 10800, volunteers_after_seconds: 900, officers_after_seconds: 1800 }, OTHER) },
   { name: 'concernedSettings', run: (db) => db.transaction().execute((trx) => concernedSettings(trx, ['511', '520'], '20261201100000')) },
   { name: 'lockAssociation', run: (db) => db.transaction().execute((trx) => lockAssociation(trx, ID)) },
   { name: 'feedState', run: (db) => feedState(db, 'https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml') },

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import type { ServiceContext } from '../common/service-context.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { quakeAreas } from '../contracts/quake-areas.js';
 import type { QuakeLogEntry, QuakeSettings } from '../contracts/quakes.js';
 import { decisionLog, saveSettings as save, settingsOf } from './quake.repository.js';
@@ -8,11 +9,16 @@ import { quakePolicy } from './trigger.policy.js';
 
 /** The officers' side of earthquake triggers: the settings and the log. */
 
-const DEFAULTS: QuakeSettings = { areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false };
+const DEFAULTS: QuakeSettings = {
+  areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false, deadlineSeconds: 3 * 3600, volunteersAfterSeconds: 15 * 60, officersAfterSeconds: 30 * 60,
+};
 
 function view(row: Awaited<ReturnType<typeof settingsOf>>) {
   const settings: QuakeSettings = row
-    ? { areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training }
+    ? {
+      areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training,
+      deadlineSeconds: row.deadline_seconds, volunteersAfterSeconds: row.volunteers_after_seconds, officersAfterSeconds: row.officers_after_seconds,
+    }
     : DEFAULTS;
   const areas = settings.areaCodes.map((code) => ({ code, name: quakeAreas.find((a) => a.code === code)?.name ?? code }));
   return { ...settings, areas, updatedAt: row ? row.updated_at.toISOString() : null };
@@ -25,11 +31,16 @@ export async function getSettings(ctx: ServiceContext, actor: Actor) {
 
 export async function saveSettings(ctx: ServiceContext, actor: Actor, input: QuakeSettings) {
   requireRole(quakePolicy.canManage(actor), 'officers');
-  const row = await save(ctx.db, actor.associationId, {
-    area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
-    aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
-  }, actor.personId);
-  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'quake.settings', detail: input });
+  // The settings and their audit row together: a trigger no one can account for is never kept.
+  const row = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    const saved = await save(tx.db, actor.associationId, {
+      area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
+      aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
+      deadline_seconds: input.deadlineSeconds, volunteers_after_seconds: input.volunteersAfterSeconds, officers_after_seconds: input.officersAfterSeconds,
+    }, actor.personId);
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'quake.settings', detail: input });
+    return saved;
+  });
   return view(row);
 }
 

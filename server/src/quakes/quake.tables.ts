@@ -11,6 +11,10 @@ export interface QuakeSettingsTable {
   hold_off_seconds: Generated<number>;
   aftershock_seconds: Generated<number>;
   drills_from_training: Generated<boolean>;
+  /** A system-started event's answer deadline after its start, and its tiers' delays after the deadline (migrations/20261206T0200). */
+  deadline_seconds: Generated<number>;
+  volunteers_after_seconds: Generated<number>;
+  officers_after_seconds: Generated<number>;
   updated_at: Generated<Date>;
   updated_by: string | null;
 }

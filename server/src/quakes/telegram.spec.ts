@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { intensityIn, intensityLabel, parseTelegram } from './telegram.js';
+import { intensityIn, intensityLabel, parseTelegram, UNRECEIVED, unreceivedIn } from './telegram.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/jma/${name}`, import.meta.url), 'utf8');
 const parsed = (name: string) => {
@@ -33,6 +33,23 @@ describe('parseTelegram against real JMA telegrams (出典：気象庁)', () => 
     const upgrade = parsed('osaka-upgrade-6lower-VXSE53.xml');
     expect(intensityIn(upgrade, ['520'])).toBe('6-');
     expect(intensityIn(upgrade, ['511'])).toBeNull();
+  });
+
+  it('reads 震度５弱以上未入電 (derived from the real VXSE53): the city has no MaxInt, JMA’s Condition instead', () => {
+    const t = parsed('kyoto-unreceived-VXSE53.xml');
+    expect(t.areas).toEqual([{
+      code: '511', name: '京都府南部', maxInt: '3', condition: null,
+      cities: [{ code: '2620700', name: '城陽市', maxInt: '3', condition: null }, { code: '2621100', name: '京田辺市', maxInt: null, condition: UNRECEIVED }],
+    }]);
+    expect(intensityIn(t, ['511'])).toBe('3');
+    expect(unreceivedIn(t, ['511'])).toBe(true);
+    expect(unreceivedIn(t, ['520'])).toBe(false);
+    // The half-width spelling, and on the area itself, read the same; another Condition is not about the intensity.
+    const real = fixture('kyoto-unreceived-VXSE53.xml');
+    const half = parseTelegram(real.replace('<Code>511</Code><MaxInt>3</MaxInt>', '<Code>511</Code><Condition>震度5弱以上未入電</Condition>'));
+    expect(half.ok && half.telegram.areas[0]).toMatchObject({ maxInt: null, condition: UNRECEIVED });
+    const other = parseTelegram(real.replace('<Condition>震度５弱以上未入電</Condition>', '<Condition>その他</Condition>'));
+    expect(other.ok && unreceivedIn(other.telegram, ['511'])).toBe(false);
   });
 
   it('picks the strongest of the areas asked about', () => {

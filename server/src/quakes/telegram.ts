@@ -21,11 +21,19 @@ export function intensityLabel(i: Intensity): string {
   return `震度${n}${half === '-' ? '弱' : half === '+' ? '強' : ''}`;
 }
 
+/**
+ * JMA's Condition for an area or city whose intensity is 5弱 or more by the figures it has but
+ * whose station readings have not come in (震源・震度に関する情報, VXSE53): no MaxInt, or a lower one.
+ */
+export const UNRECEIVED = '震度５弱以上未入電';
+const conditionSchema = z.literal(UNRECEIVED).nullable().default(null);
+
 const areaSchema = z.object({
   code: z.string().regex(/^\d{3}$/),
   name: z.string(),
   maxInt: intensitySchema.nullable(),
-  cities: z.array(z.object({ code: z.string(), name: z.string(), maxInt: intensitySchema.nullable() })),
+  condition: conditionSchema,
+  cities: z.array(z.object({ code: z.string(), name: z.string(), maxInt: intensitySchema.nullable(), condition: conditionSchema })),
 });
 
 export const telegramSchema = z.object({
@@ -60,7 +68,11 @@ const parser = new XMLParser({
 
 type Node = Record<string, unknown>;
 const text = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' && '#text' in v ? String((v as Node)['#text']) : v == null ? '' : String(v));
-const maybeInt = (v: unknown) => (v === undefined || v === '' ? null : text(v));
+/** 震度５弱以上未入電, however its digits are written (NFKC folds the full-width ５). */
+const isUnreceived = (v: unknown) => v !== undefined && text(v).normalize('NFKC') === UNRECEIVED.normalize('NFKC');
+const maybeInt = (v: unknown) => (v === undefined || v === '' || isUnreceived(v) ? null : text(v));
+/** An element's Condition (or a MaxInt that carries it): UNRECEIVED, or null (another Condition is not about the intensity). */
+const conditionOf = (node: Node) => (isUnreceived(node.Condition) || isUnreceived(node.MaxInt) ? UNRECEIVED : null);
 
 /** Parses one telegram. Malformed or truncated XML, another kind of telegram, a missing field: a rejection naming why. */
 export function parseTelegram(xml: string): ParseResult {
@@ -98,7 +110,8 @@ export function parseTelegram(xml: string): ParseResult {
         code: text(area.Code),
         name: text(area.Name),
         maxInt: maybeInt(area.MaxInt),
-        cities: ((area.City ?? []) as Node[]).map((city) => ({ code: text(city.Code), name: text(city.Name), maxInt: maybeInt(city.MaxInt) })),
+        condition: conditionOf(area),
+        cities: ((area.City ?? []) as Node[]).map((city) => ({ code: text(city.Code), name: text(city.Name), maxInt: maybeInt(city.MaxInt), condition: conditionOf(city) })),
       })),
     ),
     hypocentre: hypo ? { name: text(hypo.Name), code: text(hypo.Code) } : null,
@@ -120,4 +133,12 @@ export function intensityIn(telegram: Telegram, areaCodes: readonly string[]): I
     if (!best || rank(area.maxInt) > rank(best)) best = area.maxInt;
   }
   return best;
+}
+
+/**
+ * Whether JMA says 震度５弱以上未入電 for any of these areas or a city in them: the intensity
+ * there may be 5弱 or more and has not come in yet.
+ */
+export function unreceivedIn(telegram: Telegram, areaCodes: readonly string[]): boolean {
+  return telegram.areas.some((area) => areaCodes.includes(area.code) && (area.condition === UNRECEIVED || area.cities.some((c) => c.condition === UNRECEIVED)));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type DecideInput, type TriggerState } from './trigger.policy.js';
-import type { Intensity, Telegram } from './telegram.js';
+import { UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
 
 const now = new Date('2026-12-01T01:03:00Z');
 const settings = { areaCodes: ['511'], minIntensity: '5-' as const, holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false };
@@ -10,7 +10,7 @@ function telegram(over: Partial<Telegram> & { at?: Intensity | null; area?: stri
   return {
     title: '震度速報', sentAt: '2026-12-01T01:02:00Z', status: '通常', editorialOffice: '大阪管区気象台', eventId: '20261201100000', infoType: '発表',
     reportAt: '2026-12-01T10:02:00+09:00', serial: '', maxInt: at,
-    areas: at ? [{ code: area, name: '京都府南部', maxInt: at, cities: [] }] : [], hypocentre: null, magnitude: null, ...rest,
+    areas: at ? [{ code: area, name: '京都府南部', maxInt: at, condition: null, cities: [] }] : [], hypocentre: null, magnitude: null, ...rest,
   };
 }
 function trigger(over: Partial<TriggerState> = {}): TriggerState {
@@ -84,5 +84,25 @@ describe('decide: what a JMA telegram does for one association', () => {
   });
   it('a telegram sent long ago (the feed backlog after a restart) starts nothing', () => {
     expect(run({ now: new Date('2026-12-01T05:00:00Z') })).toMatchObject({ action: 'none', reason: 'stale' });
+  });
+  describe('震度５弱以上未入電 (an area or city whose readings have not come in, 5弱 or more possibly)', () => {
+    /** 京都府南部 at `at` by its received readings (or none), 京田辺市 in it 未入電. */
+    const unreceived = (at: Intensity | null) =>
+      telegram({ title: '震源・震度に関する情報', maxInt: at, areas: [{ code: '511', name: '京都府南部', maxInt: at, condition: at ? null : UNRECEIVED, cities: [{ code: '2621100', name: '京田辺市', maxInt: null, condition: UNRECEIVED }] }] });
+    it('with a threshold of 5弱 or less it counts as reaching 5弱: pending, the log saying why', () => {
+      expect(run({ telegram: unreceived(null) })).toEqual({ action: 'pend', kind: 'real', intensity: '5-', reason: 'unreceived', fireAt: new Date(now.getTime() + 120_000) });
+      expect(run({ telegram: unreceived('3') })).toMatchObject({ action: 'pend', intensity: '5-', reason: 'unreceived' });
+      expect(run({ settings: { ...settings, minIntensity: '4' }, telegram: unreceived('3') })).toMatchObject({ action: 'pend', intensity: '5-', reason: 'unreceived' });
+    });
+    it('with a threshold above 5弱 it does not start (the officers are told)', () => {
+      expect(run({ settings: { ...settings, minIntensity: '5+' }, telegram: unreceived('3') })).toEqual({ action: 'none', reason: 'unreceived_unsure', intensity: '3' });
+      expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: unreceived(null) })).toEqual({ action: 'none', reason: 'unreceived_unsure', intensity: null });
+    });
+    it('a received 5強 decides as usual; 未入電 elsewhere is not ours; stale or 訓練 stays so', () => {
+      expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: { ...unreceived('5+') } })).toMatchObject({ action: 'none', reason: 'below_threshold', intensity: '5+' });
+      expect(run({ settings: { ...settings, areaCodes: ['501'] }, telegram: unreceived(null) })).toMatchObject({ action: 'none', reason: 'not_in_area' });
+      expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: unreceived(null), now: new Date('2026-12-01T05:00:00Z') })).toMatchObject({ action: 'none', reason: 'stale' });
+      expect(run({ telegram: { ...unreceived(null), status: '訓練' } })).toMatchObject({ action: 'none', reason: 'training' });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor } from '../common/access.js';
 import { canManageRoster } from '../roster/roster.policy.js';
-import { intensityIn, rank, type Intensity, type Telegram } from './telegram.js';
+import { intensityIn, rank, unreceivedIn, type Intensity, type Telegram } from './telegram.js';
 
 /**
  * What a JMA telegram means for one association: pure, so every case of the issue is a line
@@ -48,12 +48,13 @@ export type NoAction =
   | 'no_change'
   | 'already_started'
   | 'already_cancelled'
-  | 'nothing_to_cancel';
+  | 'nothing_to_cancel'
+  | 'unreceived_unsure'; // 震度５弱以上未入電 in the areas, the threshold above 5弱: not started, the officers told
 
 export type Decision =
   | { action: 'none'; reason: NoAction; intensity: Intensity | null }
   /** A new trigger: starts `kind` at `fireAt` unless a 取消 or 訂正 comes first. */
-  | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' }
+  | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' | 'unreceived' }
   /** A pending trigger takes this telegram (a 訂正, a later report of its quake). */
   | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' }
   /** A trigger cancelled by a 訂正 below the threshold, raised again across it by a newer report: pending again. */
@@ -91,8 +92,16 @@ export function kindOf(telegram: Telegram, settings: TriggerSettings): 'real' | 
   return settings.drillsFromTraining ? 'drill' : null;
 }
 
+/** What 震度５弱以上未入電 counts as when the threshold is at or below it. */
+export const UNRECEIVED_AS: Intensity = '5-';
+
 export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBefore = false, newerSeen = null, maxAgeSeconds = 1800 }: DecideInput): Decision {
-  const intensity = telegram.infoType === '取消' ? null : intensityIn(telegram, settings.areaCodes);
+  const measured = telegram.infoType === '取消' ? null : intensityIn(telegram, settings.areaCodes);
+  // 震度５弱以上未入電: 5弱 or more possibly, not received yet. Decided on the safe side: with a
+  // threshold of 5弱 or less it counts as 5弱 (reached); above 5弱 it starts nothing (the officers are told).
+  const unsure = telegram.infoType !== '取消' && unreceivedIn(telegram, settings.areaCodes) && (measured === null || rank(measured) < rank(UNRECEIVED_AS));
+  const counted = unsure && rank(settings.minIntensity) <= rank(UNRECEIVED_AS);
+  const intensity = counted ? UNRECEIVED_AS : measured;
   const none = (reason: NoAction): Decision => ({ action: 'none', reason, intensity });
   const kind = kindOf(telegram, settings);
   if (!kind) return none('training');
@@ -127,9 +136,10 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
     return none('no_change');
   }
 
-  if (intensity === null) return none('not_in_area');
-  if (!above) return none('below_threshold');
+  if (intensity === null && !unsure) return none('not_in_area');
+  if (!above && !unsure) return none('below_threshold');
   if (now.getTime() - Date.parse(telegram.sentAt) > maxAgeSeconds * 1000) return none('stale');
+  if (!above) return none('unreceived_unsure');
   const fireAt = new Date(now.getTime() + settings.holdOffSeconds * 1000);
   // Another quake while one is pending gets its own trigger (its own 取消 and 訂正 reach it alone);
   // "one event per window" is kept when it fires (trigger.service.ts fire: it joins an event started meanwhile).
@@ -138,5 +148,5 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
     return { action: 'pend', kind, intensity, fireAt, reason: 'stronger_aftershock' };
   }
   // An earlier telegram of this quake below the threshold made no trigger: this one is its upgrade.
-  return { action: 'pend', kind, intensity, fireAt, reason: quakeSeenBefore ? 'upgrade' : 'above_threshold' };
+  return { action: 'pend', kind, intensity: intensity!, fireAt, reason: counted ? 'unreceived' : quakeSeenBefore ? 'upgrade' : 'above_threshold' };
 }

@@ -2,7 +2,6 @@ import type { ServiceContext } from '../common/service-context.js';
 import { inTransaction, type Tx } from '../platform/db/transaction.js';
 import { stableJobId } from '../platform/jobs/jobs.js';
 import { HttpError } from '../platform/http/errors.js';
-import { reachableRoleHolders } from '../common/reachability.repository.js';
 import { audit } from '../common/audit.repository.js';
 import { addToActiveDrill, announceStart, beginDrill } from '../drills/drill.service.js';
 import {
@@ -10,7 +9,9 @@ import {
   quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
 import { decide, kindOf, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
-import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } from './telegram.js';
+import { intensityLabel, parseTelegram, rank, UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
+import { logChanged, tellOfficers } from './notice.service.js';
+import type { QuakeNotice } from '../contracts/socket.js';
 
 /**
  * A telegram from the feed, handled once: stored (the once-only marker: unique on its feed
@@ -19,8 +20,8 @@ import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } fr
  * hold-off, all in one transaction. Officers are told after the commit.
  */
 
-/** A started event's answer deadline, and when its untaken visits go up a tier (the start form's defaults). */
-const EVENT_HOURS = 3;
+/** A started event's answer deadline, and when its untaken visits go up a tier: the association's settings, else these (the start form's defaults). */
+const EVENT_SECONDS = 3 * 3600;
 const VOLUNTEERS_AFTER_SECONDS = 15 * 60;
 const OFFICERS_AFTER_SECONDS = 30 * 60;
 
@@ -58,10 +59,11 @@ function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
   return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, cancelReason: row.cancel_reason, intensity: row.intensity, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
 }
 
-/** The name of the association's strongest-shaken area in the telegram. */
-function areaNameIn(telegram: Telegram, codes: readonly string[]): string {
-  const mine = telegram.areas.filter((a) => codes.includes(a.code) && a.maxInt).sort((a, b) => rank(b.maxInt!) - rank(a.maxInt!));
-  return mine[0]?.name ?? '';
+/** The names of the association's areas in the telegram, the strongest-shaken first (震度５弱以上未入電 as 5弱). */
+function areaNamesIn(telegram: Telegram, codes: readonly string[]): string[] {
+  const unreceived = (a: Telegram['areas'][number]) => a.condition === UNRECEIVED || a.cities.some((c) => c.condition === UNRECEIVED);
+  const strength = (a: Telegram['areas'][number]) => Math.max(a.maxInt ? rank(a.maxInt) : -1, unreceived(a) ? rank('5-') : -1);
+  return telegram.areas.filter((a) => codes.includes(a.code) && strength(a) >= 0).sort((a, b) => strength(b) - strength(a)).map((a) => a.name);
 }
 
 async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram: Telegram, telegramId: string, now: Date) {
@@ -77,10 +79,16 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
     newerTelegram(tx.db, telegram.eventId, telegram.status, reportAt, telegramId),
   ]);
   const decision = decide({ settings, telegram, now, sameQuake: stateOf(same), recent: stateOf(recent), quakeSeenBefore: seen, newerSeen: newer });
-  const areaName = areaNameIn(telegram, settings.areaCodes);
+  const areaNames = areaNamesIn(telegram, settings.areaCodes);
+  const areaName = areaNames[0] ?? '';
   let triggerId: string | null = null;
-  const tell = (title: string, body: string, drillId?: string | null) => tx.afterCommit(() => notifyOfficers(ctx, associationId, { title, body, url: drillId ? `${ctx.publicUrl}/drills/${drillId}` : `${ctx.publicUrl}/quakes` }));
-  const label = (i: Intensity) => `${areaName ? `${areaName} ` : ''}${intensityLabel(i)}`;
+  // Pushed and shown at once on the officers' pages, after the commit (notice.service.ts).
+  type Said = Pick<QuakeNotice, 'key' | 'kind'> & Partial<QuakeNotice>;
+  const tell = (title: string, body: string, said: Said) =>
+    tx.afterCommit(() => tellOfficers(ctx, associationId, { title, body, drillId: said.drillId }, { eventKind: kind, intensity: 'intensity' in decision ? decision.intensity : null, areaNames, quakeEventId: telegram.eventId, drillId: null, asked: false, fireAt: null, ...said }));
+  const unsure = decision.action === 'pend' && decision.reason === 'unreceived';
+  const label = (i: Intensity) => `${areaName ? `${areaName} ` : ''}${intensityLabel(i)}${unsure ? '以上（未入電）' : ''}`;
+  const byTelegram = `telegram:${telegramId}`;
   switch (decision.action) {
     case 'pend': {
       const trigger = await insertTrigger(tx.db, {
@@ -90,7 +98,7 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       triggerId = trigger.id;
       await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: 1 }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:1` });
       const what = decision.kind === 'drill' ? '訓練の安否確認' : '安否確認';
-      tell(`【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`);
+      tell(`【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
     case 'update':
@@ -101,31 +109,35 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       triggerId = decision.triggerId;
       const reopened = await updateTrigger(tx.db, decision.triggerId, { status: 'pending', cancel_reason: null, intensity: decision.intensity, fire_at: decision.fireAt, last_report_at: reportAt, round: (same?.round ?? 1) + 1 }, telegramId);
       await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: reopened.round }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:${reopened.round}` });
-      tell(`【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に安否確認を自動で始めます。`);
+      tell(`【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に安否確認を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
     case 'cancel':
       triggerId = decision.triggerId;
       await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', cancel_reason: decision.reason, last_report_at: reportAt }, telegramId);
-      tell('【地震】自動の安否確認は始めません', decision.reason === 'cancelled' ? '気象庁が地震情報を取り消しました。' : `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`);
+      tell('【地震】自動の安否確認は始めません', decision.reason === 'cancelled' ? '気象庁が地震情報を取り消しました。' : `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`, { key: `trigger:${triggerId}`, kind: 'cancelled', intensity: same?.intensity ?? null });
       break;
     case 'cancelled_after_start':
       triggerId = decision.triggerId;
       await updateTrigger(tx.db, decision.triggerId, { last_report_at: reportAt }, telegramId);
       if (decision.drillId) await addToActiveDrill(ctx, tx.db, decision.drillId, `気象庁が地震情報を取り消しました（${telegram.eventId}）`, false);
-      tell('【地震】気象庁が地震情報を取り消しました', '安否確認は続いています。必要がなければダッシュボードから終了してください。', decision.drillId);
+      tell('【地震】気象庁が地震情報を取り消しました', '安否確認は続いています。必要がなければダッシュボードから終了してください。', { key: byTelegram, kind: 'cancelled_after_start', drillId: decision.drillId, intensity: same?.intensity ?? null, asked: !!decision.drillId });
       break;
     case 'aftershock': {
       triggerId = decision.triggerId;
       await updateTrigger(tx.db, decision.triggerId, {}, telegramId);
       const asked = decision.drillId ? await addToActiveDrill(ctx, tx.db, decision.drillId, `余震 ${label(decision.intensity)}（${telegram.eventId}）: まだ確認できていない世帯にもう一度たずねます`, true) : false;
-      tell(`【余震】${label(decision.intensity)}`, asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', decision.drillId);
+      tell(`【余震】${label(decision.intensity)}`, asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', { key: byTelegram, kind: 'aftershock', drillId: decision.drillId, asked });
       break;
     }
     case 'none':
       triggerId = same?.id ?? null;
+      if (decision.reason === 'unreceived_unsure') {
+        tell(`【地震】${areaName} 震度5弱以上未入電`, `震度がまだ届いていない市町村があります。5弱以上の可能性がありますが、自動で始める${intensityLabel(settings.minIntensity)}以上とは限らないため始めません。必要ならダッシュボードから安否確認を始めてください。`, { key: byTelegram, kind: 'unreceived' });
+      }
       break;
   }
+  tx.afterCommit(() => logChanged(ctx, associationId, telegramId));
   await insertDecision(tx.db, { telegram_id: telegramId, association_id: associationId, action: decision.action, reason: reasonOf(decision), intensity: decision.action === 'cancel' || decision.action === 'cancelled_after_start' ? null : decision.intensity, trigger_id: triggerId });
 }
 
@@ -154,6 +166,9 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
       const telegrams = await telegramsOf(tx.db, trigger.telegram_ids);
       const why = telegrams.map((t) => `気象庁 ${t.parsed?.title ?? ''} ${t.info_type ?? ''} EventID ${t.event_id} ${t.report_at?.toISOString() ?? ''} ${t.entry_id}`);
       const label = `${trigger.area_name} ${intensityLabel(trigger.intensity)}`.trim();
+      const notice = (said: Pick<QuakeNotice, 'kind' | 'drillId' | 'asked'>): QuakeNotice => ({
+        key: `trigger:${trigger.id}`, eventKind: trigger.kind, intensity: trigger.intensity, areaNames: trigger.area_name ? [trigger.area_name] : [], quakeEventId: trigger.event_id, fireAt: null, ...said,
+      });
       const settings = await storedSettings(tx.db, trigger.association_id);
       const windowStart = new Date(trigger.created_at.getTime() - (settings?.aftershock_seconds ?? 0) * 1000);
       const first = await recentTrigger(tx.db, trigger.association_id, trigger.kind, windowStart, trigger.id);
@@ -161,20 +176,22 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
         const asked = await addToActiveDrill(ctx, tx.db, first.drill_id, `余震 ${label}（${trigger.event_id}）: まだ確認できていない世帯にもう一度たずねます`, true);
         await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: first.drill_id });
         await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.joined', subject: first.drill_id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
-        tx.afterCommit(() => notifyOfficers(ctx, trigger.association_id, { title: `【余震】${label}`, body: asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', url: `${ctx.publicUrl}/drills/${first.drill_id}` }));
+        tx.afterCommit(() => tellOfficers(ctx, trigger.association_id, { title: `【余震】${label}`, body: asked ? '新しい安否確認は始めません。まだ確認できていない世帯にもう一度たずねます。' : '新しい安否確認は始めません。', drillId: first.drill_id }, notice({ kind: 'aftershock', drillId: first.drill_id, asked })));
         return 'joined';
       }
+      // The once-only marker first (pending → started), then the event: a fire stopped anywhere after it rolls back both.
+      await updateTrigger(tx.db, trigger.id, { status: 'started' });
       const drill = await beginDrill(ctx, tx.db, trigger.association_id, null, {
         kind: trigger.kind,
         title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
         message: `気象庁の発表で${label}の揺れがありました。ご無事ですか。`,
-        targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + EVENT_HOURS * 3600_000).toISOString(),
-        volunteersAfterSeconds: VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: OFFICERS_AFTER_SECONDS,
+        targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + (settings?.deadline_seconds ?? EVENT_SECONDS) * 1000).toISOString(),
+        volunteersAfterSeconds: settings?.volunteers_after_seconds ?? VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: settings?.officers_after_seconds ?? OFFICERS_AFTER_SECONDS,
       }, why);
-      await updateTrigger(tx.db, trigger.id, { status: 'started', drill_id: drill.id });
+      await updateTrigger(tx.db, trigger.id, { drill_id: drill.id });
       await audit(tx.db, { associationId: trigger.association_id, actorPersonId: null, action: 'quake.triggered', subject: drill.id, detail: { triggerId, eventId: trigger.event_id, intensity: trigger.intensity, telegrams: telegrams.map((t) => t.entry_id) } });
       tx.afterCommit(() => announceStart(ctx, drill));
-      tx.afterCommit(() => notifyOfficers(ctx, trigger.association_id, { title: `【地震】${label}: 安否確認を始めました`, body: '全世帯にたずねています。終了はダッシュボードから。', url: `${ctx.publicUrl}/drills/${drill.id}` }));
+      tx.afterCommit(() => tellOfficers(ctx, trigger.association_id, { title: `【地震】${label}: 安否確認を始めました`, body: '全世帯にたずねています。終了はダッシュボードから。', drillId: drill.id }, notice({ kind: 'started', drillId: drill.id, asked: true })));
       return 'started';
     });
   } catch (error) {
@@ -203,10 +220,4 @@ export async function refireOverdue(ctx: ServiceContext, now = new Date()): Prom
   });
   ctx.log.warn({ triggers: overdue.map((t) => t.id) }, 'overdue quake triggers fired again');
   return overdue.length;
-}
-
-/** The association's officers who can be reached, by push (common/reach.ts). */
-async function notifyOfficers(ctx: ServiceContext, associationId: string, push: { title: string; body: string; url: string }) {
-  const officers = await reachableRoleHolders(ctx.db, associationId, ['officer']);
-  await ctx.reach.people([...new Set(officers.map((o) => o.person_id))], push);
 }

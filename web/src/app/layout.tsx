@@ -8,6 +8,7 @@ import { useSocketEvent } from '../lib/socket.js';
 import { useReconnecting } from '../lib/connection.js';
 import { DrillPromptHost } from '../features/drills/components/drill-prompt.js';
 import { MainNav, LanguageSwitch } from './navigation.js';
+import { QuakeBanners } from '../features/quakes/components/quake-banners.js';
 
 /** While the server cannot be reached (or its database is away): answers sent meanwhile are retried. */
 function ReconnectingBanner() {
@@ -59,6 +60,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       </header>
       <ReconnectingBanner />
       {session?.roles.household && <DrillPromptHost key={session.roles.household.id} />}
+      {session?.roles.officer && <QuakeBanners key={session.person.id} />}
       <main id="main" tabIndex={-1}>
         {children}
       </main>

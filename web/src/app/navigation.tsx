@@ -66,6 +66,7 @@ export function MainNav({ session }: { session: SessionView }) {
   if (session.roles.officer) {
     links.push({ href: '/quakes', label: t('nav.quakes') });
   }
+  links.push({ href: '/shelters', label: t('nav.shelters') });
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

@@ -35,6 +35,8 @@ import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
 import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
 import { ReadinessPage } from '../features/readiness/pages/readiness.js';
 import { QuakesPage } from '../features/quakes/pages/quakes.js';
+import { SheltersPage } from '../features/shelters/pages/shelters.js';
+import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -86,6 +88,8 @@ const ROUTES: Route[] = [
   { pattern: '/help-desk', access: 'officer', render: () => <HelpDeskPage /> },
   { pattern: '/readiness', access: 'user', render: () => <ReadinessPage /> },
   { pattern: '/quakes', access: 'officer', render: () => <QuakesPage /> },
+  { pattern: '/shelters', access: 'user', render: () => <SheltersPage /> },
+  { pattern: '/shelters/import', access: 'officer', render: () => <ShelterImportPage /> },
 ];
 
 export function Routes() {

@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -135,4 +135,9 @@ export const api = {
   quakeSettings: (signal?: AbortSignal) => request(quakes.settings, { signal }),
   saveQuakeSettings: (body: Body<typeof quakes.saveSettings>) => request(quakes.saveSettings, { body }),
   quakeLog: (signal?: AbortSignal) => request(quakes.log, { query: {}, signal }),
+
+  shelters: (signal?: AbortSignal) => request(shelters.list, { signal }),
+  importShelters: (file: Blob, mode: 'preview' | 'commit') => request(shelters.import, { query: { mode }, raw: { body: file } }),
+  setShelterListed: (id: string, listed: boolean) => request(shelters.update, { params: { id }, body: { listed } }),
+  deleteShelter: (id: string) => request(shelters.remove, { params: { id } }),
 };

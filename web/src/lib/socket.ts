@@ -19,6 +19,8 @@ const EVENTS: EventName[] = [
   'drill:ended',
   'drill:updated',
   'session:ended',
+  'quake:notice',
+  'quake:logged',
 ];
 
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;

@@ -8,6 +8,7 @@ import { t } from '../../../lib/i18n.js';
 import { SafetyChip } from './drill-badges.js';
 import { FormActions } from '../../../ui/form-actions.js';
 import { Ruby } from '../../../ui/ruby.js';
+import { ShelterPicker, useShelters } from '../../shelters/components/shelter-picker.js';
 
 /** Shared pieces of the safety confirmation (安否確認) pages. */
 
@@ -54,6 +55,8 @@ export function AnswerPanel({
   const asking = !answer || changing;
   const [where, setWhere] = useState<Whereabouts>(answer?.where ?? 'home');
   const [note, setNote] = useState(answer?.note ?? '');
+  const [shelterId, setShelterId] = useState<string | null>(answer?.shelterId ?? null);
+  const shelters = useShelters();
   const [showDetails, setShowDetails] = useState(false);
   const firstButton = useRef<HTMLButtonElement>(null);
   const confirmation = useRef<HTMLParagraphElement>(null);
@@ -64,11 +67,11 @@ export function AnswerPanel({
     if (autoFocus && asking) firstButton.current?.focus();
   }, [autoFocus, asking]);
 
-  async function send(status: SafetyStatus, body: { where: Whereabouts; note: string }, kind: SafetyStatus | 'details') {
+  async function send(status: SafetyStatus, body: { where: Whereabouts; note: string; shelterId?: string | null }, kind: SafetyStatus | 'details') {
     setBusy(kind);
     setError(null);
     try {
-      const next = await api.answerDrill(drill.id, { status, ...body });
+      const next = await api.answerDrill(drill.id, { status, ...body, shelterId: body.where === 'evacuated' ? (body.shelterId ?? null) : null });
       setChanging(false);
       // "Safe" is done in one tap; for help or injury, ask where they are and what is wrong.
       setShowDetails(kind !== 'details' && status !== 'safe');
@@ -110,7 +113,7 @@ export function AnswerPanel({
                 class={`safety-button safety-button-${status}`}
                 data-status={status}
                 disabled={busy !== null}
-                onClick={() => void send(status, { where: changing && answer ? where : 'home', note: changing && answer ? note : '' }, status)}
+                onClick={() => void send(status, { where: changing && answer ? where : 'home', note: changing && answer ? note : '', shelterId: changing && answer ? shelterId : null }, status)}
               >
                 <Ruby k={`drills.prompt.answers.${status}`} />
               </button>
@@ -138,6 +141,7 @@ export function AnswerPanel({
           </p>
           <p class="answered-summary">
             <SafetyChip status={answer.status} /> <span class="answered-where">{t(`drills.where.${answer.where}`)}</span>
+            {answer.shelterName && <span class="answered-shelter" data-testid="answered-shelter"> — {answer.shelterName}</span>}
             {answer.note && <span class="notes"> — {answer.note}</span>}
           </p>
           {!ended && (
@@ -156,7 +160,7 @@ export function AnswerPanel({
                   class="answer-details"
                   onSubmit={(e) => {
                     e.preventDefault();
-                    void send(answer.status, { where, note: note.trim() }, 'details');
+                    void send(answer.status, { where, note: note.trim(), shelterId }, 'details');
                   }}
                 >
                   {answer.status !== 'safe' && <p class="hint">{t('drills.prompt.helpHint')}</p>}
@@ -169,6 +173,7 @@ export function AnswerPanel({
                       </div>
                     ))}
                   </fieldset>
+                  {where === 'evacuated' && <ShelterPicker id={`${prefix}-shelter`} value={shelterId} onValue={setShelterId} shelters={shelters} />}
                   <NoteField id={`${prefix}-note`} label={t('drills.prompt.note')} value={note} onValue={setNote} />
                   <FormActions busy={busy !== null} submitLabel={t('drills.prompt.send')} cancelLabel={t('common.cancel')} onCancel={() => setShowDetails(false)} />
                 </form>

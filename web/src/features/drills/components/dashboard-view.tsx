@@ -8,6 +8,7 @@ import { DrillStatusChip, KindBadge, SafetyChip } from './drill-badges.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { BlockTable } from './block-table.js';
+import { ShelterHeadcount } from '../../shelters/components/shelter-headcount.js';
 import { ResponseCurve } from './response-curve.js';
 import { UnansweredRow } from './unanswered-row.js';
 import { FollowUpCard, FollowUpSection, SkipNotice } from './target-card.js';
@@ -81,6 +82,11 @@ export function DashboardView({ data, officer, onRecorded }: { data: Dashboard; 
       <section class="section" aria-labelledby="blocks-heading">
         <h2 id="blocks-heading">{t('drills.dashboard.byBlock')}</h2>
         <BlockTable rows={data.byBlock} />
+      </section>
+
+      <section class="section" aria-labelledby="shelters-heading">
+        <h2 id="shelters-heading">{t('shelters.headcount.heading')}</h2>
+        <ShelterHeadcount rows={data.byShelter} />
       </section>
 
       <section class="section" aria-labelledby="curve-heading">

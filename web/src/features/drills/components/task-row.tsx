@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { EvacuatedFields } from '../../shelters/components/shelter-picker.js';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError, type VisitOutcome } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
@@ -21,6 +22,8 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
   const [recording, setRecording] = useState(false);
   const [outcome, setOutcome] = useState<VisitOutcome | null>(null);
   const [note, setNote] = useState('');
+  const [evacuated, setEvacuated] = useState(false);
+  const [shelterId, setShelterId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [conflict, setConflict] = useState<string | null>(null);
@@ -56,7 +59,8 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
     setBusy(true);
     setError(null);
     try {
-      await api.recordVisit(drillId, { householdId: target.householdId, outcome, note: note.trim() });
+      const away = evacuated && outcome !== 'absent';
+      await api.recordVisit(drillId, { householdId: target.householdId, outcome, note: note.trim(), where: away ? 'evacuated' : 'home', shelterId: away ? shelterId : null });
       setRecording(false);
       setOutcome(null);
       setNote('');
@@ -83,6 +87,7 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
       {target.status && (
         <p class="task-answer">
           <SafetyChip status={target.status} /> {target.where && t(`drills.where.${target.where}`)}
+          {target.shelterName && ` — ${target.shelterName}`}
           {target.answeredAt && (
             <span class="muted">{paren(joinParts([formatTime(target.answeredAt), target.channel && t(`drills.channels.${target.channel}`)]))}</span>
           )}
@@ -131,6 +136,7 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
               ))}
             </div>
           </fieldset>
+          {outcome !== 'absent' && <EvacuatedFields prefix={prefix} evacuated={evacuated} onEvacuated={setEvacuated} shelterId={shelterId} onShelter={setShelterId} />}
           <NoteField id={`${prefix}-note`} label={t('drills.note')} value={note} onValue={setNote} />
           <FormActions
             class="task-buttons"

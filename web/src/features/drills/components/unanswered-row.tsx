@@ -10,6 +10,7 @@ import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { useSubmit } from '../../../lib/use-submit.js';
 import { FormActions } from '../../../ui/form-actions.js';
+import { EvacuatedFields } from '../../shelters/components/shelter-picker.js';
 
 // ── One unaccounted household, with "confirmed in person" ──────────────────────────────
 
@@ -17,13 +18,15 @@ export function UnansweredRow({ drillId, target, active, onRecorded }: { drillId
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState<SafetyStatus>('safe');
   const [note, setNote] = useState('');
+  const [evacuated, setEvacuated] = useState(false);
+  const [shelterId, setShelterId] = useState<string | null>(null);
   const { submit: run, busy, error } = useSubmit();
   const prefix = `proxy-${target.householdId}`;
 
   async function record(event: Event) {
     event.preventDefault();
     await run(async () => {
-      await api.proxyAnswer(drillId, { householdId: target.householdId, status, where: 'home', note: note.trim() });
+      await api.proxyAnswer(drillId, { householdId: target.householdId, status, where: evacuated ? 'evacuated' : 'home', shelterId: evacuated ? shelterId : null, note: note.trim() });
       setOpen(false);
       onRecorded();
     });
@@ -56,6 +59,7 @@ export function UnansweredRow({ drillId, target, active, onRecorded }: { drillId
               </div>
             ))}
           </fieldset>
+          <EvacuatedFields prefix={prefix} evacuated={evacuated} onEvacuated={setEvacuated} shelterId={shelterId} onShelter={setShelterId} />
           <div class="field">
             <label for={`${prefix}-note`}>{t('drills.note')}</label>
             <input id={`${prefix}-note`} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />

@@ -11,6 +11,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { isCaptain, useRequiredSession } from '../../../lib/session.js';
 import { BlockTable } from '../components/block-table.js';
+import { ShelterHeadcount } from '../../shelters/components/shelter-headcount.js';
 import { DrillSummary } from '../components/drill-summary.js';
 import { FollowUpCard, FollowUpSection, skippedText } from '../components/target-card.js';
 import { useResource } from '../../../lib/use-resource.js';
@@ -107,6 +108,11 @@ function ReportView({ report, officer }: { report: DrillReport; officer: boolean
       <section class="section" aria-labelledby="report-blocks-heading">
         <h2 id="report-blocks-heading">{t('drills.dashboard.byBlock')}</h2>
         <BlockTable rows={report.byBlock} />
+      </section>
+
+      <section class="section" aria-labelledby="report-shelters-heading">
+        <h2 id="report-shelters-heading">{t('shelters.headcount.heading')}</h2>
+        <ShelterHeadcount rows={report.byShelter} />
       </section>
 
       <section class="section" aria-labelledby="report-channels-heading">

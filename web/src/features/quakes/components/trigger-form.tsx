@@ -17,12 +17,22 @@ export const intensityText = (value: string) => t(`quakes.intensity.${value}`);
  * typed), the intensity that starts a real event, the hold-off, the aftershock window and
  * whether 訓練 telegrams start drills.
  */
+/** The form's text fields: seconds shown as minutes or hours. */
+function formOf(settings: QuakeSettings) {
+  return {
+    ...settings, holdOff: String(settings.holdOffSeconds), aftershockHours: String(settings.aftershockSeconds / 3600),
+    deadlineMinutes: String(settings.deadlineSeconds / 60), volunteersMinutes: String(settings.volunteersAfterSeconds / 60), officersMinutes: String(settings.officersAfterSeconds / 60),
+  };
+}
+/** Minutes typed, seconds sent (a blank or a word stays NaN for the schema to name). */
+const minutes = (value: string) => (value.trim() === '' ? Number.NaN : Math.round(Number(value) * 60));
+
 export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; onSaved: (next: QuakeSettings) => void }) {
-  const [form, setForm] = useState(() => ({ ...settings, holdOff: String(settings.holdOffSeconds), aftershockHours: String(settings.aftershockSeconds / 3600) }));
+  const [form, setForm] = useState(() => formOf(settings));
   const [pick, setPick] = useState('');
   const [saved, setSaved] = useState(false);
   const checked = useZodForm(quakeSettingsSchema);
-  useEffect(() => setForm({ ...settings, holdOff: String(settings.holdOffSeconds), aftershockHours: String(settings.aftershockSeconds / 3600) }), [settings]);
+  useEffect(() => setForm(formOf(settings)), [settings]);
   const fe = checked.messagesFor;
   const nameOf = (code: string) => quakeAreas.find((a) => a.code === code)?.name ?? code;
 
@@ -32,6 +42,7 @@ export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; on
     const data = checked.check({
       areaCodes: form.areaCodes, minIntensity: form.minIntensity, drillsFromTraining: form.drillsFromTraining,
       holdOffSeconds: Number(form.holdOff), aftershockSeconds: Math.round(Number(form.aftershockHours) * 3600),
+      deadlineSeconds: minutes(form.deadlineMinutes), volunteersAfterSeconds: minutes(form.volunteersMinutes), officersAfterSeconds: minutes(form.officersMinutes),
     });
     if (!data) return;
     await checked.submit(async () => {
@@ -77,6 +88,13 @@ export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; on
       <SelectField id="quake-min" label={t('quakes.settings.minIntensity')} value={form.minIntensity} onValue={(v) => setForm((f) => ({ ...f, minIntensity: v as QuakeSettings['minIntensity'] }))} options={intensityValues.map((v) => ({ value: v, label: intensityText(v) }))} />
       <TextField id="quake-hold-off" type="number" inputMode="numeric" min={0} max={3600} class="short-input" label={t('quakes.settings.holdOff')} hint={t('quakes.settings.holdOffHint')} value={form.holdOff} errors={fe('holdOffSeconds')} onValue={(v) => setForm((f) => ({ ...f, holdOff: v }))} />
       <TextField id="quake-aftershock" type="number" inputMode="decimal" min={0} max={168} class="short-input" label={t('quakes.settings.aftershock')} hint={t('quakes.settings.aftershockHint')} value={form.aftershockHours} errors={fe('aftershockSeconds')} onValue={(v) => setForm((f) => ({ ...f, aftershockHours: v }))} />
+      <fieldset class="field">
+        <legend>{t('quakes.settings.eventTiming')}</legend>
+        <p class="hint">{t('quakes.settings.eventTimingHint')}</p>
+        <TextField id="quake-deadline" type="number" inputMode="numeric" min={10} max={4320} class="short-input" label={t('quakes.settings.deadline')} value={form.deadlineMinutes} errors={fe('deadlineSeconds')} onValue={(v) => setForm((f) => ({ ...f, deadlineMinutes: v }))} />
+        <TextField id="quake-volunteers-after" type="number" inputMode="numeric" min={1} max={1440} class="short-input" label={t('quakes.settings.volunteersAfter')} value={form.volunteersMinutes} errors={fe('volunteersAfterSeconds')} onValue={(v) => setForm((f) => ({ ...f, volunteersMinutes: v }))} />
+        <TextField id="quake-officers-after" type="number" inputMode="numeric" min={1} max={1440} class="short-input" label={t('quakes.settings.officersAfter')} value={form.officersMinutes} errors={fe('officersAfterSeconds')} onValue={(v) => setForm((f) => ({ ...f, officersMinutes: v }))} />
+      </fieldset>
       <div class="check">
         <input type="checkbox" id="quake-training" checked={form.drillsFromTraining} onChange={(e) => setForm((f) => ({ ...f, drillsFromTraining: e.currentTarget.checked }))} />
         <label for="quake-training">{t('quakes.settings.drillsFromTraining')}</label>

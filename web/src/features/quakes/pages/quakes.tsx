@@ -11,7 +11,7 @@ import { TelegramLog } from '../components/telegram-log.js';
 export function QuakesPage() {
   useTitle(t('quakes.title'));
   const settings = useResource((signal) => api.quakeSettings(signal));
-  const log = useResource((signal) => api.quakeLog(signal), { events: ['drill:started'] });
+  const log = useResource((signal) => api.quakeLog(signal), { events: ['drill:started', 'quake:logged'], debounceMs: 300 });
   return (
     <div class="stack">
       <PageHeading>{t('quakes.title')}</PageHeading>

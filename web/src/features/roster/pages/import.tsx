@@ -1,16 +1,14 @@
-import { useState } from 'preact/hooks';
 import type { RosterImportResult } from '../../../../../server/src/contracts/roster.js';
 import { api } from '../../../lib/api.js';
-import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { Notice } from '../../../ui/alerts.js';
 import { DataTable } from '../../../ui/data-table.js';
 import { Facts } from '../../../ui/facts.js';
-import { FormField } from '../../../ui/form-field.js';
+import { CsvFileForm, ImportErrors, useCsvImport } from '../../../ui/csv-file-form.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 
-const MAX_BYTES = 5 * 1024 * 1024;
 const encodingLabels: Record<RosterImportResult['encoding'], string> = {
   'utf-8': 'UTF-8', shift_jis: 'Shift_JIS', 'utf-16le': 'UTF-16 (Unicode テキスト)', 'utf-16be': 'UTF-16 BE',
 };
@@ -25,39 +23,7 @@ export const CSV_COLUMNS: { header: string; key: string }[] = (
 
 export function ImportPage() {
   useTitle(t('import.title'));
-  const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<RosterImportResult | null>(null);
-  const [committed, setCommitted] = useState<RosterImportResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<'preview' | 'commit' | null>(null);
-
-  async function run(mode: 'preview' | 'commit') {
-    setError(null);
-    if (!file) return setError(t('import.errors.noFile'));
-    if (file.size > MAX_BYTES) return setError(t('errors.tooLarge'));
-    setBusy(mode);
-    if (mode === 'preview') {
-      setPreview(null);
-      setCommitted(null);
-    }
-    try {
-      const result = await api.importRoster(file, mode);
-      if (mode === 'preview') setPreview(result);
-      else if (result.committed) {
-        setCommitted(result);
-        setPreview(null);
-      } else {
-        // The server refused (the file has errors after all): show them.
-        setPreview(result);
-      }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  }
-
-  const canCommit = !!file && !!preview && preview.errors.length === 0 && busy === null;
+  const { preview, committed, form } = useCsvImport((file, mode) => api.importRoster(file, mode));
 
   return (
     <div class="stack">
@@ -83,40 +49,15 @@ export function ImportPage() {
         </p>
       </details>
 
-      <form
-        class="card form"
-        data-testid="import-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void run('preview');
-        }}
+      <CsvFileForm
+        {...form}
+        testid="import-form"
+        inputId="import-file"
+        hint={t('import.fileHint')}
+        accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
       >
-        <FormField id="import-file" label={t('import.file')} hint={t('import.fileHint')} messages={[]}>
-          {(control) => (
-            <input
-              {...control}
-              type="file"
-              accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values"
-              onChange={(event) => {
-                setFile(event.currentTarget.files?.[0] ?? null);
-                setPreview(null);
-                setCommitted(null);
-                setError(null);
-              }}
-            />
-          )}
-        </FormField>
-        <ErrorAlert error={error} />
-        <div class="actions">
-          <button type="submit" class="secondary" disabled={!file || busy !== null}>
-            {busy === 'preview' ? t('import.checking') : t('import.preview')}
-          </button>
-          <button type="button" class="primary" disabled={!canCommit} onClick={() => void run('commit')}>
-            {busy === 'commit' ? t('import.importing') : t('import.commit')}
-          </button>
-        </div>
         {preview && preview.errors.length > 0 && <p class="hint">{t('import.fixErrors')}</p>}
-      </form>
+      </CsvFileForm>
 
       {committed && (
         <Notice testid="import-success">
@@ -146,20 +87,7 @@ export function ImportPage() {
           ) : (
             <>
               <h3>{t('import.errorsTitle')}</h3>
-              <div role="alert" class="alert alert-error">
-                {t('import.hasErrors', { count: preview.errors.length })}
-              </div>
-              <DataTable
-                testid="import-errors"
-                rows={preview.errors}
-                rowKey={(_, i) => i}
-                rowProps={() => ({ 'data-testid': 'import-error' })}
-                columns={[
-                  { label: t('import.line'), cell: (issue) => issue.line },
-                  { label: t('import.column'), cell: (issue) => issue.column ?? '—' },
-                  { label: t('import.message'), cell: (issue) => issue.message },
-                ]}
-              />
+              <ImportErrors errors={preview.errors} testid="import-error" />
             </>
           )}
         </section>

@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks';
+import type { QuakeNotice } from '../../../../../server/src/contracts/socket.js';
+import { api, ApiError } from '../../../lib/api.js';
+import { formatTime } from '../../../lib/format.js';
+import { t } from '../../../lib/i18n.js';
+import { Link, navigate } from '../../../lib/router.js';
+import { useSocketEvent } from '../../../lib/socket.js';
+import { ErrorAlert } from '../../../ui/alerts.js';
+import { intensityText } from './trigger-form.js';
+
+/**
+ * The JMA trigger's notices to officers (quake:notice), as banners at the top of every page:
+ * the intensity and areas, what the trigger did, the event's dashboard and an end action.
+ * One banner per key (trigger or telegram): a repeat of the same kind changes nothing, a later
+ * kind (started after pending) replaces it; a dismissed one stays dismissed for the session.
+ */
+const DISMISSED = 'tonari.quakeNotices.dismissed';
+const idOf = (n: QuakeNotice) => `${n.key}|${n.kind}`;
+function dismissed(): string[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(DISMISSED) ?? '[]') as string[];
+  } catch {
+    return [];
+  }
+}
+function dismiss(n: QuakeNotice) {
+  sessionStorage.setItem(DISMISSED, JSON.stringify([...dismissed(), idOf(n)].slice(-50)));
+}
+
+/** The notices shown: the newest first, one per key. */
+export function mergeNotice(list: QuakeNotice[], n: QuakeNotice): QuakeNotice[] {
+  if (dismissed().includes(idOf(n))) return list;
+  const same = list.find((x) => x.key === n.key);
+  if (same?.kind === n.kind) return list;
+  return [n, ...list.filter((x) => x.key !== n.key)];
+}
+
+function textOf(n: QuakeNotice): string {
+  const values = { intensity: n.intensity ? intensityText(n.intensity) : t('quakes.banner.unknownIntensity'), areas: n.areaNames.join('・'), at: formatTime(n.fireAt) };
+  if (n.kind === 'started') return t(n.eventKind === 'drill' ? 'quakes.banner.startedDrill' : 'quakes.banner.started', values);
+  if (n.kind === 'aftershock') return t(n.asked ? 'quakes.banner.aftershockAsked' : 'quakes.banner.aftershock', values);
+  return t(`quakes.banner.${n.kind}`, values);
+}
+
+export function QuakeBanners() {
+  const [notices, setNotices] = useState<QuakeNotice[]>([]);
+  const [ending, setEnding] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useSocketEvent('quake:notice', (n) => setNotices((list) => mergeNotice(list, n)));
+  const close = (n: QuakeNotice) => {
+    dismiss(n);
+    setNotices((list) => list.filter((x) => x.key !== n.key));
+  };
+
+  async function end(n: QuakeNotice) {
+    if (!n.drillId || !window.confirm(t('quakes.banner.confirmEnd'))) return;
+    setEnding(n.key);
+    setError(null);
+    try {
+      await api.endDrill(n.drillId);
+    } catch (err) {
+      // Ended already (by another officer): its report is ready all the same.
+      if (!(err instanceof ApiError && err.status === 409)) {
+        setError(err);
+        setEnding(null);
+        return;
+      }
+    }
+    setEnding(null);
+    close(n);
+    navigate(`/drills/${n.drillId}/report`);
+  }
+
+  if (!notices.length) return null;
+  return (
+    <div class="quake-banners no-print" data-testid="quake-banners">
+      {notices.map((n) => (
+        <div key={n.key} class={`row quake-banner quake-banner-${n.kind}`} role="alert" data-testid="quake-banner" data-kind={n.kind}>
+          <p class="quake-banner-text">{textOf(n)}</p>
+          <p class="quake-banner-actions">
+            {n.drillId && (
+              <Link href={`/drills/${n.drillId}`} class="button primary small">
+                {t('quakes.banner.open')}
+              </Link>
+            )}
+            {n.drillId && n.kind !== 'pending' && n.kind !== 'cancelled' && (
+              <button type="button" class="secondary small" disabled={ending === n.key} onClick={() => void end(n)}>
+                {t('quakes.banner.end')}
+              </button>
+            )}
+            {n.kind === 'unreceived' && (
+              <Link href="/drills/new" class="button primary small">
+                {t('quakes.banner.startManually')}
+              </Link>
+            )}
+            <button type="button" class="secondary small" aria-label={t('quakes.banner.closeLabel', { text: textOf(n) })} onClick={() => close(n)}>
+              {t('quakes.banner.close')}
+            </button>
+          </p>
+        </div>
+      ))}
+      <ErrorAlert error={error} />
+    </div>
+  );
+}
