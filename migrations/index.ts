@@ -28,6 +28,7 @@ import * as quakeFixes from './20261205T0200_quake_fixes.js';
 import * as keyCheckGuards from './20261205T0300_key_check_guards.js';
 import * as shelters from './20261206T0100_shelters.js';
 import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
+import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrower.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T0300_key_check_guards': keyCheckGuards,
   '20261206T0100_shelters': shelters,
   '20261206T0200_quake_event_timing': quakeEventTiming,
+  '20261206T0300_device_messages_narrower': deviceMessagesNarrower,
 };

@@ -40,8 +40,8 @@ beforeAll(async () => {
     .values({ association_id: x.association.id, household_id: x.households.A.id, label: 'guard', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await sql`insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
-    values (${device.id}, 'b', 1, ${x.association.id}, 'heartbeat', now(), '{}')`.execute(database.db);
+  await sql`insert into device_messages (device_id, boot_id, seq, kind, sent_at, payload)
+    values (${device.id}, 'b', 1, 'heartbeat', now(), '{}')`.execute(database.db);
 });
 afterAll(() => database?.drop());
 

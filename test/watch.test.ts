@@ -202,7 +202,7 @@ describe('rules, consent and privacy', () => {
 
   it('deletes raw device events past the retention age and keeps the hourly aggregates', async () => {
     const device = await database.db.selectFrom('devices').select(['id', 'association_id', 'household_id']).where('household_id', '=', x.households.B.id).executeTakeFirstOrThrow();
-    await database.db.insertInto('device_messages').values({ device_id: device.id, boot_id: 'old', seq: 1, association_id: device.association_id, kind: 'activity', sent_at: sql`now() - interval '100 days'`, received_at: sql`now() - interval '100 days'`, payload: '{}' } as never).execute();
+    await database.db.insertInto('device_messages').values({ device_id: device.id, boot_id: 'old', seq: 1, kind: 'activity', sent_at: sql`now() - interval '100 days'`, received_at: sql`now() - interval '100 days'`, payload: '{}' } as never).execute();
     const aggregates = await database.db.selectFrom('activity_hourly').select('hour').where('household_id', '=', x.households.B.id).execute();
     await server.app.jobs.sendDetached('tick', 'watch-retention', {});
     await until(() => database.db.selectFrom('device_messages').select('boot_id').where('boot_id', '=', 'old').execute(), (rows) => rows.length === 0);

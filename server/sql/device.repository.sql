@@ -150,15 +150,7 @@ returning
 with
   inserted as (
     insert into
-      device_messages (
-        device_id,
-        boot_id,
-        seq,
-        association_id,
-        kind,
-        sent_at,
-        payload
-      )
+      device_messages (device_id, boot_id, seq, kind, sent_at, payload)
     select
       *
     from
@@ -168,10 +160,9 @@ with
         unnest($1::uuid[]),
         unnest($2::text[]),
         unnest($3::bigint[]),
-        unnest($4::uuid[]),
-        unnest($5::text[]),
-        unnest($6::timestamptz[]),
-        jsonb_array_elements($7::jsonb)
+        unnest($4::text[]),
+        unnest($5::timestamptz[]),
+        jsonb_array_elements($6::jsonb)
       )
     on conflict (device_id, boot_id, seq) do nothing
     returning
@@ -182,7 +173,7 @@ with
 select
   n,
   case
-    when n < $8::int then (
+    when n < $7::int then (
       select
         array_agg(device_id || '|' || boot_id || '|' || seq)
       from

@@ -81,9 +81,17 @@ where
 update watch_settings s
 set
   last_activity_at = v.at,
-  next_check_at = v.next
+  next_check_at = case
+    when s.next_check_at between v.slack and v.next then s.next_check_at
+    else v.next
+  end
 from
-  jsonb_to_recordset($1::jsonb) as v (id uuid, at timestamptz, next timestamptz)
+  jsonb_to_recordset($1::jsonb) as v (
+    id uuid,
+    at timestamptz,
+    next timestamptz,
+    slack timestamptz
+  )
 where
   s.household_id = v.id
   and (

@@ -109,3 +109,35 @@ describe('consent', () => {
     await expect(watch.householdWatch(ctx, them.volunteer, home.id)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('activity within the slack of the next check', () => {
+  it('moves only the last activity; a scan at the trailing check finds the home active and reschedules it, and raises it at its real deadline', async () => {
+    const y = await seedAssociation(database.db); // a home of its own: no other test's alerts
+    const home = y.households.A;
+    await speakerIn(database.db, home, y.association.id);
+    await watchedHome(database.db, home, y.association.id, { inactivity_seconds: 12 * 3600, rhythm_enabled: false });
+    const settingsNow = () => database.db.selectFrom('watch_settings').select(['last_activity_at', 'next_check_at']).where('household_id', '=', home.id).executeTakeFirstOrThrow();
+    const first = new Date(Date.now() - 3 * 60_000);
+    const second = new Date(first.getTime() + 2 * 60_000); // within the slack (five minutes for a 12-hour threshold)
+    await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: first, type: 'presence', count: 1 }]);
+    expect(await settingsNow()).toEqual({ last_activity_at: first, next_check_at: new Date(first.getTime() + 12 * 3600_000) });
+    await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: second, type: 'presence', count: 1 }]);
+    // The next check was left where the first activity put it: no index write.
+    expect(await settingsNow()).toEqual({ last_activity_at: second, next_check_at: new Date(first.getTime() + 12 * 3600_000) });
+    const viewer = await watch.householdWatch(ctx, watchActors(y).officer, home.id);
+    expect(viewer.nextCheckAt).toBe(new Date(second.getTime() + 12 * 3600_000).toISOString()); // what the page shows: the real one
+
+    // Scanned at the trailing check: the home was active since, so no alert; the check moves to the real deadline.
+    expect(await watch.scan(ctx, 1000, new Date(first.getTime() + 12 * 3600_000))).toMatchObject({ raised: 0 });
+    expect(await database.db.selectFrom('watch_alerts').select('id').where('household_id', '=', home.id).execute()).toEqual([]);
+    expect((await settingsNow()).next_check_at).toEqual(new Date(second.getTime() + 12 * 3600_000));
+    // Silent until then: raised.
+    expect(await watch.scan(ctx, 1000, new Date(second.getTime() + 12 * 3600_000))).toMatchObject({ raised: 1 });
+
+    // Activity beyond the slack, or a check that must come earlier, is written at once.
+    const later = new Date(second.getTime() + 10 * 60_000);
+    await database.db.updateTable('watch_settings').set({ next_check_at: new Date(second.getTime() + 12 * 3600_000) }).where('household_id', '=', home.id).execute();
+    await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: later, type: 'presence', count: 1 }]);
+    expect((await settingsNow()).next_check_at).toEqual(new Date(later.getTime() + 12 * 3600_000));
+  });
+});

@@ -118,7 +118,7 @@ const quotedArray = (values: readonly string[]) =>
 
 /**
  * Every event once (idempotent on device, boot id and seq). One array per column, zipped by
- * ROWS FROM, so a batch of thousands of events is seven parameters, not seven per event, each
+ * ROWS FROM, so a batch of thousands of events is six parameters, not six per event, each
  * array written as its literal here (the values are checked: ids and times need no quoting)
  * rather than escaped element by element by the driver. The payloads go as one JSON array. A
  * repeat within the batch conflicts with its first copy and is skipped like a stored one.
@@ -128,15 +128,15 @@ const quotedArray = (values: readonly string[]) =>
  */
 export async function insertDeviceMessages(
   trx: Transaction<Database>,
-  rows: { device_id: string; boot_id: string; seq: number; association_id: string; kind: string; sent_at: string; payload: object }[],
+  rows: { device_id: string; boot_id: string; seq: number; kind: string; sent_at: string; payload: object }[],
 ): Promise<Set<string> | null> {
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
   const { rows: result } = await sql<{ n: number; keys: string[] | null }>`
     with inserted as (
-      insert into device_messages (device_id, boot_id, seq, association_id, kind, sent_at, payload)
+      insert into device_messages (device_id, boot_id, seq, kind, sent_at, payload)
       select * from rows from (
         unnest(${bareArray(column('device_id'))}::uuid[]), unnest(${quotedArray(column('boot_id'))}::text[]), unnest(${bareArray(column('seq'))}::bigint[]),
-        unnest(${bareArray(column('association_id'))}::uuid[]), unnest(${bareArray(column('kind'))}::text[]), unnest(${bareArray(column('sent_at'))}::timestamptz[]),
+        unnest(${bareArray(column('kind'))}::text[]), unnest(${bareArray(column('sent_at'))}::timestamptz[]),
         jsonb_array_elements(${JSON.stringify(column('payload'))}::jsonb))
       on conflict (device_id, boot_id, seq) do nothing
       returning device_id, boot_id, seq)
@@ -185,7 +185,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'setDeviceOnline — offline (last will)', run: (db) => inTransaction(db, (trx) => setDeviceOnline(trx, ID, false)) },
   {
     name: 'insertDeviceMessages',
-    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, association_id: ID, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: {} }])),
+    run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: {} }])),
   },
   { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
   { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },

@@ -23,13 +23,18 @@ export interface DeviceMessageTable {
   device_id: string;
   boot_id: string;
   seq: number;
-  association_id: string;
   kind: string;
   sent_at: Timestamp;
   received_at: CreatedAt;
-  /** The uplink as validated (devices/src/protocol.ts), written as JSON text. */
-  payload: ColumnType<StoredUplink, string, never>;
+  /**
+   * The uplink as validated (devices/src/protocol.ts) less its envelope — bootId, seq and ts
+   * are the row's boot_id, seq and sent_at —, written as JSON text.
+   */
+  payload: ColumnType<StoredPayload, string, never>;
 }
+
+/** An event's own fields: the uplink without the envelope its row holds in columns. */
+export type StoredPayload = StoredUplink extends infer U ? (U extends unknown ? Omit<U, 'bootId' | 'seq' | 'ts'> : never) : never;
 
 export type Device = Selectable<DeviceTable>;
 

@@ -6,7 +6,7 @@ import * as alerts from './alert.repository.js';
 import { closeAlert } from './alert.service.js';
 import { raiseHelp } from './escalation.service.js';
 import * as watch from './watch.repository.js';
-import { localDateHour, nextCheckOf } from './watch-time.js';
+import { checkSlackMs, localDateHour, nextCheckOf } from './watch-time.js';
 
 /** Signs of life from homes and devices: counted, moving each home's next check on, closing what they answer. */
 
@@ -32,7 +32,8 @@ function tally(events: ActivityEvent[]) {
 
 /**
  * Signs of life from homes, a batch at a time: counted in their hourly aggregates (one
- * upsert), and each home's next check moved forward (one update). A silent-home alert still
+ * upsert), and each home's last activity and next check moved forward (one update; the next
+ * check only once it trails by more than its slack, watch-time.ts checkSlackMs). A silent-home alert still
  * at the resident's own prompt is cancelled by it; one that has reached people records it
  * for them to see. A help press raises its alert at once.
  */
@@ -53,7 +54,8 @@ export async function recordActivities(ctx: ServiceContext, events: ActivityEven
     .filter((st) => !st.last_activity_at || st.last_activity_at < homes.get(st.household_id)!.latest)
     .map((st) => {
       const latest = homes.get(st.household_id)!.latest;
-      return { id: st.household_id, at: latest.toISOString(), next: nextCheckOf(latest, st).toISOString() };
+      const next = nextCheckOf(latest, st);
+      return { id: st.household_id, at: latest.toISOString(), next: next.toISOString(), slack: new Date(next.getTime() - checkSlackMs(st)).toISOString() };
     });
   if (moved.length) await watch.moveLastActivity(ctx.db, moved);
   for (const e of events.filter((x) => x.type === 'button' && x.button === 'help')) await raiseHelp(ctx, e.householdId, e.associationId);

@@ -6,7 +6,7 @@ import * as alerts from './alert.repository.js';
 import { announce } from './alert.service.js';
 import * as watch from './watch.repository.js';
 import { moveNextChecks } from './rhythm.repository.js';
-import { nextCheckOf, rhythmApplies } from './watch-time.js';
+import { effectiveNextCheck, nextCheckOf, rhythmApplies } from './watch-time.js';
 
 /** The scan: silent homes and silent devices, found by index, each raised once. */
 
@@ -68,7 +68,9 @@ async function raiseDeviceOffline(ctx: ServiceContext, device: { id: string; ass
 }
 
 /**
- * Of the homes due a check, those to look at again later instead, and when: a home away
+ * Of the homes due a check, those to look at again later instead, and when: a home active
+ * since its check was set, whose check ingest left early within its slack (watch-time.ts
+ * effectiveNextCheck), when its latest activity puts it; a home away
  * (travel, hospital) a threshold after it is back; a home whose speakers were all heard from
  * and have gone offline in an hour (it is its device that is silent, and the device-offline
  * alert covers it). Two statements for all of them.
@@ -79,6 +81,9 @@ async function lookAgainAt(ctx: ServiceContext, due: watch.SettingsRow[], now: D
   if (!ids.length) return later;
   const [away, speakers] = await Promise.all([watch.awayEnds(ctx.db, ids, now), watch.speakersOfHomes(ctx.db, ids)]);
   for (const settings of due) {
+    // A check ingest left trailing the home's latest activity (within its slack) is early: moved to where that activity puts it.
+    const effective = effectiveNextCheck(settings);
+    if (effective && effective > now) later.set(settings.household_id, effective);
     const home = speakers.filter((d) => d.household_id === settings.household_id);
     if (home.length > 0 && home.every((d) => !d.online && d.last_seen_at !== null)) later.set(settings.household_id, new Date(now.getTime() + 3600_000));
   }

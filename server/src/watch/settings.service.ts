@@ -7,7 +7,7 @@ import { activityDays } from './activity.service.js';
 import { loadAlerts } from './alert.service.js';
 import * as watch from './watch.repository.js';
 import { audienceFor, mayEditConsent, mayEditSettings, mayManageAway, seesAlertKind, seesWatch, type Audience } from './watch.policy.js';
-import { nextCheckOf, quietOf } from './watch-time.js';
+import { effectiveNextCheck, nextCheckOf, quietOf } from './watch-time.js';
 import { rhythmOf } from './rhythm.service.js';
 
 /** A home's watch rules and consent, its away periods, and its watch view. */
@@ -65,7 +65,7 @@ export async function householdWatch(ctx: ServiceContext, actor: Actor, househol
     canEditSettings: mayEditSettings(audience),
     canEditConsent: mayEditConsent(audience),
     lastActivityAt: settings.last_activity_at?.toISOString() ?? null,
-    nextCheckAt: settings.next_check_at?.toISOString() ?? null,
+    nextCheckAt: effectiveNextCheck(settings)?.toISOString() ?? null,
     rhythm,
     days,
     away: away.map((a) => ({ id: a.id, startsAt: a.starts_at.toISOString(), endsAt: a.ends_at.toISOString(), reason: a.reason })),

@@ -99,3 +99,26 @@ export function nextCheckOf(from: Date, s: StoredRules): Date {
   const rhythm = afterQuietHours(rhythmCheckAt(from, s.rhythm_usual_hour!, s.rhythm_grace_seconds ?? 7200), quietOf(s));
   return rhythm < fallback ? rhythm : fallback;
 }
+
+/**
+ * How far a home's stored next check may trail the one its latest activity gives before a
+ * batch of activity writes it again: a tenth of its threshold, at most five minutes. Moving
+ * `next_check_at` (indexed, for the scan) on every batch made every activity update of a home
+ * a non-HOT one; within the slack only `last_activity_at` is written, in place.
+ */
+export function checkSlackMs(s: Pick<StoredRules, 'inactivity_seconds'>): number {
+  return Math.min(300_000, s.inactivity_seconds * 100);
+}
+
+/**
+ * A home's next check as its rules and latest activity have it: the stored one, unless that
+ * trails the one its latest activity gives by no more than the slack — ingest left it there
+ * (see checkSlackMs) — when it is the latter. A stored check set earlier on purpose (further
+ * back than the slack), or later (an away period), stands.
+ */
+export function effectiveNextCheck(s: StoredRules & { last_activity_at: Date | null; next_check_at: Date | null }): Date | null {
+  if (!s.next_check_at || !s.last_activity_at) return s.next_check_at;
+  const deadline = nextCheckOf(s.last_activity_at, s);
+  const trails = s.next_check_at < deadline && s.next_check_at.getTime() >= deadline.getTime() - checkSlackMs(s);
+  return trails ? deadline : s.next_check_at;
+}

@@ -77,11 +77,18 @@ export async function setNextCheck(db: Db, householdId: string, at: Date | null)
   await db.updateTable('watch_settings').set({ next_check_at: at }).where('household_id', '=', householdId).execute();
 }
 
-/** Each home's last activity and next check moved forward, in one statement; never backwards. */
-export async function moveLastActivity(db: Db, moved: { id: string; at: string; next: string }[]) {
+/**
+ * Each home's last activity moved forward, in one statement, never backwards; and its next
+ * check set to `next` unless the stored one lies between `slack` and `next` (watch-time.ts
+ * checkSlackMs): then it stays, the row's indexed columns are unchanged and the update is
+ * HOT. Decided on the row as it is when updated, so a check a concurrent scan cleared (a live
+ * alert) is set again.
+ */
+export async function moveLastActivity(db: Db, moved: { id: string; at: string; next: string; slack: string }[]) {
   await sql`
-    update watch_settings s set last_activity_at = v.at, next_check_at = v.next
-    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz)
+    update watch_settings s set last_activity_at = v.at,
+      next_check_at = case when s.next_check_at between v.slack and v.next then s.next_check_at else v.next end
+    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz, slack timestamptz)
     where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at)`.execute(db);
 }
 
@@ -255,7 +262,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'updateSettings', run: (db) => updateSettings(db, ID, { enabled: true, inactivity_seconds: 86_400, quiet_start: '22:00', quiet_end: '06:00', updated_at: AT }) },
   { name: 'dueSettings', run: (db) => dueSettings(db, AT, 1000) },
   { name: 'setNextCheck', run: (db) => setNextCheck(db, ID, AT) },
-  { name: 'moveLastActivity', run: (db) => moveLastActivity(db, [{ id: ID, at: AT.toISOString(), next: AT.toISOString() }]) },
+  { name: 'moveLastActivity', run: (db) => moveLastActivity(db, [{ id: ID, at: AT.toISOString(), next: AT.toISOString(), slack: AT.toISOString() }]) },
   { name: 'addHourlyActivity', run: (db) => addHourlyActivity(db, [{ household_id: ID, hour: AT, presence: 2, buttons: 1, voice: 0 }]) },
   { name: 'hourlyActivity', run: (db) => hourlyActivity(db, ID, AT) },
   { name: 'deleteDeviceMessagesBefore', run: (db) => deleteDeviceMessagesBefore(db, 90) },
