@@ -135,4 +135,5 @@ export const api = {
   quakeSettings: (signal?: AbortSignal) => request(quakes.settings, { signal }),
   saveQuakeSettings: (body: Body<typeof quakes.saveSettings>) => request(quakes.saveSettings, { body }),
   quakeLog: (signal?: AbortSignal) => request(quakes.log, { query: {}, signal }),
+  quakeNotices: (signal?: AbortSignal) => request(quakes.notices, { signal }),
 };
