@@ -127,7 +127,7 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       triggerId = decision.triggerId;
       const reopened = await updateTrigger(tx.db, decision.triggerId, { status: 'pending', cancel_reason: null, intensity: decision.intensity, fire_at: decision.fireAt, last_report_at: reportAt, round: (same?.round ?? 1) + 1, unreceived: unsure }, telegramId);
       await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: reopened.round }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:${reopened.round}` });
-      tell(`【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に安否確認を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
+      tell(`${kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に${kind === 'drill' ? '訓練の安否確認' : '安否確認'}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
     case 'cancel':
