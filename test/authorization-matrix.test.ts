@@ -222,6 +222,8 @@ describe('household data, role × route', () => {
     ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'quake settings', 403, []]),
     ['officer', 'quake log', 200, []], ['officerY', 'quake log', 200, []],
     ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'quake log', 403, []]),
+    ['officer', 'quake notices', 200, []], ['officerY', 'quake notices', 200, []],
+    ...['captain1', 'memberA', 'watcherA', 'volunteer'].map((who): Row => [who, 'quake notices', 403, []]),
   ];
   const path = (route: string): string =>
     ({
@@ -247,6 +249,7 @@ describe('household data, role × route', () => {
       'readiness 班2': `/api/readiness?blockId=${x.blocks.block2.id}`,
       'quake settings': '/api/quakes/settings',
       'quake log': '/api/quakes/log',
+      'quake notices': '/api/quakes/notices',
     })[route]!;
 
   async function read(who: string, route: string) {

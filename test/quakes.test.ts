@@ -513,7 +513,7 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect((await five.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'pend', reason: 'unreceived', intensity: '5-' });
     expect(await holdOffPasses(five.x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5-', area_name: '京都府南部' })]);
     const [event] = await events(five.x);
-    expect(event).toMatchObject({ volunteers_after_seconds: 600, officers_after_seconds: 1200 });
+    expect(event).toMatchObject({ title: '地震（京都府南部 震度5弱以上（未入電））の安否確認', volunteers_after_seconds: 600, officers_after_seconds: 1200 });
     expect((event!.deadline_at.getTime() - event!.started_at.getTime()) / 1000).toBeCloseTo(3600, -1);
 
     expect((await strong.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'none', reason: 'unreceived_unsure', intensity: '3' });
@@ -534,6 +534,82 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     const notice = await until(async () => hears.notices.at(-1), (n) => n?.kind === 'cancelled_after_start');
     expect(notice).toMatchObject({ key: expect.stringMatching(/^telegram:/), quakeEventId: '20261201150000', drillId: started!.drill_id, asked: true });
     expect((await events(x))[0]).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('the officers’ notices from the stored state, and notices that change', () => {
+  it('an officer opening the app later gets the notices that still matter, with the live ones’ keys and fields; another association’s officer gets none; a resident 403', async () => {
+    const x = await watching('stored');
+    const hears = await listen(x.logins.officer);
+    const client = await loggedInClient(server, x.logins.officer);
+    const stranger = await loggedInClient(server, (await seedAssociation(database.db, 'storedother')).logins.officer);
+    const stored = async () => {
+      const response = await client.get('/api/quakes/notices');
+      expect(response.status).toBe(200);
+      return response.body.items as QuakeNotice[];
+    };
+    const liveOf = (key: string, kind: string) => hears.notices.filter((n) => n.key === key && n.kind === kind).at(-1);
+    expect(await stored()).toEqual([]);
+
+    publishAs(SHIGA, 'st-VXSE51.xml', { eventId: '20261201160001' });
+    await poll();
+    const [pending] = await triggers(x);
+    const key = `trigger:${pending!.id}`;
+    await until(async () => liveOf(key, 'pending'), (n) => !!n);
+    expect(await stored()).toEqual([{ key, kind: 'pending', eventKind: 'real', intensity: '5+', areaNames: ['滋賀県南部'], quakeEventId: '20261201160001', drillId: null, asked: false, fireAt: pending!.fire_at.toISOString() }]);
+    expect((await stored())[0]).toEqual(liveOf(key, 'pending'));
+    expect((await stranger.get('/api/quakes/notices')).body).toEqual({ items: [] });
+    expect((await (await loggedInClient(server, x.logins.memberA)).get('/api/quakes/notices')).status).toBe(403);
+
+    const [started] = await holdOffPasses(x);
+    await until(async () => liveOf(key, 'started'), (n) => !!n);
+    expect(await stored()).toEqual([liveOf(key, 'started')]);
+    expect((await stored())[0]).toMatchObject({ kind: 'started', drillId: started!.drill_id, asked: true, fireAt: null });
+
+    // An aftershock asks again the not yet accounted for; then JMA cancels the first quake: both shown, newest first.
+    publishAs(SHIGA, 'st-after-VXSE51.xml', { eventId: '20261201160002', at: '5-', reportAt: '2026-12-01T12:30:00+09:00' });
+    await poll();
+    publishAs(CANCEL, 'st-cancel-VXSE51.xml', { eventId: '20261201160001' });
+    await poll();
+    const cancelled = await until(async () => hears.notices.find((n) => n.kind === 'cancelled_after_start'), (n) => !!n);
+    const aftershock = hears.notices.find((n) => n.kind === 'aftershock');
+    expect(aftershock).toMatchObject({ intensity: '5-', drillId: started!.drill_id, asked: true });
+    expect(await stored()).toEqual([cancelled, aftershock, liveOf(key, 'started')]);
+    expect((await stranger.get('/api/quakes/notices')).body).toEqual({ items: [] });
+
+    // Ended: nothing left to tell.
+    expect((await client.post(`/api/drills/${started!.drill_id}/end`, {})).status).toBe(200);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('a later report raises a waiting trigger’s intensity: a notice with the new intensity under the same key', async () => {
+    const x = await watching('raised');
+    const hears = await listen(x.logins.officer);
+    publishAs(SHIGA, 'up1-VXSE51.xml', { eventId: '20261201160003', at: '5-' });
+    await poll();
+    publishAs(SHIGA, 'up2-VXSE51.xml', { eventId: '20261201160003', at: '6-', reportAt: '2026-12-01T12:03:00+09:00' });
+    await poll();
+    const [first, raised] = await until(async () => hears.notices, (n) => n.length === 2);
+    expect(first).toMatchObject({ kind: 'pending', intensity: '5-' });
+    expect(raised).toMatchObject({ key: first!.key, kind: 'pending', intensity: '6-', fireAt: first!.fireAt });
+    expect((await (await loggedInClient(server, x.logins.officer)).get('/api/quakes/notices')).body.items).toEqual([raised]);
+    // The same report again (a repeat, nothing raised): no further notice.
+    publishAs(SHIGA, 'up3-VXSE51.xml', { eventId: '20261201160003', at: '6-', reportAt: '2026-12-01T12:04:00+09:00' });
+    await poll();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hears.notices).toHaveLength(2);
+  });
+
+  it('a 訓練 telegram waiting to start a drill: the notice is the drill’s, live and stored', async () => {
+    const x = await seedAssociation(database.db, 'trainingnotice');
+    const client = await loggedInClient(server, x.logins.officer);
+    expect((await client.put('/api/quakes/settings', { areaCodes: ['511'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: true })).status).toBe(200);
+    const hears = await listen(x.logins.officer);
+    publishAs('kyoto-training-6lower-VXSE51.xml', 'tn-VXSE51.xml', { eventId: '20261201160004' });
+    await poll();
+    const [notice] = await until(async () => hears.notices, (n) => n.length === 1);
+    expect(notice).toMatchObject({ kind: 'pending', eventKind: 'drill', intensity: '6-' });
+    expect((await client.get('/api/quakes/notices')).body.items).toEqual([notice]);
   });
 });
 

@@ -328,3 +328,70 @@ order by
   "quake_decisions"."id" desc
 limit
   $2;
+
+-- noticeTriggers
+select
+  "quake_triggers"."id",
+  "quake_triggers"."kind",
+  "quake_triggers"."status",
+  "quake_triggers"."intensity",
+  "quake_triggers"."area_name",
+  "quake_triggers"."event_id",
+  "quake_triggers"."fire_at",
+  "quake_triggers"."drill_id",
+  "quake_triggers"."unreceived",
+  "quake_triggers"."created_at",
+  exists (
+    select
+      1 as "one"
+    from
+      "quake_triggers" as "first"
+    where
+      "first"."drill_id" = "quake_triggers"."drill_id"
+      and "first"."association_id" = "quake_triggers"."association_id"
+      and "first"."created_at" < "quake_triggers"."created_at"
+  ) as "joined"
+from
+  "quake_triggers"
+  left join "drills" on "drills"."id" = "quake_triggers"."drill_id"
+  and "drills"."association_id" = "quake_triggers"."association_id"
+where
+  "quake_triggers"."association_id" = $1
+  and (
+    "quake_triggers"."status" = $2
+    or (
+      "quake_triggers"."status" = $3
+      and "drills"."status" = $4
+    )
+  )
+order by
+  "quake_triggers"."created_at" desc
+limit
+  $5;
+
+-- noticeDecisions
+select
+  "quake_decisions"."telegram_id",
+  "quake_decisions"."action",
+  "quake_decisions"."intensity",
+  "quake_decisions"."at",
+  "quake_telegrams"."event_id",
+  "quake_telegrams"."parsed",
+  "quake_triggers"."kind",
+  "quake_triggers"."intensity" as "trigger_intensity",
+  "quake_triggers"."drill_id"
+from
+  "quake_decisions"
+  inner join "quake_telegrams" on "quake_telegrams"."id" = "quake_decisions"."telegram_id"
+  inner join "quake_triggers" on "quake_triggers"."id" = "quake_decisions"."trigger_id"
+  and "quake_triggers"."association_id" = "quake_decisions"."association_id"
+  inner join "drills" on "drills"."id" = "quake_triggers"."drill_id"
+  and "drills"."association_id" = "quake_triggers"."association_id"
+where
+  "quake_decisions"."association_id" = $1
+  and "quake_decisions"."action" in ($2, $3)
+  and "drills"."status" = $4
+order by
+  "quake_decisions"."at" desc
+limit
+  $5;

@@ -57,6 +57,8 @@ describe('the earthquake trigger', () => {
 
   it('wherever the officer is, a banner says the event started by itself; a repeat shows one banner; the officer ends it from there', async () => {
     const ctx = suite.server.app.context;
+    // The first test's 震度5弱 trigger is not this one's subject: it would be shown, stored, as a pending banner.
+    await ctx.db.updateTable('quake_triggers').set({ status: 'cancelled' }).where('association_id', '=', suite.x.association.id).where('status', '=', 'pending').execute();
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
     await officer.goto(`${suite.server.baseUrl}/circulars`);
     await expect.poll(() => officer.locator('main h1').count()).toBeGreaterThan(0);
@@ -92,6 +94,38 @@ describe('the earthquake trigger', () => {
     expect(drill).toEqual({ status: 'ended', started_by: null });
     const audit = await ctx.db.selectFrom('audit_log').select('actor_person_id').where('subject', '=', started.drill_id!).where('action', '=', 'drill.ended').execute();
     expect(audit).toEqual([{ actor_person_id: suite.x.people.officer.id }]);
+    await officer.close();
+  });
+
+  it('an officer who opens the app after the event started (no live notice) sees its banner, and a 訓練 one waiting says 訓練; a dismissed one stays dismissed', async () => {
+    const ctx = suite.server.app.context;
+    // Drills from 訓練 chosen; no aftershock window (the previous test's event would take this quake in).
+    await ctx.db.updateTable('quake_settings').set({ drills_from_training: true, aftershock_seconds: 0 }).where('association_id', '=', suite.x.association.id).execute();
+    const real = telegram('kyoto-5lower-VXSE51.xml').replace(/<EventID>[^<]*<\/EventID>/, '<EventID>20261201102000</EventID>');
+    await handleTelegram(ctx, { id: 'browser:closed-app', url: 'https://example.invalid/closed-app-VXSE51.xml' }, real);
+    const trigger = await ctx.db.selectFrom('quake_triggers').selectAll().where('event_id', '=', '20261201102000').executeTakeFirstOrThrow();
+    expect(await fire(ctx, trigger.id, trigger.round)).toBe('started');
+    const training = telegram('kyoto-training-6lower-VXSE51.xml').replace(/<EventID>[^<]*<\/EventID>/, '<EventID>20261201102500</EventID>');
+    await handleTelegram(ctx, { id: 'browser:closed-app-training', url: 'https://example.invalid/closed-app-training-VXSE51.xml' }, training);
+
+    // Only now does the officer open the app.
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
+    const banners = officer.getByTestId('quake-banner');
+    await expect.poll(() => banners.count()).toBe(2);
+    expect(await banners.nth(0).getAttribute('data-kind')).toBe('pending');
+    expect(await banners.nth(0).textContent()).toContain('【訓練】震度6弱（京都府南部）—');
+    expect(await banners.nth(0).textContent()).toContain('訓練の安否確認を自動で開始します');
+    expect(await banners.nth(1).getAttribute('data-kind')).toBe('started');
+    expect(await banners.nth(1).textContent()).toContain('震度5弱（京都府南部）— 安否確認を自動で開始しました');
+    expect(await banners.nth(1).getByRole('link', { name: 'ダッシュボードを開く' }).getAttribute('href')).toMatch(/^\/drills\//);
+    // Closed, it stays closed on the next page load of the session.
+    await banners.nth(1).getByRole('button', { name: /^お知らせを閉じる/ }).click();
+    await expect.poll(() => banners.count()).toBe(1);
+    await officer.reload();
+    await expect.poll(() => officer.getByTestId('quake-banners').isVisible()).toBe(true);
+    await officer.waitForTimeout(300);
+    expect(await banners.count()).toBe(1);
+    expect(await banners.first().getAttribute('data-kind')).toBe('pending');
     await officer.close();
   });
 

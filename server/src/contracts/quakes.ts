@@ -53,9 +53,24 @@ export const quakeLogEntrySchema = z.object({
 export const quakeLogSchema = z.object({ items: z.array(quakeLogEntrySchema) });
 export type QuakeLogEntry = z.infer<typeof quakeLogEntrySchema>;
 
+/** A notice of the JMA trigger to officers: the `quake:notice` socket event's fields (contracts/socket.ts QuakeNotice). */
+export const quakeNoticeSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['pending', 'started', 'cancelled', 'cancelled_after_start', 'aftershock', 'unreceived']),
+  eventKind: z.enum(['real', 'drill']),
+  intensity: z.string().nullable(),
+  areaNames: z.array(z.string()),
+  quakeEventId: z.string(),
+  drillId: uuid.nullable(),
+  asked: z.boolean(),
+  fireAt: z.string().nullable(),
+});
+export const quakeNoticesSchema = z.object({ items: z.array(quakeNoticeSchema) });
+
 const tag = 'quakes';
 export const quakeRoutes = {
   settings: defineRoute({ method: 'get', path: '/api/quakes/settings', summary: "The association's earthquake trigger (officers)", tag, access: 'session', response: quakeSettingsViewSchema }),
   saveSettings: defineRoute({ method: 'put', path: '/api/quakes/settings', summary: "Set the association's earthquake trigger (officers)", tag, access: 'session', body: quakeSettingsSchema, response: quakeSettingsViewSchema }),
   log: defineRoute({ method: 'get', path: '/api/quakes/log', summary: 'JMA telegrams that named our areas, and the decision taken for each (officers)', tag, access: 'session', query: z.object({ limit: queryInt(1, 500).default(100) }), response: quakeLogSchema }),
+  notices: defineRoute({ method: 'get', path: '/api/quakes/notices', summary: 'The trigger’s notices that still matter: pending triggers and open events it started or asked again in (officers)', tag, access: 'session', response: quakeNoticesSchema }),
 };

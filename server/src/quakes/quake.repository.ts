@@ -211,6 +211,53 @@ export function decisionLog(db: Db, associationId: string, limit: number) {
     .execute();
 }
 
+/**
+ * The association's triggers whose notice still matters to its officers: pending ones, and
+ * started ones whose event is still active (`joined`: it joined an event another trigger
+ * started, as a further quake in the aftershock window), newest first.
+ */
+export function noticeTriggers(db: Db, associationId: string) {
+  return db
+    .selectFrom('quake_triggers')
+    .leftJoin('drills', (join) => join.onRef('drills.id', '=', 'quake_triggers.drill_id').onRef('drills.association_id', '=', 'quake_triggers.association_id'))
+    .select([
+      'quake_triggers.id', 'quake_triggers.kind', 'quake_triggers.status', 'quake_triggers.intensity', 'quake_triggers.area_name', 'quake_triggers.event_id',
+      'quake_triggers.fire_at', 'quake_triggers.drill_id', 'quake_triggers.unreceived', 'quake_triggers.created_at',
+    ])
+    .select((eb) =>
+      eb.exists(
+        eb.selectFrom('quake_triggers as first')
+          .select(sql`1`.as('one'))
+          .whereRef('first.drill_id', '=', 'quake_triggers.drill_id')
+          .whereRef('first.association_id', '=', 'quake_triggers.association_id')
+          .whereRef('first.created_at', '<', 'quake_triggers.created_at'),
+      ).as('joined'))
+    .where('quake_triggers.association_id', '=', associationId)
+    .where((eb) => eb.or([eb('quake_triggers.status', '=', 'pending'), eb.and([eb('quake_triggers.status', '=', 'started'), eb('drills.status', '=', 'active')])]))
+    .orderBy('quake_triggers.created_at', 'desc')
+    .limit(50)
+    .execute();
+}
+
+/** The association's telegram decisions about an active event (an aftershock asking again, a 取消 after it asked), newest first. */
+export function noticeDecisions(db: Db, associationId: string) {
+  return db
+    .selectFrom('quake_decisions')
+    .innerJoin('quake_telegrams', 'quake_telegrams.id', 'quake_decisions.telegram_id')
+    .innerJoin('quake_triggers', (join) => join.onRef('quake_triggers.id', '=', 'quake_decisions.trigger_id').onRef('quake_triggers.association_id', '=', 'quake_decisions.association_id'))
+    .innerJoin('drills', (join) => join.onRef('drills.id', '=', 'quake_triggers.drill_id').onRef('drills.association_id', '=', 'quake_triggers.association_id'))
+    .select([
+      'quake_decisions.telegram_id', 'quake_decisions.action', 'quake_decisions.intensity', 'quake_decisions.at', 'quake_telegrams.event_id', 'quake_telegrams.parsed',
+      'quake_triggers.kind', 'quake_triggers.intensity as trigger_intensity', 'quake_triggers.drill_id',
+    ])
+    .where('quake_decisions.association_id', '=', associationId)
+    .where('quake_decisions.action', 'in', ['aftershock', 'cancelled_after_start'])
+    .where('drills.status', '=', 'active')
+    .orderBy('quake_decisions.at', 'desc')
+    .limit(50)
+    .execute();
+}
+
 const ID = '00000000-0000-0000-0000-000000000001';
 const OTHER = '00000000-0000-0000-0000-000000000002';
 export const sqlExamples: SqlExample[] = [
@@ -234,4 +281,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertDecision', run: (db) => db.transaction().execute((trx) => insertDecision(trx, { telegram_id: ID, association_id: OTHER, action: 'none', reason: 'below_threshold', intensity: '3', trigger_id: null })) },
   { name: 'telegramsOf', run: (db) => telegramsOf(db, [ID]) },
   { name: 'decisionLog', run: (db) => decisionLog(db, ID, 100) },
+  { name: 'noticeTriggers', run: (db) => noticeTriggers(db, ID) },
+  { name: 'noticeDecisions', run: (db) => noticeDecisions(db, ID) },
 ];

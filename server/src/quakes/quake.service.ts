@@ -4,7 +4,9 @@ import type { ServiceContext } from '../common/service-context.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { quakeAreas } from '../contracts/quake-areas.js';
 import type { QuakeLogEntry, QuakeSettings } from '../contracts/quakes.js';
-import { decisionLog, saveSettings as save, settingsOf } from './quake.repository.js';
+import type { QuakeNotice } from '../contracts/socket.js';
+import { decisionLog, noticeDecisions, noticeTriggers, saveSettings as save, settingsOf } from './quake.repository.js';
+import { areaNamesIn } from './trigger.service.js';
 import { quakePolicy } from './trigger.policy.js';
 
 /** The officers' side of earthquake triggers: the settings and the log. */
@@ -54,4 +56,32 @@ export async function log(ctx: ServiceContext, actor: Actor, limit: number): Pro
       trigger: r.trigger_status ? { status: r.trigger_status, fireAt: r.fire_at!.toISOString(), drillId: r.drill_id } : null,
     })),
   };
+}
+
+/**
+ * The notices that still matter, from the stored state (an officer whose app was closed when
+ * they went out): with the keys and fields of the live `quake:notice` events, newest first.
+ */
+export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ items: QuakeNotice[] }> {
+  requireRole(quakePolicy.canManage(actor), 'officers');
+  const [settings, triggers, decisions] = await Promise.all([settingsOf(ctx.db, actor.associationId), noticeTriggers(ctx.db, actor.associationId), noticeDecisions(ctx.db, actor.associationId)]);
+  const dated: { at: Date; notice: QuakeNotice }[] = [
+    ...triggers.map((t) => ({
+      at: t.created_at,
+      notice: {
+        key: `trigger:${t.id}`, kind: t.status === 'pending' ? 'pending' as const : t.joined ? 'aftershock' as const : 'started' as const, eventKind: t.kind,
+        intensity: t.intensity, areaNames: t.area_name ? [t.area_name] : [], quakeEventId: t.event_id, drillId: t.status === 'pending' ? null : t.drill_id,
+        asked: t.status === 'started', fireAt: t.status === 'pending' ? t.fire_at.toISOString() : null,
+      },
+    })),
+    ...decisions.map((d) => ({
+      at: d.at,
+      notice: {
+        key: `telegram:${d.telegram_id}`, kind: d.action === 'aftershock' ? 'aftershock' as const : 'cancelled_after_start' as const, eventKind: d.kind,
+        intensity: d.action === 'aftershock' ? d.intensity : d.trigger_intensity, areaNames: d.parsed ? areaNamesIn(d.parsed, settings?.area_codes ?? []) : [],
+        quakeEventId: d.event_id ?? '', drillId: d.drill_id, asked: true, fireAt: null,
+      },
+    })),
+  ];
+  return { items: dated.sort((a, b) => b.at.getTime() - a.at.getTime()).map((d) => d.notice) };
 }

@@ -53,6 +53,8 @@ export interface QuakeTriggerTable {
   cancel_reason: 'cancelled' | 'corrected_below' | null;
   /** 1, then +1 each time it pends again (its quake-fire job's key names the round). */
   round: Generated<number>;
+  /** Its intensity is 震度５弱以上未入電 counted as 5弱 (migrations/20261206T0600): the event's title says so. */
+  unreceived: Generated<boolean>;
   created_at: CreatedAt;
 }
 

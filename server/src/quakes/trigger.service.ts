@@ -8,8 +8,8 @@ import {
   concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, MALFORMED_ATTEMPTS, newerTelegram, overdueTriggers,
   quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
-import { decide, kindOf, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
-import { intensityLabel, parseTelegram, rank, UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
+import { decide, kindOf, UNRECEIVED_AS, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
+import { intensityIn, intensityLabel, parseTelegram, rank, UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
 import { logChanged, tellOfficers } from './notice.service.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 
@@ -60,10 +60,22 @@ function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
 }
 
 /** The names of the association's areas in the telegram, the strongest-shaken first (震度５弱以上未入電 as 5弱). */
-function areaNamesIn(telegram: Telegram, codes: readonly string[]): string[] {
+export function areaNamesIn(telegram: Telegram, codes: readonly string[]): string[] {
   const unreceived = (a: Telegram['areas'][number]) => a.condition === UNRECEIVED || a.cities.some((c) => c.condition === UNRECEIVED);
   const strength = (a: Telegram['areas'][number]) => Math.max(a.maxInt ? rank(a.maxInt) : -1, unreceived(a) ? rank('5-') : -1);
   return telegram.areas.filter((a) => codes.includes(a.code) && strength(a) >= 0).sort((a, b) => strength(b) - strength(a)).map((a) => a.name);
+}
+
+/** Whether the decision's intensity is 震度５弱以上未入電 counted as 5弱 (none of 5弱 or more received for the areas). */
+function countsUnreceived(decision: Decision, telegram: Telegram, codes: readonly string[]): boolean {
+  if (!('intensity' in decision) || decision.intensity !== UNRECEIVED_AS) return false;
+  const measured = intensityIn(telegram, codes);
+  return measured === null || rank(measured) < rank(UNRECEIVED_AS);
+}
+
+/** A pending trigger's label: 「京都府南部 震度5弱以上（未入電）」 when its intensity was not received. */
+export function triggerLabel(areaName: string, intensity: Intensity, unreceived: boolean): string {
+  return `${areaName ? `${areaName} ` : ''}${intensityLabel(intensity)}${unreceived ? '以上（未入電）' : ''}`;
 }
 
 async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram: Telegram, telegramId: string, now: Date) {
@@ -86,30 +98,36 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
   type Said = Pick<QuakeNotice, 'key' | 'kind'> & Partial<QuakeNotice>;
   const tell = (title: string, body: string, said: Said) =>
     tx.afterCommit(() => tellOfficers(ctx, associationId, { title, body, drillId: said.drillId }, { eventKind: kind, intensity: 'intensity' in decision ? decision.intensity : null, areaNames, quakeEventId: telegram.eventId, drillId: null, asked: false, fireAt: null, ...said }));
-  const unsure = decision.action === 'pend' && decision.reason === 'unreceived';
-  const label = (i: Intensity) => `${areaName ? `${areaName} ` : ''}${intensityLabel(i)}${unsure ? '以上（未入電）' : ''}`;
+  const unsure = countsUnreceived(decision, telegram, settings.areaCodes);
+  const label = (i: Intensity) => triggerLabel(areaName, i, unsure);
   const byTelegram = `telegram:${telegramId}`;
   switch (decision.action) {
     case 'pend': {
       const trigger = await insertTrigger(tx.db, {
         association_id: associationId, event_id: telegram.eventId, kind: decision.kind, intensity: decision.intensity, area_name: areaName,
-        fire_at: decision.fireAt, last_report_at: reportAt, telegram_ids: [telegramId],
+        fire_at: decision.fireAt, last_report_at: reportAt, telegram_ids: [telegramId], unreceived: unsure,
       });
       triggerId = trigger.id;
       await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: 1 }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:1` });
       const what = decision.kind === 'drill' ? '訓練の安否確認' : '安否確認';
-      tell(`【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
+      tell(`${decision.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `${settings.holdOffSeconds}秒後に${what}を自動で始めます（気象庁の取消・訂正を待っています）。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
-    case 'update':
+    case 'update': {
       triggerId = decision.triggerId;
-      await updateTrigger(tx.db, decision.triggerId, { intensity: decision.intensity, last_report_at: reportAt }, telegramId);
+      const updated = await updateTrigger(tx.db, decision.triggerId, { intensity: decision.intensity, last_report_at: reportAt, unreceived: unsure }, telegramId);
+      // A new intensity for the waiting trigger: the same banner (its key) shows it.
+      if (same && (same.intensity !== decision.intensity || same.unreceived !== unsure)) {
+        const what = updated.kind === 'drill' ? '訓練の安否確認' : '安否確認';
+        tell(`${updated.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `気象庁の${decision.reason === 'corrected' ? '訂正' : '新しい発表'}で${label(decision.intensity)}になりました。予定どおり${what}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: updated.fire_at.toISOString() });
+      }
       break;
+    }
     case 'reopen': {
       triggerId = decision.triggerId;
-      const reopened = await updateTrigger(tx.db, decision.triggerId, { status: 'pending', cancel_reason: null, intensity: decision.intensity, fire_at: decision.fireAt, last_report_at: reportAt, round: (same?.round ?? 1) + 1 }, telegramId);
+      const reopened = await updateTrigger(tx.db, decision.triggerId, { status: 'pending', cancel_reason: null, intensity: decision.intensity, fire_at: decision.fireAt, last_report_at: reportAt, round: (same?.round ?? 1) + 1, unreceived: unsure }, telegramId);
       await ctx.jobs.send(tx.db, 'quake-fire', { triggerId, round: reopened.round }, { startAfter: decision.fireAt, singletonKey: `fire:${triggerId}:${reopened.round}` });
-      tell(`【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に安否確認を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
+      tell(`${kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に${kind === 'drill' ? '訓練の安否確認' : '安否確認'}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
     case 'cancel':
@@ -165,7 +183,7 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
       }
       const telegrams = await telegramsOf(tx.db, trigger.telegram_ids);
       const why = telegrams.map((t) => `気象庁 ${t.parsed?.title ?? ''} ${t.info_type ?? ''} EventID ${t.event_id} ${t.report_at?.toISOString() ?? ''} ${t.entry_id}`);
-      const label = `${trigger.area_name} ${intensityLabel(trigger.intensity)}`.trim();
+      const label = triggerLabel(trigger.area_name, trigger.intensity, trigger.unreceived);
       const notice = (said: Pick<QuakeNotice, 'kind' | 'drillId' | 'asked'>): QuakeNotice => ({
         key: `trigger:${trigger.id}`, eventKind: trigger.kind, intensity: trigger.intensity, areaNames: trigger.area_name ? [trigger.area_name] : [], quakeEventId: trigger.event_id, fireAt: null, ...said,
       });

@@ -140,4 +140,5 @@ export const api = {
   importShelters: (file: Blob, mode: 'preview' | 'commit') => request(shelters.import, { query: { mode }, raw: { body: file } }),
   setShelterListed: (id: string, listed: boolean) => request(shelters.update, { params: { id }, body: { listed } }),
   deleteShelter: (id: string) => request(shelters.remove, { params: { id } }),
+  quakeNotices: (signal?: AbortSignal) => request(quakes.notices, { signal }),
 };

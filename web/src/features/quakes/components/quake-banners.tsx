@@ -1,21 +1,23 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { QuakeNotice } from '../../../../../server/src/contracts/socket.js';
 import { api, ApiError } from '../../../lib/api.js';
 import { formatTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
-import { useSocketEvent } from '../../../lib/socket.js';
+import { useSocketEvent, useSocketReconnect } from '../../../lib/socket.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { intensityText } from './trigger-form.js';
 
 /**
  * The JMA trigger's notices to officers (quake:notice), as banners at the top of every page:
  * the intensity and areas, what the trigger did, the event's dashboard and an end action.
- * One banner per key (trigger or telegram): a repeat of the same kind changes nothing, a later
- * kind (started after pending) replaces it; a dismissed one stays dismissed for the session.
+ * One banner per key (trigger or telegram): a repeat changes nothing, a later kind (started
+ * after pending) or a new intensity (a later report raised it) replaces it; a dismissed one
+ * stays dismissed for the session. The notices that still matter are loaded from the server on
+ * start (and on reconnect), for an officer whose app was closed when they went out.
  */
 const DISMISSED = 'tonari.quakeNotices.dismissed';
-const idOf = (n: QuakeNotice) => `${n.key}|${n.kind}`;
+const idOf = (n: QuakeNotice) => `${n.key}|${n.kind}|${n.intensity ?? ''}`;
 function dismissed(): string[] {
   try {
     return JSON.parse(sessionStorage.getItem(DISMISSED) ?? '[]') as string[];
@@ -31,13 +33,20 @@ function dismiss(n: QuakeNotice) {
 export function mergeNotice(list: QuakeNotice[], n: QuakeNotice): QuakeNotice[] {
   if (dismissed().includes(idOf(n))) return list;
   const same = list.find((x) => x.key === n.key);
-  if (same?.kind === n.kind) return list;
+  if (same && idOf(same) === idOf(n) && same.fireAt === n.fireAt) return list;
   return [n, ...list.filter((x) => x.key !== n.key)];
+}
+
+/** The stored notices (newest first) under the shown ones: a key shown already (heard live, newer) is kept as it is. */
+export function mergeStored(list: QuakeNotice[], stored: QuakeNotice[]): QuakeNotice[] {
+  const shown = new Set(list.map((x) => x.key));
+  return [...list, ...stored.filter((n) => !shown.has(n.key) && !dismissed().includes(idOf(n)))];
 }
 
 function textOf(n: QuakeNotice): string {
   const values = { intensity: n.intensity ? intensityText(n.intensity) : t('quakes.banner.unknownIntensity'), areas: n.areaNames.join('・'), at: formatTime(n.fireAt) };
   if (n.kind === 'started') return t(n.eventKind === 'drill' ? 'quakes.banner.startedDrill' : 'quakes.banner.started', values);
+  if (n.kind === 'pending' && n.eventKind === 'drill') return t('quakes.banner.pendingDrill', values);
   if (n.kind === 'aftershock') return t(n.asked ? 'quakes.banner.aftershockAsked' : 'quakes.banner.aftershock', values);
   return t(`quakes.banner.${n.kind}`, values);
 }
@@ -47,6 +56,13 @@ export function QuakeBanners() {
   const [ending, setEnding] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   useSocketEvent('quake:notice', (n) => setNotices((list) => mergeNotice(list, n)));
+  const load = () =>
+    api.quakeNotices().then(
+      ({ items }) => setNotices((list) => mergeStored(list, items)),
+      () => undefined, // Live notices still come; the next reconnect loads again.
+    );
+  useEffect(() => void load(), []);
+  useSocketReconnect(() => void load());
   const close = (n: QuakeNotice) => {
     dismiss(n);
     setNotices((list) => list.filter((x) => x.key !== n.key));
