@@ -223,7 +223,7 @@ describe('speaker answers in concurrent batches', () => {
       ...dispatchUplinks([]),
       answer: async (tx, event) => {
         applied.push(event.householdId);
-        await saveAnswer(tx.db, event.promptId, event.householdId, { status: 'safe', where: null, note: '', channel: 'speaker' });
+        await saveAnswer(tx.db, event.promptId, event.householdId, { status: 'safe', where: 'home', note: '', channel: 'speaker' });
         await new Promise((resolve) => setTimeout(resolve, 300));
       },
     };

@@ -162,10 +162,6 @@ describe('an "evacuated" answer names a shelter', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.answer).toMatchObject({ where: 'evacuated', shelterId: banchō.id, shelterName: '番町小学校' });
 
-    // The speaker's 無事 later says nothing of where: the shelter named in the app stays.
-    await answerFromSpeaker(server.app.context, { householdId: x.households.A.id, promptId: drillId, button: 'safe' });
-    expect((await memberA.get('/api/drills/mine')).body.items[0].answer).toMatchObject({ where: 'evacuated', shelterId: banchō.id, channel: 'app' });
-
     // Household B (2班), confirmed in person by its 班長: evacuated, shelter not known.
     const proxy = await captain2.post(`/api/drills/${drillId}/proxy`, { householdId: x.households.B.id, status: 'safe', where: 'evacuated' });
     expect(proxy.status).toBe(200);
@@ -190,7 +186,6 @@ describe('an "evacuated" answer names a shelter', () => {
     const history = await database.db.selectFrom('drill_answers').select(['household_id', 'location', 'shelter_id']).where('drill_id', '=', drillId).orderBy('id').execute();
     expect(history).toEqual([
       { household_id: x.households.A.id, location: 'evacuated', shelter_id: banchō.id },
-      { household_id: x.households.A.id, location: null, shelter_id: null },
       { household_id: x.households.B.id, location: 'evacuated', shelter_id: null },
     ]);
 
@@ -200,6 +195,23 @@ describe('an "evacuated" answer names a shelter', () => {
     const csv = await officer.get(`/api/drills/${drillId}/report.csv`);
     expect(csv.text.split('\r\n')[0]).toContain('避難先');
     expect(csv.text).toMatch(/山田家.*番町小学校（改称）/);
+  });
+
+  it("a press of the home speaker puts the household at home: help goes there, not to the shelter named before", async () => {
+    const shelterId = (await officer.get('/api/shelters')).body.items.find((s: { listed: boolean }) => s.listed).id;
+    const started = await officer.post('/api/drills', {
+      kind: 'real', title: '地震', message: '', targetBlockIds: [x.blocks.block1.id], announced: true, deadlineAt: new Date(Date.now() + 600_000).toISOString(),
+    });
+    const drillId = started.body.id;
+    expect((await memberA.post(`/api/drills/${drillId}/answer`, { status: 'safe', where: 'evacuated', shelterId })).status).toBe(200);
+    expect((await officer.get(`/api/drills/${drillId}/dashboard`)).body.byShelter).toMatchObject([{ shelterId, households: 1 }]);
+    await answerFromSpeaker(server.app.context, { householdId: x.households.A.id, promptId: drillId, button: 'help' });
+    expect((await memberA.get('/api/drills/mine')).body.items.find((d: { drill: { id: string } }) => d.drill.id === drillId).answer)
+      .toMatchObject({ status: 'needs_help', where: 'home', shelterId: null });
+    const dashboard = (await officer.get(`/api/drills/${drillId}/dashboard`)).body;
+    expect(dashboard.byShelter).toEqual([]);
+    expect(dashboard.needsFollowUp.map((t: { householdNumber: string }) => t.householdNumber)).toContain(x.households.A.household_number);
+    await officer.post(`/api/drills/${drillId}/end`);
   });
 
   it('a visit can record that the household evacuated, and where', async () => {

@@ -73,11 +73,13 @@ export async function answerAsMember(ctx: DrillContext, actor: Actor, drillId: s
 
 /**
  * From the speaker's prompt: 無事 is safe, 助けて needs help. The device door has checked
- * that the speaker belongs to the household it answers for.
+ * that the speaker belongs to the household it answers for. The speaker is fixed in the home,
+ * so a press says someone is at home: whoever goes to help goes there, not to a shelter named
+ * earlier in the app.
  */
 export async function answerFromSpeaker(ctx: DrillContext, input: { householdId: string; promptId: string; button: 'safe' | 'help' }) {
   return recordAnswer(ctx, {
-    drillId: input.promptId, householdId: input.householdId, status: input.button === 'safe' ? 'safe' : 'needs_help', where: null, note: '', channel: 'speaker', recordedBy: null,
+    drillId: input.promptId, householdId: input.householdId, status: input.button === 'safe' ? 'safe' : 'needs_help', where: 'home', note: '', channel: 'speaker', recordedBy: null,
   });
 }
 

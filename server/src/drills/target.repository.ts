@@ -106,7 +106,7 @@ export function saveAnswer(
     .updateTable('drill_targets')
     .set({
       status: answer.status,
-      // An answer that does not say where (the speaker's buttons) keeps where the household was last known to be.
+      // An answer that does not say where (a visit that found nobody in) keeps where the household was last known to be.
       ...(answer.where !== null && { location: answer.where, shelter_id: answer.where === 'evacuated' ? (answer.shelterId ?? null) : null }),
       note: answer.note,
       answered_at: new Date(),
