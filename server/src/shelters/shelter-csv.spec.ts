@@ -37,5 +37,9 @@ describe('servesAssociation', () => {
     expect(servesAssociation('ＡＢＣ自治会', 'ABC自治会')).toBe(true);
     expect(servesAssociation('西自治会', '田辺東自治会')).toBe(false);
     expect(servesAssociation('西自治会', '')).toBe(false);
+    // Whole names only: 東自治会 is not served by a site for 田辺東自治会.
+    expect(servesAssociation('田辺東自治会、西自治会', '東自治会')).toBe(false);
+    expect(servesAssociation('田辺東自治会 東自治会', '東自治会')).toBe(true);
+    expect(servesAssociation('北自治会／東自治会', '東自治会')).toBe(true);
   });
 });

@@ -4,10 +4,13 @@ import { useResource } from '../../../lib/use-resource.js';
 import { t } from '../../../lib/i18n.js';
 import { Ruby } from '../../../ui/ruby.js';
 
-/** The association's listed shelters, loaded once where a picker is shown. */
+/**
+ * The association's listed shelters, loaded once where a picker is shown. Officers' list also
+ * holds the unlisted ones, which an answer may not name: they are left out here.
+ */
 export function useShelters(): Shelter[] {
   const list = useResource((signal) => api.shelters(signal));
-  return list.data?.items ?? [];
+  return (list.data?.items ?? []).filter((s) => s.listed);
 }
 
 /**
