@@ -172,6 +172,21 @@ describe('the officers set the trigger', () => {
     expect(audits).toHaveLength(1);
   });
 
+  it('a save that leaves out the event timing (an app cached from before it existed) keeps it as stored, not reset to the defaults', async () => {
+    const base = { areaCodes: ['511'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false };
+    expect((await officer.put('/api/quakes/settings', { ...base, deadlineSeconds: 7200, volunteersAfterSeconds: 600, officersAfterSeconds: 1200 })).status).toBe(200);
+    const kept = await officer.put('/api/quakes/settings', { ...base, holdOffSeconds: 180 });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ holdOffSeconds: 180, deadlineSeconds: 7200, volunteersAfterSeconds: 600, officersAfterSeconds: 1200 });
+    // The tiers' order is checked on what would be stored: volunteers after the officers is refused, and nothing changes.
+    const backwards = await officer.put('/api/quakes/settings', { ...base, volunteersAfterSeconds: 1500 });
+    expect(backwards.status).toBe(400);
+    expect(backwards.text).toContain('officersAfterSeconds');
+    expect((await officer.get('/api/quakes/settings')).body).toMatchObject({ holdOffSeconds: 180, volunteersAfterSeconds: 600, officersAfterSeconds: 1200 });
+    // Back to the defaults for the tests that follow.
+    expect((await officer.put('/api/quakes/settings', { ...base, deadlineSeconds: 10800, volunteersAfterSeconds: 900, officersAfterSeconds: 1800 })).status).toBe(200);
+  });
+
   it('a resident and a 班長 may not read or change it', async () => {
     for (const login of [kyoto.logins.memberA, kyoto.logins.captain1]) {
       const client = await loggedInClient(server, login);

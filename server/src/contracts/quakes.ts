@@ -24,12 +24,21 @@ const quakeSettingsFields = z.object({
   aftershockSeconds: int(0, 7 * 24 * 3600),
   drillsFromTraining: z.boolean(),
   /** A started event's answer deadline after its start, and when its untaken visits go to volunteers, then officers, after that deadline. */
-  deadlineSeconds: int(600, 72 * 3600).default(3 * 3600),
-  volunteersAfterSeconds: int(60, 24 * 3600).default(15 * 60),
-  officersAfterSeconds: int(60, 24 * 3600).default(30 * 60),
+  deadlineSeconds: int(600, 72 * 3600),
+  volunteersAfterSeconds: int(60, 24 * 3600),
+  officersAfterSeconds: int(60, 24 * 3600),
 });
 export const quakeSettingsSchema = quakeSettingsFields.refine((s) => s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] });
 export type QuakeSettings = z.infer<typeof quakeSettingsSchema>;
+/**
+ * What a save takes: the event timing may be left out (an app cached from before it existed),
+ * and then stays as stored, never reset to the defaults unseen; the order of the tiers is
+ * checked again on the values that result.
+ */
+export const quakeSettingsSaveSchema = quakeSettingsFields
+  .partial({ deadlineSeconds: true, volunteersAfterSeconds: true, officersAfterSeconds: true })
+  .refine((s) => s.officersAfterSeconds === undefined || s.volunteersAfterSeconds === undefined || s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] });
+export type QuakeSettingsSave = z.infer<typeof quakeSettingsSaveSchema>;
 
 export const quakeSettingsViewSchema = quakeSettingsFields.extend({
   areas: z.array(z.object({ code: z.string(), name: z.string() })),
@@ -70,7 +79,7 @@ export const quakeNoticesSchema = z.object({ items: z.array(quakeNoticeSchema) }
 const tag = 'quakes';
 export const quakeRoutes = {
   settings: defineRoute({ method: 'get', path: '/api/quakes/settings', summary: "The association's earthquake trigger (officers)", tag, access: 'session', response: quakeSettingsViewSchema }),
-  saveSettings: defineRoute({ method: 'put', path: '/api/quakes/settings', summary: "Set the association's earthquake trigger (officers)", tag, access: 'session', body: quakeSettingsSchema, response: quakeSettingsViewSchema }),
+  saveSettings: defineRoute({ method: 'put', path: '/api/quakes/settings', summary: "Set the association's earthquake trigger (officers)", tag, access: 'session', body: quakeSettingsSaveSchema, response: quakeSettingsViewSchema }),
   log: defineRoute({ method: 'get', path: '/api/quakes/log', summary: 'JMA telegrams that named our areas, and the decision taken for each (officers)', tag, access: 'session', query: z.object({ limit: queryInt(1, 500).default(100) }), response: quakeLogSchema }),
   notices: defineRoute({ method: 'get', path: '/api/quakes/notices', summary: 'The trigger’s notices that still matter: pending triggers and open events it started or asked again in (officers)', tag, access: 'session', response: quakeNoticesSchema }),
 };

@@ -2,8 +2,9 @@ import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { inTransaction } from '../platform/db/transaction.js';
+import { HttpError } from '../platform/http/errors.js';
 import { quakeAreas } from '../contracts/quake-areas.js';
-import type { QuakeLogEntry, QuakeSettings } from '../contracts/quakes.js';
+import type { QuakeLogEntry, QuakeSettings, QuakeSettingsSave } from '../contracts/quakes.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 import { decisionLog, noticeDecisions, noticeTriggers, saveSettings as save, settingsOf } from './quake.repository.js';
 import { areaNamesIn } from './trigger.service.js';
@@ -31,10 +32,19 @@ export async function getSettings(ctx: ServiceContext, actor: Actor) {
   return view(await settingsOf(ctx.db, actor.associationId));
 }
 
-export async function saveSettings(ctx: ServiceContext, actor: Actor, input: QuakeSettings) {
+export async function saveSettings(ctx: ServiceContext, actor: Actor, body: QuakeSettingsSave) {
   requireRole(quakePolicy.canManage(actor), 'officers');
   // The settings and their audit row together: a trigger no one can account for is never kept.
   const row = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    // Event timing left out of the body stays as stored.
+    const stored = view(await settingsOf(tx.db, actor.associationId));
+    const input: QuakeSettings = {
+      ...body,
+      deadlineSeconds: body.deadlineSeconds ?? stored.deadlineSeconds,
+      volunteersAfterSeconds: body.volunteersAfterSeconds ?? stored.volunteersAfterSeconds,
+      officersAfterSeconds: body.officersAfterSeconds ?? stored.officersAfterSeconds,
+    };
+    if (input.officersAfterSeconds <= input.volunteersAfterSeconds) throw HttpError.badRequest('officers come after volunteers', 'officersAfterSeconds');
     const saved = await save(tx.db, actor.associationId, {
       area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
       aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
