@@ -82,7 +82,11 @@ update watch_settings s
 set
   next_check_at = v.next
 from
-  jsonb_to_recordset($1::jsonb) as v (id uuid, next timestamptz)
+  jsonb_to_recordset($1::jsonb) as v (id uuid, next timestamptz, seen timestamptz)
 where
   s.household_id = v.id
-  and s.next_check_at is not null;
+  and s.next_check_at is not null
+  and (
+    v.seen is null
+    or s.next_check_at < v.seen + interval '1 millisecond'
+  );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { ModuleContext } from '../../server/src/common/service-context.js';
 import * as watch from '../../server/src/watch/watch.service.js';
+import { moveNextChecks } from '../../server/src/watch/rhythm.repository.js';
 import type { TestDatabase } from '../support/database.js';
 import type { TestServer } from '../support/server.js';
 import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
@@ -139,5 +140,21 @@ describe('activity within the slack of the next check', () => {
     await database.db.updateTable('watch_settings').set({ next_check_at: new Date(second.getTime() + 12 * 3600_000) }).where('household_id', '=', home.id).execute();
     await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: later, type: 'presence', count: 1 }]);
     expect((await settingsNow()).next_check_at).toEqual(new Date(later.getTime() + 12 * 3600_000));
+  });
+
+  it("a scan's reschedule never moves back a check that activity moved later after the scan read it", async () => {
+    const y = await seedAssociation(database.db);
+    const home = y.households.A;
+    await watchedHome(database.db, home, y.association.id, { inactivity_seconds: 12 * 3600, rhythm_enabled: false });
+    const read = new Date(Date.now() - 60_000); // the check the scan read
+    const movedByActivity = new Date(Date.now() + 12 * 3600_000); // written by an activity batch in between
+    const scanWants = new Date(Date.now() + 11 * 3600_000);
+    const nextCheck = async () => (await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow()).next_check_at;
+    await database.db.updateTable('watch_settings').set({ next_check_at: movedByActivity }).where('household_id', '=', home.id).execute();
+    await moveNextChecks(database.db, [{ id: home.id, next: scanWants.toISOString(), seen: read.toISOString() }]);
+    expect(await nextCheck()).toEqual(movedByActivity);
+    // Unchanged since the read: moved.
+    await moveNextChecks(database.db, [{ id: home.id, next: scanWants.toISOString(), seen: movedByActivity.toISOString() }]);
+    expect(await nextCheck()).toEqual(scanWants);
   });
 });

@@ -62,13 +62,19 @@ export async function learnRhythms(db: Db, householdIds: readonly string[], rule
   return result.rows;
 }
 
-/** New next checks, in one statement; a home with a live alert (no next check) keeps none. */
-export async function moveNextChecks(db: Db, moved: { id: string; next: string }[]) {
+/**
+ * New next checks, in one statement; a home with a live alert (no next check) keeps none. With
+ * `seen` (the check as the caller read it), a check moved later since — by activity committed
+ * in between — is left as it is: moving it back would make a check that activity already
+ * answered look due again.
+ */
+export async function moveNextChecks(db: Db, moved: { id: string; next: string; seen?: string }[]) {
   if (!moved.length) return;
   await sql`
     update watch_settings s set next_check_at = v.next
-    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, next timestamptz)
-    where s.household_id = v.id and s.next_check_at is not null`.execute(db);
+    from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, next timestamptz, seen timestamptz)
+    where s.household_id = v.id and s.next_check_at is not null
+      and (v.seen is null or s.next_check_at < v.seen + interval '1 millisecond')`.execute(db);
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';

@@ -109,7 +109,8 @@ export async function scan(ctx: ServiceContext, limit = 1000, now = new Date()) 
   let raised = 0;
   const due = await watch.dueSettings(ctx.db, now, limit);
   const later = await lookAgainAt(ctx, due, now);
-  await moveNextChecks(ctx.db, [...later].map(([id, at]) => ({ id, next: at.toISOString() })));
+  const seen = new Map(due.map((s) => [s.household_id, s.next_check_at?.toISOString()]));
+  await moveNextChecks(ctx.db, [...later].map(([id, at]) => ({ id, next: at.toISOString(), seen: seen.get(id) })));
   for (const settings of due) {
     if (later.has(settings.household_id)) continue;
     // One home's failure (its transaction rolled back, so it is still due) must not stop the
