@@ -27,6 +27,7 @@ import * as quakes from './20261205T0100_quakes.js';
 import * as quakeFixes from './20261205T0200_quake_fixes.js';
 import * as keyCheckGuards from './20261205T0300_key_check_guards.js';
 import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
+import * as directory from './20261206T0500_directory.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T0200_quake_fixes': quakeFixes,
   '20261205T0300_key_check_guards': keyCheckGuards,
   '20261206T0200_quake_event_timing': quakeEventTiming,
+  '20261206T0500_directory': directory,
 };

@@ -10,6 +10,7 @@ import { watchModule } from './watch/watch.module.js';
 import { drillModule } from './drills/drill.module.js';
 import { readinessModule } from './readiness/readiness.module.js';
 import { quakeModule } from './quakes/quake.module.js';
+import { directoryModule } from './directory/directory.module.js';
 
 /**
  * Every capability, in the order it is installed. A new capability is one line here (and its
@@ -28,4 +29,5 @@ export const modules: ((ctx: ModuleContext) => Module)[] = [
   drillModule,
   readinessModule,
   quakeModule,
+  directoryModule,
 ];

@@ -8,6 +8,7 @@ import { taskRoutes } from './tasks.js';
 import { watchRoutes } from './watch.js';
 import { readinessRoutes } from './readiness.js';
 import { quakeRoutes } from './quakes.js';
+import { directoryRoutes } from './directory.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -25,4 +26,5 @@ export const routeContracts = {
   push: pushRoutes,
   readiness: readinessRoutes,
   quakes: quakeRoutes,
+  directory: directoryRoutes,
 };

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
 import type { Channel } from '../roster/roster.tables.js';
+import { seedDirectoryDemo } from '../directory/directory.demo.js';
 
 /** Fixed so the README can list them; only ever seeded into a demo database. */
 export const demo = {
@@ -147,6 +148,8 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
     await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
     // Kyotanabe is in JMA's 京都府南部 (地震情報／細分区域 511): a 震度5弱 there starts a real safety confirmation.
     await trx.insertInto('quake_settings').values({ association_id: associationId, area_codes: ['511'] }).execute();
+    // The local support directory: 京都府 → 京田辺市 → its school district → this association.
+    await seedDirectoryDemo(trx, associationId, 'tanabe-higashi-demo', demo.associationName);
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });
