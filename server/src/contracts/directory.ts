@@ -114,7 +114,12 @@ export const editorServiceSchema = directoryResultSchema.omit({ matched: true, s
   editable: z.boolean(),
 });
 
-export const editorListSchema = z.object({ areas: z.array(directoryAreaSchema), items: z.array(editorServiceSchema) });
+export const editorListSchema = z.object({
+  areas: z.array(directoryAreaSchema),
+  /** The association's public search page (for its QR code), or null before it has an area. */
+  searchUrl: z.string().nullable(),
+  items: z.array(editorServiceSchema),
+});
 
 export type DirectorySearch = z.infer<typeof directorySearchSchema>;
 export type DirectoryResult = z.infer<typeof directoryResultSchema>;

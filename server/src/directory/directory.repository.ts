@@ -28,11 +28,6 @@ export async function areaChain(db: Db, code: string | undefined) {
   return rows;
 }
 
-/** The association's own area, if it has one. */
-export function associationArea(db: Db, associationId: string) {
-  return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirst();
-}
-
 /**
  * The association's area, added at the top of the hierarchy (code = the association's slug)
  * if it has none yet; the demo and a city editor later place it under its school district.
@@ -134,7 +129,6 @@ const example: NewService = {
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'areaChain', run: (db) => areaChain(db, 'demo') },
-  { name: 'associationArea', run: (db) => associationArea(db, ID) },
   { name: 'ensureAssociationArea', run: (db) => ensureAssociationArea(db, ID) },
   { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'], timeZone: 'Asia/Tokyo' }) },
   { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID], timeZone: 'Asia/Tokyo' }) },

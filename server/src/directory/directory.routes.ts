@@ -3,7 +3,7 @@ import type { ApiRouter } from '../platform/http/api-router.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { changeService, confirmService, createService, listForEditor, search } from './directory.service.js';
 
-export function registerDirectoryRoutes(api: ApiRouter, ctx: Pick<ServiceContext, 'db' | 'log'>) {
+export function registerDirectoryRoutes(api: ApiRouter, ctx: Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>) {
   api.handle(directoryRoutes.search, async ({ query, res }) => {
     // What someone searched stays off a shared device's cache and any proxy's.
     res.setHeader('Cache-Control', 'no-store');

@@ -9,10 +9,10 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import {
-  areaChain, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
+  areaChain, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
 } from './directory.repository.js';
 
-type Ctx = Pick<ServiceContext, 'db' | 'log'>;
+type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
 type Row = Awaited<ReturnType<typeof servicesServing>>[number];
 
 /**
@@ -52,11 +52,14 @@ function editorView(r: Row, associationId: string): EditorService {
 /** Every entry serving the officer's association (its own area and the areas above it), any status. */
 export async function listForEditor(ctx: Ctx, actor: Actor) {
   directoryPolicy.edit(actor);
-  const own = await associationArea(ctx.db, actor.associationId);
-  if (!own) return { areas: [], items: [] };
+  const own = await ensureAssociationArea(ctx.db, actor.associationId);
   const chain = await areaChain(ctx.db, own.code);
   const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id), timeZone: chain[0]!.time_zone });
-  return { areas: chain.map((a) => ({ code: a.code, name: a.name, kind: a.kind })), items: rows.map((r) => editorView(r, actor.associationId)) };
+  return {
+    areas: chain.map((a) => ({ code: a.code, name: a.name, kind: a.kind })),
+    searchUrl: `${ctx.publicUrl.replace(/\/$/, '')}/help?area=${encodeURIComponent(own.code)}`,
+    items: rows.map((r) => editorView(r, actor.associationId)),
+  };
 }
 
 export async function createService(ctx: Ctx, actor: Actor, body: z.output<typeof serviceBodySchema>) {

@@ -35,6 +35,8 @@ import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
 import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
 import { ReadinessPage } from '../features/readiness/pages/readiness.js';
 import { QuakesPage } from '../features/quakes/pages/quakes.js';
+import { HelpPage } from '../features/directory/pages/help.js';
+import { DirectoryPage } from '../features/directory/pages/directory.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -86,6 +88,8 @@ const ROUTES: Route[] = [
   { pattern: '/help-desk', access: 'officer', render: () => <HelpDeskPage /> },
   { pattern: '/readiness', access: 'user', render: () => <ReadinessPage /> },
   { pattern: '/quakes', access: 'officer', render: () => <QuakesPage /> },
+  { pattern: '/help', access: 'public', render: (_, location) => <HelpPage area={location.search.get('area') || undefined} worries={location.search.get('worries') || undefined} /> },
+  { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
 ];
 
 export function Routes() {

@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, directory } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -135,4 +135,10 @@ export const api = {
   quakeSettings: (signal?: AbortSignal) => request(quakes.settings, { signal }),
   saveQuakeSettings: (body: Body<typeof quakes.saveSettings>) => request(quakes.saveSettings, { body }),
   quakeLog: (signal?: AbortSignal) => request(quakes.log, { query: {}, signal }),
+
+  directorySearch: (query: Query<typeof directory.search>, signal?: AbortSignal) => request(directory.search, { query, signal }),
+  directoryServices: (signal?: AbortSignal) => request(directory.list, { signal }),
+  createDirectoryService: (body: Body<typeof directory.create>) => request(directory.create, { body }),
+  updateDirectoryService: (id: string, body: Body<typeof directory.update>) => request(directory.update, { params: { id }, body }),
+  confirmDirectoryService: (id: string) => request(directory.confirm, { params: { id } }),
 };
