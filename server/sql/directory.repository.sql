@@ -71,15 +71,6 @@ from
 order by
   c.depth;
 
--- associationArea
-select
-  "id",
-  "code"
-from
-  "directory_areas"
-where
-  "association_id" = $1;
-
 -- ensureAssociationArea
 insert into
   directory_areas (kind, code, name, association_id)
