@@ -68,24 +68,28 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
 
 type ServiceRow = Selectable<DirectoryServiceTable>;
 
-/** Every service (any status) serving any of `areaIds`, with whether it is current, for the editors. */
+type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[] };
+
+/** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
+const editorSelect = (timeZone: string) => sql`
+  select s.*, o.name as organisation, ${current(timeZone)} as current,
+    array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
+  from directory_services s
+  join directory_organisations o on o.id = s.organisation_id`;
+
+/** Every service (any status) serving any of `areaIds`, for the editors. */
 export async function servicesServing(db: Db, input: { areaIds: string[]; timeZone: string }) {
-  const { rows } = await sql<ServiceRow & { organisation: string; current: boolean; area_codes: string[] }>`
-    select s.*, o.name as organisation, ${current(input.timeZone)} as current,
-      array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
-    from directory_services s
-    join directory_organisations o on o.id = s.organisation_id
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(input.timeZone)}
     where exists (select 1 from directory_service_areas sa where sa.service_id = s.id and sa.area_id = any(${input.areaIds}::uuid[]))
     order by s.name, s.id`.execute(db);
   return rows;
 }
 
-/** One service an association's officers may change (their association added it), or undefined. */
+/** One service an association's officers may change (their association added it), locked, or undefined. */
 export async function ownedService(db: Db, associationId: string, id: string, timeZone: string) {
-  const { rows } = await sql<ServiceRow & { organisation: string; current: boolean; area_codes: string[] }>`
-    select s.*, o.name as organisation, ${current(timeZone)} as current,
-      array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
-    from directory_services s join directory_organisations o on o.id = s.organisation_id
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(timeZone)}
     where s.id = ${id} and s.created_by_association_id = ${associationId}
     for update of s`.execute(db);
   return rows[0];
