@@ -1,4 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
 import type { Database } from '../platform/db/schema.js';
 
 /**
@@ -41,7 +42,7 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
     const { id } = await trx.insertInto('directory_services').values({
       organisation_id: organisationId, name: e.name, description: e.description, worries: e.worries, phone: e.phone, hours: e.hours, cost: e.cost,
       walk_in: e.walkIn ?? false, web: e.web ?? '', address: e.address ?? '', age_groups: e.ageGroups ?? [], languages: e.languages ?? ['ja'],
-      status: 'published', last_confirmed_on: sql<string>`(now() at time zone 'Asia/Tokyo')::date` as unknown as string,
+      status: 'published', last_confirmed_on: localDate(new Date(), DEFAULT_TIME_ZONE),
       created_by_association_id: e.own ? associationId : null,
     }).returning('id').executeTakeFirstOrThrow();
     await trx.insertInto('directory_service_areas').values({ service_id: id, area_id: e.areaId }).execute();
