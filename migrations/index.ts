@@ -29,6 +29,7 @@ import * as keyCheckGuards from './20261205T0300_key_check_guards.js';
 import * as shelters from './20261206T0100_shelters.js';
 import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
 import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrower.js';
+import * as directory from './20261206T0500_directory.js';
 import * as quakeTriggerUnreceived from './20261206T0600_quake_trigger_unreceived.js';
 
 /**
@@ -66,5 +67,6 @@ export const migrations: Record<string, Migration> = {
   '20261206T0100_shelters': shelters,
   '20261206T0200_quake_event_timing': quakeEventTiming,
   '20261206T0300_device_messages_narrower': deviceMessagesNarrower,
+  '20261206T0500_directory': directory,
   '20261206T0600_quake_trigger_unreceived': quakeTriggerUnreceived,
 };

@@ -477,3 +477,40 @@ describe('shelters (every route): role × route', () => {
     expect(!!left).toBe(w !== 'officer');
   });
 });
+
+describe('the local support directory', () => {
+  // X's officer adds an entry for X. The search is public; editing is for officers, each only
+  // their own association's entries (another association's is a 404, like one that does not exist).
+  let entryId = '';
+  beforeAll(async () => {
+    const created = await clients.officer!.post('/api/directory/services', { organisation: 'X見守りの会', name: 'Xの相談窓口', worries: ['loneliness'], phone: '0774-00-0000', status: 'published' });
+    expect(created.status).toBe(201);
+    entryId = created.body.id;
+  });
+  const everyone = ['officer', 'captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer', 'officerY'];
+
+  it.each(everyone)('%s → search: 200, the same answer as an anonymous visitor', async (who) => {
+    const code = (await database.db.selectFrom('directory_areas').select('code').where('association_id', '=', x.association.id).executeTakeFirstOrThrow()).code;
+    const response = await clients[who]!.get(`/api/directory/search?worries=loneliness&area=${code}`);
+    expect(response.status).toBe(200);
+    const anonymous = await new ApiClient(server.baseUrl).get(`/api/directory/search?worries=loneliness&area=${code}`);
+    expect(response.body).toEqual(anonymous.body);
+  });
+
+  const rows: [who: string, list: number, create: number, change: number, confirm: number][] = [
+    ['officer', 200, 201, 200, 200],
+    ['officerY', 200, 201, 404, 404],
+    ...['captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer'].map((who): [string, number, number, number, number] => [who, 403, 403, 403, 403]),
+  ];
+  it.each(rows)('%s → list %i, add %i, change X’s entry %i, reconfirm it %i', async (who, list, create, change, confirm) => {
+    const client = clients[who]!;
+    const listed = await client.get('/api/directory/services');
+    expect(listed.status).toBe(list);
+    if (who === 'officerY') expect(JSON.stringify(listed.body)).not.toContain('Xの相談窓口');
+    expect((await client.post('/api/directory/services', { organisation: `${who}の会`, name: `${who}の窓口`, worries: ['money'], phone: '0774-00-0001' })).status).toBe(create);
+    expect((await client.patch(`/api/directory/services/${entryId}`, { hours: `${who}が変更` })).status).toBe(change);
+    expect((await client.post(`/api/directory/services/${entryId}/confirm`)).status).toBe(confirm);
+    const row = await database.db.selectFrom('directory_services').select('hours').where('id', '=', entryId).executeTakeFirstOrThrow();
+    if (who !== 'officer') expect(row.hours).not.toBe(`${who}が変更`);
+  });
+});

@@ -11,6 +11,7 @@ import { drillModule } from './drills/drill.module.js';
 import { readinessModule } from './readiness/readiness.module.js';
 import { quakeModule } from './quakes/quake.module.js';
 import { shelterModule } from './shelters/shelter.module.js';
+import { directoryModule } from './directory/directory.module.js';
 
 /**
  * Every capability, in the order it is installed. A new capability is one line here (and its
@@ -30,4 +31,5 @@ export const modules: ((ctx: ModuleContext) => Module)[] = [
   readinessModule,
   quakeModule,
   shelterModule,
+  directoryModule,
 ];

@@ -9,6 +9,7 @@ import { watchRoutes } from './watch.js';
 import { readinessRoutes } from './readiness.js';
 import { quakeRoutes } from './quakes.js';
 import { shelterRoutes } from './shelters.js';
+import { directoryRoutes } from './directory.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -27,4 +28,5 @@ export const routeContracts = {
   readiness: readinessRoutes,
   quakes: quakeRoutes,
   shelters: shelterRoutes,
+  directory: directoryRoutes,
 };

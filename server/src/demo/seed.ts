@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
 import type { Channel } from '../roster/roster.tables.js';
+import { seedDirectoryDemo } from '../directory/directory.demo.js';
 
 /** Fixed so the README can list them; only ever seeded into a demo database. */
 export const demo = {
@@ -159,6 +160,8 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
         { source_id: 'demo-3', name: '同志社大学 京田辺キャンパス', address: '京都府京田辺市多々羅都谷1-3', latitude: 34.8063, longitude: 135.7668 },
       ].map((s) => ({ ...s, association_id: associationId, capacity: null, hazards: [], also_evacuation_centre: null })))
       .execute();
+    // The local support directory: 京都府 → 京田辺市 → its school district → this association.
+    await seedDirectoryDemo(trx, associationId, 'tanabe-higashi-demo', demo.associationName);
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });

@@ -67,6 +67,11 @@ export function MainNav({ session }: { session: SessionView }) {
     links.push({ href: '/quakes', label: t('nav.quakes') });
   }
   links.push({ href: '/shelters', label: t('nav.shelters') });
+  if (session.roles.officer) {
+    links.push({ href: '/directory', label: t('nav.directory') });
+  }
+  // The local support directory's public search: for everyone.
+  links.push({ href: '/help', label: t('nav.help') });
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
   return (

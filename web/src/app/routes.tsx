@@ -37,6 +37,8 @@ import { ReadinessPage } from '../features/readiness/pages/readiness.js';
 import { QuakesPage } from '../features/quakes/pages/quakes.js';
 import { SheltersPage } from '../features/shelters/pages/shelters.js';
 import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js';
+import { HelpPage } from '../features/directory/pages/help.js';
+import { DirectoryPage } from '../features/directory/pages/directory.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -90,6 +92,8 @@ const ROUTES: Route[] = [
   { pattern: '/quakes', access: 'officer', render: () => <QuakesPage /> },
   { pattern: '/shelters', access: 'user', render: () => <SheltersPage /> },
   { pattern: '/shelters/import', access: 'officer', render: () => <ShelterImportPage /> },
+  { pattern: '/help', access: 'public', render: (_, location) => <HelpPage area={location.search.get('area') || undefined} worries={location.search.get('worries') || undefined} /> },
+  { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
 ];
 
 export function Routes() {

@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -141,4 +141,9 @@ export const api = {
   setShelterListed: (id: string, listed: boolean) => request(shelters.update, { params: { id }, body: { listed } }),
   deleteShelter: (id: string) => request(shelters.remove, { params: { id } }),
   quakeNotices: (signal?: AbortSignal) => request(quakes.notices, { signal }),
+  directorySearch: (query: Query<typeof directory.search>, signal?: AbortSignal) => request(directory.search, { query, signal }),
+  directoryServices: (signal?: AbortSignal) => request(directory.list, { signal }),
+  createDirectoryService: (body: Body<typeof directory.create>) => request(directory.create, { body }),
+  updateDirectoryService: (id: string, body: Body<typeof directory.update>) => request(directory.update, { params: { id }, body }),
+  confirmDirectoryService: (id: string) => request(directory.confirm, { params: { id } }),
 };

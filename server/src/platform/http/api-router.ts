@@ -120,7 +120,10 @@ export function errorHandler(log: { error: (obj: object, msg: string) => void },
           ? new HttpError(400, 'invalid_path', 'The address is not valid (a part of it cannot be decoded).', 'params')
           : new HttpError(400, 'invalid_body', 'The request body could not be decoded: it does not match its Content-Encoding or Content-Type.', 'body');
     } else {
-      log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+      // A route whose query says something about the visitor (what worries them) marks it
+      // private (res.locals.privateQuery): the log keeps its path, never its query.
+      const url = res.locals.privateQuery ? `${req.originalUrl.split('?')[0]}?[redacted]` : req.originalUrl;
+      log.error({ err: error, method: req.method, url }, 'request failed');
       http = new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.');
     }
     const body: z.infer<typeof errorResponseSchema> = {

@@ -57,6 +57,9 @@ export function LoginPage() {
       <p class="card subtle">
         {t('login.joinPrompt')} <Link href="/join">{t('login.joinLink')}</Link>
       </p>
+      <p class="card subtle">
+        {t('login.helpPrompt')} <Link href="/help">{t('login.helpLink')}</Link>
+      </p>
     </div>
   );
 }

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { optionalText, trimmed, uuid } from './common.js';
+import { defineRoute } from './route.js';
+
+/**
+ * The local support directory (お悩みハンドブック): organisations and their services, found
+ * anonymously by worries. The worry taxonomy's codes are stable (labels in the web app's i18n:
+ * `directory.worry.<code>` in ja, en and ja-easy).
+ */
+
+export const WORRIES = [
+  'care', 'loneliness', 'child_rearing', 'money', 'health', 'housing', 'violence', 'work', 'disability', 'food', 'general',
+] as const;
+export const worrySchema = z.enum(WORRIES, { error: `must be one of ${WORRIES.join(', ')}` });
+export type Worry = z.infer<typeof worrySchema>;
+
+export const AGE_GROUPS = ['children', 'youth', 'adults', 'seniors', 'all'] as const;
+export const ageGroupSchema = z.enum(AGE_GROUPS);
+export const serviceLanguageSchema = z.enum(['ja', 'en', 'zh', 'ko', 'vi', 'pt', 'easy-ja']);
+export const serviceStatusSchema = z.enum(['draft', 'published', 'stale', 'hidden']);
+const areaCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an area code (lower-case letters, digits and -)');
+
+/** `worries=care,loneliness` (or repeated `worries=`): each a known code. */
+const worriesQuery = z
+  .union([z.string().max(300), z.array(z.string().max(40)).max(20)])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((w) => w.trim()).filter(Boolean))
+  .pipe(z.array(z.string()).max(20, 'at most 20 worries').superRefine((codes, ctx) => {
+    const unknown = codes.filter((c) => !(WORRIES as readonly string[]).includes(c));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown worry ${unknown.join(', ').slice(0, 80)}: must be one of ${WORRIES.join(', ')}` });
+  }))
+  .transform((codes) => [...new Set(codes)] as Worry[]);
+
+export const directorySearchQuerySchema = z.object({
+  worries: worriesQuery.default([]),
+  /** The area searched from: an association's area code (its slug); unset, the deployment's first association. */
+  area: areaCode.optional(),
+});
+
+export const directoryAreaSchema = z.object({ code: z.string(), name: z.string(), kind: z.string() });
+
+export const directoryResultSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  description: z.string(),
+  organisation: z.string(),
+  worries: z.array(worrySchema),
+  matched: z.number().int(),
+  ageGroups: z.array(z.string()),
+  languages: z.array(z.string()),
+  address: z.string(),
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+  phone: z.string(),
+  hours: z.string(),
+  walkIn: z.boolean(),
+  web: z.string(),
+  cost: z.string(),
+  /** YYYY-MM-DD. */
+  lastConfirmedOn: z.string(),
+  /** The area it serves closest to the searcher (the association, a school district, the city…). */
+  servesArea: z.string(),
+});
+
+export const directorySearchSchema = z.object({
+  /** The area searched from, with its ancestors (most local first). */
+  area: directoryAreaSchema,
+  areas: z.array(directoryAreaSchema),
+  /** No worry asked: the general help lines. */
+  general: z.boolean(),
+  results: z.array(directoryResultSchema),
+});
+
+const url = optionalText(500).refine((v) => v === '' || /^https?:\/\//.test(v), 'must start with http:// or https://');
+const phone = optionalText(30).refine((v) => /^[0-9０-９+#\-()（） ]*$/.test(v), 'must be a phone number (digits and -)');
+
+export const serviceBodySchema = z.object({
+  organisation: trimmed(200),
+  name: trimmed(200),
+  description: optionalText(2000).default(''),
+  worries: z.array(worrySchema).min(1, 'choose at least one worry').max(20),
+  ageGroups: z.array(ageGroupSchema).max(10).default([]),
+  languages: z.array(serviceLanguageSchema).max(10).default(['ja']),
+  address: optionalText(300).default(''),
+  lat: z.number().min(-90).max(90).nullable().default(null),
+  lon: z.number().min(-180).max(180).nullable().default(null),
+  phone: phone.default(''),
+  hours: optionalText(300).default(''),
+  walkIn: z.boolean().default(false),
+  web: url.default(''),
+  cost: optionalText(200).default(''),
+  /** It serves the officer's association (wider areas are a city editor's, later). */
+  status: z.enum(['draft', 'published', 'hidden']).default('draft'),
+}).refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
+
+export const serviceUpdateSchema = z.object({
+  name: trimmed(200).optional(),
+  description: optionalText(2000).optional(),
+  worries: z.array(worrySchema).min(1, 'choose at least one worry').max(20).optional(),
+  phone: phone.optional(),
+  hours: optionalText(300).optional(),
+  walkIn: z.boolean().optional(),
+  web: url.optional(),
+  cost: optionalText(200).optional(),
+  address: optionalText(300).optional(),
+  status: z.enum(['draft', 'published', 'hidden']).optional(),
+});
+
+export const editorServiceSchema = directoryResultSchema.omit({ matched: true, servesArea: true }).extend({
+  status: serviceStatusSchema,
+  /** Published but not confirmed within its reconfirm period: hidden from search. */
+  stale: z.boolean(),
+  areaCodes: z.array(z.string()),
+  /** This association's officers may change it (it serves only their association). */
+  editable: z.boolean(),
+});
+
+export const editorListSchema = z.object({
+  areas: z.array(directoryAreaSchema),
+  /** The association's public search page (for its QR code), or null before it has an area. */
+  searchUrl: z.string().nullable(),
+  items: z.array(editorServiceSchema),
+});
+
+export type DirectorySearch = z.infer<typeof directorySearchSchema>;
+export type DirectoryResult = z.infer<typeof directoryResultSchema>;
+export type EditorService = z.infer<typeof editorServiceSchema>;
+
+const tag = 'directory';
+const idParams = z.object({ id: uuid });
+export const directoryRoutes = {
+  search: defineRoute({
+    method: 'get', path: '/api/directory/search', summary: 'Anonymous search of local support services by worries (nothing about the visitor is stored)', tag, access: 'public',
+    query: directorySearchQuerySchema, response: directorySearchSchema,
+  }),
+  list: defineRoute({
+    method: 'get', path: '/api/directory/services', summary: 'The directory entries serving the association, every status (officers)', tag, access: 'session',
+    response: editorListSchema,
+  }),
+  create: defineRoute({
+    method: 'post', path: '/api/directory/services', summary: 'Add a service (and its organisation) serving the association (officers)', tag, access: 'session',
+    body: serviceBodySchema, response: editorServiceSchema, status: 201,
+  }),
+  update: defineRoute({
+    method: 'patch', path: '/api/directory/services/:id', summary: 'Change a service of the association (officers)', tag, access: 'session',
+    params: idParams, body: serviceUpdateSchema, response: editorServiceSchema,
+  }),
+  confirm: defineRoute({
+    method: 'post', path: '/api/directory/services/:id/confirm', summary: 'Mark a service confirmed today (officers)', tag, access: 'session',
+    params: idParams, response: editorServiceSchema,
+  }),
+};

@@ -1,0 +1,37 @@
+import { rateLimit } from 'express-rate-limit';
+import type { Module } from '../platform/module.js';
+import type { ModuleContext } from '../common/service-context.js';
+import { directoryRoutes } from '../contracts/directory.js';
+import { registerDirectoryRoutes } from './directory.routes.js';
+
+/** Searches per address per 15 minutes (a whole apartment block may share one address). */
+export const DIRECTORY_SEARCH_LIMIT = 300;
+
+/**
+ * The local support directory (お悩みハンドブック): a public, anonymous search by worries and
+ * the officers' editing of their association's entries. The search's query (the visitor's
+ * worries) is private: it never reaches the log. Its rate limit is counted in memory, per
+ * instance, so that no row about the visitor (not even their address) is written.
+ */
+export function directoryModule(ctx: ModuleContext): Module {
+  const limiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: DIRECTORY_SEARCH_LIMIT,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.setHeader('Retry-After', '900');
+      res.status(429).json({ error: { code: 'rate_limited', message: 'Too many searches. Please wait 15 minutes and try again.' } });
+    },
+  });
+  return {
+    name: 'directory',
+    middleware: (app) => {
+      app.use(directoryRoutes.search.path, (_req, res, next) => {
+        res.locals.privateQuery = true;
+        next();
+      }, limiter);
+    },
+    routes: (api) => registerDirectoryRoutes(api, ctx),
+  };
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../common/access.js';
+import { directoryPolicy } from './directory.policy.js';
+
+const actor = (over: Partial<Actor> = {}): Actor => ({
+  sessionId: 's', personId: 'p', associationId: 'x', officer: false, captainOf: [], volunteer: false, welfareCommissioner: false, watcherOf: [], householdId: null, ...over,
+});
+
+describe('directory policy', () => {
+  it('officers edit the directory; 班長, members, watchers and volunteers do not (403)', () => {
+    expect(() => directoryPolicy.edit(actor({ officer: true }))).not.toThrow();
+    for (const other of [actor({ captainOf: ['b'] }), actor({ householdId: 'h' }), actor({ watcherOf: ['h'] }), actor({ volunteer: true }), actor({ welfareCommissioner: true })]) {
+      expect(() => directoryPolicy.edit(other)).toThrow(/directory editors/);
+    }
+  });
+});

@@ -1,0 +1,13 @@
+import { requireRole, type Actor } from '../common/access.js';
+
+/**
+ * Who edits the directory. Search is public (no actor). For now a directory editor is an
+ * officer, and changes only the entries their own association added (scoped in the query:
+ * another association's entry, or a city-wide one, is a 404). A city editor role and an
+ * organisation's own login come later.
+ */
+export const directoryPolicy = {
+  edit(actor: Actor): void {
+    requireRole(actor.officer, 'officers (directory editors)');
+  },
+};

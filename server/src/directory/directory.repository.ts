@@ -1,0 +1,143 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import type { DirectoryServiceTable } from './directory.tables.js';
+
+/**
+ * The directory's SQL. Whether an entry may show is decided here, in the query: published and
+ * confirmed within its reconfirm period (in the searcher's association's time zone), so a
+ * stale entry never shows as current, whether or not a job has marked it yet.
+ */
+
+/** An association's area and its ancestors, most local first (depth 0 = the association). */
+export async function areaChain(db: Db, code: string | undefined) {
+  const { rows } = await sql<{ id: string; code: string; name: string; kind: string; depth: number; time_zone: string }>`
+    with recursive start as (
+      select a.id from directory_areas a join associations s on s.id = a.association_id
+      where a.kind = 'association' ${code === undefined ? sql`` : sql`and a.code = ${code}`}
+      order by s.created_at, a.code limit 1
+    ), chain as (
+      select a.id, a.parent_id, 0 as depth from directory_areas a join start on start.id = a.id
+      union all
+      select p.id, p.parent_id, c.depth + 1 from directory_areas p join chain c on p.id = c.parent_id where c.depth < 10
+    )
+    select a.id, a.code, a.name, a.kind, c.depth,
+      coalesce((select s.time_zone from associations s where s.id = (select association_id from directory_areas where id = (select id from start))), 'Asia/Tokyo') as time_zone
+    from chain c join directory_areas a on a.id = c.id
+    order by c.depth`.execute(db);
+  return rows;
+}
+
+/**
+ * The association's area, added at the top of the hierarchy (code = the association's slug)
+ * if it has none yet; the demo and a city editor later place it under its school district.
+ */
+export async function ensureAssociationArea(db: Db, associationId: string) {
+  await sql`
+    insert into directory_areas (kind, code, name, association_id)
+    select 'association', s.slug, s.name, s.id from associations s where s.id = ${associationId}
+    on conflict do nothing`.execute(db);
+  return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirstOrThrow();
+}
+
+const current = (timeZone: string) =>
+  sql<boolean>`(s.status = 'published' and s.last_confirmed_on > ((now() at time zone ${timeZone})::date - make_interval(months => s.reconfirm_months)))`;
+
+/**
+ * Published, current services serving any of `areaIds` (most local first) and helping with any
+ * of `worries`: most worries matched first, then the most local area served, then the name.
+ */
+export async function searchServices(db: Db, input: { areaIds: string[]; worries: string[]; timeZone: string; limit?: number }) {
+  const { rows } = await sql<ServiceRow & { organisation: string; matched: number; serves_area: string }>`
+    with chain as (select id, depth from unnest(${input.areaIds}::uuid[]) with ordinality as c(id, depth))
+    select s.*, o.name as organisation,
+      cardinality(array(select unnest(s.worries) intersect select unnest(${input.worries}::text[])))::int as matched,
+      best.name as serves_area
+    from directory_services s
+    join directory_organisations o on o.id = s.organisation_id
+    cross join lateral (
+      select a.name, c.depth from directory_service_areas sa
+      join chain c on c.id = sa.area_id join directory_areas a on a.id = sa.area_id
+      where sa.service_id = s.id order by c.depth limit 1
+    ) best
+    where ${current(input.timeZone)} and s.worries && ${input.worries}::text[]
+    order by matched desc, best.depth, s.name, s.id
+    limit ${input.limit ?? 50}`.execute(db);
+  return rows;
+}
+
+type ServiceRow = Selectable<DirectoryServiceTable>;
+
+type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[] };
+
+/** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
+const editorSelect = (timeZone: string) => sql`
+  select s.*, o.name as organisation, ${current(timeZone)} as current,
+    array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
+  from directory_services s
+  join directory_organisations o on o.id = s.organisation_id`;
+
+/** Every service (any status) serving any of `areaIds`, for the editors. */
+export async function servicesServing(db: Db, input: { areaIds: string[]; timeZone: string }) {
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(input.timeZone)}
+    where exists (select 1 from directory_service_areas sa where sa.service_id = s.id and sa.area_id = any(${input.areaIds}::uuid[]))
+    order by s.name, s.id`.execute(db);
+  return rows;
+}
+
+/** One service an association's officers may change (their association added it), locked, or undefined. */
+export async function ownedService(db: Db, associationId: string, id: string, timeZone: string) {
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(timeZone)}
+    where s.id = ${id} and s.created_by_association_id = ${associationId}
+    for update of s`.execute(db);
+  return rows[0];
+}
+
+/** The association's organisation of this name, added if missing. */
+export async function organisationNamed(db: Db, associationId: string, name: string) {
+  const found = await db.selectFrom('directory_organisations').select('id')
+    .where('created_by_association_id', '=', associationId).where('name', '=', name).executeTakeFirst();
+  if (found) return found.id;
+  const added = await db.insertInto('directory_organisations').values({ name, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
+  return added.id;
+}
+
+export type NewService = {
+  organisation_id: string; name: string; description: string; worries: string[]; age_groups: string[]; languages: string[];
+  address: string; lat: number | null; lon: number | null; phone: string; hours: string; walk_in: boolean; web: string; cost: string;
+  status: 'draft' | 'published' | 'hidden'; last_confirmed_on: string;
+};
+
+/** Adds a service of `associationId` serving `areaId`. */
+export async function insertService(db: Db, associationId: string, areaId: string, service: NewService) {
+  const { id } = await db.insertInto('directory_services').values({ ...service, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('directory_service_areas').values({ service_id: id, area_id: areaId }).execute();
+  return id;
+}
+
+/** Changes a service the association added (scoped by it); the number of rows changed. */
+export async function updateService(db: Db, associationId: string, id: string, change: Partial<NewService>) {
+  const result = await db.updateTable('directory_services').set({ ...change, updated_at: new Date() })
+    .where('id', '=', id).where('created_by_association_id', '=', associationId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const AREA = '22222222-2222-4222-8222-222222222222';
+const example: NewService = {
+  organisation_id: ID, name: 'x', description: '', worries: ['care'], age_groups: [], languages: ['ja'], address: '', lat: null, lon: null,
+  phone: '0774-00-0000', hours: '', walk_in: false, web: '', cost: '', status: 'draft', last_confirmed_on: '2026-12-01',
+};
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'areaChain', run: (db) => areaChain(db, 'demo') },
+  { name: 'ensureAssociationArea', run: (db) => ensureAssociationArea(db, ID) },
+  { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'], timeZone: 'Asia/Tokyo' }) },
+  { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID], timeZone: 'Asia/Tokyo' }) },
+  { name: 'ownedService', run: (db) => ownedService(db, ID, AREA, 'Asia/Tokyo') },
+  { name: 'organisationNamed', run: (db) => organisationNamed(db, ID, '社会福祉協議会') },
+  { name: 'insertService', run: (db) => insertService(db, ID, AREA, example) },
+  { name: 'updateService', run: (db) => updateService(db, ID, AREA, { hours: '9時〜17時' }) },
+];

@@ -1,0 +1,62 @@
+import { useState } from 'preact/hooks';
+import { serviceBodySchema, WORRIES, type EditorService, type Worry } from '../../../../../server/src/contracts/directory.js';
+import { api } from '../../../lib/api.js';
+import { useZodForm } from '../../../lib/forms.js';
+import { t } from '../../../lib/i18n.js';
+import { ErrorAlert } from '../../../ui/alerts.js';
+import { TextField } from '../../../ui/fields.js';
+import { FormActions } from '../../../ui/form-actions.js';
+
+const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
+type TextKey = keyof typeof EMPTY;
+
+/** Adds an entry serving the officer's association (a draft unless "publish now" is ticked). */
+export function ServiceForm({ onSaved }: { onSaved: (service: EditorService) => void }) {
+  const [form, setForm] = useState(EMPTY);
+  const [worries, setWorries] = useState<Worry[]>([]);
+  const [walkIn, setWalkIn] = useState(false);
+  const [publish, setPublish] = useState(true);
+  const checked = useZodForm(serviceBodySchema);
+  const fe = checked.messagesFor;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const body = checked.check({ ...form, worries, walkIn, status: publish ? 'published' : 'draft' });
+    if (!body) return;
+    await checked.submit(async () => {
+      onSaved(await api.createDirectoryService(body));
+      setForm(EMPTY);
+      setWorries([]);
+    });
+  }
+  const field = (key: TextKey, type: 'text' | 'tel' | 'url' = 'text') => (
+    <TextField id={`ds-${key}`} label={t(`directory.form.${key}`)} type={type} value={form[key]} errors={fe(key)} onValue={(v) => setForm((f) => ({ ...f, [key]: v }))} />
+  );
+
+  return (
+    <form class="card form" data-testid="directory-form" onSubmit={(e) => void submit(e)} noValidate>
+      {field('organisation')}
+      {field('name')}
+      {field('description')}
+      <fieldset>
+        <legend>{t('directory.form.worries')}</legend>
+        {WORRIES.map((w) => (
+          <label key={w} class="checkbox">
+            <input type="checkbox" checked={worries.includes(w)} onChange={(e) => setWorries((now) => (e.currentTarget.checked ? [...now, w] : now.filter((x) => x !== w)))} />
+            {t(`directory.worry.${w}`)}
+          </label>
+        ))}
+        {fe('worries').map((m) => <p key={m} class="field-error">{m}</p>)}
+      </fieldset>
+      {field('phone', 'tel')}
+      {field('hours')}
+      {field('cost')}
+      {field('address')}
+      {field('web', 'url')}
+      <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
+      <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>
+      <ErrorAlert error={checked.error} />
+      <FormActions busy={checked.busy} submitLabel={t('directory.form.submit')} />
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import { api } from '../../../lib/api.js';
+import { useTitle } from '../../../lib/hooks.js';
+import { t } from '../../../lib/i18n.js';
+import { useResource } from '../../../lib/use-resource.js';
+import { ErrorAlert, Loading } from '../../../ui/alerts.js';
+import { PageHeading } from '../../../ui/page-heading.js';
+import { EntryCard } from '../components/entry-card.js';
+import { SearchQr } from '../components/search-qr.js';
+import { ServiceForm } from '../components/service-form.js';
+
+/**
+ * /directory (officers, the directory's editors for now): the entries serving the association,
+ * with their status and freshness; its own entries can be reconfirmed, have their hours
+ * changed, be hidden or published; a new one added; the search page's QR code printed.
+ */
+export function DirectoryPage() {
+  useTitle(t('directory.editor.title'));
+  const list = useResource((signal) => api.directoryServices(signal), { onReconnect: false });
+  return (
+    <div class="stack">
+      <div class="no-print stack">
+        <PageHeading>{t('directory.editor.title')}</PageHeading>
+        <p class="lead">{t('directory.editor.intro')}</p>
+      </div>
+      {list.error ? <ErrorAlert error={list.error} /> : !list.data ? <Loading /> : (
+        <>
+          {list.data.searchUrl && <SearchQr url={list.data.searchUrl} />}
+          <button type="button" class="secondary no-print" onClick={() => window.print()}>{t('directory.qr.print')}</button>
+          <section class="stack no-print" aria-labelledby="directory-entries">
+            <h2 id="directory-entries">{t('directory.editor.entries', { area: list.data.areas.map((a) => a.name).join(' / ') })}</h2>
+            {list.data.items.map((s) => <EntryCard key={s.id} service={s} onChanged={() => list.reload()} />)}
+          </section>
+          <section class="stack no-print" aria-labelledby="directory-new">
+            <h2 id="directory-new">{t('directory.editor.add')}</h2>
+            <ServiceForm onSaved={() => list.reload()} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
