@@ -39,7 +39,8 @@ describe('servesAssociation', () => {
     expect(servesAssociation('西自治会', '')).toBe(false);
     // Whole names only: 東自治会 is not served by a site for 田辺東自治会.
     expect(servesAssociation('田辺東自治会、西自治会', '東自治会')).toBe(false);
-    expect(servesAssociation('田辺東自治会 東自治会', '東自治会')).toBe(true);
+    expect(servesAssociation('田辺東自治会，東自治会 ', '東自治会')).toBe(true);
+    expect(servesAssociation('テスト自治会 A、西自治会', 'テスト自治会 A')).toBe(true);
     expect(servesAssociation('北自治会／東自治会', '東自治会')).toBe(true);
   });
 });

@@ -162,11 +162,11 @@ export function parseShelterCsv(bytes: Buffer): ParsedShelters {
 
 /**
  * Whether a site's 対象となる町会・自治会 names this association (however the width of its
- * characters was typed): the cell lists names separated by 、，,・/ or spaces, and a name must
- * match whole — 東自治会 is not 田辺東自治会.
+ * characters was typed): the cell lists names separated by 、，,・/; (a name itself may hold a
+ * space), and a name must match whole — 東自治会 is not 田辺東自治会.
  */
 export function servesAssociation(serves: string, associationName: string): boolean {
   const name = associationName.normalize('NFKC').trim();
   if (!name) return false;
-  return serves.normalize('NFKC').split(/[、,，・/／;；\s]+/u).some((named) => named.trim() === name);
+  return serves.normalize('NFKC').split(/[、,，・/／;；\n]+/u).some((named) => named.trim() === name);
 }
