@@ -76,7 +76,18 @@ insert into
   directory_areas (kind, code, name, association_id)
 select
   'association',
-  s.slug,
+  -- An area (a city, say) may already use the slug as its code: then the slug and the association's id.
+  case
+    when exists (
+      select
+        1
+      from
+        directory_areas t
+      where
+        t.code = s.slug
+    ) then left(s.slug, 50) || '-' || left(s.id::text, 8)
+    else s.slug
+  end,
   s.name,
   s.id
 from

@@ -35,7 +35,11 @@ export async function areaChain(db: Db, code: string | undefined) {
 export async function ensureAssociationArea(db: Db, associationId: string) {
   await sql`
     insert into directory_areas (kind, code, name, association_id)
-    select 'association', s.slug, s.name, s.id from associations s where s.id = ${associationId}
+    select 'association',
+      -- An area (a city, say) may already use the slug as its code: then the slug and the association's id.
+      case when exists (select 1 from directory_areas t where t.code = s.slug) then left(s.slug, 50) || '-' || left(s.id::text, 8) else s.slug end,
+      s.name, s.id
+    from associations s where s.id = ${associationId}
     on conflict do nothing`.execute(db);
   return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirstOrThrow();
 }
