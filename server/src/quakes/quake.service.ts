@@ -8,6 +8,7 @@ import type { QuakeNotice } from '../contracts/socket.js';
 import { decisionLog, noticeDecisions, noticeTriggers, saveSettings as save, settingsOf } from './quake.repository.js';
 import { areaNamesIn, isUnreceivedCount } from './trigger.service.js';
 import { quakePolicy } from './trigger.policy.js';
+import { noticeShape } from './notice.service.js';
 
 /** The officers' side of earthquake triggers: the settings and the log. */
 
@@ -84,5 +85,5 @@ export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ item
       },
     })),
   ];
-  return { items: dated.sort((a, b) => b.at.getTime() - a.at.getTime()).map((d) => d.notice) };
+  return { items: dated.sort((a, b) => b.at.getTime() - a.at.getTime()).map((d) => noticeShape(d.notice)) };
 }
