@@ -580,6 +580,9 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect(event).toMatchObject({ title: '地震（京都府北部 震度5弱以上（未入電））の安否確認', message: '気象庁の発表で京都府北部 震度5弱以上（未入電）の揺れがありました。ご無事ですか。' });
     const started = await until(async () => hears.notices, (n) => n.length === 2);
     expect(started[1]).toMatchObject({ kind: 'started', intensity: '5-', unreceived: true, drillId: event!.id });
+    // Stored too, for an officer whose app was closed.
+    const stored = (await (await loggedInClient(server, x.logins.officer)).get('/api/quakes/notices')).body.items;
+    expect(stored).toEqual([expect.objectContaining({ key: started[1]!.key, kind: 'started', intensity: '5-', unreceived: true })]);
   });
 
   it('a 取消 after the event asked everyone: the event goes on, the officers get a notice naming it', async () => {
