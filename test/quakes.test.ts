@@ -538,6 +538,68 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect(told[0]).toMatchObject({ kind: 'unreceived', intensity: '3', areaNames: ['京都府南部'], quakeEventId: '20261201140000', drillId: null, asked: false });
   });
 
+  /**
+   * kyoto-unreceived-VXSE53 moved to 京都府北部 (510, watched by no other association of this file):
+   * 京田辺市 未入電 (`at` null), or the later 発表 of the same quake with its reading come in (`at`).
+   */
+  const north = (eventId: string, at: string | null, reportAt: string) => (xml: string) => {
+    xml = xml.replaceAll('<Name>京都府南部</Name><Code>511</Code>', '<Name>京都府北部</Name><Code>510</Code>');
+    if (at) xml = derive({ at })(xml.replace('<Condition>震度５弱以上未入電</Condition>', `<MaxInt>${at}</MaxInt>`).replace('<Int>震度５弱以上未入電</Int>', `<Int>${at}</Int>`));
+    return derive({ eventId, reportAt })(xml);
+  };
+  async function pendingOnUnreceived(label: string, eventId: string) {
+    const x = await seedAssociation(database.db, label);
+    const client = await loggedInClient(server, x.logins.officer);
+    expect((await client.put('/api/quakes/settings', { areaCodes: ['510'], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 21600, drillsFromTraining: false })).status).toBe(200);
+    const hears = await listen(x.logins.officer);
+    feed.publish('kyoto-unreceived-VXSE53.xml', `${feed.base}/data/${label}-1.xml`, { as: `${label}-1.xml`, edit: north(eventId, null, '2026-12-01T14:06:00+09:00') });
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect(await triggers(x)).toEqual([expect.objectContaining({ status: 'pending', intensity: '5-', unreceived: true })]);
+    const pending = await until(async () => hears.notices, (n) => n.length === 1);
+    expect(pending[0]).toMatchObject({ kind: 'pending', intensity: '5-', unreceived: true, areaNames: ['京都府北部'] });
+    return { x, client, hears };
+  }
+
+  it('pending on 未入電, a later 発表 gives the area 震度4: cancelled, nobody asked; the officers told the reading', async () => {
+    const { x, client, hears } = await pendingOnUnreceived('unrecv-low', '20261201141000');
+    feed.publish('kyoto-unreceived-VXSE53.xml', `${feed.base}/data/unrecv-low-2.xml`, { as: 'unrecv-low-2.xml', edit: north('20261201141000', '4', '2026-12-01T14:10:00+09:00') });
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect((await client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201141000', infoType: '発表', action: 'cancel', reason: 'received_below' });
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'cancelled', drill_id: null })]);
+    expect(await events(x)).toEqual([]);
+    expect(await database.db.selectFrom('drill_targets').innerJoin('households', 'households.id', 'drill_targets.household_id').select('drill_targets.drill_id').where('households.association_id', '=', x.association.id).execute()).toEqual([]);
+    const told = await until(async () => hears.notices, (n) => n.length === 2);
+    expect(told[1]).toMatchObject({ kind: 'cancelled', intensity: '5-', unreceived: true });
+  });
+
+  it('pending on 未入電, a later 発表 gives the area 5強: it starts, labelled 震度5強 (never 未入電) in its title, its ask and the notices', async () => {
+    const { x, client, hears } = await pendingOnUnreceived('unrecv-high', '20261201142000');
+    feed.publish('kyoto-unreceived-VXSE53.xml', `${feed.base}/data/unrecv-high-2.xml`, { as: 'unrecv-high-2.xml', edit: north('20261201142000', '5+', '2026-12-01T14:10:00+09:00') });
+    expect(await poll()).toMatchObject({ stored: 1 });
+    expect((await client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201142000', action: 'update', reason: 'received', intensity: '5+' });
+    const raised = await until(async () => hears.notices, (n) => n.length === 2);
+    expect(raised[1]).toMatchObject({ kind: 'pending', intensity: '5+' });
+    expect(raised[1]!.unreceived).toBeUndefined();
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5+', unreceived: false })]);
+    const [event] = await events(x);
+    expect(event).toMatchObject({ title: '地震（京都府北部 震度5強）の安否確認', message: '気象庁の発表で京都府北部 震度5強の揺れがありました。ご無事ですか。' });
+    const started = await until(async () => hears.notices, (n) => n.length === 3);
+    expect(started[2]).toMatchObject({ kind: 'started', intensity: '5+', drillId: event!.id });
+    expect(started[2]!.unreceived).toBeUndefined();
+  });
+
+  it('started on 未入電: the ask, the title and the officers’ notice say 震度5弱以上（未入電）', async () => {
+    const { x, hears } = await pendingOnUnreceived('unrecv-start', '20261201143000');
+    expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'started', unreceived: true })]);
+    const [event] = await events(x);
+    expect(event).toMatchObject({ title: '地震（京都府北部 震度5弱以上（未入電））の安否確認', message: '気象庁の発表で京都府北部 震度5弱以上（未入電）の揺れがありました。ご無事ですか。' });
+    const started = await until(async () => hears.notices, (n) => n.length === 2);
+    expect(started[1]).toMatchObject({ kind: 'started', intensity: '5-', unreceived: true, drillId: event!.id });
+    // Stored too, for an officer whose app was closed.
+    const stored = (await (await loggedInClient(server, x.logins.officer)).get('/api/quakes/notices')).body.items;
+    expect(stored).toEqual([expect.objectContaining({ key: started[1]!.key, kind: 'started', intensity: '5-', unreceived: true })]);
+  });
+
   it('a 取消 after the event asked everyone: the event goes on, the officers get a notice naming it', async () => {
     const x = await watching('cancelafter');
     const hears = await listen(x.logins.officer);

@@ -379,6 +379,7 @@ select
   "quake_telegrams"."parsed",
   "quake_triggers"."kind",
   "quake_triggers"."intensity" as "trigger_intensity",
+  "quake_triggers"."unreceived" as "trigger_unreceived",
   "quake_triggers"."drill_id"
 from
   "quake_decisions"

@@ -129,6 +129,18 @@ describe('the earthquake trigger', () => {
     await officer.close();
   });
 
+  it('a trigger waiting on 震度５弱以上未入電: its banner says 震度5弱以上（未入電）, never a plain 震度5弱', async () => {
+    const ctx = suite.server.app.context;
+    const unreceived = telegram('kyoto-unreceived-VXSE53.xml').replace(/<EventID>[^<]*<\/EventID>/, '<EventID>20261201103000</EventID>');
+    await handleTelegram(ctx, { id: 'browser:unreceived', url: 'https://example.invalid/unreceived-VXSE53.xml' }, unreceived);
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
+    const banner = officer.getByTestId('quake-banner').filter({ hasText: '未入電' });
+    await expect.poll(() => banner.count()).toBe(1);
+    expect(await banner.getAttribute('data-kind')).toBe('pending');
+    expect(await banner.textContent()).toContain('震度5弱以上（未入電）（京都府南部）— ');
+    await officer.close();
+  });
+
   it('a resident has no such menu entry and the page refuses them', async () => {
     const member = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.memberA, PASSWORD);
     expect(await member.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '地震の自動開始' }).count()).toBe(0);

@@ -59,6 +59,8 @@ export interface QuakeNotice {
   eventKind: 'real' | 'drill';
   /** JMA's scale value (5- …), null when none was received for the areas (震度５弱以上未入電). */
   intensity: string | null;
+  /** The intensity is 震度５弱以上未入電 counted as 5弱: shown 「震度5弱以上（未入電）」, never a plain 5弱. */
+  unreceived?: boolean;
   areaNames: string[];
   /** JMA's EventID of the quake. */
   quakeEventId: string;

@@ -248,7 +248,7 @@ export function noticeDecisions(db: Db, associationId: string) {
     .innerJoin('drills', (join) => join.onRef('drills.id', '=', 'quake_triggers.drill_id').onRef('drills.association_id', '=', 'quake_triggers.association_id'))
     .select([
       'quake_decisions.telegram_id', 'quake_decisions.action', 'quake_decisions.intensity', 'quake_decisions.at', 'quake_telegrams.event_id', 'quake_telegrams.parsed',
-      'quake_triggers.kind', 'quake_triggers.intensity as trigger_intensity', 'quake_triggers.drill_id',
+      'quake_triggers.kind', 'quake_triggers.intensity as trigger_intensity', 'quake_triggers.unreceived as trigger_unreceived', 'quake_triggers.drill_id',
     ])
     .where('quake_decisions.association_id', '=', associationId)
     .where('quake_decisions.action', 'in', ['aftershock', 'cancelled_after_start'])

@@ -7,8 +7,9 @@ import { quakeAreas } from '../contracts/quake-areas.js';
 import type { QuakeLogEntry, QuakeSettings, QuakeSettingsSave } from '../contracts/quakes.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 import { decisionLog, noticeDecisions, noticeTriggers, saveSettings as save, settingsOf } from './quake.repository.js';
-import { areaNamesIn } from './trigger.service.js';
+import { areaNamesIn, isUnreceivedCount } from './trigger.service.js';
 import { quakePolicy } from './trigger.policy.js';
+import { noticeShape } from './notice.service.js';
 
 /** The officers' side of earthquake triggers: the settings and the log. */
 
@@ -80,7 +81,7 @@ export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ item
       at: t.created_at,
       notice: {
         key: `trigger:${t.id}`, kind: t.status === 'pending' ? 'pending' as const : t.joined ? 'aftershock' as const : 'started' as const, eventKind: t.kind,
-        intensity: t.intensity, areaNames: t.area_name ? [t.area_name] : [], quakeEventId: t.event_id, drillId: t.status === 'pending' ? null : t.drill_id,
+        intensity: t.intensity, unreceived: t.unreceived, areaNames: t.area_name ? [t.area_name] : [], quakeEventId: t.event_id, drillId: t.status === 'pending' ? null : t.drill_id,
         asked: t.status === 'started', fireAt: t.status === 'pending' ? t.fire_at.toISOString() : null,
       },
     })),
@@ -88,10 +89,11 @@ export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ item
       at: d.at,
       notice: {
         key: `telegram:${d.telegram_id}`, kind: d.action === 'aftershock' ? 'aftershock' as const : 'cancelled_after_start' as const, eventKind: d.kind,
-        intensity: d.action === 'aftershock' ? d.intensity : d.trigger_intensity, areaNames: d.parsed ? areaNamesIn(d.parsed, settings?.area_codes ?? []) : [],
+        intensity: d.action === 'aftershock' ? d.intensity : d.trigger_intensity,
+        unreceived: d.action === 'aftershock' ? !!d.parsed && isUnreceivedCount(d.parsed, settings?.area_codes ?? [], d.intensity) : d.trigger_unreceived, areaNames: d.parsed ? areaNamesIn(d.parsed, settings?.area_codes ?? []) : [],
         quakeEventId: d.event_id ?? '', drillId: d.drill_id, asked: true, fireAt: null,
       },
     })),
   ];
-  return { items: dated.sort((a, b) => b.at.getTime() - a.at.getTime()).map((d) => d.notice) };
+  return { items: dated.sort((a, b) => b.at.getTime() - a.at.getTime()).map((d) => noticeShape(d.notice)) };
 }

@@ -98,6 +98,21 @@ describe('decide: what a JMA telegram does for one association', () => {
       expect(run({ settings: { ...settings, minIntensity: '5+' }, telegram: unreceived('3') })).toEqual({ action: 'none', reason: 'unreceived_unsure', intensity: '3' });
       expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: unreceived(null) })).toEqual({ action: 'none', reason: 'unreceived_unsure', intensity: null });
     });
+    it('pending on 未入電, a later 発表 with the real reading decides it: below the threshold cancelled, at or above it kept at that intensity', () => {
+      const pending = trigger({ intensity: '5-', unreceived: true });
+      const later = (at: Intensity, infoType: Telegram['infoType'] = '発表') => telegram({ title: '震源・震度に関する情報', reportAt: '2026-12-01T10:06:00+09:00', infoType, at });
+      expect(run({ telegram: later('4'), sameQuake: pending })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'received_below' });
+      expect(run({ telegram: later('4', '訂正'), sameQuake: pending })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'received_below' });
+      expect(run({ telegram: later('5+'), sameQuake: pending })).toEqual({ action: 'update', triggerId: 't1', intensity: '5+', reason: 'received' });
+      // The same 5弱, now received: kept, the flag cleared (an update, not no_change).
+      expect(run({ telegram: later('5-'), sameQuake: pending })).toEqual({ action: 'update', triggerId: 't1', intensity: '5-', reason: 'received' });
+      // A threshold below 5弱: a received 4 still reaches it, at its real intensity.
+      expect(run({ settings: { ...settings, minIntensity: '4' }, telegram: later('4'), sameQuake: pending })).toEqual({ action: 'update', triggerId: 't1', intensity: '4', reason: 'received' });
+      // Still 未入電 in the areas: nothing received to decide on, it stays pending.
+      expect(run({ telegram: { ...unreceived('3'), reportAt: '2026-12-01T10:06:00+09:00' }, sameQuake: pending })).toMatchObject({ action: 'none', reason: 'no_change' });
+      // Not a 未入電 trigger: a lower later 発表 never lowers it (as before).
+      expect(run({ telegram: later('4'), sameQuake: trigger() })).toMatchObject({ action: 'none', reason: 'no_change' });
+    });
     it('a received 5強 decides as usual; 未入電 elsewhere is not ours; stale or 訓練 stays so', () => {
       expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: { ...unreceived('5+') } })).toMatchObject({ action: 'none', reason: 'below_threshold', intensity: '5+' });
       expect(run({ settings: { ...settings, areaCodes: ['501'] }, telegram: unreceived(null) })).toMatchObject({ action: 'none', reason: 'not_in_area' });

@@ -33,6 +33,8 @@ export interface TriggerState {
   /** Why a cancelled trigger was cancelled: a 訂正 below the threshold may be undone by a later upgrade, a 取消 not. */
   cancelReason?: 'cancelled' | 'corrected_below' | null;
   intensity: Intensity;
+  /** Its intensity is 震度５弱以上未入電 counted as 5弱, no reading for the areas received yet. */
+  unreceived?: boolean;
   /** The latest Head/ReportDateTime taken into it: an older telegram arriving late changes nothing. */
   lastReportAt: Date;
   createdAt: Date;
@@ -56,11 +58,12 @@ export type Decision =
   /** A new trigger: starts `kind` at `fireAt` unless a 取消 or 訂正 comes first. */
   | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' | 'unreceived' }
   /** A pending trigger takes this telegram (a 訂正, a later report of its quake). */
-  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' }
+  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' | 'received' }
   /** A trigger cancelled by a 訂正 below the threshold, raised again across it by a newer report: pending again. */
   | { action: 'reopen'; triggerId: string; intensity: Intensity; fireAt: Date; reason: 'upgrade' }
   /** A pending trigger will not start. */
-  | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' }
+  /** `received_below`: a trigger started on 未入電 whose areas' real reading came in below the threshold. */
+  | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' | 'received_below' }
   /** 取消 of a quake whose event has started: the event goes on, officers are told and may end it. */
   | { action: 'cancelled_after_start'; triggerId: string; drillId: string | null }
   /** A further quake no stronger than the one that started the event: officers told, the not yet accounted for asked again. */
@@ -126,6 +129,12 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
         return { action: 'reopen', triggerId: sameQuake.id, intensity: intensity!, fireAt: new Date(now.getTime() + settings.holdOffSeconds * 1000), reason: 'upgrade' };
       }
       return none('already_cancelled');
+    }
+    // Pending on 震度５弱以上未入電: a later report (a 発表 as well as a 訂正) with the real reading for
+    // the areas decides it: below the threshold it will not start, at or above it it goes on at that intensity.
+    if (sameQuake.unreceived && !unsure && measured !== null) {
+      if (rank(measured) < rank(settings.minIntensity)) return { action: 'cancel', triggerId: sameQuake.id, reason: 'received_below' };
+      return { action: 'update', triggerId: sameQuake.id, intensity: measured, reason: 'received' };
     }
     // Pending: a 訂正 sets the intensity (below the threshold it will not start); a later report may only raise it.
     if (telegram.infoType === '訂正') {

@@ -9,7 +9,7 @@ import {
   quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
 import { decide, kindOf, UNRECEIVED_AS, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
-import { intensityIn, intensityLabel, parseTelegram, rank, UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
+import { intensityIn, intensityLabel, parseTelegram, rank, UNRECEIVED, unreceivedIn, type Intensity, type Telegram } from './telegram.js';
 import { logChanged, tellOfficers } from './notice.service.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 
@@ -56,7 +56,7 @@ function settingsOf(row: SettingsRow): TriggerSettings {
 }
 
 function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
-  return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, cancelReason: row.cancel_reason, intensity: row.intensity, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
+  return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, cancelReason: row.cancel_reason, intensity: row.intensity, unreceived: row.unreceived, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
 }
 
 /** The names of the association's areas in the telegram, the strongest-shaken first (震度５弱以上未入電 as 5弱). */
@@ -68,7 +68,12 @@ export function areaNamesIn(telegram: Telegram, codes: readonly string[]): strin
 
 /** Whether the decision's intensity is 震度５弱以上未入電 counted as 5弱 (none of 5弱 or more received for the areas). */
 function countsUnreceived(decision: Decision, telegram: Telegram, codes: readonly string[]): boolean {
-  if (!('intensity' in decision) || decision.intensity !== UNRECEIVED_AS) return false;
+  return 'intensity' in decision && isUnreceivedCount(telegram, codes, decision.intensity);
+}
+
+/** Whether `intensity`, decided from the telegram for these areas, is 震度５弱以上未入電 counted as 5弱. */
+export function isUnreceivedCount(telegram: Telegram, codes: readonly string[], intensity: Intensity | null): boolean {
+  if (intensity !== UNRECEIVED_AS || !unreceivedIn(telegram, codes)) return false;
   const measured = intensityIn(telegram, codes);
   return measured === null || rank(measured) < rank(UNRECEIVED_AS);
 }
@@ -96,9 +101,9 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
   let triggerId: string | null = null;
   // Pushed and shown at once on the officers' pages, after the commit (notice.service.ts).
   type Said = Pick<QuakeNotice, 'key' | 'kind'> & Partial<QuakeNotice>;
-  const tell = (title: string, body: string, said: Said) =>
-    tx.afterCommit(() => tellOfficers(ctx, associationId, { title, body, drillId: said.drillId }, { eventKind: kind, intensity: 'intensity' in decision ? decision.intensity : null, areaNames, quakeEventId: telegram.eventId, drillId: null, asked: false, fireAt: null, ...said }));
   const unsure = countsUnreceived(decision, telegram, settings.areaCodes);
+  const tell = (title: string, body: string, said: Said) =>
+    tx.afterCommit(() => tellOfficers(ctx, associationId, { title, body, drillId: said.drillId }, { eventKind: kind, intensity: 'intensity' in decision ? decision.intensity : null, unreceived: unsure, areaNames, quakeEventId: telegram.eventId, drillId: null, asked: false, fireAt: null, ...said }));
   const label = (i: Intensity) => triggerLabel(areaName, i, unsure);
   const byTelegram = `telegram:${telegramId}`;
   switch (decision.action) {
@@ -119,7 +124,7 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       // A new intensity for the waiting trigger: the same banner (its key) shows it.
       if (same && (same.intensity !== decision.intensity || same.unreceived !== unsure)) {
         const what = updated.kind === 'drill' ? '訓練の安否確認' : '安否確認';
-        tell(`${updated.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `気象庁の${decision.reason === 'corrected' ? '訂正' : '新しい発表'}で${label(decision.intensity)}になりました。予定どおり${what}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: updated.fire_at.toISOString() });
+        tell(`${updated.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `${decision.reason === 'received' ? `未入電だった震度が気象庁の発表で届き、${label(decision.intensity)}でした` : `気象庁の${decision.reason === 'corrected' ? '訂正' : '新しい発表'}で${label(decision.intensity)}になりました`}。予定どおり${what}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: updated.fire_at.toISOString() });
       }
       break;
     }
@@ -130,16 +135,23 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       tell(`${kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `気象庁の新しい発表で${intensityLabel(settings.minIntensity)}以上になりました。${settings.holdOffSeconds}秒後に${kind === 'drill' ? '訓練の安否確認' : '安否確認'}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: decision.fireAt.toISOString() });
       break;
     }
-    case 'cancel':
+    case 'cancel': {
       triggerId = decision.triggerId;
-      await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', cancel_reason: decision.reason, last_report_at: reportAt }, telegramId);
-      tell('【地震】自動の安否確認は始めません', decision.reason === 'cancelled' ? '気象庁が地震情報を取り消しました。' : `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`, { key: `trigger:${triggerId}`, kind: 'cancelled', intensity: same?.intensity ?? null });
+      // Received below the threshold counts as corrected below: a later report across it starts it again.
+      await updateTrigger(tx.db, decision.triggerId, { status: 'cancelled', cancel_reason: decision.reason === 'cancelled' ? 'cancelled' : 'corrected_below', last_report_at: reportAt }, telegramId);
+      const why = {
+        cancelled: '気象庁が地震情報を取り消しました。',
+        corrected_below: `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`,
+        received_below: `未入電だった震度が気象庁の発表で届き、${measuredLabel(telegram, settings)}（${intensityLabel(settings.minIntensity)}未満）でした。`,
+      }[decision.reason];
+      tell('【地震】自動の安否確認は始めません', why, { key: `trigger:${triggerId}`, kind: 'cancelled', intensity: same?.intensity ?? null, unreceived: same?.unreceived ?? false });
       break;
+    }
     case 'cancelled_after_start':
       triggerId = decision.triggerId;
       await updateTrigger(tx.db, decision.triggerId, { last_report_at: reportAt }, telegramId);
       if (decision.drillId) await addToActiveDrill(ctx, tx.db, decision.drillId, `気象庁が地震情報を取り消しました（${telegram.eventId}）`, false);
-      tell('【地震】気象庁が地震情報を取り消しました', '安否確認は続いています。必要がなければダッシュボードから終了してください。', { key: byTelegram, kind: 'cancelled_after_start', drillId: decision.drillId, intensity: same?.intensity ?? null, asked: !!decision.drillId });
+      tell('【地震】気象庁が地震情報を取り消しました', '安否確認は続いています。必要がなければダッシュボードから終了してください。', { key: byTelegram, kind: 'cancelled_after_start', drillId: decision.drillId, intensity: same?.intensity ?? null, unreceived: same?.unreceived ?? false, asked: !!decision.drillId });
       break;
     case 'aftershock': {
       triggerId = decision.triggerId;
@@ -157,6 +169,12 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
   }
   tx.afterCommit(() => logChanged(ctx, associationId, telegramId));
   await insertDecision(tx.db, { telegram_id: telegramId, association_id: associationId, action: decision.action, reason: reasonOf(decision), intensity: decision.action === 'cancel' || decision.action === 'cancelled_after_start' ? null : decision.intensity, trigger_id: triggerId });
+}
+
+/** The received reading for the association's areas, for a notice (「震度4」). */
+function measuredLabel(telegram: Telegram, settings: TriggerSettings): string {
+  const measured = intensityIn(telegram, settings.areaCodes);
+  return measured ? intensityLabel(measured) : '震度不明';
 }
 
 function reasonOf(decision: Decision): string {
@@ -185,7 +203,7 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
       const why = telegrams.map((t) => `気象庁 ${t.parsed?.title ?? ''} ${t.info_type ?? ''} EventID ${t.event_id} ${t.report_at?.toISOString() ?? ''} ${t.entry_id}`);
       const label = triggerLabel(trigger.area_name, trigger.intensity, trigger.unreceived);
       const notice = (said: Pick<QuakeNotice, 'kind' | 'drillId' | 'asked'>): QuakeNotice => ({
-        key: `trigger:${trigger.id}`, eventKind: trigger.kind, intensity: trigger.intensity, areaNames: trigger.area_name ? [trigger.area_name] : [], quakeEventId: trigger.event_id, fireAt: null, ...said,
+        key: `trigger:${trigger.id}`, eventKind: trigger.kind, intensity: trigger.intensity, unreceived: trigger.unreceived, areaNames: trigger.area_name ? [trigger.area_name] : [], quakeEventId: trigger.event_id, fireAt: null, ...said,
       });
       const settings = await storedSettings(tx.db, trigger.association_id);
       const windowStart = new Date(trigger.created_at.getTime() - (settings?.aftershock_seconds ?? 0) * 1000);

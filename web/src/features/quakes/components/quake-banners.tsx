@@ -17,7 +17,7 @@ import { intensityText } from './trigger-form.js';
  * start (and on reconnect), for an officer whose app was closed when they went out.
  */
 const DISMISSED = 'tonari.quakeNotices.dismissed';
-const idOf = (n: QuakeNotice) => `${n.key}|${n.kind}|${n.intensity ?? ''}`;
+const idOf = (n: QuakeNotice) => `${n.key}|${n.kind}|${n.intensity ?? ''}${n.unreceived ? '|unreceived' : ''}`;
 function dismissed(): string[] {
   try {
     return JSON.parse(sessionStorage.getItem(DISMISSED) ?? '[]') as string[];
@@ -44,7 +44,9 @@ export function mergeStored(list: QuakeNotice[], stored: QuakeNotice[]): QuakeNo
 }
 
 function textOf(n: QuakeNotice): string {
-  const values = { intensity: n.intensity ? intensityText(n.intensity) : t('quakes.banner.unknownIntensity'), areas: n.areaNames.join('・'), at: formatTime(n.fireAt) };
+  // 震度５弱以上未入電 counted as 5弱: 「震度5弱以上（未入電）」, never a plain 5弱 (the flag may be absent: a plain reading).
+  const intensity = !n.intensity ? t('quakes.banner.unknownIntensity') : n.unreceived ? t('quakes.banner.unreceivedIntensity', { intensity: intensityText(n.intensity) }) : intensityText(n.intensity);
+  const values = { intensity, areas: n.areaNames.join('・'), at: formatTime(n.fireAt) };
   if (n.kind === 'started') return t(n.eventKind === 'drill' ? 'quakes.banner.startedDrill' : 'quakes.banner.started', values);
   if (n.kind === 'pending' && n.eventKind === 'drill') return t('quakes.banner.pendingDrill', values);
   if (n.kind === 'aftershock') return t(n.asked ? 'quakes.banner.aftershockAsked' : 'quakes.banner.aftershock', values);
