@@ -68,6 +68,8 @@ export const quakeNoticeSchema = z.object({
   kind: z.enum(['pending', 'started', 'cancelled', 'cancelled_after_start', 'aftershock', 'unreceived']),
   eventKind: z.enum(['real', 'drill']),
   intensity: z.string().nullable(),
+  /** The intensity is 5弱 assumed from 震度５弱以上未入電 (no reading received yet); absent when it is a reading. */
+  unreceived: z.boolean().optional(),
   areaNames: z.array(z.string()),
   quakeEventId: z.string(),
   drillId: uuid.nullable(),
