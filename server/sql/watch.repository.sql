@@ -44,7 +44,7 @@ select
 from
   "watch_settings"
 where
-  "household_id" = any ($1::uuid[]);
+  "household_id" = any ($1::uuid[]) /* prepared */;
 
 -- updateSettings
 update "watch_settings"
@@ -97,7 +97,7 @@ where
   and (
     s.last_activity_at is null
     or s.last_activity_at < v.at
-  );
+  ) /* prepared */;
 
 -- addHourlyActivity
 insert into
@@ -116,7 +116,7 @@ on conflict (household_id, hour) do update
 set
   presence = a.presence + excluded.presence,
   buttons = a.buttons + excluded.buttons,
-  voice = a.voice + excluded.voice;
+  voice = a.voice + excluded.voice /* prepared */;
 
 -- hourlyActivity
 select

@@ -4,6 +4,7 @@ import type { AssignedRole } from '../roster/roster.tables.js';
 import type { WatchSettingsTable } from './watch.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { PREPARED } from '../platform/db/prepared.js';
 import { heldToday } from '../common/people.repository.js';
 import { DEFAULT_CONSENT, type WatchScope } from './watch.policy.js';
 
@@ -61,6 +62,7 @@ export function settingsOf(db: Db, householdIds: readonly string[]) {
     .selectFrom('watch_settings')
     .select(['household_id', 'last_activity_at', 'inactivity_seconds', 'quiet_start', 'quiet_end', 'rhythm_enabled', 'rhythm_usual_hour', 'rhythm_grace_seconds'])
     .where(isAnyOf('household_id', householdIds))
+    .modifyEnd(PREPARED)
     .execute();
 }
 
@@ -89,7 +91,7 @@ export async function moveLastActivity(db: Db, moved: { id: string; at: string; 
     update watch_settings s set last_activity_at = v.at,
       next_check_at = case when s.next_check_at between v.slack and v.next then s.next_check_at else v.next end
     from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz, slack timestamptz)
-    where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at)`.execute(db);
+    where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at) ${PREPARED}`.execute(db);
 }
 
 // ── Activity ──────────────────────────────────────────────────────────────────────────
@@ -104,7 +106,7 @@ export async function addHourlyActivity(db: Db, rows: { household_id: string; ho
     insert into activity_hourly as a (household_id, hour, presence, buttons, voice)
     select * from unnest(${column('household_id')}::uuid[], ${column('hour')}::timestamptz[], ${column('presence')}::int[], ${column('buttons')}::int[], ${column('voice')}::int[])
     on conflict (household_id, hour) do update
-    set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice`.execute(db);
+    set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice ${PREPARED}`.execute(db);
 }
 
 export function hourlyActivity(db: Db, householdId: string, since: Date) {
