@@ -11,6 +11,9 @@ import { pubackBytes } from '../server/src/platform/mqtt/mqtt-client-transport.j
 import type { UplinkDispatch } from '../server/src/platform/mqtt/uplink-dispatch.js';
 import { saveAnswer } from '../server/src/drills/target.repository.js';
 import { createDrill } from './support/factories/drills.js';
+import { sql } from 'kysely';
+import { liveDevices } from '../server/src/devices/device.repository.js';
+import { settingsOf } from '../server/src/watch/watch.repository.js';
 
 /**
  * Ingest's batches against a real PostgreSQL, without a broker: the set-based INSERT (one
@@ -268,5 +271,24 @@ describe('live status of a batch', () => {
 describe('PUBACKs of a committed batch', () => {
   it('are written as one buffer of 4-byte packets, in the order given', () => {
     expect([...pubackBytes([1, 258, 65535])]).toEqual([0x40, 2, 0, 1, 0x40, 2, 1, 2, 0x40, 2, 0xff, 0xff]);
+  });
+});
+
+describe('the batch statements', () => {
+  it('are named prepared statements, parsed once per connection; other statements are not', async () => {
+    const [device] = devices;
+    const prepared = await database.db.transaction().execute(async (trx) => {
+      // Each statement runs twice on this transaction's one connection.
+      for (let i = 0; i < 2; i++) {
+        await liveDevices(trx, [device!.id]);
+        await settingsOf(trx, [device!.householdId]);
+        await trx.selectFrom('devices').select('id').where('id', '=', device!.id).execute();
+      }
+      return sql<{ statement: string }>`select statement from pg_prepared_statements where name like 't\\_%'`.execute(trx);
+    });
+    const statements = prepared.rows.map((r) => r.statement);
+    expect(statements.some((s) => s.includes('for key share'))).toBe(true);
+    expect(statements.some((s) => s.includes('"watch_settings"'))).toBe(true);
+    expect(statements.every((s) => s.endsWith('/* prepared */'))).toBe(true);
   });
 });

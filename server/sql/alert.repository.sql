@@ -141,7 +141,7 @@ from
   "watch_alerts"
 where
   "household_id" = any ($1::uuid[])
-  and "status" in ($2, $3);
+  and "status" in ($2, $3) /* prepared */;
 
 -- liveAlertsOfHomes — silent homes only
 select
@@ -155,7 +155,7 @@ from
 where
   "household_id" = any ($1::uuid[])
   and "kind" = $2
-  and "status" in ($3, $4);
+  and "status" in ($3, $4) /* prepared */;
 
 -- liveDeviceAlerts
 select
@@ -165,7 +165,7 @@ from
 where
   "device_id" = any ($1::uuid[])
   and "kind" = $2
-  and "status" in ($3, $4);
+  and "status" in ($3, $4) /* prepared */;
 
 -- alertToAnnounce
 select

@@ -123,7 +123,7 @@ where
   "devices"."id" = any ($1::uuid[])
   and "devices"."revoked_at" is null
 for key share of
-  "devices";
+  "devices" /* prepared */;
 
 -- setDeviceOnline — online (status on connect)
 update "devices"
@@ -186,7 +186,7 @@ from
       count(*)::int as n
     from
       inserted
-  ) c;
+  ) c /* prepared */;
 
 -- recordHeartbeats
 with
@@ -207,7 +207,7 @@ with
       1
   )
 select
-  now() as now;
+  now() as now /* prepared */;
 
 -- markDevicesHeard
 update "devices"
@@ -218,4 +218,4 @@ set
     else now()
   end
 where
-  "id" = any ($2::uuid[]);
+  "id" = any ($2::uuid[]) /* prepared */;

@@ -44,7 +44,7 @@ select
 from
   "watch_settings"
 where
-  "household_id" = any ($1::uuid[]);
+  "household_id" = any ($1::uuid[]) /* prepared */;
 
 -- updateSettings
 update "watch_settings"
@@ -97,26 +97,42 @@ where
   and (
     s.last_activity_at is null
     or s.last_activity_at < v.at
-  );
+  ) /* prepared */;
 
 -- addHourlyActivity
-insert into
-  activity_hourly as a (household_id, hour, presence, buttons, voice)
-select
-  *
-from
-  unnest(
-    $1::uuid[],
-    $2::timestamptz[],
-    $3::int[],
-    $4::int[],
-    $5::int[]
+with
+  added as (
+    insert into
+      activity_hourly as a (household_id, hour, presence, buttons, voice)
+    select
+      *
+    from
+      unnest(
+        $1::uuid[],
+        $2::timestamptz[],
+        $3::int[],
+        $4::int[],
+        $5::int[]
+      )
+    on conflict (household_id, hour) do update
+    set
+      presence = a.presence + excluded.presence,
+      buttons = a.buttons + excluded.buttons,
+      voice = a.voice + excluded.voice
   )
-on conflict (household_id, hour) do update
-set
-  presence = a.presence + excluded.presence,
-  buttons = a.buttons + excluded.buttons,
-  voice = a.voice + excluded.voice;
+select
+  household_id,
+  last_activity_at,
+  inactivity_seconds,
+  quiet_start,
+  quiet_end,
+  rhythm_enabled,
+  rhythm_usual_hour,
+  rhythm_grace_seconds
+from
+  watch_settings
+where
+  household_id = any ($6::uuid[]) /* prepared */;
 
 -- hourlyActivity
 select

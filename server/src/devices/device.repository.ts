@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { PREPARED } from '../platform/db/prepared.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { Heartbeat } from '../../../devices/src/protocol.js';
 
@@ -89,6 +90,7 @@ export function liveDevices(trx: Transaction<Database>, ids: readonly string[]) 
     // Held until the batch commits: none of its devices is deleted under its messages
     // (device_messages keeps no foreign key; migrations/20261203T0500_device_messages_device_check.ts).
     .forKeyShare('devices')
+    .modifyEnd(PREPARED)
     .execute();
 }
 
@@ -141,7 +143,7 @@ export async function insertDeviceMessages(
       on conflict (device_id, boot_id, seq) do nothing
       returning device_id, boot_id, seq)
     select n, case when n < ${rows.length}::int then (select array_agg(device_id || '|' || boot_id || '|' || seq) from inserted) end as keys
-    from (select count(*)::int as n from inserted) c`.execute(trx);
+    from (select count(*)::int as n from inserted) c ${PREPARED}`.execute(trx);
   const keys = result[0]?.keys;
   return keys ? new Set(keys) : result[0]!.n < rows.length ? new Set() : null;
 }
@@ -158,13 +160,13 @@ export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: {
       from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
       where d.id = v.id
       returning 1)
-    select now() as now`.execute(trx);
+    select now() as now ${PREPARED}`.execute(trx);
   return rows[0]!.now;
 }
 
 /** Devices heard from by anything but a heartbeat: online, seen now (to the second). */
 export function markDevicesHeard(trx: Transaction<Database>, ids: readonly string[]) {
-  return trx.updateTable('devices').set({ online: true, last_seen_at: HEARD_NOW }).where(isAnyOf('id', ids)).execute();
+  return trx.updateTable('devices').set({ online: true, last_seen_at: HEARD_NOW }).where(isAnyOf('id', ids)).modifyEnd(PREPARED).execute();
 }
 
 const ID = '11111111-1111-4111-8111-111111111111';

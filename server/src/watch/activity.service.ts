@@ -41,15 +41,15 @@ export async function recordActivities(ctx: ServiceContext, events: ActivityEven
   if (!events.length) return;
   const { homes, hourly } = tally(events);
   const householdIds = [...homes.keys()];
-  // Homes are enrolled by their first sign of life: read first, and write only the few new.
-  let settings = await watch.settingsOf(ctx.db, householdIds);
+  // Counted, and the homes' settings read, in one statement. Homes are enrolled by their first
+  // sign of life: read first, and write only the few new.
+  let settings = await watch.addHourlyActivity(ctx.db, householdIds, hourly);
   if (settings.length < householdIds.length) {
     const enrolled = new Set(settings.map((st) => st.household_id));
     const fresh = householdIds.filter((id) => !enrolled.has(id));
     await watch.enrolHomes(ctx.db, fresh.map((id) => ({ household_id: id, association_id: homes.get(id)!.associationId })));
     settings = [...settings, ...(await watch.settingsOf(ctx.db, fresh))];
   }
-  await watch.addHourlyActivity(ctx.db, hourly);
   const moved = settings
     .filter((st) => !st.last_activity_at || st.last_activity_at < homes.get(st.household_id)!.latest)
     .map((st) => {

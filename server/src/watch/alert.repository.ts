@@ -4,6 +4,7 @@ import type { AlertKind, AlertOutcome, AlertStatus, AlertTier } from './watch.ta
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { PREPARED } from '../platform/db/prepared.js';
 import type { WatchScope } from './watch.policy.js';
 import { visibleHomes } from './watch.repository.js';
 import { canBeReached } from '../common/reachability.repository.js';
@@ -91,11 +92,12 @@ export function liveAlertsOfHomes(db: Db, householdIds: readonly string[], kind?
     .where(isAnyOf('household_id', householdIds))
     .$if(!!kind, (q) => q.where('kind', '=', kind!))
     .where('status', 'in', LIVE)
+    .modifyEnd(PREPARED)
     .execute();
 }
 
 export function liveDeviceAlerts(db: Db, deviceIds: readonly string[]) {
-  return db.selectFrom('watch_alerts').select('id').where(isAnyOf('device_id', deviceIds)).where('kind', '=', 'device_offline').where('status', 'in', LIVE).execute();
+  return db.selectFrom('watch_alerts').select('id').where(isAnyOf('device_id', deviceIds)).where('kind', '=', 'device_offline').where('status', 'in', LIVE).modifyEnd(PREPARED).execute();
 }
 
 /** What an announcement of an alert says, and to whose home. */

@@ -4,6 +4,7 @@ import type { AssignedRole } from '../roster/roster.tables.js';
 import type { WatchSettingsTable } from './watch.tables.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { PREPARED } from '../platform/db/prepared.js';
 import { heldToday } from '../common/people.repository.js';
 import { DEFAULT_CONSENT, type WatchScope } from './watch.policy.js';
 
@@ -61,6 +62,7 @@ export function settingsOf(db: Db, householdIds: readonly string[]) {
     .selectFrom('watch_settings')
     .select(['household_id', 'last_activity_at', 'inactivity_seconds', 'quiet_start', 'quiet_end', 'rhythm_enabled', 'rhythm_usual_hour', 'rhythm_grace_seconds'])
     .where(isAnyOf('household_id', householdIds))
+    .modifyEnd(PREPARED)
     .execute();
 }
 
@@ -89,22 +91,30 @@ export async function moveLastActivity(db: Db, moved: { id: string; at: string; 
     update watch_settings s set last_activity_at = v.at,
       next_check_at = case when s.next_check_at between v.slack and v.next then s.next_check_at else v.next end
     from jsonb_to_recordset(${JSON.stringify(moved)}::jsonb) as v(id uuid, at timestamptz, next timestamptz, slack timestamptz)
-    where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at)`.execute(db);
+    where s.household_id = v.id and (s.last_activity_at is null or s.last_activity_at < v.at) ${PREPARED}`.execute(db);
 }
 
 // ── Activity ──────────────────────────────────────────────────────────────────────────
 
-/** Adds counts to the homes' hourly aggregates (one upsert). */
-export async function addHourlyActivity(db: Db, rows: { household_id: string; hour: Date; presence: number; buttons: number; voice: number }[]) {
+/**
+ * Adds counts to the homes' hourly aggregates (one upsert) and reads the homes' watch settings
+ * (settingsOf's columns), in one statement: the batch's one round trip for both. The upsert's
+ * CTE runs to its end whatever the select reads (it reads only watch_settings).
+ */
+export async function addHourlyActivity(db: Db, householdIds: readonly string[], rows: { household_id: string; hour: Date; presence: number; buttons: number; voice: number }[]) {
   // One array per column (five parameters however many rows, as device_messages' INSERT), in
   // key order, so two lanes' batches upserting the same homes wait rather than deadlock.
   const sorted = [...rows].sort((a, b) => (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : a.hour.getTime() - b.hour.getTime()));
   const column = <K extends keyof (typeof rows)[number]>(key: K) => sorted.map((r) => r[key]);
-  await sql`
-    insert into activity_hourly as a (household_id, hour, presence, buttons, voice)
-    select * from unnest(${column('household_id')}::uuid[], ${column('hour')}::timestamptz[], ${column('presence')}::int[], ${column('buttons')}::int[], ${column('voice')}::int[])
-    on conflict (household_id, hour) do update
-    set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice`.execute(db);
+  const { rows: settings } = await sql<Awaited<ReturnType<typeof settingsOf>>[number]>`
+    with added as (
+      insert into activity_hourly as a (household_id, hour, presence, buttons, voice)
+      select * from unnest(${column('household_id')}::uuid[], ${column('hour')}::timestamptz[], ${column('presence')}::int[], ${column('buttons')}::int[], ${column('voice')}::int[])
+      on conflict (household_id, hour) do update
+      set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice)
+    select household_id, last_activity_at, inactivity_seconds, quiet_start, quiet_end, rhythm_enabled, rhythm_usual_hour, rhythm_grace_seconds
+    from watch_settings where household_id = any(${householdIds}::uuid[]) ${PREPARED}`.execute(db);
+  return settings;
 }
 
 export function hourlyActivity(db: Db, householdId: string, since: Date) {
@@ -263,7 +273,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'dueSettings', run: (db) => dueSettings(db, AT, 1000) },
   { name: 'setNextCheck', run: (db) => setNextCheck(db, ID, AT) },
   { name: 'moveLastActivity', run: (db) => moveLastActivity(db, [{ id: ID, at: AT.toISOString(), next: AT.toISOString(), slack: AT.toISOString() }]) },
-  { name: 'addHourlyActivity', run: (db) => addHourlyActivity(db, [{ household_id: ID, hour: AT, presence: 2, buttons: 1, voice: 0 }]) },
+  { name: 'addHourlyActivity', run: (db) => addHourlyActivity(db, [ID], [{ household_id: ID, hour: AT, presence: 2, buttons: 1, voice: 0 }]) },
   { name: 'hourlyActivity', run: (db) => hourlyActivity(db, ID, AT) },
   { name: 'deleteDeviceMessagesBefore', run: (db) => deleteDeviceMessagesBefore(db, 90) },
   { name: 'awayEnds', run: (db) => awayEnds(db, [ID], AT) },

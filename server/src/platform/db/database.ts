@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../../../../migrations/index.js';
 import type { Database } from './schema.js';
+import { PreparingClient } from './prepared.js';
 
 // Bigint columns (device seq) fit in a JS number for any realistic device; dates stay Dates.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -22,6 +23,8 @@ export function createDatabase(connectionString: string, options: { max?: number
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     // Notices a dead peer (a host gone without a FIN) on idle connections.
     keepAlive: true,
+    // The hot statements marked PREPARED go as named statements (prepared.ts).
+    Client: PreparingClient,
   });
   // An idle client losing its connection must not take the process down with it.
   pool.on('error', () => undefined);
