@@ -1,0 +1,119 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { Database } from '../platform/db/schema.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import { ensureAssociationArea, type NewService } from './directory.repository.js';
+import './directory-import.tables.js';
+
+/**
+ * The SQL of the directory's CSV import and export: set-based reads and writes of an
+ * association's entries (a city's list of a few hundred services is a handful of statements).
+ * An association's entries are those it added (`created_by_association_id`), as for its editors.
+ */
+
+/**
+ * One directory import at a time in the deployment, until the transaction ends: external ids
+ * are deployment-wide, so two associations importing the same id at once cannot both take it.
+ */
+export function lockDirectoryImport(trx: Transaction<Database>) {
+  return sql`select pg_advisory_xact_lock(hashtext('directory-import'))`.execute(trx);
+}
+
+/** The association's own area (added at the top of the hierarchy if it has none yet), with its name. */
+export async function associationArea(db: Db, associationId: string) {
+  const { id } = await ensureAssociationArea(db, associationId);
+  return db.selectFrom('directory_areas').select(['id', 'code', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Every entry the association added, with its organisation's name and the areas it serves, in the export's order. */
+export async function ownServices(db: Db, associationId: string) {
+  const { rows } = await sql<{
+    id: string; external_id: string; organisation: string; name: string; description: string; worries: string[]; age_groups: string[];
+    languages: string[]; address: string; lat: number | null; lon: number | null; phone: string; hours: string; walk_in: boolean; web: string;
+    cost: string; status: 'draft' | 'published' | 'stale' | 'hidden'; last_confirmed_on: string; reconfirm_months: number;
+    areas: { id: string; code: string; name: string }[];
+  }>`
+    select s.id, s.external_id, o.name as organisation, s.name, s.description, s.worries, s.age_groups, s.languages, s.address, s.lat, s.lon,
+      s.phone, s.hours, s.walk_in, s.web, s.cost, s.status, s.last_confirmed_on, s.reconfirm_months,
+      coalesce((select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.code)
+        from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id), '[]') as areas
+    from directory_services s
+    join directory_organisations o on o.id = s.organisation_id
+    where s.created_by_association_id = ${associationId}
+    order by o.name, s.name, s.external_id`.execute(db);
+  return rows;
+}
+
+/** Which of `externalIds` entries of other associations (or none: a city-wide entry) hold. */
+export async function externalIdsHeldElsewhere(db: Db, associationId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return new Set<string>();
+  const rows = await db.selectFrom('directory_services').select('external_id')
+    .where('external_id', '=', sql<string>`any(${externalIds}::text[])`)
+    .where((eb) => eb.or([eb('created_by_association_id', 'is', null), eb('created_by_association_id', '<>', associationId)]))
+    .execute();
+  return new Set(rows.map((r) => r.external_id));
+}
+
+/** The association's organisations of these names (added where missing): name → id. */
+export async function organisationsNamed(db: Db, associationId: string, names: string[]) {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return new Map<string, string>();
+  await sql`
+    insert into directory_organisations (name, created_by_association_id)
+    select n.name, ${associationId}::uuid from unnest(${unique}::text[]) as n(name)
+    where not exists (select 1 from directory_organisations o where o.created_by_association_id = ${associationId} and o.name = n.name)`.execute(db);
+  const rows = await db.selectFrom('directory_organisations').select(['id', 'name'])
+    .where('created_by_association_id', '=', associationId).where('name', '=', sql<string>`any(${unique}::text[])`)
+    .orderBy('created_at').orderBy('id').execute();
+  const byName = new Map<string, string>();
+  for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r.id);
+  return byName;
+}
+
+export type ImportedService = Omit<NewService, 'status'> & { status: 'draft' | 'published' | 'stale' | 'hidden'; external_id: string };
+
+/**
+ * Adds the new entries and changes the association's own ones, matched by external id (an
+ * entry of another association is never changed: the conflict's update is scoped to this one).
+ * The ids and external ids written.
+ */
+export async function upsertServices(db: Db, associationId: string, services: ImportedService[]) {
+  if (services.length === 0) return [];
+  return db.insertInto('directory_services')
+    .values(services.map((s) => ({ ...s, created_by_association_id: associationId })))
+    .onConflict((oc) => oc.column('external_id').doUpdateSet((eb) => ({
+      organisation_id: eb.ref('excluded.organisation_id'), name: eb.ref('excluded.name'), description: eb.ref('excluded.description'),
+      worries: eb.ref('excluded.worries'), age_groups: eb.ref('excluded.age_groups'), languages: eb.ref('excluded.languages'),
+      address: eb.ref('excluded.address'), lat: eb.ref('excluded.lat'), lon: eb.ref('excluded.lon'), phone: eb.ref('excluded.phone'),
+      hours: eb.ref('excluded.hours'), walk_in: eb.ref('excluded.walk_in'), web: eb.ref('excluded.web'), cost: eb.ref('excluded.cost'),
+      status: eb.ref('excluded.status'), last_confirmed_on: eb.ref('excluded.last_confirmed_on'), updated_at: sql`now()`,
+    })).where('directory_services.created_by_association_id', '=', associationId))
+    .returning(['id', 'external_id'])
+    .execute();
+}
+
+/** The areas each of these services serves, replaced by `pairs`. */
+export async function replaceServiceAreas(db: Db, serviceIds: string[], pairs: { service_id: string; area_id: string }[]) {
+  if (serviceIds.length === 0) return;
+  await db.deleteFrom('directory_service_areas').where('service_id', '=', sql<string>`any(${serviceIds}::uuid[])`).execute();
+  if (pairs.length) await db.insertInto('directory_service_areas').values(pairs).execute();
+}
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const ID2 = '22222222-2222-4222-8222-222222222222';
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'lockDirectoryImport', run: (db) => db.transaction().execute((trx) => lockDirectoryImport(trx)) },
+  { name: 'associationArea', run: (db) => associationArea(db, ID) },
+  { name: 'ownServices', run: (db) => ownServices(db, ID) },
+  { name: 'externalIdsHeldElsewhere', run: (db) => externalIdsHeldElsewhere(db, ID, ['kyotanabe-001', 'kyotanabe-002']) },
+  { name: 'organisationsNamed', run: (db) => organisationsNamed(db, ID, ['社会福祉協議会', 'ふれあいサロン']) },
+  {
+    name: 'upsertServices',
+    run: (db) => upsertServices(db, ID, [{
+      external_id: 'kyotanabe-001', organisation_id: ID2, name: '介護の相談', description: '', worries: ['care'], age_groups: [], languages: ['ja'],
+      address: '', lat: null, lon: null, phone: '0774-00-0000', hours: '', walk_in: false, web: '', cost: '', status: 'published', last_confirmed_on: '2026-12-01',
+    }]),
+  },
+  { name: 'replaceServiceAreas', run: (db) => replaceServiceAreas(db, [ID], [{ service_id: ID, area_id: ID2 }]) },
+];
