@@ -514,3 +514,31 @@ describe('the local support directory', () => {
     if (who !== 'officer') expect(row.hours).not.toBe(`${who}が変更`);
   });
 });
+
+describe('the directory CSV (import, export): role × route', () => {
+  // X's officer imports an entry for X. Only officers import and export, each only their own
+  // association's entries: Y's officer's export never holds X's, and X's id is refused to Y by line.
+  beforeAll(async () => {
+    const saved = await clients.officer!.request('POST', '/api/directory/import?mode=commit', Buffer.from('外部ID,団体名,サービス名,悩み,電話番号\r\nmatrix-x-1,X行列の会,X行列の窓口,介護,0774-00-0000\r\n'));
+    expect(saved.body).toMatchObject({ committed: true, errors: [] });
+  });
+  const rows: [who: string, status: number][] = [
+    ['officer', 200], ['officerY', 200],
+    ...['captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer'].map((who): [string, number] => [who, 403]),
+  ];
+  it.each(rows)('%s → GET /api/directory/export: %i, only their association’s entries', async (who, status) => {
+    const response = await clients[who]!.get('/api/directory/export');
+    expect(response.status).toBe(status);
+    if (who === 'officer') expect(response.text).toContain('X行列の窓口');
+    else expect(response.text).not.toContain('X行列の窓口');
+  });
+  it.each(rows)('%s → POST /api/directory/import (X’s id, changed): %i, and X’s entry unchanged unless X’s officer', async (who, status) => {
+    const csv = Buffer.from(`外部ID,団体名,サービス名,悩み,電話番号\r\nmatrix-x-1,X行列の会,${who}の窓口,介護,0774-00-0000\r\n`);
+    const response = await clients[who]!.request('POST', '/api/directory/import?mode=commit', csv);
+    expect(response.status).toBe(status);
+    if (who === 'officerY') expect(response.body.errors).toEqual([expect.objectContaining({ line: 2, column: '外部ID' })]);
+    const row = await database.db.selectFrom('directory_services').select('name').where('external_id', '=', 'matrix-x-1').executeTakeFirstOrThrow();
+    expect(row.name).toBe(who === 'officer' ? 'officerの窓口' : 'X行列の窓口');
+    if (who === 'officer') await clients.officer!.request('POST', '/api/directory/import?mode=commit', Buffer.from('外部ID,団体名,サービス名,悩み,電話番号\r\nmatrix-x-1,X行列の会,X行列の窓口,介護,0774-00-0000\r\n'));
+  });
+});

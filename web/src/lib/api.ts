@@ -146,4 +146,7 @@ export const api = {
   createDirectoryService: (body: Body<typeof directory.create>) => request(directory.create, { body }),
   updateDirectoryService: (id: string, body: Body<typeof directory.update>) => request(directory.update, { params: { id }, body }),
   confirmDirectoryService: (id: string) => request(directory.confirm, { params: { id } }),
+  importDirectory: (file: Blob, mode: 'preview' | 'commit') => request(routeContracts.directoryImport.import, { query: { mode }, raw: { body: file } }),
+  directoryExportUrl: (encoding: 'utf-8' | 'shift_jis') => url(routeContracts.directoryImport.export, { query: { encoding } }),
+  exportDirectory: (encoding: 'utf-8' | 'shift_jis') => request(routeContracts.directoryImport.export, { query: { encoding } }),
 };

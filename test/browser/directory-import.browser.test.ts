@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loggedInPage } from '../support/browser.js';
+import { PASSWORD } from '../support/fixtures.js';
+import { useBrowserSuite } from '../support/suite.js';
+
+/**
+ * The directory's CSV in the browser: the officer opens 相談先のCSV from the menu, checks the
+ * Shift_JIS example (the contactless row reported as a draft), imports it, finds the entries on
+ * the directory page, and downloads them back as CSV.
+ */
+const suite = useBrowserSuite();
+const fixture = fileURLToPath(new URL('../fixtures/directory/directory-example.sjis.csv', import.meta.url));
+
+describe('the directory CSV in the browser', () => {
+  it('the officer previews, imports and exports the directory', async () => {
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
+    await officer.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '相談先のCSV', exact: true }).click();
+    await officer.waitForURL(/\/directory\/import$/);
+    await officer.getByLabel('CSVファイル').setInputFiles(fixture);
+    await officer.getByRole('button', { name: '確認' }).click();
+    await officer.getByTestId('directory-import-summary').waitFor();
+    expect(await officer.getByTestId('directory-import-summary').textContent()).toContain('Shift_JIS');
+    expect(await officer.getByTestId('directory-import-warnings').textContent()).toContain('6行目');
+    expect(await officer.getByTestId('directory-import-rows').textContent()).toContain('介護の総合相談（例）');
+    await officer.getByRole('button', { name: '取り込む' }).click();
+    await officer.getByTestId('directory-import-success').waitFor();
+    expect(await officer.getByTestId('directory-import-success').textContent()).toContain('新規 4件');
+
+    const download = officer.waitForEvent('download');
+    await officer.getByTestId('directory-export-utf8').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^(directory|お悩みハンドブック)-\d{4}-\d{2}-\d{2}\.csv$/);
+
+    await officer.getByRole('link', { name: '相談先の名簿へ' }).click();
+    await officer.waitForURL(/\/directory$/);
+    await expect.poll(() => officer.getByTestId('directory-entry').filter({ hasText: '子育てひろば（例）' }).textContent()).toContain('下書き');
+  });
+});

@@ -1,0 +1,49 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../../lib/api.js';
+import { t } from '../../../lib/i18n.js';
+import { ErrorAlert } from '../../../ui/alerts.js';
+
+/**
+ * The directory's export: the association's own entries as CSV in the import's format. UTF-8 is
+ * a plain link; Shift_JIS is fetched first, since the server refuses (naming the cells) rather
+ * than write a character Shift_JIS cannot hold as "?".
+ */
+export function DirectoryExport() {
+  const [busy, setBusy] = useState(false);
+  const [refused, setRefused] = useState<unknown>(null);
+
+  async function downloadShiftJis() {
+    setBusy(true);
+    setRefused(null);
+    try {
+      const url = URL.createObjectURL(await api.exportDirectory('shift_jis'));
+      const link = Object.assign(document.createElement('a'), { href: url, download: 'directory-sjis.csv' });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      setRefused(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="section" aria-labelledby="directory-export-heading">
+      <h2 id="directory-export-heading">{t('directory.csv.exportTitle')}</h2>
+      <p>{t('directory.csv.exportIntro')}</p>
+      <p class="actions">
+        <a class="button secondary" href={api.directoryExportUrl('utf-8')} download data-testid="directory-export-utf8">
+          {t('export.utf8')}
+        </a>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void downloadShiftJis()} data-testid="directory-export-sjis">
+          {t('export.sjis')}
+        </button>
+      </p>
+      {refused ? (
+        <ErrorAlert error={refused} message={refused instanceof ApiError && refused.code === 'not_encodable' ? t('export.sjisRefused') : undefined} />
+      ) : null}
+    </section>
+  );
+}
