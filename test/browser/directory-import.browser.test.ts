@@ -7,7 +7,7 @@ import { useBrowserSuite } from '../support/suite.js';
 /**
  * The directory's CSV in the browser: the officer opens 相談先のCSV from the menu, checks the
  * Shift_JIS example (the contactless row reported as a draft), imports it, finds the entries on
- * the directory page, and downloads them back as CSV.
+ * the directory page, and downloads them back as CSV (UTF-8 and Shift_JIS).
  */
 const suite = useBrowserSuite();
 const fixture = fileURLToPath(new URL('../fixtures/directory/directory-example.sjis.csv', import.meta.url));
@@ -31,6 +31,10 @@ describe('the directory CSV in the browser', () => {
     await officer.getByTestId('directory-export-utf8').click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^(directory|お悩みハンドブック)-\d{4}-\d{2}-\d{2}\.csv$/);
+    // Shift_JIS is fetched, checked by the server, then saved: the example's characters all survive it.
+    const sjis = officer.waitForEvent('download');
+    await officer.getByTestId('directory-export-sjis').click();
+    expect((await sjis).suggestedFilename()).toBe('directory-sjis.csv');
 
     await officer.getByRole('link', { name: '相談先の名簿へ' }).click();
     await officer.waitForURL(/\/directory$/);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
+import { saveFile } from '../../../lib/save-file.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 
 /**
@@ -16,12 +17,7 @@ export function DirectoryExport() {
     setBusy(true);
     setRefused(null);
     try {
-      const url = URL.createObjectURL(await api.exportDirectory('shift_jis'));
-      const link = Object.assign(document.createElement('a'), { href: url, download: 'directory-sjis.csv' });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(await api.exportDirectory('shift_jis'), 'directory-sjis.csv');
     } catch (error) {
       setRefused(error);
     } finally {

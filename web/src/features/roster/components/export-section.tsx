@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
+import { saveFile } from '../../../lib/save-file.js';
 
 export const PASSCODE_SELECTION_KEY = 'tonari.passcodeSelection';
 
@@ -15,15 +16,7 @@ export function ExportSection({ sectionRef }: { sectionRef?: { current: HTMLElem
     setBusy(true);
     setRefused(null);
     try {
-      const blob = await api.exportRoster('shift_jis');
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = 'tonari-roster-sjis.csv';
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(await api.exportRoster('shift_jis'), 'tonari-roster-sjis.csv');
     } catch (error) {
       setRefused(error);
     } finally {
