@@ -61,6 +61,7 @@ describe('the homes that need a printed copy', () => {
     const circularId = await publishWithPdf('秋祭りのお知らせ', '日程は添付の地図をご覧ください。');
     const sheet = await captain1.get(`/api/circulars/${circularId}/print?blockId=${await blockId('1班')}`);
     expect(sheet.status).toBe(200);
+    expect(sheet.body.associationName).toBe(demo.associationName);
     // 1班 is homes 101, 105, …, 197 (every 4th); 101 and 109 have a member with a login.
     const expected = Array.from({ length: 25 }, (_, k) => String(101 + 4 * k)).filter((n) => n !== '101' && n !== '109');
     const homes = sheet.body.households as { householdNumber: string; reasons: string[] }[];

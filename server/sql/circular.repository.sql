@@ -124,14 +124,6 @@ where
   "id" = $1
   and "association_id" = $2;
 
--- associationName
-select
-  "name"
-from
-  "associations"
-where
-  "id" = $1;
-
 -- preferredLanguage
 select
   "preferred_language"

@@ -51,14 +51,6 @@ order by
 select
   pg_advisory_xact_lock(hashtext ($1));
 
--- associationName
-select
-  "name"
-from
-  "associations"
-where
-  "id" = $1;
-
 -- upsertShelters
 insert into
   "shelters" (

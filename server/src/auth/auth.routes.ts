@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
-import { clearRateLimit, hitRateLimits } from './rate-limit.js';
+import { clientAddress, createRateLimiter, postgresStore, refuseRateLimited } from './rate-limit.js';
 import { authRoutes } from '../contracts/auth.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -25,21 +24,17 @@ export function registerAuthRoutes(
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, path: '/', expires: expiresAt });
 
-  const WINDOW_SECONDS = 15 * 60;
-  /**
-   * Counts an attempt against these limits (in PostgreSQL, shared by every instance) and
-   * answers 429 when one is spent. True when the request may go on.
-   */
+  /** Attempts per 15 minutes, counted in PostgreSQL: every instance shares them. */
+  const limiter = createRateLimiter(postgresStore(ctx.db), 15 * 60);
+  /** Counts an attempt against these limits and answers 429 when one is spent. True when the request may go on. */
   const limited = async (res: Response, limits: { key: string; limit: number }[], outcome?: 'login') => {
-    const result = await hitRateLimits(ctx.db, WINDOW_SECONDS, limits);
+    const result = await limiter.hit(limits);
     if (!result.limited) return false;
     if (outcome) ctx.metrics.logins.inc({ outcome: 'rate_limited' });
-    // Whole minutes: the answer must not tell two keys' windows apart to the second.
-    res.setHeader('Retry-After', String(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60)));
-    res.status(429).json({ error: { code: 'rate_limited', message: 'Too many attempts. Please wait 15 minutes and try again.' } });
+    refuseRateLimited(res, limiter, result, 'Too many attempts. Please wait 15 minutes and try again.');
     return true;
   };
-  const address = (req: Request) => ipKeyGenerator(req.ip ?? '');
+  const address = clientAddress;
   const identityKey = (identifier: string) => {
     const identity = loginIdentity(identifier);
     return `login:${identity.kind}:${identity.value}`;
@@ -61,7 +56,7 @@ export function registerAuthRoutes(
     try {
       const session = await login(ctx, body.identifier, body.password);
       // The person's own typos before this do not count against them later.
-      await clearRateLimit(ctx.db, identityKey(body.identifier));
+      await limiter.clear(identityKey(body.identifier));
       ctx.metrics.logins.inc({ outcome: 'success' });
       setCookie(res, session.token, session.expiresAt);
       return session.actor.view;

@@ -89,10 +89,6 @@ export function findBlockOfAssociation(db: Db, associationId: string, blockId: s
   return db.selectFrom('blocks').select('name').where('id', '=', blockId).where('association_id', '=', associationId).executeTakeFirst();
 }
 
-export function associationName(db: Db, associationId: string) {
-  return db.selectFrom('associations').select('name').where('id', '=', associationId).executeTakeFirstOrThrow();
-}
-
 export async function preferredLanguage(db: Db, personId: string) {
   const person = await db.selectFrom('people').select('preferred_language').where('id', '=', personId).executeTakeFirst();
   return person?.preferred_language ?? 'ja';
@@ -139,7 +135,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markPublished', run: (db) => db.transaction().execute((trx) => markPublished(trx, ID)) },
   { name: 'blocksOfAssociation', run: (db) => blocksOfAssociation(db, ID, [OTHER]) },
   { name: 'findBlockOfAssociation', run: (db) => findBlockOfAssociation(db, ID, OTHER) },
-  { name: 'associationName', run: (db) => associationName(db, ID) },
   { name: 'preferredLanguage', run: (db) => preferredLanguage(db, ID) },
   { name: 'recordRead', run: (db) => recordRead(db, ID, OTHER) },
   { name: 'attachmentsOf', run: (db) => attachmentsOf(db, ID) },

@@ -3,7 +3,8 @@ import { HttpError } from '../platform/http/errors.js';
 import type { Progress } from '../contracts/circulars.js';
 import type { Channel } from '../roster/roster.tables.js';
 import { membersOf } from '../common/people.repository.js';
-import { associationName, attachmentsOf, findBlockOfAssociation } from './circular.repository.js';
+import { attachmentsOf, findBlockOfAssociation } from './circular.repository.js';
+import { associationName } from '../common/association.repository.js';
 import { acknowledgementsByChannel, answerTally, paperCopyCounts, paperCopyHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { ANY_STATUS, followUpCircular, type CircularContext } from './circular-access.service.js';
@@ -69,7 +70,7 @@ export async function printSheet(ctx: CircularContext, actor: Actor, circularId:
   if (!block) throw HttpError.notFound('班');
   return {
     circular: { title: circular.title, bodyHtml: circular.body_html, category: circular.category, publishedAt: iso(circular.published_at), dueAt: iso(circular.due_at), question: circular.question },
-    associationName: association.name,
+    associationName: association,
     blockName: block.name,
     households: households.map((h) => ({
       householdNumber: h.household_number, householdName: h.name, acknowledgedAt: iso(h.acknowledged_at),

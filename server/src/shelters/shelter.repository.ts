@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import type { ShelterTable } from './shelter.tables.js';
 
 /** The SQL of shelters: the association's list, the import's upsert, and the headcount per shelter of a drill. */
@@ -24,12 +25,6 @@ export function sheltersOf(db: Db, associationId: string, listedOnly: boolean) {
 /** One import of an association's shelters at a time. */
 export function lockShelterImport(trx: Transaction<Database>, associationId: string) {
   return sql`select pg_advisory_xact_lock(hashtext(${'shelters:' + associationId}))`.execute(trx);
-}
-
-/** The association's name: a municipal list says which associations a site serves by name. */
-export async function associationName(db: Db, associationId: string) {
-  const row = await db.selectFrom('associations').select('name').where('id', '=', associationId).executeTakeFirst();
-  return row?.name ?? '';
 }
 
 /**
@@ -122,16 +117,14 @@ export async function shelterNames(db: Db, associationId: string, ids: readonly 
 
 const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
-const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(work);
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'sheltersOf — every one (officers)', run: (db) => sheltersOf(db, ID, false) },
   { name: 'sheltersOf — the listed ones', run: (db) => sheltersOf(db, ID, true) },
-  { name: 'lockShelterImport', run: (db) => inTransaction(db, (trx) => lockShelterImport(trx, ID)) },
-  { name: 'associationName', run: (db) => associationName(db, ID) },
+  { name: 'lockShelterImport', run: (db) => inTransaction(db, console, ({ db: trx }) => lockShelterImport(trx, ID)) },
   {
     name: 'upsertShelters',
-    run: (db) => inTransaction(db, (trx) => upsertShelters(trx, [{ association_id: ID, source_id: 'E2621100000001', name: '田辺小学校', latitude: 34.8, longitude: 135.76, capacity: null, hazards: ['earthquake'], also_evacuation_centre: true }])),
+    run: (db) => inTransaction(db, console, ({ db: trx }) => upsertShelters(trx, [{ association_id: ID, source_id: 'E2621100000001', name: '田辺小学校', latitude: 34.8, longitude: 135.76, capacity: null, hazards: ['earthquake'], also_evacuation_centre: true }])),
   },
   { name: 'setListed', run: (db) => setListed(db, ID, OTHER, false) },
   { name: 'deleteShelter', run: (db) => deleteShelter(db, ID, OTHER) },

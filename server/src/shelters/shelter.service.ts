@@ -1,7 +1,10 @@
 import type { Insertable } from 'kysely';
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
+import { inTransaction } from '../platform/db/transaction.js';
+import type { Logger } from '../platform/logger.js';
 import { requireRole, requireVisible, type Actor } from '../common/access.js';
+import { associationName } from '../common/association.repository.js';
 import { audit } from '../common/audit.repository.js';
 import type { Shelter, ShelterImportResult } from '../contracts/shelters.js';
 import { parseShelterCsv, servesAssociation } from './shelter-csv.js';
@@ -10,6 +13,11 @@ import type { ShelterTable } from './shelter.tables.js';
 import * as repo from './shelter.repository.js';
 
 /** The association's shelters: listing, the CSV import, listing or unlisting one, deleting one. */
+
+export interface ShelterContext {
+  db: Db;
+  log: Logger;
+}
 
 type Row = Awaited<ReturnType<typeof repo.sheltersOf>>[number];
 
@@ -21,13 +29,13 @@ function view(r: Row): Shelter {
   };
 }
 
-export async function listShelters(db: Db, actor: Actor) {
+export async function listShelters({ db }: ShelterContext, actor: Actor) {
   return { items: (await repo.sheltersOf(db, actor.associationId, shelterPolicy.listedOnly(actor))).map(view) };
 }
 
-export async function setListed(db: Db, actor: Actor, id: string, listed: boolean) {
+export async function setListed(ctx: ShelterContext, actor: Actor, id: string, listed: boolean) {
   requireRole(shelterPolicy.canManage(actor));
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     const row = await repo.setListed(trx, actor.associationId, id, listed);
     requireVisible(!!row, 'shelter');
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: listed ? 'shelter.listed' : 'shelter.unlisted', subject: id, detail: { name: row!.name } });
@@ -35,9 +43,9 @@ export async function setListed(db: Db, actor: Actor, id: string, listed: boolea
   });
 }
 
-export async function removeShelter(db: Db, actor: Actor, id: string) {
+export async function removeShelter(ctx: ShelterContext, actor: Actor, id: string) {
   requireRole(shelterPolicy.canManage(actor));
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     const row = await repo.deleteShelter(trx, actor.associationId, id);
     requireVisible(!!row, 'shelter');
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'shelter.deleted', subject: id, detail: { name: row!.name, sourceId: row!.source_id } });
@@ -55,7 +63,7 @@ const PREVIEW_ROWS = 500;
  * association are listed and the others not (an officer can tick them); otherwise every row is.
  * A re-import keeps the officers' ticks of the shelters already saved.
  */
-export async function importShelters(db: Db, actor: Actor, csv: Buffer, commit: boolean): Promise<ShelterImportResult> {
+export async function importShelters(ctx: ShelterContext, actor: Actor, csv: Buffer, commit: boolean): Promise<ShelterImportResult> {
   requireRole(shelterPolicy.canManage(actor));
   if (csv.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
   const parsed = parseShelterCsv(csv);
@@ -63,10 +71,10 @@ export async function importShelters(db: Db, actor: Actor, csv: Buffer, commit: 
   const empty = { created: 0, updated: 0, unchanged: 0, listed: 0 };
   if (parsed.errors.length) return { ...base, errors: parsed.errors, summary: empty, items: [] };
   const associationId = actor.associationId;
-  const name = await repo.associationName(db, associationId);
+  const name = await associationName(ctx.db, associationId);
   const listedByFile = (serves: string) => !parsed.saysWhomItServes || servesAssociation(serves, name);
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     await repo.lockShelterImport(trx, associationId);
     const existing = new Map((await repo.sheltersOf(trx, associationId, false)).map((r) => [r.source_id, r]));
     const summary = { ...empty };
