@@ -691,10 +691,10 @@ describe('the officers’ notices from the stored state, and notices that change
 });
 
 describe('the demo', () => {
-  it('has Kyotanabe’s area (京都府南部) configured', async () => {
+  it('has Kyotanabe’s area (京都府南部) and its city (京田辺市) configured', async () => {
     const { seedDemo, demo } = await import('../server/src/demo/seed.js');
     await seedDemo(database.db);
     const settings = await database.db.selectFrom('quake_settings').selectAll().where('association_id', '=', demo.associationId).executeTakeFirst();
-    expect(settings).toMatchObject({ area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
+    expect(settings).toMatchObject({ area_codes: ['511'], city_codes: ['2621100'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
   });
 });
