@@ -458,7 +458,7 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect((await five.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'pend', reason: 'unreceived', intensity: '5-' });
     expect(await holdOffPasses(five.x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5-', area_name: '京都府南部' })]);
     const [event] = await events(five.x);
-    expect(event).toMatchObject({ title: '地震（京都府南部 震度5弱以上（未入電））の安否確認', volunteers_after_seconds: 600, officers_after_seconds: 1200 });
+    expect(event).toMatchObject({ title: '地震（京都府南部 強い揺れのおそれ）の安否確認', volunteers_after_seconds: 600, officers_after_seconds: 1200 });
     expect((event!.deadline_at.getTime() - event!.started_at.getTime()) / 1000).toBeCloseTo(3600, -1);
 
     expect((await strong.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'none', reason: 'unreceived_unsure', intensity: '3' });
