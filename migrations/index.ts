@@ -31,6 +31,7 @@ import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
 import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrower.js';
 import * as directory from './20261206T0500_directory.js';
 import * as quakeTriggerUnreceived from './20261206T0600_quake_trigger_unreceived.js';
+import * as quakeCities from './20261207T0100_quake_cities.js';
 import * as directoryImport from './20261207T0400_directory_import.js';
 
 /**
@@ -70,5 +71,6 @@ export const migrations: Record<string, Migration> = {
   '20261206T0300_device_messages_narrower': deviceMessagesNarrower,
   '20261206T0500_directory': directory,
   '20261206T0600_quake_trigger_unreceived': quakeTriggerUnreceived,
+  '20261207T0100_quake_cities': quakeCities,
   '20261207T0400_directory_import': directoryImport,
 };

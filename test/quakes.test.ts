@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +11,7 @@ import type { ApiClient } from './support/http-client.js';
 import type { ClientToServerEvents, QuakeNotice, ServerToClientEvents } from '../server/src/contracts/socket.js';
 import { pollFeed } from '../server/src/quakes/feed.service.js';
 import { refireOverdue } from '../server/src/quakes/trigger.service.js';
+import { derive, FeedServer } from './support/quake-feed.js';
 
 /**
  * The JMA trigger end to end: telegrams (test/fixtures/jma, real ones and ones derived from
@@ -23,67 +21,6 @@ import { refireOverdue } from '../server/src/quakes/trigger.service.js';
  *
  * Three associations: Kyoto's (京都府南部 511), Shiga's (滋賀県南部 501), Osaka's (大阪府北部 520).
  */
-
-/** A local JMA: the Atom feed of what has been "published" so far, and each telegram. */
-class FeedServer {
-  entries: { file: string; id: string; updated: string; as?: string; href?: string; edit?: (xml: string) => string }[] = [];
-  /** Paths answered once with 503, or once cut in half (a broken download), before they are served whole. */
-  failNext = new Set<string>();
-  truncateNext = new Set<string>();
-  lastModified = new Date(0);
-  mode: 'up' | 'down' | 'slow' | 'html' = 'up';
-  requests: { path: string; ifModifiedSince: string | null }[] = [];
-  server: Server;
-  base = '';
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      this.requests.push({ path: req.url ?? '', ifModifiedSince: req.headers['if-modified-since'] ?? null });
-      if (req.url === '/feed.xml') {
-        if (this.mode === 'down') return void res.writeHead(503).end('Service Unavailable');
-        if (this.mode === 'slow') return void setTimeout(() => res.writeHead(200).end(this.atom()), 2000);
-        if (this.mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>maintenance</body></html>');
-        const since = req.headers['if-modified-since'];
-        if (since && Date.parse(since) >= Math.floor(this.lastModified.getTime() / 1000) * 1000) return void res.writeHead(304).end();
-        return void res.writeHead(200, { 'content-type': 'application/atom+xml', 'last-modified': this.lastModified.toUTCString() }).end(this.atom());
-      }
-      const file = req.url?.replace('/data/', '') ?? '';
-      const entry = this.entries.find((e) => (e.as ?? e.file) === file);
-      if (!entry) return void res.writeHead(404).end();
-      if (this.failNext.delete(req.url ?? '')) return void res.writeHead(503).end();
-      // Sent now: Control/DateTime is the moment of publishing (the trigger ignores telegrams sent long ago).
-      let xml: string;
-      try {
-        xml = readFileSync(new URL(`fixtures/jma/${entry.file}`, import.meta.url), 'utf8');
-      } catch {
-        return void res.writeHead(404).end();
-      }
-      xml = xml.replace(/<DateTime>[^<]*<\/DateTime>/, `<DateTime>${entry.updated}</DateTime>`);
-      if (entry.edit) xml = entry.edit(xml);
-      if (this.truncateNext.delete(req.url ?? '')) xml = xml.slice(0, xml.length / 2);
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(xml);
-    });
-  }
-
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** JMA publishes a telegram: a new entry, newest first as in JMA's feed. */
-  publish(file: string, id = `${this.base}/data/${file}`, more: { as?: string; href?: string; edit?: (xml: string) => string } = {}) {
-    const now = new Date();
-    this.entries.unshift({ file, id, updated: now.toISOString().replace(/\.\d+Z$/, 'Z'), ...more });
-    this.lastModified = new Date(Math.max(now.getTime(), this.lastModified.getTime() + 1000));
-  }
-
-  atom() {
-    const entries = this.entries
-      .map((e) => `<entry><title>${e.file.includes('VXSE53') ? '震源・震度に関する情報' : '震度速報'}</title><id>${e.id}</id><updated>${e.updated}</updated><author><name>気象庁</name></author><link type="application/xml" href="${e.href ?? `${this.base}/data/${e.as ?? e.file}`}"/><content type="text">【震度速報】</content></entry>`)
-      .join('\n');
-    return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" lang="ja"><title>高頻度（地震火山）</title><subtitle>JMAXML publishing feed</subtitle><updated>${this.lastModified.toISOString()}</updated><id>urn:test:eqvol</id><link href="${this.base}/feed.xml" rel="self"/><rights>出典：気象庁</rights>\n${entries}\n</feed>`;
-  }
-}
 
 let database: TestDatabase;
 let server: TestServer;
@@ -386,13 +323,6 @@ describe('bad input: logged and counted, never a crash, never a duplicate event'
 });
 
 /** A telegram derived from a fixture: another quake (EventID), intensity in every area, report time or info type. */
-const derive = (o: { eventId?: string; at?: string; reportAt?: string; infoType?: string }) => (xml: string) => {
-  if (o.eventId) xml = xml.replace(/<EventID>[^<]*<\/EventID>/, `<EventID>${o.eventId}</EventID>`);
-  if (o.reportAt) xml = xml.replace(/<ReportDateTime>[^<]*<\/ReportDateTime>/, `<ReportDateTime>${o.reportAt}</ReportDateTime>`);
-  if (o.infoType) xml = xml.replace(/<InfoType>[^<]*<\/InfoType>/, `<InfoType>${o.infoType}</InfoType>`);
-  if (o.at) xml = xml.replace(/<MaxInt>[^<]*<\/MaxInt>/g, `<MaxInt>${o.at}</MaxInt>`);
-  return xml;
-};
 /** Publishes a telegram derived from `file` under its own path `as`. */
 const publishAs = (file: string, as: string, o: Parameters<typeof derive>[0], more: { href?: string } = {}) => feed.publish(file, `${feed.base}/data/${as}`, { as, edit: derive(o), ...more });
 /** A fresh association watching 滋賀県南部 (501), so each case starts with no trigger in its aftershock window. */
@@ -528,7 +458,7 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect((await five.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'pend', reason: 'unreceived', intensity: '5-' });
     expect(await holdOffPasses(five.x)).toEqual([expect.objectContaining({ status: 'started', intensity: '5-', area_name: '京都府南部' })]);
     const [event] = await events(five.x);
-    expect(event).toMatchObject({ title: '地震（京都府南部 震度5弱以上（未入電））の安否確認', volunteers_after_seconds: 600, officers_after_seconds: 1200 });
+    expect(event).toMatchObject({ title: '地震（京都府南部 強い揺れのおそれ）の安否確認', volunteers_after_seconds: 600, officers_after_seconds: 1200 });
     expect((event!.deadline_at.getTime() - event!.started_at.getTime()) / 1000).toBeCloseTo(3600, -1);
 
     expect((await strong.client.get('/api/quakes/log')).body.items[0]).toMatchObject({ eventId: '20261201140000', action: 'none', reason: 'unreceived_unsure', intensity: '3' });
@@ -588,11 +518,11 @@ describe('震度５弱以上未入電 and the officers’ notices', () => {
     expect(started[2]!.unreceived).toBeUndefined();
   });
 
-  it('started on 未入電: the ask, the title and the officers’ notice say 震度5弱以上（未入電）', async () => {
+  it('started on 未入電: the officers’ notice says 震度5弱以上（未入電）; the residents’ title and ask say strong shaking, no number', async () => {
     const { x, hears } = await pendingOnUnreceived('unrecv-start', '20261201143000');
     expect(await holdOffPasses(x)).toEqual([expect.objectContaining({ status: 'started', unreceived: true })]);
     const [event] = await events(x);
-    expect(event).toMatchObject({ title: '地震（京都府北部 震度5弱以上（未入電））の安否確認', message: '気象庁の発表で京都府北部 震度5弱以上（未入電）の揺れがありました。ご無事ですか。' });
+    expect(event).toMatchObject({ title: '地震（京都府北部 強い揺れのおそれ）の安否確認', message: '気象庁の発表によると、京都府北部で強い揺れがあったおそれがあります（震度はまだ届いていません）。ご無事ですか。' });
     const started = await until(async () => hears.notices, (n) => n.length === 2);
     expect(started[1]).toMatchObject({ kind: 'started', intensity: '5-', unreceived: true, drillId: event!.id });
     // Stored too, for an officer whose app was closed.
@@ -691,10 +621,10 @@ describe('the officers’ notices from the stored state, and notices that change
 });
 
 describe('the demo', () => {
-  it('has Kyotanabe’s area (京都府南部) configured', async () => {
+  it('has Kyotanabe’s area (京都府南部) and its city (京田辺市) configured', async () => {
     const { seedDemo, demo } = await import('../server/src/demo/seed.js');
     await seedDemo(database.db);
     const settings = await database.db.selectFrom('quake_settings').selectAll().where('association_id', '=', demo.associationId).executeTakeFirst();
-    expect(settings).toMatchObject({ area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
+    expect(settings).toMatchObject({ area_codes: ['511'], city_codes: ['2621100'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false });
   });
 });

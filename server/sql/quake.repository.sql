@@ -13,6 +13,7 @@ insert into
   "quake_settings" (
     "association_id",
     "area_codes",
+    "city_codes",
     "min_intensity",
     "hold_off_seconds",
     "aftershock_seconds",
@@ -24,19 +25,20 @@ insert into
     "updated_at"
   )
 values
-  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 on conflict ("association_id") do update
 set
-  "area_codes" = $12,
-  "min_intensity" = $13,
-  "hold_off_seconds" = $14,
-  "aftershock_seconds" = $15,
-  "drills_from_training" = $16,
-  "deadline_seconds" = $17,
-  "volunteers_after_seconds" = $18,
-  "officers_after_seconds" = $19,
-  "updated_by" = $20,
-  "updated_at" = $21
+  "area_codes" = $13,
+  "city_codes" = $14,
+  "min_intensity" = $15,
+  "hold_off_seconds" = $16,
+  "aftershock_seconds" = $17,
+  "drills_from_training" = $18,
+  "deadline_seconds" = $19,
+  "volunteers_after_seconds" = $20,
+  "officers_after_seconds" = $21,
+  "updated_by" = $22,
+  "updated_at" = $23
 returning
   *;
 
@@ -308,6 +310,8 @@ select
   "quake_decisions"."action",
   "quake_decisions"."reason",
   "quake_decisions"."intensity",
+  "quake_decisions"."basis",
+  "quake_decisions"."places",
   "quake_telegrams"."url",
   "quake_telegrams"."event_id",
   "quake_telegrams"."info_type",

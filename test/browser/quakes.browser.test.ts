@@ -7,8 +7,8 @@ import { fire, handleTelegram } from '../../server/src/quakes/trigger.service.js
 import { rooms } from '../../server/src/contracts/socket.js';
 
 /**
- * The earthquake trigger in the browser: the officer picks 京都府南部 from JMA's list (not
- * typed) and saves; telegrams then show in the log with the decision taken for each.
+ * The earthquake trigger in the browser: the officer picks 京都府南部 and its city 京田辺市 from
+ * JMA's lists (not typed) and saves; telegrams then show in the log with the decision taken for each.
  */
 const suite = useBrowserSuite();
 
@@ -40,6 +40,16 @@ describe('the earthquake trigger', () => {
     await expect.poll(() => officer.getByTestId('quake-settings-saved').isVisible()).toBe(true);
     const saved = await suite.server.app.context.db.selectFrom('quake_settings').select(['deadline_seconds', 'officers_after_seconds']).where('association_id', '=', suite.x.association.id).executeTakeFirstOrThrow();
     expect(saved).toEqual({ deadline_seconds: 10800, officers_after_seconds: 2700 });
+    // A city of the chosen area, ticked in JMA's list under its area (a filter narrows it), never typed; saved, it is there after a reload.
+    await officer.getByLabel('市町村を絞り込む').fill('田辺');
+    expect(await officer.getByTestId('quake-cities').locator('input[type=checkbox]').count()).toBe(1);
+    await officer.getByLabel('京田辺市').check();
+    await officer.getByRole('button', { name: '保存' }).click();
+    const cityCodes = () => suite.server.app.context.db.selectFrom('quake_settings').select('city_codes').where('association_id', '=', suite.x.association.id).executeTakeFirstOrThrow();
+    await expect.poll(async () => (await cityCodes()).city_codes).toEqual(['2621100']);
+    await officer.reload();
+    await expect.poll(() => officer.getByLabel('京田辺市').isChecked()).toBe(true);
+    expect(await officer.getByLabel('城陽市').isChecked()).toBe(false);
     expect(await officer.getByTestId('quake-log-empty').isVisible()).toBe(true);
 
     const ctx = suite.server.app.context;
@@ -52,6 +62,8 @@ describe('the earthquake trigger', () => {
     expect(decisions).toEqual(['待ち時間のあと安否確認を自動で始めます', '設定した震度に届きません']);
     expect(await log.textContent()).toContain('震度5弱');
     expect(await log.textContent()).toContain('開始予定');
+    // Which reading decided: a 震度速報 lists areas only, so the area's, with its name.
+    expect(await log.getByTestId('quake-basis').allTextContents()).toEqual(['地域：京都府南部', '地域：京都府南部']);
     await officer.close();
   });
 
@@ -137,7 +149,8 @@ describe('the earthquake trigger', () => {
     const banner = officer.getByTestId('quake-banner').filter({ hasText: '未入電' });
     await expect.poll(() => banner.count()).toBe(1);
     expect(await banner.getAttribute('data-kind')).toBe('pending');
-    expect(await banner.textContent()).toContain('震度5弱以上（未入電）（京都府南部）— ');
+    // 京田辺市 (chosen in the first test) is the city 未入電: its reading decides, and the banner names it.
+    expect(await banner.textContent()).toContain('震度5弱以上（未入電）（京田辺市）— ');
     await officer.close();
   });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { int, queryInt, uuid } from './common.js';
 import { defineRoute } from './route.js';
 import { quakeAreas } from './quake-areas.js';
+import { quakeCity } from './quake-cities.js';
 
 /**
  * Earthquake-triggered safety confirmation: each association's trigger on JMA's telegrams
@@ -15,10 +16,20 @@ export const quakeIntensitySchema = z.enum(intensityValues);
 
 const areaCodes = new Set(quakeAreas.map((a) => a.code));
 export const areaCodeSchema = z.string().refine((code) => areaCodes.has(code), 'must be an area code of JMA’s 地震情報／細分区域 list');
+export const cityCodeSchema = z.string().refine((code) => quakeCity(code) !== undefined, 'must be a city code of JMA’s 地震情報／市町村等 list');
+const cityCodesSchema = z.array(cityCodeSchema).max(50, 'at most 50 cities').refine((codes) => new Set(codes).size === codes.length, 'each city once');
+/** A chosen city lies in a chosen area (its telegrams reach the association through the area). */
+const citiesInAreas = (s: { areaCodes: string[]; cityCodes?: string[] }) => (s.cityCodes ?? []).every((code) => s.areaCodes.includes(quakeCity(code)?.areaCode ?? ''));
+const citiesInAreasIssue = { message: 'each city must lie in a chosen area', path: ['cityCodes'] };
 
 const quakeSettingsFields = z.object({
   /** Empty: no telegram starts anything (the trigger is off). */
   areaCodes: z.array(areaCodeSchema).max(20, 'at most 20 areas').refine((codes) => new Set(codes).size === codes.length, 'each area once'),
+  /**
+   * JMA 地震情報／市町村等 codes (7 digits), each in a chosen area: when chosen, a telegram that lists
+   * cities decides on these cities' strongest reading, not the area's (trigger.policy.ts). Empty: the areas decide.
+   */
+  cityCodes: cityCodesSchema,
   minIntensity: quakeIntensitySchema,
   holdOffSeconds: int(0, 3600),
   aftershockSeconds: int(0, 7 * 24 * 3600),
@@ -28,7 +39,9 @@ const quakeSettingsFields = z.object({
   volunteersAfterSeconds: int(60, 24 * 3600),
   officersAfterSeconds: int(60, 24 * 3600),
 });
-export const quakeSettingsSchema = quakeSettingsFields.refine((s) => s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] });
+export const quakeSettingsSchema = quakeSettingsFields
+  .refine((s) => s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] })
+  .refine(citiesInAreas, citiesInAreasIssue);
 export type QuakeSettings = z.infer<typeof quakeSettingsSchema>;
 /**
  * What a save takes: the event timing may be left out (an app cached from before it existed),
@@ -36,12 +49,14 @@ export type QuakeSettings = z.infer<typeof quakeSettingsSchema>;
  * checked again on the values that result.
  */
 export const quakeSettingsSaveSchema = quakeSettingsFields
-  .partial({ deadlineSeconds: true, volunteersAfterSeconds: true, officersAfterSeconds: true })
-  .refine((s) => s.officersAfterSeconds === undefined || s.volunteersAfterSeconds === undefined || s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] });
+  .partial({ deadlineSeconds: true, volunteersAfterSeconds: true, officersAfterSeconds: true, cityCodes: true })
+  .refine((s) => s.officersAfterSeconds === undefined || s.volunteersAfterSeconds === undefined || s.officersAfterSeconds > s.volunteersAfterSeconds, { message: 'officers come after volunteers', path: ['officersAfterSeconds'] })
+  .refine(citiesInAreas, citiesInAreasIssue);
 export type QuakeSettingsSave = z.infer<typeof quakeSettingsSaveSchema>;
 
 export const quakeSettingsViewSchema = quakeSettingsFields.extend({
   areas: z.array(z.object({ code: z.string(), name: z.string() })),
+  cities: z.array(z.object({ code: z.string(), name: z.string(), areaCode: z.string() })),
   updatedAt: z.string().nullable(),
 });
 
@@ -57,6 +72,9 @@ export const quakeLogEntrySchema = z.object({
   action: z.string(),
   reason: z.string(),
   intensity: quakeIntensitySchema.nullable(),
+  /** Which reading decided: the chosen areas' (a 震度速報 lists areas only) or the chosen cities', with their names; null for a 取消 or none. */
+  basis: z.enum(['area', 'city']).nullable(),
+  places: z.array(z.string()),
   trigger: z.object({ status: z.enum(['pending', 'started', 'cancelled']), fireAt: z.string(), drillId: uuid.nullable() }).nullable(),
 });
 export const quakeLogSchema = z.object({ items: z.array(quakeLogEntrySchema) });

@@ -146,8 +146,8 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('role_assignments').values({ association_id: associationId, person_id: family.id, role: 'family_watcher', household_id: households[6]!.id }).execute();
-    // Kyotanabe is in JMA's 京都府南部 (地震情報／細分区域 511): a 震度5弱 there starts a real safety confirmation.
-    await trx.insertInto('quake_settings').values({ association_id: associationId, area_codes: ['511'] }).execute();
+    // Kyotanabe is in JMA's 京都府南部 (地震情報／細分区域 511), its city 京田辺市 (地震情報／市町村等 2621100): a 震度5弱 there starts a real safety confirmation.
+    await trx.insertInto('quake_settings').values({ association_id: associationId, area_codes: ['511'], city_codes: ['2621100'] }).execute();
     // A few public facilities of Kyotanabe as the demo's shelters. NOT copied from the GSI or
     // municipal list (no row of 京田辺市's list, 26211, could be found to copy): names and
     // addresses of real facilities, coordinates read off a map (approximate), and no hazard

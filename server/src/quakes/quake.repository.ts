@@ -15,7 +15,7 @@ export function saveSettings(
   db: Db,
   associationId: string,
   values: {
-    area_codes: string[]; min_intensity: Intensity; hold_off_seconds: number; aftershock_seconds: number; drills_from_training: boolean;
+    area_codes: string[]; city_codes: string[]; min_intensity: Intensity; hold_off_seconds: number; aftershock_seconds: number; drills_from_training: boolean;
     deadline_seconds: number; volunteers_after_seconds: number; officers_after_seconds: number;
   },
   personId: string | null,
@@ -199,7 +199,7 @@ export function decisionLog(db: Db, associationId: string, limit: number) {
     .innerJoin('quake_telegrams', 'quake_telegrams.id', 'quake_decisions.telegram_id')
     .leftJoin('quake_triggers', 'quake_triggers.id', 'quake_decisions.trigger_id')
     .select([
-      'quake_decisions.id', 'quake_decisions.at', 'quake_decisions.action', 'quake_decisions.reason', 'quake_decisions.intensity',
+      'quake_decisions.id', 'quake_decisions.at', 'quake_decisions.action', 'quake_decisions.reason', 'quake_decisions.intensity', 'quake_decisions.basis', 'quake_decisions.places',
       'quake_telegrams.url', 'quake_telegrams.event_id', 'quake_telegrams.info_type', 'quake_telegrams.status', 'quake_telegrams.report_at',
       sql<string | null>`quake_telegrams.parsed->>'title'`.as('title'),
       'quake_triggers.status as trigger_status', 'quake_triggers.drill_id', 'quake_triggers.fire_at',
@@ -262,7 +262,7 @@ const ID = '00000000-0000-0000-0000-000000000001';
 const OTHER = '00000000-0000-0000-0000-000000000002';
 export const sqlExamples: SqlExample[] = [
   { name: 'settingsOf', run: (db) => settingsOf(db, ID) },
-  { name: 'saveSettings', run: (db) => saveSettings(db, ID, { area_codes: ['511'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false, deadline_seconds: 10800, volunteers_after_seconds: 900, officers_after_seconds: 1800 }, OTHER) },
+  { name: 'saveSettings', run: (db) => saveSettings(db, ID, { area_codes: ['511'], city_codes: ['2621100'], min_intensity: '5-', hold_off_seconds: 120, aftershock_seconds: 21600, drills_from_training: false, deadline_seconds: 10800, volunteers_after_seconds: 900, officers_after_seconds: 1800 }, OTHER) },
   { name: 'concernedSettings', run: (db) => db.transaction().execute((trx) => concernedSettings(trx, ['511', '520'], '20261201100000')) },
   { name: 'lockAssociation', run: (db) => db.transaction().execute((trx) => lockAssociation(trx, ID)) },
   { name: 'feedState', run: (db) => feedState(db, 'https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml') },

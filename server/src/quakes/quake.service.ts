@@ -4,28 +4,30 @@ import type { ServiceContext } from '../common/service-context.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { quakeAreas } from '../contracts/quake-areas.js';
+import { quakeCity } from '../contracts/quake-cities.js';
 import type { QuakeLogEntry, QuakeSettings, QuakeSettingsSave } from '../contracts/quakes.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 import { decisionLog, noticeDecisions, noticeTriggers, saveSettings as save, settingsOf } from './quake.repository.js';
-import { areaNamesIn, isUnreceivedCount } from './trigger.service.js';
-import { quakePolicy } from './trigger.policy.js';
+import { isUnreceivedCount } from './trigger.service.js';
+import { quakePolicy, readingFor } from './trigger.policy.js';
 import { noticeShape } from './notice.service.js';
 
 /** The officers' side of earthquake triggers: the settings and the log. */
 
 const DEFAULTS: QuakeSettings = {
-  areaCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false, deadlineSeconds: 3 * 3600, volunteersAfterSeconds: 15 * 60, officersAfterSeconds: 30 * 60,
+  areaCodes: [], cityCodes: [], minIntensity: '5-', holdOffSeconds: 120, aftershockSeconds: 6 * 3600, drillsFromTraining: false, deadlineSeconds: 3 * 3600, volunteersAfterSeconds: 15 * 60, officersAfterSeconds: 30 * 60,
 };
 
 function view(row: Awaited<ReturnType<typeof settingsOf>>) {
   const settings: QuakeSettings = row
     ? {
-      areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training,
+      areaCodes: row.area_codes, cityCodes: row.city_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training,
       deadlineSeconds: row.deadline_seconds, volunteersAfterSeconds: row.volunteers_after_seconds, officersAfterSeconds: row.officers_after_seconds,
     }
     : DEFAULTS;
   const areas = settings.areaCodes.map((code) => ({ code, name: quakeAreas.find((a) => a.code === code)?.name ?? code }));
-  return { ...settings, areas, updatedAt: row ? row.updated_at.toISOString() : null };
+  const cities = settings.cityCodes.map((code) => quakeCity(code) ?? { code, name: code, areaCode: '' });
+  return { ...settings, areas, cities, updatedAt: row ? row.updated_at.toISOString() : null };
 }
 
 export async function getSettings(ctx: ServiceContext, actor: Actor) {
@@ -41,13 +43,15 @@ export async function saveSettings(ctx: ServiceContext, actor: Actor, body: Quak
     const stored = view(await settingsOf(tx.db, actor.associationId));
     const input: QuakeSettings = {
       ...body,
+      // Cities left out of the body (an app cached from before they existed) stay as stored, where their area is still chosen.
+      cityCodes: body.cityCodes ?? stored.cityCodes.filter((code) => body.areaCodes.includes(quakeCity(code)?.areaCode ?? '')),
       deadlineSeconds: body.deadlineSeconds ?? stored.deadlineSeconds,
       volunteersAfterSeconds: body.volunteersAfterSeconds ?? stored.volunteersAfterSeconds,
       officersAfterSeconds: body.officersAfterSeconds ?? stored.officersAfterSeconds,
     };
     if (input.officersAfterSeconds <= input.volunteersAfterSeconds) throw HttpError.badRequest('officers come after volunteers', 'officersAfterSeconds');
     const saved = await save(tx.db, actor.associationId, {
-      area_codes: input.areaCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
+      area_codes: input.areaCodes, city_codes: input.cityCodes, min_intensity: input.minIntensity, hold_off_seconds: input.holdOffSeconds,
       aftershock_seconds: input.aftershockSeconds, drills_from_training: input.drillsFromTraining,
       deadline_seconds: input.deadlineSeconds, volunteers_after_seconds: input.volunteersAfterSeconds, officers_after_seconds: input.officersAfterSeconds,
     }, actor.personId);
@@ -63,7 +67,7 @@ export async function log(ctx: ServiceContext, actor: Actor, limit: number): Pro
   return {
     items: rows.map((r) => ({
       id: Number(r.id), at: r.at.toISOString(), title: r.title, eventId: r.event_id, infoType: r.info_type, status: r.status,
-      reportAt: r.report_at?.toISOString() ?? null, url: r.url, action: r.action, reason: r.reason, intensity: r.intensity,
+      reportAt: r.report_at?.toISOString() ?? null, url: r.url, action: r.action, reason: r.reason, intensity: r.intensity, basis: r.basis, places: r.places,
       trigger: r.trigger_status ? { status: r.trigger_status, fireAt: r.fire_at!.toISOString(), drillId: r.drill_id } : null,
     })),
   };
@@ -75,7 +79,8 @@ export async function log(ctx: ServiceContext, actor: Actor, limit: number): Pro
  */
 export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ items: QuakeNotice[] }> {
   requireRole(quakePolicy.canManage(actor), 'officers');
-  const [settings, triggers, decisions] = await Promise.all([settingsOf(ctx.db, actor.associationId), noticeTriggers(ctx.db, actor.associationId), noticeDecisions(ctx.db, actor.associationId)]);
+  const [row, triggers, decisions] = await Promise.all([settingsOf(ctx.db, actor.associationId), noticeTriggers(ctx.db, actor.associationId), noticeDecisions(ctx.db, actor.associationId)]);
+  const settings = { areaCodes: row?.area_codes ?? [], cityCodes: row?.city_codes ?? [] };
   const dated: { at: Date; notice: QuakeNotice }[] = [
     ...triggers.map((t) => ({
       at: t.created_at,
@@ -90,7 +95,7 @@ export async function notices(ctx: ServiceContext, actor: Actor): Promise<{ item
       notice: {
         key: `telegram:${d.telegram_id}`, kind: d.action === 'aftershock' ? 'aftershock' as const : 'cancelled_after_start' as const, eventKind: d.kind,
         intensity: d.action === 'aftershock' ? d.intensity : d.trigger_intensity,
-        unreceived: d.action === 'aftershock' ? !!d.parsed && isUnreceivedCount(d.parsed, settings?.area_codes ?? [], d.intensity) : d.trigger_unreceived, areaNames: d.parsed ? areaNamesIn(d.parsed, settings?.area_codes ?? []) : [],
+        unreceived: d.action === 'aftershock' ? !!d.parsed && isUnreceivedCount(d.parsed, settings, d.intensity) : d.trigger_unreceived, areaNames: d.parsed ? readingFor(d.parsed, settings).places : [],
         quakeEventId: d.event_id ?? '', drillId: d.drill_id, asked: true, fireAt: null,
       },
     })),

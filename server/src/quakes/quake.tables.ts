@@ -7,6 +7,8 @@ import type { Intensity, Telegram } from './telegram.js';
 export interface QuakeSettingsTable {
   association_id: string;
   area_codes: string[];
+  /** JMA 地震情報／市町村等 codes, each in one of area_codes (migrations/20261207T0100): when set, a telegram listing cities decides on them. */
+  city_codes: Generated<string[]>;
   min_intensity: Generated<Intensity>;
   hold_off_seconds: Generated<number>;
   aftershock_seconds: Generated<number>;
@@ -66,6 +68,9 @@ export interface QuakeDecisionTable {
   reason: string;
   intensity: Intensity | null;
   trigger_id: string | null;
+  /** Which reading decided (migrations/20261207T0100): the areas' or the cities', and their names. */
+  basis: 'area' | 'city' | null;
+  places: Generated<string[]>;
   at: CreatedAt;
 }
 

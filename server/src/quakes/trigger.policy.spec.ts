@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type DecideInput, type TriggerState } from './trigger.policy.js';
+import { decide, readingFor, type DecideInput, type TriggerState } from './trigger.policy.js';
 import { UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
 
 const now = new Date('2026-12-01T01:03:00Z');
@@ -118,6 +118,68 @@ describe('decide: what a JMA telegram does for one association', () => {
       expect(run({ settings: { ...settings, areaCodes: ['501'] }, telegram: unreceived(null) })).toMatchObject({ action: 'none', reason: 'not_in_area' });
       expect(run({ settings: { ...settings, minIntensity: '6-' }, telegram: unreceived(null), now: new Date('2026-12-01T05:00:00Z') })).toMatchObject({ action: 'none', reason: 'stale' });
       expect(run({ telegram: { ...unreceived(null), status: '訓練' } })).toMatchObject({ action: 'none', reason: 'training' });
+    });
+  });
+  describe('a 未入電 trigger and a later report that omits the area', () => {
+    // The rule: a later 発表 naming none of the areas (nor the cities) gives no reading for them; the
+    // trigger stays pending and its hold-off ends with the best reading known, 5弱 assumed from 未入電.
+    // A 訂正 that omits them is JMA correcting them out: cancelled, nobody asked.
+    const pending = trigger({ intensity: '5-', unreceived: true });
+    const elsewhere = (infoType: Telegram['infoType']) => telegram({ title: '震源・震度に関する情報', reportAt: '2026-12-01T10:06:00+09:00', infoType, area: '510', at: '4' });
+    it('a 発表: it stays pending (no change), so it fires as 未入電', () => {
+      expect(run({ telegram: elsewhere('発表'), sameQuake: pending })).toEqual({ action: 'none', reason: 'no_change', intensity: null });
+    });
+    it('a 訂正: cancelled', () => {
+      expect(run({ telegram: elsewhere('訂正'), sameQuake: pending })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'corrected_below' });
+    });
+  });
+  describe('cities chosen besides the areas (JMA 地震情報／市町村等)', () => {
+    const withCity = { ...settings, cityCodes: ['2621100'] };
+    /** A 震源・震度に関する情報: 京都府南部 at `area`, 宇治市 at `uji`, 京田辺市 at `tanabe` (or 未入電, or not listed). */
+    const vxse53 = (area: Intensity, uji: Intensity, tanabe: Intensity | 'unreceived' | 'absent', over: Partial<Telegram> = {}) =>
+      telegram({
+        title: '震源・震度に関する情報', reportAt: '2026-12-01T10:06:00+09:00', maxInt: area,
+        areas: [{ code: '511', name: '京都府南部', maxInt: area, condition: null, cities: [
+          { code: '2620400', name: '宇治市', maxInt: uji, condition: null },
+          ...(tanabe === 'absent' ? [] : [{ code: '2621100', name: '京田辺市', maxInt: tanabe === 'unreceived' ? null : tanabe, condition: tanabe === 'unreceived' ? UNRECEIVED : null } as const]),
+        ] }],
+        ...over,
+      });
+    it('which reading decides: the chosen cities’ when the telegram lists one of them, else the areas’', () => {
+      expect(readingFor(vxse53('5-', '5-', '4'), withCity)).toEqual({ basis: 'city', measured: '4', unreceived: false, places: ['京田辺市'] });
+      expect(readingFor(vxse53('5-', '5-', '4'), settings)).toEqual({ basis: 'area', measured: '5-', unreceived: false, places: ['京都府南部'] });
+      // A 震度速報 lists areas only; a VXSE53 without the chosen city: the area decides, as without cities.
+      expect(readingFor(telegram(), withCity)).toEqual({ basis: 'area', measured: '5-', unreceived: false, places: ['京都府南部'] });
+      expect(readingFor(vxse53('5-', '5-', 'absent'), withCity)).toMatchObject({ basis: 'area', measured: '5-' });
+      expect(readingFor(vxse53('4', '4', 'unreceived'), withCity)).toEqual({ basis: 'city', measured: null, unreceived: true, places: ['京田辺市'] });
+      // Several chosen cities: the strongest, named first.
+      expect(readingFor(vxse53('5+', '5+', '4'), { ...withCity, cityCodes: ['2621100', '2620400'] })).toEqual({ basis: 'city', measured: '5+', unreceived: false, places: ['宇治市', '京田辺市'] });
+    });
+    it('a VXSE53 alone decides on the city: the area at 5弱 with the city at 4 starts nothing; the city at 5弱 starts', () => {
+      expect(run({ settings: withCity, telegram: vxse53('5-', '5-', '4') })).toEqual({ action: 'none', reason: 'below_threshold', intensity: '4' });
+      expect(run({ settings: withCity, telegram: vxse53('5-', '4', '5-') })).toMatchObject({ action: 'pend', intensity: '5-', reason: 'above_threshold' });
+    });
+    it('震度５弱以上未入電 at city level counts as the area rule does', () => {
+      expect(run({ settings: withCity, telegram: vxse53('4', '4', 'unreceived') })).toMatchObject({ action: 'pend', intensity: '5-', reason: 'unreceived' });
+      expect(run({ settings: { ...withCity, minIntensity: '5+' }, telegram: vxse53('4', '4', 'unreceived') })).toMatchObject({ action: 'none', reason: 'unreceived_unsure' });
+      // 未入電 in another city of the area is not the chosen city's.
+      const otherUnreceived = vxse53('4', '4', '3');
+      otherUnreceived.areas[0]!.cities[0] = { code: '2620400', name: '宇治市', maxInt: null, condition: UNRECEIVED };
+      expect(run({ settings: withCity, telegram: otherUnreceived })).toEqual({ action: 'none', reason: 'below_threshold', intensity: '3' });
+    });
+    it('pending on the area’s 震度速報, the later city reading re-decides it: below the threshold cancelled, at or above kept at the city’s intensity', () => {
+      const pending = trigger({ intensity: '5-' });
+      expect(run({ settings: withCity, telegram: vxse53('5-', '5-', '4'), sameQuake: pending })).toEqual({ action: 'cancel', triggerId: 't1', reason: 'city_below' });
+      expect(run({ settings: withCity, telegram: vxse53('5+', '5+', '5+'), sameQuake: pending })).toEqual({ action: 'update', triggerId: 't1', intensity: '5+', reason: 'city' });
+      expect(run({ settings: withCity, telegram: vxse53('5-', '4', '5-'), sameQuake: pending })).toEqual({ action: 'none', reason: 'no_change', intensity: '5-' });
+      // Without cities chosen the same telegram never lowers it (as before).
+      expect(run({ telegram: vxse53('5-', '5-', '4'), sameQuake: pending })).toMatchObject({ action: 'none', reason: 'no_change' });
+      // The chosen city not listed: the area decides, the trigger stays.
+      expect(run({ settings: withCity, telegram: vxse53('5-', '5-', 'absent'), sameQuake: pending })).toMatchObject({ action: 'none', reason: 'no_change' });
+    });
+    it('cancelled below by the city, a newer report with the city across the threshold reopens it', () => {
+      const cancelled = trigger({ status: 'cancelled', cancelReason: 'corrected_below', lastReportAt: new Date('2026-12-01T01:06:00Z') });
+      expect(run({ settings: withCity, telegram: vxse53('5+', '5+', '5-', { reportAt: '2026-12-01T10:10:00+09:00' }), sameQuake: cancelled })).toMatchObject({ action: 'reopen', intensity: '5-' });
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor } from '../common/access.js';
 import { canManageRoster } from '../roster/roster.policy.js';
-import { intensityIn, rank, unreceivedIn, type Intensity, type Telegram } from './telegram.js';
+import { rank, UNRECEIVED, type Intensity, type Telegram } from './telegram.js';
 
 /**
  * What a JMA telegram means for one association: pure, so every case of the issue is a line
@@ -18,6 +18,8 @@ export const quakePolicy = {
 
 export interface TriggerSettings {
   areaCodes: readonly string[];
+  /** JMA 地震情報／市町村等 codes in those areas: when set, a telegram listing them decides on them (readingFor). */
+  cityCodes?: readonly string[];
   minIntensity: Intensity;
   holdOffSeconds: number;
   aftershockSeconds: number;
@@ -57,13 +59,13 @@ export type Decision =
   | { action: 'none'; reason: NoAction; intensity: Intensity | null }
   /** A new trigger: starts `kind` at `fireAt` unless a 取消 or 訂正 comes first. */
   | { action: 'pend'; kind: 'real' | 'drill'; intensity: Intensity; fireAt: Date; reason: 'above_threshold' | 'upgrade' | 'stronger_aftershock' | 'unreceived' }
-  /** A pending trigger takes this telegram (a 訂正, a later report of its quake). */
-  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' | 'received' }
+  /** A pending trigger takes this telegram (a 訂正, a later report of its quake; `city`: the chosen cities' reading came in). */
+  | { action: 'update'; triggerId: string; intensity: Intensity; reason: 'corrected' | 'upgraded' | 'received' | 'city' }
   /** A trigger cancelled by a 訂正 below the threshold, raised again across it by a newer report: pending again. */
   | { action: 'reopen'; triggerId: string; intensity: Intensity; fireAt: Date; reason: 'upgrade' }
   /** A pending trigger will not start. */
-  /** `received_below`: a trigger started on 未入電 whose areas' real reading came in below the threshold. */
-  | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' | 'received_below' }
+  /** `received_below`: a trigger started on 未入電 whose areas' real reading came in below the threshold; `city_below`: the chosen cities' reading did. */
+  | { action: 'cancel'; triggerId: string; reason: 'cancelled' | 'corrected_below' | 'received_below' | 'city_below' }
   /** 取消 of a quake whose event has started: the event goes on, officers are told and may end it. */
   | { action: 'cancelled_after_start'; triggerId: string; drillId: string | null }
   /** A further quake no stronger than the one that started the event: officers told, the not yet accounted for asked again. */
@@ -98,11 +100,47 @@ export function kindOf(telegram: Telegram, settings: TriggerSettings): 'real' | 
 /** What 震度５弱以上未入電 counts as when the threshold is at or below it. */
 export const UNRECEIVED_AS: Intensity = '5-';
 
+/**
+ * What a telegram reads for the association. `city`: cities are chosen and the telegram gives a
+ * reading (a MaxInt or 震度５弱以上未入電) for at least one of them in a chosen area (a 震源・震度に
+ * 関する情報 VXSE53): their strongest decides. `area`: otherwise (a 震度速報 VXSE51 lists areas only;
+ * a VXSE53 without a chosen city, whose readings are all below its area's MaxInt): the chosen
+ * areas' strongest decides, as without cities. `measured` is the strongest reading received,
+ * `unreceived` whether one of them is 震度５弱以上未入電 with nothing of 5弱 or more received;
+ * `places` the names of the places read, the strongest-shaken first.
+ */
+export interface Reading {
+  basis: 'area' | 'city';
+  measured: Intensity | null;
+  unreceived: boolean;
+  places: string[];
+}
+
+type Place = { name: string; maxInt: Intensity | null; unreceived: boolean };
+const strength = (p: Place) => Math.max(p.maxInt ? rank(p.maxInt) : -1, p.unreceived ? rank(UNRECEIVED_AS) : -1);
+
+function readPlaces(basis: Reading['basis'], places: Place[]): Reading {
+  let measured: Intensity | null = null;
+  for (const p of places) if (p.maxInt && (!measured || rank(p.maxInt) > rank(measured))) measured = p.maxInt;
+  const unreceived = places.some((p) => p.unreceived) && (measured === null || rank(measured) < rank(UNRECEIVED_AS));
+  const read = places.filter((p) => strength(p) >= 0).sort((a, b) => strength(b) - strength(a));
+  return { basis, measured, unreceived, places: read.map((p) => p.name) };
+}
+
+export function readingFor(telegram: Telegram, settings: Pick<TriggerSettings, 'areaCodes' | 'cityCodes'>): Reading {
+  const areas = telegram.areas.filter((a) => settings.areaCodes.includes(a.code));
+  const chosen = settings.cityCodes ?? [];
+  const cities = areas.flatMap((a) => a.cities).filter((c) => chosen.includes(c.code) && (c.maxInt !== null || c.condition === UNRECEIVED));
+  if (cities.length) return readPlaces('city', cities.map((c) => ({ name: c.name, maxInt: c.maxInt, unreceived: c.condition === UNRECEIVED })));
+  return readPlaces('area', areas.map((a) => ({ name: a.name, maxInt: a.maxInt, unreceived: a.condition === UNRECEIVED || a.cities.some((c) => c.condition === UNRECEIVED) })));
+}
+
 export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBefore = false, newerSeen = null, maxAgeSeconds = 1800 }: DecideInput): Decision {
-  const measured = telegram.infoType === '取消' ? null : intensityIn(telegram, settings.areaCodes);
+  const reading = telegram.infoType === '取消' ? null : readingFor(telegram, settings);
+  const measured = reading?.measured ?? null;
   // 震度５弱以上未入電: 5弱 or more possibly, not received yet. Decided on the safe side: with a
   // threshold of 5弱 or less it counts as 5弱 (reached); above 5弱 it starts nothing (the officers are told).
-  const unsure = telegram.infoType !== '取消' && unreceivedIn(telegram, settings.areaCodes) && (measured === null || rank(measured) < rank(UNRECEIVED_AS));
+  const unsure = reading?.unreceived ?? false;
   const counted = unsure && rank(settings.minIntensity) <= rank(UNRECEIVED_AS);
   const intensity = counted ? UNRECEIVED_AS : measured;
   const none = (reason: NoAction): Decision => ({ action: 'none', reason, intensity });
@@ -136,6 +174,15 @@ export function decide({ settings, telegram, now, sameQuake, recent, quakeSeenBe
       if (rank(measured) < rank(settings.minIntensity)) return { action: 'cancel', triggerId: sameQuake.id, reason: 'received_below' };
       return { action: 'update', triggerId: sameQuake.id, intensity: measured, reason: 'received' };
     }
+    // Pending, cities chosen: their reading, when a telegram gives one, decides it (a 震度速報 pended it on
+    // the area's reading): below the threshold it will not start, at or above it goes on at that intensity.
+    if (reading?.basis === 'city') {
+      if (!above) return { action: 'cancel', triggerId: sameQuake.id, reason: 'city_below' };
+      if (intensity !== sameQuake.intensity || unsure !== !!sameQuake.unreceived) return { action: 'update', triggerId: sameQuake.id, intensity: intensity!, reason: 'city' };
+      return none('no_change');
+    }
+    // Pending on 未入電, a later 発表 naming none of the areas (nor the cities): it stays pending and its
+    // hold-off ends with the best reading known, 5弱 assumed from 未入電 (the event says 未入電).
     // Pending: a 訂正 sets the intensity (below the threshold it will not start); a later report may only raise it.
     if (telegram.infoType === '訂正') {
       if (!above) return { action: 'cancel', triggerId: sameQuake.id, reason: 'corrected_below' };

@@ -8,8 +8,8 @@ import {
   concernedSettings, insertDecision, insertTelegram, insertTrigger, lockAssociation, lockTrigger, MALFORMED_ATTEMPTS, newerTelegram, overdueTriggers,
   quakeSeen, recentTrigger, settingsOf as storedSettings, telegramsOf, triggerFor, updateTrigger, type TriggerRow,
 } from './quake.repository.js';
-import { decide, kindOf, UNRECEIVED_AS, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
-import { intensityIn, intensityLabel, parseTelegram, rank, UNRECEIVED, unreceivedIn, type Intensity, type Telegram } from './telegram.js';
+import { decide, kindOf, readingFor, UNRECEIVED_AS, type Decision, type TriggerSettings, type TriggerState } from './trigger.policy.js';
+import { intensityLabel, parseTelegram, rank, type Intensity, type Telegram } from './telegram.js';
 import { logChanged, tellOfficers } from './notice.service.js';
 import type { QuakeNotice } from '../contracts/socket.js';
 
@@ -52,30 +52,31 @@ export async function handleTelegram(ctx: ServiceContext, entry: { id: string; u
 type SettingsRow = Awaited<ReturnType<typeof concernedSettings>>[number];
 
 function settingsOf(row: SettingsRow): TriggerSettings {
-  return { areaCodes: row.area_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training };
+  return { areaCodes: row.area_codes, cityCodes: row.city_codes, minIntensity: row.min_intensity, holdOffSeconds: row.hold_off_seconds, aftershockSeconds: row.aftershock_seconds, drillsFromTraining: row.drills_from_training };
 }
 
 function stateOf(row: TriggerRow | undefined): TriggerState | undefined {
   return row && { id: row.id, eventId: row.event_id, kind: row.kind, status: row.status, cancelReason: row.cancel_reason, intensity: row.intensity, unreceived: row.unreceived, lastReportAt: row.last_report_at, createdAt: row.created_at, drillId: row.drill_id };
 }
 
-/** The names of the association's areas in the telegram, the strongest-shaken first (震度５弱以上未入電 as 5弱). */
-export function areaNamesIn(telegram: Telegram, codes: readonly string[]): string[] {
-  const unreceived = (a: Telegram['areas'][number]) => a.condition === UNRECEIVED || a.cities.some((c) => c.condition === UNRECEIVED);
-  const strength = (a: Telegram['areas'][number]) => Math.max(a.maxInt ? rank(a.maxInt) : -1, unreceived(a) ? rank('5-') : -1);
-  return telegram.areas.filter((a) => codes.includes(a.code) && strength(a) >= 0).sort((a, b) => strength(b) - strength(a)).map((a) => a.name);
+/** Whether `intensity`, decided from the telegram for these settings, is 震度５弱以上未入電 counted as 5弱 (none of 5弱 or more received). */
+export function isUnreceivedCount(telegram: Telegram, settings: Pick<TriggerSettings, 'areaCodes' | 'cityCodes'>, intensity: Intensity | null): boolean {
+  return intensity === UNRECEIVED_AS && readingFor(telegram, settings).unreceived;
 }
 
-/** Whether the decision's intensity is 震度５弱以上未入電 counted as 5弱 (none of 5弱 or more received for the areas). */
-function countsUnreceived(decision: Decision, telegram: Telegram, codes: readonly string[]): boolean {
-  return 'intensity' in decision && isUnreceivedCount(telegram, codes, decision.intensity);
-}
-
-/** Whether `intensity`, decided from the telegram for these areas, is 震度５弱以上未入電 counted as 5弱. */
-export function isUnreceivedCount(telegram: Telegram, codes: readonly string[], intensity: Intensity | null): boolean {
-  if (intensity !== UNRECEIVED_AS || !unreceivedIn(telegram, codes)) return false;
-  const measured = intensityIn(telegram, codes);
-  return measured === null || rank(measured) < rank(UNRECEIVED_AS);
+/**
+ * What residents read and hear (the event's title and ask: app, push, speaker). A reading says its
+ * intensity (「京都府南部 震度5弱」); 震度５弱以上未入電 says no number, which residents could not
+ * understand, but that the shaking may have been strong and its intensity has not come in.
+ */
+export function residentsWording(trigger: { kind: 'real' | 'drill'; area_name: string; intensity: Intensity; unreceived: boolean }): { title: string; message: string } {
+  const drill = trigger.kind === 'drill' ? '【訓練】' : '';
+  const where = trigger.area_name ? `${trigger.area_name}で` : '';
+  if (trigger.unreceived) {
+    return { title: `${drill}地震（${trigger.area_name ? `${trigger.area_name} ` : ''}強い揺れのおそれ）の安否確認`, message: `気象庁の発表によると、${where}強い揺れがあったおそれがあります（震度はまだ届いていません）。ご無事ですか。` };
+  }
+  const label = triggerLabel(trigger.area_name, trigger.intensity, false);
+  return { title: `${drill}地震（${label}）の安否確認`, message: `気象庁の発表で${label}の揺れがありました。ご無事ですか。` };
 }
 
 /** A pending trigger's label: 「京都府南部 震度5弱以上（未入電）」 when its intensity was not received. */
@@ -96,12 +97,14 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
     newerTelegram(tx.db, telegram.eventId, telegram.status, reportAt, telegramId),
   ]);
   const decision = decide({ settings, telegram, now, sameQuake: stateOf(same), recent: stateOf(recent), quakeSeenBefore: seen, newerSeen: newer });
-  const areaNames = areaNamesIn(telegram, settings.areaCodes);
+  // The reading that decides (the chosen cities' when the telegram lists them, else the areas'): its places name the trigger.
+  const reading = readingFor(telegram, settings);
+  const areaNames = reading.places;
   const areaName = areaNames[0] ?? '';
   let triggerId: string | null = null;
   // Pushed and shown at once on the officers' pages, after the commit (notice.service.ts).
   type Said = Pick<QuakeNotice, 'key' | 'kind'> & Partial<QuakeNotice>;
-  const unsure = countsUnreceived(decision, telegram, settings.areaCodes);
+  const unsure = 'intensity' in decision && decision.intensity === UNRECEIVED_AS && reading.unreceived;
   const tell = (title: string, body: string, said: Said) =>
     tx.afterCommit(() => tellOfficers(ctx, associationId, { title, body, drillId: said.drillId }, { eventKind: kind, intensity: 'intensity' in decision ? decision.intensity : null, unreceived: unsure, areaNames, quakeEventId: telegram.eventId, drillId: null, asked: false, fireAt: null, ...said }));
   const label = (i: Intensity) => triggerLabel(areaName, i, unsure);
@@ -124,7 +127,7 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       // A new intensity for the waiting trigger: the same banner (its key) shows it.
       if (same && (same.intensity !== decision.intensity || same.unreceived !== unsure)) {
         const what = updated.kind === 'drill' ? '訓練の安否確認' : '安否確認';
-        tell(`${updated.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `${decision.reason === 'received' ? `未入電だった震度が気象庁の発表で届き、${label(decision.intensity)}でした` : `気象庁の${decision.reason === 'corrected' ? '訂正' : '新しい発表'}で${label(decision.intensity)}になりました`}。予定どおり${what}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: updated.fire_at.toISOString() });
+        tell(`${updated.kind === 'drill' ? '【訓練】' : ''}【地震】${label(decision.intensity)}`, `${decision.reason === 'received' ? `未入電だった震度が気象庁の発表で届き、${label(decision.intensity)}でした` : decision.reason === 'city' ? `市町村の震度が気象庁の発表で届き、${label(decision.intensity)}でした` : `気象庁の${decision.reason === 'corrected' ? '訂正' : '新しい発表'}で${label(decision.intensity)}になりました`}。予定どおり${what}を自動で始めます。`, { key: `trigger:${triggerId}`, kind: 'pending', fireAt: updated.fire_at.toISOString() });
       }
       break;
     }
@@ -142,7 +145,8 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       const why = {
         cancelled: '気象庁が地震情報を取り消しました。',
         corrected_below: `気象庁の訂正で${intensityLabel(settings.minIntensity)}未満になりました。`,
-        received_below: `未入電だった震度が気象庁の発表で届き、${measuredLabel(telegram, settings)}（${intensityLabel(settings.minIntensity)}未満）でした。`,
+        received_below: `未入電だった震度が気象庁の発表で届き、${measuredLabel(reading.measured)}（${intensityLabel(settings.minIntensity)}未満）でした。`,
+        city_below: `市町村の震度が気象庁の発表で届き、${areaName} ${measuredLabel(reading.measured)}（${intensityLabel(settings.minIntensity)}未満）でした。`,
       }[decision.reason];
       tell('【地震】自動の安否確認は始めません', why, { key: `trigger:${triggerId}`, kind: 'cancelled', intensity: same?.intensity ?? null, unreceived: same?.unreceived ?? false });
       break;
@@ -168,12 +172,13 @@ async function decideFor(ctx: ServiceContext, tx: Tx, row: SettingsRow, telegram
       break;
   }
   tx.afterCommit(() => logChanged(ctx, associationId, telegramId));
-  await insertDecision(tx.db, { telegram_id: telegramId, association_id: associationId, action: decision.action, reason: reasonOf(decision), intensity: decision.action === 'cancel' || decision.action === 'cancelled_after_start' ? null : decision.intensity, trigger_id: triggerId });
+  await insertDecision(tx.db, { telegram_id: telegramId, association_id: associationId, action: decision.action, reason: reasonOf(decision), intensity: decision.action === 'cancel' || decision.action === 'cancelled_after_start' ? null : decision.intensity, trigger_id: triggerId,
+    basis: telegram.infoType === '取消' || !areaNames.length ? null : reading.basis, places: telegram.infoType === '取消' ? [] : areaNames,
+  });
 }
 
-/** The received reading for the association's areas, for a notice (「震度4」). */
-function measuredLabel(telegram: Telegram, settings: TriggerSettings): string {
-  const measured = intensityIn(telegram, settings.areaCodes);
+/** The received reading for the association's areas or cities, for a notice (「震度4」). */
+function measuredLabel(measured: Intensity | null): string {
   return measured ? intensityLabel(measured) : '震度不明';
 }
 
@@ -219,8 +224,7 @@ export async function fire(ctx: ServiceContext, triggerId: string, round?: numbe
       await updateTrigger(tx.db, trigger.id, { status: 'started' });
       const drill = await beginDrill(ctx, tx.db, trigger.association_id, null, {
         kind: trigger.kind,
-        title: `${trigger.kind === 'drill' ? '【訓練】' : ''}地震（${label}）の安否確認`,
-        message: `気象庁の発表で${label}の揺れがありました。ご無事ですか。`,
+        ...residentsWording(trigger),
         targetBlockIds: null, announced: true, deadlineAt: new Date(Date.now() + (settings?.deadline_seconds ?? EVENT_SECONDS) * 1000).toISOString(),
         volunteersAfterSeconds: settings?.volunteers_after_seconds ?? VOLUNTEERS_AFTER_SECONDS, officersAfterSeconds: settings?.officers_after_seconds ?? OFFICERS_AFTER_SECONDS,
       }, why);

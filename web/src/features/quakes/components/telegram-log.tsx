@@ -18,6 +18,7 @@ export function TelegramLog({ items }: { items: QuakeLogEntry[] }) {
         { label: t('quakes.log.at'), cell: (row) => formatDateTime(row.at), rowHeader: true },
         { label: t('quakes.log.telegram'), cell: (row) => `${row.title ?? '—'}${row.infoType && row.infoType !== '発表' ? `（${row.infoType}）` : ''}${row.status && row.status !== '通常' ? `［${row.status}］` : ''}` },
         { label: t('quakes.log.intensity'), cell: (row) => (row.intensity ? intensityText(row.intensity) : '—') },
+        { label: t('quakes.log.basis'), testid: 'quake-basis', cell: (row) => (row.basis ? t(row.basis === 'city' ? 'quakes.log.basisCity' : 'quakes.log.basisArea', { places: row.places.join('、') }) : '—') },
         { label: t('quakes.log.decision'), testid: 'quake-decision', cell: (row) => t(`quakes.reasons.${row.reason}`) },
         {
           label: t('quakes.log.event'),

@@ -8,6 +8,8 @@ import { SelectField, TextField } from '../../../ui/fields.js';
 import { FieldError } from '../../../ui/field-error.js';
 import { FormActions } from '../../../ui/form-actions.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
+import { quakeCity } from '../../../../../server/src/contracts/quake-cities.js';
+import { CityPicker } from './city-picker.js';
 
 /** 震度5弱 and so on, from JMA's scale values. */
 export const intensityText = (value: string) => t(`quakes.intensity.${value}`);
@@ -40,7 +42,7 @@ export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; on
     event.preventDefault();
     setSaved(false);
     const data = checked.check({
-      areaCodes: form.areaCodes, minIntensity: form.minIntensity, drillsFromTraining: form.drillsFromTraining,
+      areaCodes: form.areaCodes, cityCodes: form.cityCodes, minIntensity: form.minIntensity, drillsFromTraining: form.drillsFromTraining,
       holdOffSeconds: Number(form.holdOff), aftershockSeconds: Math.round(Number(form.aftershockHours) * 3600),
       deadlineSeconds: minutes(form.deadlineMinutes), volunteersAfterSeconds: minutes(form.volunteersMinutes), officersAfterSeconds: minutes(form.officersMinutes),
     });
@@ -64,7 +66,7 @@ export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; on
             {form.areaCodes.map((code) => (
               <li key={code}>
                 {nameOf(code)}{' '}
-                <button type="button" class="secondary small" aria-label={t('quakes.settings.remove', { name: nameOf(code) })} onClick={() => setForm((f) => ({ ...f, areaCodes: f.areaCodes.filter((c) => c !== code) }))}>
+                <button type="button" class="secondary small" aria-label={t('quakes.settings.remove', { name: nameOf(code) })} onClick={() => setForm((f) => ({ ...f, areaCodes: f.areaCodes.filter((c) => c !== code), cityCodes: f.cityCodes.filter((c) => quakeCity(c)?.areaCode !== code) }))}>
                   {t('quakes.settings.removeShort')}
                 </button>
               </li>
@@ -85,6 +87,14 @@ export function TriggerForm({ settings, onSaved }: { settings: QuakeSettings; on
         </div>
         <FieldError id="quake-areas-error" messages={fe('areaCodes')} />
       </fieldset>
+      {form.areaCodes.length > 0 && (
+        <fieldset class="field">
+          <legend>{t('quakes.settings.cities')}</legend>
+          <p class="hint">{t('quakes.settings.citiesHint')}</p>
+          <CityPicker areas={form.areaCodes.map((code) => ({ code, name: nameOf(code) }))} value={form.cityCodes} onChange={(cityCodes) => setForm((f) => ({ ...f, cityCodes }))} />
+          <FieldError id="quake-cities-error" messages={fe('cityCodes')} />
+        </fieldset>
+      )}
       <SelectField id="quake-min" label={t('quakes.settings.minIntensity')} value={form.minIntensity} onValue={(v) => setForm((f) => ({ ...f, minIntensity: v as QuakeSettings['minIntensity'] }))} options={intensityValues.map((v) => ({ value: v, label: intensityText(v) }))} />
       <TextField id="quake-hold-off" type="number" inputMode="numeric" min={0} max={3600} class="short-input" label={t('quakes.settings.holdOff')} hint={t('quakes.settings.holdOffHint')} value={form.holdOff} errors={fe('holdOffSeconds')} onValue={(v) => setForm((f) => ({ ...f, holdOff: v }))} />
       <TextField id="quake-aftershock" type="number" inputMode="decimal" min={0} max={168} class="short-input" label={t('quakes.settings.aftershock')} hint={t('quakes.settings.aftershockHint')} value={form.aftershockHours} errors={fe('aftershockSeconds')} onValue={(v) => setForm((f) => ({ ...f, aftershockHours: v }))} />
