@@ -69,6 +69,7 @@ export function MainNav({ session }: { session: SessionView }) {
   links.push({ href: '/shelters', label: t('nav.shelters') });
   if (session.roles.officer) {
     links.push({ href: '/directory', label: t('nav.directory') });
+    links.push({ href: '/referrals', label: t('nav.referrals') });
   }
   // The local support directory's public search: for everyone.
   links.push({ href: '/help', label: t('nav.help') });

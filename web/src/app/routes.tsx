@@ -39,6 +39,7 @@ import { SheltersPage } from '../features/shelters/pages/shelters.js';
 import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js';
 import { HelpPage } from '../features/directory/pages/help.js';
 import { DirectoryPage } from '../features/directory/pages/directory.js';
+import { ReferralCountsPage } from '../features/directory/pages/referral-counts.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -94,6 +95,7 @@ const ROUTES: Route[] = [
   { pattern: '/shelters/import', access: 'officer', render: () => <ShelterImportPage /> },
   { pattern: '/help', access: 'public', render: (_, location) => <HelpPage area={location.search.get('area') || undefined} worries={location.search.get('worries') || undefined} /> },
   { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
+  { pattern: '/referrals', access: 'officer', render: () => <ReferralCountsPage /> },
 ];
 
 export function Routes() {

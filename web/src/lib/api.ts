@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory, referrals } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -146,4 +146,9 @@ export const api = {
   createDirectoryService: (body: Body<typeof directory.create>) => request(directory.create, { body }),
   updateDirectoryService: (id: string, body: Body<typeof directory.update>) => request(directory.update, { params: { id }, body }),
   confirmDirectoryService: (id: string) => request(directory.confirm, { params: { id } }),
+  referralServices: (worries: string, signal?: AbortSignal) => request(referrals.services, { query: { worries }, signal }),
+  createReferral: (body: Body<typeof referrals.create>) => request(referrals.create, { body }),
+  householdReferrals: (householdId: string, signal?: AbortSignal) => request(referrals.household, { params: { householdId }, signal }),
+  referralCounts: (months: number, signal?: AbortSignal) => request(referrals.counts, { query: { months }, signal }),
+  referralCountsCsvUrl: (months: number) => url(referrals.countsCsv, { query: { months } }),
 };
