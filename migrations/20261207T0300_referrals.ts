@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
  * which directory service they pointed it to, for which worries (taxonomy codes only, no free
  * text) and that the household consented. `block_id` is the household's 班 at that moment (the
  * counts are per 班 and stay so when it moves). One referral per source and service.
+ * Circulars gain their links to the directory: services and a worry search.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -31,9 +32,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     create unique index referrals_drill_once on referrals (drill_id, household_id, service_id) where drill_id is not null;
     create index referrals_household_idx on referrals (household_id, created_at);
     create index referrals_counts_idx on referrals (association_id, created_at);
+
+    -- A circular links directory services and a worry search (/help?worries=…).
+    alter table circulars
+      add column help_service_ids uuid[] not null default '{}' check (cardinality(help_service_ids) <= 10),
+      add column help_worries text[] not null default '{}' check (cardinality(help_worries) <= 20);
   `.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table referrals`.execute(db);
+  await sql`alter table circulars drop column help_service_ids, drop column help_worries; drop table referrals`.execute(db);
 }

@@ -156,3 +156,24 @@ describe('the officers’ counts', () => {
     expect((await otherOfficer.get('/api/referrals/counts')).body.byWorry).toEqual([]);
   });
 });
+
+describe('a circular links the directory', () => {
+  it('an officer attaches current services and a worry search; residents read them; unknown, draft or foreign services are a 400 naming helpServiceIds', async () => {
+    const made = await officer.post('/api/circulars', { title: '相談窓口のお知らせ', bodyMarkdown: '困ったときは', helpServiceIds: [care], helpWorries: ['care', 'loneliness'] });
+    expect(made.status).toBe(201);
+    expect(made.body.help.services).toEqual([expect.objectContaining({ id: care, name: '地域包括支援センター', phone: '0774-11-2222' })]);
+    expect(made.body.help.searchUrl).toMatch(/\/help\?area=[a-z0-9-]+&worries=care,loneliness$/);
+    expect((await officer.post(`/api/circulars/${made.body.id}/publish`)).status).toBe(200);
+    const member = await loggedInClient(server, x.logins.memberA);
+    const read = await member.get(`/api/circulars/${made.body.id}`);
+    expect(read.body.help.services.map((s: { name: string }) => s.name)).toEqual(['地域包括支援センター']);
+
+    for (const helpServiceIds of [[draft], [ofY], ['99999999-9999-4999-8999-999999999999']]) {
+      const refused = await officer.post('/api/circulars', { title: '誤り', helpServiceIds });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('helpServiceIds');
+    }
+    const badWorry = await officer.post('/api/circulars', { title: '誤り', helpWorries: ['なやみ'] });
+    expect(badWorry.status).toBe(400);
+  });
+});

@@ -4,9 +4,10 @@ import { audit } from '../common/audit.repository.js';
 import { associationTimeZone } from '../common/association.repository.js';
 import { localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
-import { WORRIES, type Worry } from '../contracts/directory.js';
+import type { Worry } from '../contracts/directory.js';
 import { REFERRAL_COUNT_THRESHOLD, type Referral, type ReferralCounts, type referralBodySchema } from '../contracts/referrals.js';
-import { areaChain, ensureAssociationArea, searchServices } from '../directory/directory.repository.js';
+import { ensureAssociationArea } from '../directory/directory.repository.js';
+import { assertCurrentServices } from './help-links.service.js';
 import { search } from '../directory/directory.service.js';
 import { drillPolicy } from '../drills/drill.policy.js';
 import { targetOf, visibleDrill } from '../drills/summary.service.js';
@@ -55,14 +56,6 @@ async function sourceOf(ctx: ServiceContext, actor: Actor, body: Body): Promise<
   return { blockId: target.block_id };
 }
 
-/** Whether the service shows in the association's directory now (published, current, serving its area). */
-async function isCurrentService(ctx: ServiceContext, associationId: string, serviceId: string) {
-  const own = await ensureAssociationArea(ctx.db, associationId);
-  const chain = await areaChain(ctx.db, own.code);
-  const rows = await searchServices(ctx.db, { areaIds: chain.map((a) => a.id), worries: [...WORRIES], timeZone: chain[0]!.time_zone, limit: 100_000 });
-  return rows.some((r) => r.id === serviceId);
-}
-
 function view(r: Awaited<ReturnType<typeof referralRows>>[number]): Referral {
   return {
     id: r.id, createdAt: r.created_at.toISOString(), source: r.source, serviceId: r.service_id, serviceName: r.service_name,
@@ -74,9 +67,7 @@ function view(r: Awaited<ReturnType<typeof referralRows>>[number]): Referral {
 export async function createReferral(ctx: ServiceContext, actor: Actor, body: Body): Promise<Referral> {
   referralPolicy.refers(actor);
   const { blockId } = await sourceOf(ctx, actor, body);
-  if (!(await isCurrentService(ctx, actor.associationId, body.serviceId))) {
-    throw HttpError.badRequest('must be a published, current service of the association’s directory', 'serviceId');
-  }
+  await assertCurrentServices(ctx.db, actor.associationId, [body.serviceId], 'serviceId');
   const watchAlertId = body.source === 'watch_alert' ? body.sourceId : null;
   const drillId = body.source === 'drill_visit' ? body.sourceId : null;
   const id = await inTransaction(ctx.db, ctx.log, async (tx) => {
