@@ -88,3 +88,26 @@ describe('a captain refers a household that needs help', () => {
     for (const name of ['山田家', '鈴木家']) expect(page).not.toContain(name);
   });
 });
+
+describe('a circular links the directory', () => {
+  it('a resident reading it sees the service to call and a link to the worry search', async () => {
+    const services = (await officerApi.get('/api/directory/services')).body.items as { id: string; name: string }[];
+    const serviceId = services.find((s) => s.name === '介護と孤立の相談窓口')!.id;
+    const made = await officerApi.post('/api/circulars', { title: '困ったときの相談先', bodyMarkdown: 'ひとりで悩まずに。', helpServiceIds: [serviceId], helpWorries: ['care', 'loneliness'] });
+    expect(made.status).toBe(201);
+    expect((await officerApi.post(`/api/circulars/${made.body.id}/publish`)).status).toBe(200);
+
+    const resident = await loggedIn(suite.x.logins.memberA, phone);
+    await resident.goto(`${suite.server.baseUrl}/circulars/${made.body.id}`);
+    const links = resident.getByTestId('circular-help-links');
+    await links.waitFor();
+    expect(await links.getByTestId('circular-help-service').textContent()).toContain('介護と孤立の相談窓口');
+    expect(await links.getByRole('link', { name: /0774-64-0000/ }).getAttribute('href')).toBe('tel:0774640000');
+    const search = links.getByTestId('circular-help-search');
+    expect(await search.getAttribute('href')).toMatch(/^\/help\?area=[a-z0-9-]+&worries=care,loneliness$/);
+    await search.click();
+    // The public page opens with both worries ticked.
+    await expect.poll(() => resident.locator('[data-worry="care"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await resident.locator('[data-worry="loneliness"]').getAttribute('aria-pressed')).toBe('true');
+  });
+});

@@ -9,6 +9,12 @@ import { WorryPicker } from './worry-picker.js';
 
 type Help = CircularDetail['help'];
 
+/** The search's address within this app (the full address, from the server's PUBLIC_URL, is for print and QR). */
+const inApp = (url: string) => {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+};
+
 /**
  * A circular's links to the local support directory, as an officer writes them: services of the
  * directory that show now (published, current), and the worries of a link to the public search.
@@ -62,7 +68,7 @@ export function HelpLinks({ help }: { help: Help }) {
       {help.searchUrl && (
         <>
           <p class="no-print">
-            <a class="button secondary" href={help.searchUrl} data-testid="circular-help-search">
+            <a class="button secondary" href={inApp(help.searchUrl)} data-testid="circular-help-search">
               {t('referrals.links.search', { worries: help.worries.map((w) => t(`directory.worry.${w}`)).join('・') })}
             </a>
           </p>
