@@ -77,6 +77,10 @@ describe('a captain refers a household that needs help', () => {
     await card.getByTestId('referral-recorded').waitFor();
     expect(await suite.database.db.selectFrom('referrals').select('source').where('watch_alert_id', '=', alertId).execute()).toEqual([{ source: 'watch_alert' }]);
 
+    // The household's card lists both referrals for its 班長.
+    await captain.goto(`${suite.server.baseUrl}/households/${suite.x.households.A.id}`);
+    await expect.poll(() => captain.getByTestId('referral-item').count()).toBe(2);
+
     // The officer's counts: 介護 twice in 1班's month, shown as 1〜2, and no household anywhere.
     const officer = await loggedIn(suite.x.logins.officer);
     await officer.goto(`${suite.server.baseUrl}/referrals`);
