@@ -104,7 +104,7 @@ export function ReferralPanel({ source, sourceId, householdId }: { source: Refer
             </fieldset>
           )}
           <div class="check big-check">
-            <input type="checkbox" id={`${prefix}-consent`} data-testid="referral-consent" checked={consent} onChange={(e) => setConsent(e.currentTarget.checked)} />
+            <input type="checkbox" id={`${prefix}-consent`} data-testid="referral-consent" checked={consent} onChange={(e) => { setConsent(e.currentTarget.checked); setProblem(null); }} />
             <label for={`${prefix}-consent`}>{t('referrals.consent')}</label>
           </div>
           {problem && <ErrorAlert message={problem} />}
