@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { createDrill } from './support/factories/drills.js';
 
 /**
  * Who sees what, as a matrix over real HTTP: two associations X and Y, each with two 班.
@@ -540,5 +541,42 @@ describe('the directory CSV (import, export): role × route', () => {
     const row = await database.db.selectFrom('directory_services').select('name').where('external_id', '=', 'matrix-x-1').executeTakeFirstOrThrow();
     expect(row.name).toBe(who === 'officer' ? 'officerの窓口' : 'X行列の窓口');
     if (who === 'officer') await clients.officer!.request('POST', '/api/directory/import?mode=commit', Buffer.from('外部ID,団体名,サービス名,悩み,電話番号\r\nmatrix-x-1,X行列の会,X行列の窓口,介護,0774-00-0000\r\n'));
+  });
+});
+
+describe('referrals to the directory', () => {
+  // Household A (班1 of X) was visited in a drill and needs help. A referral is for those who
+  // handle that visit (its 班長, officers; volunteers only once escalated); its list for those
+  // who see the household; the counts (no names) for officers, each of their own association.
+  let drillId = '';
+  let serviceId = '';
+  beforeAll(async () => {
+    const created = await clients.officer!.post('/api/directory/services', { organisation: 'X包括', name: 'X包括の相談', worries: ['care'], phone: '0774-00-0002', status: 'published' });
+    serviceId = created.body.id;
+    drillId = (await createDrill(database.db, x.association.id)).id;
+    expect((await clients.captain1!.post(`/api/drills/${drillId}/visit`, { householdId: x.households.A.id, outcome: 'needs_help' })).status).toBe(200);
+  });
+  const rows: [who: string, services: number, create: number, list: number, counts: number][] = [
+    ['officer', 200, 201, 200, 200],
+    ['captain1', 200, 201, 200, 403],
+    ['captain2', 200, 404, 404, 403],
+    ['volunteer', 200, 404, 404, 403],
+    ['memberA', 403, 403, 200, 403],
+    ['memberB', 403, 403, 404, 403],
+    ['watcherA', 403, 403, 200, 403],
+    ['officerY', 200, 404, 404, 200],
+  ];
+  it.each(rows)('%s → services %i, refer A %i, A’s referrals %i, counts and CSV %i', async (who, services, create, list, counts) => {
+    const client = clients[who]!;
+    expect((await client.get('/api/referrals/services?worries=care')).status).toBe(services);
+    const made = await client.post('/api/referrals', { source: 'drill_visit', sourceId: drillId, householdId: x.households.A.id, serviceId, worries: ['care'], consent: true });
+    expect(made.status).toBe(create);
+    const listed = await client.get(`/api/referrals/households/${x.households.A.id}`);
+    expect(listed.status).toBe(list);
+    if (list === 404) expect(JSON.stringify(listed.body)).not.toContain('X包括の相談');
+    const counted = await client.get('/api/referrals/counts');
+    expect(counted.status).toBe(counts);
+    expect((await client.get('/api/referrals/counts.csv')).status).toBe(counts);
+    if (who === 'officerY') expect(counted.body.byWorry).toEqual([]);
   });
 });

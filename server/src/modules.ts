@@ -12,6 +12,7 @@ import { readinessModule } from './readiness/readiness.module.js';
 import { quakeModule } from './quakes/quake.module.js';
 import { shelterModule } from './shelters/shelter.module.js';
 import { directoryModule } from './directory/directory.module.js';
+import { referralModule } from './referrals/referral.module.js';
 
 /**
  * Every capability, in the order it is installed. A new capability is one line here (and its
@@ -32,4 +33,5 @@ export const modules: ((ctx: ModuleContext) => Module)[] = [
   quakeModule,
   shelterModule,
   directoryModule,
+  referralModule,
 ];

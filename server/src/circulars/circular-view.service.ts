@@ -3,6 +3,8 @@ import type { CircularDetail, CircularSummary } from '../contracts/circulars.js'
 import type { CircularStatus } from './circular.tables.js';
 import type { Language } from '../roster/roster.tables.js';
 import { renderMarkdown } from './markdown.js';
+import type { Worry } from '../contracts/directory.js';
+import { helpLinks } from '../referrals/help-links.service.js';
 import { attachmentsOf, listCircularsPage, preferredLanguage, recordRead, type CircularRow } from './circular.repository.js';
 import { acknowledgedAtOf, progressCounts, recipientOf } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
@@ -46,11 +48,12 @@ function displayVersion(circular: CircularRow, language: Language): CircularDeta
 
 export async function getCircular(ctx: CircularContext, actor: Actor, id: string): Promise<CircularDetail> {
   const circular = await visibleCircular(ctx, actor, id);
-  const [language, attachments, recipient, counts] = await Promise.all([
+  const [language, attachments, recipient, counts, help] = await Promise.all([
     preferredLanguage(ctx.db, actor.personId),
     attachmentsOf(ctx.db, id),
     actor.householdId ? recipientOf(ctx.db, id, actor.householdId) : undefined,
     actor.officer ? progressCounts(ctx.db, [id]) : undefined,
+    helpLinks(ctx.db, ctx.publicUrl, circular.association_id, circular.help_service_ids, circular.help_worries as Worry[]),
   ]);
   if (actor.personId && recipient) {
     // Opening a circular counts as this member having read it (per-member read state).
@@ -68,6 +71,7 @@ export async function getCircular(ctx: CircularContext, actor: Actor, id: string
     correction: circular.corrected_at ? { note: circular.correction_note ?? '', at: circular.corrected_at.toISOString() } : null,
     withdrawal: circular.withdrawn_at ? { reason: circular.withdrawal_reason ?? '', at: circular.withdrawn_at.toISOString() } : null,
     attachments: attachments.map(attachmentView(id)),
+    help,
     household: recipient
       ? {
           id: recipient.household_id,

@@ -10,6 +10,7 @@ import { officerCircular, type CircularContext } from './circular-access.service
 import { getCircular } from './circular-view.service.js';
 import { emitToRecipients, publishNow } from './delivery.service.js';
 import type { z } from 'zod';
+import { assertCurrentServices } from '../referrals/help-links.service.js';
 
 /**
  * Circulars (電子回覧板) as their officers write them: compose, edit, publish, correct, withdraw.
@@ -38,6 +39,8 @@ function contentColumns(input: Partial<Input>) {
     ...(input.easyJapanese !== undefined && { easy_japanese: input.easyJapanese ? JSON.stringify(input.easyJapanese) : null }),
     ...(input.english !== undefined && { english: input.english ? JSON.stringify(input.english) : null }),
     ...(input.reminderHoursBeforeDue !== undefined && { reminder_hours: input.reminderHoursBeforeDue }),
+    ...(input.helpServiceIds !== undefined && { help_service_ids: [...new Set(input.helpServiceIds)] }),
+    ...(input.helpWorries !== undefined && { help_worries: [...new Set(input.helpWorries)] }),
   };
 }
 
@@ -50,6 +53,7 @@ async function assertBlocks(ctx: CircularContext, actor: Actor, blockIds: string
 export async function createDraft(ctx: CircularContext, actor: Actor, input: Input): Promise<CircularDetail> {
   requireRole(circularPolicy.canCompose(actor));
   await assertBlocks(ctx, actor, input.targetBlockIds);
+  await assertCurrentServices(ctx.db, actor.associationId, input.helpServiceIds, 'helpServiceIds');
   const created = await insertCircular(ctx.db, { association_id: actor.associationId, created_by: actor.personId, title: input.title, category: input.category, ...contentColumns(input) });
   return getCircular(ctx, actor, created.id);
 }
@@ -60,6 +64,7 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
     throw HttpError.conflict('A published circular cannot be edited; publish a correction instead.');
   }
   await assertBlocks(ctx, actor, input.targetBlockIds);
+  await assertCurrentServices(ctx.db, actor.associationId, input.helpServiceIds ?? [], 'helpServiceIds');
   if (circular.status === 'scheduled') {
     // Validate the circular as the edit would leave it before writing anything, so a refused
     // edit changes nothing (the check inside the transaction below stays as the last word).

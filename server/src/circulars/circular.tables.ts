@@ -30,6 +30,9 @@ export interface CircularTable {
   due_at: Date | null;
   question: CircularJson<Question | null>;
   reminder_hours: ColumnType<number[], number[] | undefined, number[]>;
+  /** Directory services it links (referrals/help-links.service.ts), and the worries of its /help link. */
+  help_service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  help_worries: ColumnType<string[], string[] | undefined, string[]>;
   correction_note: string | null;
   corrected_at: Date | null;
   withdrawal_reason: string | null;

@@ -1,3 +1,5 @@
+import type { Worry } from '../contracts/directory.js';
+import { helpLinks } from '../referrals/help-links.service.js';
 import type { Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { Progress } from '../contracts/circulars.js';
@@ -61,17 +63,19 @@ export async function recordPaperSignoffs(ctx: CircularContext, actor: Actor, ci
 export async function printSheet(ctx: CircularContext, actor: Actor, circularId: string, blockId: string) {
   const { circular } = await followUpCircular(ctx, actor, circularId, ['published']);
   if (!circularPolicy.followsUpBlock(actor, blockId)) throw HttpError.notFound('班');
-  const [block, association, households, attachments] = await Promise.all([
+  const [block, association, households, attachments, help] = await Promise.all([
     findBlockOfAssociation(ctx.db, actor.associationId, blockId),
     associationName(ctx.db, actor.associationId),
     paperCopyHouseholds(ctx.db, circularId, [blockId]),
     attachmentsOf(ctx.db, circularId),
+    helpLinks(ctx.db, ctx.publicUrl, actor.associationId, circular.help_service_ids, circular.help_worries as Worry[]),
   ]);
   if (!block) throw HttpError.notFound('班');
   return {
     circular: { title: circular.title, bodyHtml: circular.body_html, category: circular.category, publishedAt: iso(circular.published_at), dueAt: iso(circular.due_at), question: circular.question },
     associationName: association,
     blockName: block.name,
+    help,
     households: households.map((h) => ({
       householdNumber: h.household_number, householdName: h.name, acknowledgedAt: iso(h.acknowledged_at),
       reasons: [...(h.channels.includes('paper') ? (['paper_channel'] as const) : []), ...(h.in_app ? [] : (['no_app_reader'] as const))],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelSchema, householdLineFields, idParamsSchema, int, isoDateTime as isoDateTimeOf, queryInt, searchText, text, uuid } from './common.js';
+import { worrySchema } from './directory.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -46,6 +47,10 @@ const circularFields = {
   english: version.nullable(),
   /** Hours before the due date at which unread households are reminded. */
   reminderHoursBeforeDue: z.array(int(1, 24 * 14)).max(5),
+  /** Directory services it links (published, current, serving the association). */
+  helpServiceIds: z.array(uuid).max(10, 'at most 10 services'),
+  /** Worries of its link to the public search (/help?worries=…). */
+  helpWorries: z.array(worrySchema).max(20),
 };
 
 export const circularInputSchema = z.object({
@@ -59,6 +64,8 @@ export const circularInputSchema = z.object({
   easyJapanese: circularFields.easyJapanese.default(null),
   english: circularFields.english.default(null),
   reminderHoursBeforeDue: circularFields.reminderHoursBeforeDue.default([24]),
+  helpServiceIds: circularFields.helpServiceIds.default([]),
+  helpWorries: circularFields.helpWorries.default([]),
 });
 /** A PATCH changes only the fields it names: no defaults here. */
 export const circularUpdateSchema = z.object(circularFields).partial();
@@ -98,6 +105,13 @@ export const circularSummarySchema = z.object({
 });
 export const circularListSchema = z.object({ items: z.array(circularSummarySchema), total: z.number() });
 
+/** A circular's links to the local support directory: current services only, and the worry search's address (null without worries). */
+export const circularHelpSchema = z.object({
+  services: z.array(z.object({ id: uuid, name: z.string(), organisation: z.string(), phone: z.string(), hours: z.string() })),
+  worries: z.array(worrySchema),
+  searchUrl: z.string().nullable(),
+});
+
 export const circularDetailSchema = circularSummarySchema.extend({
   /** The version in the viewer's language; officers also get every version below. */
   display: z.object({ language: z.enum(['ja', 'ja-easy', 'en']), title: z.string(), bodyHtml: z.string() }),
@@ -110,6 +124,8 @@ export const circularDetailSchema = circularSummarySchema.extend({
   correction: z.object({ note: z.string(), at: z.string() }).nullable(),
   withdrawal: z.object({ reason: z.string(), at: z.string() }).nullable(),
   attachments: z.array(attachmentView),
+  /** Its links to the local support directory. */
+  help: circularHelpSchema,
   /** For a household member: their household's state. */
   household: z
     .object({
@@ -159,6 +175,8 @@ export const printSheetSchema = z.object({
   circular: z.object({ title: z.string(), bodyHtml: z.string(), category: categorySchema, publishedAt: z.string().nullable(), dueAt: z.string().nullable(), question: questionSchema.nullable() }),
   associationName: z.string(),
   blockName: z.string(),
+  /** Its links to the local support directory, printed with their address and QR code. */
+  help: circularHelpSchema,
   /** The homes the 班長 brings a printed copy to (one copy each), who sign the sheet. */
   households: z.array(
     z.object({

@@ -11,6 +11,7 @@ import { quakeRoutes } from './quakes.js';
 import { shelterRoutes } from './shelters.js';
 import { directoryRoutes } from './directory.js';
 import { directoryImportRoutes } from './directory-import.js';
+import { referralRoutes } from './referrals.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -31,4 +32,5 @@ export const routeContracts = {
   shelters: shelterRoutes,
   directory: directoryRoutes,
   directoryImport: directoryImportRoutes,
+  referrals: referralRoutes,
 };

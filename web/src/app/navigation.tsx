@@ -70,6 +70,7 @@ export function MainNav({ session }: { session: SessionView }) {
   if (session.roles.officer) {
     links.push({ href: '/directory', label: t('nav.directory') });
     links.push({ href: '/directory/import', label: t('nav.directoryImport') });
+    links.push({ href: '/referrals', label: t('nav.referrals') });
   }
   // The local support directory's public search: for everyone.
   links.push({ href: '/help', label: t('nav.help') });

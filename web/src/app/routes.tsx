@@ -40,6 +40,7 @@ import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js'
 import { HelpPage } from '../features/directory/pages/help.js';
 import { DirectoryPage } from '../features/directory/pages/directory.js';
 import { DirectoryImportPage } from '../features/directory/pages/directory-import.js';
+import { ReferralCountsPage } from '../features/directory/pages/referral-counts.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -96,6 +97,7 @@ const ROUTES: Route[] = [
   { pattern: '/help', access: 'public', render: (_, location) => <HelpPage area={location.search.get('area') || undefined} worries={location.search.get('worries') || undefined} /> },
   { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
   { pattern: '/directory/import', access: 'officer', render: () => <DirectoryImportPage /> },
+  { pattern: '/referrals', access: 'officer', render: () => <ReferralCountsPage /> },
 ];
 
 export function Routes() {

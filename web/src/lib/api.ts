@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory, referrals } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -149,4 +149,9 @@ export const api = {
   importDirectory: (file: Blob, mode: 'preview' | 'commit') => request(routeContracts.directoryImport.import, { query: { mode }, raw: { body: file } }),
   directoryExportUrl: (encoding: 'utf-8' | 'shift_jis') => url(routeContracts.directoryImport.export, { query: { encoding } }),
   exportDirectory: (encoding: 'utf-8' | 'shift_jis') => request(routeContracts.directoryImport.export, { query: { encoding } }),
+  referralServices: (worries: string, signal?: AbortSignal) => request(referrals.services, { query: { worries }, signal }),
+  createReferral: (body: Body<typeof referrals.create>) => request(referrals.create, { body }),
+  householdReferrals: (householdId: string, signal?: AbortSignal) => request(referrals.household, { params: { householdId }, signal }),
+  referralCounts: (months: number, signal?: AbortSignal) => request(referrals.counts, { query: { months }, signal }),
+  referralCountsCsvUrl: (months: number) => url(referrals.countsCsv, { query: { months } }),
 };

@@ -4,6 +4,7 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { formatDateTime, formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { Attachments } from './attachments.js';
+import { HelpLinks } from '../../directory/components/referral-help-links.js';
 
 export function CircularArticle({ detail, showStatus }: { detail: CircularDetail; showStatus: boolean }) {
   const withdrawn = detail.status === 'withdrawn';
@@ -68,6 +69,7 @@ export function CircularArticle({ detail, showStatus }: { detail: CircularDetail
         />
       )}
       {detail.attachments.length > 0 && <Attachments items={detail.attachments} />}
+      <HelpLinks help={detail.help} />
     </article>
   );
 }

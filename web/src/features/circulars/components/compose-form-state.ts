@@ -2,6 +2,7 @@ import type { Category, CircularDetail, CircularInput, Question } from '../../..
 import { isUnder, localiseErrors, type CheckIssue, type FieldErrors } from '../../../lib/forms.js';
 import { isoToLocal, localToIso } from '../../../lib/datetime-local.js';
 import { t } from '../../../lib/i18n.js';
+import type { Worry } from '../../../../../server/src/contracts/directory.js';
 
 export type QuestionType = '' | Question['type'];
 
@@ -23,6 +24,8 @@ export interface FormState {
   easyBody: string;
   englishTitle: string;
   englishBody: string;
+  helpServiceIds: string[];
+  helpWorries: Worry[];
 }
 
 export const EMPTY: FormState = {
@@ -43,6 +46,8 @@ export const EMPTY: FormState = {
   easyBody: '',
   englishTitle: '',
   englishBody: '',
+  helpServiceIds: [],
+  helpWorries: [],
 };
 
 export function fromDetail(detail: CircularDetail): FormState {
@@ -65,6 +70,8 @@ export function fromDetail(detail: CircularDetail): FormState {
     easyBody: detail.easyJapanese?.bodyMarkdown ?? '',
     englishTitle: detail.english?.title ?? '',
     englishBody: detail.english?.bodyMarkdown ?? '',
+    helpServiceIds: detail.help.services.map((s) => s.id),
+    helpWorries: detail.help.worries,
   };
 }
 
@@ -129,6 +136,7 @@ export const KNOWN_FIELDS = [
   'question',
   'easyJapanese',
   'english',
+  'helpServiceIds',
 ];
 
 function parseHours(text: string): number[] | null {
@@ -159,6 +167,8 @@ export function toInput(form: FormState): CircularInput {
     easyJapanese: version(form.easyTitle, form.easyBody),
     english: version(form.englishTitle, form.englishBody),
     reminderHoursBeforeDue: form.reminderHours.trim() ? (parseHours(form.reminderHours) ?? []) : [],
+    helpServiceIds: form.helpServiceIds,
+    helpWorries: form.helpWorries,
   };
 }
 

@@ -8,6 +8,7 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { navigate } from '../../../lib/router.js';
+import { HelpLinksFields } from '../../directory/components/referral-help-links.js';
 import { EMPTY, KNOWN_FIELDS, checkMessage, createdDraft, formRules, fromDetail, localise, toInput, type FormState, type SectionProps } from './compose-form-state.js';
 import { ContentFields, ScheduleFields } from './compose-fields.js';
 import { QuestionBuilder } from './question-builder.js';
@@ -110,6 +111,13 @@ export function ComposeForm({ initial }: { initial: CircularDetail | null }) {
         <ScheduleFields {...section} />
         <QuestionBuilder {...section} />
         <VersionFields {...section} initial={initial} />
+        <HelpLinksFields
+          serviceIds={form.helpServiceIds}
+          worries={form.helpWorries}
+          onServiceIds={(ids) => set('helpServiceIds', ids)}
+          onWorries={(worries) => set('helpWorries', worries)}
+          errors={checked.messagesFor('helpServiceIds')}
+        />
 
         <div tabIndex={-1} ref={checked.summaryRef} class="error-summary-anchor">
           {checked.hasErrors && (

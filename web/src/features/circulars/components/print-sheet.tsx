@@ -2,6 +2,7 @@ import type { PrintSheet, Question } from '../../../../../server/src/contracts/c
 import { optionLabels } from './circular-badges.js';
 import { formatDate, formatMonthDay, formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
+import { HelpLinks } from '../../directory/components/referral-help-links.js';
 import { PrintAttachments, type PrintedAttachment } from './print-attachments.js';
 
 /** The sign-off sheet's columns: its class (the print widths) and its header. */
@@ -45,6 +46,7 @@ export function Sheet({ sheet, printed, addressee }: { sheet: PrintSheet; printe
       <div class="circular-body print-body" dangerouslySetInnerHTML={{ __html: circular.bodyHtml }} />
       {circular.question && <PrintQuestion question={circular.question} />}
       <PrintAttachments printed={printed} />
+      <HelpLinks help={sheet.help} />
       {addressee ? <p class="print-note">{t('circulars.print.copyNote')}</p> : <Signoff households={sheet.households} />}
     </article>
   );

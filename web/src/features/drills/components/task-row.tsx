@@ -11,6 +11,7 @@ import { MemberPhones } from '../../../ui/member-phones.js';
 import { FormActions } from '../../../ui/form-actions.js';
 import { skippedText, TargetName } from './target-card.js';
 import { NoteField } from './answer-panel.js';
+import { ReferralPanel } from '../../directory/components/referral-panel.js';
 
 const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
 
@@ -147,6 +148,9 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
             onCancel={() => setRecording(false)}
           />
         </form>
+      )}
+      {!recording && (target.status === 'needs_help' || target.status === 'injured') && (
+        <ReferralPanel source="drill_visit" sourceId={drillId} householdId={target.householdId} />
       )}
       {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
     </li>

@@ -14,6 +14,8 @@ import { ResponderNotes } from '../../../ui/responder-notes.js';
 import { MemberPhones } from '../../../ui/member-phones.js';
 import { TierBadge, AlertStatusChip, AlertTimeline } from './alert-badges.js';
 import { findAlert } from './alerts.js';
+import { mayRefer, ReferralPanel } from '../../directory/components/referral-panel.js';
+import { useRequiredSession } from '../../../lib/session.js';
 
 /** Shared pieces of the watching (見守り) pages. */
 
@@ -39,6 +41,7 @@ export function AlertCard({
   linkHousehold?: boolean;
 }) {
   const now = useNow();
+  const session = useRequiredSession();
   const [resolving, setResolving] = useState(false);
   const [outcome, setOutcome] = useState<AlertOutcome>(alert.kind === 'device_offline' ? 'device_fixed' : 'fine');
   const [note, setNote] = useState('');
@@ -204,6 +207,10 @@ export function AlertCard({
             lockCancel
           />
         </form>
+      )}
+
+      {canAct && alert.status === 'resolved' && alert.outcome === 'needs_help' && mayRefer(session.roles) && (
+        <ReferralPanel source="watch_alert" sourceId={alert.id} householdId={household.id} />
       )}
 
       {showTimeline ? (
