@@ -31,6 +31,7 @@ import * as quakeEventTiming from './20261206T0200_quake_event_timing.js';
 import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrower.js';
 import * as directory from './20261206T0500_directory.js';
 import * as quakeTriggerUnreceived from './20261206T0600_quake_trigger_unreceived.js';
+import * as directoryAccounts from './20261207T0200_directory_accounts.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '20261206T0300_device_messages_narrower': deviceMessagesNarrower,
   '20261206T0500_directory': directory,
   '20261206T0600_quake_trigger_unreceived': quakeTriggerUnreceived,
+  '20261207T0200_directory_accounts': directoryAccounts,
 };

@@ -10,6 +10,7 @@ import { readinessRoutes } from './readiness.js';
 import { quakeRoutes } from './quakes.js';
 import { shelterRoutes } from './shelters.js';
 import { directoryRoutes } from './directory.js';
+import { directoryAccountRoutes } from './directory-accounts.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -29,4 +30,5 @@ export const routeContracts = {
   quakes: quakeRoutes,
   shelters: shelterRoutes,
   directory: directoryRoutes,
+  directoryAccounts: directoryAccountRoutes,
 };

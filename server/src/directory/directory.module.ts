@@ -3,6 +3,7 @@ import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
 import { directoryRoutes } from '../contracts/directory.js';
 import { registerDirectoryRoutes } from './directory.routes.js';
+import { registerDirectoryAccountRoutes } from './directory-accounts.routes.js';
 
 /** Searches per address per 15 minutes (a whole apartment block may share one address). */
 export const DIRECTORY_SEARCH_LIMIT = 300;
@@ -32,6 +33,9 @@ export function directoryModule(ctx: ModuleContext): Module {
         next();
       }, limiter);
     },
-    routes: (api) => registerDirectoryRoutes(api, ctx),
+    routes: (api) => {
+      registerDirectoryRoutes(api, ctx);
+      registerDirectoryAccountRoutes(api, ctx);
+    },
   };
 }

@@ -9,7 +9,7 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import {
-  areaChain, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
+  areaChain, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
 } from './directory.repository.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
@@ -42,7 +42,7 @@ function common(r: Omit<Row, 'current' | 'area_codes'>) {
   };
 }
 
-function editorView(r: Row, associationId: string): EditorService {
+export function editorView(r: Row, associationId: string): EditorService {
   return {
     ...common(r), status: r.status, stale: r.status === 'published' && !r.current, areaCodes: r.area_codes,
     editable: r.created_by_association_id === associationId,
@@ -52,7 +52,9 @@ function editorView(r: Row, associationId: string): EditorService {
 /** Every entry serving the officer's association (its own area and the areas above it), any status. */
 export async function listForEditor(ctx: Ctx, actor: Actor) {
   directoryPolicy.edit(actor);
-  const own = await ensureAssociationArea(ctx.db, actor.associationId);
+  // Made with the association (and by the 20261207T0200 migration for those before it): this read only reads.
+  const own = await associationArea(ctx.db, actor.associationId);
+  if (!own) return { areas: [], searchUrl: null, items: [] };
   const chain = await areaChain(ctx.db, own.code);
   const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id), timeZone: chain[0]!.time_zone });
   return {
