@@ -39,6 +39,8 @@ import { SheltersPage } from '../features/shelters/pages/shelters.js';
 import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js';
 import { HelpPage } from '../features/directory/pages/help.js';
 import { DirectoryPage } from '../features/directory/pages/directory.js';
+import { OrganisationPage } from '../features/directory/pages/organisation.js';
+import { DirectoryReviewPage } from '../features/directory/pages/review.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -94,6 +96,8 @@ const ROUTES: Route[] = [
   { pattern: '/shelters/import', access: 'officer', render: () => <ShelterImportPage /> },
   { pattern: '/help', access: 'public', render: (_, location) => <HelpPage area={location.search.get('area') || undefined} worries={location.search.get('worries') || undefined} /> },
   { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
+  { pattern: '/directory/organisation', access: 'public', render: (_, location) => <OrganisationPage code={location.search.get('code') ?? ''} /> },
+  { pattern: '/directory/review', access: 'officer', render: () => <DirectoryReviewPage /> },
 ];
 
 export function Routes() {
