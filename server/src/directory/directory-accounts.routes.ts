@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { directoryAccountRoutes as routes } from '../contracts/directory-accounts.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { csrfMatches } from '../auth/session.service.js';
 import { readCookie } from '../auth/session.middleware.js';
+import { hitRateLimits } from '../auth/rate-limit.js';
 import {
   DIRECTORY_COOKIE, accountView, inviteOrganisation, joinDirectory, loadAccount, loginDirectory, logoutDirectory, proposeChange, reconfirm,
   type DirectoryAccount,
@@ -27,6 +29,12 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
     }
     return found;
   };
+  /** Guessing a password or a code is slowed like the residents' login: per login, and per address (ten times as many). */
+  const limited = async (req: Request, login: string | null) => {
+    const address = `directory-login-ip:${ipKeyGenerator(req.ip ?? '')}`;
+    const result = await hitRateLimits(ctx.db, 15 * 60, [...(login ? [{ key: `directory-login:${login}`, limit: 10 }] : []), { key: address, limit: 100 }]);
+    if (result.limited) throw new HttpError(429, 'rate_limited', 'Too many attempts. Please wait 15 minutes and try again.');
+  };
   const signIn = async (res: Response, session: { token: string; expiresAt: Date; account: DirectoryAccount }) => {
     res.cookie(DIRECTORY_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
     return accountView(ctx, session.account);
@@ -37,8 +45,14 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   api.handle(routes.approve, async ({ actor, params }) => decide(ctx, { kind: 'officer', actor }, params.id, { status: 'approved', reason: '' }));
   api.handle(routes.reject, async ({ actor, params, body }) => decide(ctx, { kind: 'officer', actor }, params.id, { status: 'rejected', reason: body.reason }));
 
-  api.handle(routes.join, async ({ body, res }) => signIn(res, await joinDirectory(ctx, body.code, body.password)));
-  api.handle(routes.login, async ({ body, res }) => signIn(res, await loginDirectory(ctx, body.login, body.password)));
+  api.handle(routes.join, async ({ req, body, res }) => {
+    await limited(req, null);
+    return signIn(res, await joinDirectory(ctx, body.code, body.password));
+  });
+  api.handle(routes.login, async ({ req, body, res }) => {
+    await limited(req, body.login);
+    return signIn(res, await loginDirectory(ctx, body.login, body.password));
+  });
   api.handle(routes.logout, async ({ req, res }) => {
     await logoutDirectory(ctx, token(req));
     res.clearCookie(DIRECTORY_COOKIE, { path: '/' });

@@ -77,9 +77,12 @@ const WRONG_CODE = 'This invitation code is not valid. It may have been used alr
 
 /** Spends an invitation: the account's password is set and a session starts. */
 export async function joinDirectory(ctx: Ctx, code: string, password: string) {
+  const hash = sha256(code.trim().toUpperCase());
+  // A wrong code is refused before any password is hashed; the code is checked again, locked, below.
+  if (!(await repo.accountByInvitation(ctx.db, hash))) throw new HttpError(400, 'invalid_code', WRONG_CODE, 'code');
   const passwordHash = await hashPassword(password);
   const accountId = await inTransaction(ctx.db, ctx.log, async (tx) => {
-    const account = await repo.accountByInvitation(tx.db, sha256(code.trim().toUpperCase()));
+    const account = await repo.accountByInvitation(tx.db, hash);
     if (!account) throw new HttpError(400, 'invalid_code', WRONG_CODE, 'code');
     await repo.setAccountPassword(tx.db, account.id, passwordHash);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.account.join', subject: account.id });
