@@ -11,6 +11,9 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
+    -- The day the freshness job found the entry past its reconfirm period; reconfirming clears it.
+    alter table directory_services add column stale_since date;
+
     create table directory_accounts (
       id uuid primary key default gen_random_uuid(),
       role text not null check (role in ('organisation', 'city_editor')),
@@ -71,5 +74,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table directory_audit, directory_changes, directory_sessions, directory_accounts`.execute(db);
+  await sql`drop table directory_audit, directory_changes, directory_sessions, directory_accounts; alter table directory_services drop column stale_since`.execute(db);
 }

@@ -14,6 +14,7 @@ import { directoryPolicy } from './directory.policy.js';
 import { organisationService, organisationNamed, servicesOfOrganisation } from './directory.repository.js';
 import { editorView } from './directory.service.js';
 import * as repo from './directory-accounts.repository.js';
+import { restoreFresh } from './directory-freshness.repository.js';
 
 /**
  * The directory's own logins: a directory editor invites an organisation (a one-time code, no
@@ -171,6 +172,7 @@ export async function reconfirm(ctx: Ctx, account: DirectoryAccount, id: string)
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const today = localDate(new Date(), DEFAULT_TIME_ZONE);
     if (!(await repo.confirmOrganisationService(tx.db, organisationId, id, today))) throw HttpError.notFound('directory entry');
+    await restoreFresh(tx.db, id);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.confirm', subject: id, detail: { on: today } });
     return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
   });

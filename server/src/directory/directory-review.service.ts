@@ -8,6 +8,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import { fieldChanges, type DirectoryAccount } from './directory-accounts.service.js';
 import * as repo from './directory-accounts.repository.js';
+import { restoreFresh } from './directory-freshness.repository.js';
 
 /**
  * The review of organisations' changes: an officer reviews the changes to their association's
@@ -47,7 +48,11 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
     const change = await repo.changeToReview(tx.db, scope, id);
     if (!change) throw HttpError.notFound('change');
     await repo.markReviewed(tx.db, id, { ...decision, ...who });
-    if (decision.status === 'approved') await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), DEFAULT_TIME_ZONE));
+    if (decision.status === 'approved') {
+      // Approved values count as confirmed today: an entry the freshness job had set aside is current again.
+      await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), DEFAULT_TIME_ZONE));
+      await restoreFresh(tx.db, change.service_id);
+    }
     const action = decision.status === 'approved' ? 'directory.change.approve' : 'directory.change.reject';
     const detail = { change: id, fields: change.fields, reason: decision.reason };
     await repo.directoryAudit(tx.db, { ...who, action, subject: change.service_id, detail });

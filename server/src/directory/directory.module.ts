@@ -4,6 +4,8 @@ import type { ModuleContext } from '../common/service-context.js';
 import { directoryRoutes } from '../contracts/directory.js';
 import { registerDirectoryRoutes } from './directory.routes.js';
 import { registerDirectoryAccountRoutes } from './directory-accounts.routes.js';
+import { freshnessPass } from './directory-freshness.service.js';
+import './directory.jobs.js';
 
 /** Searches per address per 15 minutes (a whole apartment block may share one address). */
 export const DIRECTORY_SEARCH_LIMIT = 300;
@@ -37,5 +39,10 @@ export function directoryModule(ctx: ModuleContext): Module {
       registerDirectoryRoutes(api, ctx);
       registerDirectoryAccountRoutes(api, ctx);
     },
+    queues: {
+      'directory-freshness': { policy: { expireInSeconds: 600, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await freshnessPass(ctx)) },
+    },
+    // Daily at 05:20 (Asia/Tokyo, the schedules' time zone).
+    schedules: [{ queue: 'directory-freshness', cron: '20 5 * * *' }],
   };
 }

@@ -8,6 +8,7 @@ import type { directorySearchQuerySchema, EditorService, DirectorySearch, servic
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
+import { restoreFresh } from './directory-freshness.repository.js';
 import {
   areaChain, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
 } from './directory.repository.js';
@@ -44,7 +45,7 @@ function common(r: Omit<Row, 'current' | 'area_codes'>) {
 
 export function editorView(r: Row, associationId: string): EditorService {
   return {
-    ...common(r), status: r.status, stale: r.status === 'published' && !r.current, areaCodes: r.area_codes,
+    ...common(r), status: r.status, stale: r.status === 'stale' || (r.status === 'published' && !r.current), areaCodes: r.area_codes,
     editable: r.created_by_association_id === associationId,
   };
 }
@@ -94,7 +95,11 @@ export async function changeService(ctx: Ctx, actor: Actor, id: string, body: z.
 export async function confirmService(ctx: Ctx, actor: Actor, id: string) {
   directoryPolicy.edit(actor);
   const today = localDate(new Date(), await associationTimeZone(ctx.db, actor.associationId));
-  return edit(ctx, actor, id, 'directory.service.confirm', ['last_confirmed_on'], (db) => updateService(db, actor.associationId, id, { last_confirmed_on: today }));
+  return edit(ctx, actor, id, 'directory.service.confirm', ['last_confirmed_on'], async (db) => {
+    const changed = await updateService(db, actor.associationId, id, { last_confirmed_on: today });
+    await restoreFresh(db, id);
+    return changed;
+  });
 }
 
 /** One change to an entry the association added (another's is a 404), with its audit row, in one transaction. */
