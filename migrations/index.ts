@@ -32,6 +32,7 @@ import * as deviceMessagesNarrower from './20261206T0300_device_messages_narrowe
 import * as directory from './20261206T0500_directory.js';
 import * as quakeTriggerUnreceived from './20261206T0600_quake_trigger_unreceived.js';
 import * as quakeCities from './20261207T0100_quake_cities.js';
+import * as directoryAccounts from './20261207T0200_directory_accounts.js';
 import * as referrals from './20261207T0300_referrals.js';
 import * as directoryImport from './20261207T0400_directory_import.js';
 
@@ -73,6 +74,7 @@ export const migrations: Record<string, Migration> = {
   '20261206T0500_directory': directory,
   '20261206T0600_quake_trigger_unreceived': quakeTriggerUnreceived,
   '20261207T0100_quake_cities': quakeCities,
+  '20261207T0200_directory_accounts': directoryAccounts,
   '20261207T0300_referrals': referrals,
   '20261207T0400_directory_import': directoryImport,
 };

@@ -580,3 +580,40 @@ describe('referrals to the directory', () => {
     if (who === 'officerY') expect(counted.body.byWorry).toEqual([]);
   });
 });
+
+describe('the directory’s own logins (an organisation, a city editor): role × route', () => {
+  // Apart from residents: an organisation's or a city editor's session opens no association route.
+  const directoryClients: Record<string, ApiClient> = {};
+  beforeAll(async () => {
+    const { hashPassword } = await import('../server/src/auth/password.js');
+    const { upsertCityEditor } = await import('../server/src/directory/directory-accounts.repository.js');
+    const invited = await clients.officer!.post('/api/directory/invitations', { organisation: 'X行列の会', login: 'matrix-org@x.example.jp' });
+    expect(invited.status).toBe(201);
+    directoryClients.organisation = new ApiClient(server.baseUrl);
+    const joined = await directoryClients.organisation.post('/api/directory/account/join', { code: invited.body.code, password: 'matrix-password' });
+    directoryClients.organisation.csrfToken = joined.body.csrfToken;
+    await upsertCityEditor(database.db, { name: '市', login: 'matrix-city@example.jp', passwordHash: await hashPassword('matrix-password') });
+    directoryClients.cityEditor = new ApiClient(server.baseUrl);
+    const signedIn = await directoryClients.cityEditor.post('/api/directory/account/login', { login: 'matrix-city@example.jp', password: 'matrix-password' });
+    directoryClients.cityEditor.csrfToken = signedIn.body.csrfToken;
+  });
+
+  it.each(['organisation', 'cityEditor'])('%s → every session route: 401', async (who) => {
+    const { routeContracts } = await import('../server/src/contracts/routes.js');
+    const session = Object.values(routeContracts).flatMap((group) => Object.values(group)).filter((c) => c.access === 'session');
+    expect(session.length).toBeGreaterThan(50);
+    for (const route of session) {
+      const path = route.path.replace(/:[a-zA-Z]+/g, x.households.A.id);
+      const response = await directoryClients[who]!.request(route.method.toUpperCase(), path, route.method === 'get' ? undefined : {});
+      expect(response.status, `${route.method} ${route.path}`).toBe(401);
+    }
+  });
+
+  const residents = ['officer', 'captain1', 'memberA', 'watcherA', 'volunteer', 'officerY'];
+  it.each(residents)('%s → the directory account’s routes: 401; the review queue: officers only', async (who) => {
+    expect((await clients[who]!.get('/api/directory/account')).status).toBe(401);
+    expect((await clients[who]!.get('/api/directory/account/review')).status).toBe(401);
+    expect((await clients[who]!.get('/api/directory/review')).status).toBe(who.startsWith('officer') ? 200 : 403);
+    expect((await clients[who]!.post('/api/directory/invitations', { organisation: `${who}の会`, login: `${who}@matrix.example.jp` })).status).toBe(who.startsWith('officer') ? 201 : 403);
+  });
+});

@@ -227,6 +227,75 @@ where
 for update of
   s;
 
+-- servicesOfOrganisation
+select
+  s.*,
+  o.name as organisation,
+  (
+    s.status = 'published'
+    and s.last_confirmed_on > (
+      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+    )
+  ) as current,
+  array(
+    select
+      a.code
+    from
+      directory_service_areas sa
+      join directory_areas a on a.id = sa.area_id
+    where
+      sa.service_id = s.id
+    order by
+      a.code
+  ) as area_codes
+from
+  directory_services s
+  join directory_organisations o on o.id = s.organisation_id
+where
+  s.organisation_id = $2
+order by
+  s.name,
+  s.id;
+
+-- organisationService
+select
+  s.*,
+  o.name as organisation,
+  (
+    s.status = 'published'
+    and s.last_confirmed_on > (
+      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+    )
+  ) as current,
+  array(
+    select
+      a.code
+    from
+      directory_service_areas sa
+      join directory_areas a on a.id = sa.area_id
+    where
+      sa.service_id = s.id
+    order by
+      a.code
+  ) as area_codes
+from
+  directory_services s
+  join directory_organisations o on o.id = s.organisation_id
+where
+  s.id = $2
+  and s.organisation_id = $3
+for update of
+  s;
+
+-- associationArea
+select
+  "id",
+  "code"
+from
+  "directory_areas"
+where
+  "association_id" = $1;
+
 -- organisationNamed
 select
   "id"

@@ -12,6 +12,7 @@ import { shelterRoutes } from './shelters.js';
 import { directoryRoutes } from './directory.js';
 import { directoryImportRoutes } from './directory-import.js';
 import { referralRoutes } from './referrals.js';
+import { directoryAccountRoutes } from './directory-accounts.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -33,4 +34,5 @@ export const routeContracts = {
   directory: directoryRoutes,
   directoryImport: directoryImportRoutes,
   referrals: referralRoutes,
+  directoryAccounts: directoryAccountRoutes,
 };

@@ -161,7 +161,7 @@ export async function seedDemo(db: Db): Promise<{ id: string; associationId: str
       ].map((s) => ({ ...s, association_id: associationId, capacity: null, hazards: [], also_evacuation_centre: null })))
       .execute();
     // The local support directory: 京都府 → 京田辺市 → its school district → this association.
-    await seedDirectoryDemo(trx, associationId, 'tanabe-higashi-demo', demo.associationName);
+    await seedDirectoryDemo(trx, associationId, 'tanabe-higashi-demo', demo.associationName, passwordHash);
     // The plain secrets, for a broker that keeps its own copy (Mosquitto's dynamic security).
     return devices.map((d, i) => ({ id: d.id, associationId, householdId: speakerHouseholds[i]!.id, password: secretOf(i) }));
   });

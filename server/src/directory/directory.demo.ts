@@ -12,7 +12,10 @@ import type { Database } from '../platform/db/schema.js';
  *   city.gojo.lg.jp)
  * - DV相談ナビ #8008 (内閣府; https://www.gov-online.go.jp/cam/no_dvca/dv03/)
  */
-export async function seedDirectoryDemo(trx: Transaction<Database>, associationId: string, slug: string, name: string) {
+/** The demo's directory logins (password: the demo's): an organisation's own, and a city editor's. */
+export const DIRECTORY_DEMO_LOGINS = { organisation: 'salon@demo.tonari.jp', cityEditor: 'city@demo.tonari.jp' } as const;
+
+export async function seedDirectoryDemo(trx: Transaction<Database>, associationId: string, slug: string, name: string, passwordHash?: string) {
   const area = async (kind: 'prefecture' | 'city' | 'school_district' | 'association', code: string, areaName: string, parentId: string | null, association: string | null = null) =>
     (await trx.insertInto('directory_areas').values({ kind, code, name: areaName, parent_id: parentId, association_id: association }).returning('id').executeTakeFirstOrThrow()).id;
   const prefecture = await area('prefecture', 'kyoto-pref', '京都府', null);
@@ -37,8 +40,10 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
     { org: '児童相談所', kind: '電話相談', name: '児童相談所虐待対応ダイヤル「189」', description: '子どもの虐待かもと思ったとき、子育てに悩んだとき。近くの児童相談所につながります。匿名で相談できます。', worries: ['child_rearing', 'violence'], phone: '189', hours: '24時間 365日', cost: '無料', ageGroups: ['children', 'adults'], areaId: prefecture },
     { org: '内閣府', kind: '電話相談', name: 'DV相談ナビ「#8008」', description: '配偶者やパートナーからの暴力の相談。近くの配偶者暴力相談支援センターにつながります。', worries: ['violence'], phone: '#8008', hours: '各相談窓口の受付時間', cost: '通話料がかかります', web: 'https://www.gov-online.go.jp/cam/no_dvca/dv03/', ageGroups: ['adults'], areaId: prefecture },
   ];
+  const organisations = new Map<string, string>();
   for (const e of entries) {
     const organisationId = await organisation(e.org, e.kind);
+    organisations.set(e.org, organisationId);
     const { id } = await trx.insertInto('directory_services').values({
       organisation_id: organisationId, name: e.name, description: e.description, worries: e.worries, phone: e.phone, hours: e.hours, cost: e.cost,
       walk_in: e.walkIn ?? false, web: e.web ?? '', address: e.address ?? '', age_groups: e.ageGroups ?? [], languages: e.languages ?? ['ja'],
@@ -47,4 +52,10 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
     }).returning('id').executeTakeFirstOrThrow();
     await trx.insertInto('directory_service_areas').values({ service_id: id, area_id: e.areaId }).execute();
   }
+  if (!passwordHash) return;
+  // The salon keeps its own entry (its changes wait for an officer's review); the city editor reviews any.
+  await trx.insertInto('directory_accounts').values([
+    { role: 'organisation', organisation_id: organisations.get('田辺東 ふれあいサロン（デモ）')!, name: '田辺東 ふれあいサロン（デモ）', login: DIRECTORY_DEMO_LOGINS.organisation, password_hash: passwordHash, invited_by_association_id: associationId },
+    { role: 'city_editor', organisation_id: null, name: '京田辺市 福祉政策課（デモ）', login: DIRECTORY_DEMO_LOGINS.cityEditor, password_hash: passwordHash },
+  ]).execute();
 }

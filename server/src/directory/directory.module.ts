@@ -1,9 +1,12 @@
-import { rateLimit } from 'express-rate-limit';
+import { clientAddress, createRateLimiter, memoryStore, rateLimitMiddleware } from '../auth/rate-limit.js';
 import type { Module } from '../platform/module.js';
 import type { ModuleContext } from '../common/service-context.js';
 import { directoryRoutes } from '../contracts/directory.js';
 import { registerDirectoryRoutes } from './directory.routes.js';
 import { registerDirectoryImportRoutes } from './directory-import.routes.js';
+import { registerDirectoryAccountRoutes } from './directory-accounts.routes.js';
+import { freshnessPass } from './directory-freshness.service.js';
+import './directory.jobs.js';
 
 /** Searches per address per 15 minutes (a whole apartment block may share one address). */
 export const DIRECTORY_SEARCH_LIMIT = 300;
@@ -15,16 +18,11 @@ export const DIRECTORY_SEARCH_LIMIT = 300;
  * instance, so that no row about the visitor (not even their address) is written.
  */
 export function directoryModule(ctx: ModuleContext): Module {
-  const limiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: DIRECTORY_SEARCH_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.setHeader('Retry-After', '900');
-      res.status(429).json({ error: { code: 'rate_limited', message: 'Too many searches. Please wait 15 minutes and try again.' } });
-    },
-  });
+  const limiter = rateLimitMiddleware(
+    createRateLimiter(memoryStore(), 15 * 60),
+    (req) => [{ key: `directory-search:${clientAddress(req)}`, limit: DIRECTORY_SEARCH_LIMIT }],
+    'Too many searches. Please wait 15 minutes and try again.',
+  );
   return {
     name: 'directory',
     middleware: (app) => {
@@ -36,6 +34,12 @@ export function directoryModule(ctx: ModuleContext): Module {
     routes: (api) => {
       registerDirectoryRoutes(api, ctx);
       registerDirectoryImportRoutes(api, ctx);
+      registerDirectoryAccountRoutes(api, ctx);
     },
+    queues: {
+      'directory-freshness': { policy: { expireInSeconds: 600, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await freshnessPass(ctx)) },
+    },
+    // Daily at 05:20 (Asia/Tokyo, the schedules' time zone).
+    schedules: [{ queue: 'directory-freshness', cron: '20 5 * * *' }],
   };
 }

@@ -99,6 +99,29 @@ export async function ownedService(db: Db, associationId: string, id: string, ti
   return rows[0];
 }
 
+/** Every service of an organisation (any status), for its own login. */
+export async function servicesOfOrganisation(db: Db, organisationId: string, timeZone: string) {
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(timeZone)}
+    where s.organisation_id = ${organisationId}
+    order by s.name, s.id`.execute(db);
+  return rows;
+}
+
+/** One service of an organisation (another organisation's is undefined), locked. */
+export async function organisationService(db: Db, organisationId: string, id: string, timeZone: string) {
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(timeZone)}
+    where s.id = ${id} and s.organisation_id = ${organisationId}
+    for update of s`.execute(db);
+  return rows[0];
+}
+
+/** The association's directory area (made with the association; see the 20261207T0200 migration), if any: reading never writes. */
+export function associationArea(db: Db, associationId: string) {
+  return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirst();
+}
+
 /** The association's organisation of this name, added if missing. */
 export async function organisationNamed(db: Db, associationId: string, name: string) {
   const found = await db.selectFrom('directory_organisations').select('id')
@@ -141,6 +164,9 @@ export const sqlExamples: SqlExample[] = [
   { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'], timeZone: 'Asia/Tokyo' }) },
   { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID], timeZone: 'Asia/Tokyo' }) },
   { name: 'ownedService', run: (db) => ownedService(db, ID, AREA, 'Asia/Tokyo') },
+  { name: 'servicesOfOrganisation', run: (db) => servicesOfOrganisation(db, ID, 'Asia/Tokyo') },
+  { name: 'organisationService', run: (db) => organisationService(db, ID, AREA, 'Asia/Tokyo') },
+  { name: 'associationArea', run: (db) => associationArea(db, ID) },
   { name: 'organisationNamed', run: (db) => organisationNamed(db, ID, '社会福祉協議会') },
   { name: 'insertService', run: (db) => insertService(db, ID, AREA, example) },
   { name: 'updateService', run: (db) => updateService(db, ID, AREA, { hours: '9時〜17時' }) },

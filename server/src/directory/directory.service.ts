@@ -8,8 +8,9 @@ import type { directorySearchQuerySchema, EditorService, DirectorySearch, servic
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
+import { restoreFresh } from './directory-freshness.repository.js';
 import {
-  areaChain, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
+  areaChain, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
 } from './directory.repository.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
@@ -42,9 +43,9 @@ function common(r: Omit<Row, 'current' | 'area_codes'>) {
   };
 }
 
-function editorView(r: Row, associationId: string): EditorService {
+export function editorView(r: Row, associationId: string): EditorService {
   return {
-    ...common(r), status: r.status, stale: r.status === 'published' && !r.current, areaCodes: r.area_codes,
+    ...common(r), status: r.status, stale: r.status === 'stale' || (r.status === 'published' && !r.current), areaCodes: r.area_codes,
     editable: r.created_by_association_id === associationId,
   };
 }
@@ -52,7 +53,9 @@ function editorView(r: Row, associationId: string): EditorService {
 /** Every entry serving the officer's association (its own area and the areas above it), any status. */
 export async function listForEditor(ctx: Ctx, actor: Actor) {
   directoryPolicy.edit(actor);
-  const own = await ensureAssociationArea(ctx.db, actor.associationId);
+  // Made with the association (and by the 20261207T0200 migration for those before it): this read only reads.
+  const own = await associationArea(ctx.db, actor.associationId);
+  if (!own) return { areas: [], searchUrl: null, items: [] };
   const chain = await areaChain(ctx.db, own.code);
   const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id), timeZone: chain[0]!.time_zone });
   return {
@@ -92,7 +95,11 @@ export async function changeService(ctx: Ctx, actor: Actor, id: string, body: z.
 export async function confirmService(ctx: Ctx, actor: Actor, id: string) {
   directoryPolicy.edit(actor);
   const today = localDate(new Date(), await associationTimeZone(ctx.db, actor.associationId));
-  return edit(ctx, actor, id, 'directory.service.confirm', ['last_confirmed_on'], (db) => updateService(db, actor.associationId, id, { last_confirmed_on: today }));
+  return edit(ctx, actor, id, 'directory.service.confirm', ['last_confirmed_on'], async (db) => {
+    const changed = await updateService(db, actor.associationId, id, { last_confirmed_on: today });
+    await restoreFresh(db, id);
+    return changed;
+  });
 }
 
 /** One change to an entry the association added (another's is a 404), with its audit row, in one transaction. */

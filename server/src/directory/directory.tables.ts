@@ -43,6 +43,8 @@ export interface DirectoryServiceTable {
   /** A calendar day ('YYYY-MM-DD'). */
   last_confirmed_on: ColumnType<string, string | undefined, string>;
   reconfirm_months: Generated<number>;
+  /** The day the freshness job marked it stale (null while current). */
+  stale_since: Generated<string | null>;
   created_by_association_id: string | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;

@@ -4,6 +4,7 @@ import { api, type Language } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Link, useLocation } from '../lib/router.js';
 import { isCaptain, useSession } from '../lib/session.js';
+import { useReviewCount } from '../features/directory/components/review-count.js';
 
 /** Whether this person has anything to watch: a role, a family member, or a device at home. */
 function useWatchLink(session: SessionView): string | null {
@@ -29,6 +30,7 @@ function useWatchLink(session: SessionView): string | null {
 export function MainNav({ session }: { session: SessionView }) {
   const { path } = useLocation();
   const watchLink = useWatchLink(session);
+  const toReview = useReviewCount(session.roles.officer, path);
   const links: { href: string; label: string }[] = [{ href: '/', label: t('nav.home') }];
   if (session.roles.household) {
     links.push({ href: `/households/${session.roles.household.id}`, label: t('nav.myHousehold') });
@@ -71,6 +73,7 @@ export function MainNav({ session }: { session: SessionView }) {
     links.push({ href: '/directory', label: t('nav.directory') });
     links.push({ href: '/directory/import', label: t('nav.directoryImport') });
     links.push({ href: '/referrals', label: t('nav.referrals') });
+    links.push({ href: '/directory/review', label: toReview ? t('nav.directoryReviewCount', { count: toReview }) : t('nav.directoryReview') });
   }
   // The local support directory's public search: for everyone.
   links.push({ href: '/help', label: t('nav.help') });

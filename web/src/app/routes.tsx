@@ -41,6 +41,8 @@ import { HelpPage } from '../features/directory/pages/help.js';
 import { DirectoryPage } from '../features/directory/pages/directory.js';
 import { DirectoryImportPage } from '../features/directory/pages/directory-import.js';
 import { ReferralCountsPage } from '../features/directory/pages/referral-counts.js';
+import { OrganisationPage } from '../features/directory/pages/organisation.js';
+import { DirectoryReviewPage } from '../features/directory/pages/review.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -98,6 +100,8 @@ const ROUTES: Route[] = [
   { pattern: '/directory', access: 'officer', render: () => <DirectoryPage /> },
   { pattern: '/directory/import', access: 'officer', render: () => <DirectoryImportPage /> },
   { pattern: '/referrals', access: 'officer', render: () => <ReferralCountsPage /> },
+  { pattern: '/directory/organisation', access: 'public', render: (_, location) => <OrganisationPage code={location.search.get('code') ?? ''} /> },
+  { pattern: '/directory/review', access: 'officer', render: () => <DirectoryReviewPage /> },
 ];
 
 export function Routes() {

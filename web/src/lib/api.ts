@@ -31,7 +31,7 @@ export type AccessLogEntry = Reply<typeof watch.accessLog>['items'][number];
 export type CircularQuery = Query<typeof circulars.list>;
 export type HouseholdQuery = Query<typeof roster.households>;
 
-const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory, referrals } = routeContracts;
+const { auth, roster, devices, circulars, tasks, watch, drills, push, readiness, quakes, shelters, directory, referrals, directoryAccounts } = routeContracts;
 
 /** Typed calls for every endpoint the web app uses. */
 export const api = {
@@ -154,4 +154,17 @@ export const api = {
   householdReferrals: (householdId: string, signal?: AbortSignal) => request(referrals.household, { params: { householdId }, signal }),
   referralCounts: (months: number, signal?: AbortSignal) => request(referrals.counts, { query: { months }, signal }),
   referralCountsCsvUrl: (months: number) => url(referrals.countsCsv, { query: { months } }),
+  inviteOrganisation: (body: Body<typeof directoryAccounts.invite>) => request(directoryAccounts.invite, { body }),
+  directoryReview: (signal?: AbortSignal) => request(directoryAccounts.review, { signal }),
+  approveDirectoryChange: (id: string) => request(directoryAccounts.approve, { params: { id } }),
+  rejectDirectoryChange: (id: string, reason: string) => request(directoryAccounts.reject, { params: { id }, body: { reason } }),
+  directoryJoin: (body: Body<typeof directoryAccounts.join>) => request(directoryAccounts.join, { body }),
+  directoryLogin: (body: Body<typeof directoryAccounts.login>) => request(directoryAccounts.login, { body }),
+  directoryLogout: () => request(directoryAccounts.logout),
+  directoryAccount: (signal?: AbortSignal) => request(directoryAccounts.me, { signal }),
+  proposeDirectoryChange: (id: string, body: Body<typeof directoryAccounts.change>) => request(directoryAccounts.change, { params: { id }, body }),
+  reconfirmDirectoryService: (id: string) => request(directoryAccounts.reconfirm, { params: { id } }),
+  cityDirectoryReview: (signal?: AbortSignal) => request(directoryAccounts.cityReview, { signal }),
+  cityApproveDirectoryChange: (id: string) => request(directoryAccounts.cityApprove, { params: { id } }),
+  cityRejectDirectoryChange: (id: string, reason: string) => request(directoryAccounts.cityReject, { params: { id }, body: { reason } }),
 };

@@ -5,6 +5,7 @@ import { useResource } from '../../../lib/use-resource.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { EntryCard } from '../components/entry-card.js';
+import { InviteForm } from '../components/invite-form.js';
 import { SearchQr } from '../components/search-qr.js';
 import { ServiceForm } from '../components/service-form.js';
 
@@ -33,6 +34,11 @@ export function DirectoryPage() {
           <section class="stack no-print" aria-labelledby="directory-new">
             <h2 id="directory-new">{t('directory.editor.add')}</h2>
             <ServiceForm onSaved={() => list.reload()} />
+          </section>
+          <section class="stack no-print" aria-labelledby="directory-invite">
+            <h2 id="directory-invite">{t('directory.invite.title')}</h2>
+            <p class="hint">{t('directory.invite.intro')}</p>
+            <InviteForm />
           </section>
         </>
       )}

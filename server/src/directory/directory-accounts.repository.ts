@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import type { DirectoryAccountRole } from './directory-accounts.tables.js';
+
+/**
+ * The SQL of the directory's own logins (organisations, city editors), their sessions, the
+ * organisations' pending changes and their review, and the directory's audit. Who may review
+ * a change is decided in the query: an officer, the changes to their association's entries;
+ * a city editor (scope 'all'), every change.
+ */
+
+export type ReviewScope = { associationId: string } | 'all';
+
+const inScope = (scope: ReviewScope) => (scope === 'all' ? sql`true` : sql`s.created_by_association_id = ${scope.associationId}`);
+
+/**
+ * An invitation for `login` to keep `organisationId`'s entries: a new account, or a fresh code
+ * for the same organisation's account. Undefined when the login belongs to someone else.
+ */
+export async function upsertInvitation(db: Db, input: { organisationId: string; name: string; login: string; invitationHash: string; expiresAt: Date; associationId: string | null }) {
+  const { rows } = await sql<{ id: string }>`
+    insert into directory_accounts (role, organisation_id, name, login, invitation_hash, invitation_expires_at, invited_by_association_id)
+    values ('organisation', ${input.organisationId}, ${input.name}, ${input.login}, ${input.invitationHash}, ${input.expiresAt}, ${input.associationId})
+    on conflict (login) do update set invitation_hash = excluded.invitation_hash, invitation_expires_at = excluded.invitation_expires_at
+    where directory_accounts.organisation_id = excluded.organisation_id
+    returning id`.execute(db);
+  return rows[0]?.id;
+}
+
+/** The account a live invitation code (by its hash) names, locked; undefined when used or expired. */
+export function accountByInvitation(db: Db, invitationHash: string) {
+  return db.selectFrom('directory_accounts').select(['id', 'login'])
+    .where('invitation_hash', '=', invitationHash).where('invitation_expires_at', '>', sql<Date>`now()`)
+    .forUpdate().executeTakeFirst();
+}
+
+/** Sets the account's password and spends its invitation. */
+export function setAccountPassword(db: Db, id: string, passwordHash: string) {
+  return db.updateTable('directory_accounts').set({ password_hash: passwordHash, invitation_hash: null, invitation_expires_at: null }).where('id', '=', id).execute();
+}
+
+export function accountByLogin(db: Db, login: string) {
+  return db.selectFrom('directory_accounts').select(['id', 'password_hash']).where('login', '=', login).executeTakeFirst();
+}
+
+/** A city editor's account, added or given a new password (the CLI and the demo). */
+export async function upsertCityEditor(db: Db, input: { name: string; login: string; passwordHash: string }) {
+  const { rows } = await sql<{ id: string }>`
+    insert into directory_accounts (role, name, login, password_hash) values ('city_editor', ${input.name}, ${input.login}, ${input.passwordHash})
+    on conflict (login) do update set password_hash = excluded.password_hash, name = excluded.name
+    where directory_accounts.role = 'city_editor'
+    returning id`.execute(db);
+  return rows[0]?.id;
+}
+
+export function insertDirectorySession(db: Db, session: { id: string; accountId: string; csrfToken: string; expiresAt: Date }) {
+  return db.insertInto('directory_sessions').values({ id: session.id, account_id: session.accountId, csrf_token: session.csrfToken, expires_at: session.expiresAt }).execute();
+}
+
+export function deleteDirectorySession(db: Db, id: string) {
+  return db.deleteFrom('directory_sessions').where('id', '=', id).execute();
+}
+
+/** A live session's account, with its organisation. */
+export function sessionAccount(db: Db, sessionId: string) {
+  return db.selectFrom('directory_sessions as ds')
+    .innerJoin('directory_accounts as a', 'a.id', 'ds.account_id')
+    .leftJoin('directory_organisations as o', 'o.id', 'a.organisation_id')
+    .select(['ds.id as session_id', 'ds.csrf_token', 'a.id', 'a.role', 'a.name', 'a.login', 'a.organisation_id', 'o.name as organisation_name'])
+    .where('ds.id', '=', sessionId).where('ds.expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** An organisation an association's officers may invite: theirs by name, or the organisation of one of their entries. */
+export async function invitableOrganisation(db: Db, associationId: string, name: string) {
+  const { rows } = await sql<{ id: string }>`
+    select o.id from directory_organisations o
+    where o.name = ${name} and (o.created_by_association_id = ${associationId}
+      or exists (select 1 from directory_services s where s.organisation_id = o.id and s.created_by_association_id = ${associationId}))
+    order by o.created_at limit 1`.execute(db);
+  return rows[0]?.id;
+}
+
+export type ChangeRow = { id: string; service_id: string; fields: Record<string, unknown>; created_at: Date };
+
+/** The pending change of a service, locked, if any. */
+export async function pendingChange(db: Db, serviceId: string) {
+  return db.selectFrom('directory_changes').select(['id', 'service_id', 'fields', 'created_at'])
+    .where('service_id', '=', serviceId).where('status', '=', 'pending').forUpdate().executeTakeFirst() as Promise<ChangeRow | undefined>;
+}
+
+/** Stores `fields` as the service's pending change (added to the one already waiting). */
+export async function savePendingChange(db: Db, serviceId: string, accountId: string, fields: Record<string, unknown>) {
+  const { rows } = await sql<{ id: string }>`
+    insert into directory_changes (service_id, account_id, fields) values (${serviceId}, ${accountId}, ${JSON.stringify(fields)}::jsonb)
+    on conflict (service_id) where status = 'pending'
+    do update set fields = directory_changes.fields || excluded.fields, account_id = excluded.account_id, created_at = now()
+    returning id`.execute(db);
+  return rows[0]!.id;
+}
+
+/** The pending and the last reviewed change of each service. */
+export async function changesOf(db: Db, serviceIds: string[]) {
+  if (!serviceIds.length) return [];
+  const { rows } = await sql<{ id: string; service_id: string; status: 'pending' | 'approved' | 'rejected'; fields: Record<string, unknown>; reason: string; created_at: Date; reviewed_at: Date | null }>`
+    select distinct on (service_id, status = 'pending') id, service_id, status, fields, reason, created_at, reviewed_at
+    from directory_changes where service_id = any(${serviceIds}::uuid[])
+    order by service_id, status = 'pending', coalesce(reviewed_at, created_at) desc`.execute(db);
+  return rows;
+}
+
+/** Pending changes the scope may review, oldest first, with the service's published values. */
+export async function reviewQueue(db: Db, scope: ReviewScope) {
+  const { rows } = await sql<{ id: string; service_id: string; fields: Record<string, unknown>; created_at: Date; service: Record<string, unknown>; organisation: string; submitted_by: string }>`
+    select c.id, c.service_id, c.fields, c.created_at, to_jsonb(s) as service, o.name as organisation, coalesce(a.name, '') as submitted_by
+    from directory_changes c
+    join directory_services s on s.id = c.service_id
+    join directory_organisations o on o.id = s.organisation_id
+    left join directory_accounts a on a.id = c.account_id
+    where c.status = 'pending' and ${inScope(scope)}
+    order by c.created_at, c.id
+    limit 200`.execute(db);
+  return rows;
+}
+
+/** A pending change the scope may review, locked, or undefined. */
+export async function changeToReview(db: Db, scope: ReviewScope, id: string) {
+  const { rows } = await sql<ChangeRow>`
+    select c.id, c.service_id, c.fields, c.created_at from directory_changes c
+    join directory_services s on s.id = c.service_id
+    where c.id = ${id} and c.status = 'pending' and ${inScope(scope)}
+    for update of c`.execute(db);
+  return rows[0];
+}
+
+export function markReviewed(db: Db, id: string, input: { status: 'approved' | 'rejected'; reason: string; personId: string | null; accountId: string | null }) {
+  return db.updateTable('directory_changes').set({
+    status: input.status, reason: input.reason, reviewed_by_person_id: input.personId, reviewed_by_account_id: input.accountId, reviewed_at: new Date(),
+  }).where('id', '=', id).execute();
+}
+
+/** Publishes reviewed values onto the service (scoped by the change already found in scope), confirmed `today`. */
+export function publishFields(db: Db, serviceId: string, fields: Record<string, unknown>, today: string) {
+  return db.updateTable('directory_services').set({ ...fields, last_confirmed_on: today, updated_at: new Date() }).where('id', '=', serviceId).execute();
+}
+
+/** Marks an organisation's service confirmed `today` (scoped by its organisation); rows changed. */
+export async function confirmOrganisationService(db: Db, organisationId: string, serviceId: string, today: string) {
+  const result = await db.updateTable('directory_services').set({ last_confirmed_on: today, updated_at: new Date() })
+    .where('id', '=', serviceId).where('organisation_id', '=', organisationId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** One line of the directory's audit: who (an account or a person), what, to which subject. */
+export function directoryAudit(db: Db, entry: { accountId?: string | null; personId?: string | null; action: string; subject?: string; detail?: unknown }) {
+  return db.insertInto('directory_audit').values({
+    actor_account_id: entry.accountId ?? null, actor_person_id: entry.personId ?? null, action: entry.action, subject: entry.subject ?? null,
+    detail: JSON.stringify(entry.detail ?? {}),
+  }).execute();
+}
+
+export function countToReview(db: Db, scope: ReviewScope) {
+  return sql<{ n: number }>`select count(*)::int as n from directory_changes c join directory_services s on s.id = c.service_id where c.status = 'pending' and ${inScope(scope)}`
+    .execute(db).then((r) => r.rows[0]?.n ?? 0);
+}
+
+export type { DirectoryAccountRole };
+
+const ID = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+/** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
+export const sqlExamples: SqlExample[] = [
+  { name: 'upsertInvitation', run: (db) => upsertInvitation(db, { organisationId: ID, name: 'x', login: 'x@example.jp', invitationHash: 'h', expiresAt: new Date(0), associationId: ID }) },
+  { name: 'accountByInvitation', run: (db) => accountByInvitation(db, 'h') },
+  { name: 'setAccountPassword', run: (db) => setAccountPassword(db, ID, 'p') },
+  { name: 'accountByLogin', run: (db) => accountByLogin(db, 'x@example.jp') },
+  { name: 'upsertCityEditor', run: (db) => upsertCityEditor(db, { name: 'x', login: 'x@example.jp', passwordHash: 'p' }) },
+  { name: 'insertDirectorySession', run: (db) => insertDirectorySession(db, { id: 's', accountId: ID, csrfToken: 'c', expiresAt: new Date(0) }) },
+  { name: 'deleteDirectorySession', run: (db) => deleteDirectorySession(db, 's') },
+  { name: 'sessionAccount', run: (db) => sessionAccount(db, 's') },
+  { name: 'invitableOrganisation', run: (db) => invitableOrganisation(db, ID, 'x') },
+  { name: 'pendingChange', run: (db) => pendingChange(db, ID) },
+  { name: 'savePendingChange', run: (db) => savePendingChange(db, ID, OTHER, { hours: '9時〜' }) },
+  { name: 'changesOf', run: (db) => changesOf(db, [ID]) },
+  { name: 'reviewQueue', run: (db) => reviewQueue(db, { associationId: ID }) },
+  { name: 'changeToReview', run: (db) => changeToReview(db, 'all', ID) },
+  { name: 'markReviewed', run: (db) => markReviewed(db, ID, { status: 'approved', reason: '', personId: OTHER, accountId: null }) },
+  { name: 'publishFields', run: (db) => publishFields(db, ID, { hours: '9時〜' }, '2026-12-01') },
+  { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER, '2026-12-01') },
+  { name: 'directoryAudit', run: (db) => directoryAudit(db, { personId: ID, action: 'example', subject: OTHER }) },
+  { name: 'countToReview', run: (db) => countToReview(db, 'all') },
+];

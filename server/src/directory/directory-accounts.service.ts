@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { Actor } from '../common/access.js';
+import { audit } from '../common/audit.repository.js';
+import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
+import type { ServiceContext } from '../common/service-context.js';
+import type { AccountService, DirectoryAccountView, directoryInviteSchema, organisationChangeSchema } from '../contracts/directory-accounts.js';
+import { inTransaction } from '../platform/db/transaction.js';
+import { HttpError } from '../platform/http/errors.js';
+import { generatePasscode } from '../auth/join.service.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { sha256 } from '../auth/session.service.js';
+import { directoryPolicy } from './directory.policy.js';
+import { organisationService, organisationNamed, servicesOfOrganisation } from './directory.repository.js';
+import { editorView } from './directory.service.js';
+import * as repo from './directory-accounts.repository.js';
+import { restoreFresh } from './directory-freshness.repository.js';
+
+/**
+ * The directory's own logins: a directory editor invites an organisation (a one-time code, no
+ * mail server), the organisation sets its password and signs in with a session of its own
+ * (its own cookie and CSRF token, apart from residents'); it sees only its organisation's
+ * services, and what it changes waits for review (directory-review.service.ts).
+ */
+
+type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
+
+export const DIRECTORY_COOKIE = 'tonari_directory';
+const INVITATION_DAYS = 14;
+const SESSION_HOURS = 12;
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The signed-in directory account, as each request loads it. */
+export interface DirectoryAccount {
+  sessionId: string;
+  csrfToken: string;
+  id: string;
+  role: repo.DirectoryAccountRole;
+  name: string;
+  login: string;
+  organisationId: string | null;
+  organisationName: string | null;
+}
+
+/** Column ← the contract's field, for what an organisation may change. */
+const COLUMNS: Record<string, string> = {
+  name: 'name', description: 'description', worries: 'worries', phone: 'phone', hours: 'hours', walkIn: 'walk_in', web: 'web', cost: 'cost', address: 'address',
+};
+
+export async function inviteOrganisation(ctx: Ctx, actor: Actor, body: z.output<typeof directoryInviteSchema>) {
+  directoryPolicy.edit(actor);
+  const code = generatePasscode();
+  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const organisationId = (await repo.invitableOrganisation(tx.db, actor.associationId, body.organisation))
+      ?? (await organisationNamed(tx.db, actor.associationId, body.organisation));
+    const id = await repo.upsertInvitation(tx.db, {
+      organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId: actor.associationId,
+    });
+    if (!id) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'directory.organisation.invite', subject: organisationId, detail: { login: body.login } });
+    await repo.directoryAudit(tx.db, { personId: actor.personId, action: 'directory.organisation.invite', subject: id, detail: { organisationId, login: body.login } });
+    return {
+      login: body.login, organisation: body.organisation, code, expiresAt: expiresAt.toISOString(),
+      url: `${ctx.publicUrl.replace(/\/$/, '')}/directory/organisation?code=${code}`,
+    };
+  });
+}
+
+async function startSession(ctx: Ctx, accountId: string) {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
+  await repo.insertDirectorySession(ctx.db, { id: sha256(token), accountId, csrfToken: randomBytes(24).toString('base64url'), expiresAt });
+  return { token, expiresAt, account: (await loadAccount(ctx, token))! };
+}
+
+const WRONG_CODE = 'This invitation code is not valid. It may have been used already or expired; ask the directory editor for a new one.';
+
+/** Spends an invitation: the account's password is set and a session starts. */
+export async function joinDirectory(ctx: Ctx, code: string, password: string) {
+  const hash = sha256(code.trim().toUpperCase());
+  // A wrong code is refused before any password is hashed; the code is checked again, locked, below.
+  if (!(await repo.accountByInvitation(ctx.db, hash))) throw new HttpError(400, 'invalid_code', WRONG_CODE, 'code');
+  const passwordHash = await hashPassword(password);
+  const accountId = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    const account = await repo.accountByInvitation(tx.db, hash);
+    if (!account) throw new HttpError(400, 'invalid_code', WRONG_CODE, 'code');
+    await repo.setAccountPassword(tx.db, account.id, passwordHash);
+    await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.account.join', subject: account.id });
+    return account.id;
+  });
+  return startSession(ctx, accountId);
+}
+
+export async function loginDirectory(ctx: Ctx, login: string, password: string) {
+  const account = await repo.accountByLogin(ctx.db, login);
+  if (!(await verifyPassword(account?.password_hash ?? null, password)) || !account) {
+    throw new HttpError(401, 'invalid_credentials', 'The login or password is not right.', 'password');
+  }
+  return startSession(ctx, account.id);
+}
+
+export async function logoutDirectory(ctx: Ctx, token: string | undefined) {
+  if (token && SESSION_TOKEN.test(token)) await repo.deleteDirectorySession(ctx.db, sha256(token));
+}
+
+export async function loadAccount(ctx: Pick<Ctx, 'db'>, token: string | undefined): Promise<DirectoryAccount | undefined> {
+  if (!token || !SESSION_TOKEN.test(token)) return undefined;
+  const row = await repo.sessionAccount(ctx.db, sha256(token));
+  return row && {
+    sessionId: row.session_id, csrfToken: row.csrf_token, id: row.id, role: row.role, name: row.name, login: row.login,
+    organisationId: row.organisation_id, organisationName: row.organisation_name,
+  };
+}
+
+/** An organisation account's own organisation; a city editor has none (403). */
+function organisationOf(account: DirectoryAccount): string {
+  if (!account.organisationId) throw HttpError.forbidden('Only an organisation’s own login can change its entries.');
+  return account.organisationId;
+}
+
+type EditorRow = NonNullable<Awaited<ReturnType<typeof organisationService>>>;
+
+async function withChanges(ctx: Pick<Ctx, 'db'>, rows: EditorRow[]): Promise<AccountService[]> {
+  const changes = await repo.changesOf(ctx.db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const pending = changes.find((c) => c.service_id === r.id && c.status === 'pending');
+    const reviewed = changes.find((c) => c.service_id === r.id && c.status !== 'pending');
+    return {
+      ...editorView(r, ''), editable: true,
+      pending: pending ? { id: pending.id, createdAt: pending.created_at.toISOString(), changes: fieldChanges(r as unknown as Record<string, unknown>, pending.fields) } : null,
+      lastReview: reviewed ? { status: reviewed.status as 'approved' | 'rejected', reason: reviewed.reason, at: (reviewed.reviewed_at ?? reviewed.created_at).toISOString() } : null,
+    };
+  });
+}
+
+/** Old → new of each changed column (the published row's value before). */
+export function fieldChanges(published: Record<string, unknown>, fields: Record<string, unknown>) {
+  return Object.entries(fields).map(([field, after]) => ({ field, before: published[field] ?? null, after }));
+}
+
+export async function accountView(ctx: Pick<Ctx, 'db'>, account: DirectoryAccount): Promise<DirectoryAccountView> {
+  const rows = account.organisationId ? await servicesOfOrganisation(ctx.db, account.organisationId, DEFAULT_TIME_ZONE) : [];
+  return {
+    account: { id: account.id, name: account.name, login: account.login, role: account.role },
+    organisation: account.organisationId ? { id: account.organisationId, name: account.organisationName ?? '' } : null,
+    csrfToken: account.csrfToken,
+    services: await withChanges(ctx, rows),
+    toReview: account.role === 'city_editor' ? await repo.countToReview(ctx.db, 'all') : 0,
+  };
+}
+
+/**
+ * An organisation's change to its own service (another organisation's is a 404): stored as
+ * the service's pending change; the published entry keeps its values until an editor approves.
+ */
+export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: string, body: z.output<typeof organisationChangeSchema>) {
+  const organisationId = organisationOf(account);
+  const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).map(([k, v]) => [COLUMNS[k]!, v]));
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const service = await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE);
+    if (!service) throw HttpError.notFound('directory entry');
+    const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
+    await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
+    return (await withChanges(tx, [service]))[0]!;
+  });
+}
+
+/** The organisation confirms its entry is still right: current again for its reconfirm period (no review: nothing changed). */
+export async function reconfirm(ctx: Ctx, account: DirectoryAccount, id: string) {
+  const organisationId = organisationOf(account);
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const today = localDate(new Date(), DEFAULT_TIME_ZONE);
+    if (!(await repo.confirmOrganisationService(tx.db, organisationId, id, today))) throw HttpError.notFound('directory entry');
+    await restoreFresh(tx.db, id);
+    await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.confirm', subject: id, detail: { on: today } });
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+  });
+}

@@ -1,0 +1,62 @@
+import type { Actor } from '../common/access.js';
+import { audit } from '../common/audit.repository.js';
+import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
+import type { ServiceContext } from '../common/service-context.js';
+import type { ReviewItem } from '../contracts/directory-accounts.js';
+import { inTransaction } from '../platform/db/transaction.js';
+import { HttpError } from '../platform/http/errors.js';
+import { directoryPolicy } from './directory.policy.js';
+import { fieldChanges, type DirectoryAccount } from './directory-accounts.service.js';
+import * as repo from './directory-accounts.repository.js';
+import { restoreFresh } from './directory-freshness.repository.js';
+
+/**
+ * The review of organisations' changes: an officer reviews the changes to their association's
+ * entries, a city editor every change. Approving publishes the change (and counts as the
+ * entry's confirmation); rejecting keeps the published values and tells the organisation why.
+ * Every decision is audited.
+ */
+
+type Ctx = Pick<ServiceContext, 'db' | 'log'>;
+
+/** Who reviews: an officer (their association's entries) or a city editor (every entry). */
+export type Reviewer = { kind: 'officer'; actor: Actor } | { kind: 'city'; account: DirectoryAccount };
+
+function scopeOf(reviewer: Reviewer): repo.ReviewScope {
+  if (reviewer.kind === 'officer') {
+    directoryPolicy.edit(reviewer.actor);
+    return { associationId: reviewer.actor.associationId };
+  }
+  if (reviewer.account.role !== 'city_editor') throw HttpError.forbidden('Only directory editors can review changes.');
+  return 'all';
+}
+
+export async function reviewList(ctx: Ctx, reviewer: Reviewer): Promise<{ items: ReviewItem[] }> {
+  const rows = await repo.reviewQueue(ctx.db, scopeOf(reviewer));
+  return {
+    items: rows.map((r) => ({
+      id: r.id, serviceId: r.service_id, service: String(r.service.name ?? ''), organisation: r.organisation, submittedBy: r.submitted_by,
+      createdAt: r.created_at.toISOString(), changes: fieldChanges(r.service, r.fields),
+    })),
+  };
+}
+
+export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision: { status: 'approved' | 'rejected'; reason: string }) {
+  const scope = scopeOf(reviewer);
+  const who = reviewer.kind === 'officer' ? { personId: reviewer.actor.personId, accountId: null } : { personId: null, accountId: reviewer.account.id };
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const change = await repo.changeToReview(tx.db, scope, id);
+    if (!change) throw HttpError.notFound('change');
+    await repo.markReviewed(tx.db, id, { ...decision, ...who });
+    if (decision.status === 'approved') {
+      // Approved values count as confirmed today: an entry the freshness job had set aside is current again.
+      await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), DEFAULT_TIME_ZONE));
+      await restoreFresh(tx.db, change.service_id);
+    }
+    const action = decision.status === 'approved' ? 'directory.change.approve' : 'directory.change.reject';
+    const detail = { change: id, fields: change.fields, reason: decision.reason };
+    await repo.directoryAudit(tx.db, { ...who, action, subject: change.service_id, detail });
+    if (reviewer.kind === 'officer') await audit(tx.db, { associationId: reviewer.actor.associationId, actorPersonId: reviewer.actor.personId, action, subject: change.service_id, detail });
+    return { id, status: decision.status };
+  });
+}

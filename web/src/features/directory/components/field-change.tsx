@@ -1,0 +1,23 @@
+import { t } from '../../../lib/i18n.js';
+
+type Change = { field: string; before: unknown; after: unknown };
+
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.map((w) => t(`directory.worry.${String(w)}`)).join('・') || '—';
+  if (typeof value === 'boolean') return value ? t('directory.review.yes') : t('directory.review.no');
+  return value === null || value === undefined || value === '' ? '—' : String(value);
+}
+
+/** A change, field by field: the published value → the proposed one. */
+export function FieldChanges({ changes }: { changes: Change[] }) {
+  return (
+    <dl class="field-changes" data-testid="field-changes">
+      {changes.map((c) => (
+        <div key={c.field}>
+          <dt>{t(`directory.review.field.${c.field}`)}</dt>
+          <dd><del>{shown(c.before)}</del> → <ins>{shown(c.after)}</ins></dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
