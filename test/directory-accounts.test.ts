@@ -116,6 +116,27 @@ describe('organisation logins and review before showing', () => {
     expect(me.body.services[0]).toMatchObject({ phone: '0774-11-1111', pending: null, lastReview: { status: 'rejected', reason: '電話番号を確認できませんでした' } });
   });
 
+  it('an entry that shows keeps a way to reach it: clearing its only contact, publishing a contactless draft, or proposing so is a 400 naming phone, and nothing changes', async () => {
+    const officer = await officerOf(x);
+    const created = await officer.post('/api/directory/services', service('X連絡先', 'X連絡先の会'));
+    const cleared = await officer.patch(`/api/directory/services/${created.body.id}`, { phone: '' });
+    expect(cleared.status).toBe(400);
+    expect(cleared.body.error.field).toBe('phone');
+    const { org } = await invitedOrganisation(officer, 'X連絡先の会', 'contact@x.example.jp');
+    const proposed = await org.patch(`/api/directory/account/services/${created.body.id}`, { phone: '' });
+    expect(proposed.status).toBe(400);
+    expect(proposed.body.error.field).toBe('phone');
+    expect((await officer.get('/api/directory/review')).body.items.filter((i: { serviceId: string }) => i.serviceId === created.body.id)).toEqual([]);
+    // A draft without a contact (as a CSV row without one is imported) cannot be published until it has one.
+    await database.db.updateTable('directory_services').set({ phone: '', status: 'draft' }).where('id', '=', created.body.id).execute();
+    const published = await officer.patch(`/api/directory/services/${created.body.id}`, { status: 'published' });
+    expect(published.status).toBe(400);
+    expect(published.body.error.field).toBe('phone');
+    expect((await officer.patch(`/api/directory/services/${created.body.id}`, { status: 'published', phone: '0774-22-2222' })).status).toBe(200);
+    const row = await database.db.selectFrom('directory_services').select(['status', 'phone']).where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'published', phone: '0774-22-2222' });
+  });
+
   it('an organisation cannot touch another organisation’s entry (404) nor decide its own whether it shows', async () => {
     const officer = await officerOf(x);
     const mine = await officer.post('/api/directory/services', service('Xの体操', 'X体操の会'));

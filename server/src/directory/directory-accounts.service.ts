@@ -161,6 +161,13 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
     const service = await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE);
     if (!service) throw HttpError.notFound('directory entry');
     const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
+    // The entry as it would show once approved (this change merged into any earlier pending one)
+    // still needs a way to reach it; refused here, not as a failed approval later.
+    const pending = (await repo.changesOf(tx.db, [id])).find((c) => c.id === changeId)?.fields ?? fields;
+    const after = { ...service, ...pending } as Record<string, unknown>;
+    if (service.status !== 'draft' && !after.phone && !after.web && !after.address) {
+      throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
+    }
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
     return (await withChanges(tx, [service]))[0]!;
   });

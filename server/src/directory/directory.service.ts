@@ -88,7 +88,15 @@ export async function changeService(ctx: Ctx, actor: Actor, id: string, body: z.
     web: body.web, cost: body.cost, address: body.address, status: body.status,
   };
   const fields = Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k);
-  return edit(ctx, actor, id, 'directory.service.update', fields, (db) => updateService(db, actor.associationId, id, change));
+  return edit(ctx, actor, id, 'directory.service.update', fields, (db, before) => {
+    // Only a draft may lack every contact (an imported row without one is kept as a draft):
+    // an entry that shows must give a way to reach it.
+    const after = { status: change.status ?? before.status, phone: change.phone ?? before.phone, web: change.web ?? before.web, address: change.address ?? before.address };
+    if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
+      throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
+    }
+    return updateService(db, actor.associationId, id, change);
+  });
 }
 
 /** Marks the entry confirmed today (in the association's time zone): current again for its reconfirm period. */
@@ -103,12 +111,12 @@ export async function confirmService(ctx: Ctx, actor: Actor, id: string) {
 }
 
 /** One change to an entry the association added (another's is a 404), with its audit row, in one transaction. */
-async function edit(ctx: Ctx, actor: Actor, id: string, action: string, fields: string[], write: (db: Ctx['db']) => Promise<number>) {
+async function edit(ctx: Ctx, actor: Actor, id: string, action: string, fields: string[], write: (db: Ctx['db'], before: NonNullable<Awaited<ReturnType<typeof ownedService>>>) => Promise<number>) {
   const timeZone = await associationTimeZone(ctx.db, actor.associationId);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const before = await ownedService(tx.db, actor.associationId, id, timeZone);
     if (!before) throw HttpError.notFound('directory entry');
-    await write(tx.db);
+    await write(tx.db, before);
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: id, detail: { fields } });
     return editorView((await ownedService(tx.db, actor.associationId, id, timeZone))!, actor.associationId);
   });
