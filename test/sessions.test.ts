@@ -109,6 +109,24 @@ describe('sessions end everywhere at once', () => {
     const error = await new Promise<Error>((resolve) => again.on('connect_error', resolve));
     expect(error.message).toBe('unauthorized');
   });
+
+  it('a session logged out on one instance is refused on the other at once, also among requests read together', async () => {
+    const leaving = new ApiClient(one.baseUrl);
+    await leaving.login(x.logins.officer, PASSWORD);
+    const staying = new ApiClient(two.baseUrl);
+    await staying.login(x.logins.officer, PASSWORD);
+    const onTwo = (client: ApiClient) => new ApiClient(two.baseUrl).request('GET', '/api/session', undefined, { cookie: client.cookie });
+    // Twenty at once on the other instance: their sessions are read together, each answered as its own.
+    const before = await Promise.all(Array.from({ length: 20 }, (_, i) => onTwo(i % 2 ? leaving : staying)));
+    expect(before.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(before.map((r) => r.body.csrfToken)).size).toBe(2);
+
+    expect((await leaving.post('/api/auth/logout')).status).toBe(200);
+    // No cache to wait out: the very next requests on the other instance find no session.
+    const after = await Promise.all(Array.from({ length: 20 }, (_, i) => onTwo(i % 2 ? leaving : staying)));
+    expect(after.map((r) => r.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 401 : 200)));
+    expect(after.filter((r) => r.status === 200).every((r) => r.body.csrfToken === staying.csrfToken)).toBe(true);
+  });
 });
 
 describe('a live socket follows its session and roles', () => {

@@ -73,4 +73,4 @@ from
   inner join "associations" on "associations"."id" = "people"."association_id"
 where
   sessions.id = any ($1::text[])
-  and "sessions"."expires_at" > now();
+  and "sessions"."expires_at" > now() /* prepared */;

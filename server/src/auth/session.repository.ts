@@ -4,6 +4,7 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { heldToday } from '../common/people.repository.js';
+import { PREPARED } from '../platform/db/prepared.js';
 
 /** The SQL of sessions (stored by the hash of their token) and of the roles a session's person holds. */
 
@@ -35,7 +36,10 @@ export function deleteOtherSessions(trx: Transaction<Database>, personId: string
 /**
  * Live sessions with their person, household, association and the roles the person holds
  * today, in ONE statement (a socket handshake, an HTTP request, the sockets' periodic
- * re-read of many sessions at once). Expired sessions are not found.
+ * re-read of many sessions at once). Expired sessions are not found. A named prepared
+ * statement (platform/db/prepared.ts): every request runs it, and its text does not vary
+ * with how many sessions it reads (one array parameter), so it is parsed and planned once per
+ * connection, not per request.
  */
 export function findSessionActors(db: Db, sessionIds: readonly string[]) {
   return db
@@ -76,6 +80,7 @@ export function findSessionActors(db: Db, sessionIds: readonly string[]) {
     )
     .where(sql<boolean>`sessions.id = any(${sessionIds}::text[])`)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .modifyEnd(PREPARED)
     .execute();
 }
 

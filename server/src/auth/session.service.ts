@@ -45,11 +45,66 @@ export async function logout(ctx: SessionContext, actor: Actor) {
   ctx.realtime.endSessions([actor.sessionId]);
 }
 
+/**
+ * The actor of a request's (or a socket handshake's) session token: read from the database for
+ * every request — nothing is cached, so a logout or a revocation on any instance refuses the
+ * session's next request at once — but the lookups of requests that arrive together go as one
+ * statement (SessionLookups), not one each.
+ */
 export async function loadActorByToken(db: Db, token: string | undefined): Promise<LoadedActor | undefined> {
   // Only a token of the shape startSession makes can name a session: anything else (NUL,
   // broken UTF-16, a huge value) never reaches a query.
   if (!token || !SESSION_TOKEN.test(token)) return undefined;
-  return loadActorBySessionId(db, sha256(token));
+  return lookupsOf(db).actor(sha256(token));
+}
+
+/**
+ * The session lookups of one database handle, batched: a lookup joins the next batch that has
+ * not been sent yet (sent on the next turn of the event loop, or when the batch in flight
+ * returns), never one already sent, so every request's session is read after the request
+ * arrived; one batch in flight at a time. Twenty officers' requests arriving at once cost one
+ * prepared statement (findSessionActors) instead of twenty.
+ */
+class SessionLookups {
+  private next: Map<string, { resolve: (actor: LoadedActor | undefined) => void; reject: (error: unknown) => void }[]> | null = null;
+  private inFlight = false;
+
+  constructor(private readonly db: Db) {}
+
+  actor(sessionId: string): Promise<LoadedActor | undefined> {
+    return new Promise((resolve, reject) => {
+      const first = !this.next;
+      this.next ??= new Map();
+      const waiting = this.next.get(sessionId) ?? [];
+      waiting.push({ resolve, reject });
+      this.next.set(sessionId, waiting);
+      if (first && !this.inFlight) setImmediate(() => void this.send());
+    });
+  }
+
+  private async send() {
+    const batch = this.next;
+    if (!batch || this.inFlight) return;
+    this.next = null;
+    this.inFlight = true;
+    try {
+      const actors = await loadActorsBySessionIds(this.db, [...batch.keys()]);
+      // Two requests of one session each get their own copy: one may not change what the other is given.
+      for (const [id, waiting] of batch) waiting.forEach((w, i) => w.resolve(i === 0 ? actors.get(id) : structuredClone(actors.get(id))));
+    } catch (error) {
+      for (const waiting of batch.values()) for (const w of waiting) w.reject(error);
+    } finally {
+      this.inFlight = false;
+      if (this.next) void this.send();
+    }
+  }
+}
+
+const lookups = new WeakMap<Db, SessionLookups>();
+function lookupsOf(db: Db): SessionLookups {
+  let batcher = lookups.get(db);
+  if (!batcher) lookups.set(db, (batcher = new SessionLookups(db)));
+  return batcher;
 }
 
 export async function loadActorBySessionId(db: Db, sessionId: string): Promise<LoadedActor | undefined> {
