@@ -4,8 +4,9 @@
  * from it. 出典：気象庁「気象庁防災情報XMLフォーマット」コード表 地震情報／市町村等 (Government of
  * Japan Standard Terms of Use 2.0, compatible with CC BY 4.0). JMA's 7-digit code is the
  * municipality's 全国地方公共団体コード (5 digits, without its check digit) followed by 00, a
- * 政令指定都市 listed by its wards; 京田辺市 2621100 and 城陽市 2620700 are as JMA writes them in
- * VXSE53 (test/fixtures/jma).
+ * 政令指定都市 listed by its wards, which JMA names without 市 (京都伏見区, as its 震度観測点 are
+ * named: 京都伏見区向島). The grouping under 京都府北部/南部 follows JMA's 細分区域 (南丹市 and
+ * 京丹波町 are in 南部). The fixtures' 京田辺市 2621100 and 城陽市 2620700 are derived, not captured.
  *
  * This slice ships the cities of 京都府 (京都府北部 510, 京都府南部 511), the demo association's
  * prefecture; an area not listed here has no city to pick (its telegrams decide on the area, as
@@ -28,17 +29,17 @@ export const quakeCities: readonly { areaCode: string; cities: readonly { code: 
   {
     areaCode: '511', // 京都府南部
     cities: [
-      { code: '2610100', name: '京都市北区' },
-      { code: '2610200', name: '京都市上京区' },
-      { code: '2610300', name: '京都市左京区' },
-      { code: '2610400', name: '京都市中京区' },
-      { code: '2610500', name: '京都市東山区' },
-      { code: '2610600', name: '京都市下京区' },
-      { code: '2610700', name: '京都市南区' },
-      { code: '2610800', name: '京都市右京区' },
-      { code: '2610900', name: '京都市伏見区' },
-      { code: '2611000', name: '京都市山科区' },
-      { code: '2611100', name: '京都市西京区' },
+      { code: '2610100', name: '京都北区' },
+      { code: '2610200', name: '京都上京区' },
+      { code: '2610300', name: '京都左京区' },
+      { code: '2610400', name: '京都中京区' },
+      { code: '2610500', name: '京都東山区' },
+      { code: '2610600', name: '京都下京区' },
+      { code: '2610700', name: '京都南区' },
+      { code: '2610800', name: '京都右京区' },
+      { code: '2610900', name: '京都伏見区' },
+      { code: '2611000', name: '京都山科区' },
+      { code: '2611100', name: '京都西京区' },
       { code: '2620400', name: '宇治市' },
       { code: '2620600', name: '亀岡市' },
       { code: '2620700', name: '城陽市' },
