@@ -150,18 +150,35 @@ export async function insertDeviceMessages(
 
 /**
  * The devices' latest heartbeats, one statement for the batch; they are online and heard from
- * now (to the second: HEARD_NOW). Nothing per device comes back (the heartbeats are the
- * caller's), only the transaction's time: when they were heard.
+ * now (to the second: HEARD_NOW). A heartbeat is state, not a logged event (it has no row in
+ * device_messages): applying one twice is applying it once, as long as an older one never
+ * replaces a newer one. So the statement itself is its once-only check:
+ *  - of the boot already stored, a seq not above the stored one is a redelivery (or older):
+ *    the device is left as it is — not even "heard from" — and its id comes back as stale;
+ *  - of another boot (the device restarted, seq began again), it is heard from; it replaces
+ *    the stored heartbeat unless its clock says it is older (an old boot's message delivered
+ *    again after the new boot's, e.g. by a second instance of a shared subscription).
+ * Nothing per device comes back in the usual case (every one new), only the transaction's
+ * time: when they were heard.
  */
-export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`
-    with updated as (
-      update devices d set online = true, last_seen_at = ${HEARD_NOW}, last_heartbeat = v.hb
-      from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
+export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]): Promise<{ at: Date; stale: Set<string> | null }> {
+  const { rows } = await sql<{ now: Date; stale: string[] | null }>`
+    with v as (select * from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)),
+    updated as (
+      update devices d set online = true, last_seen_at = ${HEARD_NOW},
+        last_heartbeat = case
+          when d.last_heartbeat is null or d.last_heartbeat->>'bootId' = v.hb->>'bootId'
+            or coalesce((v.hb->>'ts')::timestamptz >= (d.last_heartbeat->>'ts')::timestamptz, true) then v.hb
+          else d.last_heartbeat end
+      from v
       where d.id = v.id
-      returning 1)
-    select now() as now ${PREPARED}`.execute(trx);
-  return rows[0]!.now;
+        and (d.last_heartbeat is null or d.last_heartbeat->>'bootId' is distinct from v.hb->>'bootId'
+          or (v.hb->>'seq')::bigint > (d.last_heartbeat->>'seq')::bigint)
+      returning d.id)
+    select now() as now, case when (select count(*) from updated) < ${heartbeats.length}::int
+      then array(select id from v except select id from updated) end as stale ${PREPARED}`.execute(trx);
+  const { now, stale } = rows[0]!;
+  return { at: now, stale: stale ? new Set(stale) : null };
 }
 
 /** Devices heard from by anything but a heartbeat: online, seen now (to the second). */
