@@ -205,6 +205,7 @@ with
         else now()
       end,
       last_heartbeat = case
+        when v.hb is null then d.last_heartbeat
         when d.last_heartbeat is null
         or d.last_heartbeat ->> 'bootId' = v.hb ->> 'bootId'
         or coalesce(
@@ -218,7 +219,8 @@ with
     where
       d.id = v.id
       and (
-        d.last_heartbeat is null
+        v.hb is null
+        or d.last_heartbeat is null
         or d.last_heartbeat ->> 'bootId' is distinct from v.hb ->> 'bootId'
         or (v.hb ->> 'seq')::bigint > (d.last_heartbeat ->> 'seq')::bigint
       )
@@ -238,6 +240,8 @@ select
         id
       from
         v
+      where
+        hb is not null
       except
       select
         id

@@ -195,19 +195,23 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
     beats.push(e);
     if (!held || held.bootId === hb.bootId || Date.parse(hb.ts) >= Date.parse(held.ts)) latest.set(e.device.id, e);
   }
-  const recorded = latest.size ? await recordHeartbeats(tx.db, [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }))) : null;
+  // One UPDATE for every device of the batch: its latest heartbeat, or (hb null) heard from
+  // by other kinds only.
+  const heard = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat | null }));
+  for (const id of new Set(accepted.filter((a) => !latest.has(a.device.id)).map((a) => a.device.id))) heard.push({ id, hb: null });
+  const recorded = heard.length ? await recordHeartbeats(tx.db, heard) : null;
   // Stale: the database already held this boot's heartbeat of that seq or a later one.
   const stale = recorded?.stale;
   if (stale?.size) {
     for (const id of stale) latest.delete(id);
     for (const e of beats) verdicts.push({ message: e.message, outcome: stale.has(e.device.id) ? 'duplicate' : 'accepted' });
+    // A device whose heartbeat was stale but whose other messages were new: heard from all the same.
+    const others = [...new Set(accepted.filter((a) => stale.has(a.device.id)).map((a) => a.device.id))];
+    if (others.length) await markDevicesHeard(tx.db, others);
   } else {
     for (const e of beats) verdicts.push({ message: e.message, outcome: 'accepted' });
   }
   if (!accepted.length && !latest.size) return;
-  // The others' devices, unless a heartbeat of theirs already marked them just now.
-  const others = [...new Set(accepted.filter((a) => !latest.has(a.device.id)).map((a) => a.device.id))];
-  if (others.length) await markDevicesHeard(tx.db, others);
   for (const e of latest.values()) noteStatus(statuses, e.device.association_id, e.device.id, true, recorded!.at, e.data as Heartbeat);
   for (const id of latest.keys()) seen.add(id);
   for (const e of accepted) seen.add(e.device.id);
