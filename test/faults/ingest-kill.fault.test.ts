@@ -83,5 +83,5 @@ describe.runIf(faultTestsEnabled)('ingest under SIGKILL', () => {
     // And each device shows its last heartbeat (seq PER_SPEAKER), none older put back over it.
     const devices = await stack.db.selectFrom('devices').select(['id', 'last_heartbeat']).where('id', 'in', deviceIds).execute();
     expect(devices.map((d) => (d.last_heartbeat as { seq?: number } | null)?.seq)).toEqual(devices.map(() => PER_SPEAKER));
-  }, 240_000);
+  }, 420_000); // the stream alone took 157 s on the shared 2 cores at load 20 (it is paced to take about a minute)
 });
