@@ -48,6 +48,11 @@ const heartbeat = (seq: number, bootId = 'boot-1', extra: object = {}) =>
 async function storedMessages(deviceId: string) {
   return database.db.selectFrom('device_messages').select(['boot_id', 'seq']).where('device_id', '=', deviceId).orderBy('boot_id').orderBy('seq').execute();
 }
+/** A heartbeat is the device's state, not a stored event (devices/device.uplinks.ts): its latest one. */
+async function lastHeartbeat(deviceId: string) {
+  return (await database.db.selectFrom('devices').select('last_heartbeat').where('id', '=', deviceId).executeTakeFirstOrThrow()).last_heartbeat;
+}
+const presenceReport = (seq: number) => JSON.stringify({ bootId: 'boot-1', seq, ts: new Date().toISOString(), type: 'presence', count: 1 });
 
 describe('device credentials', () => {
   it('shows the password once, connects with it, and refuses a wrong one', async () => {
@@ -89,20 +94,30 @@ describe('device credentials', () => {
 });
 
 describe('uplinks', () => {
-  it('stores a heartbeat once however often it is redelivered, and accepts a reboot from seq 1', async () => {
+  it('applies a heartbeat once however often it is redelivered (an older one never replaces a newer), and accepts a reboot from seq 1', async () => {
     const { device, credentials } = await register('寝室スピーカー');
     const client = await connect(credentials);
     const topic = topics.uplink(x.association.id, device.id, 'heartbeat');
-    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
-    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
-    await client.publishAsync(topic, heartbeat(2), { qos: 1 });
-    await client.publishAsync(topic, heartbeat(1, 'boot-2'), { qos: 1 });
-    const stored = await until(() => storedMessages(device.id), (rows) => rows.length >= 3);
-    expect(stored).toEqual([
-      { boot_id: 'boot-1', seq: 1 }, { boot_id: 'boot-1', seq: 2 }, { boot_id: 'boot-2', seq: 1 },
-    ]);
-    const view = await until(() => officer.get('/api/devices'), (r) => r.body.items.find((d: { id: string }) => d.id === device.id)?.online);
-    expect(view.body.items.find((d: { id: string }) => d.id === device.id)).toMatchObject({ online: true, battery: 79 });
+    const battery = async () => {
+      const view = await officer.get('/api/devices');
+      return view.body.items.find((d: { id: string }) => d.id === device.id) as { online: boolean; battery: number | null };
+    };
+    await client.publishAsync(topic, heartbeat(1, 'boot-1', { battery: 50 }), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(1, 'boot-1', { battery: 50 }), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 60 }), { qos: 1 });
+    // The first again, after the second (a PUBACK lost): it must not bring back battery 50.
+    await client.publishAsync(topic, heartbeat(1, 'boot-1', { battery: 50 }), { qos: 1 });
+    // A report behind them in the device's lane: once it is stored, the heartbeats were applied.
+    await client.publishAsync(topics.uplink(x.association.id, device.id, 'activity'), presenceReport(3), { qos: 1 });
+    await until(() => storedMessages(device.id), (rows) => rows.length >= 1);
+    expect(await battery()).toMatchObject({ online: true, battery: 60 });
+    expect(await lastHeartbeat(device.id)).toMatchObject({ bootId: 'boot-1', seq: 2 });
+    // Heartbeats are the device's state: the report is the only stored event.
+    expect(await storedMessages(device.id)).toEqual([{ boot_id: 'boot-1', seq: 3 }]);
+    await client.publishAsync(topic, heartbeat(1, 'boot-2', { battery: 70 }), { qos: 1 });
+    expect(await until(battery, (d) => d.battery === 70)).toMatchObject({ online: true, battery: 70 });
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(Number(metrics.match(/^tonari_mqtt_messages_total\{kind="heartbeat",outcome="duplicate"\} (\d+)/m)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it('a device cannot publish under another device, nor subscribe to its downlinks', async () => {
@@ -119,7 +134,8 @@ describe('uplinks', () => {
     // A's own message after the forbidden one still arrives: proof the forbidden one had its chance.
     const clientA2 = await connect(a.credentials);
     await clientA2.publishAsync(topics.uplink(x.association.id, a.device.id, 'heartbeat'), heartbeat(7), { qos: 1 });
-    await until(() => storedMessages(a.device.id), (rows) => rows.length > 0);
+    await until(() => lastHeartbeat(a.device.id), (hb) => hb?.seq === 7);
+    expect(await lastHeartbeat(b.device.id)).toBeNull();
     expect(await storedMessages(b.device.id)).toEqual([]);
   });
 
@@ -136,14 +152,16 @@ describe('uplinks', () => {
     const { device, credentials } = await register('客間スピーカー');
     const client = await connect(credentials);
     const topic = topics.uplink(x.association.id, device.id, 'heartbeat');
-    await client.publishAsync(topic, heartbeat(1), { qos: 1 });
+    await client.publishAsync(topics.uplink(x.association.id, device.id, 'activity'), presenceReport(1), { qos: 1 });
     await client.publishAsync(topic, 'this is not json', { qos: 1 });
     await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 'full' }), { qos: 1 });
     await client.publishAsync(topic, heartbeat(3, 'boot-1', { ts: new Date(Date.now() + 86_400_000).toISOString() }), { qos: 1 });
     await client.publishAsync(topics.uplink(x.association.id, device.id, 'heartbeat').replace('heartbeat', 'nonsense'), '{}', { qos: 1 });
-    await client.publishAsync(topic, heartbeat(4), { qos: 1 });
+    await client.publishAsync(topics.uplink(x.association.id, device.id, 'activity'), presenceReport(4), { qos: 1 });
+    await client.publishAsync(topic, heartbeat(5), { qos: 1 });
     const stored = await until(() => storedMessages(device.id), (rows) => rows.length >= 2);
     expect(stored.map((r) => r.seq)).toEqual([1, 4]);
+    expect(await until(() => lastHeartbeat(device.id), (hb) => hb?.seq === 5)).toMatchObject({ seq: 5, battery: 75 });
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
     for (const reason of ['invalid_json', 'invalid_payload', 'future_timestamp', 'unknown_kind']) {
       expect(metrics).toMatch(new RegExp(`tonari_mqtt_rejections_total\\{reason="${reason}"\\} [1-9]`));
@@ -239,10 +257,10 @@ describe('device status', () => {
     await client.publishAsync(topic, heartbeat(2, 'boot-1', { battery: 40 }), { qos: 1 });
     const latest = await until(view, (d) => d?.battery === 40);
     expect(Date.parse(latest.lastSeenAt!)).toBeGreaterThan(firstSeen);
-    // Both are stored, each with its own device time.
-    const stored = await database.db.selectFrom('device_messages').select(['seq', 'sent_at']).where('device_id', '=', device.id).orderBy('seq').execute();
-    expect(stored.map((r) => r.seq)).toEqual([1, 2]);
-    expect(new Date(stored[0]!.sent_at as unknown as string | Date).toISOString()).toBe(fast);
+    // The stored heartbeat is the second, with its own device time.
+    const stored = await lastHeartbeat(device.id);
+    expect(stored).toMatchObject({ seq: 2, battery: 40 });
+    expect(Date.parse(stored!.ts)).toBeLessThan(Date.parse(fast));
   });
 });
 

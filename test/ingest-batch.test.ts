@@ -52,6 +52,15 @@ const heartbeat = (deviceId: string, seq: number, bootId: string) => ({
   kind: 'heartbeat',
   payload: Buffer.from(JSON.stringify({ bootId, seq, ts: new Date().toISOString(), uptimeSeconds: seq, power: 'mains', battery: null, signal: -60, firmware: 'batch' })),
 });
+/** A presence report: a logged event (a device_messages row, its once-only marker). */
+const presence = (deviceId: string, seq: number, bootId: string) => ({
+  deviceId,
+  associationId: x.association.id,
+  kind: 'activity',
+  payload: Buffer.from(JSON.stringify({ bootId, seq, ts: new Date().toISOString(), type: 'presence', count: 1 })),
+});
+const lastHeartbeat = async (deviceId: string) =>
+  (await database.db.selectFrom('devices').select(['last_heartbeat', 'last_seen_at']).where('id', '=', deviceId).executeTakeFirstOrThrow());
 const storedSeqs = (deviceId: string, bootId: string) =>
   database.db.selectFrom('device_messages').select('seq').where('device_id', '=', deviceId).where('boot_id', '=', bootId).orderBy('seq').execute();
 
@@ -60,21 +69,58 @@ describe('ingest batches', () => {
     const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
     const [device] = devices;
     const bootId = 'dup-boot';
-    const outcomes = Promise.all([1, 2, 1, 3, 2, 1].map((seq) => push(heartbeat(device!.id, seq, bootId))));
+    const outcomes = Promise.all([1, 2, 1, 3, 2, 1].map((seq) => push(presence(device!.id, seq, bootId))));
     await flush();
     expect(await outcomes).toEqual(['accepted', 'accepted', 'duplicate', 'accepted', 'duplicate', 'duplicate']);
     expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1, 2, 3]);
     // And again in a later batch (redelivered after a lost PUBACK): all duplicates, nothing new.
-    const again = await Promise.all([3, 1].map((seq) => push(heartbeat(device!.id, seq, bootId))));
+    const again = await Promise.all([3, 1].map((seq) => push(presence(device!.id, seq, bootId))));
     expect(again).toEqual(['duplicate', 'duplicate']);
     expect(await storedSeqs(device!.id, bootId)).toHaveLength(3);
+  });
+
+  it('applies a heartbeat once, without a row: a repeat or an older one of its boot is a duplicate that changes nothing, not even "heard from"', async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const [, , device] = devices;
+    const bootId = 'beat-boot';
+    const outcomes = Promise.all([1, 2, 1, 3, 2, 1].map((seq) => push(heartbeat(device!.id, seq, bootId))));
+    await flush();
+    expect(await outcomes).toEqual(['accepted', 'accepted', 'duplicate', 'accepted', 'duplicate', 'duplicate']);
+    const applied = await lastHeartbeat(device!.id);
+    expect(applied.last_heartbeat).toMatchObject({ bootId, seq: 3 });
+    expect(await storedSeqs(device!.id, bootId)).toEqual([]);
+    // Redelivered in a later batch, past the second that "last seen" is kept to: nothing moves.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await Promise.all([3, 1].map((seq) => push(heartbeat(device!.id, seq, bootId))));
+    expect(again).toEqual(['duplicate', 'duplicate']);
+    expect(await lastHeartbeat(device!.id)).toEqual(applied);
+    // A redelivered heartbeat beside a new report: the report's device is heard from, the heartbeat still a duplicate.
+    const mixed = await Promise.all([push(heartbeat(device!.id, 2, bootId)), push(presence(device!.id, 4, bootId))]);
+    expect(mixed).toEqual(['duplicate', 'accepted']);
+    const after = await lastHeartbeat(device!.id);
+    expect(after.last_heartbeat).toMatchObject({ bootId, seq: 3 });
+    expect(after.last_seen_at!.getTime()).toBeGreaterThan(applied.last_seen_at!.getTime());
+  });
+
+  it("takes a new boot's heartbeat from seq 1, and an old boot's delivered after it does not replace it", async () => {
+    const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+    const [, , device] = devices;
+    const old = heartbeat(device!.id, 9, 'old-boot');
+    await push(old);
+    await flush();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await push(heartbeat(device!.id, 1, 'new-boot'))).toBe('accepted');
+    expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId: 'new-boot', seq: 1 });
+    // The old boot's last heartbeat again (e.g. from a second instance that had it unacknowledged): older by its clock.
+    expect(await push(old)).toBe('accepted');
+    expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId: 'new-boot', seq: 1 });
   });
 
   it('stores boot ids that need quoting in an array literal as they were sent, each message once', async () => {
     const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
     const [device] = devices;
     const bootIds = ['quote"d', 'back\\slash', 'comma,{brace}', 'NULL', ' spaced '];
-    const outcomes = Promise.all(bootIds.flatMap((bootId) => [push(heartbeat(device!.id, 1, bootId)), push(heartbeat(device!.id, 1, bootId))]));
+    const outcomes = Promise.all(bootIds.flatMap((bootId) => [push(presence(device!.id, 1, bootId)), push(presence(device!.id, 1, bootId))]));
     await flush();
     expect(await outcomes).toEqual(bootIds.flatMap(() => ['accepted', 'duplicate']));
     for (const bootId of bootIds) expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1]);
@@ -106,14 +152,14 @@ describe('ingest batches', () => {
     const bootId = 'order-boot';
     const perDevice = 60;
     const pushed: Promise<unknown>[] = [];
-    // Interleaved as they would come off one broker connection.
-    for (let seq = 1; seq <= perDevice; seq++) for (const d of devices) pushed.push(push(heartbeat(d.id, seq, bootId)));
+    // Interleaved as they would come off one broker connection; three heartbeats to a report.
+    for (let seq = 1; seq <= perDevice; seq++) for (const d of devices) pushed.push(push(seq % 4 ? heartbeat(d.id, seq, bootId) : presence(d.id, seq, bootId)));
     await flush();
     expect(new Set(await Promise.all(pushed))).toEqual(new Set(['accepted']));
     const rows = await database.db.selectFrom('devices').select(['id', 'last_heartbeat']).where('id', 'in', devices.map((d) => d.id)).execute();
-    // The latest heartbeat by arrival is each device's last one: no older batch committed after a newer one.
-    for (const row of rows) expect(row.last_heartbeat?.seq, row.id).toBe(perDevice);
-    for (const d of devices) expect(await storedSeqs(d.id, bootId)).toHaveLength(perDevice);
+    // The latest heartbeat is each device's last one: no older batch committed after a newer one.
+    for (const row of rows) expect(row.last_heartbeat?.seq, row.id).toBe(perDevice - 1);
+    for (const d of devices) expect((await storedSeqs(d.id, bootId)).map((r) => Number(r.seq))).toEqual(Array.from({ length: perDevice / 4 }, (_, i) => (i + 1) * 4));
   });
 });
 
@@ -122,10 +168,10 @@ describe('hostile messages in a batch', () => {
     const { push, flush, metrics } = ingest({ maxBatch: 100, lanes: 1 });
     const [device] = devices;
     const bootId = 'hostile-boot';
-    const good = (seq: number) => heartbeat(device!.id, seq, bootId);
+    const good = (seq: number) => presence(device!.id, seq, bootId);
     const raw = (kind: string, text: string) => ({ deviceId: device!.id, associationId: x.association.id, kind, payload: Buffer.from(text) });
     const withField = (seq: number, field: Record<string, unknown>) => {
-      const message = good(seq);
+      const message = heartbeat(device!.id, seq, bootId);
       return { ...message, payload: Buffer.from(JSON.stringify({ ...JSON.parse(message.payload.toString()), ...field })) };
     };
     const hostile = [
@@ -144,7 +190,8 @@ describe('hostile messages in a batch', () => {
     const outcomes = Promise.all([good(1), ...hostile, good(2), ...fine, good(3)].map((m) => push(m)));
     await flush();
     expect(await outcomes).toEqual(['accepted', ...hostile.map(() => 'rejected'), 'accepted', 'accepted', 'accepted', 'accepted']);
-    expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1, 2, 3, 106, 107]);
+    expect((await storedSeqs(device!.id, bootId)).map((r) => Number(r.seq))).toEqual([1, 2, 3]);
+    expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId, seq: 107, firmware: '🎉' });
     // Each refused for what it is, none as a storage error (which means its batch was stored message by message).
     const reasons = Object.fromEntries((await metrics.mqttRejections.get()).values.map((v) => [v.labels.reason, v.value]));
     expect(reasons).toEqual({ unknown_kind: 4, stale_timestamp: 1, invalid_payload: 4 });
@@ -190,14 +237,14 @@ describe('messages of a deleted device', () => {
       .values({ association_id: x.association.id, household_id: x.households.D.id, label: 'deleted', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const outcomes = Promise.all([1, 2].map((seq) => push(heartbeat(fresh.id, seq, 'gone-boot'))));
+    const outcomes = Promise.all([1, 2].map((seq) => push(presence(fresh.id, seq, 'gone-boot'))));
     await flush();
     expect(await outcomes).toEqual(['accepted', 'accepted']);
     expect(await storedSeqs(fresh.id, 'gone-boot')).toHaveLength(2);
     await database.db.deleteFrom('devices').where('id', '=', fresh.id).execute();
     expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
     // A message of a device that no longer exists is refused, not stored.
-    const late = push(heartbeat(fresh.id, 3, 'gone-boot'));
+    const late = push(presence(fresh.id, 3, 'gone-boot'));
     await flush();
     expect(await late).toBe('rejected');
     expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);

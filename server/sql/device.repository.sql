@@ -190,6 +190,12 @@ from
 
 -- recordHeartbeats
 with
+  v as (
+    select
+      *
+    from
+      jsonb_to_recordset($1::jsonb) as v (id uuid, hb jsonb)
+  ),
   updated as (
     update devices d
     set
@@ -198,16 +204,51 @@ with
         when last_seen_at > now() - interval '1 second' then last_seen_at
         else now()
       end,
-      last_heartbeat = v.hb
+      last_heartbeat = case
+        when v.hb is null then d.last_heartbeat
+        when d.last_heartbeat is null
+        or d.last_heartbeat ->> 'bootId' = v.hb ->> 'bootId'
+        or coalesce(
+          (v.hb ->> 'ts')::timestamptz >= (d.last_heartbeat ->> 'ts')::timestamptz,
+          true
+        ) then v.hb
+        else d.last_heartbeat
+      end
     from
-      jsonb_to_recordset($1::jsonb) as v (id uuid, hb jsonb)
+      v
     where
       d.id = v.id
+      and (
+        v.hb is null
+        or d.last_heartbeat is null
+        or d.last_heartbeat ->> 'bootId' is distinct from v.hb ->> 'bootId'
+        or (v.hb ->> 'seq')::bigint > (d.last_heartbeat ->> 'seq')::bigint
+      )
     returning
-      1
+      d.id
   )
 select
-  now() as now /* prepared */;
+  now() as now,
+  case
+    when (
+      select
+        count(*)
+      from
+        updated
+    ) < $2::int then array(
+      select
+        id
+      from
+        v
+      where
+        hb is not null
+      except
+      select
+        id
+      from
+        updated
+    )
+  end as stale /* prepared */;
 
 -- markDevicesHeard
 update "devices"

@@ -18,7 +18,8 @@ import type { ChildProcess } from 'node:child_process';
  * `--devices` device connections through Mosquitto (the deploy configuration, started from
  * the Debian package); the clock runs from the first publish until
  *  - tonari (the built main.js in its own process, on a fresh database): every message is
- *    committed (rows in device_messages);
+ *    committed — each presence report a row in device_messages, and each device's last
+ *    heartbeat its latest (a heartbeat is the device's state, not a row: device.uplinks.ts);
  *  - the anchor, a bare subscriber process with tonari's subscription: it has counted every one.
  * Mosquitto's dynamic security keeps one login for all the bench's device connections (each
  * with its device id as client id) rather than one client and role per device: tonari reads
@@ -96,21 +97,31 @@ export const ingestBench: Bench = {
         const postgresBefore = await postgresCpu(counter);
         // Polled every 50 ms on the machine under test: not a count(*) of the whole table each
         // time (tens of ms of PostgreSQL's CPU a second, taken from tonari's), but one index
-        // probe per device for its last message. A device's messages are stored in order (one
-        // lane), so once each has its last one, the count is confirmed once; should it still
-        // be short, the count is polled from then on.
+        // probe per device for its last message (a presence report's row, or a heartbeat in the
+        // device's row). A device's messages are stored in order (one lane), so once each has
+        // its last one, the reports' count and every device's last heartbeat are confirmed
+        // once; should either be short, they are polled from then on.
+        const lastIsReport = perDevice % 4 === 0; // the publisher's stream: every fourth a presence report
+        const lastHeartbeat = lastIsReport ? perDevice - 1 : perDevice;
+        const reports = Math.floor(perDevice / 4) * deviceCount;
         let counting = false;
         for (;;) {
           if (!counting) {
             const { rows } = await counter.query<{ n: number }>(
-              'select count(*)::int as n from unnest($1::uuid[]) d(id) where exists (select from device_messages m where m.device_id = d.id and m.boot_id = $2 and m.seq = $3)',
+              lastIsReport
+                ? 'select count(*)::int as n from unnest($1::uuid[]) d(id) where exists (select from device_messages m where m.device_id = d.id and m.boot_id = $2 and m.seq = $3)'
+                : "select count(*)::int as n from devices where id = any($1::uuid[]) and last_heartbeat->>'bootId' = $2 and (last_heartbeat->>'seq')::int = $3",
               [deviceIds, run.bootId, perDevice],
             );
             counting = rows[0]!.n >= deviceIds.length;
           }
           if (counting) {
-            const { rows } = await counter.query<{ n: number }>('select count(*)::int as n from device_messages');
-            if (rows[0]!.n >= total) break;
+            const { rows } = await counter.query<{ n: number; beats: number }>(
+              `select (select count(*)::int from device_messages) as n,
+                 (select count(*)::int from devices where id = any($1::uuid[]) and last_heartbeat->>'bootId' = $2 and (last_heartbeat->>'seq')::int = $3) as beats`,
+              [deviceIds, run.bootId, lastHeartbeat],
+            );
+            if (rows[0]!.n >= reports && rows[0]!.beats >= deviceIds.length) break;
           }
           if (performance.now() - run.started > 300_000) throw new Error(`tonari stored only part of ${total} messages in 5 minutes`);
           await new Promise((r) => setTimeout(r, 50));

@@ -8,8 +8,9 @@ import { faultTestsEnabled, waitFor } from '../support/processes.js';
  * Device messages that the broker took are never lost and never applied twice, however
  * often the server dies: speakers stream QoS 1 heartbeats and presence reports through
  * Mosquitto while the only tonari instance is killed with SIGKILL and restarted, three
- * times. Every message must be stored once and its effect (the home's hourly activity,
- * the device's latest heartbeat) applied exactly once.
+ * times. Every presence report must be stored once and its effect (the home's hourly
+ * activity) applied exactly once; a heartbeat is state, not a stored event (no row: applying
+ * one twice is applying it once), so each device must end with its last heartbeat sent.
  */
 const SPEAKERS = 25;
 const PER_SPEAKER = 1_000; // 25,000 messages, half of them presence reports
@@ -57,7 +58,8 @@ describe.runIf(faultTestsEnabled)('ingest under SIGKILL', () => {
     await Promise.all([...streaming, killer]);
 
     const deviceIds = registered.map((s) => s.id);
-    const expected = SPEAKERS * PER_SPEAKER;
+    // The stored kind: presence reports (odd seqs), half of the stream.
+    const expected = (SPEAKERS * PER_SPEAKER) / 2;
     const stored = await waitFor(
       'every message to be stored',
       async () => {
@@ -67,7 +69,7 @@ describe.runIf(faultTestsEnabled)('ingest under SIGKILL', () => {
       90_000,
       500,
     ).catch(async () => (await stack!.db.selectFrom('device_messages').select(sql<number>`count(*)::int`.as('n')).where('device_id', 'in', deviceIds).executeTakeFirstOrThrow()).n);
-    expect(stored, 'messages stored (lost = expected − stored)').toBe(expected);
+    expect(stored, 'presence reports stored (lost = expected − stored; a heartbeat stored as a row would be one too many)').toBe(expected);
 
     // Effects once: each home's presence total is exactly its speaker's presence reports.
     const presence = await stack.db
@@ -78,8 +80,8 @@ describe.runIf(faultTestsEnabled)('ingest under SIGKILL', () => {
       .execute();
     const totals = Object.fromEntries(presence.map((p) => [p.household_id, p.total]));
     expect(registered.map((s) => totals[s.householdId] ?? 0)).toEqual(registered.map(() => PER_SPEAKER / 2));
-    // And each device shows its last heartbeat.
+    // And each device shows its last heartbeat (seq PER_SPEAKER), none older put back over it.
     const devices = await stack.db.selectFrom('devices').select(['id', 'last_heartbeat']).where('id', 'in', deviceIds).execute();
     expect(devices.map((d) => (d.last_heartbeat as { seq?: number } | null)?.seq)).toEqual(devices.map(() => PER_SPEAKER));
-  }, 240_000);
+  }, 420_000); // the stream alone took 157 s on the shared 2 cores at load 20 (it is paced to take about a minute)
 });

@@ -150,21 +150,41 @@ export async function insertDeviceMessages(
 
 /**
  * The devices' latest heartbeats, one statement for the batch; they are online and heard from
- * now (to the second: HEARD_NOW). Nothing per device comes back (the heartbeats are the
- * caller's), only the transaction's time: when they were heard.
+ * now (to the second: HEARD_NOW). A heartbeat is state, not a logged event (it has no row in
+ * device_messages): applying one twice is applying it once, as long as an older one never
+ * replaces a newer one. So the statement itself is its once-only check:
+ *  - of the boot already stored, a seq not above the stored one is a redelivery (or older):
+ *    the device is left as it is — not even "heard from" — and its id comes back as stale;
+ *  - of another boot (the device restarted, seq began again), it is heard from; it replaces
+ *    the stored heartbeat unless its clock says it is older (an old boot's message delivered
+ *    again after the new boot's, e.g. by a second instance of a shared subscription).
+ * A device heard from in the batch only by other kinds (`hb` null) is marked heard, its
+ * heartbeat left as it is: one statement for every device of the batch. Nothing per device
+ * comes back in the usual case (every heartbeat new), only the transaction's time: when they
+ * were heard.
  */
-export async function recordHeartbeats(trx: Transaction<Database>, heartbeats: { id: string; hb: Heartbeat }[]): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`
-    with updated as (
-      update devices d set online = true, last_seen_at = ${HEARD_NOW}, last_heartbeat = v.hb
-      from jsonb_to_recordset(${JSON.stringify(heartbeats)}::jsonb) as v(id uuid, hb jsonb)
+export async function recordHeartbeats(trx: Transaction<Database>, devices: { id: string; hb: Heartbeat | null }[]): Promise<{ at: Date; stale: Set<string> | null }> {
+  const { rows } = await sql<{ now: Date; stale: string[] | null }>`
+    with v as (select * from jsonb_to_recordset(${JSON.stringify(devices)}::jsonb) as v(id uuid, hb jsonb)),
+    updated as (
+      update devices d set online = true, last_seen_at = ${HEARD_NOW},
+        last_heartbeat = case
+          when v.hb is null then d.last_heartbeat
+          when d.last_heartbeat is null or d.last_heartbeat->>'bootId' = v.hb->>'bootId'
+            or coalesce((v.hb->>'ts')::timestamptz >= (d.last_heartbeat->>'ts')::timestamptz, true) then v.hb
+          else d.last_heartbeat end
+      from v
       where d.id = v.id
-      returning 1)
-    select now() as now ${PREPARED}`.execute(trx);
-  return rows[0]!.now;
+        and (v.hb is null or d.last_heartbeat is null or d.last_heartbeat->>'bootId' is distinct from v.hb->>'bootId'
+          or (v.hb->>'seq')::bigint > (d.last_heartbeat->>'seq')::bigint)
+      returning d.id)
+    select now() as now, case when (select count(*) from updated) < ${devices.length}::int
+      then array(select id from v where hb is not null except select id from updated) end as stale ${PREPARED}`.execute(trx);
+  const { now, stale } = rows[0]!;
+  return { at: now, stale: stale ? new Set(stale) : null };
 }
 
-/** Devices heard from by anything but a heartbeat: online, seen now (to the second). */
+/** Devices heard from by anything but a heartbeat, whose heartbeat in the same batch was stale (rare): online, seen now (to the second). */
 export function markDevicesHeard(trx: Transaction<Database>, ids: readonly string[]) {
   return trx.updateTable('devices').set({ online: true, last_seen_at: HEARD_NOW }).where(isAnyOf('id', ids)).modifyEnd(PREPARED).execute();
 }
@@ -189,6 +209,15 @@ export const sqlExamples: SqlExample[] = [
     name: 'insertDeviceMessages',
     run: (db) => inTransaction(db, (trx) => insertDeviceMessages(trx, [{ device_id: ID, boot_id: 'boot-1', seq: 1, kind: 'activity', sent_at: '2026-01-01T00:00:00Z', payload: {} }])),
   },
-  { name: 'recordHeartbeats', run: (db) => inTransaction(db, (trx) => recordHeartbeats(trx, [{ id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } }])) },
+  {
+    name: 'recordHeartbeats',
+    run: (db) =>
+      inTransaction(db, (trx) =>
+        recordHeartbeats(trx, [
+          { id: ID, hb: { bootId: 'boot-1', seq: 1, ts: '2026-01-01T00:00:00Z', uptimeSeconds: 60, power: 'mains', battery: 80, signal: -60, firmware: '1.0.0' } },
+          { id: '22222222-2222-4222-8222-222222222222', hb: null },
+        ]),
+      ),
+  },
   { name: 'markDevicesHeard', run: (db) => inTransaction(db, (trx) => markDevicesHeard(trx, [ID])) },
 ];

@@ -143,45 +143,77 @@ async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checke
   if (seen.size) await ctx.handlers.devicesSeen(tx, [...seen]);
 }
 
-/** Events (everything but status), set-based: one INSERT, one UPDATE of heartbeats, one batch of activity. */
+/**
+ * Events (everything but status), set-based: one INSERT of the logged kinds, one UPDATE of
+ * heartbeats, one batch of activity. A heartbeat is state, not a logged event: no row of its
+ * own (at 100,000 speakers a row a minute would be 144 M rows a day, each there only as its
+ * once-only marker); the devices' UPDATE is its once-only check (recordHeartbeats).
+ */
 async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[], seen: Set<string>, statuses: Statuses, verdicts: Verdict[]) {
   if (!events.length) return;
-  const inserted = await insertDeviceMessages(
-    tx.db,
-    events.map((e) => {
-      // The envelope goes in its columns, not a second time in the payload.
-      const { bootId, seq, ts, ...payload } = e.data as Envelope;
-      return { device_id: e.device.id, boot_id: bootId, seq, kind: e.kind, sent_at: ts, payload };
-    }),
-  );
+  const logged = events.filter((e) => e.kind !== 'heartbeat');
+  const inserted = logged.length
+    ? await insertDeviceMessages(
+        tx.db,
+        logged.map((e) => {
+          // The envelope goes in its columns, not a second time in the payload.
+          const { bootId, seq, ts, ...payload } = e.data as Envelope;
+          return { device_id: e.device.id, boot_id: bootId, seq, kind: e.kind, sent_at: ts, payload };
+        }),
+      )
+    : null;
   // Null: every one was new (the usual case). Else the keys stored now: the first of a key in
   // this batch is the new one; a repeat within the batch, or of a stored one, is a duplicate:
   // its effects were committed with it, so there is nothing to do.
-  let accepted = events;
+  let accepted = logged;
   if (inserted) {
     accepted = [];
-    for (const e of events) {
+    for (const e of logged) {
       const envelope = e.data as Envelope;
       if (inserted.delete(`${e.device.id}|${envelope.bootId}|${envelope.seq}`)) accepted.push(e);
       else verdicts.push({ message: e.message, outcome: 'duplicate' });
     }
   }
-  if (!accepted.length) return;
   const at = (e: Known) => new Date(Math.min(Date.parse((e.data as Envelope).ts), Date.now()));
 
-  // Devices: the latest heartbeat of each by arrival, and "heard from" for all. Arrival, not
-  // the device's clock: a heartbeat stamped minutes fast would otherwise hide every later one
-  // until real time caught up. A device's messages arrive in one lane, whose batches commit
-  // one after another in arrival order, so the last accepted here is the latest; `ts` stays
-  // in the stored heartbeat as data.
+  // Devices: the latest heartbeat of each, and "heard from" for all. A device's messages
+  // arrive in one lane, whose batches commit one after another in arrival order; within the
+  // batch, as in the database, a heartbeat of the boot already held with a seq not above its
+  // seq is a repeat (a duplicate: nothing to apply), and one of another boot replaces it unless
+  // its clock says it is older. Arrival, not the clock, orders one boot's heartbeats: one
+  // stamped minutes fast would otherwise hide every later one until real time caught up.
   const latest = new Map<string, Known>();
-  for (const e of accepted) if (e.kind === 'heartbeat') latest.set(e.device.id, e);
-  const heartbeats = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat }));
-  const heardAt = heartbeats.length ? await recordHeartbeats(tx.db, heartbeats) : null;
-  // The others' devices, unless a heartbeat of theirs already marked them just now.
-  const others = [...new Set(accepted.filter((a) => a.kind !== 'heartbeat' && !latest.has(a.device.id)).map((a) => a.device.id))];
-  if (others.length) await markDevicesHeard(tx.db, others);
-  for (const e of latest.values()) noteStatus(statuses, e.device.association_id, e.device.id, true, heardAt, e.data as Heartbeat);
+  const beats: Known[] = [];
+  for (const e of events) {
+    if (e.kind !== 'heartbeat') continue;
+    const hb = e.data as Heartbeat;
+    const held = latest.get(e.device.id)?.data as Heartbeat | undefined;
+    if (held && held.bootId === hb.bootId && hb.seq <= held.seq) {
+      verdicts.push({ message: e.message, outcome: 'duplicate' });
+      continue;
+    }
+    beats.push(e);
+    if (!held || held.bootId === hb.bootId || Date.parse(hb.ts) >= Date.parse(held.ts)) latest.set(e.device.id, e);
+  }
+  // One UPDATE for every device of the batch: its latest heartbeat, or (hb null) heard from
+  // by other kinds only.
+  const heard = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat | null }));
+  for (const id of new Set(accepted.filter((a) => !latest.has(a.device.id)).map((a) => a.device.id))) heard.push({ id, hb: null });
+  const recorded = heard.length ? await recordHeartbeats(tx.db, heard) : null;
+  // Stale: the database already held this boot's heartbeat of that seq or a later one.
+  const stale = recorded?.stale;
+  if (stale?.size) {
+    for (const id of stale) latest.delete(id);
+    for (const e of beats) verdicts.push({ message: e.message, outcome: stale.has(e.device.id) ? 'duplicate' : 'accepted' });
+    // A device whose heartbeat was stale but whose other messages were new: heard from all the same.
+    const others = [...new Set(accepted.filter((a) => stale.has(a.device.id)).map((a) => a.device.id))];
+    if (others.length) await markDevicesHeard(tx.db, others);
+  } else {
+    for (const e of beats) verdicts.push({ message: e.message, outcome: 'accepted' });
+  }
+  if (!accepted.length && !latest.size) return;
+  for (const e of latest.values()) noteStatus(statuses, e.device.association_id, e.device.id, true, recorded!.at, e.data as Heartbeat);
+  for (const id of latest.keys()) seen.add(id);
   for (const e of accepted) seen.add(e.device.id);
 
   // Homes: activity as a batch; answers and acknowledgements (rare) one by one, in order.
