@@ -46,12 +46,19 @@ function ingest(options: { maxBatch: number; lanes: number }, handlers: UplinkDi
   const realtime = { deviceStatus: (associationId: string, list: { deviceId: string; online: boolean }[]) => void statusEvents.push({ associationId, devices: list }) } as unknown as Realtime;
   return Object.assign(createIngest({ db: database.db, log, metrics }, deviceUplinks({ log, metrics, realtime, handlers }), { ...options, maxWaitMs: 2 }), { metrics });
 }
-const heartbeat = (deviceId: string, seq: number, bootId: string) => ({
-  deviceId,
-  associationId: x.association.id,
-  kind: 'heartbeat',
-  payload: Buffer.from(JSON.stringify({ bootId, seq, ts: new Date().toISOString(), uptimeSeconds: seq, power: 'mains', battery: null, signal: -60, firmware: 'batch' })),
-});
+/** When each boot began (first used): a boot named later began later, as a device's do. */
+const bootsBegan = new Map<string, number>();
+const heartbeat = (deviceId: string, seq: number, bootId: string) => {
+  const now = Date.now();
+  if (!bootsBegan.has(bootId)) bootsBegan.set(bootId, now);
+  const uptimeSeconds = Math.floor((now - bootsBegan.get(bootId)!) / 1000);
+  return {
+    deviceId,
+    associationId: x.association.id,
+    kind: 'heartbeat',
+    payload: Buffer.from(JSON.stringify({ bootId, seq, ts: new Date(now).toISOString(), uptimeSeconds, power: 'mains', battery: null, signal: -60, firmware: 'batch' })),
+  };
+};
 /** A presence report: a logged event (a device_messages row, its once-only marker). */
 const presence = (deviceId: string, seq: number, bootId: string) => ({
   deviceId,
@@ -111,9 +118,20 @@ describe('ingest batches', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(await push(heartbeat(device!.id, 1, 'new-boot'))).toBe('accepted');
     expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId: 'new-boot', seq: 1 });
-    // The old boot's last heartbeat again (e.g. from a second instance that had it unacknowledged): older by its clock.
-    expect(await push(old)).toBe('accepted');
-    expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId: 'new-boot', seq: 1 });
+    // The speaker then goes silent (its last will), and the old boot's last heartbeat arrives
+    // again (e.g. from a second instance that had it unacknowledged): its boot began before the
+    // new one's. It is a duplicate: the speaker stays offline, its last heartbeat the new boot's.
+    await database.db.updateTable('devices').set({ online: false }).where('id', '=', device!.id).execute();
+    const before = await database.db.selectFrom('devices').select(['online', 'last_seen_at']).where('id', '=', device!.id).executeTakeFirstOrThrow();
+    expect(await push(old)).toBe('duplicate');
+    const after = await database.db.selectFrom('devices').select(['online', 'last_seen_at', 'last_heartbeat']).where('id', '=', device!.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ online: false, last_seen_at: before.last_seen_at, last_heartbeat: { bootId: 'new-boot', seq: 1 } });
+    // In one batch too: the new boot's heartbeat, then the old boot's again.
+    const again = heartbeat(device!.id, 2, 'new-boot');
+    const both = Promise.all([push(again), push(old)]);
+    await flush();
+    expect(await both).toEqual(['accepted', 'duplicate']);
+    expect((await lastHeartbeat(device!.id)).last_heartbeat).toMatchObject({ bootId: 'new-boot', seq: 2 });
   });
 
   it('stores boot ids that need quoting in an array literal as they were sent, each message once', async () => {

@@ -204,16 +204,7 @@ with
         when last_seen_at > now() - interval '1 second' then last_seen_at
         else now()
       end,
-      last_heartbeat = case
-        when v.hb is null then d.last_heartbeat
-        when d.last_heartbeat is null
-        or d.last_heartbeat ->> 'bootId' = v.hb ->> 'bootId'
-        or coalesce(
-          (v.hb ->> 'ts')::timestamptz >= (d.last_heartbeat ->> 'ts')::timestamptz,
-          true
-        ) then v.hb
-        else d.last_heartbeat
-      end
+      last_heartbeat = coalesce(v.hb, d.last_heartbeat)
     from
       v
     where
@@ -221,8 +212,17 @@ with
       and (
         v.hb is null
         or d.last_heartbeat is null
-        or d.last_heartbeat ->> 'bootId' is distinct from v.hb ->> 'bootId'
-        or (v.hb ->> 'seq')::bigint > (d.last_heartbeat ->> 'seq')::bigint
+        or (
+          d.last_heartbeat ->> 'bootId' = v.hb ->> 'bootId'
+          and (v.hb ->> 'seq')::bigint > (d.last_heartbeat ->> 'seq')::bigint
+        )
+        or (
+          d.last_heartbeat ->> 'bootId' is distinct from v.hb ->> 'bootId'
+          and coalesce(
+            (v.hb ->> 'ts')::timestamptz - (v.hb ->> 'uptimeSeconds')::bigint * interval '1 second' >= (d.last_heartbeat ->> 'ts')::timestamptz - (d.last_heartbeat ->> 'uptimeSeconds')::bigint * interval '1 second',
+            true
+          )
+        )
       )
     returning
       d.id

@@ -155,9 +155,12 @@ export async function insertDeviceMessages(
  * replaces a newer one. So the statement itself is its once-only check:
  *  - of the boot already stored, a seq not above the stored one is a redelivery (or older):
  *    the device is left as it is — not even "heard from" — and its id comes back as stale;
- *  - of another boot (the device restarted, seq began again), it is heard from; it replaces
- *    the stored heartbeat unless its clock says it is older (an old boot's message delivered
- *    again after the new boot's, e.g. by a second instance of a shared subscription).
+ *  - of another boot, it is the device's newer boot (it restarted, seq began again) when that
+ *    boot began no earlier than the stored one (ts − uptimeSeconds: a clock corrected at the
+ *    reboot moves ts, not where the boot began by much): heard from, and it replaces the
+ *    stored heartbeat; else it is an old boot's message delivered again after the new boot's
+ *    (e.g. by a second instance that held it unacknowledged): left as it is, stale. An old
+ *    boot's heartbeat must not mark a dead speaker online nor close its alert.
  * A device heard from in the batch only by other kinds (`hb` null) is marked heard, its
  * heartbeat left as it is: one statement for every device of the batch. Nothing per device
  * comes back in the usual case (every heartbeat new), only the transaction's time: when they
@@ -167,16 +170,14 @@ export async function recordHeartbeats(trx: Transaction<Database>, devices: { id
   const { rows } = await sql<{ now: Date; stale: string[] | null }>`
     with v as (select * from jsonb_to_recordset(${JSON.stringify(devices)}::jsonb) as v(id uuid, hb jsonb)),
     updated as (
-      update devices d set online = true, last_seen_at = ${HEARD_NOW},
-        last_heartbeat = case
-          when v.hb is null then d.last_heartbeat
-          when d.last_heartbeat is null or d.last_heartbeat->>'bootId' = v.hb->>'bootId'
-            or coalesce((v.hb->>'ts')::timestamptz >= (d.last_heartbeat->>'ts')::timestamptz, true) then v.hb
-          else d.last_heartbeat end
+      update devices d set online = true, last_seen_at = ${HEARD_NOW}, last_heartbeat = coalesce(v.hb, d.last_heartbeat)
       from v
       where d.id = v.id
-        and (v.hb is null or d.last_heartbeat is null or d.last_heartbeat->>'bootId' is distinct from v.hb->>'bootId'
-          or (v.hb->>'seq')::bigint > (d.last_heartbeat->>'seq')::bigint)
+        and (v.hb is null or d.last_heartbeat is null
+          or (d.last_heartbeat->>'bootId' = v.hb->>'bootId' and (v.hb->>'seq')::bigint > (d.last_heartbeat->>'seq')::bigint)
+          or (d.last_heartbeat->>'bootId' is distinct from v.hb->>'bootId' and coalesce(
+            (v.hb->>'ts')::timestamptz - (v.hb->>'uptimeSeconds')::bigint * interval '1 second'
+              >= (d.last_heartbeat->>'ts')::timestamptz - (d.last_heartbeat->>'uptimeSeconds')::bigint * interval '1 second', true)))
       returning d.id)
     select now() as now, case when (select count(*) from updated) < ${devices.length}::int
       then array(select id from v where hb is not null except select id from updated) end as stale ${PREPARED}`.execute(trx);

@@ -178,22 +178,23 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
 
   // Devices: the latest heartbeat of each, and "heard from" for all. A device's messages
   // arrive in one lane, whose batches commit one after another in arrival order; within the
-  // batch, as in the database, a heartbeat of the boot already held with a seq not above its
-  // seq is a repeat (a duplicate: nothing to apply), and one of another boot replaces it unless
-  // its clock says it is older. Arrival, not the clock, orders one boot's heartbeats: one
-  // stamped minutes fast would otherwise hide every later one until real time caught up.
+  // batch, as in the database (recordHeartbeats), a heartbeat of the boot already held with a
+  // seq not above its seq is a repeat, and one of a boot that began before the held one's is an
+  // old boot's message delivered again: duplicates, nothing to apply. Arrival, not the clock,
+  // orders one boot's heartbeats: one stamped minutes fast would otherwise hide every later one
+  // until real time caught up.
   const latest = new Map<string, Known>();
   const beats: Known[] = [];
   for (const e of events) {
     if (e.kind !== 'heartbeat') continue;
     const hb = e.data as Heartbeat;
     const held = latest.get(e.device.id)?.data as Heartbeat | undefined;
-    if (held && held.bootId === hb.bootId && hb.seq <= held.seq) {
+    if (held && (held.bootId === hb.bootId ? hb.seq <= held.seq : bootBegan(hb) < bootBegan(held))) {
       verdicts.push({ message: e.message, outcome: 'duplicate' });
       continue;
     }
     beats.push(e);
-    if (!held || held.bootId === hb.bootId || Date.parse(hb.ts) >= Date.parse(held.ts)) latest.set(e.device.id, e);
+    latest.set(e.device.id, e);
   }
   // One UPDATE for every device of the batch: its latest heartbeat, or (hb null) heard from
   // by other kinds only.
@@ -293,3 +294,6 @@ function publishStatuses(ctx: DeviceUplinkContext, statuses: Statuses) {
     if (due.length) ctx.realtime.deviceStatus(associationId, due);
   }
 }
+
+/** When a heartbeat's boot began by the device's clock (ms): its time less its uptime. */
+const bootBegan = (hb: Heartbeat) => Date.parse(hb.ts) - hb.uptimeSeconds * 1000;
