@@ -83,6 +83,20 @@ describe('directory import', () => {
     expect(rows.find((r) => r.external_id === 'kyotanabe-0001')!.hours).toBe('平日 9:00～16:00');
   });
 
+  it('a file that confirms a stale entry publishes it again (the freshness job will not hide it); a draft given its contact is published', async () => {
+    await database.db.updateTable('directory_services').set({ status: 'stale', stale_since: new Date() }).where('external_id', '=', 'kyotanabe-0002').execute();
+    const withPhone = example().toString('utf8').replace('子育て,子ども・大人,日本語,,,,,毎月第2火曜', '子育て,子ども・大人,日本語,,,,0774-00-1004,毎月第2火曜');
+    const saved = await upload(officer, 'commit', Buffer.from(withPhone));
+    expect(saved.body.summary).toMatchObject({ created: 0, updated: 3, unpublished: 0 }); // 0001's hours (the test before changed them), 0002, 0004
+    const rows = await database.db.selectFrom('directory_services').select(['external_id', 'status', 'stale_since']).where('external_id', 'in', ['kyotanabe-0002', 'kyotanabe-0004']).orderBy('external_id').execute();
+    expect(rows).toEqual([
+      { external_id: 'kyotanabe-0002', status: 'published', stale_since: null },
+      { external_id: 'kyotanabe-0004', status: 'published', stale_since: null },
+    ]);
+    // Put back as the example has it (the next tests start from it): the draft without a contact.
+    expect((await upload(officer, 'commit', example())).body.summary).toMatchObject({ updated: 1 });
+  });
+
   it('refuses a file with malformed rows by line and column, and writes none of its rows', async () => {
     const before = await servicesOf(x.association.id);
     const text = [

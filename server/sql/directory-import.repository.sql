@@ -186,7 +186,11 @@ set
   "cost" = "excluded"."cost",
   "status" = "excluded"."status",
   "last_confirmed_on" = "excluded"."last_confirmed_on",
-  "updated_at" = now()
+  "updated_at" = now(),
+  "stale_since" = case
+    when excluded.status = 'published' then null
+    else directory_services.stale_since
+  end
 where
   "directory_services"."created_by_association_id" = $19
 returning

@@ -87,6 +87,8 @@ export async function upsertServices(db: Db, associationId: string, services: Im
       address: eb.ref('excluded.address'), lat: eb.ref('excluded.lat'), lon: eb.ref('excluded.lon'), phone: eb.ref('excluded.phone'),
       hours: eb.ref('excluded.hours'), walk_in: eb.ref('excluded.walk_in'), web: eb.ref('excluded.web'), cost: eb.ref('excluded.cost'),
       status: eb.ref('excluded.status'), last_confirmed_on: eb.ref('excluded.last_confirmed_on'), updated_at: sql`now()`,
+      // Published again (a stale entry the file confirms): no longer on its way to being hidden.
+      stale_since: sql`case when excluded.status = 'published' then null else directory_services.stale_since end`,
     })).where('directory_services.created_by_association_id', '=', associationId))
     .returning(['id', 'external_id'])
     .execute();

@@ -80,9 +80,9 @@ export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commi
       }
       if (row.areas.length === 0) areas.push(...(before?.areas.length ? before.areas : [ownArea]));
       const contactless = missesContact(row);
-      if (contactless) warnings.push({ line: row.line, column: directoryColumns.phone[0], message: 'No phone, web address or address: saved as a draft, not published, until one is given.' });
-      const status = contactless ? 'draft' : (before?.status ?? 'published');
-      plans.push({ row, before, areas, status, lastConfirmedOn: row.lastConfirmedOn ?? before?.last_confirmed_on ?? today });
+      if (contactless) warnings.push({ line: row.line, column: directoryColumns.phone[0], message: 'No phone, web address or address: saved as a draft, not published, until a later import gives one.' });
+      const lastConfirmedOn = row.lastConfirmedOn ?? before?.last_confirmed_on ?? today;
+      plans.push({ row, before, areas, status: importedStatus(before, contactless, lastConfirmedOn > monthsBefore(today, before?.reconfirm_months ?? DEFAULT_RECONFIRM_MONTHS)), lastConfirmedOn });
     }
     if (errors.length) return { ...base, errors: [...errors].sort((a, b) => a.line - b.line), warnings };
 
@@ -147,4 +147,20 @@ export async function exportDirectory(ctx: Ctx, actor: Actor, encoding: 'utf-8' 
     throw new HttpError(422, 'not_encodable', `${written.unencodable.length} cell(s) have characters that Shift_JIS cannot hold. Download the UTF-8 CSV instead (Excel opens it), or change these cells.`, 'encoding', issues);
   }
   return { csv: written.csv, date };
+}
+
+/**
+ * What a row makes of an entry's status. A new one is published; a saved one keeps what its
+ * editor chose (hidden, draft) except that
+ *  - without a contact it is a draft (never shown);
+ *  - a draft that had no contact (as an import saves one) and now has one is published;
+ *  - a stale entry the file confirms within its reconfirm period is published again, as the
+ *    organisation's reconfirm makes it (else the freshness job would hide it a month later).
+ */
+function importedStatus(before: Saved | undefined, contactless: boolean, confirmed: boolean): Saved['status'] {
+  if (contactless) return 'draft';
+  if (!before) return 'published';
+  if (before.status === 'draft' && !before.phone && !before.web && !before.address) return 'published';
+  if (before.status === 'stale' && confirmed) return 'published';
+  return before.status;
 }
