@@ -546,8 +546,8 @@ describe('the directory CSV (import, export): role × route', () => {
 
 describe('referrals to the directory', () => {
   // Household A (班1 of X) was visited in a drill and needs help. A referral is for those who
-  // handle that visit (its 班長, officers; volunteers only once escalated); its list for those
-  // who see the household; the counts (no names) for officers, each of their own association.
+  // handle that visit (its 班長, officers; volunteers only once escalated); its list for officers,
+  // its 班長 and whoever made one (never the household itself or its family); the counts (no names) for officers, each of their own association.
   let drillId = '';
   let serviceId = '';
   beforeAll(async () => {
@@ -561,9 +561,9 @@ describe('referrals to the directory', () => {
     ['captain1', 200, 201, 200, 403],
     ['captain2', 200, 404, 404, 403],
     ['volunteer', 200, 404, 404, 403],
-    ['memberA', 403, 403, 200, 403],
+    ['memberA', 403, 403, 404, 403],
     ['memberB', 403, 403, 404, 403],
-    ['watcherA', 403, 403, 200, 403],
+    ['watcherA', 403, 403, 404, 403],
     ['officerY', 200, 404, 404, 200],
   ];
   it.each(rows)('%s → services %i, refer A %i, A’s referrals %i, counts and CSV %i', async (who, services, create, list, counts) => {

@@ -6,6 +6,7 @@ import type { ApiClient } from './support/http-client.js';
 import { seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { createDrill } from './support/factories/drills.js';
 import { liveAlert, watchedHome } from './support/factories/watch.js';
+import { makeHousehold } from './support/factories/roster.js';
 import { ensureAssociationArea } from '../server/src/directory/directory.repository.js';
 
 /**
@@ -96,6 +97,10 @@ describe('a captain refers a household that needs help', () => {
     expect(none.body.error.field).toBe('worries');
     const freeText = await captain1.post('/api/referrals', referral({ worries: ['認知症の疑い'] }));
     expect(freeText.status).toBe(400);
+    // One worry ticked thrice would count thrice: refused, naming worries.
+    const repeated = await captain1.post('/api/referrals', referral({ worries: ['care', 'care', 'care'] }));
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error.field).toBe('worries');
   });
 
   it('another 班’s captain, a member and another association cannot refer the household', async () => {
@@ -127,33 +132,67 @@ describe('a captain refers a household that needs help', () => {
     const otherOfficer = await loggedInClient(server, y.logins.officer);
     expect((await otherOfficer.get(`/api/referrals/households/${x.households.A.id}`)).status).toBe(404);
   });
+
+  it('the household itself and its family (a son watching his mother) do not see what she was referred for', async () => {
+    for (const login of [x.logins.watcherA, x.logins.memberA]) {
+      const family = await loggedInClient(server, login);
+      expect((await family.get(`/api/households/${x.households.A.id}`)).status).toBe(200);
+      const listed = await family.get(`/api/referrals/households/${x.households.A.id}`);
+      expect(listed.status).toBe(404);
+      expect(listed.text).not.toContain('地域包括支援センター');
+    }
+  });
 });
 
 describe('the officers’ counts', () => {
-  it('per worry and per 班 this month, never a name; 1 or 2 shown as null', async () => {
-    // A third referral for care, from household C's visit (班1).
+  it('counts households, not referrals: household A referred twice (and to a second service) counts once; 1 or 2 shown as null', async () => {
+    // Household C's visit (班1) and its referral; A has two already, and now a third service from the same visit.
     await captain1.post(`/api/drills/${drillId}/visit`, { householdId: x.households.C.id, outcome: 'injured' });
     expect((await captain1.post('/api/referrals', referral({ householdId: x.households.C.id, worries: ['care'] }))).status).toBe(201);
+    const second = await addService('配食サービス', ['care'], x.association.id);
+    expect((await captain1.post('/api/referrals', referral({ serviceId: second, worries: ['care'] }))).status).toBe(201);
 
     const counts = await officer.get('/api/referrals/counts?months=3');
     expect(counts.status).toBe(200);
     const month = counts.body.months.at(-1);
     expect(counts.body.months).toHaveLength(3);
     expect(counts.body.threshold).toBe(3);
-    expect(counts.body.byWorry).toEqual([{ month, worry: 'care', count: 3 }, { month, worry: 'loneliness', count: null }]);
-    expect(counts.body.byBlock).toEqual([{ month, blockId: x.blocks.block1.id, blockName: x.blocks.block1.name, count: 3 }]);
+    // Four referrals, two households: never "3".
+    expect(counts.body.byWorry).toEqual([{ month, worry: 'care', count: null }, { month, worry: 'loneliness', count: null }]);
+    expect(counts.body.byBlock).toEqual([{ month, blockId: x.blocks.block1.id, blockName: x.blocks.block1.name, count: null }]);
     for (const name of ['山田家', '鈴木家', x.households.A.id, '班長 一']) expect(counts.text).not.toContain(name);
-
-    const csv = await officer.get('/api/referrals/counts.csv');
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-disposition')).toMatch(/referrals-\d{4}-\d{2}-\d{2}\.csv/);
-    expect(csv.text).toContain(`${month},悩み,介護,3`);
-    expect(csv.text).toContain(`${month},悩み,孤独・孤立,1〜2`);
-    expect(csv.text).not.toContain('山田家');
 
     expect((await captain1.get('/api/referrals/counts')).status).toBe(403);
     const otherOfficer = await loggedInClient(server, y.logins.officer);
     expect((await otherOfficer.get('/api/referrals/counts')).body.byWorry).toEqual([]);
+  });
+
+  it('a lone 1–2 in the 班 margin is never recoverable from a worry every household had: the next smallest 班 is hidden too, on the page’s data and the CSV', async () => {
+    // Two more households in 班1 (four in all) and one in 班2, each referred for care: care = 5 households this month.
+    const block1 = await Promise.all(['105', '106'].map((n) => makeHousehold(database.db, { id: x.blocks.block1.id, associationId: x.association.id }, { householdNumber: n })));
+    const block2 = await makeHousehold(database.db, { id: x.blocks.block2.id, associationId: x.association.id }, { householdNumber: '107' });
+    for (const h of [...block1, block2]) {
+      await database.db.insertInto('referrals').values({
+        association_id: x.association.id, household_id: h.id, block_id: h.blockId, source: 'drill_visit', drill_id: drillId, service_id: care, worries: ['care'], consent: true,
+      }).execute();
+    }
+    const counts = await officer.get('/api/referrals/counts?months=1');
+    const [month] = counts.body.months;
+    expect(counts.body.byWorry).toContainEqual({ month, worry: 'care', count: 5 });
+    // Were 班1 shown as 4, 班2 would be 5 − 4 = 1.
+    expect(counts.body.byBlock).toEqual([
+      { month, blockId: x.blocks.block1.id, blockName: x.blocks.block1.name, count: null },
+      { month, blockId: x.blocks.block2.id, blockName: x.blocks.block2.name, count: null },
+    ]);
+
+    const csv = await officer.get('/api/referrals/counts.csv?months=1');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/referrals-\d{4}-\d{2}-\d{2}\.csv/);
+    expect(csv.text).toContain(`${month},悩み,介護,5`);
+    expect(csv.text).toContain(`${month},悩み,孤独・孤立,1〜2`);
+    expect(csv.text).toContain(`${month},班,${x.blocks.block1.name},1〜2`);
+    expect(csv.text).toContain(`${month},班,${x.blocks.block2.name},1〜2`);
+    expect(csv.text).not.toContain('山田家');
   });
 });
 
@@ -175,5 +214,19 @@ describe('a circular links the directory', () => {
     }
     const badWorry = await officer.post('/api/circulars', { title: '誤り', helpWorries: ['なやみ'] });
     expect(badWorry.status).toBe(400);
+  });
+
+  it('reading writes nothing: an association without a directory area reads its circular and searches with no services, and still has no area', async () => {
+    const z = await seedAssociation(database.db, 'z');
+    const [zOfficer, zCaptain] = await Promise.all([loggedInClient(server, z.logins.officer), loggedInClient(server, z.logins.captain1)]);
+    const made = await zOfficer.post('/api/circulars', { title: '相談窓口', bodyMarkdown: '困ったときは', helpWorries: ['care'] });
+    expect(made.status).toBe(201);
+    expect(made.body.help).toMatchObject({ services: [], searchUrl: null });
+    expect((await zOfficer.get(`/api/circulars/${made.body.id}`)).status).toBe(200);
+    const found = await zCaptain.get('/api/referrals/services?worries=care');
+    expect(found.status).toBe(200);
+    expect(found.body.results).toEqual([]);
+    const areas = await database.db.selectFrom('directory_areas').select('id').where('association_id', '=', z.association.id).execute();
+    expect(areas).toEqual([]);
   });
 });

@@ -56,11 +56,37 @@ order by
 limit
   $3;
 
+-- referralRows — those one person made
+select
+  "r"."id",
+  "r"."created_at",
+  "r"."source",
+  "r"."service_id",
+  "s"."name" as "service_name",
+  "o"."name" as "organisation",
+  "s"."phone",
+  "r"."worries",
+  "p"."name" as "referred_by"
+from
+  "referrals" as "r"
+  inner join "directory_services" as "s" on "s"."id" = "r"."service_id"
+  inner join "directory_organisations" as "o" on "o"."id" = "s"."organisation_id"
+  left join "people" as "p" on "p"."id" = "r"."referred_by"
+where
+  "r"."association_id" = $1
+  and "r"."household_id" = $2
+  and "r"."referred_by" = $3
+order by
+  "r"."created_at" desc,
+  "r"."id"
+limit
+  $4;
+
 -- countsByWorry
 select
   to_char(r.created_at at time zone $1, 'YYYY-MM') as month,
   w.worry,
-  count(*)::int as count
+  count(distinct r.household_id)::int as count
 from
   referrals r
   cross join lateral unnest(r.worries) as w (worry)
@@ -81,7 +107,7 @@ select
   to_char(r.created_at at time zone $1, 'YYYY-MM') as month,
   r.block_id,
   b.name as block_name,
-  count(*)::int as count
+  count(distinct r.household_id)::int as count
 from
   referrals r
   join blocks b on b.id = r.block_id

@@ -81,6 +81,15 @@ describe('a captain refers a household that needs help', () => {
     await captain.goto(`${suite.server.baseUrl}/households/${suite.x.households.A.id}`);
     await expect.poll(() => captain.getByTestId('referral-item').count()).toBe(2);
 
+    // Her son (a family watcher) opens the same card: no referral is shown to him.
+    const son = await loggedIn(suite.x.logins.watcherA, phone);
+    const listed = son.waitForResponse((r) => r.url().includes(`/api/referrals/households/${suite.x.households.A.id}`));
+    await son.goto(`${suite.server.baseUrl}/households/${suite.x.households.A.id}`);
+    await son.getByRole('heading', { name: '山田家' }).waitFor();
+    expect((await listed).status()).toBe(404);
+    expect(await son.getByTestId('referral-list').count()).toBe(0);
+    expect(await son.locator('main').textContent()).not.toContain('介護と孤立の相談窓口');
+
     // The officer's counts: 介護 twice in 1班's month, shown as 1〜2, and no household anywhere.
     const officer = await loggedIn(suite.x.logins.officer);
     await officer.goto(`${suite.server.baseUrl}/referrals`);

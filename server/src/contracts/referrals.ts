@@ -21,7 +21,8 @@ export const referralBodySchema = z.object({
   sourceId: uuid,
   householdId: uuid,
   serviceId: uuid,
-  worries: z.array(worrySchema).min(1, 'tick at least one worry').max(20),
+  worries: z.array(worrySchema).min(1, 'tick at least one worry').max(20)
+    .refine((w) => new Set(w).size === w.length, 'each worry once'),
   /** 世帯の同意を得た: required, and true. */
   consent: z.literal(true, { error: 'the household’s consent is required (世帯の同意)' }),
 });

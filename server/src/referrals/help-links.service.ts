@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db/database.js';
 import { WORRIES, type Worry } from '../contracts/directory.js';
-import { areaChain, ensureAssociationArea, searchServices } from '../directory/directory.repository.js';
+import { areaChain, associationArea, searchServices } from '../directory/directory.repository.js';
 import { HttpError } from '../platform/http/errors.js';
 
 /**
@@ -9,9 +9,10 @@ import { HttpError } from '../platform/http/errors.js';
  * period show (the directory's own search decides it, in the query).
  */
 
-/** Every current service serving the association's area, by id, and the area's code. */
+/** Every current service serving the association's area, by id, and the area's code (none, and null, without an area: reading never writes). */
 export async function currentServicesOf(db: Db, associationId: string) {
-  const own = await ensureAssociationArea(db, associationId);
+  const own = await associationArea(db, associationId);
+  if (!own) return { areaCode: null, services: new Map<string, Awaited<ReturnType<typeof searchServices>>[number]>() };
   const chain = await areaChain(db, own.code);
   const rows = await searchServices(db, { areaIds: chain.map((a) => a.id), worries: [...WORRIES], timeZone: chain[0]!.time_zone, limit: 100_000 });
   return { areaCode: own.code, services: new Map(rows.map((r) => [r.id, r])) };
@@ -31,13 +32,13 @@ export async function assertCurrentServices(db: Db, associationId: string, ids: 
 export async function helpLinks(db: Db, publicUrl: string, associationId: string, serviceIds: readonly string[], worries: readonly Worry[]) {
   if (!serviceIds.length && !worries.length) return { services: [], worries: [], searchUrl: null };
   const { areaCode, services } = await currentServicesOf(db, associationId);
-  const query = `area=${encodeURIComponent(areaCode)}${worries.length ? `&worries=${worries.join(',')}` : ''}`;
+  const query = `area=${encodeURIComponent(areaCode ?? '')}${worries.length ? `&worries=${worries.join(',')}` : ''}`;
   return {
     services: serviceIds.flatMap((id) => {
       const s = services.get(id);
       return s ? [{ id: s.id, name: s.name, organisation: s.organisation, phone: s.phone, hours: s.hours }] : [];
     }),
     worries: [...worries],
-    searchUrl: worries.length ? `${publicUrl.replace(/\/$/, '')}/help?${query}` : null,
+    searchUrl: worries.length && areaCode !== null ? `${publicUrl.replace(/\/$/, '')}/help?${query}` : null,
   };
 }

@@ -30,4 +30,12 @@ describe('referralPolicy', () => {
     expect(() => referralPolicy.seesCounts(actor({ captainOf: ['b'] }))).toThrow(/Only officers/);
     expect([1, 2, 3, 10].map((n) => referralPolicy.shownCount(n))).toEqual([null, null, 3, 10]);
   });
+
+  it('a 班 margin never leaves one suppressed cell alone: the smallest shown one goes too', () => {
+    expect(referralPolicy.shownBlockCounts([3, 1, 5, 4])).toEqual([null, null, 5, 4]);
+    expect(referralPolicy.shownBlockCounts([1, 2, 5])).toEqual([null, null, 5]);
+    expect(referralPolicy.shownBlockCounts([3, 4])).toEqual([3, 4]);
+    expect(referralPolicy.shownBlockCounts([2])).toEqual([null]);
+    expect(referralPolicy.shownBlockCounts([])).toEqual([]);
+  });
 });

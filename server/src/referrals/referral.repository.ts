@@ -28,8 +28,8 @@ export async function findReferral(db: Db, where: { associationId: string; house
     .executeTakeFirst();
 }
 
-/** A household's referrals (or the named ones) with their service and who made them, newest first. */
-export function referralRows(db: Db, where: { associationId: string; householdId?: string; ids?: string[] }) {
+/** A household's referrals (or the named ones; or only those `referredBy` made) with their service and who made them, newest first. */
+export function referralRows(db: Db, where: { associationId: string; householdId?: string; ids?: string[]; referredBy?: string }) {
   return db.selectFrom('referrals as r')
     .innerJoin('directory_services as s', 's.id', 'r.service_id')
     .innerJoin('directory_organisations as o', 'o.id', 's.organisation_id')
@@ -38,6 +38,7 @@ export function referralRows(db: Db, where: { associationId: string; householdId
     .where('r.association_id', '=', where.associationId)
     .$if(where.householdId !== undefined, (q) => q.where('r.household_id', '=', where.householdId!))
     .$if(where.ids !== undefined, (q) => q.where(isAnyOf('r.id', where.ids!)))
+    .$if(where.referredBy !== undefined, (q) => q.where('r.referred_by', '=', where.referredBy!))
     .orderBy('r.created_at', 'desc').orderBy('r.id')
     .limit(200)
     .execute();
@@ -48,20 +49,20 @@ const since = (months: number, timeZone: string) =>
   sql`(date_trunc('month', now() at time zone ${timeZone}) - make_interval(months => ${months - 1}))`;
 const month = (timeZone: string) => sql<string>`to_char(r.created_at at time zone ${timeZone}, 'YYYY-MM')`;
 
-/** Referrals per month and worry (a referral with two worries counts under each): no household, no 班. */
+/** Households referred per month and worry (a household counts once per worry, whatever its referrals): no household, no 班. */
 export async function countsByWorry(db: Db, associationId: string, months: number, timeZone: string) {
   const { rows } = await sql<{ month: string; worry: string; count: number }>`
-    select ${month(timeZone)} as month, w.worry, count(*)::int as count
+    select ${month(timeZone)} as month, w.worry, count(distinct r.household_id)::int as count
     from referrals r cross join lateral unnest(r.worries) as w(worry)
     where r.association_id = ${associationId} and (r.created_at at time zone ${timeZone}) >= ${since(months, timeZone)}
     group by 1, 2 order by 1, 2`.execute(db);
   return rows;
 }
 
-/** Referrals per month and 班 (the household's 班 when it was referred): no household, no worry. */
+/** Households referred per month and 班 (the household's 班 when it was referred; once however many referrals): no household, no worry. */
 export async function countsByBlock(db: Db, associationId: string, months: number, timeZone: string) {
   const { rows } = await sql<{ month: string; block_id: string; block_name: string; count: number }>`
-    select ${month(timeZone)} as month, r.block_id, b.name as block_name, count(*)::int as count
+    select ${month(timeZone)} as month, r.block_id, b.name as block_name, count(distinct r.household_id)::int as count
     from referrals r join blocks b on b.id = r.block_id
     where r.association_id = ${associationId} and (r.created_at at time zone ${timeZone}) >= ${since(months, timeZone)}
     group by 1, 2, 3, b.sort_order order by 1, b.sort_order, 3`.execute(db);
@@ -81,6 +82,7 @@ export const sqlExamples: SqlExample[] = [
   },
   { name: 'findReferral', run: (db) => findReferral(db, { associationId: ID, householdId: OTHER, watchAlertId: ID, drillId: null, serviceId: OTHER }) },
   { name: 'referralRows', run: (db) => referralRows(db, { associationId: ID, householdId: OTHER }) },
+  { name: 'referralRows — those one person made', run: (db) => referralRows(db, { associationId: ID, householdId: OTHER, referredBy: ID }) },
   { name: 'countsByWorry', run: (db) => countsByWorry(db, ID, 12, 'Asia/Tokyo') },
   { name: 'countsByBlock', run: (db) => countsByBlock(db, ID, 12, 'Asia/Tokyo') },
 ];

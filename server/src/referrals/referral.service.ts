@@ -6,12 +6,12 @@ import { localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
 import type { Worry } from '../contracts/directory.js';
 import { REFERRAL_COUNT_THRESHOLD, type Referral, type ReferralCounts, type referralBodySchema } from '../contracts/referrals.js';
-import { ensureAssociationArea } from '../directory/directory.repository.js';
+import { associationArea } from '../directory/directory.repository.js';
 import { assertCurrentServices } from './help-links.service.js';
 import { search } from '../directory/directory.service.js';
 import { drillPolicy } from '../drills/drill.policy.js';
 import { targetOf, visibleDrill } from '../drills/summary.service.js';
-import { getHousehold } from '../roster/roster.service.js';
+import { findHousehold } from '../roster/roster.repository.js';
 import { loadAlerts } from '../watch/alert.service.js';
 import { audienceFor, mayActOnAlert, watchScope } from '../watch/watch.policy.js';
 import { inTransaction } from '../platform/db/transaction.js';
@@ -28,10 +28,12 @@ type Body = z.output<typeof referralBodySchema>;
  * audit in one transaction), a household's referrals, and the officers' counts.
  */
 
-/** The directory's search from the association's area (a household is in its association's area). */
+/** The directory's search from the association's area (a household is in its association's area); none without an area. */
 export async function servicesFor(ctx: ServiceContext, actor: Actor, worries: Worry[]) {
   referralPolicy.refers(actor);
-  const area = await ensureAssociationArea(ctx.db, actor.associationId);
+  // Reading never writes: an association without a directory area has no services to offer.
+  const area = await associationArea(ctx.db, actor.associationId);
+  if (!area) return { area: { code: '', name: '', kind: 'association' }, areas: [], general: worries.length === 0, results: [] };
   return search(ctx, { worries, area: area.code });
 }
 
@@ -85,10 +87,18 @@ export async function createReferral(ctx: ServiceContext, actor: Actor, body: Bo
   return view((await referralRows(ctx.db, { associationId: actor.associationId, ids: [id] }))[0]!);
 }
 
-/** A household's referrals, for those who may see the household (its 班長, officers, itself, its family). */
+/**
+ * A household's referrals: all of them for officers and the household's 班長, those one made for
+ * whoever made them; nothing (404) for the household itself or its family, as a worry (violence at
+ * home, say) may be about them.
+ */
 export async function householdReferrals(ctx: ServiceContext, actor: Actor, householdId: string) {
-  await getHousehold(ctx.db, actor, householdId);
-  return { items: (await referralRows(ctx.db, { associationId: actor.associationId, householdId })).map(view) };
+  const household = await findHousehold(ctx.db, householdId);
+  requireVisible(!!household && household.association_id === actor.associationId, 'household');
+  const all = referralPolicy.seesHouseholdReferrals(actor, { blockId: household!.block_id });
+  const rows = await referralRows(ctx.db, { associationId: actor.associationId, householdId, ...(all ? {} : { referredBy: actor.personId }) });
+  requireVisible(all || rows.length > 0, 'household');
+  return { items: rows.map(view) };
 }
 
 /** The last `months` months (this one included) as YYYY-MM, oldest first, in `timeZone`. */
@@ -100,7 +110,7 @@ export function monthsBack(months: number, now: Date, timeZone: string): string[
   });
 }
 
-/** Counts per worry and per 班 per month (officers): no names, no households; 1 or 2 shown as null. */
+/** Households per worry and per 班 per month (officers): no names; 1 or 2 shown as null, and a lone one in a 班 month with another. */
 export async function referralCounts(ctx: ServiceContext, actor: Actor, months: number): Promise<ReferralCounts> {
   referralPolicy.seesCounts(actor);
   const timeZone = await associationTimeZone(ctx.db, actor.associationId);
@@ -112,6 +122,10 @@ export async function referralCounts(ctx: ServiceContext, actor: Actor, months: 
     months: monthsBack(months, new Date(), timeZone),
     threshold: REFERRAL_COUNT_THRESHOLD,
     byWorry: byWorry.map((r) => ({ month: r.month, worry: r.worry as Worry, count: referralPolicy.shownCount(r.count) })),
-    byBlock: byBlock.map((r) => ({ month: r.month, blockId: r.block_id, blockName: r.block_name, count: referralPolicy.shownCount(r.count) })),
+    byBlock: [...new Set(byBlock.map((r) => r.month))].flatMap((m) => {
+      const cells = byBlock.filter((r) => r.month === m);
+      const shown = referralPolicy.shownBlockCounts(cells.map((r) => r.count));
+      return cells.map((r, i) => ({ month: r.month, blockId: r.block_id, blockName: r.block_name, count: shown[i]! }));
+    }),
   };
 }

@@ -15,7 +15,7 @@ export const mayRefer = (roles: Roles) => roles.officer || roles.captainOf.lengt
 
 const worries = (codes: Worry[]) => codes.map((w) => t(`directory.worry.${w}`)).join('・');
 
-/** A household's referrals so far (shown to those who may see the household; nothing for others). */
+/** A household's referrals so far (the server lists them to officers, its 班長 and whoever made one; nothing for others, the household and its family included). */
 export function ReferralList({ householdId, added }: { householdId: string; added: Referral[] }) {
   const listed = useResource((signal) => api.householdReferrals(householdId, signal), { deps: [householdId, added.length] });
   const items = listed.data?.items ?? added;

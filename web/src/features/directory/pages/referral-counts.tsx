@@ -29,9 +29,9 @@ function CountsTable({ testid, itemLabel, rows, months }: { testid: string; item
 }
 
 /**
- * /referrals (officers): how many households were referred to local help, per worry and per 班
+ * /referrals (officers): how many households (once each) were referred to local help, per worry and per 班
  * and month, in the association's time zone; never a name or a household. 1 or 2 shows as
- * "1〜2" (see contracts/referrals.ts), and the two tables are never crossed.
+ * "1〜2", and a lone "1〜2" among a month's 班 takes the next smallest with it (referralPolicy.shownBlockCounts); the two tables are never crossed.
  */
 export function ReferralCountsPage() {
   useTitle(t('referrals.counts.title'));
