@@ -84,7 +84,7 @@ describe('directory import', () => {
   });
 
   it('a file that confirms a stale entry publishes it again (the freshness job will not hide it); a draft given its contact is published', async () => {
-    await database.db.updateTable('directory_services').set({ status: 'stale', stale_since: new Date() }).where('external_id', '=', 'kyotanabe-0002').execute();
+    await database.db.updateTable('directory_services').set({ status: 'stale', stale_since: today }).where('external_id', '=', 'kyotanabe-0002').execute();
     const withPhone = example().toString('utf8').replace('子育て,子ども・大人,日本語,,,,,毎月第2火曜', '子育て,子ども・大人,日本語,,,,0774-00-1004,毎月第2火曜');
     const saved = await upload(officer, 'commit', Buffer.from(withPhone));
     expect(saved.body.summary).toMatchObject({ created: 0, updated: 3, unpublished: 0 }); // 0001's hours (the test before changed them), 0002, 0004
