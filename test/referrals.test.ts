@@ -207,13 +207,16 @@ describe('a circular links the directory', () => {
     const read = await member.get(`/api/circulars/${made.body.id}`);
     expect(read.body.help.services.map((s: { name: string }) => s.name)).toEqual(['地域包括支援センター']);
 
-    for (const helpServiceIds of [[draft], [ofY], ['99999999-9999-4999-8999-999999999999']]) {
+    for (const helpServiceIds of [[draft], [ofY], ['99999999-9999-4999-8999-999999999999'], [care, care]]) {
       const refused = await officer.post('/api/circulars', { title: '誤り', helpServiceIds });
       expect(refused.status).toBe(400);
       expect(refused.body.error.field).toBe('helpServiceIds');
     }
-    const badWorry = await officer.post('/api/circulars', { title: '誤り', helpWorries: ['なやみ'] });
-    expect(badWorry.status).toBe(400);
+    for (const helpWorries of [['なやみ'], ['care', 'care']]) {
+      const badWorry = await officer.post('/api/circulars', { title: '誤り', helpWorries });
+      expect(badWorry.status).toBe(400);
+      expect(badWorry.body.error.field).toMatch(/^helpWorries/);
+    }
   });
 
   it('reading writes nothing: an association without a directory area reads its circular and searches with no services, and still has no area', async () => {

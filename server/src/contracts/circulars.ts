@@ -48,9 +48,9 @@ const circularFields = {
   /** Hours before the due date at which unread households are reminded. */
   reminderHoursBeforeDue: z.array(int(1, 24 * 14)).max(5),
   /** Directory services it links (published, current, serving the association). */
-  helpServiceIds: z.array(uuid).max(10, 'at most 10 services'),
+  helpServiceIds: z.array(uuid).max(10, 'at most 10 services').refine((ids) => new Set(ids).size === ids.length, 'each service once'),
   /** Worries of its link to the public search (/help?worries=…). */
-  helpWorries: z.array(worrySchema).max(20),
+  helpWorries: z.array(worrySchema).max(20).refine((w) => new Set(w).size === w.length, 'each worry once'),
 };
 
 export const circularInputSchema = z.object({
