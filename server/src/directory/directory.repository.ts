@@ -72,11 +72,13 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
 
 type ServiceRow = Selectable<DirectoryServiceTable>;
 
-type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[] };
+type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
 
 /** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
 const editorSelect = (timeZone: string) => sql`
   select s.*, o.name as organisation, ${current(timeZone)} as current,
+    to_char(s.last_confirmed_on + make_interval(months => s.reconfirm_months), 'YYYY-MM-DD') as confirm_by,
+    ((s.last_confirmed_on + make_interval(months => s.reconfirm_months))::date - (now() at time zone ${timeZone})::date) as days_left,
     array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
   from directory_services s
   join directory_organisations o on o.id = s.organisation_id`;

@@ -42,7 +42,8 @@ export function OrganisationPage({ code }: { code: string }) {
         <>
           <p class="hint">{t('directory.organisation.signedInAs', { name: current.account.name, login: current.account.login })}</p>
           {current.account.role === 'organisation' ? (
-            current.services.map((s) => <OrganisationService key={s.id} service={s} onChanged={reload} />)
+            // Those due for confirmation (or already stale) first, so the reminder is at the top.
+            [...current.services].sort((a, b) => Number(b.dueSoon || b.stale) - Number(a.dueSoon || a.stale)).map((s) => <OrganisationService key={s.id} service={s} onChanged={reload} />)
           ) : (
             <CityReview onDone={reload} />
           )}
