@@ -5,20 +5,18 @@ import { formatCalendarDay } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
-import { TextField } from '../../../ui/fields.js';
-import { FormActions } from '../../../ui/form-actions.js';
 import { ConfirmDeadline } from './confirm-deadline.js';
 import { FieldChanges } from './field-change.js';
+import { OrganisationEditForm } from './organisation-edit-form.js';
 
 /**
  * One of the organisation's services: what shows now, the change waiting for review, and its two
  * actions. Due soon (or stale), its deadline and the one-button reconfirm come first.
  */
 export function OrganisationService({ service: s, onChanged }: { service: AccountService; onChanged: () => void }) {
-  const [hours, setHours] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const action = useSubmit(async (work: () => Promise<unknown>) => {
     await work();
-    setHours(null);
     onChanged();
   });
   const due = s.dueSoon || s.stale;
@@ -49,14 +47,11 @@ export function OrganisationService({ service: s, onChanged }: { service: Accoun
         <p class="hint" data-testid="organisation-rejected">{t('directory.organisation.rejected', { reason: s.lastReview.reason })}</p>
       )}
       <ErrorAlert error={action.error} />
-      {hours !== null ? (
-        <form class="form" onSubmit={(e) => { e.preventDefault(); void action.submit(() => api.proposeDirectoryChange(s.id, { hours })); }}>
-          <TextField id={`org-hours-${s.id}`} label={t('directory.editor.hoursPrompt')} value={hours} onValue={setHours} />
-          <FormActions busy={action.busy} submitLabel={t('directory.organisation.send')} cancelLabel={t('common.cancel')} onCancel={() => setHours(null)} />
-        </form>
+      {editing ? (
+        <OrganisationEditForm service={s} onCancel={() => setEditing(false)} onSent={() => { setEditing(false); onChanged(); }} />
       ) : (
         <div class="actions">
-          <button type="button" class="secondary" onClick={() => setHours(s.hours)}>{t('directory.editor.hours')}</button>
+          <button type="button" class="secondary" onClick={() => setEditing(true)}>{t('directory.organisation.edit')}</button>
           {!due && reconfirm}
         </div>
       )}
