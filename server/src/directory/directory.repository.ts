@@ -139,8 +139,8 @@ export type NewService = {
   status: 'draft' | 'published' | 'hidden'; last_confirmed_on: string;
 };
 
-/** Adds a service of `associationId` serving `areaId`. */
-export async function insertService(db: Db, associationId: string, areaId: string, service: NewService) {
+/** Adds a service of `associationId` (null: a city-wide organisation's) serving `areaId`. */
+export async function insertService(db: Db, associationId: string | null, areaId: string, service: NewService) {
   const { id } = await db.insertInto('directory_services').values({ ...service, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('directory_service_areas').values({ service_id: id, area_id: areaId }).execute();
   return id;
