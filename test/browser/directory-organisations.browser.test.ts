@@ -75,6 +75,16 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     await entry.getByText(NEW).first().waitFor();
     expect(await entry.getByTestId('organisation-pending').count()).toBe(0);
 
+    // It proposes a new service: on its page, waiting for review; not in search.
+    const form = org.getByTestId('directory-form');
+    await form.getByLabel('相談先・サービス名').fill('土曜のおしゃべり会（デモ）');
+    await form.getByLabel('孤独・孤立').check();
+    await form.getByLabel('電話番号').fill('0774-00-0009');
+    await form.getByRole('button', { name: '提案を送る（審査のあと公開）' }).click();
+    const proposed = org.getByTestId('organisation-service').filter({ hasText: '土曜のおしゃべり会（デモ）' });
+    await proposed.getByTestId('organisation-pending').getByText('0774-00-0009').waitFor();
+    const found = await fetch(`${suite.server.baseUrl}/api/directory/search?worries=loneliness&area=tanabe-higashi-demo`).then((r) => r.json());
+    expect(found.results.map((r: { name: string }) => r.name)).not.toContain('土曜のおしゃべり会（デモ）');
     await context.close();
   });
 });
