@@ -35,6 +35,7 @@ import * as quakeCities from './20261207T0100_quake_cities.js';
 import * as directoryAccounts from './20261207T0200_directory_accounts.js';
 import * as referrals from './20261207T0300_referrals.js';
 import * as directoryImport from './20261207T0400_directory_import.js';
+import * as directoryReminders from './20261207T0800_directory_reminders.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -77,4 +78,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0200_directory_accounts': directoryAccounts,
   '20261207T0300_referrals': referrals,
   '20261207T0400_directory_import': directoryImport,
+  '20261207T0800_directory_reminders': directoryReminders,
 };

@@ -609,10 +609,17 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     }
   });
 
+  it.each([['organisation', 201], ['cityEditor', 403]] as const)('%s → proposing a new service: %i', async (who, status) => {
+    const proposed = await directoryClients[who]!.post('/api/directory/account/services', { name: `${who}の新しい相談先`, worries: ['care'], phone: '0774-00-1111' });
+    expect(proposed.status).toBe(status);
+    if (status === 201) expect(proposed.body.pending.changes).toContainEqual({ field: 'status', before: 'draft', after: 'published' });
+  });
+
   const residents = ['officer', 'captain1', 'memberA', 'watcherA', 'volunteer', 'officerY'];
   it.each(residents)('%s → the directory account’s routes: 401; the review queue: officers only', async (who) => {
     expect((await clients[who]!.get('/api/directory/account')).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/account/review')).status).toBe(401);
+    expect((await clients[who]!.post('/api/directory/account/services', { name: `${who}の提案`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/review')).status).toBe(who.startsWith('officer') ? 200 : 403);
     expect((await clients[who]!.post('/api/directory/invitations', { organisation: `${who}の会`, login: `${who}@matrix.example.jp` })).status).toBe(who.startsWith('officer') ? 201 : 403);
   });

@@ -196,4 +196,35 @@ describe('organisation logins and review before showing', () => {
     expect((await city.patch(`/api/directory/account/services/${created.body.id}`, { hours: 'x' })).status).toBe(403);
     expect((await city.get('/api/circulars')).status).toBe(401);
   });
+
+  it('an organisation proposes a new service: not in search until its editor approves it; another association’s officer cannot; a contactless one is a 400 naming phone', async () => {
+    const officer = await officerOf(x);
+    const created = await officer.post('/api/directory/services', service('X食堂の既存', 'X食堂の会'));
+    const area = created.body.areaCodes[0];
+    const { org } = await invitedOrganisation(officer, 'X食堂の会', 'shokudo@x.example.jp');
+
+    const bad = await org.post('/api/directory/account/services', { name: 'X連絡先なし', worries: ['food'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('phone');
+    const proposed = await org.post('/api/directory/account/services', { name: 'X新しい食堂', worries: ['food', 'loneliness'], phone: '0774-55-5555', hours: '毎週金曜 17:00〜19:00' });
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ name: 'X新しい食堂', status: 'draft', areaCodes: [area] });
+    expect(proposed.body.pending.changes).toEqual(expect.arrayContaining([
+      { field: 'status', before: 'draft', after: 'published' }, { field: 'phone', before: '', after: '0774-55-5555' }, { field: 'hours', before: '', after: '毎週金曜 17:00〜19:00' },
+    ]));
+    const names = async () => (await anonymous().get(`/api/directory/search?worries=food&area=${area}`)).body.results.map((r: { name: string }) => r.name);
+    expect(await names()).not.toContain('X新しい食堂');
+
+    const other = await officerOf(y);
+    expect((await other.get('/api/directory/review')).body.items).toEqual([]);
+    const item = (await officer.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === proposed.body.id);
+    expect(item).toMatchObject({ service: 'X新しい食堂', organisation: 'X食堂の会' });
+    expect((await other.post(`/api/directory/review/${item.id}/approve`)).status).toBe(404);
+    expect((await officer.post(`/api/directory/review/${item.id}/approve`)).status).toBe(200);
+    expect(await names()).toContain('X新しい食堂');
+    const found = (await anonymous().get(`/api/directory/search?worries=food&area=${area}`)).body.results.find((r: { name: string }) => r.name === 'X新しい食堂');
+    expect(found).toMatchObject({ phone: '0774-55-5555', hours: '毎週金曜 17:00〜19:00' });
+    const audit = await database.db.selectFrom('directory_audit').select('action').where('subject', '=', proposed.body.id).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['directory.service.propose', 'directory.change.approve']);
+  });
 });

@@ -61,4 +61,54 @@ describe('the directory freshness job', () => {
     const trail = await database.db.selectFrom('directory_audit').select('action').where('subject', '=', old.id).orderBy('id').execute();
     expect(trail.map((t) => t.action)).toEqual(['directory.service.stale', 'directory.service.hide_stale']);
   });
+
+  it('reminds once from 30 days before the reconfirm date: the organisation sees the deadline, the editors "due soon"; a re-run reminds no one twice', async () => {
+    const officer = new ApiClient(server.baseUrl);
+    await officer.login(x.logins.officer, PASSWORD);
+    const due = (await officer.post('/api/directory/services', { organisation: 'X期限の会', name: 'X期限が近い', worries: ['care'], phone: '0774-33-3333', status: 'published' })).body;
+    const later = (await officer.post('/api/directory/services', { organisation: 'X期限の会', name: 'X期限は先', worries: ['care'], phone: '0774-33-3334', status: 'published' })).body;
+    expect(later).toMatchObject({ dueSoon: false, stale: false });
+    // Confirmed long enough ago that its reconfirm date is 12 days away.
+    await database.db.updateTable('directory_services')
+      .set({ last_confirmed_on: sql<string>`((now() at time zone 'Asia/Tokyo')::date + 12 - make_interval(months => reconfirm_months))::date` as unknown as string })
+      .where('id', '=', due.id).execute();
+
+    const listed = (await officer.get('/api/directory/services')).body.items;
+    const entry = listed.find((s: { id: string }) => s.id === due.id);
+    expect(entry).toMatchObject({ status: 'published', stale: false, dueSoon: true });
+    const today = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date())}T00:00:00Z`);
+    expect(entry.daysLeft).toBe(Math.round((Date.parse(`${entry.confirmBy}T00:00:00Z`) - today.getTime()) / 86_400_000));
+    expect(entry.daysLeft).toBeGreaterThanOrEqual(10);
+    expect(entry.daysLeft).toBeLessThanOrEqual(14);
+    expect(listed.find((s: { id: string }) => s.id === later.id).dueSoon).toBe(false);
+    // Still current: it shows in search until its date.
+    const found = await new ApiClient(server.baseUrl).get(`/api/directory/search?worries=care&area=${due.areaCodes[0]}`);
+    expect(found.body.results.map((r: { name: string }) => r.name)).toContain('X期限が近い');
+
+    // The organisation's own page says so.
+    const invited = await officer.post('/api/directory/invitations', { organisation: 'X期限の会', login: 'kigen@x.example.jp' });
+    const org = new ApiClient(server.baseUrl);
+    const joined = await org.post('/api/directory/account/join', { code: invited.body.code, password: 'kigen-password' });
+    org.csrfToken = joined.body.csrfToken;
+    expect(joined.body.services.find((s: { id: string }) => s.id === due.id)).toMatchObject({ dueSoon: true, confirmBy: entry.confirmBy, daysLeft: entry.daysLeft });
+
+    const runJob = async () => {
+      const id = await server.app.jobs.sendDetached('tick', 'directory-freshness', {});
+      await until(async () => (await sql<{ state: string }>`select state from pgboss.job where id = ${id}`.execute(database.db)).rows[0]?.state, (s) => s === 'completed');
+    };
+    const reminders = async () => (await database.db.selectFrom('directory_audit').select(['action', 'detail']).where('subject', '=', due.id).where('action', '=', 'directory.service.remind').execute());
+    await runJob();
+    expect(await reminders()).toEqual([{ action: 'directory.service.remind', detail: expect.objectContaining({ confirmBy: entry.confirmBy }) }]);
+    await runJob();
+    expect(await reminders()).toHaveLength(1);
+    expect(await database.db.selectFrom('directory_audit').select('id').where('subject', '=', later.id).where('action', '=', 'directory.service.remind').execute()).toEqual([]);
+
+    // One button: reconfirmed, its next date is months away, no longer due; the next run reminds no one.
+    const confirmed = await org.post(`/api/directory/account/services/${due.id}/confirm`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ dueSoon: false, stale: false });
+    expect(confirmed.body.daysLeft).toBeGreaterThan(150);
+    await runJob();
+    expect(await reminders()).toHaveLength(1);
+  });
 });

@@ -223,6 +223,39 @@ set
 where
   "id" = $4;
 
+-- organisationHome
+(
+  select
+    s.created_by_association_id as association_id,
+    sa.area_id
+  from
+    directory_services s
+    join directory_service_areas sa on sa.service_id = s.id
+  where
+    s.organisation_id = $1
+  order by
+    s.created_at,
+    s.id,
+    sa.area_id
+  limit
+    1
+)
+union all
+(
+  select
+    o.created_by_association_id,
+    a.id
+  from
+    directory_organisations o
+    join directory_areas a on a.association_id = o.created_by_association_id
+  where
+    o.id = $2
+  limit
+    1
+)
+limit
+  1;
+
 -- confirmOrganisationService
 update "directory_services"
 set

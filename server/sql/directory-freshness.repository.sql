@@ -23,6 +23,31 @@ where
 returning
   id;
 
+-- markReminded
+update directory_services s
+set
+  reminded_for = d.confirm_by
+from
+  (
+    select
+      id,
+      (
+        last_confirmed_on + make_interval(months => reconfirm_months)
+      )::date as confirm_by
+    from
+      directory_services
+    where
+      status = 'published'
+  ) d
+where
+  s.id = d.id
+  and d.confirm_by > $1::date
+  and d.confirm_by <= $2::date + $3::int
+  and s.reminded_for is distinct from d.confirm_by
+returning
+  s.id,
+  to_char(s.reminded_for, 'YYYY-MM-DD') as confirm_by;
+
 -- restoreFresh
 update "directory_services"
 set

@@ -169,6 +169,15 @@ select
       (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  to_char(
+    s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+    'YYYY-MM-DD'
+  ) as confirm_by,
+  (
+    (
+      s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+    )::date - (now() at time zone $2)::date
+  ) as days_left,
   array(
     select
       a.code
@@ -191,7 +200,7 @@ where
       directory_service_areas sa
     where
       sa.service_id = s.id
-      and sa.area_id = any ($2::uuid[])
+      and sa.area_id = any ($3::uuid[])
   )
 order by
   s.name,
@@ -207,6 +216,15 @@ select
       (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  to_char(
+    s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+    'YYYY-MM-DD'
+  ) as confirm_by,
+  (
+    (
+      s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+    )::date - (now() at time zone $2)::date
+  ) as days_left,
   array(
     select
       a.code
@@ -222,8 +240,8 @@ from
   directory_services s
   join directory_organisations o on o.id = s.organisation_id
 where
-  s.id = $2
-  and s.created_by_association_id = $3
+  s.id = $3
+  and s.created_by_association_id = $4
 for update of
   s;
 
@@ -237,6 +255,15 @@ select
       (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  to_char(
+    s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+    'YYYY-MM-DD'
+  ) as confirm_by,
+  (
+    (
+      s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+    )::date - (now() at time zone $2)::date
+  ) as days_left,
   array(
     select
       a.code
@@ -252,7 +279,7 @@ from
   directory_services s
   join directory_organisations o on o.id = s.organisation_id
 where
-  s.organisation_id = $2
+  s.organisation_id = $3
 order by
   s.name,
   s.id;
@@ -267,6 +294,15 @@ select
       (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  to_char(
+    s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+    'YYYY-MM-DD'
+  ) as confirm_by,
+  (
+    (
+      s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+    )::date - (now() at time zone $2)::date
+  ) as days_left,
   array(
     select
       a.code
@@ -282,8 +318,8 @@ from
   directory_services s
   join directory_organisations o on o.id = s.organisation_id
 where
-  s.id = $2
-  and s.organisation_id = $3
+  s.id = $3
+  and s.organisation_id = $4
 for update of
   s;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
@@ -8,6 +9,7 @@ const suite = useBrowserSuite();
 const SALON = 'ふれあいサロン お茶会（デモ）';
 const OLD = '毎週水曜 13:30〜15:30';
 const NEW = '毎週水曜・土曜 13:30〜16:00';
+const NEW_DESCRIPTION = 'だれでも立ち寄れるお茶とおしゃべりの会。土曜も開きます。';
 
 async function publicHours() {
   const found = await fetch(`${suite.server.baseUrl}/api/directory/search?worries=loneliness&area=tanabe-higashi-demo`).then((r) => r.json());
@@ -15,8 +17,12 @@ async function publicHours() {
 }
 
 describe('an organisation keeps its own entry; an editor approves its change', () => {
-  it('the demo salon updates its hours, the officer approves them, and only then the public search shows them', async () => {
+  it('the demo salon, reminded of its deadline, updates its hours and description, the officer approves them, and only then the public search shows them', async () => {
     await seedDemo(suite.database.db);
+    // Last confirmed long enough ago that its reconfirm date is 12 days away.
+    await suite.database.db.updateTable('directory_services')
+      .set({ last_confirmed_on: sql<string>`((now() at time zone 'Asia/Tokyo')::date + 12 - make_interval(months => reconfirm_months))::date` as unknown as string })
+      .where('name', '=', SALON).execute();
 
     // The organisation signs in with its own login (no resident session) and changes its hours.
     const context = await suite.browser.newContext({ locale: 'ja-JP' });
@@ -28,11 +34,29 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     await org.getByRole('button', { name: 'ログイン', exact: true }).click();
     await org.getByRole('heading', { name: '田辺東 ふれあいサロン（デモ）' }).waitFor();
     const entry = org.getByTestId('organisation-service').filter({ hasText: SALON });
-    await entry.getByRole('button', { name: '受付時間を変える' }).click();
-    await entry.getByLabel('新しい受付時間').fill(NEW);
+    // Due soon: its deadline and the one-button reconfirm come first.
+    expect(await entry.getByTestId('confirm-deadline').textContent()).toMatch(/^確認期限：\d{4}年\d{1,2}月\d{1,2}日（あと\d+日）$/);
+    // One button at the top reconfirms it: no longer due.
+    await entry.getByTestId('organisation-due').getByRole('button', { name: '内容に変わりがないことを確認した' }).click();
+    await entry.getByTestId('organisation-due').waitFor({ state: 'detached' });
+    expect(await entry.getByTestId('confirm-deadline').count()).toBe(0);
+    await entry.getByRole('button', { name: '内容を変える' }).click();
+    // No way to reach it: refused, the reason beside the phone field.
+    await entry.getByLabel('電話番号').fill('');
+    await entry.getByLabel('場所').fill('');
     await entry.getByRole('button', { name: '変更を送る（審査のあと公開）' }).click();
-    await entry.getByTestId('organisation-pending').getByText(NEW).waitFor();
-    expect(await entry.getByTestId('organisation-pending').locator('del').textContent()).toBe(OLD);
+    await entry.locator('input[aria-invalid="true"]#' + (await entry.getByLabel('電話番号').getAttribute('id'))).waitFor();
+    expect(await entry.getByTestId('organisation-pending').count()).toBe(0);
+    await entry.getByLabel('電話番号').fill('0774-00-0002');
+    await entry.getByLabel('場所').fill('田辺東 集会所（デモ）');
+    await entry.getByLabel('受付時間').fill(NEW);
+    await entry.getByLabel('内容').fill(NEW_DESCRIPTION);
+    await entry.getByRole('button', { name: '変更を送る（審査のあと公開）' }).click();
+    const pending = entry.getByTestId('organisation-pending');
+    await pending.getByText(NEW).waitFor();
+    expect(await pending.locator('del').allTextContents()).toEqual(expect.arrayContaining([OLD]));
+    expect(await pending.locator('ins').allTextContents()).toEqual(expect.arrayContaining([NEW, NEW_DESCRIPTION]));
+    expect((await pending.locator('dt').allTextContents()).sort()).toEqual(['内容', '受付時間'].sort());
     // Still the old hours for everyone else.
     expect(await publicHours()).toBe(OLD);
 
@@ -40,8 +64,7 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
     await officer.getByRole('link', { name: '相談先の審査（1件）' }).click();
     const item = officer.getByTestId('review-item').filter({ hasText: SALON });
-    expect(await item.locator('del').textContent()).toBe(OLD);
-    expect(await item.locator('ins').textContent()).toBe(NEW);
+    expect((await item.locator('ins').allTextContents()).sort()).toEqual([NEW, NEW_DESCRIPTION].sort());
     await item.getByRole('button', { name: '承認して公開する' }).click();
     await officer.getByTestId('review-empty').waitFor();
     await officer.getByRole('link', { name: '相談先の審査', exact: true }).waitFor();
@@ -51,6 +74,17 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     await org.reload();
     await entry.getByText(NEW).first().waitFor();
     expect(await entry.getByTestId('organisation-pending').count()).toBe(0);
+
+    // It proposes a new service: on its page, waiting for review; not in search.
+    const form = org.getByTestId('directory-form');
+    await form.getByLabel('相談先・サービス名').fill('土曜のおしゃべり会（デモ）');
+    await form.getByLabel('孤独・孤立').check();
+    await form.getByLabel('電話番号').fill('0774-00-0009');
+    await form.getByRole('button', { name: '提案を送る（審査のあと公開）' }).click();
+    const proposed = org.getByTestId('organisation-service').filter({ hasText: '土曜のおしゃべり会（デモ）' });
+    await proposed.getByTestId('organisation-pending').getByText('0774-00-0009').waitFor();
+    const found = await fetch(`${suite.server.baseUrl}/api/directory/search?worries=loneliness&area=tanabe-higashi-demo`).then((r) => r.json());
+    expect(found.results.map((r: { name: string }) => r.name)).not.toContain('土曜のおしゃべり会（デモ）');
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailSchema, passwordSchema, text, trimmed, uuid } from './common.js';
-import { editorServiceSchema, serviceUpdateSchema } from './directory.js';
+import { editorServiceSchema, serviceBodySchema, serviceUpdateSchema } from './directory.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -57,6 +57,10 @@ export const directoryAccountViewSchema = z.object({
 /** What an organisation may change: everything but whether it shows (an editor decides that). */
 export const organisationChangeSchema = serviceUpdateSchema.omit({ status: true });
 
+/** A new service an organisation proposes: a draft until an editor approves it (then published). */
+export const organisationNewServiceSchema = z.object(serviceBodySchema.shape).omit({ organisation: true, status: true })
+  .refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
+
 export const reviewItemSchema = pendingChangeSchema.extend({
   serviceId: uuid,
   service: z.string(),
@@ -111,6 +115,10 @@ export const directoryAccountRoutes = {
   reconfirm: defineRoute({
     method: 'post', path: '/api/directory/account/services/:id/confirm', summary: 'The organisation confirms its service is still right', tag, access: 'public',
     params: idParams, response: accountServiceSchema,
+  }),
+  propose: defineRoute({
+    method: 'post', path: '/api/directory/account/services', summary: 'The organisation proposes a new service (shown only once an editor approves it)', tag, access: 'public',
+    body: organisationNewServiceSchema, response: accountServiceSchema, status: 201,
   }),
   cityReview: defineRoute({
     method: 'get', path: '/api/directory/account/review', summary: 'Every organisation’s changes waiting for review (city editors)', tag, access: 'public',

@@ -105,10 +105,18 @@ export const serviceUpdateSchema = z.object({
   status: z.enum(['draft', 'published', 'hidden']).optional(),
 });
 
+/** Days before its reconfirm date from which an entry is reminded of and shown as due soon. */
+export const REMIND_DAYS = 30;
+
 export const editorServiceSchema = directoryResultSchema.omit({ matched: true, servesArea: true }).extend({
   status: serviceStatusSchema,
   /** Published but not confirmed within its reconfirm period: hidden from search. */
   stale: z.boolean(),
+  /** The day ('YYYY-MM-DD') by which it must be reconfirmed to stay current, and the days left (negative once past). */
+  confirmBy: z.string(),
+  daysLeft: z.number().int(),
+  /** Published, current, and within REMIND_DAYS of its reconfirm date. */
+  dueSoon: z.boolean(),
   areaCodes: z.array(z.string()),
   /** This association's officers may change it (it serves only their association). */
   editable: z.boolean(),

@@ -84,6 +84,23 @@ export async function invitableOrganisation(db: Db, associationId: string, name:
 
 export type ChangeRow = { id: string; service_id: string; fields: Record<string, unknown>; created_at: Date };
 
+/**
+ * Where an organisation's new service belongs: the association and area of its first service,
+ * else the association that added the organisation and that association's area; undefined if neither.
+ */
+export async function organisationHome(db: Db, organisationId: string) {
+  const { rows } = await sql<{ association_id: string | null; area_id: string }>`
+    (select s.created_by_association_id as association_id, sa.area_id from directory_services s
+      join directory_service_areas sa on sa.service_id = s.id
+      where s.organisation_id = ${organisationId} order by s.created_at, s.id, sa.area_id limit 1)
+    union all
+    (select o.created_by_association_id, a.id from directory_organisations o
+      join directory_areas a on a.association_id = o.created_by_association_id
+      where o.id = ${organisationId} limit 1)
+    limit 1`.execute(db);
+  return rows[0];
+}
+
 /** The pending change of a service, locked, if any. */
 export async function pendingChange(db: Db, serviceId: string) {
   return db.selectFrom('directory_changes').select(['id', 'service_id', 'fields', 'created_at'])
@@ -187,6 +204,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'changeToReview', run: (db) => changeToReview(db, 'all', ID) },
   { name: 'markReviewed', run: (db) => markReviewed(db, ID, { status: 'approved', reason: '', personId: OTHER, accountId: null }) },
   { name: 'publishFields', run: (db) => publishFields(db, ID, { hours: '9時〜' }, '2026-12-01') },
+  { name: 'organisationHome', run: (db) => organisationHome(db, ID) },
   { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER, '2026-12-01') },
   { name: 'directoryAudit', run: (db) => directoryAudit(db, { personId: ID, action: 'example', subject: OTHER }) },
   { name: 'countToReview', run: (db) => countToReview(db, 'all') },

@@ -7,7 +7,7 @@ import { csrfMatches } from '../auth/session.service.js';
 import { readCookie } from '../auth/session.middleware.js';
 import { clientAddress, createRateLimiter, postgresStore } from '../auth/rate-limit.js';
 import {
-  DIRECTORY_COOKIE, accountView, inviteOrganisation, joinDirectory, loadAccount, loginDirectory, logoutDirectory, proposeChange, reconfirm,
+  DIRECTORY_COOKIE, accountView, inviteOrganisation, joinDirectory, loadAccount, loginDirectory, logoutDirectory, proposeChange, proposeService, reconfirm,
   type DirectoryAccount,
 } from './directory-accounts.service.js';
 import { decide, reviewList } from './directory-review.service.js';
@@ -63,6 +63,7 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   });
   api.handle(routes.change, async ({ req, params, body }) => proposeChange(ctx, await account(req), params.id, body));
   api.handle(routes.reconfirm, async ({ req, params }) => reconfirm(ctx, await account(req), params.id));
+  api.handle(routes.propose, async ({ req, body }) => proposeService(ctx, await account(req), body));
   api.handle(routes.cityReview, async ({ req }) => reviewList(ctx, { kind: 'city', account: await account(req) }));
   api.handle(routes.cityApprove, async ({ req, params }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'approved', reason: '' }));
   api.handle(routes.cityReject, async ({ req, params, body }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'rejected', reason: body.reason }));

@@ -4,14 +4,14 @@ import type { Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
-import type { AccountService, DirectoryAccountView, directoryInviteSchema, organisationChangeSchema } from '../contracts/directory-accounts.js';
+import type { AccountService, DirectoryAccountView, directoryInviteSchema, organisationChangeSchema, organisationNewServiceSchema } from '../contracts/directory-accounts.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { generatePasscode } from '../auth/join.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { sha256 } from '../auth/session.service.js';
 import { directoryPolicy } from './directory.policy.js';
-import { organisationService, organisationNamed, servicesOfOrganisation } from './directory.repository.js';
+import { insertService, organisationService, organisationNamed, servicesOfOrganisation } from './directory.repository.js';
 import { editorView } from './directory.service.js';
 import * as repo from './directory-accounts.repository.js';
 import { restoreFresh } from './directory-freshness.repository.js';
@@ -181,6 +181,29 @@ export async function reconfirm(ctx: Ctx, account: DirectoryAccount, id: string)
     if (!(await repo.confirmOrganisationService(tx.db, organisationId, id, today))) throw HttpError.notFound('directory entry');
     await restoreFresh(tx.db, id);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.confirm', subject: id, detail: { on: today } });
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+  });
+}
+
+/**
+ * The organisation proposes a new service: added as a draft (never in search) serving where its
+ * organisation already serves, with a pending change that publishes it once an editor approves.
+ */
+export async function proposeService(ctx: Ctx, account: DirectoryAccount, body: z.output<typeof organisationNewServiceSchema>) {
+  const organisationId = organisationOf(account);
+  return inTransaction(ctx.db, ctx.log, async (tx) => {
+    const home = await repo.organisationHome(tx.db, organisationId);
+    if (!home) throw new HttpError(409, 'no_area', 'Your organisation serves no area yet; ask the directory editor who invited you to add your first entry.');
+    // The draft holds its name and worries; the rest is the pending change, so its reviewer sees each value (— → new).
+    const id = await insertService(tx.db, home.association_id, home.area_id, {
+      organisation_id: organisationId, name: body.name, description: '', worries: body.worries, age_groups: body.ageGroups,
+      languages: body.languages, address: '', lat: body.lat, lon: body.lon, phone: '', hours: '', walk_in: false,
+      web: '', cost: '', status: 'draft', last_confirmed_on: localDate(new Date(), DEFAULT_TIME_ZONE),
+    });
+    const proposed = { description: body.description, phone: body.phone, hours: body.hours, walk_in: body.walkIn, web: body.web, cost: body.cost, address: body.address };
+    const fields = { ...Object.fromEntries(Object.entries(proposed).filter(([, v]) => v !== '' && v !== false)), status: 'published' };
+    const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
+    await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.propose', subject: id, detail: { change: changeId, name: body.name } });
     return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
   });
 }

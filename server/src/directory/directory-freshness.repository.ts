@@ -22,6 +22,20 @@ export async function hideStale(db: Db, today: string, graceMonths: number) {
   return rows.map((r) => r.id);
 }
 
+/**
+ * Published, still-current entries whose reconfirm date is at most `days` days after `today`
+ * and not yet reminded for that date: marked reminded (the once-only marker); the ids and dates.
+ */
+export async function markReminded(db: Db, today: string, days: number) {
+  const { rows } = await sql<{ id: string; confirm_by: string }>`
+    update directory_services s set reminded_for = d.confirm_by
+    from (select id, (last_confirmed_on + make_interval(months => reconfirm_months))::date as confirm_by from directory_services where status = 'published') d
+    where s.id = d.id and d.confirm_by > ${today}::date and d.confirm_by <= ${today}::date + ${days}::int
+      and s.reminded_for is distinct from d.confirm_by
+    returning s.id, to_char(s.reminded_for, 'YYYY-MM-DD') as confirm_by`.execute(db);
+  return rows;
+}
+
 /** A reconfirmed entry the job had made stale or hidden is published again (an editor's own hiding stays). */
 export function restoreFresh(db: Db, id: string) {
   return db.updateTable('directory_services').set({ status: 'published', stale_since: null })
@@ -32,5 +46,6 @@ export function restoreFresh(db: Db, id: string) {
 export const sqlExamples: SqlExample[] = [
   { name: 'markStale', run: (db) => markStale(db, '2026-12-01') },
   { name: 'hideStale', run: (db) => hideStale(db, '2026-12-01', 1) },
+  { name: 'markReminded', run: (db) => markReminded(db, '2026-12-01', 30) },
   { name: 'restoreFresh', run: (db) => restoreFresh(db, '11111111-1111-4111-8111-111111111111') },
 ];

@@ -72,11 +72,13 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
 
 type ServiceRow = Selectable<DirectoryServiceTable>;
 
-type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[] };
+type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
 
 /** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
 const editorSelect = (timeZone: string) => sql`
   select s.*, o.name as organisation, ${current(timeZone)} as current,
+    to_char(s.last_confirmed_on + make_interval(months => s.reconfirm_months), 'YYYY-MM-DD') as confirm_by,
+    ((s.last_confirmed_on + make_interval(months => s.reconfirm_months))::date - (now() at time zone ${timeZone})::date) as days_left,
     array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
   from directory_services s
   join directory_organisations o on o.id = s.organisation_id`;
@@ -137,8 +139,8 @@ export type NewService = {
   status: 'draft' | 'published' | 'hidden'; last_confirmed_on: string;
 };
 
-/** Adds a service of `associationId` serving `areaId`. */
-export async function insertService(db: Db, associationId: string, areaId: string, service: NewService) {
+/** Adds a service of `associationId` (null: a city-wide organisation's) serving `areaId`. */
+export async function insertService(db: Db, associationId: string | null, areaId: string, service: NewService) {
   const { id } = await db.insertInto('directory_services').values({ ...service, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('directory_service_areas').values({ service_id: id, area_id: areaId }).execute();
   return id;

@@ -4,7 +4,7 @@ import { audit } from '../common/audit.repository.js';
 import { associationTimeZone } from '../common/association.repository.js';
 import { localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
-import type { directorySearchQuerySchema, EditorService, DirectorySearch, serviceBodySchema, serviceUpdateSchema } from '../contracts/directory.js';
+import { REMIND_DAYS, type directorySearchQuerySchema, type EditorService, type DirectorySearch, type serviceBodySchema, type serviceUpdateSchema } from '../contracts/directory.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
@@ -35,7 +35,7 @@ export async function search(ctx: Ctx, query: z.output<typeof directorySearchQue
   };
 }
 
-function common(r: Omit<Row, 'current' | 'area_codes'>) {
+function common(r: Omit<Row, 'current' | 'area_codes' | 'confirm_by' | 'days_left'>) {
   return {
     id: r.id, name: r.name, description: r.description, organisation: r.organisation, worries: r.worries as DirectorySearch['results'][number]['worries'],
     ageGroups: r.age_groups, languages: r.languages, address: r.address, lat: r.lat, lon: r.lon, phone: r.phone, hours: r.hours,
@@ -46,6 +46,7 @@ function common(r: Omit<Row, 'current' | 'area_codes'>) {
 export function editorView(r: Row, associationId: string): EditorService {
   return {
     ...common(r), status: r.status, stale: r.status === 'stale' || (r.status === 'published' && !r.current), areaCodes: r.area_codes,
+    confirmBy: r.confirm_by, daysLeft: r.days_left, dueSoon: r.status === 'published' && r.current && r.days_left <= REMIND_DAYS,
     editable: r.created_by_association_id === associationId,
   };
 }

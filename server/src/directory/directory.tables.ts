@@ -45,6 +45,8 @@ export interface DirectoryServiceTable {
   reconfirm_months: Generated<number>;
   /** The day the freshness job marked it stale (null while current). */
   stale_since: Generated<string | null>;
+  /** The reconfirm date ('YYYY-MM-DD') the freshness job last sent a reminder for (the once-only marker). */
+  reminded_for: Generated<string | null>;
   created_by_association_id: string | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;

@@ -163,6 +163,7 @@ export const api = {
   directoryLogout: () => request(directoryAccounts.logout),
   directoryAccount: (signal?: AbortSignal) => request(directoryAccounts.me, { signal }),
   proposeDirectoryChange: (id: string, body: Body<typeof directoryAccounts.change>) => request(directoryAccounts.change, { params: { id }, body }),
+  proposeDirectoryService: (body: Body<typeof directoryAccounts.propose>) => request(directoryAccounts.propose, { body }),
   reconfirmDirectoryService: (id: string) => request(directoryAccounts.reconfirm, { params: { id } }),
   cityDirectoryReview: (signal?: AbortSignal) => request(directoryAccounts.cityReview, { signal }),
   cityApproveDirectoryChange: (id: string) => request(directoryAccounts.cityApprove, { params: { id } }),

@@ -2,7 +2,8 @@ import { t } from '../../../lib/i18n.js';
 
 type Change = { field: string; before: unknown; after: unknown };
 
-function shown(value: unknown): string {
+function shown(value: unknown, field: string): string {
+  if (field === 'status' && typeof value === 'string') return t(`directory.status.${value}`);
   if (Array.isArray(value)) return value.map((w) => t(`directory.worry.${String(w)}`)).join('・') || '—';
   if (typeof value === 'boolean') return value ? t('directory.review.yes') : t('directory.review.no');
   return value === null || value === undefined || value === '' ? '—' : String(value);
@@ -15,7 +16,7 @@ export function FieldChanges({ changes }: { changes: Change[] }) {
       {changes.map((c) => (
         <div key={c.field}>
           <dt>{t(`directory.review.field.${c.field}`)}</dt>
-          <dd><del>{shown(c.before)}</del> → <ins>{shown(c.after)}</ins></dd>
+          <dd><del>{shown(c.before, c.field)}</del> → <ins>{shown(c.after, c.field)}</ins></dd>
         </div>
       ))}
     </dl>

@@ -10,8 +10,11 @@ import { FormActions } from '../../../ui/form-actions.js';
 const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
 type TextKey = keyof typeof EMPTY;
 
-/** Adds an entry serving the officer's association (a draft unless "publish now" is ticked). */
-export function ServiceForm({ onSaved }: { onSaved: (service: EditorService) => void }) {
+/**
+ * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
+ * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it).
+ */
+export function ServiceForm({ onSaved, organisation }: { onSaved: (service: EditorService) => void; organisation?: string }) {
   const [form, setForm] = useState(EMPTY);
   const [worries, setWorries] = useState<Worry[]>([]);
   const [walkIn, setWalkIn] = useState(false);
@@ -21,10 +24,11 @@ export function ServiceForm({ onSaved }: { onSaved: (service: EditorService) => 
 
   async function submit(event: Event) {
     event.preventDefault();
-    const body = checked.check({ ...form, worries, walkIn, status: publish ? 'published' : 'draft' });
+    const body = checked.check({ ...form, organisation: organisation ?? form.organisation, worries, walkIn, status: publish ? 'published' : 'draft' });
     if (!body) return;
     await checked.submit(async () => {
-      onSaved(await api.createDirectoryService(body));
+      const { organisation: _organisation, status: _status, ...proposal } = body;
+      onSaved(organisation === undefined ? await api.createDirectoryService(body) : await api.proposeDirectoryService(proposal));
       setForm(EMPTY);
       setWorries([]);
     });
@@ -35,7 +39,7 @@ export function ServiceForm({ onSaved }: { onSaved: (service: EditorService) => 
 
   return (
     <form class="card form" data-testid="directory-form" onSubmit={(e) => void submit(e)} noValidate>
-      {field('organisation')}
+      {organisation === undefined && field('organisation')}
       {field('name')}
       {field('description')}
       <fieldset>
@@ -54,9 +58,9 @@ export function ServiceForm({ onSaved }: { onSaved: (service: EditorService) => 
       {field('address')}
       {field('web', 'url')}
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
-      <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>
+      {organisation === undefined && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
       <ErrorAlert error={checked.error} />
-      <FormActions busy={checked.busy} submitLabel={t('directory.form.submit')} />
+      <FormActions busy={checked.busy} submitLabel={organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')} />
     </form>
   );
 }

@@ -29,7 +29,8 @@ export function DirectoryPage() {
           <button type="button" class="secondary no-print" onClick={() => window.print()}>{t('directory.qr.print')}</button>
           <section class="stack no-print" aria-labelledby="directory-entries">
             <h2 id="directory-entries">{t('directory.editor.entries', { area: list.data.areas.map((a) => a.name).join(' / ') })}</h2>
-            {list.data.items.map((s) => <EntryCard key={s.id} service={s} onChanged={() => list.reload()} />)}
+            {/* Due for confirmation (or stale) first: the editors see what needs reconfirming. */}
+            {[...list.data.items].sort((a, b) => Number(b.dueSoon || b.stale) - Number(a.dueSoon || a.stale)).map((s) => <EntryCard key={s.id} service={s} onChanged={() => list.reload()} />)}
           </section>
           <section class="stack no-print" aria-labelledby="directory-new">
             <h2 id="directory-new">{t('directory.editor.add')}</h2>

@@ -10,6 +10,7 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { DirectorySignIn } from '../components/directory-sign-in.js';
 import { OrganisationService } from '../components/organisation-service.js';
 import { ReviewList } from '../components/review-list.js';
+import { ServiceForm } from '../components/service-form.js';
 
 /**
  * /directory/organisation (public door, the directory's own login): an organisation keeps its
@@ -42,7 +43,14 @@ export function OrganisationPage({ code }: { code: string }) {
         <>
           <p class="hint">{t('directory.organisation.signedInAs', { name: current.account.name, login: current.account.login })}</p>
           {current.account.role === 'organisation' ? (
-            current.services.map((s) => <OrganisationService key={s.id} service={s} onChanged={reload} />)
+            <>
+              {/* Those due for confirmation (or already stale) first, so the reminder is at the top. */}
+              {[...current.services].sort((a, b) => Number(b.dueSoon || b.stale) - Number(a.dueSoon || a.stale)).map((s) => <OrganisationService key={s.id} service={s} onChanged={reload} />)}
+              <section class="stack" aria-labelledby="organisation-propose">
+                <h2 id="organisation-propose">{t('directory.organisation.propose')}</h2>
+                <ServiceForm organisation={current.organisation?.name ?? ''} onSaved={reload} />
+              </section>
+            </>
           ) : (
             <CityReview onDone={reload} />
           )}
