@@ -137,6 +137,42 @@ describe('organisation logins and review before showing', () => {
     expect(row).toEqual({ status: 'published', phone: '0774-22-2222' });
   });
 
+  it('a change that would leave the entry with no contact once approved (the editor cleared the other one meanwhile) is refused at approval with a 400 naming phone, and stays pending', async () => {
+    const officer = await officerOf(x);
+    const created = await officer.post('/api/directory/services', { ...service('X二つの連絡先', 'X二つの会'), web: 'https://example.jp/x' });
+    const { org } = await invitedOrganisation(officer, 'X二つの会', 'two@x.example.jp');
+    expect((await org.patch(`/api/directory/account/services/${created.body.id}`, { web: '' })).status).toBe(200);
+    expect((await officer.patch(`/api/directory/services/${created.body.id}`, { phone: '' })).status).toBe(200);
+    const item = (await officer.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.body.id);
+    const approved = await officer.post(`/api/directory/review/${item.id}/approve`);
+    expect(approved.status).toBe(400);
+    expect(approved.body.error.field).toBe('phone');
+    const row = await database.db.selectFrom('directory_services').select(['status', 'web']).where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'published', web: 'https://example.jp/x' });
+    expect((await officer.get('/api/directory/review')).body.items.some((i: { id: string }) => i.id === item.id)).toBe(true);
+  });
+
+  it('a fresh invitation of a joined organisation resets its password: whoever was signed in is signed out', async () => {
+    const officer = await officerOf(x);
+    await officer.post('/api/directory/services', service('X再招待', 'X再招待の会'));
+    const { org } = await invitedOrganisation(officer, 'X再招待の会', 'again@x.example.jp');
+    expect((await org.get('/api/directory/account')).status).toBe(200);
+    const { org: renewed } = await invitedOrganisation(officer, 'X再招待の会', 'again@x.example.jp');
+    expect((await org.get('/api/directory/account')).status).toBe(401);
+    expect((await renewed.get('/api/directory/account')).status).toBe(200);
+  });
+
+  it('an entry its editor hid while stale stays hidden when its organisation reconfirms', async () => {
+    const officer = await officerOf(x);
+    const created = await officer.post('/api/directory/services', service('X隠した', 'X隠した会'));
+    const { org } = await invitedOrganisation(officer, 'X隠した会', 'hidden@x.example.jp');
+    await database.db.updateTable('directory_services').set({ status: 'stale', stale_since: '2026-11-01' }).where('id', '=', created.body.id).execute();
+    expect((await officer.patch(`/api/directory/services/${created.body.id}`, { status: 'hidden' })).status).toBe(200);
+    expect((await org.post(`/api/directory/account/services/${created.body.id}/confirm`)).status).toBe(200);
+    const row = await database.db.selectFrom('directory_services').select(['status', 'stale_since']).where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'hidden', stale_since: null });
+  });
+
   it('an organisation cannot touch another organisation’s entry (404) nor decide its own whether it shows', async () => {
     const officer = await officerOf(x);
     const mine = await officer.post('/api/directory/services', service('Xの体操', 'X体操の会'));

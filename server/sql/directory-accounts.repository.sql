@@ -34,13 +34,19 @@ where
 for update;
 
 -- setAccountPassword
-update "directory_accounts"
+with
+  ended as (
+    delete from directory_sessions
+    where
+      account_id = $1
+  )
+update directory_accounts
 set
-  "password_hash" = $1,
-  "invitation_hash" = $2,
-  "invitation_expires_at" = $3
+  password_hash = $2,
+  invitation_hash = null,
+  invitation_expires_at = null
 where
-  "id" = $4;
+  id = $3;
 
 -- accountByLogin
 select
@@ -192,7 +198,25 @@ select
   c.id,
   c.service_id,
   c.fields,
-  c.created_at
+  c.created_at,
+  jsonb_build_object(
+    'status',
+    s.status,
+    'phone',
+    s.phone,
+    'web',
+    s.web,
+    'address',
+    s.address
+  ) as service,
+  (
+    select
+      a.time_zone
+    from
+      associations a
+    where
+      a.id = s.created_by_association_id
+  ) as time_zone
 from
   directory_changes c
   join directory_services s on s.id = c.service_id
@@ -201,7 +225,8 @@ where
   and c.status = 'pending'
   and true
 for update of
-  c;
+  c,
+  s;
 
 -- markReviewed
 update "directory_changes"

@@ -35,9 +35,16 @@ export function accountByInvitation(db: Db, invitationHash: string) {
     .forUpdate().executeTakeFirst();
 }
 
-/** Sets the account's password and spends its invitation. */
+/**
+ * Sets the account's password and spends its invitation. A fresh invitation of a joined
+ * account is its password reset: whoever was signed in with the old password is signed out
+ * (one statement, so the caller's transaction holds both or neither).
+ */
 export function setAccountPassword(db: Db, id: string, passwordHash: string) {
-  return db.updateTable('directory_accounts').set({ password_hash: passwordHash, invitation_hash: null, invitation_expires_at: null }).where('id', '=', id).execute();
+  return sql`
+    with ended as (delete from directory_sessions where account_id = ${id})
+    update directory_accounts set password_hash = ${passwordHash}, invitation_hash = null, invitation_expires_at = null
+    where id = ${id}`.execute(db);
 }
 
 export function accountByLogin(db: Db, login: string) {
@@ -142,12 +149,20 @@ export async function reviewQueue(db: Db, scope: ReviewScope) {
 }
 
 /** A pending change the scope may review, locked, or undefined. */
+/**
+ * A pending change in the reviewer's scope, locked with its service, and what the service holds
+ * now (to check the entry that would show) and the time zone its day is counted in (its
+ * association's; a city-wide entry's, the deployment's default).
+ */
 export async function changeToReview(db: Db, scope: ReviewScope, id: string) {
-  const { rows } = await sql<ChangeRow>`
-    select c.id, c.service_id, c.fields, c.created_at from directory_changes c
+  const { rows } = await sql<ChangeRow & { service: { status: string; phone: string; web: string; address: string }; time_zone: string | null }>`
+    select c.id, c.service_id, c.fields, c.created_at,
+      jsonb_build_object('status', s.status, 'phone', s.phone, 'web', s.web, 'address', s.address) as service,
+      (select a.time_zone from associations a where a.id = s.created_by_association_id) as time_zone
+    from directory_changes c
     join directory_services s on s.id = c.service_id
     where c.id = ${id} and c.status = 'pending' and ${inScope(scope)}
-    for update of c`.execute(db);
+    for update of c, s`.execute(db);
   return rows[0];
 }
 

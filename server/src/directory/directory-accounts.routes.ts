@@ -30,10 +30,14 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   };
   /** Guessing a password or a code is slowed like the residents' login: per login, and per address (ten times as many). */
   const limiter = createRateLimiter(postgresStore(ctx.db), 15 * 60);
-  const limited = async (req: Request, login: string | null) => {
+  const limited = async (req: Request, res: Response, login: string | null) => {
     const address = `directory-login-ip:${clientAddress(req)}`;
     const result = await limiter.hit([...(login ? [{ key: `directory-login:${login}`, limit: 10 }] : []), { key: address, limit: 100 }]);
-    if (result.limited) throw new HttpError(429, 'rate_limited', 'Too many attempts. Please wait 15 minutes and try again.');
+    if (result.limited) {
+      // As the residents' login answers (auth/rate-limit.ts refuseRateLimited): when to try again, in whole minutes.
+      res.setHeader('Retry-After', String(Math.min(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60), limiter.windowSeconds)));
+      throw new HttpError(429, 'rate_limited', 'Too many attempts. Please wait 15 minutes and try again.');
+    }
   };
   const signIn = async (res: Response, session: { token: string; expiresAt: Date; account: DirectoryAccount }) => {
     res.cookie(DIRECTORY_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
@@ -46,14 +50,21 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   api.handle(routes.reject, async ({ actor, params, body }) => decide(ctx, { kind: 'officer', actor }, params.id, { status: 'rejected', reason: body.reason }));
 
   api.handle(routes.join, async ({ req, body, res }) => {
-    await limited(req, null);
+    await limited(req, res, null);
     return signIn(res, await joinDirectory(ctx, body.code, body.password));
   });
   api.handle(routes.login, async ({ req, body, res }) => {
-    await limited(req, body.login);
-    return signIn(res, await loginDirectory(ctx, body.login, body.password));
+    await limited(req, res, body.login);
+    const session = await loginDirectory(ctx, body.login, body.password);
+    // Signed in: not held back by their own typos (as residents).
+    await limiter.clear(`directory-login:${body.login}`);
+    return signIn(res, session);
   });
   api.handle(routes.logout, async ({ req, res }) => {
+    // A live session is ended only with its CSRF token (a page elsewhere cannot sign the organisation out).
+    if (token(req)) await account(req).catch((error: unknown) => {
+      if (!(error instanceof HttpError && error.status === 401)) throw error;
+    });
     await logoutDirectory(ctx, token(req));
     res.clearCookie(DIRECTORY_COOKIE, { path: '/' });
   });

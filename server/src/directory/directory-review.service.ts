@@ -49,8 +49,14 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
     if (!change) throw HttpError.notFound('change');
     await repo.markReviewed(tx.db, id, { ...decision, ...who });
     if (decision.status === 'approved') {
-      // Approved values count as confirmed today: an entry the freshness job had set aside is current again.
-      await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), DEFAULT_TIME_ZONE));
+      // The entry as it would show must still give a way to reach it (the editor may have
+      // cleared a contact since the change was proposed): a 400 to reject it, not a 500.
+      const after = { ...change.service, ...change.fields } as Record<string, unknown>;
+      if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
+        throw HttpError.badRequest('Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
+      }
+      // Approved values count as confirmed today (the entry's association's day): an entry the freshness job had set aside is current again.
+      await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), change.time_zone ?? DEFAULT_TIME_ZONE));
       await restoreFresh(tx.db, change.service_id);
     }
     const action = decision.status === 'approved' ? 'directory.change.approve' : 'directory.change.reject';

@@ -148,7 +148,10 @@ export async function insertService(db: Db, associationId: string | null, areaId
 
 /** Changes a service the association added (scoped by it); the number of rows changed. */
 export async function updateService(db: Db, associationId: string, id: string, change: Partial<NewService>) {
-  const result = await db.updateTable('directory_services').set({ ...change, updated_at: new Date() })
+  // An editor's own choice of whether it shows ends the freshness job's course for it (stale,
+  // then hidden): an entry the editor hid stays hidden when its organisation reconfirms.
+  const decided = change.status === undefined ? {} : { stale_since: null };
+  const result = await db.updateTable('directory_services').set({ ...change, ...decided, updated_at: new Date() })
     .where('id', '=', id).where('created_by_association_id', '=', associationId).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
