@@ -5,7 +5,7 @@ import { sessionMiddleware } from './session.middleware.js';
 
 /** Logins, sessions, passwords and joining a household. */
 export function authModule(ctx: ModuleContext): Module {
-  const sessions = { db: ctx.db, sessionTtlHours: ctx.deps.sessionTtlHours ?? 24 * 30, realtime: ctx.realtime };
+  const sessions = { db: ctx.db, sessionTtlHours: ctx.deps.sessionTtlHours ?? 24 * 30, realtime: ctx.realtime, log: ctx.log };
   return {
     name: 'auth',
     middleware: (app) => app.use('/api', sessionMiddleware(sessions)),

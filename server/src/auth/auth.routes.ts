@@ -102,5 +102,5 @@ export function registerAuthRoutes(
     return session.actor.view;
   });
 
-  api.handle(authRoutes.updateAssociation, async ({ actor, body }) => updateAssociationTimeZone(ctx.db, actor, body.timeZone));
+  api.handle(authRoutes.updateAssociation, async ({ actor, body }) => updateAssociationTimeZone(ctx, actor, body.timeZone));
 }

@@ -1,5 +1,6 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import type { Language } from '../roster/roster.tables.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
@@ -56,13 +57,14 @@ export async function changePassword(ctx: SessionContext, actor: Actor, currentP
     throw new HttpError(400, 'wrong_password', 'The current password is not correct.', 'currentPassword');
   }
   const passwordHash = await hashPassword(newPassword);
-  const ended = await ctx.db.transaction().execute(async (trx) => {
-    await setPasswordHash(trx, actor.personId, passwordHash);
-    const rows = await deleteOtherSessions(trx, actor.personId, actor.sessionId);
-    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'person.password_changed', subject: actor.personId, detail: { endedSessions: rows.length } });
-    return rows.map((r) => r.id);
+  const ended = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    await setPasswordHash(tx.db, actor.personId, passwordHash);
+    const rows = await deleteOtherSessions(tx.db, actor.personId, actor.sessionId);
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'person.password_changed', subject: actor.personId, detail: { endedSessions: rows.length } });
+    const ids = rows.map((r) => r.id);
+    tx.afterCommit(() => ctx.realtime.endSessions(ids));
+    return ids;
   });
-  ctx.realtime.endSessions(ended);
   return { endedSessions: ended.length };
 }
 
@@ -71,11 +73,11 @@ export async function updatePreferredLanguage(db: Db, actor: Actor, language: La
 }
 
 /** An officer sets the association's time zone; answers the session as it now reads. */
-export async function updateAssociationTimeZone(db: Db, actor: Actor, timeZone: string) {
+export async function updateAssociationTimeZone(ctx: Pick<SessionContext, 'db' | 'log'>, actor: Actor, timeZone: string) {
   requireRole(actor.officer);
-  await db.transaction().execute(async (trx) => {
-    await setAssociationTimeZone(trx, actor.associationId, timeZone);
-    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'association.time_zone_changed', subject: actor.associationId, detail: { timeZone } });
+  await inTransaction(ctx.db, ctx.log, async (tx) => {
+    await setAssociationTimeZone(tx.db, actor.associationId, timeZone);
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'association.time_zone_changed', subject: actor.associationId, detail: { timeZone } });
   });
-  return (await loadActorBySessionId(db, actor.sessionId))!.view;
+  return (await loadActorBySessionId(ctx.db, actor.sessionId))!.view;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import { HttpError } from '../platform/http/errors.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import type { Language } from '../roster/roster.tables.js';
 import { HOUSEHOLD_LOGIN_LIMIT, type JoinRequest } from '../contracts/auth.js';
 import { audit } from '../common/audit.repository.js';
@@ -54,7 +55,7 @@ export async function lookupPasscode(db: Db, code: string) {
  */
 export async function joinWithPasscode(ctx: SessionContext, request: Omit<JoinRequest, 'preferredLanguage'> & { preferredLanguage: Language }) {
   const passwordHash = await hashPassword(request.password);
-  const joined = await ctx.db.transaction().execute(async (trx) => {
+  const joined = await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     const passcode = await findUsablePasscode(trx, request.code);
     if (!(await repo.lockUnusedPasscode(trx, passcode.id))) throw new HttpError(400, 'invalid_passcode', WRONG_PASSCODE, 'code');
     // Several logins per household (residents, and family living elsewhere), up to the limit:

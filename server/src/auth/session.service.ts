@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
+import type { Logger } from '../platform/logger.js';
 import type { SessionView } from '../contracts/auth.js';
 import type { Actor } from '../common/access.js';
 import { deleteSession, findSessionActors, insertSession } from './session.repository.js';
@@ -19,6 +20,7 @@ export interface SessionContext {
   db: Db;
   sessionTtlHours: number;
   realtime: Pick<Realtime, 'endSessions'>;
+  log: Pick<Logger, 'error'>;
 }
 
 export interface LoadedActor extends Actor {
@@ -31,7 +33,7 @@ export interface LoadedActor extends Actor {
 /** 32 random bytes in base64url, as startSession makes them. */
 const SESSION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export async function startSession(ctx: SessionContext, personId: string, associationId: string) {
+export async function startSession(ctx: Omit<SessionContext, 'log'>, personId: string, associationId: string) {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ctx.sessionTtlHours * 3600_000);
   // Only the hash is stored: a leaked sessions table does not let anyone in.
