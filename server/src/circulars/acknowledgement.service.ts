@@ -1,3 +1,4 @@
+import { inTransaction } from '../platform/db/transaction.js';
 import { requireVisible, type Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import { claimRequestKey, requestKey } from '../platform/http/idempotency.js';
@@ -95,7 +96,7 @@ export async function answer(ctx: CircularContext, actor: Actor, circularId: str
   checkAnswer(openQuestion(circular), given);
   // A retry of the same action (same Idempotency-Key) adds no second history row; what follows
   // the commit runs again, as the first try may have lost the database right after committing.
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     if (!(await claimRequestKey(trx, requestKey(actor, idempotencyKey, `circular-answer:${circularId}`)))) return;
     await saveAnswer(trx, { circularId, householdId, personId: actor.personId, answer: given });
   });

@@ -1,3 +1,4 @@
+import { inTransaction } from '../platform/db/transaction.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { circularInputSchema, CircularDetail } from '../contracts/circulars.js';
@@ -75,7 +76,7 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
       ...(input.english !== undefined && { english: input.english }),
     });
   }
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
     await updateCircular(trx, id, contentColumns(input));
     if (circular.status === 'scheduled') {
       // A rescheduled circular: the job already queued checks the time again when it fires
@@ -112,7 +113,7 @@ export async function publish(ctx: CircularContext, actor: Actor, id: string): P
   if (circular.status !== 'draft') throw HttpError.conflict(`This circular is already ${circular.status}.`);
   validateForPublish(circular);
   if (circular.publish_at && circular.publish_at.getTime() > Date.now()) {
-    await ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
       await updateCircular(trx, id, { status: 'scheduled' });
       await ctx.jobs.send(trx, 'circular-publish', { circularId: id }, { startAfter: circular.publish_at! });
       await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'circular.scheduled', subject: id });

@@ -1,3 +1,4 @@
+import { inTransaction } from '../platform/db/transaction.js';
 import { fanOutPages } from '../platform/jobs/fan-out.js';
 import { stableJobId } from '../platform/jobs/jobs.js';
 import { rooms, type ServerToClientEvents } from '../contracts/socket.js';
@@ -26,11 +27,14 @@ const DELIVER_AFTER_MS = 1_000;
  * the event, and must find the circular and its recipient row there.
  */
 export async function publishNow(ctx: CircularContext, id: string): Promise<boolean> {
-  const published = await ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, ctx.log, async ({ db: trx, afterCommit }) => {
     const circular = await markPublished(trx, id);
-    if (!circular) return undefined;
+    if (!circular) {
+      ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
+      return false;
+    }
     const recipients = await insertRecipients(trx, circular);
-    // A second later: the live event to every connected screen (right after the commit, below)
+    // A second later: the live event to every connected screen (after the commit)
     // is a broadcast to the whole town, and push + speaker pages started on this instance
     // during it would slow it down; they follow once it is out.
     await ctx.jobs.send(trx, 'circular-deliver', { circularId: id }, { singletonKey: `deliver:${id}`, startAfter: new Date(Date.now() + DELIVER_AFTER_MS) });
@@ -41,16 +45,10 @@ export async function publishNow(ctx: CircularContext, id: string): Promise<bool
       }
       await ctx.jobs.send(trx, 'circular-overdue', { circularId: id }, { startAfter: circular.due_at, singletonKey: `overdue:${id}` });
     }
-    return { circular, recipients };
+    // Live to every connected member in scope once committed; push and speakers follow in the delivery job.
+    afterCommit(() => ctx.realtime.emit(recipientRooms(recipients, circular.association_id), 'circular:published', { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) }));
+    return true;
   });
-  if (!published) {
-    ctx.log.info({ circularId: id }, 'circular publish skipped: already published, withdrawn, or rescheduled later');
-    return false;
-  }
-  // Live to every connected member in scope now; push and speakers follow in the delivery job.
-  const { circular, recipients } = published;
-  ctx.realtime.emit(recipientRooms(recipients, circular.association_id), 'circular:published', { circularId: id, title: circular.title, category: circular.category, dueAt: iso(circular.due_at) });
-  return true;
 }
 
 /** The rooms of a circular's recipients: their households, their 班 (its 班長) and the officers. */
