@@ -89,7 +89,7 @@ async function main() {
       mark('migrations');
       if (applied.length) log.info({ migrations: applied }, 'migrations applied');
       const [seeded, vapid] = await Promise.all([seed && server.isEmpty(db), server.loadVapidKeys(db)]);
-      const demoDevices = seeded ? await server.seedDemo(db) : [];
+      const demoDevices = seeded ? await server.seedDemo(db, log) : [];
       mark('seed');
       return { seeded, demoDevices, vapid };
     })(),

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
@@ -36,9 +38,9 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * A demo association: 4 班, 100 households (some speaker-only, some paper-only), an
  * officer, a captain per 班, a household login, a volunteer and 6 speakers.
  */
-export async function seedDemo(db: Db): Promise<{ id: string; associationId: string; householdId: string; password: string }[]> {
+export async function seedDemo(db: Db, log: Pick<Logger, 'error'> = console): Promise<{ id: string; associationId: string; householdId: string; password: string }[]> {
   const passwordHash = await hashPassword(demo.password);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, log, async ({ db: trx }) => {
     const associationId = demo.associationId;
     await trx.insertInto('associations').values({ id: associationId, name: demo.associationName, slug: 'tanabe-higashi-demo' }).execute();
     const blocks = await trx

@@ -1,4 +1,6 @@
 import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { followUpBlocks, requireRole, requireVisible, type Actor } from '../common/access.js';
 import { membersOf } from '../common/people.repository.js';
@@ -26,11 +28,18 @@ type PasscodeHousehold = Awaited<ReturnType<typeof repo.findPasscodeHouseholds>>
 
 type Issue = { action: string; subject?: string; voidOlder: boolean };
 
-async function issueFor(db: Db, actor: Actor, households: PasscodeHousehold[], publicUrl: string, { action, subject, voidOlder }: Issue): Promise<PasscodeItem[]> {
+/** What issuing codes needs: the database, the log (for inTransaction) and the address the QR codes point to. */
+export interface PasscodeContext {
+  db: Db;
+  log: Pick<Logger, 'error'>;
+  publicUrl: string;
+}
+
+async function issueFor({ db, log, publicUrl }: PasscodeContext, actor: Actor, households: PasscodeHousehold[], { action, subject, voidOlder }: Issue): Promise<PasscodeItem[]> {
   if (!households.length) return [];
   const expiresAt = new Date(Date.now() + PASSCODE_DAYS * 86_400_000);
   const issued = households.map((h) => ({ household: h, code: generatePasscode() }));
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, log, async ({ db: trx }) => {
     if (voidOlder) await repo.expireUnusedPasscodes(trx, households.map((h) => h.id));
     await repo.insertPasscodes(trx, issued.map((i) => ({ association_id: actor.associationId, household_id: i.household.id, code_hash: hashPasscode(i.code), expires_at: expiresAt })));
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject, detail: { households: households.length } });
@@ -56,11 +65,12 @@ async function issueFor(db: Db, actor: Actor, households: PasscodeHousehold[], p
 }
 
 /** The officers' passcode sheet: every household of a 班, or the ones chosen. */
-export async function issuePasscodes(db: Db, actor: Actor, input: { blockId?: string; householdIds?: string[] }, publicUrl: string) {
+export async function issuePasscodes(ctx: PasscodeContext, actor: Actor, input: { blockId?: string; householdIds?: string[] }) {
+  const { db } = ctx;
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const households = await repo.findPasscodeHouseholds(db, actor.associationId, input);
   if (!households.length) throw HttpError.badRequest('No households match: choose a 班 of this association.', input.blockId ? 'blockId' : 'householdIds');
-  return { items: await issueFor(db, actor, households, publicUrl, { action: 'passcodes.issued', voidOlder: true }) };
+  return { items: await issueFor(ctx, actor, households, { action: 'passcodes.issued', voidOlder: true }) };
 }
 
 async function visibleBlock(db: Db, actor: Actor, blockId: string) {
@@ -74,11 +84,12 @@ async function visibleBlock(db: Db, actor: Actor, blockId: string) {
  * reached through the app. A registered home never gets one, even when named by id; a 班長
  * gets only their own 班's (other ids are left out by the query).
  */
-export async function issueLetters(db: Db, actor: Actor, input: { blockId?: string; householdIds?: string[] }, publicUrl: string) {
+export async function issueLetters(ctx: PasscodeContext, actor: Actor, input: { blockId?: string; householdIds?: string[] }) {
+  const { db } = ctx;
   const blockIds = followUpBlocks(actor, 'print invitation letters');
   if (input.blockId) await visibleBlock(db, actor, input.blockId);
   const households = await repo.findPasscodeHouseholds(db, actor.associationId, { ...input, blockIds, unregisteredOnly: true });
-  return { items: await issueFor(db, actor, households, publicUrl, { action: 'invitation_letters.issued', subject: input.blockId, voidOlder: false }) };
+  return { items: await issueFor(ctx, actor, households, { action: 'invitation_letters.issued', subject: input.blockId, voidOlder: false }) };
 }
 
 /** A 班's homes nobody can reach through the app yet, with their members' phones: the 班長's round. */
@@ -113,21 +124,23 @@ async function visibleHousehold(db: Db, actor: Actor, householdId: string) {
 }
 
 /** Help desk: a fresh code for one household, shown large for the resident's phone to scan now. */
-export async function issueHelpDeskPasscode(db: Db, actor: Actor, householdId: string, publicUrl: string) {
+export async function issueHelpDeskPasscode(ctx: PasscodeContext, actor: Actor, householdId: string) {
+  const { db } = ctx;
   const { household } = await visibleHousehold(db, actor, householdId);
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
-  const [item] = await issueFor(db, actor, [household], publicUrl, { action: 'help_desk.passcode_issued', subject: householdId, voidOlder: true });
+  const [item] = await issueFor(ctx, actor, [household], { action: 'help_desk.passcode_issued', subject: householdId, voidOlder: true });
   return item!;
 }
 
 /** A code a household member sends to family living elsewhere, so they can join with their own login. */
-export async function issueFamilyInvitation(db: Db, actor: Actor, householdId: string, publicUrl: string) {
+export async function issueFamilyInvitation(ctx: PasscodeContext, actor: Actor, householdId: string) {
+  const { db } = ctx;
   const { household, ref } = await visibleHousehold(db, actor, householdId);
   requireRole(rosterPolicy.canEditHousehold(actor, ref), 'officers and the household itself');
   // The join would refuse the code anyway: say so now, before it is sent to family (as the join does).
   if ((await repo.countHouseholdLogins(db, householdId)) >= HOUSEHOLD_LOGIN_LIMIT) {
     throw householdFull('id');
   }
-  const [item] = await issueFor(db, actor, [household], publicUrl, { action: 'family_invitation.issued', subject: householdId, voidOlder: false });
+  const [item] = await issueFor(ctx, actor, [household], { action: 'family_invitation.issued', subject: householdId, voidOlder: false });
   return item!;
 }

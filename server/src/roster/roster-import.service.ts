@@ -1,5 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import type { Database } from '../platform/db/schema.js';
 import type { PersonTable } from './roster.tables.js';
 import type { RosterImportResult } from '../contracts/roster.js';
@@ -17,7 +19,7 @@ class PreviewRollback extends Error {}
  * commit would do. Import adds and updates; it never deletes anyone missing from the file.
  */
 export async function importRoster(
-  db: Db,
+  { db, log }: { db: Db; log: Pick<Logger, 'error'> },
   input: { associationId: string; actorPersonId: string; csv: Buffer; commit: boolean },
 ): Promise<RosterImportResult & { changedHouseholdIds: string[] }> {
   const parsed = parseRosterCsv(input.csv);
@@ -27,7 +29,7 @@ export async function importRoster(
   }
   let outcome: Awaited<ReturnType<typeof applyRoster>> | undefined;
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, log, async ({ db: trx }) => {
       // One import at a time per association, so two officers importing at once cannot interleave.
       await repo.lockRosterImport(trx, input.associationId);
       outcome = await applyRoster(trx, input.associationId, parsed);

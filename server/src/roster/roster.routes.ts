@@ -1,6 +1,7 @@
 import { rosterRoutes } from '../contracts/roster.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import { HttpError } from '../platform/http/errors.js';
+import type { Logger } from '../platform/logger.js';
 import type { Db } from '../platform/db/database.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import { requireRole } from '../common/access.js';
@@ -12,7 +13,7 @@ import { localDate } from '../common/local-time.js';
 import { canManageRoster } from './roster.policy.js';
 import * as passcodes from './passcodes.service.js';
 
-export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: Realtime; publicUrl: string }) {
+export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; log: Logger; realtime: Realtime; publicUrl: string }) {
   const { db, realtime } = deps;
   api.handle(rosterRoutes.blocks, async ({ actor }) => ({
     items: await roster.getBlocks(db, actor),
@@ -28,7 +29,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     return block;
   });
   api.handle(rosterRoutes.setCaptains, async ({ actor, params, body }) => {
-    const block = await roster.setCaptains(db, actor, params.id, body);
+    const block = await roster.setCaptains(deps, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, 'all');
     return block;
   });
@@ -62,7 +63,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     requireRole(canManageRoster(actor, actor.associationId));
     const body: unknown = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
-    const { changedHouseholdIds, ...result } = await importRoster(db, {
+    const { changedHouseholdIds, ...result } = await importRoster(deps, {
       associationId: actor.associationId, actorPersonId: actor.personId, csv: body, commit: query.mode === 'commit',
     });
     if (result.committed) realtime.rosterChanged(actor.associationId, 'all');
@@ -92,9 +93,9 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; realtime: R
     res.send(csv);
   });
 
-  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => passcodes.issuePasscodes(db, actor, body, deps.publicUrl));
-  api.handle(rosterRoutes.letters, async ({ actor, body }) => passcodes.issueLetters(db, actor, body, deps.publicUrl));
+  api.handle(rosterRoutes.passcodes, async ({ actor, body }) => passcodes.issuePasscodes(deps, actor, body));
+  api.handle(rosterRoutes.letters, async ({ actor, body }) => passcodes.issueLetters(deps, actor, body));
   api.handle(rosterRoutes.unregistered, async ({ actor, params }) => passcodes.unregisteredHouseholds(db, actor, params.id));
-  api.handle(rosterRoutes.helpDeskPasscode, async ({ actor, params }) => passcodes.issueHelpDeskPasscode(db, actor, params.id, deps.publicUrl));
-  api.handle(rosterRoutes.familyInvitation, async ({ actor, params }) => passcodes.issueFamilyInvitation(db, actor, params.id, deps.publicUrl));
+  api.handle(rosterRoutes.helpDeskPasscode, async ({ actor, params }) => passcodes.issueHelpDeskPasscode(deps, actor, params.id));
+  api.handle(rosterRoutes.familyInvitation, async ({ actor, params }) => passcodes.issueFamilyInvitation(deps, actor, params.id));
 }

@@ -1,4 +1,6 @@
 import type { Db } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { requireRole, requireVisible, type Actor, type HouseholdRef } from '../common/access.js';
 import type {
@@ -62,13 +64,14 @@ export async function updateBlock(db: Db, actor: Actor, id: string, input: { nam
  * Hands a 班 to its new captains: current terms end the day before `startsOn`, new ones
  * begin on it. Captains rotate every year; the history of who led when stays.
  */
-export async function setCaptains(db: Db, actor: Actor, blockId: string, input: { personIds: string[]; startsOn?: string }) {
+export async function setCaptains(ctx: { db: Db; log: Pick<Logger, 'error'> }, actor: Actor, blockId: string, input: { personIds: string[]; startsOn?: string }) {
+  const { db } = ctx;
   await visibleBlock(db, actor, blockId);
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const people = await findPeople(db, { associationId: actor.associationId, personIds: input.personIds });
   if (people.length !== new Set(input.personIds).size) throw HttpError.badRequest('Every captain must be a person of this association.', 'personIds');
   const startsOn = input.startsOn ?? new Date().toISOString().slice(0, 10);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, ctx.log, async ({ db: trx }) => {
     await repo.endCaptainTerms(trx, blockId, startsOn);
     if (input.personIds.length) await repo.insertCaptainTerms(trx, { associationId: actor.associationId, blockId, personIds: input.personIds, startsOn });
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'block.captains_set', subject: blockId, detail: input });
