@@ -22,3 +22,28 @@ set
   "time_zone" = $1
 where
   "id" = $2;
+
+-- blocksOf
+select
+  "id",
+  "name"
+from
+  "blocks"
+where
+  "association_id" = $1
+order by
+  "sort_order",
+  "name";
+
+-- blockOf
+select
+  "id",
+  "name"
+from
+  "blocks"
+where
+  "association_id" = $1
+  and "id" = any ($2::uuid[])
+order by
+  "sort_order",
+  "name";

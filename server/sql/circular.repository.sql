@@ -106,24 +106,6 @@ where
 returning
   *;
 
--- blocksOfAssociation
-select
-  "id"
-from
-  "blocks"
-where
-  "association_id" = $1
-  and "id" = any ($2::uuid[]);
-
--- findBlockOfAssociation
-select
-  "name"
-from
-  "blocks"
-where
-  "id" = $1
-  and "association_id" = $2;
-
 -- preferredLanguage
 select
   "preferred_language"

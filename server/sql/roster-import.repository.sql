@@ -4,15 +4,6 @@
 select
   pg_advisory_xact_lock(hashtext ($1));
 
--- blocksOf
-select
-  "id",
-  "name"
-from
-  "blocks"
-where
-  "association_id" = $1;
-
 -- insertBlocks
 insert into
   "blocks" ("association_id", "name", "sort_order")

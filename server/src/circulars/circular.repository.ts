@@ -80,15 +80,6 @@ export function markPublished(trx: Transaction<Database>, id: string) {
     .executeTakeFirst();
 }
 
-/** Which of these 班 belong to the association. */
-export function blocksOfAssociation(db: Db, associationId: string, blockIds: string[]) {
-  return db.selectFrom('blocks').select('id').where('association_id', '=', associationId).where(isAnyOf('id', blockIds)).execute();
-}
-
-export function findBlockOfAssociation(db: Db, associationId: string, blockId: string) {
-  return db.selectFrom('blocks').select('name').where('id', '=', blockId).where('association_id', '=', associationId).executeTakeFirst();
-}
-
 export async function preferredLanguage(db: Db, personId: string) {
   const person = await db.selectFrom('people').select('preferred_language').where('id', '=', personId).executeTakeFirst();
   return person?.preferred_language ?? 'ja';
@@ -133,8 +124,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'updateCircular', run: (db) => updateCircular(db, ID, { title: 'お知らせ', english: JSON.stringify({ title: 'Notice', bodyMarkdown: '' }) }) },
   { name: 'deleteCircular', run: (db) => deleteCircular(db, ID) },
   { name: 'markPublished', run: (db) => db.transaction().execute((trx) => markPublished(trx, ID)) },
-  { name: 'blocksOfAssociation', run: (db) => blocksOfAssociation(db, ID, [OTHER]) },
-  { name: 'findBlockOfAssociation', run: (db) => findBlockOfAssociation(db, ID, OTHER) },
   { name: 'preferredLanguage', run: (db) => preferredLanguage(db, ID) },
   { name: 'recordRead', run: (db) => recordRead(db, ID, OTHER) },
   { name: 'attachmentsOf', run: (db) => attachmentsOf(db, ID) },

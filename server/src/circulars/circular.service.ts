@@ -4,7 +4,8 @@ import { HttpError } from '../platform/http/errors.js';
 import type { circularInputSchema, CircularDetail } from '../contracts/circulars.js';
 import { audit } from '../common/audit.repository.js';
 import { plainText, renderMarkdown } from './markdown.js';
-import { blocksOfAssociation, deleteCircular, findCircular, insertCircular, updateCircular, type CircularRow } from './circular.repository.js';
+import { blocksOf } from '../common/association.repository.js';
+import { deleteCircular, findCircular, insertCircular, updateCircular, type CircularRow } from './circular.repository.js';
 import { closeCircularTasks } from '../tasks/task.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { officerCircular, type CircularContext } from './circular-access.service.js';
@@ -47,7 +48,7 @@ function contentColumns(input: Partial<Input>) {
 
 async function assertBlocks(ctx: CircularContext, actor: Actor, blockIds: string[] | null | undefined) {
   if (!blockIds?.length) return;
-  const found = await blocksOfAssociation(ctx.db, actor.associationId, blockIds);
+  const found = await blocksOf(ctx.db, actor.associationId, blockIds);
   if (found.length !== new Set(blockIds).size) throw HttpError.badRequest('Every target 班 must be a 班 of this association.', 'targetBlockIds');
 }
 

@@ -5,8 +5,8 @@ import { HttpError } from '../platform/http/errors.js';
 import type { Progress } from '../contracts/circulars.js';
 import type { Channel } from '../roster/roster.tables.js';
 import { membersOf } from '../common/people.repository.js';
-import { attachmentsOf, findBlockOfAssociation } from './circular.repository.js';
-import { associationName } from '../common/association.repository.js';
+import { attachmentsOf } from './circular.repository.js';
+import { associationName, blockOf } from '../common/association.repository.js';
 import { acknowledgementsByChannel, answerTally, paperCopyCounts, paperCopyHouseholds, progressByBlock, recipientsAmong, unreadHouseholds } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { ANY_STATUS, followUpCircular, type CircularContext } from './circular-access.service.js';
@@ -64,7 +64,7 @@ export async function printSheet(ctx: CircularContext, actor: Actor, circularId:
   const { circular } = await followUpCircular(ctx, actor, circularId, ['published']);
   if (!circularPolicy.followsUpBlock(actor, blockId)) throw HttpError.notFound('班');
   const [block, association, households, attachments, help] = await Promise.all([
-    findBlockOfAssociation(ctx.db, actor.associationId, blockId),
+    blockOf(ctx.db, actor.associationId, blockId),
     associationName(ctx.db, actor.associationId),
     paperCopyHouseholds(ctx.db, circularId, [blockId]),
     attachmentsOf(ctx.db, circularId),

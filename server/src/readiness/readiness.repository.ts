@@ -4,21 +4,9 @@ import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
 
 /**
- * Readiness's own SQL: the 班 of a scope and the registration rate per 班 over time. Who can
+ * Readiness's own SQL: the registration rate per 班 over time. Who can
  * be reached is not decided here: that is common/reachability.repository.ts.
  */
-
-/** The association's 班 (or these of them), in their order. */
-export function blocksIn(db: Db, associationId: string, blockIds?: readonly string[]) {
-  return db
-    .selectFrom('blocks')
-    .select(['id', 'name'])
-    .where('association_id', '=', associationId)
-    .$if(!!blockIds, (q) => q.where(isAnyOf('id', blockIds!)))
-    .orderBy('sort_order')
-    .orderBy('name')
-    .execute();
-}
 
 /**
  * Registered households per 班 at the end of each of the last `count` weeks or months (in
@@ -68,6 +56,5 @@ const ID = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'blocksIn', run: (db) => blocksIn(db, ID, [OTHER]) },
   { name: 'registrationSeries — by week, one 班', run: (db) => registrationSeries(db, ID, { period: 'week', count: 12, timeZone: 'Asia/Tokyo', blockIds: [OTHER] }) },
 ];

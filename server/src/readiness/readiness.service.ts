@@ -4,7 +4,8 @@ import { requireVisible, type Actor } from '../common/access.js';
 import { householdReach, roleHolders, TIER_ROLES } from '../common/reachability.repository.js';
 import { associationTimeZone } from '../common/association.repository.js';
 import type { BlockReadiness, Preflight, ReachHousehold, Readiness } from '../contracts/readiness.js';
-import { blocksIn, registrationSeries } from './readiness.repository.js';
+import { registrationSeries } from './readiness.repository.js';
+import { blocksOf } from '../common/association.repository.js';
 import { readinessPolicy } from './readiness.policy.js';
 
 /**
@@ -55,7 +56,7 @@ export async function readiness(db: Db, actor: Actor, query: { blockId?: string;
     requireVisible(readinessPolicy.mayViewBlock(actor, query.blockId), 'block');
     blockIds = [query.blockId];
   }
-  const blocks = await blocksIn(db, actor.associationId, blockIds);
+  const blocks = await blocksOf(db, actor.associationId, blockIds);
   if (query.blockId) requireVisible(blocks.length === 1, 'block');
   const timeZone = await associationTimeZone(db, actor.associationId);
   const [facts, series] = await Promise.all([
@@ -97,7 +98,7 @@ export async function readiness(db: Db, actor: Actor, query: { blockId?: string;
 /** POST /api/readiness/preflight: before a drill or circular goes to a scope, what it cannot reach. */
 export async function preflight(db: Db, actor: Actor, blockIds: string[] | null): Promise<Preflight> {
   readinessPolicy.preflight(actor);
-  const blocks = await blocksIn(db, actor.associationId, blockIds ?? undefined);
+  const blocks = await blocksOf(db, actor.associationId, blockIds ?? undefined);
   if (blockIds && blocks.length !== new Set(blockIds).size) throw HttpError.badRequest('Every 班 must be a 班 of this association.', 'blockIds');
   const facts = await assess(db, actor.associationId, blocks, blockIds ?? undefined);
   return {

@@ -15,10 +15,6 @@ export function lockRosterImport(trx: Transaction<Database>, associationId: stri
   return sql`select pg_advisory_xact_lock(hashtext(${'roster:' + associationId}))`.execute(trx);
 }
 
-export function blocksOf(db: Db, associationId: string) {
-  return db.selectFrom('blocks').select(['id', 'name']).where('association_id', '=', associationId).execute();
-}
-
 export function insertBlocks(db: Db, associationId: string, blocks: { name: string; sortOrder: number }[]) {
   return db
     .insertInto('blocks')
@@ -103,7 +99,6 @@ const ID2 = '22222222-2222-4222-8222-222222222222';
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
   { name: 'lockRosterImport', run: (db) => db.transaction().execute((trx) => lockRosterImport(trx, ID)) },
-  { name: 'blocksOf', run: (db) => blocksOf(db, ID) },
   { name: 'insertBlocks', run: (db) => insertBlocks(db, ID, [{ name: '3班', sortOrder: 3 }, { name: '4班', sortOrder: 4 }]) },
   { name: 'householdsOf', run: (db) => householdsOf(db, ID) },
   { name: 'insertHouseholds', run: (db) => insertHouseholds(db, [{ association_id: ID, block_id: ID2, household_number: '101', name: '山田家', address: '京田辺市 101', channels: ['app'], responder_notes: '' }]) },

@@ -7,6 +7,7 @@ import type { PersonTable } from './roster.tables.js';
 import type { RosterImportResult } from '../contracts/roster.js';
 import { parseRosterCsv, type ParsedRoster, type ExportRow } from './roster-csv.js';
 import { audit } from '../common/audit.repository.js';
+import { blocksOf } from '../common/association.repository.js';
 import * as repo from './roster-import.repository.js';
 
 class PreviewRollback extends Error {}
@@ -56,7 +57,7 @@ async function applyRoster(trx: Transaction<Database>, associationId: string, ro
   const summary = { blocks: { created: 0, unchanged: 0 }, households: { created: 0, updated: 0, unchanged: 0 }, people: { created: 0, updated: 0, unchanged: 0 } };
 
   // Blocks by name.
-  const blockIds = new Map((await repo.blocksOf(trx, associationId)).map((b) => [b.name, b.id]));
+  const blockIds = new Map((await blocksOf(trx, associationId)).map((b) => [b.name, b.id]));
   const wantedBlocks = [...new Set([...roster.households.map((h) => h.block), ...roster.people.map((p) => p.block).filter((b): b is string => !!b)])];
   const newBlocks = wantedBlocks.filter((name) => !blockIds.has(name));
   summary.blocks.unchanged = wantedBlocks.length - newBlocks.length;

@@ -10,7 +10,7 @@ import { drillsInScope } from '../drills/drill.repository.js';
 import { targetRows } from '../drills/target.repository.js';
 import { drillPolicy } from '../drills/drill.policy.js';
 import { listAlerts } from '../watch/alert.service.js';
-import { findBlockOfAssociation } from '../circulars/circular.repository.js';
+import { blockOf } from '../common/association.repository.js';
 import { captainHouseholds, findTasks } from './task.repository.js';
 import { taskPolicy } from './task.policy.js';
 
@@ -24,7 +24,7 @@ import { taskPolicy } from './task.policy.js';
 /** The 班 of the list: a 班長's own (or one of them), an officer's filter or every 班 (undefined). */
 async function listBlocks(ctx: ServiceContext, actor: Actor, blockId: string | undefined) {
   const blocks = taskPolicy.listBlocks(actor, blockId);
-  if (blockId && actor.officer && !(await findBlockOfAssociation(ctx.db, actor.associationId, blockId))) throw HttpError.notFound('班');
+  if (blockId && actor.officer && !(await blockOf(ctx.db, actor.associationId, blockId))) throw HttpError.notFound('班');
   return blocks;
 }
 
