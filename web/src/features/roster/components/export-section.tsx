@@ -1,28 +1,14 @@
-import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
-import { saveFile } from '../../../lib/save-file.js';
+import { useCheckedDownload } from '../../../lib/save-file.js';
 
 export const PASSCODE_SELECTION_KEY = 'tonari.passcodeSelection';
 
 export function ExportSection({ sectionRef }: { sectionRef?: { current: HTMLElement | null } }) {
-  const [busy, setBusy] = useState(false);
-  const [refused, setRefused] = useState<unknown>(null);
-
   // Shift_JIS cannot hold every name (𠮷, 〜…): the server refuses rather than write "?", and
   // says which cells; the officer then takes the UTF-8 file, which Excel opens as well.
-  async function downloadShiftJis() {
-    setBusy(true);
-    setRefused(null);
-    try {
-      saveFile(await api.exportRoster('shift_jis'), 'tonari-roster-sjis.csv');
-    } catch (error) {
-      setRefused(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, refused, download: downloadShiftJis } = useCheckedDownload(() => api.exportRoster('shift_jis'), 'tonari-roster-sjis.csv');
 
   return (
     <section class="section" aria-labelledby="export-heading" ref={sectionRef} id="export">
