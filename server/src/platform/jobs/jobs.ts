@@ -3,6 +3,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger.js';
 import { createOutageLog, isDatabaseUnavailable } from '../outage.js';
+import { useKeptScheduleWindows } from './schedule-check.js';
 
 /**
  * Durable jobs in PostgreSQL (pg-boss 10): anything that must happen later — a scheduled
@@ -134,6 +135,8 @@ export function createJobs(options: {
   /** Per-queue overrides of the policies the modules define (tests). */
   policies?: Partial<Record<QueueName, Partial<QueuePolicy>>>;
 }): Jobs {
+  // pg-boss's schedule check, without its cron parse every 30 s on the event loop.
+  useKeptScheduleWindows(options.log);
   const boss = new PgBoss({
     connectionString: options.connectionString,
     max: 4,
