@@ -112,23 +112,23 @@ export function createIngest<Checked extends { message: Received }>(
 
   const settle = (verdicts: Verdict[]) => {
     const now = performance.now();
-    // Counted per batch (a label lookup per kind and outcome, not per message).
-    const counts = new Map<string, { kind: string; outcome: Outcome; n: number }>();
+    // Counted per batch (a label lookup per kind and outcome, not per message), by kind then
+    // outcome: no key string made per message.
+    const counts = new Map<string, Map<Outcome, number>>();
     for (const v of verdicts) {
       const item = v.message as Pending;
       if (v.outcome === 'rejected') {
         ctx.metrics.mqttRejections.inc({ reason: v.reason ?? 'rejected' });
         ctx.log.warn({ deviceId: item.uplink.deviceId, kind: item.uplink.kind, reason: v.reason, detail: v.detail }, 'device message rejected');
       }
-      const key = `${item.uplink.kind}|${v.outcome}`;
-      const count = counts.get(key);
-      if (count) count.n++;
-      else counts.set(key, { kind: item.uplink.kind, outcome: v.outcome, n: 1 });
+      let byOutcome = counts.get(item.uplink.kind);
+      if (!byOutcome) counts.set(item.uplink.kind, (byOutcome = new Map()));
+      byOutcome.set(v.outcome, (byOutcome.get(v.outcome) ?? 0) + 1);
       ctx.metrics.ingestLag.observe((now - item.receivedAt) / 1000);
       inFlight--;
       item.ticket.settle(v.outcome);
     }
-    for (const { kind, outcome, n } of counts.values()) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
+    for (const [kind, byOutcome] of counts) for (const [outcome, n] of byOutcome) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
     ctx.metrics.ingestInFlight.set(inFlight);
     lastProcessedAt = Date.now();
   };
