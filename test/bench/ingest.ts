@@ -47,6 +47,8 @@ export const ingestBench: Bench = {
     if (!mosquitto) ctx.log('no Mosquitto installed: measuring tonari with its embedded Aedes broker, without an anchor');
 
     const publisherRates: number[] = [];
+    // The publishers' own CPU per message (both sides): they share the machine with what they measure.
+    const publisherCpu: number[] = [];
     const cpuPerMessage: number[] = [];
     const postgresCpuPerMessage: number[] = [];
     const loads: number[] = [];
@@ -65,13 +67,20 @@ export const ingestBench: Bench = {
       );
       loads.push(await quiet(1.5, 15_000));
       const published = publishers.map((publisher) => reply<{ ms: number; messages: number }>(publisher, 'published'));
+      const publisherCpuBefore = await Promise.all(publishers.map((publisher) => cpuSeconds(publisher.pid)));
       const bootId = `bench-${randomBytes(4).toString('hex')}`;
       const started = performance.now();
       shares.forEach((share, p) => publishers[p]!.send({ run: { messages: perDevice * share.length, bootId } }));
       return {
         bootId,
         started,
-        published: Promise.all(published).then((all) => void publisherRates.push(all.reduce((n, p) => n + p.messages, 0) / (Math.max(...all.map((p) => p.ms)) / 1000))),
+        published: Promise.all(published).then(async (all) => {
+          const sent = all.reduce((n, p) => n + p.messages, 0);
+          publisherRates.push(sent / (Math.max(...all.map((p) => p.ms)) / 1000));
+          const after = await Promise.all(publishers.map((publisher) => cpuSeconds(publisher.pid)));
+          const cpu = after.reduce((n, s, i) => n + s - publisherCpuBefore[i]!, 0);
+          if (Number.isFinite(cpu)) publisherCpu.push((cpu / sent) * 1e6);
+        }),
         stop: () => {
           for (const publisher of publishers) publisher.kill('SIGKILL');
         },
@@ -173,6 +182,7 @@ export const ingestBench: Bench = {
       anchor === null ? 'broker-only n/a (no Mosquitto: embedded Aedes broker)' : `broker-only ${Math.round(anchor)} msg/s`,
       `ratio ${ratio(tonariRate, anchor)}`,
       `publisher ${Math.round(median(publisherRates))} msg/s`,
+      `publisher cpu ${publisherCpu.length ? Math.round(median(publisherCpu)) : 'n/a'} us/msg`,
       `tonari cpu ${cpuPerMessage.length ? Math.round(median(cpuPerMessage)) : 'n/a'} us/msg`,
       `postgres cpu ${postgresCpuPerMessage.length ? Math.round(median(postgresCpuPerMessage)) : 'n/a'} us/msg`,
       `messages ${total}`,
@@ -180,7 +190,7 @@ export const ingestBench: Bench = {
       `publishers ${shares.length}`,
       `load ${median(loads).toFixed(2)}`,
     ];
-    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates });
+    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates, 'ingest publisher CPU µs/msg': publisherCpu });
   },
 };
 

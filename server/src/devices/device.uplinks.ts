@@ -27,13 +27,16 @@ export interface DeviceUplinkContext {
 }
 
 type Envelope = { bootId: string; seq: number; ts: string };
+type LiveDevice = { id: string; association_id: string; household_id: string | null; block_id: string | null };
 interface Checked {
   message: Received;
   kind: UplinkKind;
   data: Record<string, unknown>;
+  /** Set once its device is found live (storeBatch): one object shape from the check on. */
+  device: LiveDevice | null;
 }
 interface Known extends Checked {
-  device: { id: string; association_id: string; household_id: string | null; block_id: string | null };
+  device: LiveDevice;
 }
 
 /**
@@ -103,7 +106,7 @@ function check(message: Received): Checked | Refusal {
     if (skew > MAX_CLOCK_SKEW_MS) return refuse('future_timestamp', ts);
     if (!(skew >= -MAX_AGE_MS)) return refuse('stale_timestamp', ts);
   }
-  return { message, kind, data };
+  return { message, kind, data, device: null };
 }
 
 async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checked[], verdicts: Verdict[]) {
@@ -115,7 +118,10 @@ async function storeBatch(ctx: DeviceUplinkContext, tx: BatchTx, checked: Checke
   for (const v of checked) {
     const device = byId.get(v.message.uplink.deviceId);
     if (!device || device.association_id !== v.message.uplink.associationId) verdicts.push({ message: v.message, outcome: 'rejected', reason: 'unknown_device' });
-    else known.push(Object.assign(v, { device }));
+    else {
+      v.device = device;
+      known.push(v as Known);
+    }
   }
 
   // Status messages (online on connect, offline as the last will) are rare. The batch is cut

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { collectingTx, runEffects } from '../db/transaction.js';
-import type { Outcome, Uplink } from './mqtt-transport.js';
+import type { OnUplink, Outcome, Uplink, UplinkTicket } from './mqtt-transport.js';
 
 /** The batch's transaction: `tx.effects` are what runs after its commit. */
 export type BatchTx = ReturnType<typeof collectingTx>;
@@ -15,7 +15,9 @@ export interface Received {
 interface Pending extends Received {
   /** performance.now() at receipt, for the lag metric. */
   receivedAt: number;
-  resolve: (outcome: Outcome) => void;
+  /** Arrival order (answers go out in it). */
+  order: number;
+  ticket: UplinkTicket;
 }
 
 /** What a batch decided for one message; applied (counted, logged, answered) only after its commit. */
@@ -67,7 +69,7 @@ export interface Ingest {
    * commit, the batch is retried and the promise stays pending: nothing is acknowledged and
    * nothing is dropped.
    */
-  push(uplink: Uplink): Promise<Outcome>;
+  push: OnUplink;
   /** Stores what is still waiting; after `timeoutMs`, closes instead of waiting on. Returns at once after close(). */
   flush(timeoutMs?: number): Promise<void>;
   /** Stops retrying (shutdown): messages not yet stored stay unacknowledged, for the broker to deliver again. */
@@ -110,23 +112,23 @@ export function createIngest<Checked extends { message: Received }>(
 
   const settle = (verdicts: Verdict[]) => {
     const now = performance.now();
-    // Counted per batch (a label lookup per kind and outcome, not per message).
-    const counts = new Map<string, { kind: string; outcome: Outcome; n: number }>();
+    // Counted per batch (a label lookup per kind and outcome, not per message), by kind then
+    // outcome: no key string made per message.
+    const counts = new Map<string, Map<Outcome, number>>();
     for (const v of verdicts) {
       const item = v.message as Pending;
       if (v.outcome === 'rejected') {
         ctx.metrics.mqttRejections.inc({ reason: v.reason ?? 'rejected' });
         ctx.log.warn({ deviceId: item.uplink.deviceId, kind: item.uplink.kind, reason: v.reason, detail: v.detail }, 'device message rejected');
       }
-      const key = `${item.uplink.kind}|${v.outcome}`;
-      const count = counts.get(key);
-      if (count) count.n++;
-      else counts.set(key, { kind: item.uplink.kind, outcome: v.outcome, n: 1 });
+      let byOutcome = counts.get(item.uplink.kind);
+      if (!byOutcome) counts.set(item.uplink.kind, (byOutcome = new Map()));
+      byOutcome.set(v.outcome, (byOutcome.get(v.outcome) ?? 0) + 1);
       ctx.metrics.ingestLag.observe((now - item.receivedAt) / 1000);
       inFlight--;
-      item.resolve(v.outcome);
+      item.ticket.settle(v.outcome);
     }
-    for (const { kind, outcome, n } of counts.values()) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
+    for (const [kind, byOutcome] of counts) for (const [outcome, n] of byOutcome) ctx.metrics.mqttMessages.inc({ kind: uplinks.kindLabel(kind), outcome }, n);
     ctx.metrics.ingestInFlight.set(inFlight);
     lastProcessedAt = Date.now();
   };
@@ -150,8 +152,7 @@ export function createIngest<Checked extends { message: Received }>(
       return tx.effects;
     });
     // The verdicts were gathered in processing order; answer in arrival order (PUBACKs go out in it).
-    const order = new Map<Received, number>(batch.map((item, i) => [item, i]));
-    verdicts.sort((a, b) => order.get(a.message)! - order.get(b.message)!);
+    verdicts.sort((a, b) => (a.message as Pending).order - (b.message as Pending).order);
     return { verdicts, effects };
   };
 
@@ -202,6 +203,7 @@ export function createIngest<Checked extends { message: Received }>(
         // The database is away (or busy): keep the batch, acknowledge nothing, try again.
         // One log line per outage, not one per message or attempt; the metric counts attempts.
         ctx.metrics.ingestStorageRetries.inc();
+        ctx.metrics.ingestInFlight.set(inFlight);
         retries++;
         if (failingSince === null) {
           failingSince = Date.now();
@@ -235,6 +237,7 @@ export function createIngest<Checked extends { message: Received }>(
       if (timer) clearTimeout(timer);
       timer = null;
       if (running || !queue.length || closed) return;
+      ctx.metrics.ingestInFlight.set(inFlight);
       running = drain().finally(() => {
         running = null;
         start();
@@ -269,13 +272,17 @@ export function createIngest<Checked extends { message: Received }>(
     for (const wake of wakers) wake();
   }
 
+  let arrived = 0;
+  const take = (uplink: Uplink, ticket: UplinkTicket) => {
+    // The in-flight gauge is set as each batch settles (per message, it would be a metric
+    // update per message); status() has the exact count.
+    inFlight++;
+    laneOf(uplink.deviceId).add({ uplink, receivedAt: performance.now(), order: arrived++, ticket });
+  };
+  const push: OnUplink = Object.assign((uplink: Uplink) => new Promise<Outcome>((resolve) => take(uplink, { settle: resolve })), { take });
+
   return {
-    push: (uplink) =>
-      new Promise((resolve) => {
-        inFlight++;
-        ctx.metrics.ingestInFlight.set(inFlight);
-        laneOf(uplink.deviceId).add({ uplink, receivedAt: performance.now(), resolve });
-      }),
+    push,
     async flush(timeoutMs?: number) {
       // On shutdown with the database away, waiting for it would never end: give up in
       // time and leave the rest unacknowledged, for the broker to deliver again.

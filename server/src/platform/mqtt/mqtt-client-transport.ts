@@ -1,8 +1,8 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { parseTopic, topics } from '../../../../devices/src/protocol.js';
-import type { MqttTransport, Outcome, Uplink } from './mqtt-transport.js';
+import { parseTopic, topics, type ParsedTopic } from '../../../../devices/src/protocol.js';
+import type { MqttTransport, OnUplink, Outcome, Uplink, UplinkTicket } from './mqtt-transport.js';
 
 /** mqtt.js internals this transport hooks into (stable across 5.x; checked against 5.16). */
 type PacketSender = (packet: Packet, cb?: (error?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
@@ -65,7 +65,7 @@ export class MqttClientTransport implements MqttTransport {
     return this.deps.shareGroup ? `$share/${this.deps.shareGroup}/${topics.allUplinks}` : topics.allUplinks;
   }
 
-  async start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void> {
+  async start(onUplink: OnUplink): Promise<void> {
     const { log } = this.deps;
     const options: IClientOptions = {
       clientId: this.deps.clientId,
@@ -150,10 +150,9 @@ export class MqttClientTransport implements MqttTransport {
    * See the class comment: PUBACKs of uplinks are written when their batch has committed,
    * and in the order the uplinks arrived (MQTT 4.6), whichever lane of ingest finishes first.
    */
-  private holdAcknowledgements(client: MqttClient, onUplink: (uplink: Uplink) => Promise<Outcome>) {
+  private holdAcknowledgements(client: MqttClient, onUplink: OnUplink) {
     const internals = client as unknown as Internals;
     const send = internals._sendPacket.bind(client);
-    type Held = { generation: number; messageId: number; settled: boolean; stored: boolean };
     // Uplinks of the current connection whose PUBACK waits, oldest first from `head` (a queue
     // without shift(), which copies the array once it is large).
     const held: Held[] = [];
@@ -172,12 +171,11 @@ export class MqttClientTransport implements MqttTransport {
       }
       if (ids && client.connected) writePubacks(client, ids);
     };
-    // A batch's messages settle together, each in a microtask of its own: the release is
-    // queued behind them, so it writes their PUBACKs at once (one write, not one per message).
+    // A batch's messages settle together (synchronously through `take`'s tickets, else each
+    // in a microtask of its own): the release is queued behind them, so it writes their
+    // PUBACKs at once (one write, not one per message).
     let releaseQueued = false;
-    const settled = (ack: Held, stored: boolean) => {
-      ack.settled = true;
-      ack.stored = stored;
+    const settled = (ack: Held) => {
       if (releaseQueued || ack.generation !== this.generation) return;
       releaseQueued = true;
       queueMicrotask(() => {
@@ -190,20 +188,24 @@ export class MqttClientTransport implements MqttTransport {
       held.length = 0;
       head = 0;
     });
+    const take = onUplink.take;
+    const topicOf = topicCache();
     client.handleMessage = (packet, callback) => {
-      const topic = parseTopic(packet.topic);
+      const topic = topicOf(packet.topic);
       if (!topic || topic.direction !== 'up') return callback(); // e.g. dynamic security replies: acknowledged as usual
-      const uplink = { deviceId: topic.deviceId, associationId: topic.associationId, kind: topic.kind, payload: packet.payload as Buffer };
+      const uplink: Uplink = { deviceId: topic.deviceId, associationId: topic.associationId, kind: topic.kind, payload: packet.payload as Buffer };
       if (packet.qos !== 1 || packet.messageId === undefined) {
         void onUplink(uplink);
         return callback();
       }
-      const ack: Held = { generation: this.generation, messageId: packet.messageId, settled: false, stored: false };
+      const ack = new Held(this.generation, packet.messageId, settled);
       held.push(ack);
-      onUplink(uplink).then(
-        () => settled(ack, true),
-        () => settled(ack, false),
-      );
+      if (take) take(uplink, ack);
+      else
+        onUplink(uplink).then(
+          (outcome) => ack.settle(outcome),
+          () => ack.fail(),
+        );
       // mqtt.js sends the PUBACK from this callback, synchronously: _sendPacket below holds it.
       holding = ack;
       try {
@@ -240,6 +242,46 @@ export class MqttClientTransport implements MqttTransport {
     this.started = false;
     await this.client?.endAsync();
   }
+}
+
+/** An uplink whose PUBACK waits: its ticket with ingest (no promise or closure of its own). */
+class Held implements UplinkTicket {
+  settled = false;
+  /** False when it settled without being stored (shutdown): no PUBACK, the broker delivers it again. */
+  stored = false;
+  constructor(
+    readonly generation: number,
+    readonly messageId: number,
+    private readonly onSettled: (ack: Held) => void,
+  ) {}
+  settle(_outcome: Outcome) {
+    this.settled = true;
+    this.stored = true;
+    this.onSettled(this);
+  }
+  fail() {
+    this.settled = true;
+    this.onSettled(this);
+  }
+}
+
+/**
+ * Topics parsed once each: a device publishes on the same few topics all its life, and
+ * splitting each message's topic anew was a few allocations per message. Bounded in entries
+ * (emptied when it outgrows them) and in their length (a device's topics are under 100
+ * characters; a longer one, which a device may send under its own `up/#`, is parsed, not kept).
+ */
+function topicCache(limit = 100_000, longest = 128) {
+  const cache = new Map<string, ParsedTopic | null>();
+  return (topic: string) => {
+    if (topic.length > longest) return parseTopic(topic);
+    let parsed = cache.get(topic);
+    if (parsed === undefined) {
+      if (cache.size >= limit) cache.clear();
+      cache.set(topic, (parsed = parseTopic(topic)));
+    }
+    return parsed;
+  };
 }
 
 /**

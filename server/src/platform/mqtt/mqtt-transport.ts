@@ -10,6 +10,18 @@ export interface Uplink {
 /** What became of an uplink: stored, a repeat of one stored, or refused for good. */
 export type Outcome = 'accepted' | 'duplicate' | 'rejected';
 
+/** One uplink's claim on its outcome: settled once, when its fate is durable (as the promise of `OnUplink` resolves). */
+export interface UplinkTicket {
+  settle(outcome: Outcome): void;
+}
+
+/**
+ * Hands an uplink to ingest: the promise resolves once its fate is durable. `take`, where
+ * present, does the same without a promise per message: the ticket is settled instead
+ * (a fleet's stream is tens of thousands a second; the transport's own record is the ticket).
+ */
+export type OnUplink = ((uplink: Uplink) => Promise<Outcome>) & { take?: (uplink: Uplink, ticket: UplinkTicket) => void };
+
 /**
  * The server's side of MQTT, the same whether tonari embeds its broker or connects to
  * Mosquitto: uplinks come in, downlinks go out, a device can be cut off.
@@ -21,7 +33,7 @@ export interface MqttTransport {
    * was refused for good); until then the broker keeps it and delivers it again after a
    * reconnect. The transport bounds how many are unacknowledged at once.
    */
-  start(onUplink: (uplink: Uplink) => Promise<Outcome>): Promise<void>;
+  start(onUplink: OnUplink): Promise<void>;
   publish(topic: string, payload: object): Promise<void>;
   disconnectDevice(deviceId: string): void;
   healthy(): boolean;
