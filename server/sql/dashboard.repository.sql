@@ -1353,4 +1353,4 @@ select
     )
   ) as reference
 from
-  d;
+  d /* prepared */;

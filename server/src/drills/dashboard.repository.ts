@@ -5,6 +5,7 @@ import { isAnyOf } from '../platform/db/sql.js';
 import type { DrillRow } from './drill.repository.js';
 import type { DrillTargetTable } from './drill.tables.js';
 import { shelterHeadcount, type ShelterCount } from '../shelters/shelter.repository.js';
+import { PREPARED } from '../platform/db/prepared.js';
 
 /**
  * The SQL of the officers' (and a 班長's) live dashboard: three statements, run at once, each
@@ -173,15 +174,17 @@ export async function dashboardLists(db: Db, scope: DashboardScope, limit: numbe
 /**
  * Whether a dashboard made earlier is still exact: the drill (as the actor may see it) and its
  * fingerprints now, for the households and people its lists showed. Undefined when the drill
- * is not the actor's (or gone).
+ * is not the actor's (or gone). Every dashboard request served again runs it, and its text
+ * never varies (the lists go as two array parameters), so it is a named prepared statement
+ * (platform/db/prepared.ts): its ten subqueries are parsed and planned once per connection,
+ * not per request.
  */
 export async function dashboardFingerprint(db: Db, scope: DashboardScope, listed: { households: readonly string[]; people: readonly string[] }) {
   const { rows } = await sql<{ fingerprint: string; reference: string }>`
     with d as (${visibleDrill(scope)})
     select ${drillFingerprint} as fingerprint,
            ${referenceFingerprint(sql`select unnest(${listed.households}::uuid[])`, sql`select unnest(${listed.people}::uuid[])`)} as reference
-    from d
-  `.execute(db);
+    from d ${PREPARED}`.execute(db);
   return rows[0];
 }
 
