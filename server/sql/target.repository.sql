@@ -53,39 +53,6 @@ with
         )
     )
   ),
-  home as materialized (
-    select
-      h.id,
-      h.association_id,
-      h.block_id,
-      h.channels,
-      array_remove(
-        array[
-          case
-            when coalesce(l.n, 0) <= 1 then 'lives_alone'
-          end,
-          case
-            when "h"."channels" = '{speaker}' then 'speaker_only'
-          end,
-          case
-            when not ('app' = any ("h"."channels"))
-            and not ('speaker' = any ("h"."channels")) then 'paper_only'
-          end
-        ],
-        null
-      )::text[] as risk,
-      a.household_id is null as nobody_answers
-    from
-      households h
-      left join living l on l.household_id = h.id
-      left join answerable a on a.household_id = h.id
-    where
-      h.association_id = $6
-      and (
-        $7::uuid[] is null
-        or h.block_id = any ($8::uuid[])
-      )
-  ),
   inserted as (
     insert into
       drill_targets (
@@ -101,7 +68,7 @@ with
         escalated_at
       )
     select
-      $9::uuid,
+      $6::uuid,
       t.id,
       t.association_id,
       t.block_id,
@@ -110,16 +77,16 @@ with
       coalesce(array_length(t.risk, 1), 0),
       case
         when t.visit_only then case
-          when t.block_id = any ($10::uuid[]) then 'captain'
-          when $11 then 'volunteers'
+          when t.block_id = any ($7::uuid[]) then 'captain'
+          when $8 then 'volunteers'
           else 'officers'
         end
         else 'none'
       end,
       case
         when t.visit_only then case
-          when t.block_id = any ($12::uuid[]) then '{}'::text[]
-          when $13 then '{captain}'::text[]
+          when t.block_id = any ($9::uuid[]) then '{}'::text[]
+          when $10 then '{captain}'::text[]
           else '{captain,volunteers}'::text[]
         end
         else '{}'::text[]
@@ -130,11 +97,47 @@ with
     from
       (
         select
-          home.*,
-          'paper_only' = any (home.risk)
-          or home.nobody_answers as visit_only
+          x.*,
+          'paper_only' = any (x.risk)
+          or x.nobody_answers as visit_only
         from
-          home
+          (
+            -- OFFSET 0 keeps this subquery whole: each home's risk computed once, without the
+            -- materialized copy of a city's 100,000 rows that a CTE made.
+            select
+              h.id,
+              h.association_id,
+              h.block_id,
+              h.channels,
+              array_remove(
+                array[
+                  case
+                    when coalesce(l.n, 0) <= 1 then 'lives_alone'
+                  end,
+                  case
+                    when "h"."channels" = '{speaker}' then 'speaker_only'
+                  end,
+                  case
+                    when not ('app' = any ("h"."channels"))
+                    and not ('speaker' = any ("h"."channels")) then 'paper_only'
+                  end
+                ],
+                null
+              )::text[] as risk,
+              a.household_id is null as nobody_answers
+            from
+              households h
+              left join living l on l.household_id = h.id
+              left join answerable a on a.household_id = h.id
+            where
+              h.association_id = $11
+              and (
+                $12::uuid[] is null
+                or h.block_id = any ($13::uuid[])
+              )
+            offset
+              0
+          ) x
       ) t
     order by
       t.id

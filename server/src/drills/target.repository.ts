@@ -56,21 +56,25 @@ export async function insertTargets(trx: Transaction<Database>, drill: { id: str
   const { rows } = await sql<{ block_id: string; tier: 'none' | 'captain' | 'volunteers' | 'officers'; n: number }>`
     with living as (${livingMembers(trx, drill.association_id)}),
     answerable as (${householdsSomeoneCanAnswerFor(trx, drill.association_id)}),
-    home as materialized (
-      select h.id, h.association_id, h.block_id, h.channels, ${riskFlags('h', sql<number>`coalesce(l.n, 0)`)} as risk, a.household_id is null as nobody_answers
-      from households h
-      left join living l on l.household_id = h.id
-      left join answerable a on a.household_id = h.id
-      where h.association_id = ${drill.association_id}
-        and (${drill.target_block_ids}::uuid[] is null or h.block_id = any(${drill.target_block_ids}::uuid[]))
-    ),
     inserted as (
       insert into drill_targets (drill_id, household_id, association_id, block_id, channels, risk, risk_score, tier, skipped, escalated_at)
       select ${drill.id}::uuid, t.id, t.association_id, t.block_id, t.channels, t.risk, coalesce(array_length(t.risk, 1), 0),
              case when t.visit_only then ${landingTier(reach)} else 'none' end,
              case when t.visit_only then ${skippedTiers(reach)} else '{}'::text[] end,
              case when t.visit_only then now() end
-      from (select home.*, 'paper_only' = any(home.risk) or home.nobody_answers as visit_only from home) t
+      from (
+        select x.*, 'paper_only' = any(x.risk) or x.nobody_answers as visit_only from (
+          -- OFFSET 0 keeps this subquery whole: each home's risk computed once, without the
+          -- materialized copy of a city's 100,000 rows that a CTE made.
+          select h.id, h.association_id, h.block_id, h.channels, ${riskFlags('h', sql<number>`coalesce(l.n, 0)`)} as risk, a.household_id is null as nobody_answers
+          from households h
+          left join living l on l.household_id = h.id
+          left join answerable a on a.household_id = h.id
+          where h.association_id = ${drill.association_id}
+            and (${drill.target_block_ids}::uuid[] is null or h.block_id = any(${drill.target_block_ids}::uuid[]))
+          offset 0
+        ) x
+      ) t
       order by t.id
       returning block_id, tier, skipped
     ),
