@@ -36,6 +36,7 @@ import * as directoryAccounts from './20261207T0200_directory_accounts.js';
 import * as referrals from './20261207T0300_referrals.js';
 import * as directoryImport from './20261207T0400_directory_import.js';
 import * as directoryReminders from './20261207T0800_directory_reminders.js';
+import * as directoryCityOwner from './20261208T0400_directory_city_owner.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0300_referrals': referrals,
   '20261207T0400_directory_import': directoryImport,
   '20261207T0800_directory_reminders': directoryReminders,
+  '20261208T0400_directory_city_owner': directoryCityOwner,
 };

@@ -592,7 +592,8 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     directoryClients.organisation = new ApiClient(server.baseUrl);
     const joined = await directoryClients.organisation.post('/api/directory/account/join', { code: invited.body.code, password: 'matrix-password' });
     directoryClients.organisation.csrfToken = joined.body.csrfToken;
-    await upsertCityEditor(database.db, { name: '市', login: 'matrix-city@example.jp', passwordHash: await hashPassword('matrix-password') });
+    const city = await database.db.insertInto('directory_areas').values({ kind: 'city', code: 'matrix-city', name: '行列市' }).returning('id').executeTakeFirstOrThrow();
+    await upsertCityEditor(database.db, { name: '市', login: 'matrix-city@example.jp', passwordHash: await hashPassword('matrix-password'), areaId: city.id });
     directoryClients.cityEditor = new ApiClient(server.baseUrl);
     const signedIn = await directoryClients.cityEditor.post('/api/directory/account/login', { login: 'matrix-city@example.jp', password: 'matrix-password' });
     directoryClients.cityEditor.csrfToken = signedIn.body.csrfToken;
