@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
-import { areaTree } from './directory.repository.js';
+import { areaTree } from './directory-owner.js';
 
 /**
  * The SQL of the directory's own logins (organisations, city editors), their sessions, the

@@ -2,7 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
-import { ensureAssociationArea, ownedBy, ownerColumns, type NewService, type Owner } from './directory.repository.js';
+import { ensureAssociationArea, type NewService } from './directory.repository.js';
+import { ownedBy, ownerColumns, type Owner } from './directory-owner.js';
 import './directory-import.tables.js';
 
 /**

@@ -11,8 +11,9 @@ import { directoryPolicy } from './directory.policy.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 import {
   areaChain, areasUnder, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService,
-  type NewService, type Owner,
+  type NewService,
 } from './directory.repository.js';
+import type { Owner } from './directory-owner.js';
 import { directoryAudit } from './directory-accounts.repository.js';
 import { replaceServiceAreas } from './directory-import.repository.js';
 
