@@ -37,6 +37,7 @@ import * as referrals from './20261207T0300_referrals.js';
 import * as directoryImport from './20261207T0400_directory_import.js';
 import * as directoryReminders from './20261207T0800_directory_reminders.js';
 import * as drillTargetsTakenByChecked from './20261208T0300_drill_targets_taken_by_checked.js';
+import * as directoryCityOwner from './20261208T0400_directory_city_owner.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -81,4 +82,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0400_directory_import': directoryImport,
   '20261207T0800_directory_reminders': directoryReminders,
   '20261208T0300_drill_targets_taken_by_checked': drillTargetsTakenByChecked,
+  '20261208T0400_directory_city_owner': directoryCityOwner,
 };

@@ -592,7 +592,8 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     directoryClients.organisation = new ApiClient(server.baseUrl);
     const joined = await directoryClients.organisation.post('/api/directory/account/join', { code: invited.body.code, password: 'matrix-password' });
     directoryClients.organisation.csrfToken = joined.body.csrfToken;
-    await upsertCityEditor(database.db, { name: '市', login: 'matrix-city@example.jp', passwordHash: await hashPassword('matrix-password') });
+    const city = await database.db.insertInto('directory_areas').values({ kind: 'city', code: 'matrix-city', name: '行列市' }).returning('id').executeTakeFirstOrThrow();
+    await upsertCityEditor(database.db, { name: '市', login: 'matrix-city@example.jp', passwordHash: await hashPassword('matrix-password'), areaId: city.id });
     directoryClients.cityEditor = new ApiClient(server.baseUrl);
     const signedIn = await directoryClients.cityEditor.post('/api/directory/account/login', { login: 'matrix-city@example.jp', password: 'matrix-password' });
     directoryClients.cityEditor.csrfToken = signedIn.body.csrfToken;
@@ -615,10 +616,18 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     if (status === 201) expect(proposed.body.pending.changes).toContainEqual({ field: 'status', before: 'draft', after: 'published' });
   });
 
+  it.each([['organisation', 403], ['cityEditor', 200]] as const)('%s → the city’s own entries (list, add): %i', async (who, status) => {
+    expect((await directoryClients[who]!.get('/api/directory/account/city/services')).status).toBe(status);
+    const added = await directoryClients[who]!.post('/api/directory/account/city/services', { organisation: '行列市の会', name: `${who}の市の窓口`, worries: ['care'], phone: '0774-00-1112' });
+    expect(added.status).toBe(status === 200 ? 201 : status);
+  });
+
   const residents = ['officer', 'captain1', 'memberA', 'watcherA', 'volunteer', 'officerY'];
   it.each(residents)('%s → the directory account’s routes: 401; the review queue: officers only', async (who) => {
     expect((await clients[who]!.get('/api/directory/account')).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/account/review')).status).toBe(401);
+    expect((await clients[who]!.get('/api/directory/account/city/services')).status).toBe(401);
+    expect((await clients[who]!.post('/api/directory/account/city/services', { organisation: `${who}の会`, name: `${who}の窓口`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
     expect((await clients[who]!.post('/api/directory/account/services', { name: `${who}の提案`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/review')).status).toBe(who.startsWith('officer') ? 200 : 403);
     expect((await clients[who]!.post('/api/directory/invitations', { organisation: `${who}の会`, login: `${who}@matrix.example.jp` })).status).toBe(who.startsWith('officer') ? 201 : 403);

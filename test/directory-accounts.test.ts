@@ -214,23 +214,26 @@ describe('organisation logins and review before showing', () => {
     expect((await officer.post('/api/directory/invitations', { organisation: 'X乙の会', login: 'not-an-email' })).body.error.field).toBe('login');
   });
 
-  it('a city editor reviews any association’s entries, and sees no association route', async () => {
+  it('a city editor reviews the entries of associations in their city, and sees no association route', async () => {
     const officerY = await officerOf(y);
     const created = await officerY.post('/api/directory/services', service('Yのサロン', 'Yサロンの会'));
     const { org } = await invitedOrganisation(officerY, 'Yサロンの会', 'salon@y.example.jp');
     await org.patch(`/api/directory/account/services/${created.body.id}`, { hours: '毎週金曜' });
-    await upsertCityEditor(database.db, { name: '市の担当', login: 'city@example.jp', passwordHash: await hashPassword('city-password') });
-    const city = anonymous();
-    const signedIn = await city.post('/api/directory/account/login', { login: 'city@example.jp', password: 'city-password' });
+    // Y is in the city; the city editor keeps that city.
+    const city = await database.db.insertInto('directory_areas').values({ kind: 'city', code: 'accounts-city', name: 'アカウント市' }).returning('id').executeTakeFirstOrThrow();
+    await database.db.updateTable('directory_areas').set({ parent_id: city.id }).where('association_id', '=', y.association.id).execute();
+    await upsertCityEditor(database.db, { name: '市の担当', login: 'city@example.jp', passwordHash: await hashPassword('city-password'), areaId: city.id });
+    const editor = anonymous();
+    const signedIn = await editor.post('/api/directory/account/login', { login: 'city@example.jp', password: 'city-password' });
     expect(signedIn.body).toMatchObject({ account: { role: 'city_editor' }, organisation: null, services: [] });
     expect(signedIn.body.toReview).toBeGreaterThanOrEqual(1);
-    city.csrfToken = signedIn.body.csrfToken;
-    const item = (await city.get('/api/directory/account/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.body.id);
+    editor.csrfToken = signedIn.body.csrfToken;
+    const item = (await editor.get('/api/directory/account/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.body.id);
     expect(item.changes).toEqual([{ field: 'hours', before: '毎週水曜 13:30〜15:30', after: '毎週金曜' }]);
-    expect((await city.post(`/api/directory/account/review/${item.id}/approve`)).status).toBe(200);
+    expect((await editor.post(`/api/directory/account/review/${item.id}/approve`)).status).toBe(200);
     expect(await searchHours(created.body.areaCodes[0], 'Yのサロン')).toBe('毎週金曜');
-    expect((await city.patch(`/api/directory/account/services/${created.body.id}`, { hours: 'x' })).status).toBe(403);
-    expect((await city.get('/api/circulars')).status).toBe(401);
+    expect((await editor.patch(`/api/directory/account/services/${created.body.id}`, { hours: 'x' })).status).toBe(403);
+    expect((await editor.get('/api/circulars')).status).toBe(401);
   });
 
   it('an organisation proposes a new service: not in search until its editor approves it; another association’s officer cannot; a contactless one is a 400 naming phone', async () => {

@@ -59,13 +59,14 @@ where
 
 -- upsertCityEditor
 insert into
-  directory_accounts (role, name, login, password_hash)
+  directory_accounts (role, name, login, password_hash, area_id)
 values
-  ('city_editor', $1, $2, $3)
+  ('city_editor', $1, $2, $3, $4)
 on conflict (login) do update
 set
   password_hash = excluded.password_hash,
-  name = excluded.name
+  name = excluded.name,
+  area_id = excluded.area_id
 where
   directory_accounts.role = 'city_editor'
 returning
@@ -91,7 +92,8 @@ select
   "a"."name",
   "a"."login",
   "a"."organisation_id",
-  "o"."name" as "organisation_name"
+  "o"."name" as "organisation_name",
+  "a"."area_id"
 from
   "directory_sessions" as "ds"
   inner join "directory_accounts" as "a" on "a"."id" = "ds"."account_id"
@@ -223,7 +225,42 @@ from
 where
   c.id = $1
   and c.status = 'pending'
-  and true
+  and (
+    s.owner_area_id = $2
+    or exists (
+      select
+        1
+      from
+        directory_service_areas sa
+      where
+        sa.service_id = s.id
+        and sa.area_id in (
+          with recursive
+            tree as (
+              select
+                id,
+                0 as depth
+              from
+                directory_areas
+              where
+                id = $3
+              union all
+              select
+                a.id,
+                t.depth + 1
+              from
+                directory_areas a
+                join tree t on a.parent_id = t.id
+              where
+                t.depth < 10
+            )
+          select
+            id
+          from
+            tree
+        )
+    )
+  )
 for update of
   c,
   s;
@@ -252,6 +289,7 @@ where
 (
   select
     s.created_by_association_id as association_id,
+    s.owner_area_id,
     sa.area_id
   from
     directory_services s
@@ -269,10 +307,12 @@ union all
 (
   select
     o.created_by_association_id,
+    o.owner_area_id,
     a.id
   from
     directory_organisations o
     join directory_areas a on a.association_id = o.created_by_association_id
+    or a.id = o.owner_area_id
   where
     o.id = $2
   limit
@@ -310,4 +350,39 @@ from
   join directory_services s on s.id = c.service_id
 where
   c.status = 'pending'
-  and true;
+  and (
+    s.owner_area_id = $1
+    or exists (
+      select
+        1
+      from
+        directory_service_areas sa
+      where
+        sa.service_id = s.id
+        and sa.area_id in (
+          with recursive
+            tree as (
+              select
+                id,
+                0 as depth
+              from
+                directory_areas
+              where
+                id = $2
+              union all
+              select
+                a.id,
+                t.depth + 1
+              from
+                directory_areas a
+                join tree t on a.parent_id = t.id
+              where
+                t.depth < 10
+            )
+          select
+            id
+          from
+            tree
+        )
+    )
+  );

@@ -77,7 +77,7 @@ from
   directory_services s
   join directory_organisations o on o.id = s.organisation_id
 where
-  s.created_by_association_id = $1
+  "s"."created_by_association_id" = $1
 order by
   o.name,
   s.name,
@@ -85,24 +85,22 @@ order by
 
 -- externalIdsHeldElsewhere
 select
-  "external_id"
+  "s"."external_id"
 from
-  "directory_services"
+  "directory_services" as "s"
 where
-  "external_id" = any ($1::text[])
-  and (
-    "created_by_association_id" is null
-    or "created_by_association_id" <> $2
-  );
+  "s"."external_id" = any ($1::text[])
+  and not coalesce("s"."created_by_association_id" = $2, false);
 
 -- organisationsNamed
 insert into
-  directory_organisations (name, created_by_association_id)
+  directory_organisations (name, created_by_association_id, owner_area_id)
 select
   n.name,
-  $1::uuid
+  $1::uuid,
+  $2::uuid
 from
-  unnest($2::text[]) as n (name)
+  unnest($3::text[]) as n (name)
 where
   not exists (
     select
@@ -110,20 +108,20 @@ where
     from
       directory_organisations o
     where
-      o.created_by_association_id = $3
+      "o"."owner_area_id" = $4
       and o.name = n.name
   );
 select
-  "id",
-  "name"
+  "o"."id",
+  "o"."name"
 from
-  "directory_organisations"
+  "directory_organisations" as "o"
 where
-  "created_by_association_id" = $1
-  and "name" = any ($2::text[])
+  "o"."owner_area_id" = $1
+  and "o"."name" = any ($2::text[])
 order by
-  "created_at",
-  "id";
+  "o"."created_at",
+  "o"."id";
 
 -- upsertServices
 insert into
@@ -145,7 +143,8 @@ insert into
     "cost",
     "status",
     "last_confirmed_on",
-    "created_by_association_id"
+    "created_by_association_id",
+    "owner_area_id"
   )
 values
   (
@@ -166,7 +165,8 @@ values
     $15,
     $16,
     $17,
-    $18
+    $18,
+    $19
   )
 on conflict ("external_id") do update
 set
@@ -192,7 +192,7 @@ set
     else directory_services.stale_since
   end
 where
-  "directory_services"."created_by_association_id" = $19
+  "directory_services"."created_by_association_id" = $20
 returning
   "id",
   "external_id";

@@ -241,9 +241,97 @@ from
   join directory_organisations o on o.id = s.organisation_id
 where
   s.id = $3
-  and s.created_by_association_id = $4
+  and "s"."created_by_association_id" = $4
 for update of
   s;
+
+-- ownedServices
+select
+  s.*,
+  o.name as organisation,
+  (
+    s.status = 'published'
+    and s.last_confirmed_on > (
+      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+    )
+  ) as current,
+  to_char(
+    s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+    'YYYY-MM-DD'
+  ) as confirm_by,
+  (
+    (
+      s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+    )::date - (now() at time zone $2)::date
+  ) as days_left,
+  array(
+    select
+      a.code
+    from
+      directory_service_areas sa
+      join directory_areas a on a.id = sa.area_id
+    where
+      sa.service_id = s.id
+    order by
+      a.code
+  ) as area_codes
+from
+  directory_services s
+  join directory_organisations o on o.id = s.organisation_id
+where
+  "s"."owner_area_id" = $3
+order by
+  s.name,
+  s.id;
+
+-- areasUnder
+select
+  a.id,
+  a.code,
+  a.name,
+  a.kind
+from
+  directory_areas a
+where
+  a.id in (
+    with recursive
+      tree as (
+        select
+          id,
+          0 as depth
+        from
+          directory_areas
+        where
+          id = $1
+        union all
+        select
+          a.id,
+          t.depth + 1
+        from
+          directory_areas a
+          join tree t on a.parent_id = t.id
+        where
+          t.depth < 10
+      )
+    select
+      id
+    from
+      tree
+  )
+order by
+  a.id = $2 desc,
+  array_position(
+    array[
+      'prefecture',
+      'city',
+      'ward',
+      'school_district',
+      'association'
+    ],
+    a.kind
+  ),
+  a.name,
+  a.code;
 
 -- servicesOfOrganisation
 select
@@ -332,18 +420,38 @@ from
 where
   "association_id" = $1;
 
+-- citiesNamed
+select
+  "id",
+  "code",
+  "name"
+from
+  "directory_areas"
+where
+  "kind" = $1
+  and (
+    "code" = $2
+    or "name" = $3
+  )
+order by
+  "code";
+
 -- organisationNamed
 select
-  "id"
+  "o"."id"
 from
-  "directory_organisations"
+  "directory_organisations" as "o"
 where
-  "created_by_association_id" = $1
-  and "name" = $2;
+  "o"."created_by_association_id" = $1
+  and "o"."name" = $2;
 insert into
-  "directory_organisations" ("name", "created_by_association_id")
+  "directory_organisations" (
+    "name",
+    "created_by_association_id",
+    "owner_area_id"
+  )
 values
-  ($1, $2)
+  ($1, $2, $3)
 returning
   "id";
 
@@ -366,7 +474,8 @@ insert into
     "cost",
     "status",
     "last_confirmed_on",
-    "created_by_association_id"
+    "created_by_association_id",
+    "owner_area_id"
   )
 values
   (
@@ -386,16 +495,17 @@ values
     $14,
     $15,
     $16,
-    $17
+    $17,
+    $18
   )
 returning
   "id";
 
 -- updateService
-update "directory_services"
+update "directory_services" as "s"
 set
   "hours" = $1,
   "updated_at" = $2
 where
-  "id" = $3
-  and "created_by_association_id" = $4;
+  "s"."id" = $3
+  and "s"."created_by_association_id" = $4;

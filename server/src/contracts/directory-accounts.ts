@@ -55,10 +55,10 @@ export const directoryAccountViewSchema = z.object({
 });
 
 /** What an organisation may change: everything but whether it shows (an editor decides that). */
-export const organisationChangeSchema = serviceUpdateSchema.omit({ status: true });
+export const organisationChangeSchema = serviceUpdateSchema.omit({ status: true, areas: true });
 
 /** A new service an organisation proposes: a draft until an editor approves it (then published). */
-export const organisationNewServiceSchema = z.object(serviceBodySchema.shape).omit({ organisation: true, status: true })
+export const organisationNewServiceSchema = z.object(serviceBodySchema.shape).omit({ organisation: true, status: true, areas: true })
   .refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
 
 export const reviewItemSchema = pendingChangeSchema.extend({

@@ -88,8 +88,9 @@ export const serviceBodySchema = z.object({
   walkIn: z.boolean().default(false),
   web: url.default(''),
   cost: optionalText(200).default(''),
-  /** It serves the officer's association (wider areas are a city editor's, later). */
   status: z.enum(['draft', 'published', 'hidden']).default('draft'),
+  /** The areas it serves (codes or names): an officer's entry, their association only (unset); a city editor's, the city (unset) or areas under it. */
+  areas: z.array(trimmed(200)).max(50).default([]),
 }).refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
 
 export const serviceUpdateSchema = z.object({
@@ -103,6 +104,8 @@ export const serviceUpdateSchema = z.object({
   cost: optionalText(200).optional(),
   address: optionalText(300).optional(),
   status: z.enum(['draft', 'published', 'hidden']).optional(),
+  /** The areas it serves instead (a city editor's entries: the city or areas under it). */
+  areas: z.array(trimmed(200)).min(1, 'choose at least one area').max(50).optional(),
 });
 
 /** Days before its reconfirm date from which an entry is reminded of and shown as due soon. */
@@ -118,8 +121,10 @@ export const editorServiceSchema = directoryResultSchema.omit({ matched: true, s
   /** Published, current, and within REMIND_DAYS of its reconfirm date. */
   dueSoon: z.boolean(),
   areaCodes: z.array(z.string()),
-  /** This association's officers may change it (it serves only their association). */
+  /** This editor may change it (their association's entry; a city editor's, their city's). */
   editable: z.boolean(),
+  /** Kept by the city's editors (市の登録): an officer cannot change it. */
+  cityOwned: z.boolean(),
 });
 
 export const editorListSchema = z.object({

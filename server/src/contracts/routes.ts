@@ -13,6 +13,7 @@ import { directoryRoutes } from './directory.js';
 import { directoryImportRoutes } from './directory-import.js';
 import { referralRoutes } from './referrals.js';
 import { directoryAccountRoutes } from './directory-accounts.js';
+import { directoryCityRoutes } from './directory-city.js';
 
 /**
  * Every HTTP route of the API, by capability: the one list a new capability adds a line to.
@@ -35,4 +36,5 @@ export const routeContracts = {
   directoryImport: directoryImportRoutes,
   referrals: referralRoutes,
   directoryAccounts: directoryAccountRoutes,
+  directoryCity: directoryCityRoutes,
 };

@@ -2,17 +2,20 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
+import { areaTree } from './directory-owner.js';
 
 /**
  * The SQL of the directory's own logins (organisations, city editors), their sessions, the
  * organisations' pending changes and their review, and the directory's audit. Who may review
  * a change is decided in the query: an officer, the changes to their association's entries;
- * a city editor (scope 'all'), every change.
+ * a city editor, the changes to entries of their city (directory-review.service.ts).
  */
 
-export type ReviewScope = { associationId: string } | 'all';
+/** An officer's: their association's entries; a city editor's: their city's entries and any entry serving an area of the city. */
+export type ReviewScope = { associationId: string } | { cityAreaId: string };
 
-const inScope = (scope: ReviewScope) => (scope === 'all' ? sql`true` : sql`s.created_by_association_id = ${scope.associationId}`);
+const inScope = (scope: ReviewScope) => ('associationId' in scope ? sql`s.created_by_association_id = ${scope.associationId}` : sql`(s.owner_area_id = ${scope.cityAreaId}
+  or exists (select 1 from directory_service_areas sa where sa.service_id = s.id and sa.area_id in ${areaTree(scope.cityAreaId)}))`);
 
 /**
  * An invitation for `login` to keep `organisationId`'s entries: a new account, or a fresh code
@@ -51,11 +54,11 @@ export function accountByLogin(db: Db, login: string) {
   return db.selectFrom('directory_accounts').select(['id', 'password_hash']).where('login', '=', login).executeTakeFirst();
 }
 
-/** A city editor's account, added or given a new password (the CLI and the demo). */
-export async function upsertCityEditor(db: Db, input: { name: string; login: string; passwordHash: string }) {
+/** A city editor's account for a city (an area of kind 'city'), added or given a new password and city (the CLI and the demo). */
+export async function upsertCityEditor(db: Db, input: { name: string; login: string; passwordHash: string; areaId: string }) {
   const { rows } = await sql<{ id: string }>`
-    insert into directory_accounts (role, name, login, password_hash) values ('city_editor', ${input.name}, ${input.login}, ${input.passwordHash})
-    on conflict (login) do update set password_hash = excluded.password_hash, name = excluded.name
+    insert into directory_accounts (role, name, login, password_hash, area_id) values ('city_editor', ${input.name}, ${input.login}, ${input.passwordHash}, ${input.areaId})
+    on conflict (login) do update set password_hash = excluded.password_hash, name = excluded.name, area_id = excluded.area_id
     where directory_accounts.role = 'city_editor'
     returning id`.execute(db);
   return rows[0]?.id;
@@ -74,7 +77,7 @@ export function sessionAccount(db: Db, sessionId: string) {
   return db.selectFrom('directory_sessions as ds')
     .innerJoin('directory_accounts as a', 'a.id', 'ds.account_id')
     .leftJoin('directory_organisations as o', 'o.id', 'a.organisation_id')
-    .select(['ds.id as session_id', 'ds.csrf_token', 'a.id', 'a.role', 'a.name', 'a.login', 'a.organisation_id', 'o.name as organisation_name'])
+    .select(['ds.id as session_id', 'ds.csrf_token', 'a.id', 'a.role', 'a.name', 'a.login', 'a.organisation_id', 'o.name as organisation_name', 'a.area_id'])
     .where('ds.id', '=', sessionId).where('ds.expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
 }
@@ -96,13 +99,13 @@ export type ChangeRow = { id: string; service_id: string; fields: Record<string,
  * else the association that added the organisation and that association's area; undefined if neither.
  */
 export async function organisationHome(db: Db, organisationId: string) {
-  const { rows } = await sql<{ association_id: string | null; area_id: string }>`
-    (select s.created_by_association_id as association_id, sa.area_id from directory_services s
+  const { rows } = await sql<{ association_id: string | null; owner_area_id: string | null; area_id: string }>`
+    (select s.created_by_association_id as association_id, s.owner_area_id, sa.area_id from directory_services s
       join directory_service_areas sa on sa.service_id = s.id
       where s.organisation_id = ${organisationId} order by s.created_at, s.id, sa.area_id limit 1)
     union all
-    (select o.created_by_association_id, a.id from directory_organisations o
-      join directory_areas a on a.association_id = o.created_by_association_id
+    (select o.created_by_association_id, o.owner_area_id, a.id from directory_organisations o
+      join directory_areas a on a.association_id = o.created_by_association_id or a.id = o.owner_area_id
       where o.id = ${organisationId} limit 1)
     limit 1`.execute(db);
   return rows[0];
@@ -207,7 +210,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'accountByInvitation', run: (db) => accountByInvitation(db, 'h') },
   { name: 'setAccountPassword', run: (db) => setAccountPassword(db, ID, 'p') },
   { name: 'accountByLogin', run: (db) => accountByLogin(db, 'x@example.jp') },
-  { name: 'upsertCityEditor', run: (db) => upsertCityEditor(db, { name: 'x', login: 'x@example.jp', passwordHash: 'p' }) },
+  { name: 'upsertCityEditor', run: (db) => upsertCityEditor(db, { name: 'x', login: 'x@example.jp', passwordHash: 'p', areaId: ID }) },
   { name: 'insertDirectorySession', run: (db) => insertDirectorySession(db, { id: 's', accountId: ID, csrfToken: 'c', expiresAt: new Date(0) }) },
   { name: 'deleteDirectorySession', run: (db) => deleteDirectorySession(db, 's') },
   { name: 'sessionAccount', run: (db) => sessionAccount(db, 's') },
@@ -216,11 +219,11 @@ export const sqlExamples: SqlExample[] = [
   { name: 'savePendingChange', run: (db) => savePendingChange(db, ID, OTHER, { hours: '9時〜' }) },
   { name: 'changesOf', run: (db) => changesOf(db, [ID]) },
   { name: 'reviewQueue', run: (db) => reviewQueue(db, { associationId: ID }) },
-  { name: 'changeToReview', run: (db) => changeToReview(db, 'all', ID) },
+  { name: 'changeToReview', run: (db) => changeToReview(db, { cityAreaId: OTHER }, ID) },
   { name: 'markReviewed', run: (db) => markReviewed(db, ID, { status: 'approved', reason: '', personId: OTHER, accountId: null }) },
   { name: 'publishFields', run: (db) => publishFields(db, ID, { hours: '9時〜' }, '2026-12-01') },
   { name: 'organisationHome', run: (db) => organisationHome(db, ID) },
   { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER, '2026-12-01') },
   { name: 'directoryAudit', run: (db) => directoryAudit(db, { personId: ID, action: 'example', subject: OTHER }) },
-  { name: 'countToReview', run: (db) => countToReview(db, 'all') },
+  { name: 'countToReview', run: (db) => countToReview(db, { cityAreaId: ID }) },
 ];

@@ -11,6 +11,11 @@ import {
   type DirectoryAccount,
 } from './directory-accounts.service.js';
 import { decide, reviewList } from './directory-review.service.js';
+import { directoryCityRoutes as city } from '../contracts/directory-city.js';
+import { changeService, confirmService, createService } from './directory.service.js';
+import { cityEditor, listForCity } from './directory-city.service.js';
+import { exportDirectory, importDirectory } from './directory-import.service.js';
+import { sendDirectoryCsv } from './directory-import.routes.js';
 
 /**
  * The directory accounts' door. Their routes are 'public' to the resident session (an
@@ -78,4 +83,17 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   api.handle(routes.cityReview, async ({ req }) => reviewList(ctx, { kind: 'city', account: await account(req) }));
   api.handle(routes.cityApprove, async ({ req, params }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'approved', reason: '' }));
   api.handle(routes.cityReject, async ({ req, params, body }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'rejected', reason: body.reason }));
+
+  // The city editor's own entries: the officers' code path, with the city as the owner.
+  api.handle(city.list, async ({ req }) => listForCity(ctx, await account(req)));
+  api.handle(city.create, async ({ req, body }) => createService(ctx, cityEditor(await account(req)), body));
+  api.handle(city.update, async ({ req, params, body }) => changeService(ctx, cityEditor(await account(req)), params.id, body));
+  api.handle(city.confirm, async ({ req, params }) => confirmService(ctx, cityEditor(await account(req)), params.id));
+  api.handle(city.import, async ({ req, query }) => {
+    const editor = cityEditor(await account(req));
+    const body: unknown = req.body;
+    if (!Buffer.isBuffer(body)) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
+    return importDirectory(ctx, editor, body, query.mode === 'commit');
+  });
+  api.handle(city.export, async ({ req, query, res }) => sendDirectoryCsv(res, query.encoding, await exportDirectory(ctx, cityEditor(await account(req)), query.encoding)));
 }

@@ -40,6 +40,8 @@ export interface DirectoryAccount {
   login: string;
   organisationId: string | null;
   organisationName: string | null;
+  /** A city editor's city (null: not scoped yet, refused). */
+  areaId: string | null;
 }
 
 /** Column ← the contract's field, for what an organisation may change. */
@@ -53,7 +55,7 @@ export async function inviteOrganisation(ctx: Ctx, actor: Actor, body: z.output<
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const organisationId = (await repo.invitableOrganisation(tx.db, actor.associationId, body.organisation))
-      ?? (await organisationNamed(tx.db, actor.associationId, body.organisation));
+      ?? (await organisationNamed(tx.db, { associationId: actor.associationId }, body.organisation));
     const id = await repo.upsertInvitation(tx.db, {
       organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId: actor.associationId,
     });
@@ -109,7 +111,7 @@ export async function loadAccount(ctx: Pick<Ctx, 'db'>, token: string | undefine
   const row = await repo.sessionAccount(ctx.db, sha256(token));
   return row && {
     sessionId: row.session_id, csrfToken: row.csrf_token, id: row.id, role: row.role, name: row.name, login: row.login,
-    organisationId: row.organisation_id, organisationName: row.organisation_name,
+    organisationId: row.organisation_id, organisationName: row.organisation_name, areaId: row.area_id,
   };
 }
 
@@ -127,7 +129,7 @@ async function withChanges(ctx: Pick<Ctx, 'db'>, rows: EditorRow[]): Promise<Acc
     const pending = changes.find((c) => c.service_id === r.id && c.status === 'pending');
     const reviewed = changes.find((c) => c.service_id === r.id && c.status !== 'pending');
     return {
-      ...editorView(r, ''), editable: true,
+      ...editorView(r, null), editable: true,
       pending: pending ? { id: pending.id, createdAt: pending.created_at.toISOString(), changes: fieldChanges(r as unknown as Record<string, unknown>, pending.fields) } : null,
       lastReview: reviewed ? { status: reviewed.status as 'approved' | 'rejected', reason: reviewed.reason, at: (reviewed.reviewed_at ?? reviewed.created_at).toISOString() } : null,
     };
@@ -146,7 +148,7 @@ export async function accountView(ctx: Pick<Ctx, 'db'>, account: DirectoryAccoun
     organisation: account.organisationId ? { id: account.organisationId, name: account.organisationName ?? '' } : null,
     csrfToken: account.csrfToken,
     services: await withChanges(ctx, rows),
-    toReview: account.role === 'city_editor' ? await repo.countToReview(ctx.db, 'all') : 0,
+    toReview: account.role === 'city_editor' && account.areaId ? await repo.countToReview(ctx.db, { cityAreaId: account.areaId }) : 0,
   };
 }
 
@@ -195,7 +197,7 @@ export async function proposeService(ctx: Ctx, account: DirectoryAccount, body: 
     const home = await repo.organisationHome(tx.db, organisationId);
     if (!home) throw new HttpError(409, 'no_area', 'Your organisation serves no area yet; ask the directory editor who invited you to add your first entry.');
     // The draft holds its name and worries; the rest is the pending change, so its reviewer sees each value (— → new).
-    const id = await insertService(tx.db, home.association_id, home.area_id, {
+    const id = await insertService(tx.db, home.owner_area_id ? { cityAreaId: home.owner_area_id } : home.association_id ? { associationId: home.association_id } : null, home.area_id, {
       organisation_id: organisationId, name: body.name, description: '', worries: body.worries, age_groups: body.ageGroups,
       languages: body.languages, address: '', lat: body.lat, lon: body.lon, phone: '', hours: '', walk_in: false,
       web: '', cost: '', status: 'draft', last_confirmed_on: localDate(new Date(), DEFAULT_TIME_ZONE),

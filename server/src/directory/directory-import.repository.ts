@@ -3,12 +3,13 @@ import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { ensureAssociationArea, type NewService } from './directory.repository.js';
+import { ownedBy, ownerColumns, type Owner } from './directory-owner.js';
 import './directory-import.tables.js';
 
 /**
  * The SQL of the directory's CSV import and export: set-based reads and writes of an
- * association's entries (a city's list of a few hundred services is a handful of statements).
- * An association's entries are those it added (`created_by_association_id`), as for its editors.
+ * owner's entries (a city's list of a few hundred services is a handful of statements): an
+ * association's (`created_by_association_id`) or a city's (`owner_area_id`), as for their editors.
  */
 
 /**
@@ -25,8 +26,8 @@ export async function associationArea(db: Db, associationId: string) {
   return db.selectFrom('directory_areas').select(['id', 'code', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-/** Every entry the association added, with its organisation's name and the areas it serves, in the export's order. */
-export async function ownServices(db: Db, associationId: string) {
+/** Every entry the owner keeps (an association's, a city's), with its organisation's name and the areas it serves, in the export's order. */
+export async function ownServices(db: Db, owner: Owner) {
   const { rows } = await sql<{
     id: string; external_id: string; organisation: string; name: string; description: string; worries: string[]; age_groups: string[];
     languages: string[]; address: string; lat: number | null; lon: number | null; phone: string; hours: string; walk_in: boolean; web: string;
@@ -39,32 +40,33 @@ export async function ownServices(db: Db, associationId: string) {
         from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id), '[]') as areas
     from directory_services s
     join directory_organisations o on o.id = s.organisation_id
-    where s.created_by_association_id = ${associationId}
+    where ${ownedBy(owner)}
     order by o.name, s.name, s.external_id`.execute(db);
   return rows;
 }
 
-/** Which of `externalIds` entries of other associations (or none: a city-wide entry) hold. */
-export async function externalIdsHeldElsewhere(db: Db, associationId: string, externalIds: string[]) {
+/** Which of `externalIds` entries of another owner (another association, a city, or none: a national line) hold. */
+export async function externalIdsHeldElsewhere(db: Db, owner: Owner, externalIds: string[]) {
   if (externalIds.length === 0) return new Set<string>();
-  const rows = await db.selectFrom('directory_services').select('external_id')
-    .where('external_id', '=', sql<string>`any(${externalIds}::text[])`)
-    .where((eb) => eb.or([eb('created_by_association_id', 'is', null), eb('created_by_association_id', '<>', associationId)]))
+  const rows = await db.selectFrom('directory_services as s').select('s.external_id')
+    .where('s.external_id', '=', sql<string>`any(${externalIds}::text[])`)
+    .where(sql<boolean>`not coalesce(${ownedBy(owner)}, false)`)
     .execute();
   return new Set(rows.map((r) => r.external_id));
 }
 
-/** The association's organisations of these names (added where missing): name → id. */
-export async function organisationsNamed(db: Db, associationId: string, names: string[]) {
+/** The owner's organisations of these names (added where missing): name → id. */
+export async function organisationsNamed(db: Db, owner: Owner, names: string[]) {
   const unique = [...new Set(names)];
   if (unique.length === 0) return new Map<string, string>();
+  const columns = ownerColumns(owner);
   await sql`
-    insert into directory_organisations (name, created_by_association_id)
-    select n.name, ${associationId}::uuid from unnest(${unique}::text[]) as n(name)
-    where not exists (select 1 from directory_organisations o where o.created_by_association_id = ${associationId} and o.name = n.name)`.execute(db);
-  const rows = await db.selectFrom('directory_organisations').select(['id', 'name'])
-    .where('created_by_association_id', '=', associationId).where('name', '=', sql<string>`any(${unique}::text[])`)
-    .orderBy('created_at').orderBy('id').execute();
+    insert into directory_organisations (name, created_by_association_id, owner_area_id)
+    select n.name, ${columns.created_by_association_id}::uuid, ${columns.owner_area_id}::uuid from unnest(${unique}::text[]) as n(name)
+    where not exists (select 1 from directory_organisations o where ${ownedBy(owner, 'o')} and o.name = n.name)`.execute(db);
+  const rows = await db.selectFrom('directory_organisations as o').select(['o.id', 'o.name'])
+    .where(ownedBy(owner, 'o')).where('o.name', '=', sql<string>`any(${unique}::text[])`)
+    .orderBy('o.created_at').orderBy('o.id').execute();
   const byName = new Map<string, string>();
   for (const r of rows) if (!byName.has(r.name)) byName.set(r.name, r.id);
   return byName;
@@ -77,10 +79,10 @@ export type ImportedService = Omit<NewService, 'status'> & { status: 'draft' | '
  * entry of another association is never changed: the conflict's update is scoped to this one).
  * The ids and external ids written.
  */
-export async function upsertServices(db: Db, associationId: string, services: ImportedService[]) {
+export async function upsertServices(db: Db, owner: Owner, services: ImportedService[]) {
   if (services.length === 0) return [];
   return db.insertInto('directory_services')
-    .values(services.map((s) => ({ ...s, created_by_association_id: associationId })))
+    .values(services.map((s) => ({ ...s, ...ownerColumns(owner) })))
     .onConflict((oc) => oc.column('external_id').doUpdateSet((eb) => ({
       organisation_id: eb.ref('excluded.organisation_id'), name: eb.ref('excluded.name'), description: eb.ref('excluded.description'),
       worries: eb.ref('excluded.worries'), age_groups: eb.ref('excluded.age_groups'), languages: eb.ref('excluded.languages'),
@@ -89,7 +91,7 @@ export async function upsertServices(db: Db, associationId: string, services: Im
       status: eb.ref('excluded.status'), last_confirmed_on: eb.ref('excluded.last_confirmed_on'), updated_at: sql`now()`,
       // Published again (a stale entry the file confirms): no longer on its way to being hidden.
       stale_since: sql`case when excluded.status = 'published' then null else directory_services.stale_since end`,
-    })).where('directory_services.created_by_association_id', '=', associationId))
+    })).where(ownedBy(owner, 'directory_services')))
     .returning(['id', 'external_id'])
     .execute();
 }
@@ -107,12 +109,12 @@ const ID2 = '22222222-2222-4222-8222-222222222222';
 export const sqlExamples: SqlExample[] = [
   { name: 'lockDirectoryImport', run: (db) => db.transaction().execute((trx) => lockDirectoryImport(trx)) },
   { name: 'associationArea', run: (db) => associationArea(db, ID) },
-  { name: 'ownServices', run: (db) => ownServices(db, ID) },
-  { name: 'externalIdsHeldElsewhere', run: (db) => externalIdsHeldElsewhere(db, ID, ['kyotanabe-001', 'kyotanabe-002']) },
-  { name: 'organisationsNamed', run: (db) => organisationsNamed(db, ID, ['社会福祉協議会', 'ふれあいサロン']) },
+  { name: 'ownServices', run: (db) => ownServices(db, { associationId: ID }) },
+  { name: 'externalIdsHeldElsewhere', run: (db) => externalIdsHeldElsewhere(db, { associationId: ID }, ['kyotanabe-001', 'kyotanabe-002']) },
+  { name: 'organisationsNamed', run: (db) => organisationsNamed(db, { cityAreaId: ID }, ['社会福祉協議会', 'ふれあいサロン']) },
   {
     name: 'upsertServices',
-    run: (db) => upsertServices(db, ID, [{
+    run: (db) => upsertServices(db, { associationId: ID }, [{
       external_id: 'kyotanabe-001', organisation_id: ID2, name: '介護の相談', description: '', worries: ['care'], age_groups: [], languages: ['ja'],
       address: '', lat: null, lon: null, phone: '0774-00-0000', hours: '', walk_in: false, web: '', cost: '', status: 'published', last_confirmed_on: '2026-12-01',
     }]),

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../common/access.js';
-import { audit } from '../common/audit.repository.js';
-import { associationTimeZone } from '../common/association.repository.js';
 import { localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
 import type { DirectoryImportResult } from '../contracts/directory-import.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryColumns, missesContact, parseDirectoryCsv, writeDirectoryCsv, type DirectoryCsvIssue, type DirectoryCsvRow } from './directory-csv.js';
-import { directoryPolicy } from './directory.policy.js';
+import { areasUnder } from './directory.repository.js';
+import { auditEdit, editorTimeZone, type Editor } from './directory.service.js';
 import * as repo from './directory-import.repository.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'log'>;
@@ -31,7 +29,7 @@ const key = (organisation: string, name: string) => `${organisation.normalize('N
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\u0001') === [...b].sort().join('\u0001');
 
 /**
- * Imports a directory CSV into the entries the editor's association added. The whole file is
+ * Imports a directory CSV into the entries the editor's owner keeps (an association, a city). The whole file is
  * checked first: a malformed row (an unknown worry, a bad date or lat/lon, an id another
  * association's entry holds, an area the association may not serve) is reported by line and
  * column and nothing is written. A row without a phone, web address or address is a warning:
@@ -40,11 +38,10 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * with a contact is published; a saved one keeps its status (an editor's hide or draft stands).
  * A preview writes nothing; a commit writes every row and its audit entry in one transaction.
  */
-export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commit: boolean): Promise<DirectoryImportResult> {
-  directoryPolicy.edit(actor);
+export async function importDirectory(ctx: Ctx, editor: Editor, csv: Buffer, commit: boolean): Promise<DirectoryImportResult> {
   if (csv.length === 0) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
-  const associationId = actor.associationId;
-  const today = localDate(new Date(), await associationTimeZone(ctx.db, associationId));
+  const owner = editor.owner;
+  const today = localDate(new Date(), await editorTimeZone(ctx, editor));
   const parsed = parseDirectoryCsv(csv, today);
   const summary = { created: 0, updated: 0, unchanged: 0, unpublished: 0 };
   const base = { committed: false, encoding: parsed.encoding, rows: parsed.records, warnings: [], summary, items: [] };
@@ -52,12 +49,15 @@ export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commi
 
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     await repo.lockDirectoryImport(tx.db);
-    const ownArea = await repo.associationArea(tx.db, associationId);
-    const saved = await repo.ownServices(tx.db, associationId);
+    // An officer's entries serve their own association (an entry keeps the areas it already
+    // serves); a city's, the city (unset) or any area under it.
+    const cityAreas = 'cityAreaId' in owner ? await areasUnder(tx.db, owner.cityAreaId) : null;
+    const ownArea = 'associationId' in owner ? await repo.associationArea(tx.db, owner.associationId) : cityAreas![0]!;
+    const saved = await repo.ownServices(tx.db, owner);
     const byId = new Map(saved.map((s) => [s.external_id, s]));
     const byName = new Map<string, Saved>();
     for (const s of saved) if (!byName.has(key(s.organisation, s.name))) byName.set(key(s.organisation, s.name), s);
-    const elsewhere = await repo.externalIdsHeldElsewhere(tx.db, associationId, parsed.rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
+    const elsewhere = await repo.externalIdsHeldElsewhere(tx.db, owner, parsed.rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
 
     const errors: DirectoryCsvIssue[] = [];
     const warnings: DirectoryCsvIssue[] = [];
@@ -65,17 +65,20 @@ export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commi
     const plans: { row: DirectoryCsvRow; before: Saved | undefined; areas: Area[]; status: Saved['status']; lastConfirmedOn: string }[] = [];
     for (const row of parsed.rows) {
       if (row.externalId && elsewhere.has(row.externalId)) {
-        errors.push({ line: row.line, column: directoryColumns.externalId[0], message: `${row.externalId} is an entry another association (or the city) keeps: it cannot be changed from here.` });
+        errors.push({ line: row.line, column: directoryColumns.externalId[0], message: `${row.externalId} is an entry another association or city keeps: it cannot be changed from here.` });
         continue;
       }
       const before = row.externalId ? byId.get(row.externalId) : byName.get(key(row.organisation, row.name));
-      // An officer's entries serve their own association; an entry keeps the areas it already serves.
-      const allowed = [ownArea, ...(before?.areas ?? [])];
+      const allowed = cityAreas ?? [ownArea, ...(before?.areas ?? [])];
       const areas: Area[] = [];
       for (const word of row.areas) {
         const area = allowed.find((a) => a.code === word) ?? allowed.find((a) => a.name.normalize('NFKC') === word.normalize('NFKC'));
         if (!area) {
-          errors.push({ line: row.line, column: directoryColumns.areas[0], message: `"${word}" is not an area this association's entries may serve: ${ownArea.code} (${ownArea.name}), or leave it blank. Wider areas are kept by the city's editors.` });
+          errors.push({
+            line: row.line, column: directoryColumns.areas[0], message: cityAreas
+              ? `"${word}" is not an area of ${ownArea.name}: give the code or name of the city or an area in it, or leave it blank (the whole city).`
+              : `"${word}" is not an area this association's entries may serve: ${ownArea.code} (${ownArea.name}), or leave it blank. Wider areas are kept by the city's editors.`,
+          });
         } else if (!areas.some((a) => a.id === area.id)) areas.push(area);
       }
       if (row.areas.length === 0) areas.push(...(before?.areas.length ? before.areas : [ownArea]));
@@ -86,7 +89,7 @@ export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commi
     }
     if (errors.length) return { ...base, errors: [...errors].sort((a, b) => a.line - b.line), warnings };
 
-    const organisations = commit ? await repo.organisationsNamed(tx.db, associationId, plans.map((p) => p.row.organisation)) : new Map<string, string>();
+    const organisations = commit ? await repo.organisationsNamed(tx.db, owner, plans.map((p) => p.row.organisation)) : new Map<string, string>();
     const writes: repo.ImportedService[] = [];
     const areaOf = new Map<string, Area[]>();
     for (const { row, before, areas, status, lastConfirmedOn } of plans) {
@@ -115,24 +118,20 @@ export async function importDirectory(ctx: Ctx, actor: Actor, csv: Buffer, commi
       }
     }
     if (commit) {
-      const written = await repo.upsertServices(tx.db, associationId, writes);
+      const written = await repo.upsertServices(tx.db, owner, writes);
       if (written.length !== writes.length) throw HttpError.conflict('Another change to the directory came first: import the file again.');
       const pairs = written.flatMap((w) => (areaOf.get(w.external_id) ?? []).map((a) => ({ service_id: w.id, area_id: a.id })));
       await repo.replaceServiceAreas(tx.db, written.map((w) => w.id), pairs);
-      await audit(tx.db, {
-        associationId, actorPersonId: actor.personId, action: 'directory.imported',
-        detail: { encoding: parsed.encoding, rows: parsed.records, summary, drafts: warnings.length },
-      });
+      await auditEdit(tx.db, editor, { action: 'directory.imported', detail: { encoding: parsed.encoding, rows: parsed.records, summary, drafts: warnings.length } });
     }
     return { ...base, committed: commit, errors: [], warnings, summary, items };
   });
 }
 
 /** The entries the editor can change, as the import reads them (UTF-8 with BOM or Shift_JIS), and the file's date. */
-export async function exportDirectory(ctx: Ctx, actor: Actor, encoding: 'utf-8' | 'shift_jis') {
-  directoryPolicy.edit(actor);
-  const date = localDate(new Date(), await associationTimeZone(ctx.db, actor.associationId));
-  const rows = await repo.ownServices(ctx.db, actor.associationId);
+export async function exportDirectory(ctx: Ctx, editor: Editor, encoding: 'utf-8' | 'shift_jis') {
+  const date = localDate(new Date(), await editorTimeZone(ctx, editor));
+  const rows = await repo.ownServices(ctx.db, editor.owner);
   const written = writeDirectoryCsv(rows.map((s) => ({
     externalId: s.external_id, organisation: s.organisation, name: s.name, description: s.description, worries: s.worries as DirectoryCsvRow['worries'],
     ageGroups: s.age_groups, languages: s.languages, address: s.address, lat: s.lat, lon: s.lon, phone: s.phone, hours: s.hours, walkIn: s.walk_in,

@@ -7,19 +7,20 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import { fieldChanges, type DirectoryAccount } from './directory-accounts.service.js';
+import { cityOf } from './directory-city.service.js';
 import * as repo from './directory-accounts.repository.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 
 /**
  * The review of organisations' changes: an officer reviews the changes to their association's
- * entries, a city editor every change. Approving publishes the change (and counts as the
+ * entries, a city editor the changes to their city's entries. Approving publishes the change (and counts as the
  * entry's confirmation); rejecting keeps the published values and tells the organisation why.
  * Every decision is audited.
  */
 
 type Ctx = Pick<ServiceContext, 'db' | 'log'>;
 
-/** Who reviews: an officer (their association's entries) or a city editor (every entry). */
+/** Who reviews: an officer (their association's entries) or a city editor (their city's). */
 export type Reviewer = { kind: 'officer'; actor: Actor } | { kind: 'city'; account: DirectoryAccount };
 
 function scopeOf(reviewer: Reviewer): repo.ReviewScope {
@@ -27,8 +28,7 @@ function scopeOf(reviewer: Reviewer): repo.ReviewScope {
     directoryPolicy.edit(reviewer.actor);
     return { associationId: reviewer.actor.associationId };
   }
-  if (reviewer.account.role !== 'city_editor') throw HttpError.forbidden('Only directory editors can review changes.');
-  return 'all';
+  return { cityAreaId: cityOf(reviewer.account) };
 }
 
 export async function reviewList(ctx: Ctx, reviewer: Reviewer): Promise<{ items: ReviewItem[] }> {

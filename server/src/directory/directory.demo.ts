@@ -23,8 +23,10 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
   const district = await area('school_district', 'tanabe-higashi-district', '田辺東小学校区（デモ）', city);
   const own = await area('association', slug, name, district, associationId);
 
-  const organisation = async (orgName: string, kind: string) =>
-    (await trx.insertInto('directory_organisations').values({ name: orgName, kind, created_by_association_id: null }).returning('id').executeTakeFirstOrThrow()).id;
+  // The city's own entries (serving the city or its school district) are kept by its editor; the national lines by no one.
+  const cityKept = (areaId: string) => (areaId === city || areaId === district ? city : null);
+  const organisation = async (orgName: string, kind: string, areaId: string) =>
+    (await trx.insertInto('directory_organisations').values({ name: orgName, kind, created_by_association_id: null, owner_area_id: cityKept(areaId) }).returning('id').executeTakeFirstOrThrow()).id;
   type Entry = {
     org: string; kind: string; name: string; description: string; worries: string[]; phone: string; hours: string; cost: string;
     walkIn?: boolean; web?: string; address?: string; ageGroups?: string[]; languages?: string[]; areaId: string; own?: boolean;
@@ -42,20 +44,20 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
   ];
   const organisations = new Map<string, string>();
   for (const e of entries) {
-    const organisationId = await organisation(e.org, e.kind);
+    const organisationId = await organisation(e.org, e.kind, e.areaId);
     organisations.set(e.org, organisationId);
     const { id } = await trx.insertInto('directory_services').values({
       organisation_id: organisationId, name: e.name, description: e.description, worries: e.worries, phone: e.phone, hours: e.hours, cost: e.cost,
       walk_in: e.walkIn ?? false, web: e.web ?? '', address: e.address ?? '', age_groups: e.ageGroups ?? [], languages: e.languages ?? ['ja'],
       status: 'published', last_confirmed_on: localDate(new Date(), DEFAULT_TIME_ZONE),
-      created_by_association_id: e.own ? associationId : null,
+      created_by_association_id: e.own ? associationId : null, owner_area_id: e.own ? null : cityKept(e.areaId),
     }).returning('id').executeTakeFirstOrThrow();
     await trx.insertInto('directory_service_areas').values({ service_id: id, area_id: e.areaId }).execute();
   }
   if (!passwordHash) return;
-  // The salon keeps its own entry (its changes wait for an officer's review); the city editor reviews any.
+  // The salon keeps its own entry (its changes wait for an officer's review); the city editor keeps 京田辺市's.
   await trx.insertInto('directory_accounts').values([
     { role: 'organisation', organisation_id: organisations.get('田辺東 ふれあいサロン（デモ）')!, name: '田辺東 ふれあいサロン（デモ）', login: DIRECTORY_DEMO_LOGINS.organisation, password_hash: passwordHash, invited_by_association_id: associationId },
-    { role: 'city_editor', organisation_id: null, name: '京田辺市 福祉政策課（デモ）', login: DIRECTORY_DEMO_LOGINS.cityEditor, password_hash: passwordHash },
+    { role: 'city_editor', organisation_id: null, name: '京田辺市 福祉政策課（デモ）', login: DIRECTORY_DEMO_LOGINS.cityEditor, password_hash: passwordHash, area_id: city },
   ]).execute();
 }

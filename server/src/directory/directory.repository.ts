@@ -2,6 +2,15 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryServiceTable } from './directory.tables.js';
+import { areaTree, ownedBy, ownerColumns, type Owner } from './directory-owner.js';
+
+/** An area and every area under it, the area first, then by kind and name. */
+export async function areasUnder(db: Db, rootId: string) {
+  const { rows } = await sql<{ id: string; code: string; name: string; kind: string }>`
+    select a.id, a.code, a.name, a.kind from directory_areas a where a.id in ${areaTree(rootId)}
+    order by a.id = ${rootId} desc, array_position(array['prefecture', 'city', 'ward', 'school_district', 'association'], a.kind), a.name, a.code`.execute(db);
+  return rows;
+}
 
 /**
  * The directory's SQL. Whether an entry may show is decided here, in the query: published and
@@ -92,13 +101,22 @@ export async function servicesServing(db: Db, input: { areaIds: string[]; timeZo
   return rows;
 }
 
-/** One service an association's officers may change (their association added it), locked, or undefined. */
-export async function ownedService(db: Db, associationId: string, id: string, timeZone: string) {
+/** One service its owner's editors may change (an association's officers, a city's editors), locked, or undefined. */
+export async function ownedService(db: Db, owner: Owner, id: string, timeZone: string) {
   const { rows } = await sql<EditorRow>`
     ${editorSelect(timeZone)}
-    where s.id = ${id} and s.created_by_association_id = ${associationId}
+    where s.id = ${id} and ${ownedBy(owner)}
     for update of s`.execute(db);
   return rows[0];
+}
+
+/** Every service the owner keeps (any status), for its editors. */
+export async function ownedServices(db: Db, owner: Owner, timeZone: string) {
+  const { rows } = await sql<EditorRow>`
+    ${editorSelect(timeZone)}
+    where ${ownedBy(owner)}
+    order by s.name, s.id`.execute(db);
+  return rows;
 }
 
 /** Every service of an organisation (any status), for its own login. */
@@ -119,17 +137,23 @@ export async function organisationService(db: Db, organisationId: string, id: st
   return rows[0];
 }
 
+/** The cities (areas of kind 'city') whose code or name is `word` (a city editor's city, named on the CLI). */
+export function citiesNamed(db: Db, word: string) {
+  return db.selectFrom('directory_areas').select(['id', 'code', 'name']).where('kind', '=', 'city')
+    .where((eb) => eb.or([eb('code', '=', word), eb('name', '=', word)])).orderBy('code').execute();
+}
+
 /** The association's directory area (made with the association; see the 20261207T0200 migration), if any: reading never writes. */
 export function associationArea(db: Db, associationId: string) {
   return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirst();
 }
 
-/** The association's organisation of this name, added if missing. */
-export async function organisationNamed(db: Db, associationId: string, name: string) {
-  const found = await db.selectFrom('directory_organisations').select('id')
-    .where('created_by_association_id', '=', associationId).where('name', '=', name).executeTakeFirst();
+/** The owner's organisation of this name, added if missing. */
+export async function organisationNamed(db: Db, owner: Owner, name: string) {
+  const found = await db.selectFrom('directory_organisations as o').select('o.id')
+    .where(ownedBy(owner, 'o')).where('o.name', '=', name).executeTakeFirst();
   if (found) return found.id;
-  const added = await db.insertInto('directory_organisations').values({ name, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
+  const added = await db.insertInto('directory_organisations').values({ name, ...ownerColumns(owner) }).returning('id').executeTakeFirstOrThrow();
   return added.id;
 }
 
@@ -139,20 +163,20 @@ export type NewService = {
   status: 'draft' | 'published' | 'hidden'; last_confirmed_on: string;
 };
 
-/** Adds a service of `associationId` (null: a city-wide organisation's) serving `areaId`. */
-export async function insertService(db: Db, associationId: string | null, areaId: string, service: NewService) {
-  const { id } = await db.insertInto('directory_services').values({ ...service, created_by_association_id: associationId }).returning('id').executeTakeFirstOrThrow();
-  await db.insertInto('directory_service_areas').values({ service_id: id, area_id: areaId }).execute();
+/** Adds a service kept by `owner` (null: nobody's, as the national lines) serving `areaIds`. */
+export async function insertService(db: Db, owner: Owner | null, areaIds: string | string[], service: NewService) {
+  const { id } = await db.insertInto('directory_services').values({ ...service, ...ownerColumns(owner) }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('directory_service_areas').values([areaIds].flat().map((area_id) => ({ service_id: id, area_id }))).execute();
   return id;
 }
 
-/** Changes a service the association added (scoped by it); the number of rows changed. */
-export async function updateService(db: Db, associationId: string, id: string, change: Partial<NewService>) {
+/** Changes a service its owner keeps (scoped by it); the number of rows changed. */
+export async function updateService(db: Db, owner: Owner, id: string, change: Partial<NewService>) {
   // An editor's own choice of whether it shows ends the freshness job's course for it (stale,
   // then hidden): an entry the editor hid stays hidden when its organisation reconfirms.
   const decided = change.status === undefined ? {} : { stale_since: null };
-  const result = await db.updateTable('directory_services').set({ ...change, ...decided, updated_at: new Date() })
-    .where('id', '=', id).where('created_by_association_id', '=', associationId).executeTakeFirst();
+  const result = await db.updateTable('directory_services as s').set({ ...change, ...decided, updated_at: new Date() })
+    .where('s.id', '=', id).where(ownedBy(owner)).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -168,11 +192,14 @@ export const sqlExamples: SqlExample[] = [
   { name: 'ensureAssociationArea', run: (db) => ensureAssociationArea(db, ID) },
   { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'], timeZone: 'Asia/Tokyo' }) },
   { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID], timeZone: 'Asia/Tokyo' }) },
-  { name: 'ownedService', run: (db) => ownedService(db, ID, AREA, 'Asia/Tokyo') },
+  { name: 'ownedService', run: (db) => ownedService(db, { associationId: ID }, AREA, 'Asia/Tokyo') },
+  { name: 'ownedServices', run: (db) => ownedServices(db, { cityAreaId: AREA }, 'Asia/Tokyo') },
+  { name: 'areasUnder', run: (db) => areasUnder(db, AREA) },
   { name: 'servicesOfOrganisation', run: (db) => servicesOfOrganisation(db, ID, 'Asia/Tokyo') },
   { name: 'organisationService', run: (db) => organisationService(db, ID, AREA, 'Asia/Tokyo') },
   { name: 'associationArea', run: (db) => associationArea(db, ID) },
-  { name: 'organisationNamed', run: (db) => organisationNamed(db, ID, '社会福祉協議会') },
-  { name: 'insertService', run: (db) => insertService(db, ID, AREA, example) },
-  { name: 'updateService', run: (db) => updateService(db, ID, AREA, { hours: '9時〜17時' }) },
+  { name: 'citiesNamed', run: (db) => citiesNamed(db, '京田辺市') },
+  { name: 'organisationNamed', run: (db) => organisationNamed(db, { associationId: ID }, '社会福祉協議会') },
+  { name: 'insertService', run: (db) => insertService(db, { associationId: ID }, AREA, example) },
+  { name: 'updateService', run: (db) => updateService(db, { associationId: ID }, AREA, { hours: '9時〜17時' }) },
 ];

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { associationTimeZone } from '../common/association.repository.js';
-import { localDate } from '../common/local-time.js';
+import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { REMIND_DAYS, type directorySearchQuerySchema, type EditorService, type DirectorySearch, type serviceBodySchema, type serviceUpdateSchema } from '../contracts/directory.js';
 import { inTransaction } from '../platform/db/transaction.js';
@@ -10,8 +10,12 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 import {
-  areaChain, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService, type NewService,
+  areaChain, areasUnder, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService,
+  type NewService,
 } from './directory.repository.js';
+import type { Owner } from './directory-owner.js';
+import { directoryAudit } from './directory-accounts.repository.js';
+import { replaceServiceAreas } from './directory-import.repository.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
 type Row = Awaited<ReturnType<typeof servicesServing>>[number];
@@ -43,17 +47,57 @@ function common(r: Omit<Row, 'current' | 'area_codes' | 'confirm_by' | 'days_lef
   };
 }
 
-export function editorView(r: Row, associationId: string): EditorService {
+export function editorView(r: Row, owner: Owner | null): EditorService {
+  const editable = owner !== null && ('associationId' in owner ? r.created_by_association_id === owner.associationId : r.owner_area_id === owner.cityAreaId);
   return {
     ...common(r), status: r.status, stale: r.status === 'stale' || (r.status === 'published' && !r.current), areaCodes: r.area_codes,
     confirmBy: r.confirm_by, daysLeft: r.days_left, dueSoon: r.status === 'published' && r.current && r.days_left <= REMIND_DAYS,
-    editable: r.created_by_association_id === associationId,
+    editable, cityOwned: r.owner_area_id !== null,
   };
+}
+
+/**
+ * Who edits entries, one code path for both: an officer (the entries their association keeps,
+ * serving it) or a city editor (the entries their city keeps, serving areas of the city).
+ */
+export type Editor = { owner: { associationId: string }; actor: Actor } | { owner: { cityAreaId: string }; accountId: string };
+
+/** An officer as the editor of their association's entries (403 for anyone else). */
+export function officerEditor(actor: Actor): Editor {
+  directoryPolicy.edit(actor);
+  return { owner: { associationId: actor.associationId }, actor };
+}
+
+/** The editor's day is counted in the association's time zone; a city's, in the deployment's. */
+export const editorTimeZone = (ctx: Pick<Ctx, 'db'>, editor: Editor) => ('actor' in editor ? associationTimeZone(ctx.db, editor.actor.associationId) : Promise.resolve(DEFAULT_TIME_ZONE));
+
+/** An officer's change goes to the association's audit; a city editor's to the directory's (by account). */
+export function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; detail: unknown }) {
+  if ('actor' in editor) return audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...entry });
+  return directoryAudit(db, { accountId: editor.accountId, ...entry });
+}
+
+/**
+ * The areas a new entry serves (by code or name): an association's, its own area only; a city's,
+ * the city (unset) or any area under it. Anything else is a 400 naming `areas`.
+ */
+export async function servedAreas(db: Ctx['db'], editor: Editor, words: string[]): Promise<{ id: string; code: string; name: string }[]> {
+  if ('actor' in editor) {
+    const own = await ensureAssociationArea(db, editor.actor.associationId);
+    if (words.some((w) => w !== own.code)) throw HttpError.badRequest(`An association's entry serves its own area (${own.code}); wider areas are kept by the city's editors.`, 'areas');
+    return [{ ...own, name: '' }];
+  }
+  const allowed = await areasUnder(db, editor.owner.cityAreaId);
+  if (words.length === 0) return allowed.slice(0, 1);
+  const found = words.map((w) => allowed.find((a) => a.code === w) ?? allowed.find((a) => a.name.normalize('NFKC') === w.normalize('NFKC')));
+  const unknown = words.filter((_, i) => !found[i]);
+  if (unknown.length) throw HttpError.badRequest(`Not an area of this city: ${unknown.join(', ').slice(0, 200)}.`, 'areas');
+  return [...new Map(found.map((a) => [a!.id, a!])).values()];
 }
 
 /** Every entry serving the officer's association (its own area and the areas above it), any status. */
 export async function listForEditor(ctx: Ctx, actor: Actor) {
-  directoryPolicy.edit(actor);
+  const { owner } = officerEditor(actor);
   // Made with the association (and by the 20261207T0200 migration for those before it): this read only reads.
   const own = await associationArea(ctx.db, actor.associationId);
   if (!own) return { areas: [], searchUrl: null, items: [] };
@@ -62,63 +106,61 @@ export async function listForEditor(ctx: Ctx, actor: Actor) {
   return {
     areas: chain.map((a) => ({ code: a.code, name: a.name, kind: a.kind })),
     searchUrl: `${ctx.publicUrl.replace(/\/$/, '')}/help?area=${encodeURIComponent(own.code)}`,
-    items: rows.map((r) => editorView(r, actor.associationId)),
+    items: rows.map((r) => editorView(r, owner)),
   };
 }
 
-export async function createService(ctx: Ctx, actor: Actor, body: z.output<typeof serviceBodySchema>) {
-  directoryPolicy.edit(actor);
-  const timeZone = await associationTimeZone(ctx.db, actor.associationId);
+export async function createService(ctx: Ctx, editor: Editor, body: z.output<typeof serviceBodySchema>) {
+  const timeZone = await editorTimeZone(ctx, editor);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const area = await ensureAssociationArea(tx.db, actor.associationId);
-    const organisationId = await organisationNamed(tx.db, actor.associationId, body.organisation);
-    const id = await insertService(tx.db, actor.associationId, area.id, {
+    const areas = await servedAreas(tx.db, editor, body.areas);
+    const organisationId = await organisationNamed(tx.db, editor.owner, body.organisation);
+    const id = await insertService(tx.db, editor.owner, areas.map((a) => a.id), {
       organisation_id: organisationId, name: body.name, description: body.description, worries: body.worries, age_groups: body.ageGroups,
       languages: body.languages, address: body.address, lat: body.lat, lon: body.lon, phone: body.phone, hours: body.hours, walk_in: body.walkIn,
       web: body.web, cost: body.cost, status: body.status, last_confirmed_on: localDate(new Date(), timeZone),
     });
-    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'directory.service.create', subject: id, detail: { name: body.name, status: body.status } });
-    return editorView((await ownedService(tx.db, actor.associationId, id, timeZone))!, actor.associationId);
+    await auditEdit(tx.db, editor, { action: 'directory.service.create', subject: id, detail: { name: body.name, status: body.status, areas: areas.map((a) => a.code) } });
+    return editorView((await ownedService(tx.db, editor.owner, id, timeZone))!, editor.owner);
   });
 }
 
-export async function changeService(ctx: Ctx, actor: Actor, id: string, body: z.output<typeof serviceUpdateSchema>) {
-  directoryPolicy.edit(actor);
+export async function changeService(ctx: Ctx, editor: Editor, id: string, body: z.output<typeof serviceUpdateSchema>) {
   const change: Partial<NewService> = {
     name: body.name, description: body.description, worries: body.worries, phone: body.phone, hours: body.hours, walk_in: body.walkIn,
     web: body.web, cost: body.cost, address: body.address, status: body.status,
   };
-  const fields = Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k);
-  return edit(ctx, actor, id, 'directory.service.update', fields, (db, before) => {
+  const fields = [...Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k), ...(body.areas ? ['areas'] : [])];
+  return edit(ctx, editor, id, 'directory.service.update', fields, async (db, before) => {
     // Only a draft may lack every contact (an imported row without one is kept as a draft):
     // an entry that shows must give a way to reach it.
     const after = { status: change.status ?? before.status, phone: change.phone ?? before.phone, web: change.web ?? before.web, address: change.address ?? before.address };
     if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
-    return updateService(db, actor.associationId, id, change);
+    if (body.areas) await replaceServiceAreas(db, [id], (await servedAreas(db, editor, body.areas)).map((a) => ({ service_id: id, area_id: a.id })));
+    return updateService(db, editor.owner, id, change);
   });
 }
 
-/** Marks the entry confirmed today (in the association's time zone): current again for its reconfirm period. */
-export async function confirmService(ctx: Ctx, actor: Actor, id: string) {
-  directoryPolicy.edit(actor);
-  const today = localDate(new Date(), await associationTimeZone(ctx.db, actor.associationId));
-  return edit(ctx, actor, id, 'directory.service.confirm', ['last_confirmed_on'], async (db) => {
-    const changed = await updateService(db, actor.associationId, id, { last_confirmed_on: today });
+/** Marks the entry confirmed today (in the editor's time zone): current again for its reconfirm period. */
+export async function confirmService(ctx: Ctx, editor: Editor, id: string) {
+  const today = localDate(new Date(), await editorTimeZone(ctx, editor));
+  return edit(ctx, editor, id, 'directory.service.confirm', ['last_confirmed_on'], async (db) => {
+    const changed = await updateService(db, editor.owner, id, { last_confirmed_on: today });
     await restoreFresh(db, id);
     return changed;
   });
 }
 
-/** One change to an entry the association added (another's is a 404), with its audit row, in one transaction. */
-async function edit(ctx: Ctx, actor: Actor, id: string, action: string, fields: string[], write: (db: Ctx['db'], before: NonNullable<Awaited<ReturnType<typeof ownedService>>>) => Promise<number>) {
-  const timeZone = await associationTimeZone(ctx.db, actor.associationId);
+/** One change to an entry the editor's owner keeps (another's is a 404), with its audit row, in one transaction. */
+async function edit(ctx: Ctx, editor: Editor, id: string, action: string, fields: string[], write: (db: Ctx['db'], before: NonNullable<Awaited<ReturnType<typeof ownedService>>>) => Promise<number>) {
+  const timeZone = await editorTimeZone(ctx, editor);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const before = await ownedService(tx.db, actor.associationId, id, timeZone);
+    const before = await ownedService(tx.db, editor.owner, id, timeZone);
     if (!before) throw HttpError.notFound('directory entry');
     await write(tx.db, before);
-    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: id, detail: { fields } });
-    return editorView((await ownedService(tx.db, actor.associationId, id, timeZone))!, actor.associationId);
+    await auditEdit(tx.db, editor, { action, subject: id, detail: { fields } });
+    return editorView((await ownedService(tx.db, editor.owner, id, timeZone))!, editor.owner);
   });
 }

@@ -168,4 +168,11 @@ export const api = {
   cityDirectoryReview: (signal?: AbortSignal) => request(directoryAccounts.cityReview, { signal }),
   cityApproveDirectoryChange: (id: string) => request(directoryAccounts.cityApprove, { params: { id } }),
   cityRejectDirectoryChange: (id: string, reason: string) => request(directoryAccounts.cityReject, { params: { id }, body: { reason } }),
+  cityDirectoryServices: (signal?: AbortSignal) => request(routeContracts.directoryCity.list, { signal }),
+  createCityDirectoryService: (body: Body<typeof routeContracts.directoryCity.create>) => request(routeContracts.directoryCity.create, { body }),
+  updateCityDirectoryService: (id: string, body: Body<typeof routeContracts.directoryCity.update>) => request(routeContracts.directoryCity.update, { params: { id }, body }),
+  confirmCityDirectoryService: (id: string) => request(routeContracts.directoryCity.confirm, { params: { id } }),
+  importCityDirectory: (file: Blob, mode: 'preview' | 'commit') => request(routeContracts.directoryCity.import, { query: { mode }, raw: { body: file } }),
+  cityDirectoryExportUrl: (encoding: 'utf-8' | 'shift_jis') => url(routeContracts.directoryCity.export, { query: { encoding } }),
+  exportCityDirectory: (encoding: 'utf-8' | 'shift_jis') => request(routeContracts.directoryCity.export, { query: { encoding } }),
 };

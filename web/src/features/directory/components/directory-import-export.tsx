@@ -5,11 +5,11 @@ import { saveFile } from '../../../lib/save-file.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 
 /**
- * The directory's export: the association's own entries as CSV in the import's format. UTF-8 is
+ * The directory's export: the editor's own entries (an association's, a city's) as CSV in the import's format. UTF-8 is
  * a plain link; Shift_JIS is fetched first, since the server refuses (naming the cells) rather
  * than write a character Shift_JIS cannot hold as "?".
  */
-export function DirectoryExport() {
+export function DirectoryExport({ utf8Url = api.directoryExportUrl('utf-8'), shiftJis = () => api.exportDirectory('shift_jis') }: { utf8Url?: string; shiftJis?: () => Promise<Blob> } = {}) {
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState<unknown>(null);
 
@@ -17,7 +17,7 @@ export function DirectoryExport() {
     setBusy(true);
     setRefused(null);
     try {
-      saveFile(await api.exportDirectory('shift_jis'), 'directory-sjis.csv');
+      saveFile(await shiftJis(), 'directory-sjis.csv');
     } catch (error) {
       setRefused(error);
     } finally {
@@ -30,7 +30,7 @@ export function DirectoryExport() {
       <h2 id="directory-export-heading">{t('directory.csv.exportTitle')}</h2>
       <p>{t('directory.csv.exportIntro')}</p>
       <p class="actions">
-        <a class="button secondary" href={api.directoryExportUrl('utf-8')} download data-testid="directory-export-utf8">
+        <a class="button secondary" href={utf8Url} download data-testid="directory-export-utf8">
           {t('export.utf8')}
         </a>
         <button type="button" class="secondary" disabled={busy} onClick={() => void downloadShiftJis()} data-testid="directory-export-sjis">

@@ -25,7 +25,7 @@ export function EntryCard({ service: s, onChanged }: { service: EditorService; o
       <p class="hint">{t('directory.editor.confirmed', { date: formatCalendarDay(s.lastConfirmedOn, { dateStyle: 'long' }) })}</p>
       <ErrorAlert error={action.error} />
       {!s.editable ? (
-        <p class="hint">{t('directory.editor.notEditable')}</p>
+        <p class="hint">{t(s.cityOwned ? 'directory.city.owned' : 'directory.editor.notEditable')}</p>
       ) : hours !== null ? (
         <form class="form" onSubmit={(e) => { e.preventDefault(); void action.submit(() => api.updateDirectoryService(s.id, { hours })); }}>
           <TextField id={`hours-${s.id}`} label={t('directory.editor.hoursPrompt')} value={hours} onValue={setHours} />

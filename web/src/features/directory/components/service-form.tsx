@@ -10,13 +10,19 @@ import { FormActions } from '../../../ui/form-actions.js';
 const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
 type TextKey = keyof typeof EMPTY;
 
+type Body = Parameters<typeof api.createDirectoryService>[0];
+
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
- * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it).
+ * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it);
+ * with `create` and `areas`, a city editor's entry serving the ticked areas (none: the whole city).
  */
-export function ServiceForm({ onSaved, organisation }: { onSaved: (service: EditorService) => void; organisation?: string }) {
+export function ServiceForm({ onSaved, organisation, create = api.createDirectoryService, areas }: {
+  onSaved: (service: EditorService) => void; organisation?: string; create?: (body: Body) => Promise<EditorService>; areas?: { code: string; name: string }[];
+}) {
   const [form, setForm] = useState(EMPTY);
   const [worries, setWorries] = useState<Worry[]>([]);
+  const [served, setServed] = useState<string[]>([]);
   const [walkIn, setWalkIn] = useState(false);
   const [publish, setPublish] = useState(true);
   const checked = useZodForm(serviceBodySchema);
@@ -24,13 +30,14 @@ export function ServiceForm({ onSaved, organisation }: { onSaved: (service: Edit
 
   async function submit(event: Event) {
     event.preventDefault();
-    const body = checked.check({ ...form, organisation: organisation ?? form.organisation, worries, walkIn, status: publish ? 'published' : 'draft' });
+    const body = checked.check({ ...form, organisation: organisation ?? form.organisation, worries, walkIn, status: publish ? 'published' : 'draft', areas: served });
     if (!body) return;
     await checked.submit(async () => {
-      const { organisation: _organisation, status: _status, ...proposal } = body;
-      onSaved(organisation === undefined ? await api.createDirectoryService(body) : await api.proposeDirectoryService(proposal));
+      const { organisation: _organisation, status: _status, areas: _areas, ...proposal } = body;
+      onSaved(organisation === undefined ? await create(body) : await api.proposeDirectoryService(proposal));
       setForm(EMPTY);
       setWorries([]);
+      setServed([]);
     });
   }
   const field = (key: TextKey, type: 'text' | 'tel' | 'url' = 'text') => (
@@ -52,6 +59,19 @@ export function ServiceForm({ onSaved, organisation }: { onSaved: (service: Edit
         ))}
         {fe('worries').map((m) => <p key={m} class="field-error">{m}</p>)}
       </fieldset>
+      {areas && (
+        <fieldset>
+          <legend>{t('directory.city.areas')}</legend>
+          <p class="hint">{t('directory.city.areasHint')}</p>
+          {areas.map((a) => (
+            <label key={a.code} class="checkbox">
+              <input type="checkbox" checked={served.includes(a.code)} onChange={(e) => setServed((now) => (e.currentTarget.checked ? [...now, a.code] : now.filter((x) => x !== a.code)))} />
+              {a.name}
+            </label>
+          ))}
+          {fe('areas').map((m) => <p key={m} class="field-error">{m}</p>)}
+        </fieldset>
+      )}
       {field('phone', 'tel')}
       {field('hours')}
       {field('cost')}

@@ -9,13 +9,14 @@ import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
 import { DirectorySignIn } from '../components/directory-sign-in.js';
 import { OrganisationService } from '../components/organisation-service.js';
+import { CityEditor } from '../components/city-editor.js';
 import { ReviewList } from '../components/review-list.js';
 import { ServiceForm } from '../components/service-form.js';
 
 /**
  * /directory/organisation (public door, the directory's own login): an organisation keeps its
- * entries (changes wait for review; one button reconfirms), a city editor reviews every
- * organisation's changes. Apart from residents: its session opens nothing else.
+ * entries (changes wait for review; one button reconfirms), a city editor reviews the changes to
+ * entries of their city and keeps the city's own entries (add, publish, hide, reconfirm, CSV). Apart from residents: its session opens nothing else.
  */
 export function OrganisationPage({ code }: { code: string }) {
   useTitle(t('directory.organisation.title'));
@@ -52,7 +53,10 @@ export function OrganisationPage({ code }: { code: string }) {
               </section>
             </>
           ) : (
-            <CityReview onDone={reload} />
+            <>
+              <CityReview onDone={reload} />
+              <CityEditor />
+            </>
           )}
           <button type="button" class="secondary" onClick={() => void api.directoryLogout().finally(() => { setView(null); setCsrfToken(session?.csrfToken ?? null); me.reload(); })}>
             {t('directory.organisation.signOut')}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loggedInPage } from '../support/browser.js';
+import { useBrowserSuite } from '../support/suite.js';
+import { demo, seedDemo } from '../../server/src/demo/seed.js';
+import { DIRECTORY_DEMO_LOGINS } from '../../server/src/directory/directory.demo.js';
+
+const suite = useBrowserSuite();
+const NEW = '京田辺市 介護の電話相談（デモ）';
+
+describe('the city keeps its own entries', () => {
+  it('the demo city editor adds a city-wide service for 介護; an anonymous visitor of the demo association finds it; the officer sees it is the city’s', async () => {
+    await seedDemo(suite.database.db);
+    const context = await suite.browser.newContext({ locale: 'ja-JP' });
+    const city = await context.newPage();
+    city.setDefaultTimeout(15_000);
+    await city.goto(`${suite.server.baseUrl}/directory/organisation`);
+    await city.getByLabel('メールアドレス').fill(DIRECTORY_DEMO_LOGINS.cityEditor);
+    await city.getByLabel('パスワード', { exact: true }).fill(demo.password);
+    await city.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await city.getByRole('heading', { name: '京田辺市の登録（市が管理する相談先）' }).waitFor();
+    // The city's demo entries, with their status.
+    await city.getByTestId('city-entry').filter({ hasText: '介護・高齢者の総合相談（デモ）' }).getByText('公開中').waitFor();
+
+    const form = city.getByTestId('directory-form');
+    await form.getByLabel('団体名').fill('京田辺市 高齢介護課（デモ）');
+    await form.getByLabel('相談先・サービス名').fill(NEW);
+    await form.getByLabel('介護', { exact: true }).check();
+    await form.getByLabel('電話番号').fill('0774-00-0010');
+    await form.getByLabel('受付時間').fill('平日 9:00-17:00');
+    // No area ticked: the whole city.
+    await form.getByRole('button', { name: '追加する' }).click();
+    const added = city.getByTestId('city-entry').filter({ hasText: NEW });
+    await added.getByText('対象地域：京田辺市').waitFor();
+    await context.close();
+
+    // An anonymous visitor of the demo association's area, on a phone: 介護 → search → the city's new service.
+    const visitor = await (await suite.browser.newContext({ locale: 'ja-JP', hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } })).newPage();
+    visitor.setDefaultTimeout(15_000);
+    await visitor.goto(`${suite.server.baseUrl}/help?area=tanabe-higashi-demo`);
+    await visitor.getByRole('button', { name: '介護', exact: true }).tap();
+    await visitor.getByTestId('directory-search').tap();
+    const result = visitor.getByTestId('directory-result').filter({ hasText: NEW });
+    await result.waitFor();
+    expect(await result.textContent()).toContain('0774-00-0010');
+
+    // The association's officer sees it in their directory, as the city's: not theirs to change.
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
+    await officer.getByRole('link', { name: '相談先の名簿' }).click();
+    const entry = officer.getByTestId('directory-entry').filter({ hasText: NEW });
+    await entry.getByText('市の登録です（市の担当者が変更します）').waitFor();
+    expect(await entry.getByRole('button').count()).toBe(0);
+  });
+});
