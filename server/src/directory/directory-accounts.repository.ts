@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
+import { entryToday } from './directory-time.js';
 
 /**
  * The SQL of the directory's own logins (organisations, city editors), their sessions, the
@@ -177,11 +178,13 @@ export function publishFields(db: Db, serviceId: string, fields: Record<string, 
   return db.updateTable('directory_services').set({ ...fields, last_confirmed_on: today, updated_at: new Date() }).where('id', '=', serviceId).execute();
 }
 
-/** Marks an organisation's service confirmed `today` (scoped by its organisation); rows changed. */
-export async function confirmOrganisationService(db: Db, organisationId: string, serviceId: string, today: string) {
-  const result = await db.updateTable('directory_services').set({ last_confirmed_on: today, updated_at: new Date() })
-    .where('id', '=', serviceId).where('organisation_id', '=', organisationId).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/** Marks an organisation's service confirmed today in its time zone (scoped by its organisation); the day, undefined if not its. */
+export async function confirmOrganisationService(db: Db, organisationId: string, serviceId: string) {
+  const { rows } = await sql<{ on: string }>`
+    update directory_services s set last_confirmed_on = ${entryToday()}, updated_at = now()
+    where s.id = ${serviceId} and s.organisation_id = ${organisationId}
+    returning to_char(s.last_confirmed_on, 'YYYY-MM-DD') as on`.execute(db);
+  return rows[0]?.on;
 }
 
 /** One line of the directory's audit: who (an account or a person), what, to which subject. */
@@ -220,7 +223,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markReviewed', run: (db) => markReviewed(db, ID, { status: 'approved', reason: '', personId: OTHER, accountId: null }) },
   { name: 'publishFields', run: (db) => publishFields(db, ID, { hours: '9時〜' }, '2026-12-01') },
   { name: 'organisationHome', run: (db) => organisationHome(db, ID) },
-  { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER, '2026-12-01') },
+  { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER) },
   { name: 'directoryAudit', run: (db) => directoryAudit(db, { personId: ID, action: 'example', subject: OTHER }) },
   { name: 'countToReview', run: (db) => countToReview(db, 'all') },
 ];

@@ -140,7 +140,7 @@ export function fieldChanges(published: Record<string, unknown>, fields: Record<
 }
 
 export async function accountView(ctx: Pick<Ctx, 'db'>, account: DirectoryAccount): Promise<DirectoryAccountView> {
-  const rows = account.organisationId ? await servicesOfOrganisation(ctx.db, account.organisationId, DEFAULT_TIME_ZONE) : [];
+  const rows = account.organisationId ? await servicesOfOrganisation(ctx.db, account.organisationId) : [];
   return {
     account: { id: account.id, name: account.name, login: account.login, role: account.role },
     organisation: account.organisationId ? { id: account.organisationId, name: account.organisationName ?? '' } : null,
@@ -158,7 +158,7 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
   const organisationId = organisationOf(account);
   const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).map(([k, v]) => [COLUMNS[k]!, v]));
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const service = await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE);
+    const service = await organisationService(tx.db, organisationId, id);
     if (!service) throw HttpError.notFound('directory entry');
     const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
     // The entry as it would show once approved (this change merged into any earlier pending one)
@@ -177,11 +177,12 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
 export async function reconfirm(ctx: Ctx, account: DirectoryAccount, id: string) {
   const organisationId = organisationOf(account);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const today = localDate(new Date(), DEFAULT_TIME_ZONE);
-    if (!(await repo.confirmOrganisationService(tx.db, organisationId, id, today))) throw HttpError.notFound('directory entry');
+    // Today in the entry's association's time zone (a city-wide entry's: the deployment's).
+    const today = await repo.confirmOrganisationService(tx.db, organisationId, id);
+    if (!today) throw HttpError.notFound('directory entry');
     await restoreFresh(tx.db, id);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.confirm', subject: id, detail: { on: today } });
-    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id))!]))[0]!;
   });
 }
 
@@ -204,6 +205,6 @@ export async function proposeService(ctx: Ctx, account: DirectoryAccount, body: 
     const fields = { ...Object.fromEntries(Object.entries(proposed).filter(([, v]) => v !== '' && v !== false)), status: 'published' };
     const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.propose', subject: id, detail: { change: changeId, name: body.name } });
-    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id))!]))[0]!;
   });
 }

@@ -25,7 +25,7 @@ export async function search(ctx: Ctx, query: z.output<typeof directorySearchQue
   const here = chain[0];
   if (!here) throw new HttpError(404, 'not_found', 'There is no such area in the directory.', 'area');
   const general = query.worries.length === 0;
-  const rows = await searchServices(ctx.db, { areaIds: chain.map((a) => a.id), worries: general ? ['general'] : query.worries, timeZone: here.time_zone });
+  const rows = await searchServices(ctx.db, { areaIds: chain.map((a) => a.id), worries: general ? ['general'] : query.worries });
   const area = (a: (typeof chain)[number]) => ({ code: a.code, name: a.name, kind: a.kind });
   return {
     area: area(here),
@@ -58,7 +58,7 @@ export async function listForEditor(ctx: Ctx, actor: Actor) {
   const own = await associationArea(ctx.db, actor.associationId);
   if (!own) return { areas: [], searchUrl: null, items: [] };
   const chain = await areaChain(ctx.db, own.code);
-  const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id), timeZone: chain[0]!.time_zone });
+  const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id) });
   return {
     areas: chain.map((a) => ({ code: a.code, name: a.name, kind: a.kind })),
     searchUrl: `${ctx.publicUrl.replace(/\/$/, '')}/help?area=${encodeURIComponent(own.code)}`,
@@ -78,7 +78,7 @@ export async function createService(ctx: Ctx, actor: Actor, body: z.output<typeo
       web: body.web, cost: body.cost, status: body.status, last_confirmed_on: localDate(new Date(), timeZone),
     });
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'directory.service.create', subject: id, detail: { name: body.name, status: body.status } });
-    return editorView((await ownedService(tx.db, actor.associationId, id, timeZone))!, actor.associationId);
+    return editorView((await ownedService(tx.db, actor.associationId, id))!, actor.associationId);
   });
 }
 
@@ -113,12 +113,11 @@ export async function confirmService(ctx: Ctx, actor: Actor, id: string) {
 
 /** One change to an entry the association added (another's is a 404), with its audit row, in one transaction. */
 async function edit(ctx: Ctx, actor: Actor, id: string, action: string, fields: string[], write: (db: Ctx['db'], before: NonNullable<Awaited<ReturnType<typeof ownedService>>>) => Promise<number>) {
-  const timeZone = await associationTimeZone(ctx.db, actor.associationId);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const before = await ownedService(tx.db, actor.associationId, id, timeZone);
+    const before = await ownedService(tx.db, actor.associationId, id);
     if (!before) throw HttpError.notFound('directory entry');
     await write(tx.db, before);
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: id, detail: { fields } });
-    return editorView((await ownedService(tx.db, actor.associationId, id, timeZone))!, actor.associationId);
+    return editorView((await ownedService(tx.db, actor.associationId, id))!, actor.associationId);
   });
 }
