@@ -20,7 +20,8 @@ set
 where
   directory_accounts.organisation_id = excluded.organisation_id
 returning
-  id;
+  id,
+  password_hash is not null as reinvited;
 
 -- accountByInvitation
 select

@@ -17,16 +17,17 @@ const inScope = (scope: ReviewScope) => (scope === 'all' ? sql`true` : sql`s.cre
 
 /**
  * An invitation for `login` to keep `organisationId`'s entries: a new account, or a fresh code
- * for the same organisation's account. Undefined when the login belongs to someone else.
+ * for the same organisation's account (`reinvited`: it had joined, so the code is its password
+ * reset). Undefined when the login belongs to someone else.
  */
 export async function upsertInvitation(db: Db, input: { organisationId: string; name: string; login: string; invitationHash: string; expiresAt: Date; associationId: string | null }) {
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string; reinvited: boolean }>`
     insert into directory_accounts (role, organisation_id, name, login, invitation_hash, invitation_expires_at, invited_by_association_id)
     values ('organisation', ${input.organisationId}, ${input.name}, ${input.login}, ${input.invitationHash}, ${input.expiresAt}, ${input.associationId})
     on conflict (login) do update set invitation_hash = excluded.invitation_hash, invitation_expires_at = excluded.invitation_expires_at
     where directory_accounts.organisation_id = excluded.organisation_id
-    returning id`.execute(db);
-  return rows[0]?.id;
+    returning id, password_hash is not null as reinvited`.execute(db);
+  return rows[0];
 }
 
 /** The account a live invitation code (by its hash) names, locked; undefined when used or expired. */

@@ -54,12 +54,14 @@ export async function inviteOrganisation(ctx: Ctx, actor: Actor, body: z.output<
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const organisationId = (await repo.invitableOrganisation(tx.db, actor.associationId, body.organisation))
       ?? (await organisationNamed(tx.db, actor.associationId, body.organisation));
-    const id = await repo.upsertInvitation(tx.db, {
+    const invited = await repo.upsertInvitation(tx.db, {
       organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId: actor.associationId,
     });
-    if (!id) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
-    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'directory.organisation.invite', subject: organisationId, detail: { login: body.login } });
-    await repo.directoryAudit(tx.db, { personId: actor.personId, action: 'directory.organisation.invite', subject: id, detail: { organisationId, login: body.login } });
+    if (!invited) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
+    // A joined account's new code is its password reset (joining with it signs the old sessions out): audited as such, with who did it.
+    const action = invited.reinvited ? 'directory.account.reinvite' : 'directory.organisation.invite';
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: organisationId, detail: { login: body.login } });
+    await repo.directoryAudit(tx.db, { personId: actor.personId, action, subject: invited.id, detail: { organisationId, login: body.login } });
     return {
       login: body.login, organisation: body.organisation, code, expiresAt: expiresAt.toISOString(),
       url: `${ctx.publicUrl.replace(/\/$/, '')}/directory/organisation?code=${code}`,
@@ -164,8 +166,7 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
     // The entry as it would show once approved (this change merged into any earlier pending one)
     // still needs a way to reach it; refused here, not as a failed approval later.
     const pending = (await repo.changesOf(tx.db, [id])).find((c) => c.id === changeId)?.fields ?? fields;
-    const after = { ...service, ...pending } as Record<string, unknown>;
-    if (service.status !== 'draft' && !after.phone && !after.web && !after.address) {
+    if (!directoryPolicy.reachable({ ...service, ...pending, status: service.status })) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });

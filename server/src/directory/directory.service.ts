@@ -93,7 +93,7 @@ export async function changeService(ctx: Ctx, actor: Actor, id: string, body: z.
     // Only a draft may lack every contact (an imported row without one is kept as a draft):
     // an entry that shows must give a way to reach it.
     const after = { status: change.status ?? before.status, phone: change.phone ?? before.phone, web: change.web ?? before.web, address: change.address ?? before.address };
-    if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
+    if (!directoryPolicy.reachable(after)) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     return updateService(db, actor.associationId, id, change);
