@@ -12,12 +12,13 @@ type TextKey = keyof typeof EMPTY;
 
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
- * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it).
+ * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it);
+ * with `service`, the officer's change to every field of their association's entry (the update route).
  */
-export function ServiceForm({ onSaved, organisation }: { onSaved: (service: EditorService) => void; organisation?: string }) {
-  const [form, setForm] = useState(EMPTY);
-  const [worries, setWorries] = useState<Worry[]>([]);
-  const [walkIn, setWalkIn] = useState(false);
+export function ServiceForm({ onSaved, organisation, service, onCancel }: { onSaved: (service: EditorService) => void; organisation?: string; service?: EditorService; onCancel?: () => void }) {
+  const [form, setForm] = useState(service ? { ...EMPTY, ...Object.fromEntries(Object.keys(EMPTY).map((k) => [k, String(service[k as TextKey] ?? '')])) } : EMPTY);
+  const [worries, setWorries] = useState<Worry[]>(service?.worries ?? []);
+  const [walkIn, setWalkIn] = useState(service?.walkIn ?? false);
   const [publish, setPublish] = useState(true);
   const checked = useZodForm(serviceBodySchema);
   const fe = checked.messagesFor;
@@ -28,18 +29,23 @@ export function ServiceForm({ onSaved, organisation }: { onSaved: (service: Edit
     if (!body) return;
     await checked.submit(async () => {
       const { organisation: _organisation, status: _status, ...proposal } = body;
+      if (service) {
+        const { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address } = body;
+        onSaved(await api.updateDirectoryService(service.id, { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address }));
+        return;
+      }
       onSaved(organisation === undefined ? await api.createDirectoryService(body) : await api.proposeDirectoryService(proposal));
       setForm(EMPTY);
       setWorries([]);
     });
   }
   const field = (key: TextKey, type: 'text' | 'tel' | 'url' = 'text') => (
-    <TextField id={`ds-${key}`} label={t(`directory.form.${key}`)} type={type} value={form[key]} errors={fe(key)} onValue={(v) => setForm((f) => ({ ...f, [key]: v }))} />
+    <TextField id={`ds-${key}${service ? `-${service.id}` : ''}`} label={t(`directory.form.${key}`)} type={type} value={form[key]} errors={fe(key)} onValue={(v) => setForm((f) => ({ ...f, [key]: v }))} />
   );
 
   return (
     <form class="card form" data-testid="directory-form" onSubmit={(e) => void submit(e)} noValidate>
-      {organisation === undefined && field('organisation')}
+      {organisation === undefined && !service && field('organisation')}
       {field('name')}
       {field('description')}
       <fieldset>
@@ -58,9 +64,10 @@ export function ServiceForm({ onSaved, organisation }: { onSaved: (service: Edit
       {field('address')}
       {field('web', 'url')}
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
-      {organisation === undefined && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
+      {organisation === undefined && !service && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
       <ErrorAlert error={checked.error} />
-      <FormActions busy={checked.busy} submitLabel={organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')} />
+      <FormActions busy={checked.busy} submitLabel={service ? t('directory.editor.save') : organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')}
+        {...(onCancel ? { cancelLabel: t('common.cancel'), onCancel } : {})} />
     </form>
   );
 }
