@@ -12,8 +12,8 @@ import { ServiceForm } from '../components/service-form.js';
 
 /**
  * /directory (officers, the directory's editors for now): the entries serving the association,
- * with their status and freshness; its own entries can be reconfirmed, have their hours
- * changed, be hidden or published; a new one added; the search page's QR code printed.
+ * with their status and freshness; its own entries due or stale listed first as 確認待ち (to phone),
+ * reconfirmed, edited (every field), hidden or published; a new one added; the QR code printed.
  */
 export function DirectoryPage() {
   useTitle(t('directory.editor.title'));
