@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerSuite, stopSuite } from './support/suite.js';
 import type { TestDatabase } from './support/database.js';
@@ -160,6 +161,14 @@ describe('organisation logins and review before showing', () => {
     const { org: renewed } = await invitedOrganisation(officer, 'X再招待の会', 'again@x.example.jp');
     expect((await org.get('/api/directory/account')).status).toBe(401);
     expect((await renewed.get('/api/directory/account')).status).toBe(200);
+    // Audited as a reset, by the officer who did it (the first invitation as an invitation).
+    const trail = await database.db.selectFrom('directory_audit').select(['action', 'actor_person_id']).where('detail', '@>', sql<string>`'{"login":"again@x.example.jp"}'::jsonb` as unknown as string).orderBy('id').execute();
+    expect(trail).toEqual([
+      { action: 'directory.organisation.invite', actor_person_id: x.people.officer.id },
+      { action: 'directory.account.reinvite', actor_person_id: x.people.officer.id },
+    ]);
+    const logged = await database.db.selectFrom('audit_log').select(['action', 'actor_person_id']).where('association_id', '=', x.association.id).where('action', 'like', 'directory.%invite').orderBy('id').execute();
+    expect(logged.filter((l) => l.action === 'directory.account.reinvite')).toEqual([{ action: 'directory.account.reinvite', actor_person_id: x.people.officer.id }]);
   });
 
   it('an entry its editor hid while stale stays hidden when its organisation reconfirms', async () => {

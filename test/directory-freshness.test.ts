@@ -6,6 +6,8 @@ import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { until } from './support/wait.js';
+import { freshnessPass } from '../server/src/directory/directory-freshness.service.js';
+import { localDate } from '../server/src/common/local-time.js';
 
 /**
  * The directory's daily freshness job (pg-boss, through the module): an entry past its
@@ -110,5 +112,39 @@ describe('the directory freshness job', () => {
     expect(confirmed.body.daysLeft).toBeGreaterThan(150);
     await runJob();
     expect(await reminders()).toHaveLength(1);
+  });
+
+  it("counts each entry's days in its own association's time zone: Honolulu's entry goes stale on Honolulu's day, and its organisation reconfirms on it", async () => {
+    const h = await seedAssociation(database.db, 'hnl');
+    await database.db.updateTable('associations').set({ time_zone: 'Pacific/Honolulu' }).where('id', '=', h.association.id).execute();
+    const officer = new ApiClient(server.baseUrl);
+    await officer.login(h.logins.officer, PASSWORD);
+    const hnl = (await officer.post('/api/directory/services', { organisation: 'H時差の会', name: 'H時差', worries: ['health'], phone: '808-555-0100', status: 'published' })).body;
+    const tokyoOfficer = new ApiClient(server.baseUrl);
+    await tokyoOfficer.login(x.logins.officer, PASSWORD);
+    const tyo = (await tokyoOfficer.post('/api/directory/services', { organisation: 'X時差の会', name: 'X時差', worries: ['health'], phone: '0774-55-5555', status: 'published' })).body;
+    // Both last confirmed on 2026-06-02 for six months: due by 2026-12-02, each on its own day.
+    await database.db.updateTable('directory_services').set({ last_confirmed_on: '2026-06-02', reconfirm_months: 6 }).where('id', 'in', [hnl.id, tyo.id]).execute();
+
+    // 2026-12-01 20:00 UTC: already 12-02 05:00 in Tokyo, still 12-01 10:00 in Honolulu.
+    await freshnessPass(server.app.context, new Date('2026-12-01T20:00:00Z'));
+    expect((await status(tyo.id))).toEqual({ status: 'stale', stale_since: '2026-12-02' });
+    expect((await status(hnl.id)).status).toBe('published');
+    // Honolulu's midnight: now it is its 12-02 too.
+    await freshnessPass(server.app.context, new Date('2026-12-02T10:00:00Z'));
+    expect((await status(hnl.id))).toEqual({ status: 'stale', stale_since: '2026-12-02' });
+    const audited = await database.db.selectFrom('directory_audit').select('detail').where('subject', '=', hnl.id).where('action', '=', 'directory.service.stale').execute();
+    expect(audited.map((a) => a.detail)).toEqual([{ on: '2026-12-02' }]);
+
+    // Its organisation reconfirms on Honolulu's today, and its page counts the days from it.
+    const invited = await officer.post('/api/directory/invitations', { organisation: 'H時差の会', login: 'jisa@h.example.jp' });
+    const org = new ApiClient(server.baseUrl);
+    const joined = await org.post('/api/directory/account/join', { code: invited.body.code, password: 'jisa-password' });
+    org.csrfToken = joined.body.csrfToken;
+    const confirmed = await org.post(`/api/directory/account/services/${hnl.id}/confirm`);
+    expect(confirmed.status).toBe(200);
+    const hnlToday = localDate(new Date(), 'Pacific/Honolulu');
+    expect(confirmed.body.lastConfirmedOn).toBe(hnlToday);
+    expect(confirmed.body.daysLeft).toBe(Math.round((Date.parse(`${confirmed.body.confirmBy}T00:00:00Z`) - Date.parse(`${hnlToday}T00:00:00Z`)) / 86_400_000));
   });
 });

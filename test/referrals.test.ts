@@ -159,7 +159,9 @@ describe('the officers’ counts', () => {
     expect(counts.body.threshold).toBe(3);
     // Four referrals, two households: never "3".
     expect(counts.body.byWorry).toEqual([{ month, worry: 'care', count: null }, { month, worry: 'loneliness', count: null }]);
-    expect(counts.body.byBlock).toEqual([{ month, blockId: x.blocks.block1.id, blockName: x.blocks.block1.name, count: null }]);
+    // A month with a 1–2 withholds its 班 (not even which 班 had a referral).
+    expect(counts.body.byBlock).toEqual([]);
+    expect(counts.body.blocksWithheld).toEqual([month]);
     for (const name of ['山田家', '鈴木家', x.households.A.id, '班長 一']) expect(counts.text).not.toContain(name);
 
     expect((await captain1.get('/api/referrals/counts')).status).toBe(403);
@@ -167,7 +169,7 @@ describe('the officers’ counts', () => {
     expect((await otherOfficer.get('/api/referrals/counts')).body.byWorry).toEqual([]);
   });
 
-  it('a lone 1–2 in the 班 margin is never recoverable from a worry every household had: the next smallest 班 is hidden too, on the page’s data and the CSV', async () => {
+  it('a 1–2 in either margin is never recoverable by subtraction from the other: that month’s 班 are withheld, on the page’s data and the CSV', async () => {
     // Two more households in 班1 (four in all) and one in 班2, each referred for care: care = 5 households this month.
     const block1 = await Promise.all(['105', '106'].map((n) => makeHousehold(database.db, { id: x.blocks.block1.id, associationId: x.association.id }, { householdNumber: n })));
     const block2 = await makeHousehold(database.db, { id: x.blocks.block2.id, associationId: x.association.id }, { householdNumber: '107' });
@@ -179,19 +181,17 @@ describe('the officers’ counts', () => {
     const counts = await officer.get('/api/referrals/counts?months=1');
     const [month] = counts.body.months;
     expect(counts.body.byWorry).toContainEqual({ month, worry: 'care', count: 5 });
-    // Were 班1 shown as 4, 班2 would be 5 − 4 = 1.
-    expect(counts.body.byBlock).toEqual([
-      { month, blockId: x.blocks.block1.id, blockName: x.blocks.block1.name, count: null },
-      { month, blockId: x.blocks.block2.id, blockName: x.blocks.block2.name, count: null },
-    ]);
+    // Were 班1 shown as 4, 班2 would be 5 − 4 = 1; were both 「1〜2」, the sum 5 would say 班1 is 3 or 4, not 1〜2.
+    expect(counts.body.byBlock).toEqual([]);
+    expect(counts.body.blocksWithheld).toEqual([month]);
 
     const csv = await officer.get('/api/referrals/counts.csv?months=1');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toMatch(/referrals-\d{4}-\d{2}-\d{2}\.csv/);
     expect(csv.text).toContain(`${month},悩み,介護,5`);
     expect(csv.text).toContain(`${month},悩み,孤独・孤立,1〜2`);
-    expect(csv.text).toContain(`${month},班,${x.blocks.block1.name},1〜2`);
-    expect(csv.text).toContain(`${month},班,${x.blocks.block2.name},1〜2`);
+    expect(csv.text).toContain(`${month},班,（すべての班）,非表示`);
+    expect(csv.text).not.toContain(x.blocks.block1.name);
     expect(csv.text).not.toContain('山田家');
   });
 });

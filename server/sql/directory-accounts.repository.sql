@@ -20,7 +20,8 @@ set
 where
   directory_accounts.organisation_id = excluded.organisation_id
 returning
-  id;
+  id,
+  password_hash is not null as reinvited;
 
 -- accountByInvitation
 select
@@ -322,13 +323,29 @@ limit
   1;
 
 -- confirmOrganisationService
-update "directory_services"
+update directory_services s
 set
-  "last_confirmed_on" = $1,
-  "updated_at" = $2
+  last_confirmed_on = (
+    (
+      now()::timestamptz at time zone coalesce(
+        (
+          select
+            z.time_zone
+          from
+            associations z
+          where
+            z.id = s.created_by_association_id
+        ),
+        $1
+      )
+    )::date
+  ),
+  updated_at = now()
 where
-  "id" = $3
-  and "organisation_id" = $4;
+  s.id = $2
+  and s.organisation_id = $3
+returning
+  to_char(s.last_confirmed_on, 'YYYY-MM-DD') as on;
 
 -- directoryAudit
 insert into

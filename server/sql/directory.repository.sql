@@ -147,7 +147,21 @@ where
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $3)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $3
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   )
   and s.worries && $4::text[]
@@ -166,7 +180,21 @@ select
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $1
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
   to_char(
@@ -176,7 +204,21 @@ select
   (
     (
       s.last_confirmed_on + make_interval(months => s.reconfirm_months)
-    )::date - (now() at time zone $2)::date
+    )::date - (
+      (
+        now()::timestamptz at time zone coalesce(
+          (
+            select
+              z.time_zone
+            from
+              associations z
+            where
+              z.id = s.created_by_association_id
+          ),
+          $2
+        )
+      )::date
+    )
   ) as days_left,
   array(
     select
@@ -213,7 +255,21 @@ select
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $1
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
   to_char(
@@ -223,7 +279,21 @@ select
   (
     (
       s.last_confirmed_on + make_interval(months => s.reconfirm_months)
-    )::date - (now() at time zone $2)::date
+    )::date - (
+      (
+        now()::timestamptz at time zone coalesce(
+          (
+            select
+              z.time_zone
+            from
+              associations z
+            where
+              z.id = s.created_by_association_id
+          ),
+          $2
+        )
+      )::date
+    )
   ) as days_left,
   array(
     select
@@ -252,7 +322,21 @@ select
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $1
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
   to_char(
@@ -262,7 +346,21 @@ select
   (
     (
       s.last_confirmed_on + make_interval(months => s.reconfirm_months)
-    )::date - (now() at time zone $2)::date
+    )::date - (
+      (
+        now()::timestamptz at time zone coalesce(
+          (
+            select
+              z.time_zone
+            from
+              associations z
+            where
+              z.id = s.created_by_association_id
+          ),
+          $2
+        )
+      )::date
+    )
   ) as days_left,
   array(
     select
@@ -340,7 +438,21 @@ select
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $1
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
   to_char(
@@ -350,7 +462,21 @@ select
   (
     (
       s.last_confirmed_on + make_interval(months => s.reconfirm_months)
-    )::date - (now() at time zone $2)::date
+    )::date - (
+      (
+        now()::timestamptz at time zone coalesce(
+          (
+            select
+              z.time_zone
+            from
+              associations z
+            where
+              z.id = s.created_by_association_id
+          ),
+          $2
+        )
+      )::date
+    )
   ) as days_left,
   array(
     select
@@ -379,7 +505,21 @@ select
   (
     s.status = 'published'
     and s.last_confirmed_on > (
-      (now() at time zone $1)::date - make_interval(months => s.reconfirm_months)
+      (
+        (
+          now()::timestamptz at time zone coalesce(
+            (
+              select
+                z.time_zone
+              from
+                associations z
+              where
+                z.id = s.created_by_association_id
+            ),
+            $1
+          )
+        )::date
+      ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
   to_char(
@@ -389,7 +529,21 @@ select
   (
     (
       s.last_confirmed_on + make_interval(months => s.reconfirm_months)
-    )::date - (now() at time zone $2)::date
+    )::date - (
+      (
+        now()::timestamptz at time zone coalesce(
+          (
+            select
+              z.time_zone
+            from
+              associations z
+            where
+              z.id = s.created_by_association_id
+          ),
+          $2
+        )
+      )::date
+    )
   ) as days_left,
   array(
     select

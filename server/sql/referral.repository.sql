@@ -92,8 +92,10 @@ from
   cross join lateral unnest(r.worries) as w (worry)
 where
   r.association_id = $2
-  and (r.created_at at time zone $3) >= (
-    date_trunc('month', now() at time zone $4) - make_interval(months => $5)
+  and r.created_at >= (
+    (
+      date_trunc('month', now() at time zone $3) - make_interval(months => $4)
+    ) at time zone $5
   )
 group by
   1,
@@ -113,8 +115,10 @@ from
   join blocks b on b.id = r.block_id
 where
   r.association_id = $2
-  and (r.created_at at time zone $3) >= (
-    date_trunc('month', now() at time zone $4) - make_interval(months => $5)
+  and r.created_at >= (
+    (
+      date_trunc('month', now() at time zone $3) - make_interval(months => $4)
+    ) at time zone $5
   )
 group by
   1,

@@ -68,17 +68,29 @@ describe('the local support directory (お悩みハンドブック)', () => {
     await page.getByRole('button', { name: /ひとりで さびしい/ }).waitFor();
   });
 
-  it('an officer changes an entry’s hours and sees the QR code of the search page', async () => {
+  it('an officer changes every field of an entry on its card (hours, phone, description) and sees the QR code of the search page', async () => {
+    // One entry confirmed so long ago that it is stale: listed under 確認待ち with its phone, to call.
+    await suite.database.db.updateTable('directory_services').set({ last_confirmed_on: '2025-01-01' }).where('name', '=', 'ふれあいサロン お茶会（デモ）').execute();
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
     await officer.getByRole('link', { name: '相談先の名簿' }).click();
+    const due = officer.getByTestId('directory-due');
+    await due.getByText('ふれあいサロン お茶会（デモ）').waitFor();
+    expect(await due.locator('a[href^="tel:"]').count()).toBeGreaterThan(0);
     await officer.getByTestId('directory-qr').locator('svg').waitFor();
     expect(await officer.getByTestId('directory-qr').textContent()).toContain('/help?area=tanabe-higashi-demo');
     const entry = officer.getByTestId('directory-entry').filter({ hasText: 'ふれあいサロン お茶会（デモ）' });
-    await entry.getByRole('button', { name: '受付時間を変える' }).click();
-    await entry.getByLabel('新しい受付時間').fill('毎週水曜・土曜 13:30〜15:30');
+    await entry.getByRole('button', { name: '内容を直す' }).click();
+    await entry.getByLabel('受付時間', { exact: true }).fill('毎週水曜・土曜 13:30〜15:30');
+    await entry.getByLabel('電話番号', { exact: true }).fill('0774-99-1234');
+    await entry.getByLabel('内容', { exact: true }).fill('お茶とおしゃべりの会です。');
     await entry.getByRole('button', { name: '保存する' }).click();
     await entry.getByText('毎週水曜・土曜 13:30〜15:30').waitFor();
+    // Phoned and confirmed: off the 確認待ち list and back in search.
+    await entry.getByRole('button', { name: '今日確認した' }).click();
+    await due.waitFor({ state: 'detached' });
     const found = await fetch(`${suite.server.baseUrl}/api/directory/search?worries=loneliness&area=tanabe-higashi-demo`).then((r) => r.json());
-    expect(found.results.find((r: { name: string }) => r.name === 'ふれあいサロン お茶会（デモ）').hours).toBe('毎週水曜・土曜 13:30〜15:30');
+    expect(found.results.find((r: { name: string }) => r.name === 'ふれあいサロン お茶会（デモ）')).toMatchObject({
+      hours: '毎週水曜・土曜 13:30〜15:30', phone: '0774-99-1234', description: 'お茶とおしゃべりの会です。',
+    });
   });
 });

@@ -107,12 +107,16 @@ export function createRateLimiter(store: RateLimitStore, windowSeconds: number):
 export const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? '');
 
 /**
- * Answers 429 with Retry-After. Whole minutes (for windows of a minute or more): the answer
- * must not tell two keys' windows apart to the second.
+ * The Retry-After of a 429, in seconds. Whole minutes (for windows of a minute or more): the
+ * answer must not tell two keys' windows apart to the second.
  */
+export function retryAfterSeconds(limiter: Pick<RateLimiter, 'windowSeconds'>, result: RateLimitResult) {
+  return Math.max(1, Math.min(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60), limiter.windowSeconds));
+}
+
+/** Answers 429 with Retry-After (retryAfterSeconds). */
 export function refuseRateLimited(res: Response, limiter: Pick<RateLimiter, 'windowSeconds'>, result: RateLimitResult, message: string) {
-  const wait = Math.min(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60), limiter.windowSeconds);
-  res.setHeader('Retry-After', String(Math.max(1, wait)));
+  res.setHeader('Retry-After', String(retryAfterSeconds(limiter, result)));
   res.status(429).json({ error: { code: 'rate_limited', message } });
 }
 

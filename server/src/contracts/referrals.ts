@@ -57,6 +57,8 @@ export const referralCountsSchema = z.object({
   threshold: z.number().int(),
   byWorry: z.array(z.object({ month: z.string(), worry: worrySchema, count: cell })),
   byBlock: z.array(z.object({ month: z.string(), blockId: uuid, blockName: z.string(), count: cell })),
+  /** Months whose 班 margin is withheld (a cell below the threshold in either margin): no 班 rows for them. */
+  blocksWithheld: z.array(z.string()),
 });
 
 export type Referral = z.infer<typeof referralSchema>;

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
 import { areaTree } from './directory-owner.js';
+import { entryToday } from './directory-time.js';
 
 /**
  * The SQL of the directory's own logins (organisations, city editors), their sessions, the
@@ -19,16 +20,17 @@ const inScope = (scope: ReviewScope) => ('associationId' in scope ? sql`s.create
 
 /**
  * An invitation for `login` to keep `organisationId`'s entries: a new account, or a fresh code
- * for the same organisation's account. Undefined when the login belongs to someone else.
+ * for the same organisation's account (`reinvited`: it had joined, so the code is its password
+ * reset). Undefined when the login belongs to someone else.
  */
 export async function upsertInvitation(db: Db, input: { organisationId: string; name: string; login: string; invitationHash: string; expiresAt: Date; associationId: string | null }) {
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string; reinvited: boolean }>`
     insert into directory_accounts (role, organisation_id, name, login, invitation_hash, invitation_expires_at, invited_by_association_id)
     values ('organisation', ${input.organisationId}, ${input.name}, ${input.login}, ${input.invitationHash}, ${input.expiresAt}, ${input.associationId})
     on conflict (login) do update set invitation_hash = excluded.invitation_hash, invitation_expires_at = excluded.invitation_expires_at
     where directory_accounts.organisation_id = excluded.organisation_id
-    returning id`.execute(db);
-  return rows[0]?.id;
+    returning id, password_hash is not null as reinvited`.execute(db);
+  return rows[0];
 }
 
 /** The account a live invitation code (by its hash) names, locked; undefined when used or expired. */
@@ -180,11 +182,13 @@ export function publishFields(db: Db, serviceId: string, fields: Record<string, 
   return db.updateTable('directory_services').set({ ...fields, last_confirmed_on: today, updated_at: new Date() }).where('id', '=', serviceId).execute();
 }
 
-/** Marks an organisation's service confirmed `today` (scoped by its organisation); rows changed. */
-export async function confirmOrganisationService(db: Db, organisationId: string, serviceId: string, today: string) {
-  const result = await db.updateTable('directory_services').set({ last_confirmed_on: today, updated_at: new Date() })
-    .where('id', '=', serviceId).where('organisation_id', '=', organisationId).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/** Marks an organisation's service confirmed today in its time zone (scoped by its organisation); the day, undefined if not its. */
+export async function confirmOrganisationService(db: Db, organisationId: string, serviceId: string) {
+  const { rows } = await sql<{ on: string }>`
+    update directory_services s set last_confirmed_on = ${entryToday()}, updated_at = now()
+    where s.id = ${serviceId} and s.organisation_id = ${organisationId}
+    returning to_char(s.last_confirmed_on, 'YYYY-MM-DD') as on`.execute(db);
+  return rows[0]?.on;
 }
 
 /** One line of the directory's audit: who (an account or a person), what, to which subject. */
@@ -223,7 +227,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'markReviewed', run: (db) => markReviewed(db, ID, { status: 'approved', reason: '', personId: OTHER, accountId: null }) },
   { name: 'publishFields', run: (db) => publishFields(db, ID, { hours: '9時〜' }, '2026-12-01') },
   { name: 'organisationHome', run: (db) => organisationHome(db, ID) },
-  { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER, '2026-12-01') },
+  { name: 'confirmOrganisationService', run: (db) => confirmOrganisationService(db, ID, OTHER) },
   { name: 'directoryAudit', run: (db) => directoryAudit(db, { personId: ID, action: 'example', subject: OTHER }) },
   { name: 'countToReview', run: (db) => countToReview(db, { cityAreaId: ID }) },
 ];

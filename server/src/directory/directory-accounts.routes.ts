@@ -5,7 +5,7 @@ import { HttpError } from '../platform/http/errors.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { csrfMatches } from '../auth/session.service.js';
 import { readCookie } from '../auth/session.middleware.js';
-import { clientAddress, createRateLimiter, postgresStore } from '../auth/rate-limit.js';
+import { clientAddress, createRateLimiter, postgresStore, retryAfterSeconds } from '../auth/rate-limit.js';
 import {
   DIRECTORY_COOKIE, accountView, inviteOrganisation, joinDirectory, loadAccount, loginDirectory, logoutDirectory, proposeChange, proposeService, reconfirm,
   type DirectoryAccount,
@@ -39,8 +39,8 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
     const address = `directory-login-ip:${clientAddress(req)}`;
     const result = await limiter.hit([...(login ? [{ key: `directory-login:${login}`, limit: 10 }] : []), { key: address, limit: 100 }]);
     if (result.limited) {
-      // As the residents' login answers (auth/rate-limit.ts refuseRateLimited): when to try again, in whole minutes.
-      res.setHeader('Retry-After', String(Math.min(Math.max(60, Math.ceil(result.retryAfterSeconds / 60) * 60), limiter.windowSeconds)));
+      // As the residents' login answers: when to try again, in whole minutes.
+      res.setHeader('Retry-After', String(retryAfterSeconds(limiter, result)));
       throw new HttpError(429, 'rate_limited', 'Too many attempts. Please wait 15 minutes and try again.');
     }
   };

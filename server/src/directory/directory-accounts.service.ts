@@ -56,12 +56,14 @@ export async function inviteOrganisation(ctx: Ctx, actor: Actor, body: z.output<
   return inTransaction(ctx.db, ctx.log, async (tx) => {
     const organisationId = (await repo.invitableOrganisation(tx.db, actor.associationId, body.organisation))
       ?? (await organisationNamed(tx.db, { associationId: actor.associationId }, body.organisation));
-    const id = await repo.upsertInvitation(tx.db, {
+    const invited = await repo.upsertInvitation(tx.db, {
       organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId: actor.associationId,
     });
-    if (!id) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
-    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'directory.organisation.invite', subject: organisationId, detail: { login: body.login } });
-    await repo.directoryAudit(tx.db, { personId: actor.personId, action: 'directory.organisation.invite', subject: id, detail: { organisationId, login: body.login } });
+    if (!invited) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
+    // A joined account's new code is its password reset (joining with it signs the old sessions out): audited as such, with who did it.
+    const action = invited.reinvited ? 'directory.account.reinvite' : 'directory.organisation.invite';
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: organisationId, detail: { login: body.login } });
+    await repo.directoryAudit(tx.db, { personId: actor.personId, action, subject: invited.id, detail: { organisationId, login: body.login } });
     return {
       login: body.login, organisation: body.organisation, code, expiresAt: expiresAt.toISOString(),
       url: `${ctx.publicUrl.replace(/\/$/, '')}/directory/organisation?code=${code}`,
@@ -142,7 +144,7 @@ export function fieldChanges(published: Record<string, unknown>, fields: Record<
 }
 
 export async function accountView(ctx: Pick<Ctx, 'db'>, account: DirectoryAccount): Promise<DirectoryAccountView> {
-  const rows = account.organisationId ? await servicesOfOrganisation(ctx.db, account.organisationId, DEFAULT_TIME_ZONE) : [];
+  const rows = account.organisationId ? await servicesOfOrganisation(ctx.db, account.organisationId) : [];
   return {
     account: { id: account.id, name: account.name, login: account.login, role: account.role },
     organisation: account.organisationId ? { id: account.organisationId, name: account.organisationName ?? '' } : null,
@@ -160,14 +162,13 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
   const organisationId = organisationOf(account);
   const fields = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).map(([k, v]) => [COLUMNS[k]!, v]));
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const service = await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE);
+    const service = await organisationService(tx.db, organisationId, id);
     if (!service) throw HttpError.notFound('directory entry');
     const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
     // The entry as it would show once approved (this change merged into any earlier pending one)
     // still needs a way to reach it; refused here, not as a failed approval later.
     const pending = (await repo.changesOf(tx.db, [id])).find((c) => c.id === changeId)?.fields ?? fields;
-    const after = { ...service, ...pending } as Record<string, unknown>;
-    if (service.status !== 'draft' && !after.phone && !after.web && !after.address) {
+    if (!directoryPolicy.reachable({ ...service, ...pending, status: service.status })) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
@@ -179,11 +180,12 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
 export async function reconfirm(ctx: Ctx, account: DirectoryAccount, id: string) {
   const organisationId = organisationOf(account);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const today = localDate(new Date(), DEFAULT_TIME_ZONE);
-    if (!(await repo.confirmOrganisationService(tx.db, organisationId, id, today))) throw HttpError.notFound('directory entry');
+    // Today in the entry's association's time zone (a city-wide entry's: the deployment's).
+    const today = await repo.confirmOrganisationService(tx.db, organisationId, id);
+    if (!today) throw HttpError.notFound('directory entry');
     await restoreFresh(tx.db, id);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.confirm', subject: id, detail: { on: today } });
-    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id))!]))[0]!;
   });
 }
 
@@ -206,6 +208,6 @@ export async function proposeService(ctx: Ctx, account: DirectoryAccount, body: 
     const fields = { ...Object.fromEntries(Object.entries(proposed).filter(([, v]) => v !== '' && v !== false)), status: 'published' };
     const changeId = await repo.savePendingChange(tx.db, id, account.id, fields);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.service.propose', subject: id, detail: { change: changeId, name: body.name } });
-    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id, DEFAULT_TIME_ZONE))!]))[0]!;
+    return (await withChanges(tx, [(await organisationService(tx.db, organisationId, id))!]))[0]!;
   });
 }

@@ -1,5 +1,4 @@
 import type { ServiceContext } from '../common/service-context.js';
-import { DEFAULT_TIME_ZONE } from '../common/local-time.js';
 import type { CityDirectoryList } from '../contracts/directory-city.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { DirectoryAccount } from './directory-accounts.service.js';
@@ -35,7 +34,7 @@ export function cityEditor(account: DirectoryAccount): Editor {
 export async function listForCity(ctx: Ctx, account: DirectoryAccount): Promise<CityDirectoryList> {
   const editor = cityEditor(account);
   const cityAreaId = 'cityAreaId' in editor.owner ? editor.owner.cityAreaId : '';
-  const [areas, rows] = await Promise.all([areasUnder(ctx.db, cityAreaId), ownedServices(ctx.db, editor.owner, DEFAULT_TIME_ZONE)]);
+  const [areas, rows] = await Promise.all([areasUnder(ctx.db, cityAreaId), ownedServices(ctx.db, editor.owner)]);
   const area = (a: (typeof areas)[number]) => ({ code: a.code, name: a.name, kind: a.kind });
   return { city: area(areas[0]!), areas: areas.map(area), items: rows.map((r) => editorView(r, editor.owner)) };
 }

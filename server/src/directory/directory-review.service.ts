@@ -51,8 +51,7 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
     if (decision.status === 'approved') {
       // The entry as it would show must still give a way to reach it (the editor may have
       // cleared a contact since the change was proposed): a 400 to reject it, not a 500.
-      const after = { ...change.service, ...change.fields } as Record<string, unknown>;
-      if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
+      if (!directoryPolicy.reachable({ ...change.service, ...change.fields })) {
         throw HttpError.badRequest('Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
       }
       // Approved values count as confirmed today (the entry's association's day): an entry the freshness job had set aside is current again.

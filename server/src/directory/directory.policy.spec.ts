@@ -13,4 +13,12 @@ describe('directory policy', () => {
       expect(() => directoryPolicy.edit(other)).toThrow(/directory editors/);
     }
   });
+
+  it('an entry that shows needs a phone, a web address or an address; a draft may lack all three', () => {
+    expect(directoryPolicy.reachable({ status: 'published', phone: '0774-00-0000', web: '', address: '' })).toBe(true);
+    expect(directoryPolicy.reachable({ status: 'published', phone: '', web: 'https://example.jp', address: '' })).toBe(true);
+    expect(directoryPolicy.reachable({ status: 'hidden', phone: '', web: '', address: '京都市左京区' })).toBe(true);
+    for (const status of ['published', 'stale', 'hidden']) expect(directoryPolicy.reachable({ status, phone: '', web: '', address: '' })).toBe(false);
+    expect(directoryPolicy.reachable({ status: 'draft', phone: '', web: '', address: '' })).toBe(true);
+  });
 });

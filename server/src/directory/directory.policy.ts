@@ -10,4 +10,12 @@ export const directoryPolicy = {
   edit(actor: Actor): void {
     requireRole(actor.officer, 'officers (directory editors)');
   },
+
+  /**
+   * Whether an entry may be as it is: one that shows (any status but a draft) must give a way to
+   * reach it, a phone number, a web address or an address. (An imported row with none is kept as a draft.)
+   */
+  reachable(entry: { status: unknown; phone?: unknown; web?: unknown; address?: unknown }): boolean {
+    return entry.status === 'draft' || !!entry.phone || !!entry.web || !!entry.address;
+  },
 };

@@ -11,10 +11,11 @@ export async function areasUnder(db: Db, rootId: string) {
     order by a.id = ${rootId} desc, array_position(array['prefecture', 'city', 'ward', 'school_district', 'association'], a.kind), a.name, a.code`.execute(db);
   return rows;
 }
+import { entryToday } from './directory-time.js';
 
 /**
  * The directory's SQL. Whether an entry may show is decided here, in the query: published and
- * confirmed within its reconfirm period (in the searcher's association's time zone), so a
+ * confirmed within its reconfirm period (in the time zone of the association that added it), so a
  * stale entry never shows as current, whether or not a job has marked it yet.
  */
 
@@ -53,14 +54,13 @@ export async function ensureAssociationArea(db: Db, associationId: string) {
   return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirstOrThrow();
 }
 
-const current = (timeZone: string) =>
-  sql<boolean>`(s.status = 'published' and s.last_confirmed_on > ((now() at time zone ${timeZone})::date - make_interval(months => s.reconfirm_months)))`;
+const current = sql<boolean>`(s.status = 'published' and s.last_confirmed_on > (${entryToday()} - make_interval(months => s.reconfirm_months)))`;
 
 /**
  * Published, current services serving any of `areaIds` (most local first) and helping with any
  * of `worries`: most worries matched first, then the most local area served, then the name.
  */
-export async function searchServices(db: Db, input: { areaIds: string[]; worries: string[]; timeZone: string; limit?: number }) {
+export async function searchServices(db: Db, input: { areaIds: string[]; worries: string[]; limit?: number }) {
   const { rows } = await sql<ServiceRow & { organisation: string; matched: number; serves_area: string }>`
     with chain as (select id, depth from unnest(${input.areaIds}::uuid[]) with ordinality as c(id, depth))
     select s.*, o.name as organisation,
@@ -73,7 +73,7 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
       join chain c on c.id = sa.area_id join directory_areas a on a.id = sa.area_id
       where sa.service_id = s.id order by c.depth limit 1
     ) best
-    where ${current(input.timeZone)} and s.worries && ${input.worries}::text[]
+    where ${current} and s.worries && ${input.worries}::text[]
     order by matched desc, best.depth, s.name, s.id
     limit ${input.limit ?? 50}`.execute(db);
   return rows;
@@ -84,54 +84,54 @@ type ServiceRow = Selectable<DirectoryServiceTable>;
 type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
 
 /** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
-const editorSelect = (timeZone: string) => sql`
-  select s.*, o.name as organisation, ${current(timeZone)} as current,
+const editorSelect = sql`
+  select s.*, o.name as organisation, ${current} as current,
     to_char(s.last_confirmed_on + make_interval(months => s.reconfirm_months), 'YYYY-MM-DD') as confirm_by,
-    ((s.last_confirmed_on + make_interval(months => s.reconfirm_months))::date - (now() at time zone ${timeZone})::date) as days_left,
+    ((s.last_confirmed_on + make_interval(months => s.reconfirm_months))::date - ${entryToday()}) as days_left,
     array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes
   from directory_services s
   join directory_organisations o on o.id = s.organisation_id`;
 
 /** Every service (any status) serving any of `areaIds`, for the editors. */
-export async function servicesServing(db: Db, input: { areaIds: string[]; timeZone: string }) {
+export async function servicesServing(db: Db, input: { areaIds: string[] }) {
   const { rows } = await sql<EditorRow>`
-    ${editorSelect(input.timeZone)}
+    ${editorSelect}
     where exists (select 1 from directory_service_areas sa where sa.service_id = s.id and sa.area_id = any(${input.areaIds}::uuid[]))
     order by s.name, s.id`.execute(db);
   return rows;
 }
 
 /** One service its owner's editors may change (an association's officers, a city's editors), locked, or undefined. */
-export async function ownedService(db: Db, owner: Owner, id: string, timeZone: string) {
+export async function ownedService(db: Db, owner: Owner, id: string) {
   const { rows } = await sql<EditorRow>`
-    ${editorSelect(timeZone)}
+    ${editorSelect}
     where s.id = ${id} and ${ownedBy(owner)}
     for update of s`.execute(db);
   return rows[0];
 }
 
 /** Every service the owner keeps (any status), for its editors. */
-export async function ownedServices(db: Db, owner: Owner, timeZone: string) {
+export async function ownedServices(db: Db, owner: Owner) {
   const { rows } = await sql<EditorRow>`
-    ${editorSelect(timeZone)}
+    ${editorSelect}
     where ${ownedBy(owner)}
     order by s.name, s.id`.execute(db);
   return rows;
 }
 
 /** Every service of an organisation (any status), for its own login. */
-export async function servicesOfOrganisation(db: Db, organisationId: string, timeZone: string) {
+export async function servicesOfOrganisation(db: Db, organisationId: string) {
   const { rows } = await sql<EditorRow>`
-    ${editorSelect(timeZone)}
+    ${editorSelect}
     where s.organisation_id = ${organisationId}
     order by s.name, s.id`.execute(db);
   return rows;
 }
 
 /** One service of an organisation (another organisation's is undefined), locked. */
-export async function organisationService(db: Db, organisationId: string, id: string, timeZone: string) {
+export async function organisationService(db: Db, organisationId: string, id: string) {
   const { rows } = await sql<EditorRow>`
-    ${editorSelect(timeZone)}
+    ${editorSelect}
     where s.id = ${id} and s.organisation_id = ${organisationId}
     for update of s`.execute(db);
   return rows[0];
@@ -190,13 +190,13 @@ const example: NewService = {
 export const sqlExamples: SqlExample[] = [
   { name: 'areaChain', run: (db) => areaChain(db, 'demo') },
   { name: 'ensureAssociationArea', run: (db) => ensureAssociationArea(db, ID) },
-  { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'], timeZone: 'Asia/Tokyo' }) },
-  { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID], timeZone: 'Asia/Tokyo' }) },
-  { name: 'ownedService', run: (db) => ownedService(db, { associationId: ID }, AREA, 'Asia/Tokyo') },
-  { name: 'ownedServices', run: (db) => ownedServices(db, { cityAreaId: AREA }, 'Asia/Tokyo') },
+  { name: 'searchServices', run: (db) => searchServices(db, { areaIds: [AREA, ID], worries: ['care', 'loneliness'] }) },
+  { name: 'servicesServing', run: (db) => servicesServing(db, { areaIds: [AREA, ID] }) },
+  { name: 'ownedService', run: (db) => ownedService(db, { associationId: ID }, AREA) },
+  { name: 'ownedServices', run: (db) => ownedServices(db, { cityAreaId: AREA }) },
   { name: 'areasUnder', run: (db) => areasUnder(db, AREA) },
-  { name: 'servicesOfOrganisation', run: (db) => servicesOfOrganisation(db, ID, 'Asia/Tokyo') },
-  { name: 'organisationService', run: (db) => organisationService(db, ID, AREA, 'Asia/Tokyo') },
+  { name: 'servicesOfOrganisation', run: (db) => servicesOfOrganisation(db, ID) },
+  { name: 'organisationService', run: (db) => organisationService(db, ID, AREA) },
   { name: 'associationArea', run: (db) => associationArea(db, ID) },
   { name: 'citiesNamed', run: (db) => citiesNamed(db, '京田辺市') },
   { name: 'organisationNamed', run: (db) => organisationNamed(db, { associationId: ID }, '社会福祉協議会') },

@@ -29,7 +29,7 @@ export async function search(ctx: Ctx, query: z.output<typeof directorySearchQue
   const here = chain[0];
   if (!here) throw new HttpError(404, 'not_found', 'There is no such area in the directory.', 'area');
   const general = query.worries.length === 0;
-  const rows = await searchServices(ctx.db, { areaIds: chain.map((a) => a.id), worries: general ? ['general'] : query.worries, timeZone: here.time_zone });
+  const rows = await searchServices(ctx.db, { areaIds: chain.map((a) => a.id), worries: general ? ['general'] : query.worries });
   const area = (a: (typeof chain)[number]) => ({ code: a.code, name: a.name, kind: a.kind });
   return {
     area: area(here),
@@ -102,7 +102,7 @@ export async function listForEditor(ctx: Ctx, actor: Actor) {
   const own = await associationArea(ctx.db, actor.associationId);
   if (!own) return { areas: [], searchUrl: null, items: [] };
   const chain = await areaChain(ctx.db, own.code);
-  const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id), timeZone: chain[0]!.time_zone });
+  const rows = await servicesServing(ctx.db, { areaIds: chain.map((a) => a.id) });
   return {
     areas: chain.map((a) => ({ code: a.code, name: a.name, kind: a.kind })),
     searchUrl: `${ctx.publicUrl.replace(/\/$/, '')}/help?area=${encodeURIComponent(own.code)}`,
@@ -121,7 +121,7 @@ export async function createService(ctx: Ctx, editor: Editor, body: z.output<typ
       web: body.web, cost: body.cost, status: body.status, last_confirmed_on: localDate(new Date(), timeZone),
     });
     await auditEdit(tx.db, editor, { action: 'directory.service.create', subject: id, detail: { name: body.name, status: body.status, areas: areas.map((a) => a.code) } });
-    return editorView((await ownedService(tx.db, editor.owner, id, timeZone))!, editor.owner);
+    return editorView((await ownedService(tx.db, editor.owner, id))!, editor.owner);
   });
 }
 
@@ -135,7 +135,7 @@ export async function changeService(ctx: Ctx, editor: Editor, id: string, body: 
     // Only a draft may lack every contact (an imported row without one is kept as a draft):
     // an entry that shows must give a way to reach it.
     const after = { status: change.status ?? before.status, phone: change.phone ?? before.phone, web: change.web ?? before.web, address: change.address ?? before.address };
-    if (after.status !== 'draft' && !after.phone && !after.web && !after.address) {
+    if (!directoryPolicy.reachable(after)) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     if (body.areas) await replaceServiceAreas(db, [id], (await servedAreas(db, editor, body.areas)).map((a) => ({ service_id: id, area_id: a.id })));
@@ -155,12 +155,11 @@ export async function confirmService(ctx: Ctx, editor: Editor, id: string) {
 
 /** One change to an entry the editor's owner keeps (another's is a 404), with its audit row, in one transaction. */
 async function edit(ctx: Ctx, editor: Editor, id: string, action: string, fields: string[], write: (db: Ctx['db'], before: NonNullable<Awaited<ReturnType<typeof ownedService>>>) => Promise<number>) {
-  const timeZone = await editorTimeZone(ctx, editor);
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const before = await ownedService(tx.db, editor.owner, id, timeZone);
+    const before = await ownedService(tx.db, editor.owner, id);
     if (!before) throw HttpError.notFound('directory entry');
     await write(tx.db, before);
     await auditEdit(tx.db, editor, { action, subject: id, detail: { fields } });
-    return editorView((await ownedService(tx.db, editor.owner, id, timeZone))!, editor.owner);
+    return editorView((await ownedService(tx.db, editor.owner, id))!, editor.owner);
   });
 }

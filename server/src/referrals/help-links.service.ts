@@ -14,7 +14,7 @@ export async function currentServicesOf(db: Db, associationId: string) {
   const own = await associationArea(db, associationId);
   if (!own) return { areaCode: null, services: new Map<string, Awaited<ReturnType<typeof searchServices>>[number]>() };
   const chain = await areaChain(db, own.code);
-  const rows = await searchServices(db, { areaIds: chain.map((a) => a.id), worries: [...WORRIES], timeZone: chain[0]!.time_zone, limit: 100_000 });
+  const rows = await searchServices(db, { areaIds: chain.map((a) => a.id), worries: [...WORRIES], limit: 100_000 });
   return { areaCode: own.code, services: new Map(rows.map((r) => [r.id, r])) };
 }
 

@@ -39,19 +39,19 @@ export const referralPolicy = {
   },
 
   /**
-   * One month's 班 margin as shown. Its cells sum to the month's households, and that total
-   * can be read off the worry margin (a worry every household of the month was referred for
-   * counts them all), so a single suppressed cell would be the total minus the shown ones:
-   * when exactly one cell is suppressed, the smallest shown one is suppressed too (secondary
-   * suppression), leaving only the sum of two. The worry margin needs no second suppression:
-   * a household counts under each of its worries, so its cells sum to nothing.
+   * One month as shown: the worry margin with 1 or 2 as null, and the 班 margin, or 'withheld'.
+   * Both margins count the month's households, so each tells on the other: the 班 cells sum to
+   * the month's total, which the worry margin bounds (its largest cell ≤ total ≤ the sum of its
+   * cells, every referral naming a worry), and which of the 班 had anyone is told by their rows.
+   * So a hidden cell in either margin could be recovered by subtraction from the other (a 班's
+   * "1〜2" pinned to 1, a worry's to 2). Hence complementary suppression across both tables, at
+   * its simplest: a month with any cell below the threshold, in either margin, shows no 班 at all
+   * (withheld: not even which 班 had a referral); a month with none shows both margins whole.
+   * referral.policy.spec.ts tries every such subtraction over small generated months.
    */
-  shownBlockCounts(counts: readonly number[]): (number | null)[] {
-    const shown = counts.map((n) => referralPolicy.shownCount(n));
-    if (shown.filter((n) => n === null).length !== 1) return shown;
-    let smallest = -1;
-    shown.forEach((n, i) => { if (n !== null && (smallest < 0 || n < shown[smallest]!)) smallest = i; });
-    if (smallest >= 0) shown[smallest] = null;
-    return shown;
+  shownMonth(worryCounts: readonly number[], blockCounts: readonly number[]): { worries: (number | null)[]; blocks: number[] | 'withheld' } {
+    const worries = worryCounts.map((n) => referralPolicy.shownCount(n));
+    const small = worries.includes(null) || blockCounts.some((n) => referralPolicy.shownCount(n) === null);
+    return { worries, blocks: small ? 'withheld' : [...blockCounts] };
   },
 };

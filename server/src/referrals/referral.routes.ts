@@ -19,12 +19,13 @@ export function registerReferralRoutes(api: ApiRouter, ctx: ServiceContext) {
   api.handle(referralRoutes.countsCsv, async ({ actor, query, res }) => {
     const counts = await referralCounts(ctx, actor, query.months);
     const zone = await associationTimeZone(ctx.db, actor.associationId);
-    // 1 or 2 is written as 1〜2 (never the number): the same rule as the page.
+    // 1 or 2 is written as 1〜2 (never the number), a withheld month's 班 as 非表示: the same rule as the page.
     const shown = (n: number | null) => (n === null ? '1〜2' : n);
     const csv = stringifyCsv([
       ['月', '区分', '項目', '件数'],
       ...counts.byWorry.map((r) => [r.month, '悩み', worryLabel[r.worry] ?? r.worry, shown(r.count)]),
       ...counts.byBlock.map((r) => [r.month, '班', r.blockName, shown(r.count)]),
+      ...counts.blocksWithheld.map((m) => [m, '班', '（すべての班）', '非表示']),
     ]);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="referrals-${localDate(new Date(), zone)}.csv"`);

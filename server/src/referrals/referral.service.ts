@@ -110,7 +110,7 @@ export function monthsBack(months: number, now: Date, timeZone: string): string[
   });
 }
 
-/** Households per worry and per 班 per month (officers): no names; 1 or 2 shown as null, and a lone one in a 班 month with another. */
+/** Households per worry and per 班 per month (officers): no names; 1 or 2 shown as null, and a month with any such cell withholds its 班 (referralPolicy.shownMonth). */
 export async function referralCounts(ctx: ServiceContext, actor: Actor, months: number): Promise<ReferralCounts> {
   referralPolicy.seesCounts(actor);
   const timeZone = await associationTimeZone(ctx.db, actor.associationId);
@@ -118,14 +118,14 @@ export async function referralCounts(ctx: ServiceContext, actor: Actor, months: 
     countsByWorry(ctx.db, actor.associationId, months, timeZone),
     countsByBlock(ctx.db, actor.associationId, months, timeZone),
   ]);
-  return {
-    months: monthsBack(months, new Date(), timeZone),
-    threshold: REFERRAL_COUNT_THRESHOLD,
-    byWorry: byWorry.map((r) => ({ month: r.month, worry: r.worry as Worry, count: referralPolicy.shownCount(r.count) })),
-    byBlock: [...new Set(byBlock.map((r) => r.month))].flatMap((m) => {
-      const cells = byBlock.filter((r) => r.month === m);
-      const shown = referralPolicy.shownBlockCounts(cells.map((r) => r.count));
-      return cells.map((r, i) => ({ month: r.month, blockId: r.block_id, blockName: r.block_name, count: shown[i]! }));
-    }),
-  };
+  const result: ReferralCounts = { months: monthsBack(months, new Date(), timeZone), threshold: REFERRAL_COUNT_THRESHOLD, byWorry: [], byBlock: [], blocksWithheld: [] };
+  for (const m of [...new Set([...byWorry, ...byBlock].map((r) => r.month))].sort()) {
+    const worries = byWorry.filter((r) => r.month === m);
+    const blocks = byBlock.filter((r) => r.month === m);
+    const shown = referralPolicy.shownMonth(worries.map((r) => r.count), blocks.map((r) => r.count));
+    worries.forEach((r, i) => result.byWorry.push({ month: m, worry: r.worry as Worry, count: shown.worries[i]! }));
+    if (shown.blocks === 'withheld') result.blocksWithheld.push(m);
+    else blocks.forEach((r, i) => result.byBlock.push({ month: m, blockId: r.block_id, blockName: r.block_name, count: (shown.blocks as number[])[i]! }));
+  }
+  return result;
 }

@@ -11,19 +11,23 @@ const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '
 type TextKey = keyof typeof EMPTY;
 
 type Body = Parameters<typeof api.createDirectoryService>[0];
+type Update = Parameters<typeof api.updateDirectoryService>[1];
 
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
  * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it);
- * with `create` and `areas`, a city editor's entry serving the ticked areas (none: the whole city).
+ * with `create` and `areas`, a city editor's entry serving the ticked areas (none: the whole city);
+ * with `service`, a change to every field of an entry its editor keeps (`update`: the officers'
+ * route unless given).
  */
-export function ServiceForm({ onSaved, organisation, create = api.createDirectoryService, areas }: {
+export function ServiceForm({ onSaved, organisation, create = api.createDirectoryService, update = api.updateDirectoryService, areas, service, onCancel }: {
   onSaved: (service: EditorService) => void; organisation?: string; create?: (body: Body) => Promise<EditorService>; areas?: { code: string; name: string }[];
+  update?: (id: string, body: Update) => Promise<EditorService>; service?: EditorService; onCancel?: () => void;
 }) {
-  const [form, setForm] = useState(EMPTY);
-  const [worries, setWorries] = useState<Worry[]>([]);
+  const [form, setForm] = useState(service ? { ...EMPTY, ...Object.fromEntries(Object.keys(EMPTY).map((k) => [k, String(service[k as TextKey] ?? '')])) } : EMPTY);
+  const [worries, setWorries] = useState<Worry[]>(service?.worries ?? []);
   const [served, setServed] = useState<string[]>([]);
-  const [walkIn, setWalkIn] = useState(false);
+  const [walkIn, setWalkIn] = useState(service?.walkIn ?? false);
   const [publish, setPublish] = useState(true);
   const checked = useZodForm(serviceBodySchema);
   const fe = checked.messagesFor;
@@ -34,6 +38,11 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
     if (!body) return;
     await checked.submit(async () => {
       const { organisation: _organisation, status: _status, areas: _areas, ...proposal } = body;
+      if (service) {
+        const { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address } = body;
+        onSaved(await update(service.id, { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address }));
+        return;
+      }
       onSaved(organisation === undefined ? await create(body) : await api.proposeDirectoryService(proposal));
       setForm(EMPTY);
       setWorries([]);
@@ -41,12 +50,12 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
     });
   }
   const field = (key: TextKey, type: 'text' | 'tel' | 'url' = 'text') => (
-    <TextField id={`ds-${key}`} label={t(`directory.form.${key}`)} type={type} value={form[key]} errors={fe(key)} onValue={(v) => setForm((f) => ({ ...f, [key]: v }))} />
+    <TextField id={`ds-${key}${service ? `-${service.id}` : ''}`} label={t(`directory.form.${key}`)} type={type} value={form[key]} errors={fe(key)} onValue={(v) => setForm((f) => ({ ...f, [key]: v }))} />
   );
 
   return (
     <form class="card form" data-testid="directory-form" onSubmit={(e) => void submit(e)} noValidate>
-      {organisation === undefined && field('organisation')}
+      {organisation === undefined && !service && field('organisation')}
       {field('name')}
       {field('description')}
       <fieldset>
@@ -78,9 +87,10 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
       {field('address')}
       {field('web', 'url')}
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
-      {organisation === undefined && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
+      {organisation === undefined && !service && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
       <ErrorAlert error={checked.error} />
-      <FormActions busy={checked.busy} submitLabel={organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')} />
+      <FormActions busy={checked.busy} submitLabel={service ? t('directory.editor.save') : organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')}
+        {...(onCancel ? { cancelLabel: t('common.cancel'), onCancel } : {})} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { t } from '../../../lib/i18n.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
 import { PageHeading } from '../../../ui/page-heading.js';
+import { DueList } from '../components/due-list.js';
 import { EntryCard } from '../components/entry-card.js';
 import { InviteForm } from '../components/invite-form.js';
 import { SearchQr } from '../components/search-qr.js';
@@ -11,8 +12,8 @@ import { ServiceForm } from '../components/service-form.js';
 
 /**
  * /directory (officers, the directory's editors for now): the entries serving the association,
- * with their status and freshness; its own entries can be reconfirmed, have their hours
- * changed, be hidden or published; a new one added; the search page's QR code printed.
+ * with their status and freshness; its own entries due or stale listed first as 確認待ち (to phone),
+ * reconfirmed, edited (every field), hidden or published; a new one added; the QR code printed.
  */
 export function DirectoryPage() {
   useTitle(t('directory.editor.title'));
@@ -25,6 +26,7 @@ export function DirectoryPage() {
       </div>
       {list.error ? <ErrorAlert error={list.error} /> : !list.data ? <Loading /> : (
         <>
+          <DueList items={list.data.items} />
           {list.data.searchUrl && <SearchQr url={list.data.searchUrl} />}
           <button type="button" class="secondary no-print" onClick={() => window.print()}>{t('directory.qr.print')}</button>
           <section class="stack no-print" aria-labelledby="directory-entries">

@@ -10,11 +10,14 @@ import { PageHeading } from '../../../ui/page-heading.js';
 const MONTHS = 12;
 
 /** One margin of the counts as a table: a row per item, a column per month with any referral. */
-function CountsTable({ testid, itemLabel, rows, months }: { testid: string; itemLabel: string; rows: { month: string; item: string; count: number | null }[]; months: string[] }) {
+function CountsTable({ testid, itemLabel, rows, months, withheld = [] }: { testid: string; itemLabel: string; rows: { month: string; item: string; count: number | null }[]; months: string[]; withheld?: string[] }) {
+  // A withheld month's 班 are not listed at all (not even which had a referral): one row stands for them.
   const items = [...new Set(rows.map((r) => r.item))];
-  const shown = months.filter((m) => rows.some((r) => r.month === m));
+  if (!items.length && withheld.length) items.push(t('referrals.counts.allBlocks'));
+  const shown = months.filter((m) => rows.some((r) => r.month === m) || withheld.includes(m));
   if (!items.length) return <p class="muted">{t('referrals.counts.none')}</p>;
   const cell = (item: string, month: string) => {
+    if (withheld.includes(month)) return t('referrals.counts.withheld');
     const found = rows.find((r) => r.item === item && r.month === month);
     return !found ? '0' : found.count === null ? t('referrals.counts.few') : String(found.count);
   };
@@ -31,7 +34,7 @@ function CountsTable({ testid, itemLabel, rows, months }: { testid: string; item
 /**
  * /referrals (officers): how many households (once each) were referred to local help, per worry and per 班
  * and month, in the association's time zone; never a name or a household. 1 or 2 shows as
- * "1〜2", and a lone "1〜2" among a month's 班 takes the next smallest with it (referralPolicy.shownBlockCounts); the two tables are never crossed.
+ * "1〜2", and a month with any "1〜2" in either table shows its 班 as 非表示 (referralPolicy.shownMonth: one table cannot be subtracted from the other); the two tables are never crossed.
  */
 export function ReferralCountsPage() {
   useTitle(t('referrals.counts.title'));
@@ -51,7 +54,7 @@ export function ReferralCountsPage() {
           <section class="stack" aria-labelledby="referrals-by-block">
             <h2 id="referrals-by-block">{t('referrals.counts.byBlock')}</h2>
             <CountsTable testid="referrals-by-block" itemLabel={t('referrals.counts.block')} months={data.months}
-              rows={data.byBlock.map((r) => ({ month: r.month, item: r.blockName, count: r.count }))} />
+              rows={data.byBlock.map((r) => ({ month: r.month, item: r.blockName, count: r.count }))} withheld={data.blocksWithheld} />
           </section>
           <p><a class="button secondary" href={api.referralCountsCsvUrl(MONTHS)} download data-testid="referrals-csv">{t('referrals.counts.csv')}</a></p>
         </>

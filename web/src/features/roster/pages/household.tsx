@@ -11,7 +11,7 @@ import { HouseholdView } from '../components/household-view.js';
 import { HouseholdEditForm } from '../components/household-fields.js';
 import { PersonForm } from '../components/person-form.js';
 import { FamilyInvitation } from '../components/family-invitation.js';
-import { ReferralList } from '../../directory/components/referral-panel.js';
+import { mayRefer, ReferralList } from '../../directory/components/referral-panel.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
 
@@ -39,7 +39,8 @@ export function HouseholdPage({ id }: { id: string }) {
             </Link>
           </p>
           <HouseholdView household={state.data} headingLevel={2} onEditMember={officer ? (p) => setEditing(p) : undefined} />
-          <ReferralList householdId={state.data.id} added={NO_REFERRALS} />
+          {/* Only those who may see referrals ask for them (the household and its family get none: no 404 to fetch). */}
+          {mayRefer(session.roles) && <ReferralList householdId={state.data.id} added={NO_REFERRALS} />}
           {(officer || session.roles.household?.id === state.data.id) && <FamilyInvitation householdId={state.data.id} />}
           {officer && (
             <>
