@@ -39,8 +39,12 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
     await checked.submit(async () => {
       const { organisation: _organisation, status: _status, areas: _areas, ...proposal } = body;
       if (service) {
+        // Only what the editor changed, so the audit row names the fields that changed.
         const { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address } = body;
-        onSaved(await update(service.id, { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address }));
+        const edited: Update = { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address };
+        const before: Record<string, unknown> = service;
+        const changed = Object.fromEntries(Object.entries(edited).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key]))) as Update;
+        onSaved(Object.keys(changed).length > 0 ? await update(service.id, changed) : service);
         return;
       }
       onSaved(organisation === undefined ? await create(body) : await api.proposeDirectoryService(proposal));
