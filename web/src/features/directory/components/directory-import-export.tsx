@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
 import { t } from '../../../lib/i18n.js';
-import { saveFile } from '../../../lib/save-file.js';
+import { useCheckedDownload } from '../../../lib/save-file.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 
 /**
@@ -10,20 +9,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
  * than write a character Shift_JIS cannot hold as "?".
  */
 export function DirectoryExport({ utf8Url = api.directoryExportUrl('utf-8'), shiftJis = () => api.exportDirectory('shift_jis') }: { utf8Url?: string; shiftJis?: () => Promise<Blob> } = {}) {
-  const [busy, setBusy] = useState(false);
-  const [refused, setRefused] = useState<unknown>(null);
-
-  async function downloadShiftJis() {
-    setBusy(true);
-    setRefused(null);
-    try {
-      saveFile(await shiftJis(), 'directory-sjis.csv');
-    } catch (error) {
-      setRefused(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, refused, download: downloadShiftJis } = useCheckedDownload(shiftJis, 'directory-sjis.csv');
 
   return (
     <section class="section" aria-labelledby="directory-export-heading">
