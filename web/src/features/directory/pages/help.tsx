@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { worrySchema, type DirectorySearch, type Worry } from '../../../../../server/src/contracts/directory.js';
 import { api } from '../../../lib/api.js';
 import { useTitle } from '../../../lib/hooks.js';
@@ -15,7 +15,7 @@ import { WorryPicker } from '../components/worry-picker.js';
  * who can help nearby, large, in the language of the header's switch; nothing about them is
  * kept (the worries stay in this page, not in the address or on the server). "印刷" prints
  * the results as a one-page handout. `?area=` picks the association (its QR code carries it);
- * `?worries=` pre-ticks worries (a circular's link).
+ * `?worries=` pre-ticks worries and shows their services at once (a circular's link or QR code).
  */
 export function HelpPage({ area, worries: initial }: { area?: string; worries?: string }) {
   useTitle(t('directory.help.title'));
@@ -24,6 +24,9 @@ export function HelpPage({ area, worries: initial }: { area?: string; worries?: 
   const { submit, busy, error } = useSubmit(async () => {
     setFound(await api.directorySearch({ worries: ticked.join(','), ...(area && { area }) }));
   });
+  // Arrived from a circular's link with worries: show their services without another tap.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => { if (ticked.length) void submit(); }, []);
   const toggle = (worry: Worry) => setTicked((now) => (now.includes(worry) ? now.filter((w) => w !== worry) : [...now, worry]));
 
   return (
