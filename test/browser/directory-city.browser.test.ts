@@ -3,6 +3,7 @@ import { loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 import { DIRECTORY_DEMO_LOGINS } from '../../server/src/directory/directory.demo.js';
+import { hashPassword } from '../../server/src/auth/password.js';
 
 const suite = useBrowserSuite();
 const NEW = '京田辺市 介護の電話相談（デモ）';
@@ -66,5 +67,16 @@ describe('the city keeps its own entries', () => {
     const entry = officer.getByTestId('directory-entry').filter({ hasText: NEW });
     await entry.getByText('市の登録です（市の担当者が変更します）').waitFor();
     expect(await entry.getByRole('button').count()).toBe(0);
+  });
+
+  it('a city editor with no city yet is told to ask for one, not just refused', async () => {
+    await suite.database.db.insertInto('directory_accounts').values({ role: 'city_editor', name: '旧', login: 'old-city@example.jp', password_hash: await hashPassword('old-city-password') }).execute();
+    const page = await (await suite.browser.newContext({ locale: 'ja-JP' })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${suite.server.baseUrl}/directory/organisation`);
+    await page.getByLabel('メールアドレス').fill('old-city@example.jp');
+    await page.getByLabel('パスワード', { exact: true }).fill('old-city-password');
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await page.getByText('この担当者アカウントには市が設定されていません。', { exact: false }).first().waitFor();
   });
 });
