@@ -622,6 +622,11 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     expect(added.status).toBe(status === 200 ? 201 : status);
   });
 
+  it.each([['organisation', 403], ['cityEditor', 201]] as const)('%s → the city’s invitation of an organisation: %i', async (who, status) => {
+    const invited = await directoryClients[who]!.post('/api/directory/account/city/invitations', { organisation: '行列市の会', login: `city-invite-${who}@matrix.example.jp` });
+    expect(invited.status).toBe(status);
+  });
+
   const residents = ['officer', 'captain1', 'memberA', 'watcherA', 'volunteer', 'officerY'];
   it.each(residents)('%s → the directory account’s routes: 401; the review queue: officers only', async (who) => {
     expect((await clients[who]!.get('/api/directory/account')).status).toBe(401);
@@ -629,6 +634,7 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     expect((await clients[who]!.get('/api/directory/account/city/services')).status).toBe(401);
     expect((await clients[who]!.post('/api/directory/account/city/services', { organisation: `${who}の会`, name: `${who}の窓口`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
     expect((await clients[who]!.post('/api/directory/account/services', { name: `${who}の提案`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
+    expect((await clients[who]!.post('/api/directory/account/city/invitations', { organisation: `${who}の会`, login: `${who}-city@matrix.example.jp` })).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/review')).status).toBe(who.startsWith('officer') ? 200 : 403);
     expect((await clients[who]!.post('/api/directory/invitations', { organisation: `${who}の会`, login: `${who}@matrix.example.jp` })).status).toBe(who.startsWith('officer') ? 201 : 403);
   });

@@ -137,6 +137,37 @@ describe('a city editor’s own entries', () => {
     expect((await org.get('/api/directory/account/city/services')).status).toBe(403);
   });
 
+  it('A’s editor invites the organisation of a city entry: it joins, proposes a change that A approves (not B, not X’s officer); X’s officer inviting it is a 409', async () => {
+    const created = await editorA.post('/api/directory/account/city/services', care('A市の子育て広場', { organisation: 'A市子育ての会', worries: ['child_rearing'] }));
+    expect(created.status).toBe(201);
+    const refused = await officerX.post('/api/directory/invitations', { organisation: 'A市子育ての会', login: 'kosodate@x.example.jp' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.field).toBe('organisation');
+    expect(await database.db.selectFrom('directory_organisations').select('id').where('name', '=', 'A市子育ての会').execute()).toHaveLength(1);
+
+    const invited = await editorA.post('/api/directory/account/city/invitations', { organisation: 'A市子育ての会', login: 'kosodate@city-a.example.jp' });
+    expect(invited.status).toBe(201);
+    const org = anonymous();
+    const joined = await org.post('/api/directory/account/join', { code: invited.body.code, password: 'kosodate-password' });
+    expect(joined.status).toBe(200);
+    org.csrfToken = joined.body.csrfToken;
+    expect(joined.body.services.map((s: { name: string }) => s.name)).toEqual(['A市の子育て広場']);
+    expect((await org.patch(`/api/directory/account/services/${created.body.id}`, { hours: '土曜 10:00-12:00' })).status).toBe(200);
+
+    const change = (await editorA.get('/api/directory/account/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.body.id);
+    expect((await editorB.post(`/api/directory/account/review/${change.id}/approve`)).status).toBe(404);
+    expect((await officerX.post(`/api/directory/review/${change.id}/approve`)).status).toBe(404);
+    expect((await editorA.post(`/api/directory/account/review/${change.id}/approve`)).status).toBe(200);
+    expect((await search(codes.x, 'child_rearing')).find((r) => r.name === 'A市の子育て広場')?.hours).toBe('土曜 10:00-12:00');
+    // B's editor cannot invite under A's organisation: a new one of B's (not A's entry).
+    const fromB = await editorB.post('/api/directory/account/city/invitations', { organisation: 'A市子育ての会', login: 'b-kosodate@city-b.example.jp' });
+    expect(fromB.status).toBe(201);
+    const joinedB = await anonymous().post('/api/directory/account/join', { code: fromB.body.code, password: 'kosodate-password' });
+    expect(joinedB.body.services).toEqual([]);
+    const accountA = await database.db.selectFrom('directory_accounts').select('id').where('login', '=', 'a@city.example.jp').executeTakeFirstOrThrow();
+    expect(await database.db.selectFrom('directory_audit').select(['action', 'actor_account_id']).where('action', '=', 'directory.organisation.invite').where('actor_account_id', '=', accountA.id).execute()).toHaveLength(1);
+  });
+
   it('a city editor with no city is refused (403 naming the CLI) until one is granted; residents get 401', async () => {
     const old = await signIn('old@city.example.jp');
     const listed = await old.get('/api/directory/account/city/services');
@@ -197,6 +228,8 @@ describe('a city editor’s CSV', () => {
     const backSjis = await upload(editorA, 'commit', sjis.bytes);
     expect(backSjis.body).toMatchObject({ encoding: 'shift_jis', errors: [], summary: { created: 0, updated: 0, unchanged: count } });
     // B's export holds none of A's entries.
-    expect((await download(editorB, 'utf-8')).bytes.toString('utf8')).not.toContain('a-1');
+    const exportB = await download(editorB, 'utf-8');
+    expect(exportB.status).toBe(200);
+    expect(exportB.bytes.toString('utf8')).not.toContain('a-1');
   });
 });

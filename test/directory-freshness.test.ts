@@ -53,6 +53,11 @@ describe('the directory freshness job', () => {
     await database.db.updateTable('directory_services').set({ stale_since: sql<string>`current_date - 40` as unknown as string }).where('id', '=', old.id).execute();
     await server.app.jobs.sendDetached('tick', 'directory-freshness', {});
     await until(() => status(old.id), (s) => s.status === 'hidden');
+    // Still on the editors' 確認待ち list (hidden meanwhile), with its organisation's login; the editor's own hiding is not.
+    await officer.post('/api/directory/invitations', { organisation: 'X鮮度の会', login: 'sendo@x.example.jp' });
+    const hiddenList = (await officer.get('/api/directory/services')).body.items;
+    expect(hiddenList.find((s: { id: string }) => s.id === old.id)).toMatchObject({ status: 'hidden', hiddenStale: true, organisationLogin: 'sendo@x.example.jp' });
+    expect(hiddenList.find((s: { id: string }) => s.id === hiddenByEditor.id)).toMatchObject({ status: 'hidden', hiddenStale: false });
 
     // Reconfirmed by the officer (or its organisation): current and published again; the editor's own hiding stays.
     expect((await officer.post(`/api/directory/services/${old.id}/confirm`)).body).toMatchObject({ status: 'published', stale: false });

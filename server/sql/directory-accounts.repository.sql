@@ -111,7 +111,7 @@ from
 where
   o.name = $1
   and (
-    o.created_by_association_id = $2
+    "o"."created_by_association_id" = $2
     or exists (
       select
         1
@@ -119,8 +119,48 @@ where
         directory_services s
       where
         s.organisation_id = o.id
-        and s.created_by_association_id = $3
+        and "s"."created_by_association_id" = $3
     )
+  )
+order by
+  o.created_at
+limit
+  1;
+
+-- cityOrganisationServing
+select
+  o.id
+from
+  directory_organisations o
+where
+  o.name = $1
+  and o.owner_area_id is not null
+  and o.owner_area_id in (
+    with recursive
+      up as (
+        select
+          id,
+          parent_id,
+          0 as depth
+        from
+          directory_areas
+        where
+          association_id = $2
+        union all
+        select
+          a.id,
+          a.parent_id,
+          u.depth + 1
+        from
+          directory_areas a
+          join up u on a.id = u.parent_id
+        where
+          u.depth < 10
+      )
+    select
+      id
+    from
+      up
   )
 order by
   o.created_at

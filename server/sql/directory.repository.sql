@@ -197,6 +197,20 @@ select
       ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  (
+    select
+      d.login
+    from
+      directory_accounts d
+    where
+      d.organisation_id = s.organisation_id
+      and d.role = 'organisation'
+    order by
+      d.created_at,
+      d.id
+    limit
+      1
+  ) as organisation_login,
   to_char(
     s.last_confirmed_on + make_interval(months => s.reconfirm_months),
     'YYYY-MM-DD'
@@ -272,6 +286,20 @@ select
       ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  (
+    select
+      d.login
+    from
+      directory_accounts d
+    where
+      d.organisation_id = s.organisation_id
+      and d.role = 'organisation'
+    order by
+      d.created_at,
+      d.id
+    limit
+      1
+  ) as organisation_login,
   to_char(
     s.last_confirmed_on + make_interval(months => s.reconfirm_months),
     'YYYY-MM-DD'
@@ -339,6 +367,20 @@ select
       ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  (
+    select
+      d.login
+    from
+      directory_accounts d
+    where
+      d.organisation_id = s.organisation_id
+      and d.role = 'organisation'
+    order by
+      d.created_at,
+      d.id
+    limit
+      1
+  ) as organisation_login,
   to_char(
     s.last_confirmed_on + make_interval(months => s.reconfirm_months),
     'YYYY-MM-DD'
@@ -455,6 +497,20 @@ select
       ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  (
+    select
+      d.login
+    from
+      directory_accounts d
+    where
+      d.organisation_id = s.organisation_id
+      and d.role = 'organisation'
+    order by
+      d.created_at,
+      d.id
+    limit
+      1
+  ) as organisation_login,
   to_char(
     s.last_confirmed_on + make_interval(months => s.reconfirm_months),
     'YYYY-MM-DD'
@@ -522,6 +578,20 @@ select
       ) - make_interval(months => s.reconfirm_months)
     )
   ) as current,
+  (
+    select
+      d.login
+    from
+      directory_accounts d
+    where
+      d.organisation_id = s.organisation_id
+      and d.role = 'organisation'
+    order by
+      d.created_at,
+      d.id
+    limit
+      1
+  ) as organisation_login,
   to_char(
     s.last_confirmed_on + make_interval(months => s.reconfirm_months),
     'YYYY-MM-DD'

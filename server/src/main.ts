@@ -90,6 +90,7 @@ async function main() {
       if (applied.length) log.info({ migrations: applied }, 'migrations applied');
       const [seeded, vapid] = await Promise.all([seed && server.isEmpty(db), server.loadVapidKeys(db)]);
       const demoDevices = seeded ? await server.seedDemo(db, log) : [];
+      if (seed && !seeded) await server.refreshDemo(db);
       mark('seed');
       return { seeded, demoDevices, vapid };
     })(),

@@ -3,6 +3,7 @@ import { loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 import { DIRECTORY_DEMO_LOGINS } from '../../server/src/directory/directory.demo.js';
+import { hashPassword } from '../../server/src/auth/password.js';
 
 const suite = useBrowserSuite();
 const NEW = '京田辺市 介護の電話相談（デモ）';
@@ -31,7 +32,23 @@ describe('the city keeps its own entries', () => {
     await form.getByRole('button', { name: '追加する' }).click();
     const added = city.getByTestId('city-entry').filter({ hasText: NEW });
     await added.getByText('対象地域：京田辺市').waitFor();
+    // The city editor changes its hours on its card.
+    await added.getByRole('button', { name: '内容を直す' }).click();
+    await added.getByLabel('受付時間', { exact: true }).fill('平日 8:30-17:15');
+    await added.getByRole('button', { name: '保存する' }).click();
+    await added.getByText('平日 8:30-17:15').waitFor();
+    // … and invites its organisation: a one-time code to hand over.
+    const invite = city.getByTestId('directory-invite');
+    await invite.getByLabel('団体名').fill('京田辺市 高齢介護課（デモ）');
+    await invite.getByLabel('団体のメールアドレス（ログインID）').fill('kourei@city.example.jp');
+    await invite.getByRole('button', { name: '招待コードを作る' }).click();
+    const code = (await city.getByTestId('directory-invitation').locator('.passcode').textContent())!.trim();
     await context.close();
+    // The organisation joins with it and sees the city's entry as its own to keep.
+    const org = await (await suite.browser.newContext({ locale: 'ja-JP' })).newPage();
+    const joined = await org.request.post(`${suite.server.baseUrl}/api/directory/account/join`, { data: { code, password: 'kourei-password' } });
+    expect(joined.status()).toBe(200);
+    expect((await joined.json()).services.map((s: { name: string }) => s.name)).toEqual([NEW]);
 
     // An anonymous visitor of the demo association's area, on a phone: 介護 → search → the city's new service.
     const visitor = await (await suite.browser.newContext({ locale: 'ja-JP', hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } })).newPage();
@@ -42,6 +59,7 @@ describe('the city keeps its own entries', () => {
     const result = visitor.getByTestId('directory-result').filter({ hasText: NEW });
     await result.waitFor();
     expect(await result.textContent()).toContain('0774-00-0010');
+    expect(await result.textContent()).toContain('平日 8:30-17:15');
 
     // The association's officer sees it in their directory, as the city's: not theirs to change.
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
@@ -49,5 +67,16 @@ describe('the city keeps its own entries', () => {
     const entry = officer.getByTestId('directory-entry').filter({ hasText: NEW });
     await entry.getByText('市の登録です（市の担当者が変更します）').waitFor();
     expect(await entry.getByRole('button').count()).toBe(0);
+  });
+
+  it('a city editor with no city yet is told to ask for one, not just refused', async () => {
+    await suite.database.db.insertInto('directory_accounts').values({ role: 'city_editor', name: '旧', login: 'old-city@example.jp', password_hash: await hashPassword('old-city-password') }).execute();
+    const page = await (await suite.browser.newContext({ locale: 'ja-JP' })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${suite.server.baseUrl}/directory/organisation`);
+    await page.getByLabel('メールアドレス').fill('old-city@example.jp');
+    await page.getByLabel('パスワード', { exact: true }).fill('old-city-password');
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await page.getByText('この担当者アカウントには市が設定されていません。', { exact: false }).first().waitFor();
   });
 });

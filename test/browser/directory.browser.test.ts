@@ -70,11 +70,13 @@ describe('the local support directory (お悩みハンドブック)', () => {
 
   it('an officer changes every field of an entry on its card (hours, phone, description) and sees the QR code of the search page', async () => {
     // One entry confirmed so long ago that it is stale: listed under 確認待ち with its phone, to call.
-    await suite.database.db.updateTable('directory_services').set({ last_confirmed_on: '2025-01-01' }).where('name', '=', 'ふれあいサロン お茶会（デモ）').execute();
+    // …and left so long that the freshness pass hid it: still listed, as 非表示中, with the salon's own login.
+    await suite.database.db.updateTable('directory_services').set({ last_confirmed_on: '2025-01-01', status: 'hidden', stale_since: '2025-07-01' }).where('name', '=', 'ふれあいサロン お茶会（デモ）').execute();
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
     await officer.getByRole('link', { name: '相談先の名簿' }).click();
     const due = officer.getByTestId('directory-due');
-    await due.getByText('ふれあいサロン お茶会（デモ）').waitFor();
+    await due.getByText('ふれあいサロン お茶会（デモ） (非表示中)').waitFor();
+    await due.getByText('salon@demo.tonari.jp').waitFor();
     expect(await due.locator('a[href^="tel:"]').count()).toBeGreaterThan(0);
     await officer.getByTestId('directory-qr').locator('svg').waitFor();
     expect(await officer.getByTestId('directory-qr').textContent()).toContain('/help?area=tanabe-higashi-demo');

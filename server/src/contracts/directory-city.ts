@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uuid } from './common.js';
 import { directoryAreaSchema, editorServiceSchema, serviceBodySchema, serviceUpdateSchema } from './directory.js';
+import { directoryInvitationSchema, directoryInviteSchema } from './directory-accounts.js';
 import { directoryExportQuerySchema, directoryImportQuerySchema, directoryImportResultSchema, DIRECTORY_UPLOAD_LIMIT } from './directory-import.js';
 import { defineRoute } from './route.js';
 
@@ -45,5 +46,9 @@ export const directoryCityRoutes = {
   export: defineRoute({
     method: 'get', path: '/api/directory/account/city/export', summary: 'The city’s entries as CSV in the import format (city editors)',
     tag, access: 'public', query: directoryExportQuerySchema, produces: 'text/csv',
+  }),
+  invite: defineRoute({
+    method: 'post', path: '/api/directory/account/city/invitations', summary: 'Invite an organisation of the city’s entries to keep them (city editors): a one-time code',
+    tag, access: 'public', body: directoryInviteSchema, response: directoryInvitationSchema, status: 201,
   }),
 };

@@ -125,6 +125,10 @@ export const editorServiceSchema = directoryResultSchema.omit({ matched: true, s
   editable: z.boolean(),
   /** Kept by the city's editors (市の登録): an officer cannot change it. */
   cityOwned: z.boolean(),
+  /** Hidden by the freshness pass (stale past its grace period): still to phone and reconfirm. */
+  hiddenStale: z.boolean(),
+  /** The organisation's own directory login, if it has one (for the editors' 確認待ち list). */
+  organisationLogin: z.string().nullable(),
 });
 
 export const editorListSchema = z.object({

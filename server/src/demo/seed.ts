@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password.js';
 import { hashPasscode } from '../auth/auth.service.js';
 import { hashDeviceSecret } from '../devices/device-credentials.js';
 import type { Channel } from '../roster/roster.tables.js';
-import { seedDirectoryDemo } from '../directory/directory.demo.js';
+import { scopeDemoCityEditor, seedDirectoryDemo } from '../directory/directory.demo.js';
 
 /** Fixed so the README can list them; only ever seeded into a demo database. */
 export const demo = {
@@ -32,6 +32,11 @@ const givenNames = [['花子', 'はなこ'], ['太郎', 'たろう'], ['幸子',
 export async function isEmpty(db: Db): Promise<boolean> {
   const row = await db.selectFrom('associations').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return row.n === 0;
+}
+
+/** A demo kept from an earlier version: what it lacks that a fresh demo has (idempotent; at every start with the demo on). */
+export async function refreshDemo(db: Db): Promise<void> {
+  await scopeDemoCityEditor(db);
 }
 
 /**

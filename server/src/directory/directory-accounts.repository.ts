@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
-import { areaTree } from './directory-owner.js';
+import { areaTree, ownedBy, type Owner } from './directory-owner.js';
 import { entryToday } from './directory-time.js';
 
 /**
@@ -84,12 +84,27 @@ export function sessionAccount(db: Db, sessionId: string) {
     .executeTakeFirst();
 }
 
-/** An organisation an association's officers may invite: theirs by name, or the organisation of one of their entries. */
-export async function invitableOrganisation(db: Db, associationId: string, name: string) {
+/** An organisation an editor may invite: the owner's by name, or the organisation of one of the owner's entries. */
+export async function invitableOrganisation(db: Db, owner: Owner, name: string) {
   const { rows } = await sql<{ id: string }>`
     select o.id from directory_organisations o
-    where o.name = ${name} and (o.created_by_association_id = ${associationId}
-      or exists (select 1 from directory_services s where s.organisation_id = o.id and s.created_by_association_id = ${associationId}))
+    where o.name = ${name} and (${ownedBy(owner, 'o')}
+      or exists (select 1 from directory_services s where s.organisation_id = o.id and ${ownedBy(owner, 's')}))
+    order by o.created_at limit 1`.execute(db);
+  return rows[0]?.id;
+}
+
+/** A city-owned organisation of this name whose city holds the association's area (its invitation is the city's). */
+export async function cityOrganisationServing(db: Db, associationId: string, name: string) {
+  const { rows } = await sql<{ id: string }>`
+    select o.id from directory_organisations o
+    where o.name = ${name} and o.owner_area_id is not null
+      and o.owner_area_id in (
+        with recursive up as (
+          select id, parent_id, 0 as depth from directory_areas where association_id = ${associationId}
+          union all
+          select a.id, a.parent_id, u.depth + 1 from directory_areas a join up u on a.id = u.parent_id where u.depth < 10
+        ) select id from up)
     order by o.created_at limit 1`.execute(db);
   return rows[0]?.id;
 }
@@ -218,7 +233,8 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertDirectorySession', run: (db) => insertDirectorySession(db, { id: 's', accountId: ID, csrfToken: 'c', expiresAt: new Date(0) }) },
   { name: 'deleteDirectorySession', run: (db) => deleteDirectorySession(db, 's') },
   { name: 'sessionAccount', run: (db) => sessionAccount(db, 's') },
-  { name: 'invitableOrganisation', run: (db) => invitableOrganisation(db, ID, 'x') },
+  { name: 'invitableOrganisation', run: (db) => invitableOrganisation(db, { associationId: ID }, 'x') },
+  { name: 'cityOrganisationServing', run: (db) => cityOrganisationServing(db, ID, 'x') },
   { name: 'pendingChange', run: (db) => pendingChange(db, ID) },
   { name: 'savePendingChange', run: (db) => savePendingChange(db, ID, OTHER, { hours: '9時〜' }) },
   { name: 'changesOf', run: (db) => changesOf(db, [ID]) },

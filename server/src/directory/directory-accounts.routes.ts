@@ -12,7 +12,7 @@ import {
 } from './directory-accounts.service.js';
 import { decide, reviewList } from './directory-review.service.js';
 import { directoryCityRoutes as city } from '../contracts/directory-city.js';
-import { changeService, confirmService, createService } from './directory.service.js';
+import { changeService, confirmService, createService, officerEditor } from './directory.service.js';
 import { cityEditor, listForCity } from './directory-city.service.js';
 import { exportDirectory, importDirectory } from './directory-import.service.js';
 import { sendDirectoryCsv } from './directory-import.routes.js';
@@ -49,7 +49,7 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
     return accountView(ctx, session.account);
   };
 
-  api.handle(routes.invite, async ({ actor, body }) => inviteOrganisation(ctx, actor, body));
+  api.handle(routes.invite, async ({ actor, body }) => inviteOrganisation(ctx, officerEditor(actor), body));
   api.handle(routes.review, async ({ actor }) => reviewList(ctx, { kind: 'officer', actor }));
   api.handle(routes.approve, async ({ actor, params }) => decide(ctx, { kind: 'officer', actor }, params.id, { status: 'approved', reason: '' }));
   api.handle(routes.reject, async ({ actor, params, body }) => decide(ctx, { kind: 'officer', actor }, params.id, { status: 'rejected', reason: body.reason }));
@@ -95,5 +95,6 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
     if (!Buffer.isBuffer(body)) throw HttpError.badRequest('Attach the CSV file as the request body.', 'body');
     return importDirectory(ctx, editor, body, query.mode === 'commit');
   });
+  api.handle(city.invite, async ({ req, body }) => inviteOrganisation(ctx, cityEditor(await account(req)), body));
   api.handle(city.export, async ({ req, query, res }) => sendDirectoryCsv(res, query.encoding, await exportDirectory(ctx, cityEditor(await account(req)), query.encoding)));
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
 import type { ServiceContext } from '../common/service-context.js';
@@ -12,7 +11,7 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { sha256 } from '../auth/session.service.js';
 import { directoryPolicy } from './directory.policy.js';
 import { insertService, organisationService, organisationNamed, servicesOfOrganisation } from './directory.repository.js';
-import { editorView } from './directory.service.js';
+import { editorView, type Editor } from './directory.service.js';
 import * as repo from './directory-accounts.repository.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 
@@ -49,21 +48,34 @@ const COLUMNS: Record<string, string> = {
   name: 'name', description: 'description', worries: 'worries', phone: 'phone', hours: 'hours', walkIn: 'walk_in', web: 'web', cost: 'cost', address: 'address',
 };
 
-export async function inviteOrganisation(ctx: Ctx, actor: Actor, body: z.output<typeof directoryInviteSchema>) {
-  directoryPolicy.edit(actor);
+/**
+ * An editor invites an organisation to keep its entries: an officer, an organisation of their
+ * association's (or of one of its entries), else a new one; a city editor, the city's. An officer
+ * naming a city-owned organisation of their city is refused: the city's editor invites it.
+ */
+export async function inviteOrganisation(ctx: Ctx, editor: Editor, body: z.output<typeof directoryInviteSchema>) {
   const code = generatePasscode();
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  const associationId = 'actor' in editor ? editor.actor.associationId : null;
   return inTransaction(ctx.db, ctx.log, async (tx) => {
-    const organisationId = (await repo.invitableOrganisation(tx.db, actor.associationId, body.organisation))
-      ?? (await organisationNamed(tx.db, { associationId: actor.associationId }, body.organisation));
+    let organisationId = await repo.invitableOrganisation(tx.db, editor.owner, body.organisation);
+    if (!organisationId && associationId && (await repo.cityOrganisationServing(tx.db, associationId, body.organisation))) {
+      throw new HttpError(409, 'city_organisation', 'This organisation is kept by the city: its directory editor invites it.', 'organisation');
+    }
+    organisationId ??= await organisationNamed(tx.db, editor.owner, body.organisation);
     const invited = await repo.upsertInvitation(tx.db, {
-      organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId: actor.associationId,
+      organisationId, name: body.organisation, login: body.login, invitationHash: sha256(code), expiresAt, associationId,
     });
     if (!invited) throw new HttpError(409, 'login_taken', 'This login already belongs to another account. Use another email address.', 'login');
     // A joined account's new code is its password reset (joining with it signs the old sessions out): audited as such, with who did it.
     const action = invited.reinvited ? 'directory.account.reinvite' : 'directory.organisation.invite';
-    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action, subject: organisationId, detail: { login: body.login } });
-    await repo.directoryAudit(tx.db, { personId: actor.personId, action, subject: invited.id, detail: { organisationId, login: body.login } });
+    if ('actor' in editor) {
+      await audit(tx.db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, action, subject: organisationId, detail: { login: body.login } });
+    }
+    await repo.directoryAudit(tx.db, {
+      personId: 'actor' in editor ? editor.actor.personId : null, accountId: 'actor' in editor ? null : editor.accountId,
+      action, subject: invited.id, detail: { organisationId, login: body.login },
+    });
     return {
       login: body.login, organisation: body.organisation, code, expiresAt: expiresAt.toISOString(),
       url: `${ctx.publicUrl.replace(/\/$/, '')}/directory/organisation?code=${code}`,

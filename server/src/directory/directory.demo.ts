@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_TIME_ZONE, localDate } from '../common/local-time.js';
 import type { Database } from '../platform/db/schema.js';
 
@@ -60,4 +60,17 @@ export async function seedDirectoryDemo(trx: Transaction<Database>, associationI
     { role: 'organisation', organisation_id: organisations.get('田辺東 ふれあいサロン（デモ）')!, name: '田辺東 ふれあいサロン（デモ）', login: DIRECTORY_DEMO_LOGINS.organisation, password_hash: passwordHash, invited_by_association_id: associationId },
     { role: 'city_editor', organisation_id: null, name: '京田辺市 福祉政策課（デモ）', login: DIRECTORY_DEMO_LOGINS.cityEditor, password_hash: passwordHash, area_id: city },
   ]).execute();
+}
+
+/**
+ * A kept demo database (seeded before cities were recorded, 20261208T0400): its city editor's
+ * login has no city and is refused. Scoped to 京田辺市 if it has none; nothing else changes, so
+ * running it at every start is harmless. How many logins it scoped (0 or 1).
+ */
+export async function scopeDemoCityEditor(db: Kysely<Database>) {
+  const city = db.selectFrom('directory_areas').select('id').where('kind', '=', 'city').where('code', '=', 'kyotanabe').limit(1);
+  const result = await db.updateTable('directory_accounts').set({ area_id: city })
+    .where('login', '=', DIRECTORY_DEMO_LOGINS.cityEditor).where('role', '=', 'city_editor').where('area_id', 'is', null)
+    .where((eb) => eb.exists(city)).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

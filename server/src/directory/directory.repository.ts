@@ -81,11 +81,12 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
 
 type ServiceRow = Selectable<DirectoryServiceTable>;
 
-type EditorRow = ServiceRow & { organisation: string; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
+type EditorRow = ServiceRow & { organisation: string; organisation_login: string | null; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
 
 /** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
 const editorSelect = sql`
   select s.*, o.name as organisation, ${current} as current,
+    (select d.login from directory_accounts d where d.organisation_id = s.organisation_id and d.role = 'organisation' order by d.created_at, d.id limit 1) as organisation_login,
     to_char(s.last_confirmed_on + make_interval(months => s.reconfirm_months), 'YYYY-MM-DD') as confirm_by,
     ((s.last_confirmed_on + make_interval(months => s.reconfirm_months))::date - ${entryToday()}) as days_left,
     array(select a.code from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id order by a.code) as area_codes

@@ -39,7 +39,7 @@ export async function search(ctx: Ctx, query: z.output<typeof directorySearchQue
   };
 }
 
-function common(r: Omit<Row, 'current' | 'area_codes' | 'confirm_by' | 'days_left'>) {
+function common(r: Omit<Row, 'current' | 'area_codes' | 'confirm_by' | 'days_left' | 'organisation_login'>) {
   return {
     id: r.id, name: r.name, description: r.description, organisation: r.organisation, worries: r.worries as DirectorySearch['results'][number]['worries'],
     ageGroups: r.age_groups, languages: r.languages, address: r.address, lat: r.lat, lon: r.lon, phone: r.phone, hours: r.hours,
@@ -53,6 +53,7 @@ export function editorView(r: Row, owner: Owner | null): EditorService {
     ...common(r), status: r.status, stale: r.status === 'stale' || (r.status === 'published' && !r.current), areaCodes: r.area_codes,
     confirmBy: r.confirm_by, daysLeft: r.days_left, dueSoon: r.status === 'published' && r.current && r.days_left <= REMIND_DAYS,
     editable, cityOwned: r.owner_area_id !== null,
+    hiddenStale: r.status === 'hidden' && r.stale_since !== null, organisationLogin: r.organisation_login,
   };
 }
 

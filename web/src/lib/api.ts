@@ -175,4 +175,5 @@ export const api = {
   importCityDirectory: (file: Blob, mode: 'preview' | 'commit') => request(routeContracts.directoryCity.import, { query: { mode }, raw: { body: file } }),
   cityDirectoryExportUrl: (encoding: 'utf-8' | 'shift_jis') => url(routeContracts.directoryCity.export, { query: { encoding } }),
   exportCityDirectory: (encoding: 'utf-8' | 'shift_jis') => request(routeContracts.directoryCity.export, { query: { encoding } }),
+  inviteCityDirectoryOrganisation: (body: Body<typeof routeContracts.directoryCity.invite>) => request(routeContracts.directoryCity.invite, { body }),
 };

@@ -7,6 +7,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('errors.network');
     if (error.status === 401) return t('errors.unauthorized');
+    // A city editor whose city is not set yet (directory-city.service cityOf): what to ask for, not "no access".
+    if (error.status === 403 && error.code === 'no_city') return t('errors.noCity');
     if (error.status === 403) return t('errors.forbidden');
     if (error.status === 404) return t('errors.notFound');
     if (error.status === 413) return t('errors.tooLarge');

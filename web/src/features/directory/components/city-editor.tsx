@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { EditorService } from '../../../../../server/src/contracts/directory.js';
 import { api } from '../../../lib/api.js';
 import { formatCalendarDay } from '../../../lib/format.js';
@@ -9,6 +10,7 @@ import { CsvFileForm, useCsvImport } from '../../../ui/csv-file-form.js';
 import { ConfirmDeadline } from './confirm-deadline.js';
 import { DirectoryExport } from './directory-import-export.js';
 import { DirectoryImportPreview } from './directory-import-preview.js';
+import { InviteForm } from './invite-form.js';
 import { ServiceForm } from './service-form.js';
 
 /**
@@ -37,6 +39,11 @@ export function CityEditor() {
         <h2 id="city-add">{t('directory.city.add')}</h2>
         <ServiceForm create={api.createCityDirectoryService} areas={areas} onSaved={() => list.reload()} />
       </section>
+      <section class="stack" aria-labelledby="city-invite">
+        <h2 id="city-invite">{t('directory.invite.title')}</h2>
+        <p class="hint">{t('directory.city.inviteIntro')}</p>
+        <InviteForm invite={api.inviteCityDirectoryOrganisation} />
+      </section>
       <section class="stack" aria-labelledby="city-import">
         <h2 id="city-import">{t('directory.city.import')}</h2>
         <p class="hint">{t('directory.csv.columns')}</p>
@@ -49,8 +56,9 @@ export function CityEditor() {
   );
 }
 
-/** One of the city's entries: where it serves, its status and freshness, reconfirm and publish/hide. */
+/** One of the city's entries: where it serves, its status and freshness, reconfirm, edit (ServiceForm) and publish/hide. */
 function CityEntry({ service: s, areaNames, onChanged }: { service: EditorService; areaNames: string[]; onChanged: () => void }) {
+  const [editing, setEditing] = useState(false);
   const action = useSubmit(async (work: () => Promise<unknown>) => {
     await work();
     onChanged();
@@ -63,12 +71,17 @@ function CityEntry({ service: s, areaNames, onChanged }: { service: EditorServic
       <ConfirmDeadline service={s} />
       <p class="hint">{t('directory.editor.confirmed', { date: formatCalendarDay(s.lastConfirmedOn, { dateStyle: 'long' }) })}</p>
       <ErrorAlert error={action.error} />
+      {editing ? (
+        <ServiceForm service={s} update={api.updateCityDirectoryService} onSaved={() => { setEditing(false); onChanged(); }} onCancel={() => setEditing(false)} />
+      ) : (
       <div class="actions">
         <button type="button" class="secondary" disabled={action.busy} onClick={() => void action.submit(() => api.confirmCityDirectoryService(s.id))}>{t('directory.editor.confirm')}</button>
+        <button type="button" class="secondary" onClick={() => setEditing(true)}>{t('directory.editor.edit')}</button>
         <button type="button" class="secondary" disabled={action.busy} onClick={() => void action.submit(() => api.updateCityDirectoryService(s.id, { status: s.status === 'published' ? 'hidden' : 'published' }))}>
           {s.status === 'published' ? t('directory.editor.hide') : t('directory.editor.publish')}
         </button>
       </div>
+      )}
     </article>
   );
 }

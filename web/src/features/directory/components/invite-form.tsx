@@ -9,12 +9,14 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { EmailField, TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
 
-/** Invites an organisation to keep its own entries: shows the one-time code and link to print or send. */
-export function InviteForm() {
+type Invite = typeof api.inviteOrganisation;
+
+/** Invites an organisation to keep its own entries (`invite`: the officers', or the city editor's): shows the one-time code and link to print or send. */
+export function InviteForm({ invite: send = api.inviteOrganisation }: { invite?: Invite }) {
   const [organisation, setOrganisation] = useState('');
   const [login, setLogin] = useState('');
   const [invitation, setInvitation] = useState<z.infer<typeof directoryInvitationSchema> | null>(null);
-  const invite = useSubmit(async () => setInvitation(await api.inviteOrganisation({ organisation, login })));
+  const invite = useSubmit(async () => setInvitation(await send({ organisation, login })));
   return (
     <div class="card stack" data-testid="directory-invite">
       <form class="form" onSubmit={(e) => { e.preventDefault(); void invite.submit(); }}>
