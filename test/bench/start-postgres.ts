@@ -12,8 +12,13 @@ if (!dataDir || !port) {
   console.error('usage: start-postgres.js <data dir> <port>');
   process.exit(2);
 }
-const postgres = await startEmbeddedPostgres({ dataDir, port: Number(port) });
-process.stdout.write('ready\n');
+// Taken before the start: a SIGTERM that came while PostgreSQL was starting would otherwise end
+// this process and leave the server running, holding the port and the data directory.
+let stopping = false;
+const starting = startEmbeddedPostgres({ dataDir, port: Number(port) });
 process.once('SIGTERM', () => {
-  void postgres.stop().finally(() => process.exit(0));
+  stopping = true;
+  void starting.then((postgres) => postgres.stop()).finally(() => process.exit(0));
 });
+await starting;
+if (!stopping) process.stdout.write('ready\n');

@@ -106,13 +106,17 @@ async function startToReady(ctx: BenchContext, command: string, args: string[], 
   // `env` is whole: instanceEnv took out DATABASE_URL and MQTT_URL so that tonari uses its embedded ones.
   const child: ChildProcess = ctx.spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
+  let stdout = '';
+  child.stdout!.on('data', (d) => {
+    output += d;
+    stdout += d;
+  });
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${args.join(' ')} exited before it was ready:\n${output.slice(-2000)}`);
     if (performance.now() - started > 120_000) throw new Error(`${args.join(' ')} not ready after 120 s:\n${output.slice(-2000)}`);
-    const ready = port === null ? output.includes('ready\n') : await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ready = port === null ? /^ready$/m.test(stdout) : await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
     if (ready) break;
     await new Promise((r) => setTimeout(r, 10));
   }

