@@ -68,53 +68,55 @@ function offsetAt(ms: number, zone: string): number {
   return first;
 }
 
-/** An instant as `zone`'s clock reads it: its local date ("2026-12-01"), hour and minute. */
-export interface WallClock {
-  date: string;
-  hour: number;
-  minute: number;
+/**
+ * `zone`'s clock at `at`, as a number: the milliseconds since 1970-01-01 00:00 *on that clock*
+ * (the UTC timestamp of the same reading). Rules do arithmetic on readings — "04:00 on the
+ * same day" is the reading's day plus four hours — and turn a reading back into an instant
+ * with instantsOfReading.
+ */
+export function localReading(at: Date, zone: string): number {
+  return at.getTime() + offsetAt(at.getTime(), zone);
 }
 
-/** What `zone`'s clock reads at `at` (a fall-back hour reads the same twice; a skipped one never). */
-export function wallClock(at: Date, zone: string): WallClock {
-  const local = new Date(at.getTime() + offsetAt(at.getTime(), zone));
-  return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
-}
+/** The local midnight (as a reading) of the day a reading falls on. */
+export const dayOfReading = (reading: number) => Math.floor(reading / DAY_MS) * DAY_MS;
+
+/** A reading's date, "2026-12-01". */
+export const dateOfReading = (reading: number) => new Date(reading).toISOString().slice(0, 10);
+
+/** The reading of `hour`:`minute` on a date ("2026-12-01"). */
+export const readingOf = (date: string, hour = 0, minute = 0) => Date.parse(`${date}T00:00:00Z`) + hour * HOUR_MS + minute * 60_000;
 
 /** A calendar date `days` days on ("2026-12-31", 1 → "2027-01-01"); negative days go back. */
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  return dateOfReading(readingOf(date) + days * DAY_MS);
 }
 
-/** `zone`'s clock reading at `ms`, as if it were UTC (to the second). */
-const readingAt = (ms: number, zone: string) => Math.floor(ms / 1000) * 1000 + offsetAt(ms, zone);
-
 /**
- * The instants at which `zone`'s clock reads `hour`:`minute` on `date`, earliest first: one
+ * The instants at which `zone`'s clock shows `reading` (to the second), earliest first: one
  * on most days; two in the hour the clocks are put back; and in the hour they are put forward
  * past it, none — then the instant they jump (the first whose reading is later), so that
  * "until 02:30" on such a night ends when the clock passes 02:30, not an hour later.
  */
-export function instantsAt(zone: string, date: string, hour: number, minute = 0): Date[] {
-  const reading = Date.parse(`${date}T00:00:00Z`) + hour * HOUR_MS + minute * 60_000;
+export function instantsOfReading(reading: number, zone: string): Date[] {
   // The offsets a day either side: every zone's clock changes at most once within two days.
   const before = offsetAt(reading - DAY_MS, zone);
   const after = offsetAt(reading + DAY_MS, zone);
-  const candidates = [...new Set([reading - before, reading - after])].sort((a, b) => a - b);
-  const exact = candidates.filter((ms) => readingAt(ms, zone) === reading);
-  if (exact.length || candidates.length < 2) return (exact.length ? exact : candidates).map((ms) => new Date(ms));
-  // Skipped: the first candidate reads earlier than wanted, the second later. The change lies
-  // between them; found to the second by halving (twelve readings for an hour).
-  let [early, late] = candidates as [number, number];
-  while (late - early > 1000) {
-    const middle = early + Math.floor((late - early) / 2000) * 1000;
-    if (readingAt(middle, zone) >= reading) late = middle;
-    else early = middle;
+  const early = reading - Math.max(before, after);
+  const late = reading - Math.min(before, after);
+  const readsAt = (ms: number) => ms + offsetAt(ms, zone);
+  const found: Date[] = [];
+  if (readsAt(early) === reading) found.push(new Date(early));
+  if (late !== early && readsAt(late) === reading) found.push(new Date(late));
+  if (found.length) return found;
+  if (late === early) return [new Date(early)]; // one offset all around: unreachable, it reads exactly
+  // Skipped: `early` reads before the reading, `late` after it. The change lies between
+  // them; found to the second by halving (twelve readings for an hour).
+  let [lo, hi] = [early, late];
+  while (hi - lo > 1000) {
+    const middle = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (readsAt(middle) >= reading) hi = middle;
+    else lo = middle;
   }
-  return [new Date(late)];
-}
-
-/** The first instant at which `zone`'s clock reads `hour`:`minute` on `date` (or passes it: see instantsAt). */
-export function instantAt(zone: string, date: string, hour: number, minute = 0): Date {
-  return instantsAt(zone, date, hour, minute)[0]!;
+  return [new Date(hi)];
 }

@@ -1,4 +1,4 @@
-import { addDays, instantAt, instantsAt, wallClock } from '../common/local-time.js';
+import { dateOfReading, dayOfReading, instantsOfReading, localReading, readingOf } from '../common/local-time.js';
 
 /**
  * Time in the homes tonari watches, by the clock of the home's association
@@ -6,18 +6,27 @@ import { addDays, instantAt, instantsAt, wallClock } from '../common/local-time.
  * possibly across midnight (22:00–06:00), and the watch day starts at 04:00 — both as that
  * zone's clock reads them, daylight saving included (common/local-time.ts). Every function
  * that reads a clock takes the zone; none assumes one. Durations (the inactivity threshold,
- * the rhythm's grace) are elapsed time, not clock time.
+ * the rhythm's grace) are elapsed time, not clock time. The arithmetic is on the clock's
+ * readings (local-time.ts localReading): ingest works out a next check for every home of a
+ * batch, so no dates as strings on that path.
  */
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 };
 
+/** The first instant `zone`'s clock shows a reading (or passes it, when its clocks skip it). */
+const firstInstantOf = (reading: number, zone: string) => instantsOfReading(reading, zone)[0]!;
+
 /** Minutes since local midnight of an instant, by `zone`'s clock. */
 export function localMinutes(at: Date, zone: string): number {
-  const clock = wallClock(at, zone);
-  return clock.hour * 60 + clock.minute;
+  const reading = localReading(at, zone);
+  return Math.floor((reading - dayOfReading(reading)) / MINUTE_MS);
 }
 
 export function inQuietHours(at: Date, quiet: { start: string; end: string } | null, zone: string): boolean {
@@ -35,10 +44,11 @@ export function inQuietHours(at: Date, quiet: { start: string; end: string } | n
  */
 export function afterQuietHours(at: Date, quiet: { start: string; end: string } | null, zone: string): Date {
   if (!inQuietHours(at, quiet, zone)) return at;
-  const clock = wallClock(at, zone);
+  const reading = localReading(at, zone);
+  const midnight = dayOfReading(reading);
   const end = minutesOf(quiet!.end);
-  const date = clock.hour * 60 + clock.minute < end ? clock.date : addDays(clock.date, 1);
-  const ends = instantsAt(zone, date, Math.floor(end / 60), end % 60);
+  const endReading = midnight + end * MINUTE_MS + (reading - midnight < end * MINUTE_MS ? 0 : DAY_MS);
+  const ends = instantsOfReading(endReading, zone);
   return ends.find((e) => e > at) ?? ends.at(-1)!;
 }
 
@@ -53,8 +63,8 @@ export function nextCheckAt(lastActivity: Date, settings: { inactivityHours: num
 
 /** The local date (YYYY-MM-DD) and hour of an instant, by `zone`'s clock. */
 export function localDateHour(at: Date, zone: string): { date: string; hour: number } {
-  const { date, hour } = wallClock(at, zone);
-  return { date, hour };
+  const reading = localReading(at, zone);
+  return { date: dateOfReading(reading), hour: Math.floor((reading - dayOfReading(reading)) / HOUR_MS) };
 }
 
 /**
@@ -63,20 +73,22 @@ export function localDateHour(at: Date, zone: string): { date: string; hour: num
  */
 export const DAY_START_HOUR = 4;
 
+/** The reading of local midnight of the date of the watch day an instant falls in. */
+const watchDateOf = (at: Date, zone: string) => dayOfReading(localReading(at, zone) - DAY_START_HOUR * HOUR_MS);
+
 /** The watch day (its local date, YYYY-MM-DD) an instant falls in: before 04:00 it is the day before's. */
 export function watchDayOf(at: Date, zone: string): string {
-  const clock = wallClock(at, zone);
-  return clock.hour < DAY_START_HOUR ? addDays(clock.date, -1) : clock.date;
+  return dateOfReading(watchDateOf(at, zone));
 }
 
 /** The start (04:00 by `zone`'s clock) of the watch day of that date. */
 export function watchDayStart(day: string, zone: string): Date {
-  return instantAt(zone, day, DAY_START_HOUR);
+  return firstInstantOf(readingOf(day, DAY_START_HOUR), zone);
 }
 
 /** The start (local 04:00) of the watch day an instant falls in. */
 export function dayStartOf(at: Date, zone: string): Date {
-  return watchDayStart(watchDayOf(at, zone), zone);
+  return firstInstantOf(watchDateOf(at, zone) + DAY_START_HOUR * HOUR_MS, zone);
 }
 
 /**
@@ -85,8 +97,8 @@ export function dayStartOf(at: Date, zone: string): Date {
  * the home is usually active. A home active today is not checked by its rhythm until tomorrow.
  */
 export function rhythmCheckAt(lastActivity: Date, usualHour: number, graceSeconds: number, zone: string): Date {
-  const nextDay = addDays(watchDayOf(lastActivity, zone), 1);
-  return new Date(instantAt(zone, nextDay, usualHour).getTime() + graceSeconds * 1000);
+  const usual = firstInstantOf(watchDateOf(lastActivity, zone) + DAY_MS + usualHour * HOUR_MS, zone);
+  return new Date(usual.getTime() + graceSeconds * 1000);
 }
 
 /** A home's rules as stored: quiet hours as `HH:MM:SS` times, the threshold in seconds, the learned rhythm. */
