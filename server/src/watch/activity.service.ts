@@ -98,7 +98,8 @@ export async function devicesBack(ctx: ServiceContext, deviceIds: string[]) {
  * 24-hour steps, which would skip a 23-hour day (the clocks put forward).
  */
 export async function activityDays(db: Db, householdId: string, zone: string): Promise<HouseholdWatch['days']> {
-  const hours = await watch.hourlyActivity(db, householdId, new Date(Date.now() - 14 * 86_400_000));
+  // A day more than the 14 shown: the oldest one starts up to 14 days and a daylight-saving hour back.
+  const hours = await watch.hourlyActivity(db, householdId, new Date(Date.now() - 15 * 86_400_000));
   const today = localDateHour(new Date(), zone).date;
   const days: HouseholdWatch['days'] = [];
   for (let d = 13; d >= 0; d--) days.push({ date: addDays(today, -d), hours: Array(24).fill(0) });
