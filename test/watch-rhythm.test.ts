@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ModuleContext } from '../server/src/common/service-context.js';
 import * as watch from '../server/src/watch/watch.service.js';
 import { dayStartOf } from '../server/src/watch/watch-time.js';
+import { setAssociationTimeZone } from '../server/src/common/association.repository.js';
 import { seededRandom, simulatedHistory } from '../devices/src/simulator-patterns.js';
 import type { TestDatabase } from './support/database.js';
 import type { TestServer } from './support/server.js';
@@ -36,7 +37,7 @@ afterAll(() => stopSuite({ server, database }));
 
 const HOUR = 3600_000;
 /** The watch day of the fall: the one that started two days ago at 04:00, Japan time (so all of it is past). */
-const fallDay = () => new Date(dayStartOf(new Date()).getTime() - 2 * 86_400_000);
+const fallDay = () => new Date(dayStartOf(new Date(), 'Asia/Tokyo').getTime() - 2 * 86_400_000);
 const jstClock = (at: Date) => new Date(at.getTime() + 9 * HOUR).toISOString().slice(11, 16);
 const span = (ms: number) => `${Math.floor(ms / HOUR)} h ${String(Math.round((ms % HOUR) / 60_000)).padStart(2, '0')} min`;
 
@@ -45,17 +46,27 @@ const span = (ms: number) => `${Math.floor(ms / HOUR)} h ${String(Math.round((ms
  * then on the fall day until `fallAt`; its rhythm learned at 04:10 of the fall day; its last
  * sign of life recorded. Returns what the server made of it.
  */
-async function simulatedHome(home: { id: string }, associationId: string, options: { seed: number; fallAt: Date; days?: number; before?: () => Promise<unknown> }) {
-  const day = fallDay();
+async function simulatedHome(
+  home: { id: string },
+  associationId: string,
+  options: { seed: number; fallAt: Date; days?: number; before?: () => Promise<unknown>; day?: Date; shiftMs?: number },
+) {
+  const day = options.day ?? fallDay();
+  // The simulator's resident lives by Tokyo's clock; one living the same hours by a clock
+  // `shiftMs` behind it (another zone) does everything that much later.
+  const shift = options.shiftMs ?? 0;
   await watchedHome(database.db, home, associationId);
   await speakerIn(database.db, home, associationId);
-  const { hours, lastActivity } = simulatedHistory(new Date(day.getTime() - (options.days ?? 21) * 86_400_000), options.fallAt, seededRandom(options.seed), options.fallAt);
+  const fallInTokyo = new Date(options.fallAt.getTime() - shift);
+  const simulated = simulatedHistory(new Date(day.getTime() - (options.days ?? 21) * 86_400_000 - shift), fallInTokyo, seededRandom(options.seed), fallInTokyo);
+  const hours = simulated.hours.map((h) => ({ hour: new Date(h.hour.getTime() + shift), presence: h.presence }));
+  const lastActivity = new Date(simulated.lastActivity!.getTime() + shift);
   await database.db.insertInto('activity_hourly').values(hours.map((h) => ({ household_id: home.id, hour: h.hour, presence: h.presence }))).execute();
   await watch.learnRhythms(ctx, { now: new Date(day.getTime() + 10 * 60_000), householdIds: [home.id] });
   await options.before?.();
-  await watch.recordActivities(ctx, [{ householdId: home.id, associationId, at: lastActivity!, type: 'presence' }]);
+  await watch.recordActivities(ctx, [{ householdId: home.id, associationId, at: lastActivity, type: 'presence' }]);
   const settings = await database.db.selectFrom('watch_settings').selectAll().where('household_id', '=', home.id).executeTakeFirstOrThrow();
-  return { settings, lastActivity: lastActivity!, usualHour: settings.rhythm_usual_hour };
+  return { settings, lastActivity, usualHour: settings.rhythm_usual_hour };
 }
 
 const alertOf = (householdId: string) => database.db.selectFrom('watch_alerts').select(['id', 'tier', 'kind']).where('household_id', '=', householdId).where('kind', '=', 'silent').executeTakeFirst();
@@ -172,5 +183,23 @@ describe('a home with a daily rhythm that falls silent', () => {
     expect(page.status).toBe(200);
     expect(page.body.rhythm).toMatchObject({ usualHour: null, minDays: 7 });
     expect(page.body.rhythm.days).toBeLessThan(7);
+  }, 60_000);
+});
+
+describe("a home in another time zone lives by its association's clock", () => {
+  it('a Honolulu home up at 05:30 Honolulu time is usually active by 6時 there, and is checked at 08:00 Honolulu time', async () => {
+    const y = await seedAssociation(database.db);
+    await setAssociationTimeZone(database.db, y.association.id, 'Pacific/Honolulu');
+    const home = y.households.A;
+    // Honolulu's clock is 19 hours behind Tokyo's (neither keeps daylight saving).
+    const day = new Date(dayStartOf(new Date(), 'Pacific/Honolulu').getTime() - 2 * 86_400_000);
+    expect(day.getTime() % 86_400_000).toBe(14 * HOUR); // 04:00 in Honolulu
+    const fallAt = new Date(day.getTime() + 17 * HOUR); // 21:00 Honolulu time, after dinner
+    const { settings, usualHour } = await simulatedHome(home, y.association.id, { seed: 11, fallAt, day, shiftMs: 19 * HOUR });
+    expect(usualHour).toBe(6);
+    const rhythmCheck = new Date(day.getTime() + 86_400_000 + (6 - 4 + 2) * HOUR); // 08:00 Honolulu time the next morning
+    expect(settings.next_check_at).toEqual(rhythmCheck);
+    const alert = await checkRaisedAt(home.id, rhythmCheck);
+    expect(await firstEvent(alert.id)).toMatchObject({ what: 'prompted', detail: expect.stringContaining('rhythm: usually active by 6:00') });
   }, 60_000);
 });

@@ -25,26 +25,30 @@ on conflict ("household_id") do nothing;
 
 -- findSettings
 select
-  *
+  "s".*,
+  "a"."time_zone"
 from
-  "watch_settings"
+  "watch_settings" as "s"
+  inner join "associations" as "a" on "a"."id" = "s"."association_id"
 where
-  "household_id" = $1;
+  "s"."household_id" = $1;
 
 -- settingsOf
 select
-  "household_id",
-  "last_activity_at",
-  "inactivity_seconds",
-  "quiet_start",
-  "quiet_end",
-  "rhythm_enabled",
-  "rhythm_usual_hour",
-  "rhythm_grace_seconds"
+  "s"."household_id",
+  "s"."last_activity_at",
+  "s"."inactivity_seconds",
+  "s"."quiet_start",
+  "s"."quiet_end",
+  "s"."rhythm_enabled",
+  "s"."rhythm_usual_hour",
+  "s"."rhythm_grace_seconds",
+  "a"."time_zone"
 from
-  "watch_settings"
+  "watch_settings" as "s"
+  inner join "associations" as "a" on "a"."id" = "s"."association_id"
 where
-  "household_id" = any ($1::uuid[]) /* prepared */;
+  "s"."household_id" = any ($1::uuid[]) /* prepared */;
 
 -- updateSettings
 update "watch_settings"
@@ -59,14 +63,16 @@ where
 
 -- dueSettings
 select
-  *
+  "s".*,
+  "a"."time_zone"
 from
-  "watch_settings"
+  "watch_settings" as "s"
+  inner join "associations" as "a" on "a"."id" = "s"."association_id"
 where
-  "enabled" = $1
-  and "next_check_at" <= $2
+  "s"."enabled" = $1
+  and "s"."next_check_at" <= $2
 order by
-  "next_check_at"
+  "s"."next_check_at"
 limit
   $3;
 
@@ -121,18 +127,20 @@ with
       voice = a.voice + excluded.voice
   )
 select
-  household_id,
-  last_activity_at,
-  inactivity_seconds,
-  quiet_start,
-  quiet_end,
-  rhythm_enabled,
-  rhythm_usual_hour,
-  rhythm_grace_seconds
+  s.household_id,
+  s.last_activity_at,
+  s.inactivity_seconds,
+  s.quiet_start,
+  s.quiet_end,
+  s.rhythm_enabled,
+  s.rhythm_usual_hour,
+  s.rhythm_grace_seconds,
+  assoc.time_zone
 from
-  watch_settings
+  watch_settings s
+  join associations assoc on assoc.id = s.association_id
 where
-  household_id = any ($6::uuid[]) /* prepared */;
+  s.household_id = any ($6::uuid[]) /* prepared */;
 
 -- hourlyActivity
 select

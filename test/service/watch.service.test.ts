@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { ModuleContext } from '../../server/src/common/service-context.js';
 import * as watch from '../../server/src/watch/watch.service.js';
 import { moveNextChecks } from '../../server/src/watch/rhythm.repository.js';
+import { setAssociationTimeZone } from '../../server/src/common/association.repository.js';
 import type { TestDatabase } from '../support/database.js';
 import type { TestServer } from '../support/server.js';
 import { seedAssociation, type SeededAssociation } from '../support/fixtures.js';
@@ -156,5 +157,58 @@ describe('activity within the slack of the next check', () => {
     // Unchanged since the read: moved.
     await moveNextChecks(database.db, [{ id: home.id, next: scanWants.toISOString(), seen: movedByActivity.toISOString() }]);
     expect(await nextCheck()).toEqual(scanWants);
+  });
+});
+
+describe("quiet hours by the clock of the home's own association", () => {
+  it('a Honolulu home in its quiet night is not checked while a Tokyo home at the same instant is; the reverse at Tokyo night; each at its own quiet end', async () => {
+    const HOUR = 3600_000;
+    const tokyo = await seedAssociation(database.db); // Asia/Tokyo, the default
+    const honolulu = await seedAssociation(database.db);
+    await setAssociationTimeZone(database.db, honolulu.association.id, 'Pacific/Honolulu');
+    // The same rules everywhere: 12 h of silence, quiet 22:00–06:00, no rhythm.
+    const rules = { inactivity_seconds: 12 * 3600, quiet_start: '22:00', quiet_end: '06:00', rhythm_enabled: false };
+    // A UTC midnight two days ago, so every instant below is past. Neither zone keeps daylight
+    // saving: Tokyo's clock reads UTC + 9 h, Honolulu's UTC − 10 h, whatever the date.
+    const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
+    const utc = (hours: number) => new Date(midnight + hours * HOUR);
+    const homes = {
+      tokyoDay: { home: tokyo.households.A, associationId: tokyo.association.id, lastActive: utc(21) }, // 06:00 in Tokyo
+      honoluluDay: { home: honolulu.households.A, associationId: honolulu.association.id, lastActive: utc(21) }, // 11:00 in Honolulu
+      tokyoNight: { home: tokyo.households.B, associationId: tokyo.association.id, lastActive: utc(5) }, // 14:00 in Tokyo
+      honoluluNight: { home: honolulu.households.B, associationId: honolulu.association.id, lastActive: utc(5) }, // 19:00 in Honolulu
+    };
+    for (const { home, associationId, lastActive } of Object.values(homes)) {
+      await speakerIn(database.db, home, associationId);
+      await watchedHome(database.db, home, associationId, rules);
+      // The last sign of life through the activity path ingest takes: it sets the next check.
+      await watch.recordActivities(ctx, [{ householdId: home.id, associationId, at: lastActive, type: 'presence', count: 1 }]);
+    }
+    const raised = async (which: keyof typeof homes) =>
+      (await database.db.selectFrom('watch_alerts').select('id').where('household_id', '=', homes[which].home.id).where('kind', '=', 'silent').execute()).length > 0;
+
+    // 17:00 UTC: 02:00 in Tokyo (quiet), 07:00 in Honolulu. Only the Honolulu home is asked.
+    await watch.scan(ctx, 1000, utc(17));
+    expect(await raised('honoluluNight')).toBe(true);
+    expect(await raised('tokyoNight')).toBe(false);
+    // 21:00 UTC: 06:00 in Tokyo, its quiet hours over: now the Tokyo home is asked.
+    await watch.scan(ctx, 1000, utc(21));
+    expect(await raised('tokyoNight')).toBe(true);
+
+    // 09:00 UTC the next day: 18:00 in Tokyo, 23:00 in Honolulu (quiet). Only the Tokyo home is asked.
+    await watch.scan(ctx, 1000, utc(33));
+    expect(await raised('tokyoDay')).toBe(true);
+    expect(await raised('honoluluDay')).toBe(false);
+    // What its watch page shows: the next check at 06:00 Honolulu time, the end of its quiet night.
+    const page = await watch.householdWatch(ctx, watchActors(honolulu).officer, homes.honoluluDay.home.id);
+    expect(page.nextCheckAt).toBe(utc(40).toISOString());
+    // 16:00 UTC the next day: 06:00 in Honolulu, its quiet hours over: now the Honolulu home is asked.
+    await watch.scan(ctx, 1000, utc(39)); // 05:00 in Honolulu: still quiet
+    expect(await raised('honoluluDay')).toBe(false);
+    await watch.scan(ctx, 1000, utc(40));
+    expect(await raised('honoluluDay')).toBe(true);
+    // Asked on its speaker, as any silent home.
+    const events = await database.db.selectFrom('watch_alert_events as e').innerJoin('watch_alerts as a', 'a.id', 'e.alert_id').select('e.what').where('a.household_id', '=', homes.honoluluDay.home.id).execute();
+    expect(events.map((e) => e.what)).toEqual(['prompted']);
   });
 });

@@ -134,7 +134,7 @@ export const householdWatchSchema = z.object({
   lastActivityAt: z.string().nullable(),
   nextCheckAt: z.string().nullable(),
   rhythm: watchRhythmSchema,
-  /** 14 days × 24 hours of activity counts, oldest first, in Japan time. */
+  /** 14 days × 24 hours of activity counts, oldest first, in the association's time zone. */
   days: z.array(z.object({ date: z.string(), hours: z.array(z.number()) })),
   away: z.array(z.object({ id: uuid, startsAt: z.string(), endsAt: z.string(), reason: z.string() })),
   alerts: z.array(alertSchema),

@@ -6,6 +6,7 @@ import * as alerts from './alert.repository.js';
 import { closeAlert } from './alert.service.js';
 import { raiseHelp } from './escalation.service.js';
 import * as watch from './watch.repository.js';
+import { addDays } from '../common/local-time.js';
 import { checkSlackMs, localDateHour, nextCheckOf } from './watch-time.js';
 
 /** Signs of life from homes and devices: counted, moving each home's next check on, closing what they answer. */
@@ -54,7 +55,7 @@ export async function recordActivities(ctx: ServiceContext, events: ActivityEven
     .filter((st) => !st.last_activity_at || st.last_activity_at < homes.get(st.household_id)!.latest)
     .map((st) => {
       const latest = homes.get(st.household_id)!.latest;
-      const next = nextCheckOf(latest, st);
+      const next = nextCheckOf(latest, st, st.time_zone);
       return { id: st.household_id, at: latest.toISOString(), next: next.toISOString(), slack: new Date(next.getTime() - checkSlackMs(st)).toISOString() };
     });
   if (moved.length) await watch.moveLastActivity(ctx.db, moved);
@@ -91,13 +92,19 @@ export async function devicesBack(ctx: ServiceContext, deviceIds: string[]) {
   }
 }
 
-/** A home's activity over the last 14 days: 24 hourly counts a day, oldest day first, in Japan time. */
-export async function activityDays(db: Db, householdId: string): Promise<HouseholdWatch['days']> {
-  const hours = await watch.hourlyActivity(db, householdId, new Date(Date.now() - 14 * 86_400_000));
+/**
+ * A home's activity over the last 14 days: 24 hourly counts a day, oldest day first, by the
+ * clock of its association's `zone`. The days are calendar days counted back from today, not
+ * 24-hour steps, which would skip a 23-hour day (the clocks put forward).
+ */
+export async function activityDays(db: Db, householdId: string, zone: string): Promise<HouseholdWatch['days']> {
+  // A day more than the 14 shown: the oldest one starts up to 14 days and a daylight-saving hour back.
+  const hours = await watch.hourlyActivity(db, householdId, new Date(Date.now() - 15 * 86_400_000));
+  const today = localDateHour(new Date(), zone).date;
   const days: HouseholdWatch['days'] = [];
-  for (let d = 13; d >= 0; d--) days.push({ date: localDateHour(new Date(Date.now() - d * 86_400_000)).date, hours: Array(24).fill(0) });
+  for (let d = 13; d >= 0; d--) days.push({ date: addDays(today, -d), hours: Array(24).fill(0) });
   for (const h of hours) {
-    const { date, hour } = localDateHour(h.hour);
+    const { date, hour } = localDateHour(h.hour, zone);
     const day = days.find((x) => x.date === date);
     if (day) day.hours[hour]! += h.presence + h.buttons + h.voice;
   }

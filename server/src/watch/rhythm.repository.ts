@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
+import { isAnyOf } from '../platform/db/sql.js';
 
 /** The SQL of a home's daily rhythm (rhythm.service.ts): learned from its hourly activity, in sets of homes. */
 
 export interface RhythmRules {
-  /** The association's time zone, in which days and hours are counted. */
+  /** The time zone of the homes' association (all of them in one), in which days and hours are counted. */
   timeZone: string;
   /** The local hour a watch day starts (activity before it belongs to the night before). */
   dayStartHour: number;
@@ -19,18 +20,37 @@ export interface RhythmRules {
   learnedAt: Date;
 }
 
-/** Watched homes, a page at a time in id order: the batches the rhythm is learned in. */
-export function watchedHomeIds(db: Db, after: string | null, limit: number) {
-  let query = db.selectFrom('watch_settings').select('household_id').orderBy('household_id').limit(limit);
-  if (after) query = query.where('household_id', '>', after);
+/**
+ * Watched homes, a page at a time in id order (the batches the rhythm is learned in), each
+ * with its association's time zone: the clock its days and hours are counted by.
+ */
+export function watchedHomeZones(db: Db, after: string | null, limit: number) {
+  let query = db
+    .selectFrom('watch_settings as s')
+    .innerJoin('associations as a', 'a.id', 's.association_id')
+    .select(['s.household_id', 'a.time_zone'])
+    .orderBy('s.household_id')
+    .limit(limit);
+  if (after) query = query.where('s.household_id', '>', after);
   return query.execute();
 }
 
+/** These homes (those watched), each with its association's time zone. */
+export function zonesOfHomes(db: Db, householdIds: readonly string[]) {
+  return db
+    .selectFrom('watch_settings as s')
+    .innerJoin('associations as a', 'a.id', 's.association_id')
+    .select(['s.household_id', 'a.time_zone'])
+    .where(isAnyOf('s.household_id', householdIds))
+    .execute();
+}
+
 /**
- * One statement for a batch of homes: each home's first active hour on each watch day of the
- * window (by the primary key, household and hour), the hour by which it was active on `share`
- * of its active days (percentile_disc), and that hour stored as its usual hour when it has
- * `minDays` active days or more; otherwise none. Days with no activity at all (away, device
+ * One statement for a batch of homes of one time zone (`rules.timeZone`, their association's):
+ * each home's first active hour on each watch day of the window (by the primary key, household
+ * and hour), the hour by which it was active on `share` of its active days (percentile_disc),
+ * and that hour stored as its usual hour when it has `minDays` active days or more; otherwise
+ * none. Days with no activity at all (away, device
  * unplugged) are not counted, as evidence neither way. Returns each home's rules, with the
  * usual hour it had before, so the caller moves the next check of those whose rhythm changed.
  */
@@ -81,7 +101,8 @@ const ID = '11111111-1111-4111-8111-111111111111';
 const AT = new Date('2026-11-22T00:00:00.000Z');
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'watchedHomeIds', run: (db) => watchedHomeIds(db, ID, 500) },
+  { name: 'watchedHomeZones', run: (db) => watchedHomeZones(db, ID, 500) },
+  { name: 'zonesOfHomes', run: (db) => zonesOfHomes(db, [ID]) },
   {
     name: 'learnRhythms',
     run: (db) => learnRhythms(db, [ID], { timeZone: 'Asia/Tokyo', dayStartHour: 4, from: new Date(AT.getTime() - 28 * 86_400_000), to: AT, share: 0.8, minDays: 7, learnedAt: AT }),

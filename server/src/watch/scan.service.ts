@@ -82,12 +82,15 @@ async function lookAgainAt(ctx: ServiceContext, due: watch.SettingsRow[], now: D
   const [away, speakers] = await Promise.all([watch.awayEnds(ctx.db, ids, now), watch.speakersOfHomes(ctx.db, ids)]);
   for (const settings of due) {
     // A check ingest left trailing the home's latest activity (within its slack) is early: moved to where that activity puts it.
-    const effective = effectiveNextCheck(settings);
+    const effective = effectiveNextCheck(settings, settings.time_zone);
     if (effective && effective > now) later.set(settings.household_id, effective);
     const home = speakers.filter((d) => d.household_id === settings.household_id);
     if (home.length > 0 && home.every((d) => !d.online && d.last_seen_at !== null)) later.set(settings.household_id, new Date(now.getTime() + 3600_000));
   }
-  for (const a of away) later.set(a.household_id, nextCheckOf(new Date(a.ends_at), due.find((s) => s.household_id === a.household_id)!));
+  for (const a of away) {
+    const settings = due.find((s) => s.household_id === a.household_id)!;
+    later.set(a.household_id, nextCheckOf(new Date(a.ends_at), settings, settings.time_zone));
+  }
   return later;
 }
 

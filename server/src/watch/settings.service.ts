@@ -56,7 +56,7 @@ export async function householdWatch(ctx: ServiceContext, actor: Actor, househol
   await logAccess(ctx.db, actor, [householdId], 'activity');
   const [household, days, away, alerts] = await Promise.all([
     watch.findHousehold(ctx.db, householdId),
-    activityDays(ctx.db, householdId),
+    activityDays(ctx.db, householdId, settings.time_zone),
     watch.awayPeriodsAhead(ctx.db, householdId),
     loadAlerts(ctx.db, { associationId: actor.associationId, householdIds: [householdId] }),
   ]);
@@ -65,7 +65,7 @@ export async function householdWatch(ctx: ServiceContext, actor: Actor, househol
     canEditSettings: mayEditSettings(audience),
     canEditConsent: mayEditConsent(audience),
     lastActivityAt: settings.last_activity_at?.toISOString() ?? null,
-    nextCheckAt: effectiveNextCheck(settings)?.toISOString() ?? null,
+    nextCheckAt: effectiveNextCheck(settings, settings.time_zone)?.toISOString() ?? null,
     rhythm,
     days,
     away: away.map((a) => ({ id: a.id, startsAt: a.starts_at.toISOString(), endsAt: a.ends_at.toISOString(), reason: a.reason })),
@@ -100,7 +100,7 @@ export async function updateSettings(ctx: ServiceContext, actor: Actor, househol
     ...(input.shareWithCaptain !== undefined && { share_with_captain: input.shareWithCaptain }),
     ...(input.shareWithVolunteers !== undefined && { share_with_volunteers: input.shareWithVolunteers }),
     // New rules, new next check (unless an alert is already running for the home).
-    ...(settings.next_check_at && { next_check_at: nextCheckOf(settings.last_activity_at ?? new Date(), rules) }),
+    ...(settings.next_check_at && { next_check_at: nextCheckOf(settings.last_activity_at ?? new Date(), rules, settings.time_zone) }),
     updated_at: new Date(),
   });
   await logAccess(ctx.db, actor, [householdId], 'settings_changed');

@@ -1,50 +1,70 @@
+import { dateOfReading, dayOfReading, instantsOfReading, localReading, readingOf } from '../common/local-time.js';
+
 /**
- * Time in the homes tonari watches: Japan, UTC+9 all year (no daylight saving). Quiet
- * hours are local clock times, possibly across midnight (22:00–06:00).
+ * Time in the homes tonari watches, by the clock of the home's association
+ * (associations.time_zone, an IANA zone such as Asia/Tokyo): quiet hours are clock times,
+ * possibly across midnight (22:00–06:00), and the watch day starts at 04:00 — both as that
+ * zone's clock reads them, daylight saving included (common/local-time.ts). Every function
+ * that reads a clock takes the zone; none assumes one. Durations (the inactivity threshold,
+ * the rhythm's grace) are elapsed time, not clock time. The arithmetic is on the clock's
+ * readings (local-time.ts localReading): ingest works out a next check for every home of a
+ * batch, so no dates as strings on that path.
  */
-const JST_OFFSET_MS = 9 * 3600_000;
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 };
 
-/** Minutes since local midnight of an instant. */
-export function localMinutes(at: Date): number {
-  const local = new Date(at.getTime() + JST_OFFSET_MS);
-  return local.getUTCHours() * 60 + local.getUTCMinutes();
+/** The first instant `zone`'s clock shows a reading (or passes it, when its clocks skip it). */
+const firstInstantOf = (reading: number, zone: string) => instantsOfReading(reading, zone)[0]!;
+
+/** Minutes since local midnight of an instant, by `zone`'s clock. */
+export function localMinutes(at: Date, zone: string): number {
+  const reading = localReading(at, zone);
+  return Math.floor((reading - dayOfReading(reading)) / MINUTE_MS);
 }
 
-export function inQuietHours(at: Date, quiet: { start: string; end: string } | null): boolean {
+export function inQuietHours(at: Date, quiet: { start: string; end: string } | null, zone: string): boolean {
   if (!quiet) return false;
-  const now = localMinutes(at);
+  const now = localMinutes(at, zone);
   const start = minutesOf(quiet.start);
   const end = minutesOf(quiet.end);
   return start < end ? now >= start && now < end : now >= start || now < end;
 }
 
-/** The end of the quiet period `at` falls in (or `at` itself outside quiet hours). */
-export function afterQuietHours(at: Date, quiet: { start: string; end: string } | null): Date {
-  if (!inQuietHours(at, quiet)) return at;
-  const now = localMinutes(at);
+/**
+ * The end of the quiet period `at` falls in (or `at` itself outside quiet hours): the first
+ * instant after `at` at which `zone`'s clock reads the end time — on a night the clocks go
+ * back, the second reading when `at` is already past the first.
+ */
+export function afterQuietHours(at: Date, quiet: { start: string; end: string } | null, zone: string): Date {
+  if (!inQuietHours(at, quiet, zone)) return at;
+  const reading = localReading(at, zone);
+  const midnight = dayOfReading(reading);
   const end = minutesOf(quiet!.end);
-  const wait = (end - now + 24 * 60) % (24 * 60);
-  return new Date(at.getTime() + wait * 60_000 - (at.getTime() % 60_000));
+  const endReading = midnight + end * MINUTE_MS + (reading - midnight < end * MINUTE_MS ? 0 : DAY_MS);
+  const ends = instantsOfReading(endReading, zone);
+  return ends.find((e) => e > at) ?? ends.at(-1)!;
 }
 
 /**
  * When a home that was last active at `lastActivity` is next checked: after the inactivity
  * threshold, but not during quiet hours (a resident asleep is not a resident missing).
  */
-export function nextCheckAt(lastActivity: Date, settings: { inactivityHours: number; quietHours: { start: string; end: string } | null }): Date {
+export function nextCheckAt(lastActivity: Date, settings: { inactivityHours: number; quietHours: { start: string; end: string } | null }, zone: string): Date {
   // Rounded: a threshold set in seconds is a fraction of an hour.
-  return afterQuietHours(new Date(lastActivity.getTime() + Math.round(settings.inactivityHours * 3600_000)), settings.quietHours);
+  return afterQuietHours(new Date(lastActivity.getTime() + Math.round(settings.inactivityHours * 3600_000)), settings.quietHours, zone);
 }
 
-/** The local date (YYYY-MM-DD) and hour of an instant. */
-export function localDateHour(at: Date): { date: string; hour: number } {
-  const local = new Date(at.getTime() + JST_OFFSET_MS);
-  return { date: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
+/** The local date (YYYY-MM-DD) and hour of an instant, by `zone`'s clock. */
+export function localDateHour(at: Date, zone: string): { date: string; hour: number } {
+  const reading = localReading(at, zone);
+  return { date: dateOfReading(reading), hour: Math.floor((reading - dayOfReading(reading)) / HOUR_MS) };
 }
 
 /**
@@ -53,20 +73,32 @@ export function localDateHour(at: Date): { date: string; hour: number } {
  */
 export const DAY_START_HOUR = 4;
 
+/** The reading of local midnight of the date of the watch day an instant falls in. */
+const watchDateOf = (at: Date, zone: string) => dayOfReading(localReading(at, zone) - DAY_START_HOUR * HOUR_MS);
+
+/** The watch day (its local date, YYYY-MM-DD) an instant falls in: before 04:00 it is the day before's. */
+export function watchDayOf(at: Date, zone: string): string {
+  return dateOfReading(watchDateOf(at, zone));
+}
+
+/** The start (04:00 by `zone`'s clock) of the watch day of that date. */
+export function watchDayStart(day: string, zone: string): Date {
+  return firstInstantOf(readingOf(day, DAY_START_HOUR), zone);
+}
+
 /** The start (local 04:00) of the watch day an instant falls in. */
-export function dayStartOf(at: Date): Date {
-  const shift = JST_OFFSET_MS - DAY_START_HOUR * 3600_000;
-  return new Date(Math.floor((at.getTime() + shift) / 86_400_000) * 86_400_000 - shift);
+export function dayStartOf(at: Date, zone: string): Date {
+  return firstInstantOf(watchDateOf(at, zone) + DAY_START_HOUR * HOUR_MS, zone);
 }
 
 /**
  * The rhythm check of a home last active at `lastActivity` (rhythm.service.ts): on the first
- * watch day with no activity yet, `graceSeconds` after the hour by which the home is usually
- * active. A home active today is not checked by its rhythm until tomorrow.
+ * watch day with no activity yet, `graceSeconds` after the hour (by `zone`'s clock) by which
+ * the home is usually active. A home active today is not checked by its rhythm until tomorrow.
  */
-export function rhythmCheckAt(lastActivity: Date, usualHour: number, graceSeconds: number): Date {
-  const nextDay = dayStartOf(lastActivity).getTime() + 86_400_000;
-  return new Date(nextDay + (usualHour - DAY_START_HOUR) * 3600_000 + graceSeconds * 1000);
+export function rhythmCheckAt(lastActivity: Date, usualHour: number, graceSeconds: number, zone: string): Date {
+  const usual = firstInstantOf(watchDateOf(lastActivity, zone) + DAY_MS + usualHour * HOUR_MS, zone);
+  return new Date(usual.getTime() + graceSeconds * 1000);
 }
 
 /** A home's rules as stored: quiet hours as `HH:MM:SS` times, the threshold in seconds, the learned rhythm. */
@@ -90,13 +122,13 @@ export function quietOf(s: Pick<StoredRules, 'quiet_start' | 'quiet_end'>): { st
 export const rhythmApplies = (s: StoredRules) => s.rhythm_enabled !== false && s.rhythm_usual_hour != null;
 
 /**
- * When a home is next checked after `from`, on its stored rules: the fixed threshold, or its
- * rhythm check when that comes first; neither during quiet hours.
+ * When a home is next checked after `from`, on its stored rules, in its association's `zone`:
+ * the fixed threshold, or its rhythm check when that comes first; neither during quiet hours.
  */
-export function nextCheckOf(from: Date, s: StoredRules): Date {
-  const fallback = nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) });
+export function nextCheckOf(from: Date, s: StoredRules, zone: string): Date {
+  const fallback = nextCheckAt(from, { inactivityHours: s.inactivity_seconds / 3600, quietHours: quietOf(s) }, zone);
   if (!rhythmApplies(s)) return fallback;
-  const rhythm = afterQuietHours(rhythmCheckAt(from, s.rhythm_usual_hour!, s.rhythm_grace_seconds ?? 7200), quietOf(s));
+  const rhythm = afterQuietHours(rhythmCheckAt(from, s.rhythm_usual_hour!, s.rhythm_grace_seconds ?? 7200, zone), quietOf(s), zone);
   return rhythm < fallback ? rhythm : fallback;
 }
 
@@ -116,9 +148,9 @@ export function checkSlackMs(s: Pick<StoredRules, 'inactivity_seconds'>): number
  * (see checkSlackMs) — when it is the latter. A stored check set earlier on purpose (further
  * back than the slack), or later (an away period), stands.
  */
-export function effectiveNextCheck(s: StoredRules & { last_activity_at: Date | null; next_check_at: Date | null }): Date | null {
+export function effectiveNextCheck(s: StoredRules & { last_activity_at: Date | null; next_check_at: Date | null }, zone: string): Date | null {
   if (!s.next_check_at || !s.last_activity_at) return s.next_check_at;
-  const deadline = nextCheckOf(s.last_activity_at, s);
+  const deadline = nextCheckOf(s.last_activity_at, s, zone);
   const trails = s.next_check_at < deadline && s.next_check_at.getTime() >= deadline.getTime() - checkSlackMs(s);
   return trails ? deadline : s.next_check_at;
 }

@@ -21,7 +21,8 @@ export function watchModule(ctx: ModuleContext): Module {
     schedules: [
       { queue: 'watch-scan', cron: '* * * * *' },
       { queue: 'watch-retention', cron: '17 3 * * *' },
-      // Just after a watch day starts (04:00): yesterday counts in the rhythm learned.
+      // Just after a watch day starts (04:00 in Asia/Tokyo, the schedules' zone): yesterday counts in
+      // the rhythm learned. Other zones' homes are learned over their own whole watch days.
       { queue: 'watch-rhythm', cron: '10 4 * * *' },
     ],
     uplinks: {

@@ -46,22 +46,34 @@ export async function enrolHomes(db: Db, homes: { household_id: string; associat
   await db.insertInto('watch_settings').values(homes).onConflict((oc) => oc.column('household_id').doNothing()).execute();
 }
 
+/**
+ * A home's rules, with its association's time zone: the clock its quiet hours and watch day
+ * are read by (watch-time.ts), loaded with the rules it applies to, not by a second query.
+ */
 export function findSettings(db: Db, householdId: string) {
-  return db.selectFrom('watch_settings').selectAll().where('household_id', '=', householdId).executeTakeFirst();
+  return db
+    .selectFrom('watch_settings as s')
+    .innerJoin('associations as a', 'a.id', 's.association_id')
+    .selectAll('s')
+    .select('a.time_zone')
+    .where('s.household_id', '=', householdId)
+    .executeTakeFirst();
 }
 
 export type SettingsRow = NonNullable<Awaited<ReturnType<typeof findSettings>>>;
 
 /**
  * What a batch of activity needs of its homes' settings: when each was last active, and the
- * rules its next check is worked out from (watch-time.ts nextCheckOf) — not the whole row,
- * read for every home of every ingest batch.
+ * rules its next check is worked out from (watch-time.ts nextCheckOf) with the time zone of
+ * its association they are read in (joined: no second round trip) — not the whole row, read
+ * for every home of every ingest batch.
  */
 export function settingsOf(db: Db, householdIds: readonly string[]) {
   return db
-    .selectFrom('watch_settings')
-    .select(['household_id', 'last_activity_at', 'inactivity_seconds', 'quiet_start', 'quiet_end', 'rhythm_enabled', 'rhythm_usual_hour', 'rhythm_grace_seconds'])
-    .where(isAnyOf('household_id', householdIds))
+    .selectFrom('watch_settings as s')
+    .innerJoin('associations as a', 'a.id', 's.association_id')
+    .select(['s.household_id', 's.last_activity_at', 's.inactivity_seconds', 's.quiet_start', 's.quiet_end', 's.rhythm_enabled', 's.rhythm_usual_hour', 's.rhythm_grace_seconds', 'a.time_zone'])
+    .where(isAnyOf('s.household_id', householdIds))
     .modifyEnd(PREPARED)
     .execute();
 }
@@ -70,9 +82,18 @@ export async function updateSettings(db: Db, householdId: string, values: Update
   await db.updateTable('watch_settings').set(values).where('household_id', '=', householdId).execute();
 }
 
-/** Homes due a check, oldest first (by the partial index on next_check_at). */
+/** Homes due a check, oldest first (by the partial index on next_check_at), with their association's time zone. */
 export function dueSettings(db: Db, now: Date, limit: number) {
-  return db.selectFrom('watch_settings').selectAll().where('enabled', '=', true).where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit).execute();
+  return db
+    .selectFrom('watch_settings as s')
+    .innerJoin('associations as a', 'a.id', 's.association_id')
+    .selectAll('s')
+    .select('a.time_zone')
+    .where('s.enabled', '=', true)
+    .where('s.next_check_at', '<=', now)
+    .orderBy('s.next_check_at')
+    .limit(limit)
+    .execute();
 }
 
 export async function setNextCheck(db: Db, householdId: string, at: Date | null) {
@@ -98,8 +119,9 @@ export async function moveLastActivity(db: Db, moved: { id: string; at: string; 
 
 /**
  * Adds counts to the homes' hourly aggregates (one upsert) and reads the homes' watch settings
- * (settingsOf's columns), in one statement: the batch's one round trip for both. The upsert's
- * CTE runs to its end whatever the select reads (it reads only watch_settings).
+ * (settingsOf's columns, the association's time zone joined), in one statement: the batch's
+ * one round trip for both. The upsert's CTE runs to its end whatever the select reads (it
+ * reads only watch_settings and associations).
  */
 export async function addHourlyActivity(db: Db, householdIds: readonly string[], rows: { household_id: string; hour: Date; presence: number; buttons: number; voice: number }[]) {
   // One array per column (five parameters however many rows, as device_messages' INSERT), in
@@ -112,8 +134,9 @@ export async function addHourlyActivity(db: Db, householdIds: readonly string[],
       select * from unnest(${column('household_id')}::uuid[], ${column('hour')}::timestamptz[], ${column('presence')}::int[], ${column('buttons')}::int[], ${column('voice')}::int[])
       on conflict (household_id, hour) do update
       set presence = a.presence + excluded.presence, buttons = a.buttons + excluded.buttons, voice = a.voice + excluded.voice)
-    select household_id, last_activity_at, inactivity_seconds, quiet_start, quiet_end, rhythm_enabled, rhythm_usual_hour, rhythm_grace_seconds
-    from watch_settings where household_id = any(${householdIds}::uuid[]) ${PREPARED}`.execute(db);
+    select s.household_id, s.last_activity_at, s.inactivity_seconds, s.quiet_start, s.quiet_end, s.rhythm_enabled, s.rhythm_usual_hour, s.rhythm_grace_seconds, assoc.time_zone
+    from watch_settings s join associations assoc on assoc.id = s.association_id
+    where s.household_id = any(${householdIds}::uuid[]) ${PREPARED}`.execute(db);
   return settings;
 }
 
