@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Migrator } from 'kysely';
 import { startServerSuite, stopSuite } from './support/suite.js';
-import type { TestDatabase } from './support/database.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { migrations } from '../migrations/index.js';
 import type { TestServer } from './support/server.js';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
@@ -251,5 +253,39 @@ describe('変更履歴', () => {
     expect((await officerX.get('/api/directory/account/history')).status).toBe(401);
     expect((await anonymous().get('/api/directory/history')).status).toBe(401);
     expect((await anonymous().get('/api/directory/account/history')).status).toBe(401);
+  });
+});
+
+describe('20261209T0200: an officer’s earlier edits join the directory’s audit', () => {
+  it('copies each create, update and confirm of an entry the association keeps, once, with its time and officer; down takes them out again', async () => {
+    const own = await createTestDatabase();
+    try {
+      const z = await seedAssociation(own.db, 'mz');
+      const migrator = new Migrator({ db: own.db, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('20261208T0700_directory_city_owner_backfill')).error).toBeUndefined();
+      const organisation = await own.db.insertInto('directory_organisations').values({ name: 'Z の会', created_by_association_id: z.association.id }).returning('id').executeTakeFirstOrThrow();
+      const service = await own.db.insertInto('directory_services').values({
+        organisation_id: organisation.id, name: 'Z の窓口', worries: ['care'], phone: '0774-00-0000', created_by_association_id: z.association.id, last_confirmed_on: '2026-11-01',
+      }).returning('id').executeTakeFirstOrThrow();
+      // As the code before wrote them: only in the association's audit_log.
+      const at = (day: number) => new Date(Date.UTC(2026, 10, day, 1));
+      await own.db.insertInto('audit_log').values([
+        { association_id: z.association.id, actor_person_id: z.people.officer.id, action: 'directory.service.create', subject: service.id, detail: JSON.stringify({ name: 'Z の窓口' }), at: at(1) },
+        { association_id: z.association.id, actor_person_id: z.people.officer.id, action: 'directory.service.update', subject: service.id, detail: JSON.stringify({ fields: ['hours'] }), at: at(2) },
+        { association_id: z.association.id, actor_person_id: z.people.officer.id, action: 'people.update', subject: z.people.memberA.id, detail: '{}', at: at(3) },
+      ]).execute();
+      const copied = () => own.db.selectFrom('directory_audit').select(['action', 'actor_person_id', 'at', 'detail']).where('subject', '=', service.id).orderBy('at').execute();
+      expect(await copied()).toEqual([]);
+
+      expect((await migrator.migrateTo('20261209T0200_directory_audit_officers')).error).toBeUndefined();
+      expect(await copied()).toEqual([
+        { action: 'directory.service.create', actor_person_id: z.people.officer.id, at: at(1), detail: { name: 'Z の窓口' } },
+        { action: 'directory.service.update', actor_person_id: z.people.officer.id, at: at(2), detail: { fields: ['hours'] } },
+      ]);
+      expect((await migrator.migrateDown()).error).toBeUndefined();
+      expect(await copied()).toEqual([]);
+    } finally {
+      await own.drop();
+    }
   });
 });
