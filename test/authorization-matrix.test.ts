@@ -514,6 +514,17 @@ describe('the local support directory', () => {
     const row = await database.db.selectFrom('directory_services').select('hours').where('id', '=', entryId).executeTakeFirstOrThrow();
     if (who !== 'officer') expect(row.hours).not.toBe(`${who}が変更`);
   });
+
+  const history: [who: string, status: number][] = [
+    ['officer', 200], ['officerY', 200],
+    ...['captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer'].map((who): [string, number] => [who, 403]),
+  ];
+  it.each(history)('%s → GET /api/directory/history: %i, only their own association’s entries', async (who, status) => {
+    const response = await clients[who]!.get('/api/directory/history');
+    expect(response.status).toBe(status);
+    if (who === 'officer') expect(response.body.items.map((i: { serviceId: string }) => i.serviceId)).toContain(entryId);
+    else expect(JSON.stringify(response.body)).not.toContain('Xの相談窓口');
+  });
 });
 
 describe('the directory CSV (import, export): role × route', () => {
@@ -622,6 +633,14 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
     expect(added.status).toBe(status === 200 ? 201 : status);
   });
 
+  it.each(['organisation', 'cityEditor'])('%s → GET /api/directory/account/history: 200, only the entries it keeps', async (who) => {
+    const response = await directoryClients[who]!.get('/api/directory/account/history');
+    expect(response.status).toBe(200);
+    const services = new Set(response.body.items.map((i: { service: string }) => i.service));
+    // The organisation's: the service it proposed above; the city editor's: the one it added to 行列市, none of X's.
+    expect([...services]).toEqual([who === 'organisation' ? 'organisationの新しい相談先' : 'cityEditorの市の窓口']);
+  });
+
   it.each([['organisation', 403], ['cityEditor', 201]] as const)('%s → the city’s invitation of an organisation: %i', async (who, status) => {
     const invited = await directoryClients[who]!.post('/api/directory/account/city/invitations', { organisation: '行列市の会', login: `city-invite-${who}@matrix.example.jp` });
     expect(invited.status).toBe(status);
@@ -631,6 +650,7 @@ describe('the directory’s own logins (an organisation, a city editor): role ×
   it.each(residents)('%s → the directory account’s routes: 401; the review queue: officers only', async (who) => {
     expect((await clients[who]!.get('/api/directory/account')).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/account/review')).status).toBe(401);
+    expect((await clients[who]!.get('/api/directory/account/history')).status).toBe(401);
     expect((await clients[who]!.get('/api/directory/account/city/services')).status).toBe(401);
     expect((await clients[who]!.post('/api/directory/account/city/services', { organisation: `${who}の会`, name: `${who}の窓口`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);
     expect((await clients[who]!.post('/api/directory/account/services', { name: `${who}の提案`, worries: ['care'], phone: '0774-00-1111' })).status).toBe(401);

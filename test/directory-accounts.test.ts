@@ -93,6 +93,8 @@ describe('organisation logins and review before showing', () => {
     const trail = await database.db.selectFrom('directory_audit').select(['action', 'actor_account_id', 'actor_person_id'])
       .where('subject', 'in', [created.body.id, view.account.id]).orderBy('id').execute();
     expect(trail).toEqual([
+      // The officer's own edit is in the directory's audit too (its 変更履歴), by person.
+      { action: 'directory.service.create', actor_account_id: null, actor_person_id: x.people.officer.id },
       { action: 'directory.organisation.invite', actor_account_id: null, actor_person_id: x.people.officer.id },
       { action: 'directory.account.join', actor_account_id: view.account.id, actor_person_id: null },
       { action: 'directory.change.propose', actor_account_id: view.account.id, actor_person_id: null },

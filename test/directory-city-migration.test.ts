@@ -25,7 +25,8 @@ beforeAll(async () => {
   await own.db.insertInto('directory_service_areas').values({ service_id: shared.id, area_id: other.id }).execute();
   const forward = await migrator.migrateToLatest();
   expect(forward.error).toBeUndefined();
-  expect(forward.results?.map((r) => r.migrationName)).toEqual(['20261208T0400_directory_city_owner', '20261208T0700_directory_city_owner_backfill']);
+  // These two first (later migrations follow them).
+  expect(forward.results?.map((r) => r.migrationName).slice(0, 2)).toEqual(['20261208T0400_directory_city_owner', '20261208T0700_directory_city_owner_backfill']);
 });
 afterAll(() => own?.drop());
 

@@ -66,7 +66,8 @@ describe('the directory freshness job', () => {
     expect(again.body.results.map((r: { name: string }) => r.name).sort()).toEqual(['X古い', 'X新しい']);
 
     const trail = await database.db.selectFrom('directory_audit').select('action').where('subject', '=', old.id).orderBy('id').execute();
-    expect(trail.map((t) => t.action)).toEqual(['directory.service.stale', 'directory.service.hide_stale']);
+    // The job's markings between the officer's own create and reconfirm (in the directory's audit too, for its 変更履歴).
+    expect(trail.map((t) => t.action)).toEqual(['directory.service.create', 'directory.service.stale', 'directory.service.hide_stale', 'directory.service.confirm']);
   });
 
   it('reminds once from 30 days before the reconfirm date: the organisation sees the deadline, the editors "due soon"; a re-run reminds no one twice', async () => {

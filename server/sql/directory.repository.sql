@@ -660,6 +660,15 @@ where
 order by
   "code";
 
+-- ownOrganisationNamed
+select
+  "o"."id"
+from
+  "directory_organisations" as "o"
+where
+  "o"."owner_area_id" = $1
+  and "o"."name" = $2;
+
 -- organisationNamed
 select
   "o"."id"

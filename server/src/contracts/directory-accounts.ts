@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailSchema, passwordSchema, text, trimmed, uuid } from './common.js';
-import { editorServiceSchema, serviceBodySchema, serviceUpdateSchema } from './directory.js';
+import { editorServiceSchema, historyQuerySchema, historySchema, serviceBodySchema, serviceUpdateSchema } from './directory.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -54,12 +54,13 @@ export const directoryAccountViewSchema = z.object({
   toReview: z.number().int(),
 });
 
-/** What an organisation may change: everything but whether it shows (an editor decides that). */
-export const organisationChangeSchema = serviceUpdateSchema.omit({ status: true, areas: true });
+/** What an organisation may change: everything but whether it shows, where it serves and which organisation it is (the editors decide those). */
+export const organisationChangeSchema = serviceUpdateSchema.omit({ status: true, areas: true, organisation: true });
 
 /** A new service an organisation proposes: a draft until an editor approves it (then published). */
 export const organisationNewServiceSchema = z.object(serviceBodySchema.shape).omit({ organisation: true, status: true, areas: true })
-  .refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
+  .refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] })
+  .refine((s) => (s.lat === null) === (s.lon === null), { message: 'give both latitude and longitude, or neither', path: ['lon'] });
 
 export const reviewItemSchema = pendingChangeSchema.extend({
   serviceId: uuid,
@@ -119,6 +120,10 @@ export const directoryAccountRoutes = {
   propose: defineRoute({
     method: 'post', path: '/api/directory/account/services', summary: 'The organisation proposes a new service (shown only once an editor approves it)', tag, access: 'public',
     body: organisationNewServiceSchema, response: accountServiceSchema, status: 201,
+  }),
+  history: defineRoute({
+    method: 'get', path: '/api/directory/account/history', summary: 'The changes to the entries the account keeps (an organisation: its own; a city editor: the city’s), newest first, paged', tag, access: 'public',
+    query: historyQuerySchema, response: historySchema,
   }),
   cityReview: defineRoute({
     method: 'get', path: '/api/directory/account/review', summary: 'Every organisation’s changes waiting for review (city editors)', tag, access: 'public',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, trimmed, uuid } from './common.js';
+import { optionalText, queryInt, trimmed, uuid } from './common.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -15,8 +15,13 @@ export const worrySchema = z.enum(WORRIES, { error: `must be one of ${WORRIES.jo
 export type Worry = z.infer<typeof worrySchema>;
 
 export const AGE_GROUPS = ['children', 'youth', 'adults', 'seniors', 'all'] as const;
-export const ageGroupSchema = z.enum(AGE_GROUPS);
-export const serviceLanguageSchema = z.enum(['ja', 'en', 'zh', 'ko', 'vi', 'pt', 'easy-ja']);
+export const ageGroupSchema = z.enum(AGE_GROUPS, { error: `must be one of ${AGE_GROUPS.join(', ')}` });
+/** The languages a service is given in (labels: `directory.language.<code>`). */
+export const SERVICE_LANGUAGES = ['ja', 'en', 'zh', 'ko', 'vi', 'pt', 'easy-ja'] as const;
+export const serviceLanguageSchema = z.enum(SERVICE_LANGUAGES, { error: `must be one of ${SERVICE_LANGUAGES.join(', ')}` });
+/** A map position's two halves (degrees; both set, or both null: no pin). */
+export const latitudeSchema = z.number({ error: 'must be a number (degrees)' }).min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90');
+export const longitudeSchema = z.number({ error: 'must be a number (degrees)' }).min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180');
 export const serviceStatusSchema = z.enum(['draft', 'published', 'stale', 'hidden']);
 const areaCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be an area code (lower-case letters, digits and -)');
 
@@ -81,8 +86,8 @@ export const serviceBodySchema = z.object({
   ageGroups: z.array(ageGroupSchema).max(10).default([]),
   languages: z.array(serviceLanguageSchema).max(10).default(['ja']),
   address: optionalText(300).default(''),
-  lat: z.number().min(-90).max(90).nullable().default(null),
-  lon: z.number().min(-180).max(180).nullable().default(null),
+  lat: latitudeSchema.nullable().default(null),
+  lon: longitudeSchema.nullable().default(null),
   phone: phone.default(''),
   hours: optionalText(300).default(''),
   walkIn: z.boolean().default(false),
@@ -91,9 +96,12 @@ export const serviceBodySchema = z.object({
   status: z.enum(['draft', 'published', 'hidden']).default('draft'),
   /** The areas it serves (codes or names): an officer's entry, their association only (unset); a city editor's, the city (unset) or areas under it. */
   areas: z.array(trimmed(200)).max(50).default([]),
-}).refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] });
+}).refine((s) => s.phone !== '' || s.web !== '' || s.address !== '', { message: 'give a phone number, a web address or an address', path: ['phone'] })
+  .refine((s) => (s.lat === null) === (s.lon === null), { message: 'give both latitude and longitude, or neither', path: ['lon'] });
 
 export const serviceUpdateSchema = z.object({
+  /** Another organisation for the entry: the editor's own of this name, else a new one of theirs. */
+  organisation: trimmed(200).optional(),
   name: trimmed(200).optional(),
   description: optionalText(2000).optional(),
   worries: z.array(worrySchema).min(1, 'choose at least one worry').max(20).optional(),
@@ -104,6 +112,11 @@ export const serviceUpdateSchema = z.object({
   cost: optionalText(200).optional(),
   address: optionalText(300).optional(),
   status: z.enum(['draft', 'published', 'hidden']).optional(),
+  ageGroups: z.array(ageGroupSchema).max(10).optional(),
+  languages: z.array(serviceLanguageSchema).max(10).optional(),
+  /** The map pin (null clears it). Only one half may be sent; the entry as saved must have both or neither. */
+  lat: latitudeSchema.nullable().optional(),
+  lon: longitudeSchema.nullable().optional(),
   /** The areas it serves instead (a city editor's entries: the city or areas under it). */
   areas: z.array(trimmed(200)).min(1, 'choose at least one area').max(50).optional(),
 });
@@ -138,6 +151,43 @@ export const editorListSchema = z.object({
   items: z.array(editorServiceSchema),
 });
 
+/**
+ * 変更履歴: the directory's audit (`directory_audit`) of the entries the viewer keeps, newest
+ * first. `action` is the audit's without its `directory.` prefix; `fields` are the columns a
+ * change named (labels: `directory.review.field.<column>`).
+ */
+export const HISTORY_ACTIONS = [
+  'service.create', 'service.update', 'service.confirm', 'service.propose', 'change.propose', 'change.approve', 'change.reject',
+  'service.stale', 'service.hide_stale', 'service.remind',
+] as const;
+export const historyQuerySchema = z.object({
+  /** The `next` of the page before: rows older than it. */
+  before: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be the `next` of the page before').optional(),
+  limit: queryInt(1, 100).default(30),
+});
+export const historyItemSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  serviceId: uuid,
+  /** The entry's name now. */
+  service: z.string(),
+  action: z.enum(HISTORY_ACTIONS),
+  fields: z.array(z.string()),
+  /** Who: an officer (their name, to officers only), a city editor (account), an organisation (account), or the daily freshness job. */
+  actor: z.object({ kind: z.enum(['officer', 'city_editor', 'organisation', 'system']), name: z.string().nullable(), login: z.string().nullable() }),
+  /** A rejection's reason. */
+  reason: z.string(),
+});
+export const historySchema = z.object({
+  /** The zone the times are shown in: the officer's association's; a city editor's or an organisation's, the deployment's default. */
+  timeZone: z.string(),
+  items: z.array(historyItemSchema),
+  /** Pass as `before` for the next (older) page; null on the last. */
+  next: z.string().nullable(),
+});
+export type DirectoryHistory = z.infer<typeof historySchema>;
+export type DirectoryHistoryItem = z.infer<typeof historyItemSchema>;
+
 export type DirectorySearch = z.infer<typeof directorySearchSchema>;
 export type DirectoryResult = z.infer<typeof directoryResultSchema>;
 export type EditorService = z.infer<typeof editorServiceSchema>;
@@ -164,5 +214,9 @@ export const directoryRoutes = {
   confirm: defineRoute({
     method: 'post', path: '/api/directory/services/:id/confirm', summary: 'Mark a service confirmed today (officers)', tag, access: 'session',
     params: idParams, response: editorServiceSchema,
+  }),
+  history: defineRoute({
+    method: 'get', path: '/api/directory/history', summary: 'The changes to the association’s entries, newest first, paged (officers)', tag, access: 'session',
+    query: historyQuerySchema, response: historySchema,
   }),
 };

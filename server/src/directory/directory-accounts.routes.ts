@@ -11,6 +11,7 @@ import {
   type DirectoryAccount,
 } from './directory-accounts.service.js';
 import { decide, reviewList } from './directory-review.service.js';
+import { directoryHistory } from './directory-history.service.js';
 import { directoryCityRoutes as city } from '../contracts/directory-city.js';
 import { changeService, confirmService, createService, officerEditor } from './directory.service.js';
 import { cityEditor, listForCity } from './directory-city.service.js';
@@ -80,6 +81,10 @@ export function registerDirectoryAccountRoutes(api: ApiRouter, ctx: Pick<Service
   api.handle(routes.change, async ({ req, params, body }) => proposeChange(ctx, await account(req), params.id, body));
   api.handle(routes.reconfirm, async ({ req, params }) => reconfirm(ctx, await account(req), params.id));
   api.handle(routes.propose, async ({ req, body }) => proposeService(ctx, await account(req), body));
+  api.handle(routes.history, async ({ req, query, res }) => {
+    res.setHeader('Cache-Control', 'no-store');
+    return directoryHistory(ctx, { kind: 'account', account: await account(req) }, query);
+  });
   api.handle(routes.cityReview, async ({ req }) => reviewList(ctx, { kind: 'city', account: await account(req) }));
   api.handle(routes.cityApprove, async ({ req, params }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'approved', reason: '' }));
   api.handle(routes.cityReject, async ({ req, params, body }) => decide(ctx, { kind: 'city', account: await account(req) }, params.id, { status: 'rejected', reason: body.reason }));

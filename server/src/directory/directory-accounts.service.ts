@@ -46,6 +46,7 @@ export interface DirectoryAccount {
 /** Column ← the contract's field, for what an organisation may change. */
 const COLUMNS: Record<string, string> = {
   name: 'name', description: 'description', worries: 'worries', phone: 'phone', hours: 'hours', walkIn: 'walk_in', web: 'web', cost: 'cost', address: 'address',
+  ageGroups: 'age_groups', languages: 'languages', lat: 'lat', lon: 'lon',
 };
 
 /**
@@ -182,6 +183,10 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
     const pending = (await repo.changesOf(tx.db, [id])).find((c) => c.id === changeId)?.fields ?? fields;
     if (!directoryPolicy.reachable({ ...service, ...pending, status: service.status })) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
+    }
+    const { lat, lon } = { lat: service.lat, lon: service.lon, ...pending } as { lat: unknown; lon: unknown };
+    if ((lat === null) !== (lon === null)) {
+      throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', lat === null ? 'lat' : 'lon');
     }
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
     return (await withChanges(tx, [service]))[0]!;

@@ -149,11 +149,17 @@ export function associationArea(db: Db, associationId: string) {
   return db.selectFrom('directory_areas').select(['id', 'code']).where('association_id', '=', associationId).executeTakeFirst();
 }
 
-/** The owner's organisation of this name, added if missing. */
-export async function organisationNamed(db: Db, owner: Owner, name: string) {
+/** The owner's organisation of this name, if any. */
+export async function ownOrganisationNamed(db: Db, owner: Owner, name: string) {
   const found = await db.selectFrom('directory_organisations as o').select('o.id')
     .where(ownedBy(owner, 'o')).where('o.name', '=', name).executeTakeFirst();
-  if (found) return found.id;
+  return found?.id;
+}
+
+/** The owner's organisation of this name, added if missing. */
+export async function organisationNamed(db: Db, owner: Owner, name: string) {
+  const found = await ownOrganisationNamed(db, owner, name);
+  if (found) return found;
   const added = await db.insertInto('directory_organisations').values({ name, ...ownerColumns(owner) }).returning('id').executeTakeFirstOrThrow();
   return added.id;
 }
@@ -200,6 +206,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'organisationService', run: (db) => organisationService(db, ID, AREA) },
   { name: 'associationArea', run: (db) => associationArea(db, ID) },
   { name: 'citiesNamed', run: (db) => citiesNamed(db, '京田辺市') },
+  { name: 'ownOrganisationNamed', run: (db) => ownOrganisationNamed(db, { cityAreaId: ID }, '社会福祉協議会') },
   { name: 'organisationNamed', run: (db) => organisationNamed(db, { associationId: ID }, '社会福祉協議会') },
   { name: 'insertService', run: (db) => insertService(db, { associationId: ID }, AREA, example) },
   { name: 'updateService', run: (db) => updateService(db, { associationId: ID }, AREA, { hours: '9時〜17時' }) },

@@ -1,6 +1,7 @@
 import { directoryRoutes } from '../contracts/directory.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { ServiceContext } from '../common/service-context.js';
+import { directoryHistory } from './directory-history.service.js';
 import { changeService, confirmService, createService, listForEditor, officerEditor, search } from './directory.service.js';
 
 export function registerDirectoryRoutes(api: ApiRouter, ctx: Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>) {
@@ -13,4 +14,5 @@ export function registerDirectoryRoutes(api: ApiRouter, ctx: Pick<ServiceContext
   api.handle(directoryRoutes.create, async ({ actor, body }) => createService(ctx, officerEditor(actor), body));
   api.handle(directoryRoutes.update, async ({ actor, params, body }) => changeService(ctx, officerEditor(actor), params.id, body));
   api.handle(directoryRoutes.confirm, async ({ actor, params }) => confirmService(ctx, officerEditor(actor), params.id));
+  api.handle(directoryRoutes.history, async ({ actor, query }) => directoryHistory(ctx, { kind: 'officer', actor }, query));
 }

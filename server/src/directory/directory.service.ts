@@ -10,11 +10,11 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 import {
-  areaChain, areasUnder, associationArea, ensureAssociationArea, insertService, organisationNamed, ownedService, searchServices, servicesServing, updateService,
+  areaChain, areasUnder, associationArea, ensureAssociationArea, insertService, organisationNamed, ownOrganisationNamed, ownedService, searchServices, servicesServing, updateService,
   type NewService,
 } from './directory.repository.js';
 import type { Owner } from './directory-owner.js';
-import { directoryAudit } from './directory-accounts.repository.js';
+import { cityOrganisationServing, directoryAudit } from './directory-accounts.repository.js';
 import { replaceServiceAreas } from './directory-import.repository.js';
 
 type Ctx = Pick<ServiceContext, 'db' | 'log' | 'publicUrl'>;
@@ -72,10 +72,17 @@ export function officerEditor(actor: Actor): Editor {
 /** The editor's day is counted in the association's time zone; a city's, in the deployment's. */
 export const editorTimeZone = (ctx: Pick<Ctx, 'db'>, editor: Editor) => ('actor' in editor ? associationTimeZone(ctx.db, editor.actor.associationId) : Promise.resolve(DEFAULT_TIME_ZONE));
 
-/** An officer's change goes to the association's audit; a city editor's to the directory's (by account). */
-export function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; detail: unknown }) {
-  if ('actor' in editor) return audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...entry });
-  return directoryAudit(db, { accountId: editor.accountId, ...entry });
+/**
+ * Every change goes to the directory's audit (its 変更履歴), an officer's by person and also to
+ * the association's audit; a city editor's by account.
+ */
+export async function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; detail: unknown }) {
+  if ('actor' in editor) {
+    await audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...entry });
+    await directoryAudit(db, { personId: editor.actor.personId, ...entry });
+    return;
+  }
+  await directoryAudit(db, { accountId: editor.accountId, ...entry });
 }
 
 /**
@@ -129,9 +136,13 @@ export async function createService(ctx: Ctx, editor: Editor, body: z.output<typ
 export async function changeService(ctx: Ctx, editor: Editor, id: string, body: z.output<typeof serviceUpdateSchema>) {
   const change: Partial<NewService> = {
     name: body.name, description: body.description, worries: body.worries, phone: body.phone, hours: body.hours, walk_in: body.walkIn,
-    web: body.web, cost: body.cost, address: body.address, status: body.status,
+    web: body.web, cost: body.cost, address: body.address, status: body.status, age_groups: body.ageGroups, languages: body.languages,
+    lat: body.lat, lon: body.lon,
   };
-  const fields = [...Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k), ...(body.areas ? ['areas'] : [])];
+  const fields = [
+    ...Object.entries(change).filter(([, v]) => v !== undefined).map(([k]) => k),
+    ...(body.organisation !== undefined ? ['organisation'] : []), ...(body.areas ? ['areas'] : []),
+  ];
   return edit(ctx, editor, id, 'directory.service.update', fields, async (db, before) => {
     // Only a draft may lack every contact (an imported row without one is kept as a draft):
     // an entry that shows must give a way to reach it.
@@ -139,9 +150,30 @@ export async function changeService(ctx: Ctx, editor: Editor, id: string, body: 
     if (!directoryPolicy.reachable(after)) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
+    // The form sends only the half of a map position that changed: the saved pin must have both halves or neither.
+    const lat = change.lat === undefined ? before.lat : change.lat;
+    const lon = change.lon === undefined ? before.lon : change.lon;
+    if ((lat === null) !== (lon === null)) {
+      throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', lat === null ? 'lat' : 'lon');
+    }
+    if (body.organisation !== undefined) change.organisation_id = await editorOrganisation(db, editor, body.organisation);
     if (body.areas) await replaceServiceAreas(db, [id], (await servedAreas(db, editor, body.areas)).map((a) => ({ service_id: id, area_id: a.id })));
     return updateService(db, editor.owner, id, change);
   });
+}
+
+/**
+ * The organisation an editor moves an entry to: their own of this name, else a new one of
+ * theirs (never another owner's). An officer naming an organisation the city keeps for their
+ * area is refused as its invitation is (409 naming `organisation`): the city's editor keeps it.
+ */
+async function editorOrganisation(db: Ctx['db'], editor: Editor, name: string) {
+  const own = await ownOrganisationNamed(db, editor.owner, name);
+  if (own) return own;
+  if ('actor' in editor && (await cityOrganisationServing(db, editor.actor.associationId, name))) {
+    throw new HttpError(409, 'city_organisation', 'This organisation is kept by the city: its directory editor keeps its entries.', 'organisation');
+  }
+  return organisationNamed(db, editor.owner, name);
 }
 
 /** Marks the entry confirmed today (in the editor's time zone): current again for its reconfirm period. */

@@ -74,6 +74,7 @@ export function MainNav({ session }: { session: SessionView }) {
     links.push({ href: '/directory/import', label: t('nav.directoryImport') });
     links.push({ href: '/referrals', label: t('nav.referrals') });
     links.push({ href: '/directory/review', label: toReview ? t('nav.directoryReviewCount', { count: toReview }) : t('nav.directoryReview') });
+    links.push({ href: '/directory/history', label: t('nav.directoryHistory') });
   }
   // The local support directory's public search: for everyone.
   links.push({ href: '/help', label: t('nav.help') });

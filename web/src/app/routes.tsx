@@ -43,6 +43,7 @@ import { DirectoryImportPage } from '../features/directory/pages/directory-impor
 import { ReferralCountsPage } from '../features/directory/pages/referral-counts.js';
 import { OrganisationPage } from '../features/directory/pages/organisation.js';
 import { DirectoryReviewPage } from '../features/directory/pages/review.js';
+import { DirectoryHistoryPage } from '../features/directory/pages/history.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -102,6 +103,7 @@ const ROUTES: Route[] = [
   { pattern: '/referrals', access: 'officer', render: () => <ReferralCountsPage /> },
   { pattern: '/directory/organisation', access: 'public', render: (_, location) => <OrganisationPage code={location.search.get('code') ?? ''} /> },
   { pattern: '/directory/review', access: 'officer', render: () => <DirectoryReviewPage /> },
+  { pattern: '/directory/history', access: 'officer', render: () => <DirectoryHistoryPage /> },
 ];
 
 export function Routes() {

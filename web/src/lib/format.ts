@@ -14,11 +14,12 @@ export function formatCalendarDay(date: string, options: Intl.DateTimeFormatOpti
 
 const sameYear = (date: Date) => localDateOf(date).slice(0, 4) === localDateOf(new Date()).slice(0, 4);
 
-export function formatDateTime(iso: string | null | undefined): string {
+/** In the association's zone, or in `zone` (a page outside the resident's session, as the directory accounts', is told its zone by the server). */
+export function formatDateTime(iso: string | null | undefined, zone = timeZone()): string {
   if (!iso) return t('common.never');
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone() }).format(date);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(date);
 }
 
 export function formatDate(iso: string | null | undefined): string {

@@ -12,6 +12,7 @@ import { DirectoryExport } from './directory-import-export.js';
 import { DirectoryImportPreview } from './directory-import-preview.js';
 import { InviteForm } from './invite-form.js';
 import { ServiceForm } from './service-form.js';
+import { WhoForLine } from './service-fields.js';
 
 /**
  * A city editor's own entries (after signing in at the directory's door): the city's entries
@@ -67,6 +68,7 @@ function CityEntry({ service: s, areaNames, onChanged }: { service: EditorServic
     <article class="card" data-testid="city-entry">
       <h3>{s.name} <span class="badge">{s.stale ? t('directory.status.stale') : t(`directory.status.${s.status}`)}</span></h3>
       <p>{[s.organisation, s.phone, s.hours].filter(Boolean).join(' · ')}</p>
+      <WhoForLine service={s} />
       <p class="hint">{t('directory.city.serves', { areas: areaNames.join('、') })}</p>
       <ConfirmDeadline service={s} />
       <p class="hint">{t('directory.editor.confirmed', { date: formatCalendarDay(s.lastConfirmedOn, { dateStyle: 'long' }) })}</p>

@@ -7,6 +7,7 @@ import { useSubmit } from '../../../lib/use-submit.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { ConfirmDeadline } from './confirm-deadline.js';
 import { ServiceForm } from './service-form.js';
+import { WhoForLine } from './service-fields.js';
 
 /** One entry on the editors' page: its status and freshness, and, if the association's own, its actions (editing any field: ServiceForm). */
 export function EntryCard({ service: s, onChanged }: { service: EditorService; onChanged: () => void }) {
@@ -20,6 +21,7 @@ export function EntryCard({ service: s, onChanged }: { service: EditorService; o
     <article class="card" data-testid="directory-entry">
       <h3>{s.name} <span class="badge">{s.stale ? t('directory.status.stale') : t(`directory.status.${s.status}`)}</span>{s.dueSoon && <> <span class="badge">{t('directory.reminder.dueSoon')}</span></>}</h3>
       <p>{[s.organisation, s.phone, s.hours].filter(Boolean).join(' · ')}</p>
+      <WhoForLine service={s} />
       <ConfirmDeadline service={s} />
       <p class="hint">{t('directory.editor.confirmed', { date: formatCalendarDay(s.lastConfirmedOn, { dateStyle: 'long' }) })}</p>
       <ErrorAlert error={action.error} />

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../../ui/alerts.js';
 import { ConfirmDeadline } from './confirm-deadline.js';
 import { FieldChanges } from './field-change.js';
 import { OrganisationEditForm } from './organisation-edit-form.js';
+import { WhoForLine } from './service-fields.js';
 
 /**
  * One of the organisation's services: what shows now, the change waiting for review, and its two
@@ -36,6 +37,7 @@ export function OrganisationService({ service: s, onChanged }: { service: Accoun
         </div>
       )}
       <p>{t('directory.organisation.showing')} {[s.phone, s.hours].filter(Boolean).join(' · ')}</p>
+      <WhoForLine service={s} />
       <p class="hint">{t('directory.editor.confirmed', { date: formatCalendarDay(s.lastConfirmedOn, { dateStyle: 'long' }) })}</p>
       {s.pending && (
         <div class="notice" data-testid="organisation-pending">

@@ -1,24 +1,33 @@
 import { useState } from 'preact/hooks';
-import { serviceBodySchema, WORRIES, type EditorService, type Worry } from '../../../../../server/src/contracts/directory.js';
+import { AGE_GROUPS, SERVICE_LANGUAGES, serviceBodySchema, WORRIES, type EditorService, type Worry } from '../../../../../server/src/contracts/directory.js';
 import { api } from '../../../lib/api.js';
 import { useZodForm } from '../../../lib/forms.js';
 import { t } from '../../../lib/i18n.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
+import { coordinate, PositionFields, positionOf, Ticks } from './service-fields.js';
 
 const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
 type TextKey = keyof typeof EMPTY;
 
 type Body = Parameters<typeof api.createDirectoryService>[0];
 type Update = Parameters<typeof api.updateDirectoryService>[1];
+type AgeGroup = (typeof AGE_GROUPS)[number];
+type ServiceLanguage = (typeof SERVICE_LANGUAGES)[number];
+
+/** Whether a field's value is what the entry holds (tick-box lists as sets: their order is not a change). */
+function same(a: unknown, b: unknown): boolean {
+  const key = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v ?? null);
+  return key(a) === key(b);
+}
 
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
  * `organisation`, the organisation's own proposal of a new service (shown once an editor approves it);
  * with `create` and `areas`, a city editor's entry serving the ticked areas (none: the whole city);
- * with `service`, a change to every field of an entry its editor keeps (`update`: the officers'
- * route unless given).
+ * with `service`, a change to every field of an entry its editor keeps, its organisation, age
+ * groups, languages and map position too (`update`: the officers' route unless given).
  */
 export function ServiceForm({ onSaved, organisation, create = api.createDirectoryService, update = api.updateDirectoryService, areas, service, onCancel }: {
   onSaved: (service: EditorService) => void; organisation?: string; create?: (body: Body) => Promise<EditorService>; areas?: { code: string; name: string }[];
@@ -26,6 +35,9 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
 }) {
   const [form, setForm] = useState(service ? { ...EMPTY, ...Object.fromEntries(Object.keys(EMPTY).map((k) => [k, String(service[k as TextKey] ?? '')])) } : EMPTY);
   const [worries, setWorries] = useState<Worry[]>(service?.worries ?? []);
+  const [ageGroups, setAgeGroups] = useState<AgeGroup[]>((service?.ageGroups ?? []) as AgeGroup[]);
+  const [languages, setLanguages] = useState<ServiceLanguage[]>((service?.languages ?? ['ja']) as ServiceLanguage[]);
+  const [position, setPosition] = useState(positionOf(service));
   const [served, setServed] = useState<string[]>([]);
   const [walkIn, setWalkIn] = useState(service?.walkIn ?? false);
   const [publish, setPublish] = useState(true);
@@ -34,22 +46,28 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
 
   async function submit(event: Event) {
     event.preventDefault();
-    const body = checked.check({ ...form, organisation: organisation ?? form.organisation, worries, walkIn, status: publish ? 'published' : 'draft', areas: served });
+    const body = checked.check({
+      ...form, organisation: organisation ?? form.organisation, worries, ageGroups, languages, lat: coordinate(position.lat), lon: coordinate(position.lon),
+      walkIn, status: publish ? 'published' : 'draft', areas: served,
+    });
     if (!body) return;
     await checked.submit(async () => {
       const { organisation: _organisation, status: _status, areas: _areas, ...proposal } = body;
       if (service) {
         // Only what the editor changed, so the audit row names the fields that changed.
-        const { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address } = body;
-        const edited: Update = { name, description, worries: w, phone, hours, walkIn: walk, web, cost, address };
+        const { organisation: org, name, description, worries: w, ageGroups: ages, languages: langs, lat, lon, phone, hours, walkIn: walk, web, cost, address } = body;
+        const edited: Update = { organisation: org, name, description, worries: w, ageGroups: ages, languages: langs, lat, lon, phone, hours, walkIn: walk, web, cost, address };
         const before: Record<string, unknown> = service;
-        const changed = Object.fromEntries(Object.entries(edited).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key]))) as Update;
+        const changed = Object.fromEntries(Object.entries(edited).filter(([key, value]) => !same(value, before[key]))) as Update;
         onSaved(Object.keys(changed).length > 0 ? await update(service.id, changed) : service);
         return;
       }
       onSaved(organisation === undefined ? await create(body) : await api.proposeDirectoryService(proposal));
       setForm(EMPTY);
       setWorries([]);
+      setAgeGroups([]);
+      setLanguages(['ja']);
+      setPosition({ lat: '', lon: '' });
       setServed([]);
     });
   }
@@ -59,19 +77,12 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
 
   return (
     <form class="card form" data-testid="directory-form" onSubmit={(e) => void submit(e)} noValidate>
-      {organisation === undefined && !service && field('organisation')}
+      {organisation === undefined && field('organisation')}
       {field('name')}
       {field('description')}
-      <fieldset>
-        <legend>{t('directory.form.worries')}</legend>
-        {WORRIES.map((w) => (
-          <label key={w} class="checkbox">
-            <input type="checkbox" checked={worries.includes(w)} onChange={(e) => setWorries((now) => (e.currentTarget.checked ? [...now, w] : now.filter((x) => x !== w)))} />
-            {t(`directory.worry.${w}`)}
-          </label>
-        ))}
-        {fe('worries').map((m) => <p key={m} class="field-error">{m}</p>)}
-      </fieldset>
+      <Ticks legend={t('directory.form.worries')} codes={WORRIES} label={(w) => t(`directory.worry.${w}`)} value={worries} onValue={setWorries} errors={fe('worries')} />
+      <Ticks legend={t('directory.form.ageGroups')} codes={AGE_GROUPS} label={(a) => t(`directory.ageGroup.${a}`)} value={ageGroups} onValue={setAgeGroups} errors={fe('ageGroups')} />
+      <Ticks legend={t('directory.form.languages')} codes={SERVICE_LANGUAGES} label={(l) => t(`directory.language.${l}`)} value={languages} onValue={setLanguages} errors={fe('languages')} />
       {areas && (
         <fieldset>
           <legend>{t('directory.city.areas')}</legend>
@@ -90,6 +101,7 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
       {field('cost')}
       {field('address')}
       {field('web', 'url')}
+      <PositionFields idSuffix={service ? `-${service.id}` : ''} value={position} onValue={setPosition} errors={fe} />
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
       {organisation === undefined && !service && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
       <ErrorAlert error={checked.error} />

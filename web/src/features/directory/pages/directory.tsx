@@ -1,5 +1,6 @@
 import { api } from '../../../lib/api.js';
 import { useTitle } from '../../../lib/hooks.js';
+import { Link } from '../../../lib/router.js';
 import { t } from '../../../lib/i18n.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ErrorAlert, Loading } from '../../../ui/alerts.js';
@@ -29,6 +30,7 @@ export function DirectoryPage() {
           <DueList items={list.data.items} />
           {list.data.searchUrl && <SearchQr url={list.data.searchUrl} />}
           <button type="button" class="secondary no-print" onClick={() => window.print()}>{t('directory.qr.print')}</button>
+          <p class="no-print"><Link href="/directory/history">{t('directory.history.open')}</Link></p>
           <section class="stack no-print" aria-labelledby="directory-entries">
             <h2 id="directory-entries">{t('directory.editor.entries', { area: list.data.areas.map((a) => a.name).join(' / ') })}</h2>
             {/* Due for confirmation (or stale) first: the editors see what needs reconfirming. */}

@@ -10,6 +10,7 @@ import { PageHeading } from '../../../ui/page-heading.js';
 import { DirectorySignIn } from '../components/directory-sign-in.js';
 import { OrganisationService } from '../components/organisation-service.js';
 import { CityEditor } from '../components/city-editor.js';
+import { DirectoryHistoryList } from '../components/directory-history.js';
 import { ReviewList } from '../components/review-list.js';
 import { ServiceForm } from '../components/service-form.js';
 
@@ -58,6 +59,7 @@ export function OrganisationPage({ code }: { code: string }) {
               <CityEditor />
             </>
           )}
+          <AccountHistory />
           <button type="button" class="secondary" onClick={() => void api.directoryLogout().finally(() => { setView(null); setCsrfToken(session?.csrfToken ?? null); me.reload(); })}>
             {t('directory.organisation.signOut')}
           </button>
@@ -66,6 +68,19 @@ export function OrganisationPage({ code }: { code: string }) {
         <DirectorySignIn initialCode={code} onSignedIn={setView} />
       ) : me.error ? <ErrorAlert error={me.error} /> : <Loading />}
     </div>
+  );
+}
+
+/** 変更履歴 of the account's entries (an organisation's own, a city's), opened on demand: it is not what most visits are for. */
+function AccountHistory() {
+  const [open, setOpen] = useState(false);
+  return (
+    <section class="stack" aria-labelledby="account-history">
+      <h2 id="account-history">{t('directory.history.title')}</h2>
+      {open ? <DirectoryHistoryList load={api.directoryAccountHistory} /> : (
+        <button type="button" class="secondary" onClick={() => setOpen(true)}>{t('directory.history.open')}</button>
+      )}
+    </section>
   );
 }
 

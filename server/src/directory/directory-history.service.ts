@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { Actor } from '../common/access.js';
+import { associationTimeZone } from '../common/association.repository.js';
+import { DEFAULT_TIME_ZONE } from '../common/local-time.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { HISTORY_ACTIONS, type DirectoryHistory, type DirectoryHistoryItem, type historyQuerySchema } from '../contracts/directory.js';
+import { HttpError } from '../platform/http/errors.js';
+import { directoryPolicy } from './directory.policy.js';
+import type { DirectoryAccount } from './directory-accounts.service.js';
+import { cityOf } from './directory-city.service.js';
+import { historyPage, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
+
+/**
+ * 変更履歴: who changed which entry, when and which fields, from the directory's audit. An
+ * officer sees their association's entries' (in its time zone, with the officers' names); a
+ * city editor their city's, an organisation its own (in the deployment's zone; an officer is
+ * named only as an officer: residents' names stay in their association).
+ */
+
+type Ctx = Pick<ServiceContext, 'db'>;
+type Query = z.output<typeof historyQuerySchema>;
+
+/** Who reads the history: decided (403 for anyone else) before anything is read. */
+export type HistoryViewer = { kind: 'officer'; actor: Actor } | { kind: 'account'; account: DirectoryAccount };
+
+const ACTIONS = HISTORY_ACTIONS.map((a) => `directory.${a}`);
+const BY_THE_JOB = new Set(['directory.service.stale', 'directory.service.hide_stale', 'directory.service.remind']);
+
+export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Query): Promise<DirectoryHistory> {
+  const { scope, timeZone } = await scopeOf(ctx, viewer);
+  // One more than asked: whether there is an older page.
+  const rows = await historyPage(ctx.db, scope, { actions: ACTIONS, before: query.before ?? null, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  return {
+    timeZone,
+    items: page.map((r) => item(r, viewer.kind === 'officer')),
+    next: rows.length > query.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+async function scopeOf(ctx: Ctx, viewer: HistoryViewer): Promise<{ scope: HistoryScope; timeZone: string }> {
+  if (viewer.kind === 'officer') {
+    directoryPolicy.edit(viewer.actor);
+    return { scope: { associationId: viewer.actor.associationId }, timeZone: await associationTimeZone(ctx.db, viewer.actor.associationId) };
+  }
+  const { account } = viewer;
+  if (account.role === 'organisation') {
+    if (!account.organisationId) throw HttpError.forbidden('This account has no organisation.');
+    return { scope: { organisationId: account.organisationId }, timeZone: DEFAULT_TIME_ZONE };
+  }
+  return { scope: { cityAreaId: cityOf(account) }, timeZone: DEFAULT_TIME_ZONE };
+}
+
+function item(r: HistoryRow, namesOfficers: boolean): DirectoryHistoryItem {
+  const detail = r.detail ?? {};
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    serviceId: r.service_id,
+    service: r.service,
+    action: r.action.replace(/^directory\./, '') as DirectoryHistoryItem['action'],
+    fields: fieldsOf(detail.fields),
+    actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: r.account_login }
+      // The daily freshness job acts alone; any other row without an account is an officer's (their name, if still on the roster).
+      : BY_THE_JOB.has(r.action) ? { kind: 'system', name: null, login: null }
+      : { kind: 'officer', name: namesOfficers ? r.person_name : null, login: null },
+    reason: typeof detail.reason === 'string' ? detail.reason : '',
+  };
+}
+
+/**
+ * The columns a change named: an editor's update lists them; a proposal and a review hold the
+ * values by column (the organisation's pending change).
+ */
+function fieldsOf(fields: unknown): string[] {
+  if (Array.isArray(fields)) return fields.map(String);
+  if (fields && typeof fields === 'object') return Object.keys(fields);
+  return [];
+}
