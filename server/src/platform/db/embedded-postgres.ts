@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -104,10 +104,25 @@ async function postmasterGone(databaseDir: string) {
   for (;;) {
     const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+    // A pid is reused: one that runs something else now means the file is stale. Signals go only
+    // to this directory's postmaster; where /proc cannot say (not Linux), it is only waited for.
+    const ours = ourPostmaster(pid, databaseDir);
+    if (ours === false) return;
     const waited = Date.now() - started;
-    if (waited > 30_000) return signal(pid, 'SIGKILL');
-    if (waited > 1000 && !asked) asked = signal(pid, 'SIGINT');
+    if (waited > 30_000) return void (ours && signal(pid, 'SIGKILL'));
+    if (waited > 1000 && !asked) asked = ours ? signal(pid, 'SIGINT') : true;
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether `pid` runs PostgreSQL on `databaseDir` (its command line names both), from Linux's /proc; null where there is no /proc. */
+function ourPostmaster(pid: number, databaseDir: string): boolean | null {
+  if (!existsSync('/proc/self/cmdline')) return null;
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return path.basename(args[0] ?? '') === 'postgres' && args.includes(databaseDir);
+  } catch {
+    return false; // gone meanwhile
   }
 }
 
