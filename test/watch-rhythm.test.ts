@@ -203,3 +203,30 @@ describe("a home in another time zone lives by its association's clock", () => {
     expect(await firstEvent(alert.id)).toMatchObject({ what: 'prompted', detail: expect.stringContaining('rhythm: usually active by 6:00') });
   }, 60_000);
 });
+
+describe("an officer changes the association's time zone", () => {
+  it('a home silent since before the change is checked by the new clock: not inside its quiet hours there', async () => {
+    const y = await seedAssociation(database.db);
+    const home = y.households.A;
+    await watchedHome(database.db, home, y.association.id, { quiet_start: '22:00', quiet_end: '07:00' });
+    await speakerIn(database.db, home, y.association.id);
+    // Last seen at 00:00 UTC yesterday: the 12-hour check falls at 21:00 in Tokyo (awake), but
+    // at 02:00 in Honolulu, inside the quiet hours, which end there at 07:00 (17:00 UTC).
+    const lastSeen = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
+    await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: lastSeen, type: 'presence' }]);
+    const nextCheck = async () => (await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow()).next_check_at;
+    expect(await nextCheck()).toEqual(new Date(lastSeen.getTime() + 12 * HOUR));
+    const xHomes = await database.db.selectFrom('watch_settings').select(['household_id', 'next_check_at']).where('association_id', '=', x.association.id).orderBy('household_id').execute();
+
+    const officerY = await loggedInClient(server, y.logins.officer);
+    expect((await officerY.patch('/api/association', { timeZone: 'Pacific/Honolulu' })).status).toBe(200);
+
+    const quietEnd = new Date(lastSeen.getTime() + 17 * HOUR); // 07:00 Honolulu time
+    expect(await nextCheck()).toEqual(quietEnd);
+    // Another association's homes keep the checks they had.
+    expect(await database.db.selectFrom('watch_settings').select(['household_id', 'next_check_at']).where('association_id', '=', x.association.id).orderBy('household_id').execute()).toEqual(xHomes);
+    await watch.scan(ctx, 1000, new Date(lastSeen.getTime() + 12 * HOUR));
+    expect(await alertOf(home.id), 'no check at 02:00 Honolulu time').toBeUndefined();
+    await checkRaisedAt(home.id, quietEnd);
+  }, 60_000);
+});

@@ -38,25 +38,7 @@ where
 
 -- ownServices
 select
-  s.id,
-  s.external_id,
-  o.name as organisation,
-  s.name,
-  s.description,
-  s.worries,
-  s.age_groups,
-  s.languages,
-  s.address,
-  s.lat,
-  s.lon,
-  s.phone,
-  s.hours,
-  s.walk_in,
-  s.web,
-  s.cost,
-  s.status,
-  s.last_confirmed_on,
-  s.reconfirm_months,
+  e.*,
   coalesce(
     (
       select
@@ -69,19 +51,93 @@ select
         directory_service_areas sa
         join directory_areas a on a.id = sa.area_id
       where
-        sa.service_id = s.id
+        sa.service_id = e.id
     ),
     '[]'
   ) as areas
 from
-  directory_services s
-  join directory_organisations o on o.id = s.organisation_id
-where
-  "s"."created_by_association_id" = $1
+  (
+    select
+      s.*,
+      o.name as organisation,
+      (
+        s.status = 'published'
+        and s.last_confirmed_on > (
+          (
+            (
+              now()::timestamptz at time zone coalesce(
+                (
+                  select
+                    z.time_zone
+                  from
+                    associations z
+                  where
+                    z.id = s.created_by_association_id
+                ),
+                $1
+              )
+            )::date
+          ) - make_interval(months => s.reconfirm_months)
+        )
+      ) as current,
+      (
+        select
+          d.login
+        from
+          directory_accounts d
+        where
+          d.organisation_id = s.organisation_id
+          and d.role = 'organisation'
+        order by
+          d.created_at,
+          d.id
+        limit
+          1
+      ) as organisation_login,
+      to_char(
+        s.last_confirmed_on + make_interval(months => s.reconfirm_months),
+        'YYYY-MM-DD'
+      ) as confirm_by,
+      (
+        (
+          s.last_confirmed_on + make_interval(months => s.reconfirm_months)
+        )::date - (
+          (
+            now()::timestamptz at time zone coalesce(
+              (
+                select
+                  z.time_zone
+                from
+                  associations z
+                where
+                  z.id = s.created_by_association_id
+              ),
+              $2
+            )
+          )::date
+        )
+      ) as days_left,
+      array(
+        select
+          a.code
+        from
+          directory_service_areas sa
+          join directory_areas a on a.id = sa.area_id
+        where
+          sa.service_id = s.id
+        order by
+          a.code
+      ) as area_codes
+    from
+      directory_services s
+      join directory_organisations o on o.id = s.organisation_id
+    where
+      "s"."created_by_association_id" = $3
+  ) e
 order by
-  o.name,
-  s.name,
-  s.external_id;
+  e.organisation,
+  e.name,
+  e.external_id;
 
 -- externalIdsHeldElsewhere
 select

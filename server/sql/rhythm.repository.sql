@@ -24,6 +24,17 @@ from
 where
   "s"."household_id" = any ($1::uuid[]);
 
+-- watchedHomesOf
+select
+  "household_id"
+from
+  "watch_settings"
+where
+  "association_id" = $1
+order by
+  "household_id"
+for update;
+
 -- learnRhythms
 with
   active as (

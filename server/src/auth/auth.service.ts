@@ -5,6 +5,7 @@ import type { Language } from '../roster/roster.tables.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { setAssociationTimeZone } from '../common/association.repository.js';
+import { replanForZone } from '../watch/watch.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { loginIdentity, phoneSpellings, type LoginIdentity } from './login-identity.js';
 import { loadActorBySessionId, startSession, type SessionContext } from './session.service.js';
@@ -72,11 +73,15 @@ export async function updatePreferredLanguage(db: Db, actor: Actor, language: La
   await setPreferredLanguage(db, actor.personId, language);
 }
 
-/** An officer sets the association's time zone; answers the session as it now reads. */
+/**
+ * An officer sets the association's time zone; answers the session as it now reads. The
+ * watch plans its homes' checks by that clock, so it re-plans them in the same transaction.
+ */
 export async function updateAssociationTimeZone(ctx: Pick<SessionContext, 'db' | 'log'>, actor: Actor, timeZone: string) {
   requireRole(actor.officer);
   await inTransaction(ctx.db, ctx.log, async (tx) => {
     await setAssociationTimeZone(tx.db, actor.associationId, timeZone);
+    await replanForZone(tx, actor.associationId, timeZone);
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'association.time_zone_changed', subject: actor.associationId, detail: { timeZone } });
   });
   return (await loadActorBySessionId(ctx.db, actor.sessionId))!.view;

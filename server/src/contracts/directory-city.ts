@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { uuid } from './common.js';
-import { directoryAreaSchema, editorServiceSchema, serviceBodySchema, serviceUpdateSchema } from './directory.js';
+import { directoryAreaSchema, editorServiceRoutes, editorServiceSchema } from './directory.js';
 import { directoryInvitationSchema, directoryInviteSchema } from './directory-accounts.js';
 import { directoryExportQuerySchema, directoryImportQuerySchema, directoryImportResultSchema, DIRECTORY_UPLOAD_LIMIT } from './directory-import.js';
 import { defineRoute } from './route.js';
@@ -21,24 +20,12 @@ export const cityDirectoryListSchema = z.object({
 export type CityDirectoryList = z.infer<typeof cityDirectoryListSchema>;
 
 const tag = 'directory';
-const idParams = z.object({ id: uuid });
 export const directoryCityRoutes = {
-  list: defineRoute({
-    method: 'get', path: '/api/directory/account/city/services', summary: 'The entries the city keeps, every status (city editors)', tag, access: 'public',
-    response: cityDirectoryListSchema,
-  }),
-  create: defineRoute({
-    method: 'post', path: '/api/directory/account/city/services', summary: 'Add a service the city keeps, serving the city or areas in it (city editors)', tag, access: 'public',
-    body: serviceBodySchema, response: editorServiceSchema, status: 201,
-  }),
-  update: defineRoute({
-    method: 'patch', path: '/api/directory/account/city/services/:id', summary: 'Change a service the city keeps (city editors)', tag, access: 'public',
-    params: idParams, body: serviceUpdateSchema, response: editorServiceSchema,
-  }),
-  confirm: defineRoute({
-    method: 'post', path: '/api/directory/account/city/services/:id/confirm', summary: 'Mark a service the city keeps confirmed today (city editors)', tag, access: 'public',
-    params: idParams, response: editorServiceSchema,
-  }),
+  ...editorServiceRoutes(
+    '/api/directory/account/city/services', 'public',
+    { editors: 'city editors', keeper: 'the city', serving: 'the city or areas in it', listed: 'The entries the city keeps' },
+    cityDirectoryListSchema,
+  ),
   import: defineRoute({
     method: 'post', path: '/api/directory/account/city/import', summary: 'Import the city’s entries from CSV (UTF-8 or Shift_JIS): preview, then commit (city editors)',
     tag, access: 'public', query: directoryImportQuerySchema, response: directoryImportResultSchema, rawBody: { type: 'text/csv', limit: DIRECTORY_UPLOAD_LIMIT },

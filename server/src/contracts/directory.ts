@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import { optionalText, queryInt, trimmed, uuid } from './common.js';
-import { defineRoute } from './route.js';
+import { defineRoute, type Access } from './route.js';
 
 /**
  * The local support directory (お悩みハンドブック): organisations and their services, found
@@ -194,27 +194,52 @@ export type EditorService = z.infer<typeof editorServiceSchema>;
 
 const tag = 'directory';
 const idParams = z.object({ id: uuid });
+
+/** Whose editors a set of editor routes serves, as their summaries name them. */
+export interface EditorsOf {
+  /** Who may call them, e.g. `officers`. */
+  editors: string;
+  /** Who keeps the entries they change, e.g. `the association`. */
+  keeper: string;
+  /** What a new entry serves, e.g. `the association`. */
+  serving: string;
+  /** What the list shows, e.g. `The directory entries serving the association`. */
+  listed: string;
+}
+
+/**
+ * An editor's list of entries and their create, update and confirm routes under `base`: the
+ * officers' (directoryRoutes) and a city editor's (directory-city.ts) differ only in path,
+ * access, the list's response and who the summaries name.
+ */
+export function editorServiceRoutes<const B extends string, const A extends Access, L extends ZodType>(base: B, access: A, who: EditorsOf, listResponse: L) {
+  return {
+    list: defineRoute({ method: 'get', path: base, summary: `${who.listed}, every status (${who.editors})`, tag, access, response: listResponse }),
+    create: defineRoute({
+      method: 'post', path: base, summary: `Add a service (and its organisation) that ${who.keeper} keeps, serving ${who.serving} (${who.editors})`, tag, access,
+      body: serviceBodySchema, response: editorServiceSchema, status: 201,
+    }),
+    update: defineRoute({
+      method: 'patch', path: `${base}/:id`, summary: `Change a service ${who.keeper} keeps (${who.editors})`, tag, access,
+      params: idParams, body: serviceUpdateSchema, response: editorServiceSchema,
+    }),
+    confirm: defineRoute({
+      method: 'post', path: `${base}/:id/confirm`, summary: `Mark a service ${who.keeper} keeps confirmed today (${who.editors})`, tag, access,
+      params: idParams, response: editorServiceSchema,
+    }),
+  };
+}
+
 export const directoryRoutes = {
   search: defineRoute({
     method: 'get', path: '/api/directory/search', summary: 'Anonymous search of local support services by worries (nothing about the visitor is stored)', tag, access: 'public',
     query: directorySearchQuerySchema, response: directorySearchSchema,
   }),
-  list: defineRoute({
-    method: 'get', path: '/api/directory/services', summary: 'The directory entries serving the association, every status (officers)', tag, access: 'session',
-    response: editorListSchema,
-  }),
-  create: defineRoute({
-    method: 'post', path: '/api/directory/services', summary: 'Add a service (and its organisation) serving the association (officers)', tag, access: 'session',
-    body: serviceBodySchema, response: editorServiceSchema, status: 201,
-  }),
-  update: defineRoute({
-    method: 'patch', path: '/api/directory/services/:id', summary: 'Change a service of the association (officers)', tag, access: 'session',
-    params: idParams, body: serviceUpdateSchema, response: editorServiceSchema,
-  }),
-  confirm: defineRoute({
-    method: 'post', path: '/api/directory/services/:id/confirm', summary: 'Mark a service confirmed today (officers)', tag, access: 'session',
-    params: idParams, response: editorServiceSchema,
-  }),
+  ...editorServiceRoutes(
+    '/api/directory/services', 'session',
+    { editors: 'officers', keeper: 'the association', serving: 'the association', listed: 'The directory entries serving the association' },
+    editorListSchema,
+  ),
   history: defineRoute({
     method: 'get', path: '/api/directory/history', summary: 'The changes to the association’s entries, newest first, paged (officers)', tag, access: 'session',
     query: historyQuerySchema, response: historySchema,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
-import { areaTree, ownedBy, type Owner } from './directory-owner.js';
+import { areaAncestors, areaTree, ownedBy, type Owner } from './directory-owner.js';
 import { entryToday } from './directory-time.js';
 
 /**
@@ -99,12 +99,7 @@ export async function cityOrganisationServing(db: Db, associationId: string, nam
   const { rows } = await sql<{ id: string }>`
     select o.id from directory_organisations o
     where o.name = ${name} and o.owner_area_id is not null
-      and o.owner_area_id in (
-        with recursive up as (
-          select id, parent_id, 0 as depth from directory_areas where association_id = ${associationId}
-          union all
-          select a.id, a.parent_id, u.depth + 1 from directory_areas a join up u on a.id = u.parent_id where u.depth < 10
-        ) select id from up)
+      and o.owner_area_id in ${areaAncestors(associationId)}
     order by o.created_at limit 1`.execute(db);
   return rows[0]?.id;
 }

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
-import { ensureAssociationArea, type NewService } from './directory.repository.js';
+import { editorSelect, ensureAssociationArea, type EditorRow, type NewService } from './directory.repository.js';
 import { ownedBy, ownerColumns, type Owner } from './directory-owner.js';
 import './directory-import.tables.js';
 
@@ -26,22 +26,17 @@ export async function associationArea(db: Db, associationId: string) {
   return db.selectFrom('directory_areas').select(['id', 'code', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-/** Every entry the owner keeps (an association's, a city's), with its organisation's name and the areas it serves, in the export's order. */
+/**
+ * Every entry the owner keeps (an association's, a city's) as its editors see it
+ * (directory.repository.ts editorSelect), with the areas it serves, in the export's order.
+ */
 export async function ownServices(db: Db, owner: Owner) {
-  const { rows } = await sql<{
-    id: string; external_id: string; organisation: string; name: string; description: string; worries: string[]; age_groups: string[];
-    languages: string[]; address: string; lat: number | null; lon: number | null; phone: string; hours: string; walk_in: boolean; web: string;
-    cost: string; status: 'draft' | 'published' | 'stale' | 'hidden'; last_confirmed_on: string; reconfirm_months: number;
-    areas: { id: string; code: string; name: string }[];
-  }>`
-    select s.id, s.external_id, o.name as organisation, s.name, s.description, s.worries, s.age_groups, s.languages, s.address, s.lat, s.lon,
-      s.phone, s.hours, s.walk_in, s.web, s.cost, s.status, s.last_confirmed_on, s.reconfirm_months,
+  const { rows } = await sql<EditorRow & { areas: { id: string; code: string; name: string }[] }>`
+    select e.*,
       coalesce((select json_agg(json_build_object('id', a.id, 'code', a.code, 'name', a.name) order by a.code)
-        from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = s.id), '[]') as areas
-    from directory_services s
-    join directory_organisations o on o.id = s.organisation_id
-    where ${ownedBy(owner)}
-    order by o.name, s.name, s.external_id`.execute(db);
+        from directory_service_areas sa join directory_areas a on a.id = sa.area_id where sa.service_id = e.id), '[]') as areas
+    from (${editorSelect} where ${ownedBy(owner)}) e
+    order by e.organisation, e.name, e.external_id`.execute(db);
   return rows;
 }
 

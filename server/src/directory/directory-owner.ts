@@ -19,3 +19,11 @@ export const areaTree = (rootId: string) => sql`(
     union all
     select a.id, t.depth + 1 from directory_areas a join tree t on a.parent_id = t.id where t.depth < 10
   ) select id from tree)`;
+
+/** The ids of an association's area and of every area above it (its school district, ward and city), as a subquery. */
+export const areaAncestors = (associationId: string) => sql`(
+  with recursive up as (
+    select id, parent_id, 0 as depth from directory_areas where association_id = ${associationId}
+    union all
+    select a.id, a.parent_id, u.depth + 1 from directory_areas a join up u on a.id = u.parent_id where u.depth < 10
+  ) select id from up)`;

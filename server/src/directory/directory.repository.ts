@@ -81,10 +81,14 @@ export async function searchServices(db: Db, input: { areaIds: string[]; worries
 
 type ServiceRow = Selectable<DirectoryServiceTable>;
 
-type EditorRow = ServiceRow & { organisation: string; organisation_login: string | null; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
+export type EditorRow = ServiceRow & { organisation: string; organisation_login: string | null; current: boolean; area_codes: string[]; confirm_by: string; days_left: number };
 
-/** A service as its editors see it: with its organisation, whether it is current, and the areas it serves. */
-const editorSelect = sql`
+/**
+ * A service as its editors see it (EditorRow): with its organisation, whether it is current,
+ * and the areas it serves. Callers add a where clause on `s` and `o` (the CSV export,
+ * directory-import.repository.ts, reads it as a subquery).
+ */
+export const editorSelect = sql`
   select s.*, o.name as organisation, ${current} as current,
     (select d.login from directory_accounts d where d.organisation_id = s.organisation_id and d.role = 'organisation' order by d.created_at, d.id limit 1) as organisation_login,
     to_char(s.last_confirmed_on + make_interval(months => s.reconfirm_months), 'YYYY-MM-DD') as confirm_by,

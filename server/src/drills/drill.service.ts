@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import { HttpError } from '../platform/http/errors.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { requireRole, type Actor } from '../common/access.js';
 import { audit } from '../common/audit.repository.js';
 import { rooms } from '../contracts/socket.js';
@@ -43,8 +44,11 @@ export async function startDrill(
     const found = await blocksOf(ctx.db, actor.associationId, input.targetBlockIds);
     if (found.length !== new Set(input.targetBlockIds).size) throw HttpError.badRequest('Every 班 must be a 班 of this association.', 'targetBlockIds');
   }
-  const drill = await ctx.db.transaction().execute((trx) => beginDrill(ctx, trx, actor.associationId, actor.personId, input));
-  await announceStart(ctx, drill);
+  const drill = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    const started = await beginDrill(ctx, tx.db, actor.associationId, actor.personId, input);
+    tx.afterCommit(() => announceStart(ctx, started));
+    return started;
+  });
   return summary(ctx.db, drill);
 }
 
@@ -115,15 +119,15 @@ export async function myDrills(ctx: DrillContext, actor: Actor) {
 export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string): Promise<DrillReport> {
   requireRole(drillPolicy.canManage(actor), 'officers');
   const drill = await visibleDrill(ctx, actor, drillId);
-  const report = await ctx.db.transaction().execute(async (trx) => {
-    const ended = await endActiveDrill(trx, drillId, actor.personId);
+  const report = await inTransaction(ctx.db, ctx.log, async (tx) => {
+    const ended = await endActiveDrill(tx.db, drillId, actor.personId);
     if (!ended) throw HttpError.conflict('This safety confirmation has already ended; its report is ready.');
-    await addEvent(trx, drillId, 'ended');
-    const report = await buildReport({ ...ctx, db: trx }, ended);
-    await saveReport(trx, drillId, report);
+    await addEvent(tx.db, drillId, 'ended');
+    const report = await buildReport({ ...ctx, db: tx.db }, ended);
+    await saveReport(tx.db, drillId, report);
+    tx.afterCommit(async () => ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId }));
     return report;
   });
-  ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
 }

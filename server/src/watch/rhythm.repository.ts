@@ -35,6 +35,16 @@ export function watchedHomeZones(db: Db, after: string | null, limit: number) {
   return query.execute();
 }
 
+/**
+ * The watched homes of one association, in id order, locked until the caller's transaction
+ * ends: its time zone is changing, and activity must not move a check planned on the old zone
+ * in between.
+ */
+export async function watchedHomesOf(db: Db, associationId: string) {
+  const rows = await db.selectFrom('watch_settings').select('household_id').where('association_id', '=', associationId).orderBy('household_id').forUpdate().execute();
+  return rows.map((r) => r.household_id);
+}
+
 /** These homes (those watched), each with its association's time zone. */
 export function zonesOfHomes(db: Db, householdIds: readonly string[]) {
   return db
@@ -103,6 +113,7 @@ const AT = new Date('2026-11-22T00:00:00.000Z');
 export const sqlExamples: SqlExample[] = [
   { name: 'watchedHomeZones', run: (db) => watchedHomeZones(db, ID, 500) },
   { name: 'zonesOfHomes', run: (db) => zonesOfHomes(db, [ID]) },
+  { name: 'watchedHomesOf', run: (db) => watchedHomesOf(db, ID) },
   {
     name: 'learnRhythms',
     run: (db) => learnRhythms(db, [ID], { timeZone: 'Asia/Tokyo', dayStartHour: 4, from: new Date(AT.getTime() - 28 * 86_400_000), to: AT, share: 0.8, minDays: 7, learnedAt: AT }),

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../common/service-context.js';
 import type { WatchRhythm } from '../contracts/watch.js';
-import { inTransaction } from '../platform/db/transaction.js';
+import { inTransaction, type Tx } from '../platform/db/transaction.js';
 import * as rhythm from './rhythm.repository.js';
 import { findSettings, type SettingsRow } from './watch.repository.js';
 import { addDays } from '../common/local-time.js';
@@ -80,6 +80,26 @@ export async function learnRhythms(ctx: Pick<ServiceContext, 'db' | 'log'>, opti
   }
   if (!options.householdIds) ctx.log.info({ homes, withRhythm }, 'watch rhythms learned');
   return { homes, withRhythm };
+}
+
+/**
+ * The association's zone has changed (`zone`, already stored in `tx`): its homes' rhythms,
+ * learned as hours of the old clock, are learned again by the new one, and every planned
+ * next check is worked out again from the home's last activity — quiet hours, the 04:00 watch
+ * day and the usual hour all read on the new clock. In the zone change's transaction, so no
+ * scan sees the new zone with checks planned on the old one. A home with a live alert (no
+ * next check) keeps none.
+ */
+export async function replanForZone(tx: Tx, associationId: string, zone: string, now = new Date()) {
+  const ids = await rhythm.watchedHomesOf(tx.db, associationId);
+  for (let i = 0; i < ids.length; i += RHYTHM_RULES.batch) {
+    const rows = await rhythm.learnRhythms(tx.db, ids.slice(i, i + RHYTHM_RULES.batch), rulesAt(now, zone));
+    await rhythm.moveNextChecks(
+      tx.db,
+      rows.filter((r) => r.next_check_at).map((r) => ({ id: r.household_id, next: nextCheckOf(r.last_activity_at ?? now, r, zone).toISOString() })),
+    );
+  }
+  return { homes: ids.length };
 }
 
 /** A home's rhythm as its watch page shows it; relearned first when it was last learned before today. */
