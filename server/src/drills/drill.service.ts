@@ -125,10 +125,11 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
     await addEvent(tx.db, drillId, 'ended');
     const report = await buildReport({ ...ctx, db: tx.db }, ended);
     await saveReport(tx.db, drillId, report);
+    // With the end it records: a drill is never ended without its audit row, nor audited twice.
+    await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
     tx.afterCommit(async () => ctx.realtime.emit(await audience(ctx, drill), 'drill:ended', { drillId }));
     return report;
   });
-  await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'drill.ended', subject: drillId });
   return report;
 }
 
