@@ -85,7 +85,13 @@ export function splitOffPublishes(stream: Readable, parser: Writable, client: Pa
   };
 
   stream.on('data', (chunk: Buffer) => {
-    if (passthrough) return hand(chunk, 0);
+    if (passthrough) {
+      // An error reported between chunks (mqtt.js handles a write's later packets on later
+      // ticks): the start of a frame held here goes first.
+      if (rest) hand(rest, 0);
+      rest = null;
+      return hand(chunk, 0);
+    }
     const data = rest ? Buffer.concat([rest, chunk]) : chunk;
     rest = null;
     let at = 0;
