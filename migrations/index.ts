@@ -40,6 +40,7 @@ import * as drillTargetsTakenByChecked from './20261208T0300_drill_targets_taken
 import * as directoryCityOwner from './20261208T0400_directory_city_owner.js';
 import * as directoryCityOwnerBackfill from './20261208T0700_directory_city_owner_backfill.js';
 import * as directoryAuditOfficers from './20261209T0200_directory_audit_officers.js';
+import * as devicesLastSeenUnindexed from './20261209T0300_devices_last_seen_unindexed.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   '20261208T0400_directory_city_owner': directoryCityOwner,
   '20261208T0700_directory_city_owner_backfill': directoryCityOwnerBackfill,
   '20261209T0200_directory_audit_officers': directoryAuditOfficers,
+  '20261209T0300_devices_last_seen_unindexed': devicesLastSeenUnindexed,
 };

@@ -247,6 +247,38 @@ describe('a batch the database refuses', () => {
   });
 });
 
+describe('a steady stream', () => {
+  it('is stored in batches gathered for maxWaitMs each, not one commit per message as each commit returns', async () => {
+    const log = createLogger('silent');
+    const metrics = createMetrics();
+    type Item = { message: { uplink: { payload: Buffer } } };
+    let transactions = 0;
+    const counting = {
+      kindLabel: (kind: string) => kind,
+      check: (message: Item['message']) => ({ message }),
+      async store(_tx: unknown, checked: Item[], verdicts: { message: unknown; outcome: 'accepted' }[]) {
+        transactions++;
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a commit under load
+        for (const c of checked) verdicts.push({ message: c.message, outcome: 'accepted' });
+      },
+    };
+    const { push, flush } = createIngest({ db: database.db, log, metrics }, counting as never, { maxBatch: 1000, lanes: 1, maxWaitMs: 100 });
+    // A message every 5 ms for ~600 ms, a commit taking 20 ms: a lane that took whatever had
+    // arrived as soon as its commit returned would commit every 20 ms, a few messages each.
+    const outcomes: Promise<string>[] = [];
+    const started = performance.now();
+    for (let i = 0; performance.now() - started < 600; i++) {
+      outcomes.push(push({ deviceId: 'd', associationId: 'a', kind: 'heartbeat', payload: Buffer.from(`m${i}`) }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await flush();
+    expect(new Set(await Promise.all(outcomes))).toEqual(new Set(['accepted']));
+    expect(outcomes.length).toBeGreaterThan(40);
+    // Every 100 ms at most (and the flush at the end).
+    expect(transactions).toBeLessThanOrEqual(8);
+  });
+});
+
 describe('messages of a deleted device', () => {
   it('are deleted with it (device_messages keeps no foreign key; a trigger cascades)', async () => {
     const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });

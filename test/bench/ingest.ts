@@ -51,6 +51,10 @@ export const ingestBench: Bench = {
     const publisherCpu: number[] = [];
     const cpuPerMessage: number[] = [];
     const postgresCpuPerMessage: number[] = [];
+    // Messages per transaction committed in tonari's database during the run, less the bench's
+    // own polls (tonari's job polling, a few a second, stays in): a batch's fixed statements
+    // and its commit are shared by its messages.
+    const messagesPerCommit: number[] = [];
     const loads: number[] = [];
     // The stream comes from `--publishers` processes (the devices split between them), started
     // the same way for both sides: one publisher process alone can be what limits the anchor.
@@ -104,6 +108,7 @@ export const ingestBench: Bench = {
         const run = await publish(mosquitto?.deviceUrl ?? `mqtt://127.0.0.1:${mqttPort}`, associationId, logins?.devices ?? 'device');
         const cpuBefore = await cpuSeconds(instance.process.pid);
         const postgresBefore = await postgresCpu(counter);
+        const commitsBefore = await commits(counter);
         // Polled every 50 ms on the machine under test: not a count(*) of the whole table each
         // time (tens of ms of PostgreSQL's CPU a second, taken from tonari's), but one index
         // probe per device for its last message (a presence report's row, or a heartbeat in the
@@ -114,8 +119,10 @@ export const ingestBench: Bench = {
         const lastHeartbeat = lastIsReport ? perDevice - 1 : perDevice;
         const reports = Math.floor(perDevice / 4) * deviceCount;
         let counting = false;
+        let polls = 0;
         for (;;) {
           if (!counting) {
+            polls++;
             const { rows } = await counter.query<{ n: number }>(
               lastIsReport
                 ? 'select count(*)::int as n from unnest($1::uuid[]) d(id) where exists (select from device_messages m where m.device_id = d.id and m.boot_id = $2 and m.seq = $3)'
@@ -125,6 +132,7 @@ export const ingestBench: Bench = {
             counting = rows[0]!.n >= deviceIds.length;
           }
           if (counting) {
+            polls++;
             const { rows } = await counter.query<{ n: number; beats: number }>(
               `select (select count(*)::int from device_messages) as n,
                  (select count(*)::int from devices where id = any($1::uuid[]) and last_heartbeat->>'bootId' = $2 and (last_heartbeat->>'seq')::int = $3) as beats`,
@@ -142,6 +150,10 @@ export const ingestBench: Bench = {
         let postgres = 0;
         for (const [pid, seconds] of postgresAfter) postgres += seconds - (postgresBefore.get(pid) ?? 0); // a session opened during the run: all of it
         if (postgresAfter.size && Number.isFinite(postgres)) postgresCpuPerMessage.push((postgres / total) * 1e6);
+        // The polls, the CPU read after them and the two reads of the count (within the
+        // second or so the statistics lag, as the batches' own).
+        const committed = (await commits(counter)) - commitsBefore - polls - 3;
+        if (committed > 0) messagesPerCommit.push(total / committed);
         await run.published;
         run.stop();
         ctx.log(`tonari ${i + 1}: ${Math.round(rate)} msg/s, ${Math.round((cpu / total) * 1e6)} µs CPU per message`);
@@ -185,12 +197,13 @@ export const ingestBench: Bench = {
       `publisher cpu ${publisherCpu.length ? Math.round(median(publisherCpu)) : 'n/a'} us/msg`,
       `tonari cpu ${cpuPerMessage.length ? Math.round(median(cpuPerMessage)) : 'n/a'} us/msg`,
       `postgres cpu ${postgresCpuPerMessage.length ? Math.round(median(postgresCpuPerMessage)) : 'n/a'} us/msg`,
+      `messages per commit ${messagesPerCommit.length ? Math.round(median(messagesPerCommit)) : 'n/a'}`,
       `messages ${total}`,
       `devices ${deviceCount}`,
       `publishers ${shares.length}`,
       `load ${median(loads).toFixed(2)}`,
     ];
-    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates, 'ingest publisher CPU µs/msg': publisherCpu });
+    ctx.report(fields.join(', '), { 'ingest tonari msg/s': result.a.filter((r): r is number => r !== null), 'ingest tonari CPU µs/msg': cpuPerMessage, 'ingest postgres CPU µs/msg': postgresCpuPerMessage, 'ingest broker-only msg/s': anchors, 'ingest publisher msg/s': publisherRates, 'ingest publisher CPU µs/msg': publisherCpu, 'ingest messages per commit': messagesPerCommit });
   },
 };
 
@@ -268,6 +281,16 @@ async function cpuSeconds(pid: number | undefined): Promise<number> {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * Transactions committed in the database so far (the cumulative statistics: a backend reports
+ * its counts within a second or so, so a run of several seconds is counted to within that).
+ */
+async function commits(client: pg.Client): Promise<number> {
+  await client.query('select pg_stat_clear_snapshot()');
+  const { rows } = await client.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()');
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** CPU seconds of tonari's PostgreSQL sessions (it names them) by pid, when the server runs on this machine. */

@@ -105,10 +105,10 @@ export function setDeviceOnline(trx: Transaction<Database>, id: string, online: 
 }
 
 /**
- * A device is "heard from" at most once a second in `last_seen_at`: within the second the
- * column keeps its value, so a fleet's heartbeats (several a second per device, batch after
- * batch) leave devices_last_seen_idx alone and the row is updated in place (a HOT update)
- * instead of adding an entry to each of devices' five indexes.
+ * A device is "heard from" to the second in `last_seen_at`: within the second the column keeps
+ * its value. last_seen_at is not indexed (migrations/20261209T0300_devices_last_seen_unindexed.ts),
+ * nor is anything else ingest writes, so the heartbeat updates stay on the page (HOT) instead
+ * of adding an entry to each of devices' indexes.
  */
 const HEARD_NOW = sql<Date>`case when last_seen_at > now() - interval '1 second' then last_seen_at else now() end`;
 

@@ -53,6 +53,10 @@ export interface UplinkStore<Checked extends { message: Received }> {
 
 export interface IngestOptions {
   maxBatch?: number;
+  /**
+   * How long a lane gathers a batch: from its first message when idle, and from the previous
+   * batch under a steady stream (unless the batch is full first).
+   */
   maxWaitMs?: number;
   /** Batches stored at once (each device always in the same lane, so in order). */
   lanes?: number;
@@ -99,7 +103,7 @@ export function createIngest<Checked extends { message: Received }>(
   options: IngestOptions = {},
 ): Ingest {
   const maxBatch = options.maxBatch ?? 2500;
-  const maxWaitMs = options.maxWaitMs ?? 10;
+  const maxWaitMs = options.maxWaitMs ?? 50;
   const retryMinMs = options.retryMinMs ?? 100;
   const retryMaxMs = options.retryMaxMs ?? 5000;
   let closed = false;
@@ -224,8 +228,21 @@ export function createIngest<Checked extends { message: Received }>(
     let queue: Pending[] = [];
     let running: Promise<void> | null = null;
     let timer: NodeJS.Timeout | null = null;
+    /** performance.now() when the lane last took a batch. */
+    let takenAt = -Infinity;
+    let flushing = false;
     const drain = async () => {
       while (queue.length && !closed) {
+        // Under a steady stream a lane would otherwise take, the moment its commit returns,
+        // only what arrived during that commit: the batch's fixed statements, its commit and
+        // its WAL flush shared by few messages. So it gathers maxWaitMs from the previous
+        // batch (unless full), bounding its commits to 1000/maxWaitMs a second.
+        const wait = takenAt + maxWaitMs - performance.now();
+        if (wait > 0 && queue.length < maxBatch && !flushing) {
+          timer ??= setTimeout(start, wait);
+          return;
+        }
+        takenAt = performance.now();
         const batch = queue.slice(0, maxBatch);
         queue = queue.slice(batch.length);
         await store(batch);
@@ -233,6 +250,7 @@ export function createIngest<Checked extends { message: Received }>(
     };
     // One drain at a time; `running` is cleared only when a drain has really finished, and a
     // drain starts only with something to do (a timer may fire after its items were taken).
+    // A drain that stopped to gather left a timer that starts the next.
     const start = () => {
       if (timer) clearTimeout(timer);
       timer = null;
@@ -240,7 +258,7 @@ export function createIngest<Checked extends { message: Received }>(
       ctx.metrics.ingestInFlight.set(inFlight);
       running = drain().finally(() => {
         running = null;
-        start();
+        if (!timer) start();
       });
     };
     return {
@@ -250,8 +268,13 @@ export function createIngest<Checked extends { message: Received }>(
         else timer ??= setTimeout(start, maxWaitMs);
       },
       async flush() {
-        start();
-        while (running) await running;
+        flushing = true;
+        try {
+          start();
+          while (running) await running;
+        } finally {
+          flushing = false;
+        }
       },
       stop() {
         if (timer) clearTimeout(timer);

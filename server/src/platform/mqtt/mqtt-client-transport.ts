@@ -1,12 +1,15 @@
+import type { Readable } from 'node:stream';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { parseTopic, topics, type ParsedTopic } from '../../../../devices/src/protocol.js';
 import type { MqttTransport, OnUplink, Outcome, Uplink, UplinkTicket } from './mqtt-transport.js';
+import { interceptPipe, type FastPublish } from './mqtt-publish-fast-path.js';
 
 /** mqtt.js internals this transport hooks into (stable across 5.x; checked against 5.16). */
 type PacketSender = (packet: Packet, cb?: (error?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
-type Internals = { _sendPacket: PacketSender };
+type StreamBuilder = (client: MqttClient) => Readable;
+type Internals = { _sendPacket: PacketSender; streamBuilder: StreamBuilder };
 
 /**
  * The server as a client of an external broker (Mosquitto at MQTT_URL). It keeps a
@@ -79,12 +82,16 @@ export class MqttClientTransport implements MqttTransport {
       // mqtt.js logs several lines per packet through \`debug\`, a call and a check each even
       // when off; with DEBUG unset there is nobody to read them.
       ...(process.env.DEBUG ? {} : { log: () => undefined }),
+      // Connected below, once the hooks are in: the first connection's bytes go through the
+      // fast path too.
+      manualConnect: true,
     };
     // mqtt.connect, not connectAsync: every handler must be in place before the CONNACK, as
     // the queued messages of a persistent session follow it at once.
     const client = mqtt.connect(this.deps.url, options);
     this.client = client;
     this.holdAcknowledgements(client, onUplink);
+    client.connect();
     let lost = false;
     client.on('error', (error) => log.error({ err: error }, 'mqtt client error'));
     client.on('close', () => {
@@ -190,6 +197,34 @@ export class MqttClientTransport implements MqttTransport {
     });
     const take = onUplink.take;
     const topicOf = topicCache();
+    /** A QoS 1 uplink: its PUBACK waits in `held` until ingest settles its ticket. */
+    const receive = (uplink: Uplink, messageId: number): Held => {
+      const ack = new Held(this.generation, messageId, settled);
+      held.push(ack);
+      if (take) take(uplink, ack);
+      else
+        onUplink(uplink).then(
+          (outcome) => ack.settle(outcome),
+          () => ack.fail(),
+        );
+      return ack;
+    };
+    // The common packet, a plain QoS 1 PUBLISH of an uplink, is read off the connection
+    // without mqtt.js (mqtt-publish-fast-path.ts); everything else still goes through it.
+    if (client.options.protocolVersion === 5) {
+      const fast = ({ topic: name, messageId, payload }: FastPublish) => {
+        const topic = topicOf(name);
+        if (!topic || topic.direction !== 'up') return false;
+        receive({ deviceId: topic.deviceId, associationId: topic.associationId, kind: topic.kind, payload }, messageId);
+        return true;
+      };
+      const build = internals.streamBuilder;
+      internals.streamBuilder = (c) => {
+        const stream = build(c);
+        interceptPipe(stream, client, fast);
+        return stream;
+      };
+    }
     client.handleMessage = (packet, callback) => {
       const topic = topicOf(packet.topic);
       if (!topic || topic.direction !== 'up') return callback(); // e.g. dynamic security replies: acknowledged as usual
@@ -198,14 +233,7 @@ export class MqttClientTransport implements MqttTransport {
         void onUplink(uplink);
         return callback();
       }
-      const ack = new Held(this.generation, packet.messageId, settled);
-      held.push(ack);
-      if (take) take(uplink, ack);
-      else
-        onUplink(uplink).then(
-          (outcome) => ack.settle(outcome),
-          () => ack.fail(),
-        );
+      const ack = receive(uplink, packet.messageId);
       // mqtt.js sends the PUBACK from this callback, synchronously: _sendPacket below holds it.
       holding = ack;
       try {
