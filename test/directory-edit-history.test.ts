@@ -43,6 +43,17 @@ async function signIn(login: string) {
   return client;
 }
 
+/** An organisation login for `organisation` (an officer's invitation, joined), signed in. */
+async function organisationLogin(officer: ApiClient, organisation: string, login: string) {
+  const invited = await officer.post('/api/directory/invitations', { organisation, login });
+  expect(invited.status).toBe(201);
+  const client = anonymous();
+  const joined = await client.post('/api/directory/account/join', { code: invited.body.code, password: 'org-password' });
+  expect(joined.status).toBe(200);
+  client.csrfToken = joined.body.csrfToken;
+  return client;
+}
+
 beforeAll(async () => {
   ({ database, server } = await startServerSuite());
   x = await seedAssociation(database.db, 'hx');
@@ -244,6 +255,47 @@ describe('変更履歴', () => {
     expect(ofOrg[0]!.actor).toEqual({ kind: 'officer', name: null, login: null });
     expect(ofOrg[1]).toMatchObject({ action: 'change.propose', actor: { kind: 'organisation', login: 'teian@hx.example.jp' } });
     expect([...ofOrg[1]!.fields].sort()).toEqual(['languages', 'lat', 'lon']);
+  });
+
+  it('an entry moved to another organisation: the new one sees none of the old one’s proposals, reasons or login', async () => {
+    const { body: moving } = await officerX.post('/api/directory/services', entry('X 移る窓口', { organisation: 'X 移動元の会' }));
+    const from = await organisationLogin(officerX, 'X 移動元の会', 'moto@hx.example.jp');
+    expect((await from.patch(`/api/directory/account/services/${moving.id}`, { hours: '移動元の提案' })).status).toBe(200);
+    const proposal = (await officerX.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === moving.id);
+    expect((await officerX.post(`/api/directory/review/${proposal.id}/reject`, { reason: '移動元だけへの理由' })).status).toBe(200);
+    expect((await from.patch(`/api/directory/account/services/${moving.id}`, { cost: '移動元の二つ目' })).status).toBe(200);
+    await officerX.post('/api/directory/services', entry('X 移動先の窓口', { organisation: 'X 移動先の会' }));
+    const to = await organisationLogin(officerX, 'X 移動先の会', 'saki@hx.example.jp');
+    // Moved as a CSV import by external id moves it (or an edit before 団体名 was kept with its login).
+    const target = await database.db.selectFrom('directory_organisations').select('id').where('name', '=', 'X 移動先の会').executeTakeFirstOrThrow();
+    await database.db.updateTable('directory_services').set({ organisation_id: target.id }).where('id', '=', moving.id).execute();
+    await officerX.patch(`/api/directory/services/${moving.id}`, { hours: '移動後に役員が変更' });
+
+    const history = await to.get('/api/directory/account/history?limit=100');
+    expect(history.status).toBe(200);
+    const ofMoved = (history.body.items as (Item & { reason: string })[]).filter((i) => i.serviceId === moving.id);
+    // The entry's own changes by the officer stay; the old organisation's proposals and their decisions do not.
+    expect(ofMoved.map((i) => i.action)).toEqual(['service.update', 'service.create']);
+    expect(ofMoved.every((i) => i.actor.kind === 'officer')).toBe(true);
+    expect(JSON.stringify(history.body)).not.toMatch(/moto@|移動元だけへの理由|X 移動元の会/);
+    // The officers keep seeing it all.
+    const ofOfficer = ((await officerX.get('/api/directory/history?limit=100')).body.items as Item[]).filter((i) => i.serviceId === moving.id);
+    expect(ofOfficer.map((i) => i.action)).toEqual(['service.update', 'change.propose', 'change.reject', 'change.propose', 'service.create']);
+    expect(ofOfficer[1]!.actor).toMatchObject({ kind: 'organisation', login: 'moto@hx.example.jp' });
+  });
+
+  it('an organisation sees 「市の担当者」 without the city editor’s login', async () => {
+    const { body: cityEntry } = await editorA.post('/api/directory/account/city/services', entry('A市 団体の窓口', { organisation: 'A市 ログインの会' }));
+    const invited = await editorA.post('/api/directory/account/city/invitations', { organisation: 'A市 ログインの会', login: 'shi@hist.example.jp' });
+    expect(invited.status).toBe(201);
+    const org = anonymous();
+    const joined = await org.post('/api/directory/account/join', { code: invited.body.code, password: 'org-password' });
+    org.csrfToken = joined.body.csrfToken;
+    await editorA.patch(`/api/directory/account/city/services/${cityEntry.id}`, { hours: '市が変更' });
+
+    const items = (await org.get('/api/directory/account/history')).body.items as Item[];
+    expect(items[0]).toMatchObject({ serviceId: cityEntry.id, action: 'service.update', actor: { kind: 'city_editor', name: 'A市 福祉課', login: null } });
+    expect(items.some((i) => i.actor.login === 'a@hist.example.jp')).toBe(false);
   });
 
   it('no one else: a 班長 is refused (403), a resident has no directory account (401), nor has a stranger', async () => {

@@ -8,6 +8,7 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
+  a.actor_person_id is not null as by_person,
   p.name as person_name,
   d.role as account_role,
   d.name as account_name,
@@ -34,6 +35,7 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
+  a.actor_person_id is not null as by_person,
   p.name as person_name,
   d.role as account_role,
   d.name as account_name,
@@ -69,6 +71,7 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
+  a.actor_person_id is not null as by_person,
   p.name as person_name,
   d.role as account_role,
   d.name as account_name,
@@ -80,9 +83,38 @@ from
   left join directory_accounts d on d.id = a.actor_account_id
 where
   s.organisation_id = $1
-  and a.action = any ($2::text[])
+  and (
+    d.organisation_id = $2
+    or (
+      (
+        a.actor_person_id is not null
+        or d.role = 'city_editor'
+        or (
+          a.actor_account_id is null
+          and a.action = any ($3::text[])
+        )
+      )
+      and (
+        a.action not in (
+          'directory.change.approve',
+          'directory.change.reject'
+        )
+        or exists (
+          select
+            1
+          from
+            directory_changes c
+            join directory_accounts ca on ca.id = c.account_id
+          where
+            c.id::text = a.detail ->> 'change'
+            and ca.organisation_id = $4
+        )
+      )
+    )
+  )
+  and a.action = any ($5::text[])
 order by
   a.at desc,
   a.id desc
 limit
-  $3;
+  $6;

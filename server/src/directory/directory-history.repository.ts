@@ -7,17 +7,37 @@ import { ownedBy, type Owner } from './directory-owner.js';
  * The SQL of 変更履歴: the directory's audit rows about entries, scoped in the query to the
  * entries the viewer keeps (an association's or a city's by the owner rules of
  * directory-owner.ts; an organisation's, its own services). A row about another owner's entry,
- * or about no entry at all (an import, an invitation, a join), never comes back.
+ * or about no entry at all (an import, an invitation, a join), never comes back. An entry may
+ * have moved between organisations: an organisation gets only the rows that are its own (below).
  */
 
 /** Whose entries: an owner's (officers, a city's editors) or an organisation's (its own login). */
 export type HistoryScope = Owner | { organisationId: string };
 
-const inScope = (scope: HistoryScope) => ('organisationId' in scope ? sql<boolean>`s.organisation_id = ${scope.organisationId}` : ownedBy(scope, 's'));
+/** The freshness job's actions: its rows have no actor at all. */
+export const JOB_ACTIONS = ['directory.service.stale', 'directory.service.hide_stale', 'directory.service.remind'];
+
+/**
+ * An organisation's rows of its entries: those by its own accounts, and those by an officer, a
+ * city editor or the job, except a decision on a change another organisation proposed. An entry
+ * moved from organisation X keeps X's proposals, their approvals and rejections (with the
+ * reason) and X's account's name and login: none of them is the new organisation's. A row whose
+ * actor is no longer on record (an account deleted since) may be another organisation's, so
+ * it is left out too.
+ */
+const organisationsOwn = (organisationId: string) => sql<boolean>`s.organisation_id = ${organisationId}
+  and (d.organisation_id = ${organisationId}
+    or ((a.actor_person_id is not null or d.role = 'city_editor' or (a.actor_account_id is null and a.action = any(${JOB_ACTIONS}::text[])))
+      and (a.action not in ('directory.change.approve', 'directory.change.reject')
+        or exists (
+          select 1 from directory_changes c join directory_accounts ca on ca.id = c.account_id
+          where c.id::text = a.detail->>'change' and ca.organisation_id = ${organisationId}))))`;
+
+const inScope = (scope: HistoryScope) => ('organisationId' in scope ? organisationsOwn(scope.organisationId) : ownedBy(scope, 's'));
 
 export type HistoryRow = {
   id: string; at: Date; action: string; service_id: string; service: string; detail: Record<string, unknown> | null;
-  person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
+  by_person: boolean; person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
 };
 
 /**
@@ -27,7 +47,7 @@ export type HistoryRow = {
 export async function historyPage(db: Db, scope: HistoryScope, page: { actions: readonly string[]; before: string | null; limit: number }) {
   const { rows } = await sql<HistoryRow>`
     select a.id::text as id, a.at, a.action, s.id as service_id, s.name as service, a.detail,
-      p.name as person_name, d.role as account_role, d.name as account_name, d.login as account_login
+      a.actor_person_id is not null as by_person, p.name as person_name, d.role as account_role, d.name as account_name, d.login as account_login
     from directory_audit a
     join directory_services s on s.id = a.subject
     left join people p on p.id = a.actor_person_id

@@ -8,13 +8,14 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import type { DirectoryAccount } from './directory-accounts.service.js';
 import { cityOf } from './directory-city.service.js';
-import { historyPage, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
+import { historyPage, JOB_ACTIONS, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
 
 /**
  * 変更履歴: who changed which entry, when and which fields, from the directory's audit. An
  * officer sees their association's entries' (in its time zone, with the officers' names); a
  * city editor their city's, an organisation its own (in the deployment's zone; an officer is
- * named only as an officer: residents' names stay in their association).
+ * named only as an officer: residents' names stay in their association; a city editor as
+ * 「市の担当者」 without their login, an email).
  */
 
 type Ctx = Pick<ServiceContext, 'db'>;
@@ -24,7 +25,7 @@ type Query = z.output<typeof historyQuerySchema>;
 export type HistoryViewer = { kind: 'officer'; actor: Actor } | { kind: 'account'; account: DirectoryAccount };
 
 const ACTIONS = HISTORY_ACTIONS.map((a) => `directory.${a}`);
-const BY_THE_JOB = new Set(['directory.service.stale', 'directory.service.hide_stale', 'directory.service.remind']);
+const BY_THE_JOB = new Set(JOB_ACTIONS);
 
 export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Query): Promise<DirectoryHistory> {
   const { scope, timeZone } = await scopeOf(ctx, viewer);
@@ -33,7 +34,7 @@ export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Q
   const page = rows.slice(0, query.limit);
   return {
     timeZone,
-    items: page.map((r) => item(r, viewer.kind === 'officer')),
+    items: page.map((r) => item(r, viewer.kind === 'officer' ? 'officer' : viewer.account.role)),
     next: rows.length > query.limit ? page[page.length - 1]!.id : null,
   };
 }
@@ -51,7 +52,8 @@ async function scopeOf(ctx: Ctx, viewer: HistoryViewer): Promise<{ scope: Histor
   return { scope: { cityAreaId: cityOf(account) }, timeZone: DEFAULT_TIME_ZONE };
 }
 
-function item(r: HistoryRow, namesOfficers: boolean): DirectoryHistoryItem {
+/** What a viewer learns of the actor: officers' names only to officers; logins to officers and city editors (an organisation, its own accounts' only). */
+function item(r: HistoryRow, viewer: 'officer' | 'city_editor' | 'organisation'): DirectoryHistoryItem {
   const detail = r.detail ?? {};
   return {
     id: r.id,
@@ -60,10 +62,10 @@ function item(r: HistoryRow, namesOfficers: boolean): DirectoryHistoryItem {
     service: r.service,
     action: r.action.replace(/^directory\./, '') as DirectoryHistoryItem['action'],
     fields: fieldsOf(detail.fields),
-    actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: r.account_login }
+    actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: viewer !== 'organisation' || r.account_role === 'organisation' ? r.account_login : null }
       // The daily freshness job acts alone; any other row without an account is an officer's (their name, if still on the roster).
       : BY_THE_JOB.has(r.action) ? { kind: 'system', name: null, login: null }
-      : { kind: 'officer', name: namesOfficers ? r.person_name : null, login: null },
+      : { kind: 'officer', name: viewer === 'officer' ? r.person_name : null, login: null },
     reason: typeof detail.reason === 'string' ? detail.reason : '',
   };
 }
