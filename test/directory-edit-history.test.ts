@@ -221,6 +221,22 @@ describe('変更履歴', () => {
     expect((await officerX.get('/api/directory/history?limit=0')).body.error.field).toBe('limit');
   });
 
+  it('a cursor from another association’s history, or from no row, is a 400 naming before (not an empty page)', async () => {
+    const { body: ofYEntry } = await officerY.post('/api/directory/services', entry('Y カーソルの窓口', { organisation: 'Y カーソルの会' }));
+    await officerY.patch(`/api/directory/services/${ofYEntry.id}`, { hours: 'Y が変更' });
+    const ofY = (await officerY.get('/api/directory/history')).body.items as Item[];
+    expect(ofY.length).toBeGreaterThan(1);
+    const ofX = (await officerX.get('/api/directory/history?limit=100')).body.items as Item[];
+    expect(ofX.some((i) => i.id === ofY[0]!.id)).toBe(false);
+    for (const before of [ofY[0]!.id, '999999999']) {
+      const refused = await officerX.get(`/api/directory/history?before=${before}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('before');
+    }
+    // Y's own cursor still pages Y's history.
+    expect((await officerY.get(`/api/directory/history?before=${ofY[0]!.id}`)).status).toBe(200);
+  });
+
   it('times are for the association’s zone: the answer names it', async () => {
     await database.db.updateTable('associations').set({ time_zone: 'Pacific/Honolulu' }).where('id', '=', y.association.id).execute();
     try {

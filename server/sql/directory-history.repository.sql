@@ -9,14 +9,20 @@ select
   s.name as service,
   a.detail,
   a.actor_person_id is not null as by_person,
-  p.name as person_name,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   "s"."created_by_association_id" = $1
@@ -36,32 +42,42 @@ select
   s.name as service,
   a.detail,
   a.actor_person_id is not null as by_person,
-  p.name as person_name,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   "s"."owner_area_id" = $1
   and a.action = any ($2::text[])
   and (a.at, a.id) < (
     select
-      b.at,
-      b.id
+      a.at,
+      a.id
     from
-      directory_audit b
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
     where
-      b.id = $3::bigint
+      "s"."owner_area_id" = $3
+      and a.action = any ($4::text[])
+      and a.id = $5::bigint
   )
 order by
   a.at desc,
   a.id desc
 limit
-  $4;
+  $6;
 
 -- historyPage — an organisation’s
 select
@@ -72,14 +88,20 @@ select
   s.name as service,
   a.detail,
   a.actor_person_id is not null as by_person,
-  p.name as person_name,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   s.organisation_id = $1
@@ -118,3 +140,18 @@ order by
   a.id desc
 limit
   $6;
+
+-- historyCursorVisible
+select
+  exists (
+    select
+      1
+    from
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      "s"."created_by_association_id" = $1
+      and a.action = any ($2::text[])
+      and a.id = $3::bigint
+  ) as visible;

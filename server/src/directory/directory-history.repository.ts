@@ -40,20 +40,32 @@ export type HistoryRow = {
   by_person: boolean; person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
 };
 
+/** The scope's rows of the history (aliases a, s, d), for a page and for its cursor alike. */
+const visibleRows = (scope: HistoryScope, actions: readonly string[]) => sql`
+  directory_audit a
+  join directory_services s on s.id = a.subject
+  left join directory_accounts d on d.id = a.actor_account_id
+  where ${inScope(scope)} and a.action = any(${actions}::text[])`;
+
+/** Whether the audit row `before` is one the scope sees (a cursor from a page it was given). */
+export async function historyCursorVisible(db: Db, scope: HistoryScope, actions: readonly string[], before: string) {
+  const { rows } = await sql<{ visible: boolean }>`
+    select exists (select 1 from ${visibleRows(scope, actions)} and a.id = ${before}::bigint) as visible`.execute(db);
+  return rows[0]?.visible ?? false;
+}
+
 /**
  * A page of the audit of the scope's entries, newest first (by time, then id), older than the
- * row `before` (an audit id: the keyset of the page before). `actions` are the audit's actions shown.
+ * row `before` (an audit id: the keyset of the page before, itself looked up in the scope).
+ * `actions` are the audit's actions shown.
  */
 export async function historyPage(db: Db, scope: HistoryScope, page: { actions: readonly string[]; before: string | null; limit: number }) {
+  // The cursor's subquery names its own a, s and d: inside it they are the cursor row's.
   const { rows } = await sql<HistoryRow>`
     select a.id::text as id, a.at, a.action, s.id as service_id, s.name as service, a.detail,
-      a.actor_person_id is not null as by_person, p.name as person_name, d.role as account_role, d.name as account_name, d.login as account_login
-    from directory_audit a
-    join directory_services s on s.id = a.subject
-    left join people p on p.id = a.actor_person_id
-    left join directory_accounts d on d.id = a.actor_account_id
-    where ${inScope(scope)} and a.action = any(${page.actions}::text[])
-      ${page.before === null ? sql`` : sql`and (a.at, a.id) < (select b.at, b.id from directory_audit b where b.id = ${page.before}::bigint)`}
+      a.actor_person_id is not null as by_person, (select p.name from people p where p.id = a.actor_person_id) as person_name, d.role as account_role, d.name as account_name, d.login as account_login
+    from ${visibleRows(scope, page.actions)}
+      ${page.before === null ? sql`` : sql`and (a.at, a.id) < (select a.at, a.id from ${visibleRows(scope, page.actions)} and a.id = ${page.before}::bigint)`}
     order by a.at desc, a.id desc
     limit ${page.limit}`.execute(db);
   return rows;
@@ -65,4 +77,5 @@ export const sqlExamples: SqlExample[] = [
   { name: 'historyPage', run: (db) => historyPage(db, { associationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
   { name: 'historyPage — a city’s, after a cursor', run: (db) => historyPage(db, { cityAreaId: ID }, { actions: ['directory.service.update'], before: '42', limit: 31 }) },
   { name: 'historyPage — an organisation’s', run: (db) => historyPage(db, { organisationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
+  { name: 'historyCursorVisible', run: (db) => historyCursorVisible(db, { associationId: ID }, ['directory.service.update'], '42') },
 ];

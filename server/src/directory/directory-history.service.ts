@@ -8,7 +8,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import type { DirectoryAccount } from './directory-accounts.service.js';
 import { cityOf } from './directory-city.service.js';
-import { historyPage, JOB_ACTIONS, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
+import { historyCursorVisible, historyPage, JOB_ACTIONS, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
 
 /**
  * 変更履歴: who changed which entry, when and which fields, from the directory's audit. An
@@ -29,6 +29,10 @@ const BY_THE_JOB = new Set(JOB_ACTIONS);
 
 export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Query): Promise<DirectoryHistory> {
   const { scope, timeZone } = await scopeOf(ctx, viewer);
+  // A cursor is the `next` of a page this viewer was given: any other row (another owner's, or none) is a bad request, not an empty page.
+  if (query.before !== undefined && !(await historyCursorVisible(ctx.db, scope, ACTIONS, query.before))) {
+    throw HttpError.badRequest('Not the `next` of a page of this history.', 'before');
+  }
   // One more than asked: whether there is an older page.
   const rows = await historyPage(ctx.db, scope, { actions: ACTIONS, before: query.before ?? null, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
