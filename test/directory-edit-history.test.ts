@@ -173,6 +173,26 @@ describe('the fields only CSV could change, on the card', () => {
   });
 });
 
+describe('approving an organisation’s change', () => {
+  it('that would leave half a map pin (the officer cleared the pin since) is a 400 naming lon, and saves nothing', async () => {
+    const { body: created } = await officerX.post('/api/directory/services', entry('X 半分の位置', { organisation: 'X 位置の会', lat: 34.8, lon: 135.7 }));
+    const org = await organisationLogin(officerX, 'X 位置の会', 'ichi@hx.example.jp');
+    expect((await org.patch(`/api/directory/account/services/${created.id}`, { lat: 36 })).status).toBe(200);
+    expect((await officerX.patch(`/api/directory/services/${created.id}`, { lat: null, lon: null })).status).toBe(200);
+    const change = (await officerX.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.id);
+    const auditedBefore = (await trail(created.id)).length;
+
+    const refused = await officerX.post(`/api/directory/review/${change.id}/approve`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('lon');
+    expect(await row(created.id)).toMatchObject({ lat: null, lon: null });
+    expect(await trail(created.id)).toHaveLength(auditedBefore);
+    // Still waiting: the officer can reject it instead.
+    expect((await officerX.post(`/api/directory/review/${change.id}/reject`, { reason: '位置は消しました' })).status).toBe(200);
+    expect(await row(created.id)).toMatchObject({ lat: null, lon: null });
+  });
+});
+
 type Item = { id: string; at: string; serviceId: string; service: string; action: string; fields: string[]; actor: { kind: string; name: string | null; login: string | null } };
 
 describe('変更履歴', () => {
