@@ -195,6 +195,38 @@ describe('approving an organisation’s change', () => {
 
 type Item = { id: string; at: string; serviceId: string; service: string; action: string; fields: string[]; actor: { kind: string; name: string | null; login: string | null } };
 
+describe('団体名 of an entry whose organisation signs in', () => {
+  it('an officer naming another organisation gets a 409 naming organisation and nothing moves; without a login the entry moves as before', async () => {
+    const { body: kept } = await officerX.post('/api/directory/services', entry('X ログインの窓口', { organisation: 'X ログインの会' }));
+    await organisationLogin(officerX, 'X ログインの会', 'login@hx.example.jp');
+    const before = await row(kept.id);
+    const auditedBefore = (await trail(kept.id)).length;
+    const refused = await officerX.patch(`/api/directory/services/${kept.id}`, { organisation: 'X ログインの会（誤字修正）', hours: '一緒に送った変更' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'organisation_has_login', field: 'organisation' });
+    expect(await row(kept.id)).toEqual(before);
+    expect(await trail(kept.id)).toHaveLength(auditedBefore);
+    expect(await database.db.selectFrom('directory_organisations').select('id').where('name', '=', 'X ログインの会（誤字修正）').execute()).toEqual([]);
+    // The same name (a form that sends every field) is no move: the other changes save.
+    expect((await officerX.patch(`/api/directory/services/${kept.id}`, { organisation: 'X ログインの会', hours: '月曜' })).status).toBe(200);
+    expect((await row(kept.id)).organisation_id).toBe(before.organisation_id);
+
+    const { body: free } = await officerX.post('/api/directory/services', entry('X ログインなしの窓口', { organisation: 'X ログインなしの会' }));
+    const moved = await officerX.patch(`/api/directory/services/${free.id}`, { organisation: 'X ログインなしの会（正）' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.organisation).toBe('X ログインなしの会（正）');
+  });
+
+  it('a city editor is refused the same way', async () => {
+    const { body: cityEntry } = await editorA.post('/api/directory/account/city/services', entry('A市 ログインの窓口', { organisation: 'A市 ログインする会' }));
+    expect((await editorA.post('/api/directory/account/city/invitations', { organisation: 'A市 ログインする会', login: 'shi2@hist.example.jp' })).status).toBe(201);
+    const refused = await editorA.patch(`/api/directory/account/city/services/${cityEntry.id}`, { organisation: 'A市 別の会' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.field).toBe('organisation');
+    expect((await editorA.get('/api/directory/account/city/services')).body.items.find((s: { id: string }) => s.id === cityEntry.id).organisation).toBe('A市 ログインする会');
+  });
+});
+
 describe('変更履歴', () => {
   it('an officer sees their association’s entries’ changes, newest first, with the fields and their name; never another association’s or the city’s', async () => {
     const { body: mine } = await officerX.post('/api/directory/services', entry('X 履歴の窓口'));
