@@ -366,6 +366,19 @@ describe('変更履歴', () => {
     expect(items.some((i) => i.actor.login === 'a@hist.example.jp')).toBe(false);
   });
 
+  it('a row by an account deleted since is 「削除されたアカウント」, not an officer', async () => {
+    const { body: created } = await officerX.post('/api/directory/services', entry('X 削除の窓口', { organisation: 'X 削除される会' }));
+    const org = await organisationLogin(officerX, 'X 削除される会', 'sakujo@hx.example.jp');
+    expect((await org.patch(`/api/directory/account/services/${created.id}`, { hours: '削除前の提案' })).status).toBe(200);
+    await database.db.deleteFrom('directory_accounts').where('login', '=', 'sakujo@hx.example.jp').execute();
+
+    const items = ((await officerX.get('/api/directory/history?limit=100')).body.items as Item[]).filter((i) => i.serviceId === created.id);
+    expect(items.map((i) => [i.action, i.actor])).toEqual([
+      ['change.propose', { kind: 'deleted', name: null, login: null }],
+      ['service.create', { kind: 'officer', name: '役員 一郎', login: null }],
+    ]);
+  });
+
   it('no one else: a 班長 is refused (403), a resident has no directory account (401), nor has a stranger', async () => {
     const captain = anonymous();
     await captain.login(x.logins.captain1, PASSWORD);
@@ -402,8 +415,10 @@ describe('20261209T0200: an officer’s earlier edits join the directory’s aud
         { action: 'directory.service.create', actor_person_id: z.people.officer.id, at: at(1), detail: { name: 'Z の窓口' } },
         { action: 'directory.service.update', actor_person_id: z.people.officer.id, at: at(2), detail: { fields: ['hours'] } },
       ]);
+      // A city editor's edit whose account was deleted since: no actor left, and not the migration's to take out.
+      await own.db.insertInto('directory_audit').values({ action: 'directory.service.update', subject: service.id, detail: JSON.stringify({ fields: ['phone'] }), at: at(4) }).execute();
       expect((await migrator.migrateDown()).error).toBeUndefined();
-      expect(await copied()).toEqual([]);
+      expect(await copied()).toEqual([{ action: 'directory.service.update', actor_person_id: null, at: at(4), detail: { fields: ['phone'] } }]);
     } finally {
       await own.drop();
     }

@@ -67,9 +67,10 @@ function item(r: HistoryRow, viewer: 'officer' | 'city_editor' | 'organisation')
     action: r.action.replace(/^directory\./, '') as DirectoryHistoryItem['action'],
     fields: fieldsOf(detail.fields),
     actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: viewer !== 'organisation' || r.account_role === 'organisation' ? r.account_login : null }
-      // The daily freshness job acts alone; any other row without an account is an officer's (their name, if still on the roster).
+      // The daily freshness job acts alone; a row by a person is an officer's; a row with neither is by an account (or person) deleted since (their keys set null).
       : BY_THE_JOB.has(r.action) ? { kind: 'system', name: null, login: null }
-      : { kind: 'officer', name: viewer === 'officer' ? r.person_name : null, login: null },
+      : r.by_person ? { kind: 'officer', name: viewer === 'officer' ? r.person_name : null, login: null }
+      : { kind: 'deleted', name: null, login: null },
     reason: typeof detail.reason === 'string' ? detail.reason : '',
   };
 }

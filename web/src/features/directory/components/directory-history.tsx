@@ -15,6 +15,7 @@ function who(actor: DirectoryHistoryItem['actor']): string {
     // An organisation is not given the city editor's login (an email).
     case 'city_editor': return actor.login ? t('directory.history.by.cityEditor', { name: actor.name ?? '', login: actor.login }) : t('directory.history.by.city', { name: actor.name ?? '' });
     case 'organisation': return t('directory.history.by.organisation', { name: actor.name ?? '' });
+    case 'deleted': return t('directory.history.by.deleted');
     default: return t('directory.history.by.system');
   }
 }
