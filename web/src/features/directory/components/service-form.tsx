@@ -6,7 +6,7 @@ import { t } from '../../../lib/i18n.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
-import { coordinate, PositionFields, positionOf, Ticks } from './service-fields.js';
+import { coordinate, PositionFields, positionOf, same, Ticks } from './service-fields.js';
 
 const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
 type TextKey = keyof typeof EMPTY;
@@ -15,12 +15,6 @@ type Body = Parameters<typeof api.createDirectoryService>[0];
 type Update = Parameters<typeof api.updateDirectoryService>[1];
 type AgeGroup = (typeof AGE_GROUPS)[number];
 type ServiceLanguage = (typeof SERVICE_LANGUAGES)[number];
-
-/** Whether a field's value is what the entry holds (tick-box lists as sets: their order is not a change). */
-function same(a: unknown, b: unknown): boolean {
-  const key = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v ?? null);
-  return key(a) === key(b);
-}
 
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
