@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  * written to both. This copies the earlier ones (an entry's create, update and confirm, with
  * their time and officer) into `directory_audit`, each once, for entries their association still
  * keeps. Down removes every officer's edit from `directory_audit` (the code before wrote none;
- * `audit_log` keeps them all).
+ * `audit_log` keeps them all): rows by a person, not those whose account was deleted since
+ * (its foreign key set null, they have neither actor).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -26,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     delete from directory_audit
-    where actor_account_id is null
+    where actor_account_id is null and actor_person_id is not null
       and action in ('directory.service.create', 'directory.service.update', 'directory.service.confirm', 'directory.imported')
   `.execute(db);
 }

@@ -43,6 +43,17 @@ async function signIn(login: string) {
   return client;
 }
 
+/** An organisation login for `organisation` (an officer's invitation, joined), signed in. */
+async function organisationLogin(officer: ApiClient, organisation: string, login: string) {
+  const invited = await officer.post('/api/directory/invitations', { organisation, login });
+  expect(invited.status).toBe(201);
+  const client = anonymous();
+  const joined = await client.post('/api/directory/account/join', { code: invited.body.code, password: 'org-password' });
+  expect(joined.status).toBe(200);
+  client.csrfToken = joined.body.csrfToken;
+  return client;
+}
+
 beforeAll(async () => {
   ({ database, server } = await startServerSuite());
   x = await seedAssociation(database.db, 'hx');
@@ -162,7 +173,59 @@ describe('the fields only CSV could change, on the card', () => {
   });
 });
 
+describe('approving an organisation’s change', () => {
+  it('that would leave half a map pin (the officer cleared the pin since) is a 400 naming lon, and saves nothing', async () => {
+    const { body: created } = await officerX.post('/api/directory/services', entry('X 半分の位置', { organisation: 'X 位置の会', lat: 34.8, lon: 135.7 }));
+    const org = await organisationLogin(officerX, 'X 位置の会', 'ichi@hx.example.jp');
+    expect((await org.patch(`/api/directory/account/services/${created.id}`, { lat: 36 })).status).toBe(200);
+    expect((await officerX.patch(`/api/directory/services/${created.id}`, { lat: null, lon: null })).status).toBe(200);
+    const change = (await officerX.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === created.id);
+    const auditedBefore = (await trail(created.id)).length;
+
+    const refused = await officerX.post(`/api/directory/review/${change.id}/approve`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('lon');
+    expect(await row(created.id)).toMatchObject({ lat: null, lon: null });
+    expect(await trail(created.id)).toHaveLength(auditedBefore);
+    // Still waiting: the officer can reject it instead.
+    expect((await officerX.post(`/api/directory/review/${change.id}/reject`, { reason: '位置は消しました' })).status).toBe(200);
+    expect(await row(created.id)).toMatchObject({ lat: null, lon: null });
+  });
+});
+
 type Item = { id: string; at: string; serviceId: string; service: string; action: string; fields: string[]; actor: { kind: string; name: string | null; login: string | null } };
+
+describe('団体名 of an entry whose organisation signs in', () => {
+  it('an officer naming another organisation gets a 409 naming organisation and nothing moves; without a login the entry moves as before', async () => {
+    const { body: kept } = await officerX.post('/api/directory/services', entry('X ログインの窓口', { organisation: 'X ログインの会' }));
+    await organisationLogin(officerX, 'X ログインの会', 'login@hx.example.jp');
+    const before = await row(kept.id);
+    const auditedBefore = (await trail(kept.id)).length;
+    const refused = await officerX.patch(`/api/directory/services/${kept.id}`, { organisation: 'X ログインの会（誤字修正）', hours: '一緒に送った変更' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'organisation_has_login', field: 'organisation' });
+    expect(await row(kept.id)).toEqual(before);
+    expect(await trail(kept.id)).toHaveLength(auditedBefore);
+    expect(await database.db.selectFrom('directory_organisations').select('id').where('name', '=', 'X ログインの会（誤字修正）').execute()).toEqual([]);
+    // The same name (a form that sends every field) is no move: the other changes save.
+    expect((await officerX.patch(`/api/directory/services/${kept.id}`, { organisation: 'X ログインの会', hours: '月曜' })).status).toBe(200);
+    expect((await row(kept.id)).organisation_id).toBe(before.organisation_id);
+
+    const { body: free } = await officerX.post('/api/directory/services', entry('X ログインなしの窓口', { organisation: 'X ログインなしの会' }));
+    const moved = await officerX.patch(`/api/directory/services/${free.id}`, { organisation: 'X ログインなしの会（正）' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.organisation).toBe('X ログインなしの会（正）');
+  });
+
+  it('a city editor is refused the same way', async () => {
+    const { body: cityEntry } = await editorA.post('/api/directory/account/city/services', entry('A市 ログインの窓口', { organisation: 'A市 ログインする会' }));
+    expect((await editorA.post('/api/directory/account/city/invitations', { organisation: 'A市 ログインする会', login: 'shi2@hist.example.jp' })).status).toBe(201);
+    const refused = await editorA.patch(`/api/directory/account/city/services/${cityEntry.id}`, { organisation: 'A市 別の会' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.field).toBe('organisation');
+    expect((await editorA.get('/api/directory/account/city/services')).body.items.find((s: { id: string }) => s.id === cityEntry.id).organisation).toBe('A市 ログインする会');
+  });
+});
 
 describe('変更履歴', () => {
   it('an officer sees their association’s entries’ changes, newest first, with the fields and their name; never another association’s or the city’s', async () => {
@@ -210,6 +273,22 @@ describe('変更履歴', () => {
     expect((await officerX.get('/api/directory/history?limit=0')).body.error.field).toBe('limit');
   });
 
+  it('a cursor from another association’s history, or from no row, is a 400 naming before (not an empty page)', async () => {
+    const { body: ofYEntry } = await officerY.post('/api/directory/services', entry('Y カーソルの窓口', { organisation: 'Y カーソルの会' }));
+    await officerY.patch(`/api/directory/services/${ofYEntry.id}`, { hours: 'Y が変更' });
+    const ofY = (await officerY.get('/api/directory/history')).body.items as Item[];
+    expect(ofY.length).toBeGreaterThan(1);
+    const ofX = (await officerX.get('/api/directory/history?limit=100')).body.items as Item[];
+    expect(ofX.some((i) => i.id === ofY[0]!.id)).toBe(false);
+    for (const before of [ofY[0]!.id, '999999999']) {
+      const refused = await officerX.get(`/api/directory/history?before=${before}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('before');
+    }
+    // Y's own cursor still pages Y's history.
+    expect((await officerY.get(`/api/directory/history?before=${ofY[0]!.id}`)).status).toBe(200);
+  });
+
   it('times are for the association’s zone: the answer names it', async () => {
     await database.db.updateTable('associations').set({ time_zone: 'Pacific/Honolulu' }).where('id', '=', y.association.id).execute();
     try {
@@ -244,6 +323,60 @@ describe('変更履歴', () => {
     expect(ofOrg[0]!.actor).toEqual({ kind: 'officer', name: null, login: null });
     expect(ofOrg[1]).toMatchObject({ action: 'change.propose', actor: { kind: 'organisation', login: 'teian@hx.example.jp' } });
     expect([...ofOrg[1]!.fields].sort()).toEqual(['languages', 'lat', 'lon']);
+  });
+
+  it('an entry moved to another organisation: the new one sees none of the old one’s proposals, reasons or login', async () => {
+    const { body: moving } = await officerX.post('/api/directory/services', entry('X 移る窓口', { organisation: 'X 移動元の会' }));
+    const from = await organisationLogin(officerX, 'X 移動元の会', 'moto@hx.example.jp');
+    expect((await from.patch(`/api/directory/account/services/${moving.id}`, { hours: '移動元の提案' })).status).toBe(200);
+    const proposal = (await officerX.get('/api/directory/review')).body.items.find((i: { serviceId: string }) => i.serviceId === moving.id);
+    expect((await officerX.post(`/api/directory/review/${proposal.id}/reject`, { reason: '移動元だけへの理由' })).status).toBe(200);
+    expect((await from.patch(`/api/directory/account/services/${moving.id}`, { cost: '移動元の二つ目' })).status).toBe(200);
+    await officerX.post('/api/directory/services', entry('X 移動先の窓口', { organisation: 'X 移動先の会' }));
+    const to = await organisationLogin(officerX, 'X 移動先の会', 'saki@hx.example.jp');
+    // Moved as a CSV import by external id moves it (or an edit before 団体名 was kept with its login).
+    const target = await database.db.selectFrom('directory_organisations').select('id').where('name', '=', 'X 移動先の会').executeTakeFirstOrThrow();
+    await database.db.updateTable('directory_services').set({ organisation_id: target.id }).where('id', '=', moving.id).execute();
+    await officerX.patch(`/api/directory/services/${moving.id}`, { hours: '移動後に役員が変更' });
+
+    const history = await to.get('/api/directory/account/history?limit=100');
+    expect(history.status).toBe(200);
+    const ofMoved = (history.body.items as (Item & { reason: string })[]).filter((i) => i.serviceId === moving.id);
+    // The entry's own changes by the officer stay; the old organisation's proposals and their decisions do not.
+    expect(ofMoved.map((i) => i.action)).toEqual(['service.update', 'service.create']);
+    expect(ofMoved.every((i) => i.actor.kind === 'officer')).toBe(true);
+    expect(JSON.stringify(history.body)).not.toMatch(/moto@|移動元だけへの理由|X 移動元の会/);
+    // The officers keep seeing it all.
+    const ofOfficer = ((await officerX.get('/api/directory/history?limit=100')).body.items as Item[]).filter((i) => i.serviceId === moving.id);
+    expect(ofOfficer.map((i) => i.action)).toEqual(['service.update', 'change.propose', 'change.reject', 'change.propose', 'service.create']);
+    expect(ofOfficer[1]!.actor).toMatchObject({ kind: 'organisation', login: 'moto@hx.example.jp' });
+  });
+
+  it('an organisation sees 「市の担当者」 without the city editor’s login', async () => {
+    const { body: cityEntry } = await editorA.post('/api/directory/account/city/services', entry('A市 団体の窓口', { organisation: 'A市 ログインの会' }));
+    const invited = await editorA.post('/api/directory/account/city/invitations', { organisation: 'A市 ログインの会', login: 'shi@hist.example.jp' });
+    expect(invited.status).toBe(201);
+    const org = anonymous();
+    const joined = await org.post('/api/directory/account/join', { code: invited.body.code, password: 'org-password' });
+    org.csrfToken = joined.body.csrfToken;
+    await editorA.patch(`/api/directory/account/city/services/${cityEntry.id}`, { hours: '市が変更' });
+
+    const items = (await org.get('/api/directory/account/history')).body.items as Item[];
+    expect(items[0]).toMatchObject({ serviceId: cityEntry.id, action: 'service.update', actor: { kind: 'city_editor', name: 'A市 福祉課', login: null } });
+    expect(items.some((i) => i.actor.login === 'a@hist.example.jp')).toBe(false);
+  });
+
+  it('a row by an account deleted since is 「削除されたアカウント」, not an officer', async () => {
+    const { body: created } = await officerX.post('/api/directory/services', entry('X 削除の窓口', { organisation: 'X 削除される会' }));
+    const org = await organisationLogin(officerX, 'X 削除される会', 'sakujo@hx.example.jp');
+    expect((await org.patch(`/api/directory/account/services/${created.id}`, { hours: '削除前の提案' })).status).toBe(200);
+    await database.db.deleteFrom('directory_accounts').where('login', '=', 'sakujo@hx.example.jp').execute();
+
+    const items = ((await officerX.get('/api/directory/history?limit=100')).body.items as Item[]).filter((i) => i.serviceId === created.id);
+    expect(items.map((i) => [i.action, i.actor])).toEqual([
+      ['change.propose', { kind: 'deleted', name: null, login: null }],
+      ['service.create', { kind: 'officer', name: '役員 一郎', login: null }],
+    ]);
   });
 
   it('no one else: a 班長 is refused (403), a resident has no directory account (401), nor has a stranger', async () => {
@@ -282,8 +415,10 @@ describe('20261209T0200: an officer’s earlier edits join the directory’s aud
         { action: 'directory.service.create', actor_person_id: z.people.officer.id, at: at(1), detail: { name: 'Z の窓口' } },
         { action: 'directory.service.update', actor_person_id: z.people.officer.id, at: at(2), detail: { fields: ['hours'] } },
       ]);
+      // A city editor's edit whose account was deleted since: no actor left, and not the migration's to take out.
+      await own.db.insertInto('directory_audit').values({ action: 'directory.service.update', subject: service.id, detail: JSON.stringify({ fields: ['phone'] }), at: at(4) }).execute();
       expect((await migrator.migrateDown()).error).toBeUndefined();
-      expect(await copied()).toEqual([]);
+      expect(await copied()).toEqual([{ action: 'directory.service.update', actor_person_id: null, at: at(4), detail: { fields: ['phone'] } }]);
     } finally {
       await own.drop();
     }

@@ -250,7 +250,11 @@ select
     'web',
     s.web,
     'address',
-    s.address
+    s.address,
+    'lat',
+    s.lat,
+    'lon',
+    s.lon
   ) as service,
   (
     select

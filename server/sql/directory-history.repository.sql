@@ -8,14 +8,21 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
-  p.name as person_name,
+  a.actor_person_id is not null as by_person,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   "s"."created_by_association_id" = $1
@@ -34,32 +41,43 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
-  p.name as person_name,
+  a.actor_person_id is not null as by_person,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   "s"."owner_area_id" = $1
   and a.action = any ($2::text[])
   and (a.at, a.id) < (
     select
-      b.at,
-      b.id
+      a.at,
+      a.id
     from
-      directory_audit b
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
     where
-      b.id = $3::bigint
+      "s"."owner_area_id" = $3
+      and a.action = any ($4::text[])
+      and a.id = $5::bigint
   )
 order by
   a.at desc,
   a.id desc
 limit
-  $4;
+  $6;
 
 -- historyPage — an organisation’s
 select
@@ -69,20 +87,71 @@ select
   s.id as service_id,
   s.name as service,
   a.detail,
-  p.name as person_name,
+  a.actor_person_id is not null as by_person,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
   d.role as account_role,
   d.name as account_name,
   d.login as account_login
 from
   directory_audit a
   join directory_services s on s.id = a.subject
-  left join people p on p.id = a.actor_person_id
   left join directory_accounts d on d.id = a.actor_account_id
 where
   s.organisation_id = $1
-  and a.action = any ($2::text[])
+  and (
+    d.organisation_id = $2
+    or (
+      (
+        a.actor_person_id is not null
+        or d.role = 'city_editor'
+        or (
+          a.actor_account_id is null
+          and a.action = any ($3::text[])
+        )
+      )
+      and (
+        a.action not in (
+          'directory.change.approve',
+          'directory.change.reject'
+        )
+        or exists (
+          select
+            1
+          from
+            directory_changes c
+            join directory_accounts ca on ca.id = c.account_id
+          where
+            c.id::text = a.detail ->> 'change'
+            and ca.organisation_id = $4
+        )
+      )
+    )
+  )
+  and a.action = any ($5::text[])
 order by
   a.at desc,
   a.id desc
 limit
-  $3;
+  $6;
+
+-- historyCursorVisible
+select
+  exists (
+    select
+      1
+    from
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      "s"."created_by_association_id" = $1
+      and a.action = any ($2::text[])
+      and a.id = $3::bigint
+  ) as visible;

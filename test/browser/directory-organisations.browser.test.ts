@@ -50,6 +50,9 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     await entry.getByLabel('電話番号').fill('0774-00-0002');
     await entry.getByLabel('場所').fill('田辺東 集会所（デモ）');
     await entry.getByLabel('受付時間').fill(NEW);
+    // Ticked off and on again: the same age groups (in the list's order now), so no change to send.
+    await entry.getByLabel('高齢者').uncheck();
+    await entry.getByLabel('高齢者').check();
     await entry.getByLabel('内容').fill(NEW_DESCRIPTION);
     await entry.getByRole('button', { name: '変更を送る（審査のあと公開）' }).click();
     const pending = entry.getByTestId('organisation-pending');

@@ -173,8 +173,8 @@ export const historyItemSchema = z.object({
   service: z.string(),
   action: z.enum(HISTORY_ACTIONS),
   fields: z.array(z.string()),
-  /** Who: an officer (their name, to officers only), a city editor (account), an organisation (account), or the daily freshness job. */
-  actor: z.object({ kind: z.enum(['officer', 'city_editor', 'organisation', 'system']), name: z.string().nullable(), login: z.string().nullable() }),
+  /** Who: an officer (their name, to officers only), a city editor (account), an organisation (account), the daily freshness job, or an account (or person) deleted since. */
+  actor: z.object({ kind: z.enum(['officer', 'city_editor', 'organisation', 'system', 'deleted']), name: z.string().nullable(), login: z.string().nullable() }),
   /** A rejection's reason. */
   reason: z.string(),
 });

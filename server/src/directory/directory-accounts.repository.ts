@@ -163,16 +163,15 @@ export async function reviewQueue(db: Db, scope: ReviewScope) {
   return rows;
 }
 
-/** A pending change the scope may review, locked, or undefined. */
 /**
  * A pending change in the reviewer's scope, locked with its service, and what the service holds
- * now (to check the entry that would show) and the time zone its day is counted in (its
+ * now (to check the entry that would show: its contacts and map pin) and the time zone its day is counted in (its
  * association's; a city-wide entry's, the deployment's default).
  */
 export async function changeToReview(db: Db, scope: ReviewScope, id: string) {
-  const { rows } = await sql<ChangeRow & { service: { status: string; phone: string; web: string; address: string }; time_zone: string | null }>`
+  const { rows } = await sql<ChangeRow & { service: { status: string; phone: string; web: string; address: string; lat: number | null; lon: number | null }; time_zone: string | null }>`
     select c.id, c.service_id, c.fields, c.created_at,
-      jsonb_build_object('status', s.status, 'phone', s.phone, 'web', s.web, 'address', s.address) as service,
+      jsonb_build_object('status', s.status, 'phone', s.phone, 'web', s.web, 'address', s.address, 'lat', s.lat, 'lon', s.lon) as service,
       (select a.time_zone from associations a where a.id = s.created_by_association_id) as time_zone
     from directory_changes c
     join directory_services s on s.id = c.service_id

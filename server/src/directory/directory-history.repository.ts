@@ -7,33 +7,65 @@ import { ownedBy, type Owner } from './directory-owner.js';
  * The SQL of 変更履歴: the directory's audit rows about entries, scoped in the query to the
  * entries the viewer keeps (an association's or a city's by the owner rules of
  * directory-owner.ts; an organisation's, its own services). A row about another owner's entry,
- * or about no entry at all (an import, an invitation, a join), never comes back.
+ * or about no entry at all (an import, an invitation, a join), never comes back. An entry may
+ * have moved between organisations: an organisation gets only the rows that are its own (below).
  */
 
 /** Whose entries: an owner's (officers, a city's editors) or an organisation's (its own login). */
 export type HistoryScope = Owner | { organisationId: string };
 
-const inScope = (scope: HistoryScope) => ('organisationId' in scope ? sql<boolean>`s.organisation_id = ${scope.organisationId}` : ownedBy(scope, 's'));
+/** The freshness job's actions: its rows have no actor at all. */
+export const JOB_ACTIONS = ['directory.service.stale', 'directory.service.hide_stale', 'directory.service.remind'];
+
+/**
+ * An organisation's rows of its entries: those by its own accounts, and those by an officer, a
+ * city editor or the job, except a decision on a change another organisation proposed. An entry
+ * moved from organisation X keeps X's proposals, their approvals and rejections (with the
+ * reason) and X's account's name and login: none of them is the new organisation's. A row whose
+ * actor is no longer on record (an account deleted since) may be another organisation's, so
+ * it is left out too.
+ */
+const organisationsOwn = (organisationId: string) => sql<boolean>`s.organisation_id = ${organisationId}
+  and (d.organisation_id = ${organisationId}
+    or ((a.actor_person_id is not null or d.role = 'city_editor' or (a.actor_account_id is null and a.action = any(${JOB_ACTIONS}::text[])))
+      and (a.action not in ('directory.change.approve', 'directory.change.reject')
+        or exists (
+          select 1 from directory_changes c join directory_accounts ca on ca.id = c.account_id
+          where c.id::text = a.detail->>'change' and ca.organisation_id = ${organisationId}))))`;
+
+const inScope = (scope: HistoryScope) => ('organisationId' in scope ? organisationsOwn(scope.organisationId) : ownedBy(scope, 's'));
 
 export type HistoryRow = {
   id: string; at: Date; action: string; service_id: string; service: string; detail: Record<string, unknown> | null;
-  person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
+  by_person: boolean; person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
 };
+
+/** The scope's rows of the history (aliases a, s, d), for a page and for its cursor alike. */
+const visibleRows = (scope: HistoryScope, actions: readonly string[]) => sql`
+  directory_audit a
+  join directory_services s on s.id = a.subject
+  left join directory_accounts d on d.id = a.actor_account_id
+  where ${inScope(scope)} and a.action = any(${actions}::text[])`;
+
+/** Whether the audit row `before` is one the scope sees (a cursor from a page it was given). */
+export async function historyCursorVisible(db: Db, scope: HistoryScope, actions: readonly string[], before: string) {
+  const { rows } = await sql<{ visible: boolean }>`
+    select exists (select 1 from ${visibleRows(scope, actions)} and a.id = ${before}::bigint) as visible`.execute(db);
+  return rows[0]?.visible ?? false;
+}
 
 /**
  * A page of the audit of the scope's entries, newest first (by time, then id), older than the
- * row `before` (an audit id: the keyset of the page before). `actions` are the audit's actions shown.
+ * row `before` (an audit id: the keyset of the page before, itself looked up in the scope).
+ * `actions` are the audit's actions shown.
  */
 export async function historyPage(db: Db, scope: HistoryScope, page: { actions: readonly string[]; before: string | null; limit: number }) {
+  // The cursor's subquery names its own a, s and d: inside it they are the cursor row's.
   const { rows } = await sql<HistoryRow>`
     select a.id::text as id, a.at, a.action, s.id as service_id, s.name as service, a.detail,
-      p.name as person_name, d.role as account_role, d.name as account_name, d.login as account_login
-    from directory_audit a
-    join directory_services s on s.id = a.subject
-    left join people p on p.id = a.actor_person_id
-    left join directory_accounts d on d.id = a.actor_account_id
-    where ${inScope(scope)} and a.action = any(${page.actions}::text[])
-      ${page.before === null ? sql`` : sql`and (a.at, a.id) < (select b.at, b.id from directory_audit b where b.id = ${page.before}::bigint)`}
+      a.actor_person_id is not null as by_person, (select p.name from people p where p.id = a.actor_person_id) as person_name, d.role as account_role, d.name as account_name, d.login as account_login
+    from ${visibleRows(scope, page.actions)}
+      ${page.before === null ? sql`` : sql`and (a.at, a.id) < (select a.at, a.id from ${visibleRows(scope, page.actions)} and a.id = ${page.before}::bigint)`}
     order by a.at desc, a.id desc
     limit ${page.limit}`.execute(db);
   return rows;
@@ -45,4 +77,5 @@ export const sqlExamples: SqlExample[] = [
   { name: 'historyPage', run: (db) => historyPage(db, { associationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
   { name: 'historyPage — a city’s, after a cursor', run: (db) => historyPage(db, { cityAreaId: ID }, { actions: ['directory.service.update'], before: '42', limit: 31 }) },
   { name: 'historyPage — an organisation’s', run: (db) => historyPage(db, { organisationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
+  { name: 'historyCursorVisible', run: (db) => historyCursorVisible(db, { associationId: ID }, ['directory.service.update'], '42') },
 ];

@@ -8,13 +8,14 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import type { DirectoryAccount } from './directory-accounts.service.js';
 import { cityOf } from './directory-city.service.js';
-import { historyPage, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
+import { historyCursorVisible, historyPage, JOB_ACTIONS, type HistoryRow, type HistoryScope } from './directory-history.repository.js';
 
 /**
  * 変更履歴: who changed which entry, when and which fields, from the directory's audit. An
  * officer sees their association's entries' (in its time zone, with the officers' names); a
  * city editor their city's, an organisation its own (in the deployment's zone; an officer is
- * named only as an officer: residents' names stay in their association).
+ * named only as an officer: residents' names stay in their association; a city editor as
+ * 「市の担当者」 without their login, an email).
  */
 
 type Ctx = Pick<ServiceContext, 'db'>;
@@ -24,16 +25,20 @@ type Query = z.output<typeof historyQuerySchema>;
 export type HistoryViewer = { kind: 'officer'; actor: Actor } | { kind: 'account'; account: DirectoryAccount };
 
 const ACTIONS = HISTORY_ACTIONS.map((a) => `directory.${a}`);
-const BY_THE_JOB = new Set(['directory.service.stale', 'directory.service.hide_stale', 'directory.service.remind']);
+const BY_THE_JOB = new Set(JOB_ACTIONS);
 
 export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Query): Promise<DirectoryHistory> {
   const { scope, timeZone } = await scopeOf(ctx, viewer);
+  // A cursor is the `next` of a page this viewer was given: any other row (another owner's, or none) is a bad request, not an empty page.
+  if (query.before !== undefined && !(await historyCursorVisible(ctx.db, scope, ACTIONS, query.before))) {
+    throw HttpError.badRequest('Not the `next` of a page of this history.', 'before');
+  }
   // One more than asked: whether there is an older page.
   const rows = await historyPage(ctx.db, scope, { actions: ACTIONS, before: query.before ?? null, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   return {
     timeZone,
-    items: page.map((r) => item(r, viewer.kind === 'officer')),
+    items: page.map((r) => item(r, viewer.kind === 'officer' ? 'officer' : viewer.account.role)),
     next: rows.length > query.limit ? page[page.length - 1]!.id : null,
   };
 }
@@ -51,7 +56,8 @@ async function scopeOf(ctx: Ctx, viewer: HistoryViewer): Promise<{ scope: Histor
   return { scope: { cityAreaId: cityOf(account) }, timeZone: DEFAULT_TIME_ZONE };
 }
 
-function item(r: HistoryRow, namesOfficers: boolean): DirectoryHistoryItem {
+/** What a viewer learns of the actor: officers' names only to officers; logins to officers and city editors (an organisation, its own accounts' only). */
+function item(r: HistoryRow, viewer: 'officer' | 'city_editor' | 'organisation'): DirectoryHistoryItem {
   const detail = r.detail ?? {};
   return {
     id: r.id,
@@ -60,10 +66,11 @@ function item(r: HistoryRow, namesOfficers: boolean): DirectoryHistoryItem {
     service: r.service,
     action: r.action.replace(/^directory\./, '') as DirectoryHistoryItem['action'],
     fields: fieldsOf(detail.fields),
-    actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: r.account_login }
-      // The daily freshness job acts alone; any other row without an account is an officer's (their name, if still on the roster).
+    actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: viewer !== 'organisation' || r.account_role === 'organisation' ? r.account_login : null }
+      // The daily freshness job acts alone; a row by a person is an officer's; a row with neither is by an account (or person) deleted since (their keys set null).
       : BY_THE_JOB.has(r.action) ? { kind: 'system', name: null, login: null }
-      : { kind: 'officer', name: namesOfficers ? r.person_name : null, login: null },
+      : r.by_person ? { kind: 'officer', name: viewer === 'officer' ? r.person_name : null, login: null }
+      : { kind: 'deleted', name: null, login: null },
     reason: typeof detail.reason === 'string' ? detail.reason : '',
   };
 }

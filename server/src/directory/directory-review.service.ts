@@ -51,8 +51,13 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
     if (decision.status === 'approved') {
       // The entry as it would show must still give a way to reach it (the editor may have
       // cleared a contact since the change was proposed): a 400 to reject it, not a 500.
-      if (!directoryPolicy.reachable({ ...change.service, ...change.fields })) {
+      const after = { ...change.service, ...change.fields };
+      if (!directoryPolicy.reachable(after)) {
         throw HttpError.badRequest('Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
+      }
+      // A change may hold one half of a pin whose other half the editor has changed since (or cleared): never save half a pin.
+      if ((after.lat === null) !== (after.lon === null)) {
+        throw HttpError.badRequest('Approved, this entry would have half a map position (latitude and longitude go together): reject the change instead.', after.lat === null ? 'lat' : 'lon');
       }
       // Approved values count as confirmed today (the entry's association's day): an entry the freshness job had set aside is current again.
       await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), change.time_zone ?? DEFAULT_TIME_ZONE));

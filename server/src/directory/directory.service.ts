@@ -156,14 +156,20 @@ export async function changeService(ctx: Ctx, editor: Editor, id: string, body: 
     if ((lat === null) !== (lon === null)) {
       throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', lat === null ? 'lat' : 'lon');
     }
-    if (body.organisation !== undefined) change.organisation_id = await editorOrganisation(db, editor, body.organisation);
+    if (body.organisation !== undefined) {
+      // An organisation with a login keeps its entries itself: a typo fixed in 団体名 would move the entry away from it (its page would lose it).
+      if (before.organisation_login !== null && body.organisation !== before.organisation) {
+        throw new HttpError(409, 'organisation_has_login', 'This organisation signs in and keeps its entries itself: under another organisation it could no longer see this one. Leave the organisation as it is.', 'organisation');
+      }
+      change.organisation_id = await editorOrganisation(db, editor, body.organisation);
+    }
     if (body.areas) await replaceServiceAreas(db, [id], (await servedAreas(db, editor, body.areas)).map((a) => ({ service_id: id, area_id: a.id })));
     return updateService(db, editor.owner, id, change);
   });
 }
 
 /**
- * The organisation an editor moves an entry to: their own of this name, else a new one of
+ * The organisation an editor moves an entry to (one whose organisation has no login): their own of this name, else a new one of
  * theirs (never another owner's). An officer naming an organisation the city keeps for their
  * area is refused as its invitation is (409 naming `organisation`): the city's editor keeps it.
  */

@@ -12,8 +12,10 @@ export type HistoryLoader = (query: { before?: string }, signal?: AbortSignal) =
 function who(actor: DirectoryHistoryItem['actor']): string {
   switch (actor.kind) {
     case 'officer': return actor.name ? t('directory.history.by.officerNamed', { name: actor.name }) : t('directory.history.by.officer');
-    case 'city_editor': return t('directory.history.by.cityEditor', { name: actor.name ?? '', login: actor.login ?? '' });
+    // An organisation is not given the city editor's login (an email).
+    case 'city_editor': return actor.login ? t('directory.history.by.cityEditor', { name: actor.name ?? '', login: actor.login }) : t('directory.history.by.city', { name: actor.name ?? '' });
     case 'organisation': return t('directory.history.by.organisation', { name: actor.name ?? '' });
+    case 'deleted': return t('directory.history.by.deleted');
     default: return t('directory.history.by.system');
   }
 }

@@ -7,7 +7,7 @@ import { t } from '../../../lib/i18n.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
-import { coordinate, PositionFields, positionOf, Ticks } from './service-fields.js';
+import { coordinate, PositionFields, positionOf, same, Ticks } from './service-fields.js';
 
 const TEXT = ['description', 'phone', 'hours', 'cost', 'address', 'web'] as const;
 type TextKey = (typeof TEXT)[number];
@@ -50,7 +50,7 @@ export function OrganisationEditForm({ service, onSent, onCancel }: { service: A
   async function submit(event: Event) {
     event.preventDefault();
     const typed = { ...values, lat: coordinate(position.lat), lon: coordinate(position.lon) };
-    const changed = Object.fromEntries(Object.entries(typed).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(start[k as keyof Values])));
+    const changed = Object.fromEntries(Object.entries(typed).filter(([k, v]) => !same(v, start[k as keyof Values])));
     const body = checked.check(changed);
     if (!body) return;
     if (Object.keys(body).length === 0) return onCancel();

@@ -22,6 +22,19 @@ export function Ticks<C extends string>({ legend, codes, label, value, onValue, 
   );
 }
 
+/**
+ * Whether a form's value is what the entry holds, so only changes are sent: tick-box lists as
+ * sets (their order is not a change); anything else by value, where undefined and null are alike but
+ * a number typed wrong (NaN) is never the entry's null (it is sent, for the contract to refuse).
+ */
+export function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const key = (v: unknown) => (Array.isArray(v) ? JSON.stringify(v.map(String).sort()) : null);
+    return key(a) !== null && key(a) === key(b);
+  }
+  return Object.is(a ?? null, b ?? null);
+}
+
 /** A typed coordinate: blank is no pin (null); anything else a number for the contract to check (NaN fails "must be a number"). */
 export const coordinate = (text: string) => (text.trim() === '' ? null : Number(text));
 

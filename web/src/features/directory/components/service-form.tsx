@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { AGE_GROUPS, SERVICE_LANGUAGES, serviceBodySchema, WORRIES, type EditorService, type Worry } from '../../../../../server/src/contracts/directory.js';
-import { api } from '../../../lib/api.js';
+import { api, ApiError } from '../../../lib/api.js';
 import { useZodForm } from '../../../lib/forms.js';
 import { t } from '../../../lib/i18n.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
 import { TextField } from '../../../ui/fields.js';
 import { FormActions } from '../../../ui/form-actions.js';
-import { coordinate, PositionFields, positionOf, Ticks } from './service-fields.js';
+import { coordinate, PositionFields, positionOf, same, Ticks } from './service-fields.js';
 
 const EMPTY = { organisation: '', name: '', description: '', phone: '', hours: '', cost: '', address: '', web: '' };
 type TextKey = keyof typeof EMPTY;
@@ -15,12 +15,6 @@ type Body = Parameters<typeof api.createDirectoryService>[0];
 type Update = Parameters<typeof api.updateDirectoryService>[1];
 type AgeGroup = (typeof AGE_GROUPS)[number];
 type ServiceLanguage = (typeof SERVICE_LANGUAGES)[number];
-
-/** Whether a field's value is what the entry holds (tick-box lists as sets: their order is not a change). */
-function same(a: unknown, b: unknown): boolean {
-  const key = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v ?? null);
-  return key(a) === key(b);
-}
 
 /**
  * Adds an entry serving the officer's association (a draft unless "publish now" is ticked); with
@@ -104,7 +98,7 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
       <PositionFields idSuffix={service ? `-${service.id}` : ''} value={position} onValue={setPosition} errors={fe} />
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
       {organisation === undefined && !service && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
-      <ErrorAlert error={checked.error} />
+      <ErrorAlert error={checked.error} message={checked.error instanceof ApiError && checked.error.code === 'organisation_has_login' ? t('directory.form.organisationHasLogin') : undefined} />
       <FormActions busy={checked.busy} submitLabel={service ? t('directory.editor.save') : organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')}
         {...(onCancel ? { cancelLabel: t('common.cancel'), onCancel } : {})} />
     </form>
