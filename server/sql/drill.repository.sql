@@ -89,30 +89,32 @@ where
           select
             1 as "one"
           from
-            "drill_targets"
+            "drill_block_counts"
           where
-            "drill_targets"."drill_id" = "drills"."id"
-            and "drill_targets"."block_id" = any ($4::uuid[])
+            "drill_block_counts"."drill_id" = "drills"."id"
+            and "drill_block_counts"."total" > $4
+            and "drill_block_counts"."block_id" = any ($5::uuid[])
         )
       )
     )
     or (
-      "status" = $5
+      "status" = $6
       and exists (
         select
           1 as "one"
         from
-          "drill_targets"
+          "drill_block_counts"
         where
-          "drill_targets"."drill_id" = "drills"."id"
-          and "drill_targets"."block_id" = any ($6::uuid[])
+          "drill_block_counts"."drill_id" = "drills"."id"
+          and "drill_block_counts"."total" > $7
+          and "drill_block_counts"."block_id" = any ($8::uuid[])
       )
     )
   )
 order by
   "started_at" desc
 limit
-  $7;
+  $9;
 
 -- drillsInScope — a volunteer without a household
 select
@@ -169,15 +171,16 @@ where
     select
       1 as "one"
     from
-      "drill_targets"
+      "drill_block_counts"
     where
-      "drill_targets"."drill_id" = "drills"."id"
-      and "drill_targets"."block_id" = any ($5::uuid[])
+      "drill_block_counts"."drill_id" = "drills"."id"
+      and "drill_block_counts"."block_id" = any ($5::uuid[])
+      and "drill_block_counts"."total" > $6
   )
 order by
   "started_at" desc
 limit
-  $6;
+  $7;
 
 -- addEvent
 insert into

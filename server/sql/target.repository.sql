@@ -457,14 +457,15 @@ limit
 
 -- reachedBlocks
 select
-  "household_id"
+  "block_id"
 from
-  "drill_targets"
+  "drill_block_counts"
 where
   "drill_id" = $1
   and "block_id" = any ($2::uuid[])
+  and "total" > $3
 limit
-  $3;
+  $4;
 
 -- accountedPerDrill — whole drills
 select

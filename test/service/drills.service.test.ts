@@ -6,7 +6,7 @@ import type { SeededAssociation } from '../support/fixtures.js';
 import { answered, createDrill } from '../support/factories/drills.js';
 import type { Actor } from '../../server/src/common/access.js';
 import type { Jobs } from '../../server/src/platform/jobs/jobs.js';
-import { answerByProxy, deadline, startDrill, type DrillContext } from '../../server/src/drills/drill.service.js';
+import { answerByProxy, deadline, endDrill, listDrills, report, startDrill, type DrillContext } from '../../server/src/drills/drill.service.js';
 import { startSuite, stopSuite } from '../support/suite.js';
 
 /**
@@ -93,5 +93,27 @@ describe('a proxy answer', () => {
     // Household C is in 1班: a neighbour's word counts.
     const confirmed = await answerByProxy(ctx(), memberA, drill.id, { householdId: x.households.C.id, status: 'safe', where: 'home', note: '声をかけた' });
     expect(confirmed.answer).toMatchObject({ status: 'safe', channel: 'proxy' });
+  });
+});
+
+describe('which ended drills a 班長 sees', () => {
+  // Read from the kept per-班 counts (drill_block_counts), not from the drill's targets.
+  it('those that reached their 班: listed, reported, and compared with in the next report', async () => {
+    const captain1 = () => actorOf(x.people.captain1.id, { captainOf: [x.blocks.block1.id] });
+    const captain2 = () => actorOf(x.people.captain2.id, { captainOf: [x.blocks.block2.id] });
+    const ofBlock2 = await startDrill(ctx(), officer(), { ...startInput('2班だけ'), targetBlockIds: [x.blocks.block2.id] });
+    await endDrill(ctx(), officer(), ofBlock2.id);
+    const listed = async (actor: Actor) => (await listDrills(ctx(), actor)).items.map((d) => d.id);
+    expect(await listed(captain2())).toContain(ofBlock2.id);
+    expect(await listed(captain1())).not.toContain(ofBlock2.id);
+    expect((await report(ctx(), captain2(), ofBlock2.id)).scope).toEqual({ kind: 'blocks', blockNames: [expect.any(String)] });
+    await expect(report(ctx(), captain1(), ofBlock2.id)).rejects.toMatchObject({ status: 404 });
+
+    // The next drill of the whole association: 2班's 班長 compares it with the drill of 2班, 1班's does not.
+    const whole = await startDrill(ctx(), officer(), startInput('全体'));
+    await endDrill(ctx(), officer(), whole.id);
+    const previous = async (actor: Actor) => (await report(ctx(), actor, whole.id)).previous.map((p) => p.id);
+    expect(await previous(captain2())).toContain(ofBlock2.id);
+    expect(await previous(captain1())).not.toContain(ofBlock2.id);
   });
 });

@@ -58,12 +58,15 @@ export function drillsInScope(
     .where('association_id', '=', scope.associationId)
     .$if(!scope.everything, (q) =>
       q.where((eb) => {
-        // Two probes, each down its own index: the household by the primary key (drill, household), the 班 by the 班 index.
+        // Two probes: the household down the targets' primary key (drill, household); the 班 in
+        // the drill's kept per-班 counts (a row per drill and 班), not in its 100,000 targets.
         const targets = () => eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id');
+        const blockCounts = () =>
+          eb.selectFrom('drill_block_counts').select(sql`1`.as('one')).whereRef('drill_block_counts.drill_id', '=', 'drills.id').where('drill_block_counts.total', '>', 0);
         const reached = (blocksOnly: boolean) =>
           eb.or([
             ...(blocksOnly ? [] : [eb.exists(targets().where('drill_targets.household_id', '=', scope.householdId ?? NO_ID))]),
-            eb.exists(targets().where(isAnyOf('drill_targets.block_id', scope.captainOf))),
+            eb.exists(blockCounts().where(isAnyOf('drill_block_counts.block_id', scope.captainOf))),
           ]);
         return eb.or([
           scope.anyActive ? eb('status', '=', 'active') : eb.and([eb('status', '=', 'active'), reached(false)]),
@@ -99,7 +102,12 @@ export function earlierDrills(db: Db, drill: { id: string; association_id: strin
     .where('id', '!=', drill.id)
     .where('started_at', '<', drill.started_at)
     .$if(!!blocks, (q) =>
-      q.where((eb) => eb.exists(eb.selectFrom('drill_targets').select(sql`1`.as('one')).whereRef('drill_targets.drill_id', '=', 'drills.id').where(isAnyOf('drill_targets.block_id', blocks!)))),
+      // From the kept per-班 counts: a 班 the drill had targets in has a row with households.
+      q.where((eb) =>
+        eb.exists(
+          eb.selectFrom('drill_block_counts').select(sql`1`.as('one')).whereRef('drill_block_counts.drill_id', '=', 'drills.id').where(isAnyOf('drill_block_counts.block_id', blocks!)).where('drill_block_counts.total', '>', 0),
+        ),
+      ),
     )
     .orderBy('started_at', 'desc')
     .limit(5)

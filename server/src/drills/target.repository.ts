@@ -186,9 +186,9 @@ export async function silentHouseholds(db: Db, drillId: string, after: string | 
   return rows.map((t) => t.household_id);
 }
 
-/** Whether the drill reached any of these 班. */
+/** Whether the drill reached any of these 班: a 班 it has targets in has a kept count row with households (not a probe of the 100,000 rows). */
 export async function reachedBlocks(db: Db, drillId: string, blocks: readonly string[]) {
-  const one = await db.selectFrom('drill_targets').select('household_id').where('drill_id', '=', drillId).where(isAnyOf('block_id', blocks)).limit(1).executeTakeFirst();
+  const one = await db.selectFrom('drill_block_counts').select('block_id').where('drill_id', '=', drillId).where(isAnyOf('block_id', blocks)).where('total', '>', 0).limit(1).executeTakeFirst();
   return !!one;
 }
 
