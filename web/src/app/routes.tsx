@@ -147,8 +147,19 @@ export function Routes() {
       first.current = false;
       return;
     }
-    const heading = document.querySelector<HTMLElement>('main h1');
-    heading?.focus({ preventScroll: true });
+    const main = document.querySelector('main');
+    const focusHeading = () => {
+      const heading = main?.querySelector<HTMLElement>('h1');
+      heading?.focus({ preventScroll: true });
+      return !!heading;
+    };
+    if (!main || focusHeading()) return;
+    // A page opened for the first time is still loading its chunk: focus its heading once it shows.
+    const observer = new MutationObserver(() => {
+      if (focusHeading()) observer.disconnect();
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    return () => observer.disconnect();
   }, [location.path]);
 
   if (redirect) return <Loading />;
