@@ -87,8 +87,28 @@ describe("the 班長's phone list", () => {
     // 105 (中村家: an app home where nobody has a login) is on the drill's visit list from the start.
     expect(numbers((await list(captain1)).items)).toEqual(['101', '105', '103']);
     expect(numbers((await list(captain2)).items)).toEqual(['104', '102']);
+    // 101's 「助けて」 comes before 104's drill visit, though 104 lives alone and is paper only.
     const all = await list(officer);
-    expect(numbers(all.items)).toEqual(['104', '101', '105', '103', '102']);
+    expect(numbers(all.items)).toEqual(['101', '104', '105', '103', '102']);
+  });
+
+  it('puts a 「助けて」 press above a silent speaker of a riskier home, and a silent speaker above drill visits', async () => {
+    // 103 (鈴木家) lives alone: with the old order (alerts alike, then risk flags) its silence came first.
+    await database.db.insertInto('watch_settings').values({ household_id: x.households.C.id, association_id: x.association.id }).execute();
+    const silent = await database.db
+      .insertInto('watch_alerts')
+      .values({ association_id: x.association.id, household_id: x.households.C.id, kind: 'silent', tier: 'family_captain', raised_at: new Date(Date.now() - 3600_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    try {
+      const mine = await list(captain1);
+      expect(numbers(mine.items)).toEqual(['101', '103', '105']);
+      expect(mine.items[1]!.pending.map((p) => p.kind)).toEqual(['watch_alert', 'circular', 'circular']);
+      expect(numbers((await list(officer)).items)).toEqual(['101', '103', '104', '105', '102']);
+    } finally {
+      await database.db.deleteFrom('watch_alerts').where('id', '=', silent.id).execute();
+      await database.db.deleteFrom('watch_settings').where('household_id', '=', x.households.C.id).execute();
+    }
   });
 
   it("is scoped to the 班: another 班's households never appear; a 班 filter only for officers", async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
+import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
@@ -167,7 +168,10 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`)));
 
   const webRoot = path.resolve(deps.webRoot ?? 'web/dist');
-  app.use(express.static(webRoot, { index: false, maxAge: '1h', setHeaders: noCacheForShell }));
+  // The web app (the API above answers before this): gzip or br as the browser asks; the
+  // hashed bundles cached for a year, the shell revalidated (cacheHeaders).
+  app.use(compression());
+  app.use(express.static(webRoot, { index: false, maxAge: '1h', setHeaders: cacheHeaders }));
   app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
     const index = path.join(webRoot, 'index.html');
     if (!existsSync(index)) return res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build:web`.');
@@ -236,9 +240,12 @@ export function createApp(deps: AppDeps): App {
   };
 }
 
-function noCacheForShell(res: express.Response, filePath: string) {
+function cacheHeaders(res: express.Response, filePath: string) {
+  // Vite names what it builds under assets/ by content hash: a new build is a new name, so
+  // those never change and are kept a year without asking again.
+  if (/[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+(\.map)?$/.test(filePath)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
   // The service worker and the manifest must be revalidated, or an old app shell lives on.
-  if (/(sw\.js|manifest\.webmanifest|index\.html)$/.test(filePath)) res.setHeader('Cache-Control', 'no-cache');
+  else if (/(sw\.js|manifest\.webmanifest|index\.html)$/.test(filePath)) res.setHeader('Cache-Control', 'no-cache');
 }
 
 /** The modules' uplink handlers by uplink kind; an answer goes to the module of the prompt kind it names. */

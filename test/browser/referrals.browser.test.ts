@@ -108,6 +108,36 @@ describe('a captain refers a household that needs help', () => {
   });
 });
 
+describe('the referral step right after resolving an alert on /watch', () => {
+  it('resolving as 支援が必要 keeps the alert on screen with 「相談先を紹介する」 open, until recorded or put away', async () => {
+    // 山田家 is watched since the test above; a new silent alert reaches its 班長.
+    const alertId = await liveAlert(suite.database.db, suite.x.households.A, suite.x.association.id, 'silent', 'family_captain');
+    const captain = await loggedIn(suite.x.logins.captain1, phone);
+    await captain.goto(`${suite.server.baseUrl}/watch`);
+    const card = captain.getByTestId('live-alerts').locator(`[data-alert-id="${alertId}"]`);
+    await card.getByRole('button', { name: '対応を記録' }).click();
+    await card.getByLabel('結果').selectOption('needs_help');
+    await card.getByRole('button', { name: '記録する' }).click();
+
+    // The live list no longer has it; the next step is at the top, its form already open.
+    await expect.poll(() => captain.getByTestId('live-alerts').locator(`[data-alert-id="${alertId}"]`).count()).toBe(0);
+    const next = captain.getByTestId('referral-next');
+    await next.getByRole('heading', { name: '続けて、相談先を紹介する' }).waitFor();
+    const step = next.locator(`[data-alert-id="${alertId}"]`);
+    await step.getByTestId('referral-form').waitFor();
+    await step.locator('[data-worry="care"]').click();
+    await step.getByTestId('referral-search').click();
+    await step.getByLabel(/介護と孤立の相談窓口/).check();
+    await step.getByLabel('世帯の同意を得た').check();
+    await step.getByTestId('referral-record').click();
+    await step.getByTestId('referral-recorded').waitFor();
+    expect(await suite.database.db.selectFrom('referrals').select('source').where('watch_alert_id', '=', alertId).execute()).toEqual([{ source: 'watch_alert' }]);
+
+    await step.getByTestId('referral-next-done').click();
+    await expect.poll(() => captain.getByTestId('referral-next').count()).toBe(0);
+  });
+});
+
 describe('a circular links the directory', () => {
   it('a resident reading it sees the service to call and a link to the worry search', async () => {
     const services = (await officerApi.get('/api/directory/services')).body.items as { id: string; name: string }[];

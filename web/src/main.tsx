@@ -3,6 +3,9 @@ import './styles.css';
 import './lib/i18n.js';
 import { App } from './app/app.js';
 
+// A page's chunk from before a deploy is gone from the server: load the new app instead.
+window.addEventListener('vite:preloadError', () => window.location.reload());
+
 const root = document.getElementById('app');
 if (root) render(<App />, root);
 

@@ -48,17 +48,31 @@ async function watchAlerts(ctx: ServiceContext, actor: Actor) {
   );
 }
 
-const URGENT = new Set<PendingItem['kind']>(['drill_visit', 'watch_alert']);
 const KIND_ORDER: PendingItem['kind'][] = ['watch_alert', 'drill_visit', 'circular'];
+/** Within a card, a help press before a silent alert. */
+const helpFirst = (p: PendingItem) => (p.kind === 'watch_alert' && p.alertKind === 'help' ? 0 : 1);
 
 /**
- * Riskiest first: a home with a drill visit or a watch alert before one with circulars only;
- * then more risk flags (lives alone, speaker only, paper only); then the longest waiting.
+ * How urgent a home's most urgent item is, most urgent first (lower is sooner):
+ * 0. someone pressed 「助けて」 on the speaker (an explicit call for help, never below anything);
+ * 1. a silent speaker (a watch alert without a press: maybe nothing, maybe a fall);
+ * 2. a drill visit (nobody has answered the drill; among these, risk flags decide);
+ * 3. overdue circulars only.
+ * Drill answers of 'needs help' or 'injured' are not on this list: they are followed up from
+ * the drill's own page (its follow-up list), where the answer and its note are shown.
+ */
+function urgency(card: CaptainCard) {
+  const tiers = card.pending.map((p) => (p.kind === 'watch_alert' ? (p.alertKind === 'help' ? 0 : 1) : p.kind === 'drill_visit' ? 2 : 3));
+  return Math.min(...tiers);
+}
+
+/**
+ * Riskiest first: by urgency (above); within the same urgency, more risk flags (lives alone,
+ * speaker only, paper only) first; then the longest waiting; then the 班's own order.
  */
 function riskiestFirst(a: CaptainCard & { sortOrder: number }, b: CaptainCard & { sortOrder: number }) {
-  const urgent = (c: CaptainCard) => (c.pending.some((p) => URGENT.has(p.kind)) ? 1 : 0);
   const oldest = (c: CaptainCard) => Math.min(...c.pending.map((p) => Date.parse(p.since)));
-  return urgent(b) - urgent(a) || b.risk.length - a.risk.length || oldest(a) - oldest(b) || a.sortOrder - b.sortOrder || a.householdNumber.localeCompare(b.householdNumber, 'ja', { numeric: true });
+  return urgency(a) - urgency(b) || b.risk.length - a.risk.length || oldest(a) - oldest(b) || a.sortOrder - b.sortOrder || a.householdNumber.localeCompare(b.householdNumber, 'ja', { numeric: true });
 }
 
 export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: string) {
@@ -82,7 +96,7 @@ export async function captainList(ctx: ServiceContext, actor: Actor, blockId?: s
     .map((h) => ({
       householdId: h.id, householdNumber: h.household_number, name: h.name, address: h.address, blockId: h.block_id, blockName: h.block_name, sortOrder: h.sort_order,
       channels: h.channels, risk: h.risk, responderNotes: h.responder_notes, members: members.get(h.id) ?? [],
-      pending: pending.get(h.id)!.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || Date.parse(a.since) - Date.parse(b.since)),
+      pending: pending.get(h.id)!.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || helpFirst(a) - helpFirst(b) || Date.parse(a.since) - Date.parse(b.since)),
     }))
     .sort(riskiestFirst)
     .map(({ sortOrder: _, ...card }) => card);

@@ -54,6 +54,9 @@ export function LoginPage() {
         <ErrorAlert error={error} />
         <FormActions busy={busy} submitLabel={busy ? t('login.submitting') : t('login.submit')} />
       </form>
+      <p class="card subtle" data-testid="forgot-password">
+        {t('login.forgotPassword')}
+      </p>
       <p class="card subtle">
         {t('login.joinPrompt')} <Link href="/join">{t('login.joinLink')}</Link>
       </p>

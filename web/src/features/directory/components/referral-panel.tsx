@@ -42,8 +42,8 @@ export function ReferralList({ householdId, added }: { householdId: string; adde
  * text), sees the directory's services for the household's area (local first), picks one, ticks
  * 「世帯の同意を得た」 and records the referral. The services are tap-to-call, to pass on there.
  */
-export function ReferralPanel({ source, sourceId, householdId }: { source: Referral['source']; sourceId: string; householdId: string }) {
-  const [open, setOpen] = useState(false);
+export function ReferralPanel({ source, sourceId, householdId, startOpen = false }: { source: Referral['source']; sourceId: string; householdId: string; startOpen?: boolean }) {
+  const [open, setOpen] = useState(startOpen);
   const [ticked, setTicked] = useState<Worry[]>([]);
   const [found, setFound] = useState<DirectorySearch | null>(null);
   const [serviceId, setServiceId] = useState<string | null>(null);

@@ -10,8 +10,14 @@ import { useAsync } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
 
-export function HouseholdEditForm({ household, onSaved }: { household: HouseholdDetail; onSaved: (updated: HouseholdDetail) => void }) {
-  const blocks = useAsync(() => api.blocks(), []);
+/**
+ * Edits a household. Officers change everything; the household itself (`officer` false) keeps
+ * its name, address, channels and notes current, but its 班 and 世帯番号 are the officers' (the
+ * server refuses them), so those fields are neither shown nor sent.
+ */
+export function HouseholdEditForm({ household, onSaved, officer = true }: { household: HouseholdDetail; onSaved: (updated: HouseholdDetail) => void; officer?: boolean }) {
+  // The 班 list is only needed (and only readable) for the officers' 班 field.
+  const blocks = useAsync(() => (officer ? api.blocks() : Promise.resolve({ items: [] as BlockView[] })), [officer]);
   const [form, setForm] = useState(() => fromHousehold(household));
   const { submit: run, busy, error, setError } = useSubmit();
   const [saved, setSaved] = useState(false);
@@ -25,7 +31,8 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
     setSaved(false);
     if (form.channels.length === 0) return setError(t('household.errors.channels'));
     await run(async () => {
-      const updated = await api.updateHousehold(household.id, householdBody(form));
+      const { householdNumber: _number, blockId: _block, ...ownFields } = householdBody(form);
+      const updated = await api.updateHousehold(household.id, officer ? householdBody(form) : ownFields);
       setSaved(true);
       onSaved(updated);
     });
@@ -35,7 +42,7 @@ export function HouseholdEditForm({ household, onSaved }: { household: Household
     <section class="section" aria-labelledby="household-edit-heading">
       <h2 id="household-edit-heading">{t('household.editTitle')}</h2>
       <form class="card form" data-testid="household-form" onSubmit={submit} noValidate>
-        <HouseholdFields idPrefix="hh-edit" form={form} setForm={setForm} blocks={blocks.data?.items ?? []} />
+        <HouseholdFields idPrefix="hh-edit" form={form} setForm={setForm} blocks={blocks.data?.items ?? []} placement={officer} />
         <ErrorAlert error={error} />
         {saved && <Notice>{t('household.saved')}</Notice>}
         <FormActions busy={busy} submitLabel={t('household.save')} />
@@ -81,11 +88,14 @@ export function HouseholdFields({
   form,
   setForm,
   blocks,
+  placement = true,
 }: {
   idPrefix: string;
   form: HouseholdFormState;
   setForm: (update: (previous: HouseholdFormState) => HouseholdFormState) => void;
   blocks: BlockView[];
+  /** The 世帯番号 and 班 fields (officers only). */
+  placement?: boolean;
 }) {
   const set = <K extends keyof HouseholdFormState>(key: K) => (value: HouseholdFormState[K]) =>
     setForm((previous) => ({ ...previous, [key]: value }));
@@ -93,10 +103,10 @@ export function HouseholdFields({
   if (!form.blockId) blockOptions.unshift({ value: '', label: t('common.choose') });
   return (
     <>
-      <TextField id={`${idPrefix}-number`} label={t('household.number')} value={form.householdNumber} onValue={set('householdNumber')} required />
+      {placement && <TextField id={`${idPrefix}-number`} label={t('household.number')} value={form.householdNumber} onValue={set('householdNumber')} required />}
       <TextField id={`${idPrefix}-name`} label={t('household.name')} value={form.name} onValue={set('name')} required />
       <TextField id={`${idPrefix}-address`} label={t('household.address')} value={form.address} onValue={set('address')} required />
-      <SelectField id={`${idPrefix}-block`} label={t('household.block')} value={form.blockId} onValue={set('blockId')} options={blockOptions} required />
+      {placement && <SelectField id={`${idPrefix}-block`} label={t('household.block')} value={form.blockId} onValue={set('blockId')} options={blockOptions} required />}
       <ChannelCheckboxes idPrefix={`${idPrefix}-channel`} value={form.channels} onValue={set('channels')} />
       <FormField id={`${idPrefix}-notes`} label={t('household.responderNotes')} hint={t('household.responderNotesHint')} messages={[]}>
         {(control) => (

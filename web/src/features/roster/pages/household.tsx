@@ -22,6 +22,9 @@ export function HouseholdPage({ id }: { id: string }) {
   const state = useResource((signal) => api.household(id, signal), { deps: [id], ...ROSTER_REFRESH, filter: { 'roster:changed': touchesHousehold(id) } });
   useTitle(state.data?.name ?? t('household.title'));
   const officer = session.roles.officer;
+  // The household itself keeps its contact details, notes and members current (README's role
+  // table; roster.policy canEditHousehold / canEditPerson): the same forms, without 班 or 世帯番号.
+  const mayEdit = officer || (!!state.data && session.roles.household?.id === state.data.id);
   const [editing, setEditing] = useState<PersonView | 'new' | null>(null);
 
   return (
@@ -38,11 +41,11 @@ export function HouseholdPage({ id }: { id: string }) {
               {t('household.watchLink')}
             </Link>
           </p>
-          <HouseholdView household={state.data} headingLevel={2} onEditMember={officer ? (p) => setEditing(p) : undefined} />
+          <HouseholdView household={state.data} headingLevel={2} onEditMember={mayEdit ? (p) => setEditing(p) : undefined} />
           {/* Only those who may see referrals ask for them (the household and its family get none: no 404 to fetch). */}
           {mayRefer(session.roles) && <ReferralList householdId={state.data.id} added={NO_REFERRALS} />}
           {(officer || session.roles.household?.id === state.data.id) && <FamilyInvitation householdId={state.data.id} />}
-          {officer && (
+          {mayEdit && (
             <>
               <section class="section" aria-labelledby="member-form-heading">
                 <h2 id="member-form-heading">{t('person.sectionTitle')}</h2>
@@ -62,7 +65,7 @@ export function HouseholdPage({ id }: { id: string }) {
                   </button>
                 )}
               </section>
-              <HouseholdEditForm household={state.data} onSaved={(updated) => state.setData(() => updated)} />
+              <HouseholdEditForm household={state.data} officer={officer} onSaved={(updated) => state.setData(() => updated)} />
             </>
           )}
         </>

@@ -24,6 +24,8 @@ export const OUTCOMES: AlertOutcome[] = ['fine', 'needs_help', 'hospital', 'away
 /**
  * One watch alert: what happened, at which home, who to call, and "I'll go" / "record what
  * happened". `canAct` is false for the household's own members (they are the ones watched).
+ * `referNow` opens the referral step at once (the alert was just resolved as needing help);
+ * `onDone` offers a button that puts the card away.
  */
 export function AlertCard({
   alert,
@@ -32,6 +34,8 @@ export function AlertCard({
   headingLevel = 3,
   showTimeline = false,
   linkHousehold = true,
+  referNow = false,
+  onDone,
 }: {
   alert: Alert;
   canAct: boolean;
@@ -39,6 +43,8 @@ export function AlertCard({
   headingLevel?: 2 | 3;
   showTimeline?: boolean;
   linkHousehold?: boolean;
+  referNow?: boolean;
+  onDone?: () => void;
 }) {
   const now = useNow();
   const session = useRequiredSession();
@@ -210,7 +216,14 @@ export function AlertCard({
       )}
 
       {canAct && alert.status === 'resolved' && alert.outcome === 'needs_help' && mayRefer(session.roles) && (
-        <ReferralPanel source="watch_alert" sourceId={alert.id} householdId={household.id} />
+        <ReferralPanel source="watch_alert" sourceId={alert.id} householdId={household.id} startOpen={referNow} />
+      )}
+      {onDone && (
+        <div class="actions">
+          <button type="button" class="secondary" data-testid="referral-next-done" onClick={onDone}>
+            {t('watch.referralNext.done')}
+          </button>
+        </div>
       )}
 
       {showTimeline ? (

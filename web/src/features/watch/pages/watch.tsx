@@ -7,6 +7,7 @@ import { useTitle } from '../../../lib/hooks.js';
 import { t } from '../../../lib/i18n.js';
 import { Link } from '../../../lib/router.js';
 import { useRequiredSession } from '../../../lib/session.js';
+import { mayRefer } from '../../directory/components/referral-panel.js';
 import { AlertCard } from '../components/alert-card.js';
 import { byNewest, withChangedAlert } from '../components/alerts.js';
 import { ClosedAlerts } from '../components/closed-alerts.js';
@@ -21,6 +22,9 @@ export function WatchPage() {
   const board = useResource((signal) => api.watchBoard(signal), { events: ['device:status'], debounceMs: 1000, onReconnect: false });
   const [showClosed, setShowClosed] = useState(false);
   const [closedTick, setClosedTick] = useState(0);
+  // Alerts this helper just resolved as 支援が必要: they leave the live list, but the next step
+  // (recording worries and a local service) must not be hidden in the closed list.
+  const [toRefer, setToRefer] = useState<Alert[]>([]);
   // An alert changes the board and the closed list too: they refetch with the live alerts.
   const alerts = useResource((signal) => api.watchAlerts('live', signal), {
     events: ['watch:alert'],
@@ -38,6 +42,9 @@ export function WatchPage() {
 
   function replace(updated: Alert) {
     alerts.setData((previous) => withChangedAlert(previous, updated));
+    if (updated.status === 'resolved' && updated.outcome === 'needs_help' && mayRefer(session.roles)) {
+      setToRefer((now) => [updated, ...now.filter((a) => a.id !== updated.id)]);
+    }
     board.reload();
     if (showClosed) setClosedTick((n) => n + 1);
   }
@@ -55,6 +62,25 @@ export function WatchPage() {
         <div class="help-page-banner" role="alert" data-testid="help-banner">
           <p>{t('watch.helpPageBanner', { names: help.map((a) => a.household.name).join('、') })}</p>
         </div>
+      )}
+
+      {toRefer.length > 0 && (
+        <section class="section" aria-labelledby="referral-next-heading" data-testid="referral-next">
+          <h2 id="referral-next-heading">{t('watch.referralNext.heading')}</h2>
+          <p class="lead">{t('watch.referralNext.lead')}</p>
+          <ul class="alert-list">
+            {toRefer.map((alert) => (
+              <AlertCard
+                key={alert.id}
+                alert={alert}
+                canAct
+                referNow
+                onChange={replace}
+                onDone={() => setToRefer((now) => now.filter((a) => a.id !== alert.id))}
+              />
+            ))}
+          </ul>
+        </section>
       )}
 
       <section class="section" aria-labelledby="live-alerts-heading">
