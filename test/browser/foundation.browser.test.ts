@@ -34,6 +34,18 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: 'ログイン' }).click();
     await page.getByTestId('current-user').waitFor();
     expect(await page.getByTestId('current-user').textContent()).toContain('役員 一郎');
+    // The header's 「パスワード変更」 can be read: its text colour is not the colour behind it.
+    const password = page.getByRole('banner').getByRole('link', { name: 'パスワード変更' });
+    const { text, behind } = await password.evaluate((el) => {
+      let node: Element | null = el;
+      let behind = 'rgba(0, 0, 0, 0)';
+      while (node && (behind === 'rgba(0, 0, 0, 0)' || behind === 'transparent')) {
+        behind = getComputedStyle(node).backgroundColor;
+        node = node.parentElement;
+      }
+      return { text: getComputedStyle(el).color, behind };
+    });
+    expect(text).not.toBe(behind);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: /log out/i }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
