@@ -5,6 +5,7 @@ import { t } from '../lib/i18n.js';
 import { Link, useLocation } from '../lib/router.js';
 import { isCaptain, useSession } from '../lib/session.js';
 import { useReviewCount } from '../features/directory/components/review-count.js';
+import { Ruby } from '../ui/ruby.js';
 
 /** Whether this person has anything to watch: a role, a family member, or a device at home. */
 function useWatchLink(session: SessionView): string | null {
@@ -86,7 +87,7 @@ export function MainNav({ session }: { session: SessionView }) {
         {links.map((link) => (
           <li key={link.href}>
             <Link href={link.href} aria-current={current(link.href) ? 'page' : undefined}>
-              {link.label}
+              <Ruby text={link.label} />
             </Link>
           </li>
         ))}
