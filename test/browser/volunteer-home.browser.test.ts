@@ -67,8 +67,8 @@ describe('a family member on her home page', () => {
 
     const son = await loggedInPage(suite.browser, server.baseUrl, x.logins.watcherA, PASSWORD, phone);
     const alerts = son.getByTestId('home-alerts');
-    await alerts.waitFor();
     const card = alerts.getByTestId('alert-card');
+    await card.first().waitFor();
     expect(await card.count()).toBe(1);
     expect(await card.textContent()).toContain('山田家');
 
