@@ -30,7 +30,8 @@ describe('a volunteer on their home page', () => {
     expect((await memberA.post(`/api/drills/${drillId}/answer`, { status: 'safe', where: 'home' })).status).toBe(200);
 
     const volunteer = await loggedInPage(suite.browser, server.baseUrl, x.logins.volunteer, PASSWORD, phone);
-    // 安否確認 is in the volunteer's menu.
+    // 安否確認 is in the volunteer's menu (folded behind 「メニュー」 on a phone).
+    await volunteer.getByTestId('menu-toggle').click();
     await expect.poll(() => volunteer.getByRole('navigation').getByRole('link', { name: '安否確認' }).count()).toBe(1);
 
     // The deadline passes with 佐藤家 (2班) silent: it goes straight to the volunteers, live on the home page.
