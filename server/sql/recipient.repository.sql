@@ -70,10 +70,11 @@ where
 group by
   "circular_id";
 
--- acknowledgedAtOf
+-- readStateOf
 select
   "circular_id",
-  "acknowledged_at"
+  "acknowledged_at",
+  "answered_at"
 from
   "circular_recipients"
 where

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http-client.js';
 import { loggedInPage } from '../support/browser.js';
 import { until } from '../support/wait.js';
+import { makeDue } from '../support/jobs.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 
@@ -78,5 +79,44 @@ describe("the captain's phone list", () => {
     await officerPage.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '班のフォロー（訪問・未読）' }).click();
     await officerPage.getByLabel('班', { exact: true }).selectOption({ label: '1班' });
     await expect.poll(() => officerPage.getByTestId('captain-card').count(), { timeout: 10_000 }).toBe(24);
+  });
+
+  it('「訪問を記録する」 on a card opens the drill\'s visit list at that household, and its back link returns to /tasks', async () => {
+    // The demo seeded above: a drill whose deadline passes with 1班's homes silent.
+    const officer = new ApiClient(suite.server.baseUrl);
+    await officer.login('officer@demo.tonari.jp', demo.password);
+    const started = await officer.post('/api/drills', { kind: 'drill', title: '冬の安否確認訓練', deadlineAt: new Date(Date.now() + 600_000).toISOString() });
+    expect(started.status).toBe(201);
+    const drillId = started.body.id as string;
+    const captainApi = new ApiClient(suite.server.baseUrl);
+    await captainApi.login('captain1@demo.tonari.jp', demo.password);
+    // The 班長 answers for their own home (else its prompt covers the page).
+    expect((await captainApi.post(`/api/drills/${drillId}/answer`, { status: 'safe', where: 'home' })).status).toBe(200);
+    expect(await makeDue(suite.database.db, 'drill-deadline', { drillId })).toBe(1);
+    // The household last on the drill's visit list: far below the top of that page.
+    const visits = await until(() => captainApi.get(`/api/drills/${drillId}/tasks`), (r) => r.body.items.length >= 20, 30_000);
+    const last = visits.body.items.at(-1).householdId as string;
+
+    const captain = await loggedInPage(suite.browser, suite.server.baseUrl, 'captain1@demo.tonari.jp', demo.password, PHONE);
+    await captain.goto(`${suite.server.baseUrl}/tasks`);
+    const card = captain.locator(`[data-testid="captain-card"][data-household-id="${last}"]`);
+    await card.getByRole('link', { name: '訪問を記録する' }).waitFor({ timeout: 20_000 });
+    await card.getByRole('link', { name: '訪問を記録する' }).click();
+
+    // That household's card is on screen (the page scrolled down to it) and marked.
+    const row = captain.locator(`[data-testid="drill-task-row"][data-household-id="${last}"]`);
+    await row.waitFor();
+    await expect.poll(() => captain.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+    const box = (await row.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeLessThan(PHONE.height / 2);
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    expect(await row.evaluate((el) => document.activeElement === el)).toBe(true);
+    expect(await captain.locator('[data-testid="drill-task-row"][aria-current]').count()).toBe(1);
+
+    // Back goes to where the 班長 came from.
+    await captain.getByRole('link', { name: '← やることの一覧に戻る' }).click();
+    await captain.getByTestId('captain-card').first().waitFor();
+    expect(new URL(captain.url()).pathname).toBe('/tasks');
   });
 });

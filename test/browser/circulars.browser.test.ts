@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
-import { useBrowserSuite } from '../support/suite.js';
+import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 
 const suite = useBrowserSuite();
 
@@ -56,5 +56,32 @@ describe('a circular in two browsers', () => {
     await expect.poll(() => captain.getByTestId('unread-row').count()).toBe(0);
     const row = await suite.database.db.selectFrom('circular_recipients').select(['acknowledged_channel']).where('circular_id', '=', circular!.id).where('household_id', '=', suite.x.households.C.id).executeTakeFirstOrThrow();
     expect(row.acknowledged_channel).toBe('paper');
+  });
+});
+
+describe('a circular that asks a question', () => {
+  it("the officer's page shows the question asked; the household's home card says 質問あり until it has answered", async () => {
+    const officerApi = await loggedInClient(suite.server, suite.x.logins.officer);
+    const made = await officerApi.post('/api/circulars', { title: '餅つき大会のお知らせ', bodyMarkdown: '12月28日に集会所で。', question: { type: 'attendance', prompt: '餅つき大会に参加されますか？', maxHeadcount: 6 } });
+    expect(made.status).toBe(201);
+    expect((await officerApi.post(`/api/circulars/${made.body.id}/publish`)).status).toBe(200);
+
+    const officer = await loggedIn(suite.x.logins.officer);
+    await officer.goto(`${suite.server.baseUrl}/circulars/${made.body.id}`);
+    const asked = officer.getByTestId('question-asked');
+    await asked.waitFor();
+    expect(await asked.textContent()).toContain('餅つき大会に参加されますか？');
+    expect(await asked.textContent()).toContain('6 人まで');
+
+    const household = await loggedIn(suite.x.logins.memberB, { width: 390, height: 844 });
+    const card = household.getByTestId('circular-card').filter({ hasText: '餅つき大会のお知らせ' });
+    await card.waitFor();
+    expect(await card.getByTestId('circular-question-state').textContent()).toBe('質問あり');
+    await card.click();
+    await household.getByRole('button', { name: '出席', exact: true }).click();
+    await household.locator('.answer-form .answer-submit').click();
+    await household.getByTestId('answer-saved').waitFor();
+    await household.getByRole('link', { name: '← ホームに戻る' }).click();
+    await expect.poll(() => card.getByTestId('circular-question-state').textContent()).toBe('質問に回答済み');
   });
 });

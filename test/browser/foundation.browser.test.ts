@@ -34,6 +34,18 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: 'ログイン' }).click();
     await page.getByTestId('current-user').waitFor();
     expect(await page.getByTestId('current-user').textContent()).toContain('役員 一郎');
+    // The header's 「パスワード変更」 can be read: its text colour is not the colour behind it.
+    const password = page.getByRole('banner').getByRole('link', { name: 'パスワード変更' });
+    const { text, behind } = await password.evaluate((el) => {
+      let node: Element | null = el;
+      let behind = 'rgba(0, 0, 0, 0)';
+      while (node && (behind === 'rgba(0, 0, 0, 0)' || behind === 'transparent')) {
+        behind = getComputedStyle(node).backgroundColor;
+        node = node.parentElement;
+      }
+      return { text: getComputedStyle(el).color, behind };
+    });
+    expect(text).not.toBe(behind);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: /log out/i }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
@@ -47,6 +59,35 @@ describe('in the browser', () => {
     await page.getByRole('button', { name: '日本語' }).click();
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await page.getByRole('button', { name: 'ログイン' }).waitFor();
+    await page.context().close();
+  });
+
+  it("on an officer's phone the menu folds behind one button: the page starts with its content; the button works from the keyboard", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await logIn(page, suite.x.logins.officer);
+    await page.getByTestId('current-user').waitFor();
+    // The header and the folded menu leave most of the screen to the page (it was 621 px of 844).
+    const headingTop = await page.locator('main h1').first().evaluate((el) => el.getBoundingClientRect().top);
+    expect(headingTop).toBeLessThan(400);
+    const toggle = page.getByRole('button', { name: 'メニュー' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').count()).toBe(0);
+
+    // Keyboard: focus the button, Enter opens it, Escape folds it and leaves the focus on it.
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const links = page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link');
+    expect(await links.count()).toBeGreaterThan(15);
+    await page.keyboard.press('Escape');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await toggle.evaluate((el) => document.activeElement === el)).toBe(true);
+
+    // A link taken folds the menu again on the next page.
+    await toggle.click();
+    await links.filter({ hasText: '名簿' }).first().click();
+    await page.waitForURL(/\/roster$/);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     await page.context().close();
   });
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { makeDue } from '../support/jobs.js';
+import { liveAlert, watchedHome } from '../support/factories/watch.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 
 /**
@@ -29,7 +30,8 @@ describe('a volunteer on their home page', () => {
     expect((await memberA.post(`/api/drills/${drillId}/answer`, { status: 'safe', where: 'home' })).status).toBe(200);
 
     const volunteer = await loggedInPage(suite.browser, server.baseUrl, x.logins.volunteer, PASSWORD, phone);
-    // 安否確認 is in the volunteer's menu.
+    // 安否確認 is in the volunteer's menu (folded behind 「メニュー」 on a phone).
+    await volunteer.getByTestId('menu-toggle').click();
     await expect.poll(() => volunteer.getByRole('navigation').getByRole('link', { name: '安否確認' }).count()).toBe(1);
 
     // The deadline passes with 佐藤家 (2班) silent: it goes straight to the volunteers, live on the home page.
@@ -54,5 +56,40 @@ describe('a volunteer on their home page', () => {
     expect(await officer.getByTestId('drill-skips').textContent()).toContain('2班');
     const target = await database.db.selectFrom('drill_targets').select(['channel', 'status', 'tier']).where('drill_id', '=', drillId).where('household_id', '=', x.households.B.id).executeTakeFirstOrThrow();
     expect(target).toEqual({ channel: 'visit', status: 'safe', tier: 'volunteers' });
+  });
+});
+
+describe('a family member on her home page', () => {
+  it("sees the alert about the home she watches, is offered notifications for it, and is told how to allow them again after refusing", async () => {
+    const { x, database, server } = suite;
+    // 山田家's speaker went silent and the alert has reached the family step.
+    await watchedHome(database.db, x.households.A, x.association.id);
+    await liveAlert(database.db, x.households.A, x.association.id, 'silent', 'family_captain');
+
+    const son = await loggedInPage(suite.browser, server.baseUrl, x.logins.watcherA, PASSWORD, phone);
+    const alerts = son.getByTestId('home-alerts');
+    const card = alerts.getByTestId('alert-card');
+    await card.first().waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.textContent()).toContain('山田家');
+
+    // 「通知を受け取る」, worded for the home she watches rather than for circulars.
+    const offer = son.getByTestId('push-offer');
+    await offer.waitFor();
+    expect(await offer.textContent()).toContain('見守っているお宅');
+    expect(await offer.textContent()).not.toContain('回覧');
+
+    // She refuses the browser's question (Chromium refuses for a page not granted notifications):
+    // the card stays, saying they are blocked and where to allow them again.
+    await offer.getByRole('button', { name: '通知を受け取る' }).click();
+    const blocked = son.getByTestId('push-blocked');
+    await blocked.waitFor();
+    expect(await blocked.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(true);
+    expect(await blocked.textContent()).toContain('ブロックされています');
+    expect(await blocked.textContent()).toContain('「許可」');
+    // On the next visit the hint is still there, folded.
+    await son.reload();
+    await son.getByTestId('push-blocked').waitFor();
+    expect(await son.getByTestId('push-blocked').evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
   });
 });

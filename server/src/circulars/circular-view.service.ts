@@ -6,7 +6,7 @@ import { renderMarkdown } from './markdown.js';
 import type { Worry } from '../contracts/directory.js';
 import { helpLinks } from '../referrals/help-links.service.js';
 import { attachmentsOf, listCircularsPage, preferredLanguage, recordRead, type CircularRow } from './circular.repository.js';
-import { acknowledgedAtOf, progressCounts, recipientOf } from './recipient.repository.js';
+import { progressCounts, readStateOf, recipientOf } from './recipient.repository.js';
 import { circularPolicy } from './circular.policy.js';
 import { visibleCircular, type CircularContext } from './circular-access.service.js';
 
@@ -14,7 +14,7 @@ import { visibleCircular, type CircularContext } from './circular-access.service
 
 export const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; progress?: { total: number; acknowledged: number } | null; language?: Language }): CircularSummary {
+function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; answeredAt?: Date | null; progress?: { total: number; acknowledged: number } | null; language?: Language }): CircularSummary {
   return {
     id: circular.id,
     status: circular.status,
@@ -26,6 +26,7 @@ function summary(circular: CircularRow, extra: { acknowledgedAt?: Date | null; p
     corrected: circular.corrected_at !== null,
     hasQuestion: circular.question !== null,
     acknowledgedAt: iso(extra.acknowledgedAt ?? null),
+    answeredAt: iso(extra.answeredAt ?? null),
     progress: extra.progress ?? null,
   };
 }
@@ -60,7 +61,7 @@ export async function getCircular(ctx: CircularContext, actor: Actor, id: string
     await recordRead(ctx.db, id, actor.personId);
   }
   return {
-    ...summary(circular, { acknowledgedAt: recipient?.acknowledged_at, progress: counts?.get(id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null) }),
+    ...summary(circular, { acknowledgedAt: recipient?.acknowledged_at, answeredAt: recipient?.answered_at, progress: counts?.get(id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null) }),
     display: displayVersion(circular, language),
     bodyMarkdown: circular.body_markdown,
     easyJapanese: circular.easy_japanese,
@@ -96,11 +97,11 @@ export async function listCirculars(ctx: CircularContext, actor: Actor, query: {
   const ids = rows.map((r) => r.id);
   const [counts, acks, language] = await Promise.all([
     progressCounts(ctx.db, ids, circularPolicy.listProgressBlocks(actor)),
-    actor.householdId ? acknowledgedAtOf(ctx.db, actor.householdId, ids) : new Map<string, Date | null>(),
+    actor.householdId ? readStateOf(ctx.db, actor.householdId, ids) : new Map<string, { acknowledged_at: Date | null; answered_at: Date | null }>(),
     // Officers manage circulars by their original titles; readers see theirs in their language.
     actor.officer ? ('ja' as const) : preferredLanguage(ctx.db, actor.personId),
   ]);
-  const items = rows.map((r) => summary(r, { acknowledgedAt: acks.get(r.id) ?? null, progress: counts.get(r.id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null), language }));
+  const items = rows.map((r) => summary(r, { acknowledgedAt: acks.get(r.id)?.acknowledged_at ?? null, answeredAt: acks.get(r.id)?.answered_at ?? null, progress: counts.get(r.id) ?? (actor.officer ? { total: 0, acknowledged: 0 } : null), language }));
   // A household sees what it has not read yet first.
   if (!actor.officer) items.sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null));
   return { items, total };

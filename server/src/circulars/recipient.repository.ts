@@ -66,16 +66,16 @@ export async function progressCounts(db: Db, circularIds: string[], blockIds?: s
   return new Map(rows.map((r) => [r.circular_id, { total: r.total, acknowledged: r.acknowledged }]));
 }
 
-/** When this household acknowledged each of these circulars (for a list). */
-export async function acknowledgedAtOf(db: Db, householdId: string, circularIds: string[]) {
-  if (!circularIds.length) return new Map<string, Date | null>();
+/** When this household acknowledged each of these circulars and answered its question (for a list). */
+export async function readStateOf(db: Db, householdId: string, circularIds: string[]) {
+  if (!circularIds.length) return new Map<string, { acknowledged_at: Date | null; answered_at: Date | null }>();
   const rows = await db
     .selectFrom('circular_recipients')
-    .select(['circular_id', 'acknowledged_at'])
+    .select(['circular_id', 'acknowledged_at', 'answered_at'])
     .where('household_id', '=', householdId)
     .where(isAnyOf('circular_id', circularIds))
     .execute();
-  return new Map(rows.map((r) => [r.circular_id, r.acknowledged_at]));
+  return new Map(rows.map((r) => [r.circular_id, { acknowledged_at: r.acknowledged_at, answered_at: r.answered_at }]));
 }
 
 /** A page of recipient households in id order after a cursor (the unread only, for a reminder). */
@@ -266,7 +266,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'recipientsOf', run: (db) => recipientsOf(db, ID) },
   { name: 'reachesAny', run: (db) => reachesAny(db, ID, { householdIds: [OTHER], blockIds: [] }) },
   { name: 'progressCounts — a captain’s 班 (officers: without the 班 clause)', run: (db) => progressCounts(db, [ID], [OTHER]) },
-  { name: 'acknowledgedAtOf', run: (db) => acknowledgedAtOf(db, OTHER, [ID]) },
+  { name: 'readStateOf', run: (db) => readStateOf(db, OTHER, [ID]) },
   { name: 'recipientPage — a reminder after a cursor (delivery: every recipient, from the first)', run: (db) => recipientPage(db, ID, { after: OTHER, limit: 250, unreadOnly: true }) },
   { name: 'countReminder', run: (db) => countReminder(db, ID, [OTHER]) },
   { name: 'acknowledgeFirst', run: (db) => acknowledgeFirst(db, { circularId: ID, householdIds: [OTHER], personId: null, channel: 'speaker' }) },

@@ -100,6 +100,8 @@ export const circularSummarySchema = z.object({
   hasQuestion: z.boolean(),
   /** For a household: when it acknowledged, or null. */
   acknowledgedAt: z.string().nullable(),
+  /** For a household: when it answered the question, or null. */
+  answeredAt: z.string().nullable(),
   /** For officers: the read rate so far. */
   progress: z.object({ total: z.number(), acknowledged: z.number() }).nullable(),
 });

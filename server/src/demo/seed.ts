@@ -66,7 +66,7 @@ export async function seedDemo(db: Db, log: Pick<Logger, 'error'> = console): Pr
             name: `${surnames[i % surnames.length]}家`,
             address: `京田辺市田辺東${1 + (i % 4)}丁目${10 + i}番地`,
             channels,
-            responder_notes: i % 10 === 6 ? '一人暮らし・耳が遠い (lives alone, hard of hearing)' : i % 10 === 3 ? 'スマートフォンなし (no smartphone)' : '',
+            responder_notes: i % 10 === 6 ? '一人暮らし・耳が遠い' : i % 10 === 3 ? 'スマートフォンなし' : '',
           };
         }),
       )

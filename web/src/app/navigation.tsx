@@ -5,6 +5,7 @@ import { t } from '../lib/i18n.js';
 import { Link, useLocation } from '../lib/router.js';
 import { isCaptain, useSession } from '../lib/session.js';
 import { useReviewCount } from '../features/directory/components/review-count.js';
+import { Ruby } from '../ui/ruby.js';
 
 /** Whether this person has anything to watch: a role, a family member, or a device at home. */
 function useWatchLink(session: SessionView): string | null {
@@ -80,13 +81,29 @@ export function MainNav({ session }: { session: SessionView }) {
   links.push({ href: '/help', label: t('nav.help') });
   const current = (href: string) =>
     path === href || ((href === '/circulars' || href === '/watch' || href === '/drills') && path.startsWith(`${href}/`));
+  // On a phone the menu is folded behind one button (CSS shows the button only on narrow
+  // screens), so a page starts with its content; it folds again whenever the page changes.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   return (
-    <nav class="main-nav" aria-label={t('nav.label')}>
-      <ul>
+    <nav
+      class={open ? 'main-nav open' : 'main-nav'}
+      aria-label={t('nav.label')}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          setOpen(false);
+          (event.currentTarget.querySelector('.menu-toggle') as HTMLButtonElement | null)?.focus();
+        }
+      }}
+    >
+      <button type="button" class="menu-toggle" aria-expanded={open} aria-controls="main-nav-list" onClick={() => setOpen(!open)} data-testid="menu-toggle">
+        <span aria-hidden="true" class="menu-icon">{open ? '✕' : '☰'}</span> {t('nav.menu')}
+      </button>
+      <ul id="main-nav-list">
         {links.map((link) => (
           <li key={link.href}>
             <Link href={link.href} aria-current={current(link.href) ? 'page' : undefined}>
-              {link.label}
+              <Ruby text={link.label} />
             </Link>
           </li>
         ))}

@@ -5,6 +5,7 @@ import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { formatShortDateTime } from '../../../lib/format.js';
 import { t } from '../../../lib/i18n.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { Ruby } from '../../../ui/ruby.js';
 
 function answerText(question: Question, answer: Answer): string {
   switch (answer.type) {
@@ -44,7 +45,7 @@ export function AnswerForm({ detail, question, onChange }: { detail: CircularDet
       aria-labelledby="question-prompt"
       onSubmit={(event) => event.preventDefault()}
     >
-      <h2 class="question-heading">{t('circulars.answer.heading')}</h2>
+      <h2 class="question-heading"><Ruby k="circulars.answer.heading" /></h2>
       <p id="question-prompt" class="question-prompt">
         {question.prompt}
       </p>
@@ -203,7 +204,7 @@ function AttendanceAnswer({
       {attending && (
         <div class="stepper" role="group" aria-labelledby="headcount-label">
           <span id="headcount-label" class="stepper-label">
-            {t('circulars.answer.headcount')}
+            <Ruby k="circulars.answer.headcount" />
           </span>
           <button
             type="button"

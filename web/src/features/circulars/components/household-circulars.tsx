@@ -77,7 +77,11 @@ function CircularCard({ circular }: { circular: CircularSummary }) {
       <span class="circular-card-dates">
         {circular.publishedAt && <span>{t('circulars.publishedOn', { date: formatMonthDay(circular.publishedAt) })}</span>}
         {circular.dueAt && !withdrawn && <span class={unread ? 'due due-unread' : 'due'}>{dueText(circular.dueAt)}</span>}
-        {circular.hasQuestion && !withdrawn && <span class="has-question">{t('circulars.hasQuestion')}</span>}
+        {circular.hasQuestion && !withdrawn && (
+          <span class={circular.answeredAt ? 'has-question answered' : 'has-question'} data-testid="circular-question-state">
+            {circular.answeredAt ? t('circulars.questionAnswered') : t('circulars.hasQuestion')}
+          </span>
+        )}
       </span>
     </Link>
   );

@@ -11,6 +11,7 @@ import { useRequiredSession } from '../../../lib/session.js';
 import { CircularArticle } from '../components/circular-article.js';
 import { HouseholdPanel } from '../components/household-panel.js';
 import { OfficerPanel } from '../components/officer-panel.js';
+import { QuestionAsked } from '../components/question-asked.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { BackLink } from '../../../ui/back-link.js';
 
@@ -55,6 +56,8 @@ export function CircularPage({ id }: { id: string }) {
           {detail.household && detail.status === 'published' && (
             <HouseholdPanel detail={detail} onChange={(next) => update(next)} onAcknowledged={() => state.reload()} />
           )}
+          {/* Officers answer nothing, so without this they would not see what their households were asked. */}
+          {officer && detail.question && <QuestionAsked question={detail.question} />}
           {officer && <OfficerPanel detail={detail} onChange={update} />}
           {!officer && session.roles.captainOf.length > 0 && detail.status === 'published' && (
             <section class="section no-print" aria-labelledby="captain-links-heading">

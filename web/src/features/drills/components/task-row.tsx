@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { EvacuatedFields } from '../../shelters/components/shelter-picker.js';
 import type { TargetView } from '../../../../../server/src/contracts/drills.js';
 import { api, ApiError, type VisitOutcome } from '../../../lib/api.js';
@@ -19,7 +19,14 @@ const OUTCOMES: VisitOutcome[] = ['safe', 'needs_help', 'injured', 'absent'];
  * One household to visit: "向かいます" (take it), then record the visit (safe, needs help,
  * injured, absent). The drill's visit list and the volunteers' and officers' home page use it.
  */
-export function TaskRow({ drillId, target, active, me, onDone }: { drillId: string; target: TargetView; active: boolean; me: string; onDone: (gone: boolean) => void }) {
+export function TaskRow({ drillId, target, active, me, onDone, focused = false }: { drillId: string; target: TargetView; active: boolean; me: string; onDone: (gone: boolean) => void; focused?: boolean }) {
+  const rowRef = useRef<HTMLLIElement>(null);
+  // Opened for this household (「訪問を記録する」 on /tasks): bring its card into view, not the list's top.
+  useEffect(() => {
+    if (!focused || !rowRef.current) return;
+    rowRef.current.scrollIntoView({ block: 'start' });
+    rowRef.current.focus({ preventScroll: true });
+  }, [focused]);
   const [recording, setRecording] = useState(false);
   const [outcome, setOutcome] = useState<VisitOutcome | null>(null);
   const [note, setNote] = useState('');
@@ -74,7 +81,14 @@ export function TaskRow({ drillId, target, active, me, onDone }: { drillId: stri
   }
 
   return (
-    <li class={`card drill-task-row${target.status ? ` safety-border-${target.status}` : ''}`} data-testid="drill-task-row" data-household-id={target.householdId}>
+    <li
+      ref={rowRef}
+      class={`card drill-task-row${target.status ? ` safety-border-${target.status}` : ''}${focused ? ' focused' : ''}`}
+      data-testid="drill-task-row"
+      data-household-id={target.householdId}
+      tabIndex={focused ? -1 : undefined}
+      aria-current={focused ? 'true' : undefined}
+    >
       <div class="task-top">
         <RiskTags risk={target.risk} />
         {target.tier !== 'none' && <span class="chip tier-chip">{t(`drills.tiers.${target.tier}`)}</span>}

@@ -10,9 +10,10 @@ import { TaskRow } from './task-row.js';
 /**
  * A drill's households to visit, as the caller's visit list holds them (their 班 for a
  * 班長; what reached the volunteers for them; all for officers), live: the drill's page of
- * tasks and the volunteers' and officers' home page show it. `only` narrows what is shown.
+ * tasks and the volunteers' and officers' home page show it. `only` narrows what is shown;
+ * `focus` is a household whose card is scrolled to and marked.
  */
-export function VisitList({ drillId, active, only, showCount = true }: { drillId: string; active: boolean; only?: (target: TargetView) => boolean; showCount?: boolean }) {
+export function VisitList({ drillId, active, only, showCount = true, focus }: { drillId: string; active: boolean; only?: (target: TargetView) => boolean; showCount?: boolean; focus?: string | null }) {
   const session = useRequiredSession();
   const tasks = useResource((signal) => api.drillTasks(drillId, signal), {
     deps: [drillId],
@@ -47,6 +48,7 @@ export function VisitList({ drillId, active, only, showCount = true }: { drillId
               target={target}
               active={active}
               me={session.person.name}
+              focused={target.householdId === focus}
               onDone={(gone) => {
                 if (gone) tasks.setData((previous) => previous && { items: previous.items.filter((i) => i.householdId !== target.householdId) });
                 tasks.reload();

@@ -36,11 +36,12 @@ export function HomePage() {
       <PageHeading><Ruby k="home.greeting" values={{ name: session.person.name }} /></PageHeading>
       <p class="lead">{session.association.name}</p>
       <RoleSummary roles={roles} />
-      {(roles.household || roles.captainOf.length > 0 || roles.volunteer || roles.welfareCommissioner || roles.officer) && <PushButton />}
+      {(roles.household || roles.captainOf.length > 0 || roles.volunteer || roles.welfareCommissioner || roles.officer || roles.watcherOf.length > 0) && <PushButton />}
       {roles.household && <MyDrillsSection />}
       {(roles.officer || roles.captainOf.length > 0) && <ActiveDrillsSection />}
       {(roles.officer || roles.volunteer || roles.welfareCommissioner) && <EscalatedVisitsSection />}
-      {(roles.officer || roles.volunteer || roles.welfareCommissioner) && <LiveAlertsSection />}
+      {/* Family watching over a home see its alerts here once they reach the family step, as volunteers see theirs. */}
+      {(roles.officer || roles.volunteer || roles.welfareCommissioner || roles.watcherOf.length > 0) && <LiveAlertsSection />}
       {roles.household && <HouseholdCirculars />}
       {roles.captainOf.length > 0 && <CaptainTasks />}
       {roles.officer && <OfficerMenu />}

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../../lib/api.js';
 import { ErrorAlert, Notice } from '../../../ui/alerts.js';
 import { t } from '../../../lib/i18n.js';
+import { useRequiredSession } from '../../../lib/session.js';
+import type { SessionView } from '../../../../../server/src/contracts/auth.js';
 
 /** Web Push: the VAPID public key (base64url) → the bytes PushManager.subscribe wants. */
 export function urlBase64ToUint8Array(base64String: string): Uint8Array<ArrayBuffer> {
@@ -26,8 +28,23 @@ async function registration(): Promise<ServiceWorkerRegistration> {
 
 type PushState = 'unsupported' | 'checking' | 'available' | 'subscribed' | 'denied';
 
-/** "通知を受け取る": shown only where push works, permission isn't denied and this browser isn't subscribed. */
+/**
+ * What notifications bring this person: responders (班長, volunteers, 民生委員, officers) and
+ * family mostly need them for watch alerts and visits, households for circulars.
+ */
+function introKey(roles: SessionView['roles']): string {
+  if (roles.officer || roles.captainOf.length > 0 || roles.volunteer || roles.welfareCommissioner) return 'push.introResponder';
+  if (roles.watcherOf.length > 0) return 'push.introFamily';
+  return 'push.intro';
+}
+
+/**
+ * "通知を受け取る": shown where push works and this browser isn't subscribed. Where notifications
+ * are blocked it says so and how to allow them again (a refused prompt never asks twice).
+ */
 export function PushButton() {
+  const { roles } = useRequiredSession();
+  const [justRefused, setJustRefused] = useState(false);
   const [state, setState] = useState<PushState>(() => (pushSupported() ? 'checking' : 'unsupported'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -61,7 +78,8 @@ export function PushButton() {
       const permission = await Notification.requestPermission();
       if (permission !== 'granted') {
         setState(permission === 'denied' ? 'denied' : 'available');
-        if (permission !== 'denied') setError(t('push.notGranted'));
+        if (permission === 'denied') setJustRefused(true);
+        else setError(t('push.notGranted'));
         return;
       }
       const reg = await registration();
@@ -83,14 +101,25 @@ export function PushButton() {
   }
 
   if (done) return <Notice testid="push-done">{t('push.done')}</Notice>;
+  if (state === 'denied') return <PushBlocked open={justRefused} />;
   if (state !== 'available') return null;
   return (
     <div class="push-offer card" data-testid="push-offer">
-      <p>{t('push.intro')}</p>
+      <p>{t(introKey(roles))}</p>
       <button type="button" class="secondary" disabled={busy} onClick={() => void subscribe()} data-testid="push-subscribe">
         {t('push.subscribe')}
       </button>
       {error ? typeof error === 'string' ? <ErrorAlert message={error} /> : <ErrorAlert error={error} /> : null}
     </div>
+  );
+}
+
+/** Notifications are blocked for this site: only the browser's site settings can allow them again. */
+function PushBlocked({ open }: { open: boolean }) {
+  return (
+    <details class="push-offer push-blocked card" data-testid="push-blocked" open={open}>
+      <summary>{t('push.blocked')}</summary>
+      <p>{t('push.blockedHow')}</p>
+    </details>
   );
 }

@@ -125,7 +125,7 @@ function PrimaryAction({ card, onDone }: { card: CaptainCard; onDone: () => void
   }
   if (first.kind === 'drill_visit') {
     return (
-      <Link href={`/drills/${first.drillId}/tasks`} class="button primary small">
+      <Link href={`/drills/${first.drillId}/tasks?household=${encodeURIComponent(card.householdId)}&from=tasks`} class="button primary small">
         {t('tasks.list.recordVisit')}
       </Link>
     );
