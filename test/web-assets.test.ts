@@ -62,16 +62,9 @@ describe('the web app over HTTP', () => {
     expect((await get('/sw.js', 'gzip')).headers['cache-control']).toBe('no-cache');
   });
 
-  it('splits the pages: the first load is the shell, a page such as /watch comes in its own chunk', async () => {
-    const html = (await get('/')).body.toString('utf8');
-    const entry = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
-    const code = (await get(entry)).body.toString('utf8');
-    // The entry imports the pages lazily, by file name.
-    const chunk = /import\(["'`]\.\/(watch-[\w-]{8}\.js)["'`]\)/.exec(code)?.[1];
-    expect(chunk).toBeDefined();
-    expect(html).not.toContain(chunk);
-    const page = await get(`/assets/${chunk}`, 'gzip');
-    expect(page.status).toBe(200);
-    expect(page.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  it('answers a bundle it does not have with 404, not with the app shell (the service worker would keep that as the bundle)', async () => {
+    const missing = await get('/assets/index-00000000.js', 'gzip');
+    expect(missing.status).toBe(404);
+    expect(missing.body.toString('utf8')).not.toContain('<div id="app"');
   });
 });

@@ -1,5 +1,4 @@
-import type { ComponentChildren, ComponentType } from 'preact';
-import { lazy, Suspense } from 'preact/compat';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Loading } from '../ui/alerts.js';
 import { matchPath, navigate, useLocation, type Location } from '../lib/router.js';
@@ -9,52 +8,42 @@ import { JoinPage } from '../features/auth/pages/join.js';
 import { PasswordPage } from '../features/auth/pages/password.js';
 import { HomePage } from '../features/home/pages/home.js';
 import { NotFoundPage, ForbiddenPage } from './not-found.js';
-
-/**
- * Every page but the first ones a person sees (login, join, home) is its own chunk, loaded
- * when its route is first opened: the first load of a phone carries only the shell. A chunk
- * that fails to load after a deploy reloads the app (main.tsx, vite:preloadError).
- */
-// `any`: each page has its own props; the lazy component keeps the page's own type (M[K]).
-function page<K extends string, M extends Record<K, ComponentType<any>>>(load: () => Promise<M>, name: K) {
-  return lazy(() => load().then((module) => ({ default: module[name] })));
-}
-const RosterPage = page(() => import('../features/roster/pages/roster.js'), 'RosterPage');
-const HouseholdPage = page(() => import('../features/roster/pages/household.js'), 'HouseholdPage');
-const ImportPage = page(() => import('../features/roster/pages/import.js'), 'ImportPage');
-const PasscodesPage = page(() => import('../features/roster/pages/passcodes.js'), 'PasscodesPage');
-const DevicesPage = page(() => import('../features/devices/pages/devices.js'), 'DevicesPage');
-const CircularsPage = page(() => import('../features/circulars/pages/circulars.js'), 'CircularsPage');
-const CircularPage = page(() => import('../features/circulars/pages/circular.js'), 'CircularPage');
-const ComposePage = page(() => import('../features/circulars/pages/compose.js'), 'ComposePage');
-const ProgressPage = page(() => import('../features/circulars/pages/progress.js'), 'ProgressPage');
-const UnreadPage = page(() => import('../features/circulars/pages/unread.js'), 'UnreadPage');
-const PrintPage = page(() => import('../features/circulars/pages/print.js'), 'PrintPage');
-const TasksPage = page(() => import('../features/tasks/pages/tasks.js'), 'TasksPage');
-const WatchAccessLogPage = page(() => import('../features/watch/pages/watch-access-log.js'), 'WatchAccessLogPage');
-const WatchAlertPage = page(() => import('../features/watch/pages/watch-alert.js'), 'WatchAlertPage');
-const WatchPage = page(() => import('../features/watch/pages/watch.js'), 'WatchPage');
-const HouseholdWatchPage = page(() => import('../features/watch/pages/watch-household.js'), 'HouseholdWatchPage');
-const DrillAnswerPage = page(() => import('../features/drills/pages/drill-answer.js'), 'DrillAnswerPage');
-const DrillStartPage = page(() => import('../features/drills/pages/drill-start.js'), 'DrillStartPage');
-const DrillsPage = page(() => import('../features/drills/pages/drills.js'), 'DrillsPage');
-const DrillDashboardPage = page(() => import('../features/drills/pages/drill-dashboard.js'), 'DrillDashboardPage');
-const DrillTasksPage = page(() => import('../features/drills/pages/drill-tasks.js'), 'DrillTasksPage');
-const DrillReportPage = page(() => import('../features/drills/pages/drill-report.js'), 'DrillReportPage');
-const LettersPage = page(() => import('../features/roster/pages/letters.js'), 'LettersPage');
-const UnregisteredPage = page(() => import('../features/roster/pages/unregistered.js'), 'UnregisteredPage');
-const HelpDeskPage = page(() => import('../features/roster/pages/help-desk.js'), 'HelpDeskPage');
-const ReadinessPage = page(() => import('../features/readiness/pages/readiness.js'), 'ReadinessPage');
-const QuakesPage = page(() => import('../features/quakes/pages/quakes.js'), 'QuakesPage');
-const SheltersPage = page(() => import('../features/shelters/pages/shelters.js'), 'SheltersPage');
-const ShelterImportPage = page(() => import('../features/shelters/pages/shelter-import.js'), 'ShelterImportPage');
-const HelpPage = page(() => import('../features/directory/pages/help.js'), 'HelpPage');
-const DirectoryPage = page(() => import('../features/directory/pages/directory.js'), 'DirectoryPage');
-const DirectoryImportPage = page(() => import('../features/directory/pages/directory-import.js'), 'DirectoryImportPage');
-const ReferralCountsPage = page(() => import('../features/directory/pages/referral-counts.js'), 'ReferralCountsPage');
-const OrganisationPage = page(() => import('../features/directory/pages/organisation.js'), 'OrganisationPage');
-const DirectoryReviewPage = page(() => import('../features/directory/pages/review.js'), 'DirectoryReviewPage');
-const DirectoryHistoryPage = page(() => import('../features/directory/pages/history.js'), 'DirectoryHistoryPage');
+import { RosterPage } from '../features/roster/pages/roster.js';
+import { HouseholdPage } from '../features/roster/pages/household.js';
+import { ImportPage } from '../features/roster/pages/import.js';
+import { PasscodesPage } from '../features/roster/pages/passcodes.js';
+import { DevicesPage } from '../features/devices/pages/devices.js';
+import { CircularsPage } from '../features/circulars/pages/circulars.js';
+import { CircularPage } from '../features/circulars/pages/circular.js';
+import { ComposePage } from '../features/circulars/pages/compose.js';
+import { ProgressPage } from '../features/circulars/pages/progress.js';
+import { UnreadPage } from '../features/circulars/pages/unread.js';
+import { PrintPage } from '../features/circulars/pages/print.js';
+import { TasksPage } from '../features/tasks/pages/tasks.js';
+import { WatchAccessLogPage } from '../features/watch/pages/watch-access-log.js';
+import { WatchAlertPage } from '../features/watch/pages/watch-alert.js';
+import { WatchPage } from '../features/watch/pages/watch.js';
+import { HouseholdWatchPage } from '../features/watch/pages/watch-household.js';
+import { DrillAnswerPage } from '../features/drills/pages/drill-answer.js';
+import { DrillStartPage } from '../features/drills/pages/drill-start.js';
+import { DrillsPage } from '../features/drills/pages/drills.js';
+import { DrillDashboardPage } from '../features/drills/pages/drill-dashboard.js';
+import { DrillTasksPage } from '../features/drills/pages/drill-tasks.js';
+import { DrillReportPage } from '../features/drills/pages/drill-report.js';
+import { LettersPage } from '../features/roster/pages/letters.js';
+import { UnregisteredPage } from '../features/roster/pages/unregistered.js';
+import { HelpDeskPage } from '../features/roster/pages/help-desk.js';
+import { ReadinessPage } from '../features/readiness/pages/readiness.js';
+import { QuakesPage } from '../features/quakes/pages/quakes.js';
+import { SheltersPage } from '../features/shelters/pages/shelters.js';
+import { ShelterImportPage } from '../features/shelters/pages/shelter-import.js';
+import { HelpPage } from '../features/directory/pages/help.js';
+import { DirectoryPage } from '../features/directory/pages/directory.js';
+import { DirectoryImportPage } from '../features/directory/pages/directory-import.js';
+import { ReferralCountsPage } from '../features/directory/pages/referral-counts.js';
+import { OrganisationPage } from '../features/directory/pages/organisation.js';
+import { DirectoryReviewPage } from '../features/directory/pages/review.js';
+import { DirectoryHistoryPage } from '../features/directory/pages/history.js';
 
 type Access = 'public' | 'guest' | 'user' | 'officer';
 
@@ -154,7 +143,7 @@ export function Routes() {
       return !!heading;
     };
     if (!main || focusHeading()) return;
-    // A page opened for the first time is still loading its chunk: focus its heading once it shows.
+    // A page still loading its data shows its heading later: focus it once it shows.
     const observer = new MutationObserver(() => {
       if (focusHeading()) observer.disconnect();
     });
@@ -165,7 +154,7 @@ export function Routes() {
   if (redirect) return <Loading />;
   if (!matched) return <NotFoundPage />;
   if (matched.route.access === 'officer' && !session?.roles.officer) return <ForbiddenPage />;
-  return <Suspense fallback={<Loading />}>{matched.route.render(matched.params, location)}</Suspense>;
+  return <>{matched.route.render(matched.params, location)}</>;
 }
 
 /** Only same-site paths are accepted as ?next= targets. */
