@@ -100,7 +100,6 @@ export class MqttClientTransport implements MqttTransport {
       lost = true;
     });
     client.on('connect', (connack) => {
-      this.generation++;
       if (lost) log.info({ sessionPresent: connack.sessionPresent }, 'mqtt connection back');
       lost = false;
       if (this.started) void this.subscribe();
@@ -190,8 +189,15 @@ export class MqttClientTransport implements MqttTransport {
         release();
       });
     };
-    client.on('connect', () => {
-      // Message ids start over on a new connection; the broker sends again what we did not acknowledge.
+    // A new connection begins at its CONNACK, not at mqtt.js's 'connect': that is emitted only
+    // once its outgoing store has drained (a round trip per QoS 1 message queued while offline),
+    // and the session's queued uplinks, which follow the CONNACK at once, are taken meanwhile —
+    // counted to the old connection, they would be stored and never acknowledged. mqtt.js emits
+    // 'packetreceive' before it handles the packet, so before any uplink of the new connection.
+    // Message ids start over on a new connection; the broker sends again what we did not acknowledge.
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd !== 'connack') return;
+      this.generation++;
       held.length = 0;
       head = 0;
     });
