@@ -42,7 +42,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; log: Logger
     return household;
   });
   api.handle(rosterRoutes.updateHousehold, async ({ actor, params, body }) => {
-    const household = await roster.updateHousehold(db, actor, params.id, body);
+    const household = await roster.updateHousehold(deps, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, [household.id]);
     return household;
   });
@@ -54,7 +54,7 @@ export function registerRosterRoutes(api: ApiRouter, deps: { db: Db; log: Logger
     return person;
   });
   api.handle(rosterRoutes.updatePerson, async ({ actor, params, body }) => {
-    const person = await roster.updatePerson(db, actor, params.id, body);
+    const person = await roster.updatePerson(deps, actor, params.id, body);
     realtime.rosterChanged(actor.associationId, person.householdId ? [person.householdId] : 'all');
     return person;
   });

@@ -121,7 +121,8 @@ const duplicateNumber = (error: { code?: string }): never => {
   throw error;
 };
 
-export async function updateHousehold(db: Db, actor: Actor, id: string, input: UpdateHouseholdRequest) {
+export async function updateHousehold(ctx: { db: Db; log: Pick<Logger, 'error'> }, actor: Actor, id: string, input: UpdateHouseholdRequest) {
+  const { db } = ctx;
   const household = await visibleHousehold(db, actor, id);
   requireRole(rosterPolicy.canEditHousehold(actor, refOf(household)), 'officers and the household itself');
   // A household may keep its own notes and channels current; moving 班 or renumbering is the officers'.
@@ -129,18 +130,21 @@ export async function updateHousehold(db: Db, actor: Actor, id: string, input: U
     throw HttpError.forbidden('Only officers can change the 班 or the 世帯番号.');
   }
   if (input.blockId) await assertBlockOfAssociation(db, actor, input.blockId);
-  await repo
-    .updateHouseholdRow(db, id, {
-      ...(input.householdNumber !== undefined && { household_number: input.householdNumber }),
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.address !== undefined && { address: input.address }),
-      ...(input.blockId !== undefined && { block_id: input.blockId }),
-      ...(input.channels !== undefined && { channels: input.channels as Channel[] }),
-      ...(input.responderNotes !== undefined && { responder_notes: input.responderNotes }),
-      updated_at: new Date(),
-    })
-    .catch(duplicateNumber);
-  await audit(db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'household.updated', subject: id, detail: input });
+  // The change and its audit row together: a household now edits itself, and officers must see who changed what.
+  await inTransaction(db, ctx.log, async ({ db: trx }) => {
+    await repo
+      .updateHouseholdRow(trx, id, {
+        ...(input.householdNumber !== undefined && { household_number: input.householdNumber }),
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.address !== undefined && { address: input.address }),
+        ...(input.blockId !== undefined && { block_id: input.blockId }),
+        ...(input.channels !== undefined && { channels: input.channels as Channel[] }),
+        ...(input.responderNotes !== undefined && { responder_notes: input.responderNotes }),
+        updated_at: new Date(),
+      })
+      .catch(duplicateNumber);
+    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'household.updated', subject: id, detail: input });
+  });
   return getHousehold(db, actor, id);
 }
 
@@ -161,21 +165,27 @@ export async function createPerson(db: Db, actor: Actor, input: CreatePersonRequ
   return (await findPeople(db, { associationId: actor.associationId, personIds: [created.id] }))[0]!;
 }
 
-export async function updatePerson(db: Db, actor: Actor, id: string, input: UpdatePersonRequest) {
+export async function updatePerson(ctx: { db: Db; log: Pick<Logger, 'error'> }, actor: Actor, id: string, input: UpdatePersonRequest) {
+  const { db } = ctx;
   const [person] = await findPeople(db, { associationId: actor.associationId, personIds: [id] });
   const household = person?.householdId ? await findHousehold(db, person.householdId) : undefined;
   requireVisible(!!person && rosterPolicy.canEditPerson(actor, person, household && refOf(household)), 'person');
-  await repo
-    .updatePersonRow(db, id, {
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.kana !== undefined && { kana: input.kana }),
-      ...(input.phone !== undefined && { phone: input.phone }),
-      ...(input.email !== undefined && { email: input.email }),
-      ...(input.preferredLanguage !== undefined && { preferred_language: input.preferredLanguage }),
-    })
-    .catch((error: { code?: string }) => {
-      if (error.code === '23505') throw HttpError.conflict('This email or phone number is already used for another login.', 'email');
-      throw error;
-    });
+  // Audited with the change: a member's email or phone is their login, and a household now
+  // edits its own members; the detail names the fields changed, not their values.
+  await inTransaction(db, ctx.log, async ({ db: trx }) => {
+    await repo
+      .updatePersonRow(trx, id, {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.kana !== undefined && { kana: input.kana }),
+        ...(input.phone !== undefined && { phone: input.phone }),
+        ...(input.email !== undefined && { email: input.email }),
+        ...(input.preferredLanguage !== undefined && { preferred_language: input.preferredLanguage }),
+      })
+      .catch((error: { code?: string }) => {
+        if (error.code === '23505') throw HttpError.conflict('This email or phone number is already used for another login.', 'email');
+        throw error;
+      });
+    await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'person.updated', subject: id, detail: { fields: Object.keys(input).filter((k) => input[k as keyof UpdatePersonRequest] !== undefined) } });
+  });
   return (await findPeople(db, { associationId: actor.associationId, personIds: [id] }))[0]!;
 }
