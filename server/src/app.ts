@@ -174,7 +174,8 @@ export function createApp(deps: AppDeps): App {
   // A bundle that is not here (asked of an older instance during a rolling deploy) is a 404, never
   // the app shell: the service worker keeps what /assets/ answers, and would keep the shell as
   // the bundle for good.
-  app.use('/assets', express.static(path.join(webRoot, 'assets'), { index: false, fallthrough: false, maxAge: '1h', setHeaders: cacheHeaders }));
+  app.use('/assets', express.static(path.join(webRoot, 'assets'), { index: false, maxAge: '1h', setHeaders: cacheHeaders }));
+  app.use('/assets', (_req, res) => void res.status(404).type('text/plain').send('Not found'));
   app.use(express.static(webRoot, { index: false, maxAge: '1h', setHeaders: cacheHeaders }));
   app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
     const index = path.join(webRoot, 'index.html');

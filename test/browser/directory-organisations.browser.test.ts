@@ -67,6 +67,8 @@ describe('an organisation keeps its own entry; an editor approves its change', (
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
     await officer.getByRole('link', { name: '相談先の審査（1件）' }).click();
     const item = officer.getByTestId('review-item').filter({ hasText: SALON });
+    // allTextContents does not wait: the queue loads after the page.
+    await item.locator('ins').first().waitFor();
     expect((await item.locator('ins').allTextContents()).sort()).toEqual([NEW, NEW_DESCRIPTION].sort());
     await item.getByRole('button', { name: '承認して公開する' }).click();
     await officer.getByTestId('review-empty').waitFor();
