@@ -50,7 +50,8 @@ describe('the earthquake trigger', () => {
     await officer.reload();
     await expect.poll(() => officer.getByLabel('京田辺市').isChecked()).toBe(true);
     expect(await officer.getByLabel('城陽市').isChecked()).toBe(false);
-    expect(await officer.getByTestId('quake-log-empty').isVisible()).toBe(true);
+    // The log loads after the settings: waited for, not read at once.
+    await expect.poll(() => officer.getByTestId('quake-log-empty').isVisible()).toBe(true);
 
     const ctx = suite.server.app.context;
     await handleTelegram(ctx, { id: 'browser:kyoto-3', url: 'https://example.invalid/kyoto-3-VXSE51.xml' }, telegram('kyoto-3-VXSE51.xml'));

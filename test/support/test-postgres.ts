@@ -86,7 +86,18 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+        return;
+      } catch (error) {
+        // PostgreSQL before 16 refuses a non-superuser (CI's services run) to end an autovacuum
+        // worker that happens to be in the database (42501, "must be a member of the role whose
+        // process is being terminated"): the worker is done in moments; try again.
+        if ((error as { code?: string }).code !== '42501' || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   } finally {
     await client.end();
   }
