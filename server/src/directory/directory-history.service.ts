@@ -29,12 +29,14 @@ const BY_THE_JOB = new Set(JOB_ACTIONS);
 
 export async function directoryHistory(ctx: Ctx, viewer: HistoryViewer, query: Query): Promise<DirectoryHistory> {
   const { scope, timeZone } = await scopeOf(ctx, viewer);
-  // A cursor is the `next` of a page this viewer was given: any other row (another owner's, or none) is a bad request, not an empty page.
-  if (query.before !== undefined && !(await historyCursorVisible(ctx.db, scope, ACTIONS, query.before))) {
-    throw HttpError.badRequest('Not the `next` of a page of this history.', 'before');
-  }
   // One more than asked: whether there is an older page.
   const rows = await historyPage(ctx.db, scope, { actions: ACTIONS, before: query.before ?? null, limit: query.limit + 1 });
+  // A cursor is the `next` of a page this viewer was given: any other row (another owner's, or
+  // none) is a bad request, not an empty page. The page looked it up in the scope already; only
+  // an empty page leaves the question open.
+  if (query.before !== undefined && !rows.length && !(await historyCursorVisible(ctx.db, scope, ACTIONS, query.before))) {
+    throw HttpError.badRequest('Not the `next` of a page of this history.', 'before');
+  }
   const page = rows.slice(0, query.limit);
   return {
     timeZone,
