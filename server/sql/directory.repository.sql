@@ -669,6 +669,18 @@ where
   "o"."owner_area_id" = $1
   and "o"."name" = $2;
 
+-- addOrganisation
+insert into
+  "directory_organisations" (
+    "name",
+    "created_by_association_id",
+    "owner_area_id"
+  )
+values
+  ($1, $2, $3)
+returning
+  "id";
+
 -- organisationNamed
 select
   "o"."id"

@@ -184,10 +184,8 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
     if (!directoryPolicy.reachable({ ...service, ...pending, status: service.status })) {
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
-    const { lat, lon } = { lat: service.lat, lon: service.lon, ...pending } as { lat: unknown; lon: unknown };
-    if ((lat === null) !== (lon === null)) {
-      throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', lat === null ? 'lat' : 'lon');
-    }
+    const half = directoryPolicy.halfPin({ lat: service.lat, lon: service.lon, ...pending } as { lat: unknown; lon: unknown });
+    if (half) throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', half);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
     return (await withChanges(tx, [service]))[0]!;
   });

@@ -56,9 +56,8 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
         throw HttpError.badRequest('Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
       }
       // A change may hold one half of a pin whose other half the editor has changed since (or cleared): never save half a pin.
-      if ((after.lat === null) !== (after.lon === null)) {
-        throw HttpError.badRequest('Approved, this entry would have half a map position (latitude and longitude go together): reject the change instead.', after.lat === null ? 'lat' : 'lon');
-      }
+      const half = directoryPolicy.halfPin(after);
+      if (half) throw HttpError.badRequest('Approved, this entry would have half a map position (latitude and longitude go together): reject the change instead.', half);
       // Approved values count as confirmed today (the entry's association's day): an entry the freshness job had set aside is current again.
       await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), change.time_zone ?? DEFAULT_TIME_ZONE));
       await restoreFresh(tx.db, change.service_id);

@@ -21,4 +21,11 @@ describe('directory policy', () => {
     for (const status of ['published', 'stale', 'hidden']) expect(directoryPolicy.reachable({ status, phone: '', web: '', address: '' })).toBe(false);
     expect(directoryPolicy.reachable({ status: 'draft', phone: '', web: '', address: '' })).toBe(true);
   });
+
+  it('a map pin has both halves or neither: the missing half is named', () => {
+    expect(directoryPolicy.halfPin({ lat: 34.8, lon: 135.7 })).toBe(null);
+    expect(directoryPolicy.halfPin({ lat: null, lon: null })).toBe(null);
+    expect(directoryPolicy.halfPin({ lat: 34.8, lon: null })).toBe('lon');
+    expect(directoryPolicy.halfPin({ lat: null, lon: 135.7 })).toBe('lat');
+  });
 });

@@ -18,4 +18,12 @@ export const directoryPolicy = {
   reachable(entry: { status: unknown; phone?: unknown; web?: unknown; address?: unknown }): boolean {
     return entry.status === 'draft' || !!entry.phone || !!entry.web || !!entry.address;
   },
+  /**
+   * The half of a map position that is missing when an entry would have only one (the field a
+   * 400 names), or null: a pin has its latitude and its longitude, or neither.
+   */
+  halfPin(entry: { lat: unknown; lon: unknown }): 'lat' | 'lon' | null {
+    if ((entry.lat === null) === (entry.lon === null)) return null;
+    return entry.lat === null ? 'lat' : 'lon';
+  },
 };

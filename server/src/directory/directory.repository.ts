@@ -160,12 +160,15 @@ export async function ownOrganisationNamed(db: Db, owner: Owner, name: string) {
   return found?.id;
 }
 
-/** The owner's organisation of this name, added if missing. */
-export async function organisationNamed(db: Db, owner: Owner, name: string) {
-  const found = await ownOrganisationNamed(db, owner, name);
-  if (found) return found;
+/** A new organisation of the owner's. */
+export async function addOrganisation(db: Db, owner: Owner, name: string) {
   const added = await db.insertInto('directory_organisations').values({ name, ...ownerColumns(owner) }).returning('id').executeTakeFirstOrThrow();
   return added.id;
+}
+
+/** The owner's organisation of this name, added if missing. */
+export async function organisationNamed(db: Db, owner: Owner, name: string) {
+  return (await ownOrganisationNamed(db, owner, name)) ?? addOrganisation(db, owner, name);
 }
 
 export type NewService = {
@@ -211,6 +214,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'associationArea', run: (db) => associationArea(db, ID) },
   { name: 'citiesNamed', run: (db) => citiesNamed(db, '京田辺市') },
   { name: 'ownOrganisationNamed', run: (db) => ownOrganisationNamed(db, { cityAreaId: ID }, '社会福祉協議会') },
+  { name: 'addOrganisation', run: (db) => addOrganisation(db, { cityAreaId: ID }, '社会福祉協議会') },
   { name: 'organisationNamed', run: (db) => organisationNamed(db, { associationId: ID }, '社会福祉協議会') },
   { name: 'insertService', run: (db) => insertService(db, { associationId: ID }, AREA, example) },
   { name: 'updateService', run: (db) => updateService(db, { associationId: ID }, AREA, { hours: '9時〜17時' }) },

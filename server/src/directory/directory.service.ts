@@ -10,7 +10,7 @@ import { HttpError } from '../platform/http/errors.js';
 import { directoryPolicy } from './directory.policy.js';
 import { restoreFresh } from './directory-freshness.repository.js';
 import {
-  areaChain, areasUnder, associationArea, ensureAssociationArea, insertService, organisationNamed, ownOrganisationNamed, ownedService, searchServices, servicesServing, updateService,
+  areaChain, areasUnder, associationArea, ensureAssociationArea, addOrganisation, insertService, organisationNamed, ownOrganisationNamed, ownedService, searchServices, servicesServing, updateService,
   type NewService,
 } from './directory.repository.js';
 import type { Owner } from './directory-owner.js';
@@ -151,11 +151,8 @@ export async function changeService(ctx: Ctx, editor: Editor, id: string, body: 
       throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     // The form sends only the half of a map position that changed: the saved pin must have both halves or neither.
-    const lat = change.lat === undefined ? before.lat : change.lat;
-    const lon = change.lon === undefined ? before.lon : change.lon;
-    if ((lat === null) !== (lon === null)) {
-      throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', lat === null ? 'lat' : 'lon');
-    }
+    const half = directoryPolicy.halfPin({ lat: change.lat === undefined ? before.lat : change.lat, lon: change.lon === undefined ? before.lon : change.lon });
+    if (half) throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', half);
     if (body.organisation !== undefined) {
       // An organisation with a login keeps its entries itself: a typo fixed in 団体名 would move the entry away from it (its page would lose it).
       if (before.organisation_login !== null && body.organisation !== before.organisation) {
@@ -179,7 +176,7 @@ async function editorOrganisation(db: Ctx['db'], editor: Editor, name: string) {
   if ('actor' in editor && (await cityOrganisationServing(db, editor.actor.associationId, name))) {
     throw new HttpError(409, 'city_organisation', 'This organisation is kept by the city: its directory editor keeps its entries.', 'organisation');
   }
-  return organisationNamed(db, editor.owner, name);
+  return addOrganisation(db, editor.owner, name);
 }
 
 /** Marks the entry confirmed today (in the editor's time zone): current again for its reconfirm period. */
