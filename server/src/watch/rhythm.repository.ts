@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
+import { settingsWithZone } from './watch.repository.js';
 
 /** The SQL of a home's daily rhythm (rhythm.service.ts): learned from its hourly activity, in sets of homes. */
 
@@ -25,9 +26,7 @@ export interface RhythmRules {
  * with its association's time zone: the clock its days and hours are counted by.
  */
 export function watchedHomeZones(db: Db, after: string | null, limit: number) {
-  let query = db
-    .selectFrom('watch_settings as s')
-    .innerJoin('associations as a', 'a.id', 's.association_id')
+  let query = settingsWithZone(db)
     .select(['s.household_id', 'a.time_zone'])
     .orderBy('s.household_id')
     .limit(limit);
@@ -47,9 +46,7 @@ export async function watchedHomesOf(db: Db, associationId: string) {
 
 /** These homes (those watched), each with its association's time zone. */
 export function zonesOfHomes(db: Db, householdIds: readonly string[]) {
-  return db
-    .selectFrom('watch_settings as s')
-    .innerJoin('associations as a', 'a.id', 's.association_id')
+  return settingsWithZone(db)
     .select(['s.household_id', 'a.time_zone'])
     .where(isAnyOf('s.household_id', householdIds))
     .execute();

@@ -47,13 +47,17 @@ export async function enrolHomes(db: Db, homes: { household_id: string; associat
 }
 
 /**
+ * Homes' settings (`s`) with their association (`a`): its time zone is the clock the rules are
+ * read by (watch-time.ts), loaded with them, never by a second query.
+ */
+export const settingsWithZone = (db: Db) => db.selectFrom('watch_settings as s').innerJoin('associations as a', 'a.id', 's.association_id');
+
+/**
  * A home's rules, with its association's time zone: the clock its quiet hours and watch day
  * are read by (watch-time.ts), loaded with the rules it applies to, not by a second query.
  */
 export function findSettings(db: Db, householdId: string) {
-  return db
-    .selectFrom('watch_settings as s')
-    .innerJoin('associations as a', 'a.id', 's.association_id')
+  return settingsWithZone(db)
     .selectAll('s')
     .select('a.time_zone')
     .where('s.household_id', '=', householdId)
@@ -69,9 +73,7 @@ export type SettingsRow = NonNullable<Awaited<ReturnType<typeof findSettings>>>;
  * for every home of every ingest batch.
  */
 export function settingsOf(db: Db, householdIds: readonly string[]) {
-  return db
-    .selectFrom('watch_settings as s')
-    .innerJoin('associations as a', 'a.id', 's.association_id')
+  return settingsWithZone(db)
     .select(['s.household_id', 's.last_activity_at', 's.inactivity_seconds', 's.quiet_start', 's.quiet_end', 's.rhythm_enabled', 's.rhythm_usual_hour', 's.rhythm_grace_seconds', 'a.time_zone'])
     .where(isAnyOf('s.household_id', householdIds))
     .modifyEnd(PREPARED)
@@ -84,9 +86,7 @@ export async function updateSettings(db: Db, householdId: string, values: Update
 
 /** Homes due a check, oldest first (by the partial index on next_check_at), with their association's time zone. */
 export function dueSettings(db: Db, now: Date, limit: number) {
-  return db
-    .selectFrom('watch_settings as s')
-    .innerJoin('associations as a', 'a.id', 's.association_id')
+  return settingsWithZone(db)
     .selectAll('s')
     .select('a.time_zone')
     .where('s.enabled', '=', true)
@@ -286,6 +286,7 @@ const AT = new Date('2026-11-22T00:00:00.000Z');
 const SCOPE: WatchScope = { officer: false, household: ID, family: [OTHER], captainOf: [OTHER], volunteer: true };
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
+  { name: 'settingsWithZone — the from clause the settings reads share', run: (db) => settingsWithZone(db).select(['s.household_id', 'a.time_zone']).execute() },
   // visibleHomes for a member, family, 班長 and volunteer at once: see watchedHomes.
   { name: 'visibleHomes — nobody', run: (db) => db.selectFrom('households as h').leftJoin('watch_settings as s', 's.household_id', 'h.id').select('h.id').where(visibleHomes({ officer: false, household: null, family: [], captainOf: [], volunteer: false })).execute() },
   { name: 'insertDefaultSettings', run: (db) => insertDefaultSettings(db, ID, OTHER) },
