@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameGuard, type FrameViolation } from './mqtt-frame-guard.js';
+import { remainingLength } from '../../../../test/support/mqtt-frames.js';
 
-/** Remaining length, MQTT's variable-length encoding. */
-function encodeLength(n: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return bytes;
-}
-const packet = (type: number, bodyLength: number) => Buffer.from([type << 4, ...encodeLength(bodyLength), ...new Array<number>(bodyLength).fill(0x61)]);
+const packet = (type: number, bodyLength: number) => Buffer.from([type << 4, ...remainingLength(bodyLength), ...new Array<number>(bodyLength).fill(0x61)]);
 
 function feed(chunks: Buffer[], max = 16384) {
   const seen: { reason: FrameViolation; declared?: number }[] = [];
@@ -31,7 +21,7 @@ describe('MQTT frame guard', () => {
 
   it('refuses a packet declared over the limit as soon as its length is read, CONNECT or later', () => {
     expect(feed([Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f])])).toEqual([{ reason: 'oversize', declared: 268_435_455 }]);
-    expect(feed([packet(1, 10), Buffer.from([0x30, ...encodeLength(16385)])])).toEqual([{ reason: 'oversize', declared: 16385 }]);
+    expect(feed([packet(1, 10), Buffer.from([0x30, ...remainingLength(16385)])])).toEqual([{ reason: 'oversize', declared: 16385 }]);
     // Split inside the length bytes.
     expect(feed([Buffer.from([0x10, 0xff]), Buffer.from([0xff]), Buffer.from([0x7f])])).toEqual([{ reason: 'oversize', declared: 2_097_151 }]);
   });

@@ -2,18 +2,8 @@ import { Duplex } from 'node:stream';
 import { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { interceptPipe, type FastPublish } from './mqtt-publish-fast-path.js';
+import { remainingLength } from '../../../../test/support/mqtt-frames.js';
 
-/** MQTT's variable-length remaining length. */
-function varint(n: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return bytes;
-}
 const utf8 = (text: string) => {
   const bytes = Buffer.from(text, 'utf8');
   return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
@@ -23,7 +13,7 @@ function publish(o: { topic: string; payload: string; qos?: 0 | 1 | 2; id?: numb
   const qos = o.qos ?? 1;
   const id = o.id ?? 1;
   const body = Buffer.concat([utf8(o.topic), qos ? Buffer.from([id >> 8, id & 0xff]) : Buffer.alloc(0), Buffer.from(o.properties ?? [0]), Buffer.from(o.payload)]);
-  return Buffer.concat([Buffer.from([0x30 | (qos << 1) | (o.flags ?? 0), ...varint(body.length)]), body]);
+  return Buffer.concat([Buffer.from([0x30 | (qos << 1) | (o.flags ?? 0), ...remainingLength(body.length)]), body]);
 }
 const CONNACK = Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00]);
 const PINGRESP = Buffer.from([0xd0, 0x00]);
@@ -125,7 +115,7 @@ describe('MQTT fast path for QoS 1 PUBLISH', () => {
   // What mqtt.js makes of the bytes after a frame it refuses is its own (it reports an error and
   // parses the next write afresh); the fast path takes nothing from there on.
   it('leaves a huge remaining length, and all after it, to mqtt.js', async () => {
-    const huge = Buffer.from([0x32, ...varint(200 * 1024 * 1024)]);
+    const huge = Buffer.from([0x32, ...remainingLength(200 * 1024 * 1024)]);
     // After the huge header come bytes that look like a plain uplink: they are that frame's body, not a packet.
     const bytes = Buffer.concat([publish({ topic: uplink(1), payload: 'before', id: 1 }), huge, publish({ topic: uplink(2), payload: 'inside', id: 2 })]);
     const { events, taken } = await sameAsMqttJs(bytes, whole);
