@@ -10,7 +10,7 @@
  * no stamp, so it is tried again next time.
  *
  *   server  tsc -p tsconfig.build.json → dist/. Inputs: every file under server/src,
- *           devices/src and migrations (what tsconfig.build.json includes), the tsconfigs,
+ *           devices/src and migrations but their specs (what tsconfig.build.json includes), the tsconfigs,
  *           package-lock.json and this script. A stale build is rebuilt incrementally
  *           (tsc --incremental, its build info in dist/), seconds rather than a full compile.
  *   web     vite build → web/dist/. Inputs: every module the last bundle was made of (recorded
@@ -40,6 +40,9 @@ const SERVER_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'p
 const WEB_FILES = ['web/index.html', 'web/vite.config.ts', 'package.json', 'package-lock.json', self];
 const WEB_DIRS = ['web/public'];
 const TS_BUILD_INFO = 'dist/.tsbuildinfo';
+
+/** Specs run from source under vitest; the build leaves them out (tsconfig.build.json), so may their helpers in test/. */
+const isSpec = (file) => /\.spec\.tsx?$/.test(file);
 
 /** Every file under `dir` (relative to the checkout), sorted. */
 async function filesUnder(dir) {
@@ -93,7 +96,7 @@ function run(command, args) {
 const targets = {
   server: {
     async inputs() {
-      return [...(await Promise.all(SERVER_DIRS.map(filesUnder))).flat(), ...SERVER_FILES];
+      return [...(await Promise.all(SERVER_DIRS.map(filesUnder))).flat().filter((file) => !isSpec(file)), ...SERVER_FILES];
     },
     async check() {
       const hash = await hashFiles(await this.inputs());
