@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http-client.js';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { until } from '../support/wait.js';
 import { makeDue } from '../support/jobs.js';
 import { useBrowserSuite } from '../support/suite.js';
@@ -12,7 +12,7 @@ const PHONE = { width: 390, height: 844 };
 /** The /tasks page a 班長 opened before this change, measured the same way (demo, two overdue circulars). */
 const OLD_TASKS_PAGE_PX = 32_852;
 
-describe("the captain's phone list", () => {
+describe("the captain's phone list", { timeout: JOURNEY_TIMEOUT }, () => {
   it('after two overdue circulars: one card per household, a page a fraction of the old one; a bulk paper sign-off empties the chips', async () => {
     await seedDemo(suite.database.db);
     const officer = new ApiClient(suite.server.baseUrl);

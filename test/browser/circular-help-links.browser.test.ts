@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 
@@ -7,7 +7,7 @@ const suite = useBrowserSuite();
 const PHONE = { width: 390, height: 844 };
 const TITLE = '介護の相談先のお知らせ';
 
-describe('a circular linking the local support directory (お悩みハンドブック)', () => {
+describe('a circular linking the local support directory (お悩みハンドブック)', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an officer ticks a service and 介護 in the compose form; a resident reads it, can call the service and reaches the 介護 services from it', async () => {
     await seedDemo(suite.database.db);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 import { pdfOfJapaneseText, pdfOfPages, pngOf } from '../support/files.js';
@@ -24,7 +24,7 @@ function attachmentPages(page: Page) {
   );
 }
 
-describe('printing a circular with its attachments', () => {
+describe('printing a circular with its attachments', { timeout: JOURNEY_TIMEOUT }, () => {
   it('a 班長 prints the circular with its image and both PDF pages drawn, one named copy per home that gets paper', async () => {
     const { x, server, database } = suite;
     // A home of 1班 where nobody has the app: it gets paper too, beside 鈴木家 (who asked for paper).

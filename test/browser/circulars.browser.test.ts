@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 
@@ -7,7 +7,7 @@ const suite = useBrowserSuite();
 
 const loggedIn = (identifier: string, viewport?: { width: number; height: number }) => loggedInPage(suite.browser, suite.server.baseUrl, identifier, PASSWORD, viewport);
 
-describe('a circular in two browsers', () => {
+describe('a circular in two browsers', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an officer posts; the household sees it arrive live and reads it; the progress page follows live; a script in the body never runs', async () => {
     const household = await loggedIn(suite.x.logins.memberA, { width: 390, height: 844 });
     await household.getByTestId('household-circulars').waitFor();
@@ -59,7 +59,7 @@ describe('a circular in two browsers', () => {
   });
 });
 
-describe('a circular that asks a question', () => {
+describe('a circular that asks a question', { timeout: JOURNEY_TIMEOUT }, () => {
   it("the officer's page shows the question asked; the household's home card says 質問あり until it has answered", async () => {
     const officerApi = await loggedInClient(suite.server, suite.x.logins.officer);
     const made = await officerApi.post('/api/circulars', { title: '餅つき大会のお知らせ', bodyMarkdown: '12月28日に集会所で。', question: { type: 'attendance', prompt: '餅つき大会に参加されますか？', maxHeadcount: 6 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 import { DIRECTORY_DEMO_LOGINS } from '../../server/src/directory/directory.demo.js';
@@ -8,7 +8,7 @@ import { hashPassword } from '../../server/src/auth/password.js';
 const suite = useBrowserSuite();
 const NEW = '京田辺市 介護の電話相談（デモ）';
 
-describe('the city keeps its own entries', () => {
+describe('the city keeps its own entries', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the demo city editor adds a city-wide service for 介護; an anonymous visitor of the demo association finds it; the officer sees it is the city’s', async () => {
     await seedDemo(suite.database.db);
     const context = await suite.browser.newContext({ locale: 'ja-JP' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 
 const suite = useBrowserSuite();
 
-describe('the directory’s card edits and 変更履歴', () => {
+describe('the directory’s card edits and 変更履歴', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an officer fixes an entry’s languages on its card, sees them saved, and finds the change named in 変更履歴', async () => {
     await seedDemo(suite.database.db);
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
 
@@ -12,7 +12,7 @@ import { useBrowserSuite } from '../support/suite.js';
 const suite = useBrowserSuite();
 const fixture = fileURLToPath(new URL('../fixtures/directory/directory-example.sjis.csv', import.meta.url));
 
-describe('the directory CSV in the browser', () => {
+describe('the directory CSV in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the officer previews, imports and exports the directory', async () => {
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
     await officer.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '相談先のCSV', exact: true }).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 import { DIRECTORY_DEMO_LOGINS } from '../../server/src/directory/directory.demo.js';
@@ -16,7 +16,7 @@ async function publicHours() {
   return found.results.find((r: { name: string }) => r.name === SALON)?.hours;
 }
 
-describe('an organisation keeps its own entry; an editor approves its change', () => {
+describe('an organisation keeps its own entry; an editor approves its change', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the demo salon, reminded of its deadline, updates its hours and description, the officer approves them, and only then the public search shows them', async () => {
     await seedDemo(suite.database.db);
     // Last confirmed long enough ago that its reconfirm date is 12 days away.

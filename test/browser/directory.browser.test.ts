@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { demo, seedDemo } from '../../server/src/demo/seed.js';
 
 const suite = useBrowserSuite();
 const PHONE = { width: 390, height: 844 };
 
-describe('the local support directory (お悩みハンドブック)', () => {
+describe('the local support directory (お悩みハンドブック)', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an anonymous visitor on a phone reaches the services for 介護 and 孤独 in three taps and prints a one-page handout', async () => {
     await seedDemo(suite.database.db);
     const context = await suite.browser.newContext({ viewport: PHONE, locale: 'ja-JP', isMobile: true, hasTouch: true });

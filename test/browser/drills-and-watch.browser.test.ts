@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { ApiClient } from '../support/http-client.js';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { SimulatedDevice, type Scenario } from '../../devices/src/simulated-device.js';
 import { SimulatedTime, seededRandom } from '../../devices/src/simulator-patterns.js';
@@ -31,7 +31,7 @@ async function speaker(householdId: string, scenario: Scenario) {
   return { sim, id: device.id as string };
 }
 
-describe('a safety-confirmation drill in the browser', () => {
+describe('a safety-confirmation drill in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it('is started by an officer, answered in browsers, by a speaker and by a 班長 visiting a silent home, and the dashboard reaches 4 / 4 live', async () => {
     await speaker(suite.x.households.C.id, 'normal'); // 鈴木家: answers the spoken prompt with 無事
     const household = await loggedIn(suite.x.logins.memberA, phone);
@@ -87,7 +87,7 @@ describe('a safety-confirmation drill in the browser', () => {
   });
 });
 
-describe('watching in the browser', () => {
+describe('watching in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it('a silent resident is asked by the speaker, then a 班長 takes and resolves the alert; a dead device becomes a device alert', async () => {
     const silent = await speaker(suite.x.households.A.id, 'silent');
     const dead = await speaker(suite.x.households.B.id, 'dead');

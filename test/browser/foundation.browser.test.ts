@@ -7,6 +7,7 @@ import { topics } from '../../devices/src/protocol.js';
 import { ApiClient } from '../support/http-client.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
+import { JOURNEY_TIMEOUT } from '../support/browser.js';
 
 const suite = useBrowserSuite();
 
@@ -25,7 +26,7 @@ async function logIn(page: Awaited<ReturnType<typeof newPage>>, identifier: stri
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
 
-describe('in the browser', () => {
+describe('in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an officer logs in, sees the officer menu, switches to English and logs out', async () => {
     const page = await newPage();
     await logIn(page, suite.x.logins.officer, 'wrong password');

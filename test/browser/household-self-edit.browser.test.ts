@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
 
@@ -12,7 +12,7 @@ import { useBrowserSuite } from '../support/suite.js';
 const suite = useBrowserSuite();
 const phone = { width: 390, height: 844 };
 
-describe('a household keeps its own details current', () => {
+describe('a household keeps its own details current', { timeout: JOURNEY_TIMEOUT }, () => {
   it('edits its address, notes and a member’s phone; no 班 or 世帯番号 offered', async () => {
     const { x, database, server } = suite;
     const page = await loggedInPage(suite.browser, server.baseUrl, x.logins.memberA, PASSWORD, phone);

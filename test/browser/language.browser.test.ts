@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 
@@ -24,7 +24,7 @@ async function expectCircular(page: Page, title: string, body: string) {
   expect(await page.locator('.circular-body').textContent()).toContain(body);
 }
 
-describe('やさしい日本語, chosen by the resident', () => {
+describe('やさしい日本語, chosen by the resident', { timeout: JOURNEY_TIMEOUT }, () => {
   it('switches ja → やさしい日本語 → English → やさしい日本語 keeping the easy circular, with ruby on the home headings, and keeps it after logging out and in', async () => {
     const officer = await loggedInClient(suite.server, suite.x.logins.officer);
     const draft = await officer.post('/api/circulars', {

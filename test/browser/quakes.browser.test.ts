@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
 import { fire, handleTelegram } from '../../server/src/quakes/trigger.service.js';
@@ -18,7 +18,7 @@ function telegram(file: string) {
   return xml.replace(/<DateTime>[^<]*<\/DateTime>/, `<DateTime>${new Date().toISOString()}</DateTime>`);
 }
 
-describe('the earthquake trigger', () => {
+describe('the earthquake trigger', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the officer picks the area from the list, saves, and reads the telegrams and decisions', async () => {
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
     await officer.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '地震の自動開始' }).click();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
 import { useBrowserSuite } from '../support/suite.js';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   await suite.database.db.updateTable('people').set({ password_hash: null }).where('id', '=', suite.x.people.captain2.id).execute();
 });
 
-describe('readiness', () => {
+describe('readiness', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the officer opens the readiness view from the menu and sees the gaps named, with the home behind them', async () => {
     const officer = await loggedIn(suite.x.logins.officer);
     await officer.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '連絡の届き方' }).click();

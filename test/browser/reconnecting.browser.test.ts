@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http-client.js';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
 
@@ -12,7 +12,7 @@ import { useBrowserSuite } from '../support/suite.js';
  */
 const suite = useBrowserSuite();
 
-describe('answering while the connection is unreliable', () => {
+describe('answering while the connection is unreliable', { timeout: JOURNEY_TIMEOUT }, () => {
   it('shows 再接続しています… and retries the same answer until it is stored, once', async () => {
     const officer = new ApiClient(suite.server.baseUrl);
     await officer.login(suite.x.logins.officer, PASSWORD);

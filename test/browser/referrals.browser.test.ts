@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/http-client.js';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { makeDue } from '../support/jobs.js';
 import { liveAlert, watchedHome } from '../support/factories/watch.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   expect(added.status).toBe(201);
 });
 
-describe('a captain refers a household that needs help', () => {
+describe('a captain refers a household that needs help', { timeout: JOURNEY_TIMEOUT }, () => {
   it('from a drill visit: worries, a local service, the consent tick, recorded; then from a watch alert', async () => {
     const started = await officerApi.post('/api/drills', { kind: 'drill', title: '冬の安否確認訓練', deadlineAt: new Date(Date.now() + 600_000).toISOString() });
     expect(started.status).toBe(201);
@@ -108,7 +108,7 @@ describe('a captain refers a household that needs help', () => {
   }, 90_000); // three people's journeys in one test: 20 s on a quiet machine, past 30 s under CI's load
 });
 
-describe('the referral step right after resolving an alert on /watch', () => {
+describe('the referral step right after resolving an alert on /watch', { timeout: JOURNEY_TIMEOUT }, () => {
   it('resolving as 支援が必要 keeps the alert on screen with 「相談先を紹介する」 open, until recorded or put away', async () => {
     // 山田家 is watched since the test above; a new silent alert reaches its 班長.
     const alertId = await liveAlert(suite.database.db, suite.x.households.A, suite.x.association.id, 'silent', 'family_captain');
@@ -138,7 +138,7 @@ describe('the referral step right after resolving an alert on /watch', () => {
   });
 });
 
-describe('a circular links the directory', () => {
+describe('a circular links the directory', { timeout: JOURNEY_TIMEOUT }, () => {
   it('a resident reading it sees the service to call and a link to the worry search', async () => {
     const services = (await officerApi.get('/api/directory/services')).body.items as { id: string; name: string }[];
     const serviceId = services.find((s) => s.name === '介護と孤立の相談窓口')!.id;

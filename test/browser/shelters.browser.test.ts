@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 
@@ -14,7 +14,7 @@ const suite = useBrowserSuite();
 const fixture = fileURLToPath(new URL('../fixtures/shelters/gsi-13101.sjis.csv', import.meta.url));
 let drillId = '';
 
-describe('shelters in the browser', () => {
+describe('shelters in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it('the officer imports the list, a resident answers evacuated naming a shelter, the dashboard counts it', async () => {
     const officer = await loggedInPage(suite.browser, suite.server.baseUrl, suite.x.logins.officer, PASSWORD);
     await officer.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '避難所', exact: true }).click();

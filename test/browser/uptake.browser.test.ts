@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/fixtures.js';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { useBrowserSuite } from '../support/suite.js';
 
 /**
@@ -11,7 +11,7 @@ import { useBrowserSuite } from '../support/suite.js';
  */
 const suite = useBrowserSuite();
 
-describe('uptake tools in the browser', () => {
+describe('uptake tools in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
   it("an officer prints 2班's invitation letters: one per unregistered home, each with a QR code", async () => {
     const { db } = suite.database;
     const home = (number: string, name: string) => ({

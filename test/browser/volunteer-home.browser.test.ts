@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { makeDue } from '../support/jobs.js';
 import { liveAlert, watchedHome } from '../support/factories/watch.js';
@@ -15,7 +15,7 @@ import { loggedInClient, useBrowserSuite } from '../support/suite.js';
 const suite = useBrowserSuite();
 const phone = { width: 390, height: 844 };
 
-describe('a volunteer on their home page', () => {
+describe('a volunteer on their home page', { timeout: JOURNEY_TIMEOUT }, () => {
   it('sees the escalated household, takes it, records it safe, and the officer sees it accounted', async () => {
     const { x, database, server } = suite;
     // 2班's 班長 has no way in (no password, no push subscription).
@@ -59,7 +59,7 @@ describe('a volunteer on their home page', () => {
   });
 });
 
-describe('a family member on her home page', () => {
+describe('a family member on her home page', { timeout: JOURNEY_TIMEOUT }, () => {
   it("sees the alert about the home she watches, is offered notifications for it, and is told how to allow them again after refusing", async () => {
     const { x, database, server } = suite;
     // 山田家's speaker went silent and the alert has reached the family step.

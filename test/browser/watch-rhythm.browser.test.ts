@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { seededRandom, simulatedHistory } from '../../devices/src/simulator-patterns.js';
 import { watchedHome } from '../support/factories/watch.js';
@@ -8,7 +8,7 @@ import { useBrowserSuite } from '../support/suite.js';
 const suite = useBrowserSuite();
 
 /** The watch page of a home with three weeks of the simulator's rhythm: what it learned, and the officer turning the check off. */
-describe('the daily rhythm on a home’s watch page', () => {
+describe('the daily rhythm on a home’s watch page', { timeout: JOURNEY_TIMEOUT }, () => {
   it('shows "usually active by 6時" and the check; the officer turns the check off for the home', async () => {
     const home = suite.x.households.A;
     await watchedHome(suite.database.db, home, suite.x.association.id);

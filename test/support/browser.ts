@@ -1,6 +1,13 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
+ * A browser test is a person's journey (or several people's): ~10–25 s on a quiet machine, and
+ * up to twice that while CI runs two files at once on two cores. Each browser file's describe
+ * takes this instead of the suite's 30 s, so a slow machine is not a failure; a hung step still is.
+ */
+export const JOURNEY_TIMEOUT = 90_000;
+
+/**
  * Debian's Chromium driven by playwright-core; never a downloaded browser. The flags keep a
  * headless Chromium from reaching out to the network, which this machine does not have.
  */
