@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { ModuleContext } from '../server/src/common/service-context.js';
 import * as watch from '../server/src/watch/watch.service.js';
-import { dayStartOf } from '../server/src/watch/watch-time.js';
+import { dayStartOf, watchDayOf, watchDayStart } from '../server/src/watch/watch-time.js';
+import { watchModule } from '../server/src/watch/watch.module.js';
+import { pgBossCronParser } from '../server/src/platform/jobs/schedule-check.js';
 import { setAssociationTimeZone } from '../server/src/common/association.repository.js';
+import { addDays } from '../server/src/common/local-time.js';
 import { seededRandom, simulatedHistory } from '../devices/src/simulator-patterns.js';
 import type { TestDatabase } from './support/database.js';
 import type { TestServer } from './support/server.js';
@@ -17,7 +20,7 @@ import { until } from './support/wait.js';
 /**
  * A silent home noticed in hours, not a day: simulated homes with the simulator's daily
  * rhythm (devices/src/simulator-patterns.ts) for three weeks, then a fall. Their history is
- * seeded as the server keeps it (hourly), the rhythm learned as the nightly job does, the last
+ * seeded as the server keeps it (hourly), the rhythm learned as the rhythm job does, the last
  * sign of life sent through the real activity path, and the scan run with its clock set to the
  * moment to test; the tiers are the real durable jobs, made due as the clock would. All at the
  * default rules (12 h threshold, 2 h rhythm grace, 15 + 15 min waits).
@@ -229,4 +232,112 @@ describe("an officer changes the association's time zone", () => {
     expect(await alertOf(home.id), 'no check at 02:00 Honolulu time').toBeUndefined();
     await checkRaisedAt(home.id, quietEnd);
   }, 60_000);
+});
+
+describe('after a zone change, the rhythms are relearned by the new clock in a job, not in the change', () => {
+  it('the PATCH answers at once with the checks re-planned; the watch-rhythm-zone job relearns the rhythm (usually active by 6時 Honolulu time) and the check follows', async () => {
+    const y = await seedAssociation(database.db);
+    const home = y.households.A;
+    // A resident who lives by Honolulu's clock (up at 05:30 there), in an association still on
+    // Tokyo's: learned by Tokyo's watch days, the rhythm is not that of a morning at all.
+    const day = new Date(dayStartOf(new Date(), 'Pacific/Honolulu').getTime() - 2 * 86_400_000);
+    const fallAt = new Date(day.getTime() + 17 * HOUR); // 21:00 Honolulu time
+    const { usualHour: tokyoHour } = await simulatedHome(home, y.association.id, { seed: 11, fallAt, day, shiftMs: 19 * HOUR });
+    expect(tokyoHour).not.toBe(6);
+    const read = () => database.db.selectFrom('watch_settings').select(['rhythm_usual_hour', 'rhythm_learned_at', 'next_check_at']).where('household_id', '=', home.id).executeTakeFirstOrThrow();
+    const before = await read();
+
+    // The job's run is held back (its marker row locked here), to see what the change itself did.
+    let release!: () => void;
+    let held!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const holder = database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('watch_rhythm_runs').values({ association_id: y.association.id }).onConflict((oc) => oc.column('association_id').doNothing()).execute();
+      await trx.selectFrom('watch_rhythm_runs').select('association_id').where('association_id', '=', y.association.id).forUpdate().execute();
+      held();
+      await released;
+    });
+    await holding;
+
+    const officerY = await loggedInClient(server, y.logins.officer);
+    const started = performance.now();
+    const changed = await officerY.patch('/api/association', { timeZone: 'Pacific/Honolulu' });
+    const tookMs = performance.now() - started;
+    expect(changed.status).toBe(200);
+    const zoneJobs = () => sql<{ state: string }>`select state from pgboss.job where name = 'watch-rhythm-zone' and data->>'associationId' = ${y.association.id}`.execute(database.db).then((r) => r.rows.map((j) => j.state));
+    expect(await zoneJobs()).toHaveLength(1);
+    // Answered without relearning (and without waiting for it): the rhythm is still Tokyo's.
+    expect(await read()).toMatchObject({ rhythm_usual_hour: before.rhythm_usual_hour, rhythm_learned_at: before.rhythm_learned_at });
+
+    // The relearning is the job's: once it may run, it ends with the rhythm of Honolulu's
+    // mornings, and the check of the next morning at 08:00 Honolulu time.
+    release();
+    await holder;
+    expect(await until(zoneJobs, (states) => states.every((state) => state === 'completed'), 20_000)).toEqual(['completed']);
+    const relearned = await read();
+    expect(relearned.rhythm_usual_hour).toBe(6);
+    expect(relearned.rhythm_learned_at!.getTime()).toBeGreaterThan(before.rhythm_learned_at!.getTime());
+    expect(relearned.next_check_at).toEqual(new Date(day.getTime() + 86_400_000 + (6 - 4 + 2) * HOUR));
+
+    // The job again (a retry, or sent twice): the marker says this day was learned by this clock.
+    const again = await watch.learnAssociation(ctx, y.association.id, { replan: true });
+    expect(again.homes).toBe(0);
+    expect((await read()).rhythm_learned_at).toEqual(relearned.rhythm_learned_at);
+    console.info(`watch zone change: PATCH answered in ${Math.round(tookMs)} ms; rhythm ${tokyoHour ?? 'none'}時 by Tokyo's clock, ${relearned.rhythm_usual_hour}時 by Honolulu's after the job`);
+  }, 60_000);
+});
+
+describe("each association's rhythm is learned after its own watch day has rolled over", () => {
+  /** A home active 05:00–21:00 by `zone`'s clock on the 7 watch days before `day` (nothing earlier): a rhythm (6時) only once the 7th has ended. */
+  async function weekOfMornings(home: { id: string }, associationId: string, zone: string, day: string) {
+    await watchedHome(database.db, home, associationId);
+    const hours = [];
+    for (let d = -7; d < 0; d++) {
+      const start = watchDayStart(addDays(day, d), zone);
+      for (let h = 1; h <= 17; h++) hours.push({ household_id: home.id, hour: new Date(start.getTime() + h * HOUR), presence: 2 });
+    }
+    await database.db.insertInto('activity_hourly').values(hours).execute();
+  }
+
+  it('Tokyo, Bangkok and Honolulu each learn at the first run after their own 04:00, once, over the day that just ended', async () => {
+    // A day ahead (so no run of the server's own schedule can have learned these yet): from an
+    // hour before Tokyo's 04:00 for 24 hours, which holds each zone's 04:00 once.
+    const from = new Date(dayStartOf(new Date(), 'Asia/Tokyo').getTime() + 2 * 86_400_000 - HOUR);
+    const to = new Date(from.getTime() + 24 * HOUR);
+    const zones = ['Asia/Tokyo', 'Asia/Bangkok', 'Pacific/Honolulu'];
+    const homes = [];
+    for (const zone of zones) {
+      const z = await seedAssociation(database.db);
+      await setAssociationTimeZone(database.db, z.association.id, zone);
+      const day = watchDayOf(new Date(to.getTime() - 1), zone);
+      await weekOfMornings(z.households.A, z.association.id, zone, day);
+      homes.push({ zone, associationId: z.association.id, householdId: z.households.A.id, dayStart: watchDayStart(day, zone) });
+    }
+
+    // The job as its schedule fires it (the module's cron, in the schedules' zone), over the 24
+    // hours; each firing twice at once, as a retry overlapping a run still going would.
+    const cron = watchModule(ctx).schedules!.find((s) => s.queue === 'watch-rhythm')!.cron;
+    const ours = new Set(homes.map((h) => h.associationId));
+    const runs: { at: Date; associations: string[] }[] = [];
+    for (let at = pgBossCronParser(cron, 'Asia/Tokyo', from.getTime()).next().getTime(); at < to.getTime(); at = pgBossCronParser(cron, 'Asia/Tokyo', at).next().getTime()) {
+      const both = await Promise.all([watch.learnRhythms(ctx, { now: new Date(at) }), watch.learnRhythms(ctx, { now: new Date(at) })]);
+      for (const run of both) runs.push({ at: new Date(at), associations: (run.associations ?? []).filter((id) => ours.has(id)) });
+    }
+
+    for (const home of homes) {
+      const settings = await database.db.selectFrom('watch_settings').select(['rhythm_usual_hour', 'rhythm_days', 'rhythm_learned_at']).where('household_id', '=', home.householdId).executeTakeFirstOrThrow();
+      // Learned over the 7 days up to its own last 04:00, within the hour after it.
+      expect({ zone: home.zone, usualHour: settings.rhythm_usual_hour, days: settings.rhythm_days }).toEqual({ zone: home.zone, usualHour: 6, days: 7 });
+      const after = settings.rhythm_learned_at!.getTime() - home.dayStart.getTime();
+      expect(after, `${home.zone}: learned ${after / 60_000} min after its 04:00`).toBeGreaterThanOrEqual(0);
+      expect(after).toBeLessThan(HOUR);
+    }
+    for (const home of homes) {
+      // Once that day, by one of the two runs at once: every other run skipped it.
+      const { rhythm_learned_at: learnedAt } = await database.db.selectFrom('watch_settings').select('rhythm_learned_at').where('household_id', '=', home.householdId).executeTakeFirstOrThrow();
+      const learnedBy = runs.filter((r) => r.associations.includes(home.associationId) && r.at >= home.dayStart);
+      expect(learnedBy.map((r) => r.at), home.zone).toEqual([learnedAt]);
+    }
+  }, 120_000);
 });

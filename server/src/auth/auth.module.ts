@@ -15,6 +15,8 @@ export function authModule(ctx: ModuleContext): Module {
         secureCookies: ctx.publicUrl.startsWith('https:'),
         loginRateLimit: ctx.deps.loginRateLimit ?? 10,
         metrics: ctx.metrics,
+        // The zone change queues the watch's relearning of rhythms (watch/rhythm.service.ts).
+        jobs: ctx.jobs,
       }),
   };
 }

@@ -3,6 +3,7 @@ import { clientAddress, createRateLimiter, postgresStore, refuseRateLimited } fr
 import { authRoutes } from '../contracts/auth.js';
 import type { ApiRouter } from '../platform/http/api-router.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { Jobs } from '../platform/jobs/jobs.js';
 import type { Realtime } from '../platform/realtime/realtime.js';
 import {
   SESSION_COOKIE,
@@ -19,7 +20,7 @@ import {
 
 export function registerAuthRoutes(
   api: ApiRouter,
-  ctx: SessionContext & { realtime: Pick<Realtime, 'endSessions' | 'rosterChanged'>; secureCookies: boolean; loginRateLimit: number; metrics: Metrics },
+  ctx: SessionContext & { realtime: Pick<Realtime, 'endSessions' | 'rosterChanged'>; secureCookies: boolean; loginRateLimit: number; metrics: Metrics; jobs: Jobs },
 ) {
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, path: '/', expires: expiresAt });

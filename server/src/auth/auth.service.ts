@@ -1,5 +1,6 @@
 import { HttpError } from '../platform/http/errors.js';
 import type { Db } from '../platform/db/database.js';
+import type { Jobs } from '../platform/jobs/jobs.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import type { Language } from '../roster/roster.tables.js';
 import { requireRole, type Actor } from '../common/access.js';
@@ -75,13 +76,14 @@ export async function updatePreferredLanguage(db: Db, actor: Actor, language: La
 
 /**
  * An officer sets the association's time zone; answers the session as it now reads. The
- * watch plans its homes' checks by that clock, so it re-plans them in the same transaction.
+ * watch plans its homes' checks by that clock, so it re-plans them in the same transaction
+ * (and queues the relearning of their rhythms by the new clock with it).
  */
-export async function updateAssociationTimeZone(ctx: Pick<SessionContext, 'db' | 'log'>, actor: Actor, timeZone: string) {
+export async function updateAssociationTimeZone(ctx: Pick<SessionContext, 'db' | 'log'> & { jobs: Jobs }, actor: Actor, timeZone: string) {
   requireRole(actor.officer);
   await inTransaction(ctx.db, ctx.log, async (tx) => {
     await setAssociationTimeZone(tx.db, actor.associationId, timeZone);
-    await replanForZone(tx, actor.associationId, timeZone);
+    await replanForZone(ctx, tx, actor.associationId, timeZone);
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'association.time_zone_changed', subject: actor.associationId, detail: { timeZone } });
   });
   return (await loadActorBySessionId(ctx.db, actor.sessionId))!.view;

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import { isAnyOf } from '../platform/db/sql.js';
@@ -22,26 +23,79 @@ export interface RhythmRules {
 }
 
 /**
- * Watched homes, a page at a time in id order (the batches the rhythm is learned in), each
- * with its association's time zone: the clock its days and hours are counted by.
+ * Lock order. An ingest batch (devices/device.uplinks.ts storeBatch, then the watch's uplink
+ * handlers in activity.service.ts) takes, in this order: its devices (key share, then their
+ * heartbeat update), its device_messages, its homes' activity_hourly rows (in household and
+ * hour order, addHourlyActivity), then its homes' watch_settings rows (enrolHomes,
+ * moveLastActivity: in household id order, recordActivities sorts them), then watch_alerts
+ * (help, a prompt answered, a device back), and last the drills' counters of presses. It reads
+ * associations without a lock; an enrolment's foreign key takes key share on its association,
+ * which the zone change's update (no key column) does not block. So the rhythm's writers below
+ * take watch_settings rows in household id order (FOR NO KEY UPDATE: it blocks no foreign key
+ * check), and nothing that ingest takes before them (devices, activity_hourly: read, never
+ * locked): no cycle with a batch can form. The run marker (watch_rhythm_runs), which ingest
+ * never touches, is always taken before the homes.
  */
-export function watchedHomeZones(db: Db, after: string | null, limit: number) {
-  let query = settingsWithZone(db)
-    .select(['s.household_id', 'a.time_zone'])
-    .orderBy('s.household_id')
-    .limit(limit);
-  if (after) query = query.where('s.household_id', '>', after);
-  return query.execute();
+
+/**
+ * The watched homes of one association with the rules their next check is worked out from,
+ * locked in id order until the caller's transaction ends: its time zone is changing (the
+ * zone change's cheap part, rhythm.service.ts replanForZone).
+ */
+export function lockHomeRules(trx: Transaction<Database>, associationId: string) {
+  return trx
+    .selectFrom('watch_settings')
+    .select(['household_id', 'last_activity_at', 'next_check_at', 'inactivity_seconds', 'quiet_start', 'quiet_end', 'rhythm_enabled', 'rhythm_usual_hour', 'rhythm_grace_seconds'])
+    .where('association_id', '=', associationId)
+    .orderBy('household_id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/** The next chunk of an association's watched homes after `after` (id order), locked until the caller's transaction ends. */
+export async function lockHomesPage(trx: Transaction<Database>, associationId: string, after: string | null, limit: number) {
+  const rows = await trx
+    .selectFrom('watch_settings')
+    .select('household_id')
+    .where('association_id', '=', associationId)
+    .$if(after !== null, (q) => q.where('household_id', '>', after!))
+    .orderBy('household_id')
+    .limit(limit)
+    .forNoKeyUpdate()
+    .execute();
+  return rows.map((r) => r.household_id);
+}
+
+/** Every association with watched homes, its time zone and its rhythm marker (none before its first run). */
+export function rhythmRuns(db: Db) {
+  return db
+    .selectFrom('associations as a')
+    .leftJoin('watch_rhythm_runs as r', 'r.association_id', 'a.id')
+    .select(['a.id as association_id', 'a.time_zone', 'r.watch_day', 'r.time_zone as learned_zone', 'r.after'])
+    .where(({ exists, selectFrom }) => exists(selectFrom('watch_settings as s').select('s.household_id').whereRef('s.association_id', '=', 'a.id')))
+    .orderBy('a.id')
+    .execute();
 }
 
 /**
- * The watched homes of one association, in id order, locked until the caller's transaction
- * ends: its time zone is changing, and activity must not move a check planned on the old zone
- * in between.
+ * The association's rhythm marker, created when missing and locked until the caller's
+ * transaction ends (a second run of the job waits here, then reads what the first wrote);
+ * with the association's time zone as it is now.
  */
-export async function watchedHomesOf(db: Db, associationId: string) {
-  const rows = await db.selectFrom('watch_settings').select('household_id').where('association_id', '=', associationId).orderBy('household_id').forUpdate().execute();
-  return rows.map((r) => r.household_id);
+export async function lockRun(trx: Transaction<Database>, associationId: string) {
+  await trx.insertInto('watch_rhythm_runs').values({ association_id: associationId }).onConflict((oc) => oc.column('association_id').doNothing()).execute();
+  return trx
+    .selectFrom('watch_rhythm_runs as r')
+    .innerJoin('associations as a', 'a.id', 'r.association_id')
+    .select(['r.watch_day', 'r.time_zone as learned_zone', 'r.after', 'a.time_zone'])
+    .where('r.association_id', '=', associationId)
+    .forUpdate('r')
+    .executeTakeFirstOrThrow();
+}
+
+/** The marker after a chunk: the day and zone being learned, and the last home learned (null: done). */
+export async function saveRun(trx: Transaction<Database>, associationId: string, run: { watch_day: string; time_zone: string; after: string | null; learned_at: Date }) {
+  await trx.updateTable('watch_rhythm_runs').set(run).where('association_id', '=', associationId).execute();
 }
 
 /** These homes (those watched), each with its association's time zone. */
@@ -106,11 +160,15 @@ export async function moveNextChecks(db: Db, moved: { id: string; next: string; 
 
 const ID = '11111111-1111-4111-8111-111111111111';
 const AT = new Date('2026-11-22T00:00:00.000Z');
+const inTransaction = (db: Db, run: (trx: Transaction<Database>) => Promise<unknown>) => db.transaction().execute(run);
 /** For the committed SQL snapshot (server/sql/, platform/db/sql-snapshot.ts). */
 export const sqlExamples: SqlExample[] = [
-  { name: 'watchedHomeZones', run: (db) => watchedHomeZones(db, ID, 500) },
+  { name: 'lockHomeRules', run: (db) => inTransaction(db, (trx) => lockHomeRules(trx, ID)) },
+  { name: 'lockHomesPage', run: (db) => inTransaction(db, (trx) => lockHomesPage(trx, ID, ID, 250)) },
+  { name: 'rhythmRuns', run: (db) => rhythmRuns(db) },
+  { name: 'lockRun', run: (db) => inTransaction(db, (trx) => lockRun(trx, ID)) },
+  { name: 'saveRun', run: (db) => inTransaction(db, (trx) => saveRun(trx, ID, { watch_day: '2026-11-22', time_zone: 'Asia/Tokyo', after: null, learned_at: AT })) },
   { name: 'zonesOfHomes', run: (db) => zonesOfHomes(db, [ID]) },
-  { name: 'watchedHomesOf', run: (db) => watchedHomesOf(db, ID) },
   {
     name: 'learnRhythms',
     run: (db) => learnRhythms(db, [ID], { timeZone: 'Asia/Tokyo', dayStartHour: 4, from: new Date(AT.getTime() - 28 * 86_400_000), to: AT, share: 0.8, minDays: 7, learnedAt: AT }),

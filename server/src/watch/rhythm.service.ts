@@ -24,12 +24,20 @@ import { DAY_START_HOUR, dayStartOf, nextCheckOf, watchDayOf, watchDayStart } fr
  * silence by default) stays as the fallback, for homes without a rhythm and for a resident who
  * falls after being up (the rhythm has been met that day). Both are only the next check time
  * (watch-time.ts, `nextCheckOf`): quiet hours move it to their end, and the scan skips homes
- * away, so both still apply. Learned nightly (the `watch-rhythm` job, 04:10 Asia/Tokyo, the
- * schedules' zone) in batches of homes, one statement a batch and time zone, each zone's homes
- * over that zone's whole watch days before its current one; and for one home when its watch
- * page is opened on a new watch day of its zone.
+ * away, so both still apply.
+ *
+ * When learned. Each association once a day, after ITS watch day has rolled over (04:00 by its
+ * clock): the `watch-rhythm` job runs hourly and learns the associations whose watch day has
+ * moved on since their marker (watch_rhythm_runs) — a fixed 04:10 Tokyo would be before 04:00
+ * in zones from about UTC+4:50 to UTC+8:50, which would then learn a day late. An association
+ * is learned in chunks of homes (RHYTHM_RULES.batch, locked in id order), each chunk and the
+ * marker (the day, the zone, the last home learned) in one transaction: a second run of the job
+ * waits on the marker, then continues where the first stopped or finds it done, so each home
+ * is learned once a day however often the job runs. Also for one home when its watch page is
+ * opened on a new watch day of its zone, and after an officer changes the zone (replanForZone,
+ * then the `watch-rhythm-zone` job).
  */
-export const RHYTHM_RULES = { windowDays: 28, share: 0.8, minDays: 7, batch: 500 } as const;
+export const RHYTHM_RULES = { windowDays: 28, share: 0.8, minDays: 7, batch: 250 } as const;
 
 /** The rules a rhythm is learned by at `now` for homes of an association in `zone`: the window is that zone's last 28 whole watch days. */
 function rulesAt(now: Date, zone: string): rhythm.RhythmRules {
@@ -40,66 +48,120 @@ function rulesAt(now: Date, zone: string): rhythm.RhythmRules {
   };
 }
 
+type Learned = Awaited<ReturnType<typeof rhythm.learnRhythms>>[number];
+
 /**
- * Learns the rhythm of these homes (or of every watched home), and moves the next check of
- * those whose rhythm changed. Each home's days and hours are its association's (a batch is
- * learned in one statement per time zone among its homes).
+ * The next checks to write after learning: those of homes whose rhythm changed, or (`all`, the
+ * zone changed) every planned one; a home with a live alert (no next check) keeps none.
+ */
+const movedChecks = (rows: Learned[], zone: string, now: Date, all: boolean) =>
+  rows
+    .filter((r) => r.next_check_at && (all || r.before !== r.rhythm_usual_hour))
+    .map((r) => ({ id: r.household_id, next: nextCheckOf(r.last_activity_at ?? now, r, zone).toISOString() }));
+
+/**
+ * Without `householdIds`, the hourly `watch-rhythm` job at `now`: every association whose
+ * watch day has rolled over since it was last learned (or that has never been) is learned.
+ * With them, these homes (a watch page opened on a new day), each by its association's clock
+ * (one statement per time zone among them), leaving the associations' markers as they are.
  */
 export async function learnRhythms(ctx: Pick<ServiceContext, 'db' | 'log'>, options: { now?: Date; householdIds?: readonly string[] } = {}) {
   const now = options.now ?? new Date();
+  if (!options.householdIds) return learnDueAssociations(ctx, now);
+  const byZone = new Map<string, string[]>();
+  for (const home of await rhythm.zonesOfHomes(ctx.db, options.householdIds)) {
+    const ids = byZone.get(home.time_zone);
+    if (ids) ids.push(home.household_id);
+    else byZone.set(home.time_zone, [home.household_id]);
+  }
   let homes = 0;
   let withRhythm = 0;
-  const learnBatch = async (batch: readonly { household_id: string; time_zone: string }[]) => {
-    const byZone = new Map<string, string[]>();
-    for (const home of batch) {
-      const ids = byZone.get(home.time_zone);
-      if (ids) ids.push(home.household_id);
-      else byZone.set(home.time_zone, [home.household_id]);
-    }
-    for (const [zone, ids] of byZone) {
-      await inTransaction(ctx.db, ctx.log, async (tx) => {
-        const rows = await rhythm.learnRhythms(tx.db, ids, rulesAt(now, zone));
-        const moved = rows
-          .filter((r) => r.before !== r.rhythm_usual_hour && r.next_check_at)
-          .map((r) => ({ id: r.household_id, next: nextCheckOf(r.last_activity_at ?? now, r, zone).toISOString() }));
-        await rhythm.moveNextChecks(tx.db, moved);
-        homes += rows.length;
-        withRhythm += rows.filter((r) => r.rhythm_usual_hour !== null).length;
-      });
-    }
-  };
-  if (options.householdIds) await learnBatch(await rhythm.zonesOfHomes(ctx.db, options.householdIds));
-  else {
-    let after: string | null = null;
-    for (;;) {
-      const page = await rhythm.watchedHomeZones(ctx.db, after, RHYTHM_RULES.batch);
-      if (!page.length) break;
-      await learnBatch(page);
-      after = page.at(-1)!.household_id;
-    }
+  for (const [zone, ids] of byZone) {
+    await inTransaction(ctx.db, ctx.log, async (tx) => {
+      const rows = await rhythm.learnRhythms(tx.db, ids, rulesAt(now, zone));
+      await rhythm.moveNextChecks(tx.db, movedChecks(rows, zone, now, false));
+      homes += rows.length;
+      withRhythm += rows.filter((r) => r.rhythm_usual_hour !== null).length;
+    });
   }
-  if (!options.householdIds) ctx.log.info({ homes, withRhythm }, 'watch rhythms learned');
+  return { associations: [] as string[], homes, withRhythm };
+}
+
+/** Whether an association's marker says it is to be learned at `now`: never learned, a run left unfinished, or its watch day rolled over since. */
+function rhythmDue(run: { time_zone: string; watch_day: string | null; after: string | null }, now: Date): boolean {
+  return run.watch_day === null || run.after !== null || run.watch_day < watchDayOf(now, run.time_zone);
+}
+
+async function learnDueAssociations(ctx: Pick<ServiceContext, 'db' | 'log'>, now: Date) {
+  const associations: string[] = [];
+  let homes = 0;
+  let withRhythm = 0;
+  for (const run of await rhythm.rhythmRuns(ctx.db)) {
+    if (!rhythmDue(run, now)) continue;
+    const learned = await learnAssociation(ctx, run.association_id, { now });
+    if (!learned.homes) continue;
+    associations.push(run.association_id);
+    homes += learned.homes;
+    withRhythm += learned.withRhythm;
+  }
+  ctx.log.info({ associations: associations.length, homes, withRhythm }, 'watch rhythms learned');
+  return { associations, homes, withRhythm };
+}
+
+/**
+ * Learns one association's homes by its clock at `now`, a chunk of homes per transaction
+ * with its marker: skipped when the marker says this watch day was learned by this zone, and
+ * continued from the marker's last home when a run of the same day and zone was cut short.
+ * With `replan` (after a zone change) every planned next check of the chunk is worked out
+ * again from the home's last activity, not only those whose rhythm moved: a batch of activity
+ * that read the old zone just before the change committed may have planned one by it.
+ */
+export async function learnAssociation(ctx: Pick<ServiceContext, 'db' | 'log'>, associationId: string, options: { now?: Date; replan?: boolean } = {}) {
+  const now = options.now ?? new Date();
+  let homes = 0;
+  let withRhythm = 0;
+  for (;;) {
+    const chunk = await inTransaction(ctx.db, ctx.log, async (tx) => {
+      // The marker first, then the homes (rhythm.repository.ts, "Lock order").
+      const run = await rhythm.lockRun(tx.db, associationId);
+      const zone = run.time_zone;
+      const today = watchDayOf(now, zone);
+      const sameZone = run.learned_zone === zone && run.watch_day !== null;
+      if (sameZone && run.after === null && run.watch_day! >= today) return null;
+      const after = sameZone && run.watch_day === today ? run.after : null;
+      const ids = await rhythm.lockHomesPage(tx.db, associationId, after, RHYTHM_RULES.batch);
+      const rows = ids.length ? await rhythm.learnRhythms(tx.db, ids, rulesAt(now, zone)) : [];
+      await rhythm.moveNextChecks(tx.db, movedChecks(rows, zone, now, options.replan ?? false));
+      const done = ids.length < RHYTHM_RULES.batch;
+      await rhythm.saveRun(tx.db, associationId, { watch_day: today, time_zone: zone, after: done ? null : ids.at(-1)!, learned_at: now });
+      return { homes: rows.length, withRhythm: rows.filter((r) => r.rhythm_usual_hour !== null).length, done };
+    });
+    if (!chunk) break;
+    homes += chunk.homes;
+    withRhythm += chunk.withRhythm;
+    if (chunk.done) break;
+  }
   return { homes, withRhythm };
 }
 
 /**
- * The association's zone has changed (`zone`, already stored in `tx`): its homes' rhythms,
- * learned as hours of the old clock, are learned again by the new one, and every planned
- * next check is worked out again from the home's last activity — quiet hours, the 04:00 watch
- * day and the usual hour all read on the new clock. In the zone change's transaction, so no
- * scan sees the new zone with checks planned on the old one. A home with a live alert (no
- * next check) keeps none.
+ * The association's zone has changed (`zone`, already stored in `tx`). In the zone change's
+ * transaction only the cheap part: every planned next check of its homes worked out again
+ * from the home's last activity and stored rules by the new clock (quiet hours, the 04:00 watch
+ * day, the usual hour all read on it), so no scan sees the new zone with checks planned on the
+ * old one; the homes locked in id order, as ingest takes them (rhythm.repository.ts, "Lock
+ * order"). A home with a live alert (no next check) keeps none. Relearning the rhythms (hours
+ * of the old clock) by the new one is seconds for a big association: it is the
+ * `watch-rhythm-zone` job's, queued here, after the commit, in chunks (learnAssociation).
  */
-export async function replanForZone(tx: Tx, associationId: string, zone: string, now = new Date()) {
-  const ids = await rhythm.watchedHomesOf(tx.db, associationId);
-  for (let i = 0; i < ids.length; i += RHYTHM_RULES.batch) {
-    const rows = await rhythm.learnRhythms(tx.db, ids.slice(i, i + RHYTHM_RULES.batch), rulesAt(now, zone));
-    await rhythm.moveNextChecks(
-      tx.db,
-      rows.filter((r) => r.next_check_at).map((r) => ({ id: r.household_id, next: nextCheckOf(r.last_activity_at ?? now, r, zone).toISOString() })),
-    );
-  }
-  return { homes: ids.length };
+export async function replanForZone(ctx: Pick<ServiceContext, 'jobs'>, tx: Tx, associationId: string, zone: string, now = new Date()) {
+  const homes = await rhythm.lockHomeRules(tx.db, associationId);
+  await rhythm.moveNextChecks(
+    tx.db,
+    homes.filter((h) => h.next_check_at).map((h) => ({ id: h.household_id, next: nextCheckOf(h.last_activity_at ?? now, h, zone).toISOString() })),
+  );
+  await ctx.jobs.send(tx.db, 'watch-rhythm-zone', { associationId });
+  return { homes: homes.length };
 }
 
 /** A home's rhythm as its watch page shows it; relearned first when it was last learned before today. */

@@ -7,8 +7,10 @@ declare module '../platform/jobs/jobs.js' {
     'watch-escalate': { alertId: string; tier: 'family_captain' | 'volunteers' | 'officers' };
     /** Delete raw device events past retention (idempotent). */
     'watch-retention': Record<string, never>;
-    /** Learn every home's daily rhythm and move the next checks it changes (idempotent). */
+    /** Hourly: learn the daily rhythm of each association whose watch day (04:00 by its clock) rolled over since it was last learned (once-only by its marker). */
     'watch-rhythm': Record<string, never>;
+    /** An officer changed the association's zone: relearn its homes' rhythms by the new clock, in chunks (once-only by its marker). */
+    'watch-rhythm-zone': { associationId: string };
   }
 }
 export {};

@@ -17,13 +17,19 @@ export function watchModule(ctx: ModuleContext): Module {
       'watch-escalate': { policy: { expireInSeconds: 10, retryLimit: 12, retryDelay: 1 }, handle: async ({ alertId, tier }) => void (await watch.escalate(ctx, alertId, tier)) },
       'watch-retention': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.deleteOldEvents(ctx, ctx.deps.watchRetentionDays ?? 90)) },
       'watch-rhythm': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.learnRhythms(ctx)) },
+      'watch-rhythm-zone': {
+        policy: { expireInSeconds: 1800, retryLimit: 3, retryDelay: 30 },
+        handle: async ({ associationId }) => void (await watch.learnAssociation(ctx, associationId, { replan: true })),
+      },
     },
     schedules: [
       { queue: 'watch-scan', cron: '* * * * *' },
       { queue: 'watch-retention', cron: '17 3 * * *' },
-      // Just after a watch day starts (04:00 in Asia/Tokyo, the schedules' zone): yesterday counts in
-      // the rhythm learned. Other zones' homes are learned over their own whole watch days.
-      { queue: 'watch-rhythm', cron: '10 4 * * *' },
+      // Hourly: each association is learned at the first run after its own watch day starts
+      // (04:00 by its clock; 04:10 in whole-hour zones, 04:40 or 04:55 in India's or Nepal's),
+      // so the day that just ended counts, wherever it is. Its marker makes the other 23 runs
+      // of its day skip it.
+      { queue: 'watch-rhythm', cron: '10 * * * *' },
     ],
     uplinks: {
       activity: (tx, events) => watch.recordActivities(inUnitOfWork(ctx, tx), events),

@@ -20,5 +20,5 @@ export { escalate, raiseHelp } from './escalation.service.js';
 export { listAlerts, takeAlert, resolveAlert } from './alert.service.js';
 export { ensureWatchSettings, settingsView, householdWatch, updateSettings, addAway, removeAway } from './settings.service.js';
 export { watchBoard, accessLog } from './board.service.js';
-export { learnRhythms, replanForZone } from './rhythm.service.js';
+export { learnRhythms, learnAssociation, replanForZone } from './rhythm.service.js';
 export type { AlertKind } from './watch.tables.js';

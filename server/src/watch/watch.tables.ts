@@ -96,6 +96,21 @@ export interface WatchAccessLogTable {
   at: CreatedAt;
 }
 
+/**
+ * An association's rhythm learning (rhythm.service.ts): its once-only marker, one row per
+ * association, written with each chunk of homes learned.
+ */
+export interface WatchRhythmRunTable {
+  association_id: string;
+  /** The watch day (YYYY-MM-DD, of `time_zone`) the rhythms were learned on: over the days before it. */
+  watch_day: string | null;
+  /** The zone they were learned by. */
+  time_zone: string | null;
+  /** While a run is under way: the last home learned (homes go in id order); null once done. */
+  after: string | null;
+  learned_at: Date | null;
+}
+
 declare module '../platform/db/schema.js' {
   interface Database {
     watch_settings: WatchSettingsTable;
@@ -104,5 +119,6 @@ declare module '../platform/db/schema.js' {
     watch_alerts: WatchAlertTable;
     watch_alert_events: WatchAlertEventTable;
     watch_access_log: WatchAccessLogTable;
+    watch_rhythm_runs: WatchRhythmRunTable;
   }
 }
