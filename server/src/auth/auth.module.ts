@@ -15,6 +15,7 @@ export function authModule(ctx: ModuleContext): Module {
         secureCookies: ctx.publicUrl.startsWith('https:'),
         loginRateLimit: ctx.deps.loginRateLimit ?? 10,
         metrics: ctx.metrics,
+        publicUrl: ctx.publicUrl,
       }),
   };
 }
