@@ -53,5 +53,5 @@ describe('a forgotten password', () => {
     await guest.goto(`${server.baseUrl}/login`);
     await guest.getByTestId('forgot-password').getByRole('link', { name: '再設定コードをお持ちの方はこちら' }).click();
     await guest.getByTestId('reset-form').waitFor();
-  });
+  }, 90_000); // five browser contexts in one journey: past 30 s when other engineers' tests load the machine
 });
