@@ -41,6 +41,7 @@ import * as directoryCityOwner from './20261208T0400_directory_city_owner.js';
 import * as directoryCityOwnerBackfill from './20261208T0700_directory_city_owner_backfill.js';
 import * as directoryAuditOfficers from './20261209T0200_directory_audit_officers.js';
 import * as devicesLastSeenUnindexed from './20261209T0300_devices_last_seen_unindexed.js';
+import * as passwordResetCodes from './20261210T0100_password_reset_codes.js';
 import * as watchRhythmRuns from './20261210T0200_watch_rhythm_runs.js';
 
 /**
@@ -90,5 +91,6 @@ export const migrations: Record<string, Migration> = {
   '20261208T0700_directory_city_owner_backfill': directoryCityOwnerBackfill,
   '20261209T0200_directory_audit_officers': directoryAuditOfficers,
   '20261209T0300_devices_last_seen_unindexed': devicesLastSeenUnindexed,
+  '20261210T0100_password_reset_codes': passwordResetCodes,
   '20261210T0200_watch_rhythm_runs': watchRhythmRuns,
 };

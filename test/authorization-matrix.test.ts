@@ -121,6 +121,27 @@ describe('officer-only actions', () => {
     expect(foreign.text).not.toContain('佐藤家');
   });
 
+  // A password reset code acts with the person's rights: officers only, each for their own
+  // association's people (another's is a 404, like a person who does not exist). Issuing ends
+  // no session, so the clients above stay logged in.
+  const resetIssuers: [who: string, status: number][] = [
+    ['officer', 200], ['officerY', 404], ...['captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer'].map((who): [string, number] => [who, 403]),
+  ];
+  it.each(resetIssuers)("%s → POST /api/people/:id/password-reset-code (X's member B): %i", async (who, status) => {
+    const before = await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberB.id).execute();
+    const response = await clients[who]!.post(`/api/people/${x.people.memberB.id}/password-reset-code`);
+    expect(response.status).toBe(status);
+    const after = await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberB.id).execute();
+    expect(after.length).toBe(before.length + (status === 200 ? 1 : 0));
+    if (status !== 200) expect(response.text).not.toContain('佐藤 太郎');
+  });
+  it.each([...resetIssuers.map(([who]) => who), 'anonymous'])('%s → POST /api/password-reset with a wrong code: 400 naming code', async (who) => {
+    const client = who === 'anonymous' ? new ApiClient(server.baseUrl) : clients[who]!;
+    const response = await client.post('/api/password-reset', { code: 'ZZZZ2222', newPassword: 'matrix-password' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.field).toBe('code');
+  });
+
   it('a captain sees only their own 班 in the block list', async () => {
     const response = await clients.captain1!.get('/api/blocks');
     expect(response.body.items.map((b: { name: string }) => b.name)).toEqual(['1班']);

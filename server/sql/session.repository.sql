@@ -25,6 +25,13 @@ where
 returning
   "id";
 
+-- deleteAllSessions
+delete from "sessions"
+where
+  "person_id" = $1
+returning
+  "id";
+
 -- findSessionActors
 select
   "sessions"."id" as "session_id",

@@ -17,6 +17,7 @@ export function authModule(ctx: ModuleContext): Module {
         metrics: ctx.metrics,
         // The zone change queues the watch's relearning of rhythms (watch/rhythm.service.ts).
         jobs: ctx.jobs,
+        publicUrl: ctx.publicUrl,
       }),
   };
 }

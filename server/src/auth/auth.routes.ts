@@ -17,10 +17,11 @@ import {
   updateAssociationTimeZone,
   type SessionContext,
 } from './auth.service.js';
+import { issueResetCode, resetPasswordWithCode } from './password-reset.service.js';
 
 export function registerAuthRoutes(
   api: ApiRouter,
-  ctx: SessionContext & { realtime: Pick<Realtime, 'endSessions' | 'rosterChanged'>; secureCookies: boolean; loginRateLimit: number; metrics: Metrics; jobs: Jobs },
+  ctx: SessionContext & { realtime: Pick<Realtime, 'endSessions' | 'rosterChanged'>; secureCookies: boolean; loginRateLimit: number; metrics: Metrics; jobs: Jobs; publicUrl: string },
 ) {
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, path: '/', expires: expiresAt });
@@ -50,6 +51,8 @@ export function registerAuthRoutes(
   ];
   // Passcodes are 8 characters from 32: guessing is slowed per address.
   const passcodeLimits = (req: Request) => [{ key: `passcode-address:${address(req)}`, limit: ctx.loginRateLimit * 3 }];
+  // Reset codes are passcodes too (8 characters from 32), with an allowance of their own.
+  const resetCodeLimits = (req: Request) => [{ key: `reset-code-address:${address(req)}`, limit: ctx.loginRateLimit * 3 }];
 
   api.handle(authRoutes.login, async ({ body, req, res }) => {
     // Counted before the password is checked, for known and unknown accounts alike.
@@ -99,6 +102,18 @@ export function registerAuthRoutes(
     const session = await joinWithPasscode(ctx, body);
     // The help desk's screen and the household's page show the new member at once.
     ctx.realtime.rosterChanged(session.actor.associationId, [session.householdId]);
+    setCookie(res, session.token, session.expiresAt);
+    return session.actor.view;
+  });
+
+  api.handle(authRoutes.issueResetCode, async ({ actor, params }) => issueResetCode(ctx, actor, params.id));
+
+  api.handle(authRoutes.resetPassword, async ({ body, req, res }) => {
+    if (await limited(res, resetCodeLimits(req))) return;
+    // As after joining, the person is logged in: on this device only, every other session ended.
+    const session = await resetPasswordWithCode(ctx, body.code, body.newPassword);
+    // Someone who forgot their password has often used up their login attempts guessing it.
+    for (const identifier of session.identifiers) await limiter.clear(identityKey(identifier));
     setCookie(res, session.token, session.expiresAt);
     return session.actor.view;
   });

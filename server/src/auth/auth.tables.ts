@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, Timestamp } from '../platform/db/schema.js';
 
 /** The tables of auth: their row types, added to the Database map below. */
@@ -19,9 +19,22 @@ export interface RateLimitTable {
   hits: ColumnType<number, number | undefined, number>;
 }
 
+/** One-time password reset codes an officer issues (migrations/20261210T0100_password_reset_codes.ts). */
+export interface PasswordResetCodeTable {
+  id: Generated<string>;
+  association_id: string;
+  person_id: string;
+  code_hash: string;
+  issued_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Date | null;
+}
+
 declare module '../platform/db/schema.js' {
   interface Database {
     sessions: SessionTable;
     rate_limits: RateLimitTable;
+    password_reset_codes: PasswordResetCodeTable;
   }
 }

@@ -33,6 +33,11 @@ export function deleteOtherSessions(trx: Transaction<Database>, personId: string
   return trx.deleteFrom('sessions').where('person_id', '=', personId).where('id', '!=', keepSessionId).returning('id').execute();
 }
 
+/** Ends every session of the person (their password was reset by a code); returns the ended ids. */
+export function deleteAllSessions(trx: Transaction<Database>, personId: string) {
+  return trx.deleteFrom('sessions').where('person_id', '=', personId).returning('id').execute();
+}
+
 /**
  * Live sessions with their person, household, association and the roles the person holds
  * today, in ONE statement (a socket handshake, an HTTP request, the sockets' periodic
@@ -91,5 +96,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertSession', run: (db) => insertSession(db, { id: SESSION, personId: ID, associationId: ID, csrfToken: 'token', expiresAt: new Date(0) }) },
   { name: 'deleteSession', run: (db) => deleteSession(db, SESSION) },
   { name: 'deleteOtherSessions', run: (db) => db.transaction().execute((trx) => deleteOtherSessions(trx, ID, SESSION)) },
+  { name: 'deleteAllSessions', run: (db) => db.transaction().execute((trx) => deleteAllSessions(trx, ID)) },
   { name: 'findSessionActors', run: (db) => findSessionActors(db, [SESSION]) },
 ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, languageSchema, okSchema, passwordSchema, phoneSchema, text, timeZoneSchema, trimmed, uuid } from './common.js';
+import { emailSchema, idParamsSchema, languageSchema, okSchema, passwordSchema, phoneSchema, text, timeZoneSchema, trimmed, uuid } from './common.js';
 import { defineRoute } from './route.js';
 
 /** The session contract: logging in and out, my account, and joining a household by passcode. */
@@ -64,10 +64,37 @@ export const joinRequestSchema = z
   .refine((v) => v.personId || v.name, { message: 'choose who you are or enter your name', path: ['name'] })
   .refine((v) => v.email || v.phone, { message: 'enter an email address or a phone number', path: ['email'] });
 
+// ── Forgotten passwords: a one-time reset code an officer issues ───────────────────────
+
+/** How long a password reset code works: three days, time for a slip to be handed over or posted through the door. */
+export const PASSWORD_RESET_HOURS = 72;
+
+/** A reset code as typed: like a join passcode, spaces, hyphens and lower case forgiven. */
+export const resetCodeSchema = text()
+  .trim()
+  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-Z0-9]{8}$/, 'must be the 8-character code on the slip'));
+
+/** The new password, with the same rules as changing it. */
+export const passwordResetRequestSchema = z.object({ code: resetCodeSchema, newPassword: passwordSchema });
+
+/** A code just issued: shown once (never stored, never shown again), with its QR code for the printed slip. */
+export const resetCodeIssuedSchema = z.object({
+  personId: uuid,
+  personName: z.string(),
+  code: z.string(),
+  /** ${PUBLIC_URL}/reset?code=…, what the QR code holds. */
+  resetUrl: z.string(),
+  qrSvg: z.string(),
+  expiresAt: z.string(),
+});
+
 export type LoginRequest = z.input<typeof loginRequestSchema>;
 export type SessionView = z.infer<typeof sessionViewSchema>;
 export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
 export type JoinRequest = z.input<typeof joinRequestSchema>;
+export type PasswordResetRequest = z.input<typeof passwordResetRequestSchema>;
+export type ResetCodeIssued = z.infer<typeof resetCodeIssuedSchema>;
 
 const tag = 'session';
 export const authRoutes = {
@@ -78,5 +105,7 @@ export const authRoutes = {
   changePassword: defineRoute({ method: 'post', path: '/api/me/password', summary: 'Change my password; ends my other sessions', tag, access: 'session', body: changePasswordRequestSchema, response: okSchema }),
   joinLookup: defineRoute({ method: 'post', path: '/api/join/lookup', summary: 'Look up the household of a one-time passcode', tag, access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema }),
   join: defineRoute({ method: 'post', path: '/api/join', summary: 'Join a household with its one-time passcode and create a login', tag, access: 'public', body: joinRequestSchema, response: sessionViewSchema }),
+  issueResetCode: defineRoute({ method: 'post', path: '/api/people/:id/password-reset-code', summary: "Issue a one-time password reset code for a person with a login (officers; voids the person's older unused codes; audited)", tag, access: 'session', params: idParamsSchema, response: resetCodeIssuedSchema }),
+  resetPassword: defineRoute({ method: 'post', path: '/api/password-reset', summary: "Set a new password with a one-time reset code; ends all the person's sessions and logs them in", tag, access: 'public', body: passwordResetRequestSchema, response: sessionViewSchema }),
   updateAssociation: defineRoute({ method: 'patch', path: '/api/association', summary: "Change my association's time zone (officers)", tag, access: 'session', body: updateAssociationRequestSchema, response: sessionViewSchema }),
 };

@@ -6,6 +6,7 @@ import { useSession } from '../lib/session.js';
 import { LoginPage } from '../features/auth/pages/login.js';
 import { JoinPage } from '../features/auth/pages/join.js';
 import { PasswordPage } from '../features/auth/pages/password.js';
+import { ResetPage } from '../features/auth/pages/reset.js';
 import { HomePage } from '../features/home/pages/home.js';
 import { NotFoundPage, ForbiddenPage } from './not-found.js';
 import { RosterPage } from '../features/roster/pages/roster.js';
@@ -56,6 +57,7 @@ interface Route {
 const ROUTES: Route[] = [
   { pattern: '/login', access: 'guest', render: () => <LoginPage /> },
   { pattern: '/join', access: 'public', render: (_, location) => <JoinPage initialCode={location.search.get('code') ?? ''} /> },
+  { pattern: '/reset', access: 'public', render: (_, location) => <ResetPage initialCode={location.search.get('code') ?? ''} /> },
   { pattern: '/password', access: 'user', render: () => <PasswordPage /> },
   { pattern: '/', access: 'user', render: () => <HomePage /> },
   { pattern: '/roster', access: 'officer', render: () => <RosterPage /> },

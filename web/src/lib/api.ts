@@ -44,6 +44,8 @@ export const api = {
 
   joinLookup: (code: string) => request(auth.joinLookup, { body: { code } }),
   join: (body: Body<typeof auth.join>) => request(auth.join, { body }),
+  issueResetCode: (personId: string) => request(auth.issueResetCode, { params: { id: personId } }),
+  resetPassword: (body: Body<typeof auth.resetPassword>) => request(auth.resetPassword, { body }),
 
   blocks: () => request(roster.blocks),
   createBlock: (body: Body<typeof roster.createBlock>) => request(roster.createBlock, { body }),

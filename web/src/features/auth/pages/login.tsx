@@ -55,7 +55,7 @@ export function LoginPage() {
         <FormActions busy={busy} submitLabel={busy ? t('login.submitting') : t('login.submit')} />
       </form>
       <p class="card subtle" data-testid="forgot-password">
-        {t('login.forgotPassword')}
+        {t('login.forgotPassword')} <Link href="/reset">{t('login.resetLink')}</Link>
       </p>
       <p class="card subtle">
         {t('login.joinPrompt')} <Link href="/join">{t('login.joinLink')}</Link>

@@ -9,10 +9,13 @@ export function HouseholdView({
   household,
   headingLevel,
   onEditMember,
+  onIssueResetCode,
 }: {
   household: HouseholdDetail;
   headingLevel: 2 | 3;
   onEditMember?: (person: PersonView) => void;
+  /** Officers: a member with a login can be given a password reset code (mayReset says for whom). */
+  onIssueResetCode?: { mayReset: (person: PersonView) => boolean; issue: (person: PersonView) => void };
 }) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
@@ -52,12 +55,27 @@ export function HouseholdView({
             { label: t('person.email'), cell: (person) => (person.email ? <a href={`mailto:${person.email}`}>{person.email}</a> : <span class="muted">—</span>) },
             { label: t('person.language'), cell: (person) => languageName(person.preferredLanguage) },
             { label: t('person.account'), cell: (person) => (person.hasAccount ? t('person.hasAccount') : t('person.noAccount')) },
-            onEditMember && {
+            (onEditMember || onIssueResetCode) && {
               label: t('common.actions'),
               cell: (person) => (
-                <button type="button" class="secondary small" aria-label={t('person.editNamed', { name: person.name })} onClick={() => onEditMember(person)}>
-                  {t('person.edit')}
-                </button>
+                <span class="actions">
+                  {onEditMember && (
+                    <button type="button" class="secondary small" aria-label={t('person.editNamed', { name: person.name })} onClick={() => onEditMember(person)}>
+                      {t('person.edit')}
+                    </button>
+                  )}
+                  {onIssueResetCode && person.hasAccount && onIssueResetCode.mayReset(person) && (
+                    <button
+                      type="button"
+                      class="secondary small"
+                      data-testid="issue-reset-code"
+                      aria-label={t('resetCode.issueNamed', { name: person.name })}
+                      onClick={() => onIssueResetCode.issue(person)}
+                    >
+                      {t('resetCode.issueButton')}
+                    </button>
+                  )}
+                </span>
               ),
             },
           ]}

@@ -11,6 +11,8 @@ import { HouseholdView } from '../components/household-view.js';
 import { HouseholdEditForm } from '../components/household-fields.js';
 import { PersonForm } from '../components/person-form.js';
 import { FamilyInvitation } from '../components/family-invitation.js';
+import { ResetCodeConfirm, ResetCodeSlip } from '../components/reset-code.js';
+import type { ResetCodeIssued } from '../../../../../server/src/contracts/auth.js';
 import { mayRefer, ReferralList } from '../../directory/components/referral-panel.js';
 import { useResource } from '../../../lib/use-resource.js';
 import { ROSTER_REFRESH, touchesHousehold } from '../../../lib/use-resource.js';
@@ -26,6 +28,11 @@ export function HouseholdPage({ id }: { id: string }) {
   // table; roster.policy canEditHousehold / canEditPerson): the same forms, without 班 or 世帯番号.
   const mayEdit = officer || (!!state.data && session.roles.household?.id === state.data.id);
   const [editing, setEditing] = useState<PersonView | 'new' | null>(null);
+  // A password reset code: asked for (resetFor), then shown once as a slip (issued), alone on the page so it prints alone.
+  const [resetFor, setResetFor] = useState<PersonView | null>(null);
+  const [issued, setIssued] = useState<ResetCodeIssued | null>(null);
+
+  if (issued) return <ResetCodeSlip issued={issued} associationName={session.association.name} onDone={() => setIssued(null)} />;
 
   return (
     <div class="stack">
@@ -41,7 +48,24 @@ export function HouseholdPage({ id }: { id: string }) {
               {t('household.watchLink')}
             </Link>
           </p>
-          <HouseholdView household={state.data} headingLevel={2} onEditMember={mayEdit ? (p) => setEditing(p) : undefined} />
+          <HouseholdView
+            household={state.data}
+            headingLevel={2}
+            onEditMember={mayEdit ? (p) => setEditing(p) : undefined}
+            // Officers only; never for themselves (the password page is theirs). The server decides the rest (password-reset.policy).
+            onIssueResetCode={officer ? { mayReset: (p) => p.id !== session.person.id, issue: setResetFor } : undefined}
+          />
+          {resetFor && (
+            <ResetCodeConfirm
+              key={resetFor.id}
+              person={resetFor}
+              onCancel={() => setResetFor(null)}
+              onIssued={(code) => {
+                setResetFor(null);
+                setIssued(code);
+              }}
+            />
+          )}
           {/* Only those who may see referrals ask for them (the household and its family get none: no 404 to fetch). */}
           {mayRefer(session.roles) && <ReferralList householdId={state.data.id} added={NO_REFERRALS} />}
           {(officer || session.roles.household?.id === state.data.id) && <FamilyInvitation householdId={state.data.id} />}

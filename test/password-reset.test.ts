@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from './support/database.js';
+import type { TestServer } from './support/server.js';
+import { ApiClient } from './support/http-client.js';
+import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
+import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
+
+/**
+ * Forgotten passwords over real HTTP and PostgreSQL: an officer issues a one-time reset code
+ * for a person; the person sets a new password with it on /reset.
+ */
+let database: TestDatabase;
+let server: TestServer;
+let x: SeededAssociation;
+let y: SeededAssociation;
+
+// Passcode-like limits: 5 × 3 = 15 reset attempts per address per 15 minutes.
+beforeAll(async () => {
+  ({ database, server, x } = await startSuite({ server: { loginRateLimit: 5 } }));
+  y = await seedAssociation(database.db, 'y');
+});
+afterAll(() => stopSuite({ server, database }));
+
+const issue = (client: ApiClient, personId: string) => client.post(`/api/people/${personId}/password-reset-code`);
+const reset = (client: ApiClient, code: string, newPassword: string) => client.post('/api/password-reset', { code, newPassword });
+const loginStatus = async (identifier: string, password: string) => (await new ApiClient(server.baseUrl).post('/api/auth/login', { identifier, password })).status;
+
+/** A person with a login in household C of X, made for one test (a reset ends their sessions). */
+async function newResident(name: string) {
+  const { hashPassword } = await import('../server/src/auth/password.js');
+  const email = `${name}-${Date.now()}@example.jp`;
+  const person = await database.db
+    .insertInto('people')
+    .values({ association_id: x.association.id, household_id: x.households.C.id, name, email, password_hash: await hashPassword(PASSWORD) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: person.id, email };
+}
+
+describe('issuing a code and setting a new password with it', () => {
+  it('sets the password, spends the code, ends every old session and logs the person in', async () => {
+    const resident = await newResident('reset-a');
+    const phone = await loggedInClient(server, resident.email);
+    const tablet = await loggedInClient(server, resident.email);
+    const officer = await loggedInClient(server, x.logins.officer);
+
+    const issued = await issue(officer, resident.id);
+    expect(issued.status).toBe(200);
+    expect(issued.body.code).toMatch(/^[A-Z2-9]{8}$/);
+    expect(issued.body.resetUrl).toBe(`http://localhost:3000/reset?code=${issued.body.code}`);
+    expect(issued.body.qrSvg).toContain('<svg');
+    expect(issued.body.personName).toBe('reset-a');
+    // About 72 hours from now.
+    expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(71 * 3600_000);
+    expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeLessThanOrEqual(72 * 3600_000);
+
+    // Typed from the slip in lower case with a hyphen, as people do.
+    const browser = new ApiClient(server.baseUrl);
+    const done = await reset(browser, issued.body.code.toLowerCase().replace(/(....)/, '$1-'), 'new-password-2026');
+    expect(done.status).toBe(200);
+    expect(done.body.person.id).toBe(resident.id);
+    // Logged in on this device straight away.
+    expect((await browser.get('/api/session')).body.person.id).toBe(resident.id);
+
+    // Every session before the reset has ended.
+    expect((await phone.get('/api/session')).status).toBe(401);
+    expect((await tablet.get('/api/session')).status).toBe(401);
+    // The new password logs in, the old one no longer does.
+    expect(await loginStatus(resident.email, 'new-password-2026')).toBe(200);
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(401);
+
+    // The code works once.
+    const again = await reset(new ApiClient(server.baseUrl), issued.body.code, 'another-password');
+    expect(again.status).toBe(400);
+    expect(again.body.error.field).toBe('code');
+    expect(await loginStatus(resident.email, 'another-password')).toBe(401);
+
+    // Both steps are in the audit log, the code in neither.
+    const audit = await database.db.selectFrom('audit_log').select(['action', 'actor_person_id', 'detail']).where('subject', '=', resident.id).orderBy('at').execute();
+    expect(audit.map((a) => [a.action, a.actor_person_id])).toEqual([
+      ['person.password_reset_issued', x.people.officer.id],
+      ['person.password_reset', resident.id],
+    ]);
+    expect(audit[1]!.detail).toMatchObject({ issuedBy: x.people.officer.id, endedSessions: 2 });
+    expect(JSON.stringify(audit)).not.toContain(issued.body.code);
+    // Only the code's hash is stored.
+    const stored = await database.db.selectFrom('password_reset_codes').select('code_hash').where('person_id', '=', resident.id).execute();
+    expect(stored.map((r) => r.code_hash)).not.toContain(issued.body.code);
+  });
+
+  it('lets a person who used up their login attempts guessing log in with the new password at once', async () => {
+    const resident = await newResident('reset-locked-out');
+    for (let i = 0; i < 5; i++) expect(await loginStatus(resident.email, `guess-${i}`)).toBe(401);
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(429);
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    expect((await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026')).status).toBe(200);
+    expect(await loginStatus(resident.email, 'new-password-2026')).toBe(200);
+  });
+
+  it('refuses an expired code, a used code and a wrong code with the same 400 naming code', async () => {
+    const resident = await newResident('reset-expired');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    await database.db.updateTable('password_reset_codes').set({ expires_at: new Date(Date.now() - 1000) }).where('person_id', '=', resident.id).execute();
+    const expired = await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026');
+    const wrong = await reset(new ApiClient(server.baseUrl), 'ZZZZ2222', 'new-password-2026');
+    expect(expired.status).toBe(400);
+    expect(wrong.status).toBe(400);
+    expect(expired.body.error).toEqual(wrong.body.error);
+    expect(expired.body.error.field).toBe('code');
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(200);
+  });
+
+  it('a new code voids the older unused one', async () => {
+    const resident = await newResident('reset-twice');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const first = await issue(officer, resident.id);
+    const second = await issue(officer, resident.id);
+    const old = await reset(new ApiClient(server.baseUrl), first.body.code, 'first-password');
+    expect(old.status).toBe(400);
+    expect(old.body.error.field).toBe('code');
+    expect((await reset(new ApiClient(server.baseUrl), second.body.code, 'second-password')).status).toBe(200);
+    expect(await loginStatus(resident.email, 'second-password')).toBe(200);
+  });
+
+  it('names the field of bad input, and writes nothing: the code still works afterwards', async () => {
+    const resident = await newResident('reset-bad-input');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    const short = await reset(new ApiClient(server.baseUrl), issued.body.code, 'short');
+    expect(short.status).toBe(400);
+    expect(short.body.error.field).toBe('newPassword');
+    const malformed = await reset(new ApiClient(server.baseUrl), 'abc', 'new-password-2026');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.field).toBe('code');
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(200);
+    expect((await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026')).status).toBe(200);
+  });
+
+  it('a code redeemed twice at the same moment sets one password', async () => {
+    const resident = await newResident('reset-race');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    const answers = await Promise.all(['race-password-1', 'race-password-2'].map((p) => reset(new ApiClient(server.baseUrl), issued.body.code, p)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    const winner = answers[0]!.status === 200 ? 'race-password-1' : 'race-password-2';
+    expect(await loginStatus(resident.email, winner)).toBe(200);
+  });
+});
+
+describe('who may issue a code, for whom', () => {
+  it('refuses a 班長, a resident, a volunteer and a family watcher with 403, writing nothing', async () => {
+    for (const who of [x.logins.captain1, x.logins.memberB, x.logins.volunteer, x.logins.watcherA]) {
+      const client = await loggedInClient(server, who);
+      expect((await issue(client, x.people.memberA.id)).status, who).toBe(403);
+    }
+    expect(await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberA.id).execute()).toEqual([]);
+  });
+
+  it("answers another association's officer 404 for X's people, as for someone who does not exist", async () => {
+    const officerY = await loggedInClient(server, y.logins.officer);
+    const response = await issue(officerY, x.people.memberA.id);
+    expect(response.status).toBe(404);
+    expect(response.text).not.toContain('山田 花子');
+    expect((await issue(officerY, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberA.id).execute()).toEqual([]);
+  });
+
+  it("a code of Y's officer works only for Y's person", async () => {
+    const officerY = await loggedInClient(server, y.logins.officer);
+    const issued = await issue(officerY, y.people.memberB.id);
+    expect(issued.status).toBe(200);
+    const done = await reset(new ApiClient(server.baseUrl), issued.body.code, 'y-member-password');
+    expect(done.body.person.id).toBe(y.people.memberB.id);
+    expect(done.body.association.id).toBe(y.association.id);
+    expect(await loginStatus(x.logins.memberB, PASSWORD)).toBe(200);
+  });
+
+  it('lets an officer issue one for a fellow officer (officers hold the top role), never for themself', async () => {
+    const fellow = await newResident('reset-officer');
+    await database.db.insertInto('role_assignments').values({ association_id: x.association.id, person_id: fellow.id, role: 'officer' }).execute();
+    const officer = await loggedInClient(server, x.logins.officer);
+    expect((await issue(officer, fellow.id)).status).toBe(200);
+    const self = await issue(officer, x.people.officer.id);
+    expect(self.status).toBe(403);
+  });
+
+  it('answers 409 for a person who has no login (a join passcode is what they need)', async () => {
+    const person = await database.db.insertInto('people').values({ association_id: x.association.id, household_id: x.households.D.id, name: 'ログインなし' }).returning('id').executeTakeFirstOrThrow();
+    const officer = await loggedInClient(server, x.logins.officer);
+    const response = await issue(officer, person.id);
+    expect(response.status).toBe(409);
+    expect(response.body.error.field).toBe('id');
+  });
+});
+
+describe('rate limit', () => {
+  it('slows guessing per address like passcode redemption; the right code is refused too while limited', async () => {
+    const resident = await newResident('reset-limited');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    await database.db.deleteFrom('rate_limits').execute();
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await reset(new ApiClient(server.baseUrl), `WRONG${String(i).padStart(3, '2')}`.slice(0, 8), 'new-password-2026')).status);
+    expect(statuses.slice(0, 15).every((s) => s === 400)).toBe(true);
+    expect(statuses[15]).toBe(429);
+    expect((await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026')).status).toBe(429);
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(200);
+  });
+});
