@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Duplex } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -30,6 +31,7 @@ export const mqttParseBench: Bench = {
     // Once each first: the first run of either pays for compiling its code.
     await readAll(chunks, count, true);
     await readAll(chunks, count, false);
+    const loadStart = loadavg()[0]!;
     const wall: Record<'fast' | 'mqttjs', number[]> = { fast: [], mqttjs: [] };
     const { a: fast, b: mqttjs } = await alternate(
       ctx.pairs,
@@ -47,6 +49,8 @@ export const mqttParseBench: Bench = {
       },
     );
     ctx.log(`fast path ${spread(fast, 2)} µs/msg, wall ${spread(wall.fast)} ms; mqtt.js ${spread(mqttjs, 2)} µs/msg, wall ${spread(wall.mqttjs)} ms`);
+    // CPU time, not wall time, is the measure: other load stretches the wall time far more.
+    ctx.log(`load average ${loadStart.toFixed(2)} before the pairs, ${loadavg()[0]!.toFixed(2)} after`);
     const [a, b] = [median(fast), median(mqttjs)];
     ctx.report(`bench mqtt-parse: fast path ${a.toFixed(2)} us/msg, mqtt.js ${b.toFixed(2)} us/msg, ratio ${ratio(a, b)}`, {
       'mqtt-parse fast path CPU µs/msg': fast,
