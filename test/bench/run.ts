@@ -4,13 +4,14 @@ import { ingestBench } from './ingest.js';
 import { fanoutBench } from './fanout.js';
 import { drillBench } from './drill.js';
 import { startBench } from './start.js';
+import { mqttParseBench } from './mqtt-parse.js';
 
 /**
- * `npm run bench [-- --only ingest,drill --pairs 3 --<size> n]`: tonari's speed against an
+ * `npm run bench [-- --only ingest,drill,mqtt-parse --pairs 3 --<size> n]`: tonari's speed against an
  * anchor measured in the same run, alternating. stdout holds one `bench <name>: …` line per
  * metric, then the medians and spreads of every series; progress goes to stderr.
  */
-const benches: Bench[] = [ingestBench, fanoutBench, drillBench, startBench];
+const benches: Bench[] = [ingestBench, fanoutBench, drillBench, startBench, mqttParseBench];
 
 /**
  * Every `--name value` or `--name=value` on the command line (each bench reads its own sizes),
@@ -34,7 +35,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean> {
 const values = parseFlags(process.argv.slice(2));
 
 if (values.help) {
-  console.log('npm run bench -- [--only ingest,fanout,drill,start] [--pairs 3] [size flags]');
+  console.log(`npm run bench -- [--only ${benches.map((b) => b.name).join(',')}] [--pairs 3] [size flags]`);
   for (const bench of benches) {
     console.log(`  ${bench.name}: ${bench.describe}`);
     for (const [flag, text] of Object.entries(bench.flags)) console.log(`    --${flag}  ${text}`);
