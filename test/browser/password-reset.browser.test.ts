@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggedInPage } from '../support/browser.js';
+import { JOURNEY_TIMEOUT, loggedInPage } from '../support/browser.js';
 import { PASSWORD } from '../support/fixtures.js';
 import { useBrowserSuite } from '../support/suite.js';
 
@@ -12,7 +12,7 @@ import { useBrowserSuite } from '../support/suite.js';
 const suite = useBrowserSuite();
 const phone = { width: 390, height: 844 };
 
-describe('a forgotten password', () => {
+describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
   it('an officer issues a reset code; the resident sets a new password with it and logs in', async () => {
     const { x, server } = suite;
     const oldDevice = await loggedInPage(suite.browser, server.baseUrl, x.logins.memberA, PASSWORD, phone);
@@ -53,5 +53,5 @@ describe('a forgotten password', () => {
     await guest.goto(`${server.baseUrl}/login`);
     await guest.getByTestId('forgot-password').getByRole('link', { name: '再設定コードをお持ちの方はこちら' }).click();
     await guest.getByTestId('reset-form').waitFor();
-  }, 90_000); // five browser contexts in one journey: past 30 s when other engineers' tests load the machine
+  });
 });
