@@ -41,6 +41,7 @@ import * as directoryCityOwner from './20261208T0400_directory_city_owner.js';
 import * as directoryCityOwnerBackfill from './20261208T0700_directory_city_owner_backfill.js';
 import * as directoryAuditOfficers from './20261209T0200_directory_audit_officers.js';
 import * as devicesLastSeenUnindexed from './20261209T0300_devices_last_seen_unindexed.js';
+import * as directoryAuditImportOwner from './20261210T0500_directory_audit_import_owner.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -89,4 +90,5 @@ export const migrations: Record<string, Migration> = {
   '20261208T0700_directory_city_owner_backfill': directoryCityOwnerBackfill,
   '20261209T0200_directory_audit_officers': directoryAuditOfficers,
   '20261209T0300_devices_last_seen_unindexed': devicesLastSeenUnindexed,
+  '20261210T0500_directory_audit_import_owner': directoryAuditImportOwner,
 };

@@ -76,9 +76,10 @@ export const editorTimeZone = (ctx: Pick<Ctx, 'db'>, editor: Editor) => ('actor'
  * Every change goes to the directory's audit (its 変更履歴), an officer's by person and also to
  * the association's audit; a city editor's by account.
  */
-export async function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; detail: unknown }) {
+export async function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; owner?: Owner; detail: unknown }) {
   if ('actor' in editor) {
-    await audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...entry });
+    const { owner: _association, ...logged } = entry;
+    await audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...logged });
     await directoryAudit(db, { personId: editor.actor.personId, ...entry });
     return;
   }
