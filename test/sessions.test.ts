@@ -87,8 +87,10 @@ describe('sessions end everywhere at once', () => {
 
     expect((await laptop.post('/api/me/password', { currentPassword: PASSWORD, newPassword: 'a-new-password-1' })).status).toBe(200);
     expect(await within(phoneSocket.disconnected, 5000, "the other session's socket")).toBe('io server disconnect');
-    expect((await phone.get('/api/session')).status).toBe(401);
-    expect((await laptop.get('/api/session')).status).toBe(200);
+    const onPhone = await phone.get('/api/session');
+    expect([onPhone.status, onPhone.body]).toEqual([200, null]);
+    expect((await phone.get('/api/blocks')).status).toBe(401);
+    expect((await laptop.get('/api/session')).body.person).toBeTruthy();
     expect(laptopSocket.socket.connected).toBe(true);
     await new ApiClient(one.baseUrl).login(x.logins.memberB, 'a-new-password-1');
     expect((await new ApiClient(one.baseUrl).post('/api/auth/login', { identifier: x.logins.memberB, password: PASSWORD })).status).toBe(401);
