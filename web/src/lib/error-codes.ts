@@ -13,6 +13,7 @@ export const ERROR_CODE_KEYS: Readonly<Record<string, string>> = {
   no_area: 'errors.code.noArea',
   import_raced: 'errors.code.importRaced',
   household_full: 'join.errors.full',
+  invalid_member: 'errors.code.invalidMember',
   push_endpoint_taken: 'errors.code.pushEndpointTaken',
   block_name_taken: 'errors.code.blockNameTaken',
   household_number_taken: 'errors.code.householdNumberTaken',
