@@ -43,6 +43,7 @@ import * as directoryAuditOfficers from './20261209T0200_directory_audit_officer
 import * as devicesLastSeenUnindexed from './20261209T0300_devices_last_seen_unindexed.js';
 import * as passwordResetCodes from './20261210T0100_password_reset_codes.js';
 import * as watchRhythmRuns from './20261210T0200_watch_rhythm_runs.js';
+import * as directoryAuditImportOwner from './20261210T0500_directory_audit_import_owner.js';
 
 /**
  * Every migration, by its sortable name. A static list (not a directory scan) so the same
@@ -93,4 +94,5 @@ export const migrations: Record<string, Migration> = {
   '20261209T0300_devices_last_seen_unindexed': devicesLastSeenUnindexed,
   '20261210T0100_password_reset_codes': passwordResetCodes,
   '20261210T0200_watch_rhythm_runs': watchRhythmRuns,
+  '20261210T0500_directory_audit_import_owner': directoryAuditImportOwner,
 };

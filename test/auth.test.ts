@@ -90,7 +90,9 @@ describe('session', () => {
     const cookie = client.cookie;
     expect((await client.post('/api/auth/logout')).status).toBe(200);
     client.cookie = cookie;
-    expect((await client.get('/api/session')).status).toBe(401);
+    const after = await client.get('/api/session');
+    expect([after.status, after.body]).toEqual([200, null]);
+    expect((await client.get('/api/blocks')).status).toBe(401);
   });
 
   it('answers 401 without a session', async () => {

@@ -204,9 +204,11 @@ describe('organisation logins and review before showing', () => {
   it('an organisation’s login is no resident: every association route answers 401, and a resident is no organisation', async () => {
     const officer = await officerOf(x);
     const { org } = await invitedOrganisation(officer, 'X見守りの会', 'mimamori@x.example.jp');
-    for (const path of ['/api/session', '/api/directory/services', '/api/directory/review', '/api/roster/export', '/api/circulars']) {
+    for (const path of ['/api/directory/services', '/api/directory/review', '/api/roster/export', '/api/circulars']) {
       expect((await org.get(path)).status, path).toBe(401);
     }
+    // Who am I, as a resident: nobody.
+    expect((await org.get('/api/session')).body).toBeNull();
     expect((await officer.get('/api/directory/account')).status).toBe(401);
     // Signed out, its session is gone.
     expect((await org.post('/api/directory/account/logout')).status).toBe(204);

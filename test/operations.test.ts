@@ -19,7 +19,7 @@ describe('operations endpoints', () => {
   });
 
   it('serves Prometheus metrics including request timings', async () => {
-    await fetch(`${server.baseUrl}/api/session`);
+    await fetch(`${server.baseUrl}/api/blocks`);
     const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
     expect(text).toContain('tonari_http_request_duration_seconds_bucket');
     expect(text).toMatch(/tonari_http_request_duration_seconds_count\{[^}]*status="401"[^}]*\} [1-9]/);

@@ -22,16 +22,22 @@ select
   d.login as account_login
 from
   directory_audit a
-  join directory_services s on s.id = a.subject
+  left join directory_services s on s.id = a.subject
   left join directory_accounts d on d.id = a.actor_account_id
 where
-  "s"."created_by_association_id" = $1
-  and a.action = any ($2::text[])
+  (
+    "s"."created_by_association_id" = $1
+    or (
+      a.action = $2
+      and "a"."created_by_association_id" = $3
+    )
+  )
+  and a.action = any ($4::text[])
 order by
   a.at desc,
   a.id desc
 limit
-  $3;
+  $5;
 
 -- historyPage — a city’s, after a cursor
 select
@@ -55,29 +61,41 @@ select
   d.login as account_login
 from
   directory_audit a
-  join directory_services s on s.id = a.subject
+  left join directory_services s on s.id = a.subject
   left join directory_accounts d on d.id = a.actor_account_id
 where
-  "s"."owner_area_id" = $1
-  and a.action = any ($2::text[])
+  (
+    "s"."owner_area_id" = $1
+    or (
+      a.action = $2
+      and "a"."owner_area_id" = $3
+    )
+  )
+  and a.action = any ($4::text[])
   and (a.at, a.id) < (
     select
       a.at,
       a.id
     from
       directory_audit a
-      join directory_services s on s.id = a.subject
+      left join directory_services s on s.id = a.subject
       left join directory_accounts d on d.id = a.actor_account_id
     where
-      "s"."owner_area_id" = $3
-      and a.action = any ($4::text[])
-      and a.id = $5::bigint
+      (
+        "s"."owner_area_id" = $5
+        or (
+          a.action = $6
+          and "a"."owner_area_id" = $7
+        )
+      )
+      and a.action = any ($8::text[])
+      and a.id = $9::bigint
   )
 order by
   a.at desc,
   a.id desc
 limit
-  $6;
+  $10;
 
 -- historyPage — an organisation’s
 select
@@ -101,7 +119,7 @@ select
   d.login as account_login
 from
   directory_audit a
-  join directory_services s on s.id = a.subject
+  left join directory_services s on s.id = a.subject
   left join directory_accounts d on d.id = a.actor_account_id
 where
   s.organisation_id = $1
@@ -141,6 +159,45 @@ order by
 limit
   $6;
 
+-- historyPage — with imports
+select
+  a.id::text as id,
+  a.at,
+  a.action,
+  s.id as service_id,
+  s.name as service,
+  a.detail,
+  a.actor_person_id is not null as by_person,
+  (
+    select
+      p.name
+    from
+      people p
+    where
+      p.id = a.actor_person_id
+  ) as person_name,
+  d.role as account_role,
+  d.name as account_name,
+  d.login as account_login
+from
+  directory_audit a
+  left join directory_services s on s.id = a.subject
+  left join directory_accounts d on d.id = a.actor_account_id
+where
+  (
+    "s"."created_by_association_id" = $1
+    or (
+      a.action = $2
+      and "a"."created_by_association_id" = $3
+    )
+  )
+  and a.action = any ($4::text[])
+order by
+  a.at desc,
+  a.id desc
+limit
+  $5;
+
 -- historyCursorVisible
 select
   exists (
@@ -148,10 +205,16 @@ select
       1
     from
       directory_audit a
-      join directory_services s on s.id = a.subject
+      left join directory_services s on s.id = a.subject
       left join directory_accounts d on d.id = a.actor_account_id
     where
-      "s"."created_by_association_id" = $1
-      and a.action = any ($2::text[])
-      and a.id = $3::bigint
+      (
+        "s"."created_by_association_id" = $1
+        or (
+          a.action = $2
+          and "a"."created_by_association_id" = $3
+        )
+      )
+      and a.action = any ($4::text[])
+      and a.id = $5::bigint
   ) as visible;

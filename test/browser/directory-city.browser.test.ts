@@ -69,6 +69,20 @@ describe('the city keeps its own entries', { timeout: JOURNEY_TIMEOUT }, () => {
     expect(await entry.getByRole('button').count()).toBe(0);
   });
 
+  it('an officer inviting an organisation the city keeps is told so in Japanese, not the server’s English', async () => {
+    // The demo seeded by the first test: 京田辺市 地域包括支援センター is the city's.
+    const officer = await loggedInPage(suite.browser, suite.server.baseUrl, 'officer@demo.tonari.jp', demo.password);
+    await officer.getByRole('link', { name: '相談先の名簿' }).click();
+    const invite = officer.getByTestId('directory-invite');
+    await invite.getByLabel('団体名').fill('京田辺市 地域包括支援センター（デモ）');
+    await invite.getByLabel('団体のメールアドレス（ログインID）').fill('houkatsu@example.jp');
+    await invite.getByRole('button', { name: '招待コードを作る' }).click();
+    const refused = invite.getByRole('alert');
+    await refused.getByText('この団体は市が管理しています。', { exact: false }).waitFor();
+    expect(await refused.textContent()).not.toMatch(/[A-Za-z]{4,}/);
+    expect(await officer.getByTestId('directory-invitation').count()).toBe(0);
+  });
+
   it('a city editor with no city yet is told to ask for one, not just refused', async () => {
     await suite.database.db.insertInto('directory_accounts').values({ role: 'city_editor', name: '旧', login: 'old-city@example.jp', password_hash: await hashPassword('old-city-password') }).execute();
     const page = await (await suite.browser.newContext({ locale: 'ja-JP' })).newPage();

@@ -7,7 +7,8 @@ import { useBrowserSuite } from '../support/suite.js';
 /**
  * The directory's CSV in the browser: the officer opens 相談先のCSV from the menu, checks the
  * Shift_JIS example (the contactless row reported as a draft), imports it, finds the entries on
- * the directory page, and downloads them back as CSV (UTF-8 and Shift_JIS).
+ * the directory page, downloads them back as CSV (UTF-8 and Shift_JIS), and finds the import
+ * as one row of 変更履歴.
  */
 const suite = useBrowserSuite();
 const fixture = fileURLToPath(new URL('../fixtures/directory/directory-example.sjis.csv', import.meta.url));
@@ -39,5 +40,13 @@ describe('the directory CSV in the browser', { timeout: JOURNEY_TIMEOUT }, () =>
     await officer.getByRole('link', { name: '相談先の名簿へ' }).click();
     await officer.waitForURL(/\/directory$/);
     await expect.poll(() => officer.getByTestId('directory-entry').filter({ hasText: '子育てひろば（例）' }).textContent()).toContain('下書き');
+
+    // 変更履歴: the import is one row with its counts, by the officer.
+    await officer.getByRole('link', { name: '変更履歴を見る' }).click();
+    const imported = officer.getByTestId('directory-history-item').filter({ has: officer.getByTestId('directory-history-imported') });
+    await imported.first().waitFor();
+    expect(await imported.count()).toBe(1);
+    expect(await imported.getByTestId('directory-history-imported').textContent()).toMatch(/^CSV から \d+ 件を取り込み（追加 4 件・更新 0 件）$/);
+    expect(await imported.textContent()).toContain('役員 一郎');
   });
 });

@@ -27,6 +27,23 @@ async function logIn(page: Awaited<ReturnType<typeof newPage>>, identifier: stri
 }
 
 describe('in the browser', { timeout: JOURNEY_TIMEOUT }, () => {
+  it('the login page, opened by nobody, logs no console error (who-am-I answers null, not a 401)', async () => {
+    const page = await newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    const asked = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/session');
+    await page.goto(`${suite.server.baseUrl}/login`);
+    expect((await asked).status()).toBe(200);
+    await page.getByRole('button', { name: 'ログイン' }).waitFor();
+    // A visitor sent to / lands on the same page, still without an error.
+    await page.goto(`${suite.server.baseUrl}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByRole('button', { name: 'ログイン' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(problems).toEqual([]);
+  });
+
   it('an officer logs in, sees the officer menu, switches to English and logs out', async () => {
     const page = await newPage();
     await logIn(page, suite.x.logins.officer, 'wrong password');

@@ -77,7 +77,7 @@ export function registerAuthRoutes(
   });
 
   api.handle(authRoutes.session, async ({ req }) => {
-    return req.actor!.view;
+    return req.actor?.view ?? null;
   });
 
   api.handle(authRoutes.updateMe, async ({ actor, body, req }) => {

@@ -64,7 +64,7 @@ async function addressedCircular(ctx: CircularContext, actor: Actor, circularId:
 
 export async function acknowledgeAsMember(ctx: CircularContext, actor: Actor, circularId: string) {
   const { circular, householdId } = await addressedCircular(ctx, actor, circularId);
-  if (circular.status === 'withdrawn') throw HttpError.conflict('This circular was withdrawn.');
+  if (circular.status === 'withdrawn') throw new HttpError(409, 'circular_withdrawn', 'This circular was withdrawn.');
   return acknowledge(ctx, { circularId, householdId, personId: actor.personId, channel: 'app' });
 }
 
@@ -84,9 +84,9 @@ function checkAnswer(question: Question, answer: Answer) {
 /** The question of a circular that can still be answered, or the reason it cannot. */
 function openQuestion(circular: CircularRow): Question {
   requireVisible(circular.status !== 'draft', 'circular');
-  if (circular.status === 'withdrawn') throw HttpError.conflict('This circular was withdrawn.');
+  if (circular.status === 'withdrawn') throw new HttpError(409, 'circular_withdrawn', 'This circular was withdrawn.');
   if (!circular.question) throw HttpError.badRequest('This circular has no question.', 'answer');
-  if (circular.due_at && circular.due_at <= new Date()) throw HttpError.conflict('The due date has passed; the answer can no longer be changed.');
+  if (circular.due_at && circular.due_at <= new Date()) throw new HttpError(409, 'answer_closed', 'The due date has passed; the answer can no longer be changed.');
   return circular.question;
 }
 

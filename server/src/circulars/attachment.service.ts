@@ -12,7 +12,7 @@ export const ATTACHMENT_LIMIT = '10mb';
 
 async function changeableCircular(ctx: CircularContext, actor: Actor, id: string) {
   const circular = await officerCircular(ctx, actor, id);
-  if (circular.status !== 'draft' && circular.status !== 'scheduled') throw HttpError.conflict('Attachments can be changed only before publishing.');
+  if (circular.status !== 'draft' && circular.status !== 'scheduled') throw new HttpError(409, 'circular_state', 'Attachments can be changed only before publishing.');
   return circular;
 }
 

@@ -63,7 +63,7 @@ export async function createDraft(ctx: CircularContext, actor: Actor, input: Inp
 export async function updateDraft(ctx: CircularContext, actor: Actor, id: string, input: Partial<Input>): Promise<CircularDetail> {
   const circular = await officerCircular(ctx, actor, id);
   if (circular.status !== 'draft' && circular.status !== 'scheduled') {
-    throw HttpError.conflict('A published circular cannot be edited; publish a correction instead.');
+    throw new HttpError(409, 'circular_state', 'A published circular cannot be edited; publish a correction instead.');
   }
   await assertBlocks(ctx, actor, input.targetBlockIds);
   await assertCurrentServices(ctx.db, actor.associationId, input.helpServiceIds ?? [], 'helpServiceIds');
@@ -95,15 +95,15 @@ export async function updateDraft(ctx: CircularContext, actor: Actor, id: string
 
 export async function deleteDraft(ctx: CircularContext, actor: Actor, id: string) {
   const circular = await officerCircular(ctx, actor, id);
-  if (circular.status !== 'draft') throw HttpError.conflict('Only a draft can be deleted; withdraw a published circular instead.');
+  if (circular.status !== 'draft') throw new HttpError(409, 'circular_state', 'Only a draft can be deleted; withdraw a published circular instead.');
   await deleteCircular(ctx.db, id);
 }
 
 function validateForPublish(circular: Pick<CircularRow, 'due_at' | 'publish_at' | 'english'>) {
   const now = Date.now();
-  if (circular.due_at && circular.due_at.getTime() <= now) throw HttpError.badRequest('The due date is in the past.', 'dueAt');
+  if (circular.due_at && circular.due_at.getTime() <= now) throw new HttpError(400, 'due_in_past', 'The due date is in the past.', 'dueAt');
   if (circular.due_at && circular.publish_at && circular.due_at <= circular.publish_at) {
-    throw HttpError.badRequest('The due date must come after the publish time.', 'dueAt');
+    throw new HttpError(400, 'due_before_publish', 'The due date must come after the publish time.', 'dueAt');
   }
   if (circular.english && !circular.english.title) throw HttpError.badRequest('The English version needs a title.', 'english.title');
 }
@@ -111,7 +111,7 @@ function validateForPublish(circular: Pick<CircularRow, 'due_at' | 'publish_at' 
 /** Publishes now, or schedules a durable job for the publish time. */
 export async function publish(ctx: CircularContext, actor: Actor, id: string): Promise<CircularDetail> {
   const circular = await officerCircular(ctx, actor, id);
-  if (circular.status !== 'draft') throw HttpError.conflict(`This circular is already ${circular.status}.`);
+  if (circular.status !== 'draft') throw new HttpError(409, 'circular_state', `This circular is already ${circular.status}.`);
   validateForPublish(circular);
   if (circular.publish_at && circular.publish_at.getTime() > Date.now()) {
     await inTransaction(ctx.db, ctx.log, async ({ db: trx }) => {
@@ -128,7 +128,7 @@ export async function publish(ctx: CircularContext, actor: Actor, id: string): P
 
 export async function correct(ctx: CircularContext, actor: Actor, id: string, input: { title?: string; bodyMarkdown?: string; note: string }) {
   const circular = await officerCircular(ctx, actor, id);
-  if (circular.status !== 'published') throw HttpError.conflict('Only a published circular can be corrected.');
+  if (circular.status !== 'published') throw new HttpError(409, 'circular_state', 'Only a published circular can be corrected.');
   await updateCircular(ctx.db, id, { ...contentColumns(input), correction_note: input.note, corrected_at: new Date() });
   await audit(ctx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'circular.corrected', subject: id, detail: { note: input.note } });
   await emitToRecipients(ctx, id, circular.association_id, 'circular:updated', { circularId: id, status: 'published', corrected: true });
@@ -137,8 +137,8 @@ export async function correct(ctx: CircularContext, actor: Actor, id: string, in
 
 export async function withdraw(ctx: CircularContext, actor: Actor, id: string, reason: string) {
   const circular = await officerCircular(ctx, actor, id);
-  if (circular.status === 'withdrawn') throw HttpError.conflict('This circular is already withdrawn.');
-  if (circular.status === 'draft') throw HttpError.conflict('A draft is deleted, not withdrawn.');
+  if (circular.status === 'withdrawn') throw new HttpError(409, 'circular_state', 'This circular is already withdrawn.');
+  if (circular.status === 'draft') throw new HttpError(409, 'circular_state', 'A draft is deleted, not withdrawn.');
   const scheduled = circular.status === 'scheduled';
   await updateCircular(ctx.db, id, { status: scheduled ? 'draft' : 'withdrawn', withdrawal_reason: reason, withdrawn_at: scheduled ? null : new Date() });
   // Its open captain tasks have no reason to be chased any more.

@@ -100,7 +100,8 @@ const tag = 'session';
 export const authRoutes = {
   login: defineRoute({ method: 'post', path: '/api/auth/login', summary: 'Log in with email or phone and password', tag, access: 'public', body: loginRequestSchema, response: sessionViewSchema }),
   logout: defineRoute({ method: 'post', path: '/api/auth/logout', summary: 'Log out', tag, access: 'session', response: okSchema }),
-  session: defineRoute({ method: 'get', path: '/api/session', summary: 'The current session', tag, access: 'session', response: sessionViewSchema }),
+  // Public, and null for nobody: an anonymous visit (the login page asks too) is an answer, not a 401 a browser logs as an error.
+  session: defineRoute({ method: 'get', path: '/api/session', summary: 'The current session, or null when nobody is logged in', tag, access: 'public', response: sessionViewSchema.nullable() }),
   updateMe: defineRoute({ method: 'patch', path: '/api/me', summary: 'Change my preferred language', tag, access: 'session', body: updateMeRequestSchema, response: sessionViewSchema }),
   changePassword: defineRoute({ method: 'post', path: '/api/me/password', summary: 'Change my password; ends my other sessions', tag, access: 'session', body: changePasswordRequestSchema, response: okSchema }),
   joinLookup: defineRoute({ method: 'post', path: '/api/join/lookup', summary: 'Look up the household of a one-time passcode', tag, access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema }),

@@ -154,11 +154,12 @@ export const editorListSchema = z.object({
 /**
  * 変更履歴: the directory's audit (`directory_audit`) of the entries the viewer keeps, newest
  * first. `action` is the audit's without its `directory.` prefix; `fields` are the columns a
- * change named (labels: `directory.review.field.<column>`).
+ * change named (labels: `directory.review.field.<column>`). `imported` is a CSV import: one row
+ * for the whole file, about no single entry.
  */
 export const HISTORY_ACTIONS = [
   'service.create', 'service.update', 'service.confirm', 'service.propose', 'change.propose', 'change.approve', 'change.reject',
-  'service.stale', 'service.hide_stale', 'service.remind',
+  'service.stale', 'service.hide_stale', 'service.remind', 'imported',
 ] as const;
 export const historyQuerySchema = z.object({
   /** The `next` of the page before: rows older than it. */
@@ -168,10 +169,12 @@ export const historyQuerySchema = z.object({
 export const historyItemSchema = z.object({
   id: z.string(),
   at: z.string(),
-  serviceId: uuid,
-  /** The entry's name now. */
-  service: z.string(),
+  /** The entry (its name now); null for an import. */
+  serviceId: uuid.nullable(),
+  service: z.string().nullable(),
   action: z.enum(HISTORY_ACTIONS),
+  /** An import's rows of the file and what they did (added, changed, the same); null for any other row. */
+  imported: z.object({ rows: z.number().int(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }).nullable(),
   fields: z.array(z.string()),
   /** Who: an officer (their name, to officers only), a city editor (account), an organisation (account), the daily freshness job, or an account (or person) deleted since. */
   actor: z.object({ kind: z.enum(['officer', 'city_editor', 'organisation', 'system', 'deleted']), name: z.string().nullable(), login: z.string().nullable() }),

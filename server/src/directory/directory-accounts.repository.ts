@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import type { SqlExample } from '../platform/db/sql-snapshot.js';
 import type { DirectoryAccountRole } from './directory-accounts.tables.js';
-import { areaAncestors, areaTree, ownedBy, type Owner } from './directory-owner.js';
+import { areaAncestors, areaTree, ownedBy, ownerColumns, type Owner } from './directory-owner.js';
 import { entryToday } from './directory-time.js';
 
 /**
@@ -200,11 +200,11 @@ export async function confirmOrganisationService(db: Db, organisationId: string,
   return rows[0]?.on;
 }
 
-/** One line of the directory's audit: who (an account or a person), what, to which subject. */
-export function directoryAudit(db: Db, entry: { accountId?: string | null; personId?: string | null; action: string; subject?: string; detail?: unknown }) {
+/** One line of the directory's audit: who (an account or a person), what, to which subject, or (an import) to whose entries. */
+export function directoryAudit(db: Db, entry: { accountId?: string | null; personId?: string | null; action: string; subject?: string; owner?: Owner; detail?: unknown }) {
   return db.insertInto('directory_audit').values({
     actor_account_id: entry.accountId ?? null, actor_person_id: entry.personId ?? null, action: entry.action, subject: entry.subject ?? null,
-    detail: JSON.stringify(entry.detail ?? {}),
+    detail: JSON.stringify(entry.detail ?? {}), ...(entry.owner ? ownerColumns(entry.owner) : {}),
   }).execute();
 }
 

@@ -182,10 +182,10 @@ export async function proposeChange(ctx: Ctx, account: DirectoryAccount, id: str
     // still needs a way to reach it; refused here, not as a failed approval later.
     const pending = (await repo.changesOf(tx.db, [id])).find((c) => c.id === changeId)?.fields ?? fields;
     if (!directoryPolicy.reachable({ ...service, ...pending, status: service.status })) {
-      throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
+      throw new HttpError(400, 'no_contact', 'An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     const half = directoryPolicy.halfPin({ lat: service.lat, lon: service.lon, ...pending } as { lat: unknown; lon: unknown });
-    if (half) throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', half);
+    if (half) throw new HttpError(400, 'half_pin', 'A map position needs both its latitude and its longitude (or neither: no pin).', half);
     await repo.directoryAudit(tx.db, { accountId: account.id, action: 'directory.change.propose', subject: id, detail: { change: changeId, fields } });
     return (await withChanges(tx, [service]))[0]!;
   });

@@ -48,6 +48,11 @@ export interface DirectoryAuditTable {
   action: string;
   subject: string | null;
   detail: ColumnType<unknown, string | undefined, string>;
+  /** An import's owner (directory-owner.ts columns; an import has no subject): whose 変更履歴 shows it. Null on any other row. */
+  created_by_association_id: Generated<string | null>;
+  owner_area_id: Generated<string | null>;
+  /** An officer's import copied from audit_log by 20261210T0500 (its down removes them). */
+  copied_from_audit_log: Generated<boolean>;
 }
 
 declare module '../platform/db/schema.js' {

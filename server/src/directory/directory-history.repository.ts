@@ -7,8 +7,10 @@ import { ownedBy, type Owner } from './directory-owner.js';
  * The SQL of 変更履歴: the directory's audit rows about entries, scoped in the query to the
  * entries the viewer keeps (an association's or a city's by the owner rules of
  * directory-owner.ts; an organisation's, its own services). A row about another owner's entry,
- * or about no entry at all (an import, an invitation, a join), never comes back. An entry may
- * have moved between organisations: an organisation gets only the rows that are its own (below).
+ * or about no entry at all (an invitation, a join), never comes back. An entry may have moved
+ * between organisations: an organisation gets only the rows that are its own (below). A CSV
+ * import (one row, no entry) names its owner: that owner's officers or city editors see it; an
+ * organisation never does (its counts are of other organisations' entries too).
  */
 
 /** Whose entries: an owner's (officers, a city's editors) or an organisation's (its own login). */
@@ -33,17 +35,22 @@ const organisationsOwn = (organisationId: string) => sql<boolean>`s.organisation
           select 1 from directory_changes c join directory_accounts ca on ca.id = c.account_id
           where c.id::text = a.detail->>'change' and ca.organisation_id = ${organisationId}))))`;
 
-const inScope = (scope: HistoryScope) => ('organisationId' in scope ? organisationsOwn(scope.organisationId) : ownedBy(scope, 's'));
+const IMPORTED = 'directory.imported';
+
+/** Rows about the scope's entries (alias s: null for a row about none), and the owner's imports (their own owner columns, alias a). */
+const inScope = (scope: HistoryScope) => ('organisationId' in scope
+  ? organisationsOwn(scope.organisationId)
+  : sql<boolean>`(${ownedBy(scope, 's')} or (a.action = ${IMPORTED} and ${ownedBy(scope, 'a')}))`);
 
 export type HistoryRow = {
-  id: string; at: Date; action: string; service_id: string; service: string; detail: Record<string, unknown> | null;
+  id: string; at: Date; action: string; service_id: string | null; service: string | null; detail: Record<string, unknown> | null;
   by_person: boolean; person_name: string | null; account_role: 'organisation' | 'city_editor' | null; account_name: string | null; account_login: string | null;
 };
 
 /** The scope's rows of the history (aliases a, s, d), for a page and for its cursor alike. */
 const visibleRows = (scope: HistoryScope, actions: readonly string[]) => sql`
   directory_audit a
-  join directory_services s on s.id = a.subject
+  left join directory_services s on s.id = a.subject
   left join directory_accounts d on d.id = a.actor_account_id
   where ${inScope(scope)} and a.action = any(${actions}::text[])`;
 
@@ -77,5 +84,6 @@ export const sqlExamples: SqlExample[] = [
   { name: 'historyPage', run: (db) => historyPage(db, { associationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
   { name: 'historyPage — a city’s, after a cursor', run: (db) => historyPage(db, { cityAreaId: ID }, { actions: ['directory.service.update'], before: '42', limit: 31 }) },
   { name: 'historyPage — an organisation’s', run: (db) => historyPage(db, { organisationId: ID }, { actions: ['directory.service.update'], before: null, limit: 31 }) },
+  { name: 'historyPage — with imports', run: (db) => historyPage(db, { associationId: ID }, { actions: ['directory.service.update', 'directory.imported'], before: null, limit: 31 }) },
   { name: 'historyCursorVisible', run: (db) => historyCursorVisible(db, { associationId: ID }, ['directory.service.update'], '42') },
 ];

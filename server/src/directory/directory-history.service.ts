@@ -68,6 +68,7 @@ function item(r: HistoryRow, viewer: 'officer' | 'city_editor' | 'organisation')
     service: r.service,
     action: r.action.replace(/^directory\./, '') as DirectoryHistoryItem['action'],
     fields: fieldsOf(detail.fields),
+    imported: r.action === 'directory.imported' ? importedOf(detail) : null,
     actor: r.account_role ? { kind: r.account_role, name: r.account_name, login: viewer !== 'organisation' || r.account_role === 'organisation' ? r.account_login : null }
       // The daily freshness job acts alone; a row by a person is an officer's; a row with neither is by an account (or person) deleted since (their keys set null).
       : BY_THE_JOB.has(r.action) ? { kind: 'system', name: null, login: null }
@@ -75,6 +76,13 @@ function item(r: HistoryRow, viewer: 'officer' | 'city_editor' | 'organisation')
       : { kind: 'deleted', name: null, login: null },
     reason: typeof detail.reason === 'string' ? detail.reason : '',
   };
+}
+
+/** An import's counts, as importDirectory wrote them in its audit detail (rows of the file; its summary). */
+function importedOf(detail: Record<string, unknown>): NonNullable<DirectoryHistoryItem['imported']> {
+  const summary = (detail.summary ?? {}) as Record<string, unknown>;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
+  return { rows: count(detail.rows), created: count(summary.created), updated: count(summary.updated), unchanged: count(summary.unchanged) };
 }
 
 /**

@@ -119,10 +119,11 @@ export async function importDirectory(ctx: Ctx, editor: Editor, csv: Buffer, com
     }
     if (commit) {
       const written = await repo.upsertServices(tx.db, owner, writes);
-      if (written.length !== writes.length) throw HttpError.conflict('Another change to the directory came first: import the file again.');
+      if (written.length !== writes.length) throw new HttpError(409, 'import_raced', 'Another change to the directory came first: import the file again.');
       const pairs = written.flatMap((w) => (areaOf.get(w.external_id) ?? []).map((a) => ({ service_id: w.id, area_id: a.id })));
       await repo.replaceServiceAreas(tx.db, written.map((w) => w.id), pairs);
-      await auditEdit(tx.db, editor, { action: 'directory.imported', detail: { encoding: parsed.encoding, rows: parsed.records, summary, drafts: warnings.length } });
+      // One row for the whole file, named with its owner: 変更履歴 shows it to whoever sees that owner's entries.
+      await auditEdit(tx.db, editor, { action: 'directory.imported', owner, detail: { encoding: parsed.encoding, rows: parsed.records, summary, drafts: warnings.length } });
     }
     return { ...base, committed: commit, errors: [], warnings, summary, items };
   });

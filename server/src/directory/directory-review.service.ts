@@ -53,11 +53,11 @@ export async function decide(ctx: Ctx, reviewer: Reviewer, id: string, decision:
       // cleared a contact since the change was proposed): a 400 to reject it, not a 500.
       const after = { ...change.service, ...change.fields };
       if (!directoryPolicy.reachable(after)) {
-        throw HttpError.badRequest('Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
+        throw new HttpError(400, 'no_contact', 'Approved, this entry would show with no phone number, web address or address: reject the change instead.', 'phone');
       }
       // A change may hold one half of a pin whose other half the editor has changed since (or cleared): never save half a pin.
       const half = directoryPolicy.halfPin(after);
-      if (half) throw HttpError.badRequest('Approved, this entry would have half a map position (latitude and longitude go together): reject the change instead.', half);
+      if (half) throw new HttpError(400, 'half_pin', 'Approved, this entry would have half a map position (latitude and longitude go together): reject the change instead.', half);
       // Approved values count as confirmed today (the entry's association's day): an entry the freshness job had set aside is current again.
       await repo.publishFields(tx.db, change.service_id, change.fields, localDate(new Date(), change.time_zone ?? DEFAULT_TIME_ZONE));
       await restoreFresh(tx.db, change.service_id);

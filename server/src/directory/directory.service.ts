@@ -76,9 +76,10 @@ export const editorTimeZone = (ctx: Pick<Ctx, 'db'>, editor: Editor) => ('actor'
  * Every change goes to the directory's audit (its 変更履歴), an officer's by person and also to
  * the association's audit; a city editor's by account.
  */
-export async function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; detail: unknown }) {
+export async function auditEdit(db: Ctx['db'], editor: Editor, entry: { action: string; subject?: string; owner?: Owner; detail: unknown }) {
   if ('actor' in editor) {
-    await audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...entry });
+    const { owner: _association, ...logged } = entry;
+    await audit(db, { associationId: editor.actor.associationId, actorPersonId: editor.actor.personId, ...logged });
     await directoryAudit(db, { personId: editor.actor.personId, ...entry });
     return;
   }
@@ -148,11 +149,11 @@ export async function changeService(ctx: Ctx, editor: Editor, id: string, body: 
     // an entry that shows must give a way to reach it.
     const after = { status: change.status ?? before.status, phone: change.phone ?? before.phone, web: change.web ?? before.web, address: change.address ?? before.address };
     if (!directoryPolicy.reachable(after)) {
-      throw HttpError.badRequest('An entry that shows needs a phone number, a web address or an address.', 'phone');
+      throw new HttpError(400, 'no_contact', 'An entry that shows needs a phone number, a web address or an address.', 'phone');
     }
     // The form sends only the half of a map position that changed: the saved pin must have both halves or neither.
     const half = directoryPolicy.halfPin({ lat: change.lat === undefined ? before.lat : change.lat, lon: change.lon === undefined ? before.lon : change.lon });
-    if (half) throw HttpError.badRequest('A map position needs both its latitude and its longitude (or neither: no pin).', half);
+    if (half) throw new HttpError(400, 'half_pin', 'A map position needs both its latitude and its longitude (or neither: no pin).', half);
     if (body.organisation !== undefined) {
       // An organisation with a login keeps its entries itself: a typo fixed in 団体名 would move the entry away from it (its page would lose it).
       if (before.organisation_login !== null && body.organisation !== before.organisation) {

@@ -27,7 +27,7 @@ export async function recordAnswer(
   const { drillId, householdId } = input;
   const drill = await findDrill(ctx.db, drillId);
   if (!drill) throw HttpError.notFound('drill');
-  if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
+  if (drill.status !== 'active') throw new HttpError(409, 'drill_ended', 'This safety confirmation has ended.');
   const target = await findTarget(ctx.db, drillId, householdId);
   requireVisible(!!target, 'drill');
   const shelterId = input.where === 'evacuated' ? (input.shelterId ?? null) : null;

@@ -39,7 +39,7 @@ export async function startDrill(
   input: StartInput,
 ): Promise<DrillSummary> {
   requireRole(drillPolicy.canManage(actor), 'officers');
-  if (Date.parse(input.deadlineAt) <= Date.now()) throw HttpError.badRequest('The answer deadline is in the past.', 'deadlineAt');
+  if (Date.parse(input.deadlineAt) <= Date.now()) throw new HttpError(400, 'deadline_in_past', 'The answer deadline is in the past.', 'deadlineAt');
   if (input.targetBlockIds) {
     const found = await blocksOf(ctx.db, actor.associationId, input.targetBlockIds);
     if (found.length !== new Set(input.targetBlockIds).size) throw HttpError.badRequest('Every 班 must be a 班 of this association.', 'targetBlockIds');
@@ -70,7 +70,7 @@ export async function beginDrill(ctx: DrillContext, trx: Transaction<Database>, 
   await addEvent(trx, drill.id, 'started');
   for (const what of timeline) await addEvent(trx, drill.id, what);
   const written = await insertTargets(trx, drill, await reachNow(trx, associationId));
-  if (!written.length) throw HttpError.badRequest('No households in this scope: choose 班 that have households.', 'targetBlockIds');
+  if (!written.length) throw new HttpError(400, 'no_households', 'No households in this scope: choose 班 that have households.', 'targetBlockIds');
   await ctx.jobs.send(trx, 'drill-ask', { drillId: drill.id }, { singletonKey: `ask:${drill.id}` });
   await ctx.jobs.send(trx, 'drill-deadline', { drillId: drill.id }, { startAfter: drill.deadline_at, singletonKey: `deadline:${drill.id}` });
   await audit(trx, { associationId, actorPersonId: startedBy, action: `drill.started`, subject: drill.id, detail: { kind: input.kind, ...(timeline.length ? { why: timeline } : {}) } });
@@ -121,7 +121,7 @@ export async function endDrill(ctx: DrillContext, actor: Actor, drillId: string)
   const drill = await visibleDrill(ctx, actor, drillId);
   const report = await inTransaction(ctx.db, ctx.log, async (tx) => {
     const ended = await endActiveDrill(tx.db, drillId, actor.personId);
-    if (!ended) throw HttpError.conflict('This safety confirmation has already ended; its report is ready.');
+    if (!ended) throw new HttpError(409, 'drill_ended', 'This safety confirmation has already ended; its report is ready.');
     await addEvent(tx.db, drillId, 'ended');
     const report = await buildReport({ ...ctx, db: tx.db }, ended);
     await saveReport(tx.db, drillId, report);

@@ -114,11 +114,11 @@ async function pushTier(ctx: DrillContext, drill: DrillRow, tier: Tier, blockIds
 /** "I'm going": the household's escalation stops while someone is on the way. */
 export async function takeTask(ctx: DrillContext, actor: Actor, drillId: string, householdId: string) {
   const drill = await visibleDrill(ctx, actor, drillId);
-  if (drill.status !== 'active') throw HttpError.conflict('This safety confirmation has ended.');
+  if (drill.status !== 'active') throw new HttpError(409, 'drill_ended', 'This safety confirmation has ended.');
   const target = await targetOf(ctx, drillId, householdId);
   requireVisible(drillPolicy.canHandleTask(actor, { blockId: target.block_id, tier: target.tier }), 'household');
   const taken = await takeTarget(ctx.db, drillId, householdId, actor.personId);
-  if (!taken) throw HttpError.conflict('Someone else is already on their way to this household.');
+  if (!taken) throw new HttpError(409, 'household_taken', 'Someone else is already on their way to this household.');
   ctx.realtime.emit([rooms.officers(drill.association_id), rooms.block(target.block_id), rooms.volunteers(drill.association_id)], 'drill:updated', {
     drillId, householdId, blockId: target.block_id,
   });

@@ -39,7 +39,7 @@ export async function getBlocks(db: Db, actor: Actor) {
 export async function createBlock(db: Db, actor: Actor, input: { name: string; sortOrder?: number }) {
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   const existing = await repo.findBlockByName(db, actor.associationId, input.name);
-  if (existing) throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
+  if (existing) throw new HttpError(409, 'block_name_taken', `A 班 named ${input.name} already exists.`, 'name');
   const block = await repo.insertBlock(db, { associationId: actor.associationId, name: input.name, sortOrder: input.sortOrder });
   return (await listBlocks(db, actor.associationId, [block.id]))[0]!;
 }
@@ -54,7 +54,7 @@ export async function updateBlock(db: Db, actor: Actor, id: string, input: { nam
   await visibleBlock(db, actor, id);
   requireRole(rosterPolicy.canManageRoster(actor, actor.associationId));
   await repo.updateBlockRow(db, id, input).catch((error: { code?: string }) => {
-      if (error.code === '23505') throw HttpError.conflict(`A 班 named ${input.name} already exists.`, 'name');
+      if (error.code === '23505') throw new HttpError(409, 'block_name_taken', `A 班 named ${input.name} already exists.`, 'name');
       throw error;
     });
   return (await listBlocks(db, actor.associationId, [id]))[0]!;
@@ -117,7 +117,7 @@ export async function createHousehold(db: Db, actor: Actor, input: CreateHouseho
 }
 
 const duplicateNumber = (error: { code?: string }): never => {
-  if (error.code === '23505') throw HttpError.conflict('Another household already has this 世帯番号.', 'householdNumber');
+  if (error.code === '23505') throw new HttpError(409, 'household_number_taken', 'Another household already has this 世帯番号.', 'householdNumber');
   throw error;
 };
 
@@ -182,7 +182,7 @@ export async function updatePerson(ctx: { db: Db; log: Pick<Logger, 'error'> }, 
         ...(input.preferredLanguage !== undefined && { preferred_language: input.preferredLanguage }),
       })
       .catch((error: { code?: string }) => {
-        if (error.code === '23505') throw HttpError.conflict('This email or phone number is already used for another login.', 'email');
+        if (error.code === '23505') throw new HttpError(409, 'contact_taken', 'This email or phone number is already used for another login.', 'email');
         throw error;
       });
     await audit(trx, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'person.updated', subject: id, detail: { fields: Object.keys(input).filter((k) => input[k as keyof UpdatePersonRequest] !== undefined) } });

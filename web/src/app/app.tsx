@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../../server/src/contracts/auth.js';
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
+import { api, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
 import { ErrorAlert, Loading } from '../ui/alerts.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
@@ -37,11 +37,9 @@ export function App() {
     setLoadError(undefined);
     api
       .session()
+      // null: nobody is logged in (an answer, not an error).
       .then((value) => setSession(value))
-      .catch((error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) setSession(null);
-        else setLoadError(error);
-      });
+      .catch((error: unknown) => setLoadError(error));
   }, [setSession]);
 
   useEffect(loadSession, [loadSession]);

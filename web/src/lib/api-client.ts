@@ -40,7 +40,7 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 }
 
 /** Routes whose 401 is an expected answer, not an expired session. */
-const UNAUTHENTICATED_ROUTES: readonly RouteContract[] = [authRoutes.login, authRoutes.session, authRoutes.join, authRoutes.joinLookup, authRoutes.logout];
+const UNAUTHENTICATED_ROUTES: readonly RouteContract[] = [authRoutes.login, authRoutes.join, authRoutes.joinLookup, authRoutes.logout];
 
 /** A part the contract has no schema for may not be sent; one whose fields are all optional may be left out. */
 type Part<C extends RouteContract, K extends 'params' | 'query' | 'body'> =

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ApiError } from './api-client.js';
+import { errorCodeKey } from './error-codes.js';
+import { t } from './i18n.js';
 import { paren } from './format.js';
 import { useSubmit } from './use-submit.js';
 
@@ -22,7 +24,9 @@ export function fieldErrorsOf(error: unknown): FieldErrors {
     (result[field] ??= []).push(message);
   };
   for (const issue of error.issues) if (issue.field) add(issue.field, issue.message);
-  if (error.field && !result[error.field]) add(error.field, error.message);
+  // A code the web has words for is shown in the user's language, not as the server's English message.
+  const key = errorCodeKey(error.code);
+  if (error.field && !result[error.field]) add(error.field, key ? t(key) : error.message);
   return result;
 }
 

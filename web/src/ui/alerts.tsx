@@ -1,11 +1,15 @@
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { errorCodeKey } from '../lib/error-codes.js';
+import { currentLanguage, t } from '../lib/i18n.js';
 
 /** A user-facing message for an error thrown by the API client. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('errors.network');
+    // The server's message is English: a code the web has words for is shown in the user's language.
+    const key = errorCodeKey(error.code);
+    if (key) return t(key);
     if (error.status === 401) return t('errors.unauthorized');
     // A city editor whose city is not set yet (directory-city.service cityOf): what to ask for, not "no access".
     if (error.status === 403 && error.code === 'no_city') return t('errors.noCity');
@@ -14,7 +18,9 @@ export function errorMessage(error: unknown): string {
     if (error.status === 413) return t('errors.tooLarge');
     if (error.status === 429) return t('errors.rateLimited');
     if (error.status >= 500) return t('errors.server');
-    return error.message || t('errors.unknown');
+    // Any other refusal: its English message only to an English reader, else what to do next.
+    if (currentLanguage() !== 'en' || !error.message) return t(error.status === 409 ? 'errors.conflict' : error.status >= 400 && error.status < 500 ? 'errors.invalid' : 'errors.unknown');
+    return error.message;
   }
   return t('errors.unknown');
 }

@@ -43,7 +43,13 @@ export function DirectoryHistoryList({ load }: { load: HistoryLoader }) {
       <ol class="history-list" data-testid="directory-history">
         {items.map((item) => (
           <li key={item.id} class="card" data-testid="directory-history-item">
-            <p><strong>{item.service}</strong> — {t(`directory.history.action.${item.action}`)}</p>
+            {item.imported ? (
+              <p data-testid="directory-history-imported">
+                <strong>{t('directory.history.imported', { count: item.imported.rows, created: item.imported.created, updated: item.imported.updated })}</strong>
+              </p>
+            ) : (
+              <p><strong>{item.service}</strong> — {t(`directory.history.action.${item.action}`)}</p>
+            )}
             {item.fields.length > 0 && (
               <p data-testid="directory-history-fields">{t('directory.history.fields', { fields: item.fields.map((f) => t(`directory.review.field.${f}`)).join('・') })}</p>
             )}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { AGE_GROUPS, SERVICE_LANGUAGES, serviceBodySchema, WORRIES, type EditorService, type Worry } from '../../../../../server/src/contracts/directory.js';
-import { api, ApiError } from '../../../lib/api.js';
+import { api } from '../../../lib/api.js';
 import { useZodForm } from '../../../lib/forms.js';
 import { t } from '../../../lib/i18n.js';
 import { ErrorAlert } from '../../../ui/alerts.js';
@@ -98,7 +98,7 @@ export function ServiceForm({ onSaved, organisation, create = api.createDirector
       <PositionFields idSuffix={service ? `-${service.id}` : ''} value={position} onValue={setPosition} errors={fe} />
       <label class="checkbox"><input type="checkbox" checked={walkIn} onChange={(e) => setWalkIn(e.currentTarget.checked)} />{t('directory.form.walkIn')}</label>
       {organisation === undefined && !service && <label class="checkbox"><input type="checkbox" checked={publish} onChange={(e) => setPublish(e.currentTarget.checked)} />{t('directory.form.publish')}</label>}
-      <ErrorAlert error={checked.error} message={checked.error instanceof ApiError && checked.error.code === 'organisation_has_login' ? t('directory.form.organisationHasLogin') : undefined} />
+      <ErrorAlert error={checked.error} />
       <FormActions busy={checked.busy} submitLabel={service ? t('directory.editor.save') : organisation === undefined ? t('directory.form.submit') : t('directory.organisation.proposeSubmit')}
         {...(onCancel ? { cancelLabel: t('common.cancel'), onCancel } : {})} />
     </form>
