@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../../server/src/contracts/auth.js';
-import { api, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type Language } from '../lib/api.js';
 import { ErrorAlert, Loading } from '../ui/alerts.js';
 import { applyLanguage, currentLanguage, onLanguageChanged, t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
@@ -39,7 +39,9 @@ export function App() {
       .session()
       // null: nobody is logged in (an answer, not an error).
       .then((value) => setSession(value))
-      .catch((error: unknown) => setLoadError(error));
+      // An instance not yet updated in a rolling deploy still answers nobody with a 401: the
+      // login page, not an error screen (keep for a release after null answers shipped).
+      .catch((error: unknown) => (error instanceof ApiError && error.status === 401 ? setSession(null) : setLoadError(error)));
   }, [setSession]);
 
   useEffect(loadSession, [loadSession]);

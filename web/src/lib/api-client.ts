@@ -39,8 +39,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
-/** Routes whose 401 is an expected answer, not an expired session. */
-const UNAUTHENTICATED_ROUTES: readonly RouteContract[] = [authRoutes.login, authRoutes.join, authRoutes.joinLookup, authRoutes.logout];
+/**
+ * Routes whose 401 is an expected answer, not an expired session. Who-am-I answers nobody with
+ * null now, but an instance not yet updated in a rolling deploy still answers a 401.
+ */
+const UNAUTHENTICATED_ROUTES: readonly RouteContract[] = [authRoutes.login, authRoutes.session, authRoutes.join, authRoutes.joinLookup, authRoutes.logout];
 
 /** A part the contract has no schema for may not be sent; one whose fields are all optional may be left out. */
 type Part<C extends RouteContract, K extends 'params' | 'query' | 'body'> =

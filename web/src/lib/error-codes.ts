@@ -33,11 +33,12 @@ export const ERROR_CODE_KEYS: Readonly<Record<string, string>> = {
 };
 
 /**
- * 409 codes the web never shows a user, each with why: a page handles them itself, or only a
- * hand-made request (not the app) can cause them. Any other unlisted 409 shows errors.conflict.
+ * 409 codes with no words of their own here, each with why: a page handles them itself, only a
+ * hand-made request (not the app) can cause them, or (`conflict`) the generic code, shown as
+ * errors.conflict. The watch's and devices' refusals, referrals, the drill report and issuing a
+ * password-reset code for a person with no login still send the generic one.
  */
 export const UNSHOWN_CONFLICTS: Readonly<Record<string, string>> = {
-  // server/src/watch and server/src/devices still send the generic code (another engineer's area this session).
   conflict: 'the generic code: shown as errors.conflict',
 };
 
