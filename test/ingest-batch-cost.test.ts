@@ -107,7 +107,7 @@ describe.runIf(process.env.INGEST_COST === '1')('one ingest batch in PostgreSQL'
         });
       return verdicts;
     };
-    const { rows: [{ pid }] } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+    const { pid } = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!;
     for (let i = 0; i < WARMUP; i++) await run(next());
 
     // One batch's statements, each under EXPLAIN (ANALYZE, BUFFERS, WAL), rolled back.
@@ -127,6 +127,7 @@ describe.runIf(process.env.INGEST_COST === '1')('one ingest batch in PostgreSQL'
             sql: `explain (analyze, buffers, wal, format json) ${q.sql}`,
           } as CompiledQuery);
           const [top] = rows[0]!['QUERY PLAN'];
+          if (process.env.INGEST_COST_PLANS === '1') console.log(q.sql, JSON.stringify(top, null, 1));
           plans.push({
             statement: q.sql.replace(/\s+/g, ' ').slice(0, 70),
             ms: top['Execution Time'] + top['Planning Time'],
