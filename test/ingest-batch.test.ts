@@ -304,9 +304,9 @@ describe('messages of a deleted device', () => {
 });
 
 describe('a device revoked or deleted while its batch is being stored', () => {
-  // The batch reads its devices without locking them; its UPDATE of the devices is what holds
-  // them. A revocation or deletion that commits between the two is seen by that UPDATE: the
-  // device's messages of the batch are taken back and refused, never left stored.
+  // The batch's read of its devices (FOR KEY SHARE) holds off a deletion until it commits, not
+  // a revocation; its UPDATE of the devices checks again. Either way the device's messages of
+  // the batch are refused, never left stored, and a revoked device is not marked online.
   const raced = async (change: string) => {
     const fresh = await database.db
       .insertInto('devices')
@@ -432,7 +432,7 @@ describe('the batch statements', () => {
       return sql<{ statement: string }>`select statement from pg_prepared_statements where name like 't\\_%'`.execute(trx);
     });
     const statements = prepared.rows.map((r) => r.statement);
-    expect(statements.some((s) => s.includes('"devices"."revoked_at" is null'))).toBe(true);
+    expect(statements.some((s) => s.includes('for key share'))).toBe(true);
     expect(statements.some((s) => s.includes('"watch_settings"'))).toBe(true);
     expect(statements.every((s) => s.endsWith('/* prepared */'))).toBe(true);
   });

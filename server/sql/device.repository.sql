@@ -121,7 +121,9 @@ from
   left join "households" on "households"."id" = "devices"."household_id"
 where
   "devices"."id" = any ($1::uuid[])
-  and "devices"."revoked_at" is null /* prepared */;
+  and "devices"."revoked_at" is null
+for key share of
+  "devices" /* prepared */;
 
 -- setDeviceOnline — online (status on connect)
 update "devices"

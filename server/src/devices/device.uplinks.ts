@@ -207,18 +207,16 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   const heard = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat | null }));
   for (const id of new Set(accepted.filter((a) => !latest.has(a.device.id)).map((a) => a.device.id))) heard.push({ id, hb: null });
   const recorded = heard.length ? await recordHeartbeats(tx.db, heard) : null;
-  // That UPDATE locks every device it updates until the commit, and updates only live ones:
-  // so is each device with a message stored above (it was heard from), and none can be
-  // deleted (its messages with it, by a trigger: device_messages keeps no foreign key) or
-  // revoked before the batch commits. A device left as it was (rare; `missed`) either held
-  // this boot's heartbeat of that seq or a later one (stale: a duplicate), or is no longer
-  // live — revoked or deleted since the batch read it (storeBatch's liveDevices, which takes
-  // no lock: a row lock there was a second write and WAL record per device and batch).
+  // That UPDATE updates only live devices, and locks them until the commit: so is each device
+  // with a message stored above (it was heard from). The batch's read (liveDevices) holds off
+  // a deletion, not a revocation. A device left as it was (rare; `missed`) either held this
+  // boot's heartbeat of that seq or a later one (stale: a duplicate), or was revoked since the
+  // batch read it: its messages are not stored, nor is it marked online.
   const missed = recorded?.missed;
   let gone: Set<string> | null = null;
   if (missed?.size) {
     const stored = new Set(accepted.map((a) => a.device.id));
-    // Heard from by other kinds only, yet not updated: no longer live. (A device with a stale
+    // Heard from by other kinds only, yet not updated: revoked. (A device with a stale
     // heartbeat and nothing else new stored nothing: a duplicate, live or not.)
     gone = new Set([...missed].filter((id) => !latest.has(id)));
     // A stale heartbeat, but other messages new: heard from all the same, if still live.
@@ -229,7 +227,7 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
     }
     for (const id of missed) latest.delete(id);
     if (gone.size) {
-      // Their messages stored above hold no lock on their device and would outlive it: taken back, and refused.
+      // Their messages stored above came after the revocation: taken back, and refused.
       const withdrawn = accepted.filter((a) => gone!.has(a.device.id));
       await withdrawDeviceMessages(
         tx.db,
