@@ -12,6 +12,8 @@ import type { UplinkDispatch } from '../server/src/platform/mqtt/uplink-dispatch
 import { saveAnswer } from '../server/src/drills/target.repository.js';
 import { createDrill } from './support/factories/drills.js';
 import { sql } from 'kysely';
+import pg from 'pg';
+import { until } from './support/wait.js';
 import { liveDevices } from '../server/src/devices/device.repository.js';
 import { settingsOf } from '../server/src/watch/watch.repository.js';
 
@@ -298,6 +300,52 @@ describe('messages of a deleted device', () => {
     await flush();
     expect(await late).toBe('rejected');
     expect(await storedSeqs(fresh.id, 'gone-boot')).toEqual([]);
+  });
+});
+
+describe('a device revoked or deleted while its batch is being stored', () => {
+  // The batch's read of its devices (FOR KEY SHARE) holds off a deletion until it commits, not
+  // a revocation; its UPDATE of the devices checks again. Either way the device's messages of
+  // the batch are refused, never left stored, and a revoked device is not marked online.
+  const raced = async (change: string) => {
+    const fresh = await database.db
+      .insertInto('devices')
+      .values({ association_id: x.association.id, household_id: x.households.D.id, label: 'raced', secret_hash: '$7$1$x$y', credentials_issued_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(change, [fresh.id]);
+      const { push, flush } = ingest({ maxBatch: 100, lanes: 1 });
+      const outcomes = Promise.all([push(presence(fresh.id, 1, 'raced-boot')), push(heartbeat(fresh.id, 2, 'raced-boot'))]);
+      const stored = flush();
+      // The batch waits for the change's row lock (its read of the device, or its UPDATE of it).
+      await until(
+        async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db)).rows[0]!.n,
+        (n) => n > 0,
+      );
+      await other.query('commit');
+      await stored;
+      return { id: fresh.id, outcomes: await outcomes };
+    } finally {
+      await other.end();
+    }
+  };
+
+  it('deleted: its messages are refused, and none is left behind without its device', async () => {
+    const { id, outcomes } = await raced('delete from devices where id = $1');
+    expect(outcomes).toEqual(['rejected', 'rejected']);
+    expect(await storedSeqs(id, 'raced-boot')).toEqual([]);
+  });
+
+  it('revoked: its messages are refused and not stored, and it is not marked online or heard from', async () => {
+    const { id, outcomes } = await raced('update devices set revoked_at = now(), online = false where id = $1');
+    expect(outcomes).toEqual(['rejected', 'rejected']);
+    expect(await storedSeqs(id, 'raced-boot')).toEqual([]);
+    const device = await database.db.selectFrom('devices').select(['online', 'last_seen_at', 'last_heartbeat']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(device).toEqual({ online: false, last_seen_at: null, last_heartbeat: null });
   });
 });
 

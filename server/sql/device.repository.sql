@@ -209,6 +209,7 @@ with
       v
     where
       d.id = v.id
+      and d.revoked_at is null
       and (
         v.hb is null
         or d.last_heartbeat is null
@@ -240,15 +241,13 @@ select
         id
       from
         v
-      where
-        hb is not null
       except
       select
         id
       from
         updated
     )
-  end as stale /* prepared */;
+  end as missed /* prepared */;
 
 -- markDevicesHeard
 update "devices"
@@ -259,4 +258,20 @@ set
     else now()
   end
 where
-  "id" = any ($2::uuid[]) /* prepared */;
+  "id" = any ($2::uuid[])
+  and "revoked_at" is null
+returning
+  "id" /* prepared */;
+
+-- withdrawDeviceMessages
+delete from device_messages m using rows
+from
+  (
+    unnest($1::uuid[]),
+    unnest($2::text[]),
+    unnest($3::bigint[])
+  ) as k (device_id, boot_id, seq)
+where
+  m.device_id = k.device_id
+  and m.boot_id = k.boot_id
+  and m.seq = k.seq;

@@ -7,7 +7,7 @@ import type { BatchTx, Received, Refusal, UplinkStore, Verdict } from '../platfo
 import { underSavepoint, type UplinkDispatch } from '../platform/mqtt/uplink-dispatch.js';
 import { MAX_PAYLOAD_BYTES, uplinkSchemas, type Answer, type Heartbeat, type UplinkKind } from '../../../devices/src/protocol.js';
 import { commonShape } from './uplink-shapes.js';
-import { insertDeviceMessages, liveDevices, markDevicesHeard, recordHeartbeats, setDeviceOnline } from './device.repository.js';
+import { insertDeviceMessages, liveDevices, markDevicesHeard, recordHeartbeats, setDeviceOnline, withdrawDeviceMessages } from './device.repository.js';
 
 /** How far ahead of the server's clock a device's timestamp may be before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -207,16 +207,40 @@ async function storeEvents(ctx: DeviceUplinkContext, tx: BatchTx, events: Known[
   const heard = [...latest.values()].map((e) => ({ id: e.device.id, hb: e.data as Heartbeat | null }));
   for (const id of new Set(accepted.filter((a) => !latest.has(a.device.id)).map((a) => a.device.id))) heard.push({ id, hb: null });
   const recorded = heard.length ? await recordHeartbeats(tx.db, heard) : null;
-  // Stale: the database already held this boot's heartbeat of that seq or a later one.
-  const stale = recorded?.stale;
-  if (stale?.size) {
-    for (const id of stale) latest.delete(id);
-    for (const e of beats) verdicts.push({ message: e.message, outcome: stale.has(e.device.id) ? 'duplicate' : 'accepted' });
-    // A device whose heartbeat was stale but whose other messages were new: heard from all the same.
-    const others = [...new Set(accepted.filter((a) => stale.has(a.device.id)).map((a) => a.device.id))];
-    if (others.length) await markDevicesHeard(tx.db, others);
-  } else {
-    for (const e of beats) verdicts.push({ message: e.message, outcome: 'accepted' });
+  // That UPDATE updates only live devices, and locks them until the commit: so is each device
+  // with a message stored above (it was heard from). The batch's read (liveDevices) holds off
+  // a deletion, not a revocation. A device left as it was (rare; `missed`) either held this
+  // boot's heartbeat of that seq or a later one (stale: a duplicate), or was revoked since the
+  // batch read it: its messages are not stored, nor is it marked online.
+  const missed = recorded?.missed;
+  let gone: Set<string> | null = null;
+  if (missed?.size) {
+    const stored = new Set(accepted.map((a) => a.device.id));
+    // Heard from by other kinds only, yet not updated: revoked. (A device with a stale
+    // heartbeat and nothing else new stored nothing: a duplicate, live or not.)
+    gone = new Set([...missed].filter((id) => !latest.has(id)));
+    // A stale heartbeat, but other messages new: heard from all the same, if still live.
+    const others = [...missed].filter((id) => latest.has(id) && stored.has(id));
+    if (others.length) {
+      const marked = await markDevicesHeard(tx.db, others);
+      for (const id of others) if (!marked.has(id)) gone.add(id);
+    }
+    for (const id of missed) latest.delete(id);
+    if (gone.size) {
+      // Their messages stored above came after the revocation: taken back, and refused.
+      const withdrawn = accepted.filter((a) => gone!.has(a.device.id));
+      await withdrawDeviceMessages(
+        tx.db,
+        withdrawn.map((a) => ({ device_id: a.device.id, boot_id: (a.data as Envelope).bootId, seq: (a.data as Envelope).seq })),
+      );
+      for (const a of withdrawn) verdicts.push({ message: a.message, outcome: 'rejected', reason: 'unknown_device' });
+      accepted = accepted.filter((a) => !gone!.has(a.device.id));
+    }
+  }
+  for (const e of beats) {
+    const id = e.device.id;
+    if (gone?.has(id)) verdicts.push({ message: e.message, outcome: 'rejected', reason: 'unknown_device' });
+    else verdicts.push({ message: e.message, outcome: missed?.has(id) ? 'duplicate' : 'accepted' });
   }
   if (!accepted.length && !latest.size) return;
   for (const e of latest.values()) noteStatus(statuses, e.device.association_id, e.device.id, true, recorded!.at, e.data as Heartbeat);
