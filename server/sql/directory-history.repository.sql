@@ -2,199 +2,265 @@
 
 -- historyPage
 select
-  a.id::text as id,
-  a.at,
-  a.action,
-  s.id as service_id,
-  s.name as service,
-  a.detail,
-  a.actor_person_id is not null as by_person,
+  v.id::text as id,
+  v.at,
+  v.action,
+  v.service_id,
+  v.service,
+  v.detail,
+  v.actor_person_id is not null as by_person,
   (
     select
       p.name
     from
       people p
     where
-      p.id = a.actor_person_id
+      p.id = v.actor_person_id
   ) as person_name,
-  d.role as account_role,
-  d.name as account_name,
-  d.login as account_login
+  v.account_role,
+  v.account_name,
+  v.account_login
 from
-  directory_audit a
-  left join directory_services s on s.id = a.subject
-  left join directory_accounts d on d.id = a.actor_account_id
-where
   (
-    "s"."created_by_association_id" = $1
-    or (
-      a.action = $2
-      and "a"."created_by_association_id" = $3
-    )
-  )
-  and a.action = any ($4::text[])
+    select
+      a.id,
+      a.at,
+      a.action,
+      s.id as service_id,
+      s.name as service,
+      a.detail,
+      a.actor_person_id,
+      d.role as account_role,
+      d.name as account_name,
+      d.login as account_login
+    from
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      "s"."created_by_association_id" = $1
+      and a.action = any ($2::text[])
+  ) v
 order by
-  a.at desc,
-  a.id desc
+  v.at desc,
+  v.id desc
 limit
-  $5;
+  $3;
 
 -- historyPage — a city’s, after a cursor
 select
-  a.id::text as id,
-  a.at,
-  a.action,
-  s.id as service_id,
-  s.name as service,
-  a.detail,
-  a.actor_person_id is not null as by_person,
+  v.id::text as id,
+  v.at,
+  v.action,
+  v.service_id,
+  v.service,
+  v.detail,
+  v.actor_person_id is not null as by_person,
   (
     select
       p.name
     from
       people p
     where
-      p.id = a.actor_person_id
+      p.id = v.actor_person_id
   ) as person_name,
-  d.role as account_role,
-  d.name as account_name,
-  d.login as account_login
+  v.account_role,
+  v.account_name,
+  v.account_login
 from
-  directory_audit a
-  left join directory_services s on s.id = a.subject
-  left join directory_accounts d on d.id = a.actor_account_id
-where
   (
-    "s"."owner_area_id" = $1
-    or (
-      a.action = $2
-      and "a"."owner_area_id" = $3
-    )
-  )
-  and a.action = any ($4::text[])
-  and (a.at, a.id) < (
     select
+      a.id,
       a.at,
-      a.id
+      a.action,
+      s.id as service_id,
+      s.name as service,
+      a.detail,
+      a.actor_person_id,
+      d.role as account_role,
+      d.name as account_name,
+      d.login as account_login
     from
       directory_audit a
-      left join directory_services s on s.id = a.subject
+      join directory_services s on s.id = a.subject
       left join directory_accounts d on d.id = a.actor_account_id
     where
+      "s"."owner_area_id" = $1
+      and a.action = any ($2::text[])
+  ) v
+where
+  (v.at, v.id) < (
+    select
+      v.at,
+      v.id
+    from
       (
-        "s"."owner_area_id" = $5
-        or (
-          a.action = $6
-          and "a"."owner_area_id" = $7
-        )
-      )
-      and a.action = any ($8::text[])
-      and a.id = $9::bigint
+        select
+          a.id,
+          a.at,
+          a.action,
+          s.id as service_id,
+          s.name as service,
+          a.detail,
+          a.actor_person_id,
+          d.role as account_role,
+          d.name as account_name,
+          d.login as account_login
+        from
+          directory_audit a
+          join directory_services s on s.id = a.subject
+          left join directory_accounts d on d.id = a.actor_account_id
+        where
+          "s"."owner_area_id" = $3
+          and a.action = any ($4::text[])
+      ) v
+    where
+      v.id = $5::bigint
   )
 order by
-  a.at desc,
-  a.id desc
+  v.at desc,
+  v.id desc
 limit
-  $10;
+  $6;
 
 -- historyPage — an organisation’s
 select
-  a.id::text as id,
-  a.at,
-  a.action,
-  s.id as service_id,
-  s.name as service,
-  a.detail,
-  a.actor_person_id is not null as by_person,
+  v.id::text as id,
+  v.at,
+  v.action,
+  v.service_id,
+  v.service,
+  v.detail,
+  v.actor_person_id is not null as by_person,
   (
     select
       p.name
     from
       people p
     where
-      p.id = a.actor_person_id
+      p.id = v.actor_person_id
   ) as person_name,
-  d.role as account_role,
-  d.name as account_name,
-  d.login as account_login
+  v.account_role,
+  v.account_name,
+  v.account_login
 from
-  directory_audit a
-  left join directory_services s on s.id = a.subject
-  left join directory_accounts d on d.id = a.actor_account_id
-where
-  s.organisation_id = $1
-  and (
-    d.organisation_id = $2
-    or (
-      (
-        a.actor_person_id is not null
-        or d.role = 'city_editor'
-        or (
-          a.actor_account_id is null
-          and a.action = any ($3::text[])
-        )
-      )
+  (
+    select
+      a.id,
+      a.at,
+      a.action,
+      s.id as service_id,
+      s.name as service,
+      a.detail,
+      a.actor_person_id,
+      d.role as account_role,
+      d.name as account_name,
+      d.login as account_login
+    from
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      s.organisation_id = $1
       and (
-        a.action not in (
-          'directory.change.approve',
-          'directory.change.reject'
-        )
-        or exists (
-          select
-            1
-          from
-            directory_changes c
-            join directory_accounts ca on ca.id = c.account_id
-          where
-            c.id::text = a.detail ->> 'change'
-            and ca.organisation_id = $4
+        d.organisation_id = $2
+        or (
+          (
+            a.actor_person_id is not null
+            or d.role = 'city_editor'
+            or (
+              a.actor_account_id is null
+              and a.action = any ($3::text[])
+            )
+          )
+          and (
+            a.action not in (
+              'directory.change.approve',
+              'directory.change.reject'
+            )
+            or exists (
+              select
+                1
+              from
+                directory_changes c
+                join directory_accounts ca on ca.id = c.account_id
+              where
+                c.id::text = a.detail ->> 'change'
+                and ca.organisation_id = $4
+            )
+          )
         )
       )
-    )
-  )
-  and a.action = any ($5::text[])
+      and a.action = any ($5::text[])
+  ) v
 order by
-  a.at desc,
-  a.id desc
+  v.at desc,
+  v.id desc
 limit
   $6;
 
 -- historyPage — with imports
 select
-  a.id::text as id,
-  a.at,
-  a.action,
-  s.id as service_id,
-  s.name as service,
-  a.detail,
-  a.actor_person_id is not null as by_person,
+  v.id::text as id,
+  v.at,
+  v.action,
+  v.service_id,
+  v.service,
+  v.detail,
+  v.actor_person_id is not null as by_person,
   (
     select
       p.name
     from
       people p
     where
-      p.id = a.actor_person_id
+      p.id = v.actor_person_id
   ) as person_name,
-  d.role as account_role,
-  d.name as account_name,
-  d.login as account_login
+  v.account_role,
+  v.account_name,
+  v.account_login
 from
-  directory_audit a
-  left join directory_services s on s.id = a.subject
-  left join directory_accounts d on d.id = a.actor_account_id
-where
   (
-    "s"."created_by_association_id" = $1
-    or (
-      a.action = $2
-      and "a"."created_by_association_id" = $3
-    )
-  )
-  and a.action = any ($4::text[])
+    select
+      a.id,
+      a.at,
+      a.action,
+      s.id as service_id,
+      s.name as service,
+      a.detail,
+      a.actor_person_id,
+      d.role as account_role,
+      d.name as account_name,
+      d.login as account_login
+    from
+      directory_audit a
+      join directory_services s on s.id = a.subject
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      "s"."created_by_association_id" = $1
+      and a.action = any ($2::text[])
+    union all
+    select
+      a.id,
+      a.at,
+      a.action,
+      null::uuid as service_id,
+      null::text as service,
+      a.detail,
+      a.actor_person_id,
+      d.role as account_role,
+      d.name as account_name,
+      d.login as account_login
+    from
+      directory_audit a
+      left join directory_accounts d on d.id = a.actor_account_id
+    where
+      "a"."created_by_association_id" = $3
+      and a.action = $4
+  ) v
 order by
-  a.at desc,
-  a.id desc
+  v.at desc,
+  v.id desc
 limit
   $5;
 
@@ -204,17 +270,26 @@ select
     select
       1
     from
-      directory_audit a
-      left join directory_services s on s.id = a.subject
-      left join directory_accounts d on d.id = a.actor_account_id
-    where
       (
-        "s"."created_by_association_id" = $1
-        or (
-          a.action = $2
-          and "a"."created_by_association_id" = $3
-        )
-      )
-      and a.action = any ($4::text[])
-      and a.id = $5::bigint
+        select
+          a.id,
+          a.at,
+          a.action,
+          s.id as service_id,
+          s.name as service,
+          a.detail,
+          a.actor_person_id,
+          d.role as account_role,
+          d.name as account_name,
+          d.login as account_login
+        from
+          directory_audit a
+          join directory_services s on s.id = a.subject
+          left join directory_accounts d on d.id = a.actor_account_id
+        where
+          "s"."created_by_association_id" = $1
+          and a.action = any ($2::text[])
+      ) v
+    where
+      v.id = $3::bigint
   ) as visible;
