@@ -22,6 +22,11 @@ describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
     await officer.getByRole('button', { name: '山田 花子 さんのパスワード再設定コードを発行' }).click();
     const confirm = officer.getByTestId('reset-code-confirm');
     await confirm.getByText('前に発行した未使用のコードは使えなくなります').waitFor();
+    // The officer re-enters their own password: a wrong one is refused and issues nothing.
+    await confirm.getByLabel('あなた自身のパスワード').fill('not-my-password');
+    await confirm.getByRole('button', { name: '発行する' }).click();
+    await confirm.getByText('あなた自身のパスワードが正しくありません。').waitFor();
+    await confirm.getByLabel('あなた自身のパスワード').fill(PASSWORD);
     await confirm.getByRole('button', { name: '発行する' }).click();
     const slip = officer.getByTestId('reset-code-slip');
     await slip.waitFor();
@@ -42,8 +47,8 @@ describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
     await resident.getByTestId('current-user').waitFor();
     expect(await resident.getByTestId('current-user').textContent()).toContain('山田 花子');
 
-    // The session she had on her old device has ended.
-    await oldDevice.reload();
+    // The session she had on her old device has ended: it is sent to the login page by
+    // itself (session:ended over its socket), without anyone reloading it.
     await oldDevice.waitForURL(/\/login/);
 
     // The new password logs in; the login page leads to /reset for the next time.
