@@ -41,6 +41,8 @@ describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
     await resident.goto(`${server.baseUrl}/reset?code=${code}`);
     const form = resident.getByTestId('reset-form');
     expect(await form.getByLabel('パスワード再設定コード').inputValue()).toBe(code);
+    // Read into the form, the code leaves the address bar (and the browser's history).
+    await resident.waitForURL((url) => url.pathname === '/reset' && url.search === '', { timeout: 5_000 });
     await form.getByLabel('新しいパスワード', { exact: true }).fill('hanako-new-2026');
     await form.getByLabel('新しいパスワード（確認）').fill('hanako-new-2026');
     await form.getByRole('button', { name: 'パスワードを設定する' }).click();

@@ -82,7 +82,7 @@ export function ResetCodeSlip({ issued, associationName, onDone }: { issued: Res
           <span>{tIn('ja', 'resetCode.slip.kind')}</span>
         </header>
         <h2 class="passcode-name">{tIn('ja', 'passcodes.card.addressee', { name: issued.personName })}</h2>
-        <PasscodeQr item={issued} labels="resetCode.slip" withTime size="large" />
+        <PasscodeQr item={issued} labels="resetCode.slip" language="ja" withTime size="large" />
         <p class="passcode-url" translate={false} data-testid="reset-code-url">
           {issued.resetUrl}
         </p>
