@@ -121,15 +121,16 @@ describe('officer-only actions', () => {
     expect(foreign.text).not.toContain('佐藤家');
   });
 
-  // A password reset code acts with the person's rights: officers only, each for their own
-  // association's people (another's is a 404, like a person who does not exist). Issuing ends
-  // no session, so the clients above stay logged in.
+  // A password reset code acts with the person's rights: officers only (re-entering their own
+  // password, which every client here knows), each for their own association's people
+  // (another's is a 404, like a person who does not exist). Issuing ends no session, so the
+  // clients above stay logged in.
   const resetIssuers: [who: string, status: number][] = [
     ['officer', 200], ['officerY', 404], ...['captain1', 'captain2', 'memberA', 'memberB', 'watcherA', 'volunteer'].map((who): [string, number] => [who, 403]),
   ];
   it.each(resetIssuers)("%s → POST /api/people/:id/password-reset-code (X's member B): %i", async (who, status) => {
     const before = await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberB.id).execute();
-    const response = await clients[who]!.post(`/api/people/${x.people.memberB.id}/password-reset-code`);
+    const response = await clients[who]!.post(`/api/people/${x.people.memberB.id}/password-reset-code`, { password: PASSWORD });
     expect(response.status).toBe(status);
     const after = await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', x.people.memberB.id).execute();
     expect(after.length).toBe(before.length + (status === 200 ? 1 : 0));

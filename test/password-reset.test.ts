@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connectSocket, type Socket } from 'socket.io-client';
 import type { TestDatabase } from './support/database.js';
 import type { TestServer } from './support/server.js';
+import { sql } from 'kysely';
 import { ApiClient } from './support/http-client.js';
 import { PASSWORD, seedAssociation, type SeededAssociation } from './support/fixtures.js';
 import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
@@ -21,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => stopSuite({ server, database }));
 
-const issue = (client: ApiClient, personId: string) => client.post(`/api/people/${personId}/password-reset-code`);
+/** Issuing asks for the officer's own current password (every seeded login has PASSWORD). */
+const issue = (client: ApiClient, personId: string, password = PASSWORD) => client.post(`/api/people/${personId}/password-reset-code`, { password });
 const reset = (client: ApiClient, code: string, newPassword: string) => client.post('/api/password-reset', { code, newPassword });
 const loginStatus = async (identifier: string, password: string) => (await new ApiClient(server.baseUrl).post('/api/auth/login', { identifier, password })).status;
 
@@ -36,6 +39,16 @@ async function newResident(name: string) {
     .executeTakeFirstOrThrow();
   return { id: person.id, email };
 }
+
+/** A second officer of X, made for one test (their allowance of password attempts is their own). */
+async function newOfficer(name: string) {
+  const officer = await newResident(name);
+  await database.db.insertInto('role_assignments').values({ association_id: x.association.id, person_id: officer.id, role: 'officer' }).execute();
+  return officer;
+}
+
+const usableCodes = (personId: string) =>
+  database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', personId).where('used_at', 'is', null).where('expires_at', '>', new Date()).execute();
 
 describe('issuing a code and setting a new password with it', () => {
   it('sets the password, spends the code, ends every old session and logs the person in', async () => {
@@ -86,6 +99,10 @@ describe('issuing a code and setting a new password with it', () => {
       ['person.password_reset', resident.id],
     ]);
     expect(audit[1]!.detail).toMatchObject({ issuedBy: x.people.officer.id, endedSessions: 2 });
+    // Both name the code's row (never the code), so the redemption is traced to its issue.
+    const [codeRow] = await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', resident.id).execute();
+    expect(audit[0]!.detail).toMatchObject({ codeId: codeRow!.id });
+    expect(audit[1]!.detail).toMatchObject({ codeId: codeRow!.id });
     expect(JSON.stringify(audit)).not.toContain(issued.body.code);
     // Only the code's hash is stored.
     const stored = await database.db.selectFrom('password_reset_codes').select('code_hash').where('person_id', '=', resident.id).execute();
@@ -181,7 +198,7 @@ describe('who may issue a code, for whom', () => {
     expect(await loginStatus(x.logins.memberB, PASSWORD)).toBe(200);
   });
 
-  it('lets an officer issue one for a fellow officer (officers hold the top role), never for themself', async () => {
+  it('lets an officer issue one for a fellow officer, never for themself', async () => {
     const fellow = await newResident('reset-officer');
     await database.db.insertInto('role_assignments').values({ association_id: x.association.id, person_id: fellow.id, role: 'officer' }).execute();
     const officer = await loggedInClient(server, x.logins.officer);
@@ -196,6 +213,119 @@ describe('who may issue a code, for whom', () => {
     const response = await issue(officer, person.id);
     expect(response.status).toBe(409);
     expect(response.body.error.field).toBe('id');
+  });
+});
+
+describe('a stolen officer session', () => {
+  it('issues nothing without the officer re-entering their own password: 400 naming password, nothing written', async () => {
+    const resident = await newResident('reset-stolen');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const wrong = await issue(officer, resident.id, 'not-the-password');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.field).toBe('password');
+    expect(wrong.text).not.toContain('reset-stolen');
+    const missing = await officer.post(`/api/people/${resident.id}/password-reset-code`, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.field).toBe('password');
+    expect(await database.db.selectFrom('password_reset_codes').select('id').where('person_id', '=', resident.id).execute()).toEqual([]);
+    expect(await database.db.selectFrom('audit_log').select('id').where('subject', '=', resident.id).execute()).toEqual([]);
+  });
+
+  it("slows guessing the officer's password like a password change (one allowance for both)", async () => {
+    const fellow = await newOfficer('reset-guessing-officer');
+    const resident = await newResident('reset-guessed');
+    const stolen = await loggedInClient(server, fellow.email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await issue(stolen, resident.id, `guess-${i}`)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    // The allowance is spent: the right password is refused too, and so is a password change.
+    expect((await issue(stolen, resident.id)).status).toBe(429);
+    expect((await stolen.post('/api/me/password', { currentPassword: PASSWORD, newPassword: 'taken-over-2026' })).status).toBe(429);
+    expect(await usableCodes(resident.id)).toEqual([]);
+  });
+});
+
+describe('a code stops working', () => {
+  it('when the person changes their password themselves', async () => {
+    const resident = await newResident('reset-changed-own');
+    const officer = await loggedInClient(server, x.logins.officer);
+    const issued = await issue(officer, resident.id);
+    const own = await loggedInClient(server, resident.email);
+    expect((await own.post('/api/me/password', { currentPassword: PASSWORD, newPassword: 'my-own-choice-2026' })).status).toBe(200);
+    const stale = await reset(new ApiClient(server.baseUrl), issued.body.code, 'someone-elses-2026');
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.field).toBe('code');
+    expect(await loginStatus(resident.email, 'my-own-choice-2026')).toBe(200);
+  });
+
+  it('when its issuer is no longer an officer of the association', async () => {
+    const former = await newOfficer('reset-former-officer');
+    const resident = await newResident('reset-orphaned');
+    const issued = await issue(await loggedInClient(server, former.email), resident.id);
+    expect(issued.status).toBe(200);
+    // Their term ended yesterday.
+    await database.db.updateTable('role_assignments').set({ starts_on: '2000-01-01', ends_on: sql<string>`current_date - 1` }).where('person_id', '=', former.id).execute();
+    const answer = await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.field).toBe('code');
+    expect(await loginStatus(resident.email, PASSWORD)).toBe(200);
+  });
+});
+
+describe('what a reset ends', () => {
+  it("removes the person's push subscriptions (another holder of the account stops getting pushes)", async () => {
+    const resident = await newResident('reset-push');
+    const other = await newResident('reset-push-other');
+    for (const [person, endpoint] of [[resident.id, 'https://push.example/reset-push'], [other.id, 'https://push.example/reset-push-other']] as const) {
+      await database.db.insertInto('push_subscriptions').values({ association_id: x.association.id, person_id: person, endpoint, p256dh: 'key', auth: 'auth' }).execute();
+    }
+    const issued = await issue(await loggedInClient(server, x.logins.officer), resident.id);
+    expect((await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026')).status).toBe(200);
+    const left = await database.db.selectFrom('push_subscriptions').select('endpoint').where('person_id', 'in', [resident.id, other.id]).execute();
+    expect(left.map((r) => r.endpoint)).toEqual(['https://push.example/reset-push-other']);
+  });
+
+  it("sends session:ended to the person's open sockets", async () => {
+    const resident = await newResident('reset-socket');
+    const device = await loggedInClient(server, resident.email);
+    const socket: Socket = connectSocket(server.baseUrl, { extraHeaders: { cookie: device.cookie }, transports: ['websocket'], reconnection: false });
+    try {
+      const ended = new Promise<void>((resolve) => socket.on('session:ended', () => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        socket.on('connect', () => resolve());
+        socket.on('connect_error', reject);
+      });
+      const issued = await issue(await loggedInClient(server, x.logins.officer), resident.id);
+      // Issuing ends nothing: only the redemption does.
+      expect(socket.connected).toBe(true);
+      expect((await reset(new ApiClient(server.baseUrl), issued.body.code, 'new-password-2026')).status).toBe(200);
+      await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('no session:ended within 5 s')), 5000))]);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('two officers issuing at once', () => {
+  it('leave exactly one usable code, and only that one works', async () => {
+    const resident = await newResident('reset-two-officers');
+    const second = await newOfficer('reset-second-officer');
+    const officers = [await loggedInClient(server, x.logins.officer), await loggedInClient(server, second.email)];
+    // Several rounds: without the lock on the person's row, two concurrent issues each void
+    // nothing yet and both insert.
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all([...officers, ...officers].map((o) => issue(o, resident.id)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(await usableCodes(resident.id)).toHaveLength(1);
+      if (round < 2) continue;
+      // Of the four slips handed out, one sets the password; the others are refused. (The
+      // file's earlier redemptions share this address's allowance: start it afresh.)
+      await database.db.deleteFrom('rate_limits').execute();
+      const redeemed: number[] = [];
+      for (const [i, answer] of answers.entries()) redeemed.push((await reset(new ApiClient(server.baseUrl), answer.body.code, `two-officers-${i}`)).status);
+      expect(redeemed.filter((status) => status === 200)).toHaveLength(1);
+      expect(redeemed.filter((status) => status === 400)).toHaveLength(3);
+    }
   });
 });
 

@@ -5,34 +5,22 @@ select
   "people"."id",
   "people"."association_id",
   "people"."name",
-  "people"."password_hash" is not null as "has_login",
-  (
-    select
-      coalesce(json_agg(agg), '[]')
-    from
-      (
-        select
-          "role_assignments"."role",
-          "role_assignments"."block_id",
-          "role_assignments"."household_id"
-        from
-          "role_assignments"
-        where
-          "role_assignments"."person_id" = "people"."id"
-          and (
-            "role_assignments"."starts_on" <= current_date
-            and (
-              "role_assignments"."ends_on" is null
-              or "role_assignments"."ends_on" >= current_date
-            )
-          )
-      ) as agg
-  ) as "roles"
+  "people"."password_hash" is not null as "has_login"
 from
   "people"
 where
   "people"."association_id" = $1
   and "people"."id" = $2;
+
+-- lockResetTarget
+select
+  "id"
+from
+  "people"
+where
+  "association_id" = $1
+  and "id" = $2
+for no key update;
 
 -- voidUnusedResetCodes
 update "password_reset_codes"
@@ -53,7 +41,9 @@ insert into
     "expires_at"
   )
 values
-  ($1, $2, $3, $4, $5);
+  ($1, $2, $3, $4, $5)
+returning
+  "id";
 
 -- lockUsableResetCode
 select
@@ -72,6 +62,23 @@ where
   and "password_reset_codes"."used_at" is null
   and "password_reset_codes"."expires_at" > now()
   and "people"."password_hash" is not null
+  and exists (
+    select
+      1 as "one"
+    from
+      "role_assignments"
+    where
+      "role_assignments"."person_id" = "password_reset_codes"."issued_by"
+      and "role_assignments"."association_id" = "password_reset_codes"."association_id"
+      and "role_assignments"."role" = $2
+      and (
+        "role_assignments"."starts_on" <= current_date
+        and (
+          "role_assignments"."ends_on" is null
+          or "role_assignments"."ends_on" >= current_date
+        )
+      )
+  )
 for update of
   "password_reset_codes";
 
@@ -81,3 +88,8 @@ set
   "used_at" = now()
 where
   "id" = $1;
+
+-- deletePushSubscriptionsOf
+delete from "push_subscriptions"
+where
+  "person_id" = $1;

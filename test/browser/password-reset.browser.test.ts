@@ -22,6 +22,11 @@ describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
     await officer.getByRole('button', { name: '山田 花子 さんのパスワード再設定コードを発行' }).click();
     const confirm = officer.getByTestId('reset-code-confirm');
     await confirm.getByText('前に発行した未使用のコードは使えなくなります').waitFor();
+    // The officer re-enters their own password: a wrong one is refused and issues nothing.
+    await confirm.getByLabel('あなた自身のパスワード').fill('not-my-password');
+    await confirm.getByRole('button', { name: '発行する' }).click();
+    await confirm.getByText('あなた自身のパスワードが正しくありません。').waitFor();
+    await confirm.getByLabel('あなた自身のパスワード').fill(PASSWORD);
     await confirm.getByRole('button', { name: '発行する' }).click();
     const slip = officer.getByTestId('reset-code-slip');
     await slip.waitFor();
@@ -36,14 +41,16 @@ describe('a forgotten password', { timeout: JOURNEY_TIMEOUT }, () => {
     await resident.goto(`${server.baseUrl}/reset?code=${code}`);
     const form = resident.getByTestId('reset-form');
     expect(await form.getByLabel('パスワード再設定コード').inputValue()).toBe(code);
+    // Read into the form, the code leaves the address bar (and the browser's history).
+    await resident.waitForURL((url) => url.pathname === '/reset' && url.search === '', { timeout: 5_000 });
     await form.getByLabel('新しいパスワード', { exact: true }).fill('hanako-new-2026');
     await form.getByLabel('新しいパスワード（確認）').fill('hanako-new-2026');
     await form.getByRole('button', { name: 'パスワードを設定する' }).click();
     await resident.getByTestId('current-user').waitFor();
     expect(await resident.getByTestId('current-user').textContent()).toContain('山田 花子');
 
-    // The session she had on her old device has ended.
-    await oldDevice.reload();
+    // The session she had on her old device has ended: it is sent to the login page by
+    // itself (session:ended over its socket), without anyone reloading it.
     await oldDevice.waitForURL(/\/login/);
 
     // The new password logs in; the login page leads to /reset for the next time.

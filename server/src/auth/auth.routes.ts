@@ -17,7 +17,7 @@ import {
   updateAssociationTimeZone,
   type SessionContext,
 } from './auth.service.js';
-import { issueResetCode, resetPasswordWithCode } from './password-reset.service.js';
+import { issueResetCode, requireResetIssuer, resetPasswordWithCode } from './password-reset.service.js';
 
 export function registerAuthRoutes(
   api: ApiRouter,
@@ -85,9 +85,12 @@ export function registerAuthRoutes(
     return { ...req.actor!.view, person: { ...req.actor!.view.person, preferredLanguage: body.preferredLanguage } };
   });
 
+  // Guessing one's own current password from a stolen session is slowed like a login: changing
+  // it and issuing a reset code (which asks for it again) share one allowance per person.
+  const ownPasswordLimits = (personId: string) => [{ key: `password:${personId}`, limit: ctx.loginRateLimit }];
+
   api.handle(authRoutes.changePassword, async ({ actor, body, res }) => {
-    // Guessing the current password from a stolen session is slowed like a login.
-    if (await limited(res, [{ key: `password:${actor.personId}`, limit: ctx.loginRateLimit }])) return;
+    if (await limited(res, ownPasswordLimits(actor.personId))) return;
     await changePassword(ctx, actor, body.currentPassword, body.newPassword);
     return { ok: true as const };
   });
@@ -106,7 +109,15 @@ export function registerAuthRoutes(
     return session.actor.view;
   });
 
-  api.handle(authRoutes.issueResetCode, async ({ actor, params }) => issueResetCode(ctx, actor, params.id));
+  api.handle(authRoutes.issueResetCode, async ({ actor, body, params, res }) => {
+    // Who may is decided before an attempt is counted: a resident's request writes nothing.
+    requireResetIssuer(actor);
+    if (await limited(res, ownPasswordLimits(actor.personId))) return;
+    const issued = await issueResetCode(ctx, actor, params.id, body.password);
+    // The officer proved their password: a busy help desk issuing many codes is not held back.
+    await limiter.clear(ownPasswordLimits(actor.personId)[0]!.key);
+    return issued;
+  });
 
   api.handle(authRoutes.resetPassword, async ({ body, req, res }) => {
     if (await limited(res, resetCodeLimits(req))) return;

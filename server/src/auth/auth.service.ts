@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { loginIdentity, phoneSpellings, type LoginIdentity } from './login-identity.js';
 import { loadActorBySessionId, startSession, type SessionContext } from './session.service.js';
 import { deleteOtherSessions } from './session.repository.js';
+import { voidUnusedResetCodes } from './password-reset.repository.js';
 import { findLoginPerson as findLogin, findPasswordHash, setPasswordHash, setPreferredLanguage } from './auth.repository.js';
 
 /**
@@ -52,6 +53,8 @@ async function findLoginPerson(db: Db, identity: LoginIdentity) {
 /**
  * A new password ends every other session of the person (the reason to change it is often
  * that someone else may know it), and drops their sockets on every instance; this one stays.
+ * It also voids their unused password reset codes: a slip issued before is no longer needed,
+ * and must not undo the password the person just chose.
  */
 export async function changePassword(ctx: SessionContext, actor: Actor, currentPassword: string, newPassword: string) {
   const person = await findPasswordHash(ctx.db, actor.personId);
@@ -62,6 +65,7 @@ export async function changePassword(ctx: SessionContext, actor: Actor, currentP
   const ended = await inTransaction(ctx.db, ctx.log, async (tx) => {
     await setPasswordHash(tx.db, actor.personId, passwordHash);
     const rows = await deleteOtherSessions(tx.db, actor.personId, actor.sessionId);
+    await voidUnusedResetCodes(tx.db, actor.personId);
     await audit(tx.db, { associationId: actor.associationId, actorPersonId: actor.personId, action: 'person.password_changed', subject: actor.personId, detail: { endedSessions: rows.length } });
     const ids = rows.map((r) => r.id);
     tx.afterCommit(() => ctx.realtime.endSessions(ids));

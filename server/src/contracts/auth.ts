@@ -75,6 +75,12 @@ export const resetCodeSchema = text()
   .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
   .pipe(z.string().regex(/^[A-Z0-9]{8}$/, 'must be the 8-character code on the slip'));
 
+/**
+ * Issuing a code acts with the person's rights: the officer re-enters their own current
+ * password, which a stolen session does not know (checked like changing one's password).
+ */
+export const issueResetCodeRequestSchema = z.object({ password: z.string().min(1, 'enter your own current password').max(200) });
+
 /** The new password, with the same rules as changing it. */
 export const passwordResetRequestSchema = z.object({ code: resetCodeSchema, newPassword: passwordSchema });
 
@@ -93,6 +99,7 @@ export type LoginRequest = z.input<typeof loginRequestSchema>;
 export type SessionView = z.infer<typeof sessionViewSchema>;
 export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
 export type JoinRequest = z.input<typeof joinRequestSchema>;
+export type IssueResetCodeRequest = z.input<typeof issueResetCodeRequestSchema>;
 export type PasswordResetRequest = z.input<typeof passwordResetRequestSchema>;
 export type ResetCodeIssued = z.infer<typeof resetCodeIssuedSchema>;
 
@@ -106,7 +113,7 @@ export const authRoutes = {
   changePassword: defineRoute({ method: 'post', path: '/api/me/password', summary: 'Change my password; ends my other sessions', tag, access: 'session', body: changePasswordRequestSchema, response: okSchema }),
   joinLookup: defineRoute({ method: 'post', path: '/api/join/lookup', summary: 'Look up the household of a one-time passcode', tag, access: 'public', body: joinLookupRequestSchema, response: joinLookupResponseSchema }),
   join: defineRoute({ method: 'post', path: '/api/join', summary: 'Join a household with its one-time passcode and create a login', tag, access: 'public', body: joinRequestSchema, response: sessionViewSchema }),
-  issueResetCode: defineRoute({ method: 'post', path: '/api/people/:id/password-reset-code', summary: "Issue a one-time password reset code for a person with a login (officers; voids the person's older unused codes; audited)", tag, access: 'session', params: idParamsSchema, response: resetCodeIssuedSchema }),
+  issueResetCode: defineRoute({ method: 'post', path: '/api/people/:id/password-reset-code', summary: "Issue a one-time password reset code for a person with a login (officers, re-entering their own password; voids the person's older unused codes; audited)", tag, access: 'session', params: idParamsSchema, body: issueResetCodeRequestSchema, response: resetCodeIssuedSchema }),
   resetPassword: defineRoute({ method: 'post', path: '/api/password-reset', summary: "Set a new password with a one-time reset code; ends all the person's sessions and logs them in", tag, access: 'public', body: passwordResetRequestSchema, response: sessionViewSchema }),
   updateAssociation: defineRoute({ method: 'patch', path: '/api/association', summary: "Change my association's time zone (officers)", tag, access: 'session', body: updateAssociationRequestSchema, response: sessionViewSchema }),
 };

@@ -44,7 +44,7 @@ export const api = {
 
   joinLookup: (code: string) => request(auth.joinLookup, { body: { code } }),
   join: (body: Body<typeof auth.join>) => request(auth.join, { body }),
-  issueResetCode: (personId: string) => request(auth.issueResetCode, { params: { id: personId } }),
+  issueResetCode: (personId: string, body: Body<typeof auth.issueResetCode>) => request(auth.issueResetCode, { params: { id: personId }, body }),
   resetPassword: (body: Body<typeof auth.resetPassword>) => request(auth.resetPassword, { body }),
 
   blocks: () => request(roster.blocks),

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../../lib/api.js';
 import { ErrorAlert, statusMessage } from '../../../ui/alerts.js';
 import { FormActions } from '../../../ui/form-actions.js';
@@ -30,6 +30,14 @@ export function ResetPage({ initialCode }: { initialCode: string }) {
   const [password2, setPassword2] = useState('');
   const { submit: run, busy, error, setError } = useSubmit();
   useTitle(t('reset.title'));
+  // The code is read once into the form: out of the address bar, it stays out of the history,
+  // bookmarks and a screenshot of the address. The router need not hear of it (same page).
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has('code')) return;
+    url.searchParams.delete('code');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  }, []);
 
   async function submit(event: Event) {
     event.preventDefault();
