@@ -27,7 +27,7 @@ export interface RhythmRules {
  * handlers in activity.service.ts) takes, in this order: its devices (key share, then their
  * heartbeat update), its device_messages, its homes' activity_hourly rows (in household and
  * hour order, addHourlyActivity), then its homes' watch_settings rows (enrolHomes,
- * moveLastActivity: in household id order, recordActivities sorts them), then watch_alerts
+ * moveLastActivity: in household id order, locked so first in the same statement), then watch_alerts
  * (help, a prompt answered, a device back), and last the drills' counters of presses. It reads
  * associations without a lock; an enrolment's foreign key takes key share on its association,
  * which the zone change's update (no key column) does not block. So the rhythm's writers below
