@@ -96,19 +96,33 @@ function rhythmDue(run: { time_zone: string; watch_day: string | null; learned_z
   return run.watch_day === null || run.after !== null || run.replan === true || run.learned_zone !== run.time_zone || run.watch_day < watchDayOf(now, run.time_zone);
 }
 
+/**
+ * Every due association, one after another. One that fails (logged) does not stop the rest:
+ * the others are still learned, and the job then fails, so it is retried for the one that did
+ * (its marker makes the retry skip those already learned).
+ */
 async function learnDueAssociations(ctx: Pick<ServiceContext, 'db' | 'log'>, now: Date) {
   const associations: string[] = [];
+  const failed: string[] = [];
   let homes = 0;
   let withRhythm = 0;
   for (const run of await rhythm.rhythmRuns(ctx.db)) {
-    if (!rhythmDue(run, now)) continue;
-    const learned = await learnAssociation(ctx, run.association_id, { now });
+    let learned: { homes: number; withRhythm: number };
+    try {
+      if (!rhythmDue(run, now)) continue;
+      learned = await learnAssociation(ctx, run.association_id, { now });
+    } catch (error) {
+      ctx.log.error({ err: error, associationId: run.association_id }, 'learning an association\'s watch rhythms failed; the others go on, and the job is retried');
+      failed.push(run.association_id);
+      continue;
+    }
     if (!learned.homes) continue;
     associations.push(run.association_id);
     homes += learned.homes;
     withRhythm += learned.withRhythm;
   }
-  ctx.log.info({ associations: associations.length, homes, withRhythm }, 'watch rhythms learned');
+  ctx.log.info({ associations: associations.length, homes, withRhythm, failed: failed.length }, 'watch rhythms learned');
+  if (failed.length) throw new Error(`watch rhythms: ${failed.length} association(s) failed (${failed.join(', ')}); the others were learned`);
   return { associations, homes, withRhythm };
 }
 
