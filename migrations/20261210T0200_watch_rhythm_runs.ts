@@ -6,7 +6,9 @@ import { sql, type Kysely } from 'kysely';
  * is under way the last home learned (the runs go in chunks of homes, each chunk and the marker
  * in one transaction). The hourly `watch-rhythm` job learns an association once its own watch
  * day has rolled over (04:00 by its clock) since this day, or when its zone is no longer the
- * one learned by (an officer changed it: the `watch-rhythm-zone` job).
+ * one learned by (an officer changed it: the `watch-rhythm-zone` job). `replan` is set in the
+ * zone change's transaction: whichever run learns next (the hourly one or the zone job) works
+ * out every planned next check again, not only those whose rhythm moved, and clears it.
  *
  * And watch_settings by association and home: the zone change and the rhythm's chunks lock an
  * association's homes in id order (rhythm.repository.ts), which without it walked every home's
@@ -19,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       watch_day date,
       time_zone text,
       after uuid,
-      learned_at timestamptz
+      learned_at timestamptz,
+      replan boolean not null default false
     )`.execute(db);
   await sql`create index watch_settings_association_idx on watch_settings (association_id, household_id)`.execute(db);
 }

@@ -16,6 +16,7 @@ import { speakerIn, watchedHome } from './support/factories/watch.js';
 import { makeDue } from './support/jobs.js';
 import { loggedInClient, startSuite, stopSuite } from './support/suite.js';
 import { until } from './support/wait.js';
+import { inTransaction } from '../server/src/platform/db/transaction.js';
 
 /**
  * A silent home noticed in hours, not a day: simulated homes with the simulator's daily
@@ -207,6 +208,30 @@ describe("a home in another time zone lives by its association's clock", () => {
   }, 60_000);
 });
 
+/**
+ * Holds back every rhythm run of the association (their marker lock, FOR UPDATE, waits for the
+ * FOR KEY SHARE held here) but not a zone change, whose upsert of the marker (no key column)
+ * does not wait for it: what the change itself did can be seen before any run.
+ */
+async function holdRuns(associationId: string) {
+  await database.db.insertInto('watch_rhythm_runs').values({ association_id: associationId }).onConflict((oc) => oc.column('association_id').doNothing()).execute();
+  let release!: () => void;
+  let held!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const holder = database.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('watch_rhythm_runs').select('association_id').where('association_id', '=', associationId).forKeyShare().execute();
+    held();
+    await released;
+  });
+  await holding;
+  return { release, holder };
+}
+
+/** How many statements wait for a lock on a rhythm marker (runs held back by holdRuns). */
+const runsWaiting = () =>
+  sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%from "watch_rhythm_runs"%for update%'`.execute(database.db).then((r) => r.rows[0]!.n);
+
 describe("an officer changes the association's time zone", () => {
   it('a home silent since before the change is checked by the new clock: not inside its quiet hours there', async () => {
     const y = await seedAssociation(database.db);
@@ -247,18 +272,8 @@ describe('after a zone change, the rhythms are relearned by the new clock in a j
     const read = () => database.db.selectFrom('watch_settings').select(['rhythm_usual_hour', 'rhythm_learned_at', 'next_check_at']).where('household_id', '=', home.id).executeTakeFirstOrThrow();
     const before = await read();
 
-    // The job's run is held back (its marker row locked here), to see what the change itself did.
-    let release!: () => void;
-    let held!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    const holder = database.db.transaction().execute(async (trx) => {
-      await trx.insertInto('watch_rhythm_runs').values({ association_id: y.association.id }).onConflict((oc) => oc.column('association_id').doNothing()).execute();
-      await trx.selectFrom('watch_rhythm_runs').select('association_id').where('association_id', '=', y.association.id).forUpdate().execute();
-      held();
-      await released;
-    });
-    await holding;
+    // The job's run is held back, to see what the change itself did.
+    const { release, holder } = await holdRuns(y.association.id);
 
     const officerY = await loggedInClient(server, y.logins.officer);
     const started = performance.now();
@@ -281,7 +296,7 @@ describe('after a zone change, the rhythms are relearned by the new clock in a j
     expect(relearned.next_check_at).toEqual(new Date(day.getTime() + 86_400_000 + (6 - 4 + 2) * HOUR));
 
     // The job again (a retry, or sent twice): the marker says this day was learned by this clock.
-    const again = await watch.learnAssociation(ctx, y.association.id, { replan: true });
+    const again = await watch.learnAssociation(ctx, y.association.id);
     expect(again.homes).toBe(0);
     expect((await read()).rhythm_learned_at).toEqual(relearned.rhythm_learned_at);
     console.info(`watch zone change: PATCH answered in ${Math.round(tookMs)} ms; rhythm ${tokyoHour ?? 'none'}時 by Tokyo's clock, ${relearned.rhythm_usual_hour}時 by Honolulu's after the job`);
@@ -340,4 +355,77 @@ describe("each association's rhythm is learned after its own watch day has rolle
       expect(learnedBy.map((r) => r.at), home.zone).toEqual([learnedAt]);
     }
   }, 120_000);
+});
+
+describe('a zone change is re-planned whichever rhythm run comes first, the hourly one or the zone job', () => {
+  for (const first of ['hourly', 'zone job'] as const) {
+    it(`${first} first: a next check planned by the old clock (a batch of activity that read it as the change committed) is planned again by the new one`, async () => {
+      const y = await seedAssociation(database.db);
+      const home = y.households.A;
+      await watchedHome(database.db, home, y.association.id, { quiet_start: '22:00', quiet_end: '07:00' });
+      // Last seen at 00:00 UTC yesterday: checked at 21:00 in Tokyo (12 h), but at 07:00 in
+      // Honolulu (the 12 h fall at 02:00 there, inside the quiet hours). No rhythm (no history):
+      // learning it moves nothing by itself.
+      const lastSeen = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
+      await watch.recordActivities(ctx, [{ householdId: home.id, associationId: y.association.id, at: lastSeen, type: 'presence' }]);
+      const byTokyo = new Date(lastSeen.getTime() + 12 * HOUR);
+      const byHonolulu = new Date(lastSeen.getTime() + 17 * HOUR);
+      const nextCheck = async () => (await database.db.selectFrom('watch_settings').select('next_check_at').where('household_id', '=', home.id).executeTakeFirstOrThrow()).next_check_at;
+      expect(await nextCheck()).toEqual(byTokyo);
+      const zoneJobs = () => sql<{ state: string }>`select state from pgboss.job where name = 'watch-rhythm-zone' and data->>'associationId' = ${y.association.id}`.execute(database.db).then((r) => r.rows.map((j) => j.state));
+
+      // The batch that read Tokyo's clock just before the change committed writes its check.
+      const staleBatch = () => database.db.updateTable('watch_settings').set({ next_check_at: byTokyo }).where('household_id', '=', home.id).execute();
+      if (first === 'hourly') {
+        // The change as the PATCH makes it (auth.service.ts updateAssociationTimeZone), its job
+        // sent an hour late, so the hourly run that follows surely learns first.
+        const late = { jobs: { ...ctx.jobs, send: ((trx, queue, data) => ctx.jobs.send(trx, queue, data, { startAfter: new Date(Date.now() + HOUR) })) as typeof ctx.jobs.send } };
+        await inTransaction(database.db, ctx.log, async (tx) => {
+          await setAssociationTimeZone(tx.db, y.association.id, 'Pacific/Honolulu');
+          await watch.replanForZone(late, tx, y.association.id, 'Pacific/Honolulu');
+        });
+        expect(await nextCheck()).toEqual(byHonolulu);
+        await staleBatch();
+        await watch.learnRhythms(ctx);
+        expect(await nextCheck(), 'the hourly run re-planned it').toEqual(byHonolulu);
+        expect(await zoneJobs()).toEqual(['created']);
+        await makeDue(database.db, 'watch-rhythm-zone', { associationId: y.association.id });
+      } else {
+        // The zone job held back on the marker until the stale check is written.
+        const { release, holder } = await holdRuns(y.association.id);
+        const officerY = await loggedInClient(server, y.logins.officer);
+        expect((await officerY.patch('/api/association', { timeZone: 'Pacific/Honolulu' })).status).toBe(200);
+        expect(await nextCheck()).toEqual(byHonolulu);
+        await staleBatch();
+        await until(runsWaiting, (n) => n >= 1, 20_000);
+        release();
+        await holder;
+      }
+      expect(await until(zoneJobs, (states) => states.every((state) => state === 'completed'), 20_000)).toEqual(['completed']);
+      if (first === 'zone job') await watch.learnRhythms(ctx);
+      expect(await nextCheck()).toEqual(byHonolulu);
+      const marker = await database.db.selectFrom('watch_rhythm_runs').select(['time_zone', 'after', 'replan']).where('association_id', '=', y.association.id).executeTakeFirstOrThrow();
+      expect(marker).toEqual({ time_zone: 'Pacific/Honolulu', after: null, replan: false });
+    }, 60_000);
+  }
+});
+
+describe('the hourly rhythm job, when one association fails', () => {
+  it('learns the others all the same, and fails itself so it is retried', async () => {
+    const [a, b] = [await seedAssociation(database.db), await seedAssociation(database.db)].sort((p, q) => (p.association.id < q.association.id ? -1 : 1));
+    for (const z of [a!, b!]) await watchedHome(database.db, z.households.A, z.association.id);
+    // The first of the two in the job's order has a zone Intl does not know (stored around the
+    // door's check): learning it throws.
+    await sql`update associations set time_zone = 'Nowhere/Atlantis' where id = ${a!.association.id}`.execute(database.db);
+    try {
+      await expect(watch.learnRhythms(ctx)).rejects.toThrow(/1 association\(s\) failed/);
+      const learned = await database.db.selectFrom('watch_settings').select(['household_id', 'rhythm_learned_at']).where('household_id', 'in', [a!.households.A.id, b!.households.A.id]).execute();
+      expect(learned.find((r) => r.household_id === b!.households.A.id)!.rhythm_learned_at, 'the later association learned').not.toBeNull();
+      expect(learned.find((r) => r.household_id === a!.households.A.id)!.rhythm_learned_at, 'the failing one not').toBeNull();
+    } finally {
+      await setAssociationTimeZone(database.db, a!.association.id, 'Asia/Tokyo');
+    }
+    // Once it is fixed, the retry learns it, and nothing fails.
+    await expect(watch.learnRhythms(ctx)).resolves.toMatchObject({ associations: expect.arrayContaining([a!.association.id]) });
+  }, 60_000);
 });

@@ -39,7 +39,8 @@ select
   "a"."time_zone",
   "r"."watch_day",
   "r"."time_zone" as "learned_zone",
-  "r"."after"
+  "r"."after",
+  "r"."replan"
 from
   "associations" as "a"
   left join "watch_rhythm_runs" as "r" on "r"."association_id" = "a"."id"
@@ -62,17 +63,31 @@ values
   ($1)
 on conflict ("association_id") do nothing;
 select
-  "r"."watch_day",
-  "r"."time_zone" as "learned_zone",
-  "r"."after",
-  "a"."time_zone"
+  "watch_day",
+  "time_zone" as "learned_zone",
+  "after",
+  "replan"
 from
-  "watch_rhythm_runs" as "r"
-  inner join "associations" as "a" on "a"."id" = "r"."association_id"
+  "watch_rhythm_runs"
 where
-  "r"."association_id" = $1
-for update of
-  "r";
+  "association_id" = $1
+for update;
+select
+  "time_zone"
+from
+  "associations"
+where
+  "id" = $1;
+
+-- markReplan
+insert into
+  "watch_rhythm_runs" ("association_id", "replan")
+values
+  ($1, $2)
+on conflict ("association_id") do update
+set
+  "replan" = $3,
+  "after" = $4;
 
 -- saveRun
 update "watch_rhythm_runs"
@@ -80,9 +95,10 @@ set
   "watch_day" = $1,
   "time_zone" = $2,
   "after" = $3,
-  "learned_at" = $4
+  "learned_at" = $4,
+  "replan" = $5
 where
-  "association_id" = $5;
+  "association_id" = $6;
 
 -- zonesOfHomes
 select

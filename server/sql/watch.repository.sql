@@ -92,6 +92,18 @@ where
   "household_id" = $2;
 
 -- moveLastActivity
+with
+  locked as (
+    select
+      household_id
+    from
+      watch_settings
+    where
+      household_id = any ($1::uuid[])
+    order by
+      household_id
+    for no key update
+  )
 update watch_settings s
 set
   last_activity_at = v.at,
@@ -100,14 +112,15 @@ set
     else v.next
   end
 from
-  jsonb_to_recordset($1::jsonb) as v (
+  locked l
+  join jsonb_to_recordset($2::jsonb) as v (
     id uuid,
     at timestamptz,
     next timestamptz,
     slack timestamptz
-  )
+  ) on v.id = l.household_id
 where
-  s.household_id = v.id
+  s.household_id = l.household_id
   and (
     s.last_activity_at is null
     or s.last_activity_at < v.at

@@ -51,9 +51,8 @@ export async function recordActivities(ctx: ServiceContext, events: ActivityEven
     await watch.enrolHomes(ctx.db, fresh.map((id) => ({ household_id: id, association_id: homes.get(id)!.associationId })));
     settings = [...settings, ...(await watch.settingsOf(ctx.db, fresh))];
   }
-  // In household id order, the order the other writers of watch_settings take its rows in
-  // (rhythm.repository.ts, "Lock order"): the update's usual plan, a nested loop over this list
-  // by the primary key, locks them in the list's order (the SQL itself promises no order).
+  // moveLastActivity locks the rows in household id order itself (rhythm.repository.ts, "Lock
+  // order"); sorted here too so the statement's parameter is the same for the same homes.
   const moved = settings
     .filter((st) => !st.last_activity_at || st.last_activity_at < homes.get(st.household_id)!.latest)
     .sort((a, b) => (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : 0))

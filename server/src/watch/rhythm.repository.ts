@@ -27,7 +27,7 @@ export interface RhythmRules {
  * handlers in activity.service.ts) takes, in this order: its devices (key share, then their
  * heartbeat update), its device_messages, its homes' activity_hourly rows (in household and
  * hour order, addHourlyActivity), then its homes' watch_settings rows (enrolHomes,
- * moveLastActivity: in household id order, recordActivities sorts them), then watch_alerts
+ * moveLastActivity: in household id order, locked so first in the same statement), then watch_alerts
  * (help, a prompt answered, a device back), and last the drills' counters of presses. It reads
  * associations without a lock; an enrolment's foreign key takes key share on its association,
  * which the zone change's update (no key column) does not block. So the rhythm's writers below
@@ -71,7 +71,7 @@ export function rhythmRuns(db: Db) {
   return db
     .selectFrom('associations as a')
     .leftJoin('watch_rhythm_runs as r', 'r.association_id', 'a.id')
-    .select(['a.id as association_id', 'a.time_zone', 'r.watch_day', 'r.time_zone as learned_zone', 'r.after'])
+    .select(['a.id as association_id', 'a.time_zone', 'r.watch_day', 'r.time_zone as learned_zone', 'r.after', 'r.replan'])
     .where(({ exists, selectFrom }) => exists(selectFrom('watch_settings as s').select('s.household_id').whereRef('s.association_id', '=', 'a.id')))
     .orderBy('a.id')
     .execute();
@@ -80,21 +80,39 @@ export function rhythmRuns(db: Db) {
 /**
  * The association's rhythm marker, created when missing and locked until the caller's
  * transaction ends (a second run of the job waits here, then reads what the first wrote);
- * with the association's time zone as it is now.
+ * with the association's time zone as it is now. The zone is read by a statement of its own,
+ * after the lock: a zone change takes the marker too (markReplan), and a run that waited for
+ * it must see the zone it committed, which a join in the locking statement would not (only
+ * the locked row is read again after a wait).
  */
 export async function lockRun(trx: Transaction<Database>, associationId: string) {
   await trx.insertInto('watch_rhythm_runs').values({ association_id: associationId }).onConflict((oc) => oc.column('association_id').doNothing()).execute();
-  return trx
-    .selectFrom('watch_rhythm_runs as r')
-    .innerJoin('associations as a', 'a.id', 'r.association_id')
-    .select(['r.watch_day', 'r.time_zone as learned_zone', 'r.after', 'a.time_zone'])
-    .where('r.association_id', '=', associationId)
-    .forUpdate('r')
-    .executeTakeFirstOrThrow();
+  const run = await trx
+    .selectFrom('watch_rhythm_runs')
+    .select(['watch_day', 'time_zone as learned_zone', 'after', 'replan'])
+    .where('association_id', '=', associationId)
+    .forUpdate()
+    .executeTakeFirst();
+  const association = await trx.selectFrom('associations').select('time_zone').where('id', '=', associationId).executeTakeFirst();
+  if (!run || !association) throw new Error(`no association ${associationId}`);
+  return { ...run, time_zone: association.time_zone };
 }
 
-/** The marker after a chunk: the day and zone being learned, and the last home learned (null: done). */
-export async function saveRun(trx: Transaction<Database>, associationId: string, run: { watch_day: string; time_zone: string; after: string | null; learned_at: Date }) {
+/**
+ * A zone change's pending re-plan on the association's marker (created when missing), in the
+ * change's transaction: the run under way, if any, starts over from the first home, so every
+ * chunk of the next pass works out every planned check again (learnAssociation).
+ */
+export async function markReplan(trx: Transaction<Database>, associationId: string) {
+  await trx
+    .insertInto('watch_rhythm_runs')
+    .values({ association_id: associationId, replan: true })
+    .onConflict((oc) => oc.column('association_id').doUpdateSet({ replan: true, after: null }))
+    .execute();
+}
+
+/** The marker after a chunk: the day and zone being learned, the last home learned (null: done), and whether a re-plan is still pending (cleared when done). */
+export async function saveRun(trx: Transaction<Database>, associationId: string, run: { watch_day: string; time_zone: string; after: string | null; learned_at: Date; replan: boolean }) {
   await trx.updateTable('watch_rhythm_runs').set(run).where('association_id', '=', associationId).execute();
 }
 
@@ -167,7 +185,8 @@ export const sqlExamples: SqlExample[] = [
   { name: 'lockHomesPage', run: (db) => inTransaction(db, (trx) => lockHomesPage(trx, ID, ID, 250)) },
   { name: 'rhythmRuns', run: (db) => rhythmRuns(db) },
   { name: 'lockRun', run: (db) => inTransaction(db, (trx) => lockRun(trx, ID)) },
-  { name: 'saveRun', run: (db) => inTransaction(db, (trx) => saveRun(trx, ID, { watch_day: '2026-11-22', time_zone: 'Asia/Tokyo', after: null, learned_at: AT })) },
+  { name: 'markReplan', run: (db) => inTransaction(db, (trx) => markReplan(trx, ID)) },
+  { name: 'saveRun', run: (db) => inTransaction(db, (trx) => saveRun(trx, ID, { watch_day: '2026-11-22', time_zone: 'Asia/Tokyo', after: null, learned_at: AT, replan: false })) },
   { name: 'zonesOfHomes', run: (db) => zonesOfHomes(db, [ID]) },
   {
     name: 'learnRhythms',

@@ -87,36 +87,56 @@ export async function learnRhythms(ctx: Pick<ServiceContext, 'db' | 'log'>, opti
   return { associations: [] as string[], homes, withRhythm };
 }
 
-/** Whether an association's marker says it is to be learned at `now`: never learned, a run left unfinished, or its watch day rolled over since. */
-function rhythmDue(run: { time_zone: string; watch_day: string | null; after: string | null }, now: Date): boolean {
-  return run.watch_day === null || run.after !== null || run.watch_day < watchDayOf(now, run.time_zone);
+/**
+ * Whether an association's marker says it is to be learned at `now`: never learned, a run left
+ * unfinished, a re-plan pending (a zone change), learned by another zone than its own, or its
+ * watch day rolled over since.
+ */
+function rhythmDue(run: { time_zone: string; watch_day: string | null; learned_zone: string | null; after: string | null; replan: boolean | null }, now: Date): boolean {
+  return run.watch_day === null || run.after !== null || run.replan === true || run.learned_zone !== run.time_zone || run.watch_day < watchDayOf(now, run.time_zone);
 }
 
+/**
+ * Every due association, one after another. One that fails (logged) does not stop the rest:
+ * the others are still learned, and the job then fails, so it is retried for the one that did
+ * (its marker makes the retry skip those already learned).
+ */
 async function learnDueAssociations(ctx: Pick<ServiceContext, 'db' | 'log'>, now: Date) {
   const associations: string[] = [];
+  const failed: string[] = [];
   let homes = 0;
   let withRhythm = 0;
   for (const run of await rhythm.rhythmRuns(ctx.db)) {
-    if (!rhythmDue(run, now)) continue;
-    const learned = await learnAssociation(ctx, run.association_id, { now });
+    let learned: { homes: number; withRhythm: number };
+    try {
+      if (!rhythmDue(run, now)) continue;
+      learned = await learnAssociation(ctx, run.association_id, { now });
+    } catch (error) {
+      ctx.log.error({ err: error, associationId: run.association_id }, 'learning an association\'s watch rhythms failed; the others go on, and the job is retried');
+      failed.push(run.association_id);
+      continue;
+    }
     if (!learned.homes) continue;
     associations.push(run.association_id);
     homes += learned.homes;
     withRhythm += learned.withRhythm;
   }
-  ctx.log.info({ associations: associations.length, homes, withRhythm }, 'watch rhythms learned');
+  ctx.log.info({ associations: associations.length, homes, withRhythm, failed: failed.length }, 'watch rhythms learned');
+  if (failed.length) throw new Error(`watch rhythms: ${failed.length} association(s) failed (${failed.join(', ')}); the others were learned`);
   return { associations, homes, withRhythm };
 }
 
 /**
  * Learns one association's homes by its clock at `now`, a chunk of homes per transaction
- * with its marker: skipped when the marker says this watch day was learned by this zone, and
- * continued from the marker's last home when a run of the same day and zone was cut short.
- * With `replan` (after a zone change) every planned next check of the chunk is worked out
- * again from the home's last activity, not only those whose rhythm moved: a batch of activity
- * that read the old zone just before the change committed may have planned one by it.
+ * with its marker: skipped when the marker says this watch day was learned by this zone and no
+ * re-plan is pending, and continued from the marker's last home when a run of the same day and
+ * zone was cut short. With a re-plan pending on the marker (a zone change, replanForZone),
+ * whichever run comes first (the hourly job or the `watch-rhythm-zone` job) works out every
+ * planned next check of each chunk again from the home's last activity, not only those whose
+ * rhythm moved — a batch of activity that read the old zone just before the change committed
+ * may have planned one by it — and clears it with the last chunk.
  */
-export async function learnAssociation(ctx: Pick<ServiceContext, 'db' | 'log'>, associationId: string, options: { now?: Date; replan?: boolean } = {}) {
+export async function learnAssociation(ctx: Pick<ServiceContext, 'db' | 'log'>, associationId: string, options: { now?: Date } = {}) {
   const now = options.now ?? new Date();
   let homes = 0;
   let withRhythm = 0;
@@ -127,13 +147,14 @@ export async function learnAssociation(ctx: Pick<ServiceContext, 'db' | 'log'>, 
       const zone = run.time_zone;
       const today = watchDayOf(now, zone);
       const sameZone = run.learned_zone === zone && run.watch_day !== null;
-      if (sameZone && run.after === null && run.watch_day! >= today) return null;
+      if (sameZone && run.after === null && run.watch_day! >= today && !run.replan) return null;
+      // A zone change clears `after` with its re-plan, so a pass that continues here began with it.
       const after = sameZone && run.watch_day === today ? run.after : null;
       const ids = await rhythm.lockHomesPage(tx.db, associationId, after, RHYTHM_RULES.batch);
       const rows = ids.length ? await rhythm.learnRhythms(tx.db, ids, rulesAt(now, zone)) : [];
-      await rhythm.moveNextChecks(tx.db, movedChecks(rows, zone, now, options.replan ?? false));
+      await rhythm.moveNextChecks(tx.db, movedChecks(rows, zone, now, run.replan));
       const done = ids.length < RHYTHM_RULES.batch;
-      await rhythm.saveRun(tx.db, associationId, { watch_day: today, time_zone: zone, after: done ? null : ids.at(-1)!, learned_at: now });
+      await rhythm.saveRun(tx.db, associationId, { watch_day: today, time_zone: zone, after: done ? null : ids.at(-1)!, learned_at: now, replan: done ? false : run.replan });
       return { homes: rows.length, withRhythm: rows.filter((r) => r.rhythm_usual_hour !== null).length, done };
     });
     if (!chunk) break;
@@ -152,9 +173,13 @@ export async function learnAssociation(ctx: Pick<ServiceContext, 'db' | 'log'>, 
  * old one; the homes locked in id order, as ingest takes them (rhythm.repository.ts, "Lock
  * order"). A home with a live alert (no next check) keeps none. Relearning the rhythms (hours
  * of the old clock) by the new one is seconds for a big association: it is the
- * `watch-rhythm-zone` job's, queued here, after the commit, in chunks (learnAssociation).
+ * `watch-rhythm-zone` job's, queued here, after the commit, in chunks (learnAssociation); the
+ * re-plan it owes is recorded on the marker, so the hourly run, if it comes first, does it.
  */
 export async function replanForZone(ctx: Pick<ServiceContext, 'jobs'>, tx: Tx, associationId: string, zone: string, now = new Date()) {
+  // The marker first, then the homes (rhythm.repository.ts, "Lock order"); its pending re-plan
+  // is honoured by whichever run learns next, the hourly one too, not only the job sent here.
+  await rhythm.markReplan(tx.db, associationId);
   const homes = await rhythm.lockHomeRules(tx.db, associationId);
   await rhythm.moveNextChecks(
     tx.db,

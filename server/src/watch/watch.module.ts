@@ -19,7 +19,7 @@ export function watchModule(ctx: ModuleContext): Module {
       'watch-rhythm': { policy: { expireInSeconds: 1800, retryLimit: 2, retryDelay: 60 }, handle: async () => void (await watch.learnRhythms(ctx)) },
       'watch-rhythm-zone': {
         policy: { expireInSeconds: 1800, retryLimit: 3, retryDelay: 30 },
-        handle: async ({ associationId }) => void (await watch.learnAssociation(ctx, associationId, { replan: true })),
+        handle: async ({ associationId }) => void (await watch.learnAssociation(ctx, associationId)),
       },
     },
     schedules: [

@@ -109,6 +109,11 @@ export interface WatchRhythmRunTable {
   /** While a run is under way: the last home learned (homes go in id order); null once done. */
   after: string | null;
   learned_at: Date | null;
+  /**
+   * Set by a zone change (rhythm.service.ts replanForZone), with `after` cleared: the next run
+   * works out every planned next check again, through all its chunks, and clears it when done.
+   */
+  replan: Generated<boolean>;
 }
 
 declare module '../platform/db/schema.js' {
