@@ -11,15 +11,9 @@ import { applyLanguage, currentLanguage, t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSession } from '../../../lib/session.js';
 import { useSubmit } from '../../../lib/use-submit.js';
+import { normaliseCode } from '../../../lib/one-time-code.js';
 
 const NOT_LISTED = '__not_listed__';
-
-function normaliseCode(value: string): string {
-  return value
-    .replace(/[Ａ-Ｚａ-ｚ０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .toUpperCase()
-    .replace(/[\s-]/g, '');
-}
 
 export function JoinPage({ initialCode }: { initialCode: string }) {
   const [code, setCode] = useState(normaliseCode(initialCode));

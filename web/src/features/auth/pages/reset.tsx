@@ -9,14 +9,7 @@ import { t } from '../../../lib/i18n.js';
 import { Link, navigate } from '../../../lib/router.js';
 import { useSession } from '../../../lib/session.js';
 import { useSubmit } from '../../../lib/use-submit.js';
-
-/** As the join page reads a code: full-width characters, lower case, spaces and hyphens forgiven. */
-function normaliseCode(value: string): string {
-  return value
-    .replace(/[Ａ-Ｚａ-ｚ０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .toUpperCase()
-    .replace(/[\s-]/g, '');
-}
+import { normaliseCode } from '../../../lib/one-time-code.js';
 
 /**
  * A new password with the one-time reset code an officer gave (a slip's QR code opens this
