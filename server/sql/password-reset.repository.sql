@@ -88,8 +88,3 @@ set
   "used_at" = now()
 where
   "id" = $1;
-
--- deletePushSubscriptionsOf
-delete from "push_subscriptions"
-where
-  "person_id" = $1;

@@ -40,6 +40,11 @@ where
   "endpoint" = $1
   and "person_id" = $2;
 
+-- deletePersonSubscriptions
+delete from "push_subscriptions"
+where
+  "person_id" = $1;
+
 -- deleteSubscription
 delete from "push_subscriptions"
 where

@@ -87,11 +87,6 @@ export function markResetCodeUsed(trx: Transaction<Database>, id: string) {
   return trx.updateTable('password_reset_codes').set({ used_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
 
-/** Someone else may have held the account: the devices they subscribed to pushes stop receiving them. */
-export function deletePushSubscriptionsOf(trx: Transaction<Database>, personId: string) {
-  return trx.deleteFrom('push_subscriptions').where('person_id', '=', personId).execute();
-}
-
 const ID = '11111111-1111-4111-8111-111111111111';
 const ID2 = '22222222-2222-4222-8222-222222222222';
 const inTransaction = (run: (trx: Transaction<Database>) => Promise<unknown>) => (db: Db) => db.transaction().execute(run);
@@ -103,5 +98,4 @@ export const sqlExamples: SqlExample[] = [
   { name: 'insertResetCode', run: inTransaction((trx) => insertResetCode(trx, { associationId: ID, personId: ID2, codeHash: 'hash', issuedBy: ID, expiresAt: new Date(0) })) },
   { name: 'lockUsableResetCode', run: inTransaction((trx) => lockUsableResetCode(trx, 'hash')) },
   { name: 'markResetCodeUsed', run: inTransaction((trx) => markResetCodeUsed(trx, ID)) },
-  { name: 'deletePushSubscriptionsOf', run: inTransaction((trx) => deletePushSubscriptionsOf(trx, ID)) },
 ];

@@ -10,6 +10,7 @@ import { generatePasscode, hashPasscode } from './join.service.js';
 import { startSession, type SessionContext } from './session.service.js';
 import { deleteAllSessions } from './session.repository.js';
 import { findPasswordHash, setPasswordHash } from './auth.repository.js';
+import { deletePersonSubscriptions } from '../push/push.repository.js';
 import { canIssueResetCode } from './password-reset.policy.js';
 import * as repo from './password-reset.repository.js';
 
@@ -96,8 +97,7 @@ export async function resetPasswordWithCode(ctx: SessionContext, code: string, n
     await setPasswordHash(tx.db, found.person_id, passwordHash);
     await repo.markResetCodeUsed(tx.db, found.id);
     const ended = (await deleteAllSessions(tx.db, found.person_id)).map((s) => s.id);
-    const pushes = await repo.deletePushSubscriptionsOf(tx.db, found.person_id);
-    const removedPushSubscriptions = pushes.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+    const removedPushSubscriptions = await deletePersonSubscriptions(tx.db, found.person_id);
     await audit(tx.db, {
       associationId: found.association_id,
       actorPersonId: found.person_id,

@@ -42,6 +42,12 @@ export function deletePersonSubscription(db: Db, personId: string, endpoint: str
   return db.deleteFrom('push_subscriptions').where('endpoint', '=', endpoint).where('person_id', '=', personId).execute();
 }
 
+/** Every device subscription of a person (a password reset: whoever held the account may have subscribed); how many. */
+export async function deletePersonSubscriptions(db: Db, personId: string) {
+  const { numDeletedRows } = await db.deleteFrom('push_subscriptions').where('person_id', '=', personId).executeTakeFirst();
+  return Number(numDeletedRows);
+}
+
 export function deleteSubscription(db: Db, id: string) {
   return db.deleteFrom('push_subscriptions').where('id', '=', id).execute();
 }
@@ -64,6 +70,7 @@ export const sqlExamples: SqlExample[] = [
   { name: 'loadOrStoreVapidKeys', run: (db) => loadOrStoreVapidKeys(db, { publicKey: 'public', privateKey: 'private' }) },
   { name: 'saveSubscription', run: (db) => saveSubscription(db, { associationId: ID, personId: ID2 }, { endpoint: ENDPOINT, keys: { p256dh: 'key', auth: 'auth' } }) },
   { name: 'deletePersonSubscription', run: (db) => deletePersonSubscription(db, ID, ENDPOINT) },
+  { name: 'deletePersonSubscriptions', run: (db) => deletePersonSubscriptions(db, ID) },
   { name: 'deleteSubscription', run: (db) => deleteSubscription(db, ID) },
   { name: 'subscriptionsOf', run: (db) => subscriptionsOf(db, [ID, ID2]) },
   { name: 'findSubscription', run: (db) => findSubscription(db, ID) },
